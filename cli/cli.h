@@ -1,0 +1,97 @@
+/* The command line: global options, the command table and shared output helpers. */
+#ifndef TACTFUL_CLI_H
+#define TACTFUL_CLI_H
+
+#include "model/config.h"
+#include "model/db.h"
+#include "model/thread.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <time.h>
+
+/* Exit statuses. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+/* What every command gets: global options, the configuration and (opened on demand) the
+ * cache. Owned by main. */
+struct cli {
+    char *db_path;
+    char *config_path;
+    int config_explicit;    /* --config or TACTFUL_CONFIG given: the file must exist */
+    int offline;
+    int demo;
+    char *demo_dir;         /* the private demo copy, removed at exit */
+    struct config *cfg;
+    char *officer;
+    struct db *db;
+};
+
+struct cli_command {
+    const char *name;
+    const char *usage;      /* arguments after the command name */
+    const char *summary;    /* one line for `tactful --help` */
+    const char *help;       /* the rest of `tactful help NAME` */
+    int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+/* The command table, ending with a zeroed entry. */
+extern const struct cli_command cli_commands[];
+
+/* The commands, one file each or grouped by what they share (cli/cmd_*.c). */
+int cmd_inbox(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_search(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_mark(struct cli *cli, int argc, char **argv);
+int cmd_tag(struct cli *cli, int argc, char **argv);
+int cmd_assign(struct cli *cli, int argc, char **argv);
+int cmd_priority(struct cli *cli, int argc, char **argv);
+int cmd_snooze(struct cli *cli, int argc, char **argv);
+int cmd_note(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+
+const struct cli_command *cli_command_find(const char *name);
+
+/* Prints the overall help: usage, the commands, the global options. */
+void cli_print_help(FILE *f);
+
+/* Opens the cache (creating its folder) unless already open. Returns 0, or prints the reason
+ * and returns -1. */
+int cli_open_db(struct cli *cli);
+
+/* Prints "tactful: MESSAGE" to stderr with the message made safe for a terminal. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a usage error for command name with a hint to its help; returns EXIT_USAGE. */
+int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a positive thread id; prints a usage error and returns -1 when it is not one. */
+long cli_thread_id(const char *cmd, const char *s);
+
+/* Finds a shipped data file (the demo, keymaps ...) and returns its newly allocated path, or
+ * NULL. Looks in $TACTFUL_DATADIR, next to the binary (a source tree or PREFIX/bin), then the
+ * compiled-in data folder. */
+char *cli_data_path(const char *rel);
+
+/* Sets up the private demo workspace: a temporary cache loaded with the demo threads. */
+int cli_demo_setup(struct cli *cli);
+
+/* Removes the demo workspace, if any. */
+void cli_demo_cleanup(struct cli *cli);
+
+/* Output helpers (cli/output.c). */
+void out_safe(FILE *f, const char *s, int flags);
+void out_thread_line(FILE *f, const struct thread_row *r, int width, time_t now);
+void out_thread_header(FILE *f, int width);
+json_t *out_thread_json(const struct thread_row *r);
+/* Prints j followed by a newline and releases it. */
+void out_json(FILE *f, json_t *j);
+/* The width to lay text out to: the terminal's when f is one, else 0 (no limit). */
+int out_width(FILE *f);
+
+#endif

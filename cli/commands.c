@@ -1,0 +1,128 @@
+/* The command table: names, usage and help text in one place, read by the dispatcher,
+ * `tactful --help` and `tactful help COMMAND`. */
+#include "cli/cli.h"
+
+#include <string.h>
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
+
+static const char global_help[] =
+    "Global options:\n"
+    "  --db PATH       the cache (env TACTFUL_DB; default $XDG_DATA_HOME/tactful/cache.db)\n"
+    "  --config PATH   the configuration (env TACTFUL_CONFIG;\n"
+    "                  default $XDG_CONFIG_HOME/tactful/config)\n"
+    "  --offline       never touch the network\n"
+    "  --demo          work on a private copy of the demo workspace\n"
+    "  -h, --help      show this help; `tactful help COMMAND` explains one command\n"
+    "  -V, --version   print the version\n";
+
+#define QUERY_HELP                                                                             \
+    "Query syntax: words must all appear (in a post's text or its author's name);\n"           \
+    "\"a phrase\" in quotes; pre* matches a prefix; OR between words matches either;\n"        \
+    "-word excludes. Filters: state:S platform:P account:A from:AUTHOR tag:T\n"                \
+    "assignee:OFFICER (assignee:none for unassigned); a filter given twice matches\n"           \
+    "either value, -filter:value excludes.\n"
+
+const struct cli_command cli_commands[] = {
+    {"inbox", "", "open the terminal interface (the default)",
+     "Opens the inbox: one line per thread, newest activity first.\n"
+     "Keys: j/k or arrows move, Enter shows a thread, q quits, ? lists every key.\n",
+     cmd_inbox},
+    {"list", "[--state S] [--account A] [--platform P] [--tag T] [--assignee O]\n"
+             "       [--sort activity|priority|age] [--limit N] [--json]",
+     "list threads, latest activity first",
+     "Options:\n"
+     "  --state S       only threads in state S (new, to_reply, waiting, replied,\n"
+     "                  no_action, escalated, closed); may be repeated\n"
+     "  --account A     only threads of account A; may be repeated\n"
+     "  --platform P    only threads from mastodon, bluesky or wordpress\n"
+     "  --tag T         only threads tagged T\n"
+     "  --assignee O    only threads assigned to O (none: unassigned)\n"
+     "  --sort KEY      activity (default), priority, or age (oldest first)\n"
+     "  --limit N       at most N threads (default: all)\n"
+     "  --json          a JSON array of thread objects\n"
+     "A '*' before the id marks a thread with activity you have not opened.\n",
+     cmd_list},
+    {"search", "QUERY... [--limit N] [--json]", "full-text search with filters",
+     QUERY_HELP
+     "Example: tactful search '\"bin collection\" state:new -from:northmoor'\n"
+     "Prints matching threads with the best-matching text, hits in [brackets].\n",
+     cmd_search},
+    {"show", "ID [--json]", "show a thread as a conversation tree",
+     "ID is the local thread number from `tactful list`. Our own posts are marked\n"
+     "[ours]; internal notes follow the conversation.\n",
+     cmd_show},
+    {"mark", "ID STATE", "set a thread's triage state",
+     "STATE is one of new, to_reply, waiting, replied, no_action, escalated, closed.\n"
+     "Recorded in the audit log with your officer identity.\n",
+     cmd_mark},
+    {"tag", "ID +TAG|-TAG...", "add or remove tags",
+     "Example: tactful tag 12 +bins -urgent\n"
+     "A tag is up to 64 characters with no spaces or commas. Audited.\n",
+     cmd_tag},
+    {"assign", "ID OFFICER|-", "assign a thread to an officer (- unassigns)", "Audited.\n",
+     cmd_assign},
+    {"priority", "ID 0|1|2|3", "set priority: 0 none, 1 low, 2 high, 3 urgent", "Audited.\n",
+     cmd_priority},
+    {"snooze", "ID TIME|off", "hide a thread until TIME (RFC 3339, UTC)",
+     "Example: tactful snooze 12 2026-12-01T09:00:00Z\n"
+     "`off` wakes the thread. Audited.\n",
+     cmd_snooze},
+    {"note", "ID TEXT", "add an internal note to a thread",
+     "Notes stay in the cache; they are never posted. Audited.\n", cmd_note},
+    {"audit", "[--thread ID] [--json]", "show the audit log",
+     "Every triage change, with who made it and when, oldest first.\n", cmd_audit},
+    {"import", "FILE|-...", "load posts from JSON Lines",
+     "Each FILE (or - for standard input) is loaded in one transaction: a malformed\n"
+     "line is reported as FILE:LINE: reason and nothing from that file is kept.\n"
+     "Loading the same posts again changes nothing. The format is in tactful(5).\n",
+     cmd_import},
+    {"export", "[--thread ID] [--format jsonl|csv] [--output FILE]",
+     "write posts as JSON Lines or CSV",
+     "Writes every post (or one thread's) to standard output or FILE. JSON Lines\n"
+     "output imports back unchanged. In CSV, a cell starting with = + - @ is\n"
+     "prefixed with ' so spreadsheets do not run it as a formula.\n",
+     cmd_export},
+    {"help", "[COMMAND]", "explain tactful or one of its commands", "", cmd_help},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+const struct cli_command *
+cli_command_find(const char *name)
+{
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+void
+cli_print_help(FILE *f)
+{
+    fprintf(f, "usage: tactful [OPTIONS] [COMMAND [ARGS]]\n\n"
+               "A keyboard-driven terminal inbox for public-sector social media officers.\n"
+               "With no command, tactful opens the terminal interface.\n\nCommands:\n");
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n%s\nExit status: 0 success, 1 failure, 2 usage or configuration error.\n"
+               "See tactful(1) and tactful(5).\n",
+            global_help);
+}
+
+/* `tactful help [COMMAND]`. */
+static int
+cmd_help(struct cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    if (argc < 2) {
+        cli_print_help(stdout);
+        return EXIT_OK;
+    }
+    const struct cli_command *c = cli_command_find(argv[1]);
+    if (c == NULL)
+        return cli_usage("help", "no command '%s'", argv[1]);
+    printf("usage: tactful %s%s%s\n\n%s\n", c->name, *c->usage ? " " : "", c->usage, c->summary);
+    if (*c->help)
+        printf("\n%s", c->help);
+    return EXIT_OK;
+}

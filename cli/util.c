@@ -1,0 +1,218 @@
+/* Helpers every command shares: messages, argument checks, the cache, shipped data, the demo. */
+#include "cli/cli.h"
+
+#include "model/import.h"
+#include "model/text.h"
+#include "model/xmalloc.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Prints prefix and the formatted message, made safe for a terminal, to stderr. */
+static void
+vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+    char *msg;
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0)
+        return;
+    msg = xmalloc((size_t)n + 1);
+    va_list copy;
+    va_copy(copy, ap);
+    vsnprintf(msg, (size_t)n + 1, fmt, copy);
+    va_end(copy);
+    char *safe = text_sanitize(msg, (size_t)n, TEXT_MULTILINE);
+    fprintf(stderr, "%s%s\n", prefix, safe);
+    free(safe);
+    free(msg);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("tactful: ", fmt, ap);
+    va_end(ap);
+}
+
+int
+cli_usage(const char *name, const char *fmt, ...)
+{
+    char prefix[64];
+    va_list ap;
+    snprintf(prefix, sizeof prefix, "tactful %s: ", name);
+    va_start(ap, fmt);
+    vmessage(prefix, fmt, ap);
+    va_end(ap);
+    const struct cli_command *c = cli_command_find(name);
+    if (c)
+        fprintf(stderr, "usage: tactful %s %s\n(see 'tactful help %s')\n", name, c->usage, name);
+    return EXIT_USAGE;
+}
+
+long
+cli_thread_id(const char *cmd, const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v <= 0) {
+        cli_usage(cmd, "'%s' is not a thread number; `tactful list` shows them", s);
+        return -1;
+    }
+    return v;
+}
+
+/* Creates dir and its parents with mode 0700. Returns 0 or -1 with errno set. */
+static int
+mkdir_p(const char *dir)
+{
+    char *p = xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0700) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+int
+cli_open_db(struct cli *cli)
+{
+    char *err = NULL;
+    if (cli->db)
+        return 0;
+    char *dir = xstrdup(cli->db_path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (mkdir_p(dir) != 0) {
+            cli_error("cannot create the folder %s for the cache: %s", dir, strerror(errno));
+            free(dir);
+            return -1;
+        }
+    }
+    free(dir);
+    cli->db = db_open(cli->db_path, &err);
+    if (cli->db == NULL) {
+        cli_error("%s", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Returns a newly allocated path when dir/rel exists, else NULL. */
+static char *
+try_path(const char *dir, const char *rel)
+{
+    char *p = xasprintf("%s/%s", dir, rel);
+    if (access(p, R_OK) == 0)
+        return p;
+    free(p);
+    return NULL;
+}
+
+char *
+cli_data_path(const char *rel)
+{
+    char *p;
+    const char *env = getenv("TACTFUL_DATADIR");
+    if (env && *env && (p = try_path(env, rel)))
+        return p;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char *src = xasprintf("%s/share", exe);        /* running from a source tree */
+            char *pre = xasprintf("%s/../share/tactful", exe); /* PREFIX/bin/tactful */
+            p = try_path(src, rel);
+            if (p == NULL)
+                p = try_path(pre, rel);
+            free(src);
+            free(pre);
+            if (p)
+                return p;
+        }
+    }
+    return try_path(TACTFUL_DATADIR, rel);
+}
+
+int
+cli_demo_setup(struct cli *cli)
+{
+    char *demo = cli_data_path("demo/demo.jsonl");
+    if (demo == NULL) {
+        cli_error("cannot find the demo workspace (demo/demo.jsonl); reinstall tactful or set "
+                  "TACTFUL_DATADIR to its share folder");
+        return -1;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char *tmpl = xasprintf("%s/tactful-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(tmpl) == NULL) {
+        cli_error("cannot create a folder for the demo in %s: %s", tmp ? tmp : "/tmp",
+                  strerror(errno));
+        free(tmpl);
+        free(demo);
+        return -1;
+    }
+    cli->demo_dir = tmpl;
+    free(cli->db_path);
+    cli->db_path = xasprintf("%s/cache.db", tmpl);
+    FILE *f = fopen(demo, "r");
+    if (f == NULL) {
+        cli_error("cannot read the demo %s: %s", demo, strerror(errno));
+        free(demo);
+        return -1;
+    }
+    struct import_stats stats;
+    char *err = NULL;
+    int rc = cli_open_db(cli) == 0 ? import_jsonl(cli->db, f, demo, &stats, &err) : -1;
+    fclose(f);
+    free(demo);
+    if (err) {
+        cli_error("%s", err);
+        free(err);
+    }
+    return rc;
+}
+
+/* Removes one file or folder of the demo copy (nftw callback). */
+static int
+remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void
+cli_demo_cleanup(struct cli *cli)
+{
+    if (cli->demo_dir == NULL)
+        return;
+    db_close(cli->db);
+    cli->db = NULL;
+    nftw(cli->demo_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    free(cli->demo_dir);
+    cli->demo_dir = NULL;
+}

@@ -1,0 +1,81 @@
+/* Appending to and reading the audit log. */
+#include "model/audit.h"
+
+#include "model/isotime.h"
+#include "model/xmalloc.h"
+
+#include <stdlib.h>
+
+int
+audit_append(struct db *db, const char *officer, const char *action, long thread,
+             const char *details_json, char **err)
+{
+    char now[ISOTIME_LEN];
+    isotime_now(now);
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO audit (at, officer, action, thread_id, details)"
+                                      " VALUES (?1, ?2, ?3, ?4, json(?5))", err);
+    if (st == NULL)
+        return -1;
+    db_bind_text(st, 1, now);
+    db_bind_text(st, 2, officer);
+    db_bind_text(st, 3, action);
+    if (thread > 0)
+        sqlite3_bind_int64(st, 4, thread);
+    db_bind_text(st, 5, details_json ? details_json : "{}");
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot write the audit log");
+        return -1;
+    }
+    return 0;
+}
+
+int
+audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, officer, action, thread_id, details"
+                                      " FROM audit WHERE ?1 = 0 OR thread_id = ?1 ORDER BY id",
+                                  err);
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, thread);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        struct audit_entry *e = &(*out)[(*n)++];
+        e->id = (long)sqlite3_column_int64(st, 0);
+        e->at = db_column_strdup(st, 1);
+        e->officer = db_column_strdup(st, 2);
+        e->action = db_column_strdup(st, 3);
+        e->thread = (long)sqlite3_column_int64(st, 4);
+        e->details = db_column_strdup(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot read the audit log");
+        audit_entries_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+void
+audit_entries_free(struct audit_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].at);
+        free(e[i].officer);
+        free(e[i].action);
+        free(e[i].details);
+    }
+    free(e);
+}

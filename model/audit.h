@@ -1,0 +1,28 @@
+/* The append-only audit log: who did what, when, to which thread. */
+#ifndef TACTFUL_AUDIT_H
+#define TACTFUL_AUDIT_H
+
+#include "model/db.h"
+
+#include <stddef.h>
+
+struct audit_entry {
+    long id;
+    char *at;
+    char *officer;
+    char *action;
+    long thread;     /* 0 when the action concerns no thread */
+    char *details;   /* a JSON object */
+};
+
+/* Appends an entry; details_json must be a JSON object (NULL means {}). Runs inside the
+ * caller's transaction when there is one. Returns 0 or -1 with *err set. */
+int audit_append(struct db *db, const char *officer, const char *action, long thread,
+                 const char *details_json, char **err);
+
+/* Reads the log oldest first, for one thread or all (thread 0). Returns 0 or -1 with *err. */
+int audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err);
+
+void audit_entries_free(struct audit_entry *e, size_t n);
+
+#endif

@@ -1,0 +1,772 @@
+/* The configuration file, read with libinih through a line-counting reader.
+ *
+ * What inih (Debian 55) does on its own, found by experiment, and what this file does about it:
+ * - A line longer than ini_max_line - 1 (default 200) is split: the value is silently cut
+ *   (to 187 bytes for "signature = ...") and the rest is parsed as further lines, so inih's
+ *   line numbers drift. ini_allow_realloc only grows the buffer up to ini_max_line, and only
+ *   when ini_use_stack is off. We raise ini_max_line for the parse, and our reader reads whole
+ *   lines itself, so a line over the limit is reported instead of split.
+ * - Inline comments cut a value at the first ';' after whitespace, even inside quotes. We turn
+ *   them off for the parse and strip comments ourselves, so a value can be quoted.
+ * - Section names are silently cut to 49 bytes, text after ']' is ignored, the handler never
+ *   hears about a section without keys, an indented line continues the previous key, and a
+ *   line without '=' is dropped (only the first such line shows in the return value). Our
+ *   reader therefore handles comments, section headers and lines without '=' or ':' itself and
+ *   hands inih only "key = value" lines, without leading whitespace.
+ * inih's runtime knobs are process-wide: they are set for the duration of one parse and put
+ * back afterwards. */
+#include "model/config.h"
+
+#include "model/xmalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LINE_MAX_BYTES 8192 /* longest accepted line, without its line ending */
+#define VALUE_MAX_BYTES 4096
+#define ACCOUNT_NAME_MAX 64
+#define ERRORS_MAX 100 /* stop reading after this many problems (e.g. a binary file) */
+
+/* The sections a key can be in; SEC_NONE before any header, SEC_BAD after a broken one. */
+enum section_kind { SEC_NONE, SEC_TACTFUL, SEC_ACCOUNT, SEC_BAD };
+
+struct parser;
+
+/* Checks (and may rewrite) a value for key; returns 0, or -1 after reporting the problem. */
+typedef int (*value_check)(struct parser *p, const char *key, char **value);
+
+/* One key a section accepts: where its value goes and how it is checked. */
+struct key_spec {
+    const char *name;
+    size_t offset; /* of the char * field in struct config or struct config_account */
+    value_check check;
+    bool token;    /* one of the secret sources, of which exactly one must be set */
+};
+
+/* One platform an account can be on. */
+struct platform_spec {
+    const char *name;
+    const char *user_means; /* what user = names there, or NULL when it is not needed */
+};
+
+/* A problem found; sorted by line (then by order found) before they are joined. */
+struct problem {
+    int line;
+    size_t seq;
+    char *msg;
+};
+
+/* Everything one config_load needs while inih runs. */
+struct parser {
+    FILE *fp;
+    const char *path;
+    int lineno;              /* physical line the reader handed over last */
+    int read_errno;          /* nonzero after a read error */
+    bool stop;               /* too many problems: the reader reports end of file */
+    struct config *cfg;
+    struct problem *problems;
+    size_t nproblems;
+    enum section_kind kind;  /* the section the current line is in */
+    size_t account;          /* index into cfg->accounts when kind is SEC_ACCOUNT */
+    int tactful_line;        /* line of the [tactful] header, 0 if none yet */
+    int key_line[8];         /* per key of the current section: line it was set on, or 0 */
+    char label[ACCOUNT_NAME_MAX + 16]; /* "[tactful]" or "[account NAME]" for messages */
+    char text[LINE_MAX_BYTES + 3];     /* the current line; room for '\r', one byte too many
+                                        * and '\0' */
+};
+
+static void problem(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int check_platform(struct parser *p, const char *key, char **value);
+static int check_url(struct parser *p, const char *key, char **value);
+static int check_path(struct parser *p, const char *key, char **value);
+static int check_env_name(struct parser *p, const char *key, char **value);
+
+static const struct key_spec tactful_keys[] = {
+    {"officer", offsetof(struct config, officer), NULL, false},
+    {"signature", offsetof(struct config, signature), NULL, false},
+    {"policy", offsetof(struct config, policy), check_path, false},
+};
+
+/* Indexes into account_keys, for the checks at the end of an account section. */
+enum { KEY_PLATFORM, KEY_URL, KEY_USER, KEY_TOKEN_CMD, KEY_TOKEN_FILE, KEY_TOKEN_ENV };
+
+static const struct key_spec account_keys[] = {
+    [KEY_PLATFORM] = {"platform", offsetof(struct config_account, platform), check_platform,
+                      false},
+    [KEY_URL] = {"url", offsetof(struct config_account, url), check_url, false},
+    [KEY_USER] = {"user", offsetof(struct config_account, user), NULL, false},
+    [KEY_TOKEN_CMD] = {"token_cmd", offsetof(struct config_account, token_cmd), NULL, true},
+    [KEY_TOKEN_FILE] = {"token_file", offsetof(struct config_account, token_file), check_path,
+                        true},
+    [KEY_TOKEN_ENV] = {"token_env", offsetof(struct config_account, token_env), check_env_name,
+                       true},
+};
+
+static const struct platform_spec platforms[] = {
+    {"mastodon", NULL},
+    {"bluesky", "the Bluesky handle"},
+    {"wordpress", "the WordPress user name"},
+};
+
+static const char *const loopback_hosts[] = {"127.0.0.1", "[::1]", "localhost"};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(NELEM(account_keys) <= NELEM(((struct parser *)0)->key_line),
+               "key_line too small");
+_Static_assert(NELEM(tactful_keys) <= NELEM(((struct parser *)0)->key_line),
+               "key_line too small");
+
+/* Records a problem at line; after ERRORS_MAX of them, says so once and stops the reader. */
+static void
+problem(struct parser *p, int line, const char *fmt, ...)
+{
+    if (p->stop)
+        return;
+    char *msg;
+    if (p->nproblems == ERRORS_MAX) {
+        msg = xstrdup("too many errors; stopped reading here");
+        p->stop = true;
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(NULL, 0, fmt, ap);
+        va_end(ap);
+        msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+        msg[0] = '\0';
+        va_start(ap, fmt);
+        if (n > 0)
+            vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    p->problems = xreallocarray(p->problems, p->nproblems + 1, sizeof(*p->problems));
+    p->problems[p->nproblems] = (struct problem){line, p->nproblems, msg};
+    p->nproblems++;
+}
+
+/* qsort order for problems: by line, then in the order they were found. */
+static int
+problem_cmp(const void *a, const void *b)
+{
+    const struct problem *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Joins the problems as "PATH:LINE: message" lines and frees them. */
+static char *
+problems_take(struct parser *p)
+{
+    struct buf b = {0};
+    qsort(p->problems, p->nproblems, sizeof(*p->problems), problem_cmp);
+    for (size_t i = 0; i < p->nproblems; i++) {
+        buf_printf(&b, "%s%s:%d: %s", i ? "\n" : "", p->path, p->problems[i].line,
+                   p->problems[i].msg);
+        free(p->problems[i].msg);
+    }
+    free(p->problems);
+    p->problems = NULL;
+    p->nproblems = 0;
+    return buf_take(&b);
+}
+
+/* The keys a section kind accepts, and how many. */
+static const struct key_spec *
+section_keys(enum section_kind kind, size_t *n)
+{
+    if (kind == SEC_TACTFUL) {
+        *n = NELEM(tactful_keys);
+        return tactful_keys;
+    }
+    if (kind == SEC_ACCOUNT) {
+        *n = NELEM(account_keys);
+        return account_keys;
+    }
+    *n = 0;
+    return NULL;
+}
+
+/* The struct the current section's values are stored in. */
+static void *
+section_target(struct parser *p)
+{
+    if (p->kind == SEC_ACCOUNT)
+        return &p->cfg->accounts[p->account];
+    return p->cfg;
+}
+
+/* Returns the platform called name, or NULL. */
+static const struct platform_spec *
+platform_find(const char *name)
+{
+    for (size_t i = 0; i < NELEM(platforms); i++)
+        if (name != NULL && strcmp(platforms[i].name, name) == 0)
+            return &platforms[i];
+    return NULL;
+}
+
+/* Checks that platform is one tactful can talk to. */
+static int
+check_platform(struct parser *p, const char *key, char **value)
+{
+    (void)key;
+    if (platform_find(*value) != NULL)
+        return 0;
+    problem(p, p->lineno, "unknown platform '%s' in %s; expected one of: mastodon, bluesky, "
+            "wordpress", *value, p->label);
+    return -1;
+}
+
+/* Returns whether host (as it appears in a URL, IPv6 in brackets) is the local machine. */
+static bool
+is_loopback(const char *host, size_t len)
+{
+    for (size_t i = 0; i < NELEM(loopback_hosts); i++)
+        if (strlen(loopback_hosts[i]) == len && strncasecmp(loopback_hosts[i], host, len) == 0)
+            return true;
+    return false;
+}
+
+/* Checks a base URL: https:// (http:// only to the local machine), a host, no credentials,
+ * query or fragment; drops trailing '/'. */
+static int
+check_url(struct parser *p, const char *key, char **value)
+{
+    char *url = *value;
+    const char *rest;
+    bool tls;
+    if (strncasecmp(url, "https://", 8) == 0) {
+        rest = url + 8;
+        tls = true;
+    } else if (strncasecmp(url, "http://", 7) == 0) {
+        rest = url + 7;
+        tls = false;
+    } else {
+        problem(p, p->lineno, "%s '%s' in %s must start with https://", key, url, p->label);
+        return -1;
+    }
+    if (strpbrk(url, " \t") != NULL) {
+        problem(p, p->lineno, "%s '%s' in %s contains a space", key, url, p->label);
+        return -1;
+    }
+    size_t authority = strcspn(rest, "/?#");
+    const char *at = memchr(rest, '@', authority);
+    if (at != NULL) {
+        problem(p, p->lineno, "%s in %s must not contain a user name or password; use "
+                "token_cmd, token_file or token_env for the secret", key, p->label);
+        return -1;
+    }
+    if (strpbrk(rest, "?#") != NULL) {
+        problem(p, p->lineno, "%s '%s' in %s must be a base URL, without '?' or '#'", key, url,
+                p->label);
+        return -1;
+    }
+    size_t hostlen;
+    if (rest[0] == '[') {
+        const char *close = memchr(rest, ']', authority);
+        hostlen = close ? (size_t)(close - rest) + 1 : authority;
+    } else {
+        hostlen = strcspn(rest, ":/");
+    }
+    if (hostlen == 0) {
+        problem(p, p->lineno, "%s '%s' in %s has no host name", key, url, p->label);
+        return -1;
+    }
+    if (!tls && !is_loopback(rest, hostlen)) {
+        problem(p, p->lineno, "%s '%s' in %s must use https://: TLS is required, and http:// is "
+                "only allowed for 127.0.0.1, [::1] and localhost", key, url, p->label);
+        return -1;
+    }
+    size_t len = strlen(url);
+    while (len > (size_t)(rest - url) + hostlen && url[len - 1] == '/')
+        url[--len] = '\0';
+    return 0;
+}
+
+/* Expands a leading "~/" to $HOME; other "~" forms are refused rather than kept literally. */
+static int
+check_path(struct parser *p, const char *key, char **value)
+{
+    char *path = *value;
+    if (path[0] != '~')
+        return 0;
+    if (path[1] != '/') {
+        problem(p, p->lineno, "%s '%s' in %s: only a leading ~/ is expanded; write ~/... or a "
+                "full path", key, path, p->label);
+        return -1;
+    }
+    const char *home = getenv("HOME");
+    if (home == NULL || home[0] == '\0') {
+        problem(p, p->lineno, "%s '%s' in %s: cannot expand ~/ because HOME is not set", key,
+                path, p->label);
+        return -1;
+    }
+    size_t hlen = strlen(home);
+    while (hlen > 0 && home[hlen - 1] == '/')
+        hlen--;
+    *value = xasprintf("%.*s%s", (int)hlen, home, path + 1);
+    free(path);
+    return 0;
+}
+
+/* Checks that token_env names a possible environment variable. */
+static int
+check_env_name(struct parser *p, const char *key, char **value)
+{
+    const char *s = *value;
+    bool ok = isalpha((unsigned char)s[0]) || s[0] == '_';
+    for (size_t i = 1; ok && s[i] != '\0'; i++)
+        ok = isalnum((unsigned char)s[i]) || s[i] == '_';
+    if (ok)
+        return 0;
+    problem(p, p->lineno, "%s '%s' in %s is not an environment variable name (letters, digits "
+            "and '_', not starting with a digit)", key, s, p->label);
+    return -1;
+}
+
+/* Turns the text after '=' (trimmed by inih) into the value: a "quoted" value is taken up to
+ * its closing quote with \" and \\ unescaped, anything else up to a ';' that follows a space
+ * or tab. Returns NULL after reporting a problem. */
+static char *
+value_parse(struct parser *p, const char *key, const char *raw)
+{
+    struct buf b = {0};
+    if (raw[0] == '"') {
+        const char *s = raw + 1;
+        while (*s != '\0' && *s != '"') {
+            if (s[0] == '\\' && (s[1] == '"' || s[1] == '\\'))
+                s++;
+            buf_addc(&b, *s++);
+        }
+        if (*s != '"') {
+            problem(p, p->lineno, "value of %s in %s has no closing '\"'", key, p->label);
+            buf_free(&b);
+            return NULL;
+        }
+        for (s++; *s == ' ' || *s == '\t'; s++)
+            ;
+        if (*s != '\0' && *s != ';') {
+            problem(p, p->lineno, "unexpected text after the closing '\"' of %s in %s; a "
+                    "comment there starts with ';'", key, p->label);
+            buf_free(&b);
+            return NULL;
+        }
+    } else {
+        size_t len = 0;
+        while (raw[len] != '\0' &&
+               !(raw[len] == ';' && (len == 0 || raw[len - 1] == ' ' || raw[len - 1] == '\t')))
+            len++;
+        while (len > 0 && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
+            len--;
+        buf_add(&b, raw, len);
+    }
+    if (b.len == 0) {
+        problem(p, p->lineno, "%s in %s has an empty value", key, p->label);
+        buf_free(&b);
+        return NULL;
+    }
+    if (b.len > VALUE_MAX_BYTES) {
+        problem(p, p->lineno, "value of %s in %s is %zu bytes long; the limit is %d", key,
+                p->label, b.len, VALUE_MAX_BYTES);
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* Runs the checks that need a whole section: those an account section needs at its end. */
+static void
+section_end(struct parser *p)
+{
+    if (p->kind != SEC_ACCOUNT)
+        return;
+    const struct config_account *a = &p->cfg->accounts[p->account];
+    int tokens = 0;
+    for (size_t i = 0; i < NELEM(account_keys); i++)
+        if (account_keys[i].token && p->key_line[i] != 0)
+            tokens++;
+    if (p->key_line[KEY_PLATFORM] == 0)
+        problem(p, a->line, "%s has no platform; add platform = mastodon, bluesky or "
+                "wordpress", p->label);
+    if (p->key_line[KEY_URL] == 0)
+        problem(p, a->line, "%s has no url; add url = https://...", p->label);
+    const struct platform_spec *plat = platform_find(a->platform);
+    if (plat != NULL && plat->user_means != NULL && p->key_line[KEY_USER] == 0)
+        problem(p, a->line, "%s has no user; %s accounts need user = ... (%s)", p->label,
+                plat->name, plat->user_means);
+    if (tokens == 0)
+        problem(p, a->line, "%s has no token source; add one of token_cmd, token_file or "
+                "token_env", p->label);
+}
+
+/* Returns whether name is 1 to ACCOUNT_NAME_MAX characters of [A-Za-z0-9._-]. */
+static bool
+account_name_ok(const char *name)
+{
+    size_t len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                              "0123456789._-");
+    return len > 0 && len <= ACCOUNT_NAME_MAX && name[len] == '\0';
+}
+
+/* Starts the section whose header name (trimmed, between the brackets) is on the current
+ * line: [tactful] or [account NAME]. */
+static void
+section_begin_named(struct parser *p, char *name)
+{
+    int line = p->lineno;
+    if (strcmp(name, "tactful") == 0) {
+        snprintf(p->label, sizeof(p->label), "[tactful]");
+        if (p->tactful_line != 0) {
+            problem(p, line, "duplicate section [tactful] (first at line %d)", p->tactful_line);
+            return;
+        }
+        p->tactful_line = line;
+        p->kind = SEC_TACTFUL;
+        return;
+    }
+    if (strncmp(name, "account", 7) != 0 || (name[7] != '\0' && name[7] != ' ' &&
+                                             name[7] != '\t')) {
+        problem(p, line, "unknown section [%s]; expected [tactful] or [account NAME]", name);
+        return;
+    }
+    char *acct = name + 7;
+    acct += strspn(acct, " \t");
+    if (!account_name_ok(acct)) {
+        if (acct[0] == '\0')
+            problem(p, line, "section [account] needs a name: [account NAME]");
+        else
+            problem(p, line, "invalid account name '%s' in [%s]; use 1 to %d of the "
+                    "characters A-Z a-z 0-9 . _ -", acct, name, ACCOUNT_NAME_MAX);
+        return;
+    }
+    snprintf(p->label, sizeof(p->label), "[account %s]", acct);
+    const struct config_account *dup = config_account_find(p->cfg, acct);
+    if (dup != NULL) {
+        problem(p, line, "duplicate account %s (first at line %d)", p->label, dup->line);
+        return;
+    }
+    struct config *cfg = p->cfg;
+    cfg->accounts = xreallocarray(cfg->accounts, cfg->naccounts + 1, sizeof(*cfg->accounts));
+    cfg->accounts[cfg->naccounts] = (struct config_account){.name = xstrdup(acct), .line = line};
+    p->account = cfg->naccounts++;
+    p->kind = SEC_ACCOUNT;
+}
+
+/* Handles a section header line (s points at its '['). A broken header makes the lines up to
+ * the next header be ignored, so one mistake gives one message. */
+static void
+section_begin(struct parser *p, char *s)
+{
+    section_end(p);
+    p->kind = SEC_BAD;
+    memset(p->key_line, 0, sizeof(p->key_line));
+    char *close = strchr(s, ']');
+    if (close == NULL) {
+        problem(p, p->lineno, "section header has no closing ']'");
+        return;
+    }
+    const char *after = close + 1 + strspn(close + 1, " \t");
+    if (*after != '\0' && *after != ';' && *after != '#') {
+        problem(p, p->lineno, "unexpected text after ']' in section header");
+        return;
+    }
+    *close = '\0';
+    char *name = s + 1 + strspn(s + 1, " \t");
+    size_t len = strlen(name);
+    while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+        name[--len] = '\0';
+    section_begin_named(p, name);
+}
+
+/* Reads one physical line into p->text without its line ending ("\n" or "\r\n"), keeping at
+ * most LINE_MAX_BYTES + 2 bytes of it. Returns its length, or -1 at end of file. */
+static long
+line_read(struct parser *p, bool *has_nul)
+{
+    size_t len = 0;
+    int c;
+    *has_nul = false;
+    while ((c = getc(p->fp)) != EOF && c != '\n') {
+        if (c == '\0')
+            *has_nul = true;
+        if (len < sizeof(p->text) - 1)
+            p->text[len++] = (char)c;
+    }
+    if (c == EOF && ferror(p->fp))
+        p->read_errno = errno ? errno : EIO;
+    if (c == EOF && len == 0)
+        return -1;
+    if (len > 0 && p->text[len - 1] == '\r')
+        len--;
+    p->text[len] = '\0';
+    return (long)len;
+}
+
+/* The ini_reader: hands inih the next "key = value" line, one physical line per call, and
+ * deals with every other kind of line itself, counting lines as it goes. */
+static char *
+reader(char *str, int num, void *stream)
+{
+    struct parser *p = stream;
+    bool has_nul;
+    long len;
+    while (!p->stop && (len = line_read(p, &has_nul)) >= 0) {
+        p->lineno++;
+        char *s = p->text;
+        if (p->lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+            s += 3;
+        if (len > LINE_MAX_BYTES) {
+            problem(p, p->lineno, "line is longer than %d bytes", LINE_MAX_BYTES);
+            continue;
+        }
+        bool ctrl = has_nul;
+        for (const char *t = s; *t != '\0' && !ctrl; t++)
+            ctrl = ((unsigned char)*t < 0x20 && *t != '\t') || *t == 0x7f;
+        if (ctrl) {
+            problem(p, p->lineno, "line contains a control character");
+            continue;
+        }
+        s += strspn(s, " \t");
+        if (*s == '\0' || *s == ';' || *s == '#')
+            continue;
+        if (*s == '[') {
+            section_begin(p, s);
+            continue;
+        }
+        if (strpbrk(s, "=:") == NULL) {
+            problem(p, p->lineno, "expected 'key = value', [tactful] or [account NAME]");
+            continue;
+        }
+        if (strlen(s) + 2 > (size_t)num) {
+            problem(p, p->lineno, "line is too long for the INI parser");
+            continue;
+        }
+        memcpy(str, s, strlen(s) + 1);
+        return str;
+    }
+    return NULL;
+}
+
+/* The ini_handler: checks and stores one key = value of the current section. inih's section
+ * name is ignored: the reader tracks sections. Always returns 1, problems are recorded. */
+static int
+handler(void *user, const char *section, const char *name, const char *raw)
+{
+    (void)section;
+    struct parser *p = user;
+    int line = p->lineno;
+    if (name[0] == '\0') {
+        problem(p, line, "missing key name before '='");
+        return 1;
+    }
+    if (p->kind == SEC_BAD)
+        return 1;
+    if (p->kind == SEC_NONE) {
+        problem(p, line, "key '%s' is outside any section; put it under [tactful] or "
+                "[account NAME]", name);
+        return 1;
+    }
+    size_t nkeys, i;
+    const struct key_spec *keys = section_keys(p->kind, &nkeys);
+    for (i = 0; i < nkeys && strcmp(keys[i].name, name) != 0; i++)
+        ;
+    if (i == nkeys) {
+        struct buf b = {0};
+        for (size_t k = 0; k < nkeys; k++)
+            buf_printf(&b, "%s%s", k ? ", " : "", keys[k].name);
+        problem(p, line, "unknown key '%s' in %s; expected one of: %s", name, p->label, b.data);
+        buf_free(&b);
+        return 1;
+    }
+    const struct key_spec *key = &keys[i];
+    if (p->key_line[i] != 0) {
+        problem(p, line, "duplicate key '%s' in %s (first at line %d)", name, p->label,
+                p->key_line[i]);
+        return 1;
+    }
+    p->key_line[i] = line;
+    for (size_t k = 0; key->token && k < nkeys; k++) {
+        if (k != i && keys[k].token && p->key_line[k] != 0) {
+            problem(p, line, "%s conflicts with %s (line %d) in %s; set exactly one of "
+                    "token_cmd, token_file or token_env", name, keys[k].name, p->key_line[k],
+                    p->label);
+            return 1;
+        }
+    }
+    char *value = value_parse(p, name, raw);
+    if (value == NULL)
+        return 1;
+    if (key->check != NULL && key->check(p, name, &value) != 0) {
+        free(value);
+        return 1;
+    }
+    char **slot = (char **)((char *)section_target(p) + key->offset);
+    *slot = value;
+    return 1;
+}
+
+/* The inih runtime knobs, so they can be set for one parse and restored afterwards. */
+struct ini_knobs {
+    bool use_stack, allow_realloc, allow_inline_comments, allow_multiline, allow_bom;
+    bool allow_no_value, stop_on_first_error;
+    int max_line, initial_alloc;
+    char *start_comment_prefixes, *inline_comment_prefixes;
+};
+
+/* Exchanges the values in k with inih's knobs: once to apply k, once more to restore. */
+static void
+ini_knobs_swap(struct ini_knobs *k)
+{
+    struct ini_knobs old = {
+        ini_use_stack, ini_allow_realloc, ini_allow_inline_comments, ini_allow_multiline,
+        ini_allow_bom, ini_allow_no_value, ini_stop_on_first_error, ini_max_line,
+        ini_initial_alloc, ini_start_comment_prefixes, ini_inline_comment_prefixes,
+    };
+    ini_use_stack = k->use_stack;
+    ini_allow_realloc = k->allow_realloc;
+    ini_allow_inline_comments = k->allow_inline_comments;
+    ini_allow_multiline = k->allow_multiline;
+    ini_allow_bom = k->allow_bom;
+    ini_allow_no_value = k->allow_no_value;
+    ini_stop_on_first_error = k->stop_on_first_error;
+    ini_max_line = k->max_line;
+    ini_initial_alloc = k->initial_alloc;
+    ini_start_comment_prefixes = k->start_comment_prefixes;
+    ini_inline_comment_prefixes = k->inline_comment_prefixes;
+    *k = old;
+}
+
+/* Parses the open file fp into p->cfg, recording every problem in p. */
+static void
+parse_file(struct parser *p)
+{
+    char start_prefixes[] = ";#", inline_prefixes[] = ";";
+    struct ini_knobs knobs = {
+        .use_stack = true, /* a line buffer of max_line bytes, no realloc */
+        .allow_realloc = false,
+        .allow_inline_comments = false, /* value_parse strips comments, minding quotes */
+        .allow_multiline = false,
+        .allow_bom = false, /* the reader drops the BOM */
+        .allow_no_value = false,
+        .stop_on_first_error = false,
+        .max_line = LINE_MAX_BYTES + 3, /* '\r', '\n' and '\0', as ini.h says */
+        .initial_alloc = LINE_MAX_BYTES + 3,
+        .start_comment_prefixes = start_prefixes,
+        .inline_comment_prefixes = inline_prefixes,
+    };
+    ini_knobs_swap(&knobs);
+    int rc = ini_parse_stream(reader, p, handler, p);
+    ini_knobs_swap(&knobs);
+    if (rc != 0) /* not expected: the reader hands inih only lines it accepts */
+        problem(p, p->lineno, "the INI parser failed (inih error %d)", rc);
+    if (!p->stop)
+        section_end(p);
+    if (p->read_errno != 0)
+        problem(p, p->lineno, "read error: %s", strerror(p->read_errno));
+}
+
+struct config *
+config_load(const char *path, int missing_ok, char **err)
+{
+    if (err != NULL)
+        *err = NULL;
+    FILE *fp = path != NULL ? fopen(path, "re") : NULL;
+    int open_errno = path != NULL ? errno : ENOENT;
+    struct stat st;
+    if (fp != NULL && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        fp = NULL;
+        open_errno = EISDIR;
+    }
+    if (fp == NULL) {
+        if (open_errno == ENOENT && missing_ok)
+            return xcalloc(1, sizeof(struct config));
+        if (err != NULL)
+            *err = xasprintf("cannot read config %s: %s; %s", path ? path : "(none)",
+                             strerror(open_errno),
+                             open_errno == ENOENT ? "create it as described in tactful(5)"
+                                                  : "check that it is a readable file");
+        return NULL;
+    }
+    struct parser *p = xcalloc(1, sizeof(*p));
+    p->fp = fp;
+    p->path = path;
+    p->cfg = xcalloc(1, sizeof(struct config));
+    p->cfg->path = xstrdup(path);
+    parse_file(p);
+    fclose(fp);
+    struct config *cfg = p->cfg;
+    if (p->nproblems > 0) {
+        char *msg = problems_take(p);
+        if (err != NULL)
+            *err = msg;
+        else
+            free(msg);
+        config_free(cfg);
+        cfg = NULL;
+    }
+    free(p);
+    return cfg;
+}
+
+void
+config_free(struct config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    for (size_t i = 0; i < cfg->naccounts; i++) {
+        struct config_account *a = &cfg->accounts[i];
+        free(a->name);
+        free(a->platform);
+        free(a->url);
+        free(a->user);
+        free(a->token_cmd);
+        free(a->token_file);
+        free(a->token_env);
+    }
+    free(cfg->accounts);
+    free(cfg->path);
+    free(cfg->officer);
+    free(cfg->signature);
+    free(cfg->policy);
+    free(cfg);
+}
+
+const struct config_account *
+config_account_find(const struct config *cfg, const char *name)
+{
+    if (cfg == NULL || name == NULL)
+        return NULL;
+    for (size_t i = 0; i < cfg->naccounts; i++)
+        if (strcmp(cfg->accounts[i].name, name) == 0)
+            return &cfg->accounts[i];
+    return NULL;
+}
+
+char *
+config_officer(const struct config *cfg)
+{
+    const char *env = getenv("TACTFUL_OFFICER");
+    if (env != NULL && env[0] != '\0')
+        return xstrdup(env);
+    if (cfg != NULL && cfg->officer != NULL && cfg->officer[0] != '\0')
+        return xstrdup(cfg->officer);
+    const struct passwd *pw = getpwuid(geteuid());
+    if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
+        return xstrdup(pw->pw_name);
+    const char *user = getenv("USER");
+    if (user != NULL && user[0] != '\0')
+        return xstrdup(user);
+    return xstrdup("unknown");
+}

@@ -1,0 +1,71 @@
+/* The configuration file: an INI file with a [tactful] section and one [account NAME]
+ * section per platform account. See man/tactful.5.
+ *
+ * Syntax (parsed with libinih, see model/config.c for how its limits are worked around):
+ * - One item per line; lines end in "\n" or "\r\n"; a UTF-8 BOM at the start is ignored.
+ *   Leading whitespace is ignored (indentation never continues the previous line).
+ * - A line whose first non-blank character is ';' or '#' is a comment, as is a blank line.
+ * - "[tactful]" (at most once) and "[account NAME]", NAME being 1 to 64 characters of
+ *   A-Z a-z 0-9 . _ - and unique, start sections; after the ']' only a comment may follow.
+ *   Section and key names are case-sensitive.
+ * - "key = value" ("key: value" also works) inside a section. The value is trimmed. A ';' that
+ *   follows a space or tab starts a comment, so "officer = Sam Patel ; audit name" sets
+ *   "Sam Patel"; "a;b" and "#tag" are kept. To keep " ;", leading or trailing spaces, or a
+ *   value starting with ';' or '"', write the value in double quotes: signature = "SP ;)".
+ *   Inside quotes \" is a quote and \\ a backslash (other backslashes are literal); after the
+ *   closing quote only a ';' comment may follow.
+ * - Empty values, a key twice in one section, unknown keys and sections, and lines that are
+ *   none of the above are errors. Limits: 4096 bytes per value, 8192 bytes per line; control
+ *   characters other than tab are refused. Reading stops after 100 errors.
+ * - token_file and policy: a leading "~/" is replaced by $HOME ("~user" is refused).
+ *
+ * config_load sets libinih's process-wide runtime knobs (ini_max_line and friends) for the
+ * duration of the parse and restores them, so it must not run while another thread uses inih. */
+#ifndef TACTFUL_CONFIG_H
+#define TACTFUL_CONFIG_H
+
+#include <stddef.h>
+
+struct config_account {
+    char *name;       /* from the section header [account NAME] */
+    char *platform;   /* "mastodon", "bluesky" or "wordpress" */
+    char *url;        /* base URL, https:// (http:// only for 127.0.0.1, [::1], localhost);
+                       * no user:password@, '?' or '#'; trailing '/' removed */
+    char *user;       /* WordPress user name or Bluesky handle (required there); Mastodon
+                       * needs none, so it is NULL unless the file sets it anyway */
+    char *token_cmd;  /* exactly one of these three is set */
+    char *token_file;
+    char *token_env;
+    int line;         /* line of the section header, for messages */
+};
+
+struct config {
+    char *path;       /* file it was read from, or NULL when none existed */
+    char *officer;    /* [tactful] officer, or NULL */
+    char *signature;  /* [tactful] signature, or NULL */
+    char *policy;     /* [tactful] policy, or NULL */
+    struct config_account *accounts;
+    size_t naccounts;
+};
+
+/* Reads the configuration at path. When the file does not exist and missing_ok is nonzero,
+ * returns an empty configuration (its path NULL). On any error returns NULL and sets *err to a
+ * newly allocated text of one "PATH:LINE: message" line per problem found (all of them, not
+ * just the first, sorted by line, joined with '\n', no final newline): unknown sections and
+ * keys, bad values, duplicate accounts, missing or several secret sources, a missing platform
+ * or url. A file that cannot be opened gives the single line "cannot read config PATH:
+ * REASON; HINT". On success *err is set to NULL. err may be NULL. */
+struct config *config_load(const char *path, int missing_ok, char **err);
+
+/* Frees a configuration and everything it owns. NULL is fine. */
+void config_free(struct config *cfg);
+
+/* Returns the account section called name, or NULL. */
+const struct config_account *config_account_find(const struct config *cfg, const char *name);
+
+/* Returns the officer identity to record in the audit log: the TACTFUL_OFFICER environment
+ * variable, else the config's officer, else the login user name, else "unknown". The returned
+ * string is newly allocated. */
+char *config_officer(const struct config *cfg);
+
+#endif

@@ -1,0 +1,184 @@
+/* Opening the cache, migrations and small SQLite helpers. */
+#include "model/db.h"
+
+#include "model/schema.h"
+#include "model/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How long a writer waits for another tactful process before giving up. */
+#define DB_BUSY_TIMEOUT_MS 10000
+
+char *
+db_error(struct db *db, const char *what)
+{
+    return xasprintf("%s: %s", what, sqlite3_errmsg(db->sql));
+}
+
+sqlite3_stmt *
+db_prepare(struct db *db, const char *sql, char **err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (err)
+            *err = db_error(db, "cannot prepare a cache query");
+        return NULL;
+    }
+    return st;
+}
+
+int
+db_exec(struct db *db, const char *sql, char **err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (err)
+            *err = xasprintf("cache error in %s: %s", db->path,
+                             msg ? msg : sqlite3_errmsg(db->sql));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int
+db_begin(struct db *db, char **err)
+{
+    return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int
+db_commit(struct db *db, char **err)
+{
+    if (db_exec(db, "COMMIT", err) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->sql))
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s == NULL)
+        return sqlite3_bind_null(st, idx);
+    return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+char *
+db_column_strdup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? xstrdup((const char *)s) : NULL;
+}
+
+int
+db_schema_version(struct db *db)
+{
+    sqlite3_stmt *st = db_prepare(db, "PRAGMA user_version", NULL);
+    int v = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int
+db_migrate(struct db *db, int target, char **err)
+{
+    if (db_begin(db, err) != 0)
+        return -1;
+    /* Read the version inside the write transaction so two processes cannot both migrate. */
+    int v = db_schema_version(db);
+    if (v > DB_SCHEMA_VERSION) {
+        db_rollback(db);
+        *err = xasprintf("the cache %s was written by a newer tactful (schema %d, this tactful "
+                         "knows up to %d); upgrade tactful or use another --db",
+                         db->path, v, DB_SCHEMA_VERSION);
+        return -1;
+    }
+    for (int next = v + 1; next <= target; next++) {
+        char sql[48];
+        if (db_exec(db, schema_migration(next), err) != 0)
+            goto fail;
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", next);
+        if (db_exec(db, sql, err) != 0)
+            goto fail;
+    }
+    return db_commit(db, err);
+fail:
+    db_rollback(db);
+    return -1;
+}
+
+/* Opens the file and sets the connection up, without touching the schema. */
+static struct db *
+db_connect(const char *path, char **err)
+{
+    struct db *db = xcalloc(1, sizeof *db);
+    db->path = xstrdup(path);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &db->sql, flags, NULL) != SQLITE_OK) {
+        *err = xasprintf("cannot open the cache %s: %s; check the path and its permissions",
+                         path, db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+        db_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(db->sql, 1);
+    /* journal_mode returns a row; "wal" is what we want to read back. */
+    sqlite3_stmt *st = db_prepare(db, "PRAGMA journal_mode = WAL", NULL);
+    int ok = st && sqlite3_step(st) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    if (!ok) {
+        *err = xasprintf("cannot open the cache %s: %s; is it a tactful cache on a local disk?",
+                         path, sqlite3_errmsg(db->sql));
+        db_close(db);
+        return NULL;
+    }
+    if (db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) != 0) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+struct db *
+db_open(const char *path, char **err)
+{
+    struct db *db = db_connect(path, err);
+    if (db == NULL)
+        return NULL;
+    int v = db_schema_version(db);
+    if (v < 0) {
+        *err = xasprintf("cannot read the cache %s: %s; it may not be a tactful cache", path,
+                         sqlite3_errmsg(db->sql));
+        db_close(db);
+        return NULL;
+    }
+    if (v != DB_SCHEMA_VERSION && db_migrate(db, DB_SCHEMA_VERSION, err) != 0) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void
+db_close(struct db *db)
+{
+    if (db == NULL)
+        return;
+    sqlite3_close_v2(db->sql);
+    free(db->path);
+    free(db);
+}

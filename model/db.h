@@ -1,0 +1,51 @@
+/* The cache: one SQLite file in WAL mode, shared safely by several tactful processes. */
+#ifndef TACTFUL_DB_H
+#define TACTFUL_DB_H
+
+#include <sqlite3.h>
+
+/* The schema version this tactful writes; a cache with a higher version is refused. */
+#define DB_SCHEMA_VERSION 2
+
+struct db {
+    sqlite3 *sql;
+    char *path;
+};
+
+/* Opens (creating when needed) the cache at path, switches it to WAL mode with a busy timeout
+ * and brings its schema up to DB_SCHEMA_VERSION. Returns NULL and sets *err (newly allocated
+ * sentence) on failure; a cache written by a newer tactful is refused untouched. */
+struct db *db_open(const char *path, char **err);
+
+/* Closes the cache. NULL is fine. */
+void db_close(struct db *db);
+
+/* The schema version stored in the cache file. */
+int db_schema_version(struct db *db);
+
+/* Brings the schema from its current version up to target (used by db_open and the migration
+ * tests). Returns 0, or -1 with *err set; nothing is changed on failure. */
+int db_migrate(struct db *db, int target, char **err);
+
+/* Starts a write transaction (BEGIN IMMEDIATE, so the lock is taken up front and the busy
+ * timeout applies), commits it, or rolls it back. Begin/commit return 0 or -1 with *err. */
+int db_begin(struct db *db, char **err);
+int db_commit(struct db *db, char **err);
+void db_rollback(struct db *db);
+
+/* Prepares sql, returning NULL with *err set on failure. */
+sqlite3_stmt *db_prepare(struct db *db, const char *sql, char **err);
+
+/* Runs one or more statements that take no parameters. Returns 0 or -1 with *err set. */
+int db_exec(struct db *db, const char *sql, char **err);
+
+/* A newly allocated "what: sqlite message" error sentence for the last failure on db. */
+char *db_error(struct db *db, const char *what);
+
+/* Binds a string, or NULL as SQL NULL; text is copied by SQLite. */
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Returns a column as a newly allocated string, or NULL for SQL NULL. */
+char *db_column_strdup(sqlite3_stmt *st, int col);
+
+#endif

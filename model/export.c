@@ -1,0 +1,106 @@
+/* JSON Lines and CSV export. */
+#include "model/export.h"
+
+#include "model/xmalloc.h"
+
+#include <jansson.h>
+#include <string.h>
+
+static const char *const columns[] = {
+    "platform", "account", "thread", "id", "parent", "author", "author_name",
+    "created_at", "text", "url", "own", "html", "title",
+};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+
+static const char export_sql[] =
+    "SELECT a.platform, a.name, t.root_remote_id, p.remote_id, p.parent_remote_id, au.handle,"
+    " au.display_name, p.created_at, p.body, p.url, p.own, p.html, t.title"
+    " FROM posts p JOIN threads t ON t.id = p.thread_id JOIN accounts a ON a.id = p.account_id"
+    " JOIN authors au ON au.id = p.author_id"
+    " WHERE ?1 = 0 OR p.thread_id = ?1"
+    " ORDER BY p.thread_id, p.created_at, p.id";
+
+/* Writes one row as a JSON object on one line; optional fields that are empty are left out. */
+static int
+write_jsonl(FILE *out, sqlite3_stmt *st)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < NCOLUMNS; i++) {
+        const char *v = (const char *)sqlite3_column_text(st, (int)i);
+        if (strcmp(columns[i], "own") == 0)
+            json_object_set_new(o, "own", json_boolean(sqlite3_column_int(st, (int)i)));
+        else if (v)
+            json_object_set_new(o, columns[i], json_stringn(v, strlen(v)));
+        else if (strcmp(columns[i], "parent") == 0)
+            json_object_set_new(o, "parent", json_null());
+    }
+    int rc = json_dumpf(o, out, JSON_COMPACT);
+    json_decref(o);
+    if (rc == 0 && fputc('\n', out) == EOF)
+        rc = -1;
+    return rc;
+}
+
+/* Writes one CSV cell, quoted when needed; a leading = + - @ is prefixed with ' so a
+ * spreadsheet shows the text rather than running it. */
+static void
+write_cell(FILE *out, const char *v)
+{
+    if (v == NULL)
+        return;
+    fputc('"', out);
+    if (strchr("=+-@\t\r", v[0]) && v[0] != '\0')
+        fputc('\'', out);
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* Writes one row as a CSV record. */
+static int
+write_csv(FILE *out, sqlite3_stmt *st)
+{
+    for (size_t i = 0; i < NCOLUMNS; i++) {
+        if (i > 0)
+            fputc(',', out);
+        if (strcmp(columns[i], "own") == 0)
+            fputs(sqlite3_column_int(st, (int)i) ? "true" : "false", out);
+        else
+            write_cell(out, (const char *)sqlite3_column_text(st, (int)i));
+    }
+    return fputs("\r\n", out) == EOF ? -1 : 0;
+}
+
+long
+export_posts(struct db *db, FILE *out, long thread, enum export_format format, char **err)
+{
+    sqlite3_stmt *st = db_prepare(db, export_sql, err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, thread);
+    if (format == EXPORT_CSV) {
+        for (size_t i = 0; i < NCOLUMNS; i++)
+            fprintf(out, "%s%s", i ? "," : "", columns[i]);
+        fputs("\r\n", out);
+    }
+    long n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int wrc = format == EXPORT_CSV ? write_csv(out, st) : write_jsonl(out, st);
+        if (wrc != 0) {
+            *err = xstrdup("cannot write the export: output error");
+            sqlite3_finalize(st);
+            return -1;
+        }
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot read the cache for export");
+        n = -1;
+    }
+    sqlite3_finalize(st);
+    return n;
+}

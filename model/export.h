@@ -1,0 +1,17 @@
+/* Writing posts out of the cache as JSON Lines or CSV (see man/tactful.5). */
+#ifndef TACTFUL_EXPORT_H
+#define TACTFUL_EXPORT_H
+
+#include "model/db.h"
+
+#include <stdio.h>
+
+enum export_format { EXPORT_JSONL, EXPORT_CSV };
+
+/* Writes the posts of thread (a local thread id) or of every thread when thread is 0, ordered
+ * by thread and time. JSON Lines output imports back to the same cache content. CSV has a header
+ * row and guards cells that a spreadsheet would run as a formula. Returns the number of posts
+ * written, or -1 with *err set. */
+long export_posts(struct db *db, FILE *out, long thread, enum export_format format, char **err);
+
+#endif

@@ -1,0 +1,32 @@
+/* Reading posts from JSON Lines (see man/tactful.5) into the cache. */
+#ifndef TACTFUL_IMPORT_H
+#define TACTFUL_IMPORT_H
+
+#include "model/db.h"
+#include "model/post.h"
+
+#include <stdio.h>
+
+/* Longest line accepted; a longer one is an error, not a truncation. */
+#define IMPORT_MAX_LINE (2 * 1024 * 1024)
+
+struct import_stats {
+    long lines;        /* non-blank lines read */
+    long new_posts;
+    long updated_posts;
+    long unchanged_posts;
+    long new_threads;
+};
+
+/* Parses one JSON Lines record into p; strings in p point into the returned json object,
+ * which the caller releases with json_decref (passed back through *json). created_at is
+ * normalised into created_buf. Returns 0, or -1 with *err set to the reason (no location). */
+int import_parse_line(const char *line, size_t len, struct post_in *p, char *created_buf,
+                      void **json, char **err);
+
+/* Loads every post of in (named name in messages) in one transaction. On the first bad line
+ * nothing from the file is kept, and *err is "NAME:LINE: reason". Returns 0 or -1. */
+int import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *stats,
+                 char **err);
+
+#endif

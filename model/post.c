@@ -1,0 +1,253 @@
+/* Idempotent upserts of accounts, authors, threads and posts. */
+#include "model/post.h"
+
+#include "model/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    ST_ACCOUNT_GET,
+    ST_ACCOUNT_ADD,
+    ST_AUTHOR_PUT,
+    ST_AUTHOR_GET,
+    ST_THREAD_GET,
+    ST_THREAD_ADD,
+    ST_THREAD_TITLE,
+    ST_THREAD_URL,
+    ST_POST_PUT,
+    ST_COUNT
+};
+
+static const char *const writer_sql[ST_COUNT] = {
+    [ST_ACCOUNT_GET] = "SELECT id, platform FROM accounts WHERE name = ?1",
+    [ST_ACCOUNT_ADD] = "INSERT INTO accounts (name, platform) VALUES (?1, ?2)",
+    [ST_AUTHOR_PUT] = "INSERT INTO authors (account_id, handle, display_name) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT (account_id, handle) DO UPDATE"
+                      " SET display_name = excluded.display_name"
+                      " WHERE display_name IS NOT excluded.display_name",
+    [ST_AUTHOR_GET] = "SELECT id FROM authors WHERE account_id = ?1 AND handle = ?2",
+    [ST_THREAD_GET] = "SELECT id FROM threads WHERE account_id = ?1 AND root_remote_id = ?2",
+    [ST_THREAD_ADD] = "INSERT INTO threads (account_id, root_remote_id, title) VALUES (?1, ?2, ?3)",
+    [ST_THREAD_TITLE] = "UPDATE threads SET title = ?2 WHERE id = ?1 AND title IS NOT ?2",
+    [ST_THREAD_URL] = "UPDATE threads SET url = ?2 WHERE id = ?1 AND url IS NOT ?2",
+    [ST_POST_PUT] =
+        "INSERT INTO posts (account_id, thread_id, remote_id, parent_remote_id, author_id,"
+        " created_at, body, html, url, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (account_id, remote_id) DO UPDATE SET thread_id = excluded.thread_id,"
+        " parent_remote_id = excluded.parent_remote_id, author_id = excluded.author_id,"
+        " created_at = excluded.created_at, body = excluded.body, html = excluded.html,"
+        " url = excluded.url, own = excluded.own"
+        " WHERE thread_id IS NOT excluded.thread_id"
+        " OR parent_remote_id IS NOT excluded.parent_remote_id"
+        " OR author_id IS NOT excluded.author_id OR created_at IS NOT excluded.created_at"
+        " OR body IS NOT excluded.body OR html IS NOT excluded.html"
+        " OR url IS NOT excluded.url OR own IS NOT excluded.own",
+};
+
+static const char *const platforms[] = {"mastodon", "bluesky", "wordpress"};
+
+struct post_writer {
+    struct db *db;
+    sqlite3_stmt *st[ST_COUNT];
+    char *account;     /* the last account looked up, to skip repeat lookups */
+    sqlite3_int64 account_id;
+    long new_threads;
+};
+
+int
+post_platform_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
+        if (strcmp(name, platforms[i]) == 0)
+            return 1;
+    return 0;
+}
+
+struct post_writer *
+post_writer_new(struct db *db, char **err)
+{
+    struct post_writer *w = xcalloc(1, sizeof *w);
+    w->db = db;
+    for (int i = 0; i < ST_COUNT; i++) {
+        if ((w->st[i] = db_prepare(db, writer_sql[i], err)) == NULL) {
+            post_writer_free(w);
+            return NULL;
+        }
+    }
+    return w;
+}
+
+void
+post_writer_free(struct post_writer *w)
+{
+    if (w == NULL)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(w->st[i]);
+    free(w->account);
+    free(w);
+}
+
+long
+post_writer_new_threads(const struct post_writer *w)
+{
+    return w->new_threads;
+}
+
+/* Runs a statement that returns no rows (or whose rows are not wanted). Returns 0 or -1. */
+static int
+run(struct post_writer *w, sqlite3_stmt *st, char **err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        *err = db_error(w->db, "cannot write to the cache");
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs a lookup returning one integer: 1 found, 0 not found, -1 error. */
+static int
+lookup(struct post_writer *w, sqlite3_stmt *st, sqlite3_int64 *id, char **err)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *err = db_error(w->db, "cannot read the cache");
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+/* Finds or creates the account, refusing one that belongs to another platform. */
+static int
+account_id(struct post_writer *w, const struct post_in *p, sqlite3_int64 *id, char **err)
+{
+    if (w->account && strcmp(w->account, p->account) == 0) {
+        *id = w->account_id;
+        return 0;
+    }
+    sqlite3_stmt *st = w->st[ST_ACCOUNT_GET];
+    db_bind_text(st, 1, p->account);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *platform = (const char *)sqlite3_column_text(st, 1);
+        if (strcmp(platform, p->platform) != 0) {
+            *err = xasprintf("account '%s' is a %s account in this cache, not %s", p->account,
+                             platform, p->platform);
+            sqlite3_reset(st);
+            return -1;
+        }
+        *id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW) {
+        if (rc != SQLITE_DONE) {
+            *err = db_error(w->db, "cannot read the cache");
+            return -1;
+        }
+        st = w->st[ST_ACCOUNT_ADD];
+        db_bind_text(st, 1, p->account);
+        db_bind_text(st, 2, p->platform);
+        if (run(w, st, err) != 0)
+            return -1;
+        *id = sqlite3_last_insert_rowid(w->db->sql);
+    }
+    free(w->account);
+    w->account = xstrdup(p->account);
+    w->account_id = *id;
+    return 0;
+}
+
+/* Finds or creates the author, keeping the display name current. */
+static int
+author_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
+          sqlite3_int64 *id, char **err)
+{
+    sqlite3_stmt *st = w->st[ST_AUTHOR_PUT];
+    sqlite3_bind_int64(st, 1, account);
+    db_bind_text(st, 2, p->author);
+    db_bind_text(st, 3, p->author_name ? p->author_name : "");
+    if (run(w, st, err) != 0)
+        return -1;
+    st = w->st[ST_AUTHOR_GET];
+    sqlite3_bind_int64(st, 1, account);
+    db_bind_text(st, 2, p->author);
+    return lookup(w, st, id, err) == 1 ? 0 : -1;
+}
+
+/* Finds or creates the thread and keeps its title and URL current. */
+static int
+thread_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
+          sqlite3_int64 *id, char **err)
+{
+    sqlite3_stmt *st = w->st[ST_THREAD_GET];
+    sqlite3_bind_int64(st, 1, account);
+    db_bind_text(st, 2, p->thread);
+    int found = lookup(w, st, id, err);
+    if (found < 0)
+        return -1;
+    if (!found) {
+        st = w->st[ST_THREAD_ADD];
+        sqlite3_bind_int64(st, 1, account);
+        db_bind_text(st, 2, p->thread);
+        db_bind_text(st, 3, p->title);
+        if (run(w, st, err) != 0)
+            return -1;
+        *id = sqlite3_last_insert_rowid(w->db->sql);
+        w->new_threads++;
+    } else if (p->title) {
+        st = w->st[ST_THREAD_TITLE];
+        sqlite3_bind_int64(st, 1, *id);
+        db_bind_text(st, 2, p->title);
+        if (run(w, st, err) != 0)
+            return -1;
+    }
+    if (p->url && strcmp(p->id, p->thread) == 0) {
+        st = w->st[ST_THREAD_URL];
+        sqlite3_bind_int64(st, 1, *id);
+        db_bind_text(st, 2, p->url);
+        if (run(w, st, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result *result,
+                char **err)
+{
+    sqlite3_int64 account, author, thread;
+    if (account_id(w, p, &account, err) != 0 || author_id(w, account, p, &author, err) != 0 ||
+        thread_id(w, account, p, &thread, err) != 0)
+        return -1;
+    sqlite3_stmt *st = w->st[ST_POST_PUT];
+    /* Row ids start at 1, so a zero left here means the upsert updated rather than inserted. */
+    sqlite3_set_last_insert_rowid(w->db->sql, 0);
+    sqlite3_bind_int64(st, 1, account);
+    sqlite3_bind_int64(st, 2, thread);
+    db_bind_text(st, 3, p->id);
+    db_bind_text(st, 4, p->parent);
+    sqlite3_bind_int64(st, 5, author);
+    db_bind_text(st, 6, p->created_at);
+    db_bind_text(st, 7, p->text);
+    db_bind_text(st, 8, p->html);
+    db_bind_text(st, 9, p->url);
+    sqlite3_bind_int(st, 10, p->own != 0);
+    if (run(w, st, err) != 0)
+        return -1;
+    if (sqlite3_changes(w->db->sql) == 0)
+        *result = POST_UNCHANGED;
+    else if (sqlite3_last_insert_rowid(w->db->sql) != 0)
+        *result = POST_NEW;
+    else
+        *result = POST_UPDATED;
+    return 0;
+}

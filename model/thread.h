@@ -1,0 +1,92 @@
+/* Reading threads: the inbox list (paged, filtered, sorted), per-state counts, and one thread
+ * with its posts in conversation order. */
+#ifndef TACTFUL_THREAD_H
+#define TACTFUL_THREAD_H
+
+#include "model/db.h"
+#include "model/query.h"
+
+#include <stddef.h>
+
+enum thread_sort { THREAD_SORT_ACTIVITY, THREAD_SORT_PRIORITY, THREAD_SORT_AGE };
+
+/* One inbox line. Strings are raw (unsanitised) and owned by the row. */
+struct thread_row {
+    long id;
+    char *account;
+    char *platform;
+    char *root;           /* remote id of the root post */
+    char *title;          /* NULL when the platform has none */
+    char *url;
+    char *last_activity;
+    char *first_activity;
+    char *state;
+    int priority;
+    char *assignee;       /* NULL when unassigned */
+    char **tags;          /* sorted */
+    size_t ntags;
+    char *snoozed_until;
+    long posts;
+    int unread;
+    char *latest_text;    /* body of the latest post */
+    char *latest_author;  /* its author's handle */
+    char *latest_author_name;
+    char *snippet;        /* search only: matching text with [ ] around hits */
+};
+
+struct thread_list {
+    struct thread_row *rows;
+    size_t n;
+};
+
+/* Fills out with up to limit threads matching q (NULL for all), sorted, skipping offset.
+ * Returns 0, or -1 with *err set (for instance an FTS syntax problem). */
+int thread_list(struct db *db, const struct query *q, enum thread_sort sort, long limit,
+                long offset, struct thread_list *out, char **err);
+
+/* Counts threads matching q per triage state, in query_states order, ignoring q's state:
+ * filters so every tab can show its count. Returns 0 or -1 with *err. */
+int thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTATES],
+                        char **err);
+
+void thread_list_free(struct thread_list *l);
+
+/* One post of a thread in conversation order. */
+struct thread_post {
+    long id;
+    char *remote_id;
+    char *parent;         /* remote id, NULL for a root */
+    char *author;
+    char *author_name;
+    char *created_at;
+    char *text;
+    char *html;
+    char *url;
+    int own;
+    int depth;            /* 0 for roots and for posts whose parent is not in the cache */
+};
+
+struct thread_note {
+    char *officer;
+    char *created_at;
+    char *text;
+};
+
+struct thread {
+    struct thread_row info;
+    struct thread_post *posts;
+    size_t nposts;
+    struct thread_note *notes;
+    size_t nnotes;
+};
+
+/* Loads thread id with its posts as a depth-first tree (siblings by time) and its notes.
+ * Returns NULL with *err set; a missing id is "no thread N". */
+struct thread *thread_get(struct db *db, long id, char **err);
+
+void thread_free(struct thread *t);
+
+/* Marks a thread read up to its latest activity. Returns 0 or -1 with *err. */
+int thread_mark_seen(struct db *db, long id, char **err);
+
+#endif

@@ -1,0 +1,575 @@
+/* Tests for model/config.c: config files are written into a mkdtemp directory and loaded. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "model/config.h"
+#include "model/xmalloc.h"
+
+#include <ini.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The per-group state: the temporary directory and the config file path in it. */
+struct fixture {
+    char dir[64];
+    char *path;
+};
+
+/* Creates the temporary directory for the group. */
+static int
+group_setup(void **state)
+{
+    struct fixture *f = xcalloc(1, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/tactful-config-test.XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    f->path = xasprintf("%s/config", f->dir);
+    *state = f;
+    return 0;
+}
+
+/* Removes the temporary directory and what the tests left in it. */
+static int
+group_teardown(void **state)
+{
+    struct fixture *f = *state;
+    unlink(f->path);
+    char *sub = xasprintf("%s/subdir", f->dir);
+    rmdir(sub);
+    free(sub);
+    rmdir(f->dir);
+    free(f->path);
+    free(f);
+    return 0;
+}
+
+/* Writes text as the config file. */
+static void
+write_config(const struct fixture *f, const char *text)
+{
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Writes text as the config file and loads it, expecting success. */
+static struct config *
+load_ok(const struct fixture *f, const char *text)
+{
+    char *err = (char *)"untouched";
+    write_config(f, text);
+    struct config *cfg = config_load(f->path, 0, &err);
+    if (cfg == NULL)
+        fail_msg("unexpected errors:\n%s", err);
+    assert_null(err);
+    return cfg;
+}
+
+/* Writes text as the config file, loads it and checks the errors: want holds "LINE: message"
+ * lines, each of which must appear as "PATH:LINE: message", in that order and nothing else. */
+static void
+load_fails(const struct fixture *f, const char *text, const char *want)
+{
+    char *err = NULL;
+    write_config(f, text);
+    struct config *cfg = config_load(f->path, 0, &err);
+    assert_null(cfg);
+    assert_non_null(err);
+    struct buf b = {0};
+    for (const char *s = want; *s != '\0';) {
+        size_t n = strcspn(s, "\n");
+        buf_printf(&b, "%s%s:%.*s", b.len ? "\n" : "", f->path, (int)n, s);
+        s += n + (s[n] == '\n');
+    }
+    assert_string_equal(err, b.data);
+    buf_free(&b);
+    free(err);
+}
+
+static const char example[] =
+    "[tactful]\n"
+    "officer = Sam Patel            ; identity recorded in the audit log\n"
+    "signature = ^SP                ; appended to replies\n"
+    "policy = /etc/tactful/policy   ; office policy file (guardrails)\n"
+    "\n"
+    "[account dept-social]\n"
+    "platform = mastodon            ; mastodon | bluesky | wordpress\n"
+    "url = https://social.example.gov\n"
+    "token_file = ~/.config/tactful/dept-social.token\n"
+    "\n"
+    "[account blog]\n"
+    "platform = wordpress\n"
+    "url = https://blog.example.gov\n"
+    "user = comms-team\n"
+    "token_cmd = pass show tactful/blog\n";
+
+/* The example from the manual loads with every value in place. */
+static void
+test_full_example(void **state)
+{
+    setenv("HOME", "/home/sam", 1);
+    struct config *cfg = load_ok(*state, example);
+    const struct fixture *f = *state;
+    assert_string_equal(cfg->path, f->path);
+    assert_string_equal(cfg->officer, "Sam Patel");
+    assert_string_equal(cfg->signature, "^SP");
+    assert_string_equal(cfg->policy, "/etc/tactful/policy");
+    assert_int_equal(cfg->naccounts, 2);
+
+    const struct config_account *a = &cfg->accounts[0];
+    assert_string_equal(a->name, "dept-social");
+    assert_string_equal(a->platform, "mastodon");
+    assert_string_equal(a->url, "https://social.example.gov");
+    assert_null(a->user);
+    assert_null(a->token_cmd);
+    assert_string_equal(a->token_file, "/home/sam/.config/tactful/dept-social.token");
+    assert_null(a->token_env);
+    assert_int_equal(a->line, 6);
+
+    a = &cfg->accounts[1];
+    assert_string_equal(a->name, "blog");
+    assert_string_equal(a->platform, "wordpress");
+    assert_string_equal(a->url, "https://blog.example.gov");
+    assert_string_equal(a->user, "comms-team");
+    assert_string_equal(a->token_cmd, "pass show tactful/blog");
+    assert_null(a->token_file);
+    assert_null(a->token_env);
+    assert_int_equal(a->line, 11);
+    config_free(cfg);
+}
+
+/* Values that are valid but need care: loopback http, trailing slashes, token_env, bluesky,
+ * CRLF line ends, a BOM, indentation, "key: value". */
+static void
+test_valid_variants(void **state)
+{
+    setenv("HOME", "/home/sam/", 1);
+    struct config *cfg = load_ok(*state,
+                                 "\xEF\xBB\xBF[account local]\r\n"
+                                 "  platform = mastodon\r\n"
+                                 "  url = http://127.0.0.1:3000/\r\n"
+                                 "  token_env = TACTFUL_TOKEN_1\r\n"
+                                 "[account v6]\n"
+                                 "platform=bluesky\n"
+                                 "url=http://[::1]:8080/xrpc//\n"
+                                 "user=press.example.gov\n"
+                                 "token_file=~/t\n"
+                                 "[account lh]\n"
+                                 "platform: mastodon\n"
+                                 "url: http://LOCALHOST\n"
+                                 "token_cmd: printf %s a=b;c\n"
+                                 "[account sub]\n"
+                                 "platform = wordpress\n"
+                                 "url = https://example.gov/blog/\n"
+                                 "user = web\n"
+                                 "token_env = _X\n");
+    assert_int_equal(cfg->naccounts, 4);
+    assert_string_equal(cfg->accounts[0].url, "http://127.0.0.1:3000");
+    assert_string_equal(cfg->accounts[0].token_env, "TACTFUL_TOKEN_1");
+    assert_string_equal(cfg->accounts[1].url, "http://[::1]:8080/xrpc");
+    assert_string_equal(cfg->accounts[1].user, "press.example.gov");
+    assert_string_equal(cfg->accounts[1].token_file, "/home/sam/t");
+    assert_string_equal(cfg->accounts[2].url, "http://LOCALHOST");
+    assert_string_equal(cfg->accounts[2].token_cmd, "printf %s a=b;c");
+    assert_string_equal(cfg->accounts[3].url, "https://example.gov/blog");
+    assert_null(cfg->officer);
+    config_free(cfg);
+}
+
+/* Comments: whole-line ';' and '#', inline ';' after a space, and quoting to keep " ;". */
+static void
+test_comments_and_quotes(void **state)
+{
+    struct config *cfg = load_ok(*state,
+                                 "; a comment\n"
+                                 "# another\n"
+                                 "   ; indented comment\n"
+                                 "[tactful] ; comment after a header\n"
+                                 "officer = Sam;Patel #1\t; comment after a tab\n"
+                                 "signature = \"  -- SP ;) \\\"press\\\" C:\\dir\\\\ \" ; kept\n"
+                                 "policy = \";starts with a semicolon\"\n");
+    assert_string_equal(cfg->officer, "Sam;Patel #1");
+    assert_string_equal(cfg->signature, "  -- SP ;) \"press\" C:\\dir\\ ");
+    assert_string_equal(cfg->policy, ";starts with a semicolon");
+    config_free(cfg);
+}
+
+/* A long signature survives whole, up to the 4096-byte limit; one byte more is an error. */
+static void
+test_long_values(void **state)
+{
+    char *sig = xmalloc(4098);
+    memset(sig, 's', 4097);
+    sig[1000] = '\0';
+    char *text = xasprintf("[tactful]\nsignature = %s ; note\nofficer = Sam\n", sig);
+    struct config *cfg = load_ok(*state, text);
+    assert_int_equal(strlen(cfg->signature), 1000);
+    assert_string_equal(cfg->signature, sig);
+    assert_string_equal(cfg->officer, "Sam");
+    config_free(cfg);
+    free(text);
+
+    sig[1000] = 's';
+    sig[4096] = '\0';
+    text = xasprintf("[tactful]\nsignature = %s\n", sig);
+    cfg = load_ok(*state, text);
+    assert_int_equal(strlen(cfg->signature), 4096);
+    config_free(cfg);
+    free(text);
+
+    sig[4096] = 's';
+    sig[4097] = '\0';
+    text = xasprintf("[tactful]\nsignature = %s\nofficer =\n", sig);
+    load_fails(*state, text,
+               "2: value of signature in [tactful] is 4097 bytes long; the limit is 4096\n"
+               "3: officer in [tactful] has an empty value");
+    free(text);
+    free(sig);
+
+    char *line = xmalloc(9001);
+    memset(line, 'x', 9000);
+    line[9000] = '\0';
+    text = xasprintf("[tactful]\nsignature = %s\nofficer = ok\npolicy =\n", line);
+    load_fails(*state, text,
+               "2: line is longer than 8192 bytes\n"
+               "4: policy in [tactful] has an empty value");
+    free(text);
+    free(line);
+}
+
+/* Problems with sections and lines that are not key = value. */
+static void
+test_section_errors(void **state)
+{
+    load_fails(*state, "officer = Sam\n", "1: key 'officer' is outside any section; put it "
+                                          "under [tactful] or [account NAME]");
+    load_fails(*state, "[tactful]\n[Tactful]\nofficer = x\n[foo bar]\nx = 1\n",
+               "2: unknown section [Tactful]; expected [tactful] or [account NAME]\n"
+               "4: unknown section [foo bar]; expected [tactful] or [account NAME]");
+    load_fails(*state, "[account]\n[account bad/name]\n[accounts x]\n",
+               "1: section [account] needs a name: [account NAME]\n"
+               "2: invalid account name 'bad/name' in [account bad/name]; use 1 to 64 of the "
+               "characters A-Z a-z 0-9 . _ -\n"
+               "3: unknown section [accounts x]; expected [tactful] or [account NAME]");
+    char *name = xmalloc(66);
+    memset(name, 'n', 65);
+    name[65] = '\0';
+    char *text = xasprintf("[account %s]\n[account %.64s]\n", name, name);
+    char *want = xasprintf("1: invalid account name '%s' in [account %s]; use 1 to 64 of the "
+                           "characters A-Z a-z 0-9 . _ -\n"
+                           "2: [account %.64s] has no platform; add platform = mastodon, "
+                           "bluesky or wordpress\n"
+                           "2: [account %.64s] has no url; add url = https://...\n"
+                           "2: [account %.64s] has no token source; add one of token_cmd, "
+                           "token_file or token_env",
+                           name, name, name, name, name);
+    load_fails(*state, text, want);
+    free(text);
+    free(want);
+    free(name);
+    load_fails(*state, "[tactful\nofficer = x\n[tactful] junk\n",
+               "1: section header has no closing ']'\n"
+               "3: unexpected text after ']' in section header");
+    load_fails(*state, "[tactful]\nofficer = a\n[tactful]\nofficer = b\n",
+               "3: duplicate section [tactful] (first at line 1)");
+    load_fails(*state, "[tactful]\njust some words\n= value\nofficer = a\x1b[2J\n",
+               "2: expected 'key = value', [tactful] or [account NAME]\n"
+               "3: missing key name before '='\n"
+               "4: line contains a control character");
+}
+
+/* Problems with keys and values. */
+static void
+test_key_errors(void **state)
+{
+    load_fails(*state, "[tactful]\nofficer = a\nname = b\nofficer = c\nSignature = d\n",
+               "3: unknown key 'name' in [tactful]; expected one of: officer, signature, policy\n"
+               "4: duplicate key 'officer' in [tactful] (first at line 2)\n"
+               "5: unknown key 'Signature' in [tactful]; expected one of: officer, signature, "
+               "policy");
+    load_fails(*state,
+               "[account blog]\n"
+               "platform = wordpress\n"
+               "url = https://blog.example.gov\n"
+               "user = web\n"
+               "token_cmd = pass show x\n"
+               "password = hunter2\n",
+               "6: unknown key 'password' in [account blog]; expected one of: platform, url, "
+               "user, token_cmd, token_file, token_env");
+    load_fails(*state, "[tactful]\nofficer = \"unterminated\nsignature = \"a\" b\n",
+               "2: value of officer in [tactful] has no closing '\"'\n"
+               "3: unexpected text after the closing '\"' of signature in [tactful]; a comment "
+               "there starts with ';'");
+    load_fails(*state, "[tactful]\nofficer = ; only a comment\nsignature = \"\"\n",
+               "2: officer in [tactful] has an empty value\n"
+               "3: signature in [tactful] has an empty value");
+    load_fails(*state, "[tactful]\npolicy = ~bob/policy\n",
+               "2: policy '~bob/policy' in [tactful]: only a leading ~/ is expanded; write "
+               "~/... or a full path");
+    unsetenv("HOME");
+    load_fails(*state, "[tactful]\npolicy = ~/policy\n",
+               "2: policy '~/policy' in [tactful]: cannot expand ~/ because HOME is not set");
+    setenv("HOME", "/home/sam", 1);
+}
+
+/* Problems specific to account sections. */
+static void
+test_account_errors(void **state)
+{
+    load_fails(*state, "[account a]\nplatform = twitter\nurl = https://x.example\n"
+                       "token_env = T\n",
+               "2: unknown platform 'twitter' in [account a]; expected one of: mastodon, "
+               "bluesky, wordpress");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\ntoken_env = T\n"
+               "url = http://social.example.gov\n",
+               "4: url 'http://social.example.gov' in [account a] must use https://: TLS is "
+               "required, and http:// is only allowed for 127.0.0.1, [::1] and localhost");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\ntoken_env = T\nurl = ftp://x.example\n"
+               "[account b]\nplatform = mastodon\ntoken_env = T\nurl = https://\n"
+               "[account c]\nplatform = mastodon\ntoken_env = T\nurl = https://u:p@x.example\n"
+               "[account d]\nplatform = mastodon\ntoken_env = T\nurl = https://x.example/?a\n"
+               "[account e]\nplatform = mastodon\ntoken_env = T\nurl = http://127.0.0.2\n",
+               "4: url 'ftp://x.example' in [account a] must start with https://\n"
+               "8: url 'https://' in [account b] has no host name\n"
+               "12: url in [account c] must not contain a user name or password; use "
+               "token_cmd, token_file or token_env for the secret\n"
+               "16: url 'https://x.example/?a' in [account d] must be a base URL, without '?' "
+               "or '#'\n"
+               "20: url 'http://127.0.0.2' in [account e] must use https://: TLS is required, "
+               "and http:// is only allowed for 127.0.0.1, [::1] and localhost");
+    load_fails(*state,
+               "[account wp]\nplatform = wordpress\nurl = https://x.example\ntoken_env = T\n"
+               "[account sky]\nplatform = bluesky\nurl = https://bsky.social\ntoken_env = T\n",
+               "1: [account wp] has no user; wordpress accounts need user = ... (the WordPress "
+               "user name)\n"
+               "5: [account sky] has no user; bluesky accounts need user = ... (the Bluesky "
+               "handle)");
+    load_fails(*state, "[account a]\nplatform = mastodon\nurl = https://x.example\n",
+               "1: [account a] has no token source; add one of token_cmd, token_file or "
+               "token_env");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\nurl = https://x.example\n"
+               "token_cmd = pass a\ntoken_env = A\ntoken_file = /t\n",
+               "5: token_env conflicts with token_cmd (line 4) in [account a]; set exactly one "
+               "of token_cmd, token_file or token_env\n"
+               "6: token_file conflicts with token_cmd (line 4) in [account a]; set exactly one "
+               "of token_cmd, token_file or token_env");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\nurl = https://x.example\ntoken_env = 1ABC\n"
+               "[account b]\nplatform = mastodon\nurl = https://x.example\ntoken_env = A-B\n",
+               "4: token_env '1ABC' in [account a] is not an environment variable name "
+               "(letters, digits and '_', not starting with a digit)\n"
+               "8: token_env 'A-B' in [account b] is not an environment variable name "
+               "(letters, digits and '_', not starting with a digit)");
+    load_fails(*state, "[account a]\ntoken_env = T\n[account b]\n",
+               "1: [account a] has no platform; add platform = mastodon, bluesky or wordpress\n"
+               "1: [account a] has no url; add url = https://...\n"
+               "3: [account b] has no platform; add platform = mastodon, bluesky or wordpress\n"
+               "3: [account b] has no url; add url = https://...\n"
+               "3: [account b] has no token source; add one of token_cmd, token_file or "
+               "token_env");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\nurl = https://x.example\ntoken_env = T\n"
+               "\n[account a]\nplatform = bluesky\n",
+               "6: duplicate account [account a] (first at line 1)");
+}
+
+/* Several problems in one file are all reported, sorted, with their real line numbers, even
+ * after a line long enough to defeat inih's default 200-byte buffer. */
+static void
+test_several_errors(void **state)
+{
+    char *pad = xmalloc(1001);
+    memset(pad, 'p', 1000);
+    pad[1000] = '\0';
+    char *text = xasprintf("; tactful config\n"
+                           "[tactful]\n"
+                           "officer = Sam\n"
+                           "signature = %s\n"
+                           "colour = blue\n"
+                           "\n"
+                           "[account blog]\n"
+                           "platform = wordpres\n"
+                           "url = http://blog.example.gov\n"
+                           "token_cmd = pass show blog\n"
+                           "token_file = ~/blog.token\n"
+                           "[nonsense]\n"
+                           "whatever = 1\n"
+                           "[account blog]\n",
+                           pad);
+    load_fails(*state, text,
+               "5: unknown key 'colour' in [tactful]; expected one of: officer, signature, "
+               "policy\n"
+               "8: unknown platform 'wordpres' in [account blog]; expected one of: mastodon, "
+               "bluesky, wordpress\n"
+               "9: url 'http://blog.example.gov' in [account blog] must use https://: TLS is "
+               "required, and http:// is only allowed for 127.0.0.1, [::1] and localhost\n"
+               "11: token_file conflicts with token_cmd (line 10) in [account blog]; set "
+               "exactly one of token_cmd, token_file or token_env\n"
+               "12: unknown section [nonsense]; expected [tactful] or [account NAME]\n"
+               "14: duplicate account [account blog] (first at line 7)");
+    free(text);
+    free(pad);
+}
+
+/* A binary or runaway file stops after 100 problems instead of listing them all. */
+static void
+test_error_cap(void **state)
+{
+    struct buf b = {0};
+    buf_adds(&b, "[tactful]\n");
+    for (int i = 0; i < 150; i++)
+        buf_adds(&b, "nonsense\n");
+    char *err = NULL;
+    write_config(*state, b.data);
+    assert_null(config_load(((struct fixture *)*state)->path, 0, &err));
+    size_t lines = 1;
+    for (const char *s = err; *s != '\0'; s++)
+        lines += *s == '\n';
+    assert_int_equal(lines, 101);
+    assert_non_null(strstr(err, ":102: too many errors; stopped reading here"));
+    free(err);
+    buf_free(&b);
+}
+
+/* A missing file is an empty configuration only when allowed; a directory is never fine. */
+static void
+test_missing_file(void **state)
+{
+    const struct fixture *f = *state;
+    char *missing = xasprintf("%s/nope", f->dir);
+    char *err = (char *)"untouched";
+    struct config *cfg = config_load(missing, 1, &err);
+    assert_non_null(cfg);
+    assert_null(err);
+    assert_null(cfg->path);
+    assert_int_equal(cfg->naccounts, 0);
+    assert_null(cfg->officer);
+    assert_null(config_account_find(cfg, "blog"));
+    config_free(cfg);
+
+    assert_null(config_load(missing, 0, &err));
+    char *want = xasprintf("cannot read config %s: No such file or directory; create it as "
+                           "described in tactful(5)", missing);
+    assert_string_equal(err, want);
+    free(want);
+    free(err);
+
+    char *sub = xasprintf("%s/subdir", f->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_null(config_load(sub, 1, &err));
+    want = xasprintf("cannot read config %s: Is a directory; check that it is a readable file",
+                     sub);
+    assert_string_equal(err, want);
+    free(want);
+    free(err);
+    assert_int_equal(rmdir(sub), 0);
+    free(sub);
+    free(missing);
+
+    /* err may be NULL, on failure and on success. */
+    write_config(f, "[tactful]\nofficer =\n");
+    assert_null(config_load(f->path, 0, NULL));
+    write_config(f, "[tactful]\nofficer = x\n");
+    cfg = config_load(f->path, 0, NULL);
+    assert_non_null(cfg);
+    config_free(cfg);
+}
+
+/* inih's process-wide knobs are back to what they were after a load. */
+static void
+test_ini_knobs_restored(void **state)
+{
+    int max_line = ini_max_line;
+    bool inline_comments = ini_allow_inline_comments, multiline = ini_allow_multiline;
+    bool use_stack = ini_use_stack;
+    config_free(load_ok(*state, example));
+    assert_int_equal(ini_max_line, max_line);
+    assert_int_equal(ini_allow_inline_comments, inline_comments);
+    assert_int_equal(ini_allow_multiline, multiline);
+    assert_int_equal(ini_use_stack, use_stack);
+}
+
+/* config_account_find finds accounts by exact name. */
+static void
+test_account_find(void **state)
+{
+    struct config *cfg = load_ok(*state, example);
+    const struct config_account *a = config_account_find(cfg, "blog");
+    assert_non_null(a);
+    assert_ptr_equal(a, &cfg->accounts[1]);
+    assert_ptr_equal(config_account_find(cfg, "dept-social"), &cfg->accounts[0]);
+    assert_null(config_account_find(cfg, "Blog"));
+    assert_null(config_account_find(cfg, "dept"));
+    assert_null(config_account_find(cfg, ""));
+    assert_null(config_account_find(NULL, "blog"));
+    config_free(cfg);
+    config_free(NULL);
+}
+
+/* config_officer: TACTFUL_OFFICER, then the file, then the login name, then $USER. */
+static void
+test_officer_precedence(void **state)
+{
+    struct config *cfg = load_ok(*state, example);
+    setenv("TACTFUL_OFFICER", "Env Officer", 1);
+    char *o = config_officer(cfg);
+    assert_string_equal(o, "Env Officer");
+    free(o);
+
+    setenv("TACTFUL_OFFICER", "", 1);
+    o = config_officer(cfg);
+    assert_string_equal(o, "Sam Patel");
+    free(o);
+
+    unsetenv("TACTFUL_OFFICER");
+    o = config_officer(cfg);
+    assert_string_equal(o, "Sam Patel");
+    free(o);
+
+    /* Without either, the login name from the account database, else $USER, else "unknown"
+     * (which of them applies depends on where the test runs). */
+    const struct passwd *pw = getpwuid(geteuid());
+    const char *login = pw != NULL && pw->pw_name[0] != '\0' ? pw->pw_name : NULL;
+    struct config empty = {0};
+    setenv("USER", "from-user-variable", 1);
+    o = config_officer(&empty);
+    assert_string_equal(o, login ? login : "from-user-variable");
+    free(o);
+    unsetenv("USER");
+    o = config_officer(NULL);
+    assert_string_equal(o, login ? login : "unknown");
+    free(o);
+    config_free(cfg);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_valid_variants),
+        cmocka_unit_test(test_comments_and_quotes),
+        cmocka_unit_test(test_long_values),
+        cmocka_unit_test(test_section_errors),
+        cmocka_unit_test(test_key_errors),
+        cmocka_unit_test(test_account_errors),
+        cmocka_unit_test(test_several_errors),
+        cmocka_unit_test(test_error_cap),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_ini_knobs_restored),
+        cmocka_unit_test(test_account_find),
+        cmocka_unit_test(test_officer_precedence),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
