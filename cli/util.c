@@ -18,15 +18,14 @@
 static void
 vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-    char *msg;
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n < 0)
-        return;
-    msg = xmalloc((size_t)n + 1);
     va_list copy;
     va_copy(copy, ap);
-    vsnprintf(msg, (size_t)n + 1, fmt, copy);
+    int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
+    if (n < 0)
+        return;
+    char *msg = xmalloc((size_t)n + 1);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
     char *safe = text_sanitize(msg, (size_t)n, TEXT_MULTILINE);
     fprintf(stderr, "%s%s\n", prefix, safe);
     free(safe);

@@ -51,6 +51,7 @@ struct post_writer {
     struct db *db;
     sqlite3_stmt *st[ST_COUNT];
     char *account;     /* the last account looked up, to skip repeat lookups */
+    char *platform;    /* and its platform */
     sqlite3_int64 account_id;
     long new_threads;
 };
@@ -86,6 +87,7 @@ post_writer_free(struct post_writer *w)
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(w->st[i]);
     free(w->account);
+    free(w->platform);
     free(w);
 }
 
@@ -129,7 +131,8 @@ lookup(struct post_writer *w, sqlite3_stmt *st, sqlite3_int64 *id, char **err)
 static int
 account_id(struct post_writer *w, const struct post_in *p, sqlite3_int64 *id, char **err)
 {
-    if (w->account && strcmp(w->account, p->account) == 0) {
+    if (w->account && strcmp(w->account, p->account) == 0 &&
+        strcmp(w->platform, p->platform) == 0) {
         *id = w->account_id;
         return 0;
     }
@@ -161,7 +164,9 @@ account_id(struct post_writer *w, const struct post_in *p, sqlite3_int64 *id, ch
         *id = sqlite3_last_insert_rowid(w->db->sql);
     }
     free(w->account);
+    free(w->platform);
     w->account = xstrdup(p->account);
+    w->platform = xstrdup(p->platform);
     w->account_id = *id;
     return 0;
 }

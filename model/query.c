@@ -52,6 +52,7 @@ query_free(struct query *q)
         free(q->terms[i].value);
     free(q->terms);
     free(q->fts);
+    free(q->fts_not);
     memset(q, 0, sizeof *q);
 }
 
@@ -153,7 +154,20 @@ query_parse(const char *text, struct query *q, char **err)
         const char *colon = quoted ? NULL : memchr(tok, ':', n);
         int key = colon ? key_lookup(tok, (size_t)(colon - tok)) : -1;
         if (key >= 0) {
-            char *v = xstrndup(colon + 1, n - (size_t)(colon + 1 - tok));
+            const char *vstart = colon + 1;
+            size_t vlen = n - (size_t)(vstart - tok);
+            if (*vstart == '"') {
+                /* key:"a value with spaces" */
+                const char *end = strchr(vstart + 1, '"');
+                if (end == NULL) {
+                    *err = xstrdup("a quote is not closed; end the phrase with \"");
+                    goto fail;
+                }
+                p = end + 1;
+                vstart++;
+                vlen = (size_t)(end - vstart);
+            }
+            char *v = xstrndup(vstart, vlen);
             if (*v == '\0' || query_check_value(key, v, err) != 0) {
                 if (*v == '\0')
                     *err = xasprintf("'%s:' needs a value, as in %s:VALUE", key_names[key],
@@ -192,16 +206,10 @@ query_parse(const char *text, struct query *q, char **err)
         pos.len -= 4; /* a dangling OR means nothing */
         pos.data[pos.len] = '\0';
     }
-    if (pos.len) {
-        if (neg.len) {
-            /* FTS5's NOT is binary: (wanted) NOT (a OR b). */
-            struct buf f = {0};
-            buf_printf(&f, "(%s) NOT (%s)", pos.data, neg.data);
-            q->fts = buf_take(&f);
-        } else {
-            q->fts = buf_take(&pos);
-        }
-    }
+    if (pos.len)
+        q->fts = buf_take(&pos);
+    if (neg.len)
+        q->fts_not = buf_take(&neg);
     buf_free(&pos);
     buf_free(&neg);
     return 0;

@@ -1,7 +1,7 @@
 /* The search language shared by `tactful search`, `tactful list` filters and the inbox's `/`:
  * free text (words, "quoted phrases", prefix*) combined with filters state:, platform:,
  * account:, from:, tag:, assignee:. A filter given twice matches either value; different
- * filters must all match; -word and -filter:value exclude. */
+ * filters must all match; -word leaves out threads where any post has the word, -filter:value excludes. */
 #ifndef TACTFUL_QUERY_H
 #define TACTFUL_QUERY_H
 
@@ -24,7 +24,8 @@ struct query_term {
 };
 
 struct query {
-    char *fts;                 /* FTS5 MATCH expression built from the free text, or NULL */
+    char *fts;                 /* FTS5 MATCH expression for the words wanted, or NULL */
+    char *fts_not;             /* FTS5 expression for -words: threads with a match are left out */
     struct query_term *terms;  /* filters, owned */
     size_t nterms;
 };

@@ -94,6 +94,13 @@ build_where(const struct query *q, int skip_state, struct buf *sql, const char *
         *vals = xreallocarray(*vals, *nvals + 1, sizeof **vals);
         (*vals)[(*nvals)++] = q->fts;
     }
+    if (q->fts_not) {
+        buf_printf(sql, " AND t.id NOT IN (SELECT p.thread_id FROM posts_fts JOIN posts p"
+                        " ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?%zu)",
+                   *nvals + 1);
+        *vals = xreallocarray(*vals, *nvals + 1, sizeof **vals);
+        (*vals)[(*nvals)++] = q->fts_not;
+    }
 }
 
 /* Splits a char(31)-joined list of tags. */

@@ -1,0 +1,205 @@
+/* The cache file: WAL mode, migrations, refusal of newer caches, two writers at once. */
+#include "testutil.h"
+
+#include "model/schema.h"
+#include "model/triage.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A new cache is in WAL mode at the current schema version, with FTS5 and triggers. */
+static void
+test_fresh_cache(void **state)
+{
+    (void)state;
+    struct tcache c;
+    tcache_open(&c);
+    assert_int_equal(db_schema_version(c.db), DB_SCHEMA_VERSION);
+    sqlite3_stmt *st = db_prepare(c.db, "PRAGMA journal_mode", NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM sqlite_master WHERE name = 'posts_fts'"),
+                     1);
+    tcache_close(&c);
+}
+
+/* A version-1 cache holding data is migrated forward with its data intact. */
+static void
+test_migrates_v1_with_data(void **state)
+{
+    (void)state;
+    struct tcache c;
+    char *err = NULL;
+    struct import_stats s;
+    snprintf(c.dir, sizeof c.dir, "/tmp/tactful-test-XXXXXX");
+    assert_non_null(mkdtemp(c.dir));
+    c.path = xasprintf("%s/cache.db", c.dir);
+    /* Build a version-1 cache by hand, as an older tactful left it. */
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(c.path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, schema_migration(1), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "PRAGMA user_version = 1;"
+                                  "INSERT INTO accounts (name, platform) VALUES ('old', 'mastodon');"
+                                  "INSERT INTO threads (account_id, root_remote_id, state)"
+                                  " VALUES (1, 'r1', 'waiting');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+
+    c.db = db_open(c.path, &err);
+    if (c.db == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(db_schema_version(c.db), 2);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM threads WHERE state = 'waiting'"
+                                    " AND seen_at IS NULL"),
+                     1);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    assert_int_equal(s.new_posts, 6);
+    tcache_close(&c);
+}
+
+/* A cache written by a newer tactful is refused with a clear message and left untouched. */
+static void
+test_refuses_newer_cache(void **state)
+{
+    (void)state;
+    struct tcache c;
+    char *err = NULL;
+    tcache_open(&c);
+    assert_int_equal(db_exec(c.db, "PRAGMA user_version = 99", NULL), 0);
+    db_close(c.db);
+    c.db = NULL;
+
+    FILE *f = fopen(c.path, "rb");
+    char before[4096], after[4096];
+    size_t nb = fread(before, 1, sizeof before, f);
+    fclose(f);
+
+    struct db *db = db_open(c.path, &err);
+    assert_null(db);
+    assert_non_null(strstr(err, "newer tactful"));
+    assert_non_null(strstr(err, "schema 99"));
+    free(err);
+
+    f = fopen(c.path, "rb");
+    size_t na = fread(after, 1, sizeof after, f);
+    fclose(f);
+    assert_int_equal(na, nb);
+    assert_memory_equal(before, after, nb);
+    tcache_close(&c);
+}
+
+/* A file that is not a SQLite database is refused, not overwritten. */
+static void
+test_refuses_non_database(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tactful-test-XXXXXX";
+    char *err = NULL;
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/notes.txt", dir);
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < 100; i++)
+        fputs("this is not a database, it is somebody's notes\n", f);
+    fclose(f);
+    assert_null(db_open(path, &err));
+    assert_non_null(err);
+    free(err);
+    f = fopen(path, "r");
+    char line[64];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "this is not a database, it is somebody's notes\n");
+    fclose(f);
+    remove(path);
+    rmdir(dir);
+    free(path);
+}
+
+/* Two processes writing to one cache at once both succeed (WAL + busy timeout). */
+static void
+test_two_writers(void **state)
+{
+    (void)state;
+    struct tcache c;
+    char *err = NULL;
+    struct import_stats s;
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    db_close(c.db);
+    c.db = NULL;
+
+    enum { CHILDREN = 2, NOTES = 150 };
+    pid_t pids[CHILDREN];
+    for (int i = 0; i < CHILDREN; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            struct db *db = db_open(c.path, &err);
+            if (db == NULL)
+                _exit(10);
+            for (int n = 0; n < NOTES; n++) {
+                char text[64];
+                snprintf(text, sizeof text, "writer %d note %d", i, n);
+                if (triage_note(db, i ? "b" : "a", 1, text, &err) != 0)
+                    _exit(11);
+                if (triage_set_state(db, "x", 1, n % 2 ? "waiting" : "to_reply", &err) < 0)
+                    _exit(12);
+            }
+            db_close(db);
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < CHILDREN; i++) {
+        int status;
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    c.db = db_open(c.path, &err);
+    assert_non_null(c.db);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM notes"), CHILDREN * NOTES);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM audit WHERE action = 'note'"),
+                     CHILDREN * NOTES);
+    sqlite3_stmt *st = db_prepare(c.db, "PRAGMA integrity_check", NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    tcache_close(&c);
+}
+
+/* The audit log refuses updates and deletes. */
+static void
+test_audit_append_only(void **state)
+{
+    (void)state;
+    struct tcache c;
+    char *err = NULL;
+    struct import_stats s;
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    assert_int_equal(triage_set_state(c.db, "sam", 1, "to_reply", &err), 0);
+    assert_int_equal(db_exec(c.db, "UPDATE audit SET officer = 'someone else'", &err), -1);
+    assert_non_null(strstr(err, "append-only"));
+    free(err);
+    err = NULL;
+    assert_int_equal(db_exec(c.db, "DELETE FROM audit", &err), -1);
+    free(err);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM audit WHERE officer = 'sam'"), 1);
+    tcache_close(&c);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fresh_cache),
+        cmocka_unit_test(test_migrates_v1_with_data),
+        cmocka_unit_test(test_refuses_newer_cache),
+        cmocka_unit_test(test_refuses_non_database),
+        cmocka_unit_test(test_two_writers),
+        cmocka_unit_test(test_audit_append_only),
+    };
+    return cmocka_run_group_tests_name("model_db", tests, NULL, NULL);
+}

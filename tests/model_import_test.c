@@ -1,0 +1,223 @@
+/* JSON Lines import: idempotent upserts, updates, validation and all-or-nothing files. */
+#include "testutil.h"
+
+#include "model/export.h"
+#include "model/thread.h"
+
+/* Importing the same posts twice changes nothing the second time. */
+static void
+test_idempotent(void **state)
+{
+    (void)state;
+    struct tcache c;
+    struct import_stats s;
+    char *err = NULL;
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    assert_int_equal(s.new_posts, 6);
+    assert_int_equal(s.new_threads, 3);
+    int before = sqlite3_total_changes(c.db->sql);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    assert_int_equal(s.new_posts, 0);
+    assert_int_equal(s.updated_posts, 0);
+    assert_int_equal(s.unchanged_posts, 6);
+    assert_int_equal(s.new_threads, 0);
+    assert_int_equal(sqlite3_total_changes(c.db->sql), before);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 6);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts_fts"), 6);
+    assert_int_equal(tcache_int(&c, "SELECT post_count FROM threads WHERE root_remote_id='100'"),
+                     3);
+    tcache_close(&c);
+}
+
+/* A changed post is updated in place and the search index follows it. */
+static void
+test_update_reindexes(void **state)
+{
+    (void)state;
+    struct tcache c;
+    struct import_stats s;
+    char *err = NULL;
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    const char *edit =
+        "{\"platform\":\"mastodon\",\"account\":\"dept\",\"thread\":\"100\",\"id\":\"102\","
+        "\"parent\":\"101\",\"author\":\"@alice@example.social\",\"author_name\":\"Alice H\","
+        "\"created_at\":\"2026-11-20T11:00:00Z\",\"text\":\"Edited: garden waste too\","
+        "\"url\":\"https://example.social/@alice/102\",\"own\":false}\n";
+    assert_int_equal(tcache_import(&c, edit, &s, &err), 0);
+    assert_int_equal(s.updated_posts, 1);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 6);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'garden'"), 1);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'weeks'"), 0);
+    /* The author's new display name is searchable on all their posts. */
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'author:H'"), 2);
+    tcache_close(&c);
+}
+
+/* A bad line anywhere rolls back the whole file and names the line. */
+static void
+test_bad_line_rolls_back(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line;
+        const char *reason;
+    } bad[] = {
+        {"{not json}", "not valid JSON"},
+        {"[1,2]", "expected a JSON object"},
+        {"{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\"}",
+         "missing \"text\""},
+        {"{\"platform\":\"myspace\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\"}",
+         "unknown platform"},
+        {"{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"20 Nov 2026\",\"text\":\"x\"}",
+         "\"created_at\" is not an RFC 3339 time"},
+        {"{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-02-31T09:15:00Z\",\"text\":\"x\"}",
+         "not an RFC 3339 time"},
+        {"{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\",\"x\":1}",
+         "unknown field \"x\""},
+        {"{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\",\"own\":1}",
+         "\"own\" must be true or false"},
+        {"{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\","
+         "\"id\":\"10\"}",
+         "duplicate"},
+        /* The account "dept" is a Mastodon account already (from the good lines). */
+        {"{\"platform\":\"bluesky\",\"account\":\"dept\",\"thread\":\"1\",\"id\":\"9\","
+         "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\"}",
+         "is a mastodon account"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct tcache c;
+        struct import_stats s;
+        char *err = NULL;
+        tcache_open(&c);
+        /* Two good lines, then the bad one on line 3. */
+        char *text = xasprintf(
+            "{\"platform\":\"mastodon\",\"account\":\"dept\",\"thread\":\"100\",\"id\":\"100\","
+            "\"author\":\"@a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"one\"}\n"
+            "\n"
+            "%s\n",
+            bad[i].line);
+        if (tcache_import(&c, text, &s, &err) != -1)
+            fail_msg("case %zu was accepted", i);
+        assert_non_null(err);
+        if (strncmp(err, "fixture:3: ", 11) != 0 || strstr(err, bad[i].reason) == NULL)
+            fail_msg("case %zu: got \"%s\", want fixture:3: ...%s", i, err, bad[i].reason);
+        assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 0);
+        assert_int_equal(tcache_int(&c, "SELECT count(*) FROM threads"), 0);
+        assert_int_equal(tcache_int(&c, "SELECT count(*) FROM accounts"), 0);
+        free(err);
+        free(text);
+        tcache_close(&c);
+    }
+}
+
+/* Text over the size cap is refused, not truncated. */
+static void
+test_oversized_text_refused(void **state)
+{
+    (void)state;
+    struct tcache c;
+    struct import_stats s;
+    char *err = NULL;
+    tcache_open(&c);
+    struct buf b = {0};
+    buf_adds(&b, "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"1\","
+                 "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"");
+    for (int i = 0; i < POST_MAX_TEXT + 1; i++)
+        buf_addc(&b, 'a');
+    buf_adds(&b, "\"}\n");
+    assert_int_equal(tcache_import(&c, b.data, &s, &err), -1);
+    assert_non_null(strstr(err, "more than the"));
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 0);
+    free(err);
+    buf_free(&b);
+    tcache_close(&c);
+}
+
+/* Offsets become UTC and threads summarise their posts. */
+static void
+test_times_and_summaries(void **state)
+{
+    (void)state;
+    struct tcache c;
+    struct import_stats s;
+    char *err = NULL;
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c,
+                                   "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\","
+                                   "\"id\":\"1\",\"author\":\"a\",\"created_at\":"
+                                   "\"2026-11-20T09:15:30.123+01:00\",\"text\":\"x\"}\n",
+                                   &s, &err),
+                     0);
+    sqlite3_stmt *st = db_prepare(c.db, "SELECT created_at FROM posts", NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "2026-11-20T08:15:30Z");
+    sqlite3_finalize(st);
+    tcache_close(&c);
+
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    struct thread *t = thread_get(c.db, 3, &err);
+    assert_non_null(t);
+    assert_string_equal(t->info.title, "Winter gritting");
+    assert_string_equal(t->info.url, "https://blog.example/grit");
+    assert_string_equal(t->info.first_activity, "2026-11-19T12:00:00Z");
+    assert_string_equal(t->info.last_activity, "2026-11-22T12:00:00Z");
+    assert_string_equal(t->info.latest_author, "Bob");
+    thread_free(t);
+    tcache_close(&c);
+}
+
+/* Export then import into a new cache then export again gives the same bytes. */
+static void
+test_export_roundtrip(void **state)
+{
+    (void)state;
+    struct tcache a, b;
+    struct import_stats s;
+    char *err = NULL, *out1 = NULL, *out2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    tcache_open(&a);
+    assert_int_equal(tcache_import(&a, FIXTURE, &s, &err), 0);
+    FILE *f = open_memstream(&out1, &n1);
+    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, &err), 6);
+    fclose(f);
+    tcache_open(&b);
+    assert_int_equal(tcache_import(&b, out1, &s, &err), 0);
+    f = open_memstream(&out2, &n2);
+    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, &err), 6);
+    fclose(f);
+    assert_int_equal(n1, n2);
+    assert_string_equal(out1, out2);
+    assert_non_null(strstr(out1, "\"parent\":null"));
+    assert_non_null(strstr(out1, "\"title\":\"Winter gritting\""));
+    free(out1);
+    free(out2);
+    tcache_close(&a);
+    tcache_close(&b);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_idempotent),
+        cmocka_unit_test(test_update_reindexes),
+        cmocka_unit_test(test_bad_line_rolls_back),
+        cmocka_unit_test(test_oversized_text_refused),
+        cmocka_unit_test(test_times_and_summaries),
+        cmocka_unit_test(test_export_roundtrip),
+    };
+    return cmocka_run_group_tests_name("model_import", tests, NULL, NULL);
+}

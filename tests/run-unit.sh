@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs each cmocka test binary given as an argument and prints one closing summary line.
+passed=0
+failed=0
+for t in "$@"; do
+    if "$t"; then
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $t" >&2
+        failed=$((failed + 1))
+    fi
+done
+echo "unit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,114 @@
+#!/bin/sh
+# The inbox, driven through tmux like an officer would: open, move, read, help, resize, quit,
+# and hostile post text that must never reach the terminal raw.
+. "$(dirname "$0")/lib.sh"
+
+test_opens_demo_with_counts() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 100 30
+    wait_for 'all 40 │ new 40 │ to_reply 0'
+    wait_for 'tester │ 1/40'
+    screen | grep -q 'OFFLINE' && fail "OFFLINE shown without --offline"
+    keys q
+    wait_for 'EXITED 0'
+}
+
+test_offline_marker() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 100 30 --offline
+    wait_for 'OFFLINE │ tester'
+}
+
+test_move_and_open_thread() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    "$TACTFUL" mark 21 to_reply >/dev/null
+    start 120 30
+    wait_for '1/40'
+    keys j j
+    wait_for '3/40'
+    keys G
+    wait_for '40/40'
+    keys g
+    wait_for '1/40'
+    # Walk down to thread 21 (the cycle lane consultation) wherever it sits by activity.
+    pos=$("$TACTFUL" list --json | python3 -c 'import json,sys; print([t["id"] for t in json.load(sys.stdin)].index(21))')
+    i=0
+    while [ "$i" -lt "$pos" ]; do keys j; i=$((i + 1)); done
+    wait_for "$((pos + 1))/40"
+    keys Enter
+    wait_for 'Thread 21 · wordpress · northmoor-blog · to_reply'
+    wait_for 'Have your say|cycle lane'
+    keys q
+    wait_for 'all 40'
+}
+
+test_opening_marks_read() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 120 30
+    wait_for '^\* +30 '
+    keys Enter
+    wait_for 'Thread 30'
+    keys q
+    wait_for '^  +30 '
+}
+
+test_help_overlay() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 100 30
+    wait_for '1/40'
+    keys '?'
+    wait_for 'tactful keys'
+    wait_for 'read the thread'
+    keys x
+    wait_gone 'tactful keys'
+    keys z
+    wait_for 'no action on that key'
+}
+
+test_resize_small_and_large() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 200 60
+    wait_for '1/40'
+    tmux -L "$SOCK" resize-window -t tt -x 80 -y 24
+    sleep 0.3
+    keys j
+    wait_for '2/40'
+    [ "$(screen | wc -l)" -eq 24 ] || fail "expected 24 lines"
+    screen | sed -n 24p | grep -q 'tester │ 2/40' || fail "status bar is not on the last line"
+    screen | head -1 | grep -q 'all 40' || fail "tab bar lost after resize"
+    [ "$(screen | grep -c '^[* ] *[0-9][0-9]* ')" -eq 21 ] || fail "expected 21 thread lines"
+    tmux -L "$SOCK" resize-window -t tt -x 200 -y 60
+    sleep 0.3
+    keys k
+    wait_for '1/40'
+}
+
+test_empty_cache_says_what_to_do() {
+    start 100 30
+    wait_for 'The cache is empty: import posts'
+}
+
+test_hostile_text_never_reaches_terminal() {
+    esc=$(printf '\033')
+    bel=$(printf '\007')
+    rlo=$(printf '\342\200\256')
+    csi=$(printf '\302\233')
+    printf '{"platform":"mastodon","account":"a","thread":"1","id":"1","author":"@evil%s]2;PWNED%s@x","created_at":"2026-11-20T09:15:00Z","text":"hi %s[2J%s]52;c;ZXZpbA==%s %stxt.exe %s31m"}\n' \
+        "$esc" "$bel" "$esc" "$esc" "$bel" "$rlo" "$csi" |
+        sed "s/$esc/\\\\u001b/g; s/$bel/\\\\u0007/g" >hostile.jsonl
+    "$TACTFUL" import hostile.jsonl 2>/dev/null || fail "import failed"
+    start 120 30
+    wait_for '\^\[\]2;PWNED\^G'
+    wait_for '<U\+202E>txt\.exe'
+    wait_for '<U\+009B>31m'
+    title=$(tmux -L "$SOCK" display -p -t tt '#{pane_title}')
+    [ "$title" != "PWNED" ] || fail "the post set the terminal title"
+    keys Enter
+    wait_for '\^\[\[2J\^\[\]52;c;ZXZpbA==\^G'
+    # The thread view must still show its header: a raw ESC [2J would have cleared it.
+    wait_for 'Thread 1 · mastodon'
+    title=$(tmux -L "$SOCK" display -p -t tt '#{pane_title}')
+    [ "$title" != "PWNED" ] || fail "the post set the terminal title"
+}
+
+run_tests
