@@ -73,6 +73,7 @@ cmd_list(struct cli *cli, int argc, char **argv)
         {"platform", required_argument, NULL, 'p'}, {"tag", required_argument, NULL, 't'},
         {"assignee", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 'S'},
         {"limit", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
+        {"all", no_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     static const struct {
@@ -124,6 +125,9 @@ cmd_list(struct cli *cli, int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'A':
+            q.include_snoozed = 1;
+            break;
         case ':':
             cli_usage("list", "option '%s' needs a value", argv[optind - 1]);
             goto out;
@@ -153,15 +157,25 @@ cmd_search(struct cli *cli, int argc, char **argv)
     char *err = NULL;
 
     /* Parsed by hand: -word and -from:x are query terms, not options. */
+    int options = 1;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
+        if (options && strcmp(argv[i], "--") == 0) {
+            options = 0;
+        } else if (!options) {
+            if (text.len)
+                buf_addc(&text, ' ');
+            buf_adds(&text, argv[i]);
+        } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
-        } else if (strcmp(argv[i], "--limit") == 0) {
-            if (i + 1 >= argc || (limit = parse_limit(argv[i + 1])) < 0) {
+        } else if (strcmp(argv[i], "--limit") == 0 || strncmp(argv[i], "--limit=", 8) == 0) {
+            const char *v = argv[i][7] == '=' ? argv[i] + 8 : i + 1 < argc ? argv[++i] : "";
+            if ((limit = parse_limit(v)) < 0) {
                 buf_free(&text);
                 return cli_usage("search", "--limit needs a positive number");
             }
-            i++;
+        } else if (strncmp(argv[i], "--", 2) == 0) {
+            buf_free(&text);
+            return cli_usage("search", "unknown option '%s'", argv[i]);
         } else {
             if (text.len)
                 buf_addc(&text, ' ');
@@ -179,6 +193,7 @@ cmd_search(struct cli *cli, int argc, char **argv)
         return rc;
     }
     buf_free(&text);
+    q.include_snoozed = 1; /* a search looks everywhere */
     rc = run_query(cli, &q, THREAD_SORT_ACTIVITY, limit, json);
     query_free(&q);
     return rc;

@@ -2,6 +2,8 @@
  * audited by the model with the officer's identity. */
 #include "cli/cli.h"
 
+#include "model/isotime.h"
+#include "model/query.h"
 #include "model/triage.h"
 #include "model/xmalloc.h"
 
@@ -48,6 +50,9 @@ int
 cmd_mark(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
+    if (argc == 3 && !query_state_valid(argv[2]))
+        return cli_usage("mark", "unknown state '%s'; states are new, to_reply, waiting, "
+                                 "replied, no_action, escalated and closed", argv[2]);
     long id = id_and_value(cli, "mark", argc, argv);
     ID_OR_RETURN(id);
     int rc = triage_set_state(cli->db, cli->officer, id, argv[2], &err);
@@ -61,6 +66,8 @@ int
 cmd_assign(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
+    if (argc == 3 && (strlen(argv[2]) > TRIAGE_MAX_NAME || argv[2][0] == '\0'))
+        return cli_usage("assign", "an officer name is 1 to %d characters", TRIAGE_MAX_NAME);
     long id = id_and_value(cli, "assign", argc, argv);
     ID_OR_RETURN(id);
     const char *who = strcmp(argv[2], "-") == 0 ? NULL : argv[2];
@@ -75,11 +82,11 @@ int
 cmd_priority(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
+    if (argc == 3 && (strlen(argv[2]) != 1 || argv[2][0] < '0' || argv[2][0] > '3'))
+        return cli_usage("priority", "priority is 0, 1, 2 or 3, not '%s'", argv[2]);
     long id = id_and_value(cli, "priority", argc, argv);
     ID_OR_RETURN(id);
     const char *v = argv[2];
-    if (strlen(v) != 1 || v[0] < '0' || v[0] > '3')
-        return cli_usage("priority", "priority is 0, 1, 2 or 3, not '%s'", v);
     int rc = triage_set_priority(cli->db, cli->officer, id, v[0] - '0', &err);
     char *what = xasprintf("priority %s", v);
     int ex = finish(what, id, rc, err);
@@ -91,9 +98,12 @@ int
 cmd_snooze(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
+    char utc[ISOTIME_LEN];
+    if (argc == 3 && strcmp(argv[2], "off") != 0 && isotime_normalize(argv[2], utc) != 0)
+        return cli_usage("snooze", "'%s' is not a time such as 2026-12-01T09:00:00Z", argv[2]);
     long id = id_and_value(cli, "snooze", argc, argv);
     ID_OR_RETURN(id);
-    const char *until = strcmp(argv[2], "off") == 0 ? NULL : argv[2];
+    const char *until = strcmp(argv[2], "off") == 0 ? NULL : utc;
     int rc = triage_snooze(cli->db, cli->officer, id, until, &err);
     char *what = until ? xasprintf("snoozed until %s", until) : xstrdup("awake");
     int ex = finish(what, id, rc, err);
@@ -115,6 +125,10 @@ cmd_note(struct cli *cli, int argc, char **argv)
         if (i > 2)
             buf_addc(&text, ' ');
         buf_adds(&text, argv[i]);
+    }
+    if (text.len == 0 || text.len > TRIAGE_MAX_NOTE) {
+        buf_free(&text);
+        return cli_usage("note", "a note is 1 to %d bytes of text", TRIAGE_MAX_NOTE);
     }
     if (cli_open_db(cli) != 0) {
         buf_free(&text);
@@ -145,6 +159,11 @@ cmd_tag(struct cli *cli, int argc, char **argv)
             del[ndel++] = argv[i] + 1;
         else {
             cli_usage("tag", "'%s' must start with + (add) or - (remove)", argv[i]);
+            goto out;
+        }
+        if (triage_tag_valid(argv[i] + 1, &err) != 0) {
+            cli_usage("tag", "%s", err);
+            free(err);
             goto out;
         }
     }

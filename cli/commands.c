@@ -17,11 +17,12 @@ static const char global_help[] =
     "  -V, --version   print the version\n";
 
 #define QUERY_HELP                                                                             \
-    "Query syntax: words must all appear (in a post's text or its author's name);\n"           \
+    "Query syntax: words must all appear in one post (its text or its author's name);\n"       \
     "\"a phrase\" in quotes; pre* matches a prefix; OR between words matches either;\n"        \
-    "-word excludes. Filters: state:S platform:P account:A from:AUTHOR tag:T\n"                \
-    "assignee:OFFICER (assignee:none for unassigned); a filter given twice matches\n"           \
-    "either value, -filter:value excludes.\n"
+    "-word leaves out threads where any post has the word. Filters: state:S\n"                 \
+    "platform:P account:A from:AUTHOR tag:T assignee:OFFICER (assignee:none for\n"             \
+    "unassigned); key:\"a value\" allows spaces; a filter given twice matches either\n"       \
+    "value, -key:value excludes. Search includes snoozed threads; -- ends options.\n"
 
 const struct cli_command cli_commands[] = {
     {"inbox", "", "open the terminal interface (the default)",
@@ -29,21 +30,23 @@ const struct cli_command cli_commands[] = {
      "Keys: j/k or arrows move, Enter shows a thread, q quits, ? lists every key.\n",
      cmd_inbox},
     {"list", "[--state S] [--account A] [--platform P] [--tag T] [--assignee O]\n"
-             "       [--sort activity|priority|age] [--limit N] [--json]",
+             "       [--sort activity|priority|age] [--limit N] [--all] [--json]",
      "list threads, latest activity first",
      "Options:\n"
      "  --state S       only threads in state S (new, to_reply, waiting, replied,\n"
-     "                  no_action, escalated, closed); may be repeated\n"
-     "  --account A     only threads of account A; may be repeated\n"
+     "                  no_action, escalated, closed)\n"
+     "  --account A     only threads of account A\n"
      "  --platform P    only threads from mastodon, bluesky or wordpress\n"
      "  --tag T         only threads tagged T\n"
      "  --assignee O    only threads assigned to O (none: unassigned)\n"
      "  --sort KEY      activity (default), priority, or age (oldest first)\n"
      "  --limit N       at most N threads (default: all)\n"
+     "  --all           include threads snoozed until a later time\n"
      "  --json          a JSON array of thread objects\n"
-     "A '*' before the id marks a thread with activity you have not opened.\n",
+     "A filter option given twice matches either value. A '*' before the id marks a\n"
+     "thread with activity nobody has opened in the inbox yet.\n",
      cmd_list},
-    {"search", "QUERY... [--limit N] [--json]", "full-text search with filters",
+    {"search", "[--limit N] [--json] QUERY...", "full-text search with filters",
      QUERY_HELP
      "Example: tactful search '\"bin collection\" state:new -from:northmoor'\n"
      "Prints matching threads with the best-matching text, hits in [brackets].\n",
@@ -58,7 +61,7 @@ const struct cli_command cli_commands[] = {
      cmd_mark},
     {"tag", "ID +TAG|-TAG...", "add or remove tags",
      "Example: tactful tag 12 +bins -urgent\n"
-     "A tag is up to 64 characters with no spaces or commas. Audited.\n",
+     "A tag is up to 64 bytes with no spaces, commas or control characters. Audited.\n",
      cmd_tag},
     {"assign", "ID OFFICER|-", "assign a thread to an officer (- unassigns)", "Audited.\n",
      cmd_assign},
@@ -66,6 +69,8 @@ const struct cli_command cli_commands[] = {
      cmd_priority},
     {"snooze", "ID TIME|off", "hide a thread until TIME (RFC 3339, UTC)",
      "Example: tactful snooze 12 2026-12-01T09:00:00Z\n"
+     "A snoozed thread is left out of `tactful list` and the inbox until then\n"
+     "(`tactful list --all` shows it). A time with an offset is stored as UTC.\n"
      "`off` wakes the thread. Audited.\n",
      cmd_snooze},
     {"note", "ID TEXT", "add an internal note to a thread",
@@ -77,11 +82,11 @@ const struct cli_command cli_commands[] = {
      "line is reported as FILE:LINE: reason and nothing from that file is kept.\n"
      "Loading the same posts again changes nothing. The format is in tactful(5).\n",
      cmd_import},
-    {"export", "[--thread ID] [--format jsonl|csv] [--output FILE]",
+    {"export", "[--thread ID] [--format jsonl|csv] [--output|-o FILE]",
      "write posts as JSON Lines or CSV",
      "Writes every post (or one thread's) to standard output or FILE. JSON Lines\n"
-     "output imports back unchanged. In CSV, a cell starting with = + - @ is\n"
-     "prefixed with ' so spreadsheets do not run it as a formula.\n",
+     "output imports back unchanged. In CSV, a cell starting with = + - @, a tab or\n"
+     "a carriage return is prefixed with ' so spreadsheets do not run it as a formula.\n",
      cmd_export},
     {"help", "[COMMAND]", "explain tactful or one of its commands", "", cmd_help},
     {NULL, NULL, NULL, NULL, NULL},

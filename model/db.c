@@ -135,6 +135,15 @@ db_connect(const char *path, char **err)
     }
     sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db->sql, 1);
+    /* Refuse a newer cache before anything (even the journal mode) is changed. */
+    int v = db_schema_version(db);
+    if (v > DB_SCHEMA_VERSION) {
+        *err = xasprintf("the cache %s was written by a newer tactful (schema %d, this tactful "
+                         "knows up to %d); upgrade tactful or use another --db",
+                         path, v, DB_SCHEMA_VERSION);
+        db_close(db);
+        return NULL;
+    }
     /* journal_mode returns a row; "wal" is what we want to read back. */
     sqlite3_stmt *st = db_prepare(db, "PRAGMA journal_mode = WAL", NULL);
     int ok = st && sqlite3_step(st) == SQLITE_ROW &&

@@ -28,6 +28,7 @@ struct query {
     char *fts_not;             /* FTS5 expression for -words: threads with a match are left out */
     struct query_term *terms;  /* filters, owned */
     size_t nterms;
+    int include_snoozed;       /* nonzero: also threads snoozed until a later time */
 };
 
 /* Parses text into q (which the caller releases with query_free). Returns 0, or -1 with *err

@@ -61,6 +61,9 @@ build_where(const struct query *q, int skip_state, struct buf *sql, const char *
             size_t *nvals)
 {
     buf_adds(sql, " WHERE 1");
+    if (q == NULL || !q->include_snoozed)
+        buf_adds(sql, " AND (t.snoozed_until IS NULL"
+                      " OR t.snoozed_until <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
     if (q == NULL)
         return;
     for (int key = 0; key < QK_COUNT; key++) {

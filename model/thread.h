@@ -40,6 +40,7 @@ struct thread_list {
 };
 
 /* Fills out with up to limit threads matching q (NULL for all), sorted, skipping offset.
+ * Threads snoozed until a later time are left out unless q->include_snoozed.
  * Returns 0, or -1 with *err set (for instance an FTS syntax problem). */
 int thread_list(struct db *db, const struct query *q, enum thread_sort sort, long limit,
                 long offset, struct thread_list *out, char **err);

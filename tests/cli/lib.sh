@@ -55,3 +55,98 @@ run_tests() {
     echo "$(basename "$0" .sh): $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
+
+# ---- Helpers shared by the import, query, triage, config, export and help tests. ----
+# run_tests runs each test function as the condition of an `if`, where `set -e` has no
+# effect, so a failed check does not stop a test by itself: tests that use these helpers end
+# every check with `|| return 1`.
+
+PYTHON=${PYTHON:-python3}
+
+# expect_eq WANT GOT WHAT: fails unless the two strings are equal.
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"; }
+
+# expect_no_err PATTERN: grep -E on the last command's stderr must find nothing.
+expect_no_err() { ! grep -Eq -- "$1" "$WORK/err" || fail "stderr has /$1/: $(head -c 400 "$WORK/err")"; }
+
+# jpy EXPR: evaluates the Python expression EXPR with j bound to the JSON on the last
+# command's stdout and prints the result (a list space-separated, None as "None").
+jpy() {
+    "$PYTHON" - "$WORK/out" "$1" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+v = eval(sys.argv[2], {"j": j, "json": json})
+print(" ".join(str(x) for x in v) if isinstance(v, list) else v)
+PY
+}
+
+# import_demo: loads the demo workspace into the test's cache.
+import_demo() {
+    t import "$DEMO" >/dev/null 2>"$WORK/import.err" ||
+        fail "cannot import the demo: $(cat "$WORK/import.err")"
+}
+
+# list_ids ARGS... / search_ids ARGS...: the thread ids `tactful list|search ARGS --json`
+# prints, space-separated, in its order (empty when nothing matches).
+list_ids() { expect_status 0 t list "$@" --json && jpy '[r["id"] for r in j]'; }
+search_ids() { expect_status 0 t search "$@" --json && jpy '[r["id"] for r in j]'; }
+
+# hex_of FILE: the bytes of FILE as " xx xx ... " (lowercase hex pairs between spaces).
+hex_of() { printf ' %s \n' "$(od -An -v -tx1 "$1" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')"; }
+
+# expect_no_bytes FILE HEX...: fails when FILE holds the byte sequence (hex pairs: 1b, c2 9b).
+expect_no_bytes() {
+    _f=$1
+    shift
+    case $(hex_of "$_f") in
+    *" $* "*) fail "$_f holds the bytes $*: $(head -c 300 "$_f" | cat -v)" ;;
+    esac
+}
+
+# expect_bytes FILE HEX...: fails unless FILE holds the byte sequence.
+expect_bytes() {
+    _f=$1
+    shift
+    case $(hex_of "$_f") in
+    *" $* "*) ;;
+    *) fail "$_f lacks the bytes $*" ;;
+    esac
+}
+
+# post_json KEY=VALUE...: prints one JSON Lines post. Defaults: platform=mastodon
+# account=acc thread=t1 id=p1 author=@a created_at=2026-01-01T00:00:00Z text=hello; parent,
+# author_name and title are left out unless given. Values go in as they are (write JSON
+# escapes such as \u001b yourself); extra=,"key":value appends raw members.
+post_json() {
+    _platform=mastodon _account=acc _thread=t1 _id=p1 _parent= _author=@a _name=
+    _created=2026-01-01T00:00:00Z _text=hello _title= _extra=
+    for _kv in "$@"; do
+        case $_kv in
+        platform=*) _platform=${_kv#*=} ;;
+        account=*) _account=${_kv#*=} ;;
+        thread=*) _thread=${_kv#*=} ;;
+        id=*) _id=${_kv#*=} ;;
+        parent=*) _parent=${_kv#*=} ;;
+        author=*) _author=${_kv#*=} ;;
+        author_name=*) _name=${_kv#*=} ;;
+        created_at=*) _created=${_kv#*=} ;;
+        text=*) _text=${_kv#*=} ;;
+        title=*) _title=${_kv#*=} ;;
+        extra=*) _extra=${_kv#*=} ;;
+        *)
+            fail "post_json: unknown argument '$_kv'"
+            return 1
+            ;;
+        esac
+    done
+    printf '{"platform":"%s","account":"%s","thread":"%s","id":"%s",' \
+        "$_platform" "$_account" "$_thread" "$_id"
+    [ -z "$_parent" ] || printf '"parent":"%s",' "$_parent"
+    printf '"author":"%s",' "$_author"
+    [ -z "$_name" ] || printf '"author_name":"%s",' "$_name"
+    [ -z "$_title" ] || printf '"title":"%s",' "$_title"
+    printf '"created_at":"%s","text":"%s"%s}\n' "$_created" "$_text" "$_extra"
+}
+
+# db_count SQL: runs a counting query on the test's cache with sqlite3 and prints the result.
+db_count() { sqlite3 "$TACTFUL_DB" "$1"; }

@@ -1,0 +1,166 @@
+#!/bin/sh
+# Configuration and cache location: config errors, --config/--db and their environment
+# variables, the default paths and permissions, caches tactful must refuse, and --demo.
+. "$(dirname "$0")/lib.sh"
+
+# A configuration with an unknown key on line 3 and an unknown platform on line 7.
+write_bad_config() {
+    cat >"$1" <<'EOF'
+[tactful]
+officer = Sam Patel
+colour = blue
+[account social]
+url = https://social.example
+token_env = SOCIAL_TOKEN
+platform = myspace
+EOF
+}
+
+test_bad_config_reports_both_lines_and_exits_2() {
+    write_bad_config "$TACTFUL_CONFIG"
+    expect_status 2 t list || return 1
+    expect_err "^$TACTFUL_CONFIG:3: unknown key 'colour' in \[tactful\]" || return 1
+    expect_err "^$TACTFUL_CONFIG:7: unknown platform 'myspace' in \[account social\]" || return 1
+    expect_err '^tactful: fix the configuration, or point --config elsewhere$' || return 1
+    [ ! -s "$WORK/out" ] || fail "stdout not empty: $(head -c 200 "$WORK/out")"
+}
+
+test_bad_config_stops_every_command_before_the_cache() {
+    write_bad_config "$TACTFUL_CONFIG"
+    for cmd in "list" "search grit" "show 1" "mark 1 closed" "tag 1 +x" "assign 1 al" \
+        "priority 1 2" "snooze 1 off" "note 1 hi" "audit" "import $DEMO" "export"; do
+        # shellcheck disable=SC2086 # split the command on purpose
+        expect_status 2 t $cmd || return 1
+        expect_err "^$TACTFUL_CONFIG:3: " || return 1
+        expect_err "^$TACTFUL_CONFIG:7: " || return 1
+    done
+    [ ! -e "$TACTFUL_DB" ] || fail "the cache was created despite the bad configuration"
+}
+
+test_bad_config_given_with_option() {
+    write_bad_config "$WORK/other.conf"
+    expect_status 2 t --config "$WORK/other.conf" list || return 1
+    expect_err "^$WORK/other\.conf:3: " || return 1
+    expect_err "^$WORK/other\.conf:7: "
+}
+
+test_config_option_to_missing_file_exits_2() {
+    expect_status 2 t --config /nonexistent list || return 1
+    expect_err '^cannot read config /nonexistent: No such file or directory' || return 1
+    [ ! -e "$TACTFUL_DB" ] || fail "the cache was created"
+}
+
+test_config_env_to_missing_file_exits_2() {
+    TACTFUL_CONFIG="$WORK/missing.conf" expect_status 2 t list || return 1
+    expect_err "cannot read config $WORK/missing\.conf"
+}
+
+test_missing_default_config_is_fine() {
+    unset TACTFUL_CONFIG
+    [ ! -e "$XDG_CONFIG_HOME/tactful/config" ] || fail "default config exists" || return 1
+    import_demo || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq 40 "$(jpy 'len(j)')" "threads"
+}
+
+test_default_config_is_read_from_xdg_config_home() {
+    unset TACTFUL_CONFIG TACTFUL_OFFICER
+    mkdir -p "$XDG_CONFIG_HOME/tactful"
+    printf '[tactful]\nofficer = Default Officer\n' >"$XDG_CONFIG_HOME/tactful/config"
+    import_demo || return 1
+    t mark 1 closed >/dev/null || return 1
+    expect_status 0 t audit --json || return 1
+    expect_eq "Default Officer" "$(jpy 'j[0]["officer"]')" "officer from the default config"
+}
+
+test_bad_default_config_exits_2() {
+    unset TACTFUL_CONFIG
+    mkdir -p "$XDG_CONFIG_HOME/tactful"
+    write_bad_config "$XDG_CONFIG_HOME/tactful/config"
+    expect_status 2 t list || return 1
+    expect_err "^$XDG_CONFIG_HOME/tactful/config:3: "
+}
+
+test_db_option_chooses_the_cache() {
+    expect_status 0 t --db "$WORK/other.db" import "$DEMO" || return 1
+    [ -f "$WORK/other.db" ] || fail "--db file not created" || return 1
+    [ ! -e "$TACTFUL_DB" ] || fail "TACTFUL_DB was used despite --db" || return 1
+    expect_status 0 t --db "$WORK/other.db" list --json || return 1
+    expect_eq 40 "$(jpy 'len(j)')" "threads in the --db cache" || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq 0 "$(jpy 'len(j)')" "threads in the TACTFUL_DB cache"
+}
+
+test_tactful_db_env_chooses_the_cache() {
+    TACTFUL_DB="$WORK/env.db" t import "$DEMO" 2>/dev/null || return 1
+    [ -f "$WORK/env.db" ] || fail "TACTFUL_DB file not created" || return 1
+    TACTFUL_DB="$WORK/env.db" expect_status 0 t list --json || return 1
+    expect_eq 40 "$(jpy 'len(j)')" "threads in the TACTFUL_DB cache"
+}
+
+test_db_option_creates_missing_folders() {
+    expect_status 0 t --db "$WORK/a/b/c.db" list || return 1
+    [ -f "$WORK/a/b/c.db" ] || fail "cache not created in new folders" || return 1
+    expect_eq 700 "$(stat -c %a "$WORK/a/b")" "mode of the new folder"
+}
+
+test_default_cache_is_private_under_xdg_data_home() {
+    unset TACTFUL_DB
+    (umask 022 && t import "$DEMO" 2>/dev/null) || fail "import failed" || return 1
+    db="$XDG_DATA_HOME/tactful/cache.db"
+    [ -f "$db" ] || fail "no cache at $db" || return 1
+    expect_eq 600 "$(stat -c %a "$db")" "mode of the cache" || return 1
+    expect_eq 700 "$(stat -c %a "$XDG_DATA_HOME/tactful")" "mode of its folder" || return 1
+    expect_eq 181 "$(sqlite3 "$db" 'select count(*) from posts')" "posts in the default cache"
+}
+
+test_default_cache_without_xdg_data_home_is_under_home() {
+    unset TACTFUL_DB XDG_DATA_HOME
+    expect_status 0 t list || return 1
+    [ -f "$HOME/.local/share/tactful/cache.db" ] || fail "no cache under \$HOME/.local/share"
+}
+
+test_newer_cache_is_refused_with_a_clear_message() {
+    sqlite3 "$TACTFUL_DB" 'create table x (a); pragma user_version = 99;' || return 1
+    expect_status 1 t list || return 1
+    expect_err "the cache $TACTFUL_DB was written by a newer tactful \(schema 99" || return 1
+    expect_eq 99 "$(sqlite3 "$TACTFUL_DB" 'pragma user_version')" "user_version afterwards"
+}
+
+# Opening switches the file to WAL (header bytes 19-20 become 2) and bumps its change
+# counter before the version check refuses it, so a newer tactful's cache is modified.
+test_bug_newer_cache_file_is_left_byte_for_byte() {
+    sqlite3 "$TACTFUL_DB" 'create table x (a); pragma user_version = 99;' || return 1
+    before=$(sha256sum <"$TACTFUL_DB")
+    expect_status 1 t list || return 1
+    expect_eq "$before" "$(sha256sum <"$TACTFUL_DB")" "sha256 of the newer cache"
+}
+
+test_non_database_file_is_refused_unchanged() {
+    printf 'these are my notes, not a database\n' >"$TACTFUL_DB"
+    before=$(sha256sum <"$TACTFUL_DB")
+    expect_status 1 t list || return 1
+    expect_err "^tactful: cannot open the cache $TACTFUL_DB: file is not a database; is it a tactful cache on a local disk\?$" ||
+        return 1
+    expect_eq "$before" "$(sha256sum <"$TACTFUL_DB")" "sha256 of the file"
+}
+
+test_demo_works_without_touching_the_cache() {
+    mkdir "$WORK/tmp"
+    TMPDIR="$WORK/tmp" expect_status 0 t --demo list --json || return 1
+    expect_eq 40 "$(jpy 'len(j)')" "demo threads" || return 1
+    [ ! -e "$TACTFUL_DB" ] || fail "--demo created TACTFUL_DB" || return 1
+    expect_eq "" "$(ls -A "$WORK/tmp")" "left in TMPDIR"
+}
+
+test_demo_changes_are_private_and_cleaned_up() {
+    mkdir "$WORK/tmp"
+    TMPDIR="$WORK/tmp" expect_status 0 t --demo mark 1 closed || return 1
+    TMPDIR="$WORK/tmp" expect_status 0 t --demo show 1 --json || return 1
+    expect_eq new "$(jpy 'j["state"]')" "a fresh demo's state" || return 1
+    TMPDIR="$WORK/tmp" expect_status 1 t --demo show 999 || return 1
+    [ ! -e "$TACTFUL_DB" ] || fail "--demo created TACTFUL_DB" || return 1
+    expect_eq "" "$(ls -A "$WORK/tmp")" "left in TMPDIR"
+}
+
+run_tests

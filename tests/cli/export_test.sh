@@ -1,0 +1,152 @@
+#!/bin/sh
+# Export: CSV layout, RFC 4180 quoting and the spreadsheet formula guard, one thread only,
+# writing to a file atomically, and the errors.
+. "$(dirname "$0")/lib.sh"
+
+CSV_HEADER='platform,account,thread,id,parent,author,author_name,created_at,text,url,own,html,title'
+
+# csv_py EXPR: EXPR evaluated with rows = the CSV on the last command's stdout (dicts).
+csv_py() {
+    "$PYTHON" - "$WORK/out" "$1" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = list(csv.DictReader(f))
+v = eval(sys.argv[2], {"rows": rows})
+print(" ".join(str(x) for x in v) if isinstance(v, list) else v)
+PY
+}
+
+# Two posts whose texts need quoting (a quote and a newline) and the formula guard.
+import_tricky() {
+    {
+        post_json id=p1 author=plain text='She said \"hi\"\nthen left, quickly'
+        post_json id=p2 parent=p1 author=plain created_at=2026-01-01T01:00:00Z \
+            text='=HYPERLINK(\"http://evil.example\",\"x\")'
+        post_json id=p3 parent=p1 author=plain created_at=2026-01-01T02:00:00Z text='+1 agree'
+        post_json id=p4 parent=p1 author=plain created_at=2026-01-01T03:00:00Z text='-5 degrees'
+    } >tricky.jsonl
+    t import tricky.jsonl 2>/dev/null || fail "cannot import tricky.jsonl"
+}
+
+test_csv_starts_with_the_header_row() {
+    import_demo || return 1
+    expect_status 0 t export --format csv || return 1
+    expect_eq "$CSV_HEADER" "$(head -n 1 "$WORK/out" | tr -d '\r')" "header row" || return 1
+    expect_bytes "$WORK/out" 74 69 74 6c 65 0d 0a || return 1
+    expect_eq 181 "$(csv_py 'len(rows)')" "CSV records of the demo"
+}
+
+test_csv_quotes_quotes_and_newlines() {
+    import_tricky || return 1
+    expect_status 0 t export --format csv || return 1
+    expect_out '^"mastodon","acc","t1","p1",,"plain","","2026-01-01T00:00:00Z","She said ""hi""$' ||
+        return 1
+    expect_out "^then left, quickly\",,false,,$(printf '\r')\$" || return 1
+    expect_eq 'She said "hi"|then left, quickly' \
+        "$(csv_py 'rows[0]["text"].replace("\n", "|")')" "text read back by a CSV reader"
+}
+
+test_csv_guards_formulas() {
+    import_tricky || return 1
+    expect_status 0 t export --format csv || return 1
+    expect_out ',"'"'"'=HYPERLINK\(""http://evil\.example"",""x""\)",' || return 1
+    expect_eq "'=HYPERLINK(\"http://evil.example\",\"x\") '+1 agree '-5 degrees" \
+        "$(csv_py '[r["text"] for r in rows[1:]]')" "guarded texts" || return 1
+    expect_eq "She" "$(csv_py 'rows[0]["text"][:3]')" "an unguarded text"
+}
+
+test_csv_guards_handles_starting_with_at() {
+    post_json author=@marj text=hi >m.jsonl
+    t import m.jsonl 2>/dev/null || return 1
+    expect_status 0 t export --format csv || return 1
+    expect_eq "'@marj" "$(csv_py 'rows[0]["author"]')" "author cell"
+}
+
+test_jsonl_export_keeps_text_exactly() {
+    import_tricky || return 1
+    expect_status 0 t export || return 1
+    expect_eq "$(printf 'She said "hi"|then left, quickly|=HYPERLINK')" \
+        "$("$PYTHON" -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+print(rows[0]["text"].replace("\n", "|") + "|" + rows[1]["text"][:10])' "$WORK/out")" \
+        "texts in the JSON Lines export"
+}
+
+test_thread_option_exports_only_that_thread() {
+    import_demo || return 1
+    expect_status 0 t export --thread 5 || return 1
+    expect_eq 3 "$(wc -l <"$WORK/out" | tr -d ' ')" "posts of thread 5" || return 1
+    expect_eq "117592985426446201" "$("$PYTHON" -c '
+import json, sys
+print(" ".join(sorted({json.loads(l)["thread"] for l in open(sys.argv[1])})))' "$WORK/out")" \
+        "threads in the export"
+}
+
+test_thread_option_with_csv() {
+    import_demo || return 1
+    expect_status 0 t export --thread 21 --format csv || return 1
+    expect_eq "16 northmoor-blog" "$(csv_py '[len(rows), " ".join(sorted({r["account"] for r in rows}))]')" \
+        "records and accounts of thread 21"
+}
+
+test_output_option_writes_the_file_and_nothing_else() {
+    import_demo || return 1
+    mkdir dest
+    expect_status 0 t export --output dest/all.jsonl || return 1
+    expect_err '^dest/all\.jsonl: 181 posts written$' || return 1
+    [ ! -s "$WORK/out" ] || fail "stdout not empty with --output" || return 1
+    expect_eq all.jsonl "$(ls -A dest)" "files in the output folder" || return 1
+    t export >stdout.jsonl || return 1
+    cmp -s dest/all.jsonl stdout.jsonl || fail "--output differs from standard output" ||
+        return 1
+    expect_eq 600 "$(stat -c %a dest/all.jsonl)" "mode of the export"
+}
+
+test_output_option_replaces_an_existing_file() {
+    import_demo || return 1
+    mkdir dest
+    echo stale >out/t5.csv
+    expect_status 0 t export --thread 5 --format csv --output dest/t5.csv || return 1
+    expect_err '^dest/t5\.csv: 3 posts written$' || return 1
+    expect_eq "$CSV_HEADER" "$(head -n 1 dest/t5.csv | tr -d '\r')" "first line" || return 1
+    expect_eq 4 "$(wc -l <dest/t5.csv | tr -d ' ')" "lines" || return 1
+    expect_eq t5.csv "$(ls -A dest)" "files in the output folder"
+}
+
+test_output_into_missing_folder_fails() {
+    import_demo || return 1
+    expect_status 1 t export --output nowhere/all.jsonl || return 1
+    expect_err '^tactful: cannot write nowhere/all\.jsonl: No such file or directory$' || return 1
+    [ ! -e nowhere ] || fail "folder created"
+}
+
+test_unknown_thread_fails_and_writes_nothing() {
+    import_demo || return 1
+    expect_status 1 t export --thread 999 || return 1
+    expect_err '^tactful: no thread 999; `tactful list` shows the threads$' || return 1
+    [ ! -s "$WORK/out" ] || fail "stdout not empty" || return 1
+    mkdir dest
+    expect_status 1 t export --thread 999 --output dest/x.jsonl || return 1
+    expect_eq "" "$(ls -A dest)" "files in the output folder"
+}
+
+test_bad_format_is_a_usage_error() {
+    expect_status 2 t export --format xml || return 1
+    expect_err "^tactful export: unknown format 'xml'; use jsonl or csv$" || return 1
+    expect_err '^usage: tactful export '
+}
+
+test_bad_thread_number_is_a_usage_error() {
+    expect_status 2 t export --thread abc || return 1
+    expect_err "'abc' is not a thread number"
+}
+
+test_empty_cache_exports_only_the_header() {
+    expect_status 0 t export --format csv || return 1
+    expect_eq "$CSV_HEADER" "$(tr -d '\r' <"$WORK/out")" "CSV of an empty cache" || return 1
+    expect_status 0 t export || return 1
+    [ ! -s "$WORK/out" ] || fail "JSON Lines export of an empty cache is not empty"
+}
+
+run_tests

@@ -1,0 +1,273 @@
+#!/bin/sh
+# Import: counts, idempotence, lossless round trips, all-or-nothing files, updates, time
+# zones, and hostile text that must never reach a terminal raw.
+. "$(dirname "$0")/lib.sh"
+
+# Two good lines then $1 as line 3, in bad.jsonl.
+bad_third_line() {
+    {
+        post_json id=p1 text='first line alpha'
+        post_json id=p2 parent=p1 author=@b created_at=2026-01-01T01:00:00Z \
+            text='second line beta'
+        printf '%s\n' "$1"
+    } >bad.jsonl
+}
+
+# Imports bad.jsonl, expects exit 1 with "bad.jsonl:3: REASON" and an empty cache.
+expect_line3_refused() {
+    expect_status 1 t import bad.jsonl || return 1
+    expect_err "^tactful: bad\.jsonl:3: $1" || return 1
+    expect_err 'nothing from bad\.jsonl was imported' || return 1
+    expect_eq 0 "$(db_count 'select count(*) from posts')" "posts after a refused file" ||
+        return 1
+    expect_eq 0 "$(db_count 'select count(*) from threads')" "threads after a refused file" ||
+        return 1
+    expect_status 0 t search alpha OR beta --json || return 1
+    expect_eq '[]' "$(tr -d ' \n' <"$WORK/out")" "search for lines 1-2 of the refused file"
+}
+
+test_demo_import_reports_counts() {
+    expect_status 0 t import "$DEMO" || return 1
+    expect_err 'demo\.jsonl: 181 posts: 181 new, 0 updated, 0 unchanged; 40 new threads$'
+}
+
+test_demo_import_lists_40_threads_with_181_posts() {
+    import_demo || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq 40 "$(jpy 'len(j)')" "threads" || return 1
+    expect_eq 181 "$(jpy 'sum(r["posts"] for r in j)')" "posts summed over threads" || return 1
+    expect_eq "18 10 12" \
+        "$(jpy '[sum(r["platform"] == p for r in j) for p in ("mastodon", "wordpress", "bluesky")]')" \
+        "threads per platform"
+}
+
+test_demo_export_has_181_lines() {
+    import_demo || return 1
+    expect_status 0 t export || return 1
+    expect_eq 181 "$(wc -l <"$WORK/out" | tr -d ' ')" "exported lines" || return 1
+    threads=$("$PYTHON" -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+print(len({(r["account"], r["thread"]) for r in rows}))' "$WORK/out") || return 1
+    expect_eq 40 "$threads" "distinct threads in the export"
+}
+
+test_second_import_reports_nothing_new() {
+    import_demo || return 1
+    expect_status 0 t import "$DEMO" || return 1
+    expect_err '181 posts: 0 new, 0 updated, 181 unchanged; 0 new threads$'
+}
+
+test_second_import_leaves_export_and_rows_unchanged() {
+    import_demo || return 1
+    t export >before.jsonl || return 1
+    before=$(db_count 'select count(*) from posts')
+    expect_eq 181 "$before" "posts after the first import" || return 1
+    expect_status 0 t import "$DEMO" || return 1
+    t export >after.jsonl || return 1
+    cmp -s before.jsonl after.jsonl || fail "export changed after importing the same file" ||
+        return 1
+    expect_eq "$before" "$(db_count 'select count(*) from posts')" "posts after the second import"
+}
+
+test_export_import_export_is_lossless() {
+    import_demo || return 1
+    t export >first.jsonl || return 1
+    TACTFUL_DB="$WORK/fresh.db" t import first.jsonl 2>/dev/null ||
+        fail "cannot import the export" || return 1
+    TACTFUL_DB="$WORK/fresh.db" t export >second.jsonl || return 1
+    [ -s first.jsonl ] || fail "empty export" || return 1
+    cmp first.jsonl second.jsonl || fail "export -> import -> export changed the bytes"
+}
+
+test_import_from_stdin() {
+    expect_status 0 sh -c '"$1" import - <"$2"' sh "$TACTFUL" "$DEMO" || return 1
+    expect_err '^<stdin>: 181 posts: 181 new, 0 updated, 0 unchanged; 40 new threads$' ||
+        return 1
+    expect_eq 181 "$(db_count 'select count(*) from posts')" "posts read from stdin"
+}
+
+test_bad_json_on_line_3_keeps_nothing() {
+    bad_third_line '{"platform":"mastodon",'
+    expect_line3_refused 'not valid JSON'
+}
+
+test_missing_field_on_line_3_keeps_nothing() {
+    bad_third_line '{"platform":"mastodon","account":"acc","thread":"t1","id":"p3","author":"@c","created_at":"2026-01-01T02:00:00Z"}'
+    expect_line3_refused 'missing "text"'
+}
+
+test_bad_created_at_on_line_3_keeps_nothing() {
+    bad_third_line "$(post_json id=p3 created_at=yesterday)"
+    expect_line3_refused '"created_at" is not an RFC 3339 time.*"yesterday"'
+}
+
+test_unknown_platform_on_line_3_keeps_nothing() {
+    bad_third_line "$(post_json id=p3 platform=myspace)"
+    expect_line3_refused 'unknown platform "myspace"'
+}
+
+test_unknown_field_on_line_3_keeps_nothing() {
+    bad_third_line "$(post_json id=p3 extra=',"likes":3')"
+    expect_line3_refused 'unknown field "likes"'
+}
+
+test_oversized_text_on_line_3_keeps_nothing() {
+    big=$(head -c 262145 /dev/zero | tr '\0' x)
+    bad_third_line "$(post_json id=p3 text="$big")"
+    expect_line3_refused '"text" is 262145 bytes, more than the 262144 allowed'
+}
+
+test_text_at_the_size_cap_is_accepted() {
+    post_json text="$(head -c 262144 /dev/zero | tr '\0' x)" >cap.jsonl
+    expect_status 0 t import cap.jsonl || return 1
+    expect_eq 262144 "$(db_count 'select length(body) from posts')" "stored text length"
+}
+
+test_refused_file_does_not_undo_an_earlier_file() {
+    post_json account=good id=g1 text='kept gamma' >good.jsonl
+    bad_third_line '{'
+    expect_status 1 t import good.jsonl bad.jsonl || return 1
+    expect_err '^good\.jsonl: 1 posts: 1 new' || return 1
+    expect_err 'bad\.jsonl:3: ' || return 1
+    expect_eq "kept gamma" "$(db_count 'select group_concat(body) from posts')" "posts kept"
+}
+
+test_updated_post_counts_as_updated_and_search_follows() {
+    post_json text='original zebra' >a.jsonl
+    post_json text='revised giraffe' >b.jsonl
+    t import a.jsonl 2>/dev/null || return 1
+    expect_status 0 t import b.jsonl || return 1
+    expect_err '1 posts: 0 new, 1 updated, 0 unchanged; 0 new threads$' || return 1
+    expect_eq 1 "$(search_ids giraffe)" "threads with the new text" || return 1
+    expect_eq "" "$(search_ids zebra)" "threads with the old text" || return 1
+    expect_eq 1 "$(db_count 'select count(*) from posts')" "posts after the update"
+}
+
+test_account_on_another_platform_is_refused() {
+    post_json account=acc platform=mastodon >m.jsonl
+    post_json account=acc platform=bluesky thread=t2 id=q1 text='other platform' >b.jsonl
+    t import m.jsonl 2>/dev/null || return 1
+    expect_status 1 t import b.jsonl || return 1
+    expect_err "b\.jsonl:1: account 'acc' is a mastodon account in this cache, not bluesky" ||
+        return 1
+    expect_eq 1 "$(db_count 'select count(*) from posts')" "posts after the refusal" || return 1
+    expect_eq mastodon "$(db_count 'select group_concat(platform) from accounts')" "accounts"
+}
+
+test_created_at_offset_is_stored_as_utc() {
+    post_json created_at=2026-01-01T10:00:00+01:00 >tz.jsonl
+    t import tz.jsonl 2>/dev/null || return 1
+    expect_status 0 t show 1 --json || return 1
+    expect_eq 2026-01-01T09:00:00Z "$(jpy 'j["posts_tree"][0]["created_at"]')" "created_at" ||
+        return 1
+    expect_status 0 t export || return 1
+    expect_out '"created_at":"2026-01-01T09:00:00Z"'
+}
+
+# A post with every trick a remote user could use on a terminal: ESC [2J (clear), OSC 52
+# (clipboard write), C1 CSI (U+009B), RLO (U+202E) and a zero-width space.
+HOSTILE='wipe \u001b[2J clip \u001b]52;c;ZXZpbA==\u0007 csi \u009b31m flip \u202eevil\u202c zero\u200bwidth hostilemarker'
+HOSTILE_PY='"wipe \x1b[2J clip \x1b]52;c;ZXZpbA==\x07 csi \x9b31m flip \u202eevil\u202c zero\u200bwidth hostilemarker"'
+
+import_hostile() {
+    post_json author='@x\u001b[31m' author_name='Bad \u202eName \u009b1m' \
+        title='Title \u001b]0;pwned\u0007' text="$HOSTILE" >h.jsonl
+    t import h.jsonl 2>/dev/null || fail "cannot import the hostile post"
+}
+
+# Fails when FILE holds ESC, C1 CSI (as UTF-8: c2 9b) or RLO (e2 80 ae) raw.
+expect_terminal_safe() {
+    expect_eq 0 "$(grep -c "$(printf '\033')" "$1")" "lines with ESC in $1" || return 1
+    expect_no_bytes "$1" 1b || return 1
+    expect_no_bytes "$1" c2 9b || return 1
+    expect_no_bytes "$1" e2 80 ae || return 1
+    expect_no_bytes "$1" 07 || return 1
+    expect_no_bytes "$1" e2 80 8b
+}
+
+test_hostile_text_is_defused_in_show() {
+    import_hostile || return 1
+    expect_status 0 t show 1 || return 1
+    expect_out 'hostilemarker' || return 1
+    expect_out 'wipe \^\[\[2J clip' || return 1
+    expect_out '<U\+202E>evil<U\+202C>' || return 1
+    expect_terminal_safe "$WORK/out"
+}
+
+test_hostile_text_is_defused_in_list() {
+    import_hostile || return 1
+    expect_status 0 t list || return 1
+    expect_out '@x\^\[\[31m' || return 1
+    expect_terminal_safe "$WORK/out"
+}
+
+test_hostile_text_is_defused_in_search() {
+    import_hostile || return 1
+    expect_status 0 t search hostilemarker || return 1
+    expect_out '\[hostilemarker\]' || return 1
+    expect_terminal_safe "$WORK/out"
+}
+
+test_hostile_text_is_kept_exactly_in_json() {
+    import_hostile || return 1
+    expect_status 0 t show 1 --json || return 1
+    "$PYTHON" -m json.tool <"$WORK/out" >/dev/null || fail "show --json is not valid JSON" ||
+        return 1
+    expect_eq True "$(jpy "j['posts_tree'][0]['text'] == $HOSTILE_PY")" "text kept exactly" ||
+        return 1
+    expect_eq True "$(jpy "j['title'] == 'Title \x1b]0;pwned\x07'")" "title kept exactly" ||
+        return 1
+    expect_status 0 t list --json || return 1
+    "$PYTHON" -m json.tool <"$WORK/out" >/dev/null || fail "list --json is not valid JSON" ||
+        return 1
+    expect_eq True "$(jpy "j[0]['latest_text'] == $HOSTILE_PY")" "list latest_text" || return 1
+    expect_status 0 t search hostilemarker --json || return 1
+    "$PYTHON" -m json.tool <"$WORK/out" >/dev/null || fail "search --json is not valid JSON" ||
+        return 1
+    expect_eq True "$(jpy "j[0]['latest_text'] == $HOSTILE_PY")" "search latest_text" ||
+        return 1
+    expect_no_bytes "$WORK/out" 1b
+}
+
+test_hostile_field_name_is_defused_in_the_error() {
+    printf '{"\\u001b[2Jx":1}\n' >k.jsonl
+    expect_status 1 t import k.jsonl || return 1
+    expect_err 'k\.jsonl:1: unknown field "\^\[\[2Jx"' || return 1
+    expect_no_bytes "$WORK/err" 1b
+}
+
+# The thread summary (last activity, latest post) should follow a post whose time is
+# corrected by a later import; the summary is only maintained by an INSERT trigger.
+test_bug_updated_post_time_moves_thread_last_activity() {
+    {
+        post_json id=p1 created_at=2026-01-01T09:00:00Z text=root
+        post_json id=p2 parent=p1 created_at=2026-01-01T10:00:00Z text=reply
+    } >a.jsonl
+    post_json id=p2 parent=p1 created_at=2026-01-03T10:00:00Z text=reply >b.jsonl
+    t import a.jsonl 2>/dev/null || return 1
+    expect_status 0 t import b.jsonl || return 1
+    expect_err '0 new, 1 updated' || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq 2026-01-03T10:00:00Z "$(jpy 'j[0]["last_activity"]')" "thread last_activity"
+}
+
+# A post re-imported under another thread should leave the old thread's count and move to
+# the new one; today the old thread keeps counting it and the new one shows 0 posts.
+test_bug_post_moved_to_another_thread_updates_both_summaries() {
+    {
+        post_json id=p1 created_at=2026-01-01T09:00:00Z text=root
+        post_json id=p2 parent=p1 created_at=2026-01-01T10:00:00Z text=reply
+    } >a.jsonl
+    post_json thread=t2 id=p2 created_at=2026-01-02T10:00:00Z text=moved >b.jsonl
+    t import a.jsonl 2>/dev/null || return 1
+    t import b.jsonl 2>/dev/null || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq "1 1" "$(jpy '[r["posts"] for r in sorted(j, key=lambda r: r["id"])]')" \
+        "posts of threads t1, t2" || return 1
+    expect_eq "root moved" \
+        "$(jpy '[r["latest_text"] for r in sorted(j, key=lambda r: r["id"])]')" \
+        "latest text of threads t1, t2"
+}
+
+run_tests
