@@ -38,8 +38,10 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libtactful.a
 TEST_SRC  := $(wildcard tests/*_test.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/*_bench.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui run install uninstall clean
+.PHONY: all deps check check-unit check-cli check-tui bench run install uninstall clean
 
 all: tactful
 
@@ -57,6 +59,10 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -80,6 +86,10 @@ check-cli: tactful
 
 check-tui: tactful
 	@tests/tui/run.sh ./tactful
+
+# Performance figures against the targets in the issues (not part of `make check`).
+bench: tactful $(BENCH_BIN)
+	@bench/run.sh $(BENCH_BIN)
 
 # Install missing dependencies, build, and open the demo workspace.
 run: deps
