@@ -5,6 +5,7 @@
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int
 audit_append(struct db *db, const char *officer, const char *action, long thread,
@@ -68,14 +69,45 @@ audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char
     return 0;
 }
 
+int
+audit_get(struct db *db, long id, struct audit_entry *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, officer, action, thread_id, details"
+                                      " FROM audit WHERE id = ?1", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = (long)sqlite3_column_int64(st, 0);
+        out->at = db_column_strdup(st, 1);
+        out->officer = db_column_strdup(st, 2);
+        out->action = db_column_strdup(st, 3);
+        out->thread = (long)sqlite3_column_int64(st, 4);
+        out->details = db_column_strdup(st, 5);
+    } else {
+        *err = rc == SQLITE_DONE ? xasprintf("no audit entry %ld", id)
+                                 : db_error(db, "cannot read the audit log");
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+void
+audit_entry_clear(struct audit_entry *e)
+{
+    free(e->at);
+    free(e->officer);
+    free(e->action);
+    free(e->details);
+    memset(e, 0, sizeof *e);
+}
+
 void
 audit_entries_free(struct audit_entry *e, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(e[i].at);
-        free(e[i].officer);
-        free(e[i].action);
-        free(e[i].details);
-    }
+    for (size_t i = 0; i < n; i++)
+        audit_entry_clear(&e[i]);
     free(e);
 }

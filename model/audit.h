@@ -23,6 +23,13 @@ int audit_append(struct db *db, const char *officer, const char *action, long th
 /* Reads the log oldest first, for one thread or all (thread 0). Returns 0 or -1 with *err. */
 int audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err);
 
+/* Reads entry id into *out (which the caller releases with audit_entry_clear). Returns 0, or
+ * -1 with *err set ("no audit entry N" when there is none). */
+int audit_get(struct db *db, long id, struct audit_entry *out, char **err);
+
+/* Frees what one entry owns (not the entry itself). */
+void audit_entry_clear(struct audit_entry *e);
+
 void audit_entries_free(struct audit_entry *e, size_t n);
 
 #endif

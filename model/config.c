@@ -95,6 +95,8 @@ static const struct key_spec tactful_keys[] = {
     {"officer", offsetof(struct config, officer), NULL, false},
     {"signature", offsetof(struct config, signature), NULL, false},
     {"policy", offsetof(struct config, policy), check_path, false},
+    {"keymap", offsetof(struct config, keymap), check_path, false},
+    {"open_cmd", offsetof(struct config, open_cmd), NULL, false},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -748,6 +750,8 @@ config_free(struct config *cfg)
     free(cfg->officer);
     free(cfg->signature);
     free(cfg->policy);
+    free(cfg->keymap);
+    free(cfg->open_cmd);
     free(cfg);
 }
 

@@ -17,7 +17,7 @@
  * - Empty values, a key twice in one section, unknown keys and sections, and lines that are
  *   none of the above are errors. Limits: 4096 bytes per value, 8192 bytes per line; control
  *   characters other than tab are refused. Reading stops after 100 errors.
- * - token_file and policy: a leading "~/" is replaced by $HOME ("~user" is refused).
+ * - token_file, policy and keymap: a leading "~/" is replaced by $HOME ("~user" is refused).
  *
  * config_load sets libinih's process-wide runtime knobs (ini_max_line and friends) for the
  * duration of the parse and restores them, so it must not run while another thread uses inih. */
@@ -44,6 +44,10 @@ struct config {
     char *officer;    /* [tactful] officer, or NULL */
     char *signature;  /* [tactful] signature, or NULL */
     char *policy;     /* [tactful] policy, or NULL */
+    char *keymap;     /* [tactful] keymap: a key bindings file, or a shipped flavour's name
+                       * ("vi", "emacs"), or NULL */
+    char *open_cmd;   /* [tactful] open_cmd: a program and its arguments, split on blanks and
+                       * run without a shell, to open a post's URL; or NULL */
     struct config_account *accounts;
     size_t naccounts;
 };

@@ -25,13 +25,32 @@ static const char *const sort_sql[] = {
     [THREAD_SORT_AGE] = "t.first_activity ASC, t.id ASC",
 };
 
+/* The same orders backwards, for reading a listing from its end. */
+static const char *const sort_sql_rev[] = {
+    [THREAD_SORT_ACTIVITY] = "t.last_activity ASC, t.id ASC",
+    [THREAD_SORT_PRIORITY] = "t.priority ASC, t.last_activity ASC, t.id ASC",
+    [THREAD_SORT_AGE] = "t.first_activity DESC, t.id DESC",
+};
+
+/* Each order's sort key as a row value, and the comparison with a row's key that means
+ * "comes after it" in that order. The indexes on (last_activity, id) and (state,
+ * last_activity) serve these as ranges. */
+static const struct {
+    const char *key;
+    const char *after;
+} sort_key[] = {
+    [THREAD_SORT_ACTIVITY] = {"(t.last_activity, t.id)", "<"},
+    [THREAD_SORT_PRIORITY] = {"(t.priority, t.last_activity, t.id)", "<"},
+    [THREAD_SORT_AGE] = {"(t.first_activity, t.id)", ">"},
+};
+
 #define ROW_COLUMNS                                                                            \
     "t.id, a.name, a.platform, t.root_remote_id, t.title, t.url, t.last_activity,"             \
     " t.first_activity, t.state, t.priority, t.assignee,"                                      \
     " (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM thread_tags"                   \
     "   WHERE thread_id = t.id ORDER BY tag)),"                                                \
     " t.snoozed_until, t.post_count, (t.seen_at IS NULL OR t.seen_at < t.last_activity),"      \
-    " lp.body, la.handle, la.display_name"
+    " lp.body, la.handle, la.display_name, t.seen_at"
 #define ROW_FROM                                                                               \
     " FROM threads t JOIN accounts a ON a.id = t.account_id"                                   \
     " LEFT JOIN posts lp ON lp.id = t.last_post_id LEFT JOIN authors la ON la.id = lp.author_id"
@@ -147,6 +166,7 @@ read_row(sqlite3_stmt *st, struct thread_row *r)
     r->latest_text = db_column_strdup(st, 15);
     r->latest_author = db_column_strdup(st, 16);
     r->latest_author_name = db_column_strdup(st, 17);
+    r->seen_at = db_column_strdup(st, 18);
 }
 
 /* Frees what a row owns. */
@@ -170,6 +190,7 @@ row_clear(struct thread_row *r)
     free(r->latest_author);
     free(r->latest_author_name);
     free(r->snippet);
+    free(r->seen_at);
 }
 
 /* Prepares sql and binds vals; on failure sets *err, turning FTS syntax errors into advice. */
@@ -206,23 +227,15 @@ add_snippets(struct db *db, const char *fts, struct thread_list *out)
     sqlite3_finalize(st);
 }
 
-int
-thread_list(struct db *db, const struct query *q, enum thread_sort sort, long limit,
-            long offset, struct thread_list *out, char **err)
+/* Runs a listing query (sql, with vals bound) and fills out with its rows; reverses them when
+ * reversed is set, so a listing read from its end comes back in listing order. */
+static int
+run_list(struct db *db, const struct query *q, const char *sql, const char **vals, size_t nvals,
+         int reversed, struct thread_list *out, char **err)
 {
-    struct buf sql = {0};
-    const char **vals = NULL;
-    size_t nvals = 0, cap = 0;
+    size_t cap = 0;
     int rc;
-
-    memset(out, 0, sizeof *out);
-    buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
-    build_where(q, 0, &sql, &vals, &nvals);
-    buf_printf(&sql, " ORDER BY %s LIMIT %ld OFFSET %ld", sort_sql[sort], limit < 0 ? -1 : limit,
-               offset < 0 ? 0 : offset);
-    sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
-    buf_free(&sql);
-    free(vals);
+    sqlite3_stmt *st = prepare_bound(db, sql, vals, nvals, err);
     if (st == NULL)
         return -1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -239,9 +252,122 @@ thread_list(struct db *db, const struct query *q, enum thread_sort sort, long li
         return -1;
     }
     sqlite3_finalize(st);
+    for (size_t i = 0; reversed && i < out->n / 2; i++) {
+        struct thread_row tmp = out->rows[i];
+        out->rows[i] = out->rows[out->n - 1 - i];
+        out->rows[out->n - 1 - i] = tmp;
+    }
     if (q && q->fts)
         add_snippets(db, q->fts, out);
     return 0;
+}
+
+int
+thread_list(struct db *db, const struct query *q, enum thread_sort sort, long limit,
+            long offset, struct thread_list *out, char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+
+    memset(out, 0, sizeof *out);
+    buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
+    build_where(q, 0, &sql, &vals, &nvals);
+    buf_printf(&sql, " ORDER BY %s LIMIT %ld OFFSET %ld", sort_sql[sort], limit < 0 ? -1 : limit,
+               offset < 0 ? 0 : offset);
+    int rc = run_list(db, q, sql.data, vals, nvals, 0, out, err);
+    buf_free(&sql);
+    free(vals);
+    return rc;
+}
+
+/* Appends " AND KEY OP (values of row's key)" for sort. The values are numbers and stored
+ * timestamps; the timestamps are bound as the next parameters. */
+static void
+add_key_condition(struct buf *sql, enum thread_sort sort, const char *op,
+                  const struct thread_row *row, const char ***vals, size_t *nvals)
+{
+    buf_printf(sql, " AND %s %s (", sort_key[sort].key, op);
+    if (sort == THREAD_SORT_PRIORITY)
+        buf_printf(sql, "%d, ", row->priority);
+    const char *time = sort == THREAD_SORT_AGE ? row->first_activity : row->last_activity;
+    buf_printf(sql, "?%zu, %ld)", *nvals + 1, row->id);
+    *vals = xreallocarray(*vals, *nvals + 1, sizeof **vals);
+    (*vals)[(*nvals)++] = time ? time : "";
+}
+
+/* The comparison that selects the rows before a key: the reverse of "after". */
+static const char *
+before_op(enum thread_sort sort)
+{
+    return sort_key[sort].after[0] == '<' ? ">" : "<";
+}
+
+int
+thread_list_seek(struct db *db, const struct query *q, enum thread_sort sort,
+                 enum thread_seek seek, const struct thread_row *from, long limit,
+                 struct thread_list *out, char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+
+    memset(out, 0, sizeof *out);
+    if (from == NULL && seek != THREAD_SEEK_LAST)
+        seek = THREAD_SEEK_FIRST;
+    int backward = seek == THREAD_SEEK_LAST || seek == THREAD_SEEK_BEFORE;
+    buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
+    build_where(q, 0, &sql, &vals, &nvals);
+    if (seek == THREAD_SEEK_AFTER)
+        add_key_condition(&sql, sort, sort_key[sort].after, from, &vals, &nvals);
+    else if (seek == THREAD_SEEK_FROM)
+        add_key_condition(&sql, sort, sort_key[sort].after[0] == '<' ? "<=" : ">=", from,
+                          &vals, &nvals);
+    else if (seek == THREAD_SEEK_BEFORE)
+        add_key_condition(&sql, sort, before_op(sort), from, &vals, &nvals);
+    buf_printf(&sql, " ORDER BY %s LIMIT %ld", backward ? sort_sql_rev[sort] : sort_sql[sort],
+               limit < 0 ? -1 : limit);
+    int rc = run_list(db, q, sql.data, vals, nvals, backward, out, err);
+    buf_free(&sql);
+    free(vals);
+    return rc;
+}
+
+/* Returns nonzero when q filters on a column of the accounts table. */
+static int
+needs_accounts(const struct query *q)
+{
+    for (size_t i = 0; q && i < q->nterms; i++)
+        if (q->terms[i].key == QK_PLATFORM || q->terms[i].key == QK_ACCOUNT)
+            return 1;
+    return 0;
+}
+
+int
+thread_count_before(struct db *db, const struct query *q, enum thread_sort sort,
+                    const struct thread_row *row, long *n, char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+
+    *n = 0;
+    buf_printf(&sql, "SELECT count(*) FROM threads t%s",
+               needs_accounts(q) ? " JOIN accounts a ON a.id = t.account_id" : "");
+    build_where(q, 0, &sql, &vals, &nvals);
+    add_key_condition(&sql, sort, before_op(sort), row, &vals, &nvals);
+    sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
+    buf_free(&sql);
+    free(vals);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = (long)sqlite3_column_int64(st, 0);
+    else
+        *err = db_error(db, "cannot count threads");
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int
@@ -254,8 +380,9 @@ thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTA
     int rc;
 
     memset(counts, 0, sizeof(long) * QUERY_NSTATES);
-    buf_adds(&sql, "SELECT t.state, count(*) FROM threads t JOIN accounts a"
-                   " ON a.id = t.account_id");
+    /* The join is left out when no filter needs it: on 100,000 threads it triples the time. */
+    buf_printf(&sql, "SELECT t.state, count(*) FROM threads t%s",
+               needs_accounts(q) ? " JOIN accounts a ON a.id = t.account_id" : "");
     build_where(q, 1, &sql, &vals, &nvals);
     buf_adds(&sql, " GROUP BY t.state");
     sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
@@ -273,6 +400,58 @@ thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTA
         *err = db_error(db, "cannot count threads");
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The query listing each filter key's values in use. */
+static const char *const values_sql[QK_COUNT] = {
+    [QK_ACCOUNT] = "SELECT name FROM accounts ORDER BY name LIMIT ?1",
+    [QK_PLATFORM] = "SELECT DISTINCT platform FROM accounts ORDER BY 1 LIMIT ?1",
+    [QK_TAG] = "SELECT DISTINCT tag FROM thread_tags ORDER BY 1 LIMIT ?1",
+    [QK_ASSIGNEE] = "SELECT DISTINCT assignee FROM threads WHERE assignee IS NOT NULL"
+                    " ORDER BY 1 LIMIT ?1",
+};
+
+int
+thread_values(struct db *db, enum query_key key, long limit, char ***out, size_t *n,
+              char **err)
+{
+    *out = NULL;
+    *n = 0;
+    if (key == QK_STATE) {
+        for (int i = 0; i < QUERY_NSTATES && i < limit; i++) {
+            *out = xreallocarray(*out, *n + 1, sizeof **out);
+            (*out)[(*n)++] = xstrdup(query_states[i]);
+        }
+        return 0;
+    }
+    if ((int)key < 0 || key >= QK_COUNT || values_sql[key] == NULL)
+        return 0;
+    sqlite3_stmt *st = db_prepare(db, values_sql[key], err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *out = xreallocarray(*out, *n + 1, sizeof **out);
+        (*out)[(*n)++] = db_column_strdup(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot read the values in use");
+        thread_values_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+void
+thread_values_free(char **values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
 }
 
 void

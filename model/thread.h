@@ -32,6 +32,7 @@ struct thread_row {
     char *latest_author;  /* its author's handle */
     char *latest_author_name;
     char *snippet;        /* search only: matching text with [ ] around hits */
+    char *seen_at;        /* the thread's last_activity when it was last opened, or NULL */
 };
 
 struct thread_list {
@@ -51,6 +52,37 @@ int thread_count_states(struct db *db, const struct query *q, long counts[QUERY_
                         char **err);
 
 void thread_list_free(struct thread_list *l);
+
+/* Where thread_list_seek starts, relative to a row of the same listing (same q and sort). */
+enum thread_seek {
+    THREAD_SEEK_FIRST,  /* the first threads; from is ignored */
+    THREAD_SEEK_LAST,   /* the last threads (still in listing order); from is ignored */
+    THREAD_SEEK_FROM,   /* from's place on, including from itself while it still matches */
+    THREAD_SEEK_AFTER,  /* the threads strictly after from */
+    THREAD_SEEK_BEFORE, /* the limit threads just before from (in listing order) */
+};
+
+/* Keyset paging for the inbox: like thread_list, but positioned by a row's sort key (its
+ * activity times, priority and id) instead of an offset, so every page costs the same however
+ * deep it is and a page stays put when threads above it come or go. from is a row returned by
+ * an earlier call with the same q and sort (it need not still exist). Returns 0, or -1 with
+ * *err set. */
+int thread_list_seek(struct db *db, const struct query *q, enum thread_sort sort,
+                     enum thread_seek seek, const struct thread_row *from, long limit,
+                     struct thread_list *out, char **err);
+
+/* Sets *n to the number of threads matching q that come before row in the listing: row's
+ * position, counting from 0. Costs a scan of those threads. Returns 0 or -1 with *err. */
+int thread_count_before(struct db *db, const struct query *q, enum thread_sort sort,
+                        const struct thread_row *row, long *n, char **err);
+
+/* The distinct values in use for a filter key, sorted, to offer as completions: account
+ * names, platforms, tags, assignees or the states (none for from:). At most limit values.
+ * The caller frees them with thread_values_free. Returns 0 or -1 with *err set. */
+int thread_values(struct db *db, enum query_key key, long limit, char ***out, size_t *n,
+                  char **err);
+
+void thread_values_free(char **values, size_t n);
 
 /* One post of a thread in conversation order. */
 struct thread_post {

@@ -32,18 +32,16 @@ triage_tag_valid(const char *tag, char **err)
     return 0;
 }
 
-/* Starts the transaction and reads one column of the thread, so the caller knows the old
- * value and that the thread exists. *old is newly allocated or NULL for SQL NULL. */
+/* Reads one column of the thread; *old is newly allocated or NULL for SQL NULL. Returns 0, or
+ * -1 with *err set when the thread does not exist or the read fails. */
 static int
-begin_on(struct db *db, long thread, const char *column, char **old, char **err)
+read_column(struct db *db, long thread, const char *column, char **old, char **err)
 {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT %s FROM threads WHERE id = ?1", column);
-    if (db_begin(db, err) != 0)
-        return -1;
     sqlite3_stmt *st = db_prepare(db, sql, err);
     if (st == NULL)
-        goto fail;
+        return -1;
     sqlite3_bind_int64(st, 1, thread);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -53,7 +51,18 @@ begin_on(struct db *db, long thread, const char *column, char **old, char **err)
         return 0;
     *err = rc == SQLITE_DONE ? xasprintf("no thread %ld; `tactful list` shows the threads", thread)
                              : db_error(db, "cannot read the thread");
-fail:
+    return -1;
+}
+
+/* Starts the transaction and reads one column of the thread, so the caller knows the old
+ * value and that the thread exists. *old is newly allocated or NULL for SQL NULL. */
+static int
+begin_on(struct db *db, long thread, const char *column, char **old, char **err)
+{
+    if (db_begin(db, err) != 0)
+        return -1;
+    if (read_column(db, thread, column, old, err) == 0)
+        return 0;
     db_rollback(db);
     return -1;
 }
@@ -270,4 +279,169 @@ triage_note(struct db *db, const char *officer, long thread, const char *text, c
         return -1;
     }
     return audit_commit(db, officer, "note", thread, json_pack("{s:s}", "text", text), err);
+}
+
+long
+triage_last_entry(struct db *db)
+{
+    return (long)sqlite3_last_insert_rowid(db->sql);
+}
+
+/* The thread column each single-value action changes, for undo. */
+static const struct {
+    const char *action;
+    const char *column;
+} undo_columns[] = {
+    {"mark", "state"},
+    {"assign", "assignee"},
+    {"priority", "priority"},
+    {"snooze", "snoozed_until"},
+};
+
+/* Returns a JSON member as a string, or NULL for null or a missing member. */
+static const char *
+json_member_str(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* Puts a one-column change back, when the thread still has the value the change set. */
+static int
+undo_column(struct db *db, const char *officer, const struct audit_entry *e, json_t *d,
+            const char *column, char **err)
+{
+    const char *from = json_member_str(d, "from"), *to = json_member_str(d, "to");
+    char *now = NULL;
+    if (read_column(db, e->thread, column, &now, err) != 0)
+        return -1;
+    int same = (now == NULL && to == NULL) || (now && to && strcmp(now, to) == 0);
+    if (!same) {
+        *err = xasprintf("thread %ld has changed since (its %s is now %s); nothing was undone",
+                         e->thread, e->action, now ? now : "unset");
+        free(now);
+        return -1;
+    }
+    free(now);
+    if (update_column(db, e->thread, column, from, err) != 0)
+        return -1;
+    json_t *u = json_pack("{s:I, s:s, s:o, s:o}", "entry", (json_int_t)e->id, "action",
+                          e->action, "from", json_str_or_null(to), "to", json_str_or_null(from));
+    char *text = json_dumps(u, JSON_COMPACT);
+    json_decref(u);
+    int rc = audit_append(db, officer, "undo", e->thread, text, err);
+    free(text);
+    return rc;
+}
+
+/* Removes the tags a change added and restores those it removed. */
+static int
+undo_tags(struct db *db, const char *officer, const struct audit_entry *e, json_t *d,
+          char **err)
+{
+    json_t *added = json_object_get(d, "added"), *removed = json_object_get(d, "removed");
+    size_t i;
+    json_t *v;
+    json_array_foreach(added, i, v) {
+        if (json_is_string(v) &&
+            tag_write(db, "DELETE FROM thread_tags WHERE thread_id = ?1 AND tag = ?2",
+                      e->thread, json_string_value(v), err) < 0)
+            return -1;
+    }
+    json_array_foreach(removed, i, v) {
+        if (json_is_string(v) &&
+            tag_write(db, "INSERT OR IGNORE INTO thread_tags (thread_id, tag) VALUES (?1, ?2)",
+                      e->thread, json_string_value(v), err) < 0)
+            return -1;
+    }
+    json_t *u = json_pack("{s:I, s:s, s:o, s:o}", "entry", (json_int_t)e->id, "action",
+                          e->action, "added", removed ? json_incref(removed) : json_array(),
+                          "removed", added ? json_incref(added) : json_array());
+    char *text = json_dumps(u, JSON_COMPACT);
+    json_decref(u);
+    int rc = audit_append(db, officer, "undo", e->thread, text, err);
+    free(text);
+    return rc;
+}
+
+/* Deletes the note a change added (the officer's latest note on the thread with that text). */
+static int
+undo_note(struct db *db, const char *officer, const struct audit_entry *e, json_t *d,
+          char **err)
+{
+    const char *text = json_member_str(d, "text");
+    sqlite3_stmt *st = db_prepare(db, "DELETE FROM notes WHERE id = (SELECT max(id) FROM notes"
+                                      " WHERE thread_id = ?1 AND officer = ?2 AND body = ?3)",
+                                  err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, e->thread);
+    db_bind_text(st, 2, e->officer);
+    db_bind_text(st, 3, text ? text : "");
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot remove the note");
+        return -1;
+    }
+    if (sqlite3_changes(db->sql) == 0) {
+        *err = xasprintf("the note on thread %ld is gone; nothing was undone", e->thread);
+        return -1;
+    }
+    json_t *u = json_pack("{s:I, s:s, s:s}", "entry", (json_int_t)e->id, "action", e->action,
+                          "text", text ? text : "");
+    char *details = json_dumps(u, JSON_COMPACT);
+    json_decref(u);
+    rc = audit_append(db, officer, "undo", e->thread, details, err);
+    free(details);
+    return rc;
+}
+
+/* Undoes one entry inside the caller's transaction. */
+static int
+undo_entry(struct db *db, const char *officer, long id, char **err)
+{
+    struct audit_entry e;
+    if (audit_get(db, id, &e, err) != 0)
+        return -1;
+    int rc = -1;
+    json_t *d = json_loads(e.details ? e.details : "{}", 0, NULL);
+    if (strcmp(e.officer, officer) != 0) {
+        *err = xasprintf("audit entry %ld was made by %s, not by you; nothing was undone", id,
+                         e.officer);
+        goto out;
+    }
+    if (!json_is_object(d) || e.thread <= 0) {
+        *err = xasprintf("audit entry %ld is not a triage change; nothing was undone", id);
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof undo_columns / sizeof undo_columns[0]; i++)
+        if (strcmp(e.action, undo_columns[i].action) == 0) {
+            rc = undo_column(db, officer, &e, d, undo_columns[i].column, err);
+            goto out;
+        }
+    if (strcmp(e.action, "tag") == 0)
+        rc = undo_tags(db, officer, &e, d, err);
+    else if (strcmp(e.action, "note") == 0)
+        rc = undo_note(db, officer, &e, d, err);
+    else
+        *err = xasprintf("audit entry %ld (%s) cannot be undone; nothing was undone", id,
+                         e.action);
+out:
+    json_decref(d);
+    audit_entry_clear(&e);
+    return rc;
+}
+
+int
+triage_undo(struct db *db, const char *officer, const long *entries, size_t n, char **err)
+{
+    if (db_begin(db, err) != 0)
+        return -1;
+    for (size_t i = n; i-- > 0;) {
+        if (undo_entry(db, officer, entries[i], err) != 0) {
+            db_rollback(db);
+            return -1;
+        }
+    }
+    return db_commit(db, err);
 }

@@ -34,6 +34,19 @@ int triage_snooze(struct db *db, const char *officer, long thread, const char *u
 /* Adds an internal note (never sent anywhere). */
 int triage_note(struct db *db, const char *officer, long thread, const char *text, char **err);
 
+/* The id of the audit entry written by the last call above that changed something on db (the
+ * connection's last insert is always that entry). Call it right after a call returned 0. */
+long triage_last_entry(struct db *db);
+
+/* Undoes the changes recorded in audit entries[0..n), last first, in one transaction: a state,
+ * assignee, priority or snooze goes back to its old value, added tags are removed and removed
+ * ones restored, an added note is deleted. Each is audited as "undo" with details
+ * {"entry": N, "action": A, ...} describing what the undo itself changed (from/to, added/
+ * removed, or the note's text). Nothing is undone, and -1 returned with *err set, when a
+ * thread has changed since (no longer holds the value the entry set), an entry is another
+ * officer's, is not a triage change (an undo, say) or does not exist. Returns 0 on success. */
+int triage_undo(struct db *db, const char *officer, const long *entries, size_t n, char **err);
+
 /* Checks a tag: 1 to TRIAGE_MAX_TAG bytes, no spaces, commas or control characters. Returns 0,
  * or -1 with *err set. */
 int triage_tag_valid(const char *tag, char **err);

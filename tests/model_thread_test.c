@@ -1,0 +1,251 @@
+/* Thread listing for the inbox: keyset paging against offset paging, positions, per-state
+ * counts, the values offered as completions, and the read marker. */
+#include "testutil.h"
+
+#include "model/query.h"
+#include "model/thread.h"
+#include "model/triage.h"
+
+#define NTHREADS 30
+
+/* Creates a cache of NTHREADS one-post threads on two platforms. Several share a time, so the
+ * id must break ties; priorities and states vary. */
+static int
+setup(void **state)
+{
+    struct tcache *c = xcalloc(1, sizeof *c);
+    tcache_open(c);
+    struct buf b = {0};
+    for (int i = 0; i < NTHREADS; i++) {
+        const char *platform = i % 3 ? "mastodon" : "bluesky";
+        buf_printf(&b,
+                   "{\"platform\":\"%s\",\"account\":\"%s\",\"thread\":\"r%d\",\"id\":\"r%d\","
+                   "\"author\":\"@a%d\",\"created_at\":\"2026-11-%02dT09:00:00Z\","
+                   "\"text\":\"post number %d\"}\n",
+                   platform, i % 3 ? "masto" : "sky", i, i, i % 4, 1 + i / 3, i);
+    }
+    struct import_stats st;
+    char *err = NULL;
+    if (tcache_import(c, b.data, &st, &err) != 0)
+        fail_msg("import: %s", err);
+    buf_free(&b);
+    for (long id = 1; id <= NTHREADS; id++) {
+        if (id % 4 == 0)
+            assert_int_equal(triage_set_priority(c->db, "t", id, (int)(id % 3) + 1, &err), 0);
+        if (id % 5 == 0)
+            assert_int_equal(triage_set_state(c->db, "t", id, "to_reply", &err), 0);
+    }
+    *state = c;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct tcache *c = *state;
+    tcache_close(c);
+    free(c);
+    return 0;
+}
+
+/* The ids of every thread in the reference (offset) listing. */
+static size_t
+reference_ids(struct db *db, const struct query *q, enum thread_sort sort, long *ids)
+{
+    struct thread_list l;
+    char *err = NULL;
+    if (thread_list(db, q, sort, -1, 0, &l, &err) != 0)
+        fail_msg("thread_list: %s", err);
+    for (size_t i = 0; i < l.n; i++)
+        ids[i] = l.rows[i].id;
+    size_t n = l.n;
+    thread_list_free(&l);
+    return n;
+}
+
+/* Walks the listing forwards and backwards in pages of 4 with keyset paging and checks it
+ * against the offset listing, and that every row's position is its index. */
+static void
+check_walk(struct db *db, const struct query *q, enum thread_sort sort)
+{
+    long ref[NTHREADS], got[NTHREADS];
+    size_t nref = reference_ids(db, q, sort, ref), n = 0;
+    char *err = NULL;
+    struct thread_list page, next;
+    assert_int_equal(thread_list_seek(db, q, sort, THREAD_SEEK_FIRST, NULL, 4, &page, &err), 0);
+    while (page.n > 0) {
+        for (size_t i = 0; i < page.n; i++) {
+            assert_true(n < NTHREADS);
+            got[n++] = page.rows[i].id;
+            long pos = -1;
+            assert_int_equal(thread_count_before(db, q, sort, &page.rows[i], &pos, &err), 0);
+            assert_int_equal(pos, (long)n - 1);
+        }
+        assert_int_equal(thread_list_seek(db, q, sort, THREAD_SEEK_AFTER,
+                                          &page.rows[page.n - 1], 4, &next, &err), 0);
+        thread_list_free(&page);
+        page = next;
+    }
+    thread_list_free(&page);
+    assert_int_equal(n, nref);
+    assert_memory_equal(got, ref, n * sizeof *ref);
+
+    /* Backwards from the end, pages still come in listing order. */
+    assert_int_equal(thread_list_seek(db, q, sort, THREAD_SEEK_LAST, NULL, 4, &page, &err), 0);
+    size_t end = n;
+    while (page.n > 0) {
+        assert_true(end >= page.n);
+        for (size_t i = 0; i < page.n; i++)
+            assert_int_equal(page.rows[i].id, ref[end - page.n + i]);
+        end -= page.n;
+        assert_int_equal(thread_list_seek(db, q, sort, THREAD_SEEK_BEFORE, &page.rows[0], 4,
+                                          &next, &err), 0);
+        thread_list_free(&page);
+        page = next;
+    }
+    thread_list_free(&page);
+    assert_int_equal(end, 0);
+}
+
+static void
+test_seek_matches_offsets_in_every_order(void **state)
+{
+    struct tcache *c = *state;
+    check_walk(c->db, NULL, THREAD_SORT_ACTIVITY);
+    check_walk(c->db, NULL, THREAD_SORT_PRIORITY);
+    check_walk(c->db, NULL, THREAD_SORT_AGE);
+}
+
+static void
+test_seek_with_filters(void **state)
+{
+    struct tcache *c = *state;
+    struct query q;
+    char *err = NULL;
+    assert_int_equal(query_parse("platform:mastodon", &q, &err), 0);
+    check_walk(c->db, &q, THREAD_SORT_ACTIVITY);
+    check_walk(c->db, &q, THREAD_SORT_PRIORITY);
+    query_free(&q);
+    assert_int_equal(query_parse("state:new number", &q, &err), 0);
+    check_walk(c->db, &q, THREAD_SORT_AGE);
+    check_walk(c->db, &q, THREAD_SORT_ACTIVITY);
+    query_free(&q);
+}
+
+static void
+test_seek_from_includes_the_row_and_survives_its_removal(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    struct query q = {0};
+    query_add(&q, QK_STATE, "new");
+    struct thread_list all, page;
+    assert_int_equal(thread_list(c->db, &q, THREAD_SORT_ACTIVITY, -1, 0, &all, &err), 0);
+    assert_true(all.n > 6);
+    assert_int_equal(thread_list_seek(c->db, &q, THREAD_SORT_ACTIVITY, THREAD_SEEK_FROM,
+                                      &all.rows[3], 2, &page, &err), 0);
+    assert_int_equal(page.n, 2);
+    assert_int_equal(page.rows[0].id, all.rows[3].id);
+    assert_int_equal(page.rows[1].id, all.rows[4].id);
+    thread_list_free(&page);
+    /* The row leaves the listing (triaged elsewhere): the page starts at its successor. */
+    assert_int_equal(triage_set_state(c->db, "t", all.rows[3].id, "closed", &err), 0);
+    assert_int_equal(thread_list_seek(c->db, &q, THREAD_SORT_ACTIVITY, THREAD_SEEK_FROM,
+                                      &all.rows[3], 2, &page, &err), 0);
+    assert_int_equal(page.rows[0].id, all.rows[4].id);
+    thread_list_free(&page);
+    assert_int_equal(triage_set_state(c->db, "t", all.rows[3].id, "new", &err), 0);
+    thread_list_free(&all);
+    query_free(&q);
+}
+
+static void
+test_counts_with_and_without_account_filters(void **state)
+{
+    struct tcache *c = *state;
+    long counts[QUERY_NSTATES];
+    char *err = NULL;
+    assert_int_equal(thread_count_states(c->db, NULL, counts, &err), 0);
+    assert_int_equal(counts[0], 24); /* new */
+    assert_int_equal(counts[1], 6);  /* to_reply: ids 5, 10, ... 30 */
+    struct query q;
+    assert_int_equal(query_parse("platform:bluesky state:new", &q, &err), 0);
+    assert_int_equal(thread_count_states(c->db, &q, counts, &err), 0);
+    /* bluesky threads are i = 0, 3, ... 27 (ids 1, 4, ... 28): ten, of which id 10 and 25
+     * are to_reply; state: is ignored so every tab has its count. */
+    assert_int_equal(counts[0], 8);
+    assert_int_equal(counts[1], 2);
+    query_free(&q);
+}
+
+static void
+test_values_for_completion(void **state)
+{
+    struct tcache *c = *state;
+    char **v = NULL;
+    size_t n = 0;
+    char *err = NULL;
+    assert_int_equal(thread_values(c->db, QK_ACCOUNT, 100, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0], "masto");
+    assert_string_equal(v[1], "sky");
+    thread_values_free(v, n);
+    assert_int_equal(thread_values(c->db, QK_PLATFORM, 100, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0], "bluesky");
+    thread_values_free(v, n);
+    assert_int_equal(thread_values(c->db, QK_STATE, 3, &v, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[2], "waiting");
+    thread_values_free(v, n);
+
+    const char *tags[] = {"zeta", "alpha"};
+    assert_int_equal(triage_tag(c->db, "t", 2, tags, 2, NULL, 0, &err), 0);
+    assert_int_equal(triage_tag(c->db, "t", 3, tags, 1, NULL, 0, &err), 0);
+    assert_int_equal(thread_values(c->db, QK_TAG, 100, &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0], "alpha");
+    assert_string_equal(v[1], "zeta");
+    thread_values_free(v, n);
+
+    assert_int_equal(triage_assign(c->db, "t", 2, "sam", &err), 0);
+    assert_int_equal(triage_assign(c->db, "t", 3, "ann", &err), 0);
+    assert_int_equal(triage_assign(c->db, "t", 4, "sam", &err), 0);
+    assert_int_equal(thread_values(c->db, QK_ASSIGNEE, 1, &v, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0], "ann");
+    thread_values_free(v, n);
+    assert_int_equal(thread_values(c->db, QK_FROM, 100, &v, &n, &err), 0);
+    assert_int_equal(n, 0);
+}
+
+static void
+test_seen_at_follows_the_read_marker(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    struct thread *t = thread_get(c->db, 7, &err);
+    assert_non_null(t);
+    assert_null(t->info.seen_at);
+    assert_int_equal(t->info.unread, 1);
+    thread_free(t);
+    assert_int_equal(thread_mark_seen(c->db, 7, &err), 0);
+    t = thread_get(c->db, 7, &err);
+    assert_string_equal(t->info.seen_at, t->info.last_activity);
+    assert_int_equal(t->info.unread, 0);
+    thread_free(t);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seek_matches_offsets_in_every_order),
+        cmocka_unit_test(test_seek_with_filters),
+        cmocka_unit_test(test_seek_from_includes_the_row_and_survives_its_removal),
+        cmocka_unit_test(test_counts_with_and_without_account_filters),
+        cmocka_unit_test(test_values_for_completion),
+        cmocka_unit_test(test_seen_at_follows_the_read_marker),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
