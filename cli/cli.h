@@ -54,6 +54,7 @@ int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_keys(struct cli *cli, int argc, char **argv);
 
 const struct cli_command *cli_command_find(const char *name);
 
@@ -74,9 +75,23 @@ int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(prin
 long cli_thread_id(const char *cmd, const char *s);
 
 /* Finds a shipped data file (the demo, keymaps ...) and returns its newly allocated path, or
- * NULL. Looks in $TACTFUL_DATADIR, next to the binary (a source tree or PREFIX/bin), then the
- * compiled-in data folder. */
+ * NULL. Looks in $TACTFUL_DATADIR, then next to the binary (BINDIR/share/REL and BINDIR/REL
+ * in a source tree, BINDIR/../share/tactful/REL when installed), then the compiled-in data
+ * folder. */
 char *cli_data_path(const char *rel);
+
+/* The newly allocated path of rel in tactful's configuration folder:
+ * $XDG_CONFIG_HOME/tactful/REL, else ~/.config/tactful/REL. */
+char *cli_config_file(const char *rel);
+
+struct keymap;
+
+/* Loads the key bindings in force: the shipped keymaps/default.keys, then the [tactful]
+ * keymap setting (a path, or a shipped flavour's name such as vi), else
+ * $XDG_CONFIG_HOME/tactful/keys when it exists. Prints every problem as FILE:LINE: message.
+ * Returns EXIT_OK with *out set, EXIT_USAGE for a broken keymap, EXIT_FAIL when the shipped
+ * keymap cannot be found. */
+int cli_keymap_load(struct cli *cli, struct keymap **out);
 
 /* Sets up the private demo workspace: a temporary cache loaded with the demo threads. */
 int cli_demo_setup(struct cli *cli);

@@ -1,6 +1,7 @@
 /* `tactful` with no command: the terminal interface. */
 #include "cli/cli.h"
 
+#include "tui/keymap.h"
 #include "tui/tui.h"
 
 #include <stdlib.h>
@@ -17,14 +18,28 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
                   "`tactful list --json`");
         return EXIT_FAIL;
     }
-    if (cli_open_db(cli) != 0)
+    struct keymap *km = NULL;
+    int rc = cli_keymap_load(cli, &km);
+    if (rc != EXIT_OK)
+        return rc;
+    if (cli_open_db(cli) != 0) {
+        keymap_free(km);
         return EXIT_FAIL;
-    struct tui_opts opts = {cli->db, cli->officer, cli->offline};
+    }
+    struct tui_opts opts = {
+        .db = cli->db,
+        .officer = cli->officer,
+        .offline = cli->offline,
+        .keymap = km,
+        .open_cmd = cli->cfg ? cli->cfg->open_cmd : NULL,
+    };
     char *err = NULL;
+    rc = EXIT_OK;
     if (tui_run(&opts, &err) != 0) {
         cli_error("%s", err);
         free(err);
-        return EXIT_FAIL;
+        rc = EXIT_FAIL;
     }
-    return EXIT_OK;
+    keymap_free(km);
+    return rc;
 }

@@ -26,8 +26,12 @@ static const char global_help[] =
 
 const struct cli_command cli_commands[] = {
     {"inbox", "", "open the terminal interface (the default)",
-     "Opens the inbox: one line per thread, newest activity first.\n"
-     "Keys: j/k or arrows move, Enter shows a thread, q quits, ? lists every key.\n",
+     "Opens the inbox: state tabs with counts, one line per thread, newest activity\n"
+     "first. Enter reads a thread; s, p, a, t, n and z triage it (state, priority,\n"
+     "assignee, tags, note, snooze) and u undoes; / searches; x selects threads for\n"
+     "a bulk change; q quits. ? lists the keys in force: keymaps/default.keys, then\n"
+     "the keymap setting (a file, or vi or emacs) or ~/.config/tactful/keys.\n"
+     "See `tactful keys` and THE INBOX in tactful(1).\n",
      cmd_inbox},
     {"list", "[--state S] [--account A] [--platform P] [--tag T] [--assignee O]\n"
              "       [--sort activity|priority|age] [--limit N] [--all] [--json]",
@@ -88,6 +92,14 @@ const struct cli_command cli_commands[] = {
      "output imports back unchanged. In CSV, a cell starting with = + - @, a tab or\n"
      "a carriage return is prefixed with ' so spreadsheets do not run it as a formula.\n",
      cmd_export},
+    {"keys", "[--actions | --man | --check FILE...]", "show or check the key bindings",
+     "With no option, prints the key bindings in force as a keymap file.\n"
+     "  --actions       every action a key can be bound to, with its context\n"
+     "  --check FILE    check keymap files: each problem is printed as FILE:LINE: message\n"
+     "                  and the exit status is 2 when there is any\n"
+     "  --man           the manual's key list (roff), from the shipped bindings\n"
+     "Keymap files are described in tactful(5).\n",
+     cmd_keys},
     {"help", "[COMMAND]", "explain tactful or one of its commands", "", cmd_help},
     {NULL, NULL, NULL, NULL, NULL},
 };

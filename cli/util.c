@@ -144,6 +144,8 @@ cli_data_path(const char *rel)
             char *pre = xasprintf("%s/../share/tactful", exe); /* PREFIX/bin/tactful */
             p = try_path(src, rel);
             if (p == NULL)
+                p = try_path(exe, rel); /* a source tree's top-level keymaps/ */
+            if (p == NULL)
                 p = try_path(pre, rel);
             free(src);
             free(pre);
@@ -152,6 +154,16 @@ cli_data_path(const char *rel)
         }
     }
     return try_path(TACTFUL_DATADIR, rel);
+}
+
+char *
+cli_config_file(const char *rel)
+{
+    const char *base = getenv("XDG_CONFIG_HOME");
+    if (base && *base == '/')
+        return xasprintf("%s/tactful/%s", base, rel);
+    const char *home = getenv("HOME");
+    return xasprintf("%s/.config/tactful/%s", home && *home ? home : ".", rel);
 }
 
 int

@@ -1,329 +1,1027 @@
-/* The inbox: one line per thread, paged from the cache, with per-state counts, a status bar
- * and a simple thread reader. Every string from the cache is sanitized before it is drawn. */
-#include "tui/tui.h"
+/* The inbox screen: state tabs with counts, one line per thread, the search and filters in
+ * force, and a selection for bulk triage.
+ *
+ * Only the rows on screen are held. They are paged from the cache by sort key
+ * (thread_list_seek), so a page costs the same at the top of 100,000 threads as at the
+ * bottom, and moving within the page costs no query at all. The per-state counts are read
+ * when the view changes (tab, search, filters, a triage change) or on a reload, not per key. */
+#include "tui/internal.h"
 
-#include "model/isotime.h"
+#include "model/query.h"
 #include "model/text.h"
 #include "model/thread.h"
 #include "model/xmalloc.h"
 
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* What the inbox screen holds between keys. */
+/* Most values offered as completions in a filter prompt. */
+#define FILTER_CHOICES 500
+
 struct inbox {
-    const struct tui_opts *opts;
-    struct thread_list page;   /* the threads on screen */
-    long total;                /* threads in the cache */
-    long counts[QUERY_NSTATES];
-    long top;                  /* offset of the first line on screen */
-    long cursor;               /* absolute index of the selected thread */
-    char message[160];         /* one-line message for the status bar */
+    int tab;                    /* -1: every state; else an index into query_states */
+    enum thread_sort sort;
+    char *search;               /* the text given to /, or NULL */
+    char *filter[QK_COUNT];     /* platform:, account:, tag:, assignee: filters, or NULL */
+    int show_snoozed;
+    enum query_key asking;      /* the filter a prompt is asking for */
+    struct query q;             /* the listing's query, built from the above */
+    long counts[QUERY_NSTATES]; /* per state, under the search and filters */
+    long total;                 /* threads in the listing */
+    struct thread_list page;    /* the rows on screen; page.rows[0] is at position top */
+    long top;
+    long cur;                   /* the cursor, an index into page */
+    int rows;                   /* list lines the page was loaded for */
+    long *selected;             /* thread ids picked for a bulk action, sorted */
+    size_t nselected;
 };
 
-/* Rows available for thread lines: the screen less the tab bar, header and status bar. */
+static const char *const sort_names[] = {
+    [THREAD_SORT_ACTIVITY] = "activity",
+    [THREAD_SORT_PRIORITY] = "priority",
+    [THREAD_SORT_AGE] = "age",
+};
+
+/* The filters the inbox offers, in the order they are shown. */
+static const enum query_key filter_keys[] = {QK_PLATFORM, QK_ACCOUNT, QK_TAG, QK_ASSIGNEE};
+#define NFILTERS (sizeof filter_keys / sizeof filter_keys[0])
+
+/* Whether a search, a filter or the snoozed view is in force (the filter line is shown). */
 static int
-list_rows(void)
+narrowed(const struct inbox *in)
 {
-    return LINES > 4 ? LINES - 3 : 1;
+    if (in->search || in->show_snoozed)
+        return 1;
+    for (size_t i = 0; i < NFILTERS; i++)
+        if (in->filter[filter_keys[i]])
+            return 1;
+    return 0;
 }
 
-/* Draws s (already sanitized) at y, x, cut and padded to cols columns. */
-static void
-put(int y, int x, const char *s, int cols)
-{
-    if (cols <= 0)
-        return;
-    char *p = text_pad(s, cols);
-    mvaddstr(y, x, p);
-    free(p);
-}
-
-/* Draws raw text from the cache at y, x: sanitized, on one line, fitted to cols. */
-static void
-put_raw(int y, int x, const char *raw, int cols)
-{
-    char *safe = text_sanitize(raw ? raw : "", raw ? strlen(raw) : 0, 0);
-    put(y, x, safe, cols);
-    free(safe);
-}
-
-/* Reloads the counts and the page of threads around the cursor. */
+/* The first screen line of the thread list. */
 static int
-inbox_load(struct inbox *in, char **err)
+list_y(const struct inbox *in)
 {
-    if (thread_count_states(in->opts->db, NULL, in->counts, err) != 0)
-        return -1;
-    in->total = 0;
-    for (int i = 0; i < QUERY_NSTATES; i++)
-        in->total += in->counts[i];
-    if (in->cursor >= in->total)
-        in->cursor = in->total ? in->total - 1 : 0;
-    if (in->cursor < in->top)
-        in->top = in->cursor;
-    if (in->cursor >= in->top + list_rows())
-        in->top = in->cursor - list_rows() + 1;
-    thread_list_free(&in->page);
-    return thread_list(in->opts->db, NULL, THREAD_SORT_ACTIVITY, list_rows(), in->top, &in->page,
-                       err);
+    return narrowed(in) ? 3 : 2;
 }
 
-/* Draws the state tabs with their counts. */
-static void
-draw_tabs(const struct inbox *in)
+/* Lines available for threads: the screen less the bars, headings and filter line. */
+static int
+list_rows(const struct inbox *in)
 {
-    char line[512];
-    int n = snprintf(line, sizeof line, " tactful  all %ld", in->total);
-    for (int i = 0; i < QUERY_NSTATES && n < (int)sizeof line; i++)
-        n += snprintf(line + n, sizeof line - (size_t)n, " │ %s %ld", query_states[i],
-                      in->counts[i]);
-    attron(A_REVERSE);
-    put(0, 0, line, COLS);
-    attroff(A_REVERSE);
+    int n = LINES - list_y(in) - 1;
+    return n > 1 ? n : 1;
 }
 
-/* Draws one thread line at screen row y. */
-static void
-draw_row(const struct thread_row *r, int y, int selected, time_t now)
+/* Whether q has a state: term (given in the search). */
+static int
+query_has_state(const struct query *q)
 {
-    char age[16] = "-", id[16];
-    time_t t;
-    if (r->last_activity && isotime_parse(r->last_activity, &t) == 0)
-        isotime_age(t, now, age);
-    if (selected)
-        attron(A_REVERSE);
-    snprintf(id, sizeof id, "%c%5ld", r->unread ? '*' : ' ', r->id);
-    put(y, 0, id, 7);
-    put(y, 7, r->state, 10);
-    put(y, 17, r->platform, 10);
-    put_raw(y, 27, r->latest_author, 20);
-    char meta[24];
-    snprintf(meta, sizeof meta, "%4s %4ld ", age, r->posts);
-    put(y, 47, meta, 10);
-    const char *text = r->title && *r->title ? r->title : r->latest_text;
-    put_raw(y, 57, text, COLS - 57);
-    if (selected)
-        attroff(A_REVERSE);
+    for (size_t i = 0; i < q->nterms; i++)
+        if (q->terms[i].key == QK_STATE)
+            return 1;
+    return 0;
 }
 
-/* Draws the whole inbox screen. */
+/* Rebuilds the listing's query from the tab, search and filters. The search was checked when
+ * it was given, so it parses. */
 static void
-inbox_draw(const struct inbox *in)
-{
-    time_t now = time(NULL);
-    erase();
-    draw_tabs(in);
-    attron(A_BOLD);
-    put(1, 0, "    ID STATE     PLATFORM  AUTHOR               AGE POSTS LATEST", COLS);
-    attroff(A_BOLD);
-    for (size_t i = 0; i < in->page.n; i++)
-        draw_row(&in->page.rows[i], 2 + (int)i, in->top + (long)i == in->cursor, now);
-    if (in->total == 0)
-        put(3, 2, "The cache is empty: import posts with `tactful import FILE`, or try --demo.",
-            COLS - 2);
-    char status[256];
-    snprintf(status, sizeof status, " %s%s │ %ld/%ld │ j/k move  Enter open  ? help  q quit%s%s",
-             in->opts->offline ? "OFFLINE │ " : "", in->opts->officer,
-             in->total ? in->cursor + 1 : 0, in->total, in->message[0] ? " │ " : "",
-             in->message);
-    char *safe = text_sanitize(status, strlen(status), 0);
-    attron(A_REVERSE);
-    put(LINES - 1, 0, safe, COLS);
-    attroff(A_REVERSE);
-    free(safe);
-    refresh();
-}
-
-/* Appends text to lines[], wrapped at cols columns on spaces where possible. */
-static void
-wrap_into(char ***lines, size_t *n, const char *safe_line, int indent, int cols)
-{
-    const char *s = safe_line;
-    int avail = cols - indent > 10 ? cols - indent : 10;
-    do {
-        char *piece = text_fit(s, avail, 0);
-        size_t len = strlen(piece);
-        if (s[len] != '\0') {
-            char *space = strrchr(piece, ' ');
-            if (space && space > piece) {
-                len = (size_t)(space - piece) + 1;
-                piece[len] = '\0';
-            }
-        }
-        if (len == 0) { /* a character wider than the line: take it anyway */
-            free(piece);
-            piece = xstrndup(s, 1);
-            len = 1;
-        }
-        *lines = xreallocarray(*lines, *n + 1, sizeof **lines);
-        (*lines)[(*n)++] = xasprintf("%*s%s", indent, "", piece);
-        free(piece);
-        s += len;
-    } while (*s);
-}
-
-/* Shows one thread read-only until q or Escape; marks it read. */
-static void
-thread_view(const struct inbox *in, long id)
+build_query(struct inbox *in)
 {
     char *err = NULL;
-    struct thread *t = thread_get(in->opts->db, id, &err);
-    if (t == NULL) {
+    query_free(&in->q);
+    if (in->search == NULL || query_parse(in->search, &in->q, &err) != 0) {
         free(err);
+        memset(&in->q, 0, sizeof in->q);
+    }
+    for (size_t i = 0; i < NFILTERS; i++)
+        if (in->filter[filter_keys[i]])
+            query_add(&in->q, filter_keys[i], in->filter[filter_keys[i]]);
+    in->q.include_snoozed = in->show_snoozed;
+    if (in->tab >= 0 && !query_has_state(&in->q))
+        query_add(&in->q, QK_STATE, query_states[in->tab]);
+}
+
+/* Whether threads in state i are in the listing, by its state: terms. */
+static int
+state_listed(const struct query *q, int i)
+{
+    int any = 0, hit = 0;
+    for (size_t k = 0; k < q->nterms; k++) {
+        const struct query_term *term = &q->terms[k];
+        if (term->key != QK_STATE)
+            continue;
+        int same = strcmp(term->value, query_states[i]) == 0;
+        if (term->negate && same)
+            return 0;
+        if (!term->negate) {
+            any = 1;
+            hit |= same;
+        }
+    }
+    return !any || hit;
+}
+
+/* Sets total from the counts: the threads of the states the listing shows. */
+static void
+set_total(struct inbox *in)
+{
+    in->total = 0;
+    for (int i = 0; i < QUERY_NSTATES; i++)
+        if (state_listed(&in->q, i))
+            in->total += in->counts[i];
+}
+
+/* Reads the per-state counts. */
+static void
+load_counts(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    char *err = NULL;
+    if (thread_count_states(t->db, &in->q, in->counts, &err) != 0)
+        tui_error_take(t, "cannot count the threads", err);
+    set_total(in);
+}
+
+/* Reads up to limit rows relative to from; returns 0, or -1 after showing the error. */
+static int
+seek(struct tui *t, enum thread_seek how, const struct thread_row *from, long limit,
+     struct thread_list *out)
+{
+    struct inbox *in = t->inbox;
+    char *err = NULL;
+    if (thread_list_seek(t->db, &in->q, in->sort, how, from, limit, out, &err) == 0)
+        return 0;
+    tui_error_take(t, "cannot list the threads", err);
+    return -1;
+}
+
+/* Frees rows [from, from + n) of l's array (not the array). */
+static void
+rows_free(struct thread_list *l, size_t from, size_t n)
+{
+    if (n == 0)
+        return;
+    struct thread_list gone = {xmalloc(n * sizeof *gone.rows), n};
+    memcpy(gone.rows, l->rows + from, n * sizeof *gone.rows);
+    thread_list_free(&gone);
+}
+
+/* Keeps at most max rows of l: drops them from its front when front is set, else from its
+ * end. Returns how many were dropped. */
+static size_t
+rows_trim(struct thread_list *l, size_t max, int front)
+{
+    if (l->n <= max)
+        return 0;
+    size_t drop = l->n - max;
+    if (front) {
+        rows_free(l, 0, drop);
+        memmove(l->rows, l->rows + drop, max * sizeof *l->rows);
+    } else {
+        rows_free(l, max, drop);
+    }
+    l->n = max;
+    return drop;
+}
+
+/* Moves b's rows to the end (or with front set, the start) of a; b is left empty. */
+static void
+rows_join(struct thread_list *a, struct thread_list *b, int front)
+{
+    a->rows = xreallocarray(a->rows, a->n + b->n + 1, sizeof *a->rows);
+    if (front) {
+        memmove(a->rows + b->n, a->rows, a->n * sizeof *a->rows);
+        memcpy(a->rows, b->rows, b->n * sizeof *b->rows);
+    } else {
+        memcpy(a->rows + a->n, b->rows, b->n * sizeof *b->rows);
+    }
+    a->n += b->n;
+    free(b->rows);
+    b->rows = NULL;
+    b->n = 0;
+}
+
+/* Replaces the page with l. */
+static void
+page_set(struct inbox *in, struct thread_list *l)
+{
+    thread_list_free(&in->page);
+    in->page = *l;
+    memset(l, 0, sizeof *l);
+}
+
+/* Keeps the cursor on the page. */
+static void
+clamp_cursor(struct inbox *in)
+{
+    if (in->cur >= (long)in->page.n)
+        in->cur = in->page.n ? (long)in->page.n - 1 : 0;
+    if (in->cur < 0)
+        in->cur = 0;
+    if (in->top < 0)
+        in->top = 0;
+}
+
+/* Shows the first page of the listing. */
+static void
+go_first(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    struct thread_list l;
+    in->rows = list_rows(in);
+    if (seek(t, THREAD_SEEK_FIRST, NULL, in->rows, &l) != 0)
+        return;
+    page_set(in, &l);
+    in->top = 0;
+    in->cur = 0;
+}
+
+/* Shows the last page of the listing with the cursor on its last thread. */
+static void
+go_last(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    struct thread_list l;
+    in->rows = list_rows(in);
+    if (seek(t, THREAD_SEEK_LAST, NULL, in->rows, &l) != 0)
+        return;
+    page_set(in, &l);
+    in->top = in->total - (long)in->page.n;
+    in->cur = (long)in->page.n - 1;
+    clamp_cursor(in);
+}
+
+/* Rereads the page from its first row's place, filling it from above when rows have gone. */
+static void
+reload_page(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    struct thread_list l, more;
+    in->rows = list_rows(in);
+    if (in->page.n == 0) {
+        go_first(t);
         return;
     }
-    thread_mark_seen(in->opts->db, id, &err);
-    free(err);
-    char **lines = NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < t->nposts; i++) {
-        const struct thread_post *p = &t->posts[i];
-        int indent = (p->depth > 8 ? 8 : p->depth) * 2;
-        char *head = xasprintf("%s%s (%s) · %.10s %.5s%s", p->depth ? "↳ " : "",
-                               p->author_name && *p->author_name ? p->author_name : p->author,
-                               p->author, p->created_at,
-                               strlen(p->created_at) > 11 ? p->created_at + 11 : "",
-                               p->own ? " [ours]" : "");
-        char *safe = text_sanitize(head, strlen(head), 0);
-        wrap_into(&lines, &n, safe, indent, COLS);
-        free(safe);
-        free(head);
-        char *body = text_sanitize(p->text, strlen(p->text), TEXT_MULTILINE);
-        for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n"))
-            wrap_into(&lines, &n, line, indent + 2, COLS);
-        free(body);
-        lines = xreallocarray(lines, n + 1, sizeof *lines);
-        lines[n++] = xstrdup("");
+    if (seek(t, THREAD_SEEK_FROM, &in->page.rows[0], in->rows, &l) != 0)
+        return;
+    if ((long)l.n < in->rows && in->top > 0) {
+        const struct thread_row *from = l.n ? &l.rows[0] : &in->page.rows[0];
+        if (seek(t, THREAD_SEEK_BEFORE, from, in->rows - (long)l.n, &more) == 0) {
+            in->top -= (long)more.n;
+            rows_join(&l, &more, 1);
+        }
     }
-    long top = 0;
-    for (;;) {
-        erase();
-        char *title = xasprintf(" Thread %ld · %s · %s · %s", id, t->info.platform,
-                                t->info.account, t->info.state);
-        char *safe = text_sanitize(title, strlen(title), 0);
-        attron(A_REVERSE);
-        put(0, 0, safe, COLS);
-        put(LINES - 1, 0, " j/k scroll  q back", COLS);
-        attroff(A_REVERSE);
-        free(safe);
-        free(title);
-        for (int y = 1; y < LINES - 1 && top + y - 1 < (long)n; y++)
-            put(y, 0, lines[top + y - 1], COLS);
-        refresh();
-        int c = getch();
-        long max = (long)n - (LINES - 2) > 0 ? (long)n - (LINES - 2) : 0;
-        if (c == 'q' || c == 27 || c == KEY_LEFT || c == 'h')
-            break;
-        if ((c == 'j' || c == KEY_DOWN) && top < max)
-            top++;
-        else if ((c == 'k' || c == KEY_UP) && top > 0)
-            top--;
-        else if (c == ' ' || c == KEY_NPAGE)
-            top = top + LINES - 2 < max ? top + LINES - 2 : max;
-        else if (c == KEY_PPAGE || c == 'b')
-            top = top - (LINES - 2) > 0 ? top - (LINES - 2) : 0;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(lines[i]);
-    free(lines);
-    thread_free(t);
+    page_set(in, &l);
+    clamp_cursor(in);
 }
 
-/* Shows the keys until any key is pressed. */
+void
+tui_inbox_reload(struct tui *t, int how)
+{
+    struct inbox *in = t->inbox;
+    if (how >= TUI_RELOAD_COUNTS)
+        load_counts(t);
+    reload_page(t);
+    /* Threads above may have come or gone: find the page's true position again. This scans
+     * the threads above the page, so it is done on reloads, not after every change. */
+    if (how >= TUI_RELOAD_ALL && in->page.n && in->top > 0) {
+        char *err = NULL;
+        long pos;
+        if (thread_count_before(t->db, &in->q, in->sort, &in->page.rows[0], &pos, &err) == 0)
+            in->top = pos;
+        else
+            tui_error_take(t, "cannot place the page", err);
+    }
+}
+
+/* Starts the listing over after the tab, sort, search or filters changed. */
 static void
-help_view(void)
+view_changed(struct tui *t, int counts)
 {
-    static const char *const keys[] = {
-        "j, Down      next thread",      "k, Up        previous thread",
-        "PgDn, Space  next page",        "PgUp, b      previous page",
-        "g, Home      first thread",     "G, End       last thread",
-        "Enter, l     read the thread",  "r            reload from the cache",
-        "?            this help",        "q            quit",
-    };
-    erase();
-    attron(A_BOLD);
-    put(0, 0, " tactful keys (press any key to go back)", COLS);
-    attroff(A_BOLD);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && (int)i + 2 < LINES; i++)
-        put((int)i + 2, 2, keys[i], COLS - 2);
-    refresh();
-    getch();
+    struct inbox *in = t->inbox;
+    build_query(in);
+    if (counts)
+        load_counts(t);
+    else
+        set_total(in);
+    go_first(t);
 }
 
-int
-tui_run(const struct tui_opts *opts, char **err)
+struct inbox *
+tui_inbox_new(struct tui *t)
 {
-    struct inbox in = {.opts = opts};
-    if (initscr() == NULL) {
-        *err = xstrdup("cannot start the terminal interface; check TERM");
-        return -1;
+    struct inbox *in = xcalloc(1, sizeof *in);
+    in->tab = -1;
+    in->sort = THREAD_SORT_ACTIVITY;
+    t->inbox = in;
+    view_changed(t, 1);
+    return in;
+}
+
+void
+tui_inbox_free(struct inbox *in)
+{
+    if (in == NULL)
+        return;
+    thread_list_free(&in->page);
+    query_free(&in->q);
+    free(in->search);
+    for (int i = 0; i < QK_COUNT; i++)
+        free(in->filter[i]);
+    free(in->selected);
+    free(in);
+}
+
+/* The row under the cursor, or NULL when the listing is empty. */
+static const struct thread_row *
+current(const struct inbox *in)
+{
+    return in->cur < (long)in->page.n ? &in->page.rows[in->cur] : NULL;
+}
+
+/* Adjusts the page to a new screen size, keeping the cursor's thread on it. */
+static void
+fit_to_screen(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    int rows = list_rows(in);
+    if (rows == in->rows)
+        return;
+    if (in->cur >= rows) {
+        long drop = in->cur - rows + 1;
+        rows_trim(&in->page, in->page.n - (size_t)drop, 1);
+        in->top += drop;
+        in->cur -= drop;
     }
-    cbreak();
-    noecho();
-    keypad(stdscr, TRUE);
-    curs_set(0);
-    int rc = 0;
-    for (;;) {
-        if (inbox_load(&in, err) != 0) {
-            rc = -1;
-            break;
-        }
-        inbox_draw(&in);
-        in.message[0] = '\0';
-        int c = getch();
-        long page = list_rows();
-        if (c == 'q')
-            break;
-        switch (c) {
-        case 'j':
-        case KEY_DOWN:
-            if (in.cursor + 1 < in.total)
-                in.cursor++;
-            break;
-        case 'k':
-        case KEY_UP:
-            if (in.cursor > 0)
-                in.cursor--;
-            break;
-        case ' ':
-        case KEY_NPAGE:
-            in.cursor = in.cursor + page < in.total ? in.cursor + page : in.total - 1;
-            in.top = in.cursor;
-            break;
-        case 'b':
-        case KEY_PPAGE:
-            in.cursor = in.cursor > page ? in.cursor - page : 0;
-            in.top = in.top > page ? in.top - page : 0;
-            break;
-        case 'g':
-        case KEY_HOME:
-            in.cursor = 0;
-            break;
-        case 'G':
-        case KEY_END:
-            in.cursor = in.total ? in.total - 1 : 0;
-            break;
-        case '\n':
-        case KEY_ENTER:
-        case 'l':
-            if (in.cursor >= in.top && in.cursor - in.top < (long)in.page.n)
-                thread_view(&in, in.page.rows[in.cursor - in.top].id);
-            break;
-        case '?':
-            help_view();
-            break;
-        case 'r':
-            snprintf(in.message, sizeof in.message, "reloaded");
-            break;
-        case KEY_RESIZE:
-            break;
-        default:
-            snprintf(in.message, sizeof in.message, "no action on that key; ? lists the keys");
-            break;
+    reload_page(t);
+}
+
+/* The index of id in the selection, or -1. */
+static long
+selected_index(const struct inbox *in, long id)
+{
+    size_t lo = 0, hi = in->nselected;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (in->selected[mid] == id)
+            return (long)mid;
+        if (in->selected[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Adds id to the selection or takes it out. */
+static void
+selection_toggle(struct inbox *in, long id)
+{
+    long i = selected_index(in, id);
+    if (i >= 0) {
+        memmove(&in->selected[i], &in->selected[i + 1],
+                (in->nselected - (size_t)i - 1) * sizeof *in->selected);
+        in->nselected--;
+        return;
+    }
+    size_t at = 0;
+    while (at < in->nselected && in->selected[at] < id)
+        at++;
+    in->selected = xreallocarray(in->selected, in->nselected + 1, sizeof *in->selected);
+    memmove(&in->selected[at + 1], &in->selected[at],
+            (in->nselected - at) * sizeof *in->selected);
+    in->selected[at] = id;
+    in->nselected++;
+}
+
+size_t
+tui_inbox_targets(struct tui *t, long **ids)
+{
+    struct inbox *in = t->inbox;
+    *ids = NULL;
+    if (in->nselected) {
+        *ids = xreallocarray(NULL, in->nselected, sizeof **ids);
+        memcpy(*ids, in->selected, in->nselected * sizeof **ids);
+        return in->nselected;
+    }
+    const struct thread_row *r = current(in);
+    if (r == NULL)
+        return 0;
+    *ids = xmalloc(sizeof **ids);
+    (*ids)[0] = r->id;
+    return 1;
+}
+
+void
+tui_inbox_clear_selection(struct tui *t)
+{
+    free(t->inbox->selected);
+    t->inbox->selected = NULL;
+    t->inbox->nselected = 0;
+}
+
+const char *
+tui_inbox_url(struct tui *t)
+{
+    const struct thread_row *r = current(t->inbox);
+    return r ? r->url : NULL;
+}
+
+void
+tui_inbox_where(struct tui *t, char *out, size_t cap)
+{
+    struct inbox *in = t->inbox;
+    long pos = in->page.n ? in->top + in->cur + 1 : 0;
+    long total = in->total > pos ? in->total : pos;
+    int n = snprintf(out, cap, "%ld/%ld", pos, total);
+    if (in->nselected && n > 0 && (size_t)n < cap)
+        n += snprintf(out + n, cap - (size_t)n, " │ %zu selected", in->nselected);
+    if (in->sort != THREAD_SORT_ACTIVITY && n > 0 && (size_t)n < cap)
+        snprintf(out + n, cap - (size_t)n, " │ by %s", sort_names[in->sort]);
+}
+
+/* ---- drawing ---- */
+
+/* Writes n as it fits a tab: exact, or shortened to 12k / 1.2M when compact is set. */
+static void
+count_text(long n, int compact, char *out, size_t cap)
+{
+    if (!compact || n < 10000)
+        snprintf(out, cap, "%ld", n);
+    else if (n < 1000000)
+        snprintf(out, cap, "%ldk", n / 1000);
+    else
+        snprintf(out, cap, "%.1fM", (double)n / 1e6);
+}
+
+/* Short tab labels, for narrow screens. */
+static const char *const short_states[QUERY_NSTATES] = {
+    "new", "to_rep", "wait", "repl", "no_act", "escal", "closed",
+};
+
+/* Builds the tab bar in one of the layouts (0 widest .. 4 narrowest); returns its width and
+ * the column span of the active tab. */
+static int
+tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *act_w)
+{
+    const char *sep = layout >= 4 ? "│" : " │ ";
+    int shortl = layout >= 2, compact = layout >= 3;
+    long all = 0;
+    for (int i = 0; i < QUERY_NSTATES; i++)
+        all += in->counts[i];
+    buf_adds(b, layout == 0 ? " tactful  " : " ");
+    for (int i = -1; i < QUERY_NSTATES; i++) {
+        char num[24];
+        count_text(i < 0 ? all : in->counts[i], compact, num, sizeof num);
+        if (i >= 0)
+            buf_adds(b, sep);
+        int x = text_width(b->data);
+        buf_printf(b, "%s %s", i < 0 ? "all" : shortl ? short_states[i] : query_states[i], num);
+        if (i == in->tab) {
+            *act_x = x;
+            *act_w = text_width(b->data) - x;
         }
     }
-    endwin();
-    thread_list_free(&in.page);
-    return rc;
+    return text_width(b->data);
+}
+
+/* Draws the state tabs and their counts on line 0, the tab in view highlighted. */
+static void
+draw_tabs(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    struct buf b = {0};
+    int act_x = 0, act_w = 0;
+    for (int layout = 0; layout <= 4; layout++) {
+        buf_free(&b);
+        if (tabs_text(in, layout, &b, &act_x, &act_w) <= COLS)
+            break;
+    }
+    tui_put(0, 0, b.data, COLS, tui_attr(t, ROLE_BAR));
+    if (act_w > 0 && act_x < COLS) {
+        char *seg = text_fit(b.data, act_x + act_w, 0);
+        char *tail = text_fit(b.data, act_x, 0);
+        tui_put(0, act_x, seg + strlen(tail), act_w, tui_attr(t, ROLE_TAB_ACTIVE));
+        free(seg);
+        free(tail);
+    }
+    buf_free(&b);
+}
+
+/* Draws the line naming the search and filters in force. */
+static void
+draw_filters(struct tui *t, int y)
+{
+    struct inbox *in = t->inbox;
+    struct buf b = {0};
+    buf_adds(&b, " Showing:");
+    for (size_t i = 0; i < NFILTERS; i++) {
+        const char *v = in->filter[filter_keys[i]];
+        if (v)
+            buf_printf(&b, " %s:%s", query_key_name(filter_keys[i]), v);
+    }
+    if (in->search)
+        buf_printf(&b, "%s search: %s", b.len > 9 ? " ·" : "", in->search);
+    if (in->show_snoozed)
+        buf_adds(&b, " +snoozed");
+    buf_adds(&b, "   (Esc clears)");
+    tui_put_raw(y, 0, b.data, COLS, tui_attr(t, ROLE_FILTER));
+    buf_free(&b);
+}
+
+/* The inbox's columns. */
+enum column { COL_MARK, COL_ID, COL_PRI, COL_STATE, COL_PLATFORM, COL_ACCOUNT, COL_AUTHOR,
+              COL_AGE, COL_POSTS, COL_TEXT, NCOLS };
+
+static const struct {
+    const char *head;
+    int right;               /* right-aligned */
+    int width[3];            /* narrow (< 100 columns), medium, wide (120 and up) */
+} columns[NCOLS] = {
+    [COL_MARK] = {"", 0, {2, 2, 2}},
+    [COL_ID] = {"ID", 1, {3, 3, 3}}, /* grows to the widest id on the page */
+    [COL_PRI] = {"P", 0, {1, 1, 1}},
+    [COL_STATE] = {"STATE", 0, {9, 9, 9}},
+    [COL_PLATFORM] = {"PLATFORM", 0, {4, 9, 9}},
+    [COL_ACCOUNT] = {"ACCOUNT", 0, {10, 12, 16}},
+    [COL_AUTHOR] = {"AUTHOR", 0, {12, 16, 20}},
+    [COL_AGE] = {"AGE", 1, {3, 4, 4}},
+    [COL_POSTS] = {"POSTS", 1, {3, 5, 5}},
+    [COL_TEXT] = {"LATEST", 0, {0, 0, 0}},
+};
+
+/* Where each column starts and how wide it is on this screen. */
+struct layout {
+    int x[NCOLS];
+    int w[NCOLS];
+};
+
+/* Lays the columns out for COLS; the text takes what is left. */
+static void
+layout_columns(const struct inbox *in, struct layout *l)
+{
+    int size = COLS < 100 ? 0 : COLS < 120 ? 1 : 2;
+    int x = 0;
+    int idw = columns[COL_ID].width[size];
+    for (size_t i = 0; i < in->page.n; i++) {
+        char id[24];
+        int n = snprintf(id, sizeof id, "%ld", in->page.rows[i].id);
+        if (n > idw)
+            idw = n;
+    }
+    for (int c = 0; c < NCOLS; c++) {
+        int w = c == COL_ID ? idw : columns[c].width[size];
+        if (c == COL_TEXT)
+            w = COLS - x > 0 ? COLS - x : 0;
+        l->x[c] = x;
+        l->w[c] = w;
+        x += w + (c == COL_MARK ? 0 : 1);
+    }
+}
+
+/* Draws text right-aligned in w columns. */
+static void
+put_right(int y, int x, const char *s, int w, attr_t attr)
+{
+    int sw = text_width(s);
+    if (sw < w)
+        tui_put(y, x, "", w - sw, attr);
+    tui_put(y, x + (sw < w ? w - sw : 0), s, sw < w ? sw : w, attr);
+}
+
+/* Short platform names for narrow screens. */
+static const char *
+platform_short(const char *p)
+{
+    static const char *const names[][2] = {
+        {"mastodon", "mast"}, {"bluesky", "bsky"}, {"wordpress", "wp"}};
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(p, names[i][0]) == 0)
+            return names[i][1];
+    return p;
+}
+
+/* The role that colours a state. */
+static enum tui_role
+state_role(const char *state)
+{
+    static const enum tui_role roles[QUERY_NSTATES] = {
+        ROLE_NORMAL, ROLE_HIGH, ROLE_NORMAL, ROLE_DONE, ROLE_DONE, ROLE_URGENT, ROLE_DONE,
+    };
+    for (int i = 0; i < QUERY_NSTATES; i++)
+        if (strcmp(state, query_states[i]) == 0)
+            return roles[i];
+    return ROLE_NORMAL;
+}
+
+/* Draws one thread line at screen line y. */
+static void
+draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int y,
+         int is_cursor, time_t now)
+{
+    struct inbox *in = t->inbox;
+    int marked = selected_index(in, r->id) >= 0;
+    attr_t base = tui_attr(t, is_cursor ? ROLE_CURSOR : marked ? ROLE_MARKED : ROLE_NORMAL);
+    attr_t strong = base | (r->unread ? tui_attr(t, ROLE_UNREAD) : 0);
+    /* On the cursor line one colour keeps it readable; elsewhere roles colour the cells. */
+    attr_t dim = is_cursor || marked ? base : tui_attr(t, ROLE_DIM);
+    char buf[64], age[16] = "-";
+    time_t when;
+
+    tui_put(y, 0, "", COLS, base);
+    snprintf(buf, sizeof buf, "%c%c", r->unread ? '*' : ' ', marked ? '+' : ' ');
+    tui_put(y, l->x[COL_MARK], buf, l->w[COL_MARK], strong);
+    snprintf(buf, sizeof buf, "%ld", r->id);
+    put_right(y, l->x[COL_ID], buf, l->w[COL_ID], dim);
+    if (r->priority > 0) {
+        snprintf(buf, sizeof buf, "%d", r->priority);
+        enum tui_role pr = r->priority >= 3 ? ROLE_URGENT : r->priority == 2 ? ROLE_HIGH
+                                                                              : ROLE_NORMAL;
+        tui_put(y, l->x[COL_PRI], buf, l->w[COL_PRI], is_cursor ? base : tui_attr(t, pr));
+    }
+    tui_put(y, l->x[COL_STATE], r->state, l->w[COL_STATE],
+            is_cursor || marked ? base : tui_attr(t, state_role(r->state)));
+    tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short(r->platform)
+                                                                : r->platform,
+                l->w[COL_PLATFORM], base);
+    tui_put_raw(y, l->x[COL_ACCOUNT], r->account, l->w[COL_ACCOUNT], base);
+    tui_put_raw(y, l->x[COL_AUTHOR], r->latest_author, l->w[COL_AUTHOR], strong);
+    if (r->last_activity && isotime_parse(r->last_activity, &when) == 0)
+        isotime_age(when, now, age);
+    put_right(y, l->x[COL_AGE], age, l->w[COL_AGE], dim);
+    snprintf(buf, sizeof buf, "%ld", r->posts);
+    put_right(y, l->x[COL_POSTS], buf, l->w[COL_POSTS], dim);
+    char *text = r->snippet ? tui_first_line(r->snippet) : tui_first_line(r->latest_text);
+    tui_put(y, l->x[COL_TEXT], text, l->w[COL_TEXT], strong);
+    free(text);
+}
+
+/* Draws the column headings at y. */
+static void
+draw_header(struct tui *t, const struct layout *l, int y)
+{
+    attr_t h = tui_attr(t, ROLE_HEADER);
+    tui_put(y, 0, "", COLS, h);
+    for (int c = 0; c < NCOLS; c++) {
+        const char *head = columns[c].head;
+        if (l->w[c] < text_width(head))
+            head = c == COL_PLATFORM ? "PLAT" : c == COL_POSTS ? "N" : head;
+        if (columns[c].right)
+            put_right(y, l->x[c], head, l->w[c], h);
+        else
+            tui_put(y, l->x[c], head, l->w[c], h);
+    }
+}
+
+/* Says why the list is empty and what to do about it. */
+static void
+draw_empty(struct tui *t, int y)
+{
+    struct inbox *in = t->inbox;
+    long all = 0;
+    for (int i = 0; i < QUERY_NSTATES; i++)
+        all += in->counts[i];
+    const char *why;
+    char buf[160];
+    if (narrowed(in)) {
+        why = "No threads match. Esc clears the search and filters.";
+    } else if (all == 0) {
+        why = "The cache is empty: import posts with `tactful import FILE`, or try --demo.";
+    } else {
+        snprintf(buf, sizeof buf, "No threads in state %s. Tab shows the next state; 0 shows "
+                 "every state.", in->tab >= 0 ? query_states[in->tab] : "?");
+        why = buf;
+    }
+    tui_put(y + 1, 2, why, COLS - 2, tui_attr(t, ROLE_NORMAL));
+}
+
+void
+tui_inbox_draw(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    fit_to_screen(t);
+    time_t now = time(NULL);
+    draw_tabs(t);
+    if (narrowed(in))
+        draw_filters(t, 1);
+    struct layout l;
+    layout_columns(in, &l);
+    int y0 = list_y(in);
+    draw_header(t, &l, y0 - 1);
+    for (size_t i = 0; i < in->page.n && (int)i < in->rows; i++)
+        draw_row(t, &l, &in->page.rows[i], y0 + (int)i, (long)i == in->cur, now);
+    if (in->page.n == 0)
+        draw_empty(t, y0);
+    char where[128];
+    tui_inbox_where(t, where, sizeof where);
+    tui_status_draw(t, "INBOX", where);
+}
+
+/* ---- actions ---- */
+
+void
+tui_inbox_act_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    if (in->cur + 1 < (long)in->page.n) {
+        in->cur++;
+        return;
+    }
+    if (in->page.n == 0)
+        return;
+    struct thread_list more;
+    if (seek(t, THREAD_SEEK_AFTER, &in->page.rows[in->page.n - 1], 1, &more) != 0)
+        return;
+    if (more.n == 0) {
+        thread_list_free(&more);
+        return;
+    }
+    rows_join(&in->page, &more, 0);
+    in->top += (long)rows_trim(&in->page, (size_t)in->rows, 1);
+    in->cur = (long)in->page.n - 1;
+}
+
+void
+tui_inbox_act_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    if (in->cur > 0) {
+        in->cur--;
+        return;
+    }
+    if (in->page.n == 0 || in->top == 0)
+        return;
+    struct thread_list more;
+    if (seek(t, THREAD_SEEK_BEFORE, &in->page.rows[0], 1, &more) != 0)
+        return;
+    in->top -= (long)more.n;
+    rows_join(&in->page, &more, 1);
+    rows_trim(&in->page, (size_t)in->rows, 0);
+    in->cur = 0;
+    clamp_cursor(in);
+}
+
+void
+tui_inbox_act_page_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    if (in->page.n == 0)
+        return;
+    /* The cursor moves a page down (to the last thread at the end); the view scrolls by as
+     * many threads as there are after it, up to a page. */
+    struct thread_list more;
+    if (seek(t, THREAD_SEEK_AFTER, &in->page.rows[in->page.n - 1], in->rows, &more) != 0)
+        return;
+    long k = (long)more.n, cur = in->cur + in->rows - k;
+    rows_join(&in->page, &more, 0);
+    in->top += (long)rows_trim(&in->page, (size_t)in->rows, 1);
+    in->cur = cur < (long)in->page.n ? cur : (long)in->page.n - 1;
+    clamp_cursor(in);
+}
+
+void
+tui_inbox_act_page_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    if (in->page.n == 0)
+        return;
+    struct thread_list more;
+    if (in->top == 0 || seek(t, THREAD_SEEK_BEFORE, &in->page.rows[0], in->rows, &more) != 0) {
+        in->cur = 0;
+        return;
+    }
+    long k = (long)more.n, cur = in->cur + k - in->rows;
+    in->top -= k;
+    rows_join(&in->page, &more, 1);
+    rows_trim(&in->page, (size_t)in->rows, 0);
+    in->cur = cur > 0 ? cur : 0;
+    if (k < in->rows)
+        in->top = 0;
+    clamp_cursor(in);
+}
+
+void
+tui_inbox_act_first(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    go_first(t);
+}
+
+void
+tui_inbox_act_last(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    go_last(t);
+}
+
+void
+tui_inbox_act_open(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    const struct thread_row *r = current(t->inbox);
+    if (r == NULL) {
+        tui_message(t, "no thread to open");
+        return;
+    }
+    tui_thread_open(t, r->id);
+}
+
+/* Shows tab (-1 for every state). */
+static void
+set_tab(struct tui *t, int tab)
+{
+    t->inbox->tab = tab;
+    view_changed(t, 0);
+}
+
+void
+tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    set_tab(t, t->inbox->tab + 1 < QUERY_NSTATES ? t->inbox->tab + 1 : -1);
+}
+
+void
+tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1 : QUERY_NSTATES - 1);
+}
+
+void
+tui_inbox_act_tab(struct tui *t, const struct tui_action *a)
+{
+    int tab = -1;
+    for (int i = 0; a->arg && i < QUERY_NSTATES; i++)
+        if (strcmp(a->arg, query_states[i]) == 0)
+            tab = i;
+    set_tab(t, tab);
+}
+
+void
+tui_inbox_act_sort(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    in->sort = in->sort == THREAD_SORT_AGE ? THREAD_SORT_ACTIVITY : in->sort + 1;
+    view_changed(t, 0);
+    tui_message(t, "sorted by %s%s", sort_names[in->sort],
+                in->sort == THREAD_SORT_AGE ? " (oldest first)" : "");
+}
+
+/* Takes the answer to the search prompt: checks it, then lists what it finds. */
+static void
+search_done(struct tui *t, const char *text)
+{
+    struct inbox *in = t->inbox;
+    struct query q;
+    char *err = NULL;
+    const char *s = text + strspn(text, " ");
+    if (*s && query_parse(s, &q, &err) != 0) {
+        tui_error_take(t, "search", err);
+        return;
+    }
+    if (*s && query_has_state(&q))
+        in->tab = -1; /* the search names its states; a tab would only narrow them */
+    if (*s)
+        query_free(&q);
+    free(in->search);
+    in->search = *s ? xstrdup(s) : NULL;
+    view_changed(t, 1);
+    if (in->search)
+        tui_message(t, "%ld thread%s match", in->total, in->total == 1 ? "" : "s");
+}
+
+void
+tui_inbox_act_search(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct prompt_spec spec = {
+        .label = "search",
+        .hint = "words \"a phrase\" pre* -word state: platform: account: from: tag: assignee:",
+        .initial = t->inbox->search,
+        .done = search_done,
+    };
+    tui_prompt_open(t, &spec);
+}
+
+/* Takes the answer to a filter prompt: an empty answer removes the filter. */
+static void
+filter_done(struct tui *t, const char *text)
+{
+    struct inbox *in = t->inbox;
+    enum query_key key = in->asking;
+    char *err = NULL;
+    const char *v = text + strspn(text, " ");
+    if (*v && query_check_value(key, v, &err) != 0) {
+        tui_error_take(t, NULL, err);
+        return;
+    }
+    free(in->filter[key]);
+    in->filter[key] = *v ? xstrdup(v) : NULL;
+    view_changed(t, 1);
+}
+
+void
+tui_inbox_act_filter(struct tui *t, const struct tui_action *a)
+{
+    struct inbox *in = t->inbox;
+    enum query_key key = QK_PLATFORM;
+    for (size_t i = 0; i < NFILTERS; i++)
+        if (strcmp(a->arg, query_key_name(filter_keys[i])) == 0)
+            key = filter_keys[i];
+    in->asking = key;
+    char **values = NULL;
+    size_t n = 0;
+    char *err = NULL;
+    if (thread_values(t->db, key, FILTER_CHOICES, &values, &n, &err) != 0) {
+        free(err);
+        values = NULL;
+        n = 0;
+    }
+    if (key == QK_ASSIGNEE) {
+        values = xreallocarray(values, n + 1, sizeof *values);
+        values[n++] = xstrdup("none");
+    }
+    char label[32];
+    snprintf(label, sizeof label, "%s filter", query_key_name(key));
+    struct prompt_spec spec = {
+        .label = label,
+        .hint = "Tab completes; empty removes the filter",
+        .initial = in->filter[key],
+        .choices = (const char *const *)values,
+        .nchoices = n,
+        .done = filter_done,
+    };
+    tui_prompt_open(t, &spec);
+    thread_values_free(values, n);
+}
+
+void
+tui_inbox_act_clear(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    if (!narrowed(in)) {
+        tui_message(t, "no search or filter to clear");
+        return;
+    }
+    free(in->search);
+    in->search = NULL;
+    for (int i = 0; i < QK_COUNT; i++) {
+        free(in->filter[i]);
+        in->filter[i] = NULL;
+    }
+    in->show_snoozed = 0;
+    view_changed(t, 1);
+    tui_message(t, "search and filters cleared");
+}
+
+void
+tui_inbox_act_snoozed(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    in->show_snoozed = !in->show_snoozed;
+    view_changed(t, 1);
+    tui_message(t, in->show_snoozed ? "showing snoozed threads too" : "hiding snoozed threads");
+}
+
+void
+tui_inbox_act_select(struct tui *t, const struct tui_action *a)
+{
+    const struct thread_row *r = current(t->inbox);
+    if (r == NULL)
+        return;
+    selection_toggle(t->inbox, r->id);
+    tui_inbox_act_down(t, a);
+}
+
+void
+tui_inbox_act_select_none(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    size_t n = t->inbox->nselected;
+    tui_inbox_clear_selection(t);
+    tui_message(t, n ? "selection cleared" : "nothing was selected");
+}
+
+void
+tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    const struct thread_row *r = current(t->inbox);
+    char *err = NULL;
+    if (r == NULL)
+        return;
+    if (thread_mark_seen(t->db, r->id, &err) != 0) {
+        tui_error_take(t, NULL, err);
+        return;
+    }
+    reload_page(t);
 }

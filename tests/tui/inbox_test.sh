@@ -16,7 +16,9 @@ test_opens_demo_with_counts() {
 test_offline_marker() {
     "$TACTFUL" import "$DEMO" 2>/dev/null
     start 100 30 --offline
-    wait_for 'OFFLINE │ tester'
+    wait_for 'OFFLINE +INBOX │ tester'
+    # The marker sits at the very start of the status bar, where the eye lands.
+    line 30 | grep -q '^ OFFLINE ' || fail "OFFLINE is not at the start of the status bar"
 }
 
 test_move_and_open_thread() {
@@ -61,8 +63,8 @@ test_help_overlay() {
     wait_for 'read the thread'
     keys x
     wait_gone 'tactful keys'
-    keys z
-    wait_for 'no action on that key'
+    keys Q
+    wait_for 'no action on Q here'
 }
 
 test_resize_small_and_large() {
@@ -99,12 +101,16 @@ test_hostile_text_never_reaches_terminal() {
     "$TACTFUL" import hostile.jsonl 2>/dev/null || fail "import failed"
     start 120 30
     wait_for '\^\[\]2;PWNED\^G'
-    wait_for '<U\+202E>txt\.exe'
-    wait_for '<U\+009B>31m'
+    wait_for 'hi \^\[\[2J'
+    tmux -L "$SOCK" set -s set-clipboard on
     title=$(tmux -L "$SOCK" display -p -t tt '#{pane_title}')
     [ "$title" != "PWNED" ] || fail "the post set the terminal title"
     keys Enter
     wait_for '\^\[\[2J\^\[\]52;c;ZXZpbA==\^G'
+    wait_for '<U\+202E>txt\.exe'
+    wait_for '<U\+009B>31m'
+    # The OSC 52 in the text never reached tmux: no clipboard buffer was made.
+    [ -z "$(tmux -L "$SOCK" list-buffers 2>/dev/null)" ] || fail "a post set the clipboard"
     # The thread view must still show its header: a raw ESC [2J would have cleared it.
     wait_for 'Thread 1 · mastodon'
     title=$(tmux -L "$SOCK" display -p -t tt '#{pane_title}')

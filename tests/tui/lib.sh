@@ -14,15 +14,45 @@ fail() {
     return 1
 }
 
-# start COLS ROWS ARGS...: starts tactful ARGS in a new tmux session of that size.
+# start COLS ROWS ARGS...: starts tactful ARGS in a new tmux session of that size. Variables
+# in START_ENV (such as NO_COLOR=1) are added to tactful's environment.
 start() {
     cols=$1
     rows=$2
     shift 2
     tmux -L "$SOCK" -f /dev/null -u new-session -d -s tt -x "$cols" -y "$rows" \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color TACTFUL_DB='$TACTFUL_DB' \
-         TACTFUL_CONFIG='$TACTFUL_CONFIG' TACTFUL_OFFICER=tester '$TACTFUL' $*; \
+         TACTFUL_CONFIG='$TACTFUL_CONFIG' TACTFUL_OFFICER=tester HOME='$HOME' \
+         XDG_CONFIG_HOME='$XDG_CONFIG_HOME' ${START_ENV:-} '$TACTFUL' $*; \
          echo EXITED \$?; sleep 30"
+}
+
+# screen_attrs: the screen with its colours and attributes as escape sequences.
+screen_attrs() { tmux -L "$SOCK" capture-pane -p -e -t tt; }
+
+# line N: line N (from 1) of the screen.
+line() { screen | sed -n "${1}p"; }
+
+# audit_json PYTHON-EXPR: evaluates the expression with `a` bound to the audit log (a list).
+audit_json() {
+    "$TACTFUL" audit --json | python3 -c "import json,sys; a=json.load(sys.stdin); print($1)"
+}
+
+# demo: loads the demo workspace into the test's cache.
+demo() { "$TACTFUL" import "$DEMO" 2>/dev/null; }
+
+# position_of ID: the 0-based place of thread ID in the inbox's default listing.
+position_of() {
+    "$TACTFUL" list --json | python3 -c "import json,sys; print([t['id'] for t in json.load(sys.stdin)].index($1))"
+}
+
+# goto ID: moves the inbox cursor onto thread ID (with j), from the top.
+goto() {
+    pos=$(position_of "$1")
+    keys g
+    i=0
+    while [ "$i" -lt "$pos" ]; do keys j; i=$((i + 1)); done
+    wait_for "│ $((pos + 1))/"
 }
 
 screen() { tmux -L "$SOCK" capture-pane -p -t tt; }
@@ -58,8 +88,14 @@ run_tests() {
         SOCK=tactful-test-$$-$fn
         export WORK SOCK
         export TACTFUL_DB="$WORK/cache.db" TACTFUL_CONFIG="$WORK/config"
+        export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/cfg" TACTFUL_OFFICER=tester
+        mkdir -p "$HOME" "$XDG_CONFIG_HOME/tactful"
         : >"$TACTFUL_CONFIG"
-        if (set -e; cd "$WORK" && "$fn"); then
+        # Not the condition of an `if`: there `set -e` would be ignored and a failed check
+        # would not end the test.
+        (set -e; cd "$WORK"; "$fn")
+        rc=$?
+        if [ "$rc" -eq 0 ]; then
             passed=$((passed + 1))
         else
             echo "  not ok: $fn" >&2

@@ -1,0 +1,118 @@
+#!/bin/sh
+# Key bindings: the help overlay is generated from the keymap in force, a user keymap
+# overrides the shipped one binding by binding, the vi and emacs flavours work (Meta keys
+# included), and a broken keymap stops tactful before the screen with FILE:LINE messages.
+. "$(dirname "$0")/lib.sh"
+
+test_help_lists_the_default_bindings() {
+    demo
+    start 120 40
+    wait_for 'tester │ 1/40'
+    keys '?'
+    wait_for 'tactful keys · inbox'
+    wait_for 'from .*keymaps/default.keys'
+    wait_for '^  Enter, l, Right +read the thread +\(open\)'
+    wait_for '^  j, Down +next thread +\(down\)'
+    wait_for '^  s +set the triage state'
+    keys Escape
+    wait_gone 'tactful keys'
+    keys Enter
+    wait_for 'Thread 30'
+    keys '?'
+    wait_for 'tactful keys · thread view'
+    wait_for '^  h, Left +the post this one replies to +\(parent\)'
+    # In the thread view q goes back, so the global q (quit) is not listed there.
+    screen | grep -q '^  q +quit' && fail "a shadowed binding is listed"
+    wait_for '^  q, Esc +back to the inbox'
+}
+
+test_user_keymap_overrides_one_binding() {
+    demo
+    cat >"$XDG_CONFIG_HOME/tactful/keys" <<'KEYS'
+# my keys
+bind inbox n down        # n walks the list like j
+unbind inbox j
+bind global F5 reload
+KEYS
+    start 120 40
+    wait_for 'tester │ 1/40'
+    keys n n
+    wait_for 'tester │ 3/40'
+    keys j
+    wait_for 'no action on j here'
+    keys '?'
+    wait_for 'from .*default.keys, .*cfg/tactful/keys'
+    wait_for '^  Down, n +next thread +\(down\)'
+    wait_for '^  r, F5 +reread the cache'
+    keys q
+    keys k
+    wait_for 'tester │ 2/40'
+}
+
+test_vi_flavour_from_the_configuration() {
+    demo
+    printf '[tactful]\nkeymap = vi\n' >"$TACTFUL_CONFIG"
+    start 80 24
+    wait_for 'tester │ 1/40'
+    keys C-f
+    wait_for 'tester │ 22/40'
+    keys C-b
+    wait_for 'tester │ 1/40'
+    keys '?'
+    wait_for 'from .*default.keys, .*vi.keys'
+    wait_for 'PgDn, Space, C-f, C-d +next page'
+}
+
+test_emacs_flavour_meta_keys() {
+    demo
+    printf '[tactful]\nkeymap = emacs\n' >"$TACTFUL_CONFIG"
+    start 100 30
+    wait_for 'tester │ 1/40'
+    keys C-n C-n
+    wait_for 'tester │ 3/40'
+    keys 'M->'
+    wait_for 'tester │ 40/40'
+    keys 'M-<'
+    wait_for 'tester │ 1/40'
+    keys C-s
+    wait_for ' search:$'
+    keys C-g
+    wait_for 'cancelled'
+    # A lone Esc is still Esc once the escape delay has passed.
+    keys -l /
+    keys -l bins
+    keys Enter
+    wait_for 'Showing: search: bins'
+    sleep 0.3
+    keys Escape
+    wait_for 'search and filters cleared'
+}
+
+test_broken_keymap_stops_before_the_screen() {
+    demo
+    cat >"$WORK/bad.keys" <<'KEYS'
+bind inbox j down
+bind inbox x explode
+bind lobby q quit
+bind inbox j up
+bind inbox Hyper-q quit
+KEYS
+    printf '[tactful]\nkeymap = %s\n' "$WORK/bad.keys" >"$TACTFUL_CONFIG"
+    start 120 30
+    wait_for 'EXITED 2'
+    wait_for "bad.keys:2: unknown action 'explode' in context inbox"
+    wait_for "bad.keys:3: unknown context 'lobby'"
+    wait_for 'bad.keys:4: j is bound twice in context inbox \(first at line 1\)'
+    wait_for "bad.keys:5: unknown key 'Hyper-q'"
+    screen | grep -q 'tester │' && fail "the inbox should not have started"
+    return 0
+}
+
+test_missing_flavour_is_a_configuration_error() {
+    printf '[tactful]\nkeymap = dvorak\n' >"$TACTFUL_CONFIG"
+    start 100 30
+    wait_for 'EXITED 2'
+    wait_for 'keymap = dvorak: no such shipped keymap'
+}
+
+run_tests

@@ -1,0 +1,31 @@
+/* The actions a key can be bound to: one table, read by the keymap parser (to check names),
+ * the dispatcher (to run them), the help overlay and `tactful keys` (to describe them). */
+#ifndef TACTFUL_ACTIONS_H
+#define TACTFUL_ACTIONS_H
+
+#include "tui/keymap.h"
+
+#include <stddef.h>
+
+struct tui;
+struct tui_action;
+
+/* Runs an action on the interface; a is the table row, for its arg. */
+typedef void (*tui_action_fn)(struct tui *t, const struct tui_action *a);
+
+struct tui_action {
+    const char *name;          /* as written in keymap files */
+    enum keymap_context ctx;   /* where it applies; global ones work on every screen */
+    const char *help;          /* one line for the help overlay and the manual */
+    tui_action_fn run;
+    const char *arg;           /* a value for handlers that serve several rows (a state) */
+};
+
+/* The table, ending with a row whose name is NULL. */
+extern const struct tui_action tui_actions[];
+
+/* The action called name that applies in ctx: ctx's own row, else a global one; NULL when
+ * there is none. */
+const struct tui_action *tui_action_find(enum keymap_context ctx, const char *name);
+
+#endif

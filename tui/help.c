@@ -1,0 +1,187 @@
+/* The help overlay: the keys in force on the current screen, generated from the keymap and
+ * the action table each time it opens, so it cannot drift from what the keys really do. */
+#include "tui/internal.h"
+
+#include "model/text.h"
+#include "model/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The prompt's fixed editing keys (tui/prompt.c), which no keymap changes. */
+static const char *const prompt_keys[][2] = {
+    {"Enter", "answer"},
+    {"Esc, C-g", "cancel"},
+    {"Tab", "complete from the choices"},
+    {"a digit", "pick a listed choice at once"},
+    {"Left, Right", "move (also C-b, C-f; Home, End, C-a, C-e)"},
+    {"Backspace, Delete", "erase a character (also C-d)"},
+    {"C-u, C-k, C-w", "erase to the start, to the end, the word before"},
+};
+
+/* Appends the names of the keys that run action a on a screen of context ctx, as bound in
+ * bctx: global bindings that the screen's own bindings shadow are left out. */
+static void
+keys_of(const struct keymap *km, enum keymap_context ctx, enum keymap_context bctx,
+        const struct tui_action *a, struct buf *out)
+{
+    for (size_t i = 0; i < km->n; i++) {
+        const struct keymap_binding *b = &km->bindings[i];
+        if (b->ctx != bctx || b->action != a)
+            continue;
+        if (bctx == KM_GLOBAL && ctx != KM_GLOBAL && keymap_lookup(km, ctx, b->key))
+            continue;
+        char name[KEYMAP_NAME_MAX];
+        keymap_key_name(b->key, name);
+        buf_printf(out, "%s%s", out->len ? ", " : "", name);
+    }
+}
+
+/* One line of the overlay: keys (NULL for a line of plain text) and the text. */
+struct help_line {
+    char *keys;
+    char *text;
+    enum tui_role role;
+};
+
+/* Appends a line to the overlay; takes keys (may be NULL) and text. */
+static void
+add_keys(struct help_line **lines, size_t *n, enum tui_role role, char *keys, char *text)
+{
+    *lines = xreallocarray(*lines, *n + 1, sizeof **lines);
+    (*lines)[*n].keys = keys;
+    (*lines)[*n].text = text;
+    (*lines)[*n].role = role;
+    (*n)++;
+}
+
+/* Appends a line of plain text; takes text. */
+static void
+add_line(struct help_line **lines, size_t *n, enum tui_role role, char *text)
+{
+    add_keys(lines, n, role, NULL, text);
+}
+
+/* Appends the section of actions of context bctx (for a screen of context ctx); actions with
+ * no key are collected in unbound. */
+static void
+add_section(struct tui *t, enum keymap_context ctx, enum keymap_context bctx,
+            const char *title, struct help_line **lines, size_t *n, struct buf *unbound)
+{
+    add_line(lines, n, ROLE_HEADER, xstrdup(title));
+    for (const struct tui_action *a = tui_actions; a->name; a++) {
+        if (a->ctx != bctx)
+            continue;
+        struct buf keys = {0};
+        keys_of(t->opts->keymap, ctx, bctx, a, &keys);
+        if (keys.len == 0) {
+            buf_printf(unbound, "%s%s", unbound->len ? ", " : "", a->name);
+            buf_free(&keys);
+            continue;
+        }
+        add_keys(lines, n, ROLE_NORMAL, buf_take(&keys), xasprintf("%s  (%s)", a->help, a->name));
+    }
+    add_line(lines, n, ROLE_NORMAL, xstrdup(""));
+}
+
+/* Builds every line of the overlay for the current screen. */
+static struct help_line *
+build(struct tui *t, size_t *n)
+{
+    struct help_line *lines = NULL;
+    struct buf unbound = {0}, files = {0};
+    enum keymap_context ctx = tui_context(t);
+    *n = 0;
+    const struct keymap *km = t->opts->keymap;
+    for (size_t i = 0; i < km->n; i++) {
+        const char *f = km->bindings[i].file;
+        if (f && *f && strstr(files.data ? files.data : "", f) == NULL)
+            buf_printf(&files, "%s%s", files.len ? ", " : "", f);
+    }
+    add_line(&lines, n, ROLE_BAR,
+             xasprintf(" tactful keys · %s · j/k scroll · any other key goes back",
+                       ctx == KM_THREAD ? "thread view" : "inbox"));
+    add_line(&lines, n, ROLE_DIM, xasprintf("  from %s", files.len ? files.data : "nowhere"));
+    add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
+    add_section(t, ctx, ctx, ctx == KM_THREAD ? "In the thread view" : "In the inbox", &lines,
+                n, &unbound);
+    add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
+    add_line(&lines, n, ROLE_HEADER, xstrdup("When a question is asked on the bottom line"));
+    for (size_t i = 0; i < sizeof prompt_keys / sizeof prompt_keys[0]; i++)
+        add_keys(&lines, n, ROLE_NORMAL, xstrdup(prompt_keys[i][0]), xstrdup(prompt_keys[i][1]));
+    if (unbound.len) {
+        add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
+        add_line(&lines, n, ROLE_HEADER, xstrdup("Not bound to any key (see tactful(5))"));
+        add_line(&lines, n, ROLE_DIM, xasprintf("  %s", unbound.data));
+    }
+    buf_free(&unbound);
+    buf_free(&files);
+    return lines;
+}
+
+/* Frees the overlay's lines. */
+static void
+lines_free(struct help_line *lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(lines[i].keys);
+        free(lines[i].text);
+    }
+    free(lines);
+}
+
+void
+tui_help_act_open(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    t->help_open = 1;
+    t->help_top = 0;
+}
+
+void
+tui_help_draw(struct tui *t)
+{
+    size_t n;
+    struct help_line *lines = build(t, &n);
+    int h = LINES - 1, kw = 12;
+    for (size_t i = 0; i < n; i++)
+        if (lines[i].keys && text_width(lines[i].keys) > kw)
+            kw = text_width(lines[i].keys);
+    if (kw > COLS / 3)
+        kw = COLS / 3;
+    /* The title stays put; the rest scrolls. */
+    long max_top = (long)n - h > 0 ? (long)n - h : 0;
+    if (t->help_top > max_top)
+        t->help_top = (int)max_top;
+    for (int y = 0; y < h; y++) {
+        size_t i = y == 0 ? 0 : (size_t)(y + t->help_top);
+        if (i >= n) {
+            tui_put(y, 0, "", COLS, tui_attr(t, ROLE_NORMAL));
+            continue;
+        }
+        tui_put(y, 0, "", COLS, tui_attr(t, lines[i].role));
+        int x = 0;
+        if (lines[i].keys) {
+            tui_put_raw(y, 2, lines[i].keys, kw, tui_attr(t, ROLE_KEY));
+            x = kw + 3;
+        }
+        tui_put_raw(y, x, lines[i].text, COLS - x, tui_attr(t, lines[i].role));
+    }
+    lines_free(lines, n);
+}
+
+void
+tui_help_key(struct tui *t, int key)
+{
+    int page = LINES > 4 ? LINES - 3 : 1;
+    if (key == 'j' || key == (KEYMAP_FN | KEY_DOWN))
+        t->help_top++;
+    else if (key == 'k' || key == (KEYMAP_FN | KEY_UP))
+        t->help_top = t->help_top > 0 ? t->help_top - 1 : 0;
+    else if (key == ' ' || key == (KEYMAP_FN | KEY_NPAGE))
+        t->help_top += page;
+    else if (key == (KEYMAP_FN | KEY_PPAGE))
+        t->help_top = t->help_top > page ? t->help_top - page : 0;
+    else
+        t->help_open = 0;
+}

@@ -1,0 +1,204 @@
+/* What the modules of the terminal interface share; nothing outside tui/ includes this.
+ *
+ * One struct tui holds the whole interface's state and is passed to every function: the
+ * screens (each a module with a _draw function and action handlers), the prompt, the help
+ * overlay, the undo stack and the status message. Keys reach the screens only through the
+ * action table (tui/actions.c), looked up in the keymap in force. */
+#ifndef TACTFUL_TUI_INTERNAL_H
+#define TACTFUL_TUI_INTERNAL_H
+
+#include "model/db.h"
+#include "model/isotime.h"
+#include "tui/actions.h"
+#include "tui/colour.h"
+#include "tui/keymap.h"
+#include "tui/tui.h"
+
+#include <curses.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+enum tui_screen { TUI_INBOX, TUI_THREAD };
+
+struct inbox;   /* tui/inbox.c */
+struct tview;   /* tui/thread.c */
+struct prompt;  /* tui/prompt.c */
+
+/* One undoable triage action: the audit entries it wrote (one per thread changed). */
+struct undo_step {
+    char *what;     /* "state to_reply on thread 21" */
+    long *entries;
+    size_t n;
+};
+
+#define TUI_UNDO_MAX 50
+#define TUI_MESSAGE_MAX 512
+
+struct tui {
+    const struct tui_opts *opts;
+    struct db *db;
+    struct tui_colours colours;
+    enum tui_screen screen;
+    struct inbox *inbox;
+    struct tview *thread;          /* the open thread, or NULL */
+    struct prompt *prompt;         /* the question being asked, or NULL */
+    int help_open;
+    int help_top;                  /* first line of the help shown */
+    struct undo_step undo[TUI_UNDO_MAX];
+    size_t nundo;
+    char message[TUI_MESSAGE_MAX]; /* for the status bar; cleared by the next key */
+    int message_error;
+    int quit;
+    struct {                       /* progress of a sync, for the status bar (none yet) */
+        int active;
+        long done, total;
+        char label[64];
+    } sync;
+};
+
+/* tui/tui.c */
+void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_error(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Shows err (a model error) as the message, prefixed by what failed, and frees it. */
+void tui_error_take(struct tui *t, const char *what, char *err);
+enum keymap_context tui_context(const struct tui *t);
+/* The threads a triage action applies to: the open thread, else the threads selected in the
+ * inbox, else the one under the cursor. Returns their number (0 when there is none); *ids is
+ * newly allocated. */
+size_t tui_targets(struct tui *t, long **ids);
+/* How much a reload rereads: the page; also the counts; also the page's position. */
+enum { TUI_RELOAD_PAGE, TUI_RELOAD_COUNTS, TUI_RELOAD_ALL };
+/* Rereads what the screens show from the cache (how: as for tui_inbox_reload). */
+void tui_refresh_data(struct tui *t, int how);
+
+/* tui/draw.c: drawing with roles; every string from the cache goes through put_raw. */
+attr_t tui_attr(const struct tui *t, enum tui_role role);
+/* Draws safe (already sanitized) text at y, x, cut and padded to exactly cols columns. */
+void tui_put(int y, int x, const char *safe, int cols, attr_t attr);
+/* Draws text from the cache or the network at y, x: sanitized onto one line, fitted to cols. */
+void tui_put_raw(int y, int x, const char *raw, int cols, attr_t attr);
+/* Returns a newly allocated, sanitized first line of raw text. */
+char *tui_first_line(const char *raw);
+/* Draws the status bar on the last line: mode, counts, sync, OFFLINE, the message. */
+void tui_status_draw(struct tui *t, const char *mode, const char *where);
+
+/* tui/inbox.c */
+struct inbox *tui_inbox_new(struct tui *t);
+void tui_inbox_free(struct inbox *in);
+void tui_inbox_draw(struct tui *t);
+/* Rereads the page from the cache, and with how >= TUI_RELOAD_COUNTS the per-state counts,
+ * and with TUI_RELOAD_ALL the page's position too. */
+void tui_inbox_reload(struct tui *t, int how);
+size_t tui_inbox_targets(struct tui *t, long **ids);
+void tui_inbox_clear_selection(struct tui *t);
+/* The URL of the thread under the cursor, or NULL. */
+const char *tui_inbox_url(struct tui *t);
+/* The position and count of the inbox for the status bar. */
+void tui_inbox_where(struct tui *t, char *out, size_t cap);
+
+/* tui/thread.c */
+/* Opens thread id in the thread view (marking it read); returns 0 or -1 with a message. */
+int tui_thread_open(struct tui *t, long id);
+void tui_thread_close(struct tui *t);
+void tui_thread_draw(struct tui *t);
+void tui_thread_reload(struct tui *t);
+long tui_thread_id(struct tui *t);
+/* The URL of the selected post, or NULL. */
+const char *tui_thread_url(struct tui *t);
+
+/* tui/prompt.c: a one-line question at the bottom of the screen. */
+/* Called with the answer when Enter is pressed (text is never NULL). */
+typedef void (*tui_prompt_done)(struct tui *t, const char *text);
+struct prompt_spec {
+    const char *label;              /* "state" */
+    const char *hint;               /* shown after the label, or NULL */
+    const char *initial;            /* text to start from, or NULL */
+    const char *const *choices;     /* Tab completes from these, or NULL */
+    size_t nchoices;
+    int instant;                    /* a digit 1..nchoices (0..n-1 with zero_based) answers */
+    int zero_based;
+    tui_prompt_done done;
+};
+void tui_prompt_open(struct tui *t, const struct prompt_spec *spec);
+void tui_prompt_close(struct tui *t);
+void tui_prompt_draw(struct tui *t);
+void tui_prompt_key(struct tui *t, int key);
+
+/* tui/help.c */
+void tui_help_draw(struct tui *t);
+void tui_help_key(struct tui *t, int key);
+
+/* tui/triage.c */
+void tui_undo_clear(struct tui *t);
+
+/* tui/url.c */
+/* Nonzero when url may be copied or opened: http:// or https://, at most 4096 bytes, and
+ * nothing a sanitizer would change (no controls, spaces, bidi or invisible characters). */
+int tui_url_ok(const char *url);
+/* Writes the OSC 52 sequence that puts url on the clipboard to fd; with screen set, wrapped
+ * in a DCS passthrough for GNU screen. Refuses (-1) a url that is not tui_url_ok. */
+int tui_url_osc52(int fd, const char *url, int screen);
+/* Splits open_cmd into a NULL-terminated argv (blanks separate words, "double quotes" group
+ * them) with url as the last word, or in place of a word "%u". NULL when cmd has no words. */
+char **tui_url_argv(const char *open_cmd, const char *url);
+void tui_url_argv_free(char **argv);
+/* Runs open_cmd for url without a shell, its output discarded. Returns the child's pid, or
+ * -1 with *err set. */
+pid_t tui_url_open(const char *open_cmd, const char *url, char **err);
+
+/* tui/when.c */
+/* Reads a snooze time: "off" (returns 1), or 30m, 2h, 3d, 1w from now; "tomorrow" or a
+ * weekday (09:00 local); HH:MM (the next time the clock shows it); YYYY-MM-DD (09:00 local);
+ * or an RFC 3339 time. Writes the UTC time to out and returns 0; returns -1 with *err set for
+ * anything else, or a time not after now. */
+int tui_when_parse(const char *text, time_t now, char out[ISOTIME_LEN], char **err);
+
+/* Action handlers named by the table in tui/actions.c. */
+void tui_act_quit(struct tui *t, const struct tui_action *a);
+void tui_act_redraw(struct tui *t, const struct tui_action *a);
+void tui_act_reload(struct tui *t, const struct tui_action *a);
+void tui_act_close(struct tui *t, const struct tui_action *a);
+void tui_help_act_open(struct tui *t, const struct tui_action *a);
+void tui_triage_act_state(struct tui *t, const struct tui_action *a);
+void tui_triage_act_priority(struct tui *t, const struct tui_action *a);
+void tui_triage_act_assign(struct tui *t, const struct tui_action *a);
+void tui_triage_act_tag(struct tui *t, const struct tui_action *a);
+void tui_triage_act_note(struct tui *t, const struct tui_action *a);
+void tui_triage_act_snooze(struct tui *t, const struct tui_action *a);
+void tui_triage_act_undo(struct tui *t, const struct tui_action *a);
+void tui_url_act_copy(struct tui *t, const struct tui_action *a);
+void tui_url_act_open(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_down(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_up(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_page_down(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_first(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_last(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_open(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_tab(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_sort(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_search(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_filter(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_clear(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_snoozed(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_select(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_select_none(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a);
+void tui_thread_act_back(struct tui *t, const struct tui_action *a);
+void tui_thread_act_down(struct tui *t, const struct tui_action *a);
+void tui_thread_act_up(struct tui *t, const struct tui_action *a);
+void tui_thread_act_parent(struct tui *t, const struct tui_action *a);
+void tui_thread_act_next_sibling(struct tui *t, const struct tui_action *a);
+void tui_thread_act_prev_sibling(struct tui *t, const struct tui_action *a);
+void tui_thread_act_next_unread(struct tui *t, const struct tui_action *a);
+void tui_thread_act_first(struct tui *t, const struct tui_action *a);
+void tui_thread_act_last(struct tui *t, const struct tui_action *a);
+void tui_thread_act_scroll_down(struct tui *t, const struct tui_action *a);
+void tui_thread_act_scroll_up(struct tui *t, const struct tui_action *a);
+void tui_thread_act_page_down(struct tui *t, const struct tui_action *a);
+void tui_thread_act_page_up(struct tui *t, const struct tui_action *a);
+
+#endif

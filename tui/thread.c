@@ -1,0 +1,608 @@
+/* The thread view: the conversation as an indented tree in the upper pane, the selected post
+ * in full in the lower one with the chain of posts it replies to above it. Opening a thread
+ * marks it read; posts newer than the previous visit stay marked unread while it is open. */
+#include "tui/internal.h"
+
+#include "model/text.h"
+#include "model/thread.h"
+#include "model/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Ancestors shown above the selected post; more are summarised in one line. */
+#define CHAIN_MAX 3
+
+struct tview {
+    struct thread *t;
+    char *seen_before;   /* the read marker before this visit; NULL when never opened */
+    long *parent;        /* per post: the index of the post it replies to, or -1 */
+    long *next_sibling;  /* per post: the index of the next reply to the same post, or -1 */
+    long cur;            /* the selected post */
+    long tree_top;       /* first tree line shown */
+    long body_top;       /* first line of the selected post's text shown */
+    long body_lines;     /* lines the post's text took at the last draw */
+    int body_h;          /* lines the text had room for at the last draw */
+    int tree_h;          /* lines the tree had at the last draw */
+};
+
+/* Works out each post's parent and next sibling from the depth-first order thread_get gives:
+ * a post's parent is the nearest earlier post one level up. */
+static void
+link_posts(struct tview *tv)
+{
+    size_t n = tv->t->nposts;
+    tv->parent = xreallocarray(NULL, n + 1, sizeof *tv->parent);
+    tv->next_sibling = xreallocarray(NULL, n + 1, sizeof *tv->next_sibling);
+    for (size_t i = 0; i < n; i++) {
+        int d = tv->t->posts[i].depth;
+        tv->parent[i] = -1;
+        tv->next_sibling[i] = -1;
+        for (size_t j = i; d > 0 && j-- > 0;)
+            if (tv->t->posts[j].depth == d - 1) {
+                tv->parent[i] = (long)j;
+                break;
+            }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int d = tv->t->posts[i].depth;
+        for (size_t j = i + 1; j < n && tv->t->posts[j].depth >= d; j++)
+            if (tv->t->posts[j].depth == d && tv->parent[j] == tv->parent[i]) {
+                tv->next_sibling[i] = (long)j;
+                break;
+            }
+    }
+}
+
+/* Whether post i is newer than the previous visit. */
+static int
+post_unread(const struct tview *tv, size_t i)
+{
+    const char *at = tv->t->posts[i].created_at;
+    return tv->seen_before == NULL || (at && strcmp(at, tv->seen_before) > 0);
+}
+
+/* Frees the view's thread data. */
+static void
+tview_free(struct tview *tv)
+{
+    if (tv == NULL)
+        return;
+    thread_free(tv->t);
+    free(tv->seen_before);
+    free(tv->parent);
+    free(tv->next_sibling);
+    free(tv);
+}
+
+/* Loads thread id into a new view; NULL after showing the error. */
+static struct tview *
+tview_load(struct tui *t, long id)
+{
+    char *err = NULL;
+    struct thread *th = thread_get(t->db, id, &err);
+    if (th == NULL) {
+        tui_error_take(t, NULL, err);
+        return NULL;
+    }
+    struct tview *tv = xcalloc(1, sizeof *tv);
+    tv->t = th;
+    tv->seen_before = th->info.seen_at ? xstrdup(th->info.seen_at) : NULL;
+    link_posts(tv);
+    return tv;
+}
+
+int
+tui_thread_open(struct tui *t, long id)
+{
+    struct tview *tv = tview_load(t, id);
+    if (tv == NULL)
+        return -1;
+    char *err = NULL;
+    if (thread_mark_seen(t->db, id, &err) != 0)
+        tui_error_take(t, "cannot mark the thread read", err);
+    /* Start at the first post the officer has not seen. */
+    for (size_t i = 0; i < tv->t->nposts; i++)
+        if (post_unread(tv, i)) {
+            tv->cur = (long)i;
+            break;
+        }
+    tview_free(t->thread);
+    t->thread = tv;
+    t->screen = TUI_THREAD;
+    return 0;
+}
+
+void
+tui_thread_close(struct tui *t)
+{
+    if (t->thread == NULL)
+        return;
+    tview_free(t->thread);
+    t->thread = NULL;
+    t->screen = TUI_INBOX;
+    if (t->inbox)
+        tui_inbox_reload(t, TUI_RELOAD_PAGE);
+}
+
+void
+tui_thread_reload(struct tui *t)
+{
+    struct tview *old = t->thread;
+    if (old == NULL)
+        return;
+    long keep = old->cur < (long)old->t->nposts ? old->t->posts[old->cur].id : 0;
+    struct tview *tv = tview_load(t, old->t->info.id);
+    if (tv == NULL)
+        return;
+    free(tv->seen_before);
+    tv->seen_before = old->seen_before; /* what was unread stays marked during the visit */
+    old->seen_before = NULL;
+    for (size_t i = 0; i < tv->t->nposts; i++)
+        if (tv->t->posts[i].id == keep)
+            tv->cur = (long)i;
+    tv->tree_top = old->tree_top;
+    tv->body_top = old->body_top;
+    tview_free(old);
+    t->thread = tv;
+}
+
+long
+tui_thread_id(struct tui *t)
+{
+    return t->thread ? t->thread->t->info.id : 0;
+}
+
+const char *
+tui_thread_url(struct tui *t)
+{
+    struct tview *tv = t->thread;
+    if (tv == NULL || tv->cur >= (long)tv->t->nposts)
+        return NULL;
+    return tv->t->posts[tv->cur].url;
+}
+
+/* ---- drawing ---- */
+
+/* Appends the lines of safe text (one paragraph, no newlines) wrapped at width columns,
+ * breaking at spaces where it can, each prefixed with indent spaces. */
+static void
+wrap(struct buf *lines_text, size_t *n, const char *safe, int indent, int width)
+{
+    const char *s = safe;
+    int avail = width - indent > 10 ? width - indent : 10;
+    do {
+        char *piece = text_fit(s, avail, 0);
+        size_t len = strlen(piece);
+        if (s[len] != '\0') {
+            char *space = strrchr(piece, ' ');
+            if (space && space > piece)
+                len = (size_t)(space - piece) + 1;
+        }
+        if (len == 0) /* a character wider than the line: take it anyway */
+            len = 1;
+        buf_printf(lines_text, "%*s%.*s", indent, "", (int)len, s);
+        buf_addc(lines_text, '\0');
+        (*n)++;
+        free(piece);
+        s += len;
+    } while (*s);
+}
+
+/* Splits raw post text into display lines of width columns: sanitized, paragraphs kept,
+ * long lines wrapped. The lines are NUL-separated in the returned buffer. */
+static char *
+wrap_text(const char *raw, int indent, int width, size_t *n)
+{
+    struct buf out = {0};
+    *n = 0;
+    char *safe = text_sanitize(raw ? raw : "", raw ? strlen(raw) : 0, TEXT_MULTILINE);
+    char *save = NULL;
+    for (char *line = strtok_r(safe, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        wrap(&out, n, line, indent, width);
+    free(safe);
+    if (*n == 0) {
+        buf_addc(&out, '\0');
+        *n = 1;
+    }
+    buf_addc(&out, '\0');
+    return buf_take(&out);
+}
+
+/* Builds the tree glyphs before post i ("│ ├─"), at most max_cols columns wide (deeper
+ * levels keep their rightmost glyphs after a "…"). */
+static void
+tree_prefix(const struct tview *tv, size_t i, int max_cols, struct buf *b)
+{
+    int d = tv->t->posts[i].depth;
+    if (d == 0)
+        return;
+    const char **cells = xreallocarray(NULL, (size_t)d, sizeof *cells);
+    long a = tv->parent[i];
+    cells[d - 1] = tv->next_sibling[i] >= 0 ? "├─" : "└─";
+    for (int k = d - 2; k >= 0; k--) {
+        cells[k] = a >= 0 && tv->next_sibling[a] >= 0 ? "│ " : "  ";
+        a = a >= 0 ? tv->parent[a] : -1;
+    }
+    int first = 0, cap = max_cols / 2;
+    if (d > cap && cap > 1) {
+        first = d - cap + 1;
+        buf_adds(b, "… ");
+    }
+    for (int k = first; k < d; k++)
+        buf_adds(b, cells[k]);
+    free(cells);
+}
+
+/* The name to show for a post's author: the display name, else the handle. */
+static const char *
+author_of(const struct thread_post *p)
+{
+    return p->author_name && *p->author_name ? p->author_name : p->author;
+}
+
+/* Draws the tree line of post i at y. */
+static void
+draw_tree_line(struct tui *t, size_t i, int y, time_t now)
+{
+    struct tview *tv = t->thread;
+    const struct thread_post *p = &tv->t->posts[i];
+    int is_cur = (long)i == tv->cur, unread = post_unread(tv, i);
+    struct buf b = {0};
+    buf_addc(&b, ' ');
+    tree_prefix(tv, i, COLS / 3, &b);
+    char age[16] = "-";
+    time_t when;
+    if (p->created_at && isotime_parse(p->created_at, &when) == 0)
+        isotime_age(when, now, age);
+    char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
+    char *first = tui_first_line(p->text);
+    buf_printf(&b, "%s %s · %s%s  %s", unread ? "*" : " ", who, age, p->own ? " [ours]" : "",
+               first);
+    free(who);
+    free(first);
+    enum tui_role role = is_cur ? ROLE_CURSOR : p->own ? ROLE_OURS : ROLE_NORMAL;
+    attr_t attr = tui_attr(t, role) | (unread ? tui_attr(t, ROLE_UNREAD) : 0);
+    tui_put(y, 0, b.data, COLS, attr);
+    buf_free(&b);
+}
+
+/* Draws internal note k as a tree line at y. */
+static void
+draw_note_line(struct tui *t, size_t k, int y)
+{
+    const struct thread_note *note = &t->thread->t->notes[k];
+    struct buf b = {0};
+    buf_printf(&b, " ✎ note by %s · %.10s %.5s · %s", note->officer,
+               note->created_at ? note->created_at : "",
+               note->created_at && strlen(note->created_at) > 11 ? note->created_at + 11 : "",
+               note->text);
+    tui_put_raw(y, 0, b.data, COLS, tui_attr(t, ROLE_NOTE));
+    buf_free(&b);
+}
+
+/* Lines the tree pane needs: one per post, a notes heading and one per note. */
+static long
+tree_lines(const struct tview *tv)
+{
+    return (long)tv->t->nposts + (tv->t->nnotes ? (long)tv->t->nnotes + 1 : 0);
+}
+
+/* Draws the tree pane in lines [y, y + h), scrolled so the selected post shows. */
+static void
+draw_tree(struct tui *t, int y, int h, time_t now)
+{
+    struct tview *tv = t->thread;
+    if (tv->cur < tv->tree_top)
+        tv->tree_top = tv->cur;
+    if (tv->cur >= tv->tree_top + h)
+        tv->tree_top = tv->cur - h + 1;
+    long total = tree_lines(tv);
+    if (tv->tree_top > total - h)
+        tv->tree_top = total - h > 0 ? total - h : 0;
+    if (tv->tree_top > tv->cur)
+        tv->tree_top = tv->cur;
+    for (int row = 0; row < h; row++) {
+        long line = tv->tree_top + row;
+        long nposts = (long)tv->t->nposts;
+        if (line < nposts)
+            draw_tree_line(t, (size_t)line, y + row, now);
+        else if (line == nposts && tv->t->nnotes)
+            tui_put(y + row, 0, " ── internal notes (never posted) ──", COLS,
+                    tui_attr(t, ROLE_NOTE));
+        else if (line > nposts && line - nposts - 1 < (long)tv->t->nnotes)
+            draw_note_line(t, (size_t)(line - nposts - 1), y + row);
+    }
+}
+
+/* Draws the chain of posts the selected one replies to, root first; returns lines used. */
+static int
+draw_chain(struct tui *t, int y, int max)
+{
+    struct tview *tv = t->thread;
+    long chain[CHAIN_MAX];
+    int n = 0, more = 0;
+    for (long a = tv->parent[tv->cur]; a >= 0; a = tv->parent[a]) {
+        if (n < CHAIN_MAX)
+            chain[n++] = a;
+        else
+            more++;
+    }
+    int used = 0;
+    if (more && used < max) {
+        char line[96];
+        snprintf(line, sizeof line, " ↑ … %d earlier post%s", more, more == 1 ? "" : "s");
+        tui_put(y + used++, 0, line, COLS, tui_attr(t, ROLE_DIM));
+    }
+    for (int k = n - 1; k >= 0 && used < max; k--) {
+        const struct thread_post *p = &tv->t->posts[chain[k]];
+        char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
+        char *first = tui_first_line(p->text);
+        char *line = xasprintf(" ↑ %s%s: %s", who, p->own ? " [ours]" : "", first);
+        tui_put(y + used++, 0, line, COLS, tui_attr(t, ROLE_DIM));
+        free(line);
+        free(first);
+        free(who);
+    }
+    return used;
+}
+
+/* Draws the selected post in full in lines [y, y + h). */
+static void
+draw_post(struct tui *t, int y, int h)
+{
+    struct tview *tv = t->thread;
+    if (tv->t->nposts == 0 || h <= 0)
+        return;
+    const struct thread_post *p = &tv->t->posts[tv->cur];
+    char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
+    char *handle = text_sanitize(p->author, strlen(p->author), 0);
+    char *paren = strcmp(who, handle) ? xasprintf(" (%s)", handle) : xstrdup("");
+    char *head = xasprintf("── %s%s · %.10s %.5s UTC%s%s ", who, paren,
+                           p->created_at ? p->created_at : "",
+                           p->created_at && strlen(p->created_at) > 11 ? p->created_at + 11
+                                                                       : "",
+                           p->own ? " · [ours] sent by the office" : "",
+                           post_unread(tv, (size_t)tv->cur) ? " · new" : "");
+    int hw = text_width(head);
+    struct buf line = {0};
+    buf_adds(&line, head);
+    for (int c = hw; c < COLS; c++)
+        buf_adds(&line, "─");
+    tui_put(y, 0, line.data, COLS, tui_attr(t, p->own ? ROLE_OURS : ROLE_HEADER));
+    buf_free(&line);
+    free(head);
+    free(paren);
+    free(handle);
+    free(who);
+    int used = 1 + draw_chain(t, y + 1, h / 3);
+    size_t n;
+    char *text = wrap_text(p->text, 1, COLS, &n);
+    /* The URL follows the text, after a blank line. */
+    long total = (long)n + (p->url ? 2 : 0);
+    tv->body_lines = total;
+    tv->body_h = h - used;
+    if (tv->body_top > total - tv->body_h)
+        tv->body_top = total - tv->body_h > 0 ? total - tv->body_h : 0;
+    const char *s = text;
+    for (long i = 0; i < (long)n; i++, s += strlen(s) + 1)
+        if (i >= tv->body_top && i - tv->body_top < tv->body_h)
+            tui_put(y + used + (int)(i - tv->body_top), 0, s, COLS, tui_attr(t, ROLE_NORMAL));
+    long url_line = (long)n + 1;
+    if (p->url && url_line >= tv->body_top && url_line - tv->body_top < tv->body_h) {
+        char *u = xasprintf(" %s", p->url);
+        tui_put_raw(y + used + (int)(url_line - tv->body_top), 0, u, COLS,
+                    tui_attr(t, ROLE_DIM));
+        free(u);
+    }
+    free(text);
+}
+
+/* Draws the header line: the thread's number, place, triage data and title. */
+static void
+draw_header(struct tui *t)
+{
+    const struct thread_row *r = &t->thread->t->info;
+    struct buf b = {0};
+    buf_printf(&b, " Thread %ld · %s · %s · %s", r->id, r->platform, r->account, r->state);
+    if (r->priority)
+        buf_printf(&b, " · priority %d", r->priority);
+    if (r->assignee)
+        buf_printf(&b, " · %s", r->assignee);
+    for (size_t i = 0; i < r->ntags; i++)
+        buf_printf(&b, "%s#%s", i ? " " : " · ", r->tags[i]);
+    if (r->snoozed_until)
+        buf_printf(&b, " · snoozed until %s", r->snoozed_until);
+    buf_printf(&b, " · %zu post%s", t->thread->t->nposts, t->thread->t->nposts == 1 ? "" : "s");
+    if (t->thread->t->nnotes)
+        buf_printf(&b, " · %zu note%s", t->thread->t->nnotes,
+                   t->thread->t->nnotes == 1 ? "" : "s");
+    if (r->title && *r->title)
+        buf_printf(&b, " · %s", r->title);
+    tui_put_raw(0, 0, b.data, COLS, tui_attr(t, ROLE_BAR));
+    buf_free(&b);
+}
+
+/* Draws the latest internal note under the header, so colleagues' notes are seen first;
+ * returns the lines used (0 or 1). */
+static int
+draw_notes_strip(struct tui *t, int y)
+{
+    const struct thread *th = t->thread->t;
+    if (th->nnotes == 0)
+        return 0;
+    const struct thread_note *note = &th->notes[th->nnotes - 1];
+    struct buf b = {0};
+    buf_printf(&b, " ✎ note by %s: %s", note->officer, note->text);
+    if (th->nnotes > 1)
+        buf_printf(&b, "  (%zu notes, all at the end of the tree)", th->nnotes);
+    tui_put_raw(y, 0, b.data, COLS, tui_attr(t, ROLE_NOTE) | A_BOLD);
+    buf_free(&b);
+    return 1;
+}
+
+void
+tui_thread_draw(struct tui *t)
+{
+    struct tview *tv = t->thread;
+    if (tv == NULL)
+        return;
+    time_t now = time(NULL);
+    draw_header(t);
+    int top = 1 + draw_notes_strip(t, 1);
+    int avail = LINES - 1 - top;
+    long want = tree_lines(tv);
+    int cap = avail * 2 / 5 > 3 ? avail * 2 / 5 : 3;
+    int h = want < cap ? (int)want : cap;
+    if (h < 1)
+        h = 1;
+    tv->tree_h = h;
+    draw_tree(t, top, h, now);
+    draw_post(t, top + h, avail - h);
+    size_t unread = 0;
+    for (size_t i = 0; i < tv->t->nposts; i++)
+        unread += (size_t)post_unread(tv, i);
+    char where[96];
+    int n = snprintf(where, sizeof where, "post %ld/%zu", tv->t->nposts ? tv->cur + 1 : 0,
+                     tv->t->nposts);
+    if (unread && n > 0 && (size_t)n < sizeof where)
+        snprintf(where + n, sizeof where - (size_t)n, " │ %zu new (*)", unread);
+    tui_status_draw(t, "THREAD", where);
+}
+
+/* ---- actions ---- */
+
+/* Selects post i (when it exists) with its text scrolled to the top. */
+static void
+select_post(struct tview *tv, long i)
+{
+    if (i < 0 || i >= (long)tv->t->nposts)
+        return;
+    tv->cur = i;
+    tv->body_top = 0;
+}
+
+void
+tui_thread_act_back(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    tui_thread_close(t);
+}
+
+void
+tui_thread_act_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    select_post(t->thread, t->thread->cur + 1);
+}
+
+void
+tui_thread_act_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    select_post(t->thread, t->thread->cur - 1);
+}
+
+void
+tui_thread_act_parent(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    if (tv->t->nposts == 0 || tv->parent[tv->cur] < 0) {
+        tui_message(t, "this post starts the conversation (or replies to one not in the cache)");
+        return;
+    }
+    select_post(tv, tv->parent[tv->cur]);
+}
+
+void
+tui_thread_act_next_sibling(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    if (tv->t->nposts == 0 || tv->next_sibling[tv->cur] < 0) {
+        tui_message(t, "no later reply to the same post");
+        return;
+    }
+    select_post(tv, tv->next_sibling[tv->cur]);
+}
+
+void
+tui_thread_act_prev_sibling(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    for (long j = 0; j < tv->cur; j++)
+        if (tv->next_sibling[j] == tv->cur) {
+            select_post(tv, j);
+            return;
+        }
+    tui_message(t, "no earlier reply to the same post");
+}
+
+void
+tui_thread_act_next_unread(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    for (long j = tv->cur + 1; j < (long)tv->t->nposts; j++)
+        if (post_unread(tv, (size_t)j)) {
+            select_post(tv, j);
+            return;
+        }
+    tui_message(t, "no unread post after this one");
+}
+
+void
+tui_thread_act_first(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    select_post(t->thread, 0);
+}
+
+void
+tui_thread_act_last(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    select_post(t->thread, (long)t->thread->t->nposts - 1);
+}
+
+void
+tui_thread_act_scroll_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    long step = tv->body_h > 2 ? tv->body_h - 1 : 1;
+    if (tv->body_top + tv->body_h < tv->body_lines)
+        tv->body_top += step;
+    else if (tv->cur + 1 < (long)tv->t->nposts)
+        select_post(tv, tv->cur + 1);
+    else
+        tui_message(t, "end of the thread");
+}
+
+void
+tui_thread_act_scroll_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    long step = tv->body_h > 2 ? tv->body_h - 1 : 1;
+    tv->body_top = tv->body_top > step ? tv->body_top - step : 0;
+}
+
+void
+tui_thread_act_page_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    long last = (long)tv->t->nposts - 1;
+    select_post(tv, tv->cur + tv->tree_h < last ? tv->cur + tv->tree_h : last);
+}
+
+void
+tui_thread_act_page_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    select_post(tv, tv->cur > tv->tree_h ? tv->cur - tv->tree_h : 0);
+}

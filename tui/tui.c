@@ -1,0 +1,310 @@
+/* The interface's main loop: terminal setup, reading keys, dispatching them through the
+ * keymap, drawing once per key, and the handful of actions that belong to no screen. */
+#include "tui/internal.h"
+
+#include "model/xmalloc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* How long getch waits before the loop does its idle work (reaping open_cmd children). */
+#define TUI_TICK_MS 500
+/* After this long without a key, the screens reread the cache to show others' changes. */
+#define TUI_IDLE_RELOAD_S 15
+/* Esc is told apart from the start of a function key after this long (unless ESCDELAY is
+ * set): short enough to feel immediate, long enough for an arrow key's bytes over SSH. */
+#define TUI_ESCDELAY_MS 100
+
+/* Set by the signal handler: the one piece of state outside struct tui, because a handler
+ * cannot reach it. The loop checks it after every key and tick. */
+static volatile sig_atomic_t tui_stop_signal;
+
+/* Records a SIGINT, SIGTERM or SIGHUP; the loop then ends cleanly and restores the terminal. */
+static void
+on_stop_signal(int sig)
+{
+    tui_stop_signal = sig;
+}
+
+/* Formats a message into the status bar. */
+static void
+vset_message(struct tui *t, int error, const char *fmt, va_list ap)
+{
+    vsnprintf(t->message, sizeof t->message, fmt, ap);
+    t->message_error = error;
+}
+
+void
+tui_message(struct tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset_message(t, 0, fmt, ap);
+    va_end(ap);
+}
+
+void
+tui_error(struct tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset_message(t, 1, fmt, ap);
+    va_end(ap);
+}
+
+void
+tui_error_take(struct tui *t, const char *what, char *err)
+{
+    if (what)
+        tui_error(t, "%s: %s", what, err ? err : "unknown error");
+    else
+        tui_error(t, "%s", err ? err : "unknown error");
+    free(err);
+}
+
+enum keymap_context
+tui_context(const struct tui *t)
+{
+    return t->screen == TUI_THREAD ? KM_THREAD : KM_INBOX;
+}
+
+size_t
+tui_targets(struct tui *t, long **ids)
+{
+    if (t->screen == TUI_THREAD) {
+        *ids = xmalloc(sizeof **ids);
+        (*ids)[0] = tui_thread_id(t);
+        return 1;
+    }
+    return tui_inbox_targets(t, ids);
+}
+
+void
+tui_refresh_data(struct tui *t, int how)
+{
+    tui_inbox_reload(t, how);
+    if (t->screen == TUI_THREAD)
+        tui_thread_reload(t);
+}
+
+void
+tui_act_quit(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    t->quit = 1;
+}
+
+void
+tui_act_redraw(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    (void)t;
+    clearok(curscr, TRUE);
+}
+
+void
+tui_act_reload(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    tui_refresh_data(t, TUI_RELOAD_ALL);
+    if (!t->message_error)
+        tui_message(t, "reloaded");
+}
+
+void
+tui_act_close(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    if (t->screen == TUI_THREAD)
+        tui_thread_close(t);
+}
+
+/* Draws the whole screen into curses' buffer and sends what changed. */
+static void
+draw(struct tui *t)
+{
+    erase();
+    if (t->screen == TUI_THREAD)
+        tui_thread_draw(t);
+    else
+        tui_inbox_draw(t);
+    if (t->help_open)
+        tui_help_draw(t);
+    if (t->prompt)
+        tui_prompt_draw(t);
+    else
+        curs_set(0);
+    refresh();
+}
+
+/* Reads one key as keymap.h encodes it; -1 when the tick passed without one. An Esc with
+ * another key already waiting behind it is Meta plus that key. */
+static int
+read_key(void)
+{
+    wint_t wc;
+    int r = get_wch(&wc);
+    if (r == ERR)
+        return -1;
+    if (r == KEY_CODE_YES)
+        return keymap_key_normalize(KEYMAP_FN | (int)wc);
+    if (wc != 27)
+        return keymap_key_normalize((int)wc);
+    timeout(0);
+    wint_t next;
+    r = get_wch(&next);
+    timeout(TUI_TICK_MS);
+    if (r == ERR)
+        return 27;
+    int k = r == KEY_CODE_YES ? KEYMAP_FN | (int)next : (int)next;
+    return keymap_key_normalize(k | KEYMAP_META);
+}
+
+/* Runs the action bound to key on the current screen, or says there is none. */
+static void
+dispatch(struct tui *t, int key)
+{
+    if (t->prompt) {
+        tui_prompt_key(t, key);
+        return;
+    }
+    if (t->help_open) {
+        tui_help_key(t, key);
+        return;
+    }
+    const struct tui_action *a = keymap_resolve(t->opts->keymap, tui_context(t), key);
+    if (a && a->run) {
+        a->run(t, a);
+        return;
+    }
+    char name[KEYMAP_NAME_MAX];
+    keymap_key_name(key, name);
+    tui_message(t, "no action on %s here; the help lists the keys", name);
+}
+
+/* Reaps finished open_cmd children so none is left a zombie. */
+static void
+reap_children(void)
+{
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+/* Turns off XON/XOFF flow control so C-s and C-q reach tactful (emacs.keys binds C-s). */
+static void
+no_flow_control(void)
+{
+    struct termios tio;
+    if (tcgetattr(STDIN_FILENO, &tio) != 0)
+        return;
+    tio.c_iflag &= (tcflag_t)~IXON;
+    tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+    def_prog_mode();
+}
+
+/* Sets up curses on the terminal; returns the screen, or NULL when TERM is unusable. */
+static SCREEN *
+terminal_start(struct tui *t)
+{
+    if (getenv("ESCDELAY") == NULL)
+        set_escdelay(TUI_ESCDELAY_MS);
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (scr == NULL)
+        return NULL;
+    set_term(scr);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    intrflush(stdscr, FALSE);
+    curs_set(0);
+    timeout(TUI_TICK_MS);
+    no_flow_control();
+    tui_colours_init(&t->colours, tui_colours_wanted());
+    return scr;
+}
+
+/* Installs the handlers that turn SIGINT, SIGTERM and SIGHUP into a clean exit. */
+static void
+catch_stop_signals(struct sigaction *old)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+}
+
+/* Puts the previous handlers back. */
+static void
+restore_signals(const struct sigaction *old)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
+}
+
+/* Frees what the interface owns (the options stay the caller's). */
+static void
+tui_free(struct tui *t)
+{
+    tui_prompt_close(t);
+    tui_thread_close(t);
+    tui_inbox_free(t->inbox);
+    tui_undo_clear(t);
+}
+
+int
+tui_run(const struct tui_opts *opts, char **err)
+{
+    struct tui t;
+    memset(&t, 0, sizeof t);
+    t.opts = opts;
+    t.db = opts->db;
+    SCREEN *scr = terminal_start(&t);
+    if (scr == NULL) {
+        *err = xasprintf("cannot start the terminal interface: TERM=%s is not a terminal "
+                         "type this system knows", getenv("TERM") ? getenv("TERM") : "");
+        return -1;
+    }
+    struct sigaction old[3];
+    tui_stop_signal = 0;
+    catch_stop_signals(old);
+    t.inbox = tui_inbox_new(&t);
+    time_t last_key = time(NULL);
+    while (!t.quit && !tui_stop_signal) {
+        draw(&t);
+        int key = read_key();
+        if (tui_stop_signal)
+            break;
+        if (key < 0) {
+            reap_children();
+            if (!t.prompt && time(NULL) - last_key >= TUI_IDLE_RELOAD_S) {
+                tui_refresh_data(&t, TUI_RELOAD_ALL);
+                last_key = time(NULL);
+            }
+            continue;
+        }
+        last_key = time(NULL);
+        if (key == (KEYMAP_FN | KEY_RESIZE))
+            continue; /* curses knows the new size; the next draw lays out for it */
+        t.message[0] = '\0';
+        t.message_error = 0;
+        dispatch(&t, key);
+    }
+    endwin();
+    delscreen(scr);
+    restore_signals(old);
+    reap_children();
+    tui_free(&t);
+    return 0;
+}
