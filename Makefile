@@ -41,7 +41,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui bench run install uninstall clean
+.PHONY: all deps check check-unit check-cli check-tui bench man run install uninstall clean
 
 all: tactful
 
@@ -90,6 +90,13 @@ check-tui: tactful
 # Performance figures against the targets in the issues (not part of `make check`).
 bench: tactful $(BENCH_BIN)
 	@bench/run.sh $(BENCH_BIN)
+
+# Regenerates the key list in man/tactful.1 from the action table and keymaps/default.keys
+# (tests/cli/keys_test.sh fails when it is out of date).
+man: tactful
+	@{ sed '/^\.\\" BEGIN KEYS/q' man/tactful.1; ./tactful keys --man; \
+	   sed -n '/^\.\\" END KEYS/,$$p' man/tactful.1; } >man/tactful.1.tmp-keys
+	@mv man/tactful.1.tmp-keys man/tactful.1
 
 # Install missing dependencies, build, and open the demo workspace.
 run: deps

@@ -178,8 +178,14 @@ print_man(const struct keymap *km)
             }
             if (!any)
                 printf("(no key)");
+            /* The table's help is a phrase; the manual wants a sentence. */
+            char *sentence = xasprintf("%c%s.", a->help[0] >= 'a' && a->help[0] <= 'z'
+                                                    ? a->help[0] - 'a' + 'A'
+                                                    : a->help[0],
+                                       a->help + 1);
             printf("\n");
-            roff(stdout, a->help);
+            roff(stdout, sentence);
+            free(sentence);
             printf("\n(\\fB");
             roff(stdout, a->name);
             printf("\\fR)\n");
