@@ -16,6 +16,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Bumped whenever the generated content changes, so a cached cache of the old kind is not
+ * reused (the version is part of its file name). */
+#define GEN_VERSION 2
+
+/* A word put in one post in a thousand, for timing a realistic search. */
+#define GEN_RARE_WORD "heatwave"
+
 /* A small xorshift generator, so the cache does not depend on the C library's rand(). */
 static inline uint32_t
 gen_rand(uint64_t *s)
@@ -185,7 +192,9 @@ gen_cache(const char *path, long nposts)
                 snprintf(parent, sizeof parent, "t%ld-%ld", t, up);
             isotime_format(start + (time_t)k * 600 + (time_t)(gen_rand(&rng) % 300), created);
             snprintf(url, sizeof url, "https://%s.example/%s", platform, id);
-            gen_text(&rng, text, sizeof text);
+            gen_text(&rng, text, sizeof text - sizeof " " GEN_RARE_WORD);
+            if ((written + 1) % 1000 == 0)
+                strcat(text, " " GEN_RARE_WORD);
             sqlite3_stmt *p = st[S_POST];
             sqlite3_bind_int(p, 1, a + 1);
             sqlite3_bind_int64(p, 2, t + 1);
@@ -225,6 +234,8 @@ gen_cache(const char *path, long nposts)
             "COMMIT");
     if (rc != 0)
         db_rollback(db);
+    else
+        rc = gen_exec(db, "PRAGMA journal_mode = WAL"); /* as tactful leaves a cache */
     db_close(db);
     return rc;
 }

@@ -15,6 +15,16 @@ tui_attr(const struct tui *t, enum tui_role role)
     return t->colours.attr[role];
 }
 
+/* Returns the length of s when it is all printable ASCII (one column a byte), else -1. */
+static long
+ascii_len(const char *s)
+{
+    const char *p = s;
+    while (*p >= 0x20 && *p < 0x7f)
+        p++;
+    return *p ? -1 : p - s;
+}
+
 void
 tui_put(int y, int x, const char *safe, int cols, attr_t attr)
 {
@@ -22,17 +32,31 @@ tui_put(int y, int x, const char *safe, int cols, attr_t attr)
         return;
     if (x + cols > COLS)
         cols = COLS - x;
-    char *p = text_pad(safe ? safe : "", cols);
+    if (safe == NULL)
+        safe = "";
     attrset(attr);
-    mvaddstr(y, x, p);
+    long n = ascii_len(safe);
+    if (n >= 0 && n <= cols) {
+        /* Most cells are plain ASCII that fits: no need to measure graphemes. */
+        mvaddnstr(y, x, safe, (int)n);
+        if (n < cols)
+            mvhline(y, x + (int)n, ' ', cols - (int)n);
+    } else {
+        char *p = text_pad(safe, cols);
+        mvaddstr(y, x, p);
+        free(p);
+    }
     attrset(A_NORMAL);
-    free(p);
 }
 
 void
 tui_put_raw(int y, int x, const char *raw, int cols, attr_t attr)
 {
-    char *safe = text_sanitize(raw ? raw : "", raw ? strlen(raw) : 0, 0);
+    if (raw == NULL || ascii_len(raw) >= 0) { /* printable ASCII is already safe */
+        tui_put(y, x, raw, cols, attr);
+        return;
+    }
+    char *safe = text_sanitize(raw, strlen(raw), 0);
     tui_put(y, x, safe, cols, attr);
     free(safe);
 }
