@@ -260,6 +260,7 @@ on_trace(unsigned type, void *ctx, void *stmt, void *ns)
 static void
 print_plans(struct db *db, struct trace *tr)
 {
+    struct buf shown = {0}; /* plans already printed for this figure, one a line */
     for (int i = 0; i < tr->n; i++) {
         char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", tr->sql[i]);
         sqlite3_stmt *st = NULL;
@@ -269,11 +270,14 @@ print_plans(struct db *db, struct trace *tr)
                 buf_printf(&line, "%s%s", line.len ? " / " : "", sqlite3_column_text(st, 3));
         sqlite3_finalize(st);
         sqlite3_free(q);
-        if (line.len && strstr(tr->sql[i], "snippet(") == NULL)
+        if (line.len && (shown.data == NULL || strstr(shown.data, line.data) == NULL)) {
             printf("    # plan: %.200s\n", line.data);
+            buf_printf(&shown, "%s\n", line.data);
+        }
         buf_free(&line);
         sqlite3_free(tr->sql[i]);
     }
+    buf_free(&shown);
     tr->n = 0;
 }
 

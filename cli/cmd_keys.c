@@ -115,7 +115,9 @@ list_bindings(const struct keymap *km)
             keymap_key_name(b->key, name);
             char *line = xasprintf("bind %s %s %s", keymap_context_name(ctx), name,
                                    b->action->name);
-            printf("%-40s # %s\n", line, b->action->help);
+            char *safe = text_sanitize(line, strlen(line), 0); /* a key may be any character */
+            printf("%-40s # %s\n", safe, b->action->help);
+            free(safe);
             free(line);
         }
     }
