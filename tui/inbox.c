@@ -534,6 +534,7 @@ draw_filters(struct tui *t, int y)
 enum column { COL_MARK, COL_ID, COL_PRI, COL_STATE, COL_PLATFORM, COL_ACCOUNT, COL_AUTHOR,
               COL_AGE, COL_POSTS, COL_TEXT, NCOLS };
 
+/* Each column's heading, alignment and widths. */
 static const struct {
     const char *head;
     int right;               /* right-aligned */
