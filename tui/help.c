@@ -93,15 +93,18 @@ build(struct tui *t, size_t *n)
     enum keymap_context ctx = tui_context(t);
     *n = 0;
     const struct keymap *km = t->opts->keymap;
-    for (size_t i = 0; i < km->n; i++) {
-        const char *f = km->bindings[i].file;
-        if (f && *f && strstr(files.data ? files.data : "", f) == NULL)
-            buf_printf(&files, "%s%s", files.len ? ", " : "", f);
-    }
     add_line(&lines, n, ROLE_BAR,
              xasprintf(" tactful keys · %s · j/k scroll · any other key goes back",
                        ctx == KM_THREAD ? "thread view" : "inbox"));
-    add_line(&lines, n, ROLE_DIM, xasprintf("  from %s", files.len ? files.data : "nowhere"));
+    /* Where the bindings came from, one file a line, in the order they were read. */
+    for (size_t i = 0; i < km->n; i++) {
+        const char *f = km->bindings[i].file;
+        if (f == NULL || *f == '\0' || (files.data && strstr(files.data, f)))
+            continue;
+        buf_printf(&files, "%s\n", f);
+        add_line(&lines, n, ROLE_DIM, xasprintf("  %s %s", files.len == strlen(f) + 1 ?
+                                                "from" : " and", f));
+    }
     add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
     add_section(t, ctx, ctx, ctx == KM_THREAD ? "In the thread view" : "In the inbox", &lines,
                 n, &unbound);

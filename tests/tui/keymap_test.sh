@@ -10,7 +10,7 @@ test_help_lists_the_default_bindings() {
     wait_for 'tester │ 1/40'
     keys '?'
     wait_for 'tactful keys · inbox'
-    wait_for 'from .*keymaps/default.keys'
+    wait_for '^  from .*keymaps/default.keys'
     wait_for '^  Enter, l, Right +read the thread +\(open\)'
     wait_for '^  j, Down +next thread +\(down\)'
     wait_for '^  s +set the triage state'
@@ -40,8 +40,10 @@ KEYS
     wait_for 'tester │ 3/40'
     keys j
     wait_for 'no action on j here'
+    tmux -L "$SOCK" resize-window -t tt -x 250 -y 40
     keys '?'
-    wait_for 'from .*default.keys, .*cfg/tactful/keys'
+    wait_for '^  from .*/keymaps/default.keys$'
+    wait_for '^   and .*/cfg/tactful/keys$'
     wait_for '^  Down, n +next thread +\(down\)'
     wait_for '^  r, F5 +reread the cache'
     keys q
@@ -58,8 +60,11 @@ test_vi_flavour_from_the_configuration() {
     wait_for 'tester │ 22/40'
     keys C-b
     wait_for 'tester │ 1/40'
+    # Wide enough for the keymaps' full paths, wherever the source tree is.
+    tmux -L "$SOCK" resize-window -t tt -x 250 -y 40
     keys '?'
-    wait_for 'from .*default.keys, .*vi.keys'
+    wait_for '^  from .*/keymaps/default.keys$'
+    wait_for '^   and .*/keymaps/vi.keys$'
     wait_for 'PgDn, Space, C-f, C-d +next page'
 }
 
