@@ -89,7 +89,7 @@ EOF
 }
 
 # `tactful help list show` prints the help of list and exits 0; the extra command is ignored.
-test_bug_help_with_two_commands_is_a_usage_error() {
+test_help_with_two_commands_is_a_usage_error() {
     expect_status 2 t help list show || return 1
     expect_err '^usage: tactful help \[COMMAND\]$'
 }

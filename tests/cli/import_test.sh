@@ -340,7 +340,7 @@ test_hostile_text_is_kept_exactly_in_json() {
 # tactful(1) SECURITY says --json output carries remote text "unchanged (JSON escapes
 # control characters)", but jansson writes C1 controls raw: U+009B (CSI) leaves as the bytes
 # c2 9b, so `tactful show ID --json` on a terminal passes it through.
-test_bug_json_output_escapes_c1_controls() {
+test_json_output_escapes_c1_controls() {
     import_hostile || return 1
     expect_status 0 t show 1 --json || return 1
     expect_eq True "$(jpy "j['posts_tree'][0]['text'] == $HOSTILE_PY")" "text kept exactly" ||
@@ -357,7 +357,7 @@ test_hostile_field_name_is_defused_in_the_error() {
 
 # The thread summary (last activity, latest post) should follow a post whose time is
 # corrected by a later import; the summary is only maintained by an INSERT trigger.
-test_bug_updated_post_time_moves_thread_last_activity() {
+test_updated_post_time_moves_thread_last_activity() {
     {
         post_json id=p1 created_at=2026-01-01T09:00:00Z text=root
         post_json id=p2 parent=p1 created_at=2026-01-01T10:00:00Z text=reply
@@ -372,7 +372,7 @@ test_bug_updated_post_time_moves_thread_last_activity() {
 
 # A post re-imported under another thread should leave the old thread's count and move to
 # the new one; today the old thread keeps counting it and the new one shows 0 posts.
-test_bug_post_moved_to_another_thread_updates_both_summaries() {
+test_post_moved_to_another_thread_updates_both_summaries() {
     {
         post_json id=p1 created_at=2026-01-01T09:00:00Z text=root
         post_json id=p2 parent=p1 created_at=2026-01-01T10:00:00Z text=reply

@@ -7,7 +7,8 @@ case $TACTFUL in /*) ;; *) TACTFUL=$(cd "$(dirname "$TACTFUL")" && pwd)/$(basena
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 DEMO=$SRC/share/demo/demo.jsonl
 
-t() { "$TACTFUL" "$@"; }
+# TACTFUL_WRAP runs the binary under a tool, e.g. valgrind (make valgrind).
+t() { ${TACTFUL_WRAP:-} "$TACTFUL" "$@"; }
 
 fail() {
     echo "    FAIL: $*" >&2
@@ -18,8 +19,8 @@ fail() {
 expect_status() {
     want=$1
     shift
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    got=$?
+    got=0
+    "$@" >"$WORK/out" 2>"$WORK/err" || got=$?
     if [ "$got" -ne "$want" ]; then
         echo "    command: $*" >&2
         echo "    stdout: $(head -c 600 "$WORK/out")" >&2
@@ -44,7 +45,10 @@ run_tests() {
         export TACTFUL_OFFICER=tester XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/cfg"
         : >"$TACTFUL_CONFIG"
         mkdir -p "$HOME"
-        if (set -e; cd "$WORK" && "$fn"); then
+        # Not inside `if`, so set -e stops a test at its first failing check.
+        (set -e; cd "$WORK"; "$fn")
+        rc=$?
+        if [ "$rc" -eq 0 ]; then
             passed=$((passed + 1))
         else
             echo "  not ok: $fn" >&2

@@ -117,7 +117,7 @@ test_search_filters_alone_list_threads_without_snippets() {
 
 # from: is documented to ignore case, but SQLite's lower() folds ASCII only: from:ZOË
 # misses Zoë Ferrand, while from:zoë and from:FERRAND find her.
-test_bug_from_filter_ignores_case_beyond_ascii() {
+test_from_filter_ignores_case_beyond_ascii() {
     import_demo || return 1
     expect_eq "21 22 9 6" "$(search_ids from:FERRAND)" "from:FERRAND" || return 1
     expect_eq "21 22 9 6" "$(search_ids from:ZOË)" "from:ZOË"
@@ -221,7 +221,7 @@ test_search_only_exclusions_is_a_usage_error() {
 }
 
 # A query of white space only is as empty as no query, but it lists every thread today.
-test_bug_search_blank_text_is_a_usage_error() {
+test_search_blank_text_is_a_usage_error() {
     import_demo || return 1
     expect_status 2 t search ' ' || return 1
     expect_err 'say what to search for'

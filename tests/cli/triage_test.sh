@@ -110,7 +110,7 @@ test_bad_tags_are_usage_errors_and_not_audited() {
 
 # `tactful help tag` promises no control characters, but only C0 and DEL are checked: a C1
 # control such as U+009B (CSI, bytes c2 9b) is accepted and stored.
-test_bug_tag_with_c1_control_character_is_refused() {
+test_tag_with_c1_control_character_is_refused() {
     import_demo || return 1
     expect_status 2 t tag 5 "$(printf '+a\302\233b')" || return 1
     expect_err 'is not a usable tag' || return 1
@@ -120,7 +120,7 @@ test_bug_tag_with_c1_control_character_is_refused() {
 
 # The model promises an assignee with no control characters, but a C1 control (U+009B) is
 # accepted and stored.
-test_bug_assignee_with_c1_control_character_is_refused() {
+test_assignee_with_c1_control_character_is_refused() {
     import_demo || return 1
     expect_failure t assign 5 "$(printf 'ali\302\233ce')" || return 1
     expect_eq None "$(list_field 5 'r["assignee"]')" "assignee" || return 1
@@ -160,17 +160,17 @@ test_assign_same_officer_is_unchanged_and_not_audited() {
 
 # tactful(1) lists a malformed assignee among the usage errors (exit 2), but one with a
 # control character is refused by the model after the cache is opened, with exit 1.
-test_bug_assignee_with_control_character_is_a_usage_error() {
+test_assignee_with_control_character_is_a_usage_error() {
     import_demo || return 1
     expect_status 2 t assign 5 "$(printf 'ali\033[2Jce')" || return 1
-    expect_err 'control characters' || return 1
+    expect_err 'no control or invisible characters' || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
 }
 
 test_assignee_with_control_character_is_refused() {
     import_demo || return 1
     expect_failure t assign 5 "$(printf 'ali\033[2Jce')" || return 1
-    expect_err 'an assignee is 1 to [0-9]+ characters with no control characters' || return 1
+    expect_err 'an officer name is 1 to [0-9]+ bytes of text with no control or invisible characters' || return 1
     expect_no_bytes "$WORK/err" 1b || return 1
     expect_eq None "$(list_field 5 'r["assignee"]')" "assignee" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
@@ -179,7 +179,7 @@ test_assignee_with_control_character_is_refused() {
 test_bad_assignee_lengths_are_usage_errors() {
     import_demo || return 1
     expect_status 2 t assign 5 '' || return 1
-    expect_err 'an officer name is 1 to [0-9]+ characters' || return 1
+    expect_err 'an officer name is 1 to [0-9]+ bytes' || return 1
     expect_status 2 t assign 5 "$(printf '%0129d' 0)" || return 1
     expect_eq None "$(list_field 5 'r["assignee"]')" "assignee" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
