@@ -184,26 +184,40 @@ prepare_bound(struct db *db, const char *sql, const char **vals, size_t nvals, c
     return st;
 }
 
-/* Adds the best-matching snippet of each listed thread. */
+/* Adds the best-matching snippet of each listed thread, with one full-text query for the
+ * whole page rather than one per thread. */
 static void
 add_snippets(struct db *db, const char *fts, struct thread_list *out)
 {
-    sqlite3_stmt *st = db_prepare(db,
-                                  "SELECT snippet(posts_fts, -1, '[', ']', '…', 12)"
-                                  " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
-                                  " WHERE posts_fts MATCH ?1 AND p.thread_id = ?2"
-                                  " ORDER BY rank LIMIT 1",
-                                  NULL);
-    if (st == NULL)
+    if (out->n == 0)
         return;
-    for (size_t i = 0; i < out->n; i++) {
+    struct buf ids = {0};
+    buf_addc(&ids, '[');
+    for (size_t i = 0; i < out->n; i++)
+        buf_printf(&ids, "%s%ld", i ? "," : "", out->rows[i].id);
+    buf_addc(&ids, ']');
+    sqlite3_stmt *st = db_prepare(db,
+                                  "SELECT p.thread_id, snippet(posts_fts, -1, '[', ']', '…', 12)"
+                                  " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+                                  " WHERE posts_fts MATCH ?1 AND p.thread_id IN"
+                                  " (SELECT value FROM json_each(?2)) ORDER BY rank",
+                                  NULL);
+    if (st != NULL) {
         db_bind_text(st, 1, fts);
-        sqlite3_bind_int64(st, 2, out->rows[i].id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            out->rows[i].snippet = db_column_strdup(st, 0);
-        sqlite3_reset(st);
+        db_bind_text(st, 2, ids.data);
+        size_t left = out->n;
+        while (left > 0 && sqlite3_step(st) == SQLITE_ROW) {
+            long id = (long)sqlite3_column_int64(st, 0);
+            for (size_t i = 0; i < out->n; i++) {
+                if (out->rows[i].id == id && out->rows[i].snippet == NULL) {
+                    out->rows[i].snippet = db_column_strdup(st, 1);
+                    left--;
+                }
+            }
+        }
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
+    buf_free(&ids);
 }
 
 int
