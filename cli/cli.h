@@ -75,7 +75,7 @@ int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(prin
 long cli_thread_id(const char *cmd, const char *s);
 
 /* Finds a shipped data file (the demo, keymaps ...) and returns its newly allocated path, or
- * NULL. Looks in $TACTFUL_DATADIR, then next to the binary (BINDIR/share/REL and BINDIR/REL
+ * NULL. Looks in the folders of $TACTFUL_DATADIR (':'-separated), then next to the binary (BINDIR/share/REL and BINDIR/REL
  * in a source tree, BINDIR/../share/tactful/REL when installed), then the compiled-in data
  * folder. */
 char *cli_data_path(const char *rel);

@@ -131,8 +131,18 @@ cli_data_path(const char *rel)
 {
     char *p;
     const char *env = getenv("TACTFUL_DATADIR");
-    if (env && *env && (p = try_path(env, rel)))
-        return p;
+    /* A list of folders, like PATH: a source tree keeps the demo in share/ and the keymaps at
+     * its top, so running from one needs both. */
+    for (const char *d = env; d && *d; d += strcspn(d, ":") + (d[strcspn(d, ":")] == ':')) {
+        size_t n = strcspn(d, ":");
+        if (n == 0)
+            continue;
+        char *dir = xstrndup(d, n);
+        p = try_path(dir, rel);
+        free(dir);
+        if (p)
+            return p;
+    }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {

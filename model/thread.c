@@ -15,8 +15,8 @@ static const char *const filter_sql[QK_COUNT] = {
     [QK_ASSIGNEE] = "coalesce(t.assignee, 'none') = ?",
     [QK_TAG] = "EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag = ?)",
     [QK_FROM] = "EXISTS (SELECT 1 FROM posts fp JOIN authors fa ON fa.id = fp.author_id"
-                " WHERE fp.thread_id = t.id AND (instr(lower(fa.handle), lower(?1)) > 0"
-                " OR instr(lower(fa.display_name), lower(?1)) > 0))",
+                " WHERE fp.thread_id = t.id AND (instr(fold(fa.handle), fold(?1)) > 0"
+                " OR instr(fold(fa.display_name), fold(?1)) > 0))",
 };
 
 static const char *const sort_sql[] = {
@@ -205,42 +205,40 @@ prepare_bound(struct db *db, const char *sql, const char **vals, size_t nvals, c
     return st;
 }
 
-/* Adds the best-matching snippet of each listed thread: the one of its posts that ranks best
- * for fts. Each post is matched on its own (MATCH with rowid =, which FTS5 answers by seeking),
- * so the cost follows the listed threads' posts, not every post the words appear in. */
+/* Adds the best-matching snippet of each listed thread, with one full-text query for the
+ * whole page rather than one per thread. */
 static void
 add_snippets(struct db *db, const char *fts, struct thread_list *out)
 {
-    sqlite3_stmt *posts = db_prepare(db, "SELECT id FROM posts WHERE thread_id = ?1", NULL);
-    sqlite3_stmt *snip = db_prepare(db,
-                                    "SELECT rank, snippet(posts_fts, -1, '[', ']', '…', 12)"
-                                    " FROM posts_fts WHERE posts_fts MATCH ?1 AND rowid = ?2",
-                                    NULL);
-    if (posts == NULL || snip == NULL) {
-        sqlite3_finalize(posts);
-        sqlite3_finalize(snip);
+    if (out->n == 0)
         return;
-    }
-    db_bind_text(snip, 1, fts);
-    for (size_t i = 0; i < out->n; i++) {
-        double best = 0;
-        sqlite3_bind_int64(posts, 1, out->rows[i].id);
-        while (sqlite3_step(posts) == SQLITE_ROW) {
-            sqlite3_bind_int64(snip, 2, sqlite3_column_int64(posts, 0));
-            if (sqlite3_step(snip) == SQLITE_ROW) {
-                double rank = sqlite3_column_double(snip, 0);
-                if (out->rows[i].snippet == NULL || rank < best) {
-                    free(out->rows[i].snippet);
-                    out->rows[i].snippet = db_column_strdup(snip, 1);
-                    best = rank;
+    struct buf ids = {0};
+    buf_addc(&ids, '[');
+    for (size_t i = 0; i < out->n; i++)
+        buf_printf(&ids, "%s%ld", i ? "," : "", out->rows[i].id);
+    buf_addc(&ids, ']');
+    sqlite3_stmt *st = db_prepare(db,
+                                  "SELECT p.thread_id, snippet(posts_fts, -1, '[', ']', '…', 12)"
+                                  " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+                                  " WHERE posts_fts MATCH ?1 AND p.thread_id IN"
+                                  " (SELECT value FROM json_each(?2)) ORDER BY rank",
+                                  NULL);
+    if (st != NULL) {
+        db_bind_text(st, 1, fts);
+        db_bind_text(st, 2, ids.data);
+        size_t left = out->n;
+        while (left > 0 && sqlite3_step(st) == SQLITE_ROW) {
+            long id = (long)sqlite3_column_int64(st, 0);
+            for (size_t i = 0; i < out->n; i++) {
+                if (out->rows[i].id == id && out->rows[i].snippet == NULL) {
+                    out->rows[i].snippet = db_column_strdup(st, 1);
+                    left--;
                 }
             }
-            sqlite3_reset(snip);
         }
-        sqlite3_reset(posts);
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(posts);
-    sqlite3_finalize(snip);
+    buf_free(&ids);
 }
 
 /* Runs a listing query (sql, with vals bound) and fills out with its rows; reverses them when

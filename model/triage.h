@@ -34,6 +34,10 @@ int triage_snooze(struct db *db, const char *officer, long thread, const char *u
 /* Adds an internal note (never sent anywhere). */
 int triage_note(struct db *db, const char *officer, long thread, const char *text, char **err);
 
+/* Checks an officer name for assign: 1 to TRIAGE_MAX_NAME bytes of plain text. Returns 0, or
+ * -1 with *err set. */
+int triage_name_valid(const char *name, char **err);
+
 /* The id of the audit entry written by the last call above that changed something on db (the
  * connection's last insert is always that entry). Call it right after a call returned 0. */
 long triage_last_entry(struct db *db);

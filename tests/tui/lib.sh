@@ -91,8 +91,7 @@ run_tests() {
         export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/cfg" TACTFUL_OFFICER=tester
         mkdir -p "$HOME" "$XDG_CONFIG_HOME/tactful"
         : >"$TACTFUL_CONFIG"
-        # Not the condition of an `if`: there `set -e` would be ignored and a failed check
-        # would not end the test.
+        # Not inside `if`, so set -e stops a test at its first failing check.
         (set -e; cd "$WORK"; "$fn")
         rc=$?
         if [ "$rc" -eq 0 ]; then
