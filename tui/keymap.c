@@ -109,8 +109,11 @@ parse_base(const char *s, int *key)
             return 0;
         }
     }
+    size_t n = strlen(s);
+    if (n == 0)
+        return -1;
     utf8proc_int32_t cp;
-    utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+    utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
     if (len <= 0 || s[len] != '\0' || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
         return -1;
     *key = cp;
