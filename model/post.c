@@ -33,16 +33,18 @@ static const char *const writer_sql[ST_COUNT] = {
     [ST_THREAD_URL] = "UPDATE threads SET url = ?2 WHERE id = ?1 AND url IS NOT ?2",
     [ST_POST_PUT] =
         "INSERT INTO posts (account_id, thread_id, remote_id, parent_remote_id, author_id,"
-        " created_at, body, html, url, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " created_at, body, html, url, own, meta)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (account_id, remote_id) DO UPDATE SET thread_id = excluded.thread_id,"
         " parent_remote_id = excluded.parent_remote_id, author_id = excluded.author_id,"
         " created_at = excluded.created_at, body = excluded.body, html = excluded.html,"
-        " url = excluded.url, own = excluded.own"
+        " url = excluded.url, own = excluded.own, meta = coalesce(excluded.meta, meta)"
         " WHERE thread_id IS NOT excluded.thread_id"
         " OR parent_remote_id IS NOT excluded.parent_remote_id"
         " OR author_id IS NOT excluded.author_id OR created_at IS NOT excluded.created_at"
         " OR body IS NOT excluded.body OR html IS NOT excluded.html"
-        " OR url IS NOT excluded.url OR own IS NOT excluded.own",
+        " OR url IS NOT excluded.url OR own IS NOT excluded.own"
+        " OR (excluded.meta IS NOT NULL AND meta IS NOT excluded.meta)",
 };
 
 static const char *const platforms[] = {"mastodon", "bluesky", "wordpress"};
@@ -246,6 +248,7 @@ post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result
     db_bind_text(st, 8, p->html);
     db_bind_text(st, 9, p->url);
     sqlite3_bind_int(st, 10, p->own != 0);
+    db_bind_text(st, 11, p->meta);
     if (run(w, st, err) != 0)
         return -1;
     if (sqlite3_changes(w->db->sql) == 0)

@@ -143,6 +143,23 @@ static const char *const migrations[] = {
 
     /* 2: a per-thread read marker for the inbox's unread flag. */
     "ALTER TABLE threads ADD COLUMN seen_at TEXT;",
+
+    /* 3: syncing with the platforms and sending replies.
+     * - posts.meta: a post's platform extras as a JSON object (Bluesky cid and root reference,
+     *   Mastodon visibility and author acct), which replies need.
+     * - accounts.limits: what the platform allows (characters per post ...) as JSON;
+     *   accounts.remote_user: who the account is there (Mastodon id, Bluesky DID, WordPress
+     *   user id), so our own posts are recognised.
+     * - outbox.officer: who queued the reply (for the audit log); outbox.claimed_at and
+     *   claimed_by (host:pid): when and by which process the last send attempt started, so a
+     *   send cut short is recognised and checked before it is retried. */
+    "ALTER TABLE posts ADD COLUMN meta TEXT CHECK (meta IS NULL OR json_valid(meta));"
+    "ALTER TABLE accounts ADD COLUMN limits TEXT CHECK (limits IS NULL OR json_valid(limits));"
+    "ALTER TABLE accounts ADD COLUMN remote_user TEXT;"
+    "ALTER TABLE outbox ADD COLUMN officer TEXT;"
+    "ALTER TABLE outbox ADD COLUMN claimed_at TEXT;"
+    "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
+    "CREATE INDEX outbox_state ON outbox (state, id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
