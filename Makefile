@@ -10,13 +10,13 @@ DESTDIR   ?=
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc
+PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc libxml-2.0
 TEST_PKGS := cmocka
 
 # Debian packages that `make deps` installs: the build, the tests and the demo.
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
              libsqlite3-dev libinih-dev libutf8proc-dev libcmocka-dev tmux sqlite3 \
-             ncurses-term locales
+             ncurses-term locales libxml2-dev python3
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE, \
