@@ -16,7 +16,7 @@ struct account_state {
     char *last_sync;   /* stored UTC time of the last successful sync */
     char *last_error;  /* reason the last sync failed, NULL after a success */
     char *limits;      /* JSON object, e.g. {"max_characters":500} */
-    char *remote_user;
+    char *remote_user; /* who the account is there, as people see it */
 };
 
 /* Reads the state of account name into st (all NULL when the cache has never seen it).

@@ -148,8 +148,8 @@ static const char *const migrations[] = {
      * - posts.meta: a post's platform extras as a JSON object (Bluesky cid and root reference,
      *   Mastodon visibility and author acct), which replies need.
      * - accounts.limits: what the platform allows (characters per post ...) as JSON;
-     *   accounts.remote_user: who the account is there (Mastodon id, Bluesky DID, WordPress
-     *   user id), so our own posts are recognised.
+     *   accounts.remote_user: who the account is there (@name@host, Bluesky handle, WordPress
+     *   user name) as people see it, for `tactful accounts`.
      * - outbox.officer: who queued the reply (for the audit log); outbox.claimed_at and
      *   claimed_by (host:pid): when and by which process the last send attempt started, so a
      *   send cut short is recognised and checked before it is retried. */

@@ -226,9 +226,8 @@ quote_server_text(const char *s, size_t n)
 char *
 net_http_error(const struct net_op *op, const struct http_response *resp, const char *what)
 {
-    const char *name = op->acct->cfg->name;
     if (resp->error)
-        return xasprintf("%s: %s: %s", name, what, resp->error);
+        return xasprintf("%s: %s", what, resp->error);
     json_t *j = http_response_json(resp);
     const char *code = NULL, *msg = NULL;
     if (json_is_object(j)) {
@@ -260,7 +259,7 @@ net_http_error(const struct net_op *op, const struct http_response *resp, const 
     else if (resp->status == 429)
         hint = "; the server is rate limiting this account, try again later";
     char *origin = http_origin(resp->url ? resp->url : op->acct->cfg->url);
-    char *out = xasprintf("%s: %s: %s answered HTTP %ld%s%s", name, what, origin,
+    char *out = xasprintf("%s: %s answered HTTP %ld%s%s", what, origin,
                           resp->status, detail.data ? detail.data : "", hint);
     free(origin);
     buf_free(&detail);
@@ -279,8 +278,8 @@ net_json(const struct net_op *op, const struct http_response *resp, json_type ty
     json_t *j = http_response_json(resp);
     if (j == NULL || json_typeof(j) != type) {
         char *origin = http_origin(resp->url ? resp->url : op->acct->cfg->url);
-        *err = xasprintf("%s: %s: %s answered with %s, not the JSON %s expected; check the "
-                         "account's url and platform", op->acct->cfg->name, what, origin,
+        *err = xasprintf("%s: %s answered with %s, not the JSON %s expected; check the "
+                         "account's url and platform", what, origin,
                          j ? "other JSON" : "something that is not JSON",
                          type == JSON_ARRAY ? "list" : "object");
         free(origin);

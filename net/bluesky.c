@@ -191,8 +191,8 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
             return HTTP_STEP_FAIL;
         if (session_take(op, j) != 0) {
             json_decref(j);
-            *err = xasprintf("%s: logging in: the answer has no session; is url a Bluesky "
-                             "PDS or bsky.social?", a->cfg->name);
+            *err = xasprintf("logging in: the answer has no session; is url a Bluesky "
+                             "PDS or bsky.social?");
             return HTTP_STEP_FAIL;
         }
         json_decref(j);
@@ -239,8 +239,7 @@ with_refresh(struct net_op *op, const struct http_response *resp, struct http_re
         int bad = session_take(op, j);
         json_decref(j);
         if (bad) {
-            *err = xasprintf("%s: refreshing the session gave no tokens; sync again",
-                             op->acct->cfg->name);
+            *err = xasprintf("refreshing the session gave no tokens; sync again");
             return HTTP_STEP_FAIL;
         }
         *next = xrpc(op, b->last_path, json_incref(b->last_body));
@@ -605,8 +604,7 @@ fetch_new_steps(void *ctx, const struct http_response *resp, struct http_request
                 json_array_append_new(b->roots, json_string(p.thread));
             if (net_batch_add(&op->res.batch, &p) != 0) {
                 json_decref(j);
-                *err = xasprintf("%s: more than %d posts at once; sync again to read the rest",
-                                 op->acct->cfg->name, NET_MAX_POSTS);
+                *err = xasprintf("more than %d posts at once; sync again to read the rest", NET_MAX_POSTS);
                 return HTTP_STEP_FAIL;
             }
         }
@@ -751,8 +749,8 @@ create_record(struct net_op *op, struct http_request **next, char **err)
     const char *pcid = net_str(pm, "cid");
     if (pcid == NULL) {
         json_decref(pm);
-        *err = xasprintf("%s: the cache lacks what Bluesky needs to reply to this post (its "
-                         "cid); run `tactful sync %s` first", op->acct->cfg->name,
+        *err = xasprintf("the cache lacks what Bluesky needs to reply to this post (its "
+                         "cid); run `tactful sync %s` first",
                          op->acct->cfg->name);
         return HTTP_STEP_FAIL;
     }
@@ -813,8 +811,8 @@ post_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
         long g = net_graphemes(r->body);
         size_t bytes = strlen(r->body);
         if (g > BLUESKY_MAX_GRAPHEMES || bytes > BLUESKY_MAX_BYTES) {
-            *err = xasprintf("%s: the reply is %ld characters (%zu bytes); Bluesky allows %d "
-                             "characters and %d bytes, so shorten it", op->acct->cfg->name, g,
+            *err = xasprintf("the reply is %ld characters (%zu bytes); Bluesky allows %d "
+                             "characters and %d bytes, so shorten it", g,
                              bytes, BLUESKY_MAX_GRAPHEMES, BLUESKY_MAX_BYTES);
             return HTTP_STEP_FAIL;
         }
@@ -839,9 +837,8 @@ post_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
         const char *uri = net_str(j, "uri"), *cid = net_str(j, "cid");
         if (uri == NULL || cid == NULL) {
             json_decref(j);
-            *err = xasprintf("%s: the server's answer lacks the new post's uri; the reply may "
-                             "have been posted, so it will be looked for before any retry",
-                             op->acct->cfg->name);
+            *err = xasprintf("the server's answer lacks the new post's uri; the reply may "
+                             "have been posted, so it will be looked for before any retry");
             return HTTP_STEP_FAIL;
         }
         reply_result(op, uri, cid, r->body, NULL);

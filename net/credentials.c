@@ -306,3 +306,14 @@ credentials_read(const struct config_account *a, long timeout_ms, char **err)
     }
     return secret;
 }
+
+long
+credentials_timeout_ms(void)
+{
+    const char *v = getenv("TACTFUL_TOKEN_TIMEOUT");
+    char *end;
+    double d = v && *v ? strtod(v, &end) : 0;
+    if (v && *v && *end == '\0' && d > 0 && d <= 3600)
+        return (long)(d * 1000 + 0.5);
+    return 30000;
+}

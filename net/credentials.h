@@ -29,4 +29,7 @@ int credentials_split(const char *cmd, char ***argv, char **err);
 
 void credentials_argv_free(char **argv);
 
+/* How long token_cmd may run: TACTFUL_TOKEN_TIMEOUT seconds when set and valid, else 30 s. */
+long credentials_timeout_ms(void);
+
 #endif

@@ -112,8 +112,8 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
         if (id == NULL || acct == NULL) {
             free(id);
             json_decref(j);
-            *err = xasprintf("%s: verify_credentials gave no account id; is url a Mastodon "
-                             "server?", a->cfg->name);
+            *err = xasprintf("verify_credentials gave no account id; is url a Mastodon "
+                             "server?");
             return HTTP_STEP_FAIL;
         }
         free(a->me);
@@ -325,8 +325,7 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         int full = add_context(op, m->current, c);
         json_decref(c);
         if (full) {
-            *err = xasprintf("%s: more than %d posts at once; sync again to read the rest",
-                             op->acct->cfg->name, NET_MAX_POSTS);
+            *err = xasprintf("more than %d posts at once; sync again to read the rest", NET_MAX_POSTS);
             return HTTP_STEP_FAIL;
         }
         return next_context(op, next, err);
@@ -345,7 +344,7 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
     switch (op->state) {
     case FT_START: {
         if (!net_id_safe(op->root)) {
-            *err = xasprintf("%s: '%.60s' is not a Mastodon status id", op->acct->cfg->name,
+            *err = xasprintf("'%.60s' is not a Mastodon status id",
                              op->root);
             return HTTP_STEP_FAIL;
         }
@@ -386,7 +385,7 @@ find_reply(void *ctx, const struct http_response *resp, struct http_request **ne
     switch (op->state) {
     case FR_START: {
         if (!net_id_safe(r->in_reply_to)) {
-            *err = xasprintf("%s: '%.60s' is not a Mastodon status id", op->acct->cfg->name,
+            *err = xasprintf("'%.60s' is not a Mastodon status id",
                              r->in_reply_to);
             return HTTP_STEP_FAIL;
         }
@@ -517,8 +516,8 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
                                    limit_of(op, "characters_per_url", DEFAULT_URL_CHARACTERS));
         if (len > max) {
             json_decref(meta);
-            *err = xasprintf("%s: the reply is %ld characters as Mastodon counts them%s; the "
-                             "server allows %ld, so shorten it", op->acct->cfg->name, len,
+            *err = xasprintf("the reply is %ld characters as Mastodon counts them%s; the "
+                             "server allows %ld, so shorten it", len,
                              mention ? " with the mention" : "", max);
             return HTTP_STEP_FAIL;
         }
@@ -548,9 +547,8 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         struct net_post p;
         if (status_post(op, st, r->root, &p) != 0) {
             json_decref(st);
-            *err = xasprintf("%s: the server accepted the reply but its answer lacks the new "
-                             "post's id; check the thread before sending again",
-                             op->acct->cfg->name);
+            *err = xasprintf("the server accepted the reply but its answer lacks the new "
+                             "post's id; check the thread before sending again");
             return HTTP_STEP_FAIL;
         }
         p.own = 1;

@@ -148,8 +148,8 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
         char *id = net_id(j, "id");
         if (id == NULL) {
             json_decref(j);
-            *err = xasprintf("%s: the site did not say who the user is; is url a WordPress "
-                             "site?", a->cfg->name);
+            *err = xasprintf("the site did not say who the user is; is url a WordPress "
+                             "site?");
             return HTTP_STEP_FAIL;
         }
         free(a->me);
@@ -377,8 +377,7 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         size_t n = json_array_size(page);
         json_decref(page);
         if (full) {
-            *err = xasprintf("%s: more than %d comments at once; sync again to read the rest",
-                             op->acct->cfg->name, NET_MAX_POSTS);
+            *err = xasprintf("more than %d comments at once; sync again to read the rest", NET_MAX_POSTS);
             return HTTP_STEP_FAIL;
         }
         if (w->newest)
@@ -413,7 +412,7 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
     switch (op->state) {
     case FT_START:
         if (!net_id_safe(post)) {
-            *err = xasprintf("%s: '%.60s' is not a WordPress thread", op->acct->cfg->name,
+            *err = xasprintf("'%.60s' is not a WordPress thread",
                              op->root);
             return HTTP_STEP_FAIL;
         }
@@ -529,8 +528,7 @@ reply_ids_ok(struct net_op *op, char **err)
     if (r->root && strncmp(r->root, "post-", 5) == 0 && net_id_safe(r->root + 5) &&
         net_id_safe(r->in_reply_to) && net_id_safe(op->acct->me))
         return 1;
-    *err = xasprintf("%s: this thread does not come from a WordPress sync; reply on the site",
-                     op->acct->cfg->name);
+    *err = xasprintf("this thread does not come from a WordPress sync; reply on the site");
     return 0;
 }
 
@@ -579,8 +577,7 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
             return HTTP_STEP_FAIL;
         long n = net_graphemes(r->body);
         if (n > MAX_COMMENT_CHARS) {
-            *err = xasprintf("%s: the reply is %ld characters; WordPress allows %d",
-                             op->acct->cfg->name, n, MAX_COMMENT_CHARS);
+            *err = xasprintf("the reply is %ld characters; WordPress allows %d", n, MAX_COMMENT_CHARS);
             return HTTP_STEP_FAIL;
         }
         json_int_t post = strtoll(r->root + 5, NULL, 10);
@@ -607,9 +604,8 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         struct net_post p;
         if (comment_post(op, c, &p) != 0) {
             json_decref(c);
-            *err = xasprintf("%s: the site accepted the reply but its answer lacks the new "
-                             "comment's id; it will be looked for before any retry",
-                             op->acct->cfg->name);
+            *err = xasprintf("the site accepted the reply but its answer lacks the new "
+                             "comment's id; it will be looked for before any retry");
             return HTTP_STEP_FAIL;
         }
         const char *status = net_str(c, "status");
@@ -629,9 +625,9 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         int found = match_reply(op, page);
         json_decref(page);
         if (!found) {
-            *err = xasprintf("%s: the site says the same comment was already posted "
+            *err = xasprintf("the site says the same comment was already posted "
                              "(comment_duplicate), but it is not visible; check the thread on "
-                             "the site", op->acct->cfg->name);
+                             "the site");
             return HTTP_STEP_FAIL;
         }
         return HTTP_STEP_DONE;
