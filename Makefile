@@ -38,6 +38,7 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libtactful.a
 TEST_SRC  := $(wildcard tests/*_test.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HELPER_BIN := $(BUILD)/tests/helper_enqueue
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
@@ -60,6 +61,10 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
 
+$(BUILD)/tests/helper_%: tests/helper_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
@@ -81,7 +86,7 @@ check: check-unit check-cli check-tui
 check-unit: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)
 
-check-cli: tactful
+check-cli: tactful $(HELPER_BIN)
 	@tests/cli/run.sh ./tactful
 
 check-tui: tactful
