@@ -359,9 +359,11 @@ on_header(char *data, size_t size, size_t n, void *arg)
     if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
         /* A new status line (after 100 Continue): forget earlier headers. */
         char *url = r->url;
+        int attempts = r->attempts;
         r->url = NULL;
         response_clear(r);
         r->url = url;
+        r->attempts = attempts;
         return len;
     }
     const char *colon = memchr(data, ':', len);

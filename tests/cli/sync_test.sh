@@ -113,6 +113,14 @@ test_500_then_success_is_retried() {
     expect_eq 8 "$(db_count 'select count(*) from posts')" "posts"
 }
 
+test_persistent_500_gives_up_after_the_retries() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"w": [{"match": "/wp/v2/comments", "status": 503, "times": -1, "body": "<html>down</html>"}]}}' || return 1
+    TACTFUL_HTTP_RETRIES=2 expect_status 1 t sync || return 1
+    expect_eq 3 "$(fake_hits /wp/v2/comments)" "attempts" || return 1
+    expect_err 'sync of w failed: reading comments: http://127\.0\.0\.1:[0-9]+ answered HTTP 503 \(not a JSON error; is the url right\?\); the server has a problem, try again later'
+}
+
 test_429_honours_retry_after() {
     three_platforms || return 1
     fake_ctl '{"rules": {"b": [{"match": "listNotifications", "status": 429, "times": 1, "headers": {"Retry-After": "1"}, "body": {"error": "RateLimitExceeded", "message": "slow down"}}]}}' || return 1
@@ -199,7 +207,7 @@ test_kill_9_mid_sync_then_rerun() {
         account_mastodon m m && account_wordpress w w || return 1
     # WordPress hangs on its third page; Mastodon finishes and commits meanwhile.
     fake_ctl '{"rules": {"w": [{"match": "page=3", "stall": 30, "times": 1}]}}' || return 1
-    t sync >"$WORK/sync1.out" 2>&1 &
+    "$TACTFUL" sync >"$WORK/sync1.out" 2>&1 &
     pid=$!
     wait_hits 'page=3' 1 || { kill -9 $pid; return 1; }
     wait_hits '/context' 30 || { kill -9 $pid; return 1; }
