@@ -137,7 +137,7 @@ if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" status >/dev/null 2>&1; then
         start >/dev/null || { tail -n 20 "$PGDIR/postgres.log" >&2; die "PostgreSQL did not start"; }
 fi
 # A fresh database for every network start: the network itself keeps nothing across restarts.
-as_pg "$PG_BIN/psql" -q -h "$PGDIR/run" -p $PG_PORT -U postgres -d postgres -v ON_ERROR_STOP=1 \
+PGOPTIONS='-c client_min_messages=warning' as_pg "$PG_BIN/psql" -q -h "$PGDIR/run" -p $PG_PORT -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c 'DROP DATABASE IF EXISTS tactful_bsky WITH (FORCE)' -c 'CREATE DATABASE tactful_bsky' >/dev/null ||
     die "could not create the PostgreSQL database"
 log "PostgreSQL up on 127.0.0.1:$PG_PORT"
