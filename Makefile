@@ -42,7 +42,7 @@ HELPER_BIN := $(BUILD)/tests/helper_enqueue
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui bench run install uninstall clean
+.PHONY: all deps check check-unit check-cli check-tui check-real bench run install uninstall clean
 
 all: tactful
 
@@ -91,6 +91,11 @@ check-cli: tactful $(HELPER_BIN)
 
 check-tui: tactful
 	@tests/tui/run.sh ./tactful
+
+# tactful against a real WordPress and a real Bluesky network brought up on loopback by
+# tests/real (installs their Debian and npm packages on first use; needs root).
+check-real: tactful $(HELPER_BIN)
+	@sh tests/real/tactful_test.sh ./tactful
 
 # Performance figures against the targets in the issues (not part of `make check`).
 bench: tactful $(BENCH_BIN)
