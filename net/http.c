@@ -71,7 +71,7 @@ http_options_default(struct http_options *o)
     o->connect_timeout_ms = 10000;
     o->timeout_ms = 60000;
     o->max_body = 16 * 1024 * 1024;
-    o->max_parallel = 8;
+    o->max_parallel = 16;
     retry_policy_default(&o->retry);
 }
 
@@ -479,8 +479,11 @@ transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
     t->req = req;
     t->resp.wp_total_pages = -1;
     t->not_before = 0;
-    t->next = c->waiting;
-    c->waiting = t;
+    /* First come, first served: a busy account must not starve the others. */
+    struct transfer **pp = &c->waiting;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = t;
 }
 
 /* Hands a final answer to the job's step function and carries on with what it returns. */
@@ -696,30 +699,48 @@ start_due(struct http_client *c)
     return next;
 }
 
-int
-http_client_poll(struct http_client *c, int timeout_ms)
+/* Hands every finished transfer to its job; returns how many finished. */
+static int
+drain(struct http_client *c)
 {
-    double next = start_due(c);
-    int running = 0;
-    curl_multi_perform(c->multi, &running);
     CURLMsg *m;
-    int left;
+    int left, n = 0;
     while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
         if (m->msg != CURLMSG_DONE)
             continue;
         struct transfer *t = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
         transfer_finish(c, t, m->data.result);
+        n++;
+    }
+    return n;
+}
+
+int
+http_client_poll(struct http_client *c, int timeout_ms)
+{
+    /* Answers lead to new requests: start those at once, without waiting (bounded). */
+    for (int round = 0; round < 8; round++) {
+        int running = 0;
+        start_due(c);
+        curl_multi_perform(c->multi, &running);
+        if (drain(c) == 0)
+            break;
     }
     if (c->jobs == 0)
         return 0;
-    next = start_due(c);
-    int wait = timeout_ms;
+    double next = start_due(c);
+    long wait = timeout_ms, curl_wait = -1;
     if (next * 1000 < wait)
-        wait = (int)(next * 1000) + 1;
+        wait = (long)(next * 1000) + 1;
+    if (curl_multi_timeout(c->multi, &curl_wait) == CURLM_OK && curl_wait >= 0 &&
+        curl_wait < wait)
+        wait = curl_wait;
+    if (wait <= 0)
+        return c->jobs;
     if (c->active > 0)
-        curl_multi_poll(c->multi, NULL, 0, wait, NULL);
-    else if (wait > 0)
+        curl_multi_poll(c->multi, NULL, 0, (int)wait, NULL);
+    else
         usleep((useconds_t)wait * 1000);
     return c->jobs;
 }

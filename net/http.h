@@ -25,7 +25,7 @@ struct http_options {
     struct retry_policy retry;
 };
 
-/* Fills o with the defaults (connect 10 s, total 60 s, 16 MiB, 8 parallel, retry defaults). */
+/* Fills o with the defaults (connect 10 s, total 60 s, 16 MiB, 16 parallel, retry defaults). */
 void http_options_default(struct http_options *o);
 
 /* Overrides o from TACTFUL_HTTP_TIMEOUT, TACTFUL_HTTP_CONNECT_TIMEOUT, TACTFUL_HTTP_BACKOFF,

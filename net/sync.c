@@ -202,6 +202,9 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         return -1;
     }
     struct sync_run run = {.db = db, .report = report, .arg = arg};
+    /* A large sync is one transaction: give SQLite room so it does not spill pages to the
+     * WAL before the commit (64 MiB at most; pages are allocated only as used). */
+    db_exec(db, "PRAGMA cache_size = -65536", NULL);
     struct sync_job *jobs = xcalloc(n, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
         struct sync_job *j = &jobs[i];

@@ -354,6 +354,7 @@ class WordPress:
         self.user = cfg.get("user", "editor")
         self.password = cfg.get("password", "abcd efgh ijkl mnop qrst uvwx")
         self.pretty = cfg.get("pretty", True)
+        self.cache = {}
         self.posts = {}
         self.comments = {}
         self.next_comment = 2
@@ -374,6 +375,7 @@ class WordPress:
                                   "<p>%s</p>\n" % text, T0 + p * 100 + c + 1)
 
     def add(self, post, parent, author_name, author, html, t, status="approved"):
+        self.cache = {}
         cid = self.next_comment
         self.next_comment += 1
         self.comments[cid] = {"id": cid, "post": post, "parent": parent, "author": author,
@@ -400,6 +402,40 @@ class WordPress:
             return False
         return user == self.user and pw == self.password
 
+    def listing(self, q):
+        """The comments a query selects, sorted; cached until the next write."""
+        key = tuple(sorted((k, tuple(v)) for k, v in q.items()
+                           if k not in ("page", "per_page", "_fields", "rest_route")))
+        if key in self.cache:
+            return self.cache[key]
+        items = list(self.comments.values())
+        status = q.get("status", ["approve"])[0]
+        want = {"approve": "approved", "hold": "hold"}.get(status, status)
+        items = [c for c in items if c["status"] == want]
+        for k in ("post", "parent", "author"):
+            if k in q:
+                items = [c for c in items if str(c[k]) == q[k][0]]
+        if "after" in q:
+            items = [c for c in items if c["date"] > q["after"][0]]
+        items.sort(key=lambda c: (c["date_gmt"], c["id"]) if q.get("orderby", [""])[0]
+                   == "date_gmt" else c["id"], reverse=q.get("order", ["desc"])[0] == "desc")
+        self.cache[key] = items
+        return items
+
+    def comments_page(self, h, q):
+        items = self.listing(q)
+        per = min(int(q.get("per_page", ["10"])[0]), 100)
+        page = int(q.get("page", ["1"])[0])
+        total = len(items)
+        pages = max(1, (total + per - 1) // per)
+        if page > pages and total:
+            return h.send_json(400, {"code": "rest_post_invalid_page_number",
+                                     "message": "The page number requested is larger than "
+                                     "the number of pages available.",
+                                     "data": {"status": 400}})
+        return h.send_json(200, items[(page - 1) * per:page * per],
+                           {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)})
+
     def handle(self, h, method, route, q, body):
         if route in ("/", ""):
             return h.send_json(200, {"name": "Blog", "namespaces": ["wp/v2"]})
@@ -416,28 +452,7 @@ class WordPress:
             ids = [int(x) for x in q.get("include", [""])[0].split(",") if x]
             return h.send_json(200, [self.posts[i] for i in ids if i in self.posts])
         if route == "/wp/v2/comments" and method == "GET":
-            items = list(self.comments.values())
-            status = q.get("status", ["approve"])[0]
-            want = {"approve": "approved", "hold": "hold"}.get(status, status)
-            items = [c for c in items if c["status"] == want]
-            for key in ("post", "parent", "author"):
-                if key in q:
-                    items = [c for c in items if str(c[key]) == q[key][0]]
-            if "after" in q:
-                items = [c for c in items if c["date"] > q["after"][0]]
-            items.sort(key=lambda c: (c["date_gmt"], c["id"]) if q.get("orderby", [""])[0]
-                       == "date_gmt" else c["id"], reverse=q.get("order", ["desc"])[0] == "desc")
-            per = min(int(q.get("per_page", ["10"])[0]), 100)
-            page = int(q.get("page", ["1"])[0])
-            total = len(items)
-            pages = max(1, (total + per - 1) // per)
-            if page > pages and total:
-                return h.send_json(400, {"code": "rest_post_invalid_page_number",
-                                         "message": "The page number requested is larger than "
-                                         "the number of pages available.",
-                                         "data": {"status": 400}})
-            return h.send_json(200, items[(page - 1) * per:page * per],
-                               {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)})
+            return self.comments_page(h, q)
         if route == "/wp/v2/comments" and method == "POST":
             data = json.loads(body or "{}")
             post = data.get("post")
@@ -467,6 +482,10 @@ PLATFORMS = {"mastodon": Mastodon, "bluesky": Bluesky, "wordpress": WordPress}
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fake/1"
+    # One write per response and no Nagle delay, as a real server does; otherwise every
+    # request waits for a delayed ACK.
+    wbufsize = 256 * 1024
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         pass
@@ -478,6 +497,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(status, json.dumps(obj).encode(), headers, "application/json")
 
     def send_body(self, status, data, headers=None, ctype="application/json"):
+        if getattr(self, "recording", False):
+            self.recorded = (status, data, headers, ctype)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -521,6 +542,7 @@ class Handler(BaseHTTPRequestHandler):
                     while sent < rule["big"]:
                         part = chunk[: rule["big"] - sent]
                         self.wfile.write(part)
+                        self.wfile.flush()
                         sent += len(part)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
@@ -567,6 +589,19 @@ class Handler(BaseHTTPRequestHandler):
                                                                   else "")):
             return
         impl = tenant["impl"]
+        # Benchmarks: GET answers are computed once ("cache": true), as a real server's
+        # caches would, so the fake is not what gets measured.
+        key = (self.command, self.path, self.headers.get("Authorization"))
+        if tenant.get("cache") and self.command == "GET" and key in tenant["answers"]:
+            return self.send_body(*tenant["answers"][key])
+        self.recorded = None
+        with LOCK:
+            self.recording = tenant.get("cache") and self.command == "GET"
+            self.handle_impl(impl, rest, q, body)
+        if self.recording and self.recorded:
+            tenant["answers"][key] = self.recorded
+
+    def handle_impl(self, impl, rest, q, body):
         with LOCK:
             if isinstance(impl, Mastodon):
                 return impl.handle(self, self.command, rest, q, body)
@@ -590,7 +625,8 @@ class Handler(BaseHTTPRequestHandler):
             for name, tcfg in cmd.get("tenants", {}).items():
                 TENANTS[name] = {"impl": PLATFORMS[tcfg["platform"]](name, tcfg),
                                  "rules": tcfg.get("rules", []),
-                                 "latency": tcfg.get("latency", 0)}
+                                 "latency": tcfg.get("latency", 0),
+                                 "cache": tcfg.get("cache", False), "answers": {}}
             for name, rules in cmd.get("rules", {}).items():
                 TENANTS[name]["rules"] = rules
             for name, n in cmd.get("add_mentions", {}).items():
@@ -613,8 +649,10 @@ def main():
         for name, tcfg in cfg.get("tenants", {}).items():
             TENANTS[name] = {"impl": PLATFORMS[tcfg["platform"]](name, tcfg),
                              "rules": tcfg.get("rules", []),
-                             "latency": tcfg.get("latency", 0)}
+                             "latency": tcfg.get("latency", 0),
+                             "cache": tcfg.get("cache", False), "answers": {}}
         LOG_ON[0] = cfg.get("log", True)
+    ThreadingHTTPServer.request_queue_size = 128  # many clients connect at once
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     tmp = args.port_file + ".tmp"
