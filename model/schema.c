@@ -152,14 +152,37 @@ static const char *const migrations[] = {
      *   user name) as people see it, for `tactful accounts`.
      * - outbox.officer: who queued the reply (for the audit log); outbox.claimed_at and
      *   claimed_by (host:pid): when and by which process the last send attempt started, so a
-     *   send cut short is recognised and checked before it is retried. */
+     *   send cut short is recognised and checked before it is retried.
+     * - thread summaries follow posts that move between threads or change time. */
     "ALTER TABLE posts ADD COLUMN meta TEXT CHECK (meta IS NULL OR json_valid(meta));"
     "ALTER TABLE accounts ADD COLUMN limits TEXT CHECK (limits IS NULL OR json_valid(limits));"
     "ALTER TABLE accounts ADD COLUMN remote_user TEXT;"
     "ALTER TABLE outbox ADD COLUMN officer TEXT;"
     "ALTER TABLE outbox ADD COLUMN claimed_at TEXT;"
     "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
-    "CREATE INDEX outbox_state ON outbox (state, id);",
+    "CREATE INDEX outbox_state ON outbox (state, id);"
+    /* A post whose time or thread changes (an edit seen by a sync, a re-import) updates the
+     * summaries of the threads it leaves and joins; migration 1 only counted inserts. The
+     * summaries are recomputed once here to repair caches where they drifted. */
+    "CREATE TRIGGER posts_thread_upd AFTER UPDATE OF thread_id, created_at ON posts BEGIN"
+    "  UPDATE threads SET"
+    "    post_count = (SELECT count(*) FROM posts p WHERE p.thread_id = threads.id),"
+    "    first_activity = coalesce((SELECT min(created_at) FROM posts p"
+    "      WHERE p.thread_id = threads.id), ''),"
+    "    last_activity = coalesce((SELECT max(created_at) FROM posts p"
+    "      WHERE p.thread_id = threads.id), ''),"
+    "    last_post_id = (SELECT id FROM posts p WHERE p.thread_id = threads.id"
+    "      ORDER BY created_at DESC, id DESC LIMIT 1)"
+    "  WHERE id IN (old.thread_id, new.thread_id);"
+    "END;"
+    "UPDATE threads SET"
+    "  post_count = (SELECT count(*) FROM posts p WHERE p.thread_id = threads.id),"
+    "  first_activity = coalesce((SELECT min(created_at) FROM posts p"
+    "    WHERE p.thread_id = threads.id), ''),"
+    "  last_activity = coalesce((SELECT max(created_at) FROM posts p"
+    "    WHERE p.thread_id = threads.id), ''),"
+    "  last_post_id = (SELECT id FROM posts p WHERE p.thread_id = threads.id"
+    "    ORDER BY created_at DESC, id DESC LIMIT 1);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -212,7 +212,13 @@ test_migrates_v2_meta(void **state)
                                   "INSERT INTO accounts (name, platform, cursor)"
                                   " VALUES ('dept', 'mastodon', 'c1');"
                                   "INSERT INTO threads (account_id, root_remote_id, state)"
-                                  " VALUES (1, '100', 'to_reply');",
+                                  " VALUES (1, '100', 'to_reply');"
+                                  "INSERT INTO authors (account_id, handle) VALUES (1, '@a');"
+                                  "INSERT INTO posts (account_id, thread_id, remote_id,"
+                                  " author_id, created_at, body) VALUES (1, 1, 'x', 1,"
+                                  " '2026-01-02T00:00:00Z', 'hi');"
+                                  /* summaries drifted, as migration 1's triggers allowed */
+                                  "UPDATE threads SET post_count = 5, last_activity = '';",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(raw);
@@ -220,6 +226,11 @@ test_migrates_v2_meta(void **state)
     if (c.db == NULL)
         fail_msg("%s", err);
     assert_int_equal(db_schema_version(c.db), 3);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM threads WHERE post_count = 1"
+                                    " AND last_activity = '2026-01-02T00:00:00Z'"
+                                    " AND first_activity = '2026-01-02T00:00:00Z'"
+                                    " AND last_post_id = 1"),
+                     1);
     assert_int_equal(tcache_int(&c, "SELECT count(*) FROM accounts WHERE cursor = 'c1'"
                                     " AND limits IS NULL AND remote_user IS NULL"),
                      1);
