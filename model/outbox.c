@@ -156,7 +156,8 @@ outbox_enqueue(struct db *db, const char *officer, long thread, const char *in_r
     isotime_now(now);
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO outbox (draft_id, account_id, thread_id,"
                                       " in_reply_to, body, idempotency_key, state, created_at,"
-                                      " officer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8)",
+                                      " officer)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8)",
                                   err);
     if (st == NULL)
         goto fail;

@@ -177,9 +177,13 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
         char *url = xasprintf("%s/xrpc/com.atproto.server.createSession", a->cfg->url);
         struct http_request *r = net_request(op, "POST", url);
         free(url);
-        http_request_json(r, json_pack("{s:s, s:s}", "identifier", a->cfg->user ? a->cfg->user
-                                                                              : "",
-                                       "password", a->secret));
+        json_t *body = json_pack("{s:s, s:s}", "identifier", a->cfg->user ? a->cfg->user : "",
+                                 "password", a->secret);
+        http_request_json(r, json_incref(body));
+        /* Jansson keeps its own copy of the password: wipe it before letting go. */
+        char *pw = (char *)json_string_value(json_object_get(body, "password"));
+        explicit_bzero(pw, strlen(pw));
+        json_decref(body);
         http_request_retry(r, RETRY_SAFE); /* another session is harmless */
         *next = r;
         op->state = CK_SESSION;
@@ -604,7 +608,8 @@ fetch_new_steps(void *ctx, const struct http_response *resp, struct http_request
                 json_array_append_new(b->roots, json_string(p.thread));
             if (net_batch_add(&op->res.batch, &p) != 0) {
                 json_decref(j);
-                *err = xasprintf("more than %d posts at once; sync again to read the rest", NET_MAX_POSTS);
+                *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                                 NET_MAX_POSTS);
                 return HTTP_STEP_FAIL;
             }
         }

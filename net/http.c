@@ -161,6 +161,7 @@ http_request_free(struct http_request *r)
     free(r->userpwd);
     free(r->method);
     free(r->url);
+    wipe(r->body); /* a login body carries a password */
     free(r->body);
     free(r->ca_file);
     free(r);

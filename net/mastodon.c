@@ -325,7 +325,8 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         int full = add_context(op, m->current, c);
         json_decref(c);
         if (full) {
-            *err = xasprintf("more than %d posts at once; sync again to read the rest", NET_MAX_POSTS);
+            *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                             NET_MAX_POSTS);
             return HTTP_STEP_FAIL;
         }
         return next_context(op, next, err);
@@ -523,11 +524,12 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         }
         json_t *body = json_pack("{s:s, s:s, s:s}", "status", m->sent_text, "in_reply_to_id",
                                  r->in_reply_to, "visibility", use);
-        if (op->acct->cfg->language) {
+        const char *language = op->acct->cfg->language;
+        if (language) {
+            /* Mastodon takes the ISO 639 code alone: "en" of "en-GB". */
             char lang[4] = {0};
-            memcpy(lang, op->acct->cfg->language,
-                   strcspn(op->acct->cfg->language, "-") < 3 ? strcspn(op->acct->cfg->language, "-")
-                                                              : 3);
+            size_t n = strcspn(language, "-");
+            memcpy(lang, language, n < 3 ? n : 3);
             json_object_set_new(body, "language", json_string(lang));
         }
         json_decref(meta);

@@ -377,7 +377,8 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         size_t n = json_array_size(page);
         json_decref(page);
         if (full) {
-            *err = xasprintf("more than %d comments at once; sync again to read the rest", NET_MAX_POSTS);
+            *err = xasprintf("more than %d comments at once; sync again to read the rest",
+                             NET_MAX_POSTS);
             return HTTP_STEP_FAIL;
         }
         if (w->newest)
@@ -577,7 +578,8 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
             return HTTP_STEP_FAIL;
         long n = net_graphemes(r->body);
         if (n > MAX_COMMENT_CHARS) {
-            *err = xasprintf("the reply is %ld characters; WordPress allows %d", n, MAX_COMMENT_CHARS);
+            *err = xasprintf("the reply is %ld characters; WordPress allows %d", n,
+                             MAX_COMMENT_CHARS);
             return HTTP_STEP_FAIL;
         }
         json_int_t post = strtoll(r->root + 5, NULL, 10);

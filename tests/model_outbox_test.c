@@ -215,8 +215,8 @@ test_account_state(void **state)
     assert_null(st.cursor);
 
     assert_int_equal(db_begin(c.db, &err), 0);
-    assert_int_equal(account_sync_ok(c.db, "blog", "wordpress", "https://blog.example", "{\"a\":1}",
-                                     "{\"max_characters\":5000}", "7", &err),
+    assert_int_equal(account_sync_ok(c.db, "blog", "wordpress", "https://blog.example",
+                                     "{\"a\":1}", "{\"max_characters\":5000}", "7", &err),
                      0);
     assert_int_equal(db_commit(c.db, &err), 0);
     assert_int_equal(account_sync_failed(c.db, "blog", "wordpress", "https://blog.example",

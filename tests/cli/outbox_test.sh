@@ -17,6 +17,7 @@ synced() {
 test_mastodon_reply_keeps_visibility_and_sends_key() {
     synced '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 2, "visibility": "private"}}}' \
         "account_mastodon m m" || return 1
+    printf 'language = en-GB\n' >>"$TACTFUL_CONFIG"
     th=$(thread_of m 1003)
     id=$(enqueue "$th" 1003 "Thanks, we have passed this to the crew.") || return 1
     expect_status 0 t outbox list || return 1
@@ -26,7 +27,7 @@ test_mastodon_reply_keeps_visibility_and_sends_key() {
     expect_out '^outbox: 1 sent, 0 found already sent, 0 failed, 0 skipped$' || return 1
     key=$(db_count "select idempotency_key from outbox where id = $id")
     expect_eq "$key" "$(fake_py "hits('/api/v1/statuses', 'POST')[0]['headers']['Idempotency-Key']")" "Idempotency-Key" || return 1
-    expect_eq "private 1003" "$(fake_py "[body(hits('/api/v1/statuses', 'POST')[0])[k] for k in ('visibility', 'in_reply_to_id')]")" "visibility and parent" || return 1
+    expect_eq "private 1003 en" "$(fake_py "[body(hits('/api/v1/statuses', 'POST')[0])[k] for k in ('visibility', 'in_reply_to_id', 'language')]")" "visibility, parent and language" || return 1
     expect_eq "@bob1@remote.example Thanks, we have passed this to the crew." "$(fake_py "body(hits('/api/v1/statuses', 'POST')[0])['status']")" "mention added" || return 1
     expect_eq "sent 1" "$(db_count "select state || ' ' || attempts from outbox where id = $id")" "row" || return 1
     expect_eq replied "$(db_count "select state from threads where id = $th")" "thread state" || return 1
