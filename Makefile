@@ -10,13 +10,13 @@ DESTDIR   ?=
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc
+PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc libxml-2.0
 TEST_PKGS := cmocka
 
 # Debian packages that `make deps` installs: the build, the tests and the demo.
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
              libsqlite3-dev libinih-dev libutf8proc-dev libcmocka-dev tmux sqlite3 \
-             ncurses-term locales clang libclang-rt-14-dev valgrind python3
+             ncurses-term locales clang libclang-rt-14-dev valgrind python3 libxml2-dev
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE, \
@@ -39,11 +39,12 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libtactful.a
 TEST_SRC  := $(wildcard tests/*_test.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HELPER_BIN := $(BUILD)/tests/helper_enqueue
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui check-fuzz bench man run install \
-        uninstall clean sanitize valgrind fuzz
+.PHONY: all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
+        install uninstall clean sanitize valgrind fuzz
 
 all: $(BIN)
 
@@ -62,6 +63,10 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) \
 	    $(TEST_LIBS)
+
+$(BUILD)/tests/helper_%: tests/helper_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -84,7 +89,7 @@ check: check-unit check-cli check-tui check-fuzz
 check-unit: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)
 
-check-cli: $(BIN)
+check-cli: $(BIN) $(HELPER_BIN)
 	@tests/cli/run.sh ./$(BIN)
 
 check-tui: $(BIN)
@@ -127,6 +132,11 @@ fuzz: $(FUZZ_BIN)
 
 check-fuzz: $(FUZZ_BIN)
 	@tests/fuzz/run.sh 3 $(FUZZ_BIN)
+
+# tactful against a real WordPress and a real Bluesky network brought up on loopback by
+# tests/real (installs their Debian and npm packages on first use; needs root).
+check-real: tactful $(HELPER_BIN)
+	@sh tests/real/tactful_test.sh ./tactful
 
 # Performance figures against the targets in the issues (not part of `make check`).
 bench: tactful $(BENCH_BIN)

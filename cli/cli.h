@@ -55,6 +55,9 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_keys(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
+int cmd_outbox(struct cli *cli, int argc, char **argv);
+int cmd_accounts(struct cli *cli, int argc, char **argv);
 
 const struct cli_command *cli_command_find(const char *name);
 

@@ -100,6 +100,29 @@ const struct cli_command cli_commands[] = {
      "  --man           the manual's key list (roff), from the shipped bindings\n"
      "Keymap files are described in tactful(5).\n",
      cmd_keys},
+    {"sync", "[ACCOUNT...]", "read what is new from the platforms",
+     "Syncs every configured account (or those named) at once: mentions and replies\n"
+     "from Mastodon and Bluesky, comments from WordPress, each with its whole thread.\n"
+     "On a terminal it prints a line per account (new threads, new posts); otherwise\n"
+     "one summary line. An account that fails is reported with the reason and the\n"
+     "exit status is 1; the others still sync. Each account's posts and its sync\n"
+     "position are saved together, so an interrupted sync loses nothing and\n"
+     "repeats nothing. Refused with --offline.\n",
+     cmd_sync},
+    {"outbox", "[list [--json] | send]", "show or send the replies waiting to go",
+     "list (the default) shows each queued reply with its state, attempts and last\n"
+     "error. send sends them: each reply reaches its platform at most once, even if\n"
+     "tactful was stopped between sending and recording it (it looks for the reply\n"
+     "before sending again). A sent reply records its address and marks the thread\n"
+     "replied in the audit log; a failed one stays queued with the error. Replies are\n"
+     "queued by the composer, never typed here. send is refused with --offline.\n",
+     cmd_outbox},
+    {"accounts", "[check [ACCOUNT...]]", "list accounts, or check their credentials",
+     "Lists each configured account with its platform, last sync and last error.\n"
+     "check signs each account in (all at once) and says who it is and how long a\n"
+     "reply may be; exit status 1 when any check fails. check is refused with\n"
+     "--offline.\n",
+     cmd_accounts},
     {"help", "[COMMAND]", "explain tactful or one of its commands", "", cmd_help},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -78,7 +78,7 @@ struct parser {
     enum section_kind kind;  /* the section the current line is in */
     size_t account;          /* index into cfg->accounts when kind is SEC_ACCOUNT */
     int tactful_line;        /* line of the [tactful] header, 0 if none yet */
-    int key_line[8];         /* per key of the current section: line it was set on, or 0 */
+    int key_line[12];        /* per key of the current section: line it was set on, or 0 */
     char label[ACCOUNT_NAME_MAX + 16]; /* "[tactful]" or "[account NAME]" for messages */
     char text[LINE_MAX_BYTES + 3];     /* the current line; room for '\r', one byte too many
                                         * and '\0' */
@@ -90,6 +90,7 @@ static int check_platform(struct parser *p, const char *key, char **value);
 static int check_url(struct parser *p, const char *key, char **value);
 static int check_path(struct parser *p, const char *key, char **value);
 static int check_env_name(struct parser *p, const char *key, char **value);
+static int check_language(struct parser *p, const char *key, char **value);
 
 static const struct key_spec tactful_keys[] = {
     {"officer", offsetof(struct config, officer), NULL, false},
@@ -100,7 +101,16 @@ static const struct key_spec tactful_keys[] = {
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
-enum { KEY_PLATFORM, KEY_URL, KEY_USER, KEY_TOKEN_CMD, KEY_TOKEN_FILE, KEY_TOKEN_ENV };
+enum {
+    KEY_PLATFORM,
+    KEY_URL,
+    KEY_USER,
+    KEY_TOKEN_CMD,
+    KEY_TOKEN_FILE,
+    KEY_TOKEN_ENV,
+    KEY_CA_FILE,
+    KEY_LANGUAGE
+};
 
 static const struct key_spec account_keys[] = {
     [KEY_PLATFORM] = {"platform", offsetof(struct config_account, platform), check_platform,
@@ -112,6 +122,9 @@ static const struct key_spec account_keys[] = {
                         true},
     [KEY_TOKEN_ENV] = {"token_env", offsetof(struct config_account, token_env), check_env_name,
                        true},
+    [KEY_CA_FILE] = {"ca_file", offsetof(struct config_account, ca_file), check_path, false},
+    [KEY_LANGUAGE] = {"language", offsetof(struct config_account, language), check_language,
+                      false},
 };
 
 static const struct platform_spec platforms[] = {
@@ -334,6 +347,26 @@ check_env_name(struct parser *p, const char *key, char **value)
         return 0;
     problem(p, p->lineno, "%s '%s' in %s is not an environment variable name (letters, digits "
             "and '_', not starting with a digit)", key, s, p->label);
+    return -1;
+}
+
+/* Checks that language is a BCP 47 tag of the common shape: a 2 or 3 letter language code
+ * ("en", "cy") optionally followed by subtags of 2 to 8 letters or digits ("en-GB"). */
+static int
+check_language(struct parser *p, const char *key, char **value)
+{
+    const char *s = *value;
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+    bool ok = n >= 2 && n <= 3;
+    for (s += n; ok && *s == '-'; s += n) {
+        s++;
+        n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        ok = n >= 2 && n <= 8;
+    }
+    if (ok && *s == '\0')
+        return 0;
+    problem(p, p->lineno, "%s '%s' in %s is not a language tag; write a code such as en, cy "
+            "or en-GB", key, *value, p->label);
     return -1;
 }
 
@@ -744,6 +777,8 @@ config_free(struct config *cfg)
         free(a->token_cmd);
         free(a->token_file);
         free(a->token_env);
+        free(a->ca_file);
+        free(a->language);
     }
     free(cfg->accounts);
     free(cfg->path);

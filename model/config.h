@@ -17,7 +17,8 @@
  * - Empty values, a key twice in one section, unknown keys and sections, and lines that are
  *   none of the above are errors. Limits: 4096 bytes per value, 8192 bytes per line; control
  *   characters other than tab are refused. Reading stops after 100 errors.
- * - token_file, policy and keymap: a leading "~/" is replaced by $HOME ("~user" is refused).
+ * - token_file, ca_file, policy and keymap: a leading "~/" is replaced by $HOME ("~user" is
+ *   refused).
  *
  * config_load sets libinih's process-wide runtime knobs (ini_max_line and friends) for the
  * duration of the parse and restores them, so it must not run while another thread uses inih. */
@@ -36,6 +37,10 @@ struct config_account {
     char *token_cmd;  /* exactly one of these three is set */
     char *token_file;
     char *token_env;
+    char *ca_file;    /* extra CA certificates (PEM) to trust, e.g. an office's inspecting
+                       * proxy; NULL for the system's. TLS is always verified. */
+    char *language;   /* language of our replies, a BCP 47 tag such as "en" or "cy-GB";
+                       * NULL to let the platform decide */
     int line;         /* line of the section header, for messages */
 };
 

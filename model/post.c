@@ -33,19 +33,39 @@ static const char *const writer_sql[ST_COUNT] = {
     [ST_THREAD_URL] = "UPDATE threads SET url = ?2 WHERE id = ?1 AND url IS NOT ?2",
     [ST_POST_PUT] =
         "INSERT INTO posts (account_id, thread_id, remote_id, parent_remote_id, author_id,"
-        " created_at, body, html, url, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " created_at, body, html, url, own, meta)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (account_id, remote_id) DO UPDATE SET thread_id = excluded.thread_id,"
         " parent_remote_id = excluded.parent_remote_id, author_id = excluded.author_id,"
         " created_at = excluded.created_at, body = excluded.body, html = excluded.html,"
-        " url = excluded.url, own = excluded.own"
+        " url = excluded.url, own = excluded.own, meta = coalesce(excluded.meta, meta)"
         " WHERE thread_id IS NOT excluded.thread_id"
         " OR parent_remote_id IS NOT excluded.parent_remote_id"
         " OR author_id IS NOT excluded.author_id OR created_at IS NOT excluded.created_at"
         " OR body IS NOT excluded.body OR html IS NOT excluded.html"
-        " OR url IS NOT excluded.url OR own IS NOT excluded.own",
+        " OR url IS NOT excluded.url OR own IS NOT excluded.own"
+        " OR (excluded.meta IS NOT NULL AND meta IS NOT excluded.meta)",
 };
 
 static const char *const platforms[] = {"mastodon", "bluesky", "wordpress"};
+
+/* Authors and threads already written by this writer, so a run of posts by the same people
+ * in the same threads (a sync, an import) skips their statements. Entries are only valid
+ * inside the caller's transaction, which the writer's life lies within. */
+#define CACHE_SLOTS 4096 /* a power of two; the cache is emptied when it fills up */
+
+struct cache_entry {
+    sqlite3_int64 account;
+    char *key;          /* author handle or thread root id; NULL when the slot is free */
+    char *value;        /* author display name or thread title (NULL: none) */
+    int has_url;        /* thread: the root's URL was written */
+    sqlite3_int64 id;
+};
+
+struct cache {
+    struct cache_entry *slots;
+    size_t used;
+};
 
 struct post_writer {
     struct db *db;
@@ -54,7 +74,71 @@ struct post_writer {
     char *platform;    /* and its platform */
     sqlite3_int64 account_id;
     long new_threads;
+    struct cache authors;
+    struct cache threads;
 };
+
+/* FNV-1a over the account id and key. */
+static size_t
+cache_hash(sqlite3_int64 account, const char *key)
+{
+    size_t h = 1469598103934665603ULL ^ (size_t)account;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+    return h;
+}
+
+/* Empties a cache. */
+static void
+cache_clear(struct cache *c)
+{
+    for (size_t i = 0; c->slots && i < CACHE_SLOTS; i++) {
+        free(c->slots[i].key);
+        free(c->slots[i].value);
+    }
+    free(c->slots);
+    c->slots = NULL;
+    c->used = 0;
+}
+
+/* Returns the slot for (account, key): the entry, or the free slot where it would go. */
+static struct cache_entry *
+cache_slot(struct cache *c, sqlite3_int64 account, const char *key)
+{
+    if (c->slots == NULL)
+        c->slots = xcalloc(CACHE_SLOTS, sizeof *c->slots);
+    size_t i = cache_hash(account, key) & (CACHE_SLOTS - 1);
+    while (c->slots[i].key &&
+           (c->slots[i].account != account || strcmp(c->slots[i].key, key) != 0))
+        i = (i + 1) & (CACHE_SLOTS - 1);
+    return &c->slots[i];
+}
+
+/* Stores an entry in a free slot found by cache_slot (emptying a full cache first). */
+static void
+cache_put(struct cache *c, struct cache_entry *e, sqlite3_int64 account, const char *key,
+          const char *value, sqlite3_int64 id)
+{
+    if (e->key == NULL && c->used * 2 >= CACHE_SLOTS) {
+        cache_clear(c);
+        e = cache_slot(c, account, key);
+    }
+    if (e->key == NULL) {
+        e->key = xstrdup(key);
+        e->account = account;
+        c->used++;
+    }
+    free(e->value);
+    e->value = value ? xstrdup(value) : NULL;
+    e->id = id;
+}
+
+/* Returns nonzero when two optional strings are equal. */
+static int
+same(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
 
 int
 post_platform_known(const char *name)
@@ -86,6 +170,8 @@ post_writer_free(struct post_writer *w)
         return;
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(w->st[i]);
+    cache_clear(&w->authors);
+    cache_clear(&w->threads);
     free(w->account);
     free(w->platform);
     free(w);
@@ -176,16 +262,25 @@ static int
 author_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
           sqlite3_int64 *id, char **err)
 {
+    const char *name = p->author_name ? p->author_name : "";
+    struct cache_entry *e = cache_slot(&w->authors, account, p->author);
+    if (e->key && same(e->value, name)) {
+        *id = e->id;
+        return 0;
+    }
     sqlite3_stmt *st = w->st[ST_AUTHOR_PUT];
     sqlite3_bind_int64(st, 1, account);
     db_bind_text(st, 2, p->author);
-    db_bind_text(st, 3, p->author_name ? p->author_name : "");
+    db_bind_text(st, 3, name);
     if (run(w, st, err) != 0)
         return -1;
     st = w->st[ST_AUTHOR_GET];
     sqlite3_bind_int64(st, 1, account);
     db_bind_text(st, 2, p->author);
-    return lookup(w, st, id, err) == 1 ? 0 : -1;
+    if (lookup(w, st, id, err) != 1)
+        return -1;
+    cache_put(&w->authors, e, account, p->author, name, *id);
+    return 0;
 }
 
 /* Finds or creates the thread and keeps its title and URL current. */
@@ -193,6 +288,12 @@ static int
 thread_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
           sqlite3_int64 *id, char **err)
 {
+    int root = p->url && strcmp(p->id, p->thread) == 0;
+    struct cache_entry *e = cache_slot(&w->threads, account, p->thread);
+    if (e->key && (p->title == NULL || same(e->value, p->title)) && (!root || e->has_url)) {
+        *id = e->id;
+        return 0;
+    }
     sqlite3_stmt *st = w->st[ST_THREAD_GET];
     sqlite3_bind_int64(st, 1, account);
     db_bind_text(st, 2, p->thread);
@@ -215,13 +316,20 @@ thread_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
         if (run(w, st, err) != 0)
             return -1;
     }
-    if (p->url && strcmp(p->id, p->thread) == 0) {
+    if (root) {
         st = w->st[ST_THREAD_URL];
         sqlite3_bind_int64(st, 1, *id);
         db_bind_text(st, 2, p->url);
         if (run(w, st, err) != 0)
             return -1;
     }
+    int had_url = e->key && e->has_url;
+    const char *title = p->title ? p->title : e->key ? e->value : NULL;
+    char *keep = title ? xstrdup(title) : NULL; /* e->value may be what title points to */
+    cache_put(&w->threads, e, account, p->thread, keep, *id);
+    free(keep);
+    e = cache_slot(&w->threads, account, p->thread);
+    e->has_url = had_url || root;
     return 0;
 }
 
@@ -246,6 +354,7 @@ post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result
     db_bind_text(st, 8, p->html);
     db_bind_text(st, 9, p->url);
     sqlite3_bind_int(st, 10, p->own != 0);
+    db_bind_text(st, 11, p->meta);
     if (run(w, st, err) != 0)
         return -1;
     if (sqlite3_changes(w->db->sql) == 0)

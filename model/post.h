@@ -10,6 +10,7 @@
 #define POST_MAX_URL 4096
 #define POST_MAX_TEXT (256 * 1024)
 #define POST_MAX_HTML (1024 * 1024)
+#define POST_MAX_META (16 * 1024)
 
 /* One post as read from outside. Strings are borrowed; parent, author_name, html, url and
  * title may be NULL. created_at is the stored UTC form (see isotime.h). */
@@ -27,6 +28,8 @@ struct post_in {
     const char *url;
     const char *title;
     int own;
+    const char *meta;  /* platform extras as a JSON object (see posts.meta), or NULL to keep
+                        * what the cache holds */
 };
 
 enum post_result { POST_UNCHANGED, POST_NEW, POST_UPDATED };

@@ -156,6 +156,36 @@ static const char *const migrations[] = {
     "      ORDER BY created_at DESC, id DESC LIMIT 1)"
     "  WHERE id IN (old.thread_id, new.thread_id);"
     "END;",
+
+    /* 4: syncing with the platforms and sending replies, and inbox sort orders.
+     * - posts.meta: a post's platform extras as a JSON object (Bluesky cid and root reference,
+     *   Mastodon visibility and author acct), which replies need.
+     * - accounts.limits: what the platform allows (characters per post ...) as JSON;
+     *   accounts.remote_user: who the account is there (@name@host, Bluesky handle, WordPress
+     *   user name) as people see it, for `tactful accounts`.
+     * - outbox.officer: who queued the reply (for the audit log); outbox.claimed_at and
+     *   claimed_by (host:pid): when and by which process the last send attempt started, so a
+     *   send cut short is recognised and checked before it is retried.
+     * - indexes for the inbox sorted by priority or age and for counts without snoozed threads.
+     * - thread summaries are recomputed once to repair caches where they drifted before 3. */
+    "ALTER TABLE posts ADD COLUMN meta TEXT CHECK (meta IS NULL OR json_valid(meta));"
+    "ALTER TABLE accounts ADD COLUMN limits TEXT CHECK (limits IS NULL OR json_valid(limits));"
+    "ALTER TABLE accounts ADD COLUMN remote_user TEXT;"
+    "ALTER TABLE outbox ADD COLUMN officer TEXT;"
+    "ALTER TABLE outbox ADD COLUMN claimed_at TEXT;"
+    "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
+    "CREATE INDEX outbox_state ON outbox (state, id);"
+    "CREATE INDEX threads_priority ON threads (priority DESC, last_activity DESC, id DESC);"
+    "CREATE INDEX threads_age ON threads (first_activity, id);"
+    "CREATE INDEX threads_state_snooze ON threads (state, snoozed_until);"
+    "UPDATE threads SET"
+    "  post_count = (SELECT count(*) FROM posts p WHERE p.thread_id = threads.id),"
+    "  first_activity = coalesce((SELECT min(created_at) FROM posts p"
+    "    WHERE p.thread_id = threads.id), ''),"
+    "  last_activity = coalesce((SELECT max(created_at) FROM posts p"
+    "    WHERE p.thread_id = threads.id), ''),"
+    "  last_post_id = (SELECT id FROM posts p WHERE p.thread_id = threads.id"
+    "    ORDER BY created_at DESC, id DESC LIMIT 1);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

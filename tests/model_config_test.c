@@ -308,7 +308,7 @@ test_key_errors(void **state)
                "token_cmd = pass show x\n"
                "password = hunter2\n",
                "6: unknown key 'password' in [account blog]; expected one of: platform, url, "
-               "user, token_cmd, token_file, token_env");
+               "user, token_cmd, token_file, token_env, ca_file, language");
     load_fails(*state, "[tactful]\nofficer = \"unterminated\nsignature = \"a\" b\n",
                "2: value of officer in [tactful] has no closing '\"'\n"
                "3: unexpected text after the closing '\"' of signature in [tactful]; a comment "
@@ -589,6 +589,36 @@ test_officer_precedence(void **state)
     config_free(cfg);
 }
 
+/* ca_file (with ~/ expanded) and language are read; a bad language tag is refused. */
+static void
+test_ca_file_and_language(void **state)
+{
+    setenv("HOME", "/home/sam", 1);
+    struct config *cfg = load_ok(*state, "[account a]\nplatform = bluesky\n"
+                                         "url = https://bsky.social\nuser = council.bsky.social\n"
+                                         "token_env = T\nca_file = ~/office-proxy.pem\n"
+                                         "language = cy-GB\n"
+                                         "[account b]\nplatform = mastodon\n"
+                                         "url = https://x.example\ntoken_env = T\n");
+    assert_string_equal(cfg->accounts[0].ca_file, "/home/sam/office-proxy.pem");
+    assert_string_equal(cfg->accounts[0].language, "cy-GB");
+    assert_null(cfg->accounts[1].ca_file);
+    assert_null(cfg->accounts[1].language);
+    config_free(cfg);
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\nurl = https://x.example\ntoken_env = T\n"
+               "language = English\nca_file = ~bob/ca.pem\n",
+               "5: language 'English' in [account a] is not a language tag; write a code such "
+               "as en, cy or en-GB\n"
+               "6: ca_file '~bob/ca.pem' in [account a]: only a leading ~/ is expanded; write "
+               "~/... or a full path");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\nurl = https://x.example\ntoken_env = T\n"
+               "language = en-\n",
+               "5: language 'en-' in [account a] is not a language tag; write a code such as "
+               "en, cy or en-GB");
+}
+
 int
 main(void)
 {
@@ -606,6 +636,7 @@ main(void)
         cmocka_unit_test(test_ini_knobs_restored),
         cmocka_unit_test(test_account_find),
         cmocka_unit_test(test_officer_precedence),
+        cmocka_unit_test(test_ca_file_and_language),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,6 +1,7 @@
 /* The cache file: WAL mode, migrations, refusal of newer caches, two writers at once. */
 #include "testutil.h"
 
+#include "model/post.h"
 #include "model/schema.h"
 #include "model/triage.h"
 
@@ -190,12 +191,89 @@ test_audit_append_only(void **state)
     tcache_close(&c);
 }
 
+/* A version-2 cache (as the foundation release left it) gains migrations 3 and 4 with its
+ * data and triage intact; post meta is stored, kept when an import brings none, and replaced
+ * when a sync brings new meta. */
+static void
+test_migrates_v2_meta(void **state)
+{
+    (void)state;
+    struct tcache c;
+    char *err = NULL;
+    snprintf(c.dir, sizeof c.dir, "/tmp/tactful-test-XXXXXX");
+    assert_non_null(mkdtemp(c.dir));
+    c.path = xasprintf("%s/cache.db", c.dir);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(c.path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, schema_migration(1), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, schema_migration(2), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "PRAGMA user_version = 2;"
+                                  "INSERT INTO accounts (name, platform, cursor)"
+                                  " VALUES ('dept', 'mastodon', 'c1');"
+                                  "INSERT INTO threads (account_id, root_remote_id, state)"
+                                  " VALUES (1, '100', 'to_reply');"
+                                  "INSERT INTO authors (account_id, handle) VALUES (1, '@a');"
+                                  "INSERT INTO posts (account_id, thread_id, remote_id,"
+                                  " author_id, created_at, body) VALUES (1, 1, 'x', 1,"
+                                  " '2026-01-02T00:00:00Z', 'hi');"
+                                  /* summaries drifted, as migration 1's triggers allowed */
+                                  "UPDATE threads SET post_count = 5, last_activity = '';",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    c.db = db_open(c.path, &err);
+    if (c.db == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(db_schema_version(c.db), DB_SCHEMA_VERSION);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM threads WHERE post_count = 1"
+                                    " AND last_activity = '2026-01-02T00:00:00Z'"
+                                    " AND first_activity = '2026-01-02T00:00:00Z'"
+                                    " AND last_post_id = 1"),
+                     1);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM accounts WHERE cursor = 'c1'"
+                                    " AND limits IS NULL AND remote_user IS NULL"),
+                     1);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM threads WHERE state = 'to_reply'"), 1);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM pragma_table_info('outbox')"
+                                    " WHERE name IN ('officer', 'claimed_at', 'claimed_by')"),
+                     3);
+
+    struct import_stats s;
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    struct post_writer *w = post_writer_new(c.db, &err);
+    assert_non_null(w);
+    struct post_in p = {.platform = "mastodon", .account = "dept", .thread = "100", .id = "102",
+                        .parent = "101", .author = "@alice@example.social",
+                        .author_name = "Alice Hughes", .created_at = "2026-11-20T11:00:00Z",
+                        .text = "Recycling too, three weeks running",
+                        .url = "https://example.social/@alice/102",
+                        .meta = "{\"visibility\":\"private\"}"};
+    enum post_result r;
+    assert_int_equal(post_writer_put(w, &p, &r, &err), 0);
+    assert_int_equal(r, POST_UPDATED);
+    assert_int_equal(post_writer_put(w, &p, &r, &err), 0);
+    assert_int_equal(r, POST_UNCHANGED);
+    post_writer_free(w);
+    /* Importing the same post without meta keeps the meta. */
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    assert_int_equal(s.unchanged_posts, 6);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts WHERE remote_id = '102'"
+                                    " AND meta ->> '$.visibility' = 'private'"),
+                     1);
+    /* Meta must be JSON. */
+    assert_int_equal(db_exec(c.db, "UPDATE posts SET meta = 'not json'", &err), -1);
+    free(err);
+    tcache_close(&c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fresh_cache),
         cmocka_unit_test(test_migrates_v1_with_data),
+        cmocka_unit_test(test_migrates_v2_meta),
         cmocka_unit_test(test_refuses_newer_cache),
         cmocka_unit_test(test_refuses_non_database),
         cmocka_unit_test(test_two_writers),

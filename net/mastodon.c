@@ -1,0 +1,576 @@
+/* Mastodon's REST API (see docs/platforms.md, section 1). */
+#include "net/mastodon.h"
+
+#include "model/xmalloc.h"
+#include "net/html.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PAGE_LIMIT 80
+#define DEFAULT_MAX_CHARACTERS 500
+#define DEFAULT_URL_CHARACTERS 23
+
+/* The operation's scratch. */
+struct mpriv {
+    json_t *pending;     /* mention statuses whose threads are still to be read */
+    size_t next;         /* the next of them */
+    json_t *current;     /* the status whose context was asked for */
+    char *newest;        /* newest notification id seen */
+    int reading_older;   /* first sync: paging back in time through rel="next" */
+    char *sent_text;     /* post_reply: the text as sent */
+};
+
+enum { CK_START, CK_VERIFY, CK_INSTANCE2, CK_INSTANCE1 };
+enum { FN_START, FN_PAGE, FN_CONTEXT };
+enum { FT_START, FT_ROOT, FT_CONTEXT };
+enum { FR_START, FR_CONTEXT };
+enum { PR_START, PR_SENT };
+
+static struct mpriv *
+priv(struct net_op *op)
+{
+    if (op->priv == NULL)
+        op->priv = xcalloc(1, sizeof(struct mpriv));
+    return op->priv;
+}
+
+/* Frees the operation's scratch. */
+static void
+mastodon_op_free(struct net_op *op)
+{
+    struct mpriv *m = op->priv;
+    if (m == NULL)
+        return;
+    json_decref(m->pending);
+    json_decref(m->current);
+    free(m->newest);
+    free(m->sent_text);
+    free(m);
+    op->priv = NULL;
+}
+
+/* An authenticated request to the account's server; path starts with '/'. */
+static struct http_request *
+api(const struct net_op *op, const char *method, const char *path)
+{
+    char *url = xasprintf("%s%s", op->acct->cfg->url, path);
+    struct http_request *r = net_request(op, method, url);
+    free(url);
+    http_request_bearer(r, op->acct->secret);
+    return r;
+}
+
+/* An authenticated GET of a full URL given by the server (a Link header). */
+static struct http_request *
+api_url(const struct net_op *op, const char *url)
+{
+    struct http_request *r = net_request(op, "GET", url);
+    http_request_bearer(r, op->acct->secret);
+    return r;
+}
+
+char *
+mastodon_cursor_min_id(const char *cursor)
+{
+    if (cursor == NULL)
+        return NULL;
+    json_t *j = json_loads(cursor, 0, NULL);
+    const char *id = net_str(j, "min_id");
+    char *out = id && net_id_safe(id) ? xstrdup(id) : NULL;
+    json_decref(j);
+    return out;
+}
+
+char *
+mastodon_cursor_make(const char *min_id)
+{
+    json_t *j = json_pack("{s:s}", "min_id", min_id);
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return s;
+}
+
+/* Login: verify_credentials for who we are, then the instance's limits. */
+static enum http_step
+check(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
+{
+    struct net_op *op = ctx;
+    struct net_account *a = op->acct;
+    json_t *j;
+    switch (op->state) {
+    case CK_START:
+        op->state = CK_VERIFY;
+        *next = api(op, "GET", "/api/v1/accounts/verify_credentials");
+        return HTTP_STEP_MORE;
+    case CK_VERIFY: {
+        if ((j = net_json(op, resp, JSON_OBJECT, "checking the access token", err)) == NULL)
+            return HTTP_STEP_FAIL;
+        char *id = net_id(j, "id");
+        const char *acct = net_str(j, "acct");
+        if (id == NULL || acct == NULL) {
+            free(id);
+            json_decref(j);
+            *err = xasprintf("verify_credentials gave no account id; is url a Mastodon "
+                             "server?");
+            return HTTP_STEP_FAIL;
+        }
+        free(a->me);
+        free(a->me_name);
+        a->me = id;
+        char *host = net_host(op);
+        a->me_name = strchr(acct, '@') ? xasprintf("@%s", acct) : xasprintf("@%s@%s", acct, host);
+        free(host);
+        json_decref(j);
+        op->state = CK_INSTANCE2;
+        *next = api(op, "GET", "/api/v2/instance");
+        return HTTP_STEP_MORE;
+    }
+    case CK_INSTANCE2:
+    case CK_INSTANCE1: {
+        if (op->state == CK_INSTANCE2 && resp->status == 404) {
+            op->state = CK_INSTANCE1; /* before Mastodon 4.0 */
+            *next = api(op, "GET", "/api/v1/instance");
+            return HTTP_STEP_MORE;
+        }
+        if ((j = net_json(op, resp, JSON_OBJECT, "reading the server's limits", err)) == NULL)
+            return HTTP_STEP_FAIL;
+        json_t *st = json_object_get(json_object_get(j, "configuration"), "statuses");
+        json_int_t max = json_integer_value(json_object_get(st, "max_characters"));
+        json_int_t url = json_integer_value(json_object_get(st, "characters_reserved_per_url"));
+        json_decref(a->limits);
+        a->limits = json_pack("{s:I, s:I}", "max_characters",
+                              max > 0 && max < 1000000 ? max : DEFAULT_MAX_CHARACTERS,
+                              "characters_per_url",
+                              url > 0 && url < 1000 ? url : DEFAULT_URL_CHARACTERS);
+        json_decref(j);
+        return HTTP_STEP_DONE;
+    }
+    }
+    return HTTP_STEP_FAIL;
+}
+
+/* Turns a status into a post of thread root. Returns 0, or -1 when it lacks what a post needs
+ * (it is then skipped). */
+static int
+status_post(struct net_op *op, const json_t *st, const char *root, struct net_post *p)
+{
+    memset(p, 0, sizeof *p);
+    const json_t *acc = json_object_get(st, "account");
+    const char *acct = net_str(acc, "acct");
+    char created[24];
+    char *id = net_id(st, "id");
+    if (id == NULL || acct == NULL || net_time(net_str(st, "created_at"), created) != 0 ||
+        json_is_object(json_object_get(st, "reblog"))) {
+        free(id);
+        return -1;
+    }
+    char *host = net_host(op);
+    p->id = id;
+    p->thread = xstrdup(root);
+    p->parent = net_id(st, "in_reply_to_id");
+    p->author = strchr(acct, '@') ? xasprintf("@%s", acct) : xasprintf("@%s@%s", acct, host);
+    const char *dn = net_str(acc, "display_name");
+    p->author_name = xstrdup(dn && *dn ? dn : acct);
+    p->created_at = xstrdup(created);
+    const char *content = net_str(st, "content");
+    p->html = xstrdup(content ? content : "");
+    char *text = html_to_text(p->html, strlen(p->html));
+    const char *cw = net_str(st, "spoiler_text");
+    if (cw && *cw) {
+        p->text = xasprintf("CW: %s\n\n%s", cw, text);
+        free(text);
+    } else {
+        p->text = text;
+    }
+    const char *url = net_str(st, "url");
+    if (url == NULL)
+        url = net_str(st, "uri");
+    p->url = url ? xstrdup(url) : NULL;
+    char *author_id = net_id(acc, "id");
+    p->own = author_id && op->acct->me && strcmp(author_id, op->acct->me) == 0;
+    free(author_id);
+    json_t *meta = json_pack("{s:s?, s:s, s:s?, s:s?}", "visibility",
+                             net_str(st, "visibility"), "acct", acct, "uri", net_str(st, "uri"),
+                             "language", net_str(st, "language"));
+    p->meta = json_dumps(meta, JSON_COMPACT);
+    json_decref(meta);
+    free(host);
+    return 0;
+}
+
+/* Adds a status to the batch; returns -1 when the batch is full. */
+static int
+add_status(struct net_op *op, const json_t *st, const char *root)
+{
+    struct net_post p;
+    if (status_post(op, st, root, &p) != 0)
+        return 0;
+    return net_batch_add(&op->res.batch, &p);
+}
+
+/* Adds a context's ancestors, the status itself and its descendants, all under the root that
+ * the first ancestor (or the status) is. */
+static int
+add_context(struct net_op *op, const json_t *status, const json_t *ctx)
+{
+    const json_t *anc = json_object_get(ctx, "ancestors");
+    const json_t *desc = json_object_get(ctx, "descendants");
+    const json_t *first = json_array_size(anc) > 0 ? json_array_get(anc, 0) : status;
+    char *root = net_id(first, "id");
+    if (root == NULL)
+        return 0;
+    size_t i;
+    json_t *v;
+    int rc = 0;
+    json_array_foreach(anc, i, v) rc |= add_status(op, v, root);
+    rc |= add_status(op, status, root);
+    json_array_foreach(desc, i, v) rc |= add_status(op, v, root);
+    free(root);
+    return rc;
+}
+
+/* Asks for the context of the next pending mention not yet in the batch, or finishes. */
+static enum http_step
+next_context(struct net_op *op, struct http_request **next, char **err)
+{
+    struct mpriv *m = priv(op);
+    (void)err;
+    while (m->next < json_array_size(m->pending) && m->next < NET_MAX_THREADS) {
+        json_t *st = json_array_get(m->pending, m->next++);
+        char *id = net_id(st, "id");
+        if (id && net_id_safe(id) && net_batch_find(&op->res.batch, id) == NULL) {
+            char *path = xasprintf("/api/v1/statuses/%s/context", id);
+            *next = api(op, "GET", path);
+            free(path);
+            free(id);
+            json_decref(m->current);
+            m->current = json_incref(st);
+            op->state = FN_CONTEXT;
+            return HTTP_STEP_MORE;
+        }
+        free(id);
+    }
+    if (m->newest)
+        op->res.cursor = mastodon_cursor_make(m->newest);
+    return HTTP_STEP_DONE;
+}
+
+/* Fetch new: pages of mention notifications since the cursor, then each thread. */
+static enum http_step
+fetch_new(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
+{
+    struct net_op *op = ctx;
+    struct mpriv *m = priv(op);
+    switch (op->state) {
+    case FN_START: {
+        m->pending = json_array();
+        m->newest = mastodon_cursor_min_id(op->cursor);
+        m->reading_older = m->newest == NULL;
+        char *path = m->newest ? xasprintf("/api/v1/notifications?types[]=mention&limit=%d"
+                                           "&min_id=%s", PAGE_LIMIT, m->newest)
+                               : xasprintf("/api/v1/notifications?types[]=mention&limit=%d",
+                                           PAGE_LIMIT);
+        *next = api(op, "GET", path);
+        free(path);
+        op->state = FN_PAGE;
+        return HTTP_STEP_MORE;
+    }
+    case FN_PAGE: {
+        json_t *page = net_json(op, resp, JSON_ARRAY, "reading mentions", err);
+        if (page == NULL)
+            return HTTP_STEP_FAIL;
+        op->pages++;
+        size_t i;
+        json_t *n;
+        json_array_foreach(page, i, n) {
+            char *nid = net_id(n, "id");
+            if (nid && net_id_safe(nid) && (m->newest == NULL || net_id_cmp(nid, m->newest) > 0)) {
+                free(m->newest);
+                m->newest = nid;
+                nid = NULL;
+            }
+            free(nid);
+            const char *type = net_str(n, "type");
+            json_t *st = json_object_get(n, "status");
+            if (type && strcmp(type, "mention") == 0 && json_is_object(st))
+                json_array_append(m->pending, st);
+        }
+        size_t count = json_array_size(page);
+        json_decref(page);
+        /* Newer pages come through rel="prev" until one is empty; the first sync reads back
+         * in time through rel="next" for a few pages. */
+        char *link = http_link_rel(resp->link, m->reading_older ? "next" : "prev");
+        int limit = m->reading_older ? NET_MAX_FIRST_PAGES : NET_MAX_PAGES;
+        if (count > 0 && link && op->pages < limit && net_same_origin(op, NULL, link)) {
+            *next = api_url(op, link);
+            free(link);
+            return HTTP_STEP_MORE;
+        }
+        free(link);
+        return next_context(op, next, err);
+    }
+    case FN_CONTEXT: {
+        if (resp->status == 404) { /* private or deleted since: keep the mention alone */
+            char *id = net_id(m->current, "id");
+            if (id)
+                add_status(op, m->current, id);
+            free(id);
+            return next_context(op, next, err);
+        }
+        json_t *c = net_json(op, resp, JSON_OBJECT, "reading a thread", err);
+        if (c == NULL)
+            return HTTP_STEP_FAIL;
+        int full = add_context(op, m->current, c);
+        json_decref(c);
+        if (full) {
+            *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                             NET_MAX_POSTS);
+            return HTTP_STEP_FAIL;
+        }
+        return next_context(op, next, err);
+    }
+    }
+    return HTTP_STEP_FAIL;
+}
+
+/* Fetch a thread: the root status, then its context. */
+static enum http_step
+fetch_thread(void *ctx, const struct http_response *resp, struct http_request **next,
+             char **err)
+{
+    struct net_op *op = ctx;
+    struct mpriv *m = priv(op);
+    switch (op->state) {
+    case FT_START: {
+        if (!net_id_safe(op->root)) {
+            *err = xasprintf("'%.60s' is not a Mastodon status id",
+                             op->root);
+            return HTTP_STEP_FAIL;
+        }
+        char *path = xasprintf("/api/v1/statuses/%s", op->root);
+        *next = api(op, "GET", path);
+        free(path);
+        op->state = FT_ROOT;
+        return HTTP_STEP_MORE;
+    }
+    case FT_ROOT: {
+        if ((m->current = net_json(op, resp, JSON_OBJECT, "reading a thread", err)) == NULL)
+            return HTTP_STEP_FAIL;
+        char *path = xasprintf("/api/v1/statuses/%s/context", op->root);
+        *next = api(op, "GET", path);
+        free(path);
+        op->state = FT_CONTEXT;
+        return HTTP_STEP_MORE;
+    }
+    case FT_CONTEXT: {
+        json_t *c = net_json(op, resp, JSON_OBJECT, "reading a thread", err);
+        if (c == NULL)
+            return HTTP_STEP_FAIL;
+        add_context(op, m->current, c);
+        json_decref(c);
+        return HTTP_STEP_DONE;
+    }
+    }
+    return HTTP_STEP_FAIL;
+}
+
+/* Find our reply: among the answered post's descendants, one of ours that answers it directly
+ * and was written after the earlier attempt started (less five minutes of clock skew). */
+static enum http_step
+find_reply(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
+{
+    struct net_op *op = ctx;
+    const struct net_reply *r = op->reply;
+    switch (op->state) {
+    case FR_START: {
+        if (!net_id_safe(r->in_reply_to)) {
+            *err = xasprintf("'%.60s' is not a Mastodon status id",
+                             r->in_reply_to);
+            return HTTP_STEP_FAIL;
+        }
+        char *path = xasprintf("/api/v1/statuses/%s/context", r->in_reply_to);
+        *next = api(op, "GET", path);
+        free(path);
+        op->state = FR_CONTEXT;
+        return HTTP_STEP_MORE;
+    }
+    case FR_CONTEXT: {
+        if (resp->status == 404)
+            return HTTP_STEP_DONE; /* the post is gone: nothing of ours under it */
+        json_t *c = net_json(op, resp, JSON_OBJECT, "looking for an earlier reply", err);
+        if (c == NULL)
+            return HTTP_STEP_FAIL;
+        char since[24] = "";
+        time_t t;
+        if (r->claimed_at && retry_iso8601_parse(r->claimed_at, &t) == 0) {
+            t -= 300;
+            strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+        }
+        size_t i;
+        json_t *st;
+        json_array_foreach(json_object_get(c, "descendants"), i, st) {
+            char *author = net_id(json_object_get(st, "account"), "id");
+            char *parent = net_id(st, "in_reply_to_id");
+            char created[24];
+            int mine = author && parent && strcmp(author, op->acct->me) == 0 &&
+                       strcmp(parent, r->in_reply_to) == 0 &&
+                       net_time(net_str(st, "created_at"), created) == 0 &&
+                       strcmp(created, since) >= 0;
+            free(author);
+            free(parent);
+            if (!mine)
+                continue;
+            struct net_post p;
+            if (status_post(op, st, r->root, &p) == 0) {
+                op->res.found = 1;
+                op->res.remote_id = xstrdup(p.id);
+                op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
+                net_batch_add(&op->res.batch, &p);
+            }
+            break;
+        }
+        json_decref(c);
+        return HTTP_STEP_DONE;
+    }
+    }
+    return HTTP_STEP_FAIL;
+}
+
+long
+mastodon_length(const char *text, long url_chars)
+{
+    struct buf b = {0};
+    long urls = 0;
+    buf_add(&b, "", 0);
+    for (const char *s = text; *s;) {
+        int at_word = s == text || s[-1] == ' ' || s[-1] == '\n' || s[-1] == '\t' ||
+                      s[-1] == '(';
+        if (at_word && (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0)) {
+            s += strcspn(s, " \t\n");
+            urls++;
+            continue;
+        }
+        if (at_word && *s == '@') {
+            /* @user@domain counts as @user */
+            size_t u = 1 + strspn(s + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789_");
+            if (u > 1 && s[u] == '@') {
+                size_t d = strspn(s + u + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789.-");
+                buf_add(&b, s, u);
+                s += u + 1 + d;
+                continue;
+            }
+        }
+        buf_addc(&b, *s++);
+    }
+    long n = net_graphemes(b.data) + urls * url_chars;
+    buf_free(&b);
+    return n;
+}
+
+/* Returns nonzero when needle occurs in hay, ignoring ASCII case. */
+static int
+contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return n == 0;
+}
+
+/* The limits the check read, or the defaults. */
+static long
+limit_of(const struct net_op *op, const char *key, long dflt)
+{
+    json_int_t v = json_integer_value(json_object_get(op->acct->limits, key));
+    return v > 0 ? (long)v : dflt;
+}
+
+/* Post a reply: the text (with a mention of the author answered when it lacks one), the
+ * parent's visibility, the account's language and the outbox row's Idempotency-Key. */
+static enum http_step
+post_reply(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
+{
+    struct net_op *op = ctx;
+    struct mpriv *m = priv(op);
+    const struct net_reply *r = op->reply;
+    switch (op->state) {
+    case PR_START: {
+        json_t *meta = r->parent_meta ? json_loads(r->parent_meta, 0, NULL) : NULL;
+        const char *vis = net_str(meta, "visibility");
+        /* Never wider than the post answered; when it is not known, the narrowest. */
+        static const char *const known[] = {"public", "unlisted", "private", "direct"};
+        const char *use = "direct";
+        for (size_t i = 0; vis && i < 4; i++)
+            if (strcmp(vis, known[i]) == 0)
+                use = known[i];
+        const char *who = r->parent_author;
+        int mention = who && *who == '@' && !contains_nocase(r->body, who) &&
+                      !(op->acct->me_name && strcasecmp(who, op->acct->me_name) == 0);
+        m->sent_text = mention ? xasprintf("%s %s", who, r->body) : xstrdup(r->body);
+        long max = limit_of(op, "max_characters", DEFAULT_MAX_CHARACTERS);
+        long len = mastodon_length(m->sent_text,
+                                   limit_of(op, "characters_per_url", DEFAULT_URL_CHARACTERS));
+        if (len > max) {
+            json_decref(meta);
+            *err = xasprintf("the reply is %ld characters as Mastodon counts them%s; the "
+                             "server allows %ld, so shorten it", len,
+                             mention ? " with the mention" : "", max);
+            return HTTP_STEP_FAIL;
+        }
+        json_t *body = json_pack("{s:s, s:s, s:s}", "status", m->sent_text, "in_reply_to_id",
+                                 r->in_reply_to, "visibility", use);
+        const char *language = op->acct->cfg->language;
+        if (language) {
+            /* Mastodon takes the ISO 639 code alone: "en" of "en-GB". */
+            char lang[4] = {0};
+            size_t n = strcspn(language, "-");
+            memcpy(lang, language, n < 3 ? n : 3);
+            json_object_set_new(body, "language", json_string(lang));
+        }
+        json_decref(meta);
+        struct http_request *q = api(op, "POST", "/api/v1/statuses");
+        http_request_json(q, body);
+        http_request_header(q, "Idempotency-Key", r->idempotency_key);
+        /* The key makes a repeat harmless, so even an answer lost in transit is retried. */
+        http_request_retry(q, RETRY_SAFE);
+        *next = q;
+        op->state = PR_SENT;
+        return HTTP_STEP_MORE;
+    }
+    case PR_SENT: {
+        json_t *st = net_json(op, resp, JSON_OBJECT, "sending the reply", err);
+        if (st == NULL)
+            return HTTP_STEP_FAIL;
+        struct net_post p;
+        if (status_post(op, st, r->root, &p) != 0) {
+            json_decref(st);
+            *err = xasprintf("the server accepted the reply but its answer lacks the new "
+                             "post's id; check the thread before sending again");
+            return HTTP_STEP_FAIL;
+        }
+        p.own = 1;
+        op->res.remote_id = xstrdup(p.id);
+        op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
+        net_batch_add(&op->res.batch, &p);
+        json_decref(st);
+        return HTTP_STEP_DONE;
+    }
+    }
+    return HTTP_STEP_FAIL;
+}
+
+const struct net_adapter mastodon_adapter = {
+    .platform = "mastodon",
+    .check = check,
+    .fetch_new = fetch_new,
+    .fetch_thread = fetch_thread,
+    .find_reply = find_reply,
+    .post_reply = post_reply,
+    .op_free = mastodon_op_free,
+    .session_free = NULL,
+};

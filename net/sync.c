@@ -1,0 +1,250 @@
+/* Parallel sync of accounts into the cache. */
+#include "net/sync.h"
+
+#include "model/account.h"
+#include "model/post.h"
+#include "model/xmalloc.h"
+#include "net/adapter.h"
+#include "net/credentials.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Everything the accounts of one run share. */
+struct sync_run {
+    struct db *db;
+    sync_report_fn report;
+    void *arg;
+    int failed;
+};
+
+/* One account's sync. */
+struct sync_job {
+    struct sync_run *run;
+    const struct config_account *cfg;
+    struct net_account *acct;
+    struct net_op op;
+    char *cursor;
+    double start;
+};
+
+/* Seconds on a monotonic clock. */
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const struct config_account **
+sync_select(const struct config *cfg, char *const *names, size_t nnames, size_t *n, char **err)
+{
+    *n = 0;
+    if (cfg == NULL || cfg->naccounts == 0) {
+        *err = xstrdup("no accounts are configured; add an [account NAME] section as "
+                       "described in tactful(5)");
+        return NULL;
+    }
+    const struct config_account **out = xcalloc(cfg->naccounts, sizeof *out);
+    if (nnames == 0) {
+        for (size_t i = 0; i < cfg->naccounts; i++)
+            out[(*n)++] = &cfg->accounts[i];
+        return out;
+    }
+    for (size_t i = 0; i < nnames; i++) {
+        const struct config_account *a = config_account_find(cfg, names[i]);
+        if (a == NULL) {
+            struct buf b = {0};
+            for (size_t k = 0; k < cfg->naccounts; k++)
+                buf_printf(&b, "%s%s", k ? ", " : "", cfg->accounts[k].name);
+            *err = xasprintf("no account '%.64s' in the configuration; the accounts are: %s",
+                             names[i], b.data);
+            buf_free(&b);
+            free(out);
+            return NULL;
+        }
+        int dup = 0;
+        for (size_t k = 0; k < *n; k++)
+            dup |= out[k] == a;
+        if (!dup)
+            out[(*n)++] = a;
+    }
+    return out;
+}
+
+/* Copies at most max bytes of s, cut on a UTF-8 boundary; NULL stays NULL. */
+static const char *
+bounded(const char *s, size_t max, char **owned)
+{
+    *owned = NULL;
+    if (s == NULL || strlen(s) <= max)
+        return s;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return *owned = xstrndup(s, max);
+}
+
+/* Writes one account's batch and its new cursor in one transaction. Returns 0 or -1. */
+static int
+commit(struct sync_job *j, struct sync_report *r, char **err)
+{
+    struct db *db = j->run->db;
+    if (db_begin(db, err) != 0)
+        return -1;
+    struct post_writer *w = post_writer_new(db, err);
+    if (w == NULL)
+        goto fail;
+    const struct net_batch *b = &j->op.res.batch;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct net_post *p = &b->posts[i];
+        if (strlen(p->id) > POST_MAX_ID || strlen(p->thread) > POST_MAX_ID ||
+            strlen(p->author) > POST_MAX_NAME || (p->meta && strlen(p->meta) > POST_MAX_META))
+            continue; /* nothing sane is this long: leave it out */
+        char *o[5];
+        struct post_in in = {
+            .platform = j->cfg->platform,
+            .account = j->cfg->name,
+            .thread = p->thread,
+            .id = p->id,
+            .parent = bounded(p->parent, POST_MAX_ID, &o[0]),
+            .author = p->author,
+            .author_name = bounded(p->author_name, POST_MAX_NAME, &o[1]),
+            .created_at = p->created_at,
+            .text = bounded(p->text, POST_MAX_TEXT, &o[2]),
+            .html = bounded(p->html, POST_MAX_HTML, &o[3]),
+            .url = p->url && strlen(p->url) <= POST_MAX_URL ? p->url : NULL,
+            .title = bounded(p->title, POST_MAX_NAME, &o[4]),
+            .own = p->own,
+            .meta = p->meta,
+        };
+        enum post_result res;
+        int rc = post_writer_put(w, &in, &res, err);
+        for (int k = 0; k < 5; k++)
+            free(o[k]);
+        if (rc != 0)
+            goto fail;
+        r->new_posts += res == POST_NEW;
+        r->updated_posts += res == POST_UPDATED;
+    }
+    r->new_threads = post_writer_new_threads(w);
+    post_writer_free(w);
+    w = NULL;
+    char *limits = j->acct->limits ? json_dumps(j->acct->limits, JSON_COMPACT) : NULL;
+    int rc = account_sync_ok(db, j->cfg->name, j->cfg->platform, j->cfg->url,
+                             j->op.res.cursor, limits, j->acct->me_name, err);
+    free(limits);
+    if (rc != 0)
+        goto fail;
+    return db_commit(db, err);
+fail:
+    post_writer_free(w);
+    db_rollback(db);
+    return -1;
+}
+
+/* Reports one account's outcome and records a failure in the cache. */
+static void
+finish(struct sync_job *j, struct sync_report *r, char *error)
+{
+    r->account = j->cfg->name;
+    r->platform = j->cfg->platform;
+    r->seconds = now_s() - j->start;
+    r->ok = error == NULL;
+    r->error = error;
+    if (error) {
+        char *e2 = NULL;
+        j->run->failed++;
+        if (account_sync_failed(j->run->db, j->cfg->name, j->cfg->platform, j->cfg->url, error,
+                                &e2) != 0)
+            free(e2); /* the sync error is what matters; it is reported below */
+    }
+    j->run->report(r, j->run->arg);
+    free(error);
+}
+
+/* The fetch's done callback: commit what it read, or report why it failed. */
+static void
+fetched(struct net_op *op, int ok, char *err, void *arg)
+{
+    (void)op;
+    struct sync_job *j = arg;
+    struct sync_report r = {0};
+    r.posts = (long)j->op.res.batch.n;
+    r.note = j->op.res.note;
+    if (ok && commit(j, &r, &err) != 0)
+        ok = 0;
+    if (!ok) {
+        r.new_posts = r.updated_posts = r.new_threads = 0;
+        char *msg = xasprintf("%s", err ? err : "the sync failed for an unknown reason");
+        free(err);
+        finish(j, &r, msg);
+    } else {
+        finish(j, &r, NULL);
+    }
+    /* The batch is written: free it now, not at the end of the run. */
+    net_op_clear(&j->op);
+}
+
+int
+sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_t nnames,
+              const struct http_options *o, sync_start_fn start, sync_report_fn report,
+              void *arg, char **err)
+{
+    size_t n;
+    const struct config_account **sel = sync_select(cfg, names, nnames, &n, err);
+    if (sel == NULL)
+        return -1;
+    struct http_client *client = http_client_new(o, err);
+    if (client == NULL) {
+        free(sel);
+        return -1;
+    }
+    struct sync_run run = {.db = db, .report = report, .arg = arg};
+    /* A large sync is one transaction: give SQLite room so it does not spill pages to the
+     * WAL before the commit (64 MiB at most; pages are allocated only as used). */
+    db_exec(db, "PRAGMA cache_size = -65536", NULL);
+    struct sync_job *jobs = xcalloc(n, sizeof *jobs);
+    for (size_t i = 0; i < n; i++) {
+        struct sync_job *j = &jobs[i];
+        j->run = &run;
+        j->cfg = sel[i];
+        j->start = now_s();
+        if (start)
+            start(j->cfg->name, arg);
+        char *why = NULL;
+        struct account_state st;
+        if (account_state_get(db, j->cfg->name, &st, &why) != 0) {
+            finish(j, &(struct sync_report){0}, why);
+            continue;
+        }
+        /* A cursor belongs to the server it came from. */
+        if (st.cursor && (st.base_url == NULL || strcmp(st.base_url, j->cfg->url) == 0))
+            j->cursor = xstrdup(st.cursor);
+        account_state_clear(&st);
+        char *secret = credentials_read(j->cfg, credentials_timeout_ms(), &why);
+        if (secret == NULL) {
+            finish(j, &(struct sync_report){0}, why);
+            continue;
+        }
+        if ((j->acct = net_account_new(j->cfg, secret, &why)) == NULL) {
+            finish(j, &(struct sync_report){0}, why);
+            continue;
+        }
+        j->op.kind = NET_FETCH_NEW;
+        j->op.acct = j->acct;
+        j->op.cursor = j->cursor;
+        net_op_start(client, &j->op, fetched, j);
+    }
+    http_client_run(client);
+    http_client_free(client);
+    for (size_t i = 0; i < n; i++) {
+        net_op_clear(&jobs[i].op);
+        net_account_free(jobs[i].acct);
+        free(jobs[i].cursor);
+    }
+    free(jobs);
+    free(sel);
+    return run.failed;
+}

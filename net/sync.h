@@ -1,0 +1,45 @@
+/* Syncing accounts: every account named runs at once on one HTTP client; each that finishes
+ * is written to the cache in one transaction (its posts through post_writer, then its new
+ * cursor), so a cursor never covers data that is not committed. An account that fails is
+ * reported with its reason and changes nothing but its last error; the others go on. */
+#ifndef TACTFUL_NET_SYNC_H
+#define TACTFUL_NET_SYNC_H
+
+#include "model/config.h"
+#include "model/db.h"
+#include "net/http.h"
+
+#include <stddef.h>
+
+/* How one account's sync went. Strings are borrowed for the callback's duration. */
+struct sync_report {
+    const char *account;
+    const char *platform;
+    int ok;
+    const char *error;     /* when !ok: a sentence */
+    const char *note;      /* something to know even on success, or NULL */
+    long posts;            /* posts read */
+    long new_posts;
+    long updated_posts;
+    long new_threads;
+    double seconds;
+};
+
+typedef void (*sync_report_fn)(const struct sync_report *r, void *arg);
+
+/* Called as each account starts (before any network traffic), for progress lines. */
+typedef void (*sync_start_fn)(const char *account, void *arg);
+
+/* Syncs the accounts called names (every configured account when nnames is 0), calling
+ * report for each as it finishes. Returns the number of accounts that failed, or -1 with *err
+ * set when nothing could start (an unknown account name, no accounts, bad HTTP settings). */
+int sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_t nnames,
+                  const struct http_options *o, sync_start_fn start, sync_report_fn report,
+                  void *arg, char **err);
+
+/* Resolves names (all accounts when nnames is 0) to configured accounts, in order and each
+ * once. Returns a newly allocated array and sets *n, or returns NULL with *err set. */
+const struct config_account **sync_select(const struct config *cfg, char *const *names,
+                                          size_t nnames, size_t *n, char **err);
+
+#endif

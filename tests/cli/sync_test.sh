@@ -1,0 +1,229 @@
+#!/bin/sh
+# tactful sync against the fake Mastodon, Bluesky and WordPress servers: what reaches the
+# cache, what the servers received, paging and cursors, failures of every kind, and a kill -9
+# in the middle of a sync.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
+
+three_platforms() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 2, "replies": 3},
+                             "b": {"platform": "bluesky", "threads": 2, "replies": 3},
+                             "w": {"platform": "wordpress", "posts": 2, "comments": 3}}}' &&
+        account_mastodon m m && account_bluesky b b && account_wordpress w w
+}
+
+test_sync_three_platforms() {
+    three_platforms || return 1
+    expect_status 0 t sync || return 1
+    expect_out '^sync: 3 accounts, 0 failed; 6 new threads, 24 new posts, 0 updated$' || return 1
+    expect_eq "2 2 2" "$(db_count "select group_concat(n, ' ') from (select count(*) n from threads t join accounts a on a.id = t.account_id group by a.name)")" "threads per account" || return 1
+    expect_eq 8 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'b'")" "bluesky posts" || return 1
+    # Bluesky: a bsky.app URL for every post, cid kept, the shortened link expanded.
+    expect_eq 0 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'b' and (url not like 'https://bsky.app/profile/%/post/%' or meta ->> '\$.cid' is null)")" "bluesky posts without URL or cid" || return 1
+    expect_eq 1 "$(db_count "select count(*) from posts where body = 'Root 0: see https://example.org/long/path'")" "expanded facet" || return 1
+    # Mastodon: HTML to text, entities decoded, visibility kept.
+    expect_eq 1 "$(db_count "select count(*) from posts where body = 'Root 0 about bins & recycling' and meta ->> '\$.visibility' = 'public'")" "mastodon text" || return 1
+    # WordPress: the post is the thread's root with the post title as the thread title.
+    expect_eq 2 "$(db_count "select count(*) from threads where title like 'Post “1_”' and root_remote_id like 'post-%'")" "wordpress titles" || return 1
+    expect_eq 1 "$(db_count "select count(*) from posts where remote_id = '3' and parent_remote_id = '2'")" "wordpress nesting" || return 1
+    # What the servers received.
+    expect_eq True "$(fake_py "all(e['headers'].get('User-Agent') == 'tactful/0.1.0' for e in log)")" "User-Agent" || return 1
+    expect_eq True "$(fake_py "all('Accept-Encoding' in e['headers'] for e in log)")" "Accept-Encoding" || return 1
+    expect_eq True "$(fake_py "all(e['headers'].get('Authorization') == 'Bearer tok-m' for e in hits('/m/'))")" "mastodon token" || return 1
+    expect_eq True "$(fake_py "all(e['headers'].get('Authorization', '').startswith('Basic ') for e in hits('/w/wp-json/wp/v2'))")" "wordpress basic auth" || return 1
+    # A second sync brings nothing new and changes nothing.
+    expect_status 0 t sync || return 1
+    expect_out '6 new threads|0 new threads, 0 new posts, 0 updated' || return 1
+    expect_out '0 new threads, 0 new posts, 0 updated$' || return 1
+    expect_eq 24 "$(db_count 'select count(*) from posts')" "posts after two syncs"
+}
+
+test_sync_named_account_only() {
+    three_platforms || return 1
+    expect_status 0 t sync w || return 1
+    expect_out '^sync: 1 account, 0 failed; 2 new threads, 8 new posts' || return 1
+    expect_eq 0 "$(fake_hits /m/)" "mastodon requests" || return 1
+    expect_status 2 t sync nosuch || return 1
+    expect_err "no account 'nosuch' in the configuration; the accounts are: m, b, w"
+}
+
+test_mastodon_pages_and_min_id_cursor() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3}}}' &&
+        account_mastodon m m || return 1
+    expect_status 0 t sync || return 1
+    # 90 mentions: the first sync reads back through rel="next" (80 a page) to an empty page.
+    expect_eq 3 "$(fake_hits /api/v1/notifications)" "notification pages" || return 1
+    expect_eq True "$(fake_py "'max_id=5011' in hits('/api/v1/notifications')[1]['path']")" "rel=next followed" || return 1
+    expect_eq 120 "$(db_count 'select count(*) from posts')" "posts" || return 1
+    expect_eq '{"min_id":"5090"}' "$(db_count "select cursor from accounts")" "cursor" || return 1
+    fake_ctl '{"add_mentions": {"m": 100}, "clear_log": true}' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '0 new threads, 100 new posts' || return 1
+    # Newer pages through min_id and rel="prev", until an empty page.
+    expect_eq True "$(fake_py "'min_id=5090' in hits('/api/v1/notifications')[0]['path']")" "first page from the cursor" || return 1
+    expect_eq 3 "$(fake_hits /api/v1/notifications)" "pages after the cursor" || return 1
+    expect_eq '{"min_id":"5190"}' "$(db_count "select cursor from accounts")" "new cursor" || return 1
+    expect_eq 0 "$(db_count 'select count(*) from (select remote_id from posts group by remote_id having count(*) > 1)')" "duplicates"
+}
+
+test_bluesky_refresh_and_cursor() {
+    fake_start '{"tenants": {"b": {"platform": "bluesky", "threads": 2, "replies": 2, "expire_first": true}}}' &&
+        account_bluesky b b || return 1
+    expect_status 0 t sync || return 1
+    expect_eq 1 "$(fake_hits com.atproto.server.refreshSession)" "refreshes" || return 1
+    expect_eq 1 "$(fake_hits com.atproto.server.createSession)" "logins" || return 1
+    expect_eq 6 "$(db_count 'select count(*) from posts')" "posts" || return 1
+    fake_ctl '{"add_mentions": {"b": 3}, "clear_log": true}' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '0 new threads, 3 new posts' || return 1
+    expect_eq True "$(fake_py "all('reasons=mention&reasons=reply&reasons=quote' in e['path'] for e in hits('listNotifications'))")" "reasons" || return 1
+}
+
+test_wordpress_pages_without_pretty_permalinks() {
+    fake_start '{"tenants": {"w": {"platform": "wordpress", "posts": 3, "comments": 120, "pretty": false}}}' &&
+        account_wordpress w w || return 1
+    expect_status 0 t sync || return 1
+    expect_eq 363 "$(db_count 'select count(*) from posts')" "posts" || return 1
+    expect_eq 4 "$(fake_hits 'rest_route=/wp/v2/comments')" "comment pages (X-WP-TotalPages)" || return 1
+    expect_eq True "$(fake_py "all('per_page=100' in e['path'] for e in hits('rest_route=/wp/v2/comments'))")" "per_page" || return 1
+    fake_ctl '{"clear_log": true}' || return 1
+    expect_status 0 t sync || return 1
+    expect_eq True "$(fake_py "all('&after=' in e['path'] for e in hits('rest_route=/wp/v2/comments'))")" "after cursor" || return 1
+    expect_out '0 new posts, 0 updated$'
+}
+
+test_failing_account_does_not_stop_others() {
+    three_platforms || return 1
+    export TOK_m=wrong-token
+    expect_status 1 t sync || return 1
+    expect_err '^tactful: sync of m failed: checking the access token: http://127\.0\.0\.1:[0-9]+ answered HTTP 401: The access token is invalid; check the account.s secret' || return 1
+    expect_out '^sync: 3 accounts, 1 failed; 4 new threads, 16 new posts' || return 1
+    expect_status 0 t accounts || return 1
+    expect_out 'last error: checking the access token: .*HTTP 401' || return 1
+    expect_eq "" "$(db_count "select cursor from accounts where name = 'm'")" "cursor of the failed account"
+}
+
+test_500_then_success_is_retried() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"m": [{"match": "/api/v1/notifications", "status": 500, "times": 2}]}}' || return 1
+    expect_status 0 t sync m || return 1
+    # Two 500s, the page, then the empty page that ends the list.
+    expect_eq 4 "$(fake_hits /api/v1/notifications)" "attempts" || return 1
+    expect_eq True "$(fake_py "hits('/api/v1/notifications')[0]['path'] == hits('/api/v1/notifications')[2]['path']")" "the same request retried" || return 1
+    expect_eq 8 "$(db_count 'select count(*) from posts')" "posts"
+}
+
+test_persistent_500_gives_up_after_the_retries() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"w": [{"match": "/wp/v2/comments", "status": 503, "times": -1, "body": "<html>down</html>"}]}}' || return 1
+    TACTFUL_HTTP_RETRIES=2 expect_status 1 t sync || return 1
+    expect_eq 3 "$(fake_hits /wp/v2/comments)" "attempts" || return 1
+    expect_err 'sync of w failed: reading comments: http://127\.0\.0\.1:[0-9]+ answered HTTP 503 \(not a JSON error; is the url right\?\); the server has a problem, try again later'
+}
+
+test_429_honours_retry_after() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"b": [{"match": "listNotifications", "status": 429, "times": 1, "headers": {"Retry-After": "1"}, "body": {"error": "RateLimitExceeded", "message": "slow down"}}]}}' || return 1
+    start=$(date +%s.%N)
+    expect_status 0 t sync b || return 1
+    took=$("$PYTHON" -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]) >= 0.95)" "$start" "$(date +%s.%N)")
+    expect_eq True "$took" "waited for Retry-After" || return 1
+    expect_eq 2 "$(fake_hits listNotifications)" "attempts"
+}
+
+test_429_with_distant_reset_gives_up() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"m": [{"match": "/api/v1/notifications", "status": 429, "times": -1, "headers": {"X-RateLimit-Reset": "2099-01-01T00:00:00.000Z"}, "body": {"error": "Too many requests"}}]}}' || return 1
+    TACTFUL_HTTP_MAX_WAIT=2 expect_status 1 t sync || return 1
+    expect_err 'sync of m failed: reading mentions: http://127\.0\.0\.1:[0-9]+ is rate limiting this account until 2099-01-01 00:00 UTC; try again after that' || return 1
+    expect_eq 1 "$(fake_hits /api/v1/notifications)" "requests"
+}
+
+test_stalled_server_times_out() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"w": [{"match": "/wp/v2/comments", "stall": 20, "times": -1}]}}' || return 1
+    start=$(date +%s)
+    TACTFUL_HTTP_TIMEOUT=0.5 TACTFUL_HTTP_RETRIES=1 expect_status 1 t sync || return 1
+    [ $(($(date +%s) - start)) -lt 8 ] || fail "the stalled sync took too long" || return 1
+    expect_err 'sync of w failed: reading comments: http://127\.0\.0\.1:[0-9]+ did not answer in time' || return 1
+    expect_out '3 accounts, 1 failed; 4 new threads' || return 1
+    expect_eq 2 "$(fake_hits /wp/v2/comments)" "attempts (one retry)"
+}
+
+test_malformed_json_keeps_cursor() {
+    three_platforms || return 1
+    expect_status 0 t sync m || return 1
+    cursor=$(db_count "select cursor from accounts where name = 'm'")
+    fake_ctl '{"add_mentions": {"m": 2}, "rules": {"m": [{"match": "/api/v1/notifications", "status": 200, "body": "[{\"id\": \"9\", broken"}]}}' || return 1
+    expect_status 1 t sync m || return 1
+    expect_err 'sync of m failed: reading mentions: .* answered with something that is not JSON' || return 1
+    expect_eq "$cursor" "$(db_count "select cursor from accounts where name = 'm'")" "cursor after a bad page" || return 1
+    expect_status 0 t sync m || return 1
+    expect_out '2 new posts'
+}
+
+test_body_over_the_cap_is_refused() {
+    three_platforms || return 1
+    fake_ctl '{"rules": {"b": [{"match": "listNotifications", "big": 3000000}]}}' || return 1
+    TACTFUL_HTTP_MAX_BODY=100000 expect_status 1 t sync b || return 1
+    expect_err 'sync of b failed: reading notifications: the answer from http://127\.0\.0\.1:[0-9]+ is larger than 100000 bytes' || return 1
+    expect_eq 0 "$(db_count 'select count(*) from posts')" "posts"
+}
+
+test_escape_sequences_never_reach_the_terminal() {
+    fake_start '{"tenants": {"b": {"platform": "bluesky", "threads": 1, "replies": 2, "evil": true},
+                             "m": {"platform": "mastodon", "threads": 1, "replies": 2, "evil": true}}}' &&
+        account_bluesky b b && account_mastodon m m || return 1
+    expect_status 0 t sync || return 1
+    # The cache keeps the raw text; every display shows it defused.
+    expect_eq 1 "$(db_count "select count(*) from posts where instr(body, char(27)) > 0")" "raw text in the cache" || return 1
+    for id in 1 2; do
+        expect_status 0 t show "$id" || return 1
+        expect_no_bytes "$WORK/out" 1b || return 1
+        expect_no_bytes "$WORK/out" 07 || return 1
+    done
+    expect_status 0 t list || return 1
+    expect_no_bytes "$WORK/out" 1b || return 1
+    expect_status 0 t search pwn || return 1
+    expect_no_bytes "$WORK/out" 1b || return 1
+    expect_status 0 t show "$(thread_of b at://did:plc:bob0test/app.bsky.feed.post/3k00000000002)" || return 1
+    expect_out '\^\[\]0;owned\^G' || return 1
+    expect_out '<U\+202E>evil'
+}
+
+test_offline_refuses_the_network() {
+    three_platforms || return 1
+    expect_status 1 t --offline sync || return 1
+    expect_err 'offline \(--offline\): sync needs the network' || return 1
+    expect_status 1 t --offline accounts check || return 1
+    expect_err 'offline' || return 1
+    expect_status 0 t --offline accounts || return 1
+    expect_eq 0 "$(fake_hits /)" "requests while offline"
+}
+
+test_kill_9_mid_sync_then_rerun() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3},
+                             "w": {"platform": "wordpress", "posts": 3, "comments": 120}}}' &&
+        account_mastodon m m && account_wordpress w w || return 1
+    # WordPress hangs on its third page; Mastodon finishes and commits meanwhile.
+    fake_ctl '{"rules": {"w": [{"match": "page=3", "stall": 30, "times": 1}]}}' || return 1
+    "$TACTFUL" sync >"$WORK/sync1.out" 2>&1 &
+    pid=$!
+    wait_hits 'page=3' 1 || { kill -9 $pid; return 1; }
+    wait_hits '/context' 30 || { kill -9 $pid; return 1; }
+    sleep 0.5
+    kill -9 $pid
+    wait $pid 2>/dev/null
+    expect_eq 0 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the kill" || return 1
+    m_posts=$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")
+    expect_eq 120 "$m_posts" "Mastodon posts committed before the kill" || return 1
+    fake_ctl '{"rules": {"w": []}, "add_mentions": {"m": 5}}' || return 1
+    expect_status 0 t sync || return 1
+    expect_eq 125 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")" "Mastodon posts after the rerun" || return 1
+    expect_eq 363 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the rerun" || return 1
+    expect_eq 0 "$(db_count 'select count(*) from (select account_id, remote_id from posts group by 1, 2 having count(*) > 1)')" "duplicates" || return 1
+    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select sum(post_count) from threads')" "thread counts" || return 1
+    expect_eq ok "$(db_count 'pragma integrity_check')" "integrity"
+}
+
+run_tests
