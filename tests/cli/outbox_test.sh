@@ -128,7 +128,7 @@ kill_during_post() {
     done
     sleep 0.3
     kill -9 $pid
-    wait $pid 2>/dev/null
+    wait $pid 2>/dev/null || true
     sleep 1.5
 }
 
