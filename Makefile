@@ -10,12 +10,12 @@ DESTDIR   ?=
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc
+PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc libpcre2-8
 TEST_PKGS := cmocka
 
 # Debian packages that `make deps` installs: the build, the tests and the demo.
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
-             libsqlite3-dev libinih-dev libutf8proc-dev libcmocka-dev tmux sqlite3 \
+             libsqlite3-dev libinih-dev libutf8proc-dev libpcre2-dev libcmocka-dev tmux sqlite3 \
              ncurses-term locales
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
