@@ -336,7 +336,9 @@ expand(const char *t, const struct guard_vars *vars)
         }
         const char *e = *p == '{' ? strchr(p, '}') : NULL;
         if (e == NULL) {
-            buf_addc(&b, *p);
+            size_t run = strcspn(p + 1, "{") + 1;
+            buf_add(&b, p, run);
+            p += run - 1;
             continue;
         }
         size_t n = (size_t)(e - p - 1);
@@ -527,16 +529,21 @@ run_echo(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
     if (!c->has_context || v->source != GUARD_DRAFT)
         return;
     guard_pii_scan(c->g, &c->context);
+    const struct pii_match *items[ECHO_ITEMS_MAX];
+    size_t nitems = 0;
+    for (size_t i = 0; i < c->context.npii && nitems < ECHO_ITEMS_MAX; i++) {
+        const struct pii_match *m = &c->context.pii[i];
+        if (strlen(m->norm) >= 5 && !pii_allowed(c, r, m))
+            items[nitems++] = m;
+    }
+    if (nitems == 0)
+        return;
     guard_pii_scan(c->g, v);
     struct alnum_stream st;
     stream_build(v, &st);
-    size_t items = 0;
-    for (size_t i = 0; i < c->context.npii && items < ECHO_ITEMS_MAX; i++) {
-        const struct pii_match *m = &c->context.pii[i];
+    for (size_t i = 0; i < nitems; i++) {
+        const struct pii_match *m = items[i];
         size_t n = strlen(m->norm);
-        if (n < 5 || pii_allowed(c, r, m))
-            continue;
-        items++;
         for (size_t p = 0; p + n <= st.n; p++) {
             if (!(st.edge[p] & 1) || !(st.edge[p + n - 1] & 2) || memcmp(st.c + p, m->norm, n))
                 continue;

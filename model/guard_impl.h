@@ -167,6 +167,7 @@ struct guard_tok {
     uint32_t fold;            /* case-folded, accents stripped, in view->fold */
     uint32_t fold_len;
     uint32_t hash, phash;     /* of the fold, and of its first 3 bytes (0 when shorter) */
+    uint32_t shash;           /* of the fold without a possessive "'s", or 0 */
     uint16_t flags;
 };
 

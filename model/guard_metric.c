@@ -5,27 +5,44 @@
 
 #include <string.h>
 
+/* Whether c is a vowel for counting syllables (y included). */
+static bool
+is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
 int
 guard_syllables(const char *w, size_t n)
 {
-    static const char vowels[] = "aeiouy";
     int groups = 0;
     bool prev = false;
     for (size_t i = 0; i < n; i++) {
-        bool v = strchr(vowels, w[i]) != NULL && w[i] != '\0';
+        bool v = is_vowel(w[i]);
         if (v && !prev)
             groups++;
         prev = v;
     }
     /* A final silent e ("close"), but not "-le" after a consonant ("table") or "the". */
     if (n > 2 && w[n - 1] == 'e' && groups > 1 &&
-        !(w[n - 2] == 'l' && strchr(vowels, w[n - 3]) == NULL))
+        !(w[n - 2] == 'l' && !is_vowel(w[n - 3])))
         groups--;
     /* A silent "-ed" ("closed"), but not after t or d ("wanted"). */
     if (n > 3 && w[n - 2] == 'e' && w[n - 1] == 'd' && groups > 1 && w[n - 3] != 't' &&
-        w[n - 3] != 'd' && strchr(vowels, w[n - 3]) == NULL)
+        w[n - 3] != 'd' && !is_vowel(w[n - 3]))
         groups--;
     return groups > 0 ? groups : 1;
+}
+
+/* Whether token i is a new word: a word token not joined to the previous one by a hyphen
+ * alone ("kerb-separated" is one word). */
+static bool
+new_word(const struct guard_view *v, size_t i)
+{
+    const struct guard_tok *t = &v->toks[i];
+    if (!(t->flags & TOK_WORD))
+        return false;
+    return !(i > 0 && v->toks[i - 1].end + 1 == t->start && v->s[t->start - 1] == '-');
 }
 
 /* Emits one finding per sentence longer than r->max words. */
@@ -46,7 +63,7 @@ long_sentences(struct guard_ctx *c, const struct guard_rule *r, struct guard_vie
             first = i;
             words = 0;
         }
-        words += (v->toks[i].flags & TOK_WORD) != 0;
+        words += new_word(v, i);
     }
 }
 
@@ -60,9 +77,9 @@ reading_grade(struct guard_ctx *c, const struct guard_rule *r, struct guard_view
         const struct guard_tok *t = &v->toks[i];
         if (i == 0 || (t->flags & TOK_SENTENCE))
             sentences++;
-        if (!(t->flags & TOK_WORD) || !(t->flags & TOK_LETTER))
+        if (!(t->flags & TOK_LETTER))
             continue;
-        words++;
+        words += new_word(v, i);
         syllables += guard_syllables(v->fold + t->fold, t->fold_len);
     }
     if (sentences < r->min || words < 30)

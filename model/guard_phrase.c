@@ -251,6 +251,8 @@ guard_phrase_scan(const struct guard_ctx *c, struct guard_view *v)
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         scan_chain(c, v, set->exact[t->hash & set->mask], i);
+        if (t->shash)
+            scan_chain(c, v, set->exact[t->shash & set->mask], i);
         if (t->phash)
             scan_chain(c, v, set->prefix[t->phash & set->mask], i);
     }

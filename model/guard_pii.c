@@ -11,30 +11,42 @@
 
 #define RUN_DIGITS 32 /* digits kept from one run of separated digits */
 
+/* A word and its length, for quick comparison with tokens. */
+struct word {
+    const char *s;
+    size_t n;
+};
+#define W(s) {s, sizeof(s) - 1}
+
 /* Words that introduce a reference or case number. */
-static const char *const ref_keywords[] = {
-    "ref", "reference", "case", "claim", "account", "acct", "customer", "complaint", "crime",
-    "incident", "booking", "order", "ticket", "application", "tenancy", "pcn", "utr", "crn",
-    "enquiry", "tracking", "membership", "invoice", "permit", "licence", "patient", "repair",
-    "job", "request", "appeal", "penalty", "notice",
+static const struct word ref_keywords[] = {
+    W("ref"), W("reference"), W("case"), W("claim"), W("account"), W("acct"), W("customer"),
+    W("complaint"), W("crime"), W("incident"), W("booking"), W("order"), W("ticket"),
+    W("application"), W("tenancy"), W("pcn"), W("utr"), W("crn"), W("enquiry"), W("tracking"),
+    W("membership"), W("invoice"), W("permit"), W("licence"), W("patient"), W("repair"),
+    W("job"), W("request"), W("appeal"), W("penalty"), W("notice"),
 };
 
 /* Words allowed between such a keyword and the number. */
-static const char *const ref_fillers[] = {"no", "nr", "number", "num", "id", "ref",
-                                          "reference", "is", "was", "code", "my", "your"};
+static const struct word ref_fillers[] = {
+    W("no"), W("nr"), W("number"), W("num"), W("id"), W("ref"), W("reference"), W("is"),
+    W("was"), W("code"), W("my"), W("your"),
+};
 
 /* Last words of a street name. */
-static const char *const street_types[] = {
-    "street", "st", "road", "rd", "avenue", "ave", "lane", "close", "drive", "way",
-    "crescent", "place", "court", "gardens", "terrace", "grove", "rise", "row", "walk",
-    "mews", "square", "hill", "view", "parade", "side", "wynd", "yard", "croft", "vale",
+static const struct word street_types[] = {
+    W("street"), W("st"), W("road"), W("rd"), W("avenue"), W("ave"), W("lane"), W("close"),
+    W("drive"), W("way"), W("crescent"), W("place"), W("court"), W("gardens"), W("terrace"),
+    W("grove"), W("rise"), W("row"), W("walk"), W("mews"), W("square"), W("hill"), W("view"),
+    W("parade"), W("side"), W("wynd"), W("yard"), W("croft"), W("vale"),
 };
 
 /* Words before a number that show it is a count or a route, not a house number. */
-static const char *const not_house[] = {
-    "over", "about", "around", "nearly", "almost", "all", "those", "these", "some", "route",
-    "bus", "platform", "junction", "page", "section", "only", "just", "past", "the", "and",
-    "or", "than", "of", "to", "every", "each",
+static const struct word not_house[] = {
+    W("over"), W("about"), W("around"), W("nearly"), W("almost"), W("all"), W("those"),
+    W("these"), W("some"), W("route"), W("bus"), W("platform"), W("junction"), W("page"),
+    W("section"), W("only"), W("just"), W("past"), W("the"), W("and"), W("or"), W("than"),
+    W("of"), W("to"), W("every"), W("each"),
 };
 
 static const char *const months[] = {
@@ -81,9 +93,11 @@ guard_nino_prefix_valid(char a, char b)
     static const char *const banned[] = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"};
     a = (char)toupper((unsigned char)a);
     b = (char)toupper((unsigned char)b);
-    if (!isupper((unsigned char)a) || !isupper((unsigned char)b))
+    if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z')
         return false;
-    if (strchr("DFIQUV", a) || strchr("DFIOQUV", b))
+    if (a == 'D' || a == 'F' || a == 'I' || a == 'Q' || a == 'U' || a == 'V')
+        return false;
+    if (b == 'D' || b == 'F' || b == 'I' || b == 'O' || b == 'Q' || b == 'U' || b == 'V')
         return false;
     for (size_t i = 0; i < NELEM(banned); i++)
         if (banned[i][0] == a && banned[i][1] == b)
@@ -106,11 +120,13 @@ nhs_valid(const char *d)
 
 /* Whether the folded token t equals one of the words. */
 static bool
-tok_in(const struct guard_view *v, const struct guard_tok *t, const char *const *words,
+tok_in(const struct guard_view *v, const struct guard_tok *t, const struct word *words,
        size_t n)
 {
+    const char *f = v->fold + t->fold;
     for (size_t i = 0; i < n; i++)
-        if (strlen(words[i]) == t->fold_len && memcmp(words[i], v->fold + t->fold, t->fold_len) == 0)
+        if (words[i].n == t->fold_len && words[i].s[0] == f[0] &&
+            memcmp(words[i].s, f, t->fold_len) == 0)
             return true;
     return false;
 }
@@ -551,7 +567,8 @@ house_number(const struct guard_view *v, const struct guard_tok *t)
 static void
 scan_addresses(struct guard_view *v)
 {
-    static const char *const flat_words[] = {"flat", "apartment", "unit", "number", "no"};
+    static const struct word flat_words[] = {W("flat"), W("apartment"), W("unit"),
+                                             W("number"), W("no")};
     for (size_t i = 0; i + 2 <= v->ntoks; i++) {
         const struct guard_tok *num = &v->toks[i];
         if (!house_number(v, num))
@@ -562,6 +579,7 @@ scan_addresses(struct guard_view *v)
             continue;
         if (i > 0 && v->s[num->start - 1] == '\xa3') /* after "£" (its last byte) */
             continue;
+        size_t last = 0; /* the last street word found, so "Beck Side Lane" is whole */
         for (size_t k = 1; k <= 3 && i + k < v->ntoks; k++) {
             const struct guard_tok *w = &v->toks[i + k];
             bool joined = (w->flags & TOK_JOINED) != 0;
@@ -573,11 +591,12 @@ scan_addresses(struct guard_view *v)
             }
             if (!joined || !(w->flags & TOK_CAPITAL) || (w->flags & TOK_DIGITS))
                 break;
-            if (tok_in(v, w, street_types, NELEM(street_types)) && k >= 2) {
-                size_t start = flat ? v->toks[i - 1].start : num->start;
-                pii_add(v, PII_ADDRESS, start, w->end, v->s + start, w->end - start, 0);
-                break;
-            }
+            if (tok_in(v, w, street_types, NELEM(street_types)) && k >= 2)
+                last = i + k;
+        }
+        if (last) {
+            size_t start = flat ? v->toks[i - 1].start : num->start, end = v->toks[last].end;
+            pii_add(v, PII_ADDRESS, start, end, v->s + start, end - start, 0);
         }
     }
 }

@@ -985,27 +985,35 @@ finish_rule(struct loader *L, struct guard_rule *r)
         [KIND_METRIC] = "metric = sentence or grade",
         [KIND_EXPECT] = "need = link, official-link, channel or pattern NAME",
     };
+    /* A key given but refused was reported already; only a missing one is reported here. */
+    static const char *const need_keys[KIND_COUNT] = {
+        [KIND_PII] = "detect", [KIND_LINK] = "check", [KIND_METRIC] = "metric",
+        [KIND_EXPECT] = "need"};
     if ((int)r->level < 0) {
-        lerr(L, NULL, r->line, "rule %s has no level; add level = info, warning or error",
-             r->id);
+        if (section_item(L, "level") == NULL)
+            lerr(L, NULL, r->line, "rule %s has no level; add level = info, warning or error",
+                 r->id);
         r->level = GUARD_WARNING;
     }
-    if (r->message == NULL)
+    if (r->message == NULL && section_item(L, "message") == NULL)
         lerr(L, NULL, r->line, "rule %s has no message; add message = a sentence saying what "
                                "may be wrong", r->id);
-    if (needs[r->kind] && r->sub < 0)
+    if (r->message == NULL)
+        r->message = xstrdup(r->id);
+    if (needs[r->kind] && r->sub < 0 && section_item(L, need_keys[r->kind]) == NULL)
         lerr(L, NULL, r->line, "rule %s needs %s", r->id, needs[r->kind]);
     if ((r->kind == KIND_PHRASE || r->kind == KIND_REGEX)) {
-        bool any = false;
+        bool any = section_item(L, "match") || section_item(L, "list");
         for (size_t i = 0; i < r->nentries; i++)
             any |= !r->entries[i].except;
         if (!any)
             lerr(L, NULL, r->line, "rule %s has nothing to match; add match = ... or list = FILE",
                  r->id);
     }
-    if ((r->kind == KIND_METRIC || r->kind == KIND_LENGTH) && r->max == 0)
+    if ((r->kind == KIND_METRIC || r->kind == KIND_LENGTH) && r->max == 0 &&
+        section_item(L, "max") == NULL)
         lerr(L, NULL, r->line, "rule %s needs max = a number", r->id);
-    if (r->kind == KIND_LENGTH && r->platform == NULL)
+    if (r->kind == KIND_LENGTH && r->platform == NULL && section_item(L, "platform") == NULL)
         lerr(L, NULL, r->line, "rule %s needs platform = mastodon, bluesky or wordpress",
              r->id);
     bool draft_only = r->kind == KIND_LENGTH || r->kind == KIND_METRIC ||

@@ -226,10 +226,11 @@ scan_link(struct guard_view *v, size_t pos)
     size_t len = v->len, labels = 0;
     struct guard_span sp = {.start = (uint32_t)pos, .kind = SPAN_URL};
     size_t h = pos;
-    if (len - pos > 7 && strncasecmp(s + pos, "http://", 7) == 0) {
+    bool hchar = (s[pos] | 32) == 'h';
+    if (hchar && len - pos > 7 && strncasecmp(s + pos, "http://", 7) == 0) {
         sp.scheme = 1;
         h = pos + 7;
-    } else if (len - pos > 8 && strncasecmp(s + pos, "https://", 8) == 0) {
+    } else if (hchar && len - pos > 8 && strncasecmp(s + pos, "https://", 8) == 0) {
         sp.scheme = 2;
         h = pos + 8;
     }
@@ -478,6 +479,9 @@ push_token(struct guard_view *v, size_t start, size_t end, uint16_t flags, int u
     v->foldlen += n;
     t->hash = guard_hash(v->fold + t->fold, n);
     t->phash = n >= 3 ? guard_hash(v->fold + t->fold, 3) : 0;
+    t->shash = n > 2 && memcmp(v->fold + t->fold + n - 2, "'s", 2) == 0
+                   ? guard_hash(v->fold + t->fold, n - 2)
+                   : 0;
     if (upper + lower > 0)
         flags |= TOK_LETTER;
     if (upper >= 2 && lower == 0)
