@@ -45,8 +45,8 @@ static const struct word street_types[] = {
 static const struct word not_house[] = {
     W("over"), W("about"), W("around"), W("nearly"), W("almost"), W("all"), W("those"),
     W("these"), W("some"), W("route"), W("bus"), W("platform"), W("junction"), W("page"),
-    W("section"), W("only"), W("just"), W("past"), W("the"), W("and"), W("or"), W("than"),
-    W("of"), W("to"), W("every"), W("each"),
+    W("section"), W("only"), W("just"), W("past"), W("the"), W("than"),
+    W("every"), W("each"),
 };
 
 static const char *const months[] = {
@@ -567,8 +567,7 @@ house_number(const struct guard_view *v, const struct guard_tok *t)
 static void
 scan_addresses(struct guard_view *v)
 {
-    static const struct word flat_words[] = {W("flat"), W("apartment"), W("unit"),
-                                             W("number"), W("no")};
+    static const struct word flat_words[] = {W("flat"), W("apartment"), W("number"), W("no")};
     for (size_t i = 0; i + 2 <= v->ntoks; i++) {
         const struct guard_tok *num = &v->toks[i];
         if (!house_number(v, num))

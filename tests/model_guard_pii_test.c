@@ -169,6 +169,9 @@ test_postcode_and_address(void **state)
     gt_quiet(g, "Over 200 Station Road residents replied.", "personal-data.address");
     gt_quiet(g, "In 2026 Station Road will be resurfaced.", "personal-data.address");
     gt_quiet(g, "We've resurfaced 3 main road junctions.", "personal-data.address");
+    gt_quiet(g, "The tip at Unit 4, Hollin Lane is open.", "personal-data.address");
+    gt_quiet(g, "The 12 Chapel Street office is closed.", "personal-data.address");
+    gt_fires(g, "We sent someone to 7 Kiln Row today.", "personal-data.address", "7 Kiln Row");
 }
 
 static void

@@ -36,6 +36,7 @@ test_party_names(void **state)
     gt_quiet(g, "A conservative estimate is 1,100 homes.", "political.");
     gt_quiet(g, "Conservation area rules apply.", "political.");
     gt_quiet(g, "We will reform the booking system.", "political.");
+    gt_quiet(g, "The Labour Club and the Conservative Club are polling stations.", "political.");
     /* Inside a word is not the word. */
     gt_quiet(g, "Laboured breathing and Toryglen Road.", "political.party");
 }
