@@ -606,7 +606,8 @@ finding_free(struct guard_finding *f)
 }
 
 /* Sorts the findings and merges overlapping ones of one category (two commitment rules on
- * "We'll fix it by Friday" say one thing): the worse survives, then the longer. */
+ * "We'll fix it by Friday" say one thing): the worse survives, then the longer. On the post
+ * being answered, one finding per rule is enough to say what it is. */
 static void
 sort_and_dedup(struct guard_result *out)
 {
@@ -615,17 +616,20 @@ sort_and_dedup(struct guard_result *out)
     for (size_t i = 0; i < out->n; i++) {
         struct guard_finding *f = &out->findings[i];
         struct guard_finding *same = NULL;
-        for (size_t j = 0; j < kept && same == NULL; j++)
-            if (strcmp(out->findings[j].category, f->category) == 0 &&
-                overlapping(&out->findings[j], f))
+        for (size_t j = 0; j < kept && same == NULL; j++) {
+            const struct guard_finding *k = &out->findings[j];
+            if ((strcmp(k->category, f->category) == 0 && overlapping(k, f)) ||
+                (f->source == GUARD_CONTEXT && k->source == GUARD_CONTEXT && k->rule == f->rule))
                 same = &out->findings[j];
+        }
         if (same == NULL) {
             out->findings[kept++] = *f;
             continue;
         }
-        bool better = f->severity > same->severity ||
-                      (f->severity == same->severity &&
-                       f->end - f->start > same->end - same->start);
+        bool better = overlapping(same, f) &&
+                      (f->severity > same->severity ||
+                       (f->severity == same->severity &&
+                        f->end - f->start > same->end - same->start));
         if (better) {
             finding_free(same);
             *same = *f;
