@@ -19,6 +19,7 @@
 #define GUARD_PHRASE_TOKENS 12       /* tokens in one phrase */
 #define GUARD_ID_MAX 64              /* bytes in a rule id or pack name */
 #define GUARD_PACKS_MAX 64
+#define GUARD_REGEX_PAD 32           /* zero bytes after a regex subject (JIT reads ahead) */
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -211,6 +212,7 @@ struct guard_view {
     size_t npii, cappii;
     bool pii_done;
     char *masked;             /* s with spans blanked, made on first use by regex rules */
+    char *raw;                /* s copied with padding, for regex rules with scope = raw */
     int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
 };
 
@@ -271,6 +273,7 @@ void guard_view_init(struct guard_view *v, const char *s, size_t len, enum guard
 void guard_view_free(struct guard_view *v);
 void guard_view_tokenize(struct guard_view *v);
 const char *guard_view_masked(struct guard_view *v);
+const char *guard_view_raw(struct guard_view *v);
 size_t guard_fold(const char *s, size_t len, char *out, size_t cap);
 uint32_t guard_hash(const char *s, size_t len);
 size_t guard_utf8_next(const char *s, size_t len, size_t pos, int32_t *cp);

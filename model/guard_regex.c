@@ -40,7 +40,7 @@ next_cp(const char *s, size_t len, size_t pos)
 void
 guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
 {
-    const char *subject = r->raw_scope ? v->s : guard_view_masked(v);
+    const char *subject = r->raw_scope ? guard_view_raw(v) : guard_view_masked(v);
     for (size_t k = 0; k < r->nre; k++) {
         size_t pos = 0;
         for (int n = 0; n < REGEX_MATCHES_MAX && pos <= v->len; n++) {

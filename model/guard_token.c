@@ -388,6 +388,7 @@ guard_view_free(struct guard_view *v)
     free(v->hits);
     free(v->pii);
     free(v->masked);
+    free(v->raw);
     memset(v, 0, sizeof *v);
 }
 
@@ -587,15 +588,32 @@ guard_view_tokenize(struct guard_view *v)
     }
 }
 
+/* Returns a copy of the text with REGEX_PAD zero bytes after it: PCRE2's JIT reads ahead in
+ * 16-byte steps, and the padding keeps those reads inside initialised memory (valgrind). */
+static char *
+padded_copy(const struct guard_view *v)
+{
+    char *p = xmalloc(v->len + GUARD_REGEX_PAD);
+    memcpy(p, v->s, v->len);
+    memset(p + v->len, 0, GUARD_REGEX_PAD);
+    return p;
+}
+
 const char *
 guard_view_masked(struct guard_view *v)
 {
     if (v->masked)
         return v->masked;
-    v->masked = xmalloc(v->len + 1);
-    memcpy(v->masked, v->s, v->len);
-    v->masked[v->len] = '\0';
+    v->masked = padded_copy(v);
     for (size_t i = 0; i < v->nspans; i++)
         memset(v->masked + v->spans[i].start, ' ', v->spans[i].end - v->spans[i].start);
     return v->masked;
+}
+
+const char *
+guard_view_raw(struct guard_view *v)
+{
+    if (v->raw == NULL)
+        v->raw = padded_copy(v);
+    return v->raw;
 }
