@@ -16,7 +16,7 @@ TEST_PKGS := cmocka
 # Debian packages that `make deps` installs: the build, the tests and the demo.
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
              libsqlite3-dev libinih-dev libutf8proc-dev libpcre2-dev libcmocka-dev tmux sqlite3 \
-             ncurses-term locales
+             ncurses-term locales clang libclang-rt-14-dev valgrind python3
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE, \
@@ -31,7 +31,8 @@ CPPFLAGS  += -I. -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
              -DTACTFUL_VERSION='"$(VERSION)"' -DTACTFUL_DATADIR='"$(DATADIR)"'
 ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(PKG_CFLAGS)
 
-BUILD     := build
+BUILD     ?= build
+BIN       ?= tactful
 LIB_SRC   := $(wildcard model/*.c) $(wildcard net/*.c) $(wildcard tui/*.c) \
              $(filter-out cli/main.c,$(wildcard cli/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -41,11 +42,12 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui bench run install uninstall clean
+.PHONY: all deps check check-unit check-cli check-tui check-fuzz bench run install uninstall \
+        clean sanitize valgrind fuzz
 
-all: tactful
+all: $(BIN)
 
-tactful: $(BUILD)/cli/main.o $(LIB)
+$(BIN): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(LIB): $(LIB_OBJ)
@@ -58,11 +60,12 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) \
+	    $(TEST_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -76,16 +79,54 @@ deps:
 	if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing
 
-check: check-unit check-cli check-tui
+check: check-unit check-cli check-tui check-fuzz
 
 check-unit: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)
 
-check-cli: tactful
-	@tests/cli/run.sh ./tactful
+check-cli: $(BIN)
+	@tests/cli/run.sh ./$(BIN)
 
-check-tui: tactful
-	@tests/tui/run.sh ./tactful
+check-tui: $(BIN)
+	@tests/tui/run.sh ./$(BIN)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+sanitize:
+	@TACTFUL_DATADIR=$(CURDIR)/share ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	 UBSAN_OPTIONS=print_stacktrace=1 \
+	 $(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/tactful \
+	     CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+	     check-unit check-cli check-tui
+
+# The unit and command-line suites under valgrind memcheck: no invalid access, no definite leak.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --show-leak-kinds=definite
+valgrind: $(BIN) $(TEST_BIN)
+	@tests/run-unit.sh --wrap "$(VALGRIND)" $(TEST_BIN)
+	@TACTFUL_WRAP="$(VALGRIND)" tests/cli/run.sh ./$(BIN)
+
+# libFuzzer targets for every parser of outside input (clang). `make fuzz` runs each for
+# FUZZ_SECONDS; `make check` runs each briefly plus every saved crash as a regression.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      := clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_SRC := $(wildcard model/*.c)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) \
+	    $(PKG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+check-fuzz: $(FUZZ_BIN)
+	@tests/fuzz/run.sh 3 $(FUZZ_BIN)
 
 # Performance figures against the targets in the issues (not part of `make check`).
 bench: tactful $(BENCH_BIN)
@@ -112,4 +153,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf $(BUILD) tactful
+	rm -rf build tactful

@@ -193,6 +193,10 @@ cmd_search(struct cli *cli, int argc, char **argv)
         return rc;
     }
     buf_free(&text);
+    if (q.fts == NULL && q.nterms == 0) {
+        query_free(&q);
+        return cli_usage("search", "say what to search for: a word, a \"phrase\" or a filter");
+    }
     q.include_snoozed = 1; /* a search looks everywhere */
     rc = run_query(cli, &q, THREAD_SORT_ACTIVITY, limit, json);
     query_free(&q);

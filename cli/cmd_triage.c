@@ -66,8 +66,11 @@ int
 cmd_assign(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
-    if (argc == 3 && (strlen(argv[2]) > TRIAGE_MAX_NAME || argv[2][0] == '\0'))
-        return cli_usage("assign", "an officer name is 1 to %d characters", TRIAGE_MAX_NAME);
+    if (argc == 3 && strcmp(argv[2], "-") != 0 && triage_name_valid(argv[2], &err) != 0) {
+        int rc = cli_usage("assign", "%s", err);
+        free(err);
+        return rc;
+    }
     long id = id_and_value(cli, "assign", argc, argv);
     ID_OR_RETURN(id);
     const char *who = strcmp(argv[2], "-") == 0 ? NULL : argv[2];

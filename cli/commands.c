@@ -152,6 +152,8 @@ cmd_help(struct cli *cli, int argc, char **argv)
         cli_print_help(stdout);
         return EXIT_OK;
     }
+    if (argc > 2)
+        return cli_usage("help", "give one command, as in `tactful help list`");
     const struct cli_command *c = cli_command_find(argv[1]);
     if (c == NULL)
         return cli_usage("help", "no command '%s'", argv[1]);

@@ -127,7 +127,7 @@ out_thread_json(const struct thread_row *r)
 void
 out_json(FILE *f, json_t *j)
 {
-    json_dumpf(j, f, JSON_INDENT(2));
+    json_dumpf(j, f, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     fputc('\n', f);
     json_decref(j);
 }

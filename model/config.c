@@ -629,9 +629,17 @@ static void
 ini_knobs_swap(struct ini_knobs *k)
 {
     struct ini_knobs old = {
-        ini_use_stack, ini_allow_realloc, ini_allow_inline_comments, ini_allow_multiline,
-        ini_allow_bom, ini_allow_no_value, ini_stop_on_first_error, ini_max_line,
-        ini_initial_alloc, ini_start_comment_prefixes, ini_inline_comment_prefixes,
+        .use_stack = ini_use_stack,
+        .allow_realloc = ini_allow_realloc,
+        .allow_inline_comments = ini_allow_inline_comments,
+        .allow_multiline = ini_allow_multiline,
+        .allow_bom = ini_allow_bom,
+        .allow_no_value = ini_allow_no_value,
+        .stop_on_first_error = ini_stop_on_first_error,
+        .max_line = ini_max_line,
+        .initial_alloc = ini_initial_alloc,
+        .start_comment_prefixes = ini_start_comment_prefixes,
+        .inline_comment_prefixes = ini_inline_comment_prefixes,
     };
     ini_use_stack = k->use_stack;
     ini_allow_realloc = k->allow_realloc;

@@ -2,6 +2,7 @@
 #include "model/db.h"
 
 #include "model/schema.h"
+#include "model/text.h"
 #include "model/xmalloc.h"
 
 #include <stdio.h>
@@ -120,6 +121,23 @@ fail:
     return -1;
 }
 
+/* SQL fold(x): x without case or accents (see text_fold), for comparisons such as from:. */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (s == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *f = text_fold(s);
+    if (f == NULL)
+        sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_text(ctx, f, -1, free);
+}
+
 /* Opens the file and sets the connection up, without touching the schema. */
 static struct db *
 db_connect(const char *path, char **err)
@@ -135,6 +153,9 @@ db_connect(const char *path, char **err)
     }
     sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db->sql, 1);
+    sqlite3_create_function(db->sql, "fold", 1,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
+                            NULL, NULL);
     /* Refuse a newer cache before anything (even the journal mode) is changed. */
     int v = db_schema_version(db);
     if (v > DB_SCHEMA_VERSION) {

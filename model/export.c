@@ -34,7 +34,7 @@ write_jsonl(FILE *out, sqlite3_stmt *st)
         else if (strcmp(columns[i], "parent") == 0)
             json_object_set_new(o, "parent", json_null());
     }
-    int rc = json_dumpf(o, out, JSON_COMPACT);
+    int rc = json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(o);
     if (rc == 0 && fputc('\n', out) == EOF)
         rc = -1;

@@ -65,7 +65,10 @@ isotime_parse(const char *s, time_t *t)
     gmtime_r(&v, &back);
     if (back.tm_mday != d)
         return -1;
-    *t = v - sign * (oh * 3600 + om * 60);
+    v -= sign * (oh * 3600 + om * 60);
+    if (v < 0)
+        return -1;
+    *t = v;
     return 0;
 }
 

@@ -143,6 +143,19 @@ static const char *const migrations[] = {
 
     /* 2: a per-thread read marker for the inbox's unread flag. */
     "ALTER TABLE threads ADD COLUMN seen_at TEXT;",
+
+    /* 3: thread summaries also follow posts whose time changes or that move thread. */
+    "CREATE TRIGGER posts_thread_upd AFTER UPDATE OF created_at, thread_id ON posts BEGIN"
+    "  UPDATE threads SET"
+    "    post_count = (SELECT count(*) FROM posts WHERE thread_id = threads.id),"
+    "    first_activity = coalesce((SELECT min(created_at) FROM posts"
+    "      WHERE thread_id = threads.id), ''),"
+    "    last_activity = coalesce((SELECT max(created_at) FROM posts"
+    "      WHERE thread_id = threads.id), ''),"
+    "    last_post_id = (SELECT id FROM posts WHERE thread_id = threads.id"
+    "      ORDER BY created_at DESC, id DESC LIMIT 1)"
+    "  WHERE id IN (old.thread_id, new.thread_id);"
+    "END;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

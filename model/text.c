@@ -269,3 +269,36 @@ text_pad(const char *s, int cols)
     free(fit);
     return buf_take(&b);
 }
+
+int
+text_is_plain(const char *s)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_int32_t cp;
+    while (*p) {
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0)
+            return 0;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
+            cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP)
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+char *
+text_fold(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+    if (n < 0)
+        return NULL;
+    /* utf8proc allocates with malloc; hand back a copy from our allocator family anyway. */
+    char *r = xstrdup((const char *)out);
+    free(out);
+    return r;
+}

@@ -33,4 +33,12 @@ char *text_fit(const char *s, int cols, int ellipsis);
  * spaces to exactly cols columns. */
 char *text_pad(const char *s, int cols);
 
+/* Returns nonzero when s is valid UTF-8 holding no control, format (bidi, zero-width), line or
+ * paragraph separator characters: fit for a name or tag an officer types. */
+int text_is_plain(const char *s);
+
+/* Returns a newly allocated form of s for comparisons that ignore case and accents
+ * ("Zoë" and "ZOE" both become "zoe"), or NULL when s is not valid UTF-8. */
+char *text_fold(const char *s);
+
 #endif

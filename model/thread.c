@@ -15,8 +15,8 @@ static const char *const filter_sql[QK_COUNT] = {
     [QK_ASSIGNEE] = "coalesce(t.assignee, 'none') = ?",
     [QK_TAG] = "EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag = ?)",
     [QK_FROM] = "EXISTS (SELECT 1 FROM posts fp JOIN authors fa ON fa.id = fp.author_id"
-                " WHERE fp.thread_id = t.id AND (instr(lower(fa.handle), lower(?1)) > 0"
-                " OR instr(lower(fa.display_name), lower(?1)) > 0))",
+                " WHERE fp.thread_id = t.id AND (instr(fold(fa.handle), fold(?1)) > 0"
+                " OR instr(fold(fa.display_name), fold(?1)) > 0))",
 };
 
 static const char *const sort_sql[] = {

@@ -4,20 +4,18 @@
 #include "model/audit.h"
 #include "model/isotime.h"
 #include "model/query.h"
+#include "model/text.h"
 #include "model/xmalloc.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Returns nonzero when s holds a control character. */
+/* Returns nonzero when s holds a control, format or separator character, or broken UTF-8. */
 static int
 has_control(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return 1;
-    return 0;
+    return !text_is_plain(s);
 }
 
 int
@@ -138,15 +136,22 @@ triage_set_state(struct db *db, const char *officer, long thread, const char *st
 }
 
 int
+triage_name_valid(const char *name, char **err)
+{
+    if (*name == '\0' || strlen(name) > TRIAGE_MAX_NAME || has_control(name)) {
+        *err = xasprintf("an officer name is 1 to %d bytes of text with no control or "
+                         "invisible characters", TRIAGE_MAX_NAME);
+        return -1;
+    }
+    return 0;
+}
+
+int
 triage_assign(struct db *db, const char *officer, long thread, const char *assignee,
               char **err)
 {
-    if (assignee && (*assignee == '\0' || strlen(assignee) > TRIAGE_MAX_NAME ||
-                     has_control(assignee))) {
-        *err = xasprintf("an assignee is 1 to %d characters with no control characters",
-                         TRIAGE_MAX_NAME);
+    if (assignee && triage_name_valid(assignee, err) != 0)
         return -1;
-    }
     return change_column(db, officer, thread, "assignee", "assign", assignee, err);
 }
 

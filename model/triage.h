@@ -34,6 +34,10 @@ int triage_snooze(struct db *db, const char *officer, long thread, const char *u
 /* Adds an internal note (never sent anywhere). */
 int triage_note(struct db *db, const char *officer, long thread, const char *text, char **err);
 
+/* Checks an officer name for assign: 1 to TRIAGE_MAX_NAME bytes of plain text. Returns 0, or
+ * -1 with *err set. */
+int triage_name_valid(const char *name, char **err);
+
 /* Checks a tag: 1 to TRIAGE_MAX_TAG bytes, no spaces, commas or control characters. Returns 0,
  * or -1 with *err set. */
 int triage_tag_valid(const char *tag, char **err);

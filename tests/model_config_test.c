@@ -378,6 +378,11 @@ test_account_errors(void **state)
                "3: [account b] has no url; add url = https://...\n"
                "3: [account b] has no token source; add one of token_cmd, token_file or "
                "token_env");
+    /* Found at the end of the section, reported at its header: sorted before line 2. */
+    load_fails(*state, "[account a]\nplatform = twitter\ntoken_env = T\n",
+               "1: [account a] has no url; add url = https://...\n"
+               "2: unknown platform 'twitter' in [account a]; expected one of: mastodon, "
+               "bluesky, wordpress");
     load_fails(*state,
                "[account a]\nplatform = mastodon\nurl = https://x.example\ntoken_env = T\n"
                "\n[account a]\nplatform = bluesky\n",
@@ -486,18 +491,44 @@ test_missing_file(void **state)
     config_free(cfg);
 }
 
-/* inih's process-wide knobs are back to what they were after a load. */
+/* inih's process-wide knobs, whatever they were, do not change the result of a load and are
+ * back to what they were afterwards. */
 static void
 test_ini_knobs_restored(void **state)
 {
-    int max_line = ini_max_line;
+    bool use_stack = ini_use_stack, allow_realloc = ini_allow_realloc;
     bool inline_comments = ini_allow_inline_comments, multiline = ini_allow_multiline;
-    bool use_stack = ini_use_stack;
-    config_free(load_ok(*state, example));
-    assert_int_equal(ini_max_line, max_line);
-    assert_int_equal(ini_allow_inline_comments, inline_comments);
-    assert_int_equal(ini_allow_multiline, multiline);
-    assert_int_equal(ini_use_stack, use_stack);
+    int max_line = ini_max_line, initial_alloc = ini_initial_alloc;
+    ini_use_stack = false;
+    ini_allow_realloc = true;
+    ini_allow_inline_comments = true;
+    ini_allow_multiline = true;
+    ini_max_line = 321;
+    ini_initial_alloc = 123;
+
+    char *sig = xmalloc(1001);
+    memset(sig, 's', 1000);
+    sig[1000] = '\0';
+    char *text = xasprintf("[tactful]\nsignature = \"%s ; x\"\n  officer = a\n", sig);
+    struct config *cfg = load_ok(*state, text);
+    assert_int_equal(strlen(cfg->signature), 1004);
+    assert_string_equal(cfg->officer, "a");
+    config_free(cfg);
+    free(text);
+    free(sig);
+
+    assert_false(ini_use_stack);
+    assert_true(ini_allow_realloc);
+    assert_true(ini_allow_inline_comments);
+    assert_true(ini_allow_multiline);
+    assert_int_equal(ini_max_line, 321);
+    assert_int_equal(ini_initial_alloc, 123);
+    ini_use_stack = use_stack;
+    ini_allow_realloc = allow_realloc;
+    ini_allow_inline_comments = inline_comments;
+    ini_allow_multiline = multiline;
+    ini_max_line = max_line;
+    ini_initial_alloc = initial_alloc;
 }
 
 /* config_account_find finds accounts by exact name. */

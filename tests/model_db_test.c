@@ -51,7 +51,7 @@ test_migrates_v1_with_data(void **state)
     c.db = db_open(c.path, &err);
     if (c.db == NULL)
         fail_msg("%s", err);
-    assert_int_equal(db_schema_version(c.db), 2);
+    assert_int_equal(db_schema_version(c.db), DB_SCHEMA_VERSION);
     assert_int_equal(tcache_int(&c, "SELECT count(*) FROM threads WHERE state = 'waiting'"
                                     " AND seen_at IS NULL"),
                      1);

@@ -98,6 +98,31 @@ test_tactful_db_env_chooses_the_cache() {
     expect_eq 40 "$(jpy 'len(j)')" "threads in the TACTFUL_DB cache"
 }
 
+test_db_option_accepts_equals_form() {
+    expect_status 0 t --db="$WORK/eq.db" import "$DEMO" || return 1
+    [ -f "$WORK/eq.db" ] || fail "--db=PATH not used" || return 1
+    [ ! -e "$TACTFUL_DB" ] || fail "TACTFUL_DB was used despite --db=PATH"
+}
+
+test_empty_tactful_db_counts_as_unset() {
+    TACTFUL_DB='' expect_status 0 t list || return 1
+    [ -f "$XDG_DATA_HOME/tactful/cache.db" ] || fail "empty TACTFUL_DB did not use the default"
+}
+
+test_relative_xdg_data_home_falls_back_to_home() {
+    unset TACTFUL_DB
+    XDG_DATA_HOME=relative/data expect_status 0 t list || return 1
+    [ -f "$HOME/.local/share/tactful/cache.db" ] || fail "no cache under \$HOME/.local/share" ||
+        return 1
+    [ ! -e "$WORK/relative" ] || fail "a relative XDG_DATA_HOME was used"
+}
+
+test_config_that_is_a_folder_exits_2() {
+    mkdir "$WORK/conf.d"
+    expect_status 2 t --config "$WORK/conf.d" list || return 1
+    expect_err "^cannot read config $WORK/conf\.d: "
+}
+
 test_db_option_creates_missing_folders() {
     expect_status 0 t --db "$WORK/a/b/c.db" list || return 1
     [ -f "$WORK/a/b/c.db" ] || fail "cache not created in new folders" || return 1
@@ -114,6 +139,7 @@ test_default_cache_is_private_under_xdg_data_home() {
     expect_eq 181 "$(sqlite3 "$db" 'select count(*) from posts')" "posts in the default cache"
 }
 
+
 test_default_cache_without_xdg_data_home_is_under_home() {
     unset TACTFUL_DB XDG_DATA_HOME
     expect_status 0 t list || return 1
@@ -127,13 +153,16 @@ test_newer_cache_is_refused_with_a_clear_message() {
     expect_eq 99 "$(sqlite3 "$TACTFUL_DB" 'pragma user_version')" "user_version afterwards"
 }
 
-# Opening switches the file to WAL (header bytes 19-20 become 2) and bumps its change
-# counter before the version check refuses it, so a newer tactful's cache is modified.
-test_bug_newer_cache_file_is_left_byte_for_byte() {
+# Refusing must not touch the file: switching it to WAL first would rewrite header bytes
+# 19-20 and the change counter.
+test_newer_cache_file_is_left_byte_for_byte() {
     sqlite3 "$TACTFUL_DB" 'create table x (a); pragma user_version = 99;' || return 1
     before=$(sha256sum <"$TACTFUL_DB")
     expect_status 1 t list || return 1
-    expect_eq "$before" "$(sha256sum <"$TACTFUL_DB")" "sha256 of the newer cache"
+    expect_eq "$before" "$(sha256sum <"$TACTFUL_DB")" "sha256 of the newer cache" || return 1
+    for f in "$TACTFUL_DB-wal" "$TACTFUL_DB-shm"; do
+        [ ! -e "$f" ] || fail "$f left behind" || return 1
+    done
 }
 
 test_non_database_file_is_refused_unchanged() {
@@ -151,6 +180,13 @@ test_demo_works_without_touching_the_cache() {
     expect_eq 40 "$(jpy 'len(j)')" "demo threads" || return 1
     [ ! -e "$TACTFUL_DB" ] || fail "--demo created TACTFUL_DB" || return 1
     expect_eq "" "$(ls -A "$WORK/tmp")" "left in TMPDIR"
+}
+
+test_demo_ignores_db_option() {
+    mkdir "$WORK/tmp"
+    TMPDIR="$WORK/tmp" expect_status 0 t --demo --db "$WORK/other.db" list --json || return 1
+    expect_eq 40 "$(jpy 'len(j)')" "demo threads" || return 1
+    [ ! -e "$WORK/other.db" ] || fail "--demo used --db"
 }
 
 test_demo_changes_are_private_and_cleaned_up() {

@@ -62,6 +62,15 @@ test_csv_guards_handles_starting_with_at() {
     expect_eq "'@marj" "$(csv_py 'rows[0]["author"]')" "author cell"
 }
 
+test_csv_guard_covers_every_text_column() {
+    post_json author=plain author_name='=cmd|calc' title='-2+3' text='\tstarts with a tab' >g.jsonl
+    t import g.jsonl 2>/dev/null || return 1
+    expect_status 0 t export --format csv || return 1
+    expect_eq "$(printf "'=cmd|calc|'-2+3|'\\tstarts with a tab")" \
+        "$(csv_py 'rows[0]["author_name"] + "|" + rows[0]["title"] + "|" + rows[0]["text"]')" \
+        "guarded cells"
+}
+
 test_jsonl_export_keeps_text_exactly() {
     import_tricky || return 1
     expect_status 0 t export || return 1
@@ -103,14 +112,23 @@ test_output_option_writes_the_file_and_nothing_else() {
     expect_eq 600 "$(stat -c %a dest/all.jsonl)" "mode of the export"
 }
 
+test_short_output_option() {
+    import_demo || return 1
+    expect_status 0 t export --thread 1 -o one.jsonl || return 1
+    expect_err '^one\.jsonl: 3 posts written$' || return 1
+    expect_eq 3 "$(wc -l <one.jsonl | tr -d ' ')" "lines in one.jsonl"
+}
+
 test_output_option_replaces_an_existing_file() {
     import_demo || return 1
     mkdir dest
-    echo stale >out/t5.csv
+    echo stale >dest/t5.csv
     expect_status 0 t export --thread 5 --format csv --output dest/t5.csv || return 1
     expect_err '^dest/t5\.csv: 3 posts written$' || return 1
     expect_eq "$CSV_HEADER" "$(head -n 1 dest/t5.csv | tr -d '\r')" "first line" || return 1
-    expect_eq 4 "$(wc -l <dest/t5.csv | tr -d ' ')" "lines" || return 1
+    ! grep -q stale dest/t5.csv || fail "the old content is still there" || return 1
+    t export --thread 5 --format csv >stdout.csv || return 1
+    cmp -s dest/t5.csv stdout.csv || fail "--output differs from standard output" || return 1
     expect_eq t5.csv "$(ls -A dest)" "files in the output folder"
 }
 

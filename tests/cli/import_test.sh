@@ -76,7 +76,7 @@ test_export_import_export_is_lossless() {
     TACTFUL_DB="$WORK/fresh.db" t import first.jsonl 2>/dev/null ||
         fail "cannot import the export" || return 1
     TACTFUL_DB="$WORK/fresh.db" t export >second.jsonl || return 1
-    [ -s first.jsonl ] || fail "empty export" || return 1
+    expect_eq 181 "$(wc -l <first.jsonl | tr -d ' ')" "lines in the first export" || return 1
     cmp first.jsonl second.jsonl || fail "export -> import -> export changed the bytes"
 }
 
@@ -124,13 +124,66 @@ test_text_at_the_size_cap_is_accepted() {
     expect_eq 262144 "$(db_count 'select length(body) from posts')" "stored text length"
 }
 
-test_refused_file_does_not_undo_an_earlier_file() {
+test_refused_file_neither_undoes_nor_stops_the_others() {
     post_json account=good id=g1 text='kept gamma' >good.jsonl
+    post_json account=good id=g2 text='kept delta' >good2.jsonl
     bad_third_line '{'
-    expect_status 1 t import good.jsonl bad.jsonl || return 1
+    expect_status 1 t import good.jsonl bad.jsonl good2.jsonl || return 1
     expect_err '^good\.jsonl: 1 posts: 1 new' || return 1
     expect_err 'bad\.jsonl:3: ' || return 1
-    expect_eq "kept gamma" "$(db_count 'select group_concat(body) from posts')" "posts kept"
+    expect_err '^good2\.jsonl: 1 posts: 1 new' || return 1
+    expect_eq "kept gamma,kept delta" \
+        "$(db_count 'select group_concat(body) from (select body from posts order by id)')" \
+        "posts kept"
+}
+
+test_line_numbers_count_blank_lines() {
+    {
+        post_json id=p1
+        printf '\n   \n'
+        post_json id=p2 extra=',"own":"yes"'
+    } >blank.jsonl
+    expect_status 1 t import blank.jsonl || return 1
+    expect_err '^tactful: blank\.jsonl:4: "own" must be true or false; nothing from blank\.jsonl was imported$'
+}
+
+test_crlf_lines_and_blank_lines_are_accepted() {
+    {
+        post_json id=p1 | sed 's/$/\r/'
+        printf '\r\n\n'
+        post_json id=p2 parent=p1 | sed 's/$/\r/'
+    } >crlf.jsonl
+    expect_status 0 t import crlf.jsonl || return 1
+    expect_err '2 posts: 2 new, 0 updated, 0 unchanged; 1 new threads$'
+}
+
+test_import_has_no_options() {
+    expect_status 2 t import --json "$DEMO" || return 1
+    expect_err "unknown option '--json'" || return 1
+    [ ! -e "$TACTFUL_DB" ] || fail "a usage error created the cache"
+}
+
+test_missing_file_fails() {
+    expect_status 1 t import nothere.jsonl || return 1
+    expect_err '^tactful: cannot open nothere\.jsonl: No such file or directory$'
+}
+
+test_nul_in_text_is_refused() {
+    post_json text='a\u0000b' >nul.jsonl
+    expect_status 1 t import nul.jsonl || return 1
+    expect_err '^tactful: nul\.jsonl:1: not valid JSON'
+}
+
+test_post_that_is_its_own_parent_is_refused() {
+    post_json id=p1 parent=p1 >self.jsonl
+    expect_status 1 t import self.jsonl || return 1
+    expect_err 'self\.jsonl:1: a post cannot be its own parent'
+}
+
+test_wrong_member_type_is_refused() {
+    printf '%s\n' '{"platform":"mastodon","account":"acc","thread":"t1","id":5,"author":"@a","created_at":"2026-01-01T00:00:00Z","text":"x"}' >type.jsonl
+    expect_status 1 t import type.jsonl || return 1
+    expect_err 'type\.jsonl:1: "id" must be a string'
 }
 
 test_updated_post_counts_as_updated_and_search_follows() {
@@ -163,6 +216,60 @@ test_created_at_offset_is_stored_as_utc() {
         return 1
     expect_status 0 t export || return 1
     expect_out '"created_at":"2026-01-01T09:00:00Z"'
+}
+
+test_created_at_forms_are_stored_as_utc_seconds() {
+    n=0
+    for ts in 2026-11-20T10:15:00.250+01:00 2026-11-20t09:15:00z '2026-11-20 09:15:00Z' \
+        2026-11-20T09:15:00,5Z 2026-11-20T04:15:00-05:00; do
+        n=$((n + 1))
+        post_json id="p$n" created_at="$ts"
+    done >times.jsonl
+    post_json id=leap created_at=2026-12-31T23:59:60Z >>times.jsonl
+    expect_status 0 t import times.jsonl || return 1
+    expect_eq "2026-11-20T09:15:00Z 2026-12-31T23:59:59Z" \
+        "$(db_count "select group_concat(created_at, ' ') from (select distinct created_at from posts order by created_at)")" \
+        "stored times"
+}
+
+test_impossible_times_are_refused() {
+    for ts in 2026-02-29T00:00:00Z 2026-04-31T00:00:00Z 1969-12-31T23:59:59Z \
+        2026-11-20T09:15:00+24:00 2026-11-20T09:15:00 2026-11-20T25:00:00Z; do
+        post_json created_at="$ts" >time.jsonl
+        expect_status 1 t import time.jsonl || return 1
+        expect_err "time\.jsonl:1: \"created_at\" is not an RFC 3339 time" || return 1
+    done
+    expect_eq 0 "$(db_count 'select count(*) from posts')" "posts"
+}
+
+test_import_never_changes_triage_data() {
+    import_demo || return 1
+    t mark 5 closed >/dev/null || return 1
+    t tag 5 +bins >/dev/null || return 1
+    t assign 5 alice >/dev/null || return 1
+    t priority 5 2 >/dev/null || return 1
+    t note 5 seen >/dev/null || return 1
+    expect_status 0 t export --thread 5 || return 1
+    sed 's/Diolch yn fawr/Diolch yn fawr iawn/' "$WORK/out" >changed.jsonl
+    expect_status 0 t import changed.jsonl "$DEMO" || return 1
+    expect_err 'changed\.jsonl: 3 posts: 0 new, 1 updated, 2 unchanged' || return 1
+    expect_status 0 t show 5 --json || return 1
+    expect_eq "closed bins alice 2 1" \
+        "$(jpy '[j["state"], " ".join(j["tags"]), j["assignee"], j["priority"], len(j["notes"])]')" \
+        "triage of thread 5 after the imports" || return 1
+    expect_eq 5 "$(db_count 'select count(*) from audit')" "audit rows"
+}
+
+test_later_title_replaces_and_missing_title_keeps() {
+    post_json id=p1 title='First title' >a.jsonl
+    post_json id=p2 parent=p1 title='Second title' >b.jsonl
+    post_json id=p3 parent=p1 >c.jsonl
+    t import a.jsonl b.jsonl 2>/dev/null || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq "Second title" "$(jpy 'j[0]["title"]')" "title after a later post" || return 1
+    t import c.jsonl 2>/dev/null || return 1
+    expect_status 0 t list --json || return 1
+    expect_eq "Second title" "$(jpy 'j[0]["title"]')" "title after a post without one"
 }
 
 # A post with every trick a remote user could use on a terminal: ESC [2J (clear), OSC 52
@@ -230,6 +337,17 @@ test_hostile_text_is_kept_exactly_in_json() {
     expect_no_bytes "$WORK/out" 1b
 }
 
+# tactful(1) SECURITY says --json output carries remote text "unchanged (JSON escapes
+# control characters)", but jansson writes C1 controls raw: U+009B (CSI) leaves as the bytes
+# c2 9b, so `tactful show ID --json` on a terminal passes it through.
+test_json_output_escapes_c1_controls() {
+    import_hostile || return 1
+    expect_status 0 t show 1 --json || return 1
+    expect_eq True "$(jpy "j['posts_tree'][0]['text'] == $HOSTILE_PY")" "text kept exactly" ||
+        return 1
+    expect_no_bytes "$WORK/out" c2 9b
+}
+
 test_hostile_field_name_is_defused_in_the_error() {
     printf '{"\\u001b[2Jx":1}\n' >k.jsonl
     expect_status 1 t import k.jsonl || return 1
@@ -239,7 +357,7 @@ test_hostile_field_name_is_defused_in_the_error() {
 
 # The thread summary (last activity, latest post) should follow a post whose time is
 # corrected by a later import; the summary is only maintained by an INSERT trigger.
-test_bug_updated_post_time_moves_thread_last_activity() {
+test_updated_post_time_moves_thread_last_activity() {
     {
         post_json id=p1 created_at=2026-01-01T09:00:00Z text=root
         post_json id=p2 parent=p1 created_at=2026-01-01T10:00:00Z text=reply
@@ -254,7 +372,7 @@ test_bug_updated_post_time_moves_thread_last_activity() {
 
 # A post re-imported under another thread should leave the old thread's count and move to
 # the new one; today the old thread keeps counting it and the new one shows 0 posts.
-test_bug_post_moved_to_another_thread_updates_both_summaries() {
+test_post_moved_to_another_thread_updates_both_summaries() {
     {
         post_json id=p1 created_at=2026-01-01T09:00:00Z text=root
         post_json id=p2 parent=p1 created_at=2026-01-01T10:00:00Z text=reply

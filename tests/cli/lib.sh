@@ -7,7 +7,8 @@ case $TACTFUL in /*) ;; *) TACTFUL=$(cd "$(dirname "$TACTFUL")" && pwd)/$(basena
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 DEMO=$SRC/share/demo/demo.jsonl
 
-t() { "$TACTFUL" "$@"; }
+# TACTFUL_WRAP runs the binary under a tool, e.g. valgrind (make valgrind).
+t() { ${TACTFUL_WRAP:-} "$TACTFUL" "$@"; }
 
 fail() {
     echo "    FAIL: $*" >&2
@@ -18,8 +19,8 @@ fail() {
 expect_status() {
     want=$1
     shift
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    got=$?
+    got=0
+    "$@" >"$WORK/out" 2>"$WORK/err" || got=$?
     if [ "$got" -ne "$want" ]; then
         echo "    command: $*" >&2
         echo "    stdout: $(head -c 600 "$WORK/out")" >&2
@@ -44,7 +45,10 @@ run_tests() {
         export TACTFUL_OFFICER=tester XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/cfg"
         : >"$TACTFUL_CONFIG"
         mkdir -p "$HOME"
-        if (set -e; cd "$WORK" && "$fn"); then
+        # Not inside `if`, so set -e stops a test at its first failing check.
+        (set -e; cd "$WORK"; "$fn")
+        rc=$?
+        if [ "$rc" -eq 0 ]; then
             passed=$((passed + 1))
         else
             echo "  not ok: $fn" >&2
@@ -66,12 +70,13 @@ PYTHON=${PYTHON:-python3}
 # expect_eq WANT GOT WHAT: fails unless the two strings are equal.
 expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"; }
 
-# expect_no_err PATTERN: grep -E on the last command's stderr must find nothing.
-expect_no_err() { ! grep -Eq -- "$1" "$WORK/err" || fail "stderr has /$1/: $(head -c 400 "$WORK/err")"; }
-
 # jpy EXPR: evaluates the Python expression EXPR with j bound to the JSON on the last
-# command's stdout and prints the result (a list space-separated, None as "None").
+# command's stdout and prints the result (a list space-separated, None as "None"). When the
+# JSON or EXPR is bad it prints <jpy failed> instead, which no expected value equals.
 jpy() {
+    _jpy "$1" || echo '<jpy failed>'
+}
+_jpy() {
     "$PYTHON" - "$WORK/out" "$1" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -87,9 +92,12 @@ import_demo() {
 }
 
 # list_ids ARGS... / search_ids ARGS...: the thread ids `tactful list|search ARGS --json`
-# prints, space-separated, in its order (empty when nothing matches).
-list_ids() { expect_status 0 t list "$@" --json && jpy '[r["id"] for r in j]'; }
-search_ids() { expect_status 0 t search "$@" --json && jpy '[r["id"] for r in j]'; }
+# prints, space-separated, in its order (empty when nothing matches, <failed> when the
+# command does not exit 0).
+list_ids() { expect_status 0 t list "$@" --json && jpy '[r["id"] for r in j]' || echo '<failed>'; }
+search_ids() {
+    expect_status 0 t search "$@" --json && jpy '[r["id"] for r in j]' || echo '<failed>'
+}
 
 # hex_of FILE: the bytes of FILE as " xx xx ... " (lowercase hex pairs between spaces).
 hex_of() { printf ' %s \n' "$(od -An -v -tx1 "$1" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')"; }
@@ -118,8 +126,8 @@ expect_bytes() {
 # author_name and title are left out unless given. Values go in as they are (write JSON
 # escapes such as \u001b yourself); extra=,"key":value appends raw members.
 post_json() {
-    _platform=mastodon _account=acc _thread=t1 _id=p1 _parent= _author=@a _name=
-    _created=2026-01-01T00:00:00Z _text=hello _title= _extra=
+    _platform=mastodon _account=acc _thread=t1 _id=p1 _parent='' _author=@a _name=''
+    _created=2026-01-01T00:00:00Z _text=hello _title='' _extra=''
     for _kv in "$@"; do
         case $_kv in
         platform=*) _platform=${_kv#*=} ;;
@@ -150,3 +158,11 @@ post_json() {
 
 # db_count SQL: runs a counting query on the test's cache with sqlite3 and prints the result.
 db_count() { sqlite3 "$TACTFUL_DB" "$1"; }
+
+# expect_failure CMD...: like expect_status, but any refusal (exit 1 or 2) will do.
+expect_failure() {
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    _got=$?
+    [ "$_got" -eq 1 ] || [ "$_got" -eq 2 ] ||
+        fail "exit status $_got, expected 1 or 2 (command: $*; stderr: $(head -c 300 "$WORK/err"))"
+}

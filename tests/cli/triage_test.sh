@@ -6,19 +6,23 @@
 
 # thread_field ID EXPR: EXPR evaluated on `tactful show ID --json` (as r).
 thread_field() {
-    expect_status 0 t show "$1" --json && jpy "(lambda r: $2)(j)"
+    expect_status 0 t show "$1" --json && jpy "(lambda r: $2)(j)" || echo '<failed>'
 }
 
-# list_field ID EXPR: EXPR evaluated on thread ID's object in `tactful list --json` (as r).
+# list_field ID EXPR: EXPR evaluated on thread ID's object in `tactful list --all --json`
+# (as r).
 list_field() {
-    expect_status 0 t list --json && jpy "(lambda r: $2)([x for x in j if x['id'] == $1][0])"
+    expect_status 0 t list --all --json &&
+        jpy "(lambda r: $2)([x for x in j if x['id'] == $1][0])" || echo '<failed>'
 }
 
 # audit_count [ARGS]: number of audit entries (`tactful audit ARGS --json`).
-audit_count() { expect_status 0 t audit "$@" --json && jpy 'len(j)'; }
+audit_count() { expect_status 0 t audit "$@" --json && jpy 'len(j)' || echo '<failed>'; }
 
 # last_audit EXPR: EXPR evaluated on the newest audit entry (as e).
-last_audit() { expect_status 0 t audit --json && jpy "(lambda e: $1)(j[-1])"; }
+last_audit() {
+    expect_status 0 t audit --json && jpy "(lambda e: $1)(j[-1])" || echo '<failed>'
+}
 
 test_mark_changes_state_in_show_and_list() {
     import_demo || return 1
@@ -51,11 +55,12 @@ test_mark_same_state_is_unchanged_and_not_audited() {
     expect_eq 1 "$(audit_count)" "audit entries after marking closed twice"
 }
 
-test_mark_bad_state_fails_and_audits_nothing() {
+test_mark_bad_state_is_a_usage_error_and_audits_nothing() {
     import_demo || return 1
-    expect_status 1 t mark 5 done || return 1
-    expect_err "unknown state 'done'; states are new, to_reply, waiting, replied, no_action, escalated and closed" ||
+    expect_status 2 t mark 5 finished || return 1
+    expect_err "unknown state 'finished'; states are new, to_reply, waiting, replied, no_action, escalated and closed" ||
         return 1
+    expect_err '^usage: tactful mark ID STATE$' || return 1
     expect_eq new "$(thread_field 5 'r["state"]')" "state after a bad mark" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
 }
@@ -84,19 +89,41 @@ test_tag_already_there_is_unchanged_and_not_audited() {
     expect_eq 1 "$(audit_count)" "audit entries"
 }
 
-test_bad_tags_are_refused_and_not_audited() {
+test_bad_tags_are_usage_errors_and_not_audited() {
     import_demo || return 1
-    expect_status 1 t tag 5 '+two words' || return 1
+    expect_status 2 t tag 5 '+two words' || return 1
     expect_err "'two words' is not a usable tag: use 1 to 64 characters without spaces or commas" ||
         return 1
-    expect_status 1 t tag 5 +a,b || return 1
+    expect_err '^usage: tactful tag ' || return 1
+    expect_status 2 t tag 5 +a,b || return 1
     expect_err "'a,b' is not a usable tag" || return 1
-    expect_status 1 t tag 5 "+$(printf '%065d' 0)" || return 1
+    expect_status 2 t tag 5 "+$(printf '%065d' 0)" || return 1
+    expect_err 'is not a usable tag' || return 1
+    expect_status 2 t tag 5 "$(printf '+a\033[2J')" || return 1
     expect_err 'is not a usable tag' || return 1
     expect_status 2 t tag 5 bins || return 1
     expect_err "'bins' must start with \+ \(add\) or - \(remove\)" || return 1
-    expect_status 1 t tag 5 +good '+bad tag' || return 1
+    expect_status 2 t tag 5 +good '+bad tag' || return 1
     expect_eq "" "$(thread_field 5 'r["tags"]')" "tags after refusals" || return 1
+    expect_eq 0 "$(audit_count)" "audit entries"
+}
+
+# `tactful help tag` promises no control characters, but only C0 and DEL are checked: a C1
+# control such as U+009B (CSI, bytes c2 9b) is accepted and stored.
+test_tag_with_c1_control_character_is_refused() {
+    import_demo || return 1
+    expect_status 2 t tag 5 "$(printf '+a\302\233b')" || return 1
+    expect_err 'is not a usable tag' || return 1
+    expect_eq "" "$(thread_field 5 'r["tags"]')" "tags" || return 1
+    expect_eq 0 "$(audit_count)" "audit entries"
+}
+
+# The model promises an assignee with no control characters, but a C1 control (U+009B) is
+# accepted and stored.
+test_assignee_with_c1_control_character_is_refused() {
+    import_demo || return 1
+    expect_failure t assign 5 "$(printf 'ali\302\233ce')" || return 1
+    expect_eq None "$(list_field 5 'r["assignee"]')" "assignee" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
 }
 
@@ -131,11 +158,29 @@ test_assign_same_officer_is_unchanged_and_not_audited() {
     expect_eq 1 "$(audit_count)" "audit entries"
 }
 
-test_assign_control_characters_are_refused() {
+# tactful(1) lists a malformed assignee among the usage errors (exit 2), but one with a
+# control character is refused by the model after the cache is opened, with exit 1.
+test_assignee_with_control_character_is_a_usage_error() {
     import_demo || return 1
-    expect_status 1 t assign 5 "$(printf 'ali\033[2Jce')" || return 1
-    expect_err 'an assignee is 1 to [0-9]+ characters with no control characters' || return 1
-    expect_status 1 t assign 5 '' || return 1
+    expect_status 2 t assign 5 "$(printf 'ali\033[2Jce')" || return 1
+    expect_err 'no control or invisible characters' || return 1
+    expect_eq 0 "$(audit_count)" "audit entries"
+}
+
+test_assignee_with_control_character_is_refused() {
+    import_demo || return 1
+    expect_failure t assign 5 "$(printf 'ali\033[2Jce')" || return 1
+    expect_err 'an officer name is 1 to [0-9]+ bytes of text with no control or invisible characters' || return 1
+    expect_no_bytes "$WORK/err" 1b || return 1
+    expect_eq None "$(list_field 5 'r["assignee"]')" "assignee" || return 1
+    expect_eq 0 "$(audit_count)" "audit entries"
+}
+
+test_bad_assignee_lengths_are_usage_errors() {
+    import_demo || return 1
+    expect_status 2 t assign 5 '' || return 1
+    expect_err 'an officer name is 1 to [0-9]+ bytes' || return 1
+    expect_status 2 t assign 5 "$(printf '%0129d' 0)" || return 1
     expect_eq None "$(list_field 5 'r["assignee"]')" "assignee" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
 }
@@ -171,36 +216,52 @@ test_bad_priority_is_a_usage_error_and_not_audited() {
 
 test_snooze_stores_utc_and_off_wakes() {
     import_demo || return 1
-    expect_status 0 t snooze 5 2026-12-01T09:00:00+01:00 || return 1
-    expect_eq 2026-12-01T08:00:00Z "$(list_field 5 'r["snoozed_until"]')" "snoozed_until" ||
+    expect_status 0 t snooze 5 2099-12-01T09:00:00+01:00 || return 1
+    expect_out '^thread 5: snoozed until 2099-12-01T08:00:00Z$' || return 1
+    expect_eq 2099-12-01T08:00:00Z "$(list_field 5 'r["snoozed_until"]')" "snoozed_until" ||
         return 1
-    expect_eq "snooze None 2026-12-01T08:00:00Z" \
+    expect_eq "snooze None 2099-12-01T08:00:00Z" \
         "$(last_audit '[e["action"], e["details"]["from"], e["details"]["to"]]')" \
         "audit of the snooze" || return 1
     expect_status 0 t snooze 5 off || return 1
     expect_out '^thread 5: awake$' || return 1
     expect_eq None "$(thread_field 5 'r["snoozed_until"]')" "snoozed_until after off" ||
         return 1
-    expect_eq "snooze 2026-12-01T08:00:00Z None" \
+    expect_eq "snooze 2099-12-01T08:00:00Z None" \
         "$(last_audit '[e["action"], e["details"]["from"], e["details"]["to"]]')" \
         "audit of the wake-up"
 }
 
+test_snoozed_thread_leaves_list_until_woken() {
+    import_demo || return 1
+    t snooze 5 2099-12-01T08:00:00Z >/dev/null || return 1
+    t snooze 6 2001-01-01T00:00:00Z >/dev/null || return 1
+    ids=" $(list_ids) " || return 1
+    case $ids in *" 5 "*) fail "list shows thread 5 while it is snoozed" || return 1 ;; esac
+    case $ids in *" 6 "*) ;; *) fail "list hides thread 6 snoozed until a past time" || return 1 ;; esac
+    expect_eq 39 "$(echo "$ids" | wc -w | tr -d ' ')" "threads listed" || return 1
+    case " $(list_ids --all) " in *" 5 "*) ;; *) fail "list --all hides thread 5" || return 1 ;; esac
+    expect_eq 5 "$(search_ids Diolch)" "search finds the snoozed thread" || return 1
+    t snooze 5 off >/dev/null || return 1
+    expect_eq 40 "$(list_ids | wc -w | tr -d ' ')" "threads listed after waking"
+}
+
 test_snooze_same_time_is_unchanged_and_not_audited() {
     import_demo || return 1
-    t snooze 5 2026-12-01T08:00:00Z >/dev/null || return 1
-    expect_status 0 t snooze 5 2026-12-01T09:00:00+01:00 || return 1
+    t snooze 5 2099-12-01T08:00:00Z >/dev/null || return 1
+    expect_status 0 t snooze 5 2099-12-01T09:00:00+01:00 || return 1
     expect_out '^thread 5: unchanged$' || return 1
     expect_status 0 t snooze 6 off || return 1
     expect_out '^thread 6: unchanged$' || return 1
     expect_eq 1 "$(audit_count)" "audit entries"
 }
 
-test_snooze_bad_time_fails_and_audits_nothing() {
+test_snooze_bad_time_is_a_usage_error_and_audits_nothing() {
     import_demo || return 1
-    for when in tomorrow 2026-02-30T09:00:00Z 2026-12-01 2026-12-01T09:00:00; do
-        expect_status 1 t snooze 5 "$when" || return 1
-        expect_err "'$when' is not a time such as 2026-11-30T09:00:00Z" || return 1
+    for when in tomorrow 2099-02-30T09:00:00Z 2099-12-01 2099-12-01T09:00:00; do
+        expect_status 2 t snooze 5 "$when" || return 1
+        expect_err "'$when' is not a time such as 20[0-9-]+T09:00:00Z" || return 1
+        expect_err '^usage: tactful snooze ' || return 1
     done
     expect_eq None "$(thread_field 5 'r["snoozed_until"]')" "snoozed_until" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
@@ -220,9 +281,17 @@ test_note_is_shown_and_audited() {
         "audit of the note"
 }
 
-test_empty_note_fails_and_audits_nothing() {
+test_note_over_8192_bytes_is_a_usage_error() {
     import_demo || return 1
-    expect_status 1 t note 5 '' || return 1
+    expect_status 0 t note 5 "$(printf '%08192d' 0)" || return 1
+    expect_status 2 t note 5 "$(printf '%08193d' 0)" || return 1
+    expect_err 'a note is 1 to 8192 bytes of text' || return 1
+    expect_eq 1 "$(audit_count)" "audit entries"
+}
+
+test_empty_note_is_a_usage_error_and_audits_nothing() {
+    import_demo || return 1
+    expect_status 2 t note 5 '' || return 1
     expect_err 'a note is 1 to [0-9]+ bytes of text' || return 1
     expect_eq 0 "$(thread_field 5 'len(r["notes"])')" "notes" || return 1
     expect_eq 0 "$(audit_count)" "audit entries"
@@ -231,7 +300,7 @@ test_empty_note_fails_and_audits_nothing() {
 test_unknown_thread_fails_for_every_triage_command() {
     import_demo || return 1
     for cmd in "mark 999 closed" "tag 999 +x" "assign 999 alice" "priority 999 2" \
-        "snooze 999 2026-12-01T09:00:00Z" "note 999 hello"; do
+        "snooze 999 2099-12-01T09:00:00Z" "note 999 hello"; do
         # shellcheck disable=SC2086 # split the command on purpose
         expect_status 1 t $cmd || return 1
         expect_err '^tactful: no thread 999; `tactful list` shows the threads$' || return 1

@@ -59,7 +59,10 @@ run_tests() {
         export WORK SOCK
         export TACTFUL_DB="$WORK/cache.db" TACTFUL_CONFIG="$WORK/config"
         : >"$TACTFUL_CONFIG"
-        if (set -e; cd "$WORK" && "$fn"); then
+        # Not inside `if`, so set -e stops a test at its first failing check.
+        (set -e; cd "$WORK"; "$fn")
+        rc=$?
+        if [ "$rc" -eq 0 ]; then
             passed=$((passed + 1))
         else
             echo "  not ok: $fn" >&2

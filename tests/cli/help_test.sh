@@ -1,0 +1,108 @@
+#!/bin/sh
+# Help and usage: every command is listed and explained, wrong argument counts are usage
+# errors that name the command's usage, and the inbox refuses to start without a terminal.
+. "$(dirname "$0")/lib.sh"
+
+COMMANDS="inbox list search show mark tag assign priority snooze note audit import export check rules help"
+
+# The command names `tactful --help` lists (the lines under "Commands:").
+listed_commands() {
+    t --help | sed -n '/^Commands:$/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p' |
+        tr '\n' ' ' | sed 's/ $//'
+}
+
+test_help_lists_every_command() {
+    expect_status 0 t --help || return 1
+    expect_out '^usage: tactful \[OPTIONS\] \[COMMAND \[ARGS\]\]$' || return 1
+    expect_eq "$COMMANDS" "$(listed_commands)" "commands in --help"
+}
+
+test_short_h_and_help_command_print_the_same_help() {
+    t --help >long.txt || return 1
+    grep -qx 'Commands:' long.txt || fail "--help has no Commands: line" || return 1
+    expect_status 0 t -h || return 1
+    cmp -s long.txt "$WORK/out" || fail "-h differs from --help" || return 1
+    expect_status 0 t help || return 1
+    cmp -s long.txt "$WORK/out" || fail "'tactful help' differs from --help"
+}
+
+test_help_command_explains_every_listed_command() {
+    cmds=$(listed_commands)
+    [ -n "$cmds" ] || fail "no commands listed" || return 1
+    for c in $cmds; do
+        expect_status 0 t help "$c" || return 1
+        first=$(head -n 1 "$WORK/out")
+        case $first in
+        "usage: tactful $c" | "usage: tactful $c "*) ;;
+        *) fail "help $c starts with '$first'" || return 1 ;;
+        esac
+        summary=$(t --help | sed -n "s/^  $c  *//p")
+        grep -qxF -- "$summary" "$WORK/out" || fail "help $c lacks its summary '$summary'" ||
+            return 1
+    done
+}
+
+test_help_works_with_a_broken_config() {
+    printf '[nonsense\n' >"$TACTFUL_CONFIG"
+    expect_status 0 t help mark || return 1
+    expect_out '^usage: tactful mark ID STATE$'
+}
+
+test_help_unknown_command_is_a_usage_error() {
+    expect_status 2 t help nosuch || return 1
+    expect_err "^tactful help: no command 'nosuch'$" || return 1
+    expect_err '^usage: tactful help \[COMMAND\]$'
+}
+
+test_unknown_command_is_a_usage_error() {
+    expect_status 2 t frobnicate || return 1
+    expect_err "^tactful: unknown command 'frobnicate'; try 'tactful --help'$"
+}
+
+test_wrong_argument_counts_are_usage_errors() {
+    while read -r cmd args; do
+        # shellcheck disable=SC2086 # split the arguments on purpose
+        expect_status 2 t "$cmd" $args || return 1
+        expect_err "^usage: tactful $cmd( |$)" || return 1
+        expect_err "^\(see 'tactful help $cmd'\)$" || return 1
+    done <<'EOF'
+inbox extra
+list extra
+search
+show
+show 1 2
+mark 1
+mark 1 closed extra
+tag 1
+assign 1
+assign 1 alice extra
+priority 1
+priority 1 2 3
+snooze 1
+snooze 1 off extra
+note 1
+audit extra
+import
+export extra
+EOF
+    [ ! -e "$TACTFUL_DB" ] || fail "a usage error created the cache"
+}
+
+# `tactful help list show` prints the help of list and exits 0; the extra command is ignored.
+test_help_with_two_commands_is_a_usage_error() {
+    expect_status 2 t help list show || return 1
+    expect_err '^usage: tactful help \[COMMAND\]$'
+}
+
+test_no_command_without_terminal_points_at_list() {
+    expect_status 1 sh -c '"$1" </dev/null' sh "$TACTFUL" || return 1
+    expect_err '^tactful: the inbox needs a terminal; for scripts use `tactful list`' || return 1
+    [ ! -s "$WORK/out" ] || fail "stdout not empty"
+}
+
+test_inbox_command_without_terminal_points_at_list() {
+    expect_status 1 sh -c '"$1" inbox </dev/null' sh "$TACTFUL" || return 1
+    expect_err 'the inbox needs a terminal; for scripts use `tactful list`'
+}
+
+run_tests
