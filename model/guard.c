@@ -435,6 +435,8 @@ run_phrase(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v
         if (p->rule == ri && !(p->flags & (PHRASE_EXCEPT | PHRASE_ALLOW)))
             mine[n++] = v->hits[i];
     }
+    if (n == 0)
+        return;
     qsort(mine, n, sizeof *mine, cmp_hits);
     size_t last_end = 0;
     for (size_t i = 0; i < n; i++) {
@@ -492,6 +494,7 @@ struct alnum_stream {
     size_t n;
 };
 
+/* Builds the stream of v's letters and digits. */
 static void
 stream_build(const struct guard_view *v, struct alnum_stream *st)
 {
@@ -514,6 +517,7 @@ stream_build(const struct guard_view *v, struct alnum_stream *st)
     }
 }
 
+/* Frees a stream. */
 static void
 stream_free(struct alnum_stream *st)
 {
@@ -611,6 +615,8 @@ finding_free(struct guard_finding *f)
 static void
 sort_and_dedup(struct guard_result *out)
 {
+    if (out->n == 0)
+        return;
     qsort(out->findings, out->n, sizeof *out->findings, cmp_findings);
     size_t kept = 0;
     for (size_t i = 0; i < out->n; i++) {

@@ -6,6 +6,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "model/guard.h"
 #include "model/xmalloc.h"
@@ -22,6 +23,14 @@
 #define GUARD_REGEX_PAD 32           /* zero bytes after a regex subject (JIT reads ahead) */
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Whether byte c is one of the characters of set; never true for NUL (texts may hold NUL
+ * bytes, and strchr would match the terminator). */
+static inline bool
+guard_in_set(const char *set, char c)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
 
 /* Which file a rule or change came from; later layers win. */
 enum guard_layer { LAYER_SHIPPED, LAYER_POLICY, LAYER_USER };
@@ -260,71 +269,124 @@ struct guard_vars {
     double grade;
 };
 
-/* guard_rules.c: reading rule, policy and list files. */
+/* guard_rules.c: reading rule, policy and list files. Problems are appended to *errors as
+ * "FILE:LINE: message" lines and counted in *nerrors (reading stops at GUARD_ERRORS_MAX). */
+
+/* Reads every *.rules file in dir, in name order, as shipped packs. Returns 0 or -1. */
 int guard_load_dir(struct guard *g, const char *dir, struct buf *errors, size_t *nerrors);
+/* Reads one rule file as the given layer; a missing file is fine when missing_ok. */
 int guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int missing_ok,
                     struct buf *errors, size_t *nerrors);
+/* Returns the guard's own copy of a file name, made once. */
 const char *guard_intern(struct guard *g, const char *file);
+/* Whether template t uses only known {variables}; else *bad is the first unknown one. */
 bool guard_template_valid(const char *t, char **bad);
+/* The index of a category name in guard_categories, or -1. */
 int guard_category_index(const char *category, size_t len);
 
 /* guard_token.c: spans, tokens, folding. */
+
+/* Starts a view of s[0..len) with nothing found yet. */
 void guard_view_init(struct guard_view *v, const char *s, size_t len, enum guard_source src);
+/* Frees what a view found. */
 void guard_view_free(struct guard_view *v);
+/* Finds the spans, then the tokens, of a view. */
 void guard_view_tokenize(struct guard_view *v);
+/* The text with its spans blanked, padded for PCRE2, made once. */
 const char *guard_view_masked(struct guard_view *v);
+/* The text padded for PCRE2, made once. */
 const char *guard_view_raw(struct guard_view *v);
+/* Folds s[0..len) (lowercase, accents stripped) into out; returns the bytes written. */
 size_t guard_fold(const char *s, size_t len, char *out, size_t cap);
+/* FNV-1a of s[0..len), never 0. */
 uint32_t guard_hash(const char *s, size_t len);
+/* Decodes the code point at s[pos] into *cp (-1 for broken UTF-8); returns its length. */
 size_t guard_utf8_next(const char *s, size_t len, size_t pos, int32_t *cp);
 
 /* guard_phrase.c: the merged phrase matcher. */
+
+/* Adds a phrase for rule with flags; returns 0, or -1 with *err saying what is wrong. */
 int guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16_t flags,
                      const char *replacement, char **err);
+/* Builds the lookup tables once every phrase is added. */
 void guard_phrase_build(struct phrase_set *set);
+/* Frees a matcher. */
 void guard_phrase_free(struct phrase_set *set);
+/* Records in v->hits every phrase of a rule in force that matches the view. */
 void guard_phrase_scan(const struct guard_ctx *c, struct guard_view *v);
+/* Whether token t is a one-word match (or, with except, except or allow) entry of rule. */
 bool guard_phrase_token_listed(const struct guard *g, uint32_t rule,
                                const struct guard_view *v, const struct guard_tok *t,
                                bool except);
 
 /* guard_pii.c: personal-data scanners. */
+
+/* Finds the personal data in a view once (v->pii, by start). */
 void guard_pii_scan(const struct guard *g, struct guard_view *v);
+/* Writes the ASCII letters (lowercased) and digits of s into out; returns how many. */
 size_t guard_normalise(const char *s, size_t len, char *out, size_t cap);
+/* Whether n digits pass the Luhn check. */
 bool guard_luhn_valid(const char *digits, size_t n);
+/* Whether two letters may start a National Insurance number. */
 bool guard_nino_prefix_valid(char a, char b);
+/* Rewrites a normalised UK number given with +44 or 0044 in its national form (07...). */
 void guard_canon_phone(char *norm);
+/* Whether a match is one of the office's allowed contacts ([allow] contact). */
 bool guard_contact_allowed(const struct guard *g, const struct pii_match *m, bool with_user);
+/* Whether the view gives a UK service line (03, 08). */
 bool guard_has_service_number(const struct guard_view *v);
 
 /* guard_links.c: hosts and the link rules. */
+
+/* Whether host is official (an allow-listed domain or its subdomain). */
 bool guard_host_official(const struct guard *g, const char *host, size_t len, bool with_user);
+/* Whether host is in list, as itself or a subdomain ("*.x": subdomains only). */
 bool guard_host_in(const struct guard_value *list, size_t n, const char *host, size_t len,
                    bool with_user);
+/* Runs a link rule over the view's links. */
 void guard_run_link(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Runs an expect rule: fires when the draft lacks what it needs. */
 void guard_run_expect(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 
 /* guard_length.c: platform limits. */
+
+/* Runs a length rule when the check is for its platform. */
 void guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* The grapheme clusters in s[0..len). */
 long guard_count_graphemes(const char *s, size_t len);
 
 /* guard_metric.c: sentences, reading grade, capitals. */
+
+/* Runs a metric rule (sentence length or reading grade). */
 void guard_run_metric(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Runs a caps rule (shouting). */
 void guard_run_caps(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* The syllables of a folded English word, by vowel groups (at least 1). */
 int guard_syllables(const char *word, size_t len);
 
 /* guard_regex.c: PCRE2. */
+
+/* Compiles a pattern (UTF, Unicode properties, caseless unless case_sensitive, JIT when it
+ * can); returns NULL with *err saying what is wrong. */
 pcre2_code *guard_regex_compile(const char *pattern, bool case_sensitive, char **err);
+/* Runs a regex rule over the view. */
 void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 
 /* guard.c: emitting findings. */
+
+/* Adds a finding of rule r on [start, end) of v at its level (its election level when that
+ * is stricter and the period is on). vars fill the message and fix; NULL is fine. */
 void guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_view *v,
                 size_t start, size_t end, const struct guard_vars *vars);
+/* As guard_emit, at severity sev. */
 void guard_emit_severity(struct guard_ctx *c, const struct guard_rule *r,
                          const struct guard_view *v, size_t start, size_t end,
                          const struct guard_vars *vars, enum guard_severity sev);
+/* Whether an except phrase of r (or, with allow_words, an [allow] word that applies to r)
+ * overlaps [start, end) of v. */
 bool guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
                       const struct guard_view *v, size_t start, size_t end, bool allow_words);
+/* Whether r reads v (the draft or the post being answered). */
 bool guard_rule_applies(const struct guard_rule *r, const struct guard_view *v);
 
 #endif

@@ -38,9 +38,9 @@ static void
 trimmed(const struct guard_view *v, size_t *from, size_t *to)
 {
     size_t a = 0, b = v->len;
-    while (a < b && strchr(" \t\r\n", v->s[a]))
+    while (a < b && guard_in_set(" \t\r\n", v->s[a]))
         a++;
-    while (b > a && strchr(" \t\r\n", v->s[b - 1]))
+    while (b > a && guard_in_set(" \t\r\n", v->s[b - 1]))
         b--;
     *from = a;
     *to = b;

@@ -138,7 +138,7 @@ guard_run_expect(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
         return;
     /* Point at the end of the text, where the missing part would go. */
     size_t end = v->len;
-    while (end > 0 && strchr(" \t\r\n", v->s[end - 1]))
+    while (end > 0 && guard_in_set(" \t\r\n", v->s[end - 1]))
         end--;
     struct guard_vars vars = {.pattern = r->need_pattern ? r->need_pattern : in->pattern};
     guard_emit(c, r, v, end, end, &vars);

@@ -218,6 +218,7 @@ phrase_live(const struct guard_ctx *c, const struct phrase *p, const struct guar
     return c->active[p->rule] && guard_rule_applies(&c->g->rules[p->rule], v);
 }
 
+/* Records a hit of phrase on [start, end). */
 static void
 hit_add(struct guard_view *v, uint32_t phrase, uint32_t start, uint32_t end)
 {

@@ -451,7 +451,7 @@ scan_nino(struct guard_view *v)
             continue;
         size_t p = i + 2, digits = 0;
         for (int pair = 0; pair < 3; pair++) {
-            if (p < v->len && strchr(" .-", s[p]) && s[p])
+            if (p < v->len && guard_in_set(" .-", s[p]))
                 p++;
             if (p + 2 > v->len || !isdigit((unsigned char)s[p]) ||
                 !isdigit((unsigned char)s[p + 1]))
@@ -461,9 +461,9 @@ scan_nino(struct guard_view *v)
         }
         if (digits != 6)
             continue;
-        if (p < v->len && strchr(" .-", s[p]) && s[p])
+        if (p < v->len && guard_in_set(" .-", s[p]))
             p++;
-        if (p >= v->len || !strchr(upper ? "ABCD" : "abcd", s[p]))
+        if (p >= v->len || !guard_in_set(upper ? "ABCD" : "abcd", s[p]))
             continue;
         p++;
         if (p < v->len && isalnum((unsigned char)s[p]))
@@ -600,6 +600,16 @@ scan_addresses(struct guard_view *v)
     }
 }
 
+/* The value of the n digits at s (which need not be NUL-terminated). */
+static int
+digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n && isdigit((unsigned char)s[i]); i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* Parses a date at pos: "12/03/1985", "12.3.85", "3rd March 1985", "March 3, 1985"; returns
  * its end or 0, and sets *year (0 for a two-digit year). */
 static size_t
@@ -610,7 +620,7 @@ parse_date(const struct guard_view *v, size_t pos, int *year)
     size_t len = v->len, i = pos, n = 0;
     while (i < len && isdigit((unsigned char)s[i]) && n < 3)
         i++, n++;
-    if (n >= 1 && n <= 2 && i < len && strchr("/.-", s[i])) {
+    if (n >= 1 && n <= 2 && i < len && guard_in_set("/.-", s[i])) {
         char sep = s[i++];
         size_t m = 0;
         while (i < len && isdigit((unsigned char)s[i]) && m < 3)
@@ -622,7 +632,7 @@ parse_date(const struct guard_view *v, size_t pos, int *year)
         while (i < len && isdigit((unsigned char)s[i]) && y < 5)
             i++, y++;
         if (y == 4)
-            *year = atoi(s + i - 4);
+            *year = digits_value(s + i - 4, 4);
         return (y == 2 || y == 4) ? i : 0;
     }
     /* Textual: [day[st|nd|rd|th] [of]] month [day[st...]] [,] year */
@@ -671,7 +681,7 @@ parse_date(const struct guard_view *v, size_t pos, int *year)
         j++, y++;
     if (y != 4 || !(s[ys] == '1' || s[ys] == '2'))
         return 0;
-    *year = atoi(s + ys);
+    *year = digits_value(s + ys, 4);
     return j;
 }
 
@@ -721,7 +731,7 @@ scan_dob(struct guard_view *v)
             if (end == 0 && born && k <= next + 1 && (u->flags & TOK_DIGITS) &&
                 u->end - u->start == 4 && (v->s[u->start] == '1' || v->s[u->start] == '2')) {
                 end = u->end; /* "born in 1984" */
-                year = atoi(v->s + u->start);
+                year = digits_value(v->s + u->start, 4);
             }
             if (end && v->year && year > v->year)
                 end = 0; /* a date to come is not a birthday */
@@ -847,5 +857,6 @@ guard_pii_scan(const struct guard *g, struct guard_view *v)
     scan_references(v);
     scan_addresses(v);
     scan_postcodes(v);
-    qsort(v->pii, v->npii, sizeof *v->pii, cmp_pii);
+    if (v->npii)
+        qsort(v->pii, v->npii, sizeof *v->pii, cmp_pii);
 }

@@ -160,7 +160,7 @@ url_end(const char *s, size_t len, size_t pos)
         if (c == ')' && parens < 0) {
             parens++;
             e--;
-        } else if (strchr(".,;:!?'*]", c)) {
+        } else if (guard_in_set(".,;:!?'*]", c)) {
             e--;
         } else {
             break;
@@ -254,7 +254,7 @@ scan_link(struct guard_view *v, size_t pos)
     }
     /* local@domain */
     size_t l = pos;
-    while (l < len && (is_ascii_alnum((unsigned char)s[l]) || strchr("._%+-", s[l])))
+    while (l < len && (is_ascii_alnum((unsigned char)s[l]) || guard_in_set("._%+-", s[l])))
         l++;
     if (l < len && s[l] == '@' && l > pos) {
         size_t e = host_end(s, len, l + 1, &labels);
@@ -295,7 +295,7 @@ scan_handle(struct guard_view *v, size_t pos)
     size_t len = v->len, e = pos + 1;
     if (e >= len || !(is_ascii_alnum((unsigned char)s[e]) || s[e] == '_'))
         return 0;
-    while (e < len && (is_ascii_alnum((unsigned char)s[e]) || strchr("_.-", s[e])))
+    while (e < len && (is_ascii_alnum((unsigned char)s[e]) || guard_in_set("_.-", s[e])))
         e++;
     struct guard_span sp = {.start = (uint32_t)pos, .kind = SPAN_HANDLE};
     if (e + 1 < len && s[e] == '@' && is_ascii_alnum((unsigned char)s[e + 1])) {
@@ -436,7 +436,7 @@ gap_cp(const struct guard_view *v, size_t pos, int32_t cp, size_t n,
         g->sentence = true;
     } else if (cp == '.') {
         size_t next = pos + n;
-        bool spaced = next >= v->len || strchr(" \t\r\n\"')]", v->s[next]) ||
+        bool spaced = next >= v->len || guard_in_set(" \t\r\n\"')]", v->s[next]) ||
                       (unsigned char)v->s[next] >= 0x80;
         bool abbrev = prev && prev->end == pos && is_abbreviation(v, prev);
         if (spaced && !abbrev)
