@@ -440,7 +440,8 @@ run_phrase(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v
     qsort(mine, n, sizeof *mine, cmp_hits);
     size_t last_end = 0;
     for (size_t i = 0; i < n; i++) {
-        if (mine[i].start < last_end || guard_suppressed(c, r, v, mine[i].start, mine[i].end, true))
+        if (mine[i].start < last_end ||
+            guard_suppressed(c, r, v, mine[i].start, mine[i].end, true))
             continue;
         last_end = mine[i].end;
         const struct phrase *p = &c->g->phrases.v[mine[i].phrase];

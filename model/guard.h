@@ -1,10 +1,10 @@
 /* Guardrails: checks a draft reply against the shipped rule packs, the office policy and the
  * officer's own rules, and says what may be wrong with it, where, and how to fix it.
  *
- * Rules live in files (the *.rules files in share/rules, the policy, the user's rules file; the format is
- * in tactful(5)). guard_new reads them all once; guard_check is then cheap enough to run on
- * every keystroke. A struct guard is read-only after guard_new, so one guard can serve several
- * checks at once. No curses, no network. */
+ * Rules live in files (the *.rules files in share/rules, the office policy, the user's rules
+ * file; the format is in tactful(5)). guard_new reads them all once; guard_check is then
+ * cheap enough to run on every keystroke. A struct guard is read-only after guard_new, so one
+ * guard can serve several checks at once. No curses, no network. */
 #ifndef TACTFUL_GUARD_H
 #define TACTFUL_GUARD_H
 

@@ -273,7 +273,8 @@ guard_phrase_token_listed(const struct guard *g, uint32_t rule, const struct gua
             continue;
         bool mine = p->rule == rule && !(p->flags & PHRASE_ALLOW) &&
                     ((p->flags & PHRASE_EXCEPT) != 0) == except;
-        bool allowed = except && (p->flags & PHRASE_ALLOW) && !((p->flags & PHRASE_USER) && locked);
+        bool allowed = except && (p->flags & PHRASE_ALLOW) &&
+                       !((p->flags & PHRASE_USER) && locked);
         if ((mine || allowed) &&
             tok_matches(set, &set->toks[p->tok], (p->flags & PHRASE_CASE) != 0, v, t))
             return true;

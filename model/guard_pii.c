@@ -131,6 +131,15 @@ tok_in(const struct guard_view *v, const struct guard_tok *t, const struct word 
     return false;
 }
 
+/* Whether token i of v exists and is the folded word w. */
+static bool
+tok_is(const struct guard_view *v, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return i < v->ntoks && v->toks[i].fold_len == n &&
+           memcmp(v->fold + v->toks[i].fold, w, n) == 0;
+}
+
 /* Adds a match unless it overlaps one found earlier (earlier scanners take precedence). */
 static void
 pii_add(struct guard_view *v, enum pii_type type, size_t start, size_t end, const char *norm_src,
@@ -641,9 +650,12 @@ parse_date(const struct guard_view *v, size_t pos, int *year)
     if (n >= 1 && n <= 2) {
         day = true;
         j = pos + n;
-        if (j + 2 <= len && (strncasecmp(s + j, "st", 2) == 0 || strncasecmp(s + j, "nd", 2) == 0 ||
-                             strncasecmp(s + j, "rd", 2) == 0 || strncasecmp(s + j, "th", 2) == 0))
-            j += 2;
+        static const char *const ordinals[] = {"st", "nd", "rd", "th"};
+        for (size_t k = 0; k < NELEM(ordinals) && j + 2 <= len; k++)
+            if (strncasecmp(s + j, ordinals[k], 2) == 0) {
+                j += 2;
+                break;
+            }
         while (j < len && s[j] == ' ')
             j++;
         if (j + 3 <= len && strncasecmp(s + j, "of ", 3) == 0)
@@ -692,27 +704,20 @@ scan_dob(struct guard_view *v)
 {
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
-        const char *f = v->fold + t->fold;
         size_t kw_end = 0, next = i + 1;
         bool born = false;
-        if (t->fold_len == 3 && memcmp(f, "dob", 3) == 0) {
+        if (tok_is(v, i, "dob")) {
             kw_end = t->end;
-        } else if (t->fold_len == 1 && f[0] == 'd' && i + 2 < v->ntoks &&
-                   v->toks[i + 1].fold_len == 1 && v->fold[v->toks[i + 1].fold] == 'o' &&
-                   v->toks[i + 2].fold_len == 1 && v->fold[v->toks[i + 2].fold] == 'b') {
+        } else if (tok_is(v, i, "d") && tok_is(v, i + 1, "o") && tok_is(v, i + 2, "b")) {
+            kw_end = v->toks[i + 2].end; /* D.O.B. */
+            next = i + 3;
+        } else if (tok_is(v, i, "date") && tok_is(v, i + 1, "of") && tok_is(v, i + 2, "birth")) {
             kw_end = v->toks[i + 2].end;
             next = i + 3;
-        } else if (t->fold_len == 4 && memcmp(f, "date", 4) == 0 && i + 2 < v->ntoks &&
-                   v->toks[i + 1].fold_len == 2 && !memcmp(v->fold + v->toks[i + 1].fold, "of", 2) &&
-                   v->toks[i + 2].fold_len == 5 &&
-                   !memcmp(v->fold + v->toks[i + 2].fold, "birth", 5)) {
-            kw_end = v->toks[i + 2].end;
-            next = i + 3;
-        } else if (t->fold_len == 5 && memcmp(f, "birth", 5) == 0 && i + 1 < v->ntoks &&
-                   v->toks[i + 1].fold_len == 4 && !memcmp(v->fold + v->toks[i + 1].fold, "date", 4)) {
+        } else if (tok_is(v, i, "birth") && tok_is(v, i + 1, "date")) {
             kw_end = v->toks[i + 1].end;
             next = i + 2;
-        } else if (t->fold_len == 4 && memcmp(f, "born", 4) == 0) {
+        } else if (tok_is(v, i, "born")) {
             kw_end = t->end;
             born = true;
         }
@@ -753,7 +758,8 @@ scan_references(struct guard_view *v)
         if (!(k->flags & TOK_LETTER) || !tok_in(v, k, ref_keywords, NELEM(ref_keywords)))
             continue;
         size_t j = i + 1;
-        while (j < v->ntoks && j - i <= 3 && tok_in(v, &v->toks[j], ref_fillers, NELEM(ref_fillers)) &&
+        while (j < v->ntoks && j - i <= 3 &&
+               tok_in(v, &v->toks[j], ref_fillers, NELEM(ref_fillers)) &&
                !(v->toks[j].flags & (TOK_SENTENCE | TOK_LINE)))
             j++;
         if (j >= v->ntoks || (v->toks[j].flags & (TOK_SENTENCE | TOK_LINE)) ||

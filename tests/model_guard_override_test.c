@@ -80,8 +80,8 @@ test_override_is_audited(void **state)
     const struct guard_finding *f = finding(fx, "commitment.");
     char *err = NULL;
     size_t len = strlen(fx->draft);
-    assert_int_equal(guard_override(fx->c.db, fx->g, "sam.patel", 21, fx->draft, len, f, "too short",
-                                    &err),
+    assert_int_equal(guard_override(fx->c.db, fx->g, "sam.patel", 21, fx->draft, len, f,
+                                    "too short", &err),
                      GUARD_OVERRIDE_FAILED);
     assert_non_null(strstr(err, "at least 12 characters"));
     free(err);
