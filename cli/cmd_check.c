@@ -82,19 +82,40 @@ read_text(const char *path, size_t *len)
     return data;
 }
 
-/* A text that findings point into, with the name to print for it. */
+/* A text that findings point into, with the name to print for it, and a cursor so that
+ * positions of findings (in order of start) are counted from the last one, not from the top. */
 struct named_text {
     const char *name;
     const char *text;
     size_t len;
+    size_t at;      /* the cursor: a byte offset, */
+    int line, col;  /* and its line and column (0: not set yet) */
 };
+
+/* Line and column of byte offset in t, counted onwards from t's cursor when offset is at or
+ * after it; moves the cursor there. */
+static void
+position(struct named_text *t, size_t offset, int *line, int *col)
+{
+    if (t->line == 0 || offset < t->at) {
+        t->at = 0;
+        t->line = t->col = 1;
+    }
+    int dl, dc;
+    guard_position(t->text + t->at, t->len - t->at, offset - t->at, &dl, &dc);
+    t->line = dl == 1 ? t->line : t->line + dl - 1;
+    t->col = dl == 1 ? t->col + dc - 1 : dc;
+    t->at = offset;
+    *line = t->line;
+    *col = t->col;
+}
 
 /* Prints one finding as FILE:LINE:COL: SEVERITY: MESSAGE [RULE]. */
 static void
-print_text(const struct named_text *t, const struct guard_finding *f)
+print_text(struct named_text *t, const struct guard_finding *f)
 {
     int line, col;
-    guard_position(t->text, t->len, f->start, &line, &col);
+    position(t, f->start, &line, &col);
     out_safe(stdout, t->name, 0);
     printf(":%d:%d: %s: ", line, col, guard_severity_name(f->severity));
     out_safe(stdout, f->message, 0);
@@ -128,11 +149,13 @@ json_text(const char *s, size_t len)
 
 /* Returns a finding as a JSON object. */
 static json_t *
-finding_json(const struct named_text *t, const struct guard_finding *f)
+finding_json(struct named_text *t, const struct guard_finding *f)
 {
-    int line, col, end_line, end_col;
-    guard_position(t->text, t->len, f->start, &line, &col);
-    guard_position(t->text, t->len, f->end, &end_line, &end_col);
+    int line, col, end_line, end_col, dl, dc;
+    position(t, f->start, &line, &col);
+    guard_position(t->text + f->start, t->len - f->start, f->end - f->start, &dl, &dc);
+    end_line = line + dl - 1;
+    end_col = dl == 1 ? col + dc - 1 : dc;
     json_t *o = json_object();
     json_object_set_new(o, "file", json_text(t->name, strlen(t->name)));
     json_object_set_new(o, "source", json_string(f->source == GUARD_DRAFT ? "draft" : "context"));
@@ -165,8 +188,8 @@ struct check_opts {
 /* Checks one draft and prints (or collects) its findings; context findings are shown only
  * with the first draft. Returns the number of error findings, or -1 when it failed. */
 static int
-check_one(const struct guard *g, const struct check_opts *o, const struct named_text *draft,
-          const struct named_text *context, bool show_context, json_t *all)
+check_one(const struct guard *g, const struct check_opts *o, struct named_text *draft,
+          struct named_text *context, bool show_context, json_t *all)
 {
     struct guard_input in = {
         .draft = draft->text,
@@ -189,7 +212,7 @@ check_one(const struct guard *g, const struct check_opts *o, const struct named_
         const struct guard_finding *f = &res.findings[i];
         if (f->source == GUARD_CONTEXT && !show_context)
             continue;
-        const struct named_text *t = f->source == GUARD_DRAFT ? draft : context;
+        struct named_text *t = f->source == GUARD_DRAFT ? draft : context;
         errors += f->severity == GUARD_ERROR;
         if (all)
             json_array_append_new(all, finding_json(t, f));

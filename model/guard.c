@@ -280,10 +280,21 @@ guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
                  const struct guard_view *v, size_t start, size_t end, bool allow_words)
 {
     uint32_t ri = (uint32_t)(r - c->g->rules);
-    for (size_t i = 0; i < v->nhits; i++) {
-        const struct guard_hit *h = &v->hits[i];
-        bool overlaps = h->start < end && start < h->end;
-        if (!overlaps)
+    /* Suppressors are in order of start and at most sup_maxlen long: find the first one
+     * starting at or after end, then look back over those that could reach start. */
+    size_t lo = 0, hi = v->nsup;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->sup[mid].start < end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0;) {
+        const struct guard_hit *h = &v->sup[i];
+        if (h->start + v->sup_maxlen <= start)
+            break;
+        if (!(h->start < end && start < h->end))
             continue;
         const struct phrase *p = &c->g->phrases.v[h->phrase];
         if ((p->flags & PHRASE_EXCEPT) && p->rule == ri)
@@ -430,11 +441,9 @@ run_phrase(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v
     uint32_t ri = (uint32_t)(r - c->g->rules);
     struct guard_hit mine[64];
     size_t n = 0;
-    for (size_t i = 0; i < v->nhits && n < NELEM(mine); i++) {
-        const struct phrase *p = &c->g->phrases.v[v->hits[i].phrase];
-        if (p->rule == ri && !(p->flags & (PHRASE_EXCEPT | PHRASE_ALLOW)))
+    for (size_t i = 0; i < v->nhits && n < NELEM(mine); i++)
+        if (c->g->phrases.v[v->hits[i].phrase].rule == ri)
             mine[n++] = v->hits[i];
-    }
     if (n == 0)
         return;
     qsort(mine, n, sizeof *mine, cmp_hits);
@@ -554,8 +563,8 @@ run_echo(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
                 continue;
             size_t start = st.at[p], end = st.at[p + n - 1] + 1;
             bool flagged = false;
-            for (size_t k = 0; k < v->npii && !flagged; k++)
-                flagged = v->pii[k].start < end && start < v->pii[k].end;
+            for (size_t k = start; k < end && v->claimed && !flagged; k++)
+                flagged = v->claimed[k / 8] & (1u << (k % 8));
             if (flagged)
                 continue; /* the draft's own personal-data rule reports it */
             struct guard_vars vars = {.match = v->s + start, .match_len = end - start};

@@ -215,11 +215,15 @@ struct guard_view {
     size_t foldlen, foldcap;
     struct guard_span *spans;
     size_t nspans, capspans;
-    struct guard_hit *hits;
+    struct guard_hit *hits;   /* match phrases, in token order */
     size_t nhits, caphits;
+    struct guard_hit *sup;    /* except and allow phrases (suppressors), in token order */
+    size_t nsup, capsup;
+    size_t sup_maxlen;        /* the longest suppressor, for searching them by position */
     struct pii_match *pii;
     size_t npii, cappii;
     bool pii_done;
+    uint8_t *claimed;         /* a bit per byte already in a personal-data match */
     char *masked;             /* s with spans blanked, made on first use by regex rules */
     char *raw;                /* s copied with padding, for regex rules with scope = raw */
     int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
@@ -343,6 +347,8 @@ bool guard_host_official(const struct guard *g, const char *host, size_t len, bo
 /* Whether host is in list, as itself or a subdomain ("*.x": subdomains only). */
 bool guard_host_in(const struct guard_value *list, size_t n, const char *host, size_t len,
                    bool with_user);
+/* The index of the span holding byte pos of v, or -1. */
+long guard_span_at(const struct guard_view *v, size_t pos);
 /* Runs a link rule over the view's links. */
 void guard_run_link(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 /* Runs an expect rule: fires when the draft lacks what it needs. */

@@ -111,11 +111,9 @@ guard_run_expect(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
     if (r->when >= 0 && !(c->context_categories & (1u << r->when)))
         return;
     size_t ri = (size_t)(r - c->g->rules);
-    for (size_t i = 0; i < v->nhits; i++) {
-        const struct phrase *p = &c->g->phrases.v[v->hits[i].phrase];
-        if (p->rule == ri && !(p->flags & (PHRASE_EXCEPT | PHRASE_ALLOW)))
+    for (size_t i = 0; i < v->nhits; i++)
+        if (c->g->phrases.v[v->hits[i].phrase].rule == ri)
             return; /* one of its match phrases stands in for what it needs */
-    }
     bool ok = false;
     switch (r->sub) {
     case NEED_LINK:

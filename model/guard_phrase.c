@@ -218,15 +218,22 @@ phrase_live(const struct guard_ctx *c, const struct phrase *p, const struct guar
     return c->active[p->rule] && guard_rule_applies(&c->g->rules[p->rule], v);
 }
 
-/* Records a hit of phrase on [start, end). */
+/* Records a hit of phrase on [start, end): with the suppressors when it is an except or
+ * allow phrase, else with the matches. */
 static void
-hit_add(struct guard_view *v, uint32_t phrase, uint32_t start, uint32_t end)
+hit_add(struct guard_view *v, const struct phrase *p, uint32_t phrase, uint32_t start,
+        uint32_t end)
 {
-    if (v->nhits == v->caphits) {
-        v->caphits = v->caphits ? v->caphits * 2 : 32;
-        v->hits = xreallocarray(v->hits, v->caphits, sizeof *v->hits);
+    bool sup = (p->flags & (PHRASE_EXCEPT | PHRASE_ALLOW)) != 0;
+    struct guard_hit **list = sup ? &v->sup : &v->hits;
+    size_t *n = sup ? &v->nsup : &v->nhits, *cap = sup ? &v->capsup : &v->caphits;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        *list = xreallocarray(*list, *cap, sizeof **list);
     }
-    v->hits[v->nhits++] = (struct guard_hit){phrase, start, end};
+    (*list)[(*n)++] = (struct guard_hit){phrase, start, end};
+    if (sup && end - start > v->sup_maxlen)
+        v->sup_maxlen = end - start;
 }
 
 /* Looks up the chain starting at head+1 for token i and records every match. */
@@ -238,7 +245,7 @@ scan_chain(const struct guard_ctx *c, struct guard_view *v, uint32_t head, size_
         const struct phrase *p = &set->v[k - 1];
         size_t last;
         if (phrase_live(c, p, v) && phrase_matches(set, p, v, i, &last))
-            hit_add(v, k - 1, v->toks[i].start, v->toks[last].end);
+            hit_add(v, p, k - 1, v->toks[i].start, v->toks[last].end);
     }
 }
 
@@ -246,7 +253,7 @@ void
 guard_phrase_scan(const struct guard_ctx *c, struct guard_view *v)
 {
     const struct phrase_set *set = &c->g->phrases;
-    v->nhits = 0;
+    v->nhits = v->nsup = v->sup_maxlen = 0;
     if (set->n == 0)
         return;
     for (size_t i = 0; i < v->ntoks; i++) {

@@ -145,9 +145,13 @@ static void
 pii_add(struct guard_view *v, enum pii_type type, size_t start, size_t end, const char *norm_src,
         size_t norm_len, uint8_t official)
 {
-    for (size_t i = 0; i < v->npii; i++)
-        if (start < v->pii[i].end && v->pii[i].start < end)
+    if (v->claimed == NULL)
+        v->claimed = xcalloc(v->len / 8 + 1, 1);
+    for (size_t i = start; i < end; i++)
+        if (v->claimed[i / 8] & (1u << (i % 8)))
             return;
+    for (size_t i = start; i < end; i++)
+        v->claimed[i / 8] |= (uint8_t)(1u << (i % 8));
     if (v->npii == v->cappii) {
         v->cappii = v->cappii ? v->cappii * 2 : 8;
         v->pii = xreallocarray(v->pii, v->cappii, sizeof *v->pii);
@@ -160,14 +164,11 @@ pii_add(struct guard_view *v, enum pii_type type, size_t start, size_t end, cons
     guard_normalise(norm_src, norm_len, m->norm, sizeof m->norm);
 }
 
-/* Whether byte pos lies inside a span other than an e-mail address. */
+/* Whether byte pos lies inside a span (a link, address, handle or hashtag). */
 static bool
 in_span(const struct guard_view *v, size_t pos)
 {
-    for (size_t i = 0; i < v->nspans; i++)
-        if (pos >= v->spans[i].start && pos < v->spans[i].end)
-            return true;
-    return false;
+    return guard_span_at(v, pos) >= 0;
 }
 
 /* E-mail addresses, marked official when their domain is on an allow-list. */

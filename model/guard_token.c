@@ -386,7 +386,9 @@ guard_view_free(struct guard_view *v)
     free(v->fold);
     free(v->spans);
     free(v->hits);
+    free(v->sup);
     free(v->pii);
+    free(v->claimed);
     free(v->masked);
     free(v->raw);
     memset(v, 0, sizeof *v);
@@ -586,6 +588,20 @@ guard_view_tokenize(struct guard_view *v)
         push_token(v, start, pos, f, upper, lower, first_upper);
         g = (struct gap){0};
     }
+}
+
+long
+guard_span_at(const struct guard_view *v, size_t pos)
+{
+    size_t lo = 0, hi = v->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->spans[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < v->nspans && v->spans[lo].start <= pos ? (long)lo : -1;
 }
 
 /* Returns a copy of the text with REGEX_PAD zero bytes after it: PCRE2's JIT reads ahead in
