@@ -37,7 +37,6 @@ static void
 rule_free(struct guard_rule *r)
 {
     free(r->id);
-    free(r->category);
     free(r->pack);
     free(r->message);
     free(r->fix);
@@ -634,7 +633,7 @@ sort_and_dedup(struct guard_result *out)
         struct guard_finding *same = NULL;
         for (size_t j = 0; j < kept && same == NULL; j++) {
             const struct guard_finding *k = &out->findings[j];
-            if ((strcmp(k->category, f->category) == 0 && overlapping(k, f)) ||
+            if ((k->category == f->category && overlapping(k, f)) ||
                 (f->source == GUARD_CONTEXT && k->source == GUARD_CONTEXT && k->rule == f->rule))
                 same = &out->findings[j];
         }

@@ -84,7 +84,7 @@ struct guard_value {
 
 struct guard_rule {
     char *id;
-    char *category;
+    const char *category;     /* one of guard_categories */
     char *pack;               /* pack name, "policy" or "user" */
     const char *file;         /* where it is defined (interned) */
     int line;

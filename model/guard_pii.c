@@ -131,14 +131,14 @@ tok_in(const struct guard_view *v, const struct guard_tok *t, const struct word 
     return false;
 }
 
-/* Whether token i of v exists and is the folded word w. */
+/* Whether token i of v exists and is the folded word w (of n bytes; see tok_is). */
 static bool
-tok_is(const struct guard_view *v, size_t i, const char *w)
+tok_is_n(const struct guard_view *v, size_t i, const char *w, size_t n)
 {
-    size_t n = strlen(w);
     return i < v->ntoks && v->toks[i].fold_len == n &&
            memcmp(v->fold + v->toks[i].fold, w, n) == 0;
 }
+#define tok_is(v, i, w) tok_is_n(v, i, w, sizeof(w) - 1)
 
 /* Adds a match unless it overlaps one found earlier (earlier scanners take precedence). */
 static void

@@ -959,7 +959,8 @@ new_rule(struct loader *L, const char *id)
     struct guard_rule *r = &g->rules[g->nrules++];
     memset(r, 0, sizeof *r);
     r->id = xstrdup(id);
-    r->category = xstrndup(id, (size_t)(strchr(id, '.') - id));
+    /* Categories are one of guard_categories (checked by check_rule_id): share its strings. */
+    r->category = guard_categories[guard_category_index(id, (size_t)(strchr(id, '.') - id))];
     r->pack = xstrdup(L->pack);
     r->file = L->file;
     r->line = L->sec_line;
