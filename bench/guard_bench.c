@@ -1,7 +1,9 @@
-/* The guardrails' speed: a 5,000-character draft checked against every shipped rule (election
- * rules on, a post as context, a platform and a pattern, so that every kind of rule runs),
- * 2,000 times; median and 99th percentile. The composer checks on every keystroke, so the
- * target is under 1 ms median. Runs from the source tree's top folder. */
+/* The guardrails' speed: a 5,000-character draft dense with problems checked against every
+ * shipped rule (election rules on, a post as context, a platform and a pattern, so that every
+ * kind of rule runs), 2,000 times: median, 99th percentile and CPU time; then a clean
+ * 5,000-character reply, the common case. The composer checks on every keystroke, so the
+ * target is under 1 ms median; the exit status is 1 when the first median misses it. Runs
+ * from the source tree's top folder. */
 #include "bench.h"
 
 #include "model/guard.h"
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #define RUNS 2000
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define DRAFT_CHARS 5000
 
 /* Realistic paragraphs, some clean and some with problems, repeated to the length wanted. */
@@ -35,13 +38,24 @@ static const char *const paragraphs[] = {
     "Café opening hours: 8am to 6pm on weekdays 🙂 and 9am to 4pm at weekends. ",
 };
 
-/* Builds a draft of about DRAFT_CHARS characters. */
+/* A clean reply's paragraphs, for the common case: nothing to report. */
+static const char *const clean_paragraphs[] = {
+    "Thanks for getting in touch about the grit bins on Moorside Rise. Our crews treat "
+    "priority routes when ice or snow is forecast, including all bus routes. ",
+    "You can report an empty grit bin at https://www.northmoor.gov.uk/report and the depot "
+    "will refill it. For urgent problems call 0300 123 4567 at any time. ",
+    "If you need help with Universal Credit, the DWP helpline is 0800 328 5644 and HMRC can "
+    "help with tax codes: https://www.gov.uk/contact-hmrc ",
+    "Café opening hours are 8am to 6pm on weekdays and 9am to 4pm at weekends. ",
+};
+
+/* Builds a draft of about DRAFT_CHARS characters from n paragraphs. */
 static char *
-make_draft(void)
+make_draft(const char *const *paras, size_t n)
 {
     struct buf b = {0};
     for (size_t i = 0; b.len < DRAFT_CHARS; i++)
-        buf_adds(&b, paragraphs[i % (sizeof paragraphs / sizeof paragraphs[0])]);
+        buf_adds(&b, paras[i % n]);
     return buf_take(&b);
 }
 
@@ -74,7 +88,7 @@ main(void)
         fprintf(stderr, "guard_bench: %s\n", err);
         return 1;
     }
-    char *draft = make_draft();
+    char *draft = make_draft(paragraphs, NELEMS(paragraphs));
     const char *context = "@northmoor Still waiting for my housing benefit claim, ref "
                           "HB-2026-118204. My solicitor says this is a data breach.";
     struct guard_input in = {
@@ -106,10 +120,29 @@ main(void)
     snprintf(what, sizeof what, "guard check, %zu-byte draft, %zu rules", strlen(draft),
              guard_rule_count(g));
     bench_row(what, t[RUNS / 2] * 1e3, "ms", "median < 1 ms");
+    int status = t[RUNS / 2] < 1e-3 ? 0 : 1;
     bench_row("guard check, 99th percentile", t[RUNS * 99 / 100] * 1e3, "ms", "(no target)");
     bench_row("guard check, CPU time median", cpu[RUNS / 2] * 1e3, "ms", "(own cost)");
     printf("%-46s %14zu  %s\n", "guard check, findings per run", findings, "");
+    /* The common case: a long clean reply, no post, no pattern. */
+    char *clean = make_draft(clean_paragraphs, NELEMS(clean_paragraphs));
+    struct guard_input cin = {.draft = clean,
+                              .draft_len = strlen(clean),
+                              .platform = "wordpress",
+                              .today = "2026-11-25"};
+    for (int i = 0; i < RUNS; i++) {
+        struct guard_result res;
+        double t0 = bench_now();
+        if (guard_check(g, &cin, &res, &err) != 0)
+            return 1;
+        t[i] = bench_now() - t0;
+        guard_result_free(&res);
+    }
+    qsort(t, RUNS, sizeof t[0], cmp_double);
+    bench_row("guard check, clean 5,000-char reply, median", t[RUNS / 2] * 1e3, "ms",
+              "median < 1 ms");
+    free(clean);
     free(draft);
     guard_free(g);
-    return t[RUNS / 2] < 1e-3 ? 0 : 1;
+    return status;
 }
