@@ -10,12 +10,12 @@ DESTDIR   ?=
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc libxml-2.0
+PKGS      := ncursesw libcurl jansson sqlite3 inih libutf8proc libxml-2.0 libpcre2-8
 TEST_PKGS := cmocka
 
 # Debian packages that `make deps` installs: the build, the tests and the demo.
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
-             libsqlite3-dev libinih-dev libutf8proc-dev libcmocka-dev tmux sqlite3 \
+             libsqlite3-dev libinih-dev libutf8proc-dev libpcre2-dev libcmocka-dev tmux sqlite3 \
              ncurses-term locales clang libclang-rt-14-dev valgrind python3 libxml2-dev
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
@@ -156,9 +156,10 @@ run: deps
 
 install: tactful
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/demo $(DESTDIR)$(DATADIR)/keymaps \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 tactful $(DESTDIR)$(BINDIR)/tactful
 	install -m 644 share/demo/*.jsonl $(DESTDIR)$(DATADIR)/demo/
+	install -m 644 share/rules/*.rules share/rules/*.txt $(DESTDIR)$(DATADIR)/rules/
 	for f in keymaps/*.keys; do [ ! -e "$$f" ] || install -m 644 "$$f" $(DESTDIR)$(DATADIR)/keymaps/; done
 	install -m 644 man/tactful.1 $(DESTDIR)$(MANDIR)/man1/tactful.1
 	install -m 644 man/tactful.5 $(DESTDIR)$(MANDIR)/man5/tactful.5

@@ -58,6 +58,8 @@ int cmd_keys(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_outbox(struct cli *cli, int argc, char **argv);
 int cmd_accounts(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_rules(struct cli *cli, int argc, char **argv);
 
 const struct cli_command *cli_command_find(const char *name);
 

@@ -123,6 +123,35 @@ const struct cli_command cli_commands[] = {
      "reply may be; exit status 1 when any check fails. check is refused with\n"
      "--offline.\n",
      cmd_accounts},
+    {"check", "[--platform P] [--context FILE] [--pattern ID] [--policy FILE]\n"
+              "       [--format text|json] [FILE...|-]",
+     "check draft replies against the guardrails",
+     "Checks each FILE (or - or nothing: standard input) as one draft reply and prints\n"
+     "what may be wrong, like a compiler: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n"
+     "(COL counts characters). Severities are info, warning and error.\n"
+     "Options:\n"
+     "  --platform P    also check P's length limit: mastodon (500, a link counts 23),\n"
+     "                  bluesky (300 characters and 3000 bytes) or wordpress (none)\n"
+     "  --context FILE  the post being answered: flags casework and topics to escalate,\n"
+     "                  and personal details the draft repeats\n"
+     "  --pattern ID    the response pattern the draft follows: acknowledgement,\n"
+     "                  encouragement, exhortation, signposting, mea-culpa, exploratory\n"
+     "                  or clarification (signposting needs a link, clarification an\n"
+     "                  official source)\n"
+     "  --policy FILE   use this office policy instead of [tactful] policy\n"
+     "  --format F      text (default) or json: an array of objects with file, rule,\n"
+     "                  category, severity, start, end (bytes), line, column, message,\n"
+     "                  suggestion ...\n"
+     "Rules come from the shipped packs, the office policy and your own file 'rules'\n"
+     "beside the configuration; `tactful rules` lists them. Exit status 1 when an error\n"
+     "remains, 0 otherwise, 2 for a usage error, an unreadable file or a bad rule file.\n",
+     cmd_check},
+    {"rules", "[--policy FILE] [--all] [--json]", "list the guardrail rules in force",
+     "Lists each rule in force with its level, kind, what it reads (the draft or the\n"
+     "incoming post) and the file and line it comes from, noting rules the policy locked,\n"
+     "rules needing a second officer's approval and changes made by the policy or your\n"
+     "own rules file. --all includes rules that are off; --json prints a JSON array.\n",
+     cmd_rules},
     {"help", "[COMMAND]", "explain tactful or one of its commands", "", cmd_help},
     {NULL, NULL, NULL, NULL, NULL},
 };

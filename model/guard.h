@@ -1,0 +1,134 @@
+/* Guardrails: checks a draft reply against the shipped rule packs, the office policy and the
+ * officer's own rules, and says what may be wrong with it, where, and how to fix it.
+ *
+ * Rules live in files (the *.rules files in share/rules, the office policy, the user's rules
+ * file; the format is in tactful(5)). guard_new reads them all once; guard_check is then
+ * cheap enough to run on every keystroke. A struct guard is read-only after guard_new, so one
+ * guard can serve several checks at once. No curses, no network. */
+#ifndef TACTFUL_GUARD_H
+#define TACTFUL_GUARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum guard_severity { GUARD_INFO, GUARD_WARNING, GUARD_ERROR };
+
+/* Which text a finding's offsets point into. */
+enum guard_source { GUARD_DRAFT, GUARD_CONTEXT };
+
+struct guard_finding {
+    const char *rule;       /* "personal-data.phone"; owned by the guard */
+    const char *category;   /* "personal-data"; owned by the guard */
+    enum guard_severity severity;
+    enum guard_source source;
+    size_t start, end;      /* [start, end) in bytes into the draft or the context */
+    char *message;          /* what may be wrong, a sentence; owned by the result */
+    char *suggestion;       /* how to fix it; "" when the rule offers nothing */
+    bool approval;          /* the policy wants a second officer to approve sending past it */
+    bool locked;            /* the policy locked the rule */
+};
+
+/* Findings sorted by source (draft first), then start, then worst severity. */
+struct guard_result {
+    struct guard_finding *findings;
+    size_t n;
+    size_t cap;
+};
+
+/* Where the rules come from. Later files win, except that the user's file cannot weaken a rule
+ * the policy locked. */
+struct guard_options {
+    const char *rules_dir;   /* folder of the shipped *.rules files (required) */
+    const char *policy;      /* the office policy file, or NULL; it must exist */
+    const char *user_rules;  /* the officer's own rules file, or NULL; may be missing */
+};
+
+/* What to check. */
+struct guard_input {
+    const char *draft;       /* UTF-8 (broken bytes are tolerated); need not end in '\0' */
+    size_t draft_len;
+    const char *platform;    /* "mastodon", "bluesky", "wordpress", or NULL: no length check */
+    const char *context;     /* the post being answered, or NULL */
+    size_t context_len;
+    const char *pattern;     /* a response pattern id (guard_pattern_find), or NULL */
+    const char *today;       /* "YYYY-MM-DD" for the election period; NULL: the local date */
+};
+
+/* A rule as `tactful rules` shows it. Strings are owned by the guard. */
+struct guard_rule_info {
+    const char *id;
+    const char *category;
+    const char *pack;        /* the shipped pack, "policy" or "user" */
+    const char *kind;        /* "phrase", "regex", "pii" ... */
+    const char *applies;     /* "draft", "incoming" or "both" */
+    enum guard_severity level;
+    enum guard_severity election_level; /* the level during the election period */
+    bool election_only;      /* mode = election */
+    bool enabled;
+    bool locked;
+    bool approval;
+    const char *file;        /* where it is defined */
+    int line;
+    const char *changed_file; /* the last policy or user file that changed it, or NULL */
+    int changed_line;
+};
+
+/* A response pattern (the ready-reckoner's core patterns). */
+struct guard_pattern {
+    const char *id;          /* "signposting" */
+    const char *summary;     /* one line for help texts */
+};
+
+struct guard;
+
+/* Reads the shipped packs (every *.rules file in rules_dir, in name order), then the policy,
+ * then the user's rules, and compiles them. On any problem returns NULL and sets *err to a
+ * newly allocated text of one "FILE:LINE: message" line per problem (all of them, up to a
+ * bound, joined with '\n'); a file that cannot be read gives "cannot read ...". */
+struct guard *guard_new(const struct guard_options *opts, char **err);
+
+/* Frees a guard. NULL is fine. Results of guard_check must be freed first or not used after:
+ * their rule and category strings belong to the guard. */
+void guard_free(struct guard *g);
+
+/* Checks a draft. Fills *out (which the caller frees with guard_result_free, also on failure)
+ * and returns 0; returns -1 with *err (newly allocated) for an unknown platform or pattern or
+ * a text over GUARD_TEXT_MAX bytes. */
+int guard_check(const struct guard *g, const struct guard_input *in, struct guard_result *out,
+                char **err);
+
+#define GUARD_TEXT_MAX (1024 * 1024)
+
+/* Frees what a result owns and empties it. */
+void guard_result_free(struct guard_result *r);
+
+/* Whether an election period in the policy covers today ("YYYY-MM-DD"; NULL: the local date). */
+bool guard_election_active(const struct guard *g, const char *today);
+
+/* The policy's election period as "YYYY-MM-DD" strings owned by the guard; false when the
+ * policy sets none. */
+bool guard_election_period(const struct guard *g, const char **start, const char **end);
+
+/* The rules, in load order, for listing. */
+size_t guard_rule_count(const struct guard *g);
+void guard_rule_info(const struct guard *g, size_t i, struct guard_rule_info *info);
+
+/* Whether the rule id needs a second officer's approval; false for an unknown id. */
+bool guard_rule_needs_approval(const struct guard *g, const char *rule);
+
+/* "info", "warning" or "error". */
+const char *guard_severity_name(enum guard_severity s);
+
+/* The platforms guard_check knows, and whether name is one of them. */
+bool guard_platform_valid(const char *name);
+extern const char *const guard_platforms[]; /* NULL-terminated */
+
+/* The response patterns, ending with a zeroed entry, and lookup by id (NULL when unknown). */
+extern const struct guard_pattern guard_patterns[];
+const struct guard_pattern *guard_pattern_find(const char *id);
+
+/* Converts a byte offset in text to a 1-based line and a 1-based column counted in characters
+ * (code points; a broken byte counts as one). */
+void guard_position(const char *text, size_t len, size_t offset, int *line, int *col);
+
+#endif

@@ -1,0 +1,398 @@
+/* Inside the guard module: what model/guard*.c share and nobody else may use. The public
+ * interface is model/guard.h. */
+#ifndef TACTFUL_GUARD_IMPL_H
+#define TACTFUL_GUARD_IMPL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "model/guard.h"
+#include "model/xmalloc.h"
+
+/* Bounds on what rule files may ask for. */
+#define GUARD_FILE_MAX (1024 * 1024) /* bytes in one rule, policy or list file */
+#define GUARD_LINE_MAX 4096          /* bytes in one line */
+#define GUARD_ERRORS_MAX 100         /* problems reported before giving up */
+#define GUARD_RULES_MAX 2000
+#define GUARD_ENTRIES_MAX 50000      /* match, except and allow entries in all */
+#define GUARD_PHRASE_TOKENS 12       /* tokens in one phrase */
+#define GUARD_ID_MAX 64              /* bytes in a rule id or pack name */
+#define GUARD_PACKS_MAX 64
+#define GUARD_REGEX_PAD 32           /* zero bytes after a regex subject (JIT reads ahead) */
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Whether byte c is one of the characters of set; never true for NUL (texts may hold NUL
+ * bytes, and strchr would match the terminator). */
+static inline bool
+guard_in_set(const char *set, char c)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* Which file a rule or change came from; later layers win. */
+enum guard_layer { LAYER_SHIPPED, LAYER_POLICY, LAYER_USER };
+
+enum guard_applies { APPLIES_DRAFT = 1, APPLIES_INCOMING = 2, APPLIES_BOTH = 3 };
+
+/* Rule kinds: the checks a rule file can ask for (names in guard_kind_names). */
+enum guard_kind {
+    KIND_PHRASE,  /* word sequences from match/list, one merged matcher */
+    KIND_REGEX,   /* PCRE2 patterns */
+    KIND_PII,     /* a hand-written personal-data scanner (detect =) */
+    KIND_CAPS,    /* runs of capitalised words, minus acronyms */
+    KIND_METRIC,  /* sentence length or reading grade */
+    KIND_LENGTH,  /* the platform's length limit */
+    KIND_LINK,    /* domains, shorteners, plain http */
+    KIND_EXPECT,  /* something the draft must contain in a situation */
+    KIND_ECHO,    /* the post's personal data repeated in the draft */
+    KIND_COUNT
+};
+extern const char *const guard_kind_names[KIND_COUNT];
+
+enum pii_type {
+    PII_EMAIL, PII_PHONE, PII_NINO, PII_POSTCODE, PII_ADDRESS, PII_DOB, PII_CARD, PII_NHS,
+    PII_REFERENCE, PII_COUNT
+};
+extern const char *const guard_pii_names[PII_COUNT];
+
+enum link_check { LINK_DOMAIN, LINK_SHORTENER, LINK_HTTP, LINK_COUNT };
+enum metric_type { METRIC_SENTENCE, METRIC_GRADE, METRIC_COUNT };
+enum expect_need { NEED_LINK, NEED_OFFICIAL_LINK, NEED_CHANNEL, NEED_PATTERN, NEED_COUNT };
+
+/* The categories a rule id may start with. */
+extern const char *const guard_categories[];
+#define GUARD_NCATEGORIES 12
+
+/* One match or except entry as written. */
+struct guard_entry {
+    char *text;
+    char *replacement;        /* from "text => replacement", or NULL */
+    const char *file;         /* interned in the guard */
+    int line;
+    bool except;
+    bool user;                /* added by the user's file (ignored when the rule is locked) */
+};
+
+/* A plain string with where it came from (allow-lists, normalised values). */
+struct guard_value {
+    char *text;
+    bool user;
+};
+
+struct guard_rule {
+    char *id;
+    const char *category;     /* one of guard_categories */
+    char *pack;               /* pack name, "policy" or "user" */
+    const char *file;         /* where it is defined (interned) */
+    int line;
+    enum guard_layer layer;
+    enum guard_severity level;
+    enum guard_severity election_level;
+    bool election_set;        /* election = LEVEL given; the stricter of the two applies */
+    enum guard_applies applies;
+    enum guard_kind kind;
+    bool election_only;
+    char *message;            /* templates with {match} and friends */
+    char *fix;
+    bool case_sensitive;
+    bool raw_scope;           /* regex: also inside links, handles and hashtags */
+    int sub;                  /* pii_type, link_check, metric_type or expect_need */
+    long max, min, max_bytes, warn;
+    char *platform;           /* length */
+    char *pattern;            /* expect: run only for this pattern */
+    char *need_pattern;       /* expect: need = pattern NAME */
+    int when;                 /* expect: a category index that must fire on the post, or -1 */
+    struct guard_entry *entries;
+    size_t nentries, capentries;
+    pcre2_code **re;          /* regex: one per match entry, in order */
+    size_t nre;
+    struct guard_value *vmatch;  /* pii and link: normalised match values */
+    size_t nvmatch;
+    struct guard_value *vexcept; /* pii and link: normalised except values */
+    size_t nvexcept;
+    bool enabled, locked, approval;
+    const char *changed_file; /* the last policy or user file that changed it */
+    int changed_line;
+    const char *lock_file;
+    int lock_line;
+};
+
+/* ---- Phrase matcher (guard_phrase.c) ---- */
+
+#define PHRASE_EXCEPT 0x1     /* suppresses the rule's matches it overlaps */
+#define PHRASE_CASE 0x2       /* compare tokens as written */
+#define PHRASE_ALLOW 0x4      /* an [allow] word: suppresses every prose rule */
+#define PHRASE_USER 0x8       /* from the user's file: locked rules ignore it */
+
+#define WILD_NONE 0
+#define WILD_PREFIX 1         /* "stem*" */
+#define WILD_ANY 2            /* "*": any one word */
+
+struct phrase_tok {
+    uint32_t fold, fold_len;  /* in the pool */
+    uint32_t raw, raw_len;
+    uint32_t hash;
+    uint8_t wild;
+};
+
+struct phrase {
+    uint32_t rule;            /* index into guard->rules (unused for allow words) */
+    uint16_t ntok;
+    uint16_t flags;
+    uint32_t tok;             /* first of ntok in toks */
+    const char *replacement;  /* borrowed from the entry */
+    uint32_t next;            /* next in the bucket chain, +1 (0 ends) */
+};
+
+struct phrase_set {
+    struct phrase *v;
+    size_t n, cap;
+    struct phrase_tok *toks;
+    size_t ntoks, captoks;
+    char *pool;
+    size_t poollen, poolcap;
+    uint32_t *exact;          /* bucket heads +1, keyed by the first token's hash */
+    uint32_t *prefix;         /* bucket heads +1, keyed by the hash of a stem's first 3 bytes */
+    size_t mask;
+};
+
+/* ---- Tokenised text (guard_token.c) ---- */
+
+#define TOK_WORD 0x1          /* letters, digits and marks */
+#define TOK_SYMBOL 0x2        /* one symbol: emoji, currency */
+#define TOK_JOINED 0x4        /* only spaces, tabs or hyphens since the previous token */
+#define TOK_SENTENCE 0x8      /* first token of a sentence */
+#define TOK_UPPER 0x10        /* two or more letters, none lowercase */
+#define TOK_DIGITS 0x20       /* digits only */
+#define TOK_CAPITAL 0x40      /* starts with an uppercase letter */
+#define TOK_LETTER 0x80       /* has a letter */
+#define TOK_LINE 0x100        /* a line break since the previous token */
+#define TOK_HASDIGIT 0x200    /* has a digit */
+
+struct guard_tok {
+    uint32_t start, end;      /* bytes in the text */
+    uint32_t fold;            /* case-folded, accents stripped, in view->fold */
+    uint32_t fold_len;
+    uint32_t hash, phash;     /* of the fold, and of its first 3 bytes (0 when shorter) */
+    uint32_t shash;           /* of the fold without a possessive "'s", or 0 */
+    uint16_t flags;
+};
+
+enum span_kind { SPAN_URL, SPAN_EMAIL, SPAN_HANDLE, SPAN_HASHTAG };
+
+/* Text kept away from prose rules: links, addresses, @handles and #hashtags. */
+struct guard_span {
+    uint32_t start, end;
+    uint32_t host, host_end;  /* URL host or e-mail domain */
+    uint32_t at2;             /* @user@domain: offset of the second '@', else 0 */
+    uint8_t kind;
+    uint8_t scheme;           /* URL: 0 none, 1 http, 2 https */
+};
+
+struct pii_match {
+    uint32_t start, end;
+    uint8_t type;             /* enum pii_type */
+    uint8_t official;         /* e-mail on an official domain: 1 by policy, 2 only by user */
+    char norm[48];            /* lowercase letters and digits, for allow-lists and echoes */
+};
+
+/* A phrase matcher hit. */
+struct guard_hit {
+    uint32_t phrase;
+    uint32_t start, end;      /* bytes */
+};
+
+struct guard_view {
+    const char *s;
+    size_t len;
+    enum guard_source source;
+    struct guard_tok *toks;
+    size_t ntoks, captoks;
+    char *fold;
+    size_t foldlen, foldcap;
+    struct guard_span *spans;
+    size_t nspans, capspans;
+    struct guard_hit *hits;   /* match phrases, in token order */
+    size_t nhits, caphits;
+    struct guard_hit *sup;    /* except and allow phrases (suppressors), in token order */
+    size_t nsup, capsup;
+    size_t sup_maxlen;        /* the longest suppressor, for searching them by position */
+    struct pii_match *pii;
+    size_t npii, cappii;
+    bool pii_done;
+    uint8_t *claimed;         /* a bit per byte already in a personal-data match */
+    char *masked;             /* s with spans blanked, made on first use by regex rules */
+    char *raw;                /* s copied with padding, for regex rules with scope = raw */
+    int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
+};
+
+struct guard {
+    struct guard_rule *rules;
+    size_t nrules, caprules;
+    char **files;             /* interned file names */
+    size_t nfiles;
+    char **packs;             /* shipped pack names, in load order */
+    size_t npacks;
+    struct guard_entry *allow;   /* [allow] word */
+    size_t nallow;
+    struct guard_value *domains; /* [allow] domain */
+    size_t ndomains;
+    struct guard_value *contacts; /* [allow] contact, normalised */
+    size_t ncontacts;
+    struct guard_value *official; /* official domains: link-domain excepts and [allow] domains */
+    size_t nofficial;
+    char election_start[11], election_end[11];
+    struct phrase_set phrases;
+    pcre2_match_context *mctx;
+    size_t nentries;          /* for GUARD_ENTRIES_MAX */
+};
+
+/* Everything one check needs. */
+struct guard_ctx {
+    const struct guard *g;
+    const struct guard_input *in;
+    bool election;
+    uint8_t *active;          /* per rule: runs in this check */
+    uint32_t context_categories; /* bit per category that fired on the post */
+    struct guard_view draft, context;
+    bool has_context;
+    struct guard_result *out;
+    pcre2_match_data *md;
+};
+
+/* Template variables for messages and fixes. */
+struct guard_vars {
+    const char *match;
+    size_t match_len;
+    const char *replacement;
+    long count, max, over;
+    const char *platform, *unit, *pattern;
+    double grade;
+};
+
+/* guard_rules.c: reading rule, policy and list files. Problems are appended to *errors as
+ * "FILE:LINE: message" lines and counted in *nerrors (reading stops at GUARD_ERRORS_MAX). */
+
+/* Reads every *.rules file in dir, in name order, as shipped packs. Returns 0 or -1. */
+int guard_load_dir(struct guard *g, const char *dir, struct buf *errors, size_t *nerrors);
+/* Reads one rule file as the given layer; a missing file is fine when missing_ok. */
+int guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int missing_ok,
+                    struct buf *errors, size_t *nerrors);
+/* Returns the guard's own copy of a file name, made once. */
+const char *guard_intern(struct guard *g, const char *file);
+/* Whether template t uses only known {variables}; else *bad is the first unknown one. */
+bool guard_template_valid(const char *t, char **bad);
+/* The index of a category name in guard_categories, or -1. */
+int guard_category_index(const char *category, size_t len);
+
+/* guard_token.c: spans, tokens, folding. */
+
+/* Starts a view of s[0..len) with nothing found yet. */
+void guard_view_init(struct guard_view *v, const char *s, size_t len, enum guard_source src);
+/* Frees what a view found. */
+void guard_view_free(struct guard_view *v);
+/* Finds the spans, then the tokens, of a view. */
+void guard_view_tokenize(struct guard_view *v);
+/* The text with its spans blanked, padded for PCRE2, made once. */
+const char *guard_view_masked(struct guard_view *v);
+/* The text padded for PCRE2, made once. */
+const char *guard_view_raw(struct guard_view *v);
+/* Folds s[0..len) (lowercase, accents stripped) into out; returns the bytes written. */
+size_t guard_fold(const char *s, size_t len, char *out, size_t cap);
+/* FNV-1a of s[0..len), never 0. */
+uint32_t guard_hash(const char *s, size_t len);
+/* Decodes the code point at s[pos] into *cp (-1 for broken UTF-8); returns its length. */
+size_t guard_utf8_next(const char *s, size_t len, size_t pos, int32_t *cp);
+
+/* guard_phrase.c: the merged phrase matcher. */
+
+/* Adds a phrase for rule with flags; returns 0, or -1 with *err saying what is wrong. */
+int guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16_t flags,
+                     const char *replacement, char **err);
+/* Builds the lookup tables once every phrase is added. */
+void guard_phrase_build(struct phrase_set *set);
+/* Frees a matcher. */
+void guard_phrase_free(struct phrase_set *set);
+/* Records in v->hits every phrase of a rule in force that matches the view. */
+void guard_phrase_scan(const struct guard_ctx *c, struct guard_view *v);
+/* Whether token t is a one-word match (or, with except, except or allow) entry of rule. */
+bool guard_phrase_token_listed(const struct guard *g, uint32_t rule,
+                               const struct guard_view *v, const struct guard_tok *t,
+                               bool except);
+
+/* guard_pii.c: personal-data scanners. */
+
+/* Finds the personal data in a view once (v->pii, by start). */
+void guard_pii_scan(const struct guard *g, struct guard_view *v);
+/* Writes the ASCII letters (lowercased) and digits of s into out; returns how many. */
+size_t guard_normalise(const char *s, size_t len, char *out, size_t cap);
+/* Whether n digits pass the Luhn check. */
+bool guard_luhn_valid(const char *digits, size_t n);
+/* Whether two letters may start a National Insurance number. */
+bool guard_nino_prefix_valid(char a, char b);
+/* Rewrites a normalised UK number given with +44 or 0044 in its national form (07...). */
+void guard_canon_phone(char *norm);
+/* Whether a match is one of the office's allowed contacts ([allow] contact). */
+bool guard_contact_allowed(const struct guard *g, const struct pii_match *m, bool with_user);
+/* Whether the view gives a UK service line (03, 08). */
+bool guard_has_service_number(const struct guard_view *v);
+
+/* guard_links.c: hosts and the link rules. */
+
+/* Whether host is official (an allow-listed domain or its subdomain). */
+bool guard_host_official(const struct guard *g, const char *host, size_t len, bool with_user);
+/* Whether host is in list, as itself or a subdomain ("*.x": subdomains only). */
+bool guard_host_in(const struct guard_value *list, size_t n, const char *host, size_t len,
+                   bool with_user);
+/* The index of the span holding byte pos of v, or -1. */
+long guard_span_at(const struct guard_view *v, size_t pos);
+/* Runs a link rule over the view's links. */
+void guard_run_link(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Runs an expect rule: fires when the draft lacks what it needs. */
+void guard_run_expect(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+
+/* guard_length.c: platform limits. */
+
+/* Runs a length rule when the check is for its platform. */
+void guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* The grapheme clusters in s[0..len). */
+long guard_count_graphemes(const char *s, size_t len);
+
+/* guard_metric.c: sentences, reading grade, capitals. */
+
+/* Runs a metric rule (sentence length or reading grade). */
+void guard_run_metric(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Runs a caps rule (shouting). */
+void guard_run_caps(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* The syllables of a folded English word, by vowel groups (at least 1). */
+int guard_syllables(const char *word, size_t len);
+
+/* guard_regex.c: PCRE2. */
+
+/* Compiles a pattern (UTF, Unicode properties, caseless unless case_sensitive, JIT when it
+ * can); returns NULL with *err saying what is wrong. */
+pcre2_code *guard_regex_compile(const char *pattern, bool case_sensitive, char **err);
+/* Runs a regex rule over the view. */
+void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+
+/* guard.c: emitting findings. */
+
+/* Adds a finding of rule r on [start, end) of v at its level (its election level when that
+ * is stricter and the period is on). vars fill the message and fix; NULL is fine. */
+void guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_view *v,
+                size_t start, size_t end, const struct guard_vars *vars);
+/* As guard_emit, at severity sev. */
+void guard_emit_severity(struct guard_ctx *c, const struct guard_rule *r,
+                         const struct guard_view *v, size_t start, size_t end,
+                         const struct guard_vars *vars, enum guard_severity sev);
+/* Whether an except phrase of r (or, with allow_words, an [allow] word that applies to r)
+ * overlaps [start, end) of v. */
+bool guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
+                      const struct guard_view *v, size_t start, size_t end, bool allow_words);
+/* Whether r reads v (the draft or the post being answered). */
+bool guard_rule_applies(const struct guard_rule *r, const struct guard_view *v);
+
+#endif

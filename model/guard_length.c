@@ -1,0 +1,153 @@
+/* Length limits counted the way each platform counts: user-perceived characters (grapheme
+ * clusters, UAX #29 via utf8proc), so an emoji family or a flag is one. Mastodon counts every
+ * http(s) link as 23 and a mention @user@domain as @user; Bluesky also caps the bytes.
+ * Leading and trailing blank space is left out, as the platforms strip it. */
+#include "model/guard_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define MASTODON_URL_WEIGHT 23
+
+long
+guard_count_graphemes(const char *s, size_t len)
+{
+    long n = 0;
+    utf8proc_int32_t prev = -1, state = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        i += guard_utf8_next(s, len, i, &cp);
+        if (cp < 0)
+            cp = 0xFFFD;
+        if (prev < 0) {
+            n++;
+        } else if (prev < 0x80 && cp < 0x80) {
+            state = 0;
+            n += !(prev == '\r' && cp == '\n');
+        } else if (utf8proc_grapheme_break_stateful(prev, cp, &state)) {
+            n++;
+        }
+        prev = cp;
+    }
+    return n;
+}
+
+/* Where the counted text starts and ends: without surrounding spaces and newlines. */
+static void
+trimmed(const struct guard_view *v, size_t *from, size_t *to)
+{
+    size_t a = 0, b = v->len;
+    while (a < b && guard_in_set(" \t\r\n", v->s[a]))
+        a++;
+    while (b > a && guard_in_set(" \t\r\n", v->s[b - 1]))
+        b--;
+    *from = a;
+    *to = b;
+}
+
+/* Counts the text the platform's way and finds the byte where the count first exceeds max
+ * (the text's end when it does not). */
+static long
+platform_count(const struct guard_view *v, bool mastodon, size_t from, size_t to, long max,
+               size_t *over_at)
+{
+    long n = 0;
+    size_t span = 0, i = from;
+    utf8proc_int32_t prev = -1, state = 0;
+    *over_at = to;
+    while (i < to) {
+        while (span < v->nspans && v->spans[span].end <= i)
+            span++;
+        const struct guard_span *sp = span < v->nspans ? &v->spans[span] : NULL;
+        if (mastodon && sp && sp->start == i) {
+            if (sp->kind == SPAN_URL && sp->scheme) {
+                n += MASTODON_URL_WEIGHT;
+                if (n > max && *over_at == to)
+                    *over_at = i;
+                i = sp->end;
+                prev = 'x';
+                state = 0;
+                continue;
+            }
+            if (sp->kind == SPAN_HANDLE && sp->at2) {
+                /* Count @user; the domain is free. */
+                n += guard_count_graphemes(v->s + i, sp->at2 - i);
+                if (n > max && *over_at == to)
+                    *over_at = i;
+                i = sp->end;
+                prev = 'x';
+                state = 0;
+                continue;
+            }
+        }
+        int32_t cp;
+        size_t step = guard_utf8_next(v->s, v->len, i, &cp);
+        if (cp < 0)
+            cp = 0xFFFD;
+        bool brk;
+        if (prev < 0) {
+            brk = true;
+        } else if (prev < 0x80 && cp < 0x80) {
+            state = 0;
+            brk = !(prev == '\r' && cp == '\n');
+        } else {
+            brk = utf8proc_grapheme_break_stateful(prev, cp, &state);
+        }
+        if (brk) {
+            n++;
+            if (n > max && *over_at == to)
+                *over_at = i;
+        }
+        prev = cp;
+        i += step;
+    }
+    return n;
+}
+
+/* Emits the near-limit note: info, with a message of its own. */
+static void
+near_limit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_view *v,
+           long count, size_t from, size_t to)
+{
+    struct guard_rule note = *r;
+    char msg[160];
+    snprintf(msg, sizeof msg, "{count} of the {max} characters %s allows are used.",
+             r->platform);
+    note.message = msg;
+    note.fix = NULL;
+    struct guard_vars vars = {.count = count, .max = r->max, .platform = r->platform,
+                              .unit = "characters"};
+    guard_emit_severity(c, &note, v, from, to, &vars, GUARD_INFO);
+}
+
+void
+guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
+{
+    if (v->source != GUARD_DRAFT || c->in->platform == NULL ||
+        strcmp(c->in->platform, r->platform) != 0)
+        return;
+    size_t from, to, over_at;
+    trimmed(v, &from, &to);
+    bool mastodon = strcmp(r->platform, "mastodon") == 0;
+    long count = platform_count(v, mastodon, from, to, r->max, &over_at);
+    struct guard_vars vars = {.count = count, .max = r->max, .over = count - r->max,
+                              .platform = r->platform, .unit = "characters"};
+    if (count > r->max) {
+        guard_emit(c, r, v, over_at, to, &vars);
+        return;
+    }
+    if (r->max_bytes > 0 && (long)(to - from) > r->max_bytes) {
+        size_t at = from + (size_t)r->max_bytes;
+        while (at > from && ((unsigned char)v->s[at] & 0xC0) == 0x80)
+            at--;
+        vars.count = (long)(to - from);
+        vars.max = r->max_bytes;
+        vars.over = vars.count - r->max_bytes;
+        vars.unit = "bytes";
+        guard_emit(c, r, v, at, to, &vars);
+        return;
+    }
+    if (r->warn > 0 && count * 100 >= r->warn * r->max)
+        near_limit(c, r, v, count, from, to);
+}

@@ -1,0 +1,270 @@
+#!/bin/sh
+# `tactful check` and `tactful rules`: output formats, exit statuses, rule-file errors with
+# FILE:LINE, the office policy (disable, levels, allow-lists, locks, election period), the
+# user's rules file beside the configuration, --context, --platform and --pattern.
+. "$(dirname "$0")/lib.sh"
+
+# draft NAME TEXT: writes TEXT (printf format) to the file NAME in the test folder.
+draft() { printf "$2" >"$WORK/$1"; }
+
+# A date relative to today, as YYYY-MM-DD.
+day() { date -d "$1" +%Y-%m-%d; }
+
+test_clean_draft_exits_0_silently() {
+    draft d.txt 'Thanks for letting us know, Ann. You can report it at https://www.gov.uk/report\n'
+    expect_status 0 t check "$WORK/d.txt" || return 1
+    [ ! -s "$WORK/out" ] || fail "output for a clean draft: $(cat "$WORK/out")"
+}
+
+test_error_exits_1_in_compiler_format() {
+    # Line 2, column counted in characters: "Café é " is 7 characters before the number.
+    draft d.txt 'Hello,\nCafé é 07700 900123 is his number.\n'
+    expect_status 1 t check "$WORK/d.txt" || return 1
+    expect_out "^$WORK/d.txt:2:8: error: This looks like a personal phone number; never publish personal details\. \[personal-data\.phone\]$" || return 1
+    expect_eq 1 "$(wc -l <"$WORK/out")" "lines of output"
+}
+
+test_warnings_alone_exit_0() {
+    draft d.txt 'We categorically reject that.\n'
+    expect_status 0 t check "$WORK/d.txt" || return 1
+    expect_out ':1:1: warning: "We categorically" sounds combative; official replies correct facts calmly\. \[rebuttal\.combative\]$'
+}
+
+test_standard_input() {
+    printf 'The Tories said so.\n' | expect_status 1 t check || return 1
+    expect_out '^<stdin>:1:5: error: "Tories" names a political party' || return 1
+    printf 'The Tories said so.\n' | expect_status 1 t check - || return 1
+    expect_out '^<stdin>:1:5: error:'
+}
+
+test_json_format() {
+    draft d.txt 'Thanks!! Call 07700 900123.\n'
+    expect_status 1 t check --format json "$WORK/d.txt" || return 1
+    expect_eq "2" "$(jpy 'len(j)')" "findings" || return 1
+    expect_eq "tone.exclaim warning tone 6 8 1 7" \
+        "$(jpy '[j[0][k] for k in ("rule","severity","category","start","end","line","column")]')" \
+        "first finding" || return 1
+    expect_eq "personal-data.phone error 14 26 07700 900123" \
+        "$(jpy '[j[1][k] for k in ("rule","severity","start","end","match")]')" "second finding" || return 1
+    expect_eq "True True" \
+        "$(jpy '[bool(j[1]["message"]) and bool(j[1]["suggestion"]), j[1]["file"].endswith("d.txt")]')" \
+        "message, suggestion and file"
+}
+
+test_json_of_a_clean_draft_is_an_empty_array() {
+    printf 'Thank you.\n' | expect_status 0 t check --format json || return 1
+    expect_eq 0 "$(jpy 'len(j)')" "findings"
+}
+
+test_usage_errors_exit_2() {
+    draft d.txt 'Hello.\n'
+    expect_status 2 t check --format xml "$WORK/d.txt" || return 1
+    expect_err "unknown format 'xml'; use text or json" || return 1
+    expect_status 2 t check --platform myspace "$WORK/d.txt" || return 1
+    expect_err "unknown platform 'myspace'" || return 1
+    expect_status 2 t check --pattern rebuttal "$WORK/d.txt" || return 1
+    expect_err "unknown pattern 'rebuttal'; use one of acknowledgement, encouragement" || return 1
+    expect_status 2 t check --colour "$WORK/d.txt" || return 1
+    expect_err "unknown option '--colour'" || return 1
+    expect_status 2 t check --platform || return 1
+    expect_err "option '--platform' needs a value" || return 1
+    expect_status 2 t check "$WORK/missing.txt" || return 1
+    expect_err "cannot read $WORK/missing.txt: No such file or directory"
+}
+
+test_output_is_sanitized() {
+    # A regex match that runs over an escape sequence must not reach the terminal raw.
+    printf "We'll fix \033[2J\033]0;owned\007 it by Friday.\n" >"$WORK/d.txt"
+    expect_status 0 t check "$WORK/d.txt" || return 1
+    expect_out 'commitment' || return 1
+    expect_no_bytes "$WORK/out" 1b || return 1
+    expect_no_bytes "$WORK/out" 07
+}
+
+test_bad_policy_reports_file_and_line() {
+    cat >"$WORK/policy" <<'P'
+[political.party]
+enabled = no
+level = loud
+[allow]
+domain = not a domain
+P
+    draft d.txt 'Hello.\n'
+    expect_status 2 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    expect_err "^$WORK/policy:3: level = 'loud' is not known; use info, warning or error$" || return 1
+    expect_err "^$WORK/policy:5: 'not a domain' is not a domain name" || return 1
+    expect_err "fix the rule files named above" || return 1
+    [ ! -s "$WORK/out" ] || fail "stdout not empty"
+}
+
+test_missing_policy_exits_2() {
+    printf '[tactful]\npolicy = %s/nope\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf 'Hello.\n' | expect_status 2 t check || return 1
+    expect_err "cannot read the office policy $WORK/nope: No such file or directory"
+}
+
+test_bad_shipped_pack_reports_file_and_line() {
+    mkdir -p "$WORK/data/rules"
+    cp "$SRC"/share/rules/* "$WORK/data/rules/"
+    printf '[tone.extra]\nkind = phrase\nlevel = warning\nmessage = m\nmatch = (oops\n' \
+        >"$WORK/data/rules/zz-extra.rules"
+    printf 'Hello.\n' | TACTFUL_DATADIR="$WORK/data" expect_status 2 t check || return 1
+    expect_err "^$WORK/data/rules/zz-extra.rules:5: '\(oops' in '\(oops' starts with punctuation"
+}
+
+test_policy_from_config_disables_and_changes_levels() {
+    cat >"$WORK/policy" <<'P'
+[political.party]
+enabled = no
+[tone.shouting]
+level = error
+P
+    printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    draft d.txt 'The Labour group agreed.\n'
+    expect_status 0 t check "$WORK/d.txt" || return 1
+    expect_no_out 'political' || return 1
+    draft s.txt 'PLEASE STOP doing that.\n'
+    expect_status 1 t check "$WORK/s.txt" || return 1
+    expect_out ':1:1: error: Words in capitals \("PLEASE STOP"\) read as shouting\. \[tone\.shouting\]' || return 1
+    # --policy replaces the configured policy.
+    printf '# nothing\n' >"$WORK/empty-policy"
+    expect_status 1 t check --policy "$WORK/empty-policy" "$WORK/d.txt" || return 1
+    expect_out 'political\.party'
+}
+
+test_policy_allow_lists() {
+    cat >"$WORK/policy" <<'P'
+[allow]
+domain = northmoor.example
+contact = 01632 960412
+word = Labour Lane
+P
+    draft d.txt 'See https://www.northmoor.example/bins or call 01632 960412. The bins on Labour Lane are due.\n'
+    expect_status 1 t check "$WORK/d.txt" || return 1
+    expect_out 'links\.domain' || return 1
+    expect_out 'personal-data\.phone' || return 1
+    expect_out 'political\.party' || return 1
+    expect_status 0 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    [ ! -s "$WORK/out" ] || fail "allow-listed draft got findings: $(cat "$WORK/out")"
+}
+
+test_user_rules_beside_the_config() {
+    printf '[tone.shouting]\nenabled = no\n[allow]\nword = Tories\n' >"$WORK/rules"
+    draft d.txt 'PLEASE STOP. The Tories said so.\n'
+    expect_status 0 t check "$WORK/d.txt" || return 1
+    [ ! -s "$WORK/out" ] || fail "the user's rules were not applied: $(cat "$WORK/out")"
+    printf '[tone.shouting]\nenabled = maybe\n' >"$WORK/rules"
+    expect_status 2 t check "$WORK/d.txt" || return 1
+    expect_err "^$WORK/rules:2: enabled = 'maybe': use yes or no$"
+}
+
+test_policy_lock_beats_the_user_rules() {
+    printf '[political.party]\nlock = yes\napproval = yes\n' >"$WORK/policy"
+    printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf '# mine\n[political.party]\nenabled = no\n' >"$WORK/rules"
+    draft d.txt 'The Tories said so.\n'
+    expect_status 2 t check "$WORK/d.txt" || return 1
+    expect_err "^$WORK/rules:3: rule political.party is locked by the office policy \($WORK/policy:2\), so your rules file cannot turn it off" || return 1
+    # Turning off the whole pack leaves the locked rule on.
+    printf '[pack political]\nenabled = no\n' >"$WORK/rules"
+    expect_status 1 t check --format json "$WORK/d.txt" || return 1
+    expect_eq "political.party True True" \
+        "$(jpy '[j[0]["rule"], j[0]["locked"], j[0]["approval"]]')" "locked finding"
+}
+
+test_context_service_request() {
+    draft post.txt '@northmoor Still waiting for my housing benefit claim. Nobody has got back to me.\n'
+    draft reply.txt 'Sorry to hear that, Kim.\n'
+    expect_status 0 t check --context "$WORK/post.txt" "$WORK/reply.txt" || return 1
+    expect_out "^$WORK/post.txt:1:12: info: This post looks like casework \(\"Still waiting\"\)" || return 1
+    expect_out "^$WORK/reply.txt:1:25: warning: The post is casework, but the reply gives no official channel" || return 1
+    draft reply2.txt 'Sorry to hear that, Kim. Please call the benefits team on 0300 123 4567.\n'
+    expect_status 0 t check --context "$WORK/post.txt" "$WORK/reply2.txt" || return 1
+    expect_no_out 'reply2.txt:.*(warning|error)' || return 1
+    expect_out 'reply2.txt:1:73: info: The post is casework; the signposting pattern fits best' || return 1
+    # The signposting pattern needs a link as well.
+    expect_status 0 t check --context "$WORK/post.txt" --pattern signposting "$WORK/reply2.txt" || return 1
+    expect_out 'reply2.txt:1:73: warning: .*\[links\.signpost\]' || return 1
+    # One finding per rule for the post, however often it matches.
+    expect_eq 1 "$(grep -c 'service-request.casework' "$WORK/out")" "casework findings" || return 1
+    # The post's findings are shown once, with the first draft.
+    expect_status 0 t check --context "$WORK/post.txt" "$WORK/reply.txt" "$WORK/reply2.txt" || return 1
+    expect_eq 1 "$(grep -c 'post.txt' "$WORK/out")" "context findings shown"
+}
+
+test_context_safeguarding_is_an_error() {
+    draft post.txt 'I cannot go on like this.\n'
+    draft reply.txt 'Thanks for your message.\n'
+    expect_status 1 t check --context "$WORK/post.txt" "$WORK/reply.txt" || return 1
+    expect_out "post.txt:1:3: error: .*safeguarding protocol first\. \[escalation\.safeguarding\]"
+}
+
+test_context_and_draft_cannot_both_be_stdin() {
+    printf 'x' | expect_status 2 t check --context - || return 1
+    expect_err 'cannot both come from standard input'
+}
+
+test_bluesky_length() {
+    python3 -c 'print("x" * 301)' >"$WORK/long.txt"
+    expect_status 1 t check --platform bluesky "$WORK/long.txt" || return 1
+    expect_out "^$WORK/long.txt:1:301: error: 1 characters over Bluesky's limit of 300 characters\. \[length\.bluesky\]$" || return 1
+    expect_status 0 t check --platform mastodon "$WORK/long.txt" || return 1
+    expect_status 0 t check "$WORK/long.txt" || return 1
+    # Emoji are one character each, however many bytes.
+    python3 -c 'print("\U0001F44D" * 280)' >"$WORK/emoji.txt"
+    expect_status 0 t check --platform bluesky "$WORK/emoji.txt" || return 1
+    expect_out 'info: 280 of the 300 characters bluesky allows are used'
+}
+
+test_signposting_needs_a_link() {
+    draft d.txt 'You can book a collection on our website.\n'
+    expect_status 0 t check --pattern signposting "$WORK/d.txt" || return 1
+    expect_out ':1:42: warning: A signposting reply needs a link to the page or service that can help\. \[links\.signpost\]' || return 1
+    expect_status 0 t check --pattern acknowledgement "$WORK/d.txt" || return 1
+    [ ! -s "$WORK/out" ] || fail "acknowledgement got: $(cat "$WORK/out")"
+}
+
+test_election_period_from_policy_dates() {
+    printf '[election]\nstart = %s\nend = %s\n' "$(day '-3 days')" "$(day '+10 days')" >"$WORK/policy"
+    draft d.txt "We're delighted to announce a new scheme. We'll fix the lights by Friday.\n"
+    expect_status 1 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    expect_out 'error: Pre-election period: "delighted to announce"' || return 1
+    expect_out ":1:43: error: .*\[commitment\.deadline\]" || return 1
+    printf '[election]\nstart = %s\nend = %s\n' "$(day '-30 days')" "$(day '-3 days')" >"$WORK/policy"
+    expect_status 0 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    expect_no_out 'election' || return 1
+    expect_out ':1:43: warning: .*\[commitment\.deadline\]'
+}
+
+test_rules_lists_rules_and_sources() {
+    printf '[political.party]\nlock = yes\napproval = yes\n[tone.sarcasm]\nenabled = no\n' >"$WORK/policy"
+    expect_status 0 t rules --policy "$WORK/policy" || return 1
+    expect_out '^RULE +LEVEL +KIND +READS +FROM$' || return 1
+    expect_out "^political\.party +error +phrase +draft +$SRC/share/rules/political\.rules:[0-9]+ \(locked, needs approval, changed at $WORK/policy:3\)$" || return 1
+    expect_out "^personal-data\.phone +error +pii +draft " || return 1
+    expect_out "^commitment\.promise +warning +phrase +draft .*\(error in the election period\)" || return 1
+    expect_out "^escalation\.legal +warning +phrase +incoming " || return 1
+    expect_no_out '^tone\.sarcasm' || return 1
+    expect_no_out '^election\.announce' || return 1
+    expect_status 0 t rules --policy "$WORK/policy" --all || return 1
+    expect_out '^tone\.sarcasm +off ' || return 1
+    expect_out '^election\.announce +error .*election period only' || return 1
+    expect_status 0 t rules --json || return 1
+    expect_eq "True" "$(jpy 'all(r["file"].endswith(".rules") and r["line"] > 0 for r in j)')" \
+        "every rule has a file and line" || return 1
+    expect_eq "True" "$(jpy 'len(j) >= 40')" "rules listed"
+}
+
+test_rules_with_a_bad_policy_exits_2() {
+    printf '[nope]\n' >"$WORK/policy"
+    expect_status 2 t rules --policy "$WORK/policy" || return 1
+    expect_err "^$WORK/policy:1: unknown section \[nope\]"
+}
+
+test_help_check() {
+    expect_status 0 t help check || return 1
+    expect_out '^usage: tactful check \[--platform P\]' || return 1
+    expect_out 'FILE:LINE:COL: SEVERITY: MESSAGE \[RULE\]'
+}
+
+run_tests
