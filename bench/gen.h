@@ -99,8 +99,8 @@ gen_step(struct db *db, sqlite3_stmt *st)
  * after printing the reason. Rows go in with plain INSERTs in one transaction, posts through
  * one INSERT ... SELECT from a staging table: measured on 50,000 posts, post_writer_put takes
  * 77 us a post, mostly because FTS5 flushes its pending terms at every statement, and this
- * path about 20 us. The schema's triggers still keep the thread summaries and the full-text
- * index, exactly as they do for imports and syncs. */
+ * path about 20 us. The full-text index and the thread summaries are then filled in bulk, as
+ * post_writer_finish does at the end of an import or a sync. */
 static inline int
 gen_cache(const char *path, long nposts)
 {
@@ -216,7 +216,20 @@ gen_cache(const char *path, long nposts)
     if (rc == 0)
         rc = gen_exec(db, "INSERT INTO posts (account_id, thread_id, remote_id,"
                           " parent_remote_id, author_id, created_at, body, url, own)"
-                          " SELECT * FROM temp.gen_posts ORDER BY rowid; DROP TABLE temp.gen_posts");
+                          " SELECT * FROM temp.gen_posts ORDER BY rowid; DROP TABLE temp.gen_posts;"
+                          /* What post_writer_finish does for a write run, for all posts. */
+                          "INSERT INTO posts_fts (rowid, body, author)"
+                          " SELECT p.id, p.body, a.handle || ' ' || a.display_name"
+                          " FROM posts p JOIN authors a ON a.id = p.author_id;"
+                          "UPDATE threads SET"
+                          "  post_count = (SELECT count(*) FROM posts p"
+                          "    WHERE p.thread_id = threads.id),"
+                          "  first_activity = coalesce((SELECT min(created_at) FROM posts p"
+                          "    WHERE p.thread_id = threads.id), ''),"
+                          "  last_activity = coalesce((SELECT max(created_at) FROM posts p"
+                          "    WHERE p.thread_id = threads.id), ''),"
+                          "  last_post_id = (SELECT id FROM posts p WHERE p.thread_id = threads.id"
+                          "    ORDER BY created_at DESC, id DESC LIMIT 1)");
     /* A spread of triage data, as an office's cache would have after some weeks. */
     if (rc == 0)
         rc = gen_exec(db,

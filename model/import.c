@@ -223,6 +223,8 @@ import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats
         *err = xasprintf("%s: cannot read: read error; nothing was imported", name);
         goto fail_db;
     }
+    if (post_writer_finish(w, err) != 0)
+        goto fail_db;
     stats->new_threads = post_writer_new_threads(w);
     post_writer_free(w);
     buf_free(&line);

@@ -16,6 +16,8 @@ enum {
     ST_THREAD_TITLE,
     ST_THREAD_URL,
     ST_POST_PUT,
+    ST_NOTE_POST,
+    ST_NOTE_THREAD,
     ST_COUNT
 };
 
@@ -45,7 +47,26 @@ static const char *const writer_sql[ST_COUNT] = {
         " OR body IS NOT excluded.body OR html IS NOT excluded.html"
         " OR url IS NOT excluded.url OR own IS NOT excluded.own"
         " OR (excluded.meta IS NOT NULL AND meta IS NOT excluded.meta)",
+    [ST_NOTE_POST] = "INSERT OR IGNORE INTO temp.writer_posts (id) VALUES (?1)",
+    [ST_NOTE_THREAD] = "INSERT OR IGNORE INTO temp.writer_threads (id) VALUES (?1)",
 };
+
+/* What post_writer_finish runs: index the new posts, refresh the touched threads, forget. */
+static const char *const finish_sql =
+    "INSERT INTO posts_fts (rowid, body, author)"
+    " SELECT p.id, p.body, a.handle || ' ' || a.display_name"
+    " FROM temp.writer_posts n JOIN posts p ON p.id = n.id JOIN authors a ON a.id = p.author_id"
+    " WHERE NOT EXISTS (SELECT 1 FROM posts_fts f WHERE f.rowid = p.id);"
+    "UPDATE threads SET"
+    "  post_count = (SELECT count(*) FROM posts p WHERE p.thread_id = threads.id),"
+    "  first_activity = coalesce((SELECT min(created_at) FROM posts p"
+    "    WHERE p.thread_id = threads.id), ''),"
+    "  last_activity = coalesce((SELECT max(created_at) FROM posts p"
+    "    WHERE p.thread_id = threads.id), ''),"
+    "  last_post_id = (SELECT id FROM posts p WHERE p.thread_id = threads.id"
+    "    ORDER BY created_at DESC, id DESC LIMIT 1)"
+    " WHERE id IN (SELECT id FROM temp.writer_threads);"
+    "DELETE FROM temp.writer_posts; DELETE FROM temp.writer_threads;";
 
 static const char *const platforms[] = {"mastodon", "bluesky", "wordpress"};
 
@@ -74,6 +95,7 @@ struct post_writer {
     char *platform;    /* and its platform */
     sqlite3_int64 account_id;
     long new_threads;
+    sqlite3_int64 last_noted_thread; /* skips noting the same thread post after post */
     struct cache authors;
     struct cache threads;
 };
@@ -154,6 +176,13 @@ post_writer_new(struct db *db, char **err)
 {
     struct post_writer *w = xcalloc(1, sizeof *w);
     w->db = db;
+    /* Per-connection scratch lists of what finish must index and refresh. */
+    if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS writer_posts (id INTEGER PRIMARY KEY);"
+                    "CREATE TEMP TABLE IF NOT EXISTS writer_threads (id INTEGER PRIMARY KEY);",
+                err) != 0) {
+        free(w);
+        return NULL;
+    }
     for (int i = 0; i < ST_COUNT; i++) {
         if ((w->st[i] = db_prepare(db, writer_sql[i], err)) == NULL) {
             post_writer_free(w);
@@ -357,11 +386,30 @@ post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result
     db_bind_text(st, 11, p->meta);
     if (run(w, st, err) != 0)
         return -1;
+    sqlite3_int64 rowid = sqlite3_last_insert_rowid(w->db->sql);
     if (sqlite3_changes(w->db->sql) == 0)
         *result = POST_UNCHANGED;
-    else if (sqlite3_last_insert_rowid(w->db->sql) != 0)
+    else if (rowid != 0)
         *result = POST_NEW;
     else
         *result = POST_UPDATED;
+    if (*result == POST_NEW) {
+        sqlite3_bind_int64(w->st[ST_NOTE_POST], 1, rowid);
+        if (run(w, w->st[ST_NOTE_POST], err) != 0)
+            return -1;
+    }
+    if (*result != POST_UNCHANGED && thread != w->last_noted_thread) {
+        sqlite3_bind_int64(w->st[ST_NOTE_THREAD], 1, thread);
+        if (run(w, w->st[ST_NOTE_THREAD], err) != 0)
+            return -1;
+        w->last_noted_thread = thread;
+    }
     return 0;
+}
+
+int
+post_writer_finish(struct post_writer *w, char **err)
+{
+    w->last_noted_thread = 0;
+    return db_exec(w->db, finish_sql, err);
 }

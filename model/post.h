@@ -46,6 +46,12 @@ struct post_writer *post_writer_new(struct db *db, char **err);
 int post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result *result,
                     char **err);
 
+/* Brings the full-text index and the thread summaries (post count, first and last activity,
+ * latest post) up to date for everything put since the writer was made or last finished.
+ * Must be called before the caller commits; until then new posts are not searchable and their
+ * threads' summaries are stale. Returns 0, or -1 with *err set. */
+int post_writer_finish(struct post_writer *w, char **err);
+
 /* Number of threads created by this writer so far. */
 long post_writer_new_threads(const struct post_writer *w);
 

@@ -93,6 +93,8 @@ commit_sent(struct sender *s, char **err)
         if (post_writer_put(w, &in, &res, err) != 0)
             goto fail;
     }
+    if (post_writer_finish(w, err) != 0)
+        goto fail;
     post_writer_free(w);
     w = NULL;
     if (outbox_mark_sent(db, s->row->id, s->run->officer, s->op.res.remote_id,

@@ -128,6 +128,8 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
         r->new_posts += res == POST_NEW;
         r->updated_posts += res == POST_UPDATED;
     }
+    if (post_writer_finish(w, err) != 0)
+        goto fail;
     r->new_threads = post_writer_new_threads(w);
     post_writer_free(w);
     w = NULL;

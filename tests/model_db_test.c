@@ -254,6 +254,7 @@ test_migrates_v2_meta(void **state)
     assert_int_equal(r, POST_UPDATED);
     assert_int_equal(post_writer_put(w, &p, &r, &err), 0);
     assert_int_equal(r, POST_UNCHANGED);
+    assert_int_equal(post_writer_finish(w, &err), 0);
     post_writer_free(w);
     /* Importing the same post without meta keeps the meta. */
     assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
