@@ -120,12 +120,23 @@ FUZZ_CC      := clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_SRC := $(wildcard model/*.c)
+FUZZ_LIB_SRC := $(wildcard model/*.c) $(wildcard net/*.c) $(wildcard tui/*.c)
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB     := build/fuzz/libtactful-fuzz.a
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+# The library once, instrumented for the fuzzer; each target links against it.
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) \
-	    $(PKG_LIBS)
+	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 fuzz: $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
