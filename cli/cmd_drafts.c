@@ -108,7 +108,7 @@ draft_id_arg(struct cli *cli, const char *cmd, int argc, char **argv)
         cli_usage(cmd, "give one draft number");
         return -1;
     }
-    long id = cli_thread_id(cmd, argv[1]);
+    long id = reply_draft_id(cmd, argv[1]);
     if (id < 0)
         return -1;
     return cli_open_db(cli) == 0 ? id : -2;
@@ -157,7 +157,7 @@ cmd_return(struct cli *cli, int argc, char **argv)
     }
     if (comment == NULL || optind + 1 != argc)
         return cli_usage("return", "give one draft number and --comment TEXT");
-    long id = cli_thread_id("return", argv[optind]);
+    long id = reply_draft_id("return", argv[optind]);
     if (id < 0)
         return EXIT_USAGE;
     if (cli_open_db(cli) != 0)

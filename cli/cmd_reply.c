@@ -29,6 +29,20 @@ reply_print_findings(long id, const char *body, const struct guard_result *r)
     }
 }
 
+/* Parses a draft number. */
+long
+reply_draft_id(const char *cmd, const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v <= 0) {
+        cli_usage(cmd, "'%s' is not a draft number; `tactful drafts` shows them", s);
+        return -1;
+    }
+    return v;
+}
+
 /* Parses RULE=REASON. */
 int
 reply_parse_override(const char *cmd, char *arg, struct draft_override *o)
@@ -108,6 +122,33 @@ reply_submit(struct cli *cli, const char *cmd, long id, const struct draft_overr
     draft_submission_free(&res);
     guard_free(g);
     pattern_set_free(set);
+    draft_clear(&d);
+    return rc;
+}
+
+/* Prints the findings of draft id without submitting it. Returns the exit status: EXIT_OK
+ * (the draft is saved whatever they say) or the failure to load the guardrails. */
+static int
+reply_show_findings(struct cli *cli, long id)
+{
+    char *err = NULL;
+    struct draft d;
+    if (draft_get(cli->db, id, &d, &err) != 0) {
+        free(err);
+        return EXIT_FAIL;
+    }
+    struct guard *g = cli_guard_open(cli, "reply", NULL);
+    int rc = g ? EXIT_OK : EXIT_USAGE;
+    struct guard_result r = {0};
+    if (g && draft_findings(cli->db, g, &d, NULL, &r, &err) == 0) {
+        reply_print_findings(id, d.body, &r);
+    } else if (g) {
+        cli_error("%s", err);
+        free(err);
+        rc = EXIT_FAIL;
+    }
+    guard_result_free(&r);
+    guard_free(g);
     draft_clear(&d);
     return rc;
 }
@@ -276,8 +317,9 @@ cmd_reply(struct cli *cli, int argc, char **argv)
         return rc;
     if (o.submit)
         return reply_submit(cli, "reply", id, o.overrides, o.noverrides);
+    rc = reply_show_findings(cli, id);
     printf("submit it with `tactful submit %ld`\n", id);
-    return EXIT_OK;
+    return rc;
 }
 
 int
@@ -303,7 +345,7 @@ cmd_submit(struct cli *cli, int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage("submit", "give one draft number");
-    long id = cli_thread_id("submit", argv[optind]);
+    long id = reply_draft_id("submit", argv[optind]);
     if (id < 0)
         return EXIT_USAGE;
     if (cli_open_db(cli) != 0)

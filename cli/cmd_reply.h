@@ -16,6 +16,9 @@ int cli_patterns_load(struct cli *cli, struct pattern_set **out);
  * those in the post answered as "post answered: SEVERITY: ...". */
 void reply_print_findings(long id, const char *body, const struct guard_result *r);
 
+/* Parses a positive draft number; prints a usage error and returns -1 when it is not one. */
+long reply_draft_id(const char *cmd, const char *s);
+
 /* Parses "RULE=REASON" into o (pointing into arg). Returns 0, or a usage error status. */
 int reply_parse_override(const char *cmd, char *arg, struct draft_override *o);
 

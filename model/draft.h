@@ -91,6 +91,12 @@ void draft_list_free(struct draft *d, size_t n);
 /* Whether state is one of the draft states. */
 bool draft_state_valid(const char *state);
 
+/* Runs the guardrails over draft d as a submission would (its thread's platform, the post it
+ * answers, its pattern when the guardrails know it), changing nothing. Fills *res (free it with
+ * guard_result_free) and returns 0, or -1 with *err set. */
+int draft_findings(struct db *db, const struct guard *g, const struct draft *d,
+                   const char *today, struct guard_result *res, char **err);
+
 /* Submits draft id as its officer, through the guardrails (see the top of this file). Returns
  * 0 with *res filled (the caller frees it with draft_submission_free), or -1 with *err set: no
  * such draft, not the officer's, not editing or returned, a bad override reason or an

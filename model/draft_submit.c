@@ -42,8 +42,8 @@ thread_context(struct db *db, const struct draft *d, char **platform, char **con
 }
 
 /* Runs the guardrails over draft d. Returns 0 with *res filled or -1 with *err set. */
-static int
-check_draft(struct db *db, const struct guard *g, const struct draft *d, const char *today,
+int
+draft_findings(struct db *db, const struct guard *g, const struct draft *d, const char *today,
             struct guard_result *res, char **err)
 {
     char *platform, *context;
@@ -237,7 +237,7 @@ draft_submit(struct db *db, const char *officer, long id, const struct draft_che
                          "submitted", id, d.state);
     else if (d.body[0] == '\0')
         *err = xasprintf("draft %ld is empty", id);
-    else if (check_draft(db, c->guard, &d, c->today, &res->findings, err) == 0 &&
+    else if (draft_findings(db, c->guard, &d, c->today, &res->findings, err) == 0 &&
              overrides_valid(c, &res->findings, err) == 0 && db_begin(db, err) == 0) {
         rc = decide(db, officer, &d, c, res, err);
         if (rc == 0)
@@ -266,7 +266,7 @@ grant_all(struct db *db, const struct guard *g, const char *approver, const stru
           const char *today, char **err)
 {
     struct guard_result r = {0};
-    if (check_draft(db, g, d, today, &r, err) != 0) {
+    if (draft_findings(db, g, d, today, &r, err) != 0) {
         guard_result_free(&r);
         return -1;
     }

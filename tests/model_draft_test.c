@@ -162,6 +162,13 @@ test_refused_then_overridden(void **state)
     long id;
     assert_int_equal(draft_create(fx->c.db, "sam", 1, NULL, NULL,
                                   "Thanks Alice. Call 07700 900123.", &id, &err), 0);
+    struct draft d;
+    struct guard_result r = {0};
+    assert_int_equal(draft_get(fx->c.db, id, &d, &err), 0);
+    assert_int_equal(draft_findings(fx->c.db, fx->g, &d, "2026-01-15", &r, &err), 0);
+    assert_non_null(gt_find(&r, "personal-data.phone"));
+    guard_result_free(&r);
+    draft_clear(&d);
     struct draft_check c = {.guard = fx->g, .today = "2026-01-15"};
     struct draft_submission res;
     assert_int_equal(draft_submit(fx->c.db, "sam", id, &c, &res, &err), 0);

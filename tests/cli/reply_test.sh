@@ -97,6 +97,7 @@ test_return_with_comment_then_resubmit() {
 test_template_and_warning_and_discard() {
     setup
     expect_status 0 t reply 1 --to 102 --pattern acknowledgement --template
+    expect_out '^submit it with `tactful submit 1`'
     expect_status 0 t drafts --json
     expect_out 'Thanks for the feedback, @bob@example.social'
     expect_status 0 env TACTFUL_OFFICER=lee.chan "$TACTFUL" reply 1 --pattern encouragement --template
@@ -108,6 +109,17 @@ test_template_and_warning_and_discard() {
     expect_status 2 t reply 1 --pattern nosuch --template
     expect_err "no pattern 'nosuch'"
     expect_status 2 t reply 1 --pattern acknowledgement
+    expect_status 2 t approve x1
+    expect_err "'x1' is not a draft number"
+}
+
+test_reply_without_submit_prints_findings() {
+    setup
+    printf 'Thanks Alice. Call 07700 900123.\n' >r.txt
+    expect_status 0 t reply 1 --pattern acknowledgement --text-file r.txt
+    expect_out '^draft 1:1:20: error: .*\[personal-data\.phone\]'
+    expect_status 0 t drafts --state editing
+    expect_out '^ +1 +1 editing'
 }
 
 run_tests
