@@ -77,7 +77,10 @@ reply_submit(struct cli *cli, const char *cmd, long id, const struct draft_overr
     struct draft d;
     int got = draft_get(cli->db, id, &d, &err);
     if (got != 0) {
-        cli_error("%s", got == 1 ? "no such draft" : err);
+        if (got == 1)
+            cli_error("no draft %ld; `tactful drafts` shows them", id);
+        else
+            cli_error("%s", err);
         free(err);
         return EXIT_FAIL;
     }

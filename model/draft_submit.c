@@ -105,8 +105,10 @@ overrides_valid(const struct draft_check *c, const struct guard_result *r, char 
 static void
 list_add(struct buf *b, const char *word)
 {
-    if (b->data && strstr(b->data, word))
-        return;
+    size_t n = strlen(word);
+    for (const char *at = b->data; at && (at = strstr(at, word)) != NULL; at += n)
+        if ((at == b->data || at[-1] == ' ') && (at[n] == '\0' || at[n] == ','))
+            return;
     if (b->len)
         buf_adds(b, ", ");
     buf_adds(b, word);

@@ -111,6 +111,8 @@ test_template_and_warning_and_discard() {
     expect_status 2 t reply 1 --pattern acknowledgement
     expect_status 2 t approve x1
     expect_err "'x1' is not a draft number"
+    expect_status 1 t submit 9
+    expect_err 'no draft 9'
 }
 
 test_reply_without_submit_prints_findings() {
