@@ -167,10 +167,11 @@ run: deps
 
 install: tactful
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/demo $(DESTDIR)$(DATADIR)/keymaps \
-	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/patterns $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 tactful $(DESTDIR)$(BINDIR)/tactful
 	install -m 644 share/demo/*.jsonl $(DESTDIR)$(DATADIR)/demo/
 	install -m 644 share/rules/*.rules share/rules/*.txt $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 share/patterns/*.pattern $(DESTDIR)$(DATADIR)/patterns/
 	for f in keymaps/*.keys; do [ ! -e "$$f" ] || install -m 644 "$$f" $(DESTDIR)$(DATADIR)/keymaps/; done
 	install -m 644 man/tactful.1 $(DESTDIR)$(MANDIR)/man1/tactful.1
 	install -m 644 man/tactful.5 $(DESTDIR)$(MANDIR)/man5/tactful.5

@@ -60,6 +60,20 @@ int cmd_outbox(struct cli *cli, int argc, char **argv);
 int cmd_accounts(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_rules(struct cli *cli, int argc, char **argv);
+int cmd_patterns(struct cli *cli, int argc, char **argv);
+int cmd_reply(struct cli *cli, int argc, char **argv);
+int cmd_drafts(struct cli *cli, int argc, char **argv);
+int cmd_approve(struct cli *cli, int argc, char **argv);
+int cmd_return(struct cli *cli, int argc, char **argv);
+int cmd_discard(struct cli *cli, int argc, char **argv);
+int cmd_submit(struct cli *cli, int argc, char **argv);
+
+struct guard;
+
+/* Loads the guardrails for command cmd: the shipped packs, the policy (policy, else
+ * [tactful] policy) and the officer's rules file beside the configuration. Prints every
+ * problem and returns NULL on failure (cli/cmd_check.c). */
+struct guard *cli_guard_open(struct cli *cli, const char *cmd, const char *policy);
 
 const struct cli_command *cli_command_find(const char *name);
 

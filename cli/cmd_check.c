@@ -27,8 +27,8 @@ user_rules_path(const struct cli *cli)
 }
 
 /* Loads the rules for a command; prints every problem and returns NULL on failure. */
-static struct guard *
-open_guard(struct cli *cli, const char *cmd, const char *policy)
+struct guard *
+cli_guard_open(struct cli *cli, const char *cmd, const char *policy)
 {
     char *dir = cli_data_path("rules");
     if (dir == NULL) {
@@ -281,7 +281,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
         return cli_usage("check", "the draft and --context cannot both come from standard "
                                   "input; save one to a file");
 
-    struct guard *g = open_guard(cli, "check", o.policy);
+    struct guard *g = cli_guard_open(cli, "check", o.policy);
     if (g == NULL)
         return EXIT_USAGE;
     struct named_text context = {0};
@@ -404,7 +404,7 @@ cmd_rules(struct cli *cli, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("rules", "unexpected argument '%s'", argv[optind]);
-    struct guard *g = open_guard(cli, "rules", policy);
+    struct guard *g = cli_guard_open(cli, "rules", policy);
     if (g == NULL)
         return EXIT_USAGE;
     bool election = guard_election_active(g, NULL);

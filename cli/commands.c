@@ -115,7 +115,7 @@ const struct cli_command cli_commands[] = {
      "tactful was stopped between sending and recording it (it looks for the reply\n"
      "before sending again). A sent reply records its address and marks the thread\n"
      "replied in the audit log; a failed one stays queued with the error. Replies are\n"
-     "queued by the composer, never typed here. send is refused with --offline.\n",
+     "queued by `tactful submit` and `tactful approve`. send is refused with --offline.\n",
      cmd_outbox},
     {"accounts", "[check [ACCOUNT...]]", "list accounts, or check their credentials",
      "Lists each configured account with its platform, last sync and last error.\n"
@@ -152,6 +152,43 @@ const struct cli_command cli_commands[] = {
      "rules needing a second officer's approval and changes made by the policy or your\n"
      "own rules file. --all includes rules that are off; --json prints a JSON array.\n",
      cmd_rules},
+    {"patterns", "[--json]", "list the response patterns (the ready-reckoner)",
+     "Lists each response pattern with its key, id and purpose, and what it expects:\n"
+     "a link, an official source, a second officer's approval. The seven core patterns\n"
+     "ship in share/patterns; an office adds or overrides patterns in its own folder\n"
+     "([tactful] patterns = DIR, else ~/.config/tactful/patterns/). --json prints every\n"
+     "field, templates included. The format is PATTERN FILES in tactful(5).\n",
+     cmd_patterns},
+    {"reply", "ID [--to POST] --pattern P (--text-file F | --template)\n"
+              "       [--override RULE=REASON]... [--submit]",
+     "write a draft reply to a thread",
+     "Creates a draft on thread ID answering POST (a post's remote id; default the\n"
+     "thread's first post), following pattern P, with the text of file F (- for\n"
+     "standard input) or P's template filled in ({author}, {topic}, {signature}).\n"
+     "Warns when another officer has a draft or a reply on the thread. With --submit\n"
+     "it is submitted at once (see `tactful help submit`).\n",
+     cmd_reply},
+    {"submit", "ID [--text-file F] [--override RULE=REASON]...", "submit a draft",
+     "Checks draft ID against the guardrails and prints the findings like `check`.\n"
+     "An error finding refuses the draft (exit status 1) unless overridden with\n"
+     "--override RULE=REASON (a written reason, recorded in the audit log). A draft\n"
+     "whose pattern, findings or the policy need a second officer waits as\n"
+     "pending_approval; any other goes to the outbox (also with --offline; sending is\n"
+     "`tactful outbox send`). --text-file replaces the text first (after a return).\n",
+     cmd_submit},
+    {"drafts", "[--state S] [--thread ID] [--json]", "list drafts",
+     "Lists drafts, newest first: all but discarded and sent ones, or those in state\n"
+     "S (editing, pending_approval, returned, approved, queued, sent, discarded).\n",
+     cmd_drafts},
+    {"approve", "ID", "approve another officer's draft and queue it",
+     "Approves pending draft ID (you cannot approve your own) and puts it in the\n"
+     "outbox. Audited.\n",
+     cmd_approve},
+    {"return", "ID --comment TEXT", "return a pending draft with a comment",
+     "Sends pending draft ID back to its officer with your comment; they change it and\n"
+     "submit it again (`tactful submit ID --text-file F`). Audited.\n",
+     cmd_return},
+    {"discard", "ID", "discard a draft", "Any draft not yet queued. Audited.\n", cmd_discard},
     {"help", "[COMMAND]", "explain tactful or one of its commands", "", cmd_help},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -98,6 +98,7 @@ static const struct key_spec tactful_keys[] = {
     {"policy", offsetof(struct config, policy), check_path, false},
     {"keymap", offsetof(struct config, keymap), check_path, false},
     {"open_cmd", offsetof(struct config, open_cmd), NULL, false},
+    {"patterns", offsetof(struct config, patterns), check_path, false},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -787,6 +788,7 @@ config_free(struct config *cfg)
     free(cfg->policy);
     free(cfg->keymap);
     free(cfg->open_cmd);
+    free(cfg->patterns);
     free(cfg);
 }
 

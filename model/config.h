@@ -17,7 +17,7 @@
  * - Empty values, a key twice in one section, unknown keys and sections, and lines that are
  *   none of the above are errors. Limits: 4096 bytes per value, 8192 bytes per line; control
  *   characters other than tab are refused. Reading stops after 100 errors.
- * - token_file, ca_file, policy and keymap: a leading "~/" is replaced by $HOME ("~user" is
+ * - token_file, ca_file, policy, keymap and patterns: a leading "~/" is replaced by $HOME ("~user" is
  *   refused).
  *
  * config_load sets libinih's process-wide runtime knobs (ini_max_line and friends) for the
@@ -53,6 +53,7 @@ struct config {
                        * ("vi", "emacs"), or NULL */
     char *open_cmd;   /* [tactful] open_cmd: a program and its arguments, split on blanks and
                        * run without a shell, to open a post's URL; or NULL */
+    char *patterns;   /* [tactful] patterns: the office's folder of *.pattern files, or NULL */
     struct config_account *accounts;
     size_t naccounts;
 };

@@ -101,6 +101,7 @@ static const char example[] =
     "policy = /etc/tactful/policy   ; office policy file (guardrails)\n"
     "keymap = ~/.config/tactful/my.keys\n"
     "open_cmd = firefox --new-tab   ; the post's URL is added as the last argument\n"
+    "patterns = ~/office-patterns   ; the office's own response patterns\n"
     "\n"
     "[account dept-social]\n"
     "platform = mastodon            ; mastodon | bluesky | wordpress\n"
@@ -126,6 +127,7 @@ test_full_example(void **state)
     assert_string_equal(cfg->policy, "/etc/tactful/policy");
     assert_string_equal(cfg->keymap, "/home/sam/.config/tactful/my.keys");
     assert_string_equal(cfg->open_cmd, "firefox --new-tab");
+    assert_string_equal(cfg->patterns, "/home/sam/office-patterns");
     assert_int_equal(cfg->naccounts, 2);
 
     const struct config_account *a = &cfg->accounts[0];
@@ -136,7 +138,7 @@ test_full_example(void **state)
     assert_null(a->token_cmd);
     assert_string_equal(a->token_file, "/home/sam/.config/tactful/dept-social.token");
     assert_null(a->token_env);
-    assert_int_equal(a->line, 8);
+    assert_int_equal(a->line, 9);
 
     a = &cfg->accounts[1];
     assert_string_equal(a->name, "blog");
@@ -146,7 +148,7 @@ test_full_example(void **state)
     assert_string_equal(a->token_cmd, "pass show tactful/blog");
     assert_null(a->token_file);
     assert_null(a->token_env);
-    assert_int_equal(a->line, 13);
+    assert_int_equal(a->line, 14);
     config_free(cfg);
 }
 
@@ -296,10 +298,10 @@ test_key_errors(void **state)
 {
     load_fails(*state, "[tactful]\nofficer = a\nname = b\nofficer = c\nSignature = d\n",
                "3: unknown key 'name' in [tactful]; expected one of: officer, signature, policy, "
-               "keymap, open_cmd\n"
+               "keymap, open_cmd, patterns\n"
                "4: duplicate key 'officer' in [tactful] (first at line 2)\n"
                "5: unknown key 'Signature' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd");
+               "policy, keymap, open_cmd, patterns");
     load_fails(*state,
                "[account blog]\n"
                "platform = wordpress\n"
@@ -419,7 +421,7 @@ test_several_errors(void **state)
                            pad);
     load_fails(*state, text,
                "5: unknown key 'colour' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd\n"
+               "policy, keymap, open_cmd, patterns\n"
                "8: unknown platform 'wordpres' in [account blog]; expected one of: mastodon, "
                "bluesky, wordpress\n"
                "9: url 'http://blog.example.gov' in [account blog] must use https://: TLS is "
