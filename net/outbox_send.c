@@ -6,6 +6,7 @@
 #include "model/xmalloc.h"
 #include "net/adapter.h"
 #include "net/credentials.h"
+#include "net/sync.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,19 +81,8 @@ commit_sent(struct sender *s, char **err)
     struct post_writer *w = post_writer_new(db, err);
     if (w == NULL)
         goto fail;
-    const struct net_batch *b = &s->op.res.batch;
-    for (size_t i = 0; i < b->n; i++) {
-        const struct net_post *p = &b->posts[i];
-        struct post_in in = {
-            .platform = s->cfg->platform, .account = s->cfg->name, .thread = p->thread,
-            .id = p->id, .parent = p->parent, .author = p->author,
-            .author_name = p->author_name, .created_at = p->created_at, .text = p->text,
-            .html = p->html, .url = p->url, .title = p->title, .own = 1, .meta = p->meta,
-        };
-        enum post_result res;
-        if (post_writer_put(w, &in, &res, err) != 0)
-            goto fail;
-    }
+    if (sync_store_batch(w, s->cfg, &s->op.res.batch, 1, NULL, NULL, err) != 0)
+        goto fail;
     if (post_writer_finish(w, err) != 0)
         goto fail;
     post_writer_free(w);

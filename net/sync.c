@@ -86,17 +86,11 @@ bounded(const char *s, size_t max, char **owned)
     return *owned = xstrndup(s, max);
 }
 
-/* Writes one account's batch and its new cursor in one transaction. Returns 0 or -1. */
-static int
-commit(struct sync_job *j, struct sync_report *r, char **err)
+int
+sync_store_batch(struct post_writer *w, const struct config_account *cfg,
+                 const struct net_batch *b, int own, long *new_posts, long *updated_posts,
+                 char **err)
 {
-    struct db *db = j->run->db;
-    if (db_begin(db, err) != 0)
-        return -1;
-    struct post_writer *w = post_writer_new(db, err);
-    if (w == NULL)
-        goto fail;
-    const struct net_batch *b = &j->op.res.batch;
     for (size_t i = 0; i < b->n; i++) {
         const struct net_post *p = &b->posts[i];
         if (strlen(p->id) > POST_MAX_ID || strlen(p->thread) > POST_MAX_ID ||
@@ -104,8 +98,8 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
             continue; /* nothing sane is this long: leave it out */
         char *o[5];
         struct post_in in = {
-            .platform = j->cfg->platform,
-            .account = j->cfg->name,
+            .platform = cfg->platform,
+            .account = cfg->name,
             .thread = p->thread,
             .id = p->id,
             .parent = bounded(p->parent, POST_MAX_ID, &o[0]),
@@ -116,7 +110,7 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
             .html = bounded(p->html, POST_MAX_HTML, &o[3]),
             .url = p->url && strlen(p->url) <= POST_MAX_URL ? p->url : NULL,
             .title = bounded(p->title, POST_MAX_NAME, &o[4]),
-            .own = p->own,
+            .own = own < 0 ? p->own : own,
             .meta = p->meta,
         };
         enum post_result res;
@@ -124,10 +118,28 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
         for (int k = 0; k < 5; k++)
             free(o[k]);
         if (rc != 0)
-            goto fail;
-        r->new_posts += res == POST_NEW;
-        r->updated_posts += res == POST_UPDATED;
+            return -1;
+        if (new_posts)
+            *new_posts += res == POST_NEW;
+        if (updated_posts)
+            *updated_posts += res == POST_UPDATED;
     }
+    return 0;
+}
+
+/* Writes one account's batch and its new cursor in one transaction. Returns 0 or -1. */
+static int
+commit(struct sync_job *j, struct sync_report *r, char **err)
+{
+    struct db *db = j->run->db;
+    if (db_begin(db, err) != 0)
+        return -1;
+    struct post_writer *w = post_writer_new(db, err);
+    if (w == NULL)
+        goto fail;
+    if (sync_store_batch(w, j->cfg, &j->op.res.batch, -1, &r->new_posts, &r->updated_posts,
+                         err) != 0)
+        goto fail;
     if (post_writer_finish(w, err) != 0)
         goto fail;
     r->new_threads = post_writer_new_threads(w);

@@ -42,4 +42,16 @@ int sync_accounts(struct db *db, const struct config *cfg, char *const *names, s
 const struct config_account **sync_select(const struct config *cfg, char *const *names,
                                           size_t nnames, size_t *n, char **err);
 
+struct post_writer;
+struct net_batch;
+
+/* Puts every post of b, read for the account cfg, through w with each remote field bounded
+ * (over-long ids are left out, over-long text is cut on a UTF-8 boundary): the one mapping
+ * from what an adapter read to what the cache stores, for syncs and for sent replies. own is
+ * 1 or 0 to force the posts' own flag, -1 to keep the adapter's. Counts new and updated posts
+ * into the counters that are not NULL. Returns 0 or -1 with *err set. */
+int sync_store_batch(struct post_writer *w, const struct config_account *cfg,
+                     const struct net_batch *b, int own, long *new_posts, long *updated_posts,
+                     char **err);
+
 #endif
