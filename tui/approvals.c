@@ -246,8 +246,8 @@ approve_done(struct tui *t, const char *text)
         return;
     }
     tui_refresh_data(t, TUI_RELOAD_COUNTS);
-    tui_message(t, "draft %ld approved and queued as outbox entry %ld%s", id, ob,
-                t->opts->offline ? "; it waits there until tactful runs online" : "");
+    tui_message(t, "draft %ld approved: outbox entry %ld%s", id, ob,
+                t->opts->offline ? " (waits until online)" : "");
 }
 
 void

@@ -94,13 +94,11 @@ void
 tui_audit_draw(struct tui *t)
 {
     struct auditv *a = t->audit;
-    char title[160];
+    char title[160], which[48] = "every thread";
     if (a->thread)
-        snprintf(title, sizeof title, " Audit log · thread %ld · %zu entries, newest first%s",
-                 a->thread, a->n, " · the whole log is one key away");
-    else
-        snprintf(title, sizeof title, " Audit log · every thread · %zu entries, newest first",
-                 a->n);
+        snprintf(which, sizeof which, "thread %ld", a->thread);
+    snprintf(title, sizeof title, " Audit log · %s · %zu entr%s, newest first", which, a->n,
+             a->n == 1 ? "y" : "ies");
     tui_put(0, 0, title, COLS, tui_attr(t, ROLE_BAR));
     char head[128];
     snprintf(head, sizeof head, " %-19s %-14s %-22s %-6s %s", "WHEN (UTC)", "OFFICER",

@@ -135,8 +135,7 @@ tui_outbox_act_send(struct tui *t, const struct tui_action *a)
     struct tui_outbox *o = &t->outbox;
     tui_outbox_refresh(t);
     if (t->opts->offline) {
-        tui_message(t, "offline: nothing is sent; the %ld waiting stay in the outbox until "
-                       "tactful runs without --offline", o->queued);
+        tui_message(t, "offline: replies wait until you are online");
         return;
     }
     if (o->send_pid > 0) {
