@@ -310,6 +310,7 @@ tui_free(struct tui *t)
     tui_prompt_close(t);
     tui_thread_close(t);
     tui_drafts_free(t->drafts);
+    tui_approvals_forget(t);
     tui_audit_free(t->audit);
     tui_inbox_free(t->inbox);
     tui_undo_clear(t);

@@ -23,6 +23,17 @@ as() {
     TACTFUL_OFFICER=$who "$TACTFUL" "$@"
 }
 
+# stop_server: ends this test's tmux server and waits until a new one can start.
+stop_server() {
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    i=0
+    while tmux -L "$SOCK" has-session 2>/dev/null && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 0.3
+}
+
 # pending OFFICER TEXT: a mea culpa draft (it needs approval by default) answering post 100,
 # submitted as OFFICER.
 pending() {
@@ -102,7 +113,7 @@ test_return_with_comment_reaches_the_officer() {
     [ "$(audit_json '[e["officer"] for e in a if e["action"] == "draft.return"]')" = "['tester']" ] ||
         fail "the return should be audited"
     keys q
-    tmux -L "$SOCK" kill-server
+    stop_server
     # amy sees it in her drafts view, with the comment.
     START_ENV=TACTFUL_OFFICER=amy start 120 40
     wait_for 'INBOX │ amy │'
