@@ -136,12 +136,29 @@ state_role(const char *state)
     return ROLE_NORMAL;
 }
 
-/* Column widths: id, thread, officer, pattern, state, updated; the text takes the rest. */
-enum { W_ID = 5, W_THREAD = 6, W_OFFICER = 12, W_PATTERN = 15, W_STATE = 16, W_UPDATED = 16 };
+/* Column widths: id, thread, officer, pattern, state, updated; the text takes the rest. On
+ * screens narrower than WIDE_COLS the update is shown as an age ("3h") in narrower columns. */
+enum { W_ID = 5, W_THREAD = 6, W_STATE = 16, WIDE_COLS = 110 };
+
+struct layout {
+    int officer, pattern, updated;
+    int wide;
+};
+
+/* Lays the columns out for COLS. */
+static void
+layout_for_screen(struct layout *l)
+{
+    l->wide = COLS >= WIDE_COLS;
+    l->officer = l->wide ? 12 : 10;
+    l->pattern = l->wide ? 15 : 12;
+    l->updated = l->wide ? 16 : 4;
+}
 
 /* Draws one draft's line at y. */
 static void
-draw_row(struct tui *t, const struct draft *dr, int y, int is_cursor)
+draw_row(struct tui *t, const struct layout *l, const struct draft *dr, int y, int is_cursor,
+         time_t now)
 {
     attr_t base = tui_attr(t, is_cursor ? ROLE_CURSOR : ROLE_NORMAL);
     char buf[32];
@@ -153,16 +170,20 @@ draw_row(struct tui *t, const struct draft *dr, int y, int is_cursor)
     snprintf(buf, sizeof buf, "%*ld", W_THREAD, dr->thread);
     tui_put(y, x, buf, W_THREAD, base);
     x += W_THREAD + 1;
-    tui_put_raw(y, x, dr->officer, W_OFFICER, base);
-    x += W_OFFICER + 1;
-    tui_put_raw(y, x, dr->pattern ? dr->pattern : "-", W_PATTERN, base);
-    x += W_PATTERN + 1;
+    tui_put_raw(y, x, dr->officer, l->officer, base);
+    x += l->officer + 1;
+    tui_put_raw(y, x, dr->pattern ? dr->pattern : "-", l->pattern, base);
+    x += l->pattern + 1;
     tui_put(y, x, dr->state, W_STATE, is_cursor ? base : tui_attr(t, state_role(dr->state)));
     x += W_STATE + 1;
-    char when[20];
-    short_time(dr->updated_at, when);
-    tui_put(y, x, when, W_UPDATED, is_cursor ? base : tui_attr(t, ROLE_DIM));
-    x += W_UPDATED + 1;
+    char when[20] = "-";
+    time_t at;
+    if (l->wide)
+        short_time(dr->updated_at, when);
+    else if (isotime_parse(dr->updated_at, &at) == 0)
+        isotime_age(at, now, when);
+    tui_put(y, x, when, l->updated, is_cursor ? base : tui_attr(t, ROLE_DIM));
+    x += l->updated + 1;
     char *first = tui_first_line(dr->body);
     tui_put(y, x, first, COLS - x, base);
     free(first);
@@ -170,12 +191,12 @@ draw_row(struct tui *t, const struct draft *dr, int y, int is_cursor)
 
 /* Draws the column headings at y. */
 static void
-draw_header(struct tui *t, int y)
+draw_header(struct tui *t, const struct layout *l, int y)
 {
     char line[160];
     snprintf(line, sizeof line, "%*s %*s %-*s %-*s %-*s %-*s %s", W_ID, "ID", W_THREAD,
-             "THREAD", W_OFFICER, "OFFICER", W_PATTERN, "PATTERN", W_STATE, "STATE",
-             W_UPDATED, "UPDATED", "TEXT");
+             "THREAD", l->officer, "OFFICER", l->pattern, "PATTERN", W_STATE, "STATE",
+             l->updated, l->wide ? "UPDATED (UTC)" : "AGE", "TEXT");
     tui_put(y, 0, line, COLS, tui_attr(t, ROLE_HEADER));
 }
 
@@ -235,8 +256,11 @@ void
 tui_drafts_draw(struct tui *t)
 {
     struct drafts *d = t->drafts;
+    struct layout lay;
+    layout_for_screen(&lay);
+    time_t now = time(NULL);
     draw_title(t);
-    draw_header(t, 1);
+    draw_header(t, &lay, 1);
     int avail = LINES - 3;
     int want = d->n ? (int)d->n : 2;
     int cap = avail * 2 / 5 > 3 ? avail * 2 / 5 : 3;
@@ -247,7 +271,7 @@ tui_drafts_draw(struct tui *t)
     if (d->cur >= d->top + h)
         d->top = d->cur - h + 1;
     for (int row = 0; row < h && d->top + row < (long)d->n; row++)
-        draw_row(t, &d->list[d->top + row], 2 + row, d->top + row == d->cur);
+        draw_row(t, &lay, &d->list[d->top + row], 2 + row, d->top + row == d->cur, now);
     if (d->n == 0)
         draw_empty(t, 1);
     int py = 2 + h;
