@@ -1,11 +1,27 @@
 /* `tactful` with no command: the terminal interface. */
-#include "cli/cli.h"
+#include "cli/cmd_reply.h"
 
+#include "model/xmalloc.h"
 #include "tui/keymap.h"
 #include "tui/tui.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+/* This program's own path, for the interface to run `tactful outbox send` with: the kernel's
+ * link, else argv[0] when it names a file. Newly allocated, or NULL. */
+static char *
+own_exe(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n > 0) {
+        buf[n] = '\0';
+        return xstrdup(buf);
+    }
+    return NULL;
+}
 
 int
 cmd_inbox(struct cli *cli, int argc, char **argv)
@@ -26,12 +42,28 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         keymap_free(km);
         return EXIT_FAIL;
     }
+    /* The drafts view shows findings and approves with the same guardrails and patterns as
+     * `tactful approve`; a broken policy or pattern file stops here, with its message. */
+    struct pattern_set *patterns = NULL;
+    rc = cli_patterns_load(cli, &patterns);
+    struct guard *guard = rc == EXIT_OK ? cli_guard_open(cli, "inbox", NULL) : NULL;
+    if (guard == NULL) {
+        pattern_set_free(patterns);
+        keymap_free(km);
+        return rc == EXIT_OK ? EXIT_USAGE : rc;
+    }
+    char *exe = own_exe();
     struct tui_opts opts = {
         .db = cli->db,
         .officer = cli->officer,
         .offline = cli->offline,
         .keymap = km,
         .open_cmd = cli->cfg ? cli->cfg->open_cmd : NULL,
+        .guard = guard,
+        .patterns = patterns,
+        .exe = exe,
+        .db_path = cli->db_path,
+        .config_path = cli->config_explicit ? cli->config_path : NULL,
     };
     char *err = NULL;
     rc = EXIT_OK;
@@ -40,6 +72,9 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         free(err);
         rc = EXIT_FAIL;
     }
+    free(exe);
+    guard_free(guard);
+    pattern_set_free(patterns);
     keymap_free(km);
     return rc;
 }

@@ -79,8 +79,12 @@ const struct cli_command cli_commands[] = {
      cmd_snooze},
     {"note", "ID TEXT", "add an internal note to a thread",
      "Notes stay in the cache; they are never posted. Audited.\n", cmd_note},
-    {"audit", "[--thread ID] [--json]", "show the audit log",
-     "Every triage change, with who made it and when, oldest first.\n", cmd_audit},
+    {"audit", "[--thread ID] [--json | --csv]", "show or export the audit log",
+     "Every triage change, draft submission, override, approval, return, discard and send,\n"
+     "with who made it and when, oldest first. --json writes a JSON array; --csv writes\n"
+     "CSV with a header row (id,at,officer,action,thread,details), a cell starting with\n"
+     "= + - @, a tab or a carriage return prefixed with ' so a spreadsheet does not run it.\n"
+     "In the terminal interface L shows the log, newest first.\n", cmd_audit},
     {"import", "FILE|-...", "load posts from JSON Lines",
      "Each FILE (or - for standard input) is loaded in one transaction: a malformed\n"
      "line is reported as FILE:LINE: reason and nothing from that file is kept.\n"

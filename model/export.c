@@ -41,10 +41,8 @@ write_jsonl(FILE *out, sqlite3_stmt *st)
     return rc;
 }
 
-/* Writes one CSV cell, quoted when needed; a leading = + - @ is prefixed with ' so a
- * spreadsheet shows the text rather than running it. */
-static void
-write_cell(FILE *out, const char *v)
+void
+export_csv_cell(FILE *out, const char *v)
 {
     if (v == NULL)
         return;
@@ -69,7 +67,7 @@ write_csv(FILE *out, sqlite3_stmt *st)
         if (strcmp(columns[i], "own") == 0)
             fputs(sqlite3_column_int(st, (int)i) ? "true" : "false", out);
         else
-            write_cell(out, (const char *)sqlite3_column_text(st, (int)i));
+            export_csv_cell(out, (const char *)sqlite3_column_text(st, (int)i));
     }
     return fputs("\r\n", out) == EOF ? -1 : 0;
 }

@@ -14,4 +14,9 @@ enum export_format { EXPORT_JSONL, EXPORT_CSV };
  * written, or -1 with *err set. */
 long export_posts(struct db *db, FILE *out, long thread, enum export_format format, char **err);
 
+/* Writes one CSV cell (nothing for NULL), quoted; a cell starting with = + - @, a tab or a
+ * carriage return is prefixed with ' so a spreadsheet shows the text rather than running it
+ * as a formula. Used by every CSV tactful writes. */
+void export_csv_cell(FILE *out, const char *v);
+
 #endif

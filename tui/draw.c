@@ -71,6 +71,93 @@ tui_first_line(const char *raw)
     return text_sanitize(raw, strcspn(raw, "\r\n"), 0);
 }
 
+/* Appends the lines of safe text (one paragraph, no newlines) wrapped at width columns,
+ * breaking at spaces where it can, each prefixed with indent spaces. */
+static void
+wrap(struct buf *lines_text, size_t *n, const char *safe, int indent, int width)
+{
+    const char *s = safe;
+    int avail = width - indent > 10 ? width - indent : 10;
+    do {
+        char *piece = text_fit(s, avail, 0);
+        size_t len = strlen(piece);
+        if (s[len] != '\0') {
+            char *space = strrchr(piece, ' ');
+            if (space && space > piece)
+                len = (size_t)(space - piece) + 1;
+        }
+        if (len == 0) /* a character wider than the line: take it anyway */
+            len = 1;
+        buf_printf(lines_text, "%*s%.*s", indent, "", (int)len, s);
+        buf_addc(lines_text, '\0');
+        (*n)++;
+        free(piece);
+        s += len;
+    } while (*s);
+}
+
+char *
+tui_wrap_text(const char *raw, int indent, int width, size_t *n)
+{
+    struct buf out = {0};
+    *n = 0;
+    char *safe = text_sanitize(raw ? raw : "", raw ? strlen(raw) : 0, TEXT_MULTILINE);
+    char *save = NULL;
+    for (char *line = strtok_r(safe, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        wrap(&out, n, line, indent, width);
+    free(safe);
+    if (*n == 0) {
+        buf_addc(&out, '\0');
+        *n = 1;
+    }
+    buf_addc(&out, '\0');
+    return buf_take(&out);
+}
+
+void
+tui_lines_add(struct tui_lines *l, enum tui_role role, const char *safe)
+{
+    l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+    l->v[l->n].text = xstrdup(safe);
+    l->v[l->n].role = role;
+    l->n++;
+}
+
+void
+tui_lines_wrap(struct tui_lines *l, enum tui_role role, const char *raw, int indent, int width)
+{
+    size_t n;
+    char *text = tui_wrap_text(raw, indent, width, &n);
+    const char *s = text;
+    for (size_t i = 0; i < n; i++, s += strlen(s) + 1)
+        tui_lines_add(l, role, s);
+    free(text);
+}
+
+void
+tui_lines_free(struct tui_lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].text);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+long
+tui_lines_draw(struct tui *t, const struct tui_lines *l, long top, int y, int h)
+{
+    if (top > (long)l->n - h)
+        top = (long)l->n - h;
+    if (top < 0)
+        top = 0;
+    for (int row = 0; row < h && top + row < (long)l->n; row++) {
+        const struct tui_line *line = &l->v[top + row];
+        tui_put(y + row, 0, line->text, COLS, tui_attr(t, line->role));
+    }
+    return top;
+}
+
 /* Appends one " │ "-separated field to the status line. */
 static void
 field(struct buf *b, const char *s)
@@ -100,6 +187,9 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
     buf_printf(&b, " │ %s", officer);
     free(officer);
     field(&b, where);
+    char outbox[160];
+    tui_outbox_status(t, outbox, sizeof outbox);
+    field(&b, outbox);
     if (t->sync.active) {
         char sync[96];
         snprintf(sync, sizeof sync, "sync %s %ld/%ld", t->sync.label, t->sync.done,

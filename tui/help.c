@@ -84,6 +84,27 @@ add_section(struct tui *t, enum keymap_context ctx, enum keymap_context bctx,
     add_line(lines, n, ROLE_NORMAL, xstrdup(""));
 }
 
+/* The current screen's name, and the title of its section of keys. */
+static void
+screen_names(enum keymap_context ctx, const char **name, const char **section)
+{
+    static const struct {
+        enum keymap_context ctx;
+        const char *name, *section;
+    } names[] = {
+        {KM_THREAD, "thread view", "In the thread view"},
+        {KM_DRAFTS, "drafts and approvals", "In the drafts and approvals view"},
+        {KM_AUDIT, "audit log", "In the audit log"},
+    };
+    *name = "inbox";
+    *section = "In the inbox";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].ctx == ctx) {
+            *name = names[i].name;
+            *section = names[i].section;
+        }
+}
+
 /* Builds every line of the overlay for the current screen. */
 static struct help_line *
 build(struct tui *t, size_t *n)
@@ -93,9 +114,10 @@ build(struct tui *t, size_t *n)
     enum keymap_context ctx = tui_context(t);
     *n = 0;
     const struct keymap *km = t->opts->keymap;
+    const char *name, *section;
+    screen_names(ctx, &name, &section);
     add_line(&lines, n, ROLE_BAR,
-             xasprintf(" tactful keys · %s · j/k scroll · any other key goes back",
-                       ctx == KM_THREAD ? "thread view" : "inbox"));
+             xasprintf(" tactful keys · %s · j/k scroll · any other key goes back", name));
     /* Where the bindings came from, one file a line, in the order they were read. */
     for (size_t i = 0; i < km->n; i++) {
         const char *f = km->bindings[i].file;
@@ -106,8 +128,7 @@ build(struct tui *t, size_t *n)
                                                 "from" : " and", f));
     }
     add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
-    add_section(t, ctx, ctx, ctx == KM_THREAD ? "In the thread view" : "In the inbox", &lines,
-                n, &unbound);
+    add_section(t, ctx, ctx, section, &lines, n, &unbound);
     add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
     add_line(&lines, n, ROLE_HEADER, xstrdup("When a question is asked on the bottom line"));
     for (size_t i = 0; i < sizeof prompt_keys / sizeof prompt_keys[0]; i++)

@@ -8,6 +8,7 @@
 #define TACTFUL_TUI_INTERNAL_H
 
 #include "model/db.h"
+#include "model/draft.h"
 #include "model/isotime.h"
 #include "tui/actions.h"
 #include "tui/colour.h"
@@ -19,11 +20,27 @@
 #include <sys/types.h>
 #include <time.h>
 
-enum tui_screen { TUI_INBOX, TUI_THREAD };
+enum tui_screen { TUI_INBOX, TUI_THREAD, TUI_DRAFTS, TUI_AUDIT };
 
 struct inbox;   /* tui/inbox.c */
 struct tview;   /* tui/thread.c */
 struct prompt;  /* tui/prompt.c */
+struct drafts;  /* tui/drafts.c */
+struct auditv;  /* tui/auditview.c */
+struct review;  /* tui/approvals.c */
+
+/* The screens back leads to, most recent last; the oldest is dropped when it is full. */
+#define TUI_BACK_MAX 16
+
+/* What the status bar says about replies waiting and drafts to approve (tui/outbox.c). */
+struct tui_outbox {
+    long queued;        /* queued or sending */
+    long failed;        /* of those, the ones whose last attempt failed */
+    long in_doubt;      /* left `sending` by a process that died */
+    long to_approve;    /* other officers' drafts waiting for approval */
+    pid_t send_pid;     /* the running `tactful outbox send`, or 0 */
+    long send_before;   /* replies waiting when it started */
+};
 
 /* One undoable triage action: the audit entries it wrote (one per thread changed). */
 struct undo_step {
@@ -42,6 +59,13 @@ struct tui {
     enum tui_screen screen;
     struct inbox *inbox;
     struct tview *thread;          /* the open thread, or NULL */
+    struct drafts *drafts;         /* the drafts view, or NULL before it is first opened */
+    struct auditv *audit;          /* the audit view, or NULL when closed */
+    enum tui_screen back[TUI_BACK_MAX];
+    size_t nback;
+    struct tui_outbox outbox;
+    struct review *review;         /* the selected draft's findings (tui/approvals.c) */
+    long draft_asked;              /* the draft a question of the drafts view is about */
     struct prompt *prompt;         /* the question being asked, or NULL */
     int help_open;
     int help_top;                  /* first line of the help shown */
@@ -71,6 +95,10 @@ size_t tui_targets(struct tui *t, long **ids);
 enum { TUI_RELOAD_PAGE, TUI_RELOAD_COUNTS, TUI_RELOAD_ALL };
 /* Rereads what the screens show from the cache (how: as for tui_inbox_reload). */
 void tui_refresh_data(struct tui *t, int how);
+/* Shows screen s, remembering the current one for tui_screen_back. */
+void tui_screen_push(struct tui *t, enum tui_screen s);
+/* Goes back to the screen before (the inbox when there is none). */
+void tui_screen_back(struct tui *t);
 
 /* tui/draw.c: drawing with roles; every string from the cache goes through put_raw. */
 attr_t tui_attr(const struct tui *t, enum tui_role role);
@@ -80,6 +108,27 @@ void tui_put(int y, int x, const char *safe, int cols, attr_t attr);
 void tui_put_raw(int y, int x, const char *raw, int cols, attr_t attr);
 /* Returns a newly allocated, sanitized first line of raw text. */
 char *tui_first_line(const char *raw);
+/* Splits raw text into display lines of width columns: sanitized, paragraphs kept, long lines
+ * wrapped, each indented by indent spaces. The lines are NUL-separated in the returned buffer
+ * (at least one line); *n is their number. */
+char *tui_wrap_text(const char *raw, int indent, int width, size_t *n);
+
+/* Lines of a scrollable pane, each safe text with its role. */
+struct tui_lines {
+    struct tui_line {
+        char *text;
+        enum tui_role role;
+    } *v;
+    size_t n;
+};
+/* Appends safe (already sanitized) text as one line. */
+void tui_lines_add(struct tui_lines *l, enum tui_role role, const char *safe);
+/* Appends raw text wrapped to width columns with indent (see tui_wrap_text). */
+void tui_lines_wrap(struct tui_lines *l, enum tui_role role, const char *raw, int indent,
+                    int width);
+void tui_lines_free(struct tui_lines *l);
+/* Draws lines [top, top + h) of l at y; returns the top actually used (clamped). */
+long tui_lines_draw(struct tui *t, const struct tui_lines *l, long top, int y, int h);
 /* Draws the status bar on the last line: mode, counts, sync, OFFLINE, the message. */
 void tui_status_draw(struct tui *t, const char *mode, const char *where);
 
@@ -106,6 +155,41 @@ void tui_thread_reload(struct tui *t);
 long tui_thread_id(struct tui *t);
 /* The URL of the selected post, or NULL. */
 const char *tui_thread_url(struct tui *t);
+
+/* tui/drafts.c: every draft, newest first, with the selected one in full; filtered to
+ * pending_approval it is the approvals view (tui/approvals.c). */
+void tui_drafts_free(struct drafts *d);
+void tui_drafts_draw(struct tui *t);
+void tui_drafts_reload(struct tui *t);
+/* The thread of the selected draft, or 0. */
+long tui_drafts_thread(struct tui *t);
+/* Opens the drafts view on state (NULL: every live draft). */
+void tui_drafts_show(struct tui *t, const char *state);
+/* The selected draft, or NULL. */
+const struct draft *tui_drafts_current(struct tui *t);
+
+/* tui/approvals.c */
+/* Appends what the review of draft d needs, before its text: why it waits for approval and
+ * the post it answers. */
+void tui_approvals_head(struct tui *t, const struct draft *d, struct tui_lines *l);
+/* Appends the guardrails' findings on draft d (found once per version of the draft). */
+void tui_approvals_findings(struct tui *t, const struct draft *d, struct tui_lines *l);
+/* Forgets what tui_approvals_* cached. */
+void tui_approvals_forget(struct tui *t);
+
+/* tui/auditview.c */
+void tui_audit_free(struct auditv *a);
+void tui_audit_draw(struct tui *t);
+void tui_audit_reload(struct tui *t);
+long tui_audit_thread(struct tui *t);
+
+/* tui/outbox.c */
+/* Rereads the counts the status bar shows. */
+void tui_outbox_refresh(struct tui *t);
+/* Writes the status bar's outbox and approvals fields ("" when there is nothing). */
+void tui_outbox_status(struct tui *t, char *out, size_t cap);
+/* Called by the loop with each child reaped: the send's result reaches the status bar. */
+void tui_outbox_reaped(struct tui *t, pid_t pid, int status);
 
 /* tui/prompt.c: a one-line question at the bottom of the screen. */
 /* Called with the answer when Enter is pressed (text is never NULL). */
@@ -200,5 +284,31 @@ void tui_thread_act_scroll_down(struct tui *t, const struct tui_action *a);
 void tui_thread_act_scroll_up(struct tui *t, const struct tui_action *a);
 void tui_thread_act_page_down(struct tui *t, const struct tui_action *a);
 void tui_thread_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_open_view(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_back(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_down(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_up(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_first(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_last(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_next_state(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_prev_state(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_open_thread(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_discard(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_edit(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_scroll_down(struct tui *t, const struct tui_action *a);
+void tui_drafts_act_scroll_up(struct tui *t, const struct tui_action *a);
+void tui_approvals_act_approve(struct tui *t, const struct tui_action *a);
+void tui_approvals_act_return(struct tui *t, const struct tui_action *a);
+void tui_audit_act_open(struct tui *t, const struct tui_action *a);
+void tui_audit_act_back(struct tui *t, const struct tui_action *a);
+void tui_audit_act_down(struct tui *t, const struct tui_action *a);
+void tui_audit_act_up(struct tui *t, const struct tui_action *a);
+void tui_audit_act_page_down(struct tui *t, const struct tui_action *a);
+void tui_audit_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_audit_act_first(struct tui *t, const struct tui_action *a);
+void tui_audit_act_last(struct tui *t, const struct tui_action *a);
+void tui_audit_act_all(struct tui *t, const struct tui_action *a);
+void tui_audit_act_open_thread(struct tui *t, const struct tui_action *a);
+void tui_outbox_act_send(struct tui *t, const struct tui_action *a);
 
 #endif

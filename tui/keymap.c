@@ -20,7 +20,8 @@
 
 static const char *const context_names[KM_NCONTEXTS] = {
     [KM_GLOBAL] = "global",     [KM_INBOX] = "inbox",         [KM_THREAD] = "thread",
-    [KM_RECKONER] = "reckoner", [KM_COMPOSER] = "composer",
+    [KM_RECKONER] = "reckoner", [KM_COMPOSER] = "composer",     [KM_DRAFTS] = "drafts",
+    [KM_AUDIT] = "audit",
 };
 
 /* Named keys; the first name of a key is the one it is shown with. */
@@ -340,8 +341,8 @@ parse_ctx_key(struct reader *r, int line, const char *ctxw, const char *keyw, in
     *ctx = keymap_context_parse(ctxw);
     if (*ctx < 0) {
         problem(r->problems, r->name, line,
-                "unknown context '%.40s'; contexts are global, inbox, thread, reckoner and "
-                "composer", ctxw);
+                "unknown context '%.40s'; contexts are global, inbox, thread, reckoner, "
+                "composer, drafts and audit", ctxw);
         return -1;
     }
     if (keymap_key_parse(keyw, key) != 0) {

@@ -8,11 +8,12 @@
  *   include NAME|PATH           read another keymap first (NAME: a shipped flavour such as
  *                               "vi"; a relative PATH is relative to the including file)
  *
- * CONTEXT is global, inbox, thread, reckoner or composer. A screen looks a key up in its own
- * context first, then in global. ACTION names a row of the action table (tui/actions.h) for
- * that context, or a global one. KEY is a single character (UTF-8 is fine), a name (Enter Esc
- * Tab BTab Space Backspace Delete Insert Up Down Left Right PgUp PgDn Home End F1..F12), C-x
- * for Control (C-a..C-z, C-Space), M-x for Meta/Alt (Esc then the key), or both (M-C-x).
+ * CONTEXT is global, inbox, thread, reckoner, composer, drafts or audit. A screen looks a key
+ * up in its own context first, then in global. ACTION names a row of the action table
+ * (tui/actions.h) for that context, or a global one. KEY is a single character (UTF-8 is
+ * fine), a name (Enter Esc Tab BTab Space Backspace Delete Insert Up Down Left Right PgUp PgDn
+ * Home End F1..F12), C-x for Control (C-a..C-z, C-Space), M-x for Meta/Alt (Esc then the
+ * key), or both (M-C-x).
  * Enter and C-m, Tab and C-i, Esc and C-[, Backspace and C-h are the same key.
  *
  * Files are read in layers, each replacing the bindings of the one before key by key; within
@@ -29,6 +30,8 @@ enum keymap_context {
     KM_THREAD,
     KM_RECKONER,
     KM_COMPOSER,
+    KM_DRAFTS,      /* the drafts view, and its approvals mode */
+    KM_AUDIT,       /* the audit log */
     KM_NCONTEXTS
 };
 

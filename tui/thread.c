@@ -109,7 +109,7 @@ tui_thread_open(struct tui *t, long id)
         }
     tview_free(t->thread);
     t->thread = tv;
-    t->screen = TUI_THREAD;
+    tui_screen_push(t, TUI_THREAD);
     return 0;
 }
 
@@ -120,9 +120,12 @@ tui_thread_close(struct tui *t)
         return;
     tview_free(t->thread);
     t->thread = NULL;
-    t->screen = TUI_INBOX;
+    if (t->screen == TUI_THREAD)
+        tui_screen_back(t);
     if (t->inbox)
         tui_inbox_reload(t, TUI_RELOAD_PAGE);
+    if (t->screen == TUI_DRAFTS)
+        tui_drafts_reload(t);
 }
 
 void
@@ -163,51 +166,6 @@ tui_thread_url(struct tui *t)
 }
 
 /* ---- drawing ---- */
-
-/* Appends the lines of safe text (one paragraph, no newlines) wrapped at width columns,
- * breaking at spaces where it can, each prefixed with indent spaces. */
-static void
-wrap(struct buf *lines_text, size_t *n, const char *safe, int indent, int width)
-{
-    const char *s = safe;
-    int avail = width - indent > 10 ? width - indent : 10;
-    do {
-        char *piece = text_fit(s, avail, 0);
-        size_t len = strlen(piece);
-        if (s[len] != '\0') {
-            char *space = strrchr(piece, ' ');
-            if (space && space > piece)
-                len = (size_t)(space - piece) + 1;
-        }
-        if (len == 0) /* a character wider than the line: take it anyway */
-            len = 1;
-        buf_printf(lines_text, "%*s%.*s", indent, "", (int)len, s);
-        buf_addc(lines_text, '\0');
-        (*n)++;
-        free(piece);
-        s += len;
-    } while (*s);
-}
-
-/* Splits raw post text into display lines of width columns: sanitized, paragraphs kept,
- * long lines wrapped. The lines are NUL-separated in the returned buffer. */
-static char *
-wrap_text(const char *raw, int indent, int width, size_t *n)
-{
-    struct buf out = {0};
-    *n = 0;
-    char *safe = text_sanitize(raw ? raw : "", raw ? strlen(raw) : 0, TEXT_MULTILINE);
-    char *save = NULL;
-    for (char *line = strtok_r(safe, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-        wrap(&out, n, line, indent, width);
-    free(safe);
-    if (*n == 0) {
-        buf_addc(&out, '\0');
-        *n = 1;
-    }
-    buf_addc(&out, '\0');
-    return buf_take(&out);
-}
 
 /* Builds the tree glyphs before post i ("│ ├─"), at most max_cols columns wide (deeper
  * levels keep their rightmost glyphs after a "…"). */
@@ -377,7 +335,7 @@ draw_post(struct tui *t, int y, int h)
     free(who);
     int used = 1 + draw_chain(t, y + 1, h / 3);
     size_t n;
-    char *text = wrap_text(p->text, 1, COLS, &n);
+    char *text = tui_wrap_text(p->text, 1, COLS, &n);
     /* The URL follows the text, after a blank line. */
     long total = (long)n + (p->url ? 2 : 0);
     tv->body_lines = total;

@@ -14,7 +14,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* How long getch waits before the loop does its idle work (reaping open_cmd children). */
+/* How long getch waits before the loop does its idle work (reaping children: open_cmd, and
+ * the outbox send whose result the status bar reports). */
 #define TUI_TICK_MS 500
 /* After this long without a key, the screens reread the cache to show others' changes. */
 #define TUI_IDLE_RELOAD_S 15
@@ -72,18 +73,28 @@ tui_error_take(struct tui *t, const char *what, char *err)
 enum keymap_context
 tui_context(const struct tui *t)
 {
-    return t->screen == TUI_THREAD ? KM_THREAD : KM_INBOX;
+    static const enum keymap_context ctx[] = {
+        [TUI_INBOX] = KM_INBOX, [TUI_THREAD] = KM_THREAD, [TUI_DRAFTS] = KM_DRAFTS,
+        [TUI_AUDIT] = KM_AUDIT,
+    };
+    return ctx[t->screen];
 }
 
 size_t
 tui_targets(struct tui *t, long **ids)
 {
-    if (t->screen == TUI_THREAD) {
-        *ids = xmalloc(sizeof **ids);
-        (*ids)[0] = tui_thread_id(t);
-        return 1;
-    }
-    return tui_inbox_targets(t, ids);
+    long one = 0;
+    if (t->screen == TUI_INBOX)
+        return tui_inbox_targets(t, ids);
+    if (t->screen == TUI_THREAD)
+        one = tui_thread_id(t);
+    else if (t->screen == TUI_DRAFTS)
+        one = tui_drafts_thread(t);
+    else if (t->screen == TUI_AUDIT)
+        one = tui_audit_thread(t);
+    *ids = xmalloc(sizeof **ids);
+    (*ids)[0] = one;
+    return one > 0 ? 1 : 0;
 }
 
 void
@@ -92,6 +103,38 @@ tui_refresh_data(struct tui *t, int how)
     tui_inbox_reload(t, how);
     if (t->screen == TUI_THREAD)
         tui_thread_reload(t);
+    else if (t->screen == TUI_DRAFTS)
+        tui_drafts_reload(t);
+    else if (t->screen == TUI_AUDIT)
+        tui_audit_reload(t);
+    tui_outbox_refresh(t);
+}
+
+void
+tui_screen_push(struct tui *t, enum tui_screen s)
+{
+    if (t->screen == s)
+        return;
+    if (t->nback == TUI_BACK_MAX) {
+        memmove(&t->back[0], &t->back[1], (TUI_BACK_MAX - 1) * sizeof t->back[0]);
+        t->nback--;
+    }
+    t->back[t->nback++] = t->screen;
+    t->screen = s;
+}
+
+void
+tui_screen_back(struct tui *t)
+{
+    /* A thread view left earlier may have been closed since: skip it. */
+    while (t->nback > 0) {
+        enum tui_screen s = t->back[--t->nback];
+        if (s == TUI_THREAD && t->thread == NULL)
+            continue;
+        t->screen = s;
+        return;
+    }
+    t->screen = TUI_INBOX;
 }
 
 void
@@ -133,6 +176,10 @@ draw(struct tui *t)
     erase();
     if (t->screen == TUI_THREAD)
         tui_thread_draw(t);
+    else if (t->screen == TUI_DRAFTS)
+        tui_drafts_draw(t);
+    else if (t->screen == TUI_AUDIT)
+        tui_audit_draw(t);
     else
         tui_inbox_draw(t);
     if (t->help_open)
@@ -189,12 +236,15 @@ dispatch(struct tui *t, int key)
     tui_message(t, "no action on %s here; the help lists the keys", name);
 }
 
-/* Reaps finished open_cmd children so none is left a zombie. */
+/* Reaps finished children (open_cmd, outbox send) so none is left a zombie; the outbox hears
+ * about each, to report its send. */
 static void
-reap_children(void)
+reap_children(struct tui *t)
 {
-    while (waitpid(-1, NULL, WNOHANG) > 0)
-        ;
+    pid_t pid;
+    int status;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        tui_outbox_reaped(t, pid, status);
 }
 
 /* Turns off XON/XOFF flow control so C-s and C-q reach tactful (emacs.keys binds C-s). */
@@ -259,6 +309,9 @@ tui_free(struct tui *t)
 {
     tui_prompt_close(t);
     tui_thread_close(t);
+    tui_drafts_free(t->drafts);
+    tui_approvals_forget(t);
+    tui_audit_free(t->audit);
     tui_inbox_free(t->inbox);
     tui_undo_clear(t);
 }
@@ -280,6 +333,7 @@ tui_run(const struct tui_opts *opts, char **err)
     tui_stop_signal = 0;
     catch_stop_signals(old);
     t.inbox = tui_inbox_new(&t);
+    tui_outbox_refresh(&t);
     time_t last_key = time(NULL);
     while (!t.quit && !tui_stop_signal) {
         draw(&t);
@@ -287,7 +341,7 @@ tui_run(const struct tui_opts *opts, char **err)
         if (tui_stop_signal)
             break;
         if (key < 0) {
-            reap_children();
+            reap_children(&t);
             if (!t.prompt && time(NULL) - last_key >= TUI_IDLE_RELOAD_S) {
                 tui_refresh_data(&t, TUI_RELOAD_ALL);
                 last_key = time(NULL);
@@ -304,7 +358,7 @@ tui_run(const struct tui_opts *opts, char **err)
     endwin();
     delscreen(scr);
     restore_signals(old);
-    reap_children();
+    reap_children(&t);
     tui_free(&t);
     return 0;
 }

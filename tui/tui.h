@@ -6,6 +6,8 @@
 #include "model/db.h"
 
 struct keymap;
+struct guard;
+struct pattern_set;
 
 struct tui_opts {
     struct db *db;
@@ -13,6 +15,13 @@ struct tui_opts {
     int offline;                  /* show the OFFLINE marker */
     const struct keymap *keymap;  /* the bindings in force (see tui/keymap.h) */
     const char *open_cmd;         /* [tactful] open_cmd, or NULL */
+    const struct guard *guard;    /* the guardrails, for drafts' findings; NULL: not shown */
+    const struct pattern_set *patterns; /* the response patterns, or NULL */
+    /* How the send action runs `tactful outbox send` in a child: this program's path, and the
+     * cache and configuration to give it (config_path NULL: the child finds its own). */
+    const char *exe;
+    const char *db_path;
+    const char *config_path;
 };
 
 /* Runs the interface on the terminal until the officer quits (or SIGINT, SIGTERM, SIGHUP).

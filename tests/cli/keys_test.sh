@@ -51,7 +51,7 @@ test_shipped_keymaps_check_clean() {
 
 test_actions_list_every_context() {
     expect_status 0 t keys --actions || return 1
-    for c in global inbox thread reckoner composer; do
+    for c in global inbox thread reckoner composer drafts audit; do
         expect_out "^$c " || return 1
     done
     expect_out '^thread +next-unread +next unread post$' || return 1
