@@ -482,6 +482,19 @@ counts_bounded(sqlite3 *s, const char *path, char **err)
     return 0;
 }
 
+/* Whether the file at path starts like an SQLite database. */
+static int
+has_magic(const char *path)
+{
+    char head[16];
+    FILE *f = fopen(path, "rb");
+    int yes = f && fread(head, 1, sizeof head, f) == sizeof head &&
+              memcmp(head, "SQLite format 3", sizeof head) == 0;
+    if (f)
+        fclose(f);
+    return yes;
+}
+
 /* Opens path read-only as a connection wrapped in a struct db. */
 static struct db *
 open_ro(const char *path, char **err)
@@ -523,6 +536,11 @@ bundle_open(const char *path, struct bundle_info *info, char **err)
     if (b == NULL)
         return NULL;
     long v = ro_int(b->sql, "PRAGMA user_version");
+    if (v < 0 && has_magic(path)) {
+        *err = xasprintf("the bundle %s is damaged (it cannot be read as a database); export "
+                         "a new one", path);
+        goto fail;
+    }
     if (v < 0) {
         *err = xasprintf("%s is not an offline review bundle (it is not a tactful cache); "
                          "make one with `tactful export --bundle`", path);
