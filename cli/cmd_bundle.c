@@ -137,3 +137,18 @@ bundle_refuse_cmd(struct cli *cli, const char *what)
     free(err);
     return -1;
 }
+
+const char *
+cli_queue_note(struct cli *cli)
+{
+    struct bundle_info info;
+    char *err = NULL;
+    int is = cli->db ? bundle_info_get(cli->db, &info, &err) : 0;
+    free(err);
+    if (is == 1) {
+        bundle_info_clear(&info);
+        return " (in an offline review bundle: it is sent only after the bundle is merged "
+               "with `tactful import --bundle` on the connected machine)";
+    }
+    return cli->offline ? " (offline: it waits until `tactful outbox send`)" : "";
+}

@@ -19,4 +19,8 @@ int bundle_import_cmd(struct cli *cli, const char *path);
  * (it is a bundle) and returns -1. */
 int bundle_refuse_cmd(struct cli *cli, const char *what);
 
+/* What to add after "queued as outbox entry N": that it waits, in a bundle until it is
+ * merged, with --offline until `outbox send`; "" otherwise. */
+const char *cli_queue_note(struct cli *cli);
+
 #endif

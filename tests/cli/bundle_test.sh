@@ -39,6 +39,7 @@ test_offline_review_story() {
     expect_status 1 env TACTFUL_OFFICER=ann "$TACTFUL" approve 1 || return 1
     expect_err 'cannot approve your own draft' || return 1
     expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" approve 1 || return 1
+    expect_out "queued as outbox entry 1 \\(in an offline review bundle" || return 1
     expect_status 1 t sync || return 1
     expect_err 'offline review bundle .*cannot sync' || return 1
     expect_status 1 t outbox send || return 1
