@@ -1,5 +1,6 @@
 /* `tactful drafts`, `approve`, `return` and `discard`: the drafts and their review from the
  * command line (model/draft.h). */
+#include "cli/cmd_bundle.h"
 #include "cli/cmd_reply.h"
 
 #include "model/xmalloc.h"
@@ -139,7 +140,7 @@ cmd_approve(struct cli *cli, int argc, char **argv)
     if (rc != 0)
         return failed(err);
     printf("draft %ld: approved by %s and queued as outbox entry %ld%s\n", id, cli->officer, ob,
-           cli->offline ? " (offline: it waits until `tactful outbox send`)" : "");
+           cli_queue_note(cli));
     return EXIT_OK;
 }
 

@@ -1,5 +1,7 @@
-/* `tactful import` and `tactful export`: JSON Lines in, JSON Lines or CSV out. */
+/* `tactful import` and `tactful export`: JSON Lines in, JSON Lines or CSV out; offline review
+ * bundles (--bundle) are handed to cli/cmd_bundle.c. */
 #include "cli/cli.h"
+#include "cli/cmd_bundle.h"
 
 #include "model/export.h"
 #include "model/import.h"
@@ -10,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* --thread options one bundle export takes. */
+#define BUNDLE_CLI_MAX_THREADS 1000
 
 /* Imports one file (or standard input for "-"); prints what it did. Returns 0 or -1. */
 static int
@@ -42,6 +47,15 @@ cmd_import(struct cli *cli, int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage("import", "give a JSON Lines file, or - for standard input");
+    if (strcmp(argv[1], "--bundle") == 0 || strncmp(argv[1], "--bundle=", 9) == 0) {
+        const char *path = argv[1][8] == '=' ? argv[1] + 9 : argc > 2 ? argv[2] : NULL;
+        int used = argv[1][8] == '=' ? 2 : 3;
+        if (path == NULL || *path == '\0')
+            return cli_usage("import", "--bundle needs the bundle file");
+        if (argc > used)
+            return cli_usage("import", "give one bundle file; unexpected '%s'", argv[used]);
+        return bundle_import_cmd(cli, path);
+    }
     for (int i = 1; i < argc; i++)
         if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("import", "unknown option '%s'", argv[i]);
@@ -94,12 +108,15 @@ cmd_export(struct cli *cli, int argc, char **argv)
         {"thread", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"bundle", required_argument, NULL, 'b'},
+        {"state", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
     enum export_format fmt = EXPORT_JSONL;
-    const char *output = NULL;
-    long thread = 0;
-    int c;
+    const char *output = NULL, *bundle = NULL, *state = NULL;
+    long thread = 0, threads[BUNDLE_CLI_MAX_THREADS];
+    size_t nthreads = 0;
+    int c, format_given = 0;
     char *err = NULL;
 
     optind = 0;
@@ -108,8 +125,19 @@ cmd_export(struct cli *cli, int argc, char **argv)
         case 't':
             if ((thread = cli_thread_id("export", optarg)) < 0)
                 return EXIT_USAGE;
+            if (nthreads == BUNDLE_CLI_MAX_THREADS)
+                return cli_usage("export", "at most %d --thread options; use --state",
+                                 BUNDLE_CLI_MAX_THREADS);
+            threads[nthreads++] = thread;
+            break;
+        case 'b':
+            bundle = optarg;
+            break;
+        case 's':
+            state = optarg;
             break;
         case 'f':
+            format_given = 1;
             if (strcmp(optarg, "jsonl") == 0)
                 fmt = EXPORT_JSONL;
             else if (strcmp(optarg, "csv") == 0)
@@ -128,6 +156,18 @@ cmd_export(struct cli *cli, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+    if (bundle) {
+        if (format_given || output)
+            return cli_usage("export", "--bundle writes its own file; leave out --format and "
+                                       "--output");
+        if (state && nthreads)
+            return cli_usage("export", "choose threads with --state or with --thread, not both");
+        return bundle_export_cmd(cli, bundle, state, threads, nthreads);
+    }
+    if (state)
+        return cli_usage("export", "--state chooses the threads of a --bundle");
+    if (nthreads > 1)
+        return cli_usage("export", "give one --thread (several only with --bundle)");
     if (cli_open_db(cli) != 0)
         return EXIT_FAIL;
     if (thread) {

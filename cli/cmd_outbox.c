@@ -1,5 +1,6 @@
 /* `tactful outbox [list|send]`: the replies waiting to be sent, and sending them. */
 #include "cli/cli.h"
+#include "cli/cmd_bundle.h"
 
 #include "model/isotime.h"
 #include "model/outbox.h"
@@ -139,6 +140,8 @@ outbox_send_cmd(struct cli *cli)
                   "sent; run `tactful outbox send` without --offline");
         return EXIT_FAIL;
     }
+    if (bundle_refuse_cmd(cli, "send replies") != 0)
+        return EXIT_FAIL;
     struct http_options opts;
     char *err = NULL;
     http_options_default(&opts);

@@ -1,5 +1,6 @@
 /* `tactful reply` and `tactful submit`: writing a draft from a file or a pattern's template
  * and submitting it through the guardrails (model/draft.h). */
+#include "cli/cmd_bundle.h"
 #include "cli/cmd_reply.h"
 
 #include "model/thread.h"
@@ -118,7 +119,7 @@ reply_submit(struct cli *cli, const char *cmd, long id, const struct draft_overr
             rc = EXIT_OK;
         } else {
             printf("draft %ld: queued as outbox entry %ld%s\n", id, res.outbox_id,
-                   cli->offline ? " (offline: it waits until `tactful outbox send`)" : "");
+                   cli_queue_note(cli));
             rc = EXIT_OK;
         }
     }

@@ -1,5 +1,6 @@
 /* `tactful sync [ACCOUNT...]`: read what is new from the platforms into the cache. */
 #include "cli/cli.h"
+#include "cli/cmd_bundle.h"
 
 #include "net/sync.h"
 
@@ -69,7 +70,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
         free(err);
         return EXIT_USAGE;
     }
-    if (cli_open_db(cli) != 0)
+    if (cli_open_db(cli) != 0 || bundle_refuse_cmd(cli, "sync") != 0)
         return EXIT_FAIL;
     struct sync_out o = {.progress = isatty(STDOUT_FILENO)};
     int failed = sync_accounts(cli->db, cli->cfg, argv + 1, (size_t)(argc - 1), &opts, on_start,

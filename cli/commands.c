@@ -85,16 +85,38 @@ const struct cli_command cli_commands[] = {
      "CSV with a header row (id,at,officer,action,thread,details), a cell starting with\n"
      "= + - @, a tab or a carriage return prefixed with ' so a spreadsheet does not run it.\n"
      "In the terminal interface L shows the log, newest first.\n", cmd_audit},
-    {"import", "FILE|-...", "load posts from JSON Lines",
+    {"import", "FILE|-... | --bundle FILE", "load posts from JSON Lines, or merge a bundle",
      "Each FILE (or - for standard input) is loaded in one transaction: a malformed\n"
      "line is reported as FILE:LINE: reason and nothing from that file is kept.\n"
-     "Loading the same posts again changes nothing. The format is in tactful(5).\n",
+     "Loading the same posts again changes nothing. The format is in tactful(5).\n"
+     "\n"
+     "--bundle FILE merges an offline review bundle (see `tactful help export`) back\n"
+     "into the cache it was exported from. For each thread and draft it compares the\n"
+     "bundle with how things stood at export and how they stand here: a change made\n"
+     "only in the bundle is applied as the officer who made it (audited, with a\n"
+     "bundle.apply entry saying when); a change made on both sides is printed as a\n"
+     "conflict and left as it is here. Notes from both sides are kept. Drafts\n"
+     "submitted offline go through the guardrails again; a draft approved offline is\n"
+     "queued by the officer who approved it. Merging the same bundle again changes\n"
+     "nothing. Into an empty cache, --bundle loads the bundle instead: that cache\n"
+     "becomes a copy of it, reviewed offline and merged back like the bundle.\n"
+     "A bundle from another cache, a damaged one or one from a newer tactful is\n"
+     "refused. Exit status 1 when the bundle is refused or a change was left undone.\n",
      cmd_import},
-    {"export", "[--thread ID] [--format jsonl|csv] [--output|-o FILE]",
-     "write posts as JSON Lines or CSV",
+    {"export", "[--thread ID] [--format jsonl|csv] [--output|-o FILE] | "
+     "--bundle FILE [--state S | --thread ID...]",
+     "write posts as JSON Lines or CSV, or an offline review bundle",
      "Writes every post (or one thread's) to standard output or FILE. JSON Lines\n"
      "output imports back unchanged. In CSV, a cell starting with = + - @, a tab or\n"
-     "a carriage return is prefixed with ' so spreadsheets do not run it as a formula.\n",
+     "a carriage return is prefixed with ' so spreadsheets do not run it as a formula.\n"
+     "\n"
+     "--bundle FILE writes an offline review bundle: the threads in state S, the\n"
+     "threads given (--thread may repeat) or every thread, with their posts, triage,\n"
+     "tags, notes, drafts and audit history, and a record of where, when and by whom\n"
+     "it was exported. No credentials are in it. On a desktop without network, open\n"
+     "it with `tactful --db FILE` to review, edit, approve or return drafts and\n"
+     "change triage; a bundle never syncs or sends. Bring it back and merge it with\n"
+     "`tactful import --bundle FILE`.\n",
      cmd_export},
     {"keys", "[--actions | --man | --check FILE...]", "show or check the key bindings",
      "With no option, prints the key bindings in force as a keymap file.\n"

@@ -192,6 +192,42 @@ static const char *const migrations[] = {
      * made these per-row triggers most of the cost of a sync. */
     "DROP TRIGGER posts_fts_ins;"
     "DROP TRIGGER posts_thread_ins;",
+
+    /* 6: offline review bundles (model/bundle.h).
+     * - cache_info: facts about this cache file; 'id' is its random identity, so that a bundle
+     *   is merged only into the cache it was exported from.
+     * - bundle: one row when this cache file is an offline review bundle: the bundle's id, the
+     *   id and path of the cache it came from, where (host), when and by whom it was exported,
+     *   and the last audit entry and note it was written with (later ones were made offline).
+     * - bundle_threads, bundle_drafts: the baseline, each exported thread's triage and each
+     *   exported draft as they were at export, to tell changes on each side apart. */
+    "CREATE TABLE cache_info ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO cache_info (key, value) VALUES ('id', lower(hex(randomblob(16))));"
+    "CREATE TABLE bundle ("
+    "  id TEXT PRIMARY KEY,"
+    "  origin TEXT NOT NULL,"
+    "  origin_path TEXT NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  exported_at TEXT NOT NULL,"
+    "  exported_by TEXT NOT NULL,"
+    "  audit_max INTEGER NOT NULL,"
+    "  note_max INTEGER NOT NULL);"
+    "CREATE TABLE bundle_threads ("
+    "  thread_id INTEGER PRIMARY KEY,"
+    "  state TEXT NOT NULL,"
+    "  priority INTEGER NOT NULL,"
+    "  assignee TEXT,"
+    "  snoozed_until TEXT,"
+    "  tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)));"
+    "CREATE TABLE bundle_drafts ("
+    "  draft_id INTEGER PRIMARY KEY,"
+    "  thread_id INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  officer TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -1,6 +1,7 @@
 /* Sending queued replies, at most once each. */
 #include "net/outbox_send.h"
 
+#include "model/bundle.h"
 #include "model/outbox.h"
 #include "model/post.h"
 #include "model/xmalloc.h"
@@ -205,6 +206,8 @@ outbox_send_all(struct db *db, const struct config *cfg, const char *officer,
 {
     struct outbox_row *rows;
     size_t n;
+    if (bundle_refuse_network(db, "send replies", err) != 0)
+        return -1;
     if (outbox_list(db, OUTBOX_PENDING, &rows, &n, err) != 0)
         return -1;
     struct http_client *client = http_client_new(o, err);

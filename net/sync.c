@@ -2,6 +2,7 @@
 #include "net/sync.h"
 
 #include "model/account.h"
+#include "model/bundle.h"
 #include "model/post.h"
 #include "model/xmalloc.h"
 #include "net/adapter.h"
@@ -207,6 +208,8 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
               void *arg, char **err)
 {
     size_t n;
+    if (bundle_refuse_network(db, "sync", err) != 0)
+        return -1;
     const struct config_account **sel = sync_select(cfg, names, nnames, &n, err);
     if (sel == NULL)
         return -1;

@@ -268,6 +268,49 @@ test_migrates_v2_meta(void **state)
     tcache_close(&c);
 }
 
+/* Migration 6 gives every cache its own identity (for offline review bundles) and empty
+ * bundle tables; a version-5 cache gains them with its data intact. */
+static void
+test_migrates_v5_identity(void **state)
+{
+    (void)state;
+    struct tcache a, b;
+    char *err = NULL;
+    tcache_open(&a);
+    tcache_open(&b);
+    assert_int_equal(tcache_int(&a, "SELECT count(*) FROM cache_info WHERE key = 'id'"
+                                    " AND length(value) = 32"), 1);
+    assert_int_equal(tcache_int(&a, "SELECT (SELECT count(*) FROM bundle) +"
+                                    " (SELECT count(*) FROM bundle_threads) +"
+                                    " (SELECT count(*) FROM bundle_drafts)"), 0);
+    sqlite3_stmt *st = db_prepare(a.db, "SELECT value FROM cache_info", NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char *ida = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    st = db_prepare(b.db, "SELECT value = ?1 FROM cache_info", NULL);
+    db_bind_text(st, 1, ida);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    free(ida);
+    tcache_close(&b);
+
+    /* Back to version 5 by hand, with a thread, then forward again. */
+    assert_int_equal(db_exec(a.db, "DROP TABLE cache_info; DROP TABLE bundle;"
+                                   " DROP TABLE bundle_threads; DROP TABLE bundle_drafts;"
+                                   " PRAGMA user_version = 5;", &err), 0);
+    struct import_stats s;
+    assert_int_equal(tcache_import(&a, FIXTURE, &s, &err), 0);
+    db_close(a.db);
+    a.db = db_open(a.path, &err);
+    if (a.db == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(db_schema_version(a.db), DB_SCHEMA_VERSION);
+    assert_int_equal(tcache_int(&a, "SELECT count(*) FROM cache_info"), 1);
+    assert_int_equal(tcache_int(&a, "SELECT count(*) FROM threads"), 3);
+    tcache_close(&a);
+}
+
 int
 main(void)
 {
@@ -279,6 +322,7 @@ main(void)
         cmocka_unit_test(test_refuses_non_database),
         cmocka_unit_test(test_two_writers),
         cmocka_unit_test(test_audit_append_only),
+        cmocka_unit_test(test_migrates_v5_identity),
     };
     return cmocka_run_group_tests_name("model_db", tests, NULL, NULL);
 }
