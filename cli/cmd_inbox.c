@@ -1,6 +1,7 @@
 /* `tactful` with no command: the terminal interface. */
 #include "cli/cli.h"
 
+#include "cli/cmd_reply.h"
 #include "tui/keymap.h"
 #include "tui/tui.h"
 
@@ -22,7 +23,23 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
     int rc = cli_keymap_load(cli, &km);
     if (rc != EXIT_OK)
         return rc;
+    /* Replying needs the patterns and the guardrails; broken files stop us here, with every
+     * problem printed, as `tactful check` and `tactful patterns` do. */
+    struct pattern_set *patterns = NULL;
+    rc = cli_patterns_load(cli, &patterns);
+    if (rc != EXIT_OK) {
+        keymap_free(km);
+        return rc;
+    }
+    struct guard *guard = cli_guard_open(cli, "inbox", NULL);
+    if (guard == NULL) {
+        pattern_set_free(patterns);
+        keymap_free(km);
+        return EXIT_USAGE;
+    }
     if (cli_open_db(cli) != 0) {
+        guard_free(guard);
+        pattern_set_free(patterns);
         keymap_free(km);
         return EXIT_FAIL;
     }
@@ -32,6 +49,9 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .offline = cli->offline,
         .keymap = km,
         .open_cmd = cli->cfg ? cli->cfg->open_cmd : NULL,
+        .guard = guard,
+        .patterns = patterns,
+        .signature = cli->cfg ? cli->cfg->signature : NULL,
     };
     char *err = NULL;
     rc = EXIT_OK;
@@ -40,6 +60,8 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         free(err);
         rc = EXIT_FAIL;
     }
+    guard_free(guard);
+    pattern_set_free(patterns);
     keymap_free(km);
     return rc;
 }

@@ -109,11 +109,19 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
     /* The hint names the key that really opens the help, if any does. */
     char hint[160] = "";
     const struct tui_action *help = tui_action_find(KM_GLOBAL, "help");
-    char keys[128];
-    if (keymap_keys_for(t->opts->keymap, tui_context(t), help, keys, sizeof keys) ||
-        keymap_keys_for(t->opts->keymap, KM_GLOBAL, help, keys, sizeof keys)) {
-        keys[strcspn(keys, ",")] = '\0';
-        snprintf(hint, sizeof hint, " %s help ", keys);
+    const struct keymap *km = t->opts->keymap;
+    enum keymap_context ctx = tui_context(t);
+    for (size_t i = 0; i < km->n && !hint[0]; i++) {
+        const struct keymap_binding *kb = &km->bindings[i];
+        if (kb->action != help || (kb->ctx != ctx && kb->ctx != KM_GLOBAL))
+            continue;
+        if (kb->ctx == KM_GLOBAL && ctx != KM_GLOBAL &&
+            (keymap_lookup(km, ctx, kb->key) ||
+             (ctx == KM_COMPOSER && keymap_key_typed(kb->key))))
+            continue; /* shadowed here, or typed in the composer */
+        char name[KEYMAP_NAME_MAX];
+        keymap_key_name(kb->key, name);
+        snprintf(hint, sizeof hint, " %s help ", name);
     }
     int help_w = text_width(hint);
     int left = COLS - x - help_w;

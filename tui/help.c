@@ -19,6 +19,12 @@ static const char *const prompt_keys[][2] = {
     {"C-u, C-k, C-w", "erase to the start, to the end, the word before"},
 };
 
+/* What the overlay calls each context's screen. */
+static const char *const screen_names[KM_NCONTEXTS] = {
+    [KM_GLOBAL] = "inbox", [KM_INBOX] = "inbox", [KM_THREAD] = "thread view",
+    [KM_RECKONER] = "ready-reckoner", [KM_COMPOSER] = "composer",
+};
+
 /* Appends the names of the keys that run action a on a screen of context ctx, as bound in
  * bctx: global bindings that the screen's own bindings shadow are left out. */
 static void
@@ -31,6 +37,8 @@ keys_of(const struct keymap *km, enum keymap_context ctx, enum keymap_context bc
             continue;
         if (bctx == KM_GLOBAL && ctx != KM_GLOBAL && keymap_lookup(km, ctx, b->key))
             continue;
+        if (bctx == KM_GLOBAL && ctx == KM_COMPOSER && keymap_key_typed(b->key))
+            continue; /* in the composer, characters type themselves */
         char name[KEYMAP_NAME_MAX];
         keymap_key_name(b->key, name);
         buf_printf(out, "%s%s", out->len ? ", " : "", name);
@@ -95,7 +103,7 @@ build(struct tui *t, size_t *n)
     const struct keymap *km = t->opts->keymap;
     add_line(&lines, n, ROLE_BAR,
              xasprintf(" tactful keys · %s · j/k scroll · any other key goes back",
-                       ctx == KM_THREAD ? "thread view" : "inbox"));
+                       screen_names[ctx]));
     /* Where the bindings came from, one file a line, in the order they were read. */
     for (size_t i = 0; i < km->n; i++) {
         const char *f = km->bindings[i].file;
@@ -106,8 +114,11 @@ build(struct tui *t, size_t *n)
                                                 "from" : " and", f));
     }
     add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
-    add_section(t, ctx, ctx, ctx == KM_THREAD ? "In the thread view" : "In the inbox", &lines,
-                n, &unbound);
+    char *title = xasprintf("In the %s", screen_names[ctx]);
+    add_section(t, ctx, ctx, title, &lines, n, &unbound);
+    free(title);
+    if (ctx == KM_COMPOSER)
+        add_line(&lines, n, ROLE_DIM, xstrdup("  Every other character types itself."));
     add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
     add_line(&lines, n, ROLE_HEADER, xstrdup("When a question is asked on the bottom line"));
     for (size_t i = 0; i < sizeof prompt_keys / sizeof prompt_keys[0]; i++)

@@ -72,7 +72,11 @@ tui_error_take(struct tui *t, const char *what, char *err)
 enum keymap_context
 tui_context(const struct tui *t)
 {
-    return t->screen == TUI_THREAD ? KM_THREAD : KM_INBOX;
+    if (t->screen == TUI_COMPOSER)
+        return KM_COMPOSER;
+    if (t->screen == TUI_THREAD)
+        return t->reckoner ? KM_RECKONER : KM_THREAD;
+    return KM_INBOX;
 }
 
 size_t
@@ -122,7 +126,11 @@ void
 tui_act_close(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->screen == TUI_THREAD)
+    if (t->screen == TUI_COMPOSER)
+        tui_composer_leave(t);
+    else if (t->reckoner)
+        tui_reckoner_close(t);
+    else if (t->screen == TUI_THREAD)
         tui_thread_close(t);
 }
 
@@ -131,14 +139,21 @@ static void
 draw(struct tui *t)
 {
     erase();
-    if (t->screen == TUI_THREAD)
+    if (t->screen == TUI_COMPOSER) {
+        tui_composer_draw(t);
+    } else if (t->screen == TUI_THREAD) {
         tui_thread_draw(t);
-    else
+        if (t->reckoner)
+            tui_reckoner_draw(t);
+    } else {
         tui_inbox_draw(t);
+    }
     if (t->help_open)
         tui_help_draw(t);
     if (t->prompt)
         tui_prompt_draw(t);
+    else if (t->screen == TUI_COMPOSER && !t->help_open)
+        tui_composer_cursor(t);
     else
         curs_set(0);
     refresh();
@@ -179,6 +194,10 @@ dispatch(struct tui *t, int key)
         tui_help_key(t, key);
         return;
     }
+    if (t->screen == TUI_COMPOSER) {
+        tui_composer_key(t, key);
+        return;
+    }
     const struct tui_action *a = keymap_resolve(t->opts->keymap, tui_context(t), key);
     if (a && a->run) {
         a->run(t, a);
@@ -187,6 +206,23 @@ dispatch(struct tui *t, int key)
     char name[KEYMAP_NAME_MAX];
     keymap_key_name(key, name);
     tui_message(t, "no action on %s here; the help lists the keys", name);
+}
+
+/* Whether a key is already waiting in the input (typed ahead or pasted), without taking it. */
+static int
+key_waiting(void)
+{
+    timeout(0);
+    wint_t wc;
+    int r = get_wch(&wc);
+    timeout(TUI_TICK_MS);
+    if (r == ERR)
+        return 0;
+    if (r == KEY_CODE_YES)
+        ungetch((int)wc);
+    else
+        unget_wch((wchar_t)wc);
+    return 1;
 }
 
 /* Reaps finished open_cmd children so none is left a zombie. */
@@ -258,6 +294,8 @@ static void
 tui_free(struct tui *t)
 {
     tui_prompt_close(t);
+    tui_composer_close(t);
+    tui_reckoner_close(t);
     tui_thread_close(t);
     tui_inbox_free(t->inbox);
     tui_undo_clear(t);
@@ -282,7 +320,12 @@ tui_run(const struct tui_opts *opts, char **err)
     t.inbox = tui_inbox_new(&t);
     time_t last_key = time(NULL);
     while (!t.quit && !tui_stop_signal) {
-        draw(&t);
+        /* While writing, keys typed ahead (or pasted) are taken first; once none waits the
+         * draft is saved and checked, then drawn: what the screen shows is in the cache. */
+        if (t.screen != TUI_COMPOSER || !key_waiting()) {
+            tui_composer_idle(&t);
+            draw(&t);
+        }
         int key = read_key();
         if (tui_stop_signal)
             break;

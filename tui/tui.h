@@ -6,6 +6,8 @@
 #include "model/db.h"
 
 struct keymap;
+struct guard;
+struct pattern_set;
 
 struct tui_opts {
     struct db *db;
@@ -13,6 +15,10 @@ struct tui_opts {
     int offline;                  /* show the OFFLINE marker */
     const struct keymap *keymap;  /* the bindings in force (see tui/keymap.h) */
     const char *open_cmd;         /* [tactful] open_cmd, or NULL */
+    const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */
+    const struct pattern_set *patterns; /* the ready-reckoner's patterns, or NULL */
+    const char *signature;        /* [tactful] signature, or NULL */
+    const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
 };
 
 /* Runs the interface on the terminal until the officer quits (or SIGINT, SIGTERM, SIGHUP).
