@@ -36,6 +36,17 @@ blank_reply() {
     wait_for 'Reply · draft [0-9]+ · thread 1 · mastodon · blank reply · editing'
 }
 
+# quit_from_composer: leaves the composer, the thread and tactful, which must exit cleanly (under
+# the sanitizers, with no leak).
+quit_from_composer() {
+    keys Escape
+    wait_for 'draft [0-9]+ kept'
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
+}
+
 # tactful_pid: the process id of tactful running in the test's tmux pane.
 tactful_pid() {
     pane=$(tmux -L "$SOCK" display -p -t tt '#{pane_pid}')
@@ -79,6 +90,10 @@ test_pick_a_pattern_preview_and_edit() {
     wait_for 'Thread 1 · mastodon'
     [ "$(drafts_json 'd[0]["state"], d[0]["pattern"]')" = "editing acknowledgement" ] ||
         fail "the draft should stay editing"
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
 }
 
 test_warning_appears_and_clears_counter_moves() {
@@ -105,6 +120,7 @@ test_warning_appears_and_clears_counter_moves() {
     wait_for 'political\.party'
     keys C-_
     wait_gone 'political\.party'
+    quit_from_composer
 }
 
 test_refused_then_overridden_with_a_reason_and_queued_offline() {
@@ -215,6 +231,7 @@ test_editor_hand_off() {
     wait_for 'the editor exited with status 3; the draft is unchanged'
     screen | grep -q junk && fail "a failed edit must not be taken"
     [ -z "$(ls tmp)" ] || fail "the failed editor's file was left behind"
+    quit_from_composer
 }
 
 test_busy_warning_when_another_officer_has_a_draft() {
@@ -238,6 +255,16 @@ test_help_in_composer_lists_its_keys() {
     wait_for 'tactful keys · composer'
     wait_for 'submit the reply through the guardrails'
     wait_for 'Every other character types itself'
+}
+
+test_broken_rules_stop_before_the_screen() {
+    setup
+    printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf '[personal-data.phone]\nlevel = loud\n' >policy
+    start 110 32
+    wait_for 'policy:2: '
+    wait_for 'tactful inbox: fix the rule files named above'
+    wait_for 'EXITED 2'
 }
 
 run_tests
