@@ -38,19 +38,25 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
     int rc = cli_keymap_load(cli, &km);
     if (rc != EXIT_OK)
         return rc;
-    if (cli_open_db(cli) != 0) {
-        keymap_free(km);
-        return EXIT_FAIL;
-    }
-    /* The drafts view shows findings and approves with the same guardrails and patterns as
-     * `tactful approve`; a broken policy or pattern file stops here, with its message. */
+    /* Replying needs the patterns and the guardrails; broken files stop us here, with every
+     * problem printed, as `tactful check` and `tactful patterns` do. */
     struct pattern_set *patterns = NULL;
     rc = cli_patterns_load(cli, &patterns);
-    struct guard *guard = rc == EXIT_OK ? cli_guard_open(cli, "inbox", NULL) : NULL;
+    if (rc != EXIT_OK) {
+        keymap_free(km);
+        return rc;
+    }
+    struct guard *guard = cli_guard_open(cli, "inbox", NULL);
     if (guard == NULL) {
         pattern_set_free(patterns);
         keymap_free(km);
-        return rc == EXIT_OK ? EXIT_USAGE : rc;
+        return EXIT_USAGE;
+    }
+    if (cli_open_db(cli) != 0) {
+        guard_free(guard);
+        pattern_set_free(patterns);
+        keymap_free(km);
+        return EXIT_FAIL;
     }
     char *exe = own_exe();
     struct tui_opts opts = {
@@ -61,6 +67,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .open_cmd = cli->cfg ? cli->cfg->open_cmd : NULL,
         .guard = guard,
         .patterns = patterns,
+        .signature = cli->cfg ? cli->cfg->signature : NULL,
         .exe = exe,
         .db_path = cli->db_path,
         .config_path = cli->config_explicit ? cli->config_path : NULL,

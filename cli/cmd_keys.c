@@ -157,8 +157,8 @@ print_man(const struct keymap *km)
         [KM_GLOBAL] = "Keys on every screen",
         [KM_INBOX] = "Keys in the inbox",
         [KM_THREAD] = "Keys in the thread view",
-        [KM_RECKONER] = "Keys in the ready\\-reckoner (a later release)",
-        [KM_COMPOSER] = "Keys in the composer (a later release)",
+        [KM_RECKONER] = "Keys in the ready\\-reckoner (beside the thread view)",
+        [KM_COMPOSER] = "Keys in the composer (other characters type themselves)",
         [KM_DRAFTS] = "Keys in the drafts and approvals view",
         [KM_AUDIT] = "Keys in the audit log",
     };

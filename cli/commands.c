@@ -29,8 +29,11 @@ const struct cli_command cli_commands[] = {
      "Opens the inbox: state tabs with counts, one line per thread, newest activity\n"
      "first. Enter reads a thread; s, p, a, t, n and z triage it (state, priority,\n"
      "assignee, tags, note, snooze) and u undoes; / searches; x selects threads for\n"
-     "a bulk change; q quits. ? lists the keys in force: keymaps/default.keys, then\n"
-     "the keymap setting (a file, or vi or emacs) or ~/.config/tactful/keys.\n"
+     "a bulk change; R in a thread replies (the ready-reckoner, then the composer:\n"
+     "C-x submits, F2 hands the text to $EDITOR, Esc keeps the draft); q quits.\n"
+     "? lists the keys in force: keymaps/default.keys, then the keymap setting\n"
+     "(a file, or vi or emacs) or ~/.config/tactful/keys. Broken keymap, pattern\n"
+     "or rule files stop it with status 2 before the screen is touched.\n"
      "See `tactful keys` and THE INBOX in tactful(1).\n",
      cmd_inbox},
     {"list", "[--state S] [--account A] [--platform P] [--tag T] [--assignee O]\n"

@@ -102,6 +102,21 @@ int guard_check(const struct guard *g, const struct guard_input *in, struct guar
 /* Frees what a result owns and empties it. */
 void guard_result_free(struct guard_result *r);
 
+/* A platform's length limit and how much of it a text uses, counted as guard_check counts
+ * (grapheme clusters; on Mastodon a link is 23 and @user@domain is @user; surrounding blank
+ * space left out). For a live counter in an editor. */
+struct guard_length {
+    long count;              /* characters used */
+    long max;                /* the limit in force (the policy may change it) */
+    long warn;               /* per cent of max where a note starts; 0: none */
+    long bytes, max_bytes;   /* bytes used, and the byte limit (0: none) */
+};
+
+/* Fills *out for platform's length rule in force and returns 1; returns 0 when the platform
+ * has none (wordpress, an unknown platform, NULL, a disabled rule). */
+int guard_length_count(const struct guard *g, const char *platform, const char *text,
+                       size_t len, struct guard_length *out);
+
 /* Whether an election period in the policy covers today ("YYYY-MM-DD"; NULL: the local date). */
 bool guard_election_active(const struct guard *g, const char *today);
 

@@ -151,3 +151,32 @@ guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
     if (r->warn > 0 && count * 100 >= r->warn * r->max)
         near_limit(c, r, v, count, from, to);
 }
+
+int
+guard_length_count(const struct guard *g, const char *platform, const char *text, size_t len,
+                   struct guard_length *out)
+{
+    memset(out, 0, sizeof *out);
+    if (platform == NULL || len > GUARD_TEXT_MAX)
+        return 0;
+    const struct guard_rule *r = NULL;
+    for (size_t i = 0; i < g->nrules; i++)
+        if (g->rules[i].kind == KIND_LENGTH && g->rules[i].enabled &&
+            strcmp(g->rules[i].platform, platform) == 0)
+            r = &g->rules[i];
+    if (r == NULL)
+        return 0;
+    struct guard_view v;
+    guard_view_init(&v, text ? text : "", text ? len : 0, GUARD_DRAFT);
+    guard_view_tokenize(&v);
+    size_t from, to, over_at;
+    trimmed(&v, &from, &to);
+    out->count = platform_count(&v, strcmp(platform, "mastodon") == 0, from, to, r->max,
+                                &over_at);
+    out->max = r->max;
+    out->warn = r->warn;
+    out->bytes = (long)(to - from);
+    out->max_bytes = r->max_bytes;
+    guard_view_free(&v);
+    return 1;
+}

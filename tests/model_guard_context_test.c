@@ -120,6 +120,30 @@ test_bluesky_length(void **state)
     free(huge);
 }
 
+/* The live counter's figures match what the length rule counts. */
+static void
+test_length_count(void **state)
+{
+    const struct guard *g = *state;
+    struct guard_length l;
+    const char *t = "  Hi \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9 see "
+                    "https://example.org/a/very/long/path/indeed/that/goes/on/and/on @bo@x.org \n";
+    assert_int_equal(guard_length_count(g, "mastodon", t, strlen(t), &l), 1);
+    /* "Hi " 3 + family 1 + " see " 5 + link 23 + " " 1 + "@bo" 3 = 36 */
+    assert_int_equal(l.count, 36);
+    assert_int_equal(l.max, 500);
+    assert_int_equal(l.warn, 90);
+    assert_int_equal(guard_length_count(g, "bluesky", t, strlen(t), &l), 1);
+    assert_int_equal(l.max, 300);
+    assert_int_equal(l.max_bytes, 3000);
+    assert_int_equal(l.bytes, (long)strlen(t) - 4);
+    assert_true(l.count > 36); /* Bluesky counts the link and handle whole */
+    assert_int_equal(guard_length_count(g, "wordpress", t, strlen(t), &l), 0);
+    assert_int_equal(guard_length_count(g, NULL, t, strlen(t), &l), 0);
+    assert_int_equal(guard_length_count(g, "mastodon", "", 0, &l), 1);
+    assert_int_equal(l.count, 0);
+}
+
 static void
 test_mastodon_length(void **state)
 {
@@ -359,6 +383,7 @@ main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_grapheme_count),
         cmocka_unit_test(test_bluesky_length),
+        cmocka_unit_test(test_length_count),
         cmocka_unit_test(test_mastodon_length),
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_casework_context),

@@ -200,7 +200,7 @@ test_problems_name_file_and_line(void **state)
                "Tab, Space, Up, PgDn or F1, or C-x and M-x\n"
                "my.keys:12: Enter is bound twice in context thread (first at line 11)");
     load_fails("bind inbox j\x1b[2J down\n", "my.keys:1: the line contains a control character");
-    load_fails("bind reckoner q down\n", "my.keys:1: unknown action 'down' in context reckoner; "
+    load_fails("bind reckoner q open\n", "my.keys:1: unknown action 'open' in context reckoner; "
                                          "`tactful keys --actions` lists them");
 }
 

@@ -440,15 +440,11 @@ tui_drafts_act_discard(struct tui *t, const struct tui_action *a)
     tui_prompt_open(t, &spec);
 }
 
-/* Opens draft dr for editing. Until the composer arrives, opens its thread and says how to
- * change the text meanwhile. (At the merge: return tui_composer_open_draft(t, dr->id).) */
+/* Opens draft dr in the composer (the composer says why when it cannot). */
 static void
 edit_draft(struct tui *t, const struct draft *dr)
 {
-    long id = dr->id;
-    if (tui_thread_open(t, dr->thread) == 0)
-        tui_message(t, "editing draft %ld comes with the composer; meanwhile `tactful submit "
-                       "%ld --text-file F` replaces its text", id, id);
+    tui_composer_open_draft(t, dr->id);
 }
 
 void

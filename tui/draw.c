@@ -169,6 +169,38 @@ field(struct buf *b, const char *s)
     buf_adds(b, s);
 }
 
+/* Writes the status bar's help hint (" F1 help "): the key that really opens the help here,
+ * or "" when none does. */
+static void
+status_hint(struct tui *t, char *hint, size_t cap)
+{
+    hint[0] = '\0';
+    const struct tui_action *help = tui_action_find(KM_GLOBAL, "help");
+    const struct keymap *km = t->opts->keymap;
+    enum keymap_context ctx = tui_context(t);
+    for (size_t i = 0; i < km->n && !hint[0]; i++) {
+        const struct keymap_binding *kb = &km->bindings[i];
+        if (kb->action != help || (kb->ctx != ctx && kb->ctx != KM_GLOBAL))
+            continue;
+        if (kb->ctx == KM_GLOBAL && ctx != KM_GLOBAL &&
+            (keymap_lookup(km, ctx, kb->key) ||
+             (ctx == KM_COMPOSER && keymap_key_typed(kb->key))))
+            continue; /* shadowed here, or typed in the composer */
+        char name[KEYMAP_NAME_MAX];
+        keymap_key_name(kb->key, name);
+        snprintf(hint, cap, " %s help ", name);
+    }
+}
+
+/* The width of the status bar's help hint. */
+static int
+status_hint_width(struct tui *t)
+{
+    char hint[160];
+    status_hint(t, hint, sizeof hint);
+    return text_width(hint);
+}
+
 void
 tui_status_draw(struct tui *t, const char *mode, const char *where)
 {
@@ -186,25 +218,24 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
     char *officer = text_sanitize(t->opts->officer, strlen(t->opts->officer), 0);
     buf_printf(&b, " │ %s", officer);
     free(officer);
-    field(&b, where);
+    /* A message that would not fit beside the position and the outbox line takes their room:
+     * it answers the key just pressed, and they are back with the next one. */
     char outbox[160];
     tui_outbox_status(t, outbox, sizeof outbox);
-    field(&b, outbox);
+    int msg_w = t->message[0] ? text_width(t->message) + 5 : 0;
+    int fields_w = text_width(where ? where : "") + text_width(outbox) + 6;
+    if (msg_w == 0 || text_width(b.data) + fields_w + msg_w + status_hint_width(t) <= COLS - x) {
+        field(&b, where);
+        field(&b, outbox);
+    }
     if (t->sync.active) {
         char sync[96];
         snprintf(sync, sizeof sync, "sync %s %ld/%ld", t->sync.label, t->sync.done,
                  t->sync.total);
         field(&b, sync);
     }
-    /* The hint names the key that really opens the help, if any does. */
-    char hint[160] = "";
-    const struct tui_action *help = tui_action_find(KM_GLOBAL, "help");
-    char keys[128];
-    if (keymap_keys_for(t->opts->keymap, tui_context(t), help, keys, sizeof keys) ||
-        keymap_keys_for(t->opts->keymap, KM_GLOBAL, help, keys, sizeof keys)) {
-        keys[strcspn(keys, ",")] = '\0';
-        snprintf(hint, sizeof hint, " %s help ", keys);
-    }
+    char hint[160];
+    status_hint(t, hint, sizeof hint);
     int help_w = text_width(hint);
     int left = COLS - x - help_w;
     char *text = buf_take(&b);

@@ -31,6 +31,8 @@ keys_of(const struct keymap *km, enum keymap_context ctx, enum keymap_context bc
             continue;
         if (bctx == KM_GLOBAL && ctx != KM_GLOBAL && keymap_lookup(km, ctx, b->key))
             continue;
+        if (bctx == KM_GLOBAL && ctx == KM_COMPOSER && keymap_key_typed(b->key))
+            continue; /* in the composer, characters type themselves */
         char name[KEYMAP_NAME_MAX];
         keymap_key_name(b->key, name);
         buf_printf(out, "%s%s", out->len ? ", " : "", name);
@@ -93,6 +95,8 @@ screen_names(enum keymap_context ctx, const char **name, const char **section)
         const char *name, *section;
     } names[] = {
         {KM_THREAD, "thread view", "In the thread view"},
+        {KM_RECKONER, "ready-reckoner", "In the ready-reckoner"},
+        {KM_COMPOSER, "composer", "In the composer"},
         {KM_DRAFTS, "drafts and approvals", "In the drafts and approvals view"},
         {KM_AUDIT, "audit log", "In the audit log"},
     };
@@ -129,6 +133,8 @@ build(struct tui *t, size_t *n)
     }
     add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
     add_section(t, ctx, ctx, section, &lines, n, &unbound);
+    if (ctx == KM_COMPOSER)
+        add_line(&lines, n, ROLE_DIM, xstrdup("  Every other character types itself."));
     add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
     add_line(&lines, n, ROLE_HEADER, xstrdup("When a question is asked on the bottom line"));
     for (size_t i = 0; i < sizeof prompt_keys / sizeof prompt_keys[0]; i++)

@@ -20,7 +20,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-enum tui_screen { TUI_INBOX, TUI_THREAD, TUI_DRAFTS, TUI_AUDIT };
+enum tui_screen { TUI_INBOX, TUI_THREAD, TUI_DRAFTS, TUI_AUDIT, TUI_COMPOSER };
 
 struct inbox;   /* tui/inbox.c */
 struct tview;   /* tui/thread.c */
@@ -28,6 +28,12 @@ struct prompt;  /* tui/prompt.c */
 struct drafts;  /* tui/drafts.c */
 struct auditv;  /* tui/auditview.c */
 struct review;  /* tui/approvals.c */
+struct reckoner; /* tui/reckoner.c */
+struct composer; /* tui/composer.c */
+struct editbuf;
+struct editbuf_row;
+struct thread_row;
+struct thread_post;
 
 /* The screens back leads to, most recent last; the oldest is dropped when it is full. */
 #define TUI_BACK_MAX 16
@@ -66,6 +72,8 @@ struct tui {
     struct tui_outbox outbox;
     struct review *review;         /* the selected draft's findings (tui/approvals.c) */
     long draft_asked;              /* the draft a question of the drafts view is about */
+    struct reckoner *reckoner;     /* the ready-reckoner beside the thread, or NULL */
+    struct composer *composer;     /* the reply being written (screen TUI_COMPOSER), or NULL */
     struct prompt *prompt;         /* the question being asked, or NULL */
     int help_open;
     int help_top;                  /* first line of the help shown */
@@ -155,6 +163,35 @@ void tui_thread_reload(struct tui *t);
 long tui_thread_id(struct tui *t);
 /* The URL of the selected post, or NULL. */
 const char *tui_thread_url(struct tui *t);
+/* The open thread's row and its selected post (NULL when none). */
+const struct thread_row *tui_thread_info(struct tui *t);
+const struct thread_post *tui_thread_post(struct tui *t);
+
+/* tui/reckoner.c: the ready-reckoner panel beside the thread view. */
+void tui_reckoner_close(struct tui *t);
+void tui_reckoner_draw(struct tui *t);
+
+/* tui/composer.c: writing a reply. */
+/* Opens draft draft_id (the officer's own, editing or returned) in the composer; returns 0,
+ * or -1 with the reason as the message. Leaving the composer returns to the screen it was
+ * opened from. */
+int tui_composer_open_draft(struct tui *t, long draft_id);
+/* Saves the draft and closes the composer (for quitting and signals). */
+void tui_composer_close(struct tui *t);
+/* Saves and closes the composer, saying the draft is kept. */
+void tui_composer_leave(struct tui *t);
+void tui_composer_draw(struct tui *t);
+/* Puts the terminal's cursor where the composer's is. */
+void tui_composer_cursor(struct tui *t);
+/* A key in the composer: its composer binding, else a character typed, else a global one. */
+void tui_composer_key(struct tui *t, int key);
+/* Saves and checks the draft if it changed; the loop calls it when no key is waiting. */
+void tui_composer_idle(struct tui *t);
+/* Draws rows [top, top + h) of eb's wrapped text at y, x in attribute base; with marks set,
+ * the composer's findings are marked on their spans. */
+void tui_compose_draw_rows(struct tui *t, const struct editbuf *eb,
+                           const struct editbuf_row *rows, size_t nrows, size_t top, int y,
+                           int x, int h, int marks, attr_t base);
 
 /* tui/drafts.c: every draft, newest first, with the selected one in full; filtered to
  * pending_approval it is the approvals view (tui/approvals.c). */
@@ -310,5 +347,13 @@ void tui_audit_act_last(struct tui *t, const struct tui_action *a);
 void tui_audit_act_all(struct tui *t, const struct tui_action *a);
 void tui_audit_act_open_thread(struct tui *t, const struct tui_action *a);
 void tui_outbox_act_send(struct tui *t, const struct tui_action *a);
+void tui_reckoner_act_reply(struct tui *t, const struct tui_action *a);
+void tui_reckoner_act_move(struct tui *t, const struct tui_action *a);
+void tui_reckoner_act_pick(struct tui *t, const struct tui_action *a);
+void tui_reckoner_act_insert(struct tui *t, const struct tui_action *a);
+void tui_reckoner_act_blank(struct tui *t, const struct tui_action *a);
+void tui_composer_act_edit(struct tui *t, const struct tui_action *a);
+void tui_composer_act_submit(struct tui *t, const struct tui_action *a);
+void tui_composer_act_editor(struct tui *t, const struct tui_action *a);
 
 #endif

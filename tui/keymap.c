@@ -78,6 +78,12 @@ keymap_key_normalize(int key)
     return key_normalize(key);
 }
 
+int
+keymap_key_typed(int key)
+{
+    return !(key & (KEYMAP_FN | KEYMAP_META)) && key >= 0x20 && key != 0x7f;
+}
+
 const char *
 keymap_context_name(enum keymap_context ctx)
 {

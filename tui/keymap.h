@@ -89,6 +89,9 @@ size_t keymap_keys_for(const struct keymap *km, enum keymap_context ctx,
  * DEL are Backspace), as bindings are stored. */
 int keymap_key_normalize(int key);
 
+/* Whether key is a character a text field types (no Control, Meta or function key). */
+int keymap_key_typed(int key);
+
 /* Parses a key name; returns 0 and sets *key, or -1. */
 int keymap_key_parse(const char *name, int *key);
 

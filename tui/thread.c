@@ -165,6 +165,21 @@ tui_thread_url(struct tui *t)
     return tv->t->posts[tv->cur].url;
 }
 
+const struct thread_row *
+tui_thread_info(struct tui *t)
+{
+    return t->thread ? &t->thread->t->info : NULL;
+}
+
+const struct thread_post *
+tui_thread_post(struct tui *t)
+{
+    struct tview *tv = t->thread;
+    if (tv == NULL || tv->cur >= (long)tv->t->nposts)
+        return NULL;
+    return &tv->t->posts[tv->cur];
+}
+
 /* ---- drawing ---- */
 
 /* Builds the tree glyphs before post i ("│ ├─"), at most max_cols columns wide (deeper

@@ -75,8 +75,10 @@ tui_context(const struct tui *t)
 {
     static const enum keymap_context ctx[] = {
         [TUI_INBOX] = KM_INBOX, [TUI_THREAD] = KM_THREAD, [TUI_DRAFTS] = KM_DRAFTS,
-        [TUI_AUDIT] = KM_AUDIT,
+        [TUI_AUDIT] = KM_AUDIT, [TUI_COMPOSER] = KM_COMPOSER,
     };
+    if (t->screen == TUI_THREAD && t->reckoner)
+        return KM_RECKONER;
     return ctx[t->screen];
 }
 
@@ -165,7 +167,11 @@ void
 tui_act_close(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->screen == TUI_THREAD)
+    if (t->screen == TUI_COMPOSER)
+        tui_composer_leave(t);
+    else if (t->reckoner)
+        tui_reckoner_close(t);
+    else if (t->screen == TUI_THREAD)
         tui_thread_close(t);
 }
 
@@ -174,18 +180,25 @@ static void
 draw(struct tui *t)
 {
     erase();
-    if (t->screen == TUI_THREAD)
+    if (t->screen == TUI_COMPOSER) {
+        tui_composer_draw(t);
+    } else if (t->screen == TUI_THREAD) {
         tui_thread_draw(t);
-    else if (t->screen == TUI_DRAFTS)
+        if (t->reckoner)
+            tui_reckoner_draw(t);
+    } else if (t->screen == TUI_DRAFTS) {
         tui_drafts_draw(t);
-    else if (t->screen == TUI_AUDIT)
+    } else if (t->screen == TUI_AUDIT) {
         tui_audit_draw(t);
-    else
+    } else {
         tui_inbox_draw(t);
+    }
     if (t->help_open)
         tui_help_draw(t);
     if (t->prompt)
         tui_prompt_draw(t);
+    else if (t->screen == TUI_COMPOSER && !t->help_open)
+        tui_composer_cursor(t);
     else
         curs_set(0);
     refresh();
@@ -226,6 +239,10 @@ dispatch(struct tui *t, int key)
         tui_help_key(t, key);
         return;
     }
+    if (t->screen == TUI_COMPOSER) {
+        tui_composer_key(t, key);
+        return;
+    }
     const struct tui_action *a = keymap_resolve(t->opts->keymap, tui_context(t), key);
     if (a && a->run) {
         a->run(t, a);
@@ -234,6 +251,23 @@ dispatch(struct tui *t, int key)
     char name[KEYMAP_NAME_MAX];
     keymap_key_name(key, name);
     tui_message(t, "no action on %s here; the help lists the keys", name);
+}
+
+/* Whether a key is already waiting in the input (typed ahead or pasted), without taking it. */
+static int
+key_waiting(void)
+{
+    timeout(0);
+    wint_t wc;
+    int r = get_wch(&wc);
+    timeout(TUI_TICK_MS);
+    if (r == ERR)
+        return 0;
+    if (r == KEY_CODE_YES)
+        ungetch((int)wc);
+    else
+        unget_wch((wchar_t)wc);
+    return 1;
 }
 
 /* Reaps finished children (open_cmd, outbox send) so none is left a zombie; the outbox hears
@@ -308,6 +342,8 @@ static void
 tui_free(struct tui *t)
 {
     tui_prompt_close(t);
+    tui_composer_close(t);
+    tui_reckoner_close(t);
     tui_thread_close(t);
     tui_drafts_free(t->drafts);
     tui_approvals_forget(t);
@@ -336,7 +372,12 @@ tui_run(const struct tui_opts *opts, char **err)
     tui_outbox_refresh(&t);
     time_t last_key = time(NULL);
     while (!t.quit && !tui_stop_signal) {
-        draw(&t);
+        /* While writing, keys typed ahead (or pasted) are taken first; once none waits the
+         * draft is saved and checked, then drawn: what the screen shows is in the cache. */
+        if (t.screen != TUI_COMPOSER || !key_waiting()) {
+            tui_composer_idle(&t);
+            draw(&t);
+        }
         int key = read_key();
         if (tui_stop_signal)
             break;

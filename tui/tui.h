@@ -15,8 +15,10 @@ struct tui_opts {
     int offline;                  /* show the OFFLINE marker */
     const struct keymap *keymap;  /* the bindings in force (see tui/keymap.h) */
     const char *open_cmd;         /* [tactful] open_cmd, or NULL */
-    const struct guard *guard;    /* the guardrails, for drafts' findings; NULL: not shown */
-    const struct pattern_set *patterns; /* the response patterns, or NULL */
+    const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */
+    const struct pattern_set *patterns; /* the ready-reckoner's patterns, or NULL */
+    const char *signature;        /* [tactful] signature, or NULL */
+    const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
     /* How the send action runs `tactful outbox send` in a child: this program's path, and the
      * cache and configuration to give it (config_path NULL: the child finds its own). */
     const char *exe;

@@ -169,11 +169,15 @@ test_discard_and_edit_from_the_drafts_view() {
     wait_for '^ +2 +1 tester +acknowledgement +editing '
     wait_for '^ +1 +1 tester +acknowledgement +queued '
     wait_for 'DRAFTS │ tester │ 1/2'
+    # e edits the officer's own draft in the composer; leaving it comes back here.
     keys e
-    wait_for '^ Thread 1 · mastodon · dept'
-    wait_for 'editing draft 2 comes with the composer'
-    keys q
+    wait_for '^ Reply · draft 2 · thread 1 · mastodon'
+    keys C-e
+    keys -l ' Edited.'
+    wait_for 'Edited\.'
+    keys Escape
     wait_for '^ Drafts · every live draft'
+    case "$(draft_field 2 body)" in *' Edited.') ;; *) fail "the edit was not saved" ;; esac
     keys j d
     wait_for 'draft 1 is queued and cannot be discarded; it is in the outbox'
     keys k d
@@ -227,6 +231,8 @@ test_send_runs_in_the_background_and_reports() {
     wait_for 'INBOX │ tester │ .* │ 1 queued'
     keys S
     wait_for 'outbox: 0 sent, 1 still waiting \(1 failed\)'
+    # The long message took the outbox field's room; the next key brings it back.
+    keys j
     wait_for '1 queued, 1 failed!'
     keys S
     wait_for 'outbox sent: 1 reply posted'

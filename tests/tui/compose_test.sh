@@ -1,0 +1,270 @@
+#!/bin/sh
+# Replying in the terminal interface: the ready-reckoner beside the thread (a number key picks
+# a pattern, its template is previewed, Enter makes a draft), the composer (editing, the live
+# counter, findings that appear and clear as you type), submitting through the guardrails with
+# an override, approval, the outbox while offline, autosave surviving kill -9, the $EDITOR
+# hand-off and the warning when another officer is at work on the thread.
+. "$(dirname "$0")/lib.sh"
+
+POSTS='{"platform":"mastodon","account":"dept","thread":"100","id":"100","parent":null,"author":"@alice@example.social","author_name":"Alice","created_at":"2026-11-20T09:15:00Z","text":"The bin collection on Elm Street was missed again","url":"https://example.social/@alice/100","own":false}'
+
+# setup: one Mastodon thread from Alice, and a signature.
+setup() {
+    printf '%s\n' "$POSTS" >posts.jsonl
+    "$TACTFUL" import posts.jsonl >/dev/null 2>&1
+    printf '[tactful]\nsignature = SP\n' >"$TACTFUL_CONFIG"
+}
+
+# drafts_json EXPR: evaluates the expression with `d` bound to `tactful drafts --json`.
+drafts_json() {
+    "$TACTFUL" drafts --json | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
+# open_reply: opens the thread and the ready-reckoner.
+open_reply() {
+    wait_for 'tester │ 1/1'
+    keys Enter
+    wait_for 'Thread 1 · mastodon'
+    keys R
+    wait_for 'Ready-reckoner · reply to @alice@example.social'
+}
+
+# blank_reply: opens a blank reply in the composer.
+blank_reply() {
+    open_reply
+    keys 0
+    wait_for 'Reply · draft [0-9]+ · thread 1 · mastodon · blank reply · editing'
+}
+
+# quit_from_composer: leaves the composer, the thread and tactful, which must exit cleanly (under
+# the sanitizers, with no leak).
+quit_from_composer() {
+    keys Escape
+    wait_for 'draft [0-9]+ kept'
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
+}
+
+# tactful_pid: the process id of tactful running in the test's tmux pane.
+tactful_pid() {
+    pane=$(tmux -L "$SOCK" display -p -t tt '#{pane_pid}')
+    ps -o pid= -o comm= --ppid "$pane" | awk '$2 == "tactful" {print $1}'
+}
+
+test_pick_a_pattern_preview_and_edit() {
+    setup
+    start 110 32
+    open_reply
+    wait_for '1 acknowledgement'
+    wait_for '7 clarification'
+    keys 4
+    wait_for 'preview \(mastodon\):'
+    wait_for 'Hi @alice@example.social, take a look at \{link\} for'
+    wait_for 'Signposting · needs a link'
+    keys 1
+    wait_for 'Thanks for the feedback, @alice@example.social'
+    keys Enter
+    wait_for 'Reply · draft 1 · thread 1 · mastodon · acknowledgement · editing'
+    wait_for 'answering Alice:'
+    wait_for 'The bin collection on Elm Street was missed again'
+    wait_for 'Thanks for the feedback, @alice@example.social\. We.ve passed your'
+    # The template's {topic} is left for the officer: replace the text after "about ".
+    keys C-a
+    i=0
+    while [ $i -lt 13 ]; do keys M-f; i=$((i + 1)); done
+    keys C-k
+    keys -l ' the bins. SP'
+    wait_for "passed your comments about the bins\\. SP"
+    [ "$(drafts_json 'd[0]["body"]')" = "Thanks for the feedback, @alice@example.social. We've passed your comments about the bins. SP" ] ||
+        fail "the edited text was not saved as typed"
+    # Undo takes the typing back in one step, redo brings it again.
+    keys C-_
+    wait_for "passed your comments about *$"
+    keys C-r
+    wait_for "about the bins\\. SP"
+    # Esc leaves; the draft is kept.
+    keys Escape
+    wait_for 'draft 1 kept \(editing\)'
+    wait_for 'Thread 1 · mastodon'
+    [ "$(drafts_json 'd[0]["state"], d[0]["pattern"]')" = "editing acknowledgement" ] ||
+        fail "the draft should stay editing"
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
+}
+
+test_warning_appears_and_clears_counter_moves() {
+    setup
+    start 110 32
+    blank_reply
+    wait_for '── your reply ─+ 2/500$'
+    wait_for '\+ signature, added when sent: SP'
+    keys -l 'Call 07700 900123'
+    wait_for 'error +1:6 +personal-data\.phone'
+    wait_for '─ 20/500$'
+    screen_attrs | grep -q '07700 900123' || fail "the number is not on screen"
+    # The cursor on the span shows the finding's message in the status bar.
+    keys Left Left
+    wait_for 'COMPOSE .*error: .*phone number'
+    keys End
+    i=0
+    while [ $i -lt 13 ]; do keys BSpace; i=$((i + 1)); done
+    wait_for 'Call SP|Call *$'
+    wait_gone 'personal-data\.phone'
+    wait_for '─ 7/500$'
+    # A party's name from the shipped rules is marked as it is typed, and cleared by undo.
+    keys -l ' the Labour Party'
+    wait_for 'political\.party'
+    keys C-_
+    wait_gone 'political\.party'
+    quit_from_composer
+}
+
+test_refused_then_overridden_with_a_reason_and_queued_offline() {
+    setup
+    start 110 32 --offline
+    blank_reply
+    keys -l 'Thanks Alice. Call 07700 900123.'
+    wait_for 'personal-data\.phone'
+    keys C-x
+    wait_for 'reason to send past personal-data\.phone \(1 of 1'
+    keys -l "It is the depot's public line."
+    keys Enter
+    wait_for 'draft 1 is in the outbox \(ent'
+    wait_for 'Thread 1 · mastodon'
+    [ "$(drafts_json 'd[0]["state"]')" = queued ] || fail "the draft should be queued"
+    # The signature was appended exactly once.
+    [ "$(drafts_json 'd[0]["body"]')" = "Thanks Alice. Call 07700 900123. SP" ] ||
+        fail "the body sent should end with the signature once"
+    [ "$(audit_json '[e["details"].get("reason") for e in a if e["action"] == "guard.override"][0]')" = \
+        "It is the depot's public line." ] || fail "the override and its reason are not audited"
+    "$TACTFUL" --offline outbox list | grep -q queued || fail "the reply is not in the outbox"
+}
+
+test_refusal_cancelled_keeps_editing() {
+    setup
+    start 110 32
+    blank_reply
+    keys -l 'Call 07700 900123.'
+    keys C-x
+    wait_for 'reason to send past personal-data\.phone'
+    keys Escape
+    wait_for 'cancelled'
+    wait_for 'Reply · draft 1'
+    [ "$(drafts_json 'd[0]["state"]')" = editing ] || fail "a refused draft stays editing"
+}
+
+test_mea_culpa_waits_for_approval() {
+    setup
+    start 110 32
+    open_reply
+    keys 5
+    wait_for 'mea culpa · needs approval'
+    keys Enter
+    wait_for 'Reply · draft 1 · .* mea-culpa'
+    keys C-x
+    wait_for 'still holds \{topic\}; replace it before submitting'
+    keys M-'<' C-k
+    keys -l 'Sorry Alice, we meant Tuesday. SP'
+    wait_for 'Sorry Alice, we meant Tuesday\. SP'
+    keys C-x
+    wait_for 'draft 1 waits for approval \(mea-culpa\)'
+    [ "$(drafts_json 'd[0]["state"]')" = pending_approval ] || fail "should wait for approval"
+    env TACTFUL_OFFICER=lee.chan "$TACTFUL" approve 1 | grep -q 'approved by lee.chan' ||
+        fail "a second officer could not approve"
+}
+
+test_kill_9_while_typing_keeps_every_shown_character() {
+    setup
+    start 110 32
+    blank_reply
+    keys -l 'Hello Alice, the crew is on its way'
+    wait_for 'Hello Alice, the crew is on its way'
+    pid=$(tactful_pid)
+    [ -n "$pid" ] || fail "cannot find the tactful process"
+    kill -9 "$pid"
+    wait_for 'EXITED 137'
+    [ "$(drafts_json 'd[0]["body"]')" = 'Hello Alice, the crew is on its way' ] ||
+        fail "the draft lost typed characters"
+    tmux -L "$SOCK" kill-server
+    sleep 1
+    start 110 32
+    wait_for 'tester │ 1/1'
+    keys Enter
+    wait_for 'Thread 1 · mastodon'
+    keys R
+    wait_for 'resume your draft, or new'
+    wait_for '1 draft 1 editing +2 new'
+    keys 1
+    wait_for 'Reply · draft 1'
+    wait_for 'Hello Alice, the crew is on its way'
+    # A second reply on the same thread is possible too.
+    keys Escape
+    wait_for 'draft 1 kept'
+    keys R
+    wait_for 'resume your draft, or new'
+    keys 2
+    wait_for 'Ready-reckoner'
+}
+
+test_editor_hand_off() {
+    setup
+    mkdir tmp
+    printf '#!/bin/sh\nprintf "appended by the editor\\n" >>"$1"\n' >ed.sh
+    chmod +x ed.sh
+    START_ENV="VISUAL= EDITOR='$WORK/ed.sh' TMPDIR='$WORK/tmp'" start 110 32
+    blank_reply
+    keys -l 'Typed first.'
+    wait_for 'Typed first\.'
+    keys F2
+    wait_for 'back from the editor: [0-9]+ finding'
+    wait_for 'appended by the editor'
+    [ "$(drafts_json 'repr(d[0]["body"])')" = "'Typed first.\\nappended by the editor'" ] ||
+        fail "the editor's text was not saved"
+    [ -z "$(ls tmp)" ] || fail "the editor's file was left behind"
+    # An editor that fails leaves the draft as it was.
+    printf '#!/bin/sh\necho junk >>"$1"; exit 3\n' >ed.sh
+    keys F2
+    wait_for 'the editor exited with status 3; the draft is unchanged'
+    screen | grep -q junk && fail "a failed edit must not be taken"
+    [ -z "$(ls tmp)" ] || fail "the failed editor's file was left behind"
+    quit_from_composer
+}
+
+test_busy_warning_when_another_officer_has_a_draft() {
+    setup
+    env TACTFUL_OFFICER=other "$TACTFUL" reply 1 --pattern acknowledgement --template \
+        >/dev/null 2>&1
+    start 110 32
+    open_reply
+    wait_for 'warning: other has a draft \(editing\) on thread 1'
+    keys 0
+    wait_for 'Reply · draft 2'
+}
+
+test_help_in_composer_lists_its_keys() {
+    setup
+    start 110 40
+    blank_reply
+    keys -l '?'
+    wait_for '^ \?'
+    keys F1
+    wait_for 'tactful keys · composer'
+    wait_for 'submit the reply through the guardrails'
+    wait_for 'Every other character types itself'
+}
+
+test_broken_rules_stop_before_the_screen() {
+    setup
+    printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf '[personal-data.phone]\nlevel = loud\n' >policy
+    start 110 32
+    wait_for 'policy:2: '
+    wait_for 'tactful inbox: fix the rule files named above'
+    wait_for 'EXITED 2'
+}
+
+run_tests

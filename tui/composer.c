@@ -1,0 +1,926 @@
+/* The composer: writing a reply to a post. The text (tui/editbuf.c) is soft-wrapped under the
+ * post answered, with a live counter against the platform's limit, the guardrails' findings
+ * marked on their spans and listed below, and the message of the finding under the cursor in
+ * the status bar. The draft is saved to the cache whenever no more keys are waiting, so a
+ * kill -9 loses at most keys not yet read. Submitting goes through draft_submit, as
+ * `tactful submit` does; a refusal asks for a reason per blocking rule.
+ *
+ * The signature ([tactful] signature) is part of what is sent exactly once: templates place
+ * it with {signature}; when the text does not contain it, it is shown under the text and
+ * appended (after a space) when submitting, so the counter and the guardrails count it. */
+#include "tui/internal.h"
+
+#include "model/draft.h"
+#include "model/guard.h"
+#include "model/pattern.h"
+#include "model/text.h"
+#include "model/thread.h"
+#include "model/xmalloc.h"
+#include "tui/editbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+extern char **environ;
+
+#define CONTEXT_LINES 3   /* lines of the post answered shown above the text */
+
+struct composer {
+    long draft, thread;
+    char *state;                /* editing or returned */
+    char *pattern;              /* NULL: a blank reply */
+    char *review;               /* "returned by X: comment", or NULL */
+    char *platform;
+    char *context;              /* the post answered (raw), or NULL */
+    char *answering;            /* its author, raw */
+    struct editbuf *eb;
+    unsigned long saved, checked; /* the text versions last saved and checked */
+    int save_failed;
+    struct guard_result findings;
+    int has_length;
+    struct guard_length length;
+    size_t top;                 /* first text row shown */
+    int width, page;            /* the wrap width and text rows at the last draw */
+    int cy, cx;                 /* where the cursor was drawn */
+    /* A refused submission's override prompts: the rules and the reasons given so far. */
+    char **rules;
+    char **reasons;
+    size_t nrules, asked;
+};
+
+/* The signature to append, or NULL when there is none or the text holds it already. */
+static const char *
+missing_signature(const struct tui *t, const char *body)
+{
+    const char *sig = t->opts->signature;
+    if (sig == NULL || *sig == '\0' || strstr(body, sig))
+        return NULL;
+    return sig;
+}
+
+/* The text as it would be sent: the body, and the signature after a space when missing.
+ * Newly allocated. */
+static char *
+as_sent(const struct tui *t, const char *body)
+{
+    const char *sig = missing_signature(t, body);
+    if (sig == NULL)
+        return xstrdup(body);
+    size_t n = strlen(body);
+    int space = n > 0 && body[n - 1] != ' ' && body[n - 1] != '\n';
+    return xasprintf("%s%s%s", body, space ? " " : "", sig);
+}
+
+/* Frees the override prompts' state. */
+static void
+overrides_clear(struct composer *c)
+{
+    for (size_t i = 0; i < c->nrules; i++) {
+        free(c->rules[i]);
+        free(c->reasons ? c->reasons[i] : NULL);
+    }
+    free(c->rules);
+    free(c->reasons);
+    c->rules = c->reasons = NULL;
+    c->nrules = c->asked = 0;
+}
+
+/* Frees a composer. */
+static void
+composer_free(struct composer *c)
+{
+    if (c == NULL)
+        return;
+    overrides_clear(c);
+    guard_result_free(&c->findings);
+    editbuf_free(c->eb);
+    free(c->state);
+    free(c->pattern);
+    free(c->review);
+    free(c->platform);
+    free(c->context);
+    free(c->answering);
+    free(c);
+}
+
+/* Runs the guardrails and the counter over the text as it would be sent. */
+static void
+check(struct tui *t)
+{
+    struct composer *c = t->composer;
+    guard_result_free(&c->findings);
+    c->checked = editbuf_version(c->eb);
+    c->has_length = 0;
+    if (t->opts->guard == NULL)
+        return;
+    char *text = as_sent(t, editbuf_text(c->eb));
+    const char *platform = c->platform && guard_platform_valid(c->platform) ? c->platform
+                                                                            : NULL;
+    struct guard_input in = {
+        .draft = text,
+        .draft_len = strlen(text),
+        .platform = platform,
+        .context = c->context,
+        .context_len = c->context ? strlen(c->context) : 0,
+        .pattern = c->pattern && guard_pattern_find(c->pattern) ? c->pattern : NULL,
+        .today = t->opts->today,
+    };
+    char *err = NULL;
+    if (guard_check(t->opts->guard, &in, &c->findings, &err) != 0)
+        tui_error_take(t, "cannot check the draft", err);
+    c->has_length = guard_length_count(t->opts->guard, platform, text, strlen(text),
+                                       &c->length);
+    free(text);
+}
+
+/* Saves the text to the cache when it changed since the last save. Returns 0 or -1. */
+static int
+save(struct tui *t)
+{
+    struct composer *c = t->composer;
+    if (c->saved == editbuf_version(c->eb))
+        return 0;
+    char *err = NULL;
+    if (draft_save(t->db, t->opts->officer, c->draft, editbuf_text(c->eb), &err) != 0) {
+        if (!c->save_failed)
+            tui_error_take(t, "the draft was NOT saved", err);
+        else
+            free(err);
+        c->save_failed = 1;
+        return -1;
+    }
+    c->save_failed = 0;
+    c->saved = editbuf_version(c->eb);
+    return 0;
+}
+
+void
+tui_composer_idle(struct tui *t)
+{
+    struct composer *c = t->composer;
+    if (c == NULL)
+        return;
+    save(t);
+    if (c->checked != editbuf_version(c->eb))
+        check(t);
+}
+
+/* The post draft d answers in th: its in_reply_to, else the root. */
+static const struct thread_post *
+answered_post(const struct thread *th, const struct draft *d)
+{
+    const char *want = d->in_reply_to ? d->in_reply_to : th->info.root;
+    for (size_t i = 0; i < th->nposts; i++)
+        if (want && strcmp(th->posts[i].remote_id, want) == 0)
+            return &th->posts[i];
+    return NULL;
+}
+
+int
+tui_composer_open_draft(struct tui *t, long draft_id)
+{
+    struct draft d;
+    char *err = NULL;
+    int got = draft_get(t->db, draft_id, &d, &err);
+    if (got != 0) {
+        if (got == 1)
+            tui_error(t, "no draft %ld", draft_id);
+        else
+            tui_error_take(t, "cannot read the draft", err);
+        return -1;
+    }
+    if (strcmp(d.officer, t->opts->officer) != 0 ||
+        (strcmp(d.state, "editing") != 0 && strcmp(d.state, "returned") != 0)) {
+        tui_error(t, "draft %ld is %s by %s; only your own editing or returned drafts can be "
+                  "edited", draft_id, d.state, d.officer);
+        draft_clear(&d);
+        return -1;
+    }
+    struct thread *th = thread_get(t->db, d.thread, &err);
+    if (th == NULL) {
+        tui_error_take(t, "cannot read the draft's thread", err);
+        draft_clear(&d);
+        return -1;
+    }
+    struct composer *c = xcalloc(1, sizeof *c);
+    c->draft = d.id;
+    c->thread = d.thread;
+    c->state = xstrdup(d.state);
+    c->pattern = d.pattern ? xstrdup(d.pattern) : NULL;
+    if (strcmp(d.state, "returned") == 0)
+        c->review = xasprintf("returned by %s: %s", d.reviewer ? d.reviewer : "a reviewer",
+                              d.review_comment ? d.review_comment : "");
+    c->platform = th->info.platform ? xstrdup(th->info.platform) : NULL;
+    const struct thread_post *p = answered_post(th, &d);
+    if (p) {
+        c->context = xstrdup(p->text ? p->text : "");
+        c->answering = xstrdup(p->author_name && *p->author_name ? p->author_name : p->author);
+    }
+    c->eb = editbuf_new(DRAFT_MAX_BODY);
+    editbuf_load(c->eb, d.body ? d.body : "", d.body ? strlen(d.body) : 0);
+    /* What the cache holds is saved already, unless loading had to clean it. */
+    c->saved = strcmp(editbuf_text(c->eb), d.body ? d.body : "") == 0
+                   ? editbuf_version(c->eb) : (unsigned long)-1;
+    c->checked = (unsigned long)-1;
+    thread_free(th);
+    draft_clear(&d);
+    tui_composer_close(t);
+    t->composer = c;
+    tui_screen_push(t, TUI_COMPOSER);
+    check(t);
+    return 0;
+}
+
+void
+tui_composer_close(struct tui *t)
+{
+    struct composer *c = t->composer;
+    if (c == NULL)
+        return;
+    save(t);
+    if (t->screen == TUI_COMPOSER)
+        tui_screen_back(t);
+    composer_free(c);
+    t->composer = NULL;
+}
+
+/* Leaves the composer, keeping the draft as it is. */
+void
+tui_composer_leave(struct tui *t)
+{
+    struct composer *c = t->composer;
+    long id = c->draft;
+    int failed = save(t) != 0;
+    char state[32];
+    snprintf(state, sizeof state, "%s", c->state);
+    tui_composer_close(t);
+    if (failed)
+        tui_error(t, "draft %ld could not be saved; see the previous message", id);
+    else
+        tui_message(t, "draft %ld kept (%s); reply on the thread offers to resume it", id,
+                    state);
+    tui_refresh_data(t, TUI_RELOAD_PAGE);
+}
+
+/* ---- drawing ---- */
+
+/* The attribute that marks a grapheme at [b, e) of the text: the worst finding over it. */
+static attr_t
+mark_attr(struct tui *t, size_t b, size_t e, attr_t base)
+{
+    const struct guard_result *r = &t->composer->findings;
+    int worst = -1;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct guard_finding *f = &r->findings[i];
+        if (f->source == GUARD_DRAFT && f->start < e && f->end > b && (int)f->severity > worst)
+            worst = (int)f->severity;
+    }
+    if (worst == GUARD_ERROR)
+        return tui_attr(t, ROLE_URGENT) | A_UNDERLINE;
+    if (worst == GUARD_WARNING)
+        return tui_attr(t, ROLE_HIGH) | A_UNDERLINE;
+    return base; /* notes (such as nearing the length limit) are listed, not marked */
+}
+
+void
+tui_compose_draw_rows(struct tui *t, const struct editbuf *eb, const struct editbuf_row *rows,
+                      size_t nrows, size_t top, int y, int x, int h, int marks, attr_t base)
+{
+    const char *text = editbuf_text(eb);
+    for (int i = 0; i < h && top + (size_t)i < nrows; i++) {
+        const struct editbuf_row *r = &rows[top + (size_t)i];
+        int cx = x;
+        for (size_t b = r->start; b < r->end;) {
+            size_t e = editbuf_next(eb, b);
+            if (e > r->end)
+                e = r->end;
+            int w;
+            char *s = editbuf_show(text + b, e - b, &w);
+            if (cx + w <= COLS) {
+                attrset(marks ? mark_attr(t, b, e, base) : base);
+                mvaddstr(y + i, cx, s);
+            }
+            free(s);
+            cx += w;
+            b = e;
+        }
+        attrset(A_NORMAL);
+    }
+}
+
+/* Draws up to CONTEXT_LINES of the post answered from y; returns the lines used. */
+static int
+draw_context(struct tui *t, int y)
+{
+    struct composer *c = t->composer;
+    int used = 0;
+    if (c->review) {
+        tui_put_raw(y + used++, 0, c->review, COLS, tui_attr(t, ROLE_HIGH) | A_BOLD);
+    }
+    if (c->context == NULL) {
+        tui_put(y + used++, 0, " (the post answered is not in the cache)", COLS,
+                tui_attr(t, ROLE_DIM));
+        return used;
+    }
+    char *head = xasprintf(" answering %s:", c->answering ? c->answering : "?");
+    tui_put_raw(y + used++, 0, head, COLS, tui_attr(t, ROLE_HEADER));
+    free(head);
+    struct editbuf *eb = editbuf_new(DRAFT_MAX_BODY);
+    editbuf_load(eb, c->context, strlen(c->context));
+    struct editbuf_row *rows;
+    size_t n = editbuf_wrap(eb, COLS - 4, &rows);
+    int h = n < CONTEXT_LINES ? (int)n : CONTEXT_LINES;
+    tui_compose_draw_rows(t, eb, rows, n, 0, y + used, 3, h, 0, tui_attr(t, ROLE_DIM));
+    if (n > CONTEXT_LINES)
+        tui_put(y + used + h - 1, COLS - 3, " …", 2, tui_attr(t, ROLE_DIM));
+    used += h;
+    free(rows);
+    editbuf_free(eb);
+    return used;
+}
+
+/* Draws the rule above the text with the counter at its right. */
+static void
+draw_counter_rule(struct tui *t, int y)
+{
+    struct composer *c = t->composer;
+    char count[96];
+    enum tui_role role = ROLE_DIM;
+    if (c->has_length) {
+        const struct guard_length *l = &c->length;
+        snprintf(count, sizeof count, " %ld/%ld ", l->count, l->max);
+        if (l->count > l->max || (l->max_bytes && l->bytes > l->max_bytes))
+            role = ROLE_ERROR;
+        else if (l->warn && l->count * 100 >= l->warn * l->max)
+            role = ROLE_HIGH;
+        if (l->max_bytes && l->bytes > l->max_bytes)
+            snprintf(count, sizeof count, " %ld/%ld · %ld/%ld bytes ", l->count, l->max,
+                     l->bytes, l->max_bytes);
+    } else {
+        snprintf(count, sizeof count, " no length limit on %s ",
+                 c->platform ? c->platform : "this platform");
+    }
+    struct buf b = {0};
+    buf_adds(&b, "── your reply ");
+    int cw = text_width(count);
+    for (int x = 14; x < COLS - cw - 2; x++)
+        buf_adds(&b, "─");
+    tui_put(y, 0, b.data, COLS, tui_attr(t, ROLE_HEADER));
+    buf_free(&b);
+    tui_put(y, COLS - cw - 2, count, cw, tui_attr(t, role));
+}
+
+/* A finding as one line of the findings pane. */
+static char *
+finding_line(const struct composer *c, const struct guard_finding *f, int signed_later)
+{
+    const char *where = "post answered";
+    char pos[32];
+    if (f->source == GUARD_DRAFT) {
+        size_t len = editbuf_len(c->eb);
+        if (signed_later && f->start >= len && f->end > f->start) {
+            where = "signature";
+        } else {
+            int line, col;
+            guard_position(editbuf_text(c->eb), len, f->start < len ? f->start : len, &line,
+                           &col);
+            snprintf(pos, sizeof pos, "%d:%d", line, col);
+            where = pos;
+        }
+    }
+    return xasprintf(" %-7s %-6s %s  %s%s%s", guard_severity_name(f->severity), where, f->rule,
+                     f->message, *f->suggestion ? " — " : "", f->suggestion);
+}
+
+/* Draws the findings pane in lines [y, y + h). */
+static void
+draw_findings(struct tui *t, int y, int h)
+{
+    struct composer *c = t->composer;
+    const struct guard_result *r = &c->findings;
+    size_t counts[3] = {0};
+    for (size_t i = 0; i < r->n; i++)
+        counts[r->findings[i].severity]++;
+    char head[160];
+    if (r->n == 0)
+        snprintf(head, sizeof head, "── findings: none ");
+    else
+        snprintf(head, sizeof head, "── findings: %zu error%s, %zu warning%s, %zu note%s ",
+                 counts[GUARD_ERROR], counts[GUARD_ERROR] == 1 ? "" : "s",
+                 counts[GUARD_WARNING], counts[GUARD_WARNING] == 1 ? "" : "s",
+                 counts[GUARD_INFO], counts[GUARD_INFO] == 1 ? "" : "s");
+    struct buf b = {0};
+    buf_adds(&b, head);
+    for (int x = text_width(head); x < COLS; x++)
+        buf_adds(&b, "─");
+    tui_put(y, 0, b.data, COLS, tui_attr(t, ROLE_HEADER));
+    buf_free(&b);
+    for (int i = 1; i < h && (size_t)(i - 1) < r->n; i++) {
+        const struct guard_finding *f = &r->findings[i - 1];
+        if (i == h - 1 && r->n > (size_t)(h - 1)) {
+            char more[64];
+            snprintf(more, sizeof more, " … and %zu more", r->n - (size_t)(h - 2));
+            tui_put(y + i, 0, more, COLS, tui_attr(t, ROLE_DIM));
+            break;
+        }
+        char *line = finding_line(c, f, missing_signature(t, editbuf_text(c->eb)) != NULL);
+        enum tui_role role = f->severity == GUARD_ERROR     ? ROLE_URGENT
+                             : f->severity == GUARD_WARNING ? ROLE_HIGH
+                                                            : ROLE_NORMAL;
+        tui_put_raw(y + i, 0, line, COLS, tui_attr(t, role));
+        free(line);
+    }
+}
+
+/* The finding whose span holds the cursor, or NULL. */
+static const struct guard_finding *
+finding_at_cursor(const struct composer *c)
+{
+    size_t pos = editbuf_cursor(c->eb);
+    for (size_t i = 0; i < c->findings.n; i++) {
+        const struct guard_finding *f = &c->findings.findings[i];
+        if (f->source == GUARD_DRAFT && f->start <= pos && pos < f->end)
+            return f;
+        if (f->source == GUARD_DRAFT && f->start == f->end && f->start == pos)
+            return f;
+    }
+    return NULL;
+}
+
+void
+tui_composer_draw(struct tui *t)
+{
+    struct composer *c = t->composer;
+    if (c->checked != editbuf_version(c->eb))
+        check(t);
+    struct buf head = {0};
+    buf_printf(&head, " Reply · draft %ld · thread %ld · %s · %s · %s", c->draft, c->thread,
+               c->platform ? c->platform : "?", c->pattern ? c->pattern : "blank reply",
+               c->state);
+    tui_put_raw(0, 0, head.data, COLS, tui_attr(t, ROLE_BAR));
+    buf_free(&head);
+    int y = 1 + draw_context(t, 1);
+    draw_counter_rule(t, y++);
+    const char *sig = missing_signature(t, editbuf_text(c->eb));
+    int fh = (int)c->findings.n + 1;
+    int fmax = (LINES - y) / 3 > 2 ? (LINES - y) / 3 : 2;
+    if (fh > fmax)
+        fh = fmax;
+    int h = LINES - 1 - y - fh - (sig ? 1 : 0);
+    if (h < 1)
+        h = 1;
+    c->width = COLS - 2 > 1 ? COLS - 2 : 1; /* a column for the cursor after a full row */
+    c->page = h;
+    struct editbuf_row *rows;
+    size_t n = editbuf_wrap(c->eb, c->width, &rows), crow;
+    int ccol;
+    editbuf_locate(c->eb, rows, n, editbuf_cursor(c->eb), &crow, &ccol);
+    if (crow < c->top)
+        c->top = crow;
+    if (crow >= c->top + (size_t)h)
+        c->top = crow - (size_t)h + 1;
+    tui_compose_draw_rows(t, c->eb, rows, n, c->top, y, 1, h, 1, tui_attr(t, ROLE_NORMAL));
+    free(rows);
+    c->cy = y + (int)(crow - c->top);
+    c->cx = 1 + ccol;
+    if (sig) {
+        char *line = xasprintf(" + signature, added when sent: %s", sig);
+        tui_put_raw(y + h, 0, line, COLS, tui_attr(t, ROLE_DIM));
+        free(line);
+    }
+    draw_findings(t, y + h + (sig ? 1 : 0), fh);
+    char where[256];
+    int line, col;
+    guard_position(editbuf_text(c->eb), editbuf_len(c->eb), editbuf_cursor(c->eb), &line, &col);
+    snprintf(where, sizeof where, "line %d col %d", line, col);
+    const struct guard_finding *f = finding_at_cursor(c);
+    if (f && t->message[0] == '\0') {
+        snprintf(t->message, sizeof t->message, "%s: %s [%s]", guard_severity_name(f->severity),
+                 f->message, f->rule);
+        t->message_error = f->severity == GUARD_ERROR;
+        tui_status_draw(t, "COMPOSE", where);
+        t->message[0] = '\0';
+        t->message_error = 0;
+        return;
+    }
+    tui_status_draw(t, "COMPOSE", where);
+}
+
+void
+tui_composer_cursor(struct tui *t)
+{
+    curs_set(1);
+    move(t->composer->cy, t->composer->cx);
+}
+
+/* ---- editing ---- */
+
+/* Inserts what a key typed. */
+static void
+insert(struct tui *t, const char *s, size_t n)
+{
+    int flags = editbuf_insert(t->composer->eb, s, n);
+    if (flags & EDITBUF_FULL)
+        tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
+}
+
+void
+tui_composer_key(struct tui *t, int key)
+{
+    const struct keymap *km = t->opts->keymap;
+    const struct tui_action *a = keymap_lookup(km, KM_COMPOSER, key);
+    if (a && a->run) {
+        a->run(t, a);
+        return;
+    }
+    if (keymap_key_typed(key)) {
+        utf8proc_uint8_t buf[8];
+        utf8proc_ssize_t n = utf8proc_encode_char(key, buf);
+        if (n > 0)
+            insert(t, (const char *)buf, (size_t)n);
+        return;
+    }
+    a = keymap_lookup(km, KM_GLOBAL, key);
+    if (a && a->run) {
+        a->run(t, a);
+        return;
+    }
+    char name[KEYMAP_NAME_MAX];
+    keymap_key_name(key, name);
+    tui_message(t, "no action on %s in the composer; F1 lists the keys", name);
+}
+
+/* The editing operations the composer's actions name (their arg). */
+static const struct {
+    const char *name;
+    bool (*op)(struct editbuf *eb);
+} edit_ops[] = {
+    {"forward-char", editbuf_right},         {"backward-char", editbuf_left},
+    {"forward-word", editbuf_word_right},    {"backward-word", editbuf_word_left},
+    {"line-start", editbuf_line_start},      {"line-end", editbuf_line_end},
+    {"text-start", editbuf_text_start},      {"text-end", editbuf_text_end},
+    {"delete-char", editbuf_delete_forward}, {"delete-backward", editbuf_delete_back},
+    {"kill-line", editbuf_kill_line},        {"kill-word-backward", editbuf_kill_word_back},
+    {"kill-to-line-start", editbuf_kill_line_start},
+};
+
+void
+tui_composer_act_edit(struct tui *t, const struct tui_action *a)
+{
+    struct composer *c = t->composer;
+    if (c == NULL)
+        return;
+    const char *op = a->arg ? a->arg : a->name;
+    for (size_t i = 0; i < sizeof edit_ops / sizeof edit_ops[0]; i++)
+        if (strcmp(op, edit_ops[i].name) == 0) {
+            edit_ops[i].op(c->eb);
+            return;
+        }
+    if (strcmp(op, "next-line") == 0 || strcmp(op, "previous-line") == 0) {
+        editbuf_move_rows(c->eb, c->width, op[0] == 'n' ? 1 : -1);
+    } else if (strcmp(op, "page-down") == 0 || strcmp(op, "page-up") == 0) {
+        long page = c->page > 2 ? c->page - 1 : 1;
+        editbuf_move_rows(c->eb, c->width, op[5] == 'd' ? page : -page);
+    } else if (strcmp(op, "newline") == 0) {
+        insert(t, "\n", 1);
+    } else if (strcmp(op, "yank") == 0) {
+        int flags = 0;
+        if (!editbuf_yank(c->eb, &flags))
+            tui_message(t, "nothing killed yet to yank");
+        else if (flags & EDITBUF_FULL)
+            tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
+    } else if (strcmp(op, "undo") == 0) {
+        if (!editbuf_undo(c->eb))
+            tui_message(t, "nothing to undo");
+    } else if (strcmp(op, "redo") == 0) {
+        if (!editbuf_redo(c->eb))
+            tui_message(t, "nothing to redo");
+    }
+}
+
+/* ---- the external editor ---- */
+
+/* Writes the text to a new private file; returns its path (newly allocated) or NULL. */
+static char *
+write_temp(const char *text, char **err)
+{
+    const char *dir = getenv("TMPDIR");
+    char *path = xasprintf("%s/tactful-draft-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path); /* mode 0600 */
+    if (fd < 0) {
+        *err = xasprintf("cannot create a file for the editor in %s: %s",
+                         dir && *dir ? dir : "/tmp", strerror(errno));
+        free(path);
+        return NULL;
+    }
+    size_t len = strlen(text), off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    if (off < len || (len && text[len - 1] != '\n' && write(fd, "\n", 1) != 1) ||
+        close(fd) != 0) {
+        *err = xasprintf("cannot write %s: %s", path, strerror(errno));
+        unlink(path);
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+/* Reads the file back, at most DRAFT_MAX_BODY bytes, without its final newlines; sets *cut
+ * when it was longer. Returns the text or NULL with *err set. */
+static char *
+read_back(const char *path, int *cut, char **err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0) {
+        *err = xasprintf("cannot read the edited text back: %s", strerror(errno));
+        return NULL;
+    }
+    char *data = xmalloc(DRAFT_MAX_BODY + 2);
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(fd, data + n, DRAFT_MAX_BODY + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        if (n > DRAFT_MAX_BODY)
+            break;
+    }
+    close(fd);
+    *cut = n > DRAFT_MAX_BODY;
+    if (*cut)
+        n = DRAFT_MAX_BODY;
+    while (n && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+        n--;
+    data[n] = '\0';
+    return data;
+}
+
+/* Runs argv with the terminal handed over and waits for it; returns its exit status, or -1
+ * with *err set when it could not start. */
+static int
+run_editor(char **argv, char **err)
+{
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t def;
+    sigemptyset(&def);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGQUIT);
+    sigaddset(&def, SIGTERM);
+    sigaddset(&def, SIGHUP);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    /* Like system(): C-c in the editor is the editor's, not a reason for us to stop. */
+    struct sigaction ign, old_int, old_quit;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    int status = -1;
+    if (rc != 0) {
+        *err = xasprintf("cannot run the editor %s: %s", argv[0], strerror(rc));
+    } else {
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    return status;
+}
+
+void
+tui_composer_act_editor(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct composer *c = t->composer;
+    if (c == NULL)
+        return;
+    const char *editor = getenv("VISUAL");
+    if (editor == NULL || *editor == '\0')
+        editor = getenv("EDITOR");
+    if (editor == NULL || *editor == '\0')
+        editor = "vi";
+    char *err = NULL;
+    char *path = write_temp(editbuf_text(c->eb), &err);
+    if (path == NULL) {
+        tui_error_take(t, NULL, err);
+        return;
+    }
+    char **argv = tui_url_argv(editor, path);
+    if (argv == NULL) {
+        unlink(path);
+        free(path);
+        tui_error(t, "the editor setting ($VISUAL or $EDITOR) names no program");
+        return;
+    }
+    def_prog_mode();
+    endwin();
+    int status = run_editor(argv, &err);
+    tui_url_argv_free(argv);
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    if (status != 0) {
+        unlink(path);
+        free(path);
+        if (err)
+            tui_error_take(t, NULL, err);
+        else
+            tui_error(t, "the editor exited with status %d; the draft is unchanged", status);
+        return;
+    }
+    int cut = 0;
+    char *text = read_back(path, &cut, &err);
+    unlink(path);
+    free(path);
+    if (text == NULL) {
+        tui_error_take(t, NULL, err);
+        return;
+    }
+    int flags = editbuf_set_text(c->eb, text, strlen(text));
+    free(text);
+    save(t);
+    check(t);
+    size_t n = c->findings.n;
+    if (cut || (flags & EDITBUF_FULL))
+        tui_error(t, "the edited text was longer than %d bytes and was cut", DRAFT_MAX_BODY);
+    else
+        tui_message(t, "back from the editor%s: %zu finding%s", flags & EDITBUF_CLEANED ?
+                    " (control characters removed)" : "", n, n == 1 ? "" : "s");
+}
+
+/* ---- submitting ---- */
+
+/* The first template placeholder left in body, or NULL. */
+static const char *
+placeholder_left(const char *body)
+{
+    static const char *const names[] = {"{author}", "{topic}", "{link}", "{signature}"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strstr(body, names[i]))
+            return names[i];
+    return NULL;
+}
+
+static void submit(struct tui *t);
+
+/* Asks for the reason to send past the next blocking rule. */
+static void
+ask_reason(struct tui *t);
+
+/* Takes the reason for the rule being asked about, then asks the next or submits. */
+static void
+reason_given(struct tui *t, const char *text)
+{
+    struct composer *c = t->composer;
+    if (c == NULL || c->asked >= c->nrules)
+        return;
+    if (*text == '\0') {
+        overrides_clear(c);
+        tui_message(t, "not submitted; an override needs a reason");
+        return;
+    }
+    c->reasons[c->asked++] = xstrdup(text);
+    if (c->asked < c->nrules)
+        ask_reason(t);
+    else
+        submit(t);
+}
+
+static void
+ask_reason(struct tui *t)
+{
+    struct composer *c = t->composer;
+    char *label = xasprintf("reason to send past %s (%zu of %zu; Esc cancels)",
+                            c->rules[c->asked], c->asked + 1, c->nrules);
+    struct prompt_spec spec = {
+        .label = label,
+        .hint = "the policy decides which reasons are accepted; the reason is audited",
+        .done = reason_given,
+    };
+    tui_prompt_open(t, &spec);
+    free(label);
+}
+
+/* Splits the ", "-separated blocking rules into the override prompts' list. */
+static void
+start_overrides(struct composer *c, const char *blocking)
+{
+    overrides_clear(c);
+    const char *s = blocking;
+    while (*s && c->nrules < DRAFT_MAX_OVERRIDES) {
+        size_t n = strcspn(s, ",");
+        c->rules = xreallocarray(c->rules, c->nrules + 1, sizeof *c->rules);
+        c->rules[c->nrules++] = xstrndup(s, n);
+        s += n;
+        while (*s == ',' || *s == ' ')
+            s++;
+    }
+    c->reasons = xcalloc(c->nrules ? c->nrules : 1, sizeof *c->reasons);
+}
+
+/* What became of a submission, said and acted on. */
+static void
+outcome(struct tui *t, const struct draft_submission *res)
+{
+    struct composer *c = t->composer;
+    long id = c->draft;
+    if (res->outcome == DRAFT_REFUSED) {
+        start_overrides(c, res->blocking);
+        tui_error(t, "draft %ld not submitted: an error stands (%s); give a reason to "
+                  "override it, or Esc and change the text", id, res->blocking);
+        if (c->nrules)
+            ask_reason(t);
+        return;
+    }
+    overrides_clear(c);
+    c->saved = editbuf_version(c->eb); /* submitted: nothing more to save */
+    tui_composer_close(t);
+    if (res->outcome == DRAFT_PENDING)
+        tui_message(t, "draft %ld waits for approval (%s): another officer approves it in "
+                    "the approvals view or with `tactful approve %ld`", id, res->why_approval,
+                    id);
+    else if (t->opts->offline)
+        tui_message(t, "draft %ld is in the outbox (entry %ld); offline, it waits there until "
+                    "sent online", id, res->outbox_id);
+    else
+        tui_message(t, "draft %ld is in the outbox (entry %ld); `tactful outbox send` sends it",
+                    id, res->outbox_id);
+    tui_refresh_data(t, TUI_RELOAD_ALL);
+}
+
+/* Submits the draft with the overrides given so far. */
+static void
+submit(struct tui *t)
+{
+    struct composer *c = t->composer;
+    if (t->opts->guard == NULL) {
+        tui_error(t, "the guardrails are not loaded; submit with `tactful submit %ld`",
+                  c->draft);
+        return;
+    }
+    const char *sig = missing_signature(t, editbuf_text(c->eb));
+    if (sig) {
+        char *signed_text = as_sent(t, editbuf_text(c->eb));
+        editbuf_set_text(c->eb, signed_text, strlen(signed_text));
+        free(signed_text);
+    }
+    if (save(t) != 0)
+        return;
+    const char *left = placeholder_left(editbuf_text(c->eb));
+    if (left) {
+        overrides_clear(c);
+        tui_error(t, "the reply still holds %s; replace it before submitting", left);
+        return;
+    }
+    struct draft_override ov[DRAFT_MAX_OVERRIDES];
+    size_t no = 0;
+    for (size_t i = 0; i < c->asked && i < c->nrules; i++)
+        ov[no++] = (struct draft_override){c->rules[i], c->reasons[i]};
+    const struct pattern *p =
+        c->pattern && t->opts->patterns ? pattern_find(t->opts->patterns, c->pattern) : NULL;
+    struct draft_check chk = {.guard = t->opts->guard, .pattern_approval = p && p->approval,
+                              .overrides = ov, .noverrides = no, .today = t->opts->today};
+    struct draft_submission res;
+    memset(&res, 0, sizeof res);
+    char *err = NULL;
+    if (draft_submit(t->db, t->opts->officer, c->draft, &chk, &res, &err) != 0) {
+        overrides_clear(c);
+        tui_error_take(t, "not submitted", err);
+        return;
+    }
+    outcome(t, &res);
+    draft_submission_free(&res);
+}
+
+void
+tui_composer_act_submit(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    if (t->composer == NULL)
+        return;
+    overrides_clear(t->composer);
+    submit(t);
+}

@@ -1,0 +1,347 @@
+/* The ready-reckoner: a panel beside the thread view listing the response patterns by key,
+ * with the selected one's purpose, when to use it and when not, and its template for the
+ * thread's platform previewed filled in ({author} of the post answered, {topic}, {link},
+ * {signature}). A number key picks a pattern; Enter makes a draft of the preview and opens
+ * the composer; another key starts a blank reply. Opening it warns when another officer is
+ * at work on the thread, and offers to resume a draft of one's own instead. */
+#include "tui/internal.h"
+
+#include "model/draft.h"
+#include "model/pattern.h"
+#include "model/text.h"
+#include "model/thread.h"
+#include "model/xmalloc.h"
+#include "tui/editbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct reckoner {
+    long thread;
+    char *in_reply_to;          /* remote id of the post answered */
+    char *platform, *author, *topic;
+    char *busy;                 /* draft_busy's warning, or NULL */
+    size_t order[PATTERN_MAX];  /* pattern indexes by key */
+    size_t n;
+    size_t sel;                 /* index into order */
+};
+
+/* Frees a reckoner. */
+static void
+reckoner_free(struct reckoner *r)
+{
+    if (r == NULL)
+        return;
+    free(r->in_reply_to);
+    free(r->platform);
+    free(r->author);
+    free(r->topic);
+    free(r->busy);
+    free(r);
+}
+
+void
+tui_reckoner_close(struct tui *t)
+{
+    reckoner_free(t->reckoner);
+    t->reckoner = NULL;
+}
+
+/* Sorts the patterns by key (those without one last) into r->order. */
+static void
+order_patterns(struct reckoner *r, const struct pattern_set *set)
+{
+    r->n = 0;
+    for (int key = 1; key <= 10; key++)
+        for (size_t i = 0; i < set->n; i++)
+            if ((key <= 9 && set->items[i].key == key) ||
+                (key == 10 && (set->items[i].key < 1 || set->items[i].key > 9)))
+                r->order[r->n++] = i;
+}
+
+/* The pattern selected, or NULL. */
+static const struct pattern *
+selected(const struct tui *t)
+{
+    const struct reckoner *r = t->reckoner;
+    if (r == NULL || r->n == 0 || t->opts->patterns == NULL)
+        return NULL;
+    return &t->opts->patterns->items[r->order[r->sel]];
+}
+
+/* Opens the panel for the post selected in the thread view. */
+static void
+open_panel(struct tui *t)
+{
+    const struct thread_row *info = tui_thread_info(t);
+    const struct thread_post *p = tui_thread_post(t);
+    if (info == NULL)
+        return;
+    struct reckoner *r = xcalloc(1, sizeof *r);
+    r->thread = info->id;
+    r->platform = xstrdup(info->platform ? info->platform : "");
+    r->topic = info->title && *info->title ? xstrdup(info->title) : NULL;
+    if (p) {
+        r->in_reply_to = xstrdup(p->remote_id);
+        r->author = xstrdup(p->author);
+    }
+    if (t->opts->patterns)
+        order_patterns(r, t->opts->patterns);
+    char *why = NULL, *err = NULL;
+    int busy = draft_busy(t->db, t->opts->officer, r->thread, &why, &err);
+    if (busy == 1)
+        r->busy = why;
+    else if (busy < 0)
+        tui_error_take(t, "cannot tell whether others are at work on the thread", err);
+    tui_reckoner_close(t);
+    t->reckoner = r;
+}
+
+/* Answers the resume question: a draft's number resumes it; "new" opens the panel. */
+static void
+resume_answered(struct tui *t, const char *text)
+{
+    if (t->thread == NULL)
+        return;
+    if (*text == '\0') {
+        tui_message(t, "cancelled");
+        return;
+    }
+    if (strcmp(text, "new") == 0) {
+        open_panel(t);
+        return;
+    }
+    char *end;
+    long id = strtol(text + (strncmp(text, "draft ", 6) == 0 ? 6 : 0), &end, 10);
+    if (id <= 0 || (*end != '\0' && *end != ' ')) {
+        tui_error(t, "'%s' is neither a draft of yours here nor new", text);
+        return;
+    }
+    tui_composer_open_draft(t, id);
+}
+
+void
+tui_reckoner_act_reply(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    const struct thread_row *info = tui_thread_info(t);
+    if (info == NULL)
+        return;
+    if (t->opts->patterns == NULL || t->opts->guard == NULL) {
+        tui_error(t, "replying needs the patterns and the guardrails, which are not loaded");
+        return;
+    }
+    struct draft *drafts = NULL;
+    size_t n = 0;
+    char *err = NULL;
+    if (draft_list(t->db, info->id, NULL, &drafts, &n, &err) != 0) {
+        tui_error_take(t, "cannot read the thread's drafts", err);
+        return;
+    }
+    /* Drafts of ours still being written: offer them first. */
+    char *choices[9];
+    size_t nc = 0;
+    for (size_t i = 0; i < n && nc < 8; i++)
+        if (strcmp(drafts[i].officer, t->opts->officer) == 0 &&
+            (strcmp(drafts[i].state, "editing") == 0 || strcmp(drafts[i].state, "returned") == 0))
+            choices[nc++] = xasprintf("draft %ld %s", drafts[i].id, drafts[i].state);
+    draft_list_free(drafts, n);
+    if (nc == 0) {
+        open_panel(t);
+        return;
+    }
+    choices[nc++] = xstrdup("new");
+    struct prompt_spec spec = {
+        .label = "resume your draft, or new",
+        .hint = NULL,
+        .initial = NULL,
+        .choices = (const char *const *)choices,
+        .nchoices = nc,
+        .instant = 1,
+        .done = resume_answered,
+    };
+    tui_prompt_open(t, &spec);
+    for (size_t i = 0; i < nc; i++)
+        free(choices[i]);
+}
+
+/* The selected pattern's template filled in for this thread, newly allocated, or NULL. */
+static char *
+preview(const struct tui *t, const struct pattern *p)
+{
+    const struct reckoner *r = t->reckoner;
+    struct pattern_vars v = {
+        .author = r->author,
+        .topic = r->topic,
+        .link = NULL, /* the officer fills {link} in */
+        .signature = t->opts->signature,
+    };
+    return pattern_render(p, r->platform, &v);
+}
+
+/* Draws wrapped text in [y, y + h) of the panel at x, w columns; returns the lines used. */
+static int
+draw_wrapped(struct tui *t, const char *text, int y, int x, int w, int h, attr_t attr)
+{
+    if (h <= 0)
+        return 0;
+    struct editbuf *eb = editbuf_new(DRAFT_MAX_BODY);
+    editbuf_load(eb, text, strlen(text));
+    struct editbuf_row *rows;
+    size_t n = editbuf_wrap(eb, w, &rows);
+    int used = n < (size_t)h ? (int)n : h;
+    for (int i = 0; i < used; i++)
+        tui_put(y + i, x, "", w, attr);
+    tui_compose_draw_rows(t, eb, rows, n, 0, y, x, used, 0, attr);
+    free(rows);
+    editbuf_free(eb);
+    return used;
+}
+
+/* The keys bound to action name in the reckoner, for the hint line. */
+static void
+keys_of(struct tui *t, const char *name, char *out, size_t cap)
+{
+    const struct tui_action *a = tui_action_find(KM_RECKONER, name);
+    if (a == NULL || keymap_keys_for(t->opts->keymap, KM_RECKONER, a, out, cap) == 0)
+        snprintf(out, cap, "(unbound)");
+}
+
+void
+tui_reckoner_draw(struct tui *t)
+{
+    struct reckoner *r = t->reckoner;
+    int w = COLS >= 100 ? COLS / 2 : COLS * 3 / 5;
+    if (w < 40)
+        w = COLS;
+    int x = COLS - w, h = LINES - 1, y = 1;
+    for (int i = 1; i < h; i++)
+        tui_put(i, x, "", w, tui_attr(t, ROLE_NORMAL));
+    if (x > 0)
+        for (int i = 1; i < h; i++)
+            tui_put(i, x, "│", 1, tui_attr(t, ROLE_DIM));
+    int cx = x + 2, cw = w - 3;
+    char *title = xasprintf("Ready-reckoner · reply to %s", r->author ? r->author : "the thread");
+    tui_put_raw(y++, cx, title, cw, tui_attr(t, ROLE_HEADER));
+    free(title);
+    if (r->busy) {
+        char *warn = xasprintf("warning: %s", r->busy);
+        y += draw_wrapped(t, warn, y, cx, cw, 2, tui_attr(t, ROLE_URGENT));
+        free(warn);
+    }
+    const struct pattern_set *set = t->opts->patterns;
+    for (size_t i = 0; i < r->n && y < h - 8; i++) {
+        const struct pattern *p = &set->items[r->order[i]];
+        char key[4] = " ";
+        if (p->key >= 1 && p->key <= 9)
+            key[0] = (char)('0' + p->key);
+        char *line = xasprintf("%s %-16s %s", key, p->id, p->purpose ? p->purpose : "");
+        tui_put_raw(y++, cx, line, cw, tui_attr(t, i == r->sel ? ROLE_CURSOR : ROLE_NORMAL));
+        free(line);
+    }
+    const struct pattern *p = selected(t);
+    if (p) {
+        y++;
+        struct buf b = {0};
+        buf_printf(&b, "%s", p->name ? p->name : p->id);
+        if (p->approval)
+            buf_adds(&b, " · needs approval");
+        if (p->expect_link)
+            buf_adds(&b, " · needs a link");
+        if (p->expect_source)
+            buf_adds(&b, " · needs an official source");
+        tui_put_raw(y++, cx, b.data, cw, tui_attr(t, ROLE_HEADER));
+        buf_free(&b);
+        if (p->use_when) {
+            char *s = xasprintf("use when: %s", p->use_when);
+            y += draw_wrapped(t, s, y, cx, cw, 2, tui_attr(t, ROLE_NORMAL));
+            free(s);
+        }
+        if (p->avoid_when && y < h - 3) {
+            char *s = xasprintf("not when: %s", p->avoid_when);
+            y += draw_wrapped(t, s, y, cx, cw, 2, tui_attr(t, ROLE_NORMAL));
+            free(s);
+        }
+        char *text = preview(t, p);
+        if (y < h - 3) {
+            char *head = xasprintf("preview (%s):", r->platform);
+            tui_put_raw(y++, cx, head, cw, tui_attr(t, ROLE_DIM));
+            free(head);
+            y += draw_wrapped(t, text ? text : "(this pattern has no template)", y, cx + 1,
+                              cw - 1, h - 2 - y, tui_attr(t, ROLE_OURS));
+        }
+        free(text);
+    }
+    char ins[64], blank[64], close[64];
+    keys_of(t, "insert", ins, sizeof ins);
+    keys_of(t, "blank", blank, sizeof blank);
+    keys_of(t, "close", close, sizeof close);
+    char *hint = xasprintf("digit picks · %s insert · %s blank reply · %s close", ins, blank,
+                           close);
+    tui_put(h - 1, cx, hint, cw, tui_attr(t, ROLE_DIM));
+    free(hint);
+    tui_status_draw(t, "REPLY", "pick a pattern");
+}
+
+void
+tui_reckoner_act_move(struct tui *t, const struct tui_action *a)
+{
+    struct reckoner *r = t->reckoner;
+    if (r == NULL || r->n == 0)
+        return;
+    if (strcmp(a->arg, "down") == 0)
+        r->sel = r->sel + 1 < r->n ? r->sel + 1 : r->sel;
+    else
+        r->sel = r->sel > 0 ? r->sel - 1 : 0;
+}
+
+void
+tui_reckoner_act_pick(struct tui *t, const struct tui_action *a)
+{
+    struct reckoner *r = t->reckoner;
+    if (r == NULL)
+        return;
+    int key = atoi(a->arg);
+    for (size_t i = 0; i < r->n; i++)
+        if (t->opts->patterns->items[r->order[i]].key == key) {
+            r->sel = i;
+            return;
+        }
+    tui_message(t, "no pattern has the key %d", key);
+}
+
+/* Creates a draft of body in pattern (NULL: blank) and opens it in the composer. */
+static void
+compose(struct tui *t, const char *pattern, const char *body)
+{
+    struct reckoner *r = t->reckoner;
+    long id = 0;
+    char *err = NULL;
+    if (draft_create(t->db, t->opts->officer, r->thread, r->in_reply_to, pattern, body, &id,
+                     &err) != 0) {
+        tui_error_take(t, "cannot create the draft", err);
+        return;
+    }
+    tui_reckoner_close(t);
+    tui_composer_open_draft(t, id);
+}
+
+void
+tui_reckoner_act_insert(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    const struct pattern *p = selected(t);
+    if (p == NULL)
+        return;
+    char *text = preview(t, p);
+    compose(t, p->id, text ? text : "");
+    free(text);
+}
+
+void
+tui_reckoner_act_blank(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    if (t->reckoner)
+        compose(t, NULL, "");
+}
