@@ -58,17 +58,6 @@ reply_parse_override(const char *cmd, char *arg, struct draft_override *o)
     return EXIT_OK;
 }
 
-/* Whether the text still holds a template placeholder. */
-static const char *
-placeholder_left(const char *body)
-{
-    static const char *const names[] = {"{author}", "{topic}", "{link}", "{signature}", NULL};
-    for (size_t i = 0; names[i]; i++)
-        if (strstr(body, names[i]))
-            return names[i];
-    return NULL;
-}
-
 /* Submits draft id and prints what became of it. */
 int
 reply_submit(struct cli *cli, const char *cmd, long id, const struct draft_override *o,
@@ -85,12 +74,25 @@ reply_submit(struct cli *cli, const char *cmd, long id, const struct draft_overr
         free(err);
         return EXIT_FAIL;
     }
-    const char *left = placeholder_left(d.body);
+    const char *left = draft_placeholder_left(d.body);
     if (left) {
         cli_error("draft %ld still holds %s; fill it in (tactful submit %ld --text-file F) "
                   "before submitting", id, left, id);
         draft_clear(&d);
         return EXIT_FAIL;
+    }
+    /* The signature is sent exactly once, as from the composer: appended when missing. */
+    const char *signature = cli->cfg ? cli->cfg->signature : NULL;
+    if (draft_signature_missing(d.body, signature)) {
+        char *signed_body = draft_signed(d.body, signature);
+        int saved = draft_save(cli->db, cli->officer, id, signed_body, &err);
+        free(signed_body);
+        if (saved != 0) {
+            cli_error("%s", err);
+            free(err);
+            draft_clear(&d);
+            return EXIT_FAIL;
+        }
     }
     struct pattern_set *set = NULL;
     int rc = cli_patterns_load(cli, &set);

@@ -203,7 +203,9 @@ const struct cli_command cli_commands[] = {
      "--override RULE=REASON (a written reason, recorded in the audit log). A draft\n"
      "whose pattern, findings or the policy need a second officer waits as\n"
      "pending_approval; any other goes to the outbox (also with --offline; sending is\n"
-     "`tactful outbox send`). --text-file replaces the text first (after a return).\n",
+     "`tactful outbox send`). --text-file replaces the text first (after a return).\n"
+     "The signature ([tactful] signature) is appended, after a space, when the text\n"
+     "does not hold it already, so it is sent exactly once.\n",
      cmd_submit},
     {"drafts", "[--state S] [--thread ID] [--json]", "list drafts",
      "Lists drafts, newest first: all but discarded and sent ones, or those in state\n"

@@ -26,6 +26,35 @@ draft_state_valid(const char *state)
     return false;
 }
 
+const char *
+draft_placeholder_left(const char *body)
+{
+    static const char *const names[] = {"{author}", "{topic}", "{link}", "{signature}"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strstr(body, names[i]))
+            return names[i];
+    return NULL;
+}
+
+const char *
+draft_signature_missing(const char *body, const char *signature)
+{
+    if (signature == NULL || *signature == '\0' || strstr(body, signature))
+        return NULL;
+    return signature;
+}
+
+char *
+draft_signed(const char *body, const char *signature)
+{
+    const char *sig = draft_signature_missing(body, signature);
+    if (sig == NULL)
+        return xstrdup(body);
+    size_t n = strlen(body);
+    int space = n > 0 && body[n - 1] != ' ' && body[n - 1] != '\n';
+    return xasprintf("%s%s%s", body, space ? " " : "", sig);
+}
+
 /* Checks a body: 0 to DRAFT_MAX_BODY bytes. */
 static int
 body_valid(const char *body, char **err)

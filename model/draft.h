@@ -91,6 +91,18 @@ void draft_list_free(struct draft *d, size_t n);
 /* Whether state is one of the draft states. */
 bool draft_state_valid(const char *state);
 
+/* The first template placeholder ({author}, {topic}, {link}, {signature}) left in body, or
+ * NULL: a draft holding one is not ready to submit. */
+const char *draft_placeholder_left(const char *body);
+
+/* The signature to append to body, or NULL when signature is NULL or empty or body already
+ * holds it: the signature is sent exactly once. */
+const char *draft_signature_missing(const char *body, const char *signature);
+
+/* body as it is sent: with the signature appended after a space when it is missing. Newly
+ * allocated. */
+char *draft_signed(const char *body, const char *signature);
+
 /* Runs the guardrails over draft d as a submission would (its thread's platform, the post it
  * answers, its pattern when the guardrails know it), changing nothing. Fills *res (free it with
  * guard_result_free) and returns 0, or -1 with *err set. */

@@ -294,10 +294,34 @@ test_busy(void **state)
     free(why);
 }
 
+/* The signature is appended once, after a space, and placeholders are found. */
+static void
+test_signature_and_placeholders(void **state)
+{
+    (void)state;
+    char *s = draft_signed("Thanks Alice.", "- Sam");
+    assert_string_equal(s, "Thanks Alice. - Sam");
+    free(s);
+    s = draft_signed("Thanks Alice. - Sam", "- Sam");
+    assert_string_equal(s, "Thanks Alice. - Sam");
+    free(s);
+    s = draft_signed("Thanks\n", "- Sam");
+    assert_string_equal(s, "Thanks\n- Sam");
+    free(s);
+    s = draft_signed("Thanks", NULL);
+    assert_string_equal(s, "Thanks");
+    free(s);
+    assert_null(draft_signature_missing("x", ""));
+    assert_string_equal(draft_placeholder_left("Hi {author}, see {link}"), "{author}");
+    assert_string_equal(draft_placeholder_left("see {link}"), "{link}");
+    assert_null(draft_placeholder_left("no placeholders {here}"));
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signature_and_placeholders),
         cmocka_unit_test_setup_teardown(test_create_save_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unrestricted_is_queued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_then_overridden, setup, teardown),

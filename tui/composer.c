@@ -61,10 +61,7 @@ struct composer {
 static const char *
 missing_signature(const struct tui *t, const char *body)
 {
-    const char *sig = t->opts->signature;
-    if (sig == NULL || *sig == '\0' || strstr(body, sig))
-        return NULL;
-    return sig;
+    return draft_signature_missing(body, t->opts->signature);
 }
 
 /* The text as it would be sent: the body, and the signature after a space when missing.
@@ -72,12 +69,7 @@ missing_signature(const struct tui *t, const char *body)
 static char *
 as_sent(const struct tui *t, const char *body)
 {
-    const char *sig = missing_signature(t, body);
-    if (sig == NULL)
-        return xstrdup(body);
-    size_t n = strlen(body);
-    int space = n > 0 && body[n - 1] != ' ' && body[n - 1] != '\n';
-    return xasprintf("%s%s%s", body, space ? " " : "", sig);
+    return draft_signed(body, t->opts->signature);
 }
 
 /* Frees the override prompts' state. */
@@ -773,17 +765,6 @@ tui_composer_act_editor(struct tui *t, const struct tui_action *a)
 
 /* ---- submitting ---- */
 
-/* The first template placeholder left in body, or NULL. */
-static const char *
-placeholder_left(const char *body)
-{
-    static const char *const names[] = {"{author}", "{topic}", "{link}", "{signature}"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strstr(body, names[i]))
-            return names[i];
-    return NULL;
-}
-
 static void submit(struct tui *t);
 
 /* Asks for the reason to send past the next blocking rule. */
@@ -889,7 +870,7 @@ submit(struct tui *t)
     }
     if (save(t) != 0)
         return;
-    const char *left = placeholder_left(editbuf_text(c->eb));
+    const char *left = draft_placeholder_left(editbuf_text(c->eb));
     if (left) {
         overrides_clear(c);
         tui_error(t, "the reply still holds %s; replace it before submitting", left);

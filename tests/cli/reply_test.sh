@@ -124,4 +124,19 @@ test_reply_without_submit_prints_findings() {
     expect_out '^ +1 +1 editing'
 }
 
+test_signature_is_sent_exactly_once() {
+    setup
+    printf '[tactful]\nsignature = "- Sam, Parks team"\n' >"$TACTFUL_CONFIG"
+    printf 'Thanks Alice, we have passed this to the waste team.\n' >r.txt
+    expect_status 0 t --offline reply 1 --pattern acknowledgement --text-file r.txt --submit
+    body=$(t outbox list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["body"])')
+    [ "$body" = "Thanks Alice, we have passed this to the waste team. - Sam, Parks team" ] ||
+        fail "the signature should be appended once, got: $body"
+    printf 'Thanks Bob. - Sam, Parks team\n' >r2.txt
+    expect_status 0 t --offline reply 1 --to 102 --pattern acknowledgement --text-file r2.txt --submit
+    body=$(t outbox list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[1]["body"])')
+    [ "$body" = "Thanks Bob. - Sam, Parks team" ] ||
+        fail "a signature already there is not added again, got: $body"
+}
+
 run_tests
