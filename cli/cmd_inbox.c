@@ -1,6 +1,7 @@
 /* `tactful` with no command: the terminal interface. */
 #include "cli/cmd_reply.h"
 
+#include "model/bundle.h"
 #include "model/xmalloc.h"
 #include "tui/keymap.h"
 #include "tui/tui.h"
@@ -58,11 +59,19 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         keymap_free(km);
         return EXIT_FAIL;
     }
+    /* A review bundle never reaches the platforms: the interface says so and works offline. */
+    struct bundle_info info;
+    char *berr = NULL;
+    int bundle = bundle_info_get(cli->db, &info, &berr);
+    if (bundle == 1)
+        bundle_info_clear(&info);
+    free(berr);
     char *exe = own_exe();
     struct tui_opts opts = {
         .db = cli->db,
         .officer = cli->officer,
-        .offline = cli->offline,
+        .offline = cli->offline || bundle == 1,
+        .bundle = bundle == 1,
         .keymap = km,
         .open_cmd = cli->cfg ? cli->cfg->open_cmd : NULL,
         .guard = guard,

@@ -207,7 +207,11 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
     int y = LINES - 1, x = 0;
     attr_t bar = tui_attr(t, ROLE_BAR);
     tui_put(y, 0, "", COLS, bar);
-    if (t->opts->offline) {
+    if (t->opts->bundle) {
+        /* A review bundle: offline by nature, and its replies go out only after the merge. */
+        tui_put(y, 0, " REVIEW BUNDLE ", 15, tui_attr(t, ROLE_OFFLINE));
+        x = 15;
+    } else if (t->opts->offline) {
         /* Unmistakable in every scheme: its own role, and words rather than a glyph. */
         tui_put(y, 0, " OFFLINE ", 9, tui_attr(t, ROLE_OFFLINE));
         x = 9;

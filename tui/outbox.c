@@ -59,6 +59,9 @@ tui_outbox_status(struct tui *t, char *out, size_t cap)
     buf_adds(&b, "");
     if (o->send_pid > 0)
         buf_adds(&b, "sending…");
+    else if (o->queued && t->opts->bundle)
+        buf_printf(&b, "%ld repl%s approved (sent after the merge)", o->queued,
+                   o->queued == 1 ? "y" : "ies");
     else if (o->queued && t->opts->offline)
         buf_printf(&b, "%ld repl%s waiting (offline)", o->queued, o->queued == 1 ? "y" : "ies");
     else if (o->queued)
@@ -134,6 +137,11 @@ tui_outbox_act_send(struct tui *t, const struct tui_action *a)
     (void)a;
     struct tui_outbox *o = &t->outbox;
     tui_outbox_refresh(t);
+    if (t->opts->bundle) {
+        tui_message(t, "this is an offline review bundle: its replies are sent after "
+                       "`tactful import --bundle` merges it on the connected machine");
+        return;
+    }
     if (t->opts->offline) {
         tui_message(t, "offline: replies wait until you are online");
         return;

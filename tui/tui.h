@@ -13,6 +13,7 @@ struct tui_opts {
     struct db *db;
     const char *officer;          /* recorded in the audit log */
     int offline;                  /* show the OFFLINE marker */
+    int bundle;                   /* the cache is an offline review bundle: nothing is sent */
     const struct keymap *keymap;  /* the bindings in force (see tui/keymap.h) */
     const char *open_cmd;         /* [tactful] open_cmd, or NULL */
     const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */

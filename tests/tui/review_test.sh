@@ -243,4 +243,30 @@ test_send_runs_in_the_background_and_reports() {
         fail "the send should be audited as tester"
 }
 
+test_offline_review_bundle_approves_and_merges_back() {
+    setup
+    pending amy 'Sorry Alice, we meant Tuesday.'
+    "$TACTFUL" export --bundle "$WORK/review.tactful" >/dev/null 2>&1 || fail "export --bundle"
+    home=$TACTFUL_DB
+    TACTFUL_DB=$WORK/review.tactful
+    start 120 40
+    wait_for ' REVIEW BUNDLE  INBOX │ tester │ 1/1 │ 1 to approve'
+    keys V
+    wait_for 'pending_approval .* Sorry Alice, we meant Tuesday'
+    keys a y Enter
+    wait_for 'draft 1 approved'
+    keys q
+    wait_for '1 reply approved \(sent after the merge\)'
+    keys S
+    wait_for 'offline review bundle: its replies are sent after .tactful import --bundle.'
+    keys q
+    wait_for 'EXITED 0'
+    TACTFUL_DB=$home
+    [ "$("$TACTFUL" outbox list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0 ] ||
+        fail "nothing may be queued at home before the merge"
+    "$TACTFUL" import --bundle "$WORK/review.tactful" >/dev/null 2>&1 || fail "the merge should succeed"
+    [ "$("$TACTFUL" outbox list --json | python3 -c 'import json,sys; o=json.load(sys.stdin); print(len(o), o[0]["state"], o[0]["queued_by"])')" = \
+        "1 queued tester" ] || fail "the merge should queue the reply approved offline, by its approver"
+}
+
 run_tests
