@@ -425,6 +425,15 @@ pattern_render(const struct pattern *p, const char *platform, const struct patte
             continue;
         }
         const char *close = s[0] == '{' ? strchr(s, '}') : NULL;
+        if (close && close - s - 1 == 9 && strncmp(s + 1, "signature", 9) == 0 &&
+            (vars->signature == NULL || *vars->signature == '\0')) {
+            /* No signature configured: nothing to sign with, so the placeholder and the
+             * blanks before it go rather than stop the reply from being submitted. */
+            while (b.len > 0 && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\n'))
+                b.data[--b.len] = '\0';
+            s = close + 1;
+            continue;
+        }
         const char *val = close ? var_value(vars, s + 1, (size_t)(close - s - 1)) : NULL;
         if (val) {
             buf_adds(&b, val);

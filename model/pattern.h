@@ -42,7 +42,8 @@ struct pattern_set {
     size_t n;
 };
 
-/* What a template's placeholders are filled with; NULL leaves the placeholder as is. */
+/* What a template's placeholders are filled with; NULL leaves the placeholder as is, except
+ * {signature}: with no signature it is dropped with the blanks before it. */
 struct pattern_vars {
     const char *author;
     const char *topic;

@@ -63,6 +63,11 @@ test_render(void **state)
     s = pattern_render(pattern_find(set, "x"), "bluesky", &v);
     assert_string_equal(s, "Short bins");
     free(s);
+    /* No signature configured: {signature} goes with the blanks before it. */
+    struct pattern_vars nosig = {"@ann", NULL, NULL, NULL};
+    s = pattern_render(pattern_find(set, "x"), "mastodon", &nosig);
+    assert_string_equal(s, "Hi @ann, {see} {link} {other}\nBye");
+    free(s);
     unlink(f);
     free(f);
     rmdir(dir);
