@@ -72,6 +72,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .officer = cli->officer,
         .offline = cli->offline || bundle == 1,
         .bundle = bundle == 1,
+        .autosend = !cli->offline && bundle == 0 && cli->cfg && cli->cfg->naccounts > 0,
         .keymap = km,
         .open_cmd = cli->cfg ? cli->cfg->open_cmd : NULL,
         .guard = guard,

@@ -247,7 +247,9 @@ approve_done(struct tui *t, const char *text)
     }
     tui_refresh_data(t, TUI_RELOAD_COUNTS);
     tui_message(t, "draft %ld approved: outbox entry %ld%s", id, ob,
-                t->opts->offline ? " (waits until online)" : "");
+                t->opts->offline ? " (waits until online)" :
+                t->opts->autosend ? "; sending it" : "");
+    tui_outbox_autosend(t);
 }
 
 void

@@ -846,10 +846,15 @@ outcome(struct tui *t, const struct draft_submission *res)
     else if (t->opts->offline)
         tui_message(t, "draft %ld is in the outbox (entry %ld); offline, it waits there until "
                     "sent online", id, res->outbox_id);
+    else if (t->opts->autosend)
+        tui_message(t, "draft %ld is in the outbox (entry %ld); sending it", id,
+                    res->outbox_id);
     else
-        tui_message(t, "draft %ld is in the outbox (entry %ld); `tactful outbox send` sends it",
-                    id, res->outbox_id);
+        tui_message(t, "draft %ld is in the outbox (entry %ld); S or `tactful outbox send` "
+                    "sends it", id, res->outbox_id);
     tui_refresh_data(t, TUI_RELOAD_ALL);
+    if (res->outcome == DRAFT_QUEUED)
+        tui_outbox_autosend(t);
 }
 
 /* Submits the draft with the overrides given so far. */

@@ -225,6 +225,9 @@ long tui_audit_thread(struct tui *t);
 void tui_outbox_refresh(struct tui *t);
 /* Writes the status bar's outbox and approvals fields ("" when there is nothing). */
 void tui_outbox_status(struct tui *t, char *out, size_t cap);
+/* After a reply was queued: sends the outbox in the background when autosend is on and no
+ * send runs; says nothing itself (the status bar shows "sending…"). */
+void tui_outbox_autosend(struct tui *t);
 /* Called by the loop with each child reaped: the send's result reaches the status bar. */
 void tui_outbox_reaped(struct tui *t, pid_t pid, int status);
 

@@ -172,6 +172,25 @@ tui_outbox_act_send(struct tui *t, const struct tui_action *a)
 }
 
 void
+tui_outbox_autosend(struct tui *t)
+{
+    struct tui_outbox *o = &t->outbox;
+    if (!t->opts->autosend || t->opts->exe == NULL || o->send_pid > 0)
+        return;
+    tui_outbox_refresh(t);
+    if (o->queued == 0)
+        return;
+    char *err = NULL;
+    pid_t pid = spawn_send(t, &err);
+    if (pid < 0) {
+        tui_error_take(t, NULL, err);
+        return;
+    }
+    o->send_pid = pid;
+    o->send_before = o->queued;
+}
+
+void
 tui_outbox_reaped(struct tui *t, pid_t pid, int status)
 {
     struct tui_outbox *o = &t->outbox;

@@ -14,6 +14,8 @@ struct tui_opts {
     const char *officer;          /* recorded in the audit log */
     int offline;                  /* show the OFFLINE marker */
     int bundle;                   /* the cache is an offline review bundle: nothing is sent */
+    int autosend;                 /* send the outbox in the background once a reply is queued
+                                   * (online, with accounts configured) */
     const struct keymap *keymap;  /* the bindings in force (see tui/keymap.h) */
     const char *open_cmd;         /* [tactful] open_cmd, or NULL */
     const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */

@@ -269,4 +269,22 @@ test_offline_review_bundle_approves_and_merges_back() {
         "1 queued tester" ] || fail "the merge should queue the reply approved offline, by its approver"
 }
 
+test_approval_online_sends_by_itself() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 1}}}'
+    account_mastodon m m
+    "$TACTFUL" sync >/dev/null 2>&1
+    th=$(sqlite3 "$TACTFUL_DB" "select thread_id from posts where remote_id = '1002'")
+    printf 'Sorry, we meant Tuesday, not Monday.\n' >r.txt
+    as amy reply "$th" --to 1002 --pattern mea-culpa --text-file r.txt --submit >/dev/null 2>&1
+    start 120 30
+    wait_for '1 to approve'
+    keys V
+    wait_for 'pending_approval'
+    keys a y Enter
+    wait_for 'approved: outbox entry 1; sending it'
+    wait_for 'outbox sent: 1 reply posted'
+    [ "$("$TACTFUL" outbox list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["state"])')" = sent ] ||
+        fail "the approved reply should have been sent without a further key"
+}
+
 run_tests
