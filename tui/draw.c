@@ -222,13 +222,15 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
     char *officer = text_sanitize(t->opts->officer, strlen(t->opts->officer), 0);
     buf_printf(&b, " │ %s", officer);
     free(officer);
-    /* A message that would not fit beside the position and the outbox line takes their room:
-     * it answers the key just pressed, and they are back with the next one. */
+    /* A message that would not fit beside the position and the outbox line takes their room
+     * when that is enough to show it whole: it answers the key just pressed, and they are
+     * back with the next one. */
     char outbox[160];
     tui_outbox_status(t, outbox, sizeof outbox);
     int msg_w = t->message[0] ? text_width(t->message) + 5 : 0;
     int fields_w = text_width(where ? where : "") + text_width(outbox) + 6;
-    if (msg_w == 0 || text_width(b.data) + fields_w + msg_w + status_hint_width(t) <= COLS - x) {
+    int base_w = text_width(b.data) + status_hint_width(t);
+    if (msg_w == 0 || base_w + fields_w + msg_w <= COLS - x || base_w + msg_w > COLS - x) {
         field(&b, where);
         field(&b, outbox);
     }

@@ -131,6 +131,21 @@ spawn_send(struct tui *t, char **err)
     return pid;
 }
 
+/* Starts the background send and remembers it; returns 0, or -1 with the reason shown. */
+static int
+start_send(struct tui *t)
+{
+    char *err = NULL;
+    pid_t pid = spawn_send(t, &err);
+    if (pid < 0) {
+        tui_error_take(t, NULL, err);
+        return -1;
+    }
+    t->outbox.send_pid = pid;
+    t->outbox.send_before = t->outbox.queued;
+    return 0;
+}
+
 void
 tui_outbox_act_send(struct tui *t, const struct tui_action *a)
 {
@@ -138,8 +153,7 @@ tui_outbox_act_send(struct tui *t, const struct tui_action *a)
     struct tui_outbox *o = &t->outbox;
     tui_outbox_refresh(t);
     if (t->opts->bundle) {
-        tui_message(t, "this is an offline review bundle: its replies are sent after "
-                       "`tactful import --bundle` merges it on the connected machine");
+        tui_message(t, "a review bundle sends nothing; replies go out after the merge");
         return;
     }
     if (t->opts->offline) {
@@ -159,16 +173,9 @@ tui_outbox_act_send(struct tui *t, const struct tui_action *a)
                      "send`");
         return;
     }
-    char *err = NULL;
-    pid_t pid = spawn_send(t, &err);
-    if (pid < 0) {
-        tui_error_take(t, NULL, err);
-        return;
-    }
-    o->send_pid = pid;
-    o->send_before = o->queued;
-    tui_message(t, "sending %ld repl%s in the background…", o->queued,
-                o->queued == 1 ? "y" : "ies");
+    if (start_send(t) == 0)
+        tui_message(t, "sending %ld repl%s in the background…", o->queued,
+                    o->queued == 1 ? "y" : "ies");
 }
 
 void
@@ -178,16 +185,8 @@ tui_outbox_autosend(struct tui *t)
     if (!t->opts->autosend || t->opts->exe == NULL || o->send_pid > 0)
         return;
     tui_outbox_refresh(t);
-    if (o->queued == 0)
-        return;
-    char *err = NULL;
-    pid_t pid = spawn_send(t, &err);
-    if (pid < 0) {
-        tui_error_take(t, NULL, err);
-        return;
-    }
-    o->send_pid = pid;
-    o->send_before = o->queued;
+    if (o->queued > 0)
+        start_send(t);
 }
 
 void

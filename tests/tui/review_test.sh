@@ -258,7 +258,7 @@ test_offline_review_bundle_approves_and_merges_back() {
     keys q
     wait_for '1 reply approved \(sent after the merge\)'
     keys S
-    wait_for 'offline review bundle: its replies are sent after .tactful import --bundle.'
+    wait_for 'a review bundle sends nothing; replies go out after the merge'
     keys q
     wait_for 'EXITED 0'
     TACTFUL_DB=$home
