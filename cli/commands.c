@@ -82,9 +82,13 @@ const struct cli_command cli_commands[] = {
     {"audit", "[--thread ID] [--json]", "show the audit log",
      "Every triage change, with who made it and when, oldest first.\n", cmd_audit},
     {"import", "FILE|-...", "load posts from JSON Lines",
-     "Each FILE (or - for standard input) is loaded in one transaction: a malformed\n"
-     "line is reported as FILE:LINE: reason and nothing from that file is kept.\n"
-     "Loading the same posts again changes nothing. The format is in tactful(5).\n",
+     "Each FILE (or - for standard input) is checked whole first: a malformed line\n"
+     "is reported as FILE:LINE: reason and nothing from that file is kept. Then its\n"
+     "posts are written in transactions of half a second at most, so triage in\n"
+     "another tactful goes on meanwhile. An import that is killed keeps the posts of\n"
+     "the transactions it finished, each complete; importing the file again adds the\n"
+     "rest, since loading the same posts again changes nothing. The format is in\n"
+     "tactful(5).\n",
      cmd_import},
     {"export", "[--thread ID] [--format jsonl|csv] [--output|-o FILE]",
      "write posts as JSON Lines or CSV",

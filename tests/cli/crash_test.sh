@@ -1,7 +1,8 @@
 #!/bin/sh
 # Crash safety: tactful killed with SIGKILL in the middle of an import or of triage leaves a
-# cache that opens, passes PRAGMA integrity_check, holds no half-written file and no duplicate,
-# and loses nothing that had been acknowledged; two processes work on one cache at once.
+# cache that opens, passes PRAGMA integrity_check, holds no half-written transaction and no
+# duplicate, and loses nothing that had been acknowledged; two processes work on one cache at
+# once, even while a long import runs.
 . "$(dirname "$0")/lib.sh"
 
 # big_jsonl N FILE: N synthetic posts in N/10 threads.
@@ -19,43 +20,86 @@ for i in range(n):
 PY
 }
 
-test_kill_9_during_import_keeps_nothing_half_done() {
+# posts_now: the number of posts, read while another process may be writing.
+posts_now() { sqlite3 -cmd '.timeout 5000' "$TACTFUL_DB" 'select count(*) from posts'; }
+
+# consistent: the cache passes the integrity check, holds no duplicate, and its full-text
+# index and thread summaries agree with its posts.
+consistent() {
+    expect_eq ok "$(db_count 'pragma integrity_check')" "integrity" &&
+    expect_eq 0 "$(db_count 'select count(*) from (select 1 from posts group by account_id, remote_id having count(*) > 1)')" "duplicates" &&
+    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select count(*) from posts_fts')" "indexed posts" &&
+    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select sum(post_count) from threads')" "thread counts"
+}
+
+test_kill_9_during_import_keeps_whole_transactions() {
     import_demo
     big_jsonl 300000 big.jsonl
     before=$(db_count 'select count(*) from posts')
     "$TACTFUL" import big.jsonl >/dev/null 2>&1 &
     pid=$!
-    sleep 1
-    kill -0 $pid 2>/dev/null || fail "the import ended before it could be killed"
-    kill -9 $pid
+    # Kill it once it has committed part of the file (the whole file is checked first).
+    i=0
+    while [ "$(posts_now)" -eq "$before" ] && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 $pid 2>/dev/null || fail "the import ended before it could be killed" || return 1
     wait $pid 2>/dev/null || true
-    expect_eq ok "$(db_count 'pragma integrity_check')" "integrity after the kill"
-    after=$(db_count 'select count(*) from posts')
-    expect_eq "$before" "$after" "posts after a killed import (nothing of the file is kept)"
+    consistent || return 1
+    kept=$(($(db_count 'select count(*) from posts') - before))
+    [ "$kept" -gt 0 ] && [ "$kept" -lt 300000 ] || fail "kept $kept posts of a killed import" || return 1
+    # Importing the file again completes it without duplicating anything.
     expect_status 0 t import big.jsonl
+    expect_err "300000 posts: $((300000 - kept)) new, 0 updated, $kept unchanged"
     expect_eq "$((before + 300000))" "$(db_count 'select count(*) from posts')" "posts after re-import"
-    expect_eq 0 "$(db_count 'select count(*) from (select 1 from posts group by account_id, remote_id having count(*) > 1)')" "duplicates"
-    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select count(*) from posts_fts')" "indexed posts"
-    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select sum(post_count) from threads')" "thread counts"
+    consistent || return 1
     expect_status 0 t search 'gritting number 299999'
     expect_out 'post number 299999|299999'
 }
 
-test_import_and_triage_at_once() {
+test_bad_line_at_the_end_imports_nothing() {
     import_demo
-    # Small enough that the import's transaction ends within the other process's busy
-    # timeout even under the sanitizers.
-    big_jsonl 20000 big.jsonl
+    big_jsonl 30000 big.jsonl
+    echo '{"platform": "mastodon", "account": "big"}' >>big.jsonl
+    before=$(db_count 'select count(*) from posts')
+    expect_status 1 t import big.jsonl
+    expect_err 'big.jsonl:30001: missing "thread"; nothing from big.jsonl was imported'
+    expect_eq "$before" "$(db_count 'select count(*) from posts')" "posts after a refused file"
+    # The same from standard input, which is read once.
+    expect_status 1 sh -c '"$0" import - <big.jsonl' "$TACTFUL"
+    expect_err '<stdin>:30001: missing "thread"'
+    expect_eq "$before" "$(db_count 'select count(*) from posts')" "posts after a refused stream"
+    head -n 30000 big.jsonl | expect_status 0 t import -
+    expect_eq "$((before + 30000))" "$(db_count 'select count(*) from posts')" "posts from a stream"
+}
+
+test_triage_during_a_long_import() {
+    import_demo
+    big_jsonl 150000 big.jsonl
     "$TACTFUL" import big.jsonl >import.out 2>&1 &
     pid=$!
-    # Triage from another process while the import holds its transaction.
-    for s in to_reply waiting escalated to_reply; do
-        expect_status 0 t mark 5 "$s"
+    # Triage writes from another process, again and again while the import runs: each must
+    # get the cache between the import's transactions.
+    n=0
+    during=0
+    for s in to_reply waiting escalated to_reply waiting escalated to_reply; do
+        expect_status 0 t mark 5 "$s" || { kill -9 $pid; return 1; }
+        n=$((n + 1))
+        ! kill -0 $pid 2>/dev/null || during=$((during + 1))
     done
-    wait $pid
+    while kill -0 $pid 2>/dev/null; do
+        expect_status 0 t mark 5 waiting || { kill -9 $pid; return 1; }
+        expect_status 0 t mark 5 to_reply || { kill -9 $pid; return 1; }
+        n=$((n + 2))
+        during=$((during + 2))
+    done
+    wait $pid || fail "the import failed: $(cat import.out)" || return 1
+    [ "$during" -ge 3 ] || fail "only $during triage writes ran during the import" || return 1
     expect_eq to_reply "$(db_count 'select state from threads where id = 5')" "state of thread 5"
-    expect_eq 4 "$(db_count "select count(*) from audit where action = 'mark' and thread_id = 5")" "audited changes"
-    expect_eq 20181 "$(db_count 'select count(*) from posts')" "posts"
+    expect_eq "$n" "$(db_count "select count(*) from audit where action = 'mark' and thread_id = 5")" "audited changes"
+    expect_eq 150181 "$(db_count 'select count(*) from posts')" "posts"
+    consistent
 }
 
 test_kill_9_during_triage_loses_nothing_acknowledged() {
