@@ -119,4 +119,34 @@ test_kill_9_during_triage_loses_nothing_acknowledged() {
     expect_eq "$n" "$(db_count "select count(*) from audit where action = 'note' and thread_id = 3")" "one audit entry per note"
 }
 
+# A helper that saves one draft again and again with a growing body (tests/helper_draftsave.c).
+DRAFTSAVE=${DRAFTSAVE:-$SRC/build/tests/helper_draftsave}
+
+test_kill_9_during_draft_saves_loses_no_acknowledged_save() {
+    import_demo
+    id=""
+    acked=0
+    for round in 1 2 3 4 5; do
+        "$DRAFTSAVE" "$TACTFUL_DB" 3 $id >saves.out 2>saves.err &
+        pid=$!
+        # A random moment, once it has started saving.
+        while ! grep -q '^[0-9]' saves.out 2>/dev/null && kill -0 $pid 2>/dev/null; do
+            sleep 0.02
+        done
+        sleep "0.$(awk -v s="$round$$" 'BEGIN { srand(s); printf "%02d", 5 + int(rand() * 40) }')"
+        kill -9 $pid 2>/dev/null || fail "the saves ended before the kill: $(cat saves.err)" || return 1
+        wait $pid 2>/dev/null || true
+        [ -n "$id" ] || id=$(sed -n 's/^draft //p' saves.out)
+        last=$(grep '^[0-9]' saves.out | tail -n 1)
+        [ -z "$last" ] || acked=$last
+        expect_eq ok "$(db_count 'pragma integrity_check')" "integrity after kill $round" || return 1
+        expect_eq 1 "$(db_count "select count(*) from drafts where thread_id = 3")" "drafts on the thread" || return 1
+        len=$(db_count "select length(body) from drafts where id = $id")
+        [ "$len" -ge "$acked" ] || fail "kill $round: the draft holds $len bytes, $acked were acknowledged" || return 1
+    done
+    [ "$acked" -gt 0 ] || fail "no save was acknowledged"
+    # The cache is still usable: tactful reads the draft.
+    expect_status 0 t drafts
+}
+
 run_tests
