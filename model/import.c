@@ -185,6 +185,7 @@ blank(const struct buf *b)
  * later has to be merged). */
 #define IMPORT_CHUNK_SECONDS 0.5
 #define IMPORT_CHUNK_MAX 50000
+#define IMPORT_GAP_MS 10         /* the pause between two transactions */
 
 /* Seconds on a monotonic clock. */
 static double
@@ -395,6 +396,10 @@ import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats
             if (commit_chunk(db, &w, stats, &why) != 0)
                 goto fail_line;
             done_lines = lineno;
+            /* A moment with the cache free: a process waiting for it (see busy_wait in
+             * db.c) gets in now rather than after the whole import. */
+            struct timespec gap = {0, IMPORT_GAP_MS * 1000000L};
+            nanosleep(&gap, NULL);
         }
     }
     if (ferror(in)) {
