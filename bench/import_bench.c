@@ -72,7 +72,7 @@ main(void)
     }
     double t1 = bench_now();
     fclose(f);
-    bench_row("import (JSON Lines, one transaction)", (double)n / (t1 - t0), "posts/s",
+    bench_row("import (JSON Lines)", (double)n / (t1 - t0), "posts/s",
               "(none set)");
 
     static const char *const queries[] = {"gritting", "\"cycle lane\"", "pot*",

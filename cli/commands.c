@@ -89,9 +89,13 @@ const struct cli_command cli_commands[] = {
      "= + - @, a tab or a carriage return prefixed with ' so a spreadsheet does not run it.\n"
      "In the terminal interface L shows the log, newest first.\n", cmd_audit},
     {"import", "FILE|-... | --bundle FILE", "load posts from JSON Lines, or merge a bundle",
-     "Each FILE (or - for standard input) is loaded in one transaction: a malformed\n"
-     "line is reported as FILE:LINE: reason and nothing from that file is kept.\n"
-     "Loading the same posts again changes nothing. The format is in tactful(5).\n"
+     "Each FILE (or - for standard input) is checked whole first: a malformed line\n"
+     "is reported as FILE:LINE: reason and nothing from that file is kept. Then its\n"
+     "posts are written in transactions of half a second at most, so triage in\n"
+     "another tactful goes on meanwhile. An import that is killed keeps the posts of\n"
+     "the transactions it finished, each complete; importing the file again adds the\n"
+     "rest, since loading the same posts again changes nothing. The format is in\n"
+     "tactful(5).\n"
      "\n"
      "--bundle FILE merges an offline review bundle (see `tactful help export`) back\n"
      "into the cache it was exported from. For each thread and draft it compares the\n"

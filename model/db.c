@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* How long a writer waits for another tactful process before giving up. */
 #define DB_BUSY_TIMEOUT_MS 10000
+#define DB_BUSY_STEP_MS 2
 
 char *
 db_error(struct db *db, const char *what)
@@ -138,6 +140,21 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_text(ctx, f, -1, free);
 }
 
+/* SQLite's busy handler: waits for another process's transaction in steps of 2 ms, up to
+ * DB_BUSY_TIMEOUT_MS. SQLite's own timeout sleeps 100 ms between tries once it has waited a
+ * while, so a waiter could miss every gap between a long import's transactions; short steps
+ * let it in at the first. */
+static int
+busy_wait(void *arg, int count)
+{
+    (void)arg;
+    if ((long)count * DB_BUSY_STEP_MS >= DB_BUSY_TIMEOUT_MS)
+        return 0;
+    struct timespec ts = {0, DB_BUSY_STEP_MS * 1000000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 /* Opens the file and sets the connection up, without touching the schema. */
 static struct db *
 db_connect(const char *path, char **err)
@@ -151,7 +168,7 @@ db_connect(const char *path, char **err)
         db_close(db);
         return NULL;
     }
-    sqlite3_busy_timeout(db->sql, DB_BUSY_TIMEOUT_MS);
+    sqlite3_busy_handler(db->sql, busy_wait, NULL);
     sqlite3_extended_result_codes(db->sql, 1);
     sqlite3_create_function(db->sql, "fold", 1,
                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,

@@ -1,10 +1,13 @@
-/* JSON Lines import: strict validation, one transaction per file. */
+/* JSON Lines import: the whole file checked first, then written in chunks. */
 #include "model/import.h"
 
 #include "model/isotime.h"
 #include "model/xmalloc.h"
 
+#include <errno.h>
+#include <time.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,26 +135,38 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
     return 0;
 }
 
-/* Reads one line of at most IMPORT_MAX_LINE bytes into b. Returns 1 for a line, 0 at end of
- * input, -1 when the line is too long. */
+/* Reads one line of at most IMPORT_MAX_LINE bytes into b (NUL bytes included, so a line is
+ * never cut short). Returns 1 for a line, 0 at end of input, -1 when the line is too long. */
 static int
 read_line(FILE *in, struct buf *b)
 {
-    int c;
+    char chunk[4096];
+    size_t n = 0;
+    int c, rc = 0;
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
-    while ((c = getc(in)) != EOF) {
-        if (c == '\n')
-            return 1;
-        if (b->len >= IMPORT_MAX_LINE) {
-            while ((c = getc(in)) != EOF && c != '\n')
+    flockfile(in);
+    while ((c = getc_unlocked(in)) != EOF) {
+        if (c == '\n') {
+            rc = 1;
+            break;
+        }
+        if (b->len + n >= IMPORT_MAX_LINE) {
+            while ((c = getc_unlocked(in)) != EOF && c != '\n')
                 ;
+            funlockfile(in);
             return -1;
         }
-        buf_addc(b, (char)c);
+        chunk[n++] = (char)c;
+        if (n == sizeof chunk) {
+            buf_add(b, chunk, n);
+            n = 0;
+        }
     }
-    return b->len > 0 ? 1 : 0;
+    funlockfile(in);
+    buf_add(b, chunk, n);
+    return rc || b->len > 0 ? 1 : 0;
 }
 
 /* Returns nonzero when the line holds only white space. */
@@ -164,6 +179,128 @@ blank(const struct buf *b)
     return 1;
 }
 
+/* How long one transaction of the import lasts at most, and how many posts it holds at most:
+ * short enough that another process waiting for the cache (triage, a sync) gets it well within
+ * its busy timeout, long enough to keep the rate (every commit adds a full-text segment that
+ * later has to be merged). */
+#define IMPORT_CHUNK_SECONDS 0.5
+#define IMPORT_CHUNK_MAX 50000
+#define IMPORT_GAP_MS 10         /* the pause between two transactions */
+
+/* Seconds on a monotonic clock. */
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What the first pass learnt: where the file can be read again, and each account's platform
+ * (in the file, and in the cache for accounts it already holds). */
+struct import_check {
+    FILE *again;          /* the input, or a spooled copy of a stream that cannot seek */
+    FILE *spool;          /* the copy, or NULL */
+    json_t *platforms;    /* account -> platform */
+    sqlite3_stmt *account;
+};
+
+/* Checks that p's account keeps one platform, in the file and against the cache. Returns 0
+ * or -1 with *why set. */
+static int
+check_account(struct db *db, struct import_check *c, const struct post_in *p, char **why)
+{
+    json_t *seen = json_object_get(c->platforms, p->account);
+    if (seen == NULL) {
+        if (c->account == NULL &&
+            (c->account = db_prepare(db, "SELECT platform FROM accounts WHERE name = ?",
+                                     why)) == NULL)
+            return -1;
+        db_bind_text(c->account, 1, p->account);
+        int rc = sqlite3_step(c->account);
+        char *cached = rc == SQLITE_ROW ? db_column_strdup(c->account, 0) : NULL;
+        sqlite3_reset(c->account);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            *why = db_error(db, "cannot read the cache");
+            return -1;
+        }
+        seen = json_pack("{s:s, s:s}", "platform", cached ? cached : p->platform, "where",
+                         cached ? "in this cache" : "earlier in this file");
+        json_object_set_new(c->platforms, p->account, seen);
+        free(cached);
+    }
+    const char *known = json_string_value(json_object_get(seen, "platform"));
+    if (strcmp(known, p->platform) != 0) {
+        *why = xasprintf("account '%s' is a %s account %s, not %s", p->account, known,
+                         json_string_value(json_object_get(seen, "where")), p->platform);
+        return -1;
+    }
+    return 0;
+}
+
+/* The first pass: every line is read and checked, nothing is written. A stream that cannot
+ * seek (standard input) is copied to a temporary file on the way. Returns 0 with c->again
+ * ready to read from the start, or -1 with *err set. */
+static int
+import_check(struct db *db, FILE *in, const char *name, struct import_check *c, char **err)
+{
+    struct buf line = {0};
+    char *why = NULL;
+    long lineno = 0;
+    int rc;
+    c->again = in;
+    if (fseek(in, 0, SEEK_CUR) != 0) {
+        if ((c->spool = tmpfile()) == NULL) {
+            *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was "
+                             "imported", name, strerror(errno));
+            return -1;
+        }
+        c->again = c->spool;
+    }
+    long start = c->spool ? 0 : ftell(in);
+    while ((rc = read_line(in, &line)) != 0) {
+        lineno++;
+        if (rc < 0) {
+            why = xasprintf("line longer than %d bytes", IMPORT_MAX_LINE);
+            goto fail_line;
+        }
+        if (c->spool && (fwrite(line.data, 1, line.len, c->spool) != line.len ||
+                         putc('\n', c->spool) == EOF)) {
+            *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was "
+                             "imported", name, strerror(errno));
+            goto fail;
+        }
+        if (blank(&line))
+            continue;
+        struct post_in p;
+        char created[ISOTIME_LEN];
+        void *json;
+        int bad = import_parse_line(line.data, line.len, &p, created, &json, &why) != 0 ||
+                  check_account(db, c, &p, &why) != 0;
+        json_decref(json);
+        if (bad)
+            goto fail_line;
+    }
+    if (ferror(in)) {
+        *err = xasprintf("%s: cannot read: read error; nothing was imported", name);
+        goto fail;
+    }
+    buf_free(&line);
+    if (fflush(c->again) != 0 || fseek(c->again, start, SEEK_SET) != 0) {
+        *err = xasprintf("%s: cannot read it again: %s; nothing was imported", name,
+                         strerror(errno));
+        return -1;
+    }
+    return 0;
+
+fail_line:
+    *err = xasprintf("%s:%ld: %s; nothing from %s was imported", name, lineno, why, name);
+    free(why);
+fail:
+    buf_free(&line);
+    return -1;
+}
+
 static int import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats,
                       char **err);
 
@@ -172,28 +309,56 @@ import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *sta
              char **err)
 {
     memset(stats, 0, sizeof *stats);
-    /* A big import touches many pages; a larger page cache for its duration avoids rereading
-     * them from the file (the default is 2 MiB). */
-    db_exec(db, "PRAGMA cache_size = -65536", NULL);
-    int rc_import = import_run(db, in, name, stats, err);
-    db_exec(db, "PRAGMA cache_size = -2000", NULL);
-    return rc_import;
+    struct import_check c = {.platforms = json_object()};
+    int rc = import_check(db, in, name, &c, err);
+    sqlite3_finalize(c.account);
+    json_decref(c.platforms);
+    if (rc == 0) {
+        /* A big import touches many pages; a larger page cache for its duration avoids
+         * rereading them from the file (the default is 2 MiB). */
+        db_exec(db, "PRAGMA cache_size = -65536", NULL);
+        /* Checkpoints wait for the end: after every chunk they would copy the same pages
+         * into the database file again and again. */
+        db_exec(db, "PRAGMA wal_autocheckpoint = 0", NULL);
+        rc = import_run(db, c.again, name, stats, err);
+        db_exec(db, "PRAGMA wal_autocheckpoint = 1000", NULL);
+        db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
+        db_exec(db, "PRAGMA cache_size = -2000", NULL);
+    }
+    if (c.spool)
+        fclose(c.spool);
+    return rc;
 }
 
-/* The body of import_jsonl, inside the larger page cache. */
+/* Ends the chunk in progress: the writer's indexes and summaries, then the commit. Adds the
+ * writer's new threads to stats and frees it. Returns 0 or -1 with *err set. */
+static int
+commit_chunk(struct db *db, struct post_writer **w, struct import_stats *stats, char **err)
+{
+    int rc = post_writer_finish(*w, err);
+    stats->new_threads += post_writer_new_threads(*w);
+    post_writer_free(*w);
+    *w = NULL;
+    if (rc != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return db_commit(db, err);
+}
+
+/* The second pass, over a file the first found good: its posts in transactions of half a
+ * second at most, so other processes get the cache in between. Each transaction has its own
+ * writer, whose caches are valid only inside it. */
 static int
 import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats, char **err)
 {
     struct buf line = {0};
     struct post_writer *w = NULL;
     char *why = NULL;
-    long lineno = 0;
+    long lineno = 0, in_chunk = 0, done_lines = 0;
+    double chunk_start = 0;
     int rc;
 
-    if (db_begin(db, err) != 0)
-        return -1;
-    if ((w = post_writer_new(db, err)) == NULL)
-        goto fail_db;
     while ((rc = read_line(in, &line)) != 0) {
         lineno++;
         if (rc < 0) {
@@ -202,6 +367,14 @@ import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats
         }
         if (blank(&line))
             continue;
+        if (w == NULL) {
+            if (db_begin(db, &why) != 0)
+                goto fail_line;
+            if ((w = post_writer_new(db, &why)) == NULL)
+                goto fail_line;
+            chunk_start = now_s();
+            in_chunk = 0;
+        }
         struct post_in p;
         char created[ISOTIME_LEN];
         void *json;
@@ -218,24 +391,36 @@ import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats
             stats->updated_posts++;
         else
             stats->unchanged_posts++;
+        if (++in_chunk == IMPORT_CHUNK_MAX ||
+            (in_chunk % 256 == 0 && now_s() - chunk_start >= IMPORT_CHUNK_SECONDS)) {
+            if (commit_chunk(db, &w, stats, &why) != 0)
+                goto fail_line;
+            done_lines = lineno;
+            /* A moment with the cache free: a process waiting for it (see busy_wait in
+             * db.c) gets in now rather than after the whole import. */
+            struct timespec gap = {0, IMPORT_GAP_MS * 1000000L};
+            nanosleep(&gap, NULL);
+        }
     }
     if (ferror(in)) {
-        *err = xasprintf("%s: cannot read: read error; nothing was imported", name);
-        goto fail_db;
+        why = xstrdup("read error");
+        goto fail_line;
     }
-    if (post_writer_finish(w, err) != 0)
-        goto fail_db;
-    stats->new_threads = post_writer_new_threads(w);
-    post_writer_free(w);
+    if (w && commit_chunk(db, &w, stats, &why) != 0)
+        goto fail_line;
     buf_free(&line);
-    return db_commit(db, err);
+    return 0;
 
 fail_line:
-    *err = xasprintf("%s:%ld: %s; nothing from %s was imported", name, lineno, why, name);
+    if (done_lines == 0)
+        *err = xasprintf("%s:%ld: %s; nothing from %s was imported", name, lineno, why, name);
+    else
+        *err = xasprintf("%s:%ld: %s; lines 1 to %ld were imported: import %s again once "
+                         "this is fixed (what is already there is not duplicated)", name,
+                         lineno, why, done_lines, name);
     free(why);
-fail_db:
     post_writer_free(w);
-    buf_free(&line);
     db_rollback(db);
+    buf_free(&line);
     return -1;
 }

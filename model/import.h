@@ -24,8 +24,12 @@ struct import_stats {
 int import_parse_line(const char *line, size_t len, struct post_in *p, char *created_buf,
                       void **json, char **err);
 
-/* Loads every post of in (named name in messages) in one transaction. On the first bad line
- * nothing from the file is kept, and *err is "NAME:LINE: reason". Returns 0 or -1. */
+/* Loads every post of in (named name in messages). The whole file is checked first (a stream
+ * that cannot seek is copied to a temporary file on the way): on the first bad line nothing
+ * from the file is written, and *err is "NAME:LINE: reason". Then its posts are written in
+ * transactions of a few thousand, so other processes get the cache in between; a run cut
+ * short keeps whole transactions, and importing the file again completes it without
+ * duplicating anything. Returns 0 or -1. */
 int import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *stats,
                  char **err);
 

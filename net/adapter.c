@@ -161,10 +161,8 @@ net_op_clear(struct net_op *op)
     op->priv = NULL;
 }
 
-/* The step function the HTTP client runs: the adapter's check until the account is logged
- * in, then the operation's own steps. */
-static enum http_step
-op_step(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
+enum http_step
+net_op_step(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
 {
     struct net_op *op = ctx;
     const struct net_adapter *ad = op->acct->adapter;
@@ -185,6 +183,71 @@ op_step(void *ctx, const struct http_response *resp, struct http_request **next,
     return fn(op, resp, next, err);
 }
 
+/* The reader for the answer op awaits, or NULL. */
+static const struct net_reader *
+reader_of(const struct net_op *op)
+{
+    const struct net_adapter *ad = op->acct->adapter;
+    int kind = op->logged_in ? (int)op->kind : NET_CHECK;
+    for (size_t i = 0; i < ad->nreaders; i++)
+        if (ad->readers[i].kind == kind && ad->readers[i].state == op->state)
+            return &ad->readers[i];
+    return NULL;
+}
+
+/* Parses body as JSON of the given type; NULL with *err set when it is not. */
+static json_t *
+json_of(const struct net_op *op, const char *url, const char *body, size_t len, json_type type,
+        const char *what, char **err)
+{
+    json_t *j = len > 0 ? json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    if (j != NULL && json_typeof(j) == type)
+        return j;
+    char *origin = http_origin(url ? url : op->acct->cfg->url);
+    *err = xasprintf("%s: %s answered with %s, not the JSON %s expected; check the "
+                     "account's url and platform", what, origin,
+                     j ? "other JSON" : "something that is not JSON",
+                     type == JSON_ARRAY ? "list" : "object");
+    free(origin);
+    json_decref(j);
+    return NULL;
+}
+
+/* net_read, naming url (NULL: the account's) in messages. */
+static int
+read_body(struct net_op *op, const char *url, const char *body, size_t len, char **err)
+{
+    const struct net_reader *r = reader_of(op);
+    if (r == NULL) {
+        *err = xasprintf("%s: no answer was expected in step %d", op->acct->cfg->name,
+                         op->state);
+        return -1;
+    }
+    json_t *j = json_of(op, url, body, len, r->type, r->what, err);
+    if (j == NULL)
+        return -1;
+    int rc = r->read(op, j, err);
+    json_decref(j);
+    return rc;
+}
+
+int
+net_read(struct net_op *op, const char *body, size_t len, char **err)
+{
+    return read_body(op, NULL, body, len, err);
+}
+
+int
+net_take(struct net_op *op, const struct http_response *resp, char **err)
+{
+    if (resp->error || resp->status < 200 || resp->status > 299) {
+        const struct net_reader *r = reader_of(op);
+        *err = net_http_error(op, resp, r ? r->what : "reading an answer");
+        return -1;
+    }
+    return read_body(op, resp->url, resp->body, resp->len, err);
+}
+
 /* The HTTP client's done callback: hands the outcome to the op's owner. */
 static void
 op_done(void *ctx, int ok, char *err)
@@ -202,7 +265,7 @@ net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done, void
     op->pages = 0;
     /* An account logged in by an earlier operation skips the check. */
     op->logged_in = op->kind != NET_CHECK && op->acct->me != NULL;
-    http_client_start(c, op_step, op_done, op);
+    http_client_start(c, net_op_step, op_done, op);
 }
 
 struct http_request *
@@ -275,18 +338,7 @@ net_json(const struct net_op *op, const struct http_response *resp, json_type ty
         *err = net_http_error(op, resp, what);
         return NULL;
     }
-    json_t *j = http_response_json(resp);
-    if (j == NULL || json_typeof(j) != type) {
-        char *origin = http_origin(resp->url ? resp->url : op->acct->cfg->url);
-        *err = xasprintf("%s: %s answered with %s, not the JSON %s expected; check the "
-                         "account's url and platform", what, origin,
-                         j ? "other JSON" : "something that is not JSON",
-                         type == JSON_ARRAY ? "list" : "object");
-        free(origin);
-        json_decref(j);
-        return NULL;
-    }
-    return j;
+    return json_of(op, resp->url, resp->body, resp->len, type, what, err);
 }
 
 const char *

@@ -121,8 +121,20 @@ struct net_op {
     void *done_arg;
 };
 
+/* How an adapter reads the answer to the request it made in one state of an operation: the
+ * parsers of everything a server sends, apart from the requests (see net_read). */
+struct net_reader {
+    int kind;             /* enum net_op_kind; NET_CHECK for the login that precedes any op */
+    int state;            /* the op's state while the answer is awaited */
+    json_type type;       /* what the body must be: JSON_OBJECT or JSON_ARRAY */
+    const char *what;     /* what was being done, for messages ("reading mentions") */
+    int (*read)(struct net_op *op, json_t *body, char **err);   /* 0, or -1 with *err */
+};
+
 struct net_adapter {
     const char *platform;
+    const struct net_reader *readers;   /* every answer the steps read */
+    size_t nreaders;
     http_step_fn check;        /* every step function gets the struct net_op as ctx */
     http_step_fn fetch_new;
     http_step_fn fetch_thread;
@@ -140,6 +152,22 @@ void net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done,
 
 /* Frees what op holds (its result and adapter scratch), not op itself. */
 void net_op_clear(struct net_op *op);
+
+/* The step function the HTTP client runs for op (the adapter's check until the account is
+ * logged in, then the operation's own steps). Public so that answers can be replayed without
+ * a network (tests/fuzz). */
+enum http_step net_op_step(void *ctx, const struct http_response *resp,
+                           struct http_request **next, char **err);
+
+/* Reads one answer's body (len bytes, not necessarily NUL-terminated) as the answer to the
+ * request op made in its present state, into op: its batch and result, the account (login)
+ * and the adapter's scratch. No network: the steps call it with what arrived, the fuzzers
+ * with anything. Returns 0, or -1 with *err set (not the JSON expected, or unusable). */
+int net_read(struct net_op *op, const char *body, size_t len, char **err);
+
+/* For a step: fails with net_http_error unless resp is a 2xx answer, then net_read's its
+ * body. Returns 0 or -1 with *err set. */
+int net_take(struct net_op *op, const struct http_response *resp, char **err);
 
 /* ---- Helpers the adapters share. ---- */
 

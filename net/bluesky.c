@@ -39,6 +39,9 @@ struct bpriv {
     json_t *roots;       /* thread roots to read */
     size_t next_root;
     int first_sync;
+    int reached;         /* the last page reached what was read before */
+    char *page_cursor;   /* the last page's cursor to the next */
+    size_t page_count;   /* notifications on the last page */
     /* post_reply */
     json_t *handles;     /* mentions to resolve */
     size_t next_handle;
@@ -96,6 +99,7 @@ bluesky_op_free(struct net_op *op)
     free(b->stop_uri);
     free(b->newest_at);
     free(b->newest_uri);
+    free(b->page_cursor);
     json_decref(b->roots);
     json_decref(b->handles);
     json_decref(b->dids);
@@ -189,29 +193,31 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
         op->state = CK_SESSION;
         return HTTP_STEP_MORE;
     }
-    case CK_SESSION: {
-        json_t *j = net_json(op, resp, JSON_OBJECT, "logging in", err);
-        if (j == NULL)
-            return HTTP_STEP_FAIL;
-        if (session_take(op, j) != 0) {
-            json_decref(j);
-            *err = xasprintf("logging in: the answer has no session; is url a Bluesky "
-                             "PDS or bsky.social?");
-            return HTTP_STEP_FAIL;
-        }
-        json_decref(j);
-        struct session *s = a->session;
-        free(a->me);
-        free(a->me_name);
-        a->me = xstrdup(s->did);
-        a->me_name = xasprintf("@%s", s->handle ? s->handle : s->did);
-        json_decref(a->limits);
-        a->limits = json_pack("{s:i, s:i}", "max_graphemes", BLUESKY_MAX_GRAPHEMES, "max_bytes",
-                              BLUESKY_MAX_BYTES);
-        return HTTP_STEP_DONE;
-    }
+    case CK_SESSION:
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
+}
+
+/* Reads createSession's answer: the session, who the account is, Bluesky's limits. */
+static int
+read_session(struct net_op *op, json_t *j, char **err)
+{
+    struct net_account *a = op->acct;
+    if (session_take(op, j) != 0) {
+        *err = xasprintf("logging in: the answer has no session; is url a Bluesky "
+                         "PDS or bsky.social?");
+        return -1;
+    }
+    struct session *s = a->session;
+    free(a->me);
+    free(a->me_name);
+    a->me = xstrdup(s->did);
+    a->me_name = xasprintf("@%s", s->handle ? s->handle : s->did);
+    json_decref(a->limits);
+    a->limits = json_pack("{s:i, s:i}", "max_graphemes", BLUESKY_MAX_GRAPHEMES, "max_bytes",
+                          BLUESKY_MAX_BYTES);
+    return 0;
 }
 
 /* Returns nonzero when resp says the access token has expired. */
@@ -573,73 +579,100 @@ fetch_new_steps(void *ctx, const struct http_response *resp, struct http_request
         return HTTP_STEP_MORE;
     }
     case FN_PAGE: {
-        json_t *j = net_json(op, resp, JSON_OBJECT, "reading notifications", err);
-        if (j == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         op->pages++;
-        int reached = 0;
-        size_t i;
-        json_t *n;
-        json_array_foreach(json_object_get(j, "notifications"), i, n) {
-            const char *at = net_str(n, "indexedAt"), *uri = net_str(n, "uri");
-            const char *reason = net_str(n, "reason");
-            if (at == NULL || uri == NULL)
-                continue;
-            if (b->stop_at && (strcmp(at, b->stop_at) < 0 || strcmp(uri, b->stop_uri) == 0)) {
-                reached = 1;
-                break;
-            }
-            if (b->newest_at == NULL || strcmp(at, b->newest_at) > 0) {
-                free(b->newest_at);
-                free(b->newest_uri);
-                b->newest_at = xstrdup(at);
-                b->newest_uri = xstrdup(uri);
-            }
-            if (reason == NULL || (strcmp(reason, "mention") && strcmp(reason, "reply") &&
-                                   strcmp(reason, "quote")))
-                continue;
-            struct net_post p;
-            if (view_post(op, n, NULL, &p) != 0)
-                continue;
-            int known = 0;
-            for (size_t k = 0; k < json_array_size(b->roots) && !known; k++)
-                known = strcmp(json_string_value(json_array_get(b->roots, k)), p.thread) == 0;
-            if (!known)
-                json_array_append_new(b->roots, json_string(p.thread));
-            if (net_batch_add(&op->res.batch, &p) != 0) {
-                json_decref(j);
-                *err = xasprintf("more than %d posts at once; sync again to read the rest",
-                                 NET_MAX_POSTS);
-                return HTTP_STEP_FAIL;
-            }
-        }
-        const char *cursor = net_str(j, "cursor");
+        const char *cursor = b->page_cursor;
         int limit = b->first_sync ? NET_MAX_FIRST_PAGES : NET_MAX_PAGES;
-        if (!reached && cursor && json_array_size(json_object_get(j, "notifications")) > 0 &&
-            op->pages < limit) {
+        if (!b->reached && cursor && b->page_count > 0 && op->pages < limit) {
             *next = notifications(op, cursor);
-            json_decref(j);
             return HTTP_STEP_MORE;
         }
-        if (!reached && !b->first_sync && cursor && op->pages >= limit)
+        if (!b->reached && !b->first_sync && cursor && op->pages >= limit)
             op->res.note = xasprintf("read the newest %d pages of notifications; older ones "
                                      "since the last sync were skipped", limit);
-        json_decref(j);
         return next_root(op, next);
     }
-    case FN_THREAD: {
-        const char *root = json_string_value(json_array_get(b->roots, b->next_root - 1));
+    case FN_THREAD:
         if (resp->status == 400 || resp->status == 404) /* NotFound: keep what we have */
             return next_root(op, next);
-        json_t *j = net_json(op, resp, JSON_OBJECT, "reading a thread", err);
-        if (j == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
-        add_thread(op, json_object_get(j, "thread"), root, 0);
-        json_decref(j);
         return next_root(op, next);
     }
-    }
     return HTTP_STEP_FAIL;
+}
+
+/* Reads a page of notifications down to the newest one already read: the mentions, replies
+ * and quotes into the batch, their threads' roots to read, where the next page starts. */
+static int
+read_notifications(struct net_op *op, json_t *j, char **err)
+{
+    struct bpriv *b = priv(op);
+    if (b->roots == NULL)
+        b->roots = json_array();
+    b->reached = 0;
+    size_t i;
+    json_t *n;
+    json_array_foreach(json_object_get(j, "notifications"), i, n) {
+        const char *at = net_str(n, "indexedAt"), *uri = net_str(n, "uri");
+        const char *reason = net_str(n, "reason");
+        if (at == NULL || uri == NULL)
+            continue;
+        if (b->stop_at && (strcmp(at, b->stop_at) < 0 || strcmp(uri, b->stop_uri) == 0)) {
+            b->reached = 1;
+            break;
+        }
+        if (b->newest_at == NULL || strcmp(at, b->newest_at) > 0) {
+            free(b->newest_at);
+            free(b->newest_uri);
+            b->newest_at = xstrdup(at);
+            b->newest_uri = xstrdup(uri);
+        }
+        if (reason == NULL || (strcmp(reason, "mention") && strcmp(reason, "reply") &&
+                               strcmp(reason, "quote")))
+            continue;
+        struct net_post p;
+        if (view_post(op, n, NULL, &p) != 0)
+            continue;
+        int known = 0;
+        for (size_t k = 0; k < json_array_size(b->roots) && !known; k++)
+            known = strcmp(json_string_value(json_array_get(b->roots, k)), p.thread) == 0;
+        if (!known && json_array_size(b->roots) < NET_MAX_THREADS)
+            json_array_append_new(b->roots, json_string(p.thread));
+        if (net_batch_add(&op->res.batch, &p) != 0) {
+            *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                             NET_MAX_POSTS);
+            return -1;
+        }
+    }
+    const char *cursor = net_str(j, "cursor");
+    free(b->page_cursor);
+    b->page_cursor = cursor ? xstrdup(cursor) : NULL;
+    b->page_count = json_array_size(json_object_get(j, "notifications"));
+    return 0;
+}
+
+/* Reads the thread of the root fetch_new asked for last. */
+static int
+read_root_thread(struct net_op *op, json_t *j, char **err)
+{
+    struct bpriv *b = priv(op);
+    (void)err;
+    const char *root = b->next_root > 0
+                           ? json_string_value(json_array_get(b->roots, b->next_root - 1))
+                           : NULL;
+    add_thread(op, json_object_get(j, "thread"), root, 0);
+    return 0;
+}
+
+/* Reads the thread fetch_thread asked for. */
+static int
+read_thread(struct net_op *op, json_t *j, char **err)
+{
+    (void)err;
+    add_thread(op, json_object_get(j, "thread"), op->root, 0);
+    return 0;
 }
 
 /* Fetch a thread: getPostThread of the root. */
@@ -658,12 +691,7 @@ fetch_thread_steps(void *ctx, const struct http_response *resp, struct http_requ
         op->state = FT_THREAD;
         return HTTP_STEP_MORE;
     }
-    json_t *j = net_json(op, resp, JSON_OBJECT, "reading a thread", err);
-    if (j == NULL)
-        return HTTP_STEP_FAIL;
-    add_thread(op, json_object_get(j, "thread"), op->root, 0);
-    json_decref(j);
-    return HTTP_STEP_DONE;
+    return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
 }
 
 /* Records the reply found or created as uri/cid with text, in the result and the batch. */
@@ -730,17 +758,21 @@ find_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
         if (missing)
             return HTTP_STEP_DONE;
     }
-    json_t *j = net_json(op, resp, JSON_OBJECT, "looking for an earlier reply", err);
-    if (j == NULL)
-        return HTTP_STEP_FAIL;
+    return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
+}
+
+/* Reads getRecord's answer: the reply an earlier attempt created. */
+static int
+read_record(struct net_op *op, json_t *j, char **err)
+{
+    (void)err;
     const char *uri = net_str(j, "uri"), *cid = net_str(j, "cid");
     json_t *value = json_object_get(j, "value");
     if (uri && cid) {
         op->res.found = 1;
         reply_result(op, uri, cid, net_str(value, "text"), net_str(value, "createdAt"));
     }
-    json_decref(j);
-    return HTTP_STEP_DONE;
+    return 0;
 }
 
 /* Builds and sends the createRecord for the reply. */
@@ -825,34 +857,60 @@ post_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
         b->dids = json_object();
         return next_handle(op, next, err);
     }
-    case PR_RESOLVE: {
-        json_t *j = http_response_json(resp);
-        const char *did = resp->status == 200 ? net_str(j, "did") : NULL;
-        if (did && strncmp(did, "did:", 4) == 0)
-            json_object_set_new(b->dids,
-                                json_string_value(json_array_get(b->handles, b->next_handle - 1)),
-                                json_string(did));
-        json_decref(j);
-        return next_handle(op, next, err); /* an unknown handle just gets no facet */
-    }
-    case PR_CREATED: {
-        json_t *j = net_json(op, resp, JSON_OBJECT, "sending the reply", err);
-        if (j == NULL)
-            return HTTP_STEP_FAIL;
-        const char *uri = net_str(j, "uri"), *cid = net_str(j, "cid");
-        if (uri == NULL || cid == NULL) {
-            json_decref(j);
-            *err = xasprintf("the server's answer lacks the new post's uri; the reply may "
-                             "have been posted, so it will be looked for before any retry");
-            return HTTP_STEP_FAIL;
+    case PR_RESOLVE:
+        if (resp->status == 200 && net_take(op, resp, err) != 0) {
+            free(*err); /* an unknown handle just gets no facet */
+            *err = NULL;
         }
-        reply_result(op, uri, cid, r->body, NULL);
-        json_decref(j);
-        return HTTP_STEP_DONE;
-    }
+        return next_handle(op, next, err);
+    case PR_CREATED:
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
 }
+
+/* Reads resolveHandle's answer: the DID of the handle asked for last. */
+static int
+read_resolved(struct net_op *op, json_t *j, char **err)
+{
+    struct bpriv *b = priv(op);
+    (void)err;
+    const char *did = net_str(j, "did");
+    const char *handle = b->next_handle > 0
+                             ? json_string_value(json_array_get(b->handles, b->next_handle - 1))
+                             : NULL;
+    if (did && handle && strncmp(did, "did:", 4) == 0) {
+        if (b->dids == NULL)
+            b->dids = json_object();
+        json_object_set_new(b->dids, handle, json_string(did));
+    }
+    return 0;
+}
+
+/* Reads createRecord's answer: the new post's uri and cid. */
+static int
+read_created(struct net_op *op, json_t *j, char **err)
+{
+    const char *uri = net_str(j, "uri"), *cid = net_str(j, "cid");
+    if (uri == NULL || cid == NULL) {
+        *err = xasprintf("the server's answer lacks the new post's uri; the reply may "
+                         "have been posted, so it will be looked for before any retry");
+        return -1;
+    }
+    reply_result(op, uri, cid, op->reply->body, NULL);
+    return 0;
+}
+
+/* Every answer the steps read, by operation and state. */
+static const struct net_reader readers[] = {
+    {NET_CHECK, CK_SESSION, JSON_OBJECT, "logging in", read_session},
+    {NET_FETCH_NEW, FN_PAGE, JSON_OBJECT, "reading notifications", read_notifications},
+    {NET_FETCH_NEW, FN_THREAD, JSON_OBJECT, "reading a thread", read_root_thread},
+    {NET_FETCH_THREAD, FT_THREAD, JSON_OBJECT, "reading a thread", read_thread},
+    {NET_FIND_REPLY, FR_RECORD, JSON_OBJECT, "looking for an earlier reply", read_record},
+    {NET_POST_REPLY, PR_RESOLVE, JSON_OBJECT, "resolving a mentioned handle", read_resolved},
+    {NET_POST_REPLY, PR_CREATED, JSON_OBJECT, "sending the reply", read_created},
+};
 
 /* The table entries: each operation's steps behind the session refresh. */
 static enum http_step
@@ -882,6 +940,8 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
 
 const struct net_adapter bluesky_adapter = {
     .platform = "bluesky",
+    .readers = readers,
+    .nreaders = sizeof readers / sizeof readers[0],
     .check = check,
     .fetch_new = fetch_new,
     .fetch_thread = fetch_thread,

@@ -19,6 +19,7 @@ struct mpriv {
     json_t *current;     /* the status whose context was asked for */
     char *newest;        /* newest notification id seen */
     int reading_older;   /* first sync: paging back in time through rel="next" */
+    size_t page_count;   /* notifications on the last page read */
     char *sent_text;     /* post_reply: the text as sent */
 };
 
@@ -92,61 +93,68 @@ mastodon_cursor_make(const char *min_id)
     return s;
 }
 
+/* Reads verify_credentials: who the account is. */
+static int
+read_verify(struct net_op *op, json_t *j, char **err)
+{
+    struct net_account *a = op->acct;
+    char *id = net_id(j, "id");
+    const char *acct = net_str(j, "acct");
+    if (id == NULL || acct == NULL) {
+        free(id);
+        *err = xasprintf("verify_credentials gave no account id; is url a Mastodon server?");
+        return -1;
+    }
+    free(a->me);
+    free(a->me_name);
+    a->me = id;
+    char *host = net_host(op);
+    a->me_name = strchr(acct, '@') ? xasprintf("@%s", acct) : xasprintf("@%s@%s", acct, host);
+    free(host);
+    return 0;
+}
+
+/* Reads the instance's limits (v2 or v1), with defaults for what it leaves out. */
+static int
+read_instance(struct net_op *op, json_t *j, char **err)
+{
+    struct net_account *a = op->acct;
+    (void)err;
+    json_t *st = json_object_get(json_object_get(j, "configuration"), "statuses");
+    json_int_t max = json_integer_value(json_object_get(st, "max_characters"));
+    json_int_t url = json_integer_value(json_object_get(st, "characters_reserved_per_url"));
+    json_decref(a->limits);
+    a->limits = json_pack("{s:I, s:I}", "max_characters",
+                          max > 0 && max < 1000000 ? max : DEFAULT_MAX_CHARACTERS,
+                          "characters_per_url",
+                          url > 0 && url < 1000 ? url : DEFAULT_URL_CHARACTERS);
+    return 0;
+}
+
 /* Login: verify_credentials for who we are, then the instance's limits. */
 static enum http_step
 check(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
 {
     struct net_op *op = ctx;
-    struct net_account *a = op->acct;
-    json_t *j;
     switch (op->state) {
     case CK_START:
         op->state = CK_VERIFY;
         *next = api(op, "GET", "/api/v1/accounts/verify_credentials");
         return HTTP_STEP_MORE;
-    case CK_VERIFY: {
-        if ((j = net_json(op, resp, JSON_OBJECT, "checking the access token", err)) == NULL)
+    case CK_VERIFY:
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
-        char *id = net_id(j, "id");
-        const char *acct = net_str(j, "acct");
-        if (id == NULL || acct == NULL) {
-            free(id);
-            json_decref(j);
-            *err = xasprintf("verify_credentials gave no account id; is url a Mastodon "
-                             "server?");
-            return HTTP_STEP_FAIL;
-        }
-        free(a->me);
-        free(a->me_name);
-        a->me = id;
-        char *host = net_host(op);
-        a->me_name = strchr(acct, '@') ? xasprintf("@%s", acct) : xasprintf("@%s@%s", acct, host);
-        free(host);
-        json_decref(j);
         op->state = CK_INSTANCE2;
         *next = api(op, "GET", "/api/v2/instance");
         return HTTP_STEP_MORE;
-    }
     case CK_INSTANCE2:
-    case CK_INSTANCE1: {
+    case CK_INSTANCE1:
         if (op->state == CK_INSTANCE2 && resp->status == 404) {
             op->state = CK_INSTANCE1; /* before Mastodon 4.0 */
             *next = api(op, "GET", "/api/v1/instance");
             return HTTP_STEP_MORE;
         }
-        if ((j = net_json(op, resp, JSON_OBJECT, "reading the server's limits", err)) == NULL)
-            return HTTP_STEP_FAIL;
-        json_t *st = json_object_get(json_object_get(j, "configuration"), "statuses");
-        json_int_t max = json_integer_value(json_object_get(st, "max_characters"));
-        json_int_t url = json_integer_value(json_object_get(st, "characters_reserved_per_url"));
-        json_decref(a->limits);
-        a->limits = json_pack("{s:I, s:I}", "max_characters",
-                              max > 0 && max < 1000000 ? max : DEFAULT_MAX_CHARACTERS,
-                              "characters_per_url",
-                              url > 0 && url < 1000 ? url : DEFAULT_URL_CHARACTERS);
-        json_decref(j);
-        return HTTP_STEP_DONE;
-    }
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
 }
@@ -257,6 +265,46 @@ next_context(struct net_op *op, struct http_request **next, char **err)
     return HTTP_STEP_DONE;
 }
 
+/* Reads a page of mention notifications: the newest id and the statuses to read threads of. */
+static int
+read_mentions(struct net_op *op, json_t *page, char **err)
+{
+    struct mpriv *m = priv(op);
+    (void)err;
+    if (m->pending == NULL)
+        m->pending = json_array();
+    size_t i;
+    json_t *n;
+    json_array_foreach(page, i, n) {
+        char *nid = net_id(n, "id");
+        if (nid && net_id_safe(nid) && (m->newest == NULL || net_id_cmp(nid, m->newest) > 0)) {
+            free(m->newest);
+            m->newest = nid;
+            nid = NULL;
+        }
+        free(nid);
+        const char *type = net_str(n, "type");
+        json_t *st = json_object_get(n, "status");
+        if (type && strcmp(type, "mention") == 0 && json_is_object(st) &&
+            json_array_size(m->pending) < NET_MAX_THREADS)
+            json_array_append(m->pending, st);
+    }
+    m->page_count = json_array_size(page);
+    return 0;
+}
+
+/* Reads the context of a mention: its whole thread into the batch. */
+static int
+read_mention_context(struct net_op *op, json_t *c, char **err)
+{
+    if (add_context(op, priv(op)->current, c) != 0) {
+        *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                         NET_MAX_POSTS);
+        return -1;
+    }
+    return 0;
+}
+
 /* Fetch new: pages of mention notifications since the cursor, then each thread. */
 static enum http_step
 fetch_new(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
@@ -278,32 +326,14 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         return HTTP_STEP_MORE;
     }
     case FN_PAGE: {
-        json_t *page = net_json(op, resp, JSON_ARRAY, "reading mentions", err);
-        if (page == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         op->pages++;
-        size_t i;
-        json_t *n;
-        json_array_foreach(page, i, n) {
-            char *nid = net_id(n, "id");
-            if (nid && net_id_safe(nid) && (m->newest == NULL || net_id_cmp(nid, m->newest) > 0)) {
-                free(m->newest);
-                m->newest = nid;
-                nid = NULL;
-            }
-            free(nid);
-            const char *type = net_str(n, "type");
-            json_t *st = json_object_get(n, "status");
-            if (type && strcmp(type, "mention") == 0 && json_is_object(st))
-                json_array_append(m->pending, st);
-        }
-        size_t count = json_array_size(page);
-        json_decref(page);
         /* Newer pages come through rel="prev" until one is empty; the first sync reads back
          * in time through rel="next" for a few pages. */
         char *link = http_link_rel(resp->link, m->reading_older ? "next" : "prev");
         int limit = m->reading_older ? NET_MAX_FIRST_PAGES : NET_MAX_PAGES;
-        if (count > 0 && link && op->pages < limit && net_same_origin(op, NULL, link)) {
+        if (m->page_count > 0 && link && op->pages < limit && net_same_origin(op, NULL, link)) {
             *next = api_url(op, link);
             free(link);
             return HTTP_STEP_MORE;
@@ -311,7 +341,7 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         free(link);
         return next_context(op, next, err);
     }
-    case FN_CONTEXT: {
+    case FN_CONTEXT:
         if (resp->status == 404) { /* private or deleted since: keep the mention alone */
             char *id = net_id(m->current, "id");
             if (id)
@@ -319,20 +349,31 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
             free(id);
             return next_context(op, next, err);
         }
-        json_t *c = net_json(op, resp, JSON_OBJECT, "reading a thread", err);
-        if (c == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
-        int full = add_context(op, m->current, c);
-        json_decref(c);
-        if (full) {
-            *err = xasprintf("more than %d posts at once; sync again to read the rest",
-                             NET_MAX_POSTS);
-            return HTTP_STEP_FAIL;
-        }
         return next_context(op, next, err);
     }
-    }
     return HTTP_STEP_FAIL;
+}
+
+/* Reads the root status of a thread asked for. */
+static int
+read_root(struct net_op *op, json_t *st, char **err)
+{
+    struct mpriv *m = priv(op);
+    (void)err;
+    json_decref(m->current);
+    m->current = json_incref(st);
+    return 0;
+}
+
+/* Reads the context of a thread asked for; a full batch keeps what fits. */
+static int
+read_thread_context(struct net_op *op, json_t *c, char **err)
+{
+    (void)err;
+    add_context(op, priv(op)->current, c);
+    return 0;
 }
 
 /* Fetch a thread: the root status, then its context. */
@@ -341,7 +382,6 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
              char **err)
 {
     struct net_op *op = ctx;
-    struct mpriv *m = priv(op);
     switch (op->state) {
     case FT_START: {
         if (!net_id_safe(op->root)) {
@@ -356,7 +396,7 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
         return HTTP_STEP_MORE;
     }
     case FT_ROOT: {
-        if ((m->current = net_json(op, resp, JSON_OBJECT, "reading a thread", err)) == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         char *path = xasprintf("/api/v1/statuses/%s/context", op->root);
         *next = api(op, "GET", path);
@@ -364,20 +404,52 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
         op->state = FT_CONTEXT;
         return HTTP_STEP_MORE;
     }
-    case FT_CONTEXT: {
-        json_t *c = net_json(op, resp, JSON_OBJECT, "reading a thread", err);
-        if (c == NULL)
-            return HTTP_STEP_FAIL;
-        add_context(op, m->current, c);
-        json_decref(c);
-        return HTTP_STEP_DONE;
-    }
+    case FT_CONTEXT:
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
 }
 
-/* Find our reply: among the answered post's descendants, one of ours that answers it directly
- * and was written after the earlier attempt started (less five minutes of clock skew). */
+/* Reads the answered post's context for one of ours that answers it directly and was written
+ * after the earlier attempt started (less five minutes of clock skew). */
+static int
+read_earlier(struct net_op *op, json_t *c, char **err)
+{
+    const struct net_reply *r = op->reply;
+    (void)err;
+    char since[24] = "";
+    time_t t;
+    if (r->claimed_at && retry_iso8601_parse(r->claimed_at, &t) == 0) {
+        t -= 300;
+        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    }
+    size_t i;
+    json_t *st;
+    json_array_foreach(json_object_get(c, "descendants"), i, st) {
+        char *author = net_id(json_object_get(st, "account"), "id");
+        char *parent = net_id(st, "in_reply_to_id");
+        char created[24];
+        int mine = author && parent && op->acct->me && strcmp(author, op->acct->me) == 0 &&
+                   strcmp(parent, r->in_reply_to) == 0 &&
+                   net_time(net_str(st, "created_at"), created) == 0 &&
+                   strcmp(created, since) >= 0;
+        free(author);
+        free(parent);
+        if (!mine)
+            continue;
+        struct net_post p;
+        if (status_post(op, st, r->root, &p) == 0) {
+            op->res.found = 1;
+            op->res.remote_id = xstrdup(p.id);
+            op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
+            net_batch_add(&op->res.batch, &p);
+        }
+        break;
+    }
+    return 0;
+}
+
+/* Find our reply: among the answered post's descendants (see read_earlier). */
 static enum http_step
 find_reply(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
 {
@@ -396,44 +468,10 @@ find_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         op->state = FR_CONTEXT;
         return HTTP_STEP_MORE;
     }
-    case FR_CONTEXT: {
+    case FR_CONTEXT:
         if (resp->status == 404)
             return HTTP_STEP_DONE; /* the post is gone: nothing of ours under it */
-        json_t *c = net_json(op, resp, JSON_OBJECT, "looking for an earlier reply", err);
-        if (c == NULL)
-            return HTTP_STEP_FAIL;
-        char since[24] = "";
-        time_t t;
-        if (r->claimed_at && retry_iso8601_parse(r->claimed_at, &t) == 0) {
-            t -= 300;
-            strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-        }
-        size_t i;
-        json_t *st;
-        json_array_foreach(json_object_get(c, "descendants"), i, st) {
-            char *author = net_id(json_object_get(st, "account"), "id");
-            char *parent = net_id(st, "in_reply_to_id");
-            char created[24];
-            int mine = author && parent && strcmp(author, op->acct->me) == 0 &&
-                       strcmp(parent, r->in_reply_to) == 0 &&
-                       net_time(net_str(st, "created_at"), created) == 0 &&
-                       strcmp(created, since) >= 0;
-            free(author);
-            free(parent);
-            if (!mine)
-                continue;
-            struct net_post p;
-            if (status_post(op, st, r->root, &p) == 0) {
-                op->res.found = 1;
-                op->res.remote_id = xstrdup(p.id);
-                op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
-                net_batch_add(&op->res.batch, &p);
-            }
-            break;
-        }
-        json_decref(c);
-        return HTTP_STEP_DONE;
-    }
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
 }
@@ -542,30 +580,46 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         op->state = PR_SENT;
         return HTTP_STEP_MORE;
     }
-    case PR_SENT: {
-        json_t *st = net_json(op, resp, JSON_OBJECT, "sending the reply", err);
-        if (st == NULL)
-            return HTTP_STEP_FAIL;
-        struct net_post p;
-        if (status_post(op, st, r->root, &p) != 0) {
-            json_decref(st);
-            *err = xasprintf("the server accepted the reply but its answer lacks the new "
-                             "post's id; check the thread before sending again");
-            return HTTP_STEP_FAIL;
-        }
-        p.own = 1;
-        op->res.remote_id = xstrdup(p.id);
-        op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
-        net_batch_add(&op->res.batch, &p);
-        json_decref(st);
-        return HTTP_STEP_DONE;
-    }
+    case PR_SENT:
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
 }
 
+/* Reads the status the server made of the reply. */
+static int
+read_sent(struct net_op *op, json_t *st, char **err)
+{
+    struct net_post p;
+    if (status_post(op, st, op->reply->root, &p) != 0) {
+        *err = xasprintf("the server accepted the reply but its answer lacks the new "
+                         "post's id; check the thread before sending again");
+        return -1;
+    }
+    p.own = 1;
+    op->res.remote_id = xstrdup(p.id);
+    op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
+    net_batch_add(&op->res.batch, &p);
+    return 0;
+}
+
+/* Every answer the steps read, by operation and state. */
+static const struct net_reader readers[] = {
+    {NET_CHECK, CK_VERIFY, JSON_OBJECT, "checking the access token", read_verify},
+    {NET_CHECK, CK_INSTANCE2, JSON_OBJECT, "reading the server's limits", read_instance},
+    {NET_CHECK, CK_INSTANCE1, JSON_OBJECT, "reading the server's limits", read_instance},
+    {NET_FETCH_NEW, FN_PAGE, JSON_ARRAY, "reading mentions", read_mentions},
+    {NET_FETCH_NEW, FN_CONTEXT, JSON_OBJECT, "reading a thread", read_mention_context},
+    {NET_FETCH_THREAD, FT_ROOT, JSON_OBJECT, "reading a thread", read_root},
+    {NET_FETCH_THREAD, FT_CONTEXT, JSON_OBJECT, "reading a thread", read_thread_context},
+    {NET_FIND_REPLY, FR_CONTEXT, JSON_OBJECT, "looking for an earlier reply", read_earlier},
+    {NET_POST_REPLY, PR_SENT, JSON_OBJECT, "sending the reply", read_sent},
+};
+
 const struct net_adapter mastodon_adapter = {
     .platform = "mastodon",
+    .readers = readers,
+    .nreaders = sizeof readers / sizeof readers[0],
     .check = check,
     .fetch_new = fetch_new,
     .fetch_thread = fetch_thread,

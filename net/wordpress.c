@@ -31,6 +31,8 @@ struct wpriv {
     json_t *post_objs;   /* the posts read, waiting for their authors' names */
     json_t *names;       /* user id -> name */
     int searched_held;   /* find_reply: comments held for moderation were searched too */
+    size_t page_count;   /* comments on the last page read */
+    int found;           /* find_reply, post_reply: the last page held our reply */
 };
 
 enum { CK_START, CK_INDEX, CK_ME };
@@ -127,43 +129,56 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
         op->state = CK_INDEX;
         return HTTP_STEP_MORE;
     }
-    case CK_INDEX: {
+    case CK_INDEX:
         if (resp->error) {
             *err = net_http_error(op, resp, "reaching the site");
             return HTTP_STEP_FAIL;
         }
-        json_t *j = resp->status == 200 ? http_response_json(resp) : NULL;
-        int pretty = json_is_object(j);
-        json_decref(j);
         /* Without pretty permalinks /wp-json/ is not there: use ?rest_route=. */
-        ((struct session *)a->session)->rest_route = !pretty;
+        ((struct session *)a->session)->rest_route = 1;
+        if (resp->status == 200 && net_take(op, resp, err) != 0) {
+            free(*err);
+            *err = NULL;
+        }
         *next = api(op, "GET", "/wp/v2/users/me", "context=edit&_fields=id,name,slug");
         op->state = CK_ME;
         return HTTP_STEP_MORE;
-    }
-    case CK_ME: {
-        json_t *j = net_json(op, resp, JSON_OBJECT, "checking the Application Password", err);
-        if (j == NULL)
-            return HTTP_STEP_FAIL;
-        char *id = net_id(j, "id");
-        if (id == NULL) {
-            json_decref(j);
-            *err = xasprintf("the site did not say who the user is; is url a WordPress "
-                             "site?");
-            return HTTP_STEP_FAIL;
-        }
-        free(a->me);
-        free(a->me_name);
-        a->me = id;
-        const char *name = net_str(j, "name");
-        a->me_name = xstrdup(name ? name : a->cfg->user ? a->cfg->user : id);
-        json_decref(a->limits);
-        a->limits = json_pack("{s:i}", "max_characters", MAX_COMMENT_CHARS);
-        json_decref(j);
-        return HTTP_STEP_DONE;
-    }
+    case CK_ME:
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
+}
+
+/* Reads the REST API's index: it is there, so pretty permalinks are on. */
+static int
+read_index(struct net_op *op, json_t *j, char **err)
+{
+    (void)j;
+    (void)err;
+    if (op->acct->session == NULL)
+        op->acct->session = xcalloc(1, sizeof(struct session));
+    ((struct session *)op->acct->session)->rest_route = 0;
+    return 0;
+}
+
+/* Reads users/me: who the Application Password belongs to. */
+static int
+read_me(struct net_op *op, json_t *j, char **err)
+{
+    struct net_account *a = op->acct;
+    char *id = net_id(j, "id");
+    if (id == NULL) {
+        *err = xasprintf("the site did not say who the user is; is url a WordPress site?");
+        return -1;
+    }
+    free(a->me);
+    free(a->me_name);
+    a->me = id;
+    const char *name = net_str(j, "name");
+    a->me_name = xstrdup(name ? name : a->cfg->user ? a->cfg->user : id);
+    json_decref(a->limits);
+    a->limits = json_pack("{s:i}", "max_characters", MAX_COMMENT_CHARS);
+    return 0;
 }
 
 /* Turns a comment into a post of thread "post-POST". Returns 0 or -1 to skip it. */
@@ -265,40 +280,11 @@ ask_posts(struct net_op *op, struct http_request **next, int state)
     return HTTP_STEP_MORE;
 }
 
-/* Keeps the posts read and asks for their authors' names. */
-static enum http_step
-ask_users(struct net_op *op, const struct http_response *resp, struct http_request **next,
-          char **err, int state)
-{
-    struct wpriv *w = priv(op);
-    w->post_objs = net_json(op, resp, JSON_ARRAY, "reading the site's posts", err);
-    if (w->post_objs == NULL)
-        return HTTP_STEP_FAIL;
-    w->authors = json_array();
-    size_t i;
-    json_t *p;
-    json_array_foreach(w->post_objs, i, p) {
-        json_t *a = json_object_get(p, "author");
-        if (json_is_integer(a))
-            json_array_append(w->authors, a);
-    }
-    if (json_array_size(w->authors) == 0)
-        return HTTP_STEP_DONE;
-    char *ids = id_list(w->authors, 0);
-    char *q = xasprintf("include=%s&per_page=%d&_fields=id,name", ids, PER_PAGE);
-    *next = api(op, "GET", "/wp/v2/users", q);
-    free(q);
-    free(ids);
-    op->state = state;
-    return HTTP_STEP_MORE;
-}
-
 /* Adds each post read as its thread's root, titled, with its author's name when known. */
 static void
-add_roots(struct net_op *op, const struct http_response *resp)
+add_roots(struct net_op *op, const json_t *users)
 {
     struct wpriv *w = priv(op);
-    json_t *users = resp && resp->status == 200 ? http_response_json(resp) : NULL;
     size_t i, k;
     json_t *p, *u;
     json_array_foreach(w->post_objs, i, p) {
@@ -309,9 +295,12 @@ add_roots(struct net_op *op, const struct http_response *resp)
             continue;
         }
         const char *author = NULL;
-        json_array_foreach(users, k, u) if (json_equal(json_object_get(u, "id"),
-                                                       json_object_get(p, "author"))) author =
-            net_str(u, "name");
+        json_array_foreach(users, k, u) {
+            if (k >= PER_PAGE)
+                break;
+            if (json_equal(json_object_get(u, "id"), json_object_get(p, "author")))
+                author = net_str(u, "name");
+        }
         const char *title = net_str(json_object_get(p, "title"), "rendered");
         const char *excerpt = net_str(json_object_get(p, "excerpt"), "rendered");
         struct net_post r = {0};
@@ -337,7 +326,54 @@ add_roots(struct net_op *op, const struct http_response *resp)
         net_batch_add(&op->res.batch, &r);
         free(id);
     }
-    json_decref(users);
+}
+
+/* Reads the authors' names and adds the posts read as their threads' roots. */
+static int
+read_users(struct net_op *op, json_t *users, char **err)
+{
+    (void)err;
+    add_roots(op, users);
+    return 0;
+}
+
+
+/* Reads the posts (thread roots) the comments belong to and notes their authors. */
+static int
+read_posts(struct net_op *op, json_t *posts, char **err)
+{
+    struct wpriv *w = priv(op);
+    (void)err;
+    json_decref(w->post_objs);
+    json_decref(w->authors);
+    w->post_objs = json_incref(posts);
+    w->authors = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(w->post_objs, i, p) {
+        json_t *a = json_object_get(p, "author");
+        if (json_is_integer(a) && json_array_size(w->authors) < PER_PAGE)
+            json_array_append(w->authors, a);
+    }
+    return 0;
+}
+
+/* Asks for the names of the posts' authors, or finishes with the posts as they are. */
+static enum http_step
+ask_users(struct net_op *op, struct http_request **next, int state)
+{
+    struct wpriv *w = priv(op);
+    if (json_array_size(w->authors) == 0) {
+        add_roots(op, NULL);
+        return HTTP_STEP_DONE;
+    }
+    char *ids = id_list(w->authors, 0);
+    char *q = xasprintf("include=%s&per_page=%d&_fields=id,name", ids, PER_PAGE);
+    *next = api(op, "GET", "/wp/v2/users", q);
+    free(q);
+    free(ids);
+    op->state = state;
+    return HTTP_STEP_MORE;
 }
 
 /* Asks for a page of comments: from the cursor on, oldest first. */
@@ -351,6 +387,46 @@ comments_page(struct net_op *op)
     struct http_request *r = api(op, "GET", "/wp/v2/comments", q);
     free(q);
     return r;
+}
+
+/* Reads a page of comments into the batch, noting the posts they are on and the newest. */
+static int
+read_comments(struct net_op *op, json_t *page, char **err)
+{
+    struct wpriv *w = priv(op);
+    if (w->posts == NULL)
+        w->posts = json_array();
+    w->page_count = json_array_size(page);
+    if (add_comments(op, page) != 0 && op->kind == NET_FETCH_NEW) {
+        *err = xasprintf("more than %d comments at once; sync again to read the rest",
+                         NET_MAX_POSTS);
+        return -1;
+    }
+    if (op->kind == NET_FETCH_NEW && w->newest)
+        op->res.cursor = (free(op->res.cursor), wordpress_cursor_make(w->newest));
+    return 0;
+}
+
+/* The answer to the posts asked for: on to their authors (a refusal leaves them unnamed). */
+static enum http_step
+got_posts(struct net_op *op, const struct http_response *resp, struct http_request **next,
+          char **err, int state)
+{
+    if (net_take(op, resp, err) != 0)
+        return HTTP_STEP_FAIL;
+    return ask_users(op, next, state);
+}
+
+/* The answer to the authors' names: the posts become their threads' roots. */
+static enum http_step
+got_users(struct net_op *op, const struct http_response *resp, char **err)
+{
+    if (resp->status == 200 && net_take(op, resp, err) == 0)
+        return HTTP_STEP_DONE;
+    free(*err); /* names are a nicety: the posts go in without them */
+    *err = NULL;
+    add_roots(op, NULL);
+    return HTTP_STEP_DONE;
 }
 
 /* Fetch new: comment pages since the cursor (less a day), then the posts they are on. */
@@ -369,20 +445,10 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         op->state = FN_COMMENTS;
         return HTTP_STEP_MORE;
     case FN_COMMENTS: {
-        json_t *page = net_json(op, resp, JSON_ARRAY, "reading comments", err);
-        if (page == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         op->pages++;
-        int full = add_comments(op, page);
-        size_t n = json_array_size(page);
-        json_decref(page);
-        if (full) {
-            *err = xasprintf("more than %d comments at once; sync again to read the rest",
-                             NET_MAX_POSTS);
-            return HTTP_STEP_FAIL;
-        }
-        if (w->newest)
-            op->res.cursor = (free(op->res.cursor), wordpress_cursor_make(w->newest));
+        size_t n = w->page_count;
         if (n > 0 && resp->wp_total_pages > w->page && op->pages < NET_MAX_PAGES) {
             w->page++;
             *next = comments_page(op);
@@ -394,10 +460,9 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         return ask_posts(op, next, FN_POSTS);
     }
     case FN_POSTS:
-        return ask_users(op, resp, next, err, FN_USERS);
+        return got_posts(op, resp, next, err, FN_USERS);
     case FN_USERS:
-        add_roots(op, resp);
-        return HTTP_STEP_DONE;
+        return got_users(op, resp, err);
     }
     return HTTP_STEP_FAIL;
 }
@@ -422,12 +487,9 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
         /* fall through */
     case FT_COMMENTS: {
         if (op->state == FT_COMMENTS) {
-            json_t *page = net_json(op, resp, JSON_ARRAY, "reading comments", err);
-            if (page == NULL)
+            if (net_take(op, resp, err) != 0)
                 return HTTP_STEP_FAIL;
-            add_comments(op, page);
-            size_t n = json_array_size(page);
-            json_decref(page);
+            size_t n = w->page_count;
             if (n == 0 || resp->wp_total_pages <= w->page || ++op->pages >= NET_MAX_PAGES) {
                 json_array_clear(w->posts);
                 json_array_append_new(w->posts, json_string(post));
@@ -443,10 +505,9 @@ fetch_thread(void *ctx, const struct http_response *resp, struct http_request **
         return HTTP_STEP_MORE;
     }
     case FT_POSTS:
-        return ask_users(op, resp, next, err, FT_USERS);
+        return got_posts(op, resp, next, err, FT_USERS);
     case FT_USERS:
-        add_roots(op, resp);
-        return HTTP_STEP_DONE;
+        return got_users(op, resp, err);
     }
     return HTTP_STEP_FAIL;
 }
@@ -551,11 +612,9 @@ find_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         if (w->searched_held && (resp->status == 400 || resp->status == 401 ||
                                  resp->status == 403))
             return HTTP_STEP_DONE;
-        json_t *page = net_json(op, resp, JSON_ARRAY, "looking for an earlier reply", err);
-        if (page == NULL)
+        if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
-        int found = match_reply(op, page);
-        json_decref(page);
+        int found = w->found;
         if (found || w->searched_held)
             return HTTP_STEP_DONE;
         w->searched_held = 1;
@@ -593,53 +652,85 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         op->state = PR_SENT;
         return HTTP_STEP_MORE;
     }
-    case PR_SENT: {
+    case PR_SENT:
         if (resp->status == 409) {
             /* comment_duplicate: an earlier attempt got through; find it. */
             op->state = PR_FIND;
             *next = own_comments(op, 0);
             return HTTP_STEP_MORE;
         }
-        json_t *c = net_json(op, resp, JSON_OBJECT, "sending the reply", err);
-        if (c == NULL)
-            return HTTP_STEP_FAIL;
-        struct net_post p;
-        if (comment_post(op, c, &p) != 0) {
-            json_decref(c);
-            *err = xasprintf("the site accepted the reply but its answer lacks the new "
-                             "comment's id; it will be looked for before any retry");
-            return HTTP_STEP_FAIL;
-        }
-        const char *status = net_str(c, "status");
-        if (status && strcmp(status, "approved") != 0 && strcmp(status, "approve") != 0)
-            op->res.note = xasprintf("the site holds the reply for moderation (%s)", status);
-        p.own = 1;
-        op->res.remote_id = xstrdup(p.id);
-        op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
-        net_batch_add(&op->res.batch, &p);
-        json_decref(c);
-        return HTTP_STEP_DONE;
-    }
-    case PR_FIND: {
-        json_t *page = net_json(op, resp, JSON_ARRAY, "looking for the duplicate reply", err);
-        if (page == NULL)
-            return HTTP_STEP_FAIL;
-        int found = match_reply(op, page);
-        json_decref(page);
-        if (!found) {
-            *err = xasprintf("the site says the same comment was already posted "
-                             "(comment_duplicate), but it is not visible; check the thread on "
-                             "the site");
-            return HTTP_STEP_FAIL;
-        }
-        return HTTP_STEP_DONE;
-    }
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
+    case PR_FIND:
+        return net_take(op, resp, err) == 0 ? HTTP_STEP_DONE : HTTP_STEP_FAIL;
     }
     return HTTP_STEP_FAIL;
 }
 
+/* Reads a page of our comments, looking for the reply (see match_reply). */
+static int
+read_own(struct net_op *op, json_t *page, char **err)
+{
+    (void)err;
+    priv(op)->found = match_reply(op, page);
+    return 0;
+}
+
+/* Reads the comments listed after comment_duplicate: the earlier attempt must be there. */
+static int
+read_duplicate(struct net_op *op, json_t *page, char **err)
+{
+    if (!match_reply(op, page)) {
+        *err = xasprintf("the site says the same comment was already posted "
+                         "(comment_duplicate), but it is not visible; check the thread on "
+                         "the site");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the comment the site made of the reply, noting when it is held for moderation. */
+static int
+read_sent(struct net_op *op, json_t *c, char **err)
+{
+    struct net_post p;
+    if (comment_post(op, c, &p) != 0) {
+        *err = xasprintf("the site accepted the reply but its answer lacks the new "
+                         "comment's id; it will be looked for before any retry");
+        return -1;
+    }
+    const char *status = net_str(c, "status");
+    if (status && strcmp(status, "approved") != 0 && strcmp(status, "approve") != 0) {
+        free(op->res.note);
+        op->res.note = xasprintf("the site holds the reply for moderation (%.100s)", status);
+    }
+    p.own = 1;
+    free(op->res.remote_id);
+    free(op->res.remote_url);
+    op->res.remote_id = xstrdup(p.id);
+    op->res.remote_url = p.url ? xstrdup(p.url) : NULL;
+    net_batch_add(&op->res.batch, &p);
+    return 0;
+}
+
+/* Every answer the steps read, by operation and state. */
+static const struct net_reader readers[] = {
+    {NET_CHECK, CK_INDEX, JSON_OBJECT, "reaching the site", read_index},
+    {NET_CHECK, CK_ME, JSON_OBJECT, "checking the Application Password", read_me},
+    {NET_FETCH_NEW, FN_COMMENTS, JSON_ARRAY, "reading comments", read_comments},
+    {NET_FETCH_NEW, FN_POSTS, JSON_ARRAY, "reading the site's posts", read_posts},
+    {NET_FETCH_NEW, FN_USERS, JSON_ARRAY, "reading the posts' authors", read_users},
+    {NET_FETCH_THREAD, FT_COMMENTS, JSON_ARRAY, "reading comments", read_comments},
+    {NET_FETCH_THREAD, FT_POSTS, JSON_ARRAY, "reading the site's posts", read_posts},
+    {NET_FETCH_THREAD, FT_USERS, JSON_ARRAY, "reading the posts' authors", read_users},
+    {NET_FIND_REPLY, FR_COMMENTS, JSON_ARRAY, "looking for an earlier reply", read_own},
+    {NET_POST_REPLY, PR_SENT, JSON_OBJECT, "sending the reply", read_sent},
+    {NET_POST_REPLY, PR_FIND, JSON_ARRAY, "looking for the duplicate reply", read_duplicate},
+};
+
 const struct net_adapter wordpress_adapter = {
     .platform = "wordpress",
+    .readers = readers,
+    .nreaders = sizeof readers / sizeof readers[0],
     .check = check,
     .fetch_new = fetch_new,
     .fetch_thread = fetch_thread,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Crash safety: tactful killed with SIGKILL in the middle of an import or of triage leaves a
-# cache that opens, passes PRAGMA integrity_check, holds no half-written file and no duplicate,
-# and loses nothing that had been acknowledged; two processes work on one cache at once.
+# cache that opens, passes PRAGMA integrity_check, holds no half-written transaction and no
+# duplicate, and loses nothing that had been acknowledged; two processes work on one cache at
+# once, even while a long import runs.
 . "$(dirname "$0")/lib.sh"
 
 # big_jsonl N FILE: N synthetic posts in N/10 threads.
@@ -19,43 +20,96 @@ for i in range(n):
 PY
 }
 
-test_kill_9_during_import_keeps_nothing_half_done() {
+# posts_now: the number of posts, read while another process may be writing.
+posts_now() { sqlite3 -cmd '.timeout 5000' "$TACTFUL_DB" 'select count(*) from posts'; }
+
+# consistent: the cache passes the integrity check, holds no duplicate, and its full-text
+# index and thread summaries agree with its posts.
+consistent() {
+    expect_eq ok "$(db_count 'pragma integrity_check')" "integrity" &&
+    expect_eq 0 "$(db_count 'select count(*) from (select 1 from posts group by account_id, remote_id having count(*) > 1)')" "duplicates" &&
+    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select count(*) from posts_fts')" "indexed posts" &&
+    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select sum(post_count) from threads')" "thread counts"
+}
+
+test_kill_9_during_import_keeps_whole_transactions() {
     import_demo
     big_jsonl 300000 big.jsonl
     before=$(db_count 'select count(*) from posts')
     "$TACTFUL" import big.jsonl >/dev/null 2>&1 &
     pid=$!
-    sleep 1
-    kill -0 $pid 2>/dev/null || fail "the import ended before it could be killed"
-    kill -9 $pid
+    # Kill it once it has committed part of the file (the whole file is checked first).
+    i=0
+    while [ "$(posts_now)" -eq "$before" ] && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 $pid 2>/dev/null || fail "the import ended before it could be killed" || return 1
     wait $pid 2>/dev/null || true
-    expect_eq ok "$(db_count 'pragma integrity_check')" "integrity after the kill"
-    after=$(db_count 'select count(*) from posts')
-    expect_eq "$before" "$after" "posts after a killed import (nothing of the file is kept)"
+    consistent || return 1
+    kept=$(($(db_count 'select count(*) from posts') - before))
+    [ "$kept" -gt 0 ] && [ "$kept" -lt 300000 ] || fail "kept $kept posts of a killed import" || return 1
+    # Importing the file again completes it without duplicating anything.
     expect_status 0 t import big.jsonl
+    expect_err "300000 posts: $((300000 - kept)) new, 0 updated, $kept unchanged"
     expect_eq "$((before + 300000))" "$(db_count 'select count(*) from posts')" "posts after re-import"
-    expect_eq 0 "$(db_count 'select count(*) from (select 1 from posts group by account_id, remote_id having count(*) > 1)')" "duplicates"
-    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select count(*) from posts_fts')" "indexed posts"
-    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select sum(post_count) from threads')" "thread counts"
+    consistent || return 1
     expect_status 0 t search 'gritting number 299999'
     expect_out 'post number 299999|299999'
 }
 
-test_import_and_triage_at_once() {
+test_bad_line_at_the_end_imports_nothing() {
     import_demo
-    # Small enough that the import's transaction ends within the other process's busy
-    # timeout even under the sanitizers.
-    big_jsonl 20000 big.jsonl
+    big_jsonl 30000 big.jsonl
+    echo '{"platform": "mastodon", "account": "big"}' >>big.jsonl
+    before=$(db_count 'select count(*) from posts')
+    expect_status 1 t import big.jsonl
+    expect_err 'big.jsonl:30001: missing "thread"; nothing from big.jsonl was imported'
+    expect_eq "$before" "$(db_count 'select count(*) from posts')" "posts after a refused file"
+    # The same from standard input, which is read once.
+    expect_status 1 sh -c '"$0" import - <big.jsonl' "$TACTFUL"
+    expect_err '<stdin>:30001: missing "thread"'
+    expect_eq "$before" "$(db_count 'select count(*) from posts')" "posts after a refused stream"
+    head -n 30000 big.jsonl | expect_status 0 t import -
+    expect_eq "$((before + 30000))" "$(db_count 'select count(*) from posts')" "posts from a stream"
+}
+
+# now_ms: milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+test_triage_during_a_long_import() {
+    import_demo
+    big_jsonl 150000 big.jsonl
     "$TACTFUL" import big.jsonl >import.out 2>&1 &
     pid=$!
-    # Triage from another process while the import holds its transaction.
-    for s in to_reply waiting escalated to_reply; do
-        expect_status 0 t mark 5 "$s"
+    # Triage writes from another process, again and again while the import runs: each gets
+    # the cache between the import's transactions, long before the 10 s busy timeout.
+    n=0
+    during=0
+    slowest=0
+    for s in to_reply waiting escalated to_reply waiting escalated to_reply; do
+        start=$(now_ms)
+        expect_status 0 t mark 5 "$s" || { kill -9 $pid; return 1; }
+        took=$(($(now_ms) - start))
+        n=$((n + 1))
+        if kill -0 $pid 2>/dev/null; then
+            during=$((during + 1))
+            [ $took -le $slowest ] || slowest=$took
+        fi
     done
-    wait $pid
+    while kill -0 $pid 2>/dev/null; do
+        expect_status 0 t mark 5 waiting || { kill -9 $pid; return 1; }
+        expect_status 0 t mark 5 to_reply || { kill -9 $pid; return 1; }
+        n=$((n + 2))
+        during=$((during + 2))
+    done
+    wait $pid || fail "the import failed: $(cat import.out)" || return 1
+    [ "$during" -ge 3 ] || fail "only $during triage writes ran during the import" || return 1
+    [ "$slowest" -lt 5000 ] || fail "a triage write waited $slowest ms for the import" || return 1
     expect_eq to_reply "$(db_count 'select state from threads where id = 5')" "state of thread 5"
-    expect_eq 4 "$(db_count "select count(*) from audit where action = 'mark' and thread_id = 5")" "audited changes"
-    expect_eq 20181 "$(db_count 'select count(*) from posts')" "posts"
+    expect_eq "$n" "$(db_count "select count(*) from audit where action = 'mark' and thread_id = 5")" "audited changes"
+    expect_eq 150181 "$(db_count 'select count(*) from posts')" "posts"
+    consistent
 }
 
 test_kill_9_during_triage_loses_nothing_acknowledged() {
@@ -73,6 +127,36 @@ test_kill_9_during_triage_loses_nothing_acknowledged() {
     n=$(db_count 'select count(*) from notes where thread_id = 3')
     [ "$n" -eq 20 ] || [ "$n" -eq 21 ] || fail "expected 20 or 21 notes, found $n"
     expect_eq "$n" "$(db_count "select count(*) from audit where action = 'note' and thread_id = 3")" "one audit entry per note"
+}
+
+# A helper that saves one draft again and again with a growing body (tests/helper_draftsave.c).
+DRAFTSAVE=${DRAFTSAVE:-$SRC/build/tests/helper_draftsave}
+
+test_kill_9_during_draft_saves_loses_no_acknowledged_save() {
+    import_demo
+    id=""
+    acked=0
+    for round in 1 2 3 4 5; do
+        "$DRAFTSAVE" "$TACTFUL_DB" 3 $id >saves.out 2>saves.err &
+        pid=$!
+        # A random moment, once it has started saving.
+        while ! grep -q '^[0-9]' saves.out 2>/dev/null && kill -0 $pid 2>/dev/null; do
+            sleep 0.02
+        done
+        sleep "0.$(awk -v s="$round$$" 'BEGIN { srand(s); printf "%02d", 5 + int(rand() * 40) }')"
+        kill -9 $pid 2>/dev/null || fail "the saves ended before the kill: $(cat saves.err)" || return 1
+        wait $pid 2>/dev/null || true
+        [ -n "$id" ] || id=$(sed -n 's/^draft //p' saves.out)
+        last=$(grep '^[0-9]' saves.out | tail -n 1)
+        [ -z "$last" ] || acked=$last
+        expect_eq ok "$(db_count 'pragma integrity_check')" "integrity after kill $round" || return 1
+        expect_eq 1 "$(db_count "select count(*) from drafts where thread_id = 3")" "drafts on the thread" || return 1
+        len=$(db_count "select length(body) from drafts where id = $id")
+        [ "$len" -ge "$acked" ] || fail "kill $round: the draft holds $len bytes, $acked were acknowledged" || return 1
+    done
+    [ "$acked" -gt 0 ] || fail "no save was acknowledged"
+    # The cache is still usable: tactful reads the draft.
+    expect_status 0 t drafts
 }
 
 run_tests
