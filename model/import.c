@@ -203,7 +203,69 @@ struct import_check {
     FILE *spool;          /* the copy, or NULL */
     json_t *platforms;    /* account -> platform */
     sqlite3_stmt *account;
+    struct buf memo;      /* the checked posts (memo_put), so the second pass need not parse
+                           * the file again; dropped past memo_max */
+    size_t memo_max;
+    int memo_dropped;
 };
+
+/* How many bytes of checked posts the first pass keeps for the second; a bigger file is read
+ * and parsed again instead. */
+#define IMPORT_MEMO_MAX ((size_t)128 * 1024 * 1024)
+#define MEMO_FIELDS 12
+
+/* The fields of a post_in in the order the memo keeps them. */
+static const char **
+memo_field(struct post_in *p, int i)
+{
+    const char **f[MEMO_FIELDS] = {&p->platform, &p->account, &p->thread, &p->id, &p->parent,
+                                   &p->author, &p->author_name, &p->created_at, &p->text,
+                                   &p->html, &p->url, &p->title};
+    return f[i];
+}
+
+/* Appends checked post p of line lineno to the memo: the line number, own, then each field
+ * as a presence byte and its NUL-terminated text. Drops the memo once it is too big. */
+static void
+memo_put(struct import_check *c, struct post_in *p, long lineno)
+{
+    if (c->memo_dropped)
+        return;
+    if (c->memo_max == 0) {
+        c->memo_dropped = 1;
+        return;
+    }
+    buf_add(&c->memo, (const char *)&lineno, sizeof lineno);
+    buf_addc(&c->memo, p->own ? 1 : 0);
+    for (int i = 0; i < MEMO_FIELDS; i++) {
+        const char *v = *memo_field(p, i);
+        buf_addc(&c->memo, v ? 1 : 0);
+        if (v)
+            buf_add(&c->memo, v, strlen(v) + 1);
+    }
+    if (c->memo.len > c->memo_max) {
+        buf_free(&c->memo);
+        c->memo_dropped = 1;
+    }
+}
+
+/* Reads the post at *pos of the memo into p (pointing into the memo) and its line number;
+ * advances *pos. */
+static void
+memo_get(const struct buf *m, size_t *pos, struct post_in *p, long *lineno)
+{
+    memset(p, 0, sizeof *p);
+    memcpy(lineno, m->data + *pos, sizeof *lineno);
+    *pos += sizeof *lineno;
+    p->own = m->data[(*pos)++];
+    for (int i = 0; i < MEMO_FIELDS; i++) {
+        if (m->data[(*pos)++] == 0)
+            continue;
+        const char *v = m->data + *pos;
+        *memo_field(p, i) = v;
+        *pos += strlen(v) + 1;
+    }
+}
 
 /* Checks that p's account keeps one platform, in the file and against the cache. Returns 0
  * or -1 with *why set. */
@@ -277,6 +339,8 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
         void *json;
         int bad = import_parse_line(line.data, line.len, &p, created, &json, &why) != 0 ||
                   check_account(db, c, &p, &why) != 0;
+        if (!bad)
+            memo_put(c, &p, lineno);
         json_decref(json);
         if (bad)
             goto fail_line;
@@ -301,15 +365,22 @@ fail:
     return -1;
 }
 
-static int import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats,
-                      char **err);
+static int import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
+                      struct import_stats *stats, char **err);
 
 int
 import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *stats,
              char **err)
 {
+    return import_jsonl_memo(db, in, name, IMPORT_MEMO_MAX, stats, err);
+}
+
+int
+import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
+                  struct import_stats *stats, char **err)
+{
     memset(stats, 0, sizeof *stats);
-    struct import_check c = {.platforms = json_object()};
+    struct import_check c = {.platforms = json_object(), .memo_max = memo_max};
     int rc = import_check(db, in, name, &c, err);
     sqlite3_finalize(c.account);
     json_decref(c.platforms);
@@ -320,13 +391,14 @@ import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *sta
         /* Checkpoints wait for the end: after every chunk they would copy the same pages
          * into the database file again and again. */
         db_exec(db, "PRAGMA wal_autocheckpoint = 0", NULL);
-        rc = import_run(db, c.again, name, stats, err);
+        rc = import_run(db, c.again, c.memo_dropped ? NULL : &c.memo, name, stats, err);
         db_exec(db, "PRAGMA wal_autocheckpoint = 1000", NULL);
         db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
         db_exec(db, "PRAGMA cache_size = -2000", NULL);
     }
     if (c.spool)
         fclose(c.spool);
+    buf_free(&c.memo);
     return rc;
 }
 
@@ -350,37 +422,51 @@ commit_chunk(struct db *db, struct post_writer **w, struct import_stats *stats, 
  * second at most, so other processes get the cache in between. Each transaction has its own
  * writer, whose caches are valid only inside it. */
 static int
-import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats, char **err)
+import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
+           struct import_stats *stats, char **err)
 {
     struct buf line = {0};
     struct post_writer *w = NULL;
     char *why = NULL;
     long lineno = 0, in_chunk = 0, done_lines = 0;
     double chunk_start = 0;
+    size_t mpos = 0;
     int rc;
 
-    while ((rc = read_line(in, &line)) != 0) {
-        lineno++;
-        if (rc < 0) {
-            why = xasprintf("line longer than %d bytes", IMPORT_MAX_LINE);
-            goto fail_line;
+    for (;;) {
+        struct post_in p;
+        char created[ISOTIME_LEN];
+        void *json = NULL;
+        if (memo) {
+            /* The posts the first pass checked, without parsing them again. */
+            if (mpos >= memo->len)
+                break;
+            memo_get(memo, &mpos, &p, &lineno);
+        } else {
+            if ((rc = read_line(in, &line)) == 0)
+                break;
+            lineno++;
+            if (rc < 0) {
+                why = xasprintf("line longer than %d bytes", IMPORT_MAX_LINE);
+                goto fail_line;
+            }
+            if (blank(&line))
+                continue;
+            if (import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) {
+                json_decref(json);
+                goto fail_line;
+            }
         }
-        if (blank(&line))
-            continue;
         if (w == NULL) {
-            if (db_begin(db, &why) != 0)
+            if (db_begin(db, &why) != 0 || (w = post_writer_new(db, &why)) == NULL) {
+                json_decref(json);
                 goto fail_line;
-            if ((w = post_writer_new(db, &why)) == NULL)
-                goto fail_line;
+            }
             chunk_start = now_s();
             in_chunk = 0;
         }
-        struct post_in p;
-        char created[ISOTIME_LEN];
-        void *json;
         enum post_result result;
-        int bad = import_parse_line(line.data, line.len, &p, created, &json, &why) != 0 ||
-                  post_writer_put(w, &p, &result, &why) != 0;
+        int bad = post_writer_put(w, &p, &result, &why) != 0;
         json_decref(json);
         if (bad)
             goto fail_line;
@@ -402,7 +488,7 @@ import_run(struct db *db, FILE *in, const char *name, struct import_stats *stats
             nanosleep(&gap, NULL);
         }
     }
-    if (ferror(in)) {
+    if (memo == NULL && ferror(in)) {
         why = xstrdup("read error");
         goto fail_line;
     }

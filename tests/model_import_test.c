@@ -208,6 +208,44 @@ test_export_roundtrip(void **state)
     tcache_close(&b);
 }
 
+/* The second pass gives the same cache whether it reuses the first pass's checked posts or
+ * reads and parses the file again (a file too big to keep), also after an update. */
+static void
+test_second_pass_with_and_without_memo(void **state)
+{
+    (void)state;
+    struct tcache a, b;
+    struct import_stats sa, sb;
+    char *err = NULL, *out1 = NULL, *out2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    tcache_open(&a);
+    tcache_open(&b);
+    assert_int_equal(tcache_import(&a, FIXTURE, &sa, &err), 0);
+    FILE *f = fmemopen((void *)FIXTURE, strlen(FIXTURE), "r");
+    assert_int_equal(import_jsonl_memo(b.db, f, "fixture", 0, &sb, &err), 0);
+    fclose(f);
+    assert_int_equal(sa.new_posts, sb.new_posts);
+    assert_int_equal(sa.new_threads, sb.new_threads);
+    assert_int_equal(sa.lines, sb.lines);
+    /* A tiny memo is dropped part way: the file is read again from its start. */
+    f = fmemopen((void *)FIXTURE, strlen(FIXTURE), "r");
+    assert_int_equal(import_jsonl_memo(b.db, f, "fixture", 200, &sb, &err), 0);
+    fclose(f);
+    assert_int_equal(sb.unchanged_posts, sa.new_posts);
+    f = open_memstream(&out1, &n1);
+    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, &err), 6);
+    fclose(f);
+    f = open_memstream(&out2, &n2);
+    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, &err), 6);
+    fclose(f);
+    assert_string_equal(out1, out2);
+    assert_int_equal(tcache_int(&b, "SELECT count(*) FROM posts_fts"), 6);
+    free(out1);
+    free(out2);
+    tcache_close(&a);
+    tcache_close(&b);
+}
+
 int
 main(void)
 {
@@ -218,6 +256,7 @@ main(void)
         cmocka_unit_test(test_oversized_text_refused),
         cmocka_unit_test(test_times_and_summaries),
         cmocka_unit_test(test_export_roundtrip),
+        cmocka_unit_test(test_second_pass_with_and_without_memo),
     };
     return cmocka_run_group_tests_name("model_import", tests, NULL, NULL);
 }
