@@ -372,6 +372,61 @@ rule_line(const struct guard_rule_info *r, bool election)
     printf("\n");
 }
 
+/* Writes text to f with control characters made visible (rule files are plain text, but a
+ * policy can come from anywhere). */
+static void
+print_safe(FILE *f, const char *text)
+{
+    char *safe = text_sanitize(text, strlen(text), TEXT_MULTILINE);
+    fputs(safe, f);
+    free(safe);
+}
+
+/* Prints one rule's definition; exit 2 when there is no such rule. */
+static int
+rules_explain(struct guard *g, const char *id)
+{
+    char *text = guard_rule_explain(g, id);
+    int rc = EXIT_OK;
+    if (text == NULL) {
+        fprintf(stderr, "tactful rules: there is no rule '%s'; `tactful rules --all` lists "
+                        "them\n", id);
+        rc = EXIT_USAGE;
+    } else {
+        print_safe(stdout, text);
+    }
+    free(text);
+    guard_free(g);
+    return rc;
+}
+
+/* Checks every rule in force against its examples; exit 1 when one fails. */
+static int
+rules_test(struct guard *g)
+{
+    size_t failed = 0, tested = 0, examples = 0;
+    for (size_t i = 0; i < guard_rule_count(g); i++) {
+        char *report = NULL;
+        size_t ex, counter;
+        guard_rule_example_count(g, i, &ex, &counter);
+        if (ex + counter == 0)
+            continue;
+        tested++;
+        examples += ex + counter;
+        size_t n = guard_rule_test(g, i, &report);
+        if (n) {
+            print_safe(stdout, report);
+            fputc('\n', stdout);
+        }
+        failed += n;
+        free(report);
+    }
+    printf("%zu examples of %zu rules: %zu passed, %zu failed\n", examples, tested,
+           examples - failed, failed);
+    guard_free(g);
+    return failed ? EXIT_FAIL : EXIT_OK;
+}
+
 int
 cmd_rules(struct cli *cli, int argc, char **argv)
 {
@@ -379,10 +434,12 @@ cmd_rules(struct cli *cli, int argc, char **argv)
         {"policy", required_argument, NULL, 'y'},
         {"all", no_argument, NULL, 'a'},
         {"json", no_argument, NULL, 'j'},
+        {"explain", required_argument, NULL, 'e'},
+        {"test", no_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
-    const char *policy = NULL;
-    bool all = false, json = false;
+    const char *policy = NULL, *explain = NULL;
+    bool all = false, json = false, test = false;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -396,6 +453,12 @@ cmd_rules(struct cli *cli, int argc, char **argv)
         case 'j':
             json = true;
             break;
+        case 'e':
+            explain = optarg;
+            break;
+        case 't':
+            test = true;
+            break;
         case ':':
             return cli_usage("rules", "option '%s' needs a value", argv[optind - 1]);
         default:
@@ -404,9 +467,15 @@ cmd_rules(struct cli *cli, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("rules", "unexpected argument '%s'", argv[optind]);
+    if (explain && test)
+        return cli_usage("rules", "--explain and --test do not go together");
     struct guard *g = cli_guard_open(cli, "rules", policy);
     if (g == NULL)
         return EXIT_USAGE;
+    if (explain)
+        return rules_explain(g, explain);
+    if (test)
+        return rules_test(g);
     bool election = guard_election_active(g, NULL);
     json_t *arr = json ? json_array() : NULL;
     if (!json)

@@ -124,6 +124,10 @@ resolve(struct db *db, const struct draft_check *c, const char *officer, const s
     for (size_t i = 0; i < r->n; i++) {
         const struct guard_finding *f = &r->findings[i];
         const struct draft_override *o = find_override(c, f->rule);
+        if (f->incomplete) {
+            list_add(blocking, f->rule);
+            continue;
+        }
         bool approval = f->approval || guard_rule_needs_approval(c->guard, f->rule);
         if (approval) {
             if (guard_approval_request(db, officer, d->thread, d->body, len, f,

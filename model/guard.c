@@ -5,6 +5,7 @@
  * (a casework post calls for a service channel in the reply). */
 #include "model/guard_impl.h"
 
+#include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,10 @@ rule_free(struct guard_rule *r)
     for (size_t i = 0; i < r->nvexcept; i++)
         free(r->vexcept[i].text);
     free(r->vexcept);
+    for (size_t i = 0; i < r->nexamples; i++)
+        free(r->examples[i].text);
+    free(r->examples);
+    free(r->example_post);
 }
 
 /* Frees a list of values. */
@@ -89,6 +94,7 @@ guard_free(struct guard *g)
     values_free(g->contacts, g->ncontacts);
     values_free(g->official, g->nofficial);
     guard_phrase_free(&g->phrases);
+    guard_tokpat_free(&g->tp);
     pcre2_match_context_free(g->mctx);
     free(g);
 }
@@ -117,6 +123,10 @@ compile_rule(struct guard *g, uint32_t ri)
         case KIND_PHRASE:
         case KIND_EXPECT:
             guard_phrase_add(&g->phrases, e->text, ri, flags, e->replacement, &err);
+            break;
+        case KIND_PATTERN:
+            if (e->except && !e->anti)
+                guard_phrase_add(&g->phrases, e->text, ri, flags, NULL, &err);
             break;
         case KIND_CAPS:
             guard_phrase_add(&g->phrases, e->text, ri, flags, NULL, &err);
@@ -185,6 +195,8 @@ guard_new(const struct guard_options *opts, char **err)
         guard_load_file(g, opts->policy, LAYER_POLICY, 0, &errors, &nerrors);
     if (opts->user_rules)
         guard_load_file(g, opts->user_rules, LAYER_USER, 1, &errors, &nerrors);
+    if (nerrors == 0)
+        nerrors += guard_tokpat_compile(g, &errors);
     if (nerrors) {
         *err = buf_take(&errors);
         guard_free(g);
@@ -384,8 +396,10 @@ guard_emit_severity(struct guard_ctx *c, const struct guard_rule *r,
                     const struct guard_vars *vars, enum guard_severity sev)
 {
     struct guard_result *out = c->out;
-    if (out->n >= FINDINGS_MAX)
+    if (out->n >= FINDINGS_MAX) {
+        c->overflow = true;
         return;
+    }
     if (out->n == out->cap) {
         out->cap = out->cap ? out->cap * 2 : 16;
         out->findings = xreallocarray(out->findings, out->cap, sizeof *out->findings);
@@ -409,6 +423,25 @@ guard_emit_severity(struct guard_ctx *c, const struct guard_rule *r,
         int cat = guard_category_index(r->category, strlen(r->category));
         if (cat >= 0)
             c->context_categories |= 1u << cat;
+    }
+}
+
+void
+guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
+                      const struct guard_view *v, const char *why)
+{
+    size_t before = c->out->n;
+    struct guard_rule held = *r;
+    char *msg = xasprintf("Rule %s could not be checked to the end (%s), so the reply is held.",
+                          r->id, why);
+    held.message = msg;
+    held.fix = (char *)"Shorten or split the reply; if this keeps happening, ask whoever keeps the "
+               "rules to simplify this rule.";
+    guard_emit_severity(c, &held, v, 0, 0, NULL, GUARD_ERROR);
+    free(msg);
+    if (c->out->n > before) {
+        c->out->findings[before].locked = true;
+        c->out->findings[before].incomplete = true;
     }
 }
 
@@ -581,7 +614,7 @@ static const kind_runner runners[KIND_COUNT] = {
     [KIND_PII] = run_pii,            [KIND_CAPS] = guard_run_caps,
     [KIND_METRIC] = guard_run_metric, [KIND_LENGTH] = guard_run_length,
     [KIND_LINK] = guard_run_link,    [KIND_EXPECT] = guard_run_expect,
-    [KIND_ECHO] = run_echo,
+    [KIND_ECHO] = run_echo,          [KIND_PATTERN] = guard_run_pattern,
 };
 
 /* Orders findings: source, start, worst first, end, rule. */
@@ -656,6 +689,30 @@ sort_and_dedup(struct guard_result *out)
     qsort(out->findings, out->n, sizeof *out->findings, cmp_findings);
 }
 
+/* Adds the error that says the check stopped at FINDINGS_MAX findings (fail closed: what was
+ * not kept may have been an error). It comes first and cannot be overridden. */
+static void
+add_overflow(struct guard_result *out)
+{
+    if (out->n == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 16;
+        out->findings = xreallocarray(out->findings, out->cap, sizeof *out->findings);
+    }
+    memmove(out->findings + 1, out->findings, out->n * sizeof *out->findings);
+    out->findings[0] = (struct guard_finding){
+        .rule = "guard.too-many-findings",
+        .category = "guard",
+        .severity = GUARD_ERROR,
+        .source = GUARD_DRAFT,
+        .message = xasprintf("The reply has more than %d findings, so it was not checked to "
+                             "the end and is held.", FINDINGS_MAX),
+        .suggestion = xstrdup("Fix the findings shown, or split the reply, and check it again."),
+        .locked = true,
+        .incomplete = true,
+    };
+    out->n++;
+}
+
 /* Runs every rule in force that reads view v. */
 static void
 run_rules(struct guard_ctx *c, struct guard_view *v)
@@ -687,11 +744,12 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
         return -1;
     }
     struct guard_ctx c = {.g = g, .in = in, .out = out};
-    c.election = guard_election_active(g, in->today);
+    c.election = in->election || guard_election_active(g, in->today);
     c.active = xcalloc(g->nrules + 1, 1);
     for (size_t i = 0; i < g->nrules; i++)
         c.active[i] = g->rules[i].enabled && (!g->rules[i].election_only || c.election);
     c.md = pcre2_match_data_create(16, NULL);
+    c.unfinished = xcalloc(g->nrules + 1, 1);
     char day[16];
     int year = atoi(in->today ? in->today : local_day(day, sizeof day));
     guard_view_init(&c.draft, in->draft ? in->draft : "", in->draft ? in->draft_len : 0,
@@ -699,19 +757,29 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
     c.draft.year = year;
     guard_view_tokenize(&c.draft);
     guard_phrase_scan(&c, &c.draft);
+    guard_tokpat_scan(&c, &c.draft);
     if (in->context) {
         c.has_context = true;
         guard_view_init(&c.context, in->context, in->context_len, GUARD_CONTEXT);
         c.context.year = year;
         guard_view_tokenize(&c.context);
         guard_phrase_scan(&c, &c.context);
+        guard_tokpat_scan(&c, &c.context);
         run_rules(&c, &c.context);
     }
     run_rules(&c, &c.draft);
-    sort_and_dedup(out);
+    if (in->keep_all)
+        qsort(out->findings, out->n, sizeof *out->findings, cmp_findings);
+    else
+        sort_and_dedup(out);
+    if (c.overflow)
+        add_overflow(out);
     guard_view_free(&c.draft);
     guard_view_free(&c.context);
     pcre2_match_data_free(c.md);
+    if (c.stemmer)
+        sb_stemmer_delete(c.stemmer);
+    free(c.unfinished);
     free(c.active);
     return 0;
 }

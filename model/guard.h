@@ -26,6 +26,8 @@ struct guard_finding {
     char *suggestion;       /* how to fix it; "" when the rule offers nothing */
     bool approval;          /* the policy wants a second officer to approve sending past it */
     bool locked;            /* the policy locked the rule */
+    bool incomplete;        /* the check could not finish (a limit); the reply is held and
+                               this cannot be overridden */
 };
 
 /* Findings sorted by source (draft first), then start, then worst severity. */
@@ -52,6 +54,8 @@ struct guard_input {
     size_t context_len;
     const char *pattern;     /* a response pattern id (guard_pattern_find), or NULL */
     const char *today;       /* "YYYY-MM-DD" for the election period; NULL: the local date */
+    bool election;           /* check as if the election period were on, whatever the day */
+    bool keep_all;           /* keep every finding (no merging of overlapping ones) */
 };
 
 /* A rule as `tactful rules` shows it. Strings are owned by the guard. */
@@ -127,6 +131,21 @@ bool guard_election_period(const struct guard *g, const char **start, const char
 /* The rules, in load order, for listing. */
 size_t guard_rule_count(const struct guard *g);
 void guard_rule_info(const struct guard *g, size_t i, struct guard_rule_info *info);
+
+/* Checks rule i against its own examples: each `example` must make it fire and each
+ * `counterexample` must not. Returns how many fail; when report is not NULL, *report is a new
+ * text with one "FILE:LINE: rule ID ..." line per failure (NULL when none fail). A rule that is
+ * off is not tested. */
+size_t guard_rule_test(const struct guard *g, size_t i, char **report);
+
+/* How many examples and counterexamples rule i carries. */
+void guard_rule_example_count(const struct guard *g, size_t i, size_t *examples,
+                              size_t *counterexamples);
+
+/* The definition of rule id as `tactful rules --explain` prints it (what it reads, its level,
+ * message and fix, its patterns, antipatterns and exceptions, the word classes they use and
+ * its examples), newly allocated; NULL when there is no such rule. */
+char *guard_rule_explain(const struct guard *g, const char *id);
 
 /* Whether the rule id needs a second officer's approval; false for an unknown id. */
 bool guard_rule_needs_approval(const struct guard *g, const char *rule);

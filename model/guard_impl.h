@@ -48,6 +48,7 @@ enum guard_kind {
     KIND_LINK,    /* domains, shorteners, plain http */
     KIND_EXPECT,  /* something the draft must contain in a situation */
     KIND_ECHO,    /* the post's personal data repeated in the draft */
+    KIND_PATTERN, /* token patterns: words, forms, classes, gaps, antipatterns */
     KIND_COUNT
 };
 extern const char *const guard_kind_names[KIND_COUNT];
@@ -74,6 +75,15 @@ struct guard_entry {
     int line;
     bool except;
     bool user;                /* added by the user's file (ignored when the rule is locked) */
+    bool anti;                /* pattern rules: an antipattern (except = is a phrase) */
+};
+
+/* A rule's example: a text it must fire on, or must not (counterexample). */
+struct guard_rule_example {
+    char *text;
+    const char *file;
+    int line;
+    bool must_fire;
 };
 
 /* A plain string with where it came from (allow-lists, normalised values). */
@@ -118,6 +128,87 @@ struct guard_rule {
     int changed_line;
     const char *lock_file;
     int lock_line;
+    struct guard_rule_example *examples;
+    size_t nexamples;
+    char *example_post;       /* the post the examples answer (rules that read the post) */
+};
+
+/* ---- Token patterns (guard_tokpat.c) ---- */
+
+#define TP_NODES_MAX 64       /* nodes in one pattern, groups included */
+#define TP_SKIP_MAX 8         /* the most tokens one gap may skip */
+#define TP_DEPTH_MAX 8        /* nesting of groups and classes */
+#define TP_STEPS_MAX 20000    /* matcher steps for one pattern at one place */
+
+enum tp_op { TP_WORD, TP_PREFIX, TP_STEM, TP_REGEX, TP_ANY, TP_SKIP, TP_GROUP, TP_CLASS };
+
+#define TP_OPT 0x1            /* may be left out: "x?" */
+#define TP_CAP 0x2            /* written with a capital (Title or ALL CAPS): "^x" */
+#define TP_NOT 0x4            /* one word that is not this: "!x" */
+
+struct tp_node {
+    uint8_t op, flags;
+    uint16_t min, max;        /* skip: how many tokens */
+    uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
+    uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
+    pcre2_code *re;           /* regex: matched against the whole folded token */
+};
+
+/* A sequence of nodes, stored together. */
+struct tp_seq {
+    uint32_t node, n;
+};
+
+/* A word class ([class NAME]): alternatives, each a sequence. */
+struct tp_class {
+    char *name;
+    struct guard_entry *members;
+    size_t nmembers;
+    uint32_t alt, nalt;       /* compiled: in alts */
+    const char *file;
+    int line;
+};
+
+/* One compiled pattern of a rule (a match or an antipattern). */
+struct tp_entry {
+    uint32_t rule;
+    uint32_t seq;
+    uint32_t entry;           /* index in the rule's entries */
+    bool anti;
+    bool user;
+};
+
+/* A link in an index bucket's chain. */
+struct tp_link {
+    uint32_t entry;
+    uint32_t next;            /* +1; 0 ends */
+};
+
+struct tp_store {
+    struct tp_node *nodes;
+    size_t nnodes, capnodes;
+    struct tp_seq *seqs;
+    size_t nseqs, capseqs;
+    uint32_t *alts;           /* sequence ids of group and class alternatives */
+    size_t nalts, capalts;
+    char *pool;
+    size_t poollen, poolcap;
+    struct tp_class *classes;
+    size_t nclasses;
+    struct tp_entry *entries;
+    size_t nentries, capentries;
+    uint32_t *exact, *prefix; /* bucket heads +1 by the first token's hash */
+    struct tp_link *links;
+    size_t nlinks, caplinks;
+    uint32_t *open;           /* entries that may start at any token */
+    size_t nopen;
+    size_t mask;
+};
+
+/* A token-pattern hit. */
+struct tp_hit {
+    uint32_t entry;
+    uint32_t start, end;      /* bytes */
 };
 
 /* ---- Phrase matcher (guard_phrase.c) ---- */
@@ -227,6 +318,11 @@ struct guard_view {
     char *masked;             /* s with spans blanked, made on first use by regex rules */
     char *raw;                /* s copied with padding, for regex rules with scope = raw */
     int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
+    struct tp_hit *tphits;    /* token-pattern matches and antipatterns, in token order */
+    size_t ntphits, captphits;
+    uint32_t *stems;          /* per token: offset+1 of its stem in stempool (0: not yet) */
+    char *stempool;
+    size_t stemlen, stemcap;
 };
 
 struct guard {
@@ -246,9 +342,12 @@ struct guard {
     size_t nofficial;
     char election_start[11], election_end[11];
     struct phrase_set phrases;
+    struct tp_store tp;
     pcre2_match_context *mctx;
     size_t nentries;          /* for GUARD_ENTRIES_MAX */
 };
+
+struct sb_stemmer;
 
 /* Everything one check needs. */
 struct guard_ctx {
@@ -261,6 +360,9 @@ struct guard_ctx {
     bool has_context;
     struct guard_result *out;
     pcre2_match_data *md;
+    struct sb_stemmer *stemmer; /* made on first use */
+    uint8_t *unfinished;      /* per rule: a limit stopped it (reported as an error) */
+    bool overflow;            /* more findings than kept */
 };
 
 /* Template variables for messages and fixes. */
@@ -377,6 +479,25 @@ int guard_syllables(const char *word, size_t len);
 pcre2_code *guard_regex_compile(const char *pattern, bool case_sensitive, char **err);
 /* Runs a regex rule over the view. */
 void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+
+/* guard_tokpat.c: token patterns. */
+
+/* Checks a pattern's syntax (classes need not exist yet). Returns 0, or -1 with *err. */
+int guard_tokpat_check(const char *text, char **err);
+/* Adds a [class NAME] member (checked already). */
+void guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_entry *e);
+/* Compiles classes and the patterns of every pattern rule, then the index. Problems (unknown
+ * classes, loops) are appended to errors; returns their count. */
+size_t guard_tokpat_compile(struct guard *g, struct buf *errors);
+/* Frees the store. */
+void guard_tokpat_free(struct tp_store *s);
+/* Records in v->tphits every pattern of a rule in force that matches the view. */
+void guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v);
+/* Runs a pattern rule from the view's hits. */
+void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Reports a rule that could not be evaluated as an error finding (fail closed). */
+void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
+                           const struct guard_view *v, const char *why);
 
 /* guard.c: emitting findings. */
 

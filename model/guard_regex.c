@@ -8,6 +8,55 @@
 
 #define REGEX_MATCHES_MAX 1000 /* matches taken from one pattern on one text */
 
+/* Whether p (at a '{') opens an unbounded repeat such as {2,}. */
+static bool
+unbounded_brace(const char *p)
+{
+    const char *close = strchr(p, '}');
+    return close && close > p + 1 && close[-1] == ',';
+}
+
+/* Whether a pattern nests a repeat inside a repeated group, as in (x+x+)+y: such a pattern can
+ * take exponential time on some text. */
+static bool
+nested_repeat(const char *p)
+{
+    int depth = 0;
+    unsigned inner[32] = {0}; /* per open group: whether it holds a repeat */
+    for (; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            continue;
+        }
+        if (*p == '[') { /* a class: skip to its end */
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']')
+                p += *p == '\\' && p[1] ? 2 : 1;
+            if (*p == '\0')
+                return false;
+            continue;
+        }
+        bool repeat = *p == '+' || *p == '*' || (*p == '{' && unbounded_brace(p));
+        if (*p == '(' && depth < 31)
+            inner[++depth] = 0;
+        else if (*p == ')' && depth > 0) {
+            bool held = inner[depth--];
+            char q = p[1];
+            if (held && (q == '+' || q == '*' || (q == '{' && unbounded_brace(p + 1))))
+                return true;
+            if (held && depth > 0)
+                inner[depth] = 1;
+        } else if (repeat && depth > 0) {
+            inner[depth] = 1;
+        }
+    }
+    return false;
+}
+
 pcre2_code *
 guard_regex_compile(const char *pattern, bool case_sensitive, char **err)
 {
@@ -15,6 +64,11 @@ guard_regex_compile(const char *pattern, bool case_sensitive, char **err)
     PCRE2_SIZE offset;
     uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |
                     (case_sensitive ? 0 : PCRE2_CASELESS);
+    /* A pattern that can backtrack exponentially is run without the shortcuts that hide its
+     * cost on most texts, so that it fails closed (a held reply) on every long text rather than
+     * passing some and hanging on others: the office sees the rule needs fixing at once. */
+    if (nested_repeat(pattern))
+        opts |= PCRE2_NO_START_OPTIMIZE | PCRE2_NO_AUTO_POSSESS | PCRE2_NO_DOTSTAR_ANCHOR;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &code,
                                    &offset, NULL);
     if (re == NULL) {
@@ -46,8 +100,13 @@ guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         for (int n = 0; n < REGEX_MATCHES_MAX && pos <= v->len; n++) {
             int rc = pcre2_match(r->re[k], (PCRE2_SPTR)subject, v->len, pos, 0, c->md,
                                  c->g->mctx);
-            if (rc < 0)
-                break; /* no match, or a limit was hit: stop this pattern */
+            if (rc == PCRE2_ERROR_NOMATCH)
+                break;
+            if (rc < 0) {
+                /* A limit was hit: fail closed, once for the rule. */
+                guard_emit_unfinished(c, r, v, "its regular expression hit the match limit");
+                return;
+            }
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
             size_t start = ov[0], end = ov[1];
             pos = end > start ? end : next_cp(v->s, v->len, end);

@@ -22,6 +22,7 @@ const char *const guard_kind_names[KIND_COUNT] = {
     [KIND_PHRASE] = "phrase", [KIND_REGEX] = "regex",   [KIND_PII] = "pii",
     [KIND_CAPS] = "caps",     [KIND_METRIC] = "metric", [KIND_LENGTH] = "length",
     [KIND_LINK] = "link",     [KIND_EXPECT] = "expect", [KIND_ECHO] = "echo",
+    [KIND_PATTERN] = "pattern",
 };
 
 const char *const guard_pii_names[PII_COUNT] = {
@@ -49,7 +50,7 @@ struct item {
     int line;
 };
 
-enum section { SEC_NONE, SEC_RULE, SEC_PACK, SEC_ALLOW, SEC_ELECTION, SEC_BAD };
+enum section { SEC_NONE, SEC_RULE, SEC_PACK, SEC_ALLOW, SEC_ELECTION, SEC_CLASS, SEC_BAD };
 
 /* The state of reading one file. */
 struct loader {
@@ -66,6 +67,7 @@ struct loader {
     struct item *items;
     size_t nitems, capitems;
     struct phrase_set scratch; /* for checking phrases as they are read */
+    bool anti;                 /* the entry being added is an antipattern */
 };
 
 static void lerr(struct loader *L, const char *file, int line, const char *fmt, ...)
@@ -302,7 +304,16 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
         replacement = xstrdup(rep);
     }
     int rc = 0;
-    if (phrase_like) {
+    bool anti = false;
+    if (r->kind == KIND_PATTERN && (!except || L->anti)) {
+        char *err = NULL;
+        anti = except;
+        rc = guard_tokpat_check(body, &err);
+        if (rc != 0) {
+            lerr(L, file, line, "%s", err);
+            free(err);
+        }
+    } else if (phrase_like || r->kind == KIND_PATTERN) {
         rc = check_phrase(L, file, line, body);
     } else if (r->kind == KIND_REGEX) {
         char *err = NULL;
@@ -339,7 +350,7 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
         r->entries = xreallocarray(r->entries, r->capentries, sizeof *r->entries);
     }
     r->entries[r->nentries++] = (struct guard_entry){body, replacement, file, line, except,
-                                                     L->layer == LAYER_USER};
+                                                     L->layer == LAYER_USER, anti};
     g->nentries++;
     return 0;
 }
@@ -464,7 +475,7 @@ read_list(struct loader *L, struct guard_rule *r, const struct item *it, bool ex
 #define ALL_LAYERS (LY(LAYER_SHIPPED) | LY(LAYER_POLICY) | LY(LAYER_USER))
 #define POLICY_ONLY LY(LAYER_POLICY)
 #define KD(k) (1u << (k))
-#define PROSE_KINDS (KD(KIND_PHRASE) | KD(KIND_REGEX) | KD(KIND_CAPS))
+#define PROSE_KINDS (KD(KIND_PHRASE) | KD(KIND_REGEX) | KD(KIND_CAPS) | KD(KIND_PATTERN))
 #define W_DEFINE 1 /* when defining a rule */
 #define W_CHANGE 2 /* when changing one defined earlier */
 
@@ -831,6 +842,52 @@ set_approval(struct loader *L, struct guard_rule *r, const struct item *it)
     return 0;
 }
 
+static int
+set_antipattern(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    if (user_on_locked(L, r))
+        return locked_error(L, r, it, "add antipatterns to it");
+    L->anti = true;
+    int rc = add_entry(L, r, L->file, it->line, it->value, true);
+    L->anti = false;
+    return rc;
+}
+
+/* Adds an example (must_fire) or a counterexample to r. */
+static int
+add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool must_fire)
+{
+    if (r->nexamples >= 64) {
+        lerr(L, NULL, it->line, "rule %s has more than 64 examples", r->id);
+        return -1;
+    }
+    r->examples = xreallocarray(r->examples, r->nexamples + 1, sizeof *r->examples);
+    r->examples[r->nexamples++] = (struct guard_rule_example){
+        xstrdup(it->value), L->file, it->line, must_fire};
+    return 0;
+}
+
+static int
+set_example(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    return add_example(L, r, it, true);
+}
+
+static int
+set_counterexample(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    return add_example(L, r, it, false);
+}
+
+static int
+set_example_post(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    (void)L;
+    free(r->example_post);
+    r->example_post = xstrdup(it->value);
+    return 0;
+}
+
 /* Every key a rule section may hold. kind is read before the others (see apply_rule). */
 static const struct key_spec rule_keys[] = {
     {"kind", ALL_LAYERS, W_DEFINE, 0, false, NULL},
@@ -841,12 +898,18 @@ static const struct key_spec rule_keys[] = {
     {"message", ALL_LAYERS, W_DEFINE, 0, false, set_message},
     {"fix", ALL_LAYERS, W_DEFINE, 0, false, set_fix},
     {"match", ALL_LAYERS, W_DEFINE | W_CHANGE,
-     KD(KIND_PHRASE) | KD(KIND_REGEX) | KD(KIND_EXPECT) | KD(KIND_LINK) | KD(KIND_CAPS), true,
-     set_match},
+     KD(KIND_PHRASE) | KD(KIND_REGEX) | KD(KIND_EXPECT) | KD(KIND_LINK) | KD(KIND_CAPS) |
+         KD(KIND_PATTERN),
+     true, set_match},
+    {"antipattern", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_PATTERN), true, set_antipattern},
+    {"example", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, true, set_example},
+    {"counterexample", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, true, set_counterexample},
+    {"example-post", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_example_post},
     {"except", ALL_LAYERS, W_DEFINE | W_CHANGE, PROSE_KINDS | KD(KIND_PII) | KD(KIND_LINK),
      true, set_except},
     {"list", ALL_LAYERS, W_DEFINE | W_CHANGE,
-     KD(KIND_PHRASE) | KD(KIND_EXPECT) | KD(KIND_LINK) | KD(KIND_CAPS), true, set_list},
+     KD(KIND_PHRASE) | KD(KIND_EXPECT) | KD(KIND_LINK) | KD(KIND_CAPS) | KD(KIND_PATTERN), true,
+     set_list},
     {"except-list", ALL_LAYERS, W_DEFINE | W_CHANGE,
      PROSE_KINDS | KD(KIND_PII) | KD(KIND_LINK), true, set_except_list},
     {"case", ALL_LAYERS, W_DEFINE, KD(KIND_PHRASE) | KD(KIND_REGEX), false, set_case},
@@ -939,8 +1002,8 @@ new_rule(struct loader *L, const char *id)
     struct guard *g = L->g;
     const struct item *kind = section_item(L, "kind");
     if (kind == NULL) {
-        lerr(L, NULL, L->sec_line, "rule %s has no kind; add kind = phrase, regex, pii, "
-                                   "caps, metric, length, link, expect or echo", id);
+        lerr(L, NULL, L->sec_line, "rule %s has no kind; add kind = phrase, pattern, regex, "
+                                   "pii, caps, metric, length, link, expect or echo", id);
         return NULL;
     }
     int k = name_index(guard_kind_names, KIND_COUNT, kind->value);
@@ -1003,7 +1066,7 @@ finish_rule(struct loader *L, struct guard_rule *r)
         r->message = xstrdup(r->id);
     if (needs[r->kind] && r->sub < 0 && section_item(L, need_keys[r->kind]) == NULL)
         lerr(L, NULL, r->line, "rule %s needs %s", r->id, needs[r->kind]);
-    if ((r->kind == KIND_PHRASE || r->kind == KIND_REGEX)) {
+    if ((r->kind == KIND_PHRASE || r->kind == KIND_REGEX || r->kind == KIND_PATTERN)) {
         bool any = section_item(L, "match") || section_item(L, "list");
         for (size_t i = 0; i < r->nentries; i++)
             any |= !r->entries[i].except;
@@ -1164,7 +1227,7 @@ apply_allow(struct loader *L)
                 continue;
             g->allow = xreallocarray(g->allow, g->nallow + 1, sizeof *g->allow);
             g->allow[g->nallow++] = (struct guard_entry){xstrdup(it->value), NULL, L->file,
-                                                         it->line, false, user};
+                                                         it->line, false, user, false};
         } else if (strcmp(it->key, "domain") == 0) {
             char *h = xstrdup(it->value);
             for (char *p = h; *p; p++)
@@ -1225,6 +1288,43 @@ apply_election(struct loader *L)
     memcpy(g->election_end, end->value, 11);
 }
 
+/* [class NAME]: a word class for token patterns, one alternative a match = line (or a line
+ * of a list = FILE). A later file adds to a class. */
+static void
+apply_class(struct loader *L)
+{
+    const char *name = L->name + 6;
+    for (size_t i = 0; i < L->nitems; i++) {
+        const struct item *it = &L->items[i];
+        if (strcmp(it->key, "match") != 0) {
+            lerr(L, NULL, it->line, "unknown key '%s' in [class %s]; a class takes match = "
+                                    "WORDS lines", it->key, name);
+            continue;
+        }
+        char *err = NULL;
+        if (guard_tokpat_check(it->value, &err) != 0) {
+            lerr(L, NULL, it->line, "%s", err);
+            free(err);
+            continue;
+        }
+        struct guard_entry e = {.text = it->value, .file = L->file, .line = it->line,
+                                .user = L->layer == LAYER_USER};
+        guard_tokpat_class_add(L->g, name, &e);
+    }
+}
+
+/* Whether s is a class name: lowercase letters, digits and hyphens. */
+static bool
+valid_class_name(const char *s)
+{
+    if (*s == '\0' || strlen(s) > GUARD_ID_MAX)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return false;
+    return true;
+}
+
 /* Applies and forgets the current section. */
 static void
 end_section(struct loader *L)
@@ -1241,6 +1341,9 @@ end_section(struct loader *L)
         break;
     case SEC_ELECTION:
         apply_election(L);
+        break;
+    case SEC_CLASS:
+        apply_class(L);
         break;
     case SEC_NONE:
     case SEC_BAD:
@@ -1290,6 +1393,14 @@ begin_section(struct loader *L, char *line, int lineno)
         L->sec = SEC_PACK;
         memmove(L->name + 5, L->name + 5 + strspn(L->name + 5, " \t"),
                 strlen(L->name + 5 + strspn(L->name + 5, " \t")) + 1);
+    } else if (strncmp(name, "class ", 6) == 0) {
+        const char *cn = name + 6 + strspn(name + 6, " \t");
+        memmove(L->name + 6, cn, strlen(cn) + 1);
+        if (valid_class_name(L->name + 6))
+            L->sec = SEC_CLASS;
+        else
+            lerr(L, NULL, lineno, "[class %s]: a class name is lowercase letters, digits and "
+                                  "hyphens", cn);
     } else if (strcmp(name, "allow") == 0 && !shipped) {
         L->sec = SEC_ALLOW;
     } else if (strcmp(name, "election") == 0 && L->layer == LAYER_POLICY) {
@@ -1297,7 +1408,8 @@ begin_section(struct loader *L, char *line, int lineno)
     } else if (strchr(name, '.')) {
         L->sec = SEC_RULE;
     } else {
-        lerr(L, NULL, lineno, "unknown section [%s]; a %s holds [CATEGORY.NAME] rule sections%s",
+        lerr(L, NULL, lineno, "unknown section [%s]; a %s holds [CATEGORY.NAME] rule and "
+                              "[class NAME] sections%s",
              name, layer_names[L->layer],
              shipped                      ? ""
              : L->layer == LAYER_POLICY ? ", [pack NAME], [allow] and [election]"
@@ -1374,7 +1486,7 @@ parse_item(struct loader *L, char *line, int lineno)
     }
     /* A key given twice is a mistake unless the key is a list. */
     const struct key_spec *spec = L->sec == SEC_RULE ? rule_key(k) : NULL;
-    bool repeat = L->sec == SEC_ALLOW || (spec && spec->repeat);
+    bool repeat = L->sec == SEC_ALLOW || L->sec == SEC_CLASS || (spec && spec->repeat);
     if (!repeat) {
         const struct item *prev = section_item(L, k);
         if (prev) {

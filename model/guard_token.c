@@ -391,6 +391,9 @@ guard_view_free(struct guard_view *v)
     free(v->claimed);
     free(v->masked);
     free(v->raw);
+    free(v->tphits);
+    free(v->stems);
+    free(v->stempool);
     memset(v, 0, sizeof *v);
 }
 

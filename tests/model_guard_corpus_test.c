@@ -1,7 +1,10 @@
-/* The guardrails against the labelled test set in tests/guardrails/ (see its README): recall
- * of error-level labels must stay at 95 % or more, and at most 5 % of clean replies may get a
- * warning or an error. Prints the figures and every miss; set GUARD_CORPUS_VERBOSE=1 to see
- * every finding of every reply. Runs from the source tree's top folder, as `make check` does. */
+/* The guardrails against the labelled replies in tests/guardrails/ (see its README), split once
+ * into dev (rules are tuned on it) and test (never tuned on). Prints recall and precision per
+ * category for both splits, and fails when on test an error-level label's recall is under
+ * 95 %, a warning-level one's under 90 %, or more than 3 % of clean replies are flagged. Misses
+ * are shown for dev only (GUARD_CORPUS_SHOW=test shows test's, for a final look, not for
+ * tuning); GUARD_CORPUS_VERBOSE=1 shows every finding. Runs from the source tree's top folder,
+ * as `make check` does. */
 #include "testutil.h"
 
 #include "model/guard.h"
@@ -11,8 +14,8 @@
 #define CORPUS_DIR "tests/guardrails"
 #define RULES_DIR "share/rules"
 #define DEFAULT_DAY "2026-11-25" /* outside the test policy's election period */
-#define MIN_RECORDS 150
-#define MIN_CLEAN 60
+#define MIN_RECORDS 200 /* in each split */
+#define MIN_CLEAN 80
 #define MAX_LABELS 8
 
 /* One labelled reply. */
@@ -31,15 +34,43 @@ struct record {
     char quiet[MAX_LABELS][32];
     size_t nquiet;
     bool clean;
+    bool suggest;
 };
 
-/* The figures. */
-struct tally {
-    size_t records, clean, clean_alarms;
-    size_t error_labels, error_hits;
-    size_t warn_labels, warn_hits;
-    size_t quiet_labels, quiet_violations;
+/* The categories the table reports, and the level their labels are held to. */
+static const char *const categories[] = {
+    "personal-data", "political", "election", "escalation", "length", "rebuttal",
+    "commitment", "tone", "self-id", "service-request", "links",
 };
+#define NCAT (sizeof categories / sizeof categories[0])
+
+/* What one category scored. Precision counts a firing on a reply labelled with the category
+ * as right, and one on a clean reply (or one whose quiet: names it) as wrong; a firing on a
+ * reply labelled only with other categories is not counted either way. */
+struct cat_tally {
+    size_t error_labels, error_hits;  /* errors: CATEGORY */
+    size_t warn_labels, warn_hits;    /* warns: CATEGORY */
+    size_t true_fires, false_fires;
+};
+
+/* The figures of one split. */
+struct tally {
+    const char *split;
+    bool show_misses;
+    size_t records, clean, clean_alarms;
+    size_t quiet_labels, quiet_violations;
+    struct cat_tally cat[NCAT];
+};
+
+/* The index of a category in the table, or -1. */
+static int
+cat_index(const char *name)
+{
+    for (size_t i = 0; i < NCAT; i++)
+        if (strcmp(categories[i], name) == 0)
+            return (int)i;
+    return -1;
+}
 
 /* Splits a label line's categories into a table. */
 static void
@@ -81,6 +112,8 @@ header_line(struct record *r, const char *line)
         split_labels(v, r->quiet, &r->nquiet);
     else if (KEY("clean"))
         r->clean = strcmp(v, "yes") == 0;
+    else if (KEY("fits"))
+        r->suggest = true; /* the reckoner's suggestions, scored by model_guard_suggest_test */
     else
         fail_msg("%s %s: unknown header '%.*s'", r->file, r->id, (int)klen, line);
 #undef KEY
@@ -108,10 +141,39 @@ show_findings(const struct record *r, const struct guard_result *res)
     }
 }
 
+/* Whether a list of labels holds name. */
+static bool
+has_label(char (*labels)[32], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(labels[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Adds to the precision figures: which categories fired, and whether the labels agree. */
+static void
+count_fires(const struct record *r, const struct guard_result *res, struct tally *t)
+{
+    for (size_t c = 0; c < NCAT; c++) {
+        if (!fired(res, categories[c], GUARD_WARNING))
+            continue;
+        bool labelled = has_label((char(*)[32])r->errors, r->nerrors, categories[c]) ||
+                        has_label((char(*)[32])r->warns, r->nwarns, categories[c]);
+        bool wrong = r->clean || has_label((char(*)[32])r->quiet, r->nquiet, categories[c]);
+        if (labelled)
+            t->cat[c].true_fires++;
+        else if (wrong)
+            t->cat[c].false_fires++;
+    }
+}
+
 /* Checks one reply and adds it to the tally. */
 static void
 judge(const struct guard *g, struct record *r, struct tally *t)
 {
+    if (r->suggest)
+        return;
     while (r->draft.len && r->draft.data[r->draft.len - 1] == '\n')
         r->draft.data[--r->draft.len] = '\0';
     struct guard_input in = {
@@ -129,26 +191,33 @@ judge(const struct guard *g, struct record *r, struct tally *t)
         fail_msg("%s %s: %s", r->file, r->id, err);
     bool missed = false;
     t->records++;
-    for (size_t i = 0; i < r->nerrors; i++) {
-        t->error_labels++;
-        if (fired(&res, r->errors[i], GUARD_ERROR))
-            t->error_hits++;
-        else
-            printf("    MISS %s: no %s error\n", r->id, r->errors[i]), missed = true;
-    }
-    for (size_t i = 0; i < r->nwarns; i++) {
-        t->warn_labels++;
-        if (fired(&res, r->warns[i], GUARD_WARNING))
-            t->warn_hits++;
-        else
-            printf("    MISS %s: no %s warning\n", r->id, r->warns[i]), missed = true;
+    for (size_t i = 0; i < r->nerrors + r->nwarns; i++) {
+        bool error = i < r->nerrors;
+        const char *name = error ? r->errors[i] : r->warns[i - r->nerrors];
+        int c = cat_index(name);
+        if (c < 0)
+            fail_msg("%s %s: unknown category '%s'", r->file, r->id, name);
+        bool hit = fired(&res, name, error ? GUARD_ERROR : GUARD_WARNING);
+        if (error) {
+            t->cat[c].error_labels++;
+            t->cat[c].error_hits += hit;
+        } else {
+            t->cat[c].warn_labels++;
+            t->cat[c].warn_hits += hit;
+        }
+        if (!hit) {
+            missed = true;
+            if (t->show_misses)
+                printf("    MISS %s: no %s %s\n", r->id, name, error ? "error" : "warning");
+        }
     }
     for (size_t i = 0; i < r->nquiet; i++) {
         t->quiet_labels++;
         if (fired(&res, r->quiet[i], GUARD_WARNING)) {
             t->quiet_violations++;
-            printf("    NOISE %s: %s fired\n", r->id, r->quiet[i]);
             missed = true;
+            if (t->show_misses)
+                printf("    NOISE %s: %s fired\n", r->id, r->quiet[i]);
         }
     }
     if (r->clean) {
@@ -158,11 +227,13 @@ judge(const struct guard *g, struct record *r, struct tally *t)
             alarm |= res.findings[i].severity >= GUARD_WARNING;
         if (alarm) {
             t->clean_alarms++;
-            printf("    FALSE ALARM %s\n", r->id);
             missed = true;
+            if (t->show_misses)
+                printf("    FALSE ALARM %s\n", r->id);
         }
     }
-    if (missed || getenv("GUARD_CORPUS_VERBOSE"))
+    count_fires(r, &res, t);
+    if ((missed && t->show_misses) || getenv("GUARD_CORPUS_VERBOSE"))
         show_findings(r, &res);
     guard_result_free(&res);
 }
@@ -219,6 +290,108 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Judges every *.txt file of one split's folder. */
+static void
+run_split(const struct guard *g, struct tally *t)
+{
+    char *dir = xasprintf("%s/%s", CORPUS_DIR, t->split);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        fail_msg("cannot open %s", dir);
+    char *names[64];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 64) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
+            names[n++] = xasprintf("%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    free(dir);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        run_file(g, names[i], t);
+        free(names[i]);
+    }
+}
+
+/* A percentage, or -1 when there is nothing to divide. */
+static double
+pct(size_t part, size_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : -1;
+}
+
+/* Prints a percentage in six columns ("   -  " when there is none). */
+static void
+print_pct(double p)
+{
+    if (p < 0)
+        printf("    -  ");
+    else
+        printf(" %5.1f%%", p);
+}
+
+/* Prints the per-category table of both splits. */
+static void
+print_table(const struct tally *dev, const struct tally *test)
+{
+    printf("guardrails labelled set: dev %zu replies (%zu clean), test %zu replies (%zu clean)\n",
+           dev->records, dev->clean, test->records, test->clean);
+    printf("  %-16s %26s   %26s\n", "", "------------ dev -----------",
+           "------------ test ----------");
+    printf("  %-16s %5s %7s %7s %6s   %5s %7s %7s %6s\n", "category", "cases", "recall",
+           "need", "prec", "cases", "recall", "need", "prec");
+    for (size_t c = 0; c < NCAT; c++) {
+        printf("  %-16s", categories[c]);
+        for (int s = 0; s < 2; s++) {
+            const struct cat_tally *k = s ? &test->cat[c] : &dev->cat[c];
+            size_t labels = k->error_labels + k->warn_labels;
+            size_t hits = k->error_hits + k->warn_hits;
+            printf(" %5zu", labels);
+            print_pct(pct(hits, labels));
+            printf("  %s", k->error_labels >= k->warn_labels ? ">=95%" : ">=90%");
+            print_pct(pct(k->true_fires, k->true_fires + k->false_fires));
+            printf("%s", s ? "\n" : "  ");
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        const struct tally *t = s ? test : dev;
+        printf("  %-5s clean replies flagged: %5.1f %% (%zu of %zu; must be <= 3 %% on test); "
+               "quiet labels broken: %zu of %zu\n",
+               t->split, pct(t->clean_alarms, t->clean), t->clean_alarms, t->clean,
+               t->quiet_violations, t->quiet_labels);
+    }
+}
+
+/* Fails when a category of the test split is under its recall target. */
+static void
+assert_targets(const struct tally *t)
+{
+    bool ok = true;
+    for (size_t c = 0; c < NCAT; c++) {
+        const struct cat_tally *k = &t->cat[c];
+        double er = pct(k->error_hits, k->error_labels);
+        double wr = pct(k->warn_hits, k->warn_labels);
+        if (er >= 0 && er < 95.0) {
+            printf("  FAIL %s: %s error recall %.1f %% is under 95 %%\n", t->split,
+                   categories[c], er);
+            ok = false;
+        }
+        if (wr >= 0 && wr < 90.0) {
+            printf("  FAIL %s: %s warning recall %.1f %% is under 90 %%\n", t->split,
+                   categories[c], wr);
+            ok = false;
+        }
+    }
+    double alarms = pct(t->clean_alarms, t->clean);
+    if (alarms < 0 || alarms > 3.0) {
+        printf("  FAIL %s: %.1f %% of clean replies flagged, over 3 %%\n", t->split, alarms);
+        ok = false;
+    }
+    assert_true(ok);
+}
+
 static void
 test_corpus(void **state)
 {
@@ -228,40 +401,17 @@ test_corpus(void **state)
     struct guard *g = guard_new(&opts, &err);
     if (g == NULL)
         fail_msg("cannot load the rules: %s", err);
-    DIR *d = opendir(CORPUS_DIR);
-    assert_non_null(d);
-    char *names[64];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < 64) {
-        size_t l = strlen(e->d_name);
-        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
-            names[n++] = xasprintf("%s/%s", CORPUS_DIR, e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    struct tally t = {0};
-    for (size_t i = 0; i < n; i++) {
-        run_file(g, names[i], &t);
-        free(names[i]);
-    }
+    /* The test split is never tuned on: its misses are not shown unless asked for. */
+    const char *show = getenv("GUARD_CORPUS_SHOW");
+    struct tally dev = {.split = "dev", .show_misses = true};
+    struct tally test = {.split = "test", .show_misses = show && !strcmp(show, "test")};
+    run_split(g, &dev);
+    run_split(g, &test);
     guard_free(g);
-
-    double recall = t.error_labels ? 100.0 * (double)t.error_hits / (double)t.error_labels : 0;
-    double warn_recall = t.warn_labels ? 100.0 * (double)t.warn_hits / (double)t.warn_labels : 0;
-    double alarms = t.clean ? 100.0 * (double)t.clean_alarms / (double)t.clean : 100;
-    printf("guardrails test set: %zu replies (%zu clean)\n", t.records, t.clean);
-    printf("  error-level recall:          %5.1f %% (%zu of %zu labels; must be >= 95 %%)\n",
-           recall, t.error_hits, t.error_labels);
-    printf("  clean replies with an alarm: %5.1f %% (%zu of %zu; must be <= 5 %%)\n", alarms,
-           t.clean_alarms, t.clean);
-    printf("  warning-level recall:        %5.1f %% (%zu of %zu labels)\n", warn_recall,
-           t.warn_hits, t.warn_labels);
-    printf("  quiet labels violated:       %zu of %zu\n", t.quiet_violations, t.quiet_labels);
-    assert_true(t.records >= MIN_RECORDS);
-    assert_true(t.clean >= MIN_CLEAN);
-    assert_true(recall >= 95.0);
-    assert_true(alarms <= 5.0);
+    print_table(&dev, &test);
+    assert_true(dev.records >= MIN_RECORDS && test.records >= MIN_RECORDS);
+    assert_true(dev.clean >= MIN_CLEAN && test.clean >= MIN_CLEAN);
+    assert_targets(&test);
 }
 
 int

@@ -1,0 +1,993 @@
+/* Token patterns: rules written as sequences of words rather than fixed phrases, so that one
+ * line covers the ways people actually write a thing. A pattern is matched on the same
+ * normalised tokens as phrases (case and accents folded, apostrophes unified) and never
+ * crosses a sentence or a line break. The syntax (tactful(5), TOKEN PATTERNS):
+ *
+ *   word      the word in any case; "party" also matches "party's"
+ *   word*     a word starting so
+ *   ~word     any form of the word (a Snowball stem): ~refute = refutes, refuted, refuting
+ *   /re/      a word matching a regular expression as a whole (folded: lowercase, no accents)
+ *   *         any one word
+ *   @name     a word class defined once in a [class NAME] section
+ *   (a|b c)   one of several sequences; x? or (...)? may be left out
+ *   <N-M>     a gap of N to M words (<M> is <0-M>, at most 8)
+ *   ^x        x written with a capital letter (Title Case or ALL CAPS)
+ *   !x        one word that is not x
+ *
+ * All patterns of all rules are indexed by the words they can start with, so a check looks at
+ * each token once and tries only the patterns that could start there. */
+#include "model/guard_impl.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TP_ALTS_MAX 64        /* alternatives in one group */
+#define TP_KEYS_MAX 64        /* first words indexed for one pattern */
+
+/* ---- The store ---- */
+
+/* Appends len bytes and a NUL to the pool; returns their offset. */
+static uint32_t
+pool_add(struct tp_store *s, const char *str, size_t len)
+{
+    if (s->poollen + len + 1 > s->poolcap) {
+        s->poolcap = (s->poollen + len + 1) * 2;
+        s->pool = xrealloc(s->pool, s->poolcap);
+    }
+    uint32_t off = (uint32_t)s->poollen;
+    memcpy(s->pool + off, str, len);
+    s->poollen += len + 1;
+    s->pool[off + len] = '\0';
+    return off;
+}
+
+/* Appends n nodes as one sequence; returns its id. */
+static uint32_t
+seq_add(struct tp_store *s, const struct tp_node *nodes, size_t n)
+{
+    if (s->nnodes + n > s->capnodes) {
+        s->capnodes = (s->nnodes + n) * 2 + 64;
+        s->nodes = xreallocarray(s->nodes, s->capnodes, sizeof *s->nodes);
+    }
+    memcpy(s->nodes + s->nnodes, nodes, n * sizeof *nodes);
+    if (s->nseqs == s->capseqs) {
+        s->capseqs = s->capseqs ? s->capseqs * 2 : 64;
+        s->seqs = xreallocarray(s->seqs, s->capseqs, sizeof *s->seqs);
+    }
+    s->seqs[s->nseqs] = (struct tp_seq){(uint32_t)s->nnodes, (uint32_t)n};
+    s->nnodes += n;
+    return (uint32_t)s->nseqs++;
+}
+
+/* Appends n sequence ids as one list of alternatives; returns where it starts. */
+static uint32_t
+alts_add(struct tp_store *s, const uint32_t *ids, size_t n)
+{
+    if (s->nalts + n > s->capalts) {
+        s->capalts = (s->nalts + n) * 2 + 64;
+        s->alts = xreallocarray(s->alts, s->capalts, sizeof *s->alts);
+    }
+    memcpy(s->alts + s->nalts, ids, n * sizeof *ids);
+    s->nalts += n;
+    return (uint32_t)(s->nalts - n);
+}
+
+void
+guard_tokpat_free(struct tp_store *s)
+{
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].re)
+            pcre2_code_free(s->nodes[i].re);
+    free(s->nodes);
+    free(s->seqs);
+    free(s->alts);
+    free(s->pool);
+    for (size_t i = 0; i < s->nclasses; i++) {
+        for (size_t k = 0; k < s->classes[i].nmembers; k++)
+            free(s->classes[i].members[k].text);
+        free(s->classes[i].members);
+        free(s->classes[i].name);
+    }
+    free(s->classes);
+    free(s->entries);
+    free(s->exact);
+    free(s->prefix);
+    free(s->open);
+    free(s->links);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- Parsing ---- */
+
+struct tp_parser {
+    const char *p;
+    const char *text;
+    struct tp_store *s;
+    const struct tp_store *classes; /* for @name; NULL: syntax only */
+    struct sb_stemmer *stemmer;     /* NULL: syntax only */
+    char *err;
+    int depth;
+    size_t nodes;
+};
+
+static int parse_seq(struct tp_parser *P, uint32_t *seq);
+
+/* Records the first problem. Returns -1. */
+static int
+perr(struct tp_parser *P, const char *what)
+{
+    if (P->err == NULL)
+        P->err = xasprintf("pattern '%s': %s", P->text, what);
+    return -1;
+}
+
+/* Whether c ends a word in a pattern. */
+static bool
+word_end(char c)
+{
+    return c == '\0' || c == ' ' || c == '\t' || guard_in_set("()|?<>", c);
+}
+
+/* Reads a class name after '@' into the pool; returns -1 when there is none. */
+static int
+parse_class_ref(struct tp_parser *P, struct tp_node *n)
+{
+    const char *a = P->p;
+    while ((*P->p >= 'a' && *P->p <= 'z') || (*P->p >= '0' && *P->p <= '9') || *P->p == '-')
+        P->p++;
+    if (P->p == a)
+        return perr(P, "'@' needs a class name (lowercase letters, digits, hyphens)");
+    n->op = TP_CLASS;
+    n->str = pool_add(P->s, a, (size_t)(P->p - a));
+    n->len = (uint32_t)(P->p - a);
+    n->alt = UINT32_MAX;
+    if (P->classes) {
+        for (size_t i = 0; i < P->classes->nclasses; i++)
+            if (strlen(P->classes->classes[i].name) == n->len &&
+                memcmp(P->classes->classes[i].name, a, n->len) == 0)
+                n->alt = (uint32_t)i;
+        if (n->alt == UINT32_MAX) {
+            char *msg = xasprintf("no word class @%.*s; define it in a [class %.*s] section",
+                                  (int)n->len, a, (int)n->len, a);
+            perr(P, msg);
+            free(msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads "<N-M>", "<M>" or "<skip N-M>". */
+static int
+parse_skip(struct tp_parser *P, struct tp_node *n)
+{
+    const char *p = P->p + 1;
+    if (strncmp(p, "skip", 4) == 0)
+        p += 4;
+    while (*p == ' ')
+        p++;
+    char *end;
+    long lo = strtol(p, &end, 10), hi = lo;
+    if (end == p)
+        return perr(P, "write a gap as <N-M> or <M>, in words");
+    p = end;
+    if (*p == '-') {
+        hi = strtol(p + 1, &end, 10);
+        if (end == p + 1)
+            return perr(P, "write a gap as <N-M> or <M>, in words");
+        p = end;
+    } else {
+        lo = 0;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p != '>')
+        return perr(P, "a gap <...> has no closing '>'");
+    if (lo < 0 || hi < lo || hi > TP_SKIP_MAX)
+        return perr(P, "a gap may skip from 0 to 8 words, the smaller number first");
+    P->p = p + 1;
+    n->op = TP_SKIP;
+    n->min = (uint16_t)lo;
+    n->max = (uint16_t)hi;
+    return 0;
+}
+
+/* Reads "/re/" and compiles it to match a whole folded token. */
+static int
+parse_regex(struct tp_parser *P, struct tp_node *n)
+{
+    const char *a = ++P->p;
+    while (*P->p && *P->p != '/') {
+        if (*P->p == '\\' && P->p[1])
+            P->p++;
+        P->p++;
+    }
+    if (*P->p != '/')
+        return perr(P, "a /regular expression/ has no closing '/'");
+    char *body = xasprintf("(?:%.*s)", (int)(P->p - a), a);
+    P->p++;
+    char *err = NULL;
+    pcre2_code *re = guard_regex_compile(body, false, &err);
+    free(body);
+    if (re == NULL) {
+        perr(P, err);
+        free(err);
+        return -1;
+    }
+    n->op = TP_REGEX;
+    n->re = re;
+    return 0;
+}
+
+/* Reads a stem "~word": the word's Snowball stem, folded. */
+static int
+parse_stem(struct tp_parser *P, struct tp_node *n)
+{
+    const char *a = ++P->p;
+    while (!word_end(*P->p))
+        P->p++;
+    char fold[256];
+    size_t len = guard_fold(a, (size_t)(P->p - a), fold, sizeof fold);
+    for (size_t i = 0; i < len; i++)
+        if (!((fold[i] >= 'a' && fold[i] <= 'z') || (unsigned char)fold[i] >= 0x80))
+            return perr(P, "'~' takes one plain word, such as ~refute");
+    if (len == 0 || len >= sizeof fold)
+        return perr(P, "'~' takes one plain word, such as ~refute");
+    n->op = TP_STEM;
+    if (P->stemmer) {
+        const sb_symbol *st = sb_stemmer_stem(P->stemmer, (const sb_symbol *)fold, (int)len);
+        int sl = sb_stemmer_length(P->stemmer);
+        if (st && sl > 0) {
+            n->str = pool_add(P->s, (const char *)st, (size_t)sl);
+            n->len = (uint32_t)sl;
+            return 0;
+        }
+    }
+    n->str = pool_add(P->s, fold, len);
+    n->len = (uint32_t)len;
+    return 0;
+}
+
+/* Reads a plain word (or "word*"), tokenised as drafts are; adds one node per token. */
+static int
+parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
+{
+    const char *a = P->p;
+    while (!word_end(*P->p))
+        P->p++;
+    size_t wlen = (size_t)(P->p - a);
+    bool prefix = wlen > 1 && a[wlen - 1] == '*';
+    if (prefix)
+        wlen--;
+    if (strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
+        return perr(P, "a word starts with punctuation, which patterns ignore");
+    struct guard_view v;
+    guard_view_init(&v, a, wlen, GUARD_DRAFT);
+    guard_view_tokenize(&v);
+    int rc = 0;
+    if (v.ntoks == 0 || v.nspans)
+        rc = perr(P, v.nspans ? "links, addresses, @handles and #hashtags are never matched"
+                              : "a word has nothing to match");
+    else if (v.ntoks > 1 && (flags & TP_NOT))
+        rc = perr(P, "'!' takes one word; put several in brackets: !(lib dem)");
+    else if (*n + v.ntoks > TP_NODES_MAX)
+        rc = perr(P, "the pattern has too many parts");
+    for (size_t i = 0; rc == 0 && i < v.ntoks; i++) {
+        const struct guard_tok *t = &v.toks[i];
+        struct tp_node *node = &out[(*n)++];
+        memset(node, 0, sizeof *node);
+        node->op = prefix && i + 1 == v.ntoks ? TP_PREFIX : TP_WORD;
+        node->flags = flags;
+        node->str = pool_add(P->s, v.fold + t->fold, t->fold_len);
+        node->len = t->fold_len;
+        if (node->op == TP_PREFIX && node->len < 2)
+            rc = perr(P, "a word before '*' needs at least 2 letters");
+    }
+    guard_view_free(&v);
+    return rc;
+}
+
+/* Reads "( seq | seq ... )". */
+static int
+parse_group(struct tp_parser *P, struct tp_node *n)
+{
+    if (++P->depth > TP_DEPTH_MAX)
+        return perr(P, "brackets are nested too deeply");
+    P->p++;
+    uint32_t ids[TP_ALTS_MAX];
+    size_t nids = 0;
+    for (;;) {
+        if (nids == TP_ALTS_MAX)
+            return perr(P, "a group has more than 64 alternatives; use a word class");
+        if (parse_seq(P, &ids[nids]) != 0)
+            return -1;
+        nids++;
+        if (*P->p == '|') {
+            P->p++;
+            continue;
+        }
+        if (*P->p == ')') {
+            P->p++;
+            break;
+        }
+        return perr(P, "a '(' has no closing ')'");
+    }
+    P->depth--;
+    n->op = TP_GROUP;
+    n->alt = alts_add(P->s, ids, nids);
+    n->nalt = (uint32_t)nids;
+    return 0;
+}
+
+/* Reads one item with its '!' and '^' marks and its '?'. */
+static int
+parse_item(struct tp_parser *P, struct tp_node *out, size_t *n)
+{
+    uint8_t flags = 0;
+    for (;; P->p++) {
+        if (*P->p == '!')
+            flags |= TP_NOT;
+        else if (*P->p == '^')
+            flags |= TP_CAP;
+        else
+            break;
+    }
+    const char *q = P->p;
+    while (!word_end(*q))
+        q++;
+    if (*q == '?')
+        flags |= TP_OPT;
+    if (*n >= TP_NODES_MAX || ++P->nodes > TP_NODES_MAX * 4)
+        return perr(P, "the pattern has too many parts");
+    struct tp_node node = {0};
+    int rc;
+    switch (*P->p) {
+    case '(':
+        rc = parse_group(P, &node);
+        break;
+    case '<':
+        rc = parse_skip(P, &node);
+        break;
+    case '/':
+        rc = parse_regex(P, &node);
+        break;
+    case '@':
+        P->p++;
+        rc = parse_class_ref(P, &node);
+        break;
+    case '~':
+        rc = parse_stem(P, &node);
+        break;
+    case '*':
+        if (word_end(P->p[1])) {
+            P->p++;
+            node.op = TP_ANY;
+            rc = 0;
+            break;
+        }
+        return perr(P, "'*' stands alone (any word) or ends a word (word*)");
+    case ')':
+    case '|':
+    case '?':
+    case '>':
+        return perr(P, "a bracket, '|', '?' or '>' is out of place");
+    default: {
+        size_t before = *n;
+        if (parse_word(P, out, n, flags & ~TP_OPT) != 0)
+            return -1;
+        if (*P->p == '?') {
+            if (*n - before > 1)
+                return perr(P, "'?' takes one word; put several in brackets: (lib dem)?");
+            P->p++;
+            out[*n - 1].flags |= TP_OPT;
+        }
+        return 0;
+    }
+    }
+    if (rc != 0)
+        return -1;
+    if (*P->p == '?') {
+        flags |= TP_OPT;
+        P->p++;
+    }
+    if (node.op == TP_SKIP && flags)
+        return perr(P, "a gap takes no '!', '^' or '?'");
+    if ((flags & TP_NOT) && node.op == TP_ANY)
+        return perr(P, "'!*' matches nothing");
+    node.flags = flags;
+    out[(*n)++] = node;
+    return 0;
+}
+
+/* Reads items up to ')', '|' or the end into a new sequence. */
+static int
+parse_seq(struct tp_parser *P, uint32_t *seq)
+{
+    struct tp_node tmp[TP_NODES_MAX];
+    size_t n = 0;
+    for (;;) {
+        while (*P->p == ' ' || *P->p == '\t')
+            P->p++;
+        if (*P->p == '\0' || *P->p == ')' || *P->p == '|')
+            break;
+        if (parse_item(P, tmp, &n) != 0)
+            return -1;
+    }
+    *seq = seq_add(P->s, tmp, n);
+    return 0;
+}
+
+/* Whether sequence seq (from node i) can match no token at all. */
+static bool
+seq_can_be_empty(const struct tp_store *s, uint32_t seq, uint32_t i, int depth)
+{
+    const struct tp_seq *q = &s->seqs[seq];
+    for (; i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        if (n->flags & TP_OPT || (n->op == TP_SKIP && n->min == 0))
+            continue;
+        if ((n->op == TP_GROUP || n->op == TP_CLASS) && !(n->flags & TP_NOT) &&
+            depth < TP_DEPTH_MAX && n->alt != UINT32_MAX) {
+            uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+            uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+            bool empty = false;
+            for (uint32_t k = 0; k < nalt && !empty; k++)
+                empty = seq_can_be_empty(s, s->alts[alt + k], 0, depth + 1);
+            if (empty)
+                continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+/* Parses text into s; returns the sequence id, or -1 with *err. */
+static long
+parse(struct tp_store *s, const struct tp_store *classes, struct sb_stemmer *stemmer,
+      const char *text, bool whole, char **err)
+{
+    struct tp_parser P = {.p = text, .text = text, .s = s, .classes = classes,
+                          .stemmer = stemmer};
+    uint32_t seq;
+    if (parse_seq(&P, &seq) == 0 && *P.p != '\0')
+        perr(&P, "a ')' or '|' is out of place");
+    if (P.err == NULL && whole) {
+        const struct tp_seq *q = &s->seqs[seq];
+        if (q->n == 0)
+            perr(&P, "the pattern is empty");
+        else if (s->nodes[q->node].op == TP_SKIP || s->nodes[q->node + q->n - 1].op == TP_SKIP)
+            perr(&P, "a pattern cannot start or end with a gap");
+        else if (classes && seq_can_be_empty(s, seq, 0, 0))
+            perr(&P, "every part is optional, so it would match nothing");
+    }
+    if (P.err) {
+        *err = P.err;
+        return -1;
+    }
+    return seq;
+}
+
+int
+guard_tokpat_check(const char *text, char **err)
+{
+    struct tp_store scratch = {0};
+    long rc = parse(&scratch, NULL, NULL, text, true, err);
+    guard_tokpat_free(&scratch);
+    return rc < 0 ? -1 : 0;
+}
+
+void
+guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_entry *e)
+{
+    struct tp_store *s = &g->tp;
+    struct tp_class *c = NULL;
+    for (size_t i = 0; i < s->nclasses && c == NULL; i++)
+        if (strcmp(s->classes[i].name, name) == 0)
+            c = &s->classes[i];
+    if (c == NULL) {
+        s->classes = xreallocarray(s->classes, s->nclasses + 1, sizeof *s->classes);
+        c = &s->classes[s->nclasses++];
+        *c = (struct tp_class){.name = xstrdup(name), .file = e->file, .line = e->line};
+    }
+    c->members = xreallocarray(c->members, c->nmembers + 1, sizeof *c->members);
+    c->members[c->nmembers] = *e;
+    c->members[c->nmembers].text = xstrdup(e->text);
+    c->nmembers++;
+}
+
+/* ---- Compiling and indexing ---- */
+
+/* The first words a pattern can start with, for the index. */
+struct keyset {
+    uint32_t exact[TP_KEYS_MAX], prefix[TP_KEYS_MAX];
+    size_t nexact, nprefix;
+    bool open;                /* it can start with something not indexed */
+};
+
+/* Adds a key; too many makes the pattern open. */
+static void
+key_add(struct keyset *k, bool prefix, uint32_t hash)
+{
+    uint32_t *v = prefix ? k->prefix : k->exact;
+    size_t *n = prefix ? &k->nprefix : &k->nexact;
+    if (*n == TP_KEYS_MAX)
+        k->open = true;
+    else
+        v[(*n)++] = hash;
+}
+
+/* Collects the keys of the tokens that can start seq from node i. Returns whether the rest
+ * of the sequence can be empty (then what follows it can start the match too). */
+static bool
+first_keys(const struct tp_store *s, uint32_t seq, uint32_t i, struct keyset *k, int depth)
+{
+    const struct tp_seq *q = &s->seqs[seq];
+    for (; i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        bool may_skip = (n->flags & TP_OPT) != 0;
+        if (n->flags & TP_NOT) {
+            k->open = true;
+            return false;
+        }
+        switch (n->op) {
+        case TP_WORD:
+            key_add(k, false, guard_hash(s->pool + n->str, n->len));
+            break;
+        case TP_PREFIX:
+        case TP_STEM:
+            if (n->len >= 3)
+                key_add(k, true, guard_hash(s->pool + n->str, 3));
+            else
+                k->open = true;
+            break;
+        case TP_GROUP:
+        case TP_CLASS: {
+            if (depth >= TP_DEPTH_MAX) {
+                k->open = true;
+                return false;
+            }
+            uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+            uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+            for (uint32_t a = 0; a < nalt; a++)
+                if (first_keys(s, s->alts[alt + a], 0, k, depth + 1))
+                    may_skip = true;
+            break;
+        }
+        case TP_SKIP:
+            may_skip = n->min == 0;
+            if (!may_skip)
+                k->open = true;
+            break;
+        default:
+            k->open = true;
+            break;
+        }
+        if (!may_skip)
+            return false;
+    }
+    return true;
+}
+
+/* Adds entry e to the chain of bucket b in heads. */
+static void
+link_add(struct tp_store *s, uint32_t *heads, uint32_t hash, uint32_t e)
+{
+    size_t b = hash & s->mask;
+    for (uint32_t l = heads[b]; l; l = s->links[l - 1].next)
+        if (s->links[l - 1].entry == e)
+            return;
+    if (s->nlinks == s->caplinks) {
+        s->caplinks = s->caplinks ? s->caplinks * 2 : 256;
+        s->links = xreallocarray(s->links, s->caplinks, sizeof *s->links);
+    }
+    s->links[s->nlinks] = (struct tp_link){e, heads[b]};
+    heads[b] = (uint32_t)++s->nlinks;
+}
+
+/* Indexes every entry by the words it can start with. */
+static void
+build_index(struct tp_store *s)
+{
+    size_t size = 64;
+    while (size < s->nentries * 4)
+        size *= 2;
+    s->mask = size - 1;
+    s->exact = xcalloc(size, sizeof *s->exact);
+    s->prefix = xcalloc(size, sizeof *s->prefix);
+    for (size_t e = 0; e < s->nentries; e++) {
+        struct keyset k = {0};
+        first_keys(s, s->entries[e].seq, 0, &k, 0);
+        if (k.open) {
+            s->open = xreallocarray(s->open, s->nopen + 1, sizeof *s->open);
+            s->open[s->nopen++] = (uint32_t)e;
+            continue;
+        }
+        for (size_t i = 0; i < k.nexact; i++)
+            link_add(s, s->exact, k.exact[i], (uint32_t)e);
+        for (size_t i = 0; i < k.nprefix; i++)
+            link_add(s, s->prefix, k.prefix[i], (uint32_t)e);
+    }
+}
+
+/* Whether class ci refers to itself through its members, up to a depth. */
+static bool
+class_loops(const struct tp_store *s, uint32_t seq, uint32_t ci, int depth)
+{
+    const struct tp_seq *q = &s->seqs[seq];
+    for (uint32_t i = 0; i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        if (n->op != TP_GROUP && n->op != TP_CLASS)
+            continue;
+        if (n->op == TP_CLASS && (n->alt == ci || depth >= TP_DEPTH_MAX))
+            return true;
+        uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+        uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+        for (uint32_t a = 0; a < nalt; a++)
+            if (class_loops(s, s->alts[alt + a], ci, depth + 1))
+                return true;
+    }
+    return false;
+}
+
+/* Appends a problem line to errors. */
+static void
+compile_error(struct buf *errors, const char *file, int line, const char *msg)
+{
+    if (errors->len)
+        buf_addc(errors, '\n');
+    buf_printf(errors, "%s:%d: %s", file, line, msg);
+}
+
+/* Compiles the members of every class into alternatives. */
+static size_t
+compile_classes(struct guard *g, struct sb_stemmer *stemmer, struct buf *errors)
+{
+    struct tp_store *s = &g->tp;
+    size_t nerr = 0;
+    for (size_t c = 0; c < s->nclasses; c++) {
+        uint32_t *ids = xcalloc(s->classes[c].nmembers + 1, sizeof *ids);
+        size_t n = 0;
+        for (size_t m = 0; m < s->classes[c].nmembers; m++) {
+            const struct guard_entry *e = &s->classes[c].members[m];
+            char *err = NULL;
+            long seq = parse(s, s, stemmer, e->text, false, &err);
+            if (seq < 0) {
+                compile_error(errors, e->file, e->line, err);
+                free(err);
+                nerr++;
+                continue;
+            }
+            ids[n++] = (uint32_t)seq;
+        }
+        s->classes[c].alt = alts_add(s, ids, n);
+        s->classes[c].nalt = (uint32_t)n;
+        free(ids);
+    }
+    for (size_t c = 0; c < s->nclasses && nerr == 0; c++) {
+        for (uint32_t a = 0; a < s->classes[c].nalt; a++) {
+            if (!class_loops(s, s->alts[s->classes[c].alt + a], (uint32_t)c, 0))
+                continue;
+            char *msg = xasprintf("word class @%s refers to itself (or nests too deeply)",
+                                  s->classes[c].name);
+            compile_error(errors, s->classes[c].file, s->classes[c].line, msg);
+            free(msg);
+            nerr++;
+            break;
+        }
+    }
+    return nerr;
+}
+
+size_t
+guard_tokpat_compile(struct guard *g, struct buf *errors)
+{
+    struct tp_store *s = &g->tp;
+    struct sb_stemmer *stemmer = sb_stemmer_new("english", NULL);
+    size_t nerr = compile_classes(g, stemmer, errors);
+    for (size_t ri = 0; ri < g->nrules && nerr == 0; ri++) {
+        const struct guard_rule *r = &g->rules[ri];
+        if (r->kind != KIND_PATTERN)
+            continue;
+        for (size_t i = 0; i < r->nentries; i++) {
+            const struct guard_entry *e = &r->entries[i];
+            if (e->except && !e->anti)
+                continue; /* except = is a phrase, in the phrase matcher */
+            char *err = NULL;
+            long seq = parse(s, s, stemmer, e->text, true, &err);
+            if (seq < 0) {
+                compile_error(errors, e->file, e->line, err);
+                free(err);
+                nerr++;
+                continue;
+            }
+            if (s->nentries == s->capentries) {
+                s->capentries = s->capentries ? s->capentries * 2 : 64;
+                s->entries = xreallocarray(s->entries, s->capentries, sizeof *s->entries);
+            }
+            s->entries[s->nentries++] = (struct tp_entry){
+                .rule = (uint32_t)ri, .seq = (uint32_t)seq, .entry = (uint32_t)i,
+                .anti = e->anti, .user = e->user};
+        }
+    }
+    if (stemmer)
+        sb_stemmer_delete(stemmer);
+    if (nerr == 0)
+        build_index(s);
+    return nerr;
+}
+
+/* ---- Matching ---- */
+
+struct tp_match {
+    struct guard_ctx *c;
+    struct guard_view *v;
+    const struct tp_store *s;
+    size_t start, end;        /* tokens: where it starts, and the one after it */
+    long steps;
+    bool overflow;
+};
+
+/* A place in a sequence, and where to go on when the sequence is done. */
+struct tp_frame {
+    uint32_t seq, i;
+    int depth;
+    const struct tp_frame *up;
+};
+
+/* The stem of token i of the view, made once; NULL when no stemmer can be had. */
+static const char *
+tok_stem(struct tp_match *m, size_t i, size_t *len)
+{
+    struct guard_view *v = m->v;
+    if (v->stems == NULL)
+        v->stems = xcalloc(v->ntoks + 1, sizeof *v->stems);
+    if (v->stems[i] == 0) {
+        if (m->c->stemmer == NULL)
+            m->c->stemmer = sb_stemmer_new("english", NULL);
+        if (m->c->stemmer == NULL)
+            return NULL;
+        const struct guard_tok *t = &v->toks[i];
+        const sb_symbol *st = sb_stemmer_stem(m->c->stemmer,
+                                              (const sb_symbol *)v->fold + t->fold,
+                                              (int)t->fold_len);
+        int n = st ? sb_stemmer_length(m->c->stemmer) : 0;
+        if (n < 0)
+            n = 0;
+        if (v->stemlen + (size_t)n + 1 > v->stemcap) {
+            v->stemcap = (v->stemlen + (size_t)n + 1) * 2 + 256;
+            v->stempool = xrealloc(v->stempool, v->stemcap);
+        }
+        if (n)
+            memcpy(v->stempool + v->stemlen, st, (size_t)n);
+        v->stempool[v->stemlen + (size_t)n] = '\0';
+        v->stems[i] = (uint32_t)v->stemlen + 1;
+        v->stemlen += (size_t)n + 1;
+    }
+    const char *s = v->stempool + v->stems[i] - 1;
+    *len = strlen(s);
+    return s;
+}
+
+/* Whether a word, prefix, stem, regex or any-word node matches token i (ignoring '!'). */
+static bool
+atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
+{
+    const struct guard_view *v = m->v;
+    const struct guard_tok *t = &v->toks[i];
+    if ((n->flags & TP_CAP) && !(t->flags & (TOK_CAPITAL | TOK_UPPER)))
+        return false;
+    const char *have = v->fold + t->fold, *want = m->s->pool + n->str;
+    size_t hlen = t->fold_len;
+    switch (n->op) {
+    case TP_ANY:
+        return (t->flags & TOK_WORD) != 0;
+    case TP_WORD:
+        if (hlen == n->len)
+            return memcmp(have, want, hlen) == 0;
+        return hlen == n->len + 2 && memcmp(have, want, n->len) == 0 &&
+               memcmp(have + n->len, "'s", 2) == 0;
+    case TP_PREFIX:
+        return hlen >= n->len && memcmp(have, want, n->len) == 0;
+    case TP_STEM: {
+        size_t pre = n->len < 2 ? n->len : 2;
+        if (hlen < pre || memcmp(have, want, pre) != 0)
+            return false;
+        size_t slen;
+        const char *st = tok_stem(m, i, &slen);
+        return st && slen == n->len && memcmp(st, want, slen) == 0;
+    }
+    case TP_REGEX: {
+        int rc = pcre2_match(n->re, (PCRE2_SPTR)have, hlen, 0,
+                             PCRE2_ANCHORED | PCRE2_ENDANCHORED, m->c->md, m->c->g->mctx);
+        if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+            m->overflow = true;
+        return rc >= 0;
+    }
+    default:
+        return false;
+    }
+}
+
+/* Whether node n matches exactly the one token i (for '!'): atoms, and the one-word
+ * alternatives of groups and classes. */
+static bool
+one_token_matches(struct tp_match *m, const struct tp_node *n, size_t i, int depth)
+{
+    if (n->op != TP_GROUP && n->op != TP_CLASS)
+        return atom_matches(m, n, i);
+    if (depth >= TP_DEPTH_MAX)
+        return false;
+    const struct tp_store *s = m->s;
+    uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+    uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+    for (uint32_t a = 0; a < nalt; a++) {
+        const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
+        if (q->n == 1 && one_token_matches(m, &s->nodes[q->node], i, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+/* Whether token i may be part of the match: it exists, and no sentence or line starts at it
+ * (except at the match's first token). */
+static bool
+tok_usable(const struct tp_match *m, size_t i)
+{
+    if (i >= m->v->ntoks)
+        return false;
+    return i == m->start || !(m->v->toks[i].flags & (TOK_SENTENCE | TOK_LINE));
+}
+
+/* Matches from frame f at token pos; on success m->end is the token after the match. */
+static bool
+step(struct tp_match *m, const struct tp_frame *f, size_t pos)
+{
+    if (++m->steps > TP_STEPS_MAX) {
+        m->overflow = true;
+        return false;
+    }
+    while (f && f->i == m->s->seqs[f->seq].n)
+        f = f->up;
+    if (f == NULL) {
+        m->end = pos;
+        return pos > m->start;
+    }
+    const struct tp_seq *q = &m->s->seqs[f->seq];
+    const struct tp_node *n = &m->s->nodes[q->node + f->i];
+    struct tp_frame next = {f->seq, f->i + 1, f->depth, f->up};
+    if (n->op == TP_SKIP) {
+        for (size_t k = 0; k <= n->max; k++) {
+            if (k > 0 && !tok_usable(m, pos + k - 1))
+                return false;
+            if (k >= n->min && step(m, &next, pos + k))
+                return true;
+            if (m->overflow)
+                return false;
+        }
+        return false;
+    }
+    if (n->flags & TP_NOT) {
+        if (tok_usable(m, pos) && (m->v->toks[pos].flags & TOK_WORD) &&
+            !one_token_matches(m, n, pos, f->depth) && step(m, &next, pos + 1))
+            return true;
+    } else if (n->op == TP_GROUP || n->op == TP_CLASS) {
+        if (f->depth >= TP_DEPTH_MAX) {
+            m->overflow = true;
+            return false;
+        }
+        const struct tp_store *s = m->s;
+        uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+        uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+        for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
+            struct tp_frame sub = {s->alts[alt + a], 0, f->depth + 1, &next};
+            if (step(m, &sub, pos))
+                return true;
+        }
+    } else if (tok_usable(m, pos) && atom_matches(m, n, pos) && step(m, &next, pos + 1)) {
+        return true;
+    }
+    if (m->overflow)
+        return false;
+    return (n->flags & TP_OPT) && step(m, &next, pos);
+}
+
+/* Records a hit of entry e on tokens [start, end). */
+static void
+hit_add(struct guard_view *v, uint32_t e, size_t start, size_t end)
+{
+    if (v->ntphits == v->captphits) {
+        v->captphits = v->captphits ? v->captphits * 2 : 32;
+        v->tphits = xreallocarray(v->tphits, v->captphits, sizeof *v->tphits);
+    }
+    v->tphits[v->ntphits++] = (struct tp_hit){e, v->toks[start].start, v->toks[end - 1].end};
+}
+
+/* Tries entry e at token i unless it was tried there already. */
+static void
+try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint32_t *tried)
+{
+    const struct tp_store *s = &c->g->tp;
+    const struct tp_entry *te = &s->entries[e];
+    if (tried[e] == i + 1)
+        return;
+    tried[e] = (uint32_t)i + 1;
+    const struct guard_rule *r = &c->g->rules[te->rule];
+    if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked))
+        return;
+    struct tp_match m = {.c = c, .v = v, .s = s, .start = i};
+    struct tp_frame f = {te->seq, 0, 0, NULL};
+    if (step(&m, &f, i))
+        hit_add(v, e, i, m.end);
+    else if (m.overflow)
+        c->unfinished[te->rule] |= v->source == GUARD_DRAFT ? 1 : 2;
+}
+
+void
+guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
+{
+    const struct tp_store *s = &c->g->tp;
+    v->ntphits = 0;
+    if (s->nentries == 0 || v->ntoks == 0)
+        return;
+    uint32_t *tried = xcalloc(s->nentries, sizeof *tried);
+    for (size_t i = 0; i < v->ntoks; i++) {
+        const struct guard_tok *t = &v->toks[i];
+        uint32_t heads[3] = {s->exact[t->hash & s->mask],
+                             t->shash ? s->exact[t->shash & s->mask] : 0,
+                             t->phash ? s->prefix[t->phash & s->mask] : 0};
+        for (size_t h = 0; h < 3; h++)
+            for (uint32_t l = heads[h]; l; l = s->links[l - 1].next)
+                try_entry(c, v, s->links[l - 1].entry, i, tried);
+        for (size_t k = 0; k < s->nopen; k++)
+            try_entry(c, v, s->open[k], i, tried);
+    }
+    free(tried);
+}
+
+/* Orders hits by start, longest first. */
+static int
+cmp_hits(const void *a, const void *b)
+{
+    const struct tp_hit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+void
+guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
+{
+    uint32_t ri = (uint32_t)(r - c->g->rules);
+    const struct tp_store *s = &c->g->tp;
+    if (c->unfinished[ri] & (v->source == GUARD_DRAFT ? 1 : 2))
+        guard_emit_unfinished(c, r, v, "it took too many steps on this text");
+    struct tp_hit mine[128], anti[64];
+    size_t n = 0, na = 0;
+    for (size_t i = 0; i < v->ntphits; i++) {
+        const struct tp_entry *e = &s->entries[v->tphits[i].entry];
+        if (e->rule != ri)
+            continue;
+        if (e->anti && na < NELEM(anti))
+            anti[na++] = v->tphits[i];
+        else if (!e->anti && n < NELEM(mine))
+            mine[n++] = v->tphits[i];
+    }
+    if (n == 0)
+        return;
+    qsort(mine, n, sizeof *mine, cmp_hits);
+    size_t last_end = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (mine[i].start < last_end)
+            continue;
+        bool silenced = false;
+        for (size_t k = 0; k < na && !silenced; k++)
+            silenced = anti[k].start < mine[i].end && mine[i].start < anti[k].end;
+        if (silenced || guard_suppressed(c, r, v, mine[i].start, mine[i].end, true))
+            continue;
+        last_end = mine[i].end;
+        struct guard_vars vars = {.match = v->s + mine[i].start,
+                                  .match_len = mine[i].end - mine[i].start};
+        guard_emit(c, r, v, mine[i].start, mine[i].end, &vars);
+    }
+}
