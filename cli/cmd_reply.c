@@ -112,7 +112,11 @@ reply_submit(struct cli *cli, const char *cmd, long id, const struct draft_overr
         free(err);
     } else {
         reply_print_findings(id, d.body, &res.findings);
-        if (res.outcome == DRAFT_REFUSED) {
+        if (res.outcome == DRAFT_REFUSED && res.held && res.held[0]) {
+            cli_error("draft %ld not submitted: the guardrails could not check it to the end "
+                      "(%s), and no override passes that; shorten or split the reply, or ask "
+                      "whoever keeps the rules to fix them", id, res.held);
+        } else if (res.outcome == DRAFT_REFUSED) {
             cli_error("draft %ld not submitted: an error stands (%s); change the text or "
                       "override with --override RULE=REASON", id, res.blocking);
         } else if (res.outcome == DRAFT_PENDING) {

@@ -58,13 +58,15 @@ enum draft_outcome {
 };
 
 /* What became of a submission. findings holds every finding (free with
- * guard_result_free); blocking lists the rules that refused it, why_approval why it waits
- * (both newly allocated, "" when none). */
+ * guard_result_free); blocking lists the rules that refused it, held those among them that
+ * could not be checked to the end (no override passes them), why_approval why it waits (all
+ * newly allocated, "" when none). */
 struct draft_submission {
     enum draft_outcome outcome;
     long outbox_id;
     struct guard_result findings;
     char *blocking;
+    char *held;
     char *why_approval;
 };
 

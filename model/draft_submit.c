@@ -118,7 +118,8 @@ list_add(struct buf *b, const char *word)
  * and collects what blocks the draft and why it needs approval. */
 static int
 resolve(struct db *db, const struct draft_check *c, const char *officer, const struct draft *d,
-        const struct guard_result *r, struct buf *blocking, struct buf *why, char **err)
+        const struct guard_result *r, struct buf *blocking, struct buf *held, struct buf *why,
+        char **err)
 {
     size_t len = strlen(d->body);
     for (size_t i = 0; i < r->n; i++) {
@@ -126,6 +127,7 @@ resolve(struct db *db, const struct draft_check *c, const char *officer, const s
         const struct draft_override *o = find_override(c, f->rule);
         if (f->incomplete) {
             list_add(blocking, f->rule);
+            list_add(held, f->rule);
             continue;
         }
         bool approval = f->approval || guard_rule_needs_approval(c->guard, f->rule);
@@ -200,13 +202,15 @@ static int
 decide(struct db *db, const char *officer, const struct draft *d, const struct draft_check *c,
        struct draft_submission *res, char **err)
 {
-    struct buf blocking = {0}, why = {0};
+    struct buf blocking = {0}, held = {0}, why = {0};
     buf_adds(&blocking, "");
+    buf_adds(&held, "");
     buf_adds(&why, "");
     if (c->pattern_approval)
         list_add(&why, d->pattern ? d->pattern : "the pattern");
-    int rc = resolve(db, c, officer, d, &res->findings, &blocking, &why, err);
+    int rc = resolve(db, c, officer, d, &res->findings, &blocking, &held, &why, err);
     res->blocking = buf_take(&blocking);
+    res->held = buf_take(&held);
     res->why_approval = buf_take(&why);
     if (rc != 0)
         return -1;
@@ -262,6 +266,7 @@ draft_submission_free(struct draft_submission *res)
 {
     guard_result_free(&res->findings);
     free(res->blocking);
+    free(res->held);
     free(res->why_approval);
     memset(res, 0, sizeof *res);
 }

@@ -16,19 +16,41 @@ unbounded_brace(const char *p)
     return close && close > p + 1 && close[-1] == ',';
 }
 
-/* Whether a pattern nests a repeat inside a repeated group, as in (x+x+)+y: such a pattern can
- * take exponential time on some text. */
+/* Whether the quantifier at p (if any) repeats without bound: *, + or {n,}. */
+static bool
+unbounded_at(const char *p)
+{
+    return *p == '*' || *p == '+' || (*p == '{' && unbounded_brace(p));
+}
+
+/* Moves past an atom's quantifier (and a lazy or possessive mark after it). */
+static const char *
+skip_quantifier(const char *p)
+{
+    if (*p == '*' || *p == '+' || *p == '?')
+        p++;
+    else if (*p == '{' && strchr(p, '}'))
+        p = strchr(p, '}') + 1;
+    if (*p == '?' || *p == '+')
+        p++;
+    return p;
+}
+
+/* Whether a pattern repeats without bound a group that itself holds an unbounded repeat and
+ * nothing it must match each time, as in (x+x+)+y or (\w+\s?)*: such a pattern can take
+ * exponential time on some text. A group with a required item in it, like (?:[a-z]+\.)*, is
+ * delimited and not counted. */
 static bool
 nested_repeat(const char *p)
 {
     int depth = 0;
-    unsigned inner[32] = {0}; /* per open group: whether it holds a repeat */
-    for (; *p; p++) {
+    bool repeat[33] = {0}, required[33] = {0};
+    while (*p) {
+        bool atom = true;
         if (*p == '\\' && p[1]) {
-            p++;
-            continue;
-        }
-        if (*p == '[') { /* a class: skip to its end */
+            atom = strchr("bBAzZGK", p[1]) == NULL;
+            p += 2;
+        } else if (*p == '[') {
             p++;
             if (*p == '^')
                 p++;
@@ -38,21 +60,48 @@ nested_repeat(const char *p)
                 p += *p == '\\' && p[1] ? 2 : 1;
             if (*p == '\0')
                 return false;
+            p++;
+        } else if (*p == '(') {
+            p++;
+            if (*p == '?') /* (?: (?= (?! (?<name> and the like */
+                while (*p && !strchr(":=!>)", *p))
+                    p++;
+            if (*p && *p != ')' && p[-1] == '?')
+                p++;
+            else if (*p && strchr(":=!>", *p))
+                p++;
+            if (depth < 32) {
+                depth++;
+                repeat[depth] = required[depth] = false;
+            }
             continue;
-        }
-        bool repeat = *p == '+' || *p == '*' || (*p == '{' && unbounded_brace(p));
-        if (*p == '(' && depth < 31)
-            inner[++depth] = 0;
-        else if (*p == ')' && depth > 0) {
-            bool held = inner[depth--];
-            char q = p[1];
-            if (held && (q == '+' || q == '*' || (q == '{' && unbounded_brace(p + 1))))
+        } else if (*p == ')') {
+            p++;
+            if (depth == 0)
+                continue;
+            bool rep = repeat[depth], req = required[depth];
+            depth--;
+            if (unbounded_at(p) && rep && !req)
                 return true;
-            if (held && depth > 0)
-                inner[depth] = 1;
-        } else if (repeat && depth > 0) {
-            inner[depth] = 1;
+            if (unbounded_at(p) || rep)
+                repeat[depth] = true;
+            else if (req && (*p != '?' && *p != '*' && !(*p == '{' && p[1] == '0')))
+                required[depth] = true;
+            p = skip_quantifier(p);
+            continue;
+        } else if (strchr("|^$.", *p)) {
+            atom = *p == '.';
+            p++;
+        } else {
+            p++;
         }
+        if (!atom)
+            continue;
+        if (unbounded_at(p))
+            repeat[depth] = true;
+        else if (*p != '?' && *p != '*' && !(*p == '{' && p[1] == '0'))
+            required[depth] = true;
+        p = skip_quantifier(p);
     }
     return false;
 }

@@ -267,4 +267,56 @@ test_help_check() {
     expect_out 'FILE:LINE:COL: SEVERITY: MESSAGE \[RULE\]'
 }
 
+test_too_many_findings_holds_the_reply() {
+    # 60,000 characters of shouting: more findings than the checker keeps is itself an error.
+    python3 -c 'print("LOL!!! OBVIOUSLY WRONG!!! " * 2400)' >"$WORK/d.txt"
+    expect_status 1 t check "$WORK/d.txt" || return 1
+    expect_out ':1:1: error: The reply has more than 1000 findings, so it was not checked to the end and is held\. \[guard\.too-many-findings\]$'
+}
+
+test_policy_regex_at_its_limit_holds_the_reply() {
+    printf '[tone.evil]\nkind = regex\nlevel = info\nmessage = x\nmatch = (x+x+)+y\n' >"$WORK/policy"
+    python3 -c 'print("x" * 5000)' >"$WORK/d.txt"
+    expect_status 1 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    expect_out ':1:1: error: Rule tone\.evil could not be checked to the end .*\[tone\.evil\]$' || return 1
+    printf 'xxy\n' >"$WORK/d.txt"
+    expect_status 0 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    expect_out ':1:1: info: x \[tone\.evil\]$'
+}
+
+test_rules_explain_and_test() {
+    cat >"$WORK/policy" <<'RULES'
+[class claim-word]
+match = ~claim
+match = ~suggestion
+
+[rebuttal.ours]
+kind = pattern
+level = warning
+message = "{match}" disputes the post.
+match = we <0-3> ~reject (the|that|this)? @claim-word
+antipattern = we reject the claim form
+example = We firmly reject that suggestion.
+counterexample = We reject the claim form if it is unsigned.
+RULES
+    expect_status 0 t rules --policy "$WORK/policy" --explain rebuttal.ours || return 1
+    expect_out '^rebuttal\.ours: a pattern rule from .*policy:5 \(pack policy\)$' || return 1
+    expect_out '^  we <0-3> ~reject \(the\|that\|this\)\? @claim-word$' || return 1
+    expect_out '^  @claim-word \(.*policy:2\): ~claim \| ~suggestion$' || return 1
+    expect_out '^  We firmly reject that suggestion\.$' || return 1
+    expect_status 0 t rules --policy "$WORK/policy" --test || return 1
+    expect_out 'examples of [0-9]+ rules: [0-9]+ passed, 0 failed$' || return 1
+    printf 'counterexample = We reject this claim.\n' >>"$WORK/policy"
+    expect_status 1 t rules --policy "$WORK/policy" --test || return 1
+    expect_out 'policy:13: rule rebuttal\.ours fires on its counterexample: We reject this claim\.$' || return 1
+    expect_status 2 t rules --explain nosuch.rule || return 1
+    expect_err "there is no rule 'nosuch\.rule'"
+}
+
+test_token_pattern_errors_name_file_and_line() {
+    printf '[rebuttal.ours]\nkind = pattern\nlevel = warning\nmessage = m\nmatch = we (reject\n' >"$WORK/policy"
+    expect_status 2 t rules --policy "$WORK/policy" || return 1
+    expect_err "^$WORK/policy:5: pattern 'we \(reject': a '\(' has no closing '\)'"
+}
+
 run_tests

@@ -139,4 +139,17 @@ test_signature_is_sent_exactly_once() {
         fail "a signature already there is not added again, got: $body"
 }
 
+test_held_reply_cannot_be_overridden() {
+    setup
+    printf '[tone.evil]\nkind = regex\nlevel = info\nmessage = x\nmatch = (x+x+)+y\n' >"$WORK/policy"
+    printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    python3 -c 'print("x" * 3000)' >r.txt
+    expect_status 1 t reply 1 --pattern acknowledgement --text-file r.txt --submit
+    expect_err 'not submitted: the guardrails could not check it to the end \(tone\.evil\), and no override passes that'
+    expect_status 1 t submit 1 --override "tone.evil=I have read it and it is fine."
+    expect_err 'could not check it to the end \(tone\.evil\)'
+    expect_status 0 t drafts --state editing
+    expect_out '^ +1 '
+}
+
 run_tests
