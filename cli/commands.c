@@ -179,11 +179,18 @@ const struct cli_command cli_commands[] = {
      "beside the configuration; `tactful rules` lists them. Exit status 1 when an error\n"
      "remains, 0 otherwise, 2 for a usage error, an unreadable file or a bad rule file.\n",
      cmd_check},
-    {"rules", "[--policy FILE] [--all] [--json]", "list the guardrail rules in force",
+    {"rules", "[--policy FILE] [--all] [--json] [--explain RULE] [--test]",
+     "list, explain or test the guardrail rules in force",
      "Lists each rule in force with its level, kind, what it reads (the draft or the\n"
      "incoming post) and the file and line it comes from, noting rules the policy locked,\n"
      "rules needing a second officer's approval and changes made by the policy or your\n"
-     "own rules file. --all includes rules that are off; --json prints a JSON array.\n",
+     "own rules file. --all includes rules that are off; --json prints a JSON array.\n"
+     "  --explain RULE  print one rule: what it reads, its level, message and fix, its\n"
+     "                  patterns, antipatterns and exceptions, the word classes they use\n"
+     "                  and its examples\n"
+     "  --test          check every rule against its own examples (each example must make\n"
+     "                  it fire, each counterexample must not); exit status 1 when one\n"
+     "                  fails, so an office can test its policy before rolling it out\n",
      cmd_rules},
     {"patterns", "[--json]", "list the response patterns (the ready-reckoner)",
      "Lists each response pattern with its key, id and purpose, and what it expects:\n"
