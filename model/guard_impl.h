@@ -176,12 +176,16 @@ struct tp_entry {
     uint32_t entry;           /* index in the rule's entries */
     bool anti;
     bool user;
+    uint8_t nreq;             /* words every match holds: hashes of the fold (or, for a */
+    uint8_t reqprefix;        /* prefix or stem, bit i set, of its first 3 bytes) */
+    uint32_t req[4];
 };
 
 /* A link in an index bucket's chain. */
 struct tp_link {
     uint32_t entry;
     uint32_t next;            /* +1; 0 ends */
+    uint8_t lo, hi;           /* the match starts lo to hi words before the indexed word */
 };
 
 struct tp_store {
@@ -482,8 +486,6 @@ void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct gua
 
 /* guard_tokpat.c: token patterns. */
 
-/* Checks a pattern's syntax (classes need not exist yet). Returns 0, or -1 with *err. */
-int guard_tokpat_check(const char *text, char **err);
 /* Adds a [class NAME] member (checked already). */
 void guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_entry *e);
 /* Compiles classes and the patterns of every pattern rule, then the index. Problems (unknown

@@ -306,13 +306,7 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
     int rc = 0;
     bool anti = false;
     if (r->kind == KIND_PATTERN && (!except || L->anti)) {
-        char *err = NULL;
-        anti = except;
-        rc = guard_tokpat_check(body, &err);
-        if (rc != 0) {
-            lerr(L, file, line, "%s", err);
-            free(err);
-        }
+        anti = except; /* parsed once, when compiled; problems are reported then */
     } else if (phrase_like || r->kind == KIND_PATTERN) {
         rc = check_phrase(L, file, line, body);
     } else if (r->kind == KIND_REGEX) {
@@ -1299,12 +1293,6 @@ apply_class(struct loader *L)
         if (strcmp(it->key, "match") != 0) {
             lerr(L, NULL, it->line, "unknown key '%s' in [class %s]; a class takes match = "
                                     "WORDS lines", it->key, name);
-            continue;
-        }
-        char *err = NULL;
-        if (guard_tokpat_check(it->value, &err) != 0) {
-            lerr(L, NULL, it->line, "%s", err);
-            free(err);
             continue;
         }
         struct guard_entry e = {.text = it->value, .file = L->file, .line = it->line,

@@ -24,6 +24,7 @@
 
 #define TP_ALTS_MAX 64        /* alternatives in one group */
 #define TP_KEYS_MAX 64        /* first words indexed for one pattern */
+#define WORD_BITS 8192        /* bits in a text's word filter (1 KiB) */
 
 /* ---- The store ---- */
 
@@ -249,6 +250,25 @@ parse_stem(struct tp_parser *P, struct tp_node *n)
     return 0;
 }
 
+/* Whether s[0..len) is one token as drafts are tokenised, and folds by lowercasing alone:
+ * ASCII letters and digits, with straight apostrophes between letters. */
+static bool
+plain_word(const char *s, size_t len)
+{
+    if (len == 0 || len >= 64)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        bool inner_apostrophe = c == '\'' && i > 0 && i + 1 < len &&
+                                ((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z') &&
+                                ((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z');
+        if (!alnum && !inner_apostrophe)
+            return false;
+    }
+    return true;
+}
+
 /* Reads a plain word (or "word*"), tokenised as drafts are; adds one node per token. */
 static int
 parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
@@ -262,6 +282,22 @@ parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
         wlen--;
     if (strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
         return perr(P, "a word starts with punctuation, which patterns ignore");
+    if (plain_word(a, wlen)) {
+        if (*n >= TP_NODES_MAX)
+            return perr(P, "the pattern has too many parts");
+        char fold[64];
+        for (size_t i = 0; i < wlen; i++)
+            fold[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
+        struct tp_node *node = &out[(*n)++];
+        memset(node, 0, sizeof *node);
+        node->op = prefix ? TP_PREFIX : TP_WORD;
+        node->flags = flags;
+        node->str = pool_add(P->s, fold, wlen);
+        node->len = (uint32_t)wlen;
+        if (node->op == TP_PREFIX && node->len < 2)
+            return perr(P, "a word before '*' needs at least 2 letters");
+        return 0;
+    }
     struct guard_view v;
     guard_view_init(&v, a, wlen, GUARD_DRAFT);
     guard_view_tokenize(&v);
@@ -468,15 +504,6 @@ parse(struct tp_store *s, const struct tp_store *classes, struct sb_stemmer *ste
     return seq;
 }
 
-int
-guard_tokpat_check(const char *text, char **err)
-{
-    struct tp_store scratch = {0};
-    long rc = parse(&scratch, NULL, NULL, text, true, err);
-    guard_tokpat_free(&scratch);
-    return rc < 0 ? -1 : 0;
-}
-
 void
 guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_entry *e)
 {
@@ -571,18 +598,97 @@ first_keys(const struct tp_store *s, uint32_t seq, uint32_t i, struct keyset *k,
 
 /* Adds entry e to the chain of bucket b in heads. */
 static void
-link_add(struct tp_store *s, uint32_t *heads, uint32_t hash, uint32_t e)
+link_add(struct tp_store *s, uint32_t *heads, uint32_t hash, uint32_t e, uint8_t lo,
+         uint8_t hi)
 {
     size_t b = hash & s->mask;
     for (uint32_t l = heads[b]; l; l = s->links[l - 1].next)
-        if (s->links[l - 1].entry == e)
+        if (s->links[l - 1].entry == e && s->links[l - 1].lo == lo && s->links[l - 1].hi == hi)
             return;
     if (s->nlinks == s->caplinks) {
         s->caplinks = s->caplinks ? s->caplinks * 2 : 256;
         s->links = xreallocarray(s->links, s->caplinks, sizeof *s->links);
     }
-    s->links[s->nlinks] = (struct tp_link){e, heads[b]};
+    s->links[s->nlinks] = (struct tp_link){e, heads[b], lo, hi};
     heads[b] = (uint32_t)++s->nlinks;
+}
+
+/* How many words node n takes: *lo to *hi. Returns false when that is not a small range of
+ * single words (a group with longer alternatives). */
+static bool
+node_width(const struct tp_store *s, const struct tp_node *n, unsigned *lo, unsigned *hi)
+{
+    if (n->op == TP_SKIP) {
+        *lo = n->min;
+        *hi = n->max;
+        return true;
+    }
+    if (n->op == TP_GROUP || n->op == TP_CLASS) {
+        uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+        uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+        for (uint32_t a = 0; a < nalt; a++) {
+            const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
+            const struct tp_node *only = &s->nodes[q->node];
+            if (q->n != 1 || only->op == TP_GROUP || only->op == TP_CLASS ||
+                only->op == TP_SKIP || (only->flags & TP_OPT))
+                return false;
+        }
+    }
+    *lo = (n->flags & TP_OPT) ? 0 : 1;
+    *hi = 1;
+    return true;
+}
+
+/* For a pattern that cannot be indexed by its first word: the first word it must hold and
+ * how far after the start that word can be, when that is a short range. Returns false when
+ * there is no such word. */
+static bool
+anchor_word(const struct tp_store *s, const struct tp_entry *e, uint32_t *hash, bool *prefix,
+            uint8_t *lo, uint8_t *hi)
+{
+    const struct tp_seq *q = &s->seqs[e->seq];
+    unsigned min = 0, max = 0;
+    for (uint32_t i = 0; i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        bool plain = !(n->flags & (TP_OPT | TP_NOT | TP_CAP));
+        if (plain && n->op == TP_WORD) {
+            *hash = guard_hash(s->pool + n->str, n->len);
+            *prefix = false;
+        } else if (plain && (n->op == TP_PREFIX || n->op == TP_STEM) && n->len >= 3) {
+            *hash = guard_hash(s->pool + n->str, 3);
+            *prefix = true;
+        } else {
+            unsigned a, b;
+            if (!node_width(s, n, &a, &b) || max + b > 8)
+                return false;
+            min += a;
+            max += b;
+            continue;
+        }
+        *lo = (uint8_t)min;
+        *hi = (uint8_t)max;
+        return max > 0;
+    }
+    return false;
+}
+
+/* Notes up to four words that every match of entry e must hold (the sequence's own words and
+ * stems that cannot be left out), so a text without them need not be scanned for it. */
+static void
+required_words(struct tp_store *s, struct tp_entry *e)
+{
+    const struct tp_seq *q = &s->seqs[e->seq];
+    for (uint32_t i = 0; i < q->n && e->nreq < 4; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        if (n->flags & (TP_OPT | TP_NOT))
+            continue;
+        if (n->op == TP_WORD) {
+            e->req[e->nreq++] = guard_hash(s->pool + n->str, n->len);
+        } else if ((n->op == TP_PREFIX || n->op == TP_STEM) && n->len >= 3) {
+            e->reqprefix |= (uint8_t)(1u << e->nreq);
+            e->req[e->nreq++] = guard_hash(s->pool + n->str, 3);
+        }
+    }
 }
 
 /* Indexes every entry by the words it can start with. */
@@ -596,17 +702,25 @@ build_index(struct tp_store *s)
     s->exact = xcalloc(size, sizeof *s->exact);
     s->prefix = xcalloc(size, sizeof *s->prefix);
     for (size_t e = 0; e < s->nentries; e++) {
+        required_words(s, &s->entries[e]);
         struct keyset k = {0};
         first_keys(s, s->entries[e].seq, 0, &k, 0);
+        uint32_t hash;
+        bool prefix;
+        uint8_t lo, hi;
+        if (k.open && anchor_word(s, &s->entries[e], &hash, &prefix, &lo, &hi)) {
+            link_add(s, prefix ? s->prefix : s->exact, hash, (uint32_t)e, lo, hi);
+            continue;
+        }
         if (k.open) {
             s->open = xreallocarray(s->open, s->nopen + 1, sizeof *s->open);
             s->open[s->nopen++] = (uint32_t)e;
             continue;
         }
         for (size_t i = 0; i < k.nexact; i++)
-            link_add(s, s->exact, k.exact[i], (uint32_t)e);
+            link_add(s, s->exact, k.exact[i], (uint32_t)e, 0, 0);
         for (size_t i = 0; i < k.nprefix; i++)
-            link_add(s, s->prefix, k.prefix[i], (uint32_t)e);
+            link_add(s, s->prefix, k.prefix[i], (uint32_t)e, 0, 0);
     }
 }
 
@@ -909,7 +1023,7 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint3
 {
     const struct tp_store *s = &c->g->tp;
     const struct tp_entry *te = &s->entries[e];
-    if (tried[e] == i + 1)
+    if (tried[e] == i + 1 || tried[e] == UINT32_MAX)
         return;
     tried[e] = (uint32_t)i + 1;
     const struct guard_rule *r = &c->g->rules[te->rule];
@@ -931,14 +1045,41 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     if (s->nentries == 0 || v->ntoks == 0)
         return;
     uint32_t *tried = xcalloc(s->nentries, sizeof *tried);
+    /* Which words the text holds, as bits of their hashes; an entry whose required words are
+     * not all there is marked tried everywhere. */
+    uint64_t words[WORD_BITS / 64] = {0}, prefixes[WORD_BITS / 64] = {0};
+    for (size_t i = 0; i < v->ntoks; i++) {
+        const struct guard_tok *t = &v->toks[i];
+        words[(t->hash % WORD_BITS) / 64] |= 1ull << (t->hash % 64);
+        if (t->shash)
+            words[(t->shash % WORD_BITS) / 64] |= 1ull << (t->shash % 64);
+        if (t->phash)
+            prefixes[(t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
+    }
+    for (size_t e = 0; e < s->nentries; e++) {
+        const struct tp_entry *te = &s->entries[e];
+        for (uint8_t k = 0; k < te->nreq; k++) {
+            const uint64_t *bits = (te->reqprefix >> k) & 1 ? prefixes : words;
+            uint32_t h = te->req[k];
+            if (!(bits[(h % WORD_BITS) / 64] & (1ull << (h % 64)))) {
+                tried[e] = UINT32_MAX;
+                break;
+            }
+        }
+    }
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         uint32_t heads[3] = {s->exact[t->hash & s->mask],
                              t->shash ? s->exact[t->shash & s->mask] : 0,
                              t->phash ? s->prefix[t->phash & s->mask] : 0};
-        for (size_t h = 0; h < 3; h++)
-            for (uint32_t l = heads[h]; l; l = s->links[l - 1].next)
-                try_entry(c, v, s->links[l - 1].entry, i, tried);
+        for (size_t h = 0; h < 3; h++) {
+            for (uint32_t l = heads[h]; l; l = s->links[l - 1].next) {
+                const struct tp_link *ln = &s->links[l - 1];
+                for (size_t d = ln->hi + 1u; d-- > ln->lo;)
+                    if (d <= i)
+                        try_entry(c, v, ln->entry, i - d, tried);
+            }
+        }
         for (size_t k = 0; k < s->nopen; k++)
             try_entry(c, v, s->open[k], i, tried);
     }
