@@ -51,7 +51,8 @@ seq_add(struct tp_store *s, const struct tp_node *nodes, size_t n)
         s->capnodes = (s->nnodes + n) * 2 + 64;
         s->nodes = xreallocarray(s->nodes, s->capnodes, sizeof *s->nodes);
     }
-    memcpy(s->nodes + s->nnodes, nodes, n * sizeof *nodes);
+    if (n)
+        memcpy(s->nodes + s->nnodes, nodes, n * sizeof *nodes);
     if (s->nseqs == s->capseqs) {
         s->capseqs = s->capseqs ? s->capseqs * 2 : 64;
         s->seqs = xreallocarray(s->seqs, s->capseqs, sizeof *s->seqs);
@@ -69,7 +70,8 @@ alts_add(struct tp_store *s, const uint32_t *ids, size_t n)
         s->capalts = (s->nalts + n) * 2 + 64;
         s->alts = xreallocarray(s->alts, s->capalts, sizeof *s->alts);
     }
-    memcpy(s->alts + s->nalts, ids, n * sizeof *ids);
+    if (n)
+        memcpy(s->alts + s->nalts, ids, n * sizeof *ids);
     s->nalts += n;
     return (uint32_t)(s->nalts - n);
 }
@@ -421,16 +423,19 @@ parse_item(struct tp_parser *P, struct tp_node *out, size_t *n)
         return 0;
     }
     }
-    if (rc != 0)
-        return -1;
-    if (*P->p == '?') {
+    if (rc == 0 && *P->p == '?') {
         flags |= TP_OPT;
         P->p++;
     }
-    if (node.op == TP_SKIP && flags)
-        return perr(P, "a gap takes no '!', '^' or '?'");
-    if ((flags & TP_NOT) && node.op == TP_ANY)
-        return perr(P, "'!*' matches nothing");
+    if (rc == 0 && node.op == TP_SKIP && flags)
+        rc = perr(P, "a gap takes no '!', '^' or '?'");
+    if (rc == 0 && (flags & TP_NOT) && node.op == TP_ANY)
+        rc = perr(P, "'!*' matches nothing");
+    if (rc != 0) {
+        if (node.re)
+            pcre2_code_free(node.re);
+        return -1;
+    }
     node.flags = flags;
     out[(*n)++] = node;
     return 0;
@@ -447,8 +452,12 @@ parse_seq(struct tp_parser *P, uint32_t *seq)
             P->p++;
         if (*P->p == '\0' || *P->p == ')' || *P->p == '|')
             break;
-        if (parse_item(P, tmp, &n) != 0)
+        if (parse_item(P, tmp, &n) != 0) {
+            for (size_t i = 0; i < n; i++)
+                if (tmp[i].re)
+                    pcre2_code_free(tmp[i].re);
             return -1;
+        }
     }
     *seq = seq_add(P->s, tmp, n);
     return 0;
