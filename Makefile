@@ -17,7 +17,8 @@ TEST_PKGS := cmocka
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
              libsqlite3-dev libinih-dev libutf8proc-dev libpcre2-dev libcmocka-dev tmux sqlite3 \
              ncurses-term locales clang libclang-rt-14-dev valgrind python3 libxml2-dev \
-             libstemmer-dev
+             libstemmer-dev libssl-dev libnghttp2-dev libpsl-dev libzstd-dev libssh2-1-dev \
+             libidn2-dev libunistring-dev libbrotli-dev zlib1g-dev liblzma-dev lintian fakeroot
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE, \
@@ -28,8 +29,9 @@ TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS    ?= -O2 -g
+PORTABLE_DEFS ?=
 CPPFLAGS  += -I. -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
-             -DTACTFUL_VERSION='"$(VERSION)"' -DTACTFUL_DATADIR='"$(DATADIR)"'
+             -DTACTFUL_VERSION='"$(VERSION)"' -DTACTFUL_DATADIR='"$(DATADIR)"' $(PORTABLE_DEFS)
 ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(PKG_CFLAGS)
 
 BUILD     ?= build
@@ -45,7 +47,7 @@ BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
-        install uninstall clean sanitize valgrind fuzz
+        install uninstall clean sanitize valgrind fuzz portable check-portable deb dist
 
 all: $(BIN)
 
@@ -184,5 +186,55 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/tactful.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# ---- Portable build and Debian package (README: "Portable build and Debian package") ----
+
+# `make portable`: ./tactful-portable, one static file that carries its share tree, keymaps,
+# man pages, terminal descriptions and a UTF-8 character table (unpacked once into
+# $$XDG_CACHE_HOME/tactful/share-VERSION-ID/). Its objects are built apart, in build/portable,
+# with TACTFUL_PORTABLE defined (no account-database look-up).
+PORTABLE       := tactful-portable
+PORTABLE_BUILD := build/portable
+PORTABLE_TERMS := xterm xterm-256color xterm-color screen screen-256color tmux tmux-256color \
+                  linux vt100 vt102 vt220 ansi dumb rxvt-unicode rxvt-unicode-256color putty \
+                  putty-256color
+# Every library from its static archive. libcurl's optional Kerberos (GSS-API), LDAP and RTMP
+# have no static archive in Debian and libxml2's ICU would add 30 MiB: portable/stubs.c stands
+# in for them and each reports failure, so those features are simply absent.
+PORTABLE_LIBS  := -lncursesw -ltinfo -lcurl -lnghttp2 -lssh2 -lpsl -lidn2 -lunistring -lssl \
+                  -lcrypto -lzstd -lbrotlidec -lbrotlicommon -ljansson -lsqlite3 -linih \
+                  -lutf8proc -lxml2 -llzma -lz -lpcre2-8 -lstemmer -lm -lpthread -ldl
+PORTABLE_MAX_BYTES := 12582912
+ICU_MAJOR      := $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion icu-uc 2>/dev/null)))
+
+portable:
+	@$(MAKE) --no-print-directory BUILD=$(PORTABLE_BUILD) PORTABLE_DEFS=-DTACTFUL_PORTABLE \
+	    $(PORTABLE)
+
+$(PORTABLE): $(BUILD)/cli/main.o $(BUILD)/portable/embedded.o $(BUILD)/portable/inflate.o \
+        $(BUILD)/portable/stubs.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -s -o $@ $^ $(PORTABLE_LIBS)
+	@size=$$(wc -c <$@); echo "$@: $$size bytes"; \
+	 [ $$size -lt $(PORTABLE_MAX_BYTES) ] || { echo "$@ is over its 12 MiB budget" >&2; exit 1; }
+
+$(BUILD)/portable/embedded.c: portable/embed.sh portable/files.sh Makefile \
+        $(wildcard share/*/* keymaps/*.keys man/tactful.[15])
+	@mkdir -p $(dir $@)
+	portable/embed.sh $@ $$(portable/files.sh $(PORTABLE_TERMS))
+
+$(BUILD)/portable/embedded.o: $(BUILD)/portable/embedded.c cli/embedded.h
+	$(CC) $(CPPFLAGS) -std=c17 -c -o $@ $<
+
+$(BUILD)/portable/stubs.o: portable/stubs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DICU_MAJOR=$(ICU_MAJOR) -c -o $@ $<
+
+$(BUILD)/portable/inflate.o: portable/inflate.c cli/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The portable binary run in an empty root (needs root for chroot), its dependencies, its size.
+check-portable: portable
+	@tests/portable/run.sh ./$(PORTABLE) ./$(BIN)
+
 clean:
-	rm -rf build tactful
+	rm -rf build tactful $(PORTABLE)
