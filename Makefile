@@ -233,8 +233,8 @@ $(BUILD)/portable/inflate.o: portable/inflate.c cli/embedded.h
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The portable binary run in an empty root (needs root for chroot), its dependencies, its size.
-check-portable: portable
-	@tests/portable/run.sh ./$(PORTABLE) ./$(BIN)
+check-portable: portable $(BIN) deb
+	@tests/portable/run.sh ./$(PORTABLE) ./$(BIN) $(DEB)
 
 clean:
 	rm -rf build tactful $(PORTABLE)
