@@ -170,10 +170,10 @@ run: deps
 	@$(MAKE) --no-print-directory tactful
 	./tactful --demo
 
-install: tactful
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/demo $(DESTDIR)$(DATADIR)/keymaps \
 	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/patterns $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 755 tactful $(DESTDIR)$(BINDIR)/tactful
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tactful
 	install -m 644 share/demo/*.jsonl $(DESTDIR)$(DATADIR)/demo/
 	install -m 644 share/rules/*.rules share/rules/*.txt $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 share/patterns/*.pattern $(DESTDIR)$(DATADIR)/patterns/
@@ -231,6 +231,32 @@ $(BUILD)/portable/stubs.o: portable/stubs.c
 $(BUILD)/portable/inflate.o: portable/inflate.c cli/embedded.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# `make deb`: build/tactful_VERSION_ARCH.deb: the binary built apart (build/deb) for
+# PREFIX=/usr, the share tree, man pages, copyright, changelog and README.Debian.
+DEB_ARCH       := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB            := build/tactful_$(VERSION)_$(DEB_ARCH).deb
+DEB_MAINTAINER ?= $(shell git log -1 --format='%an <%ae>' 2>/dev/null)
+
+deb:
+	@$(MAKE) --no-print-directory BUILD=build/deb BIN=build/deb/tactful PREFIX=/usr \
+	    build/deb/tactful
+	@rm -rf build/deb/root
+	@$(MAKE) --no-print-directory BUILD=build/deb BIN=build/deb/tactful PREFIX=/usr \
+	    DESTDIR=$(CURDIR)/build/deb/root install >/dev/null
+	@portable/deb.sh $(VERSION) $(DEB_ARCH) "$(DEB_MAINTAINER)" build/deb/root $(DEB)
+
+# `make dist`: build/dist/ with the source tarball of the committed tree
+# (tactful-VERSION.tar.gz), tactful-portable-VERSION-x86_64 and their SHA256SUMS.
+DIST := build/dist
+
+dist: portable
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	git archive --format=tar --prefix=tactful-$(VERSION)/ HEAD | gzip -9n \
+	    >$(DIST)/tactful-$(VERSION).tar.gz
+	cp $(PORTABLE) $(DIST)/tactful-portable-$(VERSION)-x86_64
+	cd $(DIST) && sha256sum tactful-$(VERSION).tar.gz tactful-portable-$(VERSION)-x86_64 \
+	    >SHA256SUMS && cat SHA256SUMS
 
 # The portable binary run in an empty root (needs root for chroot), its dependencies, its size.
 check-portable: portable $(BIN) deb
