@@ -183,28 +183,36 @@ cli_config_file(const char *rel)
     return xasprintf("%s/.config/tactful/%s", home && *home ? home : ".", rel);
 }
 
-/* Creates the demo's private folder in $TMPDIR, else /tmp, else (a bare system without one)
- * the cache folder. Returns its newly allocated path, or prints why not and returns NULL. */
+/* Creates the demo's private folder in $TMPDIR, else $XDG_RUNTIME_DIR, else /tmp, else (a bare
+ * system without one) the cache folder. Returns its newly allocated path, or prints why not
+ * and returns NULL. */
 static char *
 demo_folder(void)
 {
-    const char *tmp = getenv("TMPDIR");
+    const char *tmp = getenv("TMPDIR"), *run = getenv("XDG_RUNTIME_DIR");
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     char *cache = xdg && *xdg == '/' ? xasprintf("%s/tactful", xdg)
                   : home && *home == '/' ? xasprintf("%s/.cache/tactful", home)
                                          : NULL;
-    const char *tries[] = {tmp && *tmp ? tmp : "/tmp", cache};
+    const char *tries[] = {tmp && *tmp ? tmp : NULL, run && *run == '/' ? run : NULL, "/tmp",
+                           cache};
+    const char *first = NULL;
     int e = 0;
-    for (size_t i = 0; i < sizeof tries / sizeof *tries && tries[i]; i++) {
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        if (tries[i] == NULL)
+            continue;
         char *tmpl = xasprintf("%s/tactful-demo-XXXXXX", tries[i]);
-        if ((i == 0 || cli_mkdir_p(tries[i]) == 0) && mkdtemp(tmpl) != NULL) {
+        if ((tries[i] != cache || cli_mkdir_p(cache) == 0) && mkdtemp(tmpl) != NULL) {
             free(cache);
             return tmpl;
         }
-        e = i == 0 ? errno : e;
+        if (first == NULL) {
+            first = tries[i];
+            e = errno;
+        }
         free(tmpl);
     }
-    cli_error("cannot create a folder for the demo in %s: %s", tries[0], strerror(e));
+    cli_error("cannot create a folder for the demo in %s: %s", first, strerror(e));
     free(cache);
     return NULL;
 }

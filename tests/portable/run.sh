@@ -13,6 +13,9 @@ CONNECTED=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 DEB=${3:-}
 MAX_BYTES=12582912 # 12 MiB
 CHROOT=$(command -v chroot || echo /usr/sbin/chroot)
+# A new network namespace, so the root has no network at all (where unshare is allowed).
+NONET=
+if unshare --net true 2>/dev/null; then NONET="$(command -v unshare) --net"; fi
 SOCK=tactful-portable-$$
 ROOT=$(mktemp -d)
 WORK=$(mktemp -d)
@@ -33,8 +36,8 @@ fail() {
 # inside CMD...: runs tactful-portable in the empty root with a clean environment (the
 # home is /home, officer bob); output goes to $WORK/out and $WORK/err, the status is kept.
 inside() {
-    env -i HOME=/home LANG=C.UTF-8 TACTFUL_OFFICER=bob "$CHROOT" "$ROOT" /tactful-portable "$@" \
-        >"$WORK/out" 2>"$WORK/err"
+    env -i HOME=/home LANG=C.UTF-8 TACTFUL_OFFICER=bob $NONET "$CHROOT" "$ROOT" \
+        /tactful-portable "$@" >"$WORK/out" 2>"$WORK/err"
 }
 
 # connected CMD...: the installed tactful on the connected machine, cache $WORK/home.db.
@@ -107,7 +110,8 @@ test_review_bundle_goes_offline_and_back() {
     expect_out 'loaded the bundle' || return 1
     tmux -L "$SOCK" -f /dev/null new-session -d -s tp -x 120 -y 40 \
         "env -i HOME=/home LANG=C.UTF-8 TERM=xterm-256color TACTFUL_OFFICER=bob \
-         '$CHROOT' '$ROOT' /tactful-portable --db /home/desk.db; echo EXITED \$?; sleep 30" ||
+         $NONET '$CHROOT' '$ROOT' /tactful-portable --db /home/desk.db; echo EXITED \$?; \
+         sleep 30" ||
         return 1
     wait_for 'INBOX │ bob │ 1/1 │ 1 to approve' || return 1
     keys V
