@@ -1,5 +1,7 @@
 # tactful — a keyboard-driven terminal inbox for public-sector social media officers.
 # `make deps` installs what the build needs, `make` builds ./tactful, `make check` runs every test.
+# `make portable` builds ./tactful-portable (one static file), `make deb` the Debian package,
+# `make dist` the source tarball with checksums; `make check-portable` tests the first two.
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local

@@ -3,32 +3,18 @@
  * would add 30 MiB (ICU's data). Each one reports failure, so the feature is absent, never
  * half there: tactful restricts curl to http and https and never asks for Negotiate or
  * Kerberos authentication, and libxml2 reaches ICU only for a character set that neither it
- * nor the C library converts.
+ * nor the C library converts (tactful hands it UTF-8).
  *
  * The x86-64 calling convention lets a function ignore trailing arguments, so each stand-in
- * names only the ones it uses. No stand-in keeps state. */
+ * names only the ones it uses. No stand-in keeps state. The lists below are tables: one line
+ * a symbol, made into a function by the macro above them. */
 #include <stddef.h>
 
 /* ---- GSS-API (libgssapi_krb5): every call fails with GSS_S_FAILURE. ---- */
 
 #define STUB_GSS_S_FAILURE (13u << 16)
 
-unsigned gss_init_sec_context(unsigned *minor);
-unsigned gss_delete_sec_context(unsigned *minor);
-unsigned gss_display_name(unsigned *minor);
-unsigned gss_display_status(unsigned *minor);
-unsigned gss_import_name(unsigned *minor);
-unsigned gss_inquire_context(unsigned *minor);
-unsigned gss_release_buffer(unsigned *minor);
-unsigned gss_release_name(unsigned *minor);
-unsigned gss_unwrap(unsigned *minor);
-unsigned gss_wrap(unsigned *minor);
-extern const void *const GSS_C_NT_HOSTBASED_SERVICE;
-
-/* The name type curl hands to gss_import_name: no name type at all. */
-const void *const GSS_C_NT_HOSTBASED_SERVICE = NULL;
-
-/* Sets the minor status and returns the major failure every stand-in below reports. */
+/* Sets the minor status and returns the major failure every GSS-API stand-in reports. */
 static unsigned
 gss_fail(unsigned *minor)
 {
@@ -37,57 +23,75 @@ gss_fail(unsigned *minor)
     return STUB_GSS_S_FAILURE;
 }
 
-/* Starting a Kerberos context: not available. */
-unsigned gss_init_sec_context(unsigned *minor) { return gss_fail(minor); }
-/* Ending a context that could never start. */
-unsigned gss_delete_sec_context(unsigned *minor) { return gss_fail(minor); }
-/* Naming a principal: not available. */
-unsigned gss_display_name(unsigned *minor) { return gss_fail(minor); }
-/* Describing a status: not available (curl then prints its own message). */
-unsigned gss_display_status(unsigned *minor) { return gss_fail(minor); }
-/* Importing a principal's name: not available. */
-unsigned gss_import_name(unsigned *minor) { return gss_fail(minor); }
-/* Asking about a context: not available. */
-unsigned gss_inquire_context(unsigned *minor) { return gss_fail(minor); }
-/* Releasing a buffer no stand-in ever filled. */
-unsigned gss_release_buffer(unsigned *minor) { return gss_fail(minor); }
-/* Releasing a name no stand-in ever made. */
-unsigned gss_release_name(unsigned *minor) { return gss_fail(minor); }
-/* Unwrapping a message: not available. */
-unsigned gss_unwrap(unsigned *minor) { return gss_fail(minor); }
-/* Wrapping a message: not available. */
-unsigned gss_wrap(unsigned *minor) { return gss_fail(minor); }
+/* Defines the GSS-API call name as a failure. */
+#define STUB_GSS(name)                                                                           \
+    unsigned name(unsigned *minor);                                                              \
+    unsigned name(unsigned *minor)                                                               \
+    {                                                                                            \
+        return gss_fail(minor);                                                                  \
+    }
 
-/* ---- OpenLDAP (libldap, liblber): every call fails with LDAP_OTHER. ---- */
+STUB_GSS(gss_init_sec_context)
+STUB_GSS(gss_delete_sec_context)
+STUB_GSS(gss_display_name)
+STUB_GSS(gss_display_status)
+STUB_GSS(gss_import_name)
+STUB_GSS(gss_inquire_context)
+STUB_GSS(gss_release_buffer)
+STUB_GSS(gss_release_name)
+STUB_GSS(gss_unwrap)
+STUB_GSS(gss_wrap)
 
-#define STUB_LDAP_OTHER 80
+/* The name type curl hands to gss_import_name: none. */
+extern const void *const GSS_C_NT_HOSTBASED_SERVICE;
+const void *const GSS_C_NT_HOSTBASED_SERVICE = NULL;
 
-int ldap_abandon_ext(void);
-char *ldap_err2string(int err);
-int ldap_free_urldesc(void);
-int ldap_get_attribute_ber(void);
-int ldap_get_dn_ber(void);
-int ldap_get_option(void);
-int ldap_init_fd(void);
-void ldap_memfree(void);
-int ldap_msgfree(void);
-int ldap_msgtype(void);
-int ldap_parse_result(void);
-int ldap_parse_sasl_bind_result(void);
-int ldap_pvt_url_scheme2proto(void);
-int ldap_result(void);
-int ldap_sasl_bind(void);
-int ldap_search_ext(void);
-int ldap_set_option(void);
-int ldap_start_tls(void);
-int ldap_unbind_ext(void);
-int ldap_url_parse(void);
-void ber_bvfree(void);
-void ber_free(void);
-void ber_memfree(void);
-int ber_sockbuf_add_io(void);
+/* ---- OpenLDAP (libldap, liblber) and librtmp: every call fails or does nothing. ---- */
+
+/* Defines the call name, returning the int value. */
+#define STUB_INT(name, value)                                                                    \
+    int name(void);                                                                              \
+    int name(void)                                                                               \
+    {                                                                                            \
+        return value;                                                                            \
+    }
+
+/* Defines the call name, which does nothing (it releases what no stand-in made). */
+#define STUB_VOID(name)                                                                          \
+    void name(void);                                                                             \
+    void name(void)                                                                              \
+    {                                                                                            \
+    }
+
+#define STUB_LDAP_OTHER 80          /* LDAP_OTHER */
+#define STUB_LDAP_URL_ERR_BADSCHEME 3
+
+STUB_INT(ldap_abandon_ext, STUB_LDAP_OTHER)
+STUB_INT(ldap_get_attribute_ber, STUB_LDAP_OTHER)
+STUB_INT(ldap_get_dn_ber, STUB_LDAP_OTHER)
+STUB_INT(ldap_get_option, STUB_LDAP_OTHER)
+STUB_INT(ldap_init_fd, STUB_LDAP_OTHER)
+STUB_INT(ldap_parse_result, STUB_LDAP_OTHER)
+STUB_INT(ldap_parse_sasl_bind_result, STUB_LDAP_OTHER)
+STUB_INT(ldap_sasl_bind, STUB_LDAP_OTHER)
+STUB_INT(ldap_search_ext, STUB_LDAP_OTHER)
+STUB_INT(ldap_set_option, STUB_LDAP_OTHER)
+STUB_INT(ldap_start_tls, STUB_LDAP_OTHER)
+STUB_INT(ldap_unbind_ext, STUB_LDAP_OTHER)
+STUB_INT(ldap_url_parse, STUB_LDAP_URL_ERR_BADSCHEME)
+STUB_INT(ldap_result, -1)
+STUB_INT(ldap_msgtype, -1)
+STUB_INT(ldap_msgfree, -1)
+STUB_INT(ldap_pvt_url_scheme2proto, -1)
+STUB_INT(ber_sockbuf_add_io, -1)
+STUB_VOID(ldap_free_urldesc)
+STUB_VOID(ldap_memfree)
+STUB_VOID(ber_bvfree)
+STUB_VOID(ber_free)
+STUB_VOID(ber_memfree)
 
 /* The message curl shows for any LDAP error. */
+char *ldap_err2string(int err);
 char *
 ldap_err2string(int err)
 {
@@ -95,57 +99,23 @@ ldap_err2string(int err)
     return (char *)"LDAP is not available in tactful-portable";
 }
 
-/* Each of these LDAP calls fails. */
-int ldap_abandon_ext(void) { return STUB_LDAP_OTHER; }
-int ldap_get_attribute_ber(void) { return STUB_LDAP_OTHER; }
-int ldap_get_dn_ber(void) { return STUB_LDAP_OTHER; }
-int ldap_get_option(void) { return STUB_LDAP_OTHER; }
-int ldap_init_fd(void) { return STUB_LDAP_OTHER; }
-int ldap_parse_result(void) { return STUB_LDAP_OTHER; }
-int ldap_parse_sasl_bind_result(void) { return STUB_LDAP_OTHER; }
-int ldap_result(void) { return -1; }
-int ldap_sasl_bind(void) { return STUB_LDAP_OTHER; }
-int ldap_search_ext(void) { return STUB_LDAP_OTHER; }
-int ldap_set_option(void) { return STUB_LDAP_OTHER; }
-int ldap_start_tls(void) { return STUB_LDAP_OTHER; }
-int ldap_unbind_ext(void) { return STUB_LDAP_OTHER; }
-int ldap_url_parse(void) { return 3; /* LDAP_URL_ERR_BADSCHEME */ }
-int ldap_pvt_url_scheme2proto(void) { return -1; }
-int ldap_msgtype(void) { return -1; }
-int ber_sockbuf_add_io(void) { return -1; }
-/* Releasing what no stand-in ever allocated: nothing to do. */
-int ldap_free_urldesc(void) { return 0; }
-int ldap_msgfree(void) { return -1; }
-void ldap_memfree(void) {}
-void ber_bvfree(void) {}
-void ber_free(void) {}
-void ber_memfree(void) {}
-
-/* ---- librtmp: no RTMP session can be made. ---- */
-
+/* No RTMP session can be made: curl reports it is out of memory for the handle and stops. */
 void *RTMP_Alloc(void);
-void RTMP_Init(void);
-void RTMP_Free(void);
-void RTMP_Close(void);
-int RTMP_SetupURL(void);
-int RTMP_Connect1(void);
-int RTMP_ConnectStream(void);
-int RTMP_Read(void);
-int RTMP_Write(void);
-void RTMP_SetBufferMS(void);
+void *
+RTMP_Alloc(void)
+{
+    return NULL;
+}
 
-/* No session: curl reports that it is out of memory for the RTMP handle and stops. */
-void *RTMP_Alloc(void) { return NULL; }
-/* The rest fail, or do nothing, for the session that never exists. */
-void RTMP_Init(void) {}
-void RTMP_Free(void) {}
-void RTMP_Close(void) {}
-int RTMP_SetupURL(void) { return 0; }
-int RTMP_Connect1(void) { return 0; }
-int RTMP_ConnectStream(void) { return 0; }
-int RTMP_Read(void) { return -1; }
-int RTMP_Write(void) { return -1; }
-void RTMP_SetBufferMS(void) {}
+STUB_INT(RTMP_SetupURL, 0)
+STUB_INT(RTMP_Connect1, 0)
+STUB_INT(RTMP_ConnectStream, 0)
+STUB_INT(RTMP_Read, -1)
+STUB_INT(RTMP_Write, -1)
+STUB_VOID(RTMP_Init)
+STUB_VOID(RTMP_Free)
+STUB_VOID(RTMP_Close)
+STUB_VOID(RTMP_SetBufferMS)
 
 /* ---- ICU converters (libicuuc), whose names carry ICU's major version. ---- */
 
@@ -155,15 +125,8 @@ void RTMP_SetBufferMS(void) {}
 #define STUB_ICU(name) STUB_ICU_NAME(name, ICU_MAJOR)
 #define STUB_U_UNSUPPORTED_ERROR 16
 
-void *STUB_ICU(ucnv_open)(const char *name, int *err);
-void STUB_ICU(ucnv_close)(void *conv);
-void STUB_ICU(ucnv_setFromUCallBack)(void);
-void STUB_ICU(ucnv_setToUCallBack)(void);
-void STUB_ICU(ucnv_convertEx)(void);
-void STUB_ICU(UCNV_FROM_U_CALLBACK_STOP)(void);
-void STUB_ICU(UCNV_TO_U_CALLBACK_STOP)(void);
-
 /* No converter: libxml2 reports the character set as unsupported. */
+void *STUB_ICU(ucnv_open)(const char *name, int *err);
 void *
 STUB_ICU(ucnv_open)(const char *name, int *err)
 {
@@ -173,12 +136,11 @@ STUB_ICU(ucnv_open)(const char *name, int *err)
     return NULL;
 }
 
-/* Closing the converter that was never opened. */
-void STUB_ICU(ucnv_close)(void *conv) { (void)conv; }
-/* Calls made only on an open converter, so never. */
-void STUB_ICU(ucnv_setFromUCallBack)(void) {}
-void STUB_ICU(ucnv_setToUCallBack)(void) {}
-void STUB_ICU(ucnv_convertEx)(void) {}
-void STUB_ICU(UCNV_FROM_U_CALLBACK_STOP)(void) {}
-void STUB_ICU(UCNV_TO_U_CALLBACK_STOP)(void) {}
+/* Calls made only on a converter, which never exists. */
+STUB_VOID(STUB_ICU(ucnv_close))
+STUB_VOID(STUB_ICU(ucnv_setFromUCallBack))
+STUB_VOID(STUB_ICU(ucnv_setToUCallBack))
+STUB_VOID(STUB_ICU(ucnv_convertEx))
+STUB_VOID(STUB_ICU(UCNV_FROM_U_CALLBACK_STOP))
+STUB_VOID(STUB_ICU(UCNV_TO_U_CALLBACK_STOP))
 #endif
