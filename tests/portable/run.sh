@@ -1,7 +1,8 @@
 #!/bin/sh
 # tactful-portable on a bare system: the binary alone in an empty root (no libraries, no
 # terminfo, no locales, no /tmp, no network), with a temporary home and /dev/null. It prints
-# its version, lists the demo, checks a draft, loads a review bundle from the connected side,
+# its version, lists the demo, checks a draft (with the built-in rules, and with an office's
+# own rules folder taking their place), loads a review bundle from the connected side,
 # draws the inbox in tmux (tmux runs outside the root, tactful inside) where a second officer
 # approves the draft, and the connected side merges the result back. Then: no dynamic
 # section, the size budget, nothing written outside the home, and the Debian package
@@ -34,9 +35,10 @@ fail() {
 }
 
 # inside CMD...: runs tactful-portable in the empty root with a clean environment (the
-# home is /home, officer bob); output goes to $WORK/out and $WORK/err, the status is kept.
+# home is /home, officer bob, plus INSIDE_ENV); output goes to $WORK/out and $WORK/err, the
+# status is kept.
 inside() {
-    env -i HOME=/home LANG=C.UTF-8 TACTFUL_OFFICER=bob $NONET "$CHROOT" "$ROOT" \
+    env -i HOME=/home LANG=C.UTF-8 TACTFUL_OFFICER=bob ${INSIDE_ENV:-} $NONET "$CHROOT" "$ROOT" \
         /tactful-portable "$@" >"$WORK/out" 2>"$WORK/err"
 }
 
@@ -91,6 +93,18 @@ test_check_a_draft() {
     inside check /home/draft.txt
     [ $? -eq 1 ] || fail "check should find an error: $(cat "$WORK/out" "$WORK/err")" || return 1
     expect_out '^/home/draft.txt:2:[0-9]+: error: .*\[personal-data\.phone\]'
+}
+
+test_office_rules_on_disk_override_the_built_in_ones() {
+    mkdir -p "$ROOT/home/office/rules"
+    printf '[tone.office]\nlevel = error\nkind = regex\nmessage = Say "item", not "{match}".\nmatch = \\bwidget\\b\n' \
+        >"$ROOT/home/office/rules/office.rules"
+    printf 'Your widget is ready.\n' >"$ROOT/home/widget.txt"
+    INSIDE_ENV=TACTFUL_DATADIR=/home/office inside check /home/widget.txt
+    [ $? -eq 1 ] || fail "the office's rule should fire: $(cat "$WORK/out" "$WORK/err")" ||
+        return 1
+    expect_out '\[tone\.office\]' || return 1
+    inside check /home/widget.txt || fail "the built-in rules know no widget: $(cat "$WORK/out")"
 }
 
 test_review_bundle_goes_offline_and_back() {
