@@ -28,10 +28,8 @@ cli_embedded_has(const char *rel)
     return 0;
 }
 
-/* The newly allocated folder tactful may cache files in: $XDG_CACHE_HOME/tactful, else
- * ~/.cache/tactful; NULL when neither variable says where home is. */
-static char *
-cache_folder(void)
+char *
+cli_cache_folder(void)
 {
     const char *base = getenv("XDG_CACHE_HOME");
     if (base && *base == '/')
@@ -113,7 +111,7 @@ cli_embedded_root(void)
 {
     if (cli_embedded_count == 0)
         return NULL;
-    char *base = cache_folder();
+    char *base = cli_cache_folder();
     if (base == NULL) {
         cli_error("cannot unpack the built-in share files: neither XDG_CACHE_HOME nor HOME "
                   "is set; set one, or TACTFUL_DATADIR to a share folder");

@@ -27,6 +27,10 @@ extern const char cli_embedded_id[];
  * damaged. (portable/inflate.c, with zlib; the ordinary build's table is empty.) */
 int cli_embedded_inflate(const struct cli_embedded_file *f, unsigned char *out);
 
+/* The newly allocated folder tactful may cache files in: $XDG_CACHE_HOME/tactful, else
+ * ~/.cache/tactful; NULL when neither variable gives an absolute path. */
+char *cli_cache_folder(void);
+
 /* Whether the binary carries rel, a file or a folder ("rules", "keymaps/vi.keys"). */
 int cli_embedded_has(const char *rel);
 

@@ -190,10 +190,7 @@ static char *
 demo_folder(void)
 {
     const char *tmp = getenv("TMPDIR"), *run = getenv("XDG_RUNTIME_DIR");
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char *cache = xdg && *xdg == '/' ? xasprintf("%s/tactful", xdg)
-                  : home && *home == '/' ? xasprintf("%s/.cache/tactful", home)
-                                         : NULL;
+    char *cache = cli_cache_folder();
     const char *tries[] = {tmp && *tmp ? tmp : NULL, run && *run == '/' ? run : NULL, "/tmp",
                            cache};
     const char *first = NULL;
