@@ -186,6 +186,10 @@ test_debian_package_runs_from_a_clean_root() {
     fi
 }
 
+if [ "$(id -u)" != 0 ]; then
+    echo "portable: these tests need root (they chroot into an empty root); run as root" >&2
+    exit 1
+fi
 make_root || exit 1
 for fn in $(grep -Eo '^test_[a-z0-9_]+' "$0"); do
     if "$fn"; then
