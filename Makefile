@@ -192,7 +192,7 @@ uninstall:
 
 # `make portable`: ./tactful-portable, one static file that carries its share tree, keymaps,
 # man pages, terminal descriptions and a UTF-8 character table (unpacked once into
-# $$XDG_CACHE_HOME/tactful/share-VERSION-ID/). Its objects are built apart, in build/portable,
+# $XDG_CACHE_HOME/tactful/share-VERSION-ID/). Its objects are built apart, in build/portable,
 # with TACTFUL_PORTABLE defined (no account-database look-up).
 PORTABLE       := tactful-portable
 PORTABLE_BUILD := build/portable
@@ -214,6 +214,7 @@ portable:
 
 $(PORTABLE): $(BUILD)/cli/main.o $(BUILD)/portable/embedded.o $(BUILD)/portable/inflate.o \
         $(BUILD)/portable/stubs.o $(LIB)
+	@[ -n "$(PORTABLE_DEFS)" ] || { echo "build $@ with 'make portable'" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -s -o $@ $^ $(PORTABLE_LIBS)
 	@size=$$(wc -c <$@); echo "$@: $$size bytes"; \
 	 [ $$size -lt $(PORTABLE_MAX_BYTES) ] || { echo "$@ is over its 12 MiB budget" >&2; exit 1; }
