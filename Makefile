@@ -1,5 +1,7 @@
 # tactful — a keyboard-driven terminal inbox for public-sector social media officers.
 # `make deps` installs what the build needs, `make` builds ./tactful, `make check` runs every test.
+# `make portable` builds ./tactful-portable (one static file), `make deb` the Debian package,
+# `make dist` the source tarball with checksums; `make check-portable` tests the first two.
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -17,7 +19,8 @@ TEST_PKGS := cmocka
 DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev \
              libsqlite3-dev libinih-dev libutf8proc-dev libpcre2-dev libcmocka-dev tmux sqlite3 \
              ncurses-term locales clang libclang-rt-14-dev valgrind python3 libxml2-dev \
-             libstemmer-dev
+             libstemmer-dev libssl-dev libnghttp2-dev libpsl-dev libzstd-dev libssh2-1-dev \
+             libidn2-dev libunistring-dev libbrotli-dev zlib1g-dev liblzma-dev lintian
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE, \
@@ -28,8 +31,9 @@ TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS    ?= -O2 -g
+PORTABLE_DEFS ?=
 CPPFLAGS  += -I. -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
-             -DTACTFUL_VERSION='"$(VERSION)"' -DTACTFUL_DATADIR='"$(DATADIR)"'
+             -DTACTFUL_VERSION='"$(VERSION)"' -DTACTFUL_DATADIR='"$(DATADIR)"' $(PORTABLE_DEFS)
 ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(PKG_CFLAGS)
 
 BUILD     ?= build
@@ -45,7 +49,7 @@ BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
-        install uninstall clean sanitize valgrind fuzz
+        install uninstall clean sanitize valgrind fuzz portable check-portable deb dist
 
 all: $(BIN)
 
@@ -168,10 +172,10 @@ run: deps
 	@$(MAKE) --no-print-directory tactful
 	./tactful --demo
 
-install: tactful
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/demo $(DESTDIR)$(DATADIR)/keymaps \
 	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/patterns $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 755 tactful $(DESTDIR)$(BINDIR)/tactful
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tactful
 	install -m 644 share/demo/*.jsonl $(DESTDIR)$(DATADIR)/demo/
 	install -m 644 share/rules/*.rules share/rules/*.txt $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 share/patterns/*.pattern $(DESTDIR)$(DATADIR)/patterns/
@@ -184,5 +188,82 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/tactful.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# ---- Portable build and Debian package (README: "Portable build and Debian package") ----
+
+# `make portable`: ./tactful-portable, one static file that carries its share tree, keymaps,
+# man pages, terminal descriptions and a UTF-8 character table (unpacked once into
+# $XDG_CACHE_HOME/tactful/share-VERSION-ID/). Its objects are built apart, in build/portable,
+# with TACTFUL_PORTABLE defined (no account-database look-up).
+PORTABLE       := tactful-portable
+PORTABLE_BUILD := build/portable
+PORTABLE_TERMS := xterm xterm-256color xterm-color screen screen-256color tmux tmux-256color \
+                  linux vt100 vt102 vt220 ansi dumb rxvt-unicode rxvt-unicode-256color putty \
+                  putty-256color
+# Every library from its static archive. libcurl's optional Kerberos (GSS-API), LDAP and RTMP
+# have no static archive in Debian and libxml2's ICU would add 30 MiB: portable/stubs.c stands
+# in for them and each reports failure, so those features are simply absent.
+PORTABLE_LIBS  := -lncursesw -ltinfo -lcurl -lnghttp2 -lssh2 -lpsl -lidn2 -lunistring -lssl \
+                  -lcrypto -lzstd -lbrotlidec -lbrotlicommon -ljansson -lsqlite3 -linih \
+                  -lutf8proc -lxml2 -llzma -lz -lpcre2-8 -lstemmer -lm -lpthread -ldl
+PORTABLE_MAX_BYTES := 12582912
+ICU_MAJOR      := $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion icu-uc 2>/dev/null)))
+
+portable:
+	@$(MAKE) --no-print-directory BUILD=$(PORTABLE_BUILD) PORTABLE_DEFS=-DTACTFUL_PORTABLE \
+	    $(PORTABLE)
+
+$(PORTABLE): $(BUILD)/cli/main.o $(BUILD)/portable/embedded.o $(BUILD)/portable/inflate.o \
+        $(BUILD)/portable/stubs.o $(LIB)
+	@[ -n "$(PORTABLE_DEFS)" ] || { echo "build $@ with 'make portable'" >&2; exit 1; }
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -s -o $@ $^ $(PORTABLE_LIBS)
+	@size=$$(wc -c <$@); echo "$@: $$size bytes"; \
+	 [ $$size -lt $(PORTABLE_MAX_BYTES) ] || { echo "$@ is over its 12 MiB budget" >&2; exit 1; }
+
+$(BUILD)/portable/embedded.c: portable/embed.sh portable/files.sh Makefile \
+        $(wildcard share/*/* keymaps/*.keys man/tactful.[15])
+	@mkdir -p $(dir $@)
+	portable/embed.sh $@ $$(portable/files.sh $(PORTABLE_TERMS))
+
+$(BUILD)/portable/embedded.o: $(BUILD)/portable/embedded.c cli/embedded.h
+	$(CC) $(CPPFLAGS) -std=c17 -c -o $@ $<
+
+$(BUILD)/portable/stubs.o: portable/stubs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DICU_MAJOR=$(ICU_MAJOR) -c -o $@ $<
+
+$(BUILD)/portable/inflate.o: portable/inflate.c cli/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# `make deb`: build/tactful_VERSION_ARCH.deb: the binary built apart (build/deb) for
+# PREFIX=/usr, the share tree, man pages, copyright, changelog and README.Debian.
+DEB_ARCH       := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB            := build/tactful_$(VERSION)_$(DEB_ARCH).deb
+DEB_MAINTAINER ?= $(shell git log -1 --format='%an <%ae>' 2>/dev/null)
+
+deb:
+	@$(MAKE) --no-print-directory BUILD=build/deb BIN=build/deb/tactful PREFIX=/usr \
+	    build/deb/tactful
+	@rm -rf build/deb/root
+	@$(MAKE) --no-print-directory BUILD=build/deb BIN=build/deb/tactful PREFIX=/usr \
+	    DESTDIR=$(CURDIR)/build/deb/root install >/dev/null
+	@portable/deb.sh $(VERSION) $(DEB_ARCH) "$(DEB_MAINTAINER)" build/deb/root $(DEB)
+
+# `make dist`: build/dist/ with the source tarball of the committed tree
+# (tactful-VERSION.tar.gz), tactful-portable-VERSION-x86_64 and their SHA256SUMS.
+DIST := build/dist
+
+dist: portable
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	git archive --format=tar --prefix=tactful-$(VERSION)/ HEAD | gzip -9n \
+	    >$(DIST)/tactful-$(VERSION).tar.gz
+	cp $(PORTABLE) $(DIST)/tactful-portable-$(VERSION)-x86_64
+	cd $(DIST) && sha256sum tactful-$(VERSION).tar.gz tactful-portable-$(VERSION)-x86_64 \
+	    >SHA256SUMS && cat SHA256SUMS
+
+# The portable binary run in an empty root (needs root for chroot), its dependencies, its size.
+check-portable: portable $(BIN) deb
+	@tests/portable/run.sh ./$(PORTABLE) ./$(BIN) $(DEB)
+
 clean:
-	rm -rf build tactful
+	rm -rf build tactful $(PORTABLE)

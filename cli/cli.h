@@ -96,8 +96,11 @@ long cli_thread_id(const char *cmd, const char *s);
 /* Finds a shipped data file (the demo, keymaps ...) and returns its newly allocated path, or
  * NULL. Looks in the folders of $TACTFUL_DATADIR (':'-separated), then next to the binary (BINDIR/share/REL and BINDIR/REL
  * in a source tree, BINDIR/../share/tactful/REL when installed), then the compiled-in data
- * folder. */
+ * folder, then (tactful-portable) the copy built into the binary, unpacked into the cache. */
 char *cli_data_path(const char *rel);
+
+/* Creates dir and its parents with mode 0700. Returns 0 or -1 with errno set. */
+int cli_mkdir_p(const char *dir);
 
 /* The newly allocated path of rel in tactful's configuration folder:
  * $XDG_CONFIG_HOME/tactful/REL, else ~/.config/tactful/REL. */

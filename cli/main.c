@@ -1,12 +1,13 @@
 /* tactful's entry point: global options, configuration, then one command from the table. */
 #include "cli/cli.h"
 
+#include "cli/embedded.h"
+
 #include "model/text.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,7 +73,8 @@ main(int argc, char **argv)
     struct cli cli = {0};
     int c, rc;
 
-    setlocale(LC_ALL, "");
+    cli_locale_init();
+    cli_terminfo_fallback();
     umask(077); /* the cache holds personal data from posts: keep every file private */
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:hV", global_options, NULL)) != -1) {

@@ -1,6 +1,8 @@
 /* Helpers every command shares: messages, argument checks, the cache, shipped data, the demo. */
 #include "cli/cli.h"
 
+#include "cli/embedded.h"
+
 #include "model/import.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
@@ -69,9 +71,8 @@ cli_thread_id(const char *cmd, const char *s)
     return v;
 }
 
-/* Creates dir and its parents with mode 0700. Returns 0 or -1 with errno set. */
-static int
-mkdir_p(const char *dir)
+int
+cli_mkdir_p(const char *dir)
 {
     char *p = xstrdup(dir);
     for (char *s = p + 1; *s; s++) {
@@ -99,7 +100,7 @@ cli_open_db(struct cli *cli)
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
         *slash = '\0';
-        if (mkdir_p(dir) != 0) {
+        if (cli_mkdir_p(dir) != 0) {
             cli_error("cannot create the folder %s for the cache: %s", dir, strerror(errno));
             free(dir);
             return -1;
@@ -163,7 +164,13 @@ cli_data_path(const char *rel)
                 return p;
         }
     }
-    return try_path(TACTFUL_DATADIR, rel);
+    p = try_path(TACTFUL_DATADIR, rel);
+    if (p == NULL && cli_embedded_has(rel)) { /* tactful-portable: its built-in copy */
+        char *root = cli_embedded_root();
+        p = root ? try_path(root, rel) : NULL;
+        free(root);
+    }
+    return p;
 }
 
 char *
@@ -176,6 +183,37 @@ cli_config_file(const char *rel)
     return xasprintf("%s/.config/tactful/%s", home && *home ? home : ".", rel);
 }
 
+/* Creates the demo's private folder in $TMPDIR, else $XDG_RUNTIME_DIR, else /tmp, else (a bare
+ * system without one) the cache folder. Returns its newly allocated path, or prints why not
+ * and returns NULL. */
+static char *
+demo_folder(void)
+{
+    const char *tmp = getenv("TMPDIR"), *run = getenv("XDG_RUNTIME_DIR");
+    char *cache = cli_cache_folder();
+    const char *tries[] = {tmp && *tmp ? tmp : NULL, run && *run == '/' ? run : NULL, "/tmp",
+                           cache};
+    const char *first = NULL;
+    int e = 0;
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        if (tries[i] == NULL)
+            continue;
+        char *tmpl = xasprintf("%s/tactful-demo-XXXXXX", tries[i]);
+        if ((tries[i] != cache || cli_mkdir_p(cache) == 0) && mkdtemp(tmpl) != NULL) {
+            free(cache);
+            return tmpl;
+        }
+        if (first == NULL) {
+            first = tries[i];
+            e = errno;
+        }
+        free(tmpl);
+    }
+    cli_error("cannot create a folder for the demo in %s: %s", first, strerror(e));
+    free(cache);
+    return NULL;
+}
+
 int
 cli_demo_setup(struct cli *cli)
 {
@@ -185,12 +223,8 @@ cli_demo_setup(struct cli *cli)
                   "TACTFUL_DATADIR to its share folder");
         return -1;
     }
-    const char *tmp = getenv("TMPDIR");
-    char *tmpl = xasprintf("%s/tactful-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(tmpl) == NULL) {
-        cli_error("cannot create a folder for the demo in %s: %s", tmp ? tmp : "/tmp",
-                  strerror(errno));
-        free(tmpl);
+    char *tmpl = demo_folder();
+    if (tmpl == NULL) {
         free(demo);
         return -1;
     }

@@ -811,10 +811,15 @@ config_officer(const struct config *cfg)
         return xstrdup(env);
     if (cfg != NULL && cfg->officer != NULL && cfg->officer[0] != '\0')
         return xstrdup(cfg->officer);
+#ifndef TACTFUL_PORTABLE /* a static binary cannot load the system's NSS modules safely */
     const struct passwd *pw = getpwuid(geteuid());
     if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
         return xstrdup(pw->pw_name);
+#endif
     const char *user = getenv("USER");
+    if (user != NULL && user[0] != '\0')
+        return xstrdup(user);
+    user = getenv("LOGNAME");
     if (user != NULL && user[0] != '\0')
         return xstrdup(user);
     return xstrdup("unknown");

@@ -74,8 +74,9 @@ void config_free(struct config *cfg);
 const struct config_account *config_account_find(const struct config *cfg, const char *name);
 
 /* Returns the officer identity to record in the audit log: the TACTFUL_OFFICER environment
- * variable, else the config's officer, else the login user name, else "unknown". The returned
- * string is newly allocated. */
+ * variable, else the config's officer, else the login user name (from the account database;
+ * tactful-portable skips it), else $USER, else $LOGNAME, else "unknown". The returned string
+ * is newly allocated. */
 char *config_officer(const struct config *cfg);
 
 #endif

@@ -407,6 +407,28 @@ on_header(char *data, size_t size, size_t n, void *arg)
     return len;
 }
 
+/* The certificate bundle to trust when the account names none. libcurl's own default (from
+ * the machine it was built on) serves an ordinary build; tactful-portable runs on systems that
+ * keep the bundle elsewhere, so it takes $SSL_CERT_FILE, else the first bundle found where
+ * Debian, Fedora, SUSE, Arch or Alpine keep theirs. NULL leaves libcurl's default. */
+static const char *
+system_ca_bundle(void)
+{
+#ifdef TACTFUL_PORTABLE
+    static const char *const bundles[] = {
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/ssl/cert.pem",
+    };
+    const char *env = getenv("SSL_CERT_FILE");
+    if (env && *env && access(env, R_OK) == 0)
+        return env;
+    for (size_t i = 0; i < sizeof bundles / sizeof *bundles; i++)
+        if (access(bundles[i], R_OK) == 0)
+            return bundles[i];
+#endif
+    return NULL;
+}
+
 /* Creates the easy handle for the transfer's next attempt. Returns 0 or -1 with t->resp.error. */
 static int
 easy_setup(struct transfer *t)
@@ -430,8 +452,9 @@ easy_setup(struct transfer *t)
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (q->ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, q->ca_file);
+    const char *ca = q->ca_file ? q->ca_file : system_ca_bundle();
+    if (ca)
+        curl_easy_setopt(e, CURLOPT_CAINFO, ca);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);

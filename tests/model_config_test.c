@@ -585,6 +585,7 @@ test_officer_precedence(void **state)
     assert_string_equal(o, login ? login : "from-user-variable");
     free(o);
     unsetenv("USER");
+    unsetenv("LOGNAME");
     o = config_officer(NULL);
     assert_string_equal(o, login ? login : "unknown");
     free(o);
