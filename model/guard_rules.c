@@ -937,7 +937,7 @@ static const struct key_spec *
 rule_key(const char *name)
 {
     for (size_t i = 0; i < NELEM(rule_keys); i++)
-        if (strcmp(rule_keys[i].name, name) == 0)
+        if (rule_keys[i].name[0] == name[0] && strcmp(rule_keys[i].name, name) == 0)
             return &rule_keys[i];
     return NULL;
 }

@@ -129,7 +129,20 @@ perr(struct tp_parser *P, const char *what)
 static bool
 word_end(char c)
 {
-    return c == '\0' || c == ' ' || c == '\t' || guard_in_set("()|?<>", c);
+    switch (c) {
+    case '\0':
+    case ' ':
+    case '\t':
+    case '(':
+    case ')':
+    case '|':
+    case '?':
+    case '<':
+    case '>':
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Reads a class name after '@' into the pool; returns -1 when there is none. */
