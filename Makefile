@@ -26,6 +26,11 @@ TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+# `make WERROR=1 ...` turns every warning into an error (CI builds this way).
+WERROR    ?=
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
 CFLAGS    ?= -O2 -g
 CPPFLAGS  += -I. -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
              -DTACTFUL_VERSION='"$(VERSION)"' -DTACTFUL_DATADIR='"$(DATADIR)"'
@@ -43,10 +48,13 @@ HELPER_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/helper_*.c)
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
+.PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
         install uninstall clean sanitize valgrind fuzz
 
 all: $(BIN)
+
+# Everything that compiles from the tree: the program, unit tests, test helpers, benchmarks.
+build-all: $(BIN) $(TEST_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 $(BIN): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
