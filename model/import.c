@@ -124,7 +124,8 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
     p->own = json_is_true(own);
     if (isotime_normalize(p->created_at, created_buf) != 0) {
         *err = xasprintf("\"created_at\" is not an RFC 3339 time such as "
-                         "2026-11-20T09:15:00Z: \"%.64s\"", p->created_at);
+                         "2026-11-20T09:15:00Z between 1970 and 9999 in UTC: \"%.64s\"",
+                         p->created_at);
         return -1;
     }
     p->created_at = created_buf;
