@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* --thread options one bundle export takes. */
@@ -27,6 +28,12 @@ import_one(struct cli *cli, const char *path)
     struct import_stats s;
     if (f == NULL) {
         cli_error("cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("cannot import %s: it is a folder, not a file; name a JSON Lines file", path);
+        fclose(f);
         return -1;
     }
     int rc = import_jsonl(cli->db, f, name, &s, &err);

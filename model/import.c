@@ -137,7 +137,8 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
 }
 
 /* Reads one line of at most IMPORT_MAX_LINE bytes into b (NUL bytes included, so a line is
- * never cut short). Returns 1 for a line, 0 at end of input, -1 when the line is too long. */
+ * never cut short). Returns 1 for a line, 0 at end of input, -1 when the line is too long (the
+ * rest of it is left unread: an endless input such as /dev/zero has no end to skip to). */
 static int
 read_line(FILE *in, struct buf *b)
 {
@@ -154,8 +155,6 @@ read_line(FILE *in, struct buf *b)
             break;
         }
         if (b->len + n >= IMPORT_MAX_LINE) {
-            while ((c = getc_unlocked(in)) != EOF && c != '\n')
-                ;
             funlockfile(in);
             return -1;
         }

@@ -239,7 +239,8 @@ static char *
 from_file(const struct config_account *a, char **err)
 {
     const char *path = a->token_file;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* Non-blocking so that a FIFO is refused below instead of waiting for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         *err = xasprintf("cannot read token_file %s for account %s: %s", path, a->name,
                          strerror(errno));
