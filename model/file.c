@@ -9,6 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Whether st is /dev/null, which reads as an empty file ("--config /dev/null" means none). */
+static int
+is_dev_null(const struct stat *st)
+{
+    struct stat null;
+    return S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) &&
+           st->st_rdev == null.st_rdev;
+}
+
 FILE *
 file_open_regular(const char *path, size_t cap)
 {
@@ -21,7 +30,7 @@ file_open_regular(const char *path, size_t cap)
         e = errno;
     else if (S_ISDIR(st.st_mode))
         e = EISDIR;
-    else if (!S_ISREG(st.st_mode))
+    else if (!S_ISREG(st.st_mode) && !is_dev_null(&st))
         e = EINVAL;
     else if ((unsigned long long)st.st_size > (unsigned long long)cap)
         e = EFBIG;

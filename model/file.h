@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Opens path for reading when it is a regular file of at most cap bytes. A FIFO is opened
+/* Opens path for reading when it is a regular file of at most cap bytes (or /dev/null, an
+ * empty one). A FIFO is opened
  * without waiting for a writer, so it is refused rather than blocking. Returns the stream
  * (close-on-exec), or NULL with errno set: open(2)'s errno, EISDIR for a folder, EINVAL for
  * anything else that is not a regular file, EFBIG for a file over cap. */

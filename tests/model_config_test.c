@@ -642,6 +642,9 @@ test_file_open_regular(void **state)
     assert_int_equal(errno, EINVAL);
     assert_null(file_open_regular("/dev/zero", 100));
     assert_int_equal(errno, EINVAL);
+    f = file_open_regular("/dev/null", 0); /* an empty file, as in --config /dev/null */
+    assert_non_null(f);
+    fclose(f);
     assert_null(file_open_regular(dir, 100));
     assert_int_equal(errno, EISDIR);
     assert_null(file_open_regular(reg, 9));
