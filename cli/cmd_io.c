@@ -4,6 +4,7 @@
 #include "cli/cmd_bundle.h"
 
 #include "model/export.h"
+#include "model/file.h"
 #include "model/import.h"
 #include "model/xmalloc.h"
 
@@ -92,12 +93,19 @@ export_to_file(struct cli *cli, const char *path, long thread, enum export_forma
     }
     long n = export_posts(cli->db, f, thread, fmt, &err);
     int bad = n < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0;
-    if (fclose(f) != 0)
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
         bad = 1;
-    if (!bad && rename(tmp, path) != 0)
+        e = errno;
+    }
+    if (!bad && rename(tmp, path) != 0) {
         bad = 1;
+        e = errno;
+    }
     if (bad) {
-        cli_error("cannot write %s: %s", path, err ? err : strerror(errno));
+        char *why = err ? xasprintf("cannot write %s: %s", path, err) : file_write_error(path, e);
+        cli_error("%s", why);
+        free(why);
         unlink(tmp);
         free(err);
         free(tmp);
@@ -189,7 +197,9 @@ cmd_export(struct cli *cli, int argc, char **argv)
     if (output)
         return export_to_file(cli, output, thread, fmt);
     if (export_posts(cli->db, stdout, thread, fmt, &err) < 0 || fflush(stdout) != 0) {
-        cli_error("%s", err ? err : "cannot write the export to standard output");
+        if (err == NULL)
+            err = file_write_error("standard output", errno);
+        cli_error("%s", err);
         free(err);
         return EXIT_FAIL;
     }

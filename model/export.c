@@ -3,6 +3,7 @@
 
 #include "model/xmalloc.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -89,8 +90,10 @@ export_posts(struct db *db, FILE *out, long thread, enum export_format format, c
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int wrc = format == EXPORT_CSV ? write_csv(out, st) : write_jsonl(out, st);
         if (wrc != 0) {
-            *err = xstrdup("cannot write the export: output error");
+            int e = errno ? errno : EIO;
+            *err = NULL;
             sqlite3_finalize(st);
+            errno = e;
             return -1;
         }
         n++;

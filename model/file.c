@@ -58,6 +58,14 @@ size_words(size_t n)
 }
 
 char *
+file_write_error(const char *path, int e)
+{
+    if (e == ENOSPC || e == EDQUOT)
+        return xasprintf("the disk holding %s is full: free some space and try again", path);
+    return xasprintf("cannot write %s: %s", path, strerror(e));
+}
+
+char *
 file_problem(int e, size_t cap)
 {
     if (e == EISDIR)

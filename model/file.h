@@ -19,4 +19,9 @@ FILE *file_open_regular(const char *path, size_t cap);
  * allocated. */
 char *file_problem(int e, size_t cap);
 
+/* The sentence for a failed write to path with errno e: "the disk holding PATH is full: free
+ * some space and try again" for ENOSPC and EDQUOT, else "cannot write PATH: reason". Newly
+ * allocated. */
+char *file_write_error(const char *path, int e);
+
 #endif
