@@ -91,7 +91,7 @@ export_to_file(struct cli *cli, const char *path, long thread, enum export_forma
         free(tmp);
         return EXIT_FAIL;
     }
-    long n = export_posts(cli->db, f, thread, fmt, &err);
+    long n = export_posts(cli->db, f, thread, fmt, 0, &err);
     int bad = n < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0;
     int e = errno;
     if (fclose(f) != 0 && !bad) {
@@ -196,7 +196,10 @@ cmd_export(struct cli *cli, int argc, char **argv)
     }
     if (output)
         return export_to_file(cli, output, thread, fmt);
-    if (export_posts(cli->db, stdout, thread, fmt, &err) < 0 || fflush(stdout) != 0) {
+    /* On a terminal the public's escape sequences are shown, not run (like ls); a file or a
+     * pipe gets the exact text. JSON is safe either way: every control is escaped. */
+    int display = isatty(STDOUT_FILENO);
+    if (export_posts(cli->db, stdout, thread, fmt, display, &err) < 0 || fflush(stdout) != 0) {
         if (err == NULL)
             err = file_write_error("standard output", errno);
         cli_error("%s", err);
