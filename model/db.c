@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -346,6 +346,14 @@ db_connect_ro(const char *path, char **err)
 struct db *
 db_open(const char *path, char **err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        *err = xasprintf("cannot open the cache %s: %s; name a cache file with --db", path,
+                         S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+                                             : "it is not a regular file (a device, a FIFO or "
+                                               "a socket)");
+        return NULL;
+    }
     if (must_read_only(path))
         return db_connect_ro(path, err);
     struct db *db = db_connect(path, err);

@@ -185,6 +185,14 @@ test_import_and_bundle_of_odd_files_end_quickly() {
     refuses_quickly 2 '/dev/zero is larger than 1 MiB' check /dev/zero
 }
 
+test_cache_that_is_not_a_regular_file_is_refused() {
+    odd_files || return 1
+    refuses_quickly 1 '^tactful: cannot open the cache /dev/zero: it is not a regular file \(a device, a FIFO or a socket\); name a cache file with --db$' \
+        --db /dev/zero list || return 1
+    refuses_quickly 1 "cannot open the cache $WORK/fifo: it is not a regular file" --db "$WORK/fifo" list || return 1
+    refuses_quickly 1 "cannot open the cache $WORK/folder: it is a folder, not a file" --db "$WORK/folder" list
+}
+
 test_db_option_creates_missing_folders() {
     expect_status 0 t --db "$WORK/a/b/c.db" list || return 1
     [ -f "$WORK/a/b/c.db" ] || fail "cache not created in new folders" || return 1
