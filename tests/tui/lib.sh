@@ -15,7 +15,8 @@ fail() {
 }
 
 # start COLS ROWS ARGS...: starts tactful ARGS in a new tmux session of that size. Variables
-# in START_ENV (such as NO_COLOR=1) are added to tactful's environment.
+# in START_ENV (such as NO_COLOR=1) are added to tactful's environment. Once tactful exits the
+# pane shows "EXITED STATUS" and stays (however slow the machine) until the test ends it.
 start() {
     cols=$1
     rows=$2
@@ -24,7 +25,7 @@ start() {
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color TACTFUL_DB='$TACTFUL_DB' \
          TACTFUL_CONFIG='$TACTFUL_CONFIG' TACTFUL_OFFICER=tester HOME='$HOME' \
          XDG_CONFIG_HOME='$XDG_CONFIG_HOME' ${START_ENV:-} '$TACTFUL' $*; \
-         echo EXITED \$?; sleep 30"
+         echo EXITED \$?; sleep 600"
 }
 
 # screen_attrs: the screen with its colours and attributes as escape sequences.
