@@ -11,6 +11,7 @@
 #include "tui/internal.h"
 
 #include "model/draft.h"
+#include "model/file.h"
 #include "model/guard.h"
 #include "model/pattern.h"
 #include "model/text.h"
@@ -625,7 +626,7 @@ write_temp(const char *text, char **err)
     }
     if (off < len || (len && text[len - 1] != '\n' && write(fd, "\n", 1) != 1) ||
         close(fd) != 0) {
-        *err = xasprintf("cannot write %s: %s", path, strerror(errno));
+        *err = file_write_error(path, errno); /* a full disk says so */
         unlink(path);
         free(path);
         return NULL;
