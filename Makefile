@@ -135,7 +135,7 @@ FUZZ_LIB     := build/fuzz/libtactful-fuzz.a
 # The library once, instrumented for the fuzzer; each target links against it.
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
+	$(FUZZ_CC) -std=c17 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
 	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -c -o $@ $<
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
@@ -144,7 +144,8 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
+	$(FUZZ_CC) -std=c17 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) \
+	    $(PKG_LIBS)
 
 $(FUZZ_BIN): $(wildcard tests/fuzz/*.h)
 

@@ -40,7 +40,7 @@ push(char ***v, size_t *n, char *line)
 }
 
 /* Formats a sentence, newly allocated. */
-static char *
+static char *__attribute__((format(printf, 1, 0)))
 vformat(const char *fmt, va_list ap)
 {
     va_list copy;
