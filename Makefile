@@ -30,6 +30,11 @@ TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+# `make WERROR=1 ...` turns every warning into an error (CI builds this way).
+WERROR    ?=
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
 CFLAGS    ?= -O2 -g
 PORTABLE_DEFS ?=
 CPPFLAGS  += -I. -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
@@ -48,10 +53,13 @@ HELPER_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/helper_*.c)
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
+.PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
         install uninstall clean sanitize valgrind fuzz portable check-portable deb dist
 
 all: $(BIN)
+
+# Everything that compiles from the tree: the program, unit tests, test helpers, benchmarks.
+build-all: $(BIN) $(TEST_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 $(BIN): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -132,7 +140,7 @@ FUZZ_LIB     := build/fuzz/libtactful-fuzz.a
 # The library once, instrumented for the fuzzer; each target links against it.
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
+	$(FUZZ_CC) -std=c17 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
 	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -c -o $@ $<
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
@@ -141,7 +149,8 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c17 $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
+	$(FUZZ_CC) -std=c17 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) \
+	    $(PKG_LIBS)
 
 $(FUZZ_BIN): $(wildcard tests/fuzz/*.h)
 

@@ -6,24 +6,27 @@
 
 #include <getopt.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-/* Writes the entries as CSV with a header row, through the formula guard export uses. */
+/* Writes the entries as CSV with a header row, through the formula guard export uses; in
+ * display form when standard output is a terminal. */
 static void
 audit_csv(const struct audit_entry *e, size_t n)
 {
+    int display = isatty(STDOUT_FILENO);
     printf("id,at,officer,action,thread,details\r\n");
     for (size_t i = 0; i < n; i++) {
         printf("%ld,", e[i].id);
-        export_csv_cell(stdout, e[i].at);
+        export_csv_cell(stdout, e[i].at, display);
         putchar(',');
-        export_csv_cell(stdout, e[i].officer);
+        export_csv_cell(stdout, e[i].officer, display);
         putchar(',');
-        export_csv_cell(stdout, e[i].action);
+        export_csv_cell(stdout, e[i].action, display);
         putchar(',');
         if (e[i].thread)
             printf("%ld", e[i].thread);
         putchar(',');
-        export_csv_cell(stdout, e[i].details);
+        export_csv_cell(stdout, e[i].details, display);
         printf("\r\n");
     }
 }

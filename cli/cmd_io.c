@@ -4,6 +4,7 @@
 #include "cli/cmd_bundle.h"
 
 #include "model/export.h"
+#include "model/file.h"
 #include "model/import.h"
 #include "model/xmalloc.h"
 
@@ -11,6 +12,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* --thread options one bundle export takes. */
@@ -27,6 +29,12 @@ import_one(struct cli *cli, const char *path)
     struct import_stats s;
     if (f == NULL) {
         cli_error("cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("cannot import %s: it is a folder, not a file; name a JSON Lines file", path);
+        fclose(f);
         return -1;
     }
     int rc = import_jsonl(cli->db, f, name, &s, &err);
@@ -83,14 +91,21 @@ export_to_file(struct cli *cli, const char *path, long thread, enum export_forma
         free(tmp);
         return EXIT_FAIL;
     }
-    long n = export_posts(cli->db, f, thread, fmt, &err);
+    long n = export_posts(cli->db, f, thread, fmt, 0, &err);
     int bad = n < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0;
-    if (fclose(f) != 0)
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
         bad = 1;
-    if (!bad && rename(tmp, path) != 0)
+        e = errno;
+    }
+    if (!bad && rename(tmp, path) != 0) {
         bad = 1;
+        e = errno;
+    }
     if (bad) {
-        cli_error("cannot write %s: %s", path, err ? err : strerror(errno));
+        char *why = err ? xasprintf("cannot write %s: %s", path, err) : file_write_error(path, e);
+        cli_error("%s", why);
+        free(why);
         unlink(tmp);
         free(err);
         free(tmp);
@@ -181,8 +196,13 @@ cmd_export(struct cli *cli, int argc, char **argv)
     }
     if (output)
         return export_to_file(cli, output, thread, fmt);
-    if (export_posts(cli->db, stdout, thread, fmt, &err) < 0 || fflush(stdout) != 0) {
-        cli_error("%s", err ? err : "cannot write the export to standard output");
+    /* On a terminal the public's escape sequences are shown, not run (like ls); a file or a
+     * pipe gets the exact text. JSON is safe either way: every control is escaped. */
+    int display = isatty(STDOUT_FILENO);
+    if (export_posts(cli->db, stdout, thread, fmt, display, &err) < 0 || fflush(stdout) != 0) {
+        if (err == NULL)
+            err = file_write_error("standard output", errno);
+        cli_error("%s", err);
         free(err);
         return EXIT_FAIL;
     }

@@ -103,7 +103,8 @@ cmd_snooze(struct cli *cli, int argc, char **argv)
     char *err = NULL;
     char utc[ISOTIME_LEN];
     if (argc == 3 && strcmp(argv[2], "off") != 0 && isotime_normalize(argv[2], utc) != 0)
-        return cli_usage("snooze", "'%s' is not a time such as 2026-12-01T09:00:00Z", argv[2]);
+        return cli_usage("snooze", "'%s' is not a time such as 2026-12-01T09:00:00Z "
+                                   "between 1970 and 9999 in UTC", argv[2]);
     long id = id_and_value(cli, "snooze", argc, argv);
     ID_OR_RETURN(id);
     const char *until = strcmp(argv[2], "off") == 0 ? NULL : utc;

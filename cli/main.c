@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 
 #include "cli/embedded.h"
-
+#include "model/file.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
 
@@ -153,5 +153,12 @@ main(int argc, char **argv)
         rc = cmd->run(&cli, argc - optind, argv + optind);
     }
     cli_free(&cli);
+    /* Output that did not fit on a full disk is a failure, said as such. */
+    if (fflush(stdout) != 0 && (errno == ENOSPC || errno == EDQUOT)) {
+        char *why = file_write_error("standard output", errno);
+        cli_error("%s", why);
+        free(why);
+        rc = EXIT_FAIL;
+    }
     return rc;
 }

@@ -1,6 +1,7 @@
 /* How threads look on standard output: aligned text lines for people, JSON for scripts. */
 #include "cli/cli.h"
 
+#include "model/export.h"
 #include "model/isotime.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
@@ -127,7 +128,7 @@ out_thread_json(const struct thread_row *r)
 void
 out_json(FILE *f, json_t *j)
 {
-    json_dumpf(j, f, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    export_json_write(f, j, JSON_INDENT(2));
     fputc('\n', f);
     json_decref(j);
 }

@@ -527,7 +527,10 @@ bundle_open(const char *path, struct bundle_info *info, char **err)
     }
     if (!S_ISREG(sb.st_mode) || sb.st_size > BUNDLE_MAX_BYTES) {
         *err = !S_ISREG(sb.st_mode)
-                   ? xasprintf("%s is not a file", path)
+                   ? xasprintf("cannot open the bundle %s: %s", path,
+                               S_ISDIR(sb.st_mode) ? "it is a folder, not a file"
+                                                   : "it is not a regular file (a device, a "
+                                                     "FIFO or a socket)")
                    : xasprintf("%s is %lld bytes, more than a bundle may be (%ld)", path,
                                (long long)sb.st_size, BUNDLE_MAX_BYTES);
         return NULL;

@@ -8,6 +8,7 @@
 #include "model/bundle_impl.h"
 #include "model/draft.h"
 #include "model/guard_override.h"
+#include "model/isotime.h"
 #include "model/triage.h"
 #include "model/xmalloc.h"
 
@@ -39,7 +40,7 @@ push(char ***v, size_t *n, char *line)
 }
 
 /* Formats a sentence, newly allocated. */
-static char *
+static char *__attribute__((format(printf, 1, 0)))
 vformat(const char *fmt, va_list ap)
 {
     va_list copy;
@@ -179,6 +180,9 @@ offline_actor(struct merge *m, long thread, const char *action, char **officer, 
         *at = col_text(st, 1, 64, &bad);
     }
     sqlite3_finalize(st);
+    char norm[ISOTIME_LEN];
+    if (*at != NULL && isotime_normalize(*at, norm) != 0)
+        bad = 1; /* not a time in 1970..9999: the entry is not trusted */
     char *why = NULL;
     if (bad || *officer == NULL || *at == NULL || triage_name_valid(*officer, &why) != 0) {
         free(why);
@@ -427,7 +431,11 @@ merge_notes(struct merge *m, char **err)
         char *officer = col_text(st, 2, TRIAGE_MAX_NAME, &bad);
         char *at = col_text(st, 3, 64, &bad);
         char *body = col_text(st, 4, TRIAGE_MAX_NOTE, &bad);
-        char *why = NULL;
+        char *why = NULL, norm[ISOTIME_LEN];
+        if (at != NULL && isotime_normalize(at, norm) != 0) {
+            free(at); /* not a time in 1970..9999: shown as unknown */
+            at = NULL;
+        }
         if (already_applied(m, "note", id, NULL)) {
             /* merged before */
         } else if (bad || !officer || !body || triage_name_valid(officer, &why) != 0) {

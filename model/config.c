@@ -17,6 +17,7 @@
  * back afterwards. */
 #include "model/config.h"
 
+#include "model/file.h"
 #include "model/xmalloc.h"
 
 #include <ctype.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 8192 /* longest accepted line, without its line ending */
+#define CONFIG_MAX_FILE (1024 * 1024) /* a larger configuration file is refused */
 #define VALUE_MAX_BYTES 4096
 #define ACCOUNT_NAME_MAX 64
 #define ERRORS_MAX 100 /* stop reading after this many problems (e.g. a binary file) */
@@ -725,22 +727,20 @@ config_load(const char *path, int missing_ok, char **err)
 {
     if (err != NULL)
         *err = NULL;
-    FILE *fp = path != NULL ? fopen(path, "re") : NULL;
+    FILE *fp = path != NULL ? file_open_regular(path, CONFIG_MAX_FILE) : NULL;
     int open_errno = path != NULL ? errno : ENOENT;
-    struct stat st;
-    if (fp != NULL && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(fp);
-        fp = NULL;
-        open_errno = EISDIR;
-    }
     if (fp == NULL) {
         if (open_errno == ENOENT && missing_ok)
             return xcalloc(1, sizeof(struct config));
-        if (err != NULL)
-            *err = xasprintf("cannot read config %s: %s; %s", path ? path : "(none)",
-                             strerror(open_errno),
+        if (err != NULL) {
+            char *why = file_problem(open_errno, CONFIG_MAX_FILE);
+            *err = xasprintf("cannot read config %s: %s; %s", path ? path : "(none)", why,
                              open_errno == ENOENT ? "create it as described in tactful(5)"
-                                                  : "check that it is a readable file");
+                             : open_errno == EFBIG
+                                 ? "a configuration file is at most 1 MiB"
+                                 : "name a readable configuration file with --config");
+            free(why);
+        }
         return NULL;
     }
     struct parser *p = xcalloc(1, sizeof(*p));

@@ -5,18 +5,56 @@
 #include "model/text.h"
 #include "model/xmalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* How long a writer waits for another tactful process before giving up. */
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BUSY_STEP_MS 2
 
 char *
+db_readonly_error(const struct db *db)
+{
+    return xasprintf("the cache %s is read-only: tactful can show it but not change it; copy "
+                     "it to a writable disk (or make it and its folder writable) to make "
+                     "changes", db->path);
+}
+
+/* When the last failure on db is a full disk (SQLITE_FULL, or an I/O error whose system
+ * error is ENOSPC or EDQUOT), the sentence saying so; else NULL. Newly allocated. */
+static char *
+full_error(struct db *db)
+{
+    int code = sqlite3_extended_errcode(db->sql), sys = sqlite3_system_errno(db->sql);
+    if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
+                                         (sys == ENOSPC || sys == EDQUOT)))
+        return xasprintf("the disk holding %s is full: free some space and try again",
+                         db->path);
+    return NULL;
+}
+
+/* The sentence for the last failure on db when it has a better one than SQLite's words (a
+ * read-only cache, a full disk), else NULL. Newly allocated. */
+static char *
+known_error(struct db *db)
+{
+    int code = sqlite3_extended_errcode(db->sql);
+    if ((code & 0xff) == SQLITE_READONLY && db->readonly)
+        return db_readonly_error(db);
+    return full_error(db);
+}
+
+char *
 db_error(struct db *db, const char *what)
 {
+    char *known = known_error(db);
+    if (known != NULL)
+        return known;
     return xasprintf("%s: %s", what, sqlite3_errmsg(db->sql));
 }
 
@@ -37,9 +75,13 @@ db_exec(struct db *db, const char *sql, char **err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        char *known = known_error(db);
         if (err)
-            *err = xasprintf("cache error in %s: %s", db->path,
-                             msg ? msg : sqlite3_errmsg(db->sql));
+            *err = known ? known
+                         : xasprintf("cache error in %s: %s", db->path,
+                                     msg ? msg : sqlite3_errmsg(db->sql));
+        else
+            free(known);
         sqlite3_free(msg);
         return -1;
     }
@@ -49,6 +91,11 @@ db_exec(struct db *db, const char *sql, char **err)
 int
 db_begin(struct db *db, char **err)
 {
+    if (db->readonly) {
+        if (err)
+            *err = db_readonly_error(db);
+        return -1;
+    }
     return db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
@@ -188,8 +235,10 @@ db_connect(const char *path, char **err)
              strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
     sqlite3_finalize(st);
     if (!ok) {
-        *err = xasprintf("cannot open the cache %s: %s; is it a tactful cache on a local disk?",
-                         path, sqlite3_errmsg(db->sql));
+        char *full = full_error(db);
+        *err = full ? full
+                    : xasprintf("cannot open the cache %s: %s; is it a tactful cache on a "
+                                "local disk?", path, sqlite3_errmsg(db->sql));
         db_close(db);
         return NULL;
     }
@@ -200,9 +249,113 @@ db_connect(const char *path, char **err)
     return db;
 }
 
+/* Whether the existing cache at path must be opened read-only: the file, or the folder that
+ * must hold its -wal and -shm files, cannot be written (read-only media even for root, or
+ * permissions). A cache that does not exist yet is created read-write. */
+static int
+must_read_only(const char *path)
+{
+    if (access(path, F_OK) != 0)
+        return 0;
+    if (access(path, W_OK) != 0)
+        return 1;
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else
+        slash[slash == dir] = '\0'; /* "/cache.db" keeps "/" */
+    int ro = access(dir, W_OK) != 0;
+    free(dir);
+    return ro;
+}
+
+/* The "file:" URI for path with the query q: bytes other than letters, digits and "/._~-"
+ * are percent-encoded, so "?", "#" and "%" in a path stay part of it. Newly allocated. */
+static char *
+file_uri(const char *path, const char *q)
+{
+    struct buf b = {0};
+    buf_adds(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/._~-", *p) != NULL)
+            buf_addc(&b, (char)*p);
+        else
+            buf_printf(&b, "%%%02X", *p);
+    }
+    buf_printf(&b, "?%s", q);
+    return buf_take(&b);
+}
+
+/* Opens path read-only with the URI query q and reads its schema version; -1 when it cannot
+ * be read that way. Leaves the connection in db->sql either way. */
+static int
+connect_ro_with(struct db *db, const char *q)
+{
+    char *uri = file_uri(db->path, q);
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(uri, &db->sql, flags, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return -1;
+    sqlite3_busy_handler(db->sql, busy_wait, NULL);
+    sqlite3_extended_result_codes(db->sql, 1);
+    return db_schema_version(db);
+}
+
+/* Opens an existing cache that cannot be written. A WAL cache needs its -shm file; on
+ * read-only media with none (the cache was closed cleanly elsewhere) it is opened as
+ * immutable, which reads the file as it is. Refuses a cache whose schema is not current,
+ * since bringing it up to date would write. */
+static struct db *
+db_connect_ro(const char *path, char **err)
+{
+    struct db *db = xcalloc(1, sizeof *db);
+    db->path = xstrdup(path);
+    db->readonly = 1;
+    int v = connect_ro_with(db, "mode=ro");
+    if (v < 0) {
+        sqlite3_close_v2(db->sql);
+        db->sql = NULL;
+        v = connect_ro_with(db, "immutable=1");
+    }
+    if (v < 0) {
+        *err = xasprintf("cannot read the cache %s: %s; it is read-only, and may not be a "
+                         "tactful cache", path,
+                         db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+    } else if (v > DB_SCHEMA_VERSION) {
+        *err = xasprintf("the cache %s was written by a newer tactful (schema %d, this tactful "
+                         "knows up to %d); upgrade tactful or use another --db",
+                         path, v, DB_SCHEMA_VERSION);
+    } else if (v != DB_SCHEMA_VERSION) {
+        *err = xasprintf("the cache %s is read-only and was written by an older tactful "
+                         "(schema %d); open it once where it can be written so that this "
+                         "tactful brings it up to date (schema %d)", path, v,
+                         DB_SCHEMA_VERSION);
+    } else if (db_exec(db, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON;", err) == 0) {
+        sqlite3_create_function(db->sql, "fold", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_fold, NULL, NULL);
+        return db;
+    }
+    db_close(db);
+    return NULL;
+}
+
 struct db *
 db_open(const char *path, char **err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        *err = xasprintf("cannot open the cache %s: %s; name a cache file with --db", path,
+                         S_ISDIR(st.st_mode) ? "it is a folder, not a file"
+                                             : "it is not a regular file (a device, a FIFO or "
+                                               "a socket)");
+        return NULL;
+    }
+    if (must_read_only(path))
+        return db_connect_ro(path, err);
     struct db *db = db_connect(path, err);
     if (db == NULL)
         return NULL;

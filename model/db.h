@@ -10,12 +10,19 @@
 struct db {
     sqlite3 *sql;
     char *path;
+    int readonly; /* opened read-only: the file or its folder cannot be written */
 };
 
 /* Opens (creating when needed) the cache at path, switches it to WAL mode with a busy timeout
  * and brings its schema up to DB_SCHEMA_VERSION. Returns NULL and sets *err (newly allocated
- * sentence) on failure; a cache written by a newer tactful is refused untouched. */
+ * sentence) on failure; a cache written by a newer tactful is refused untouched.
+ * An existing cache that cannot be written (read-only media, or the file or its folder not
+ * writable) is opened read-only instead (db->readonly): everything reads, and every write
+ * fails with db_readonly_error's sentence. Its schema must be current: migrating writes. */
 struct db *db_open(const char *path, char **err);
+
+/* The sentence for a change refused because the cache is read-only. Newly allocated. */
+char *db_readonly_error(const struct db *db);
 
 /* Closes the cache. NULL is fine. */
 void db_close(struct db *db);
@@ -39,7 +46,8 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql, char **err);
 /* Runs one or more statements that take no parameters. Returns 0 or -1 with *err set. */
 int db_exec(struct db *db, const char *sql, char **err);
 
-/* A newly allocated "what: sqlite message" error sentence for the last failure on db. */
+/* A newly allocated "what: sqlite message" error sentence for the last failure on db; when
+ * the failure is a read-only cache or a full disk, the sentence says that and what to do. */
 char *db_error(struct db *db, const char *what);
 
 /* Binds a string, or NULL as SQL NULL; text is copied by SQLite. */

@@ -1,9 +1,12 @@
 /* JSON Lines and CSV export. */
 #include "model/export.h"
 
+#include "model/text.h"
 #include "model/xmalloc.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const columns[] = {
@@ -34,18 +37,44 @@ write_jsonl(FILE *out, sqlite3_stmt *st)
         else if (strcmp(columns[i], "parent") == 0)
             json_object_set_new(o, "parent", json_null());
     }
-    int rc = json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII);
+    int rc = export_json_write(out, o, JSON_COMPACT);
     json_decref(o);
     if (rc == 0 && fputc('\n', out) == EOF)
         rc = -1;
     return rc;
 }
 
+int
+export_json_write(FILE *out, json_t *j, size_t flags)
+{
+    char *s = json_dumps(j, flags | JSON_ENSURE_ASCII);
+    if (s == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = 0;
+    /* Outside strings Jansson writes only ASCII punctuation, digits and letters, so a DEL
+     * byte is always inside a string, where \u007f means the same. */
+    for (const char *p = s, *del; rc == 0 && *p; p = del + 1) {
+        del = strchr(p, 0x7f);
+        size_t n = del ? (size_t)(del - p) : strlen(p);
+        if (fwrite(p, 1, n, out) != n || (del && fputs("\\u007f", out) == EOF))
+            rc = -1;
+        if (del == NULL)
+            break;
+    }
+    free(s);
+    return rc;
+}
+
 void
-export_csv_cell(FILE *out, const char *v)
+export_csv_cell(FILE *out, const char *v, int display)
 {
     if (v == NULL)
         return;
+    char *safe = display ? text_sanitize(v, strlen(v), TEXT_MULTILINE) : NULL;
+    if (safe)
+        v = safe;
     fputc('"', out);
     if (strchr("=+-@\t\r", v[0]) && v[0] != '\0')
         fputc('\'', out);
@@ -55,11 +84,12 @@ export_csv_cell(FILE *out, const char *v)
         fputc(*p, out);
     }
     fputc('"', out);
+    free(safe);
 }
 
-/* Writes one row as a CSV record. */
+/* Writes one row as a CSV record (cells in display form when display is set). */
 static int
-write_csv(FILE *out, sqlite3_stmt *st)
+write_csv(FILE *out, sqlite3_stmt *st, int display)
 {
     for (size_t i = 0; i < NCOLUMNS; i++) {
         if (i > 0)
@@ -67,13 +97,14 @@ write_csv(FILE *out, sqlite3_stmt *st)
         if (strcmp(columns[i], "own") == 0)
             fputs(sqlite3_column_int(st, (int)i) ? "true" : "false", out);
         else
-            export_csv_cell(out, (const char *)sqlite3_column_text(st, (int)i));
+            export_csv_cell(out, (const char *)sqlite3_column_text(st, (int)i), display);
     }
     return fputs("\r\n", out) == EOF ? -1 : 0;
 }
 
 long
-export_posts(struct db *db, FILE *out, long thread, enum export_format format, char **err)
+export_posts(struct db *db, FILE *out, long thread, enum export_format format, int display,
+             char **err)
 {
     sqlite3_stmt *st = db_prepare(db, export_sql, err);
     if (st == NULL)
@@ -87,10 +118,12 @@ export_posts(struct db *db, FILE *out, long thread, enum export_format format, c
     long n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int wrc = format == EXPORT_CSV ? write_csv(out, st) : write_jsonl(out, st);
+        int wrc = format == EXPORT_CSV ? write_csv(out, st, display) : write_jsonl(out, st);
         if (wrc != 0) {
-            *err = xstrdup("cannot write the export: output error");
+            int e = errno ? errno : EIO;
+            *err = NULL;
             sqlite3_finalize(st);
+            errno = e;
             return -1;
         }
         n++;

@@ -6,6 +6,7 @@
  * A section's lines are collected first and applied when the section ends, so keys may come
  * in any order (kind after match is fine). A section for a rule that exists already changes
  * it (policy and user files only); the user's file may not weaken a rule the policy locked. */
+#include "model/file.h"
 #include "model/guard_impl.h"
 
 #include <ctype.h>
@@ -349,20 +350,15 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
     return 0;
 }
 
-/* Reads a whole file of at most GUARD_FILE_MAX bytes into a new NUL-terminated string.
- * Returns NULL with errno set (EFBIG when too large, EISDIR for a folder). */
+/* Reads a whole regular file of at most GUARD_FILE_MAX bytes into a new NUL-terminated
+ * string. Returns NULL with errno set as file_open_regular does (EFBIG when too large, EISDIR
+ * for a folder, EINVAL for a device or FIFO); file_problem words it. */
 static char *
 slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_open_regular(path, GUARD_FILE_MAX);
     if (f == NULL)
         return NULL;
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-        fclose(f);
-        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        return NULL;
-    }
     char *data = xmalloc(GUARD_FILE_MAX + 2);
     size_t n = fread(data, 1, GUARD_FILE_MAX + 1, f);
     int failed = ferror(f);
@@ -434,8 +430,10 @@ read_list(struct loader *L, struct guard_rule *r, const struct item *it, bool ex
     size_t len = 0;
     char *data = slurp(path, &len);
     if (data == NULL) {
-        lerr(L, NULL, it->line, "cannot read the list %s: %s; check the %s path", path,
-             errno == EFBIG ? "larger than 1 MiB" : strerror(errno), it->key);
+        char *why = file_problem(errno, GUARD_FILE_MAX);
+        lerr(L, NULL, it->line, "cannot read the list %s: %s; check the %s path", path, why,
+             it->key);
+        free(why);
         free(path);
         return;
     }
@@ -1503,8 +1501,9 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
             return 0;
         if (errors->len)
             buf_addc(errors, '\n');
-        buf_printf(errors, "cannot read the %s %s: %s", layer_names[layer], path,
-                   errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+        char *why = file_problem(errno, GUARD_FILE_MAX);
+        buf_printf(errors, "cannot read the %s %s: %s", layer_names[layer], path, why);
+        free(why);
         ++*nerrors;
         return -1;
     }

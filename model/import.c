@@ -124,7 +124,8 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
     p->own = json_is_true(own);
     if (isotime_normalize(p->created_at, created_buf) != 0) {
         *err = xasprintf("\"created_at\" is not an RFC 3339 time such as "
-                         "2026-11-20T09:15:00Z: \"%.64s\"", p->created_at);
+                         "2026-11-20T09:15:00Z between 1970 and 9999 in UTC: \"%.64s\"",
+                         p->created_at);
         return -1;
     }
     p->created_at = created_buf;
@@ -136,7 +137,8 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
 }
 
 /* Reads one line of at most IMPORT_MAX_LINE bytes into b (NUL bytes included, so a line is
- * never cut short). Returns 1 for a line, 0 at end of input, -1 when the line is too long. */
+ * never cut short). Returns 1 for a line, 0 at end of input, -1 when the line is too long (the
+ * rest of it is left unread: an endless input such as /dev/zero has no end to skip to). */
 static int
 read_line(FILE *in, struct buf *b)
 {
@@ -153,8 +155,6 @@ read_line(FILE *in, struct buf *b)
             break;
         }
         if (b->len + n >= IMPORT_MAX_LINE) {
-            while ((c = getc_unlocked(in)) != EOF && c != '\n')
-                ;
             funlockfile(in);
             return -1;
         }

@@ -66,18 +66,29 @@ isotime_parse(const char *s, time_t *t)
     if (back.tm_mday != d)
         return -1;
     v -= sign * (oh * 3600 + om * 60);
-    if (v < 0)
+    if (!isotime_in_range(v))
         return -1;
     *t = v;
     return 0;
 }
 
+int
+isotime_in_range(time_t t)
+{
+    return t >= ISOTIME_MIN && t <= ISOTIME_MAX;
+}
+
 void
 isotime_format(time_t t, char out[ISOTIME_LEN])
 {
+    if (t < ISOTIME_MIN)
+        t = ISOTIME_MIN;
+    if (t > ISOTIME_MAX)
+        t = ISOTIME_MAX;
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(out, ISOTIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (strftime(out, ISOTIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, ISOTIME_LEN, "1970-01-01T00:00:00Z"); /* cannot happen in range */
 }
 
 int

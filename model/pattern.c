@@ -2,6 +2,7 @@
  * and template filling. See model/pattern.h. */
 #include "model/pattern.h"
 
+#include "model/file.h"
 #include "model/guard.h"
 #include "model/xmalloc.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #define LINE_MAX_BYTES 8192
+#define PATTERN_FILE_MAX (1024 * 1024) /* a larger pattern file is refused */
 #define ERRORS_MAX 50
 
 /* A file being read: its path, the errors so far, the patterns it defines. */
@@ -310,9 +312,11 @@ merge(struct pattern_set *set, struct ploader *L)
 int
 pattern_load_file(struct pattern_set *set, const char *path, char **err)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = file_open_regular(path, PATTERN_FILE_MAX);
     if (f == NULL) {
-        *err = xasprintf("cannot read %s: %s", path, strerror(errno));
+        char *why = file_problem(errno, PATTERN_FILE_MAX);
+        *err = xasprintf("cannot read %s: %s", path, why);
+        free(why);
         return -1;
     }
     struct ploader *L = xcalloc(1, sizeof *L);

@@ -1,6 +1,7 @@
 /* Secrets from a command, a private file or an environment variable. */
 #include "net/credentials.h"
 
+#include "model/text.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -133,6 +134,89 @@ now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* How much of token_cmd's standard error is kept to explain its failure. */
+#define CMD_ERR_KEEP 300
+
+/* What token_cmd wrote: its standard output (where the secret is) and the start of its
+ * standard error, which never reaches the terminal as it is. */
+struct cmd_output {
+    char *out; /* CREDENTIALS_MAX_OUTPUT + 1 bytes */
+    size_t len;
+    char err[CMD_ERR_KEEP];
+    size_t err_len;
+    int timed_out, too_long;
+};
+
+/* Reads the command's standard output (out_fd) until it closes, is too long or the deadline
+ * passes, reading its standard error (err_fd) meanwhile so that it never blocks on a full
+ * pipe: the first CMD_ERR_KEEP bytes are kept, the rest dropped. */
+static void
+collect(int out_fd, int err_fd, long long deadline, struct cmd_output *o)
+{
+    struct pollfd p[2] = {{.fd = out_fd, .events = POLLIN}, {.fd = err_fd, .events = POLLIN}};
+    while (p[0].fd >= 0) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            o->timed_out = 1;
+            return;
+        }
+        if (poll(p, 2, (int)(left > 1000 ? 1000 : left)) <= 0)
+            continue;
+        if (p[1].fd >= 0 && p[1].revents) {
+            char buf[512];
+            ssize_t got = read(err_fd, buf, sizeof buf);
+            if (got == 0 || (got < 0 && errno != EINTR)) {
+                p[1].fd = -1;
+            } else if (got > 0) {
+                size_t keep = CMD_ERR_KEEP - o->err_len;
+                keep = keep < (size_t)got ? keep : (size_t)got;
+                memcpy(o->err + o->err_len, buf, keep);
+                o->err_len += keep;
+            }
+        }
+        if (p[0].revents) {
+            ssize_t got = read(out_fd, o->out + o->len, CREDENTIALS_MAX_OUTPUT - o->len);
+            if (got == 0 || (got < 0 && errno != EINTR))
+                p[0].fd = -1;
+            else if (got > 0 && (o->len += (size_t)got) == CREDENTIALS_MAX_OUTPUT)
+                o->too_long = 1;
+            if (o->too_long)
+                return;
+        }
+    }
+}
+
+/* Takes what is left in the standard error pipe once the command has ended, without
+ * waiting (a daemon it started may hold the pipe open). */
+static void
+drain_err(int err_fd, struct cmd_output *o)
+{
+    fcntl(err_fd, F_SETFL, fcntl(err_fd, F_GETFL) | O_NONBLOCK);
+    char buf[512];
+    ssize_t got;
+    while (o->err_len < CMD_ERR_KEEP && (got = read(err_fd, buf, sizeof buf)) > 0) {
+        size_t keep = CMD_ERR_KEEP - o->err_len;
+        keep = keep < (size_t)got ? keep : (size_t)got;
+        memcpy(o->err + o->err_len, buf, keep);
+        o->err_len += keep;
+    }
+}
+
+/* ": it said: TEXT" for the command's standard error on one line, made safe for a terminal
+ * (escape sequences shown, not sent), or "" when it said nothing. Newly allocated. */
+static char *
+said(const struct cmd_output *o)
+{
+    char *safe = text_sanitize(o->err, o->err_len, 0);
+    size_t n = strlen(safe);
+    while (n > 0 && safe[n - 1] == ' ')
+        safe[--n] = '\0';
+    char *s = n ? xasprintf(": it said: %s%s", safe, o->err_len == CMD_ERR_KEEP ? "..." : "")
+                : xstrdup("");
+    free(safe);
+    return s;
+}
+
 /* Runs token_cmd and returns the first line it prints. */
 static char *
 from_command(const struct config_account *a, long timeout_ms, char **err)
@@ -144,9 +228,10 @@ from_command(const struct config_account *a, long timeout_ms, char **err)
         free(why);
         return NULL;
     }
-    int fds[2];
+    int fds[2], efds[2] = {-1, -1};
     if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
-        fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
+        fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0 || pipe(efds) != 0 ||
+        fcntl(efds[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(efds[1], F_SETFD, FD_CLOEXEC) != 0) {
         *err = xasprintf("cannot run token_cmd for account %s: %s", a->name, strerror(errno));
         credentials_argv_free(argv);
         return NULL;
@@ -156,6 +241,7 @@ from_command(const struct config_account *a, long timeout_ms, char **err)
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, efds[1], 2); /* never the terminal itself */
     posix_spawnattr_init(&attr);
     sigset_t none, dflt;
     sigemptyset(&none);
@@ -173,47 +259,29 @@ from_command(const struct config_account *a, long timeout_ms, char **err)
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     close(fds[1]);
+    close(efds[1]);
     if (rc != 0) {
         *err = xasprintf("cannot run token_cmd '%s' for account %s: %s; check the program "
                          "name and PATH", argv[0], a->name, strerror(rc));
         close(fds[0]);
+        close(efds[0]);
         credentials_argv_free(argv);
         return NULL;
     }
-    char *out = xmalloc(CREDENTIALS_MAX_OUTPUT + 1);
-    size_t len = 0;
-    int timed_out = 0, too_long = 0;
-    long long deadline = now_ms() + timeout_ms;
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            timed_out = 1;
-            break;
-        }
-        struct pollfd p = {.fd = fds[0], .events = POLLIN};
-        int n = poll(&p, 1, (int)(left > 1000 ? 1000 : left));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            continue;
-        ssize_t got = read(fds[0], out + len, CREDENTIALS_MAX_OUTPUT - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        len += (size_t)got;
-        if (len == CREDENTIALS_MAX_OUTPUT) {
-            too_long = 1;
-            break;
-        }
-    }
+    struct cmd_output o = {.out = xmalloc(CREDENTIALS_MAX_OUTPUT + 1)};
+    collect(fds[0], efds[0], now_ms() + timeout_ms, &o);
     close(fds[0]);
+    int timed_out = o.timed_out, too_long = o.too_long;
+    char *out = o.out;
+    size_t len = o.len;
     if (timed_out || too_long)
         kill(-pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    char *secret = NULL;
+    drain_err(efds[0], &o);
+    close(efds[0]);
+    char *secret = NULL, *told = said(&o);
     if (timed_out)
         *err = xasprintf("token_cmd '%s' for account %s did not finish within %ld s; check that "
                          "it runs without asking anything", argv[0], a->name,
@@ -222,12 +290,15 @@ from_command(const struct config_account *a, long timeout_ms, char **err)
         *err = xasprintf("token_cmd '%s' for account %s printed more than %d bytes; it should "
                          "print the secret alone", argv[0], a->name, CREDENTIALS_MAX_OUTPUT);
     else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        *err = xasprintf("token_cmd '%s' for account %s failed (%s %d); run it yourself to "
+        *err = xasprintf("token_cmd '%s' for account %s failed (%s %d)%s; run it yourself to "
                          "see why", argv[0], a->name,
                          WIFEXITED(status) ? "exit status" : "signal",
-                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), told);
     else if ((secret = first_line(out, len)) == NULL)
-        *err = xasprintf("token_cmd '%s' for account %s printed no secret", argv[0], a->name);
+        *err = xasprintf("token_cmd '%s' for account %s printed no secret%s", argv[0], a->name,
+                         told);
+    free(told);
+    explicit_bzero(o.err, sizeof o.err);
     explicit_bzero(out, len);
     free(out);
     credentials_argv_free(argv);
@@ -239,7 +310,8 @@ static char *
 from_file(const struct config_account *a, char **err)
 {
     const char *path = a->token_file;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* Non-blocking so that a FIFO is refused below instead of waiting for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         *err = xasprintf("cannot read token_file %s for account %s: %s", path, a->name,
                          strerror(errno));

@@ -1,8 +1,12 @@
-/* Test helper for the crash tests: saves one draft again and again with a growing body, as
- * the composer's autosave does, printing the body's length after each save has committed.
- * Not installed and not a tactful command.
+/* Test helper for the crash tests: saves one draft again and again, as the composer's
+ * autosave does, printing a line after each save has committed. Not installed and not a
+ * tactful command.
  * usage: helper_draftsave DB THREAD [DRAFT]: makes a draft on THREAD (its id is printed as
- * "draft ID"), or carries on growing DRAFT; stops when the body is near its size limit. */
+ * "draft ID"), or carries on with DRAFT. Each save appends to the body until it is near its
+ * size limit, then changes its last words and keeps the length. After each committed save it
+ * prints "SAVES LENGTH" (SAVES counts this run's saves). It never stops by itself before
+ * SAVE_BOUND saves, so the test decides when it dies (it kills it after a count of saves, a
+ * state, not after a duration); the bound only ends an orphan whose test has gone. */
 #include "model/db.h"
 #include "model/draft.h"
 #include "model/xmalloc.h"
@@ -10,6 +14,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { SAVE_BOUND = 2000000 };
+
+static const char words[] = "Thank you for telling us about the bins. ";
+
+/* grow: appends 13 bytes of words to BODY, or when the body is near DRAFT_MAX_BODY, rewrites
+ * its last 13 bytes instead, so that every save changes the body and none shortens it. */
+static void
+grow(struct buf *body, size_t i)
+{
+    const char *w = words + i % (sizeof words - 13);
+    if (body->len + 16 + 13 < DRAFT_MAX_BODY) {
+        buf_add(body, w, 13);
+        return;
+    }
+    memcpy(body->data + body->len - 13, w, 13);
+}
 
 int
 main(int argc, char **argv)
@@ -42,14 +63,13 @@ main(int argc, char **argv)
     }
     printf("draft %ld\n", id);
     fflush(stdout);
-    static const char words[] = "Thank you for telling us about the bins. ";
-    for (size_t i = 0; body.len + 16 < DRAFT_MAX_BODY; i++) {
-        buf_add(&body, words + i % (sizeof words - 13), 13);
+    for (size_t i = 0; i < SAVE_BOUND; i++) {
+        grow(&body, i);
         if (draft_save(db, "tester", id, body.data, &err) != 0) {
             fprintf(stderr, "%s\n", err);
             return 1;
         }
-        printf("%zu\n", body.len); /* acknowledged: the save has committed */
+        printf("%zu %zu\n", i + 1, body.len); /* acknowledged: the save has committed */
         fflush(stdout);
     }
     buf_free(&body);

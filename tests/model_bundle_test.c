@@ -257,6 +257,41 @@ test_notes_both_sides(void **state)
                         "ann:Before export|cat:Written at home|bob:Written offline");
 }
 
+/* Times in a bundle outside 1970..9999 in UTC are never taken: a snooze until year 10000
+ * (9999-12-31T23:59:59-23:59) is not merged, and a note's out-of-range time is shown as
+ * unknown. */
+static void
+test_bad_times_in_a_bundle(void **state)
+{
+    struct fixture *fx = *state;
+    char *err = NULL;
+    export_all(fx);
+    assert_int_equal(triage_snooze(fx->off, "bob", 1, "2026-12-01T09:00:00Z", &err), 0);
+    assert_int_equal(triage_note(fx->off, "bob", 1, "Written offline", &err), 0);
+    assert_int_equal(db_exec(fx->off, "UPDATE threads SET snoozed_until ="
+                                      " '9999-12-31T23:59:59-23:59' WHERE id = 1;"
+                                      "UPDATE notes SET created_at = '9999-12-31T23:59:59-23:59'",
+                             &err), 0);
+    struct bundle_result r;
+    assert_int_equal(merge(fx, &r, &err), 0);
+    int note_unknown = 0, snooze_problem = 0;
+    for (size_t i = 0; i < r.napplied; i++)
+        note_unknown |= strstr(r.applied[i], "note by bob added (offline at an unknown time)")
+                        != NULL;
+    for (size_t i = 0; i < r.nproblems; i++)
+        snooze_problem |= strstr(r.problems[i], "snooze") != NULL ||
+                          strstr(r.problems[i], "snoozed_until") != NULL;
+    for (size_t i = 0; i < r.nproblems; i++)
+        print_message("problem: %s\n", r.problems[i]);
+    assert_true(note_unknown);
+    assert_true(snooze_problem);
+    bundle_result_free(&r);
+    assert_string_equal(q(fx->c.db, "SELECT ifnull(snoozed_until, 'none') FROM threads"
+                                    " WHERE id = 1", NULL), "none");
+    assert_string_equal(q(fx->c.db, "SELECT count(*) FROM threads WHERE snoozed_until"
+                                    " LIKE '1%'", NULL), "0");
+}
+
 /* A draft approved offline is queued on merge by its offline approver, never its author. */
 static void
 test_draft_approved_offline(void **state)
@@ -579,6 +614,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_draft_approved_offline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draft_returned_offline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draft_edited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_times_in_a_bundle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_draft_through_guardrails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_bundles, setup, teardown),

@@ -6,8 +6,10 @@
 #include <cmocka.h>
 
 #include "model/config.h"
+#include "model/file.h"
 #include "model/xmalloc.h"
 
+#include <errno.h>
 #include <ini.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -480,8 +482,8 @@ test_missing_file(void **state)
     char *sub = xasprintf("%s/subdir", f->dir);
     assert_int_equal(mkdir(sub, 0700), 0);
     assert_null(config_load(sub, 1, &err));
-    want = xasprintf("cannot read config %s: Is a directory; check that it is a readable file",
-                     sub);
+    want = xasprintf("cannot read config %s: it is a folder, not a file; name a readable "
+                     "configuration file with --config", sub);
     assert_string_equal(err, want);
     free(want);
     free(err);
@@ -622,11 +624,58 @@ test_ca_file_and_language(void **state)
                "en, cy or en-GB");
 }
 
+/* Files tactful reads whole must be regular and within their cap; a FIFO without a writer,
+ * a device or a folder is refused at once. */
+static void
+test_file_open_regular(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tactful-file-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *fifo = xasprintf("%s/fifo", dir), *reg = xasprintf("%s/reg", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    FILE *f = fopen(reg, "w");
+    assert_non_null(f);
+    fputs("0123456789", f);
+    fclose(f);
+    errno = 0;
+    assert_null(file_open_regular(fifo, 100));
+    assert_int_equal(errno, EINVAL);
+    assert_null(file_open_regular("/dev/zero", 100));
+    assert_int_equal(errno, EINVAL);
+    f = file_open_regular("/dev/null", 0); /* an empty file, as in --config /dev/null */
+    assert_non_null(f);
+    fclose(f);
+    assert_null(file_open_regular(dir, 100));
+    assert_int_equal(errno, EISDIR);
+    assert_null(file_open_regular(reg, 9));
+    assert_int_equal(errno, EFBIG);
+    char *why = file_problem(EFBIG, 1024 * 1024);
+    assert_string_equal(why, "it is larger than 1 MiB");
+    free(why);
+    f = file_open_regular(reg, 10);
+    assert_non_null(f);
+    char got[16] = {0};
+    assert_int_equal(fread(got, 1, sizeof got, f), 10); /* blocking reads once open */
+    fclose(f);
+    /* The configuration: refused with a sentence, not read for ever. */
+    char *err = NULL;
+    assert_null(config_load("/dev/zero", 0, &err));
+    assert_non_null(strstr(err, "cannot read config /dev/zero: it is not a regular file"));
+    free(err);
+    unlink(fifo);
+    unlink(reg);
+    rmdir(dir);
+    free(fifo);
+    free(reg);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_file_open_regular),
         cmocka_unit_test(test_valid_variants),
         cmocka_unit_test(test_comments_and_quotes),
         cmocka_unit_test(test_long_values),

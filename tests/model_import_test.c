@@ -191,12 +191,12 @@ test_export_roundtrip(void **state)
     tcache_open(&a);
     assert_int_equal(tcache_import(&a, FIXTURE, &s, &err), 0);
     FILE *f = open_memstream(&out1, &n1);
-    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, &err), 6);
+    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
     tcache_open(&b);
     assert_int_equal(tcache_import(&b, out1, &s, &err), 0);
     f = open_memstream(&out2, &n2);
-    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, &err), 6);
+    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
     assert_int_equal(n1, n2);
     assert_string_equal(out1, out2);
@@ -233,10 +233,10 @@ test_second_pass_with_and_without_memo(void **state)
     fclose(f);
     assert_int_equal(sb.unchanged_posts, sa.new_posts);
     f = open_memstream(&out1, &n1);
-    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, &err), 6);
+    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
     f = open_memstream(&out2, &n2);
-    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, &err), 6);
+    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
     assert_string_equal(out1, out2);
     assert_int_equal(tcache_int(&b, "SELECT count(*) FROM posts_fts"), 6);

@@ -171,6 +171,8 @@ test_helpers(void **state)
     assert_int_equal(net_time("2026-01-01T01:00:00+01:00", out), 0);
     assert_string_equal(out, "2026-01-01T00:00:00Z");
     assert_int_equal(net_time("soon", out), -1);
+    assert_int_equal(net_time("9999-12-31T23:59:59-23:59", out), -1); /* year 10000 in UTC */
+    assert_int_equal(net_time("9999-12-31T23:59:59.999-00:01", out), -1);
     assert_int_equal(net_id_cmp("99", "100"), -1);
     assert_int_equal(net_id_cmp("109", "108"), 1);
     assert_true(net_id_safe("at:did.x-1_~"));

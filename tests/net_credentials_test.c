@@ -112,6 +112,16 @@ test_command(void **state)
     assert_null(read_with(&a, 5000, &err));
     err_clean(err, "exit status 3");
 
+    /* Its standard error never reaches the terminal raw: a failure quotes it on one line,
+     * escape sequences and C1 controls shown, not sent. */
+    a.token_cmd = (char *)"sh -c 'printf \"gpg: \\033]0;pwned\\007\\033[2J\\302\\233"
+                          "31m no key\\n\" >&2; exit 2'";
+    assert_null(read_with(&a, 5000, &err));
+    assert_null(strchr(err, '\033'));
+    assert_null(strstr(err, "\302\233"));
+    err_clean(err, "failed (exit status 2): it said: gpg: ^[]0;pwned^G^[[2J<U+009B>31m no key; "
+                   "run it yourself");
+
     /* posix_spawnp reports a missing program itself; under valgrind (which spawns by fork
      * and exec) the child exits 127 instead. Either way the message names the command. */
     a.token_cmd = (char *)"/nonexistent/tactful-helper";
@@ -132,7 +142,29 @@ test_command(void **state)
     assert_null(read_with(&a, 300, &err));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     err_clean(err, "did not finish within 1 s");
-    assert_true(t1.tv_sec - t0.tv_sec < 5);
+    assert_true(t1.tv_sec - t0.tv_sec < 25); /* not the 30 s the command would take */
+
+    /* On success what it said on standard error is dropped, not passed to the terminal. */
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *cap = tmpfile();
+    assert_non_null(cap);
+    dup2(fileno(cap), 2);
+    a.token_cmd = (char *)"sh -c 'printf \"\\033[2Jnoise\\n\" >&2; echo tok'";
+    char *tok = read_with(&a, 5000, &err);
+    dup2(saved, 2);
+    close(saved);
+    assert_non_null(tok);
+    assert_string_equal(tok, "tok");
+    credentials_free(tok);
+    assert_int_equal(ftell(cap) + lseek(fileno(cap), 0, SEEK_END), 0);
+    fclose(cap);
+
+    /* A torrent on standard error does not block it. */
+    a.token_cmd = (char *)"sh -c 'head -c 300000 /dev/zero >&2; echo tok'";
+    tok = read_with(&a, 5000, &err);
+    assert_non_null(tok);
+    credentials_free(tok);
 
     a.token_cmd = (char *)"yes " SECRET;
     assert_null(read_with(&a, 5000, &err));

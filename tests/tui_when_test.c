@@ -83,6 +83,41 @@ test_refusals(void **state)
     refused("mo", "is not a time"); /* too short to name a day */
     refused("2026-11-01", "has already passed");
     refused("2020-01-01T00:00:00Z", "has already passed");
+    /* In year 10000 once in UTC: refused, never written as an over-long timestamp. */
+    refused("9999-12-31T23:59:59-23:59", "is not a time");
+    setenv("TZ", "XYZ+23", 1); /* 23 hours behind UTC: 9999-12-31 09:00 there is in 10000 */
+    tzset();
+    refused("9999-12-31", "between 1970 and 9999");
+    setenv("TZ", "GMT0BST,M3.5.0/1,M10.5.0", 1);
+    tzset();
+}
+
+/* Times outside 1970..9999 in UTC are refused by the parser every caller shares, and a
+ * time_t out of range is never formatted past the buffer. */
+static void
+test_isotime_range(void **state)
+{
+    (void)state;
+    char out[ISOTIME_LEN];
+    time_t t;
+    assert_int_equal(isotime_normalize("9999-12-31T23:59:59-23:59", out), -1);
+    assert_int_equal(isotime_normalize("9999-12-31T23:59:59-00:01", out), -1);
+    assert_int_equal(isotime_parse("9999-12-31T23:30:00-00:29", &t), 0);
+    assert_int_equal(isotime_normalize("9999-12-31T23:59:59Z", out), 0);
+    assert_string_equal(out, "9999-12-31T23:59:59Z");
+    assert_int_equal(isotime_normalize("9999-12-31T23:59:59+23:59", out), 0);
+    assert_string_equal(out, "9999-12-31T00:00:59Z");
+    assert_int_equal(isotime_normalize("1970-01-01T00:00:00Z", out), 0);
+    assert_int_equal(isotime_normalize("1970-01-01T00:00:00+00:01", out), -1);
+    assert_int_equal(isotime_normalize("1969-12-31T23:59:59Z", out), -1);
+    assert_int_equal(isotime_in_range(ISOTIME_MAX), 1);
+    assert_int_equal(isotime_in_range(ISOTIME_MAX + 1), 0);
+    assert_int_equal(isotime_in_range(-1), 0);
+    memset(out, 'x', sizeof out);
+    isotime_format(ISOTIME_MAX + 86400, out);
+    assert_string_equal(out, "9999-12-31T23:59:59Z");
+    isotime_format(-5, out);
+    assert_string_equal(out, "1970-01-01T00:00:00Z");
 }
 
 int
@@ -91,6 +126,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_relative_and_named_times),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_isotime_range),
     };
     return cmocka_run_group_tests(tests, in_london, NULL);
 }

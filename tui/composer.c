@@ -11,6 +11,7 @@
 #include "tui/internal.h"
 
 #include "model/draft.h"
+#include "model/file.h"
 #include "model/guard.h"
 #include "model/pattern.h"
 #include "model/text.h"
@@ -623,9 +624,14 @@ write_temp(const char *text, char **err)
             break;
         off += (size_t)w;
     }
-    if (off < len || (len && text[len - 1] != '\n' && write(fd, "\n", 1) != 1) ||
-        close(fd) != 0) {
-        *err = xasprintf("cannot write %s: %s", path, strerror(errno));
+    int bad = off < len || (len && text[len - 1] != '\n' && write(fd, "\n", 1) != 1);
+    int e = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        *err = file_write_error(path, e); /* a full disk says so */
         unlink(path);
         free(path);
         return NULL;

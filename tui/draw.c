@@ -216,6 +216,11 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
         tui_put(y, 0, " OFFLINE ", 9, tui_attr(t, ROLE_OFFLINE));
         x = 9;
     }
+    if (t->db != NULL && t->db->readonly) {
+        /* A cache on read-only media: it reads, and every change says why it cannot. */
+        tui_put(y, x, " READ-ONLY ", 11, tui_attr(t, ROLE_OFFLINE));
+        x += 11;
+    }
     struct buf b = {0};
     buf_addc(&b, ' ');
     buf_adds(&b, mode);

@@ -1,6 +1,7 @@
 /* Keymap files: key names both ways, the bind/unbind/include parser, and lookups. */
 #include "tui/keymap.h"
 
+#include "model/file.h"
 #include "model/xmalloc.h"
 #include "tui/actions.h"
 
@@ -521,9 +522,9 @@ load_layer(struct keymap *km, struct problems *pr, const char *text, const char 
 static char *
 read_file(const char *path, char **why)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = file_open_regular(path, KEYMAP_MAX_FILE);
     if (f == NULL) {
-        *why = xstrdup(strerror(errno));
+        *why = file_problem(errno, KEYMAP_MAX_FILE);
         return NULL;
     }
     struct buf b = {0};
@@ -532,7 +533,7 @@ read_file(const char *path, char **why)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         buf_add(&b, chunk, n);
         if (b.len > KEYMAP_MAX_FILE) {
-            *why = xasprintf("larger than %d bytes", KEYMAP_MAX_FILE);
+            *why = file_problem(EFBIG, KEYMAP_MAX_FILE);
             fclose(f);
             buf_free(&b);
             return NULL;

@@ -99,7 +99,8 @@ tui_thread_open(struct tui *t, long id)
     if (tv == NULL)
         return -1;
     char *err = NULL;
-    if (thread_mark_seen(t->db, id, &err) != 0)
+    /* A read-only cache keeps its unread marks; the status bar already says READ-ONLY. */
+    if (!t->db->readonly && thread_mark_seen(t->db, id, &err) != 0)
         tui_error_take(t, "cannot mark the thread read", err);
     /* Start at the first post the officer has not seen. */
     for (size_t i = 0; i < tv->t->nposts; i++)

@@ -35,7 +35,7 @@ on_stop_signal(int sig)
 }
 
 /* Formats a message into the status bar. */
-static void
+static void __attribute__((format(printf, 3, 0)))
 vset_message(struct tui *t, int error, const char *fmt, va_list ap)
 {
     vsnprintf(t->message, sizeof t->message, fmt, ap);

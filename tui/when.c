@@ -119,6 +119,10 @@ tui_when_parse(const char *text, time_t now, char out[ISOTIME_LEN], char **err)
                          "2026-12-01, 2026-12-01T09:00:00Z or off", s);
         return -1;
     }
+    if (!isotime_in_range(t)) {
+        *err = xasprintf("'%.40s' is not between 1970 and 9999 in UTC; pick a nearer time", s);
+        return -1;
+    }
     if (t <= now) {
         *err = xasprintf("'%.40s' has already passed; snooze until a later time", s);
         return -1;

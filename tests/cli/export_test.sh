@@ -82,6 +82,54 @@ print(rows[0]["text"].replace("\n", "|") + "|" + rows[1]["text"][:10])' "$WORK/o
         "texts in the JSON Lines export"
 }
 
+# import_hostile: one post whose text clears the screen, sets the clipboard (OSC 52) and the
+# title, holds a C1 CSI, a right-to-left override and a DEL.
+import_hostile() {
+    "$PYTHON" -c '
+import json
+t = "clear\x1b[2Jcopy\x1b]52;c;ZXZpbA==\x07title\x1b]0;pwned\x07c1\u009b31mbidi\u202eevil del\x7f end"
+print(json.dumps({"platform": "mastodon", "account": "a", "thread": "1", "id": "1",
+                  "author": "@x", "created_at": "2026-11-20T09:00:00Z", "text": t}))' >hostile.jsonl
+    t import hostile.jsonl 2>/dev/null || fail "cannot import hostile.jsonl"
+}
+
+# no_raw_controls FILE: FILE holds no ESC, BEL, DEL, C1 CSI (UTF-8 C2 9B) or U+202E.
+no_raw_controls() {
+    "$PYTHON" - "$1" <<'PY' || fail "raw control characters in $1: $(head -c 300 "$1" | od -c | head -5)"
+import sys
+data = open(sys.argv[1], "rb").read()
+bad = [b for b in (b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xe2\x80\xae") if b in data]
+sys.exit(1 if bad else 0)
+PY
+}
+
+test_csv_to_a_terminal_shows_escapes_instead_of_running_them() {
+    import_hostile || return 1
+    # script gives tactful a terminal for its standard output.
+    expect_status 0 script -qec "$TACTFUL export --format csv" /dev/null || return 1
+    no_raw_controls "$WORK/out" || return 1
+    expect_out 'clear\^\[\[2Jcopy\^\[\]52;c;ZXZpbA==\^Gtitle' || return 1
+    expect_out 'c1<U\+009B>31mbidi<U\+202E>evil del\^\? end' || return 1
+    # A file or a pipe gets the exact text.
+    expect_status 0 t export --format csv || return 1
+    expect_eq 2 "$("$PYTHON" -c 'import sys; d = open(sys.argv[1], "rb").read(); print(d.count(b"\x1b]"))' "$WORK/out")" "OSC sequences kept in a pipe"
+}
+
+test_json_escapes_del_everywhere() {
+    import_hostile || return 1
+    for cmd in "export" "list --json" "show 1 --json" "search del --json"; do
+        # shellcheck disable=SC2086
+        expect_status 0 t $cmd || return 1
+        no_raw_controls "$WORK/out" || return 1
+        expect_out 'del\\u007f end' || return 1
+    done
+    # The JSON still says exactly what the post said.
+    expect_status 0 t export || return 1
+    expect_eq True "$("$PYTHON" -c 'import json, sys; print(json.loads(open(sys.argv[1]).read())["text"].endswith("del\x7f end"))' "$WORK/out")" "DEL decoded"
+    expect_status 0 script -qec "$TACTFUL export" /dev/null || return 1
+    no_raw_controls "$WORK/out"
+}
+
 test_thread_option_exports_only_that_thread() {
     import_demo || return 1
     expect_status 0 t export --thread 5 || return 1

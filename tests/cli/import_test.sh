@@ -208,6 +208,19 @@ test_account_on_another_platform_is_refused() {
     expect_eq mastodon "$(db_count 'select group_concat(platform) from accounts')" "accounts"
 }
 
+test_created_at_beyond_9999_in_utc_is_refused() {
+    # Year 10000 once in UTC; it used to be stored as 10000-01-01T23:58:59Z.
+    post_json created_at=9999-12-31T23:59:59-23:59 >far.jsonl
+    expect_status 1 t import far.jsonl || return 1
+    expect_err 'far\.jsonl:1: "created_at" is not an RFC 3339 time .*between 1970 and 9999 in UTC: "9999-12-31T23:59:59-23:59"' || return 1
+    expect_eq 0 "$(db_count 'select count(*) from posts')" "posts" || return 1
+    post_json created_at=1970-01-01T00:00:00+00:01 >early.jsonl
+    expect_status 1 t import early.jsonl || return 1
+    post_json created_at=9999-12-31T23:59:59Z >last.jsonl
+    expect_status 0 t import last.jsonl || return 1
+    expect_eq 9999-12-31T23:59:59Z "$(db_count 'select created_at from posts')" "the last second"
+}
+
 test_created_at_offset_is_stored_as_utc() {
     post_json created_at=2026-01-01T10:00:00+01:00 >tz.jsonl
     t import tz.jsonl 2>/dev/null || return 1

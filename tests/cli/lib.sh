@@ -157,7 +157,7 @@ post_json() {
 }
 
 # db_count SQL: runs a counting query on the test's cache with sqlite3 and prints the result.
-db_count() { sqlite3 "$TACTFUL_DB" "$1"; }
+db_count() { sqlite3 -cmd ".timeout 10000" "$TACTFUL_DB" "$1"; }
 
 # expect_failure CMD...: like expect_status, but any refusal (exit 1 or 2) will do.
 expect_failure() {

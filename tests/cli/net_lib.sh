@@ -20,7 +20,7 @@ fake_start() {
     while [ ! -s "$WORK/fake/port" ]; do
         sleep 0.05
         _i=$((_i + 1))
-        [ $_i -lt 200 ] || { fail "the fake server did not start: $(cat "$WORK/fake.err")"; return 1; }
+        [ $_i -lt 2400 ] || { fail "the fake server did not start: $(cat "$WORK/fake.err")"; return 1; }
     done
     FAKE="http://127.0.0.1:$(cat "$WORK/fake/port")"
 }
@@ -52,13 +52,14 @@ PY
 # fake_hits SUBSTRING [METHOD]: how many requests had SUBSTRING in their path.
 fake_hits() { fake_py "len(hits('$1'${2:+, '$2'}))"; }
 
-# wait_hits SUBSTRING N: waits (up to 20 s) until the server saw N such requests.
+# wait_hits SUBSTRING N [METHOD]: waits (up to 120 s, however busy the machine) until the
+# server saw N such requests.
 wait_hits() {
     _i=0
-    while [ "$(fake_hits "$1")" -lt "$2" ]; do
+    while [ "$(fake_hits "$1" ${3:-})" -lt "$2" ]; do
         sleep 0.1
         _i=$((_i + 1))
-        [ $_i -lt 200 ] || { fail "the server never saw $2 requests for $1"; return 1; }
+        [ $_i -lt 1200 ] || { fail "the server never saw $2 requests for $1"; return 1; }
     done
 }
 

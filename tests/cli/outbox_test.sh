@@ -115,21 +115,21 @@ test_wordpress_reply_parent() {
 }
 
 # kill_during_post PATTERN: runs `outbox send` in the background, waits until the server is
-# holding a POST whose path has PATTERN (it acts on it after a stall), kills tactful with -9
-# and waits for the server to finish acting on it.
+# holding a POST whose path has PATTERN (a "hold" rule named "post" with "pass": true), kills
+# tactful with -9, lets the server act on the request and waits until it has.
 kill_during_post() {
     "$TACTFUL" outbox send >"$WORK/send1.out" 2>&1 &
     pid=$!
-    _i=0
-    while [ "$(fake_hits "$1" POST)" -lt 1 ]; do
-        sleep 0.05
-        _i=$((_i + 1))
-        [ $_i -lt 300 ] || { kill -9 $pid; fail "no POST for $1"; return 1; }
-    done
-    sleep 0.3
+    wait_hits "$1" 1 POST || { kill -9 $pid; return 1; }
     kill -9 $pid
     wait $pid 2>/dev/null || true
-    sleep 1.5
+    fake_ctl '{"release": "post"}' || return 1
+    _i=0
+    while [ "$(fake_py "len([e for e in hits('$1', 'POST') if e.get('done')])")" -lt 1 ]; do
+        sleep 0.05
+        _i=$((_i + 1))
+        [ $_i -lt 2400 ] || { fail "the server never finished the POST for $1"; return 1; }
+    done
 }
 
 test_at_most_once_bluesky_after_kill() {
@@ -137,7 +137,7 @@ test_at_most_once_bluesky_after_kill() {
         "account_bluesky b b" || return 1
     parent=at://did:plc:bob0test/app.bsky.feed.post/3k00000000002
     id=$(enqueue "$(thread_of b "$parent")" "$parent" "Sorry about that, fixing it today.") || return 1
-    fake_ctl '{"rules": {"b": [{"match": "createRecord", "stall": 1, "pass": true, "times": 1}]}}' || return 1
+    fake_ctl '{"rules": {"b": [{"match": "createRecord", "hold": "post", "pass": true, "times": 1}]}}' || return 1
     kill_during_post createRecord || return 1
     expect_eq "sending 1" "$(db_count "select state || ' ' || attempts from outbox where id = $id")" "row after the kill" || return 1
     expect_status 0 t outbox list || return 1
@@ -153,7 +153,7 @@ test_at_most_once_wordpress_after_kill() {
     synced '{"tenants": {"w": {"platform": "wordpress", "posts": 1, "comments": 2}}}' \
         "account_wordpress w w" || return 1
     id=$(enqueue "$(thread_of w 3)" 3 "We're sorry, it's fixed now.") || return 1
-    fake_ctl '{"rules": {"w": [{"match": "POST /wp-json/wp/v2/comments", "stall": 1, "pass": true, "times": 1}]}}' || return 1
+    fake_ctl '{"rules": {"w": [{"match": "POST /wp-json/wp/v2/comments", "hold": "post", "pass": true, "times": 1}]}}' || return 1
     kill_during_post 'wp/v2/comments' || return 1
     expect_status 0 t outbox send || return 1
     expect_out "already posted by an earlier attempt" || return 1
@@ -166,7 +166,7 @@ test_at_most_once_mastodon_after_kill() {
     synced '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 1}}}' \
         "account_mastodon m m" || return 1
     id=$(enqueue "$(thread_of m 1002)" 1002 "Thank you, passed on.") || return 1
-    fake_ctl '{"rules": {"m": [{"match": "POST /api/v1/statuses", "stall": 1, "pass": true, "times": 1}]}}' || return 1
+    fake_ctl '{"rules": {"m": [{"match": "POST /api/v1/statuses", "hold": "post", "pass": true, "times": 1}]}}' || return 1
     kill_during_post '/api/v1/statuses' || return 1
     expect_status 0 t outbox send || return 1
     expect_out "already posted by an earlier attempt" || return 1
@@ -179,7 +179,7 @@ test_mastodon_idempotency_key_when_context_lags() {
     synced '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 1, "context_lag": true}}}' \
         "account_mastodon m m" || return 1
     id=$(enqueue "$(thread_of m 1002)" 1002 "Thank you, passed on.") || return 1
-    fake_ctl '{"rules": {"m": [{"match": "POST /api/v1/statuses", "stall": 1, "pass": true, "times": 1}]}}' || return 1
+    fake_ctl '{"rules": {"m": [{"match": "POST /api/v1/statuses", "hold": "post", "pass": true, "times": 1}]}}' || return 1
     kill_during_post '/api/v1/statuses' || return 1
     expect_status 0 t outbox send || return 1
     expect_out "sent as" || return 1

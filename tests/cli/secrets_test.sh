@@ -87,4 +87,19 @@ test_token_cmd_runs_without_a_shell() {
     ! grep -q -- "$SECRET" "$WORK/err" "$WORK/out" || fail "the command's output was printed"
 }
 
+test_token_cmd_standard_error_is_quoted_safely() {
+    # A failing token_cmd's complaint is quoted on one line with its escape sequences shown:
+    # it never reaches the terminal raw (it used to, and could clear or retitle it).
+    cat >"$WORK/noisy" <<'SH'
+#!/bin/sh
+printf 'gpg: \033]0;pwned\007\033[2Jdecryption failed\n' >&2
+exit 2
+SH
+    chmod +x "$WORK/noisy"
+    printf '[account n]\nplatform = mastodon\nurl = http://127.0.0.1:9/m\ntoken_cmd = %s\n' "$WORK/noisy" >>"$TACTFUL_CONFIG"
+    expect_status 1 script -qec "$TACTFUL accounts check n" /dev/null || return 1
+    expect_out "token_cmd '$WORK/noisy' for account n failed \\(exit status 2\\): it said: gpg: \\^\\[\\]0;pwned\\^G\\^\\[\\[2Jdecryption failed; run it yourself to see why" || return 1
+    ! grep -q "$(printf '\033')" "$WORK/out" || fail "an escape reached the terminal"
+}
+
 run_tests

@@ -144,7 +144,8 @@ test_stalled_server_times_out() {
     fake_ctl '{"rules": {"w": [{"match": "/wp/v2/comments", "stall": 20, "times": -1}]}}' || return 1
     start=$(date +%s)
     TACTFUL_HTTP_TIMEOUT=0.5 TACTFUL_HTTP_RETRIES=1 expect_status 1 t sync || return 1
-    [ $(($(date +%s) - start)) -lt 8 ] || fail "the stalled sync took too long" || return 1
+    # Two attempts of 0.5 s; without the timeout the stalls alone would take 40 s.
+    [ $(($(date +%s) - start)) -lt 19 ] || fail "the stalled sync took too long" || return 1
     expect_err 'sync of w failed: reading comments: http://127\.0\.0\.1:[0-9]+ did not answer in time' || return 1
     expect_out '3 accounts, 1 failed; 4 new threads' || return 1
     expect_eq 2 "$(fake_hits /wp/v2/comments)" "attempts (one retry)"
@@ -211,7 +212,13 @@ test_kill_9_mid_sync_then_rerun() {
     pid=$!
     wait_hits 'page=3' 1 || { kill -9 $pid; return 1; }
     wait_hits '/context' 30 || { kill -9 $pid; return 1; }
-    sleep 0.5
+    # Mastodon has read everything; wait until its transaction has committed (a state).
+    _i=0
+    while [ "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")" -lt 120 ]; do
+        sleep 0.05
+        _i=$((_i + 1))
+        [ $_i -lt 2400 ] || { kill -9 $pid; fail "the Mastodon posts were never committed"; return 1; }
+    done
     kill -9 $pid
     wait $pid 2>/dev/null || true
     expect_eq 0 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the kill" || return 1

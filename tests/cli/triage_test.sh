@@ -258,7 +258,8 @@ test_snooze_same_time_is_unchanged_and_not_audited() {
 
 test_snooze_bad_time_is_a_usage_error_and_audits_nothing() {
     import_demo || return 1
-    for when in tomorrow 2099-02-30T09:00:00Z 2099-12-01 2099-12-01T09:00:00; do
+    for when in tomorrow 2099-02-30T09:00:00Z 2099-12-01 2099-12-01T09:00:00 \
+        9999-12-31T09:00:00-23:00; do
         expect_status 2 t snooze 5 "$when" || return 1
         expect_err "'$when' is not a time such as 20[0-9-]+T09:00:00Z" || return 1
         expect_err '^usage: tactful snooze ' || return 1

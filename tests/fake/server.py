@@ -10,6 +10,10 @@ Tenants come from a JSON file (--config); tests change behaviour while it runs w
 POST /_control and read back every request it received (method, path, headers, body) with
 GET /_log. Faults are rules: {"match": "substring of method+' '+path", "status": 500,
 "times": 2, "after": 0, "headers": {...}, "body": "...", "stall": 3.0, "big": 20000000}.
+A rule with "hold": "NAME" keeps the request waiting until {"release": "NAME"} is posted to
+/_control (at most 300 s), so a test acts while the request is held, whatever the machine's
+speed; "pass": true then lets the request through. Every logged request gets "done": true
+once the server has finished with it (answered, or failed to because the client went).
 
 The server exits by itself when the folder of --port-file disappears (the test is over) or
 after --max-seconds.
@@ -29,6 +33,13 @@ LOCK = threading.RLock()
 TENANTS = {}
 LOG = []
 LOG_ON = [True]
+HOLDS = {}  # name of a "hold" rule -> threading.Event set by {"release": name}
+
+
+def hold_event(name):
+    """The event a "hold" rule named NAME waits on, made on first use."""
+    with LOCK:
+        return HOLDS.setdefault(name, threading.Event())
 T0 = 1767225600  # 2026-01-01T00:00:00Z
 
 
@@ -531,6 +542,10 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(rule["stall"])
                 if rule.get("pass"):
                     return False
+            if "hold" in rule:
+                hold_event(rule["hold"]).wait(300)
+                if rule.get("pass"):
+                    return False
             if "big" in rule:
                 chunk = b"[" + b"1," * 65536
                 self.send_response(200)
@@ -564,6 +579,17 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def route(self):
+        self.log_entry = None
+        try:
+            self.route_request()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            if self.log_entry is not None:
+                with LOCK:
+                    self.log_entry["done"] = True
+
+    def route_request(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         url = urllib.parse.urlsplit(self.path)
@@ -572,8 +598,10 @@ class Handler(BaseHTTPRequestHandler):
         self.tenant_name = parts[1] if len(parts) > 1 else ""
         if LOG_ON[0]:
             with LOCK:
-                LOG.append({"method": self.command, "path": self.path,
-                            "headers": {k: v for k, v in self.headers.items()}, "body": body})
+                self.log_entry = {"method": self.command, "path": self.path,
+                                  "headers": {k: v for k, v in self.headers.items()},
+                                  "body": body}
+                LOG.append(self.log_entry)
         if self.path == "/_log":
             with LOCK:
                 return self.send_json(200, LOG)
@@ -620,6 +648,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             if cmd.get("clear_log"):
                 LOG.clear()
+            if "release" in cmd:
+                hold_event(cmd["release"]).set()
             if "log" in cmd:
                 LOG_ON[0] = bool(cmd["log"])
             for name, tcfg in cmd.get("tenants", {}).items():

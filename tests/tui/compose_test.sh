@@ -189,8 +189,7 @@ test_kill_9_while_typing_keeps_every_shown_character() {
     wait_for 'EXITED 137'
     [ "$(drafts_json 'd[0]["body"]')" = 'Hello Alice, the crew is on its way' ] ||
         fail "the draft lost typed characters"
-    tmux -L "$SOCK" kill-server
-    sleep 1
+    stop_server
     start 110 32
     wait_for 'tester │ 1/1'
     keys Enter

@@ -72,7 +72,7 @@ test_resize_small_and_large() {
     start 200 60
     wait_for '1/40'
     tmux -L "$SOCK" resize-window -t tt -x 80 -y 24
-    sleep 0.3
+    wait_line 24 'tester │ 1/40'
     keys j
     wait_for '2/40'
     [ "$(screen | wc -l)" -eq 24 ] || fail "expected 24 lines"
@@ -80,7 +80,7 @@ test_resize_small_and_large() {
     screen | head -1 | grep -q 'all 40' || fail "tab bar lost after resize"
     [ "$(screen | grep -c '^[* ] *[0-9][0-9]* ')" -eq 21 ] || fail "expected 21 thread lines"
     tmux -L "$SOCK" resize-window -t tt -x 200 -y 60
-    sleep 0.3
+    wait_line 60 'tester │ 2/40'
     keys k
     wait_for '1/40'
 }

@@ -88,7 +88,6 @@ test_emacs_flavour_meta_keys() {
     keys -l bins
     keys Enter
     wait_for 'Showing: search: bins'
-    sleep 0.3
     keys Escape
     wait_for 'search and filters cleared'
 }

@@ -15,7 +15,8 @@ fail() {
 }
 
 # start COLS ROWS ARGS...: starts tactful ARGS in a new tmux session of that size. Variables
-# in START_ENV (such as NO_COLOR=1) are added to tactful's environment.
+# in START_ENV (such as NO_COLOR=1) are added to tactful's environment. Once tactful exits the
+# pane shows "EXITED STATUS" and stays (however slow the machine) until the test ends it.
 start() {
     cols=$1
     rows=$2
@@ -24,7 +25,7 @@ start() {
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color TACTFUL_DB='$TACTFUL_DB' \
          TACTFUL_CONFIG='$TACTFUL_CONFIG' TACTFUL_OFFICER=tester HOME='$HOME' \
          XDG_CONFIG_HOME='$XDG_CONFIG_HOME' ${START_ENV:-} '$TACTFUL' $*; \
-         echo EXITED \$?; sleep 30"
+         echo EXITED \$?; sleep 600"
 }
 
 # screen_attrs: the screen with its colours and attributes as escape sequences.
@@ -58,10 +59,14 @@ goto() {
 screen() { tmux -L "$SOCK" capture-pane -p -t tt; }
 keys() { tmux -L "$SOCK" send-keys -t tt "$@"; }
 
-# wait_for PATTERN: waits up to 5 s for the screen to match the extended regex.
+# The screen tests wait for states, never for durations: each wait polls the screen and gives
+# up only after WAIT_TENTHS tenths of a second, long enough for a heavily loaded machine.
+WAIT_TENTHS=${WAIT_TENTHS:-300}
+
+# wait_for PATTERN: waits for the screen to match the extended regex.
 wait_for() {
     i=0
-    while [ $i -lt 50 ]; do
+    while [ $i -lt "$WAIT_TENTHS" ]; do
         screen | grep -Eq -- "$1" && return 0
         sleep 0.1
         i=$((i + 1))
@@ -69,15 +74,46 @@ wait_for() {
     fail "screen never showed /$1/"
 }
 
-# wait_gone PATTERN: waits up to 5 s for the pattern to leave the screen.
+# wait_gone PATTERN: waits for the pattern to leave the screen.
 wait_gone() {
     i=0
-    while [ $i -lt 50 ]; do
+    while [ $i -lt "$WAIT_TENTHS" ]; do
         screen | grep -Eq -- "$1" || return 0
         sleep 0.1
         i=$((i + 1))
     done
     fail "screen still shows /$1/"
+}
+
+# wait_line N PATTERN: waits for line N of the screen to match the extended regex (after a
+# resize: the new last line shows the status bar once tactful has drawn at the new size).
+wait_line() {
+    i=0
+    while [ $i -lt "$WAIT_TENTHS" ]; do
+        line "$1" | grep -Eq -- "$2" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    fail "line $1 never showed /$2/"
+}
+
+# stop_server: ends this test's tmux server and waits until it and the tactful it ran have
+# gone (tactful may still be saving as it exits), so that a new one can start.
+stop_server() {
+    _pane=$(tmux -L "$SOCK" display -p -t tt '#{pane_pid}' 2>/dev/null)
+    _pids=$([ -z "$_pane" ] || ps -o pid= -o comm= --ppid "$_pane" | awk '$2 == "tactful" {print $1}')
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    i=0
+    while tmux -L "$SOCK" has-session 2>/dev/null && [ $i -lt "$WAIT_TENTHS" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    for _p in $_pids; do
+        while kill -0 "$_p" 2>/dev/null && [ $i -lt "$WAIT_TENTHS" ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+    done
 }
 
 run_tests() {

@@ -23,17 +23,6 @@ as() {
     TACTFUL_OFFICER=$who "$TACTFUL" "$@"
 }
 
-# stop_server: ends this test's tmux server and waits until a new one can start.
-stop_server() {
-    tmux -L "$SOCK" kill-server 2>/dev/null
-    i=0
-    while tmux -L "$SOCK" has-session 2>/dev/null && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    sleep 0.3
-}
-
 # pending OFFICER TEXT: a mea culpa draft (it needs approval by default) answering post 100,
 # submitted as OFFICER.
 pending() {

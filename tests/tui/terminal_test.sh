@@ -14,8 +14,7 @@ test_colours_by_default_none_with_no_color() {
     start 100 30
     wait_for 'tester │ 1/40'
     [ -n "$(colour_codes)" ] || fail "expected colours by default"
-    tmux -L "$SOCK" kill-server
-    sleep 0.2
+    stop_server
     START_ENV="NO_COLOR=1" start 100 30
     wait_for 'tester │ 1/40'
     [ -z "$(colour_codes)" ] || fail "NO_COLOR set, yet colours: $(colour_codes | cat -v)"
@@ -61,7 +60,7 @@ test_thread_view_resizes() {
     wait_for 'Thread 21 · wordpress'
     wait_for 'THREAD │ tester │ post 1/16'
     tmux -L "$SOCK" resize-window -t tt -x 80 -y 24
-    sleep 0.3
+    wait_line 24 'THREAD │ tester │ post 1/16'
     keys j
     wait_for 'post 2/16'
     [ "$(screen | wc -l)" -eq 24 ] || fail "expected 24 lines"
@@ -69,7 +68,7 @@ test_thread_view_resizes() {
     line 24 | grep -q 'THREAD │ tester │ post 2/16' || fail "status bar is not on the last line"
     screen | grep -q '^── Ros Chandler' || fail "the selected post's heading should show"
     tmux -L "$SOCK" resize-window -t tt -x 200 -y 60
-    sleep 0.3
+    wait_line 60 'THREAD │ tester │ post 2/16'
     keys J
     wait_for 'post 11/16'
     [ "$(screen | wc -l)" -eq 60 ] || fail "expected 60 lines"
@@ -126,7 +125,7 @@ SH
     keys w
     wait_for 'opening https://x.example/'
     i=0
-    while [ ! -s opened ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    while [ ! -s opened ] && [ $i -lt "$WAIT_TENTHS" ]; do sleep 0.1; i=$((i + 1)); done
     [ "$(cat opened)" = "$(printf '%s\n' --new-tab 'https://x.example/a;touch${IFS}pwned$(touch${IFS}pwned2)' --end)" ] ||
         fail "open_cmd got the wrong arguments: $(cat opened)"
     [ ! -e pwned ] && [ ! -e pwned2 ] || fail "the URL went through a shell"
