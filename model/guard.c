@@ -52,6 +52,7 @@ rule_free(struct guard_rule *r)
     for (size_t i = 0; i < r->nre; i++)
         pcre2_code_free(r->re[i]);
     free(r->re);
+    free(r->re_jit);
     for (size_t i = 0; i < r->nvmatch; i++)
         free(r->vmatch[i].text);
     free(r->vmatch);

@@ -3,8 +3,9 @@
  *
  * Rules live in files (the *.rules files in share/rules, the office policy, the user's rules
  * file; the format is in tactful(5)). guard_new reads them all once; guard_check is then
- * cheap enough to run on every keystroke. A struct guard is read-only after guard_new, so one
- * guard can serve several checks at once. No curses, no network. */
+ * cheap enough to run on every keystroke. A guard's rules do not change after guard_new, but a
+ * check compiles a regular expression to machine code the first time it runs it, so one guard
+ * serves one thread at a time. No curses, no network. */
 #ifndef TACTFUL_GUARD_H
 #define TACTFUL_GUARD_H
 

@@ -119,6 +119,7 @@ struct guard_rule {
     size_t nentries, capentries;
     pcre2_code **re;          /* regex: one per match entry, in order */
     size_t nre;
+    uint8_t *re_jit;          /* per pattern: JIT-compiled yet (done on first use) */
     struct guard_value *vmatch;  /* pii and link: normalised match values */
     size_t nvmatch;
     struct guard_value *vexcept; /* pii and link: normalised except values */
@@ -151,12 +152,15 @@ struct tp_node {
     uint16_t min, max;        /* skip: how many tokens */
     uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
+    uint32_t set, nset;       /* group of single words or stems: its members in sets */
     pcre2_code *re;           /* regex: matched against the whole folded token */
 };
 
 /* A sequence of nodes, stored together. */
 struct tp_seq {
     uint32_t node, n;
+    uint32_t first;           /* hash of the word (or stem) it must start with, when it must */
+    uint8_t firstkind;        /* 0: none, 1: a word, 2: a stem */
 };
 
 /* A word class ([class NAME]): alternatives, each a sequence. */
@@ -165,8 +169,15 @@ struct tp_class {
     struct guard_entry *members;
     size_t nmembers;
     uint32_t alt, nalt;       /* compiled: in alts */
+    uint32_t set, nset;       /* when every alternative is one word or stem: in sets */
     const char *file;
     int line;
+};
+
+/* A member of a set of single words or stems, looked up by hash. */
+struct tp_setent {
+    uint32_t hash;            /* of the word's fold, or of the stem */
+    uint32_t node;            /* the member's node, to compare the text */
 };
 
 /* One compiled pattern of a rule (a match or an antipattern). */
@@ -176,9 +187,19 @@ struct tp_entry {
     uint32_t entry;           /* index in the rule's entries */
     bool anti;
     bool user;
-    uint8_t nreq;             /* words every match holds: hashes of the fold (or, for a */
-    uint8_t reqprefix;        /* prefix or stem, bit i set, of its first 3 bytes) */
-    uint32_t req[4];
+    uint8_t nreq;             /* what every match holds: nreq sets of words, one of each */
+    struct tp_req *req;       /* (owned by the store's reqs) */
+};
+
+#define TP_REQ_WORDS 16       /* words in one "one of these" set */
+#define TP_REQS_MAX 4         /* sets noted for one pattern */
+
+/* A set of words of which a match holds at least one: hashes of the fold, or (bit i of
+ * prefix set) of a prefix's or stem's first 3 bytes. */
+struct tp_req {
+    uint8_t n;
+    uint16_t prefix;
+    uint32_t h[TP_REQ_WORDS];
 };
 
 /* A link in an index bucket's chain. */
@@ -204,6 +225,9 @@ struct tp_store {
     uint32_t *exact, *prefix; /* bucket heads +1 by the first token's hash */
     struct tp_link *links;
     size_t nlinks, caplinks;
+    struct tp_req *reqs;      /* TP_REQS_MAX a pattern */
+    struct tp_setent *sets;   /* members of word sets, each set sorted by hash */
+    size_t nsets, capsets;
     uint32_t *open;           /* entries that may start at any token */
     size_t nopen;
     size_t mask;
@@ -481,6 +505,10 @@ int guard_syllables(const char *word, size_t len);
 /* Compiles a pattern (UTF, Unicode properties, caseless unless case_sensitive, JIT when it
  * can); returns NULL with *err saying what is wrong. */
 pcre2_code *guard_regex_compile(const char *pattern, bool case_sensitive, char **err);
+/* As guard_regex_compile, with JIT only when jit is true (worth its compile time for patterns
+ * run over whole texts, not for those run on single words). */
+pcre2_code *guard_regex_compile_jit(const char *pattern, bool case_sensitive, bool jit,
+                                    char **err);
 /* Runs a regex rule over the view. */
 void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 

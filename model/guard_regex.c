@@ -107,7 +107,7 @@ nested_repeat(const char *p)
 }
 
 pcre2_code *
-guard_regex_compile(const char *pattern, bool case_sensitive, char **err)
+guard_regex_compile_jit(const char *pattern, bool case_sensitive, bool jit, char **err)
 {
     int code;
     PCRE2_SIZE offset;
@@ -128,8 +128,15 @@ guard_regex_compile(const char *pattern, bool case_sensitive, char **err)
                          pattern, (const char *)msg, (size_t)offset + 1);
         return NULL;
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
+    if (jit)
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
     return re;
+}
+
+pcre2_code *
+guard_regex_compile(const char *pattern, bool case_sensitive, char **err)
+{
+    return guard_regex_compile_jit(pattern, case_sensitive, true, err);
 }
 
 /* Moves pos past one code point of s (at least one byte). */
@@ -145,6 +152,12 @@ guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
 {
     const char *subject = r->raw_scope ? guard_view_raw(v) : guard_view_masked(v);
     for (size_t k = 0; k < r->nre; k++) {
+        /* JIT-compiled when first run, not at load: most checks run only some regex rules,
+         * and starting the composer should not wait for all of them. */
+        if (!r->re_jit[k]) {
+            pcre2_jit_compile(r->re[k], PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
+            r->re_jit[k] = 1;
+        }
         size_t pos = 0;
         for (int n = 0; n < REGEX_MATCHES_MAX && pos <= v->len; n++) {
             int rc = pcre2_match(r->re[k], (PCRE2_SPTR)subject, v->len, pos, 0, c->md,

@@ -312,13 +312,15 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
         rc = check_phrase(L, file, line, body);
     } else if (r->kind == KIND_REGEX) {
         char *err = NULL;
-        pcre2_code *re = guard_regex_compile(body, r->case_sensitive, &err);
+        pcre2_code *re = guard_regex_compile_jit(body, r->case_sensitive, false, &err);
         if (re == NULL) {
             lerr(L, file, line, "%s", err);
             free(err);
             rc = -1;
         } else {
             r->re = xreallocarray(r->re, r->nre + 1, sizeof *r->re);
+            r->re_jit = xreallocarray(r->re_jit, r->nre + 1, 1);
+            r->re_jit[r->nre] = 0;
             r->re[r->nre++] = re;
         }
     } else if (r->kind == KIND_LINK) {
@@ -359,8 +361,20 @@ slurp(const char *path, size_t *len)
     FILE *f = file_open_regular(path, GUARD_FILE_MAX);
     if (f == NULL)
         return NULL;
-    char *data = xmalloc(GUARD_FILE_MAX + 2);
-    size_t n = fread(data, 1, GUARD_FILE_MAX + 1, f);
+    /* Sized by the file (it may still grow or shrink while read), so that loading a dozen
+     * small packs does not map and unmap a megabyte each. */
+    struct stat st;
+    size_t guess = fstat(fileno(f), &st) == 0 && st.st_size >= 0 &&
+                           (unsigned long long)st.st_size < GUARD_FILE_MAX
+                       ? (size_t)st.st_size + 1
+                       : GUARD_FILE_MAX + 1;
+    char *data = xmalloc(guess + 1);
+    size_t n = fread(data, 1, guess, f);
+    while (n == guess && guess <= GUARD_FILE_MAX && !ferror(f)) {
+        guess = GUARD_FILE_MAX + 1;
+        data = xrealloc(data, guess + 1);
+        n += fread(data + n, 1, guess - n, f);
+    }
     int failed = ferror(f);
     fclose(f);
     if (failed || n > GUARD_FILE_MAX) {

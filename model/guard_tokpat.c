@@ -57,7 +57,7 @@ seq_add(struct tp_store *s, const struct tp_node *nodes, size_t n)
         s->capseqs = s->capseqs ? s->capseqs * 2 : 64;
         s->seqs = xreallocarray(s->seqs, s->capseqs, sizeof *s->seqs);
     }
-    s->seqs[s->nseqs] = (struct tp_seq){(uint32_t)s->nnodes, (uint32_t)n};
+    s->seqs[s->nseqs] = (struct tp_seq){(uint32_t)s->nnodes, (uint32_t)n, 0, 0};
     s->nnodes += n;
     return (uint32_t)s->nseqs++;
 }
@@ -97,6 +97,8 @@ guard_tokpat_free(struct tp_store *s)
     free(s->exact);
     free(s->prefix);
     free(s->open);
+    free(s->reqs);
+    free(s->sets);
     free(s->links);
     memset(s, 0, sizeof *s);
 }
@@ -224,7 +226,7 @@ parse_regex(struct tp_parser *P, struct tp_node *n)
     char *body = xasprintf("(?:%.*s)", (int)(P->p - a), a);
     P->p++;
     char *err = NULL;
-    pcre2_code *re = guard_regex_compile(body, false, &err);
+    pcre2_code *re = guard_regex_compile_jit(body, false, false, &err);
     free(body);
     if (re == NULL) {
         perr(P, err);
@@ -694,23 +696,119 @@ anchor_word(const struct tp_store *s, const struct tp_entry *e, uint32_t *hash, 
     return false;
 }
 
-/* Notes up to four words that every match of entry e must hold (the sequence's own words and
- * stems that cannot be left out), so a text without them need not be scanned for it. */
+/* Adds to req the word that alternative seq must hold (its first word or stem that cannot
+ * be left out). Returns false when it has none or req is full. */
+static bool
+alt_required(const struct tp_store *s, uint32_t seq, struct tp_req *req)
+{
+    const struct tp_seq *q = &s->seqs[seq];
+    for (uint32_t i = 0; i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        if (n->flags & (TP_OPT | TP_NOT))
+            continue;
+        bool word = n->op == TP_WORD;
+        bool stem = (n->op == TP_PREFIX || n->op == TP_STEM) && n->len >= 3;
+        if (!word && !stem)
+            continue;
+        if (req->n == TP_REQ_WORDS)
+            return false;
+        if (stem)
+            req->prefix |= (uint16_t)(1u << req->n);
+        req->h[req->n++] = guard_hash(s->pool + n->str, word ? n->len : 3);
+        return true;
+    }
+    return false;
+}
+
+/* Notes what every match of entry e must hold: its own words and stems that cannot be left
+ * out, and for a group or class that cannot, one word of each alternative; so a text
+ * holding none of a set's words need not be scanned for the pattern. */
 static void
 required_words(struct tp_store *s, struct tp_entry *e)
 {
     const struct tp_seq *q = &s->seqs[e->seq];
-    for (uint32_t i = 0; i < q->n && e->nreq < 4; i++) {
+    for (uint32_t i = 0; i < q->n && e->nreq < TP_REQS_MAX; i++) {
         const struct tp_node *n = &s->nodes[q->node + i];
         if (n->flags & (TP_OPT | TP_NOT))
             continue;
-        if (n->op == TP_WORD) {
-            e->req[e->nreq++] = guard_hash(s->pool + n->str, n->len);
-        } else if ((n->op == TP_PREFIX || n->op == TP_STEM) && n->len >= 3) {
-            e->reqprefix |= (uint8_t)(1u << e->nreq);
-            e->req[e->nreq++] = guard_hash(s->pool + n->str, 3);
+        struct tp_req req = {0};
+        bool ok = false;
+        if (n->op == TP_GROUP || n->op == TP_CLASS) {
+            uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
+            uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+            ok = nalt > 0;
+            for (uint32_t k = 0; k < nalt && ok; k++)
+                ok = alt_required(s, s->alts[alt + k], &req);
+        } else {
+            bool word = n->op == TP_WORD;
+            bool stem = (n->op == TP_PREFIX || n->op == TP_STEM) && n->len >= 3;
+            if (word || stem) {
+                req.prefix = stem ? 1 : 0;
+                req.h[req.n++] = guard_hash(s->pool + n->str, word ? n->len : 3);
+                ok = true;
+            }
         }
+        if (ok)
+            e->req[e->nreq++] = req;
     }
+}
+
+/* Orders set members by hash. */
+static int
+cmp_setent(const void *a, const void *b)
+{
+    const struct tp_setent *x = a, *y = b;
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* When every alternative from alt is one plain word or stem, stores them as a set sorted by
+ * hash (*set, *nset); else leaves *nset 0, and the alternatives are tried one by one. */
+static void
+make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_t *nset)
+{
+    *nset = 0;
+    if (nalt < 3)
+        return;
+    for (uint32_t a = 0; a < nalt; a++) {
+        const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
+        const struct tp_node *n = q->n == 1 ? &s->nodes[q->node] : NULL;
+        if (n == NULL || n->flags || (n->op != TP_WORD && n->op != TP_STEM))
+            return;
+    }
+    if (s->nsets + nalt > s->capsets) {
+        s->capsets = (s->nsets + nalt) * 2 + 64;
+        s->sets = xreallocarray(s->sets, s->capsets, sizeof *s->sets);
+    }
+    *set = (uint32_t)s->nsets;
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t node = s->seqs[s->alts[alt + a]].node;
+        const struct tp_node *n = &s->nodes[node];
+        s->sets[s->nsets++] = (struct tp_setent){guard_hash(s->pool + n->str, n->len), node};
+    }
+    *nset = nalt;
+    qsort(s->sets + *set, nalt, sizeof *s->sets, cmp_setent);
+}
+
+/* Makes the word sets of classes and groups, and notes the word each sequence must start
+ * with, so that alternatives that cannot start at a word are passed over at once. */
+static void
+build_sets(struct tp_store *s)
+{
+    for (size_t q = 0; q < s->nseqs; q++) {
+        struct tp_seq *seq = &s->seqs[q];
+        const struct tp_node *n = seq->n ? &s->nodes[seq->node] : NULL;
+        if (n == NULL || (n->flags & (TP_OPT | TP_NOT)) ||
+            (n->op != TP_WORD && n->op != TP_STEM))
+            continue;
+        seq->first = guard_hash(s->pool + n->str, n->len);
+        seq->firstkind = n->op == TP_WORD ? 1 : 2;
+    }
+    for (size_t c = 0; c < s->nclasses; c++)
+        make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
+                 &s->classes[c].nset);
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].op == TP_GROUP)
+            make_set(s, s->nodes[i].alt, s->nodes[i].nalt, &s->nodes[i].set, &s->nodes[i].nset);
 }
 
 /* Indexes every entry by the words it can start with. */
@@ -723,7 +821,9 @@ build_index(struct tp_store *s)
     s->mask = size - 1;
     s->exact = xcalloc(size, sizeof *s->exact);
     s->prefix = xcalloc(size, sizeof *s->prefix);
+    s->reqs = xcalloc(s->nentries * TP_REQS_MAX + 1, sizeof *s->reqs);
     for (size_t e = 0; e < s->nentries; e++) {
+        s->entries[e].req = &s->reqs[e * TP_REQS_MAX];
         required_words(s, &s->entries[e]);
         struct keyset k = {0};
         first_keys(s, s->entries[e].seq, 0, &k, 0);
@@ -848,8 +948,10 @@ guard_tokpat_compile(struct guard *g, struct buf *errors)
     }
     if (stemmer)
         sb_stemmer_delete(stemmer);
-    if (nerr == 0)
+    if (nerr == 0) {
+        build_sets(s);
         build_index(s);
+    }
     return nerr;
 }
 
@@ -945,6 +1047,53 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
     }
 }
 
+/* Whether a member of the set [set, set + nset) with this hash matches token i: a word
+ * member by its fold, a stem member by the token's stem. */
+static bool
+set_has(struct tp_match *m, uint32_t set, uint32_t nset, uint32_t hash, size_t i)
+{
+    const struct tp_setent *v = m->s->sets + set;
+    size_t lo = 0, hi = nset;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].hash < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < nset && v[lo].hash == hash; lo++)
+        if (atom_matches(m, &m->s->nodes[v[lo].node], i))
+            return true;
+    return false;
+}
+
+/* Whether the word set of group or class node n matches token i (its own '^' applies). */
+static bool
+set_matches(struct tp_match *m, const struct tp_node *n, uint32_t set, uint32_t nset, size_t i)
+{
+    const struct guard_tok *t = &m->v->toks[i];
+    if ((n->flags & TP_CAP) && !(t->flags & (TOK_CAPITAL | TOK_UPPER)))
+        return false;
+    if (set_has(m, set, nset, t->hash, i) || (t->shash && set_has(m, set, nset, t->shash, i)))
+        return true;
+    size_t slen;
+    const char *st = tok_stem(m, i, &slen);
+    return st && set_has(m, set, nset, guard_hash(st, slen), i);
+}
+
+/* The word set of group or class node n: *set and *nset (0 when it has none). */
+static void
+node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, uint32_t *nset)
+{
+    if (n->op == TP_CLASS) {
+        *set = s->classes[n->alt].set;
+        *nset = s->classes[n->alt].nset;
+    } else {
+        *set = n->set;
+        *nset = n->op == TP_GROUP ? n->nset : 0;
+    }
+}
+
 /* Whether node n matches exactly the one token i (for '!'): atoms, and the one-word
  * alternatives of groups and classes. */
 static bool
@@ -955,6 +1104,10 @@ one_token_matches(struct tp_match *m, const struct tp_node *n, size_t i, int dep
     if (depth >= TP_DEPTH_MAX)
         return false;
     const struct tp_store *s = m->s;
+    uint32_t set, nset;
+    node_set(s, n, &set, &nset);
+    if (nset)
+        return set_matches(m, n, set, nset, i);
     uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
     uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
     for (uint32_t a = 0; a < nalt; a++) {
@@ -973,6 +1126,31 @@ tok_usable(const struct tp_match *m, size_t i)
     if (i >= m->v->ntoks)
         return false;
     return i == m->start || !(m->v->toks[i].flags & (TOK_SENTENCE | TOK_LINE));
+}
+
+/* Whether sequence q can start at token pos, judged by the word it must start with. */
+static bool
+may_start(struct tp_match *m, const struct tp_seq *q, size_t pos)
+{
+    if (q->firstkind == 0)
+        return true;
+    if (pos >= m->v->ntoks)
+        return false;
+    const struct guard_tok *t = &m->v->toks[pos];
+    if (q->firstkind == 1)
+        return q->first == t->hash || q->first == t->shash;
+    size_t slen;
+    const char *st = tok_stem(m, pos, &slen);
+    return st == NULL || q->first == guard_hash(st, slen);
+}
+
+/* How many members the word set of group or class node n has (0: none). */
+static uint32_t
+set_size(const struct tp_store *s, const struct tp_node *n)
+{
+    uint32_t set, nset;
+    node_set(s, n, &set, &nset);
+    return nset;
 }
 
 /* Matches from frame f at token pos; on success m->end is the token after the match. */
@@ -1007,6 +1185,11 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         if (tok_usable(m, pos) && (m->v->toks[pos].flags & TOK_WORD) &&
             !one_token_matches(m, n, pos, f->depth) && step(m, &next, pos + 1))
             return true;
+    } else if ((n->op == TP_GROUP || n->op == TP_CLASS) && set_size(m->s, n)) {
+        uint32_t set, nset;
+        node_set(m->s, n, &set, &nset);
+        if (tok_usable(m, pos) && set_matches(m, n, set, nset, pos) && step(m, &next, pos + 1))
+            return true;
     } else if (n->op == TP_GROUP || n->op == TP_CLASS) {
         if (f->depth >= TP_DEPTH_MAX) {
             m->overflow = true;
@@ -1016,6 +1199,8 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
         uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
+            if (!may_start(m, &s->seqs[s->alts[alt + a]], pos))
+                continue;
             struct tp_frame sub = {s->alts[alt + a], 0, f->depth + 1, &next};
             if (step(m, &sub, pos))
                 return true;
@@ -1081,9 +1266,13 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     for (size_t e = 0; e < s->nentries; e++) {
         const struct tp_entry *te = &s->entries[e];
         for (uint8_t k = 0; k < te->nreq; k++) {
-            const uint64_t *bits = (te->reqprefix >> k) & 1 ? prefixes : words;
-            uint32_t h = te->req[k];
-            if (!(bits[(h % WORD_BITS) / 64] & (1ull << (h % 64)))) {
+            const struct tp_req *r = &te->req[k];
+            bool any = false;
+            for (uint8_t w = 0; w < r->n && !any; w++) {
+                const uint64_t *bits = (r->prefix >> w) & 1 ? prefixes : words;
+                any = (bits[(r->h[w] % WORD_BITS) / 64] >> (r->h[w] % 64)) & 1;
+            }
+            if (!any) {
                 tried[e] = UINT32_MAX;
                 break;
             }
