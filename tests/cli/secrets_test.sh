@@ -87,4 +87,93 @@ test_token_cmd_runs_without_a_shell() {
     ! grep -q -- "$SECRET" "$WORK/err" "$WORK/out" || fail "the command's output was printed"
 }
 
+# A secret with characters every encoding changes: / + space " and a non-ASCII letter.
+ECHO_SECRET='Zq9/s3cret+tok én"4711'
+
+# leaks FILE...: prints each form of ECHO_SECRET (plain, URL-encoded, JSON-escaped, base64 at
+# every alignment, Basic editor:secret) found in the files' bytes, one a line.
+leaks() {
+    "$PYTHON" - "$ECHO_SECRET" "$@" <<'PY'
+import base64, json, sys, urllib.parse
+s = sys.argv[1]
+forms = {s, urllib.parse.quote(s), urllib.parse.quote_plus(s), urllib.parse.quote(s, safe=""),
+         json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1],
+         json.dumps(s)[1:-1].replace("/", "\\/"),
+         base64.b64encode(("editor:" + s).encode()).decode()}
+raw = s.encode()
+for shift in range(3):  # the base64 characters that carry only the secret's bits
+    enc = base64.b64encode(b"\0" * shift + raw).decode()
+    first, last = (8 * shift + 5) // 6, (8 * (shift + len(raw))) // 6
+    forms.add(enc[first:last])
+    forms.add(enc[first:last].replace("+", "-").replace("/", "_"))
+for path in sys.argv[2:]:
+    try:
+        data = open(path, "rb").read()
+    except FileNotFoundError:
+        continue
+    for f in sorted(forms):
+        if f.encode() in data:
+            print("%s holds %s" % (path, f))
+PY
+}
+
+# echo_rules HOW PHASE: the fault rules of one round: at login (every request refused, the
+# Bluesky password wrong) or later (the reads and the replies fail), each echoing the request.
+echo_rules() {
+    if [ "$2" = login ]; then
+        fake_ctl "{\"set\": {\"m\": {\"echo\": \"$1\"}, \"b\": {\"echo\": \"$1\", \"password\": \"other\"}, \"w\": {\"echo\": \"$1\"}},
+                   \"rules\": {\"m\": [{\"match\": \"/api/\", \"status\": 401, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"The access token is invalid\"}}],
+                               \"b\": [],
+                               \"w\": [{\"match\": \"wp/v2\", \"status\": 401, \"echo\": \"$1\", \"times\": -1, \"body\": {\"code\": \"rest_not_logged_in\", \"message\": \"You are not currently logged in.\"}}]}}"
+    else
+        fake_ctl "{\"set\": {\"m\": {\"echo\": \"$1\"}, \"b\": {\"echo\": \"$1\", \"password\": $(json_str "$ECHO_SECRET")}, \"w\": {\"echo\": \"$1\"}},
+                   \"rules\": {\"m\": [{\"match\": \"/api/v1/notifications\", \"status\": 500, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"Oops\"}},
+                                      {\"match\": \"/api/v1/statuses\", \"status\": 422, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"Validation failed\"}}],
+                               \"b\": [{\"match\": \"/xrpc/app.bsky\", \"status\": 500, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"InternalServerError\", \"message\": \"Oops\"}},
+                                      {\"match\": \"/xrpc/com.atproto.repo\", \"status\": 400, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"InvalidRequest\", \"message\": \"Bad record\"}}],
+                               \"w\": [{\"match\": \"wp/v2/comments\", \"status\": 500, \"echo\": \"$1\", \"times\": -1, \"body\": {\"code\": \"internal_server_error\", \"message\": \"Oops\"}}]}}"
+    fi
+}
+
+# json_str TEXT: TEXT as a JSON string.
+json_str() { "$PYTHON" -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
+
+test_secrets_echoed_by_servers_are_redacted() {
+    fake_start "{\"tenants\": {\"m\": {\"platform\": \"mastodon\", \"token\": $(json_str "$ECHO_SECRET"), \"threads\": 1, \"replies\": 1},
+                              \"b\": {\"platform\": \"bluesky\", \"password\": $(json_str "$ECHO_SECRET"), \"threads\": 1, \"replies\": 1},
+                              \"w\": {\"platform\": \"wordpress\", \"password\": $(json_str "$ECHO_SECRET"), \"posts\": 1, \"comments\": 1}}}" || return 1
+    for a in m b w; do
+        printf '[account %s]\nplatform = %s\nurl = %s/%s\nuser = %s\ntoken_env = ECHO_TOK\n\n' "$a" \
+            "$(case $a in m) echo mastodon ;; b) echo bluesky ;; w) echo wordpress ;; esac)" "$FAKE" "$a" \
+            "$(case $a in b) echo council.test ;; *) echo editor ;; esac)" >>"$TACTFUL_CONFIG"
+    done
+    export ECHO_TOK="$ECHO_SECRET" TACTFUL_HTTP_RETRIES=0
+    run_all sync || fail "sync: $(cat "$WORK/all.out")" || return 1
+    bsky_parent=at://did:plc:bob0test/app.bsky.feed.post/3k00000000002
+    for how in raw json url base64; do
+        for phase in login later; do
+            echo_rules "$how" "$phase" || return 1
+            enqueue "$(thread_of m 1002)" 1002 "Thanks." >/dev/null || return 1
+            enqueue "$(thread_of b "$bsky_parent")" "$bsky_parent" "Thanks." >/dev/null || return 1
+            enqueue "$(thread_of w 2)" 2 "Thanks." >/dev/null || return 1
+            run_all sync && fail "sync should fail ($how, $phase)" && return 1
+            run_all outbox send && fail "send should fail ($how, $phase)" && return 1
+            run_all accounts check || true
+            run_all accounts
+            run_all outbox
+        done
+    done
+    # No form of the secret in any output or any byte of the cache; the servers did echo it,
+    # and tactful said what failed.
+    expect_eq "" "$(leaks "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" "$TACTFUL_DB-shm")" "forms of the secret found" || return 1
+    expect_eq True "$(fake_py "sum(1 for e in log if 'Authorization' in e['headers']) > 20")" "requests sent" || return 1
+    grep -q 'HTTP 401.*\[redacted\]' "$WORK/all.out" || fail "no redacted 401: $(head -c 2000 "$WORK/all.out")" || return 1
+    grep -q 'AuthenticationRequired.*\[redacted\]' "$WORK/all.out" || fail "no redacted Bluesky login failure" || return 1
+    grep -q 'HTTP 500.*\[redacted\]' "$WORK/all.out" || fail "no redacted 500" || return 1
+    ! grep -saqE 'acc-b-|ref-b-' "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" ||
+        fail "a Bluesky session token was printed or stored" || return 1
+    t audit --json >"$WORK/audit.json" 2>&1 || return 1
+    expect_eq "" "$(leaks "$WORK/audit.json")" "forms of the secret in the audit log"
+}
+
 run_tests
