@@ -104,6 +104,24 @@ test_load_into_an_empty_desktop_cache() {
     expect_eq no_action "$(home_sql 'select state from threads where id = 2')" "thread 2"
 }
 
+# Found by fuzz_bundle: a bundle with another page size (another SQLite's, or vacuumed) could
+# not be loaded into an empty WAL cache ("attempt to write a readonly database").
+test_load_a_bundle_with_another_page_size() {
+    setup_home || return 1
+    expect_status 0 t export --bundle review.db --thread 2 || return 1
+    sqlite3 review.db 'PRAGMA page_size = 512; VACUUM;' || return 1
+    expect_eq 512 "$(sqlite3 review.db 'PRAGMA page_size')" "the bundle's page size" || return 1
+    export TACTFUL_DB="$WORK/desk.db"
+    expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" import --bundle "$WORK/review.db" ||
+        return 1
+    expect_out 'loaded the bundle' || return 1
+    expect_eq wal "$(sqlite3 desk.db 'PRAGMA journal_mode')" "the loaded cache's journal" || return 1
+    expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" mark 2 no_action || return 1
+    export TACTFUL_DB="$WORK/home.db"
+    expect_status 0 env TACTFUL_OFFICER=cat "$TACTFUL" import --bundle desk.db || return 1
+    expect_eq no_action "$(home_sql 'select state from threads where id = 2')" "thread 2"
+}
+
 test_usage_and_refused_bundles() {
     setup_home || return 1
     expect_status 2 t export --bundle b.db --format csv || return 1
