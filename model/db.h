@@ -10,6 +10,7 @@
 struct db {
     sqlite3 *sql;
     char *path;
+    double busy_since_ms;   /* when the present wait for another process began (db.c) */
 };
 
 /* Opens (creating when needed) the cache at path, switches it to WAL mode with a busy timeout
