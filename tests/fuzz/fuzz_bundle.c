@@ -13,20 +13,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The origin cache as bytes, made once, copied for each input. */
+/* A cache file as bytes, made once, copied for each input. */
 struct origin {
     char *bytes;
     size_t len;
 };
 
-/* Makes the origin cache and reads its file. */
+/* Makes a cache (the origin, filled and with FUZZ_ORIGIN_ID, or an empty one) and reads its
+ * file. */
 static void
-origin_make(struct origin *o)
+origin_make(struct origin *o, int origin)
 {
-    struct db *db = fuzz_cache_new("origin.db", 1);
+    struct db *db = fuzz_cache_new(origin ? "origin.db" : "empty-template.db", origin);
     char *err = NULL;
-    if (db_exec(db, "UPDATE cache_info SET value = '" FUZZ_ORIGIN_ID "' WHERE key = 'id'",
-                &err) != 0)
+    if (origin && db_exec(db, "UPDATE cache_info SET value = '" FUZZ_ORIGIN_ID "' WHERE key ="
+                              " 'id'", &err) != 0)
         abort();
     char path[160];
     snprintf(path, sizeof path, "%s", db->path);
@@ -78,10 +79,11 @@ import_into(struct db *db, const char *path, const struct bundle_merge_opts *opt
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct origin origin; /* made once */
+    static struct origin origin, empty; /* made once */
     static struct guard *guard;  /* loaded once: the rules are the same for every input */
     if (origin.bytes == NULL) {
-        origin_make(&origin);
+        origin_make(&origin, 1);
+        origin_make(&empty, 0);
         char *err = NULL;
         struct guard_options go = {.rules_dir = "share/rules"};
         if ((guard = guard_new(&go, &err)) == NULL)
@@ -97,7 +99,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     import_into(db, bundle, &opts);
     db_close(db);
-    db = fuzz_cache_new("empty.db", 0);
+    fuzz_cache_write("empty.db", empty.bytes, empty.len, work);
+    if ((db = db_open(work, &err)) == NULL)
+        abort();
     import_into(db, bundle, &opts);
     db_close(db);
     return 0;
