@@ -34,7 +34,8 @@ test_plain_url_json(void **state)
     redacts_to("q=Zq9/s3cret%2Btok%20%C3%A9n%224711&x", "q=[redacted]&x");
     redacts_to("q=Zq9%2Fs3cret%2Btok+%C3%A9n%224711", "q=[redacted]");
     redacts_to("q=Zq9%2fs3cret%2btok%20%c3%a9n%224711", "q=[redacted]");
-    redacts_to("{\"password\":\"Zq9/s3cret+tok \\u00e9n\\\"4711\"}", "{\"password\":\"[redacted]\"}");
+    redacts_to("{\"password\":\"Zq9/s3cret+tok \\u00e9n\\\"4711\"}",
+               "{\"password\":\"[redacted]\"}");
     redacts_to("{\"password\":\"Zq9\\/s3cret+tok \\u00E9n\\\"4711\"}",
                "{\"password\":\"[redacted]\"}");
     redacts_to("{\"p\":\"Zq9/s3cret+tok \xc3\xa9n\\\"4711\"}", "{\"p\":\"[redacted]\"}");

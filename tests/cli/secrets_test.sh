@@ -117,36 +117,61 @@ for path in sys.argv[2:]:
 PY
 }
 
-# echo_rules HOW PHASE: the fault rules of one round: at login (every request refused, the
-# Bluesky password wrong) or later (the reads and the replies fail), each echoing the request.
+# echo_rules HOW PHASE: the fault rules of one round, each answer echoing the request in
+# encoding HOW: at login (every request refused, the Bluesky password wrong) or later (the
+# reads and the replies fail).
 echo_rules() {
-    if [ "$2" = login ]; then
-        fake_ctl "{\"set\": {\"m\": {\"echo\": \"$1\"}, \"b\": {\"echo\": \"$1\", \"password\": \"other\"}, \"w\": {\"echo\": \"$1\"}},
-                   \"rules\": {\"m\": [{\"match\": \"/api/\", \"status\": 401, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"The access token is invalid\"}}],
-                               \"b\": [],
-                               \"w\": [{\"match\": \"wp/v2\", \"status\": 401, \"echo\": \"$1\", \"times\": -1, \"body\": {\"code\": \"rest_not_logged_in\", \"message\": \"You are not currently logged in.\"}}]}}"
-    else
-        fake_ctl "{\"set\": {\"m\": {\"echo\": \"$1\"}, \"b\": {\"echo\": \"$1\", \"password\": $(json_str "$ECHO_SECRET")}, \"w\": {\"echo\": \"$1\"}},
-                   \"rules\": {\"m\": [{\"match\": \"/api/v1/notifications\", \"status\": 500, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"Oops\"}},
-                                      {\"match\": \"/api/v1/statuses\", \"status\": 422, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"Validation failed\"}}],
-                               \"b\": [{\"match\": \"/xrpc/app.bsky\", \"status\": 500, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"InternalServerError\", \"message\": \"Oops\"}},
-                                      {\"match\": \"/xrpc/com.atproto.repo\", \"status\": 400, \"echo\": \"$1\", \"times\": -1, \"body\": {\"error\": \"InvalidRequest\", \"message\": \"Bad record\"}}],
-                               \"w\": [{\"match\": \"wp/v2/comments\", \"status\": 500, \"echo\": \"$1\", \"times\": -1, \"body\": {\"code\": \"internal_server_error\", \"message\": \"Oops\"}}]}}"
-    fi
+    fake_ctl "$("$PYTHON" - "$1" "$2" "$ECHO_SECRET" <<'PY'
+import json, sys
+how, phase, secret = sys.argv[1:]
+def rule(match, status, **body):
+    return {"match": match, "status": status, "echo": how, "times": -1, "body": body}
+if phase == "login":
+    password = "other"
+    rules = {"m": [rule("/api/", 401, error="The access token is invalid")],
+             "b": [],
+             "w": [rule("wp/v2", 401, code="rest_not_logged_in",
+                        message="You are not currently logged in.")]}
+else:
+    password = secret
+    rules = {"m": [rule("/api/v1/notifications", 500, error="Oops"),
+                   rule("/api/v1/statuses", 422, error="Validation failed")],
+             "b": [rule("/xrpc/app.bsky", 500, error="InternalServerError", message="Oops"),
+                   rule("/xrpc/com.atproto.repo", 400, error="InvalidRequest",
+                        message="Bad record")],
+             "w": [rule("wp/v2/comments", 500, code="internal_server_error", message="Oops")]}
+print(json.dumps({"set": {"m": {"echo": how}, "b": {"echo": how, "password": password},
+                          "w": {"echo": how}},
+                  "rules": rules}))
+PY
+)"
 }
 
-# json_str TEXT: TEXT as a JSON string.
-json_str() { "$PYTHON" -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
+# echo_tenants: the fake server's tenants, each expecting ECHO_SECRET.
+echo_tenants() {
+    "$PYTHON" - "$ECHO_SECRET" <<'PY'
+import json, sys
+s = sys.argv[1]
+print(json.dumps({"tenants": {
+    "m": {"platform": "mastodon", "token": s, "threads": 1, "replies": 1},
+    "b": {"platform": "bluesky", "password": s, "threads": 1, "replies": 1},
+    "w": {"platform": "wordpress", "password": s, "posts": 1, "comments": 1}}}))
+PY
+}
+
+# echo_accounts: accounts m, b and w on the fake server, all reading ECHO_TOK.
+echo_accounts() {
+    for a in m:mastodon:editor b:bluesky:council.test w:wordpress:editor; do
+        name=${a%%:*}
+        rest=${a#*:}
+        printf '[account %s]\nplatform = %s\nurl = %s/%s\nuser = %s\ntoken_env = ECHO_TOK\n\n' \
+            "$name" "${rest%%:*}" "$FAKE" "$name" "${rest#*:}" >>"$TACTFUL_CONFIG"
+    done
+}
 
 test_secrets_echoed_by_servers_are_redacted() {
-    fake_start "{\"tenants\": {\"m\": {\"platform\": \"mastodon\", \"token\": $(json_str "$ECHO_SECRET"), \"threads\": 1, \"replies\": 1},
-                              \"b\": {\"platform\": \"bluesky\", \"password\": $(json_str "$ECHO_SECRET"), \"threads\": 1, \"replies\": 1},
-                              \"w\": {\"platform\": \"wordpress\", \"password\": $(json_str "$ECHO_SECRET"), \"posts\": 1, \"comments\": 1}}}" || return 1
-    for a in m b w; do
-        printf '[account %s]\nplatform = %s\nurl = %s/%s\nuser = %s\ntoken_env = ECHO_TOK\n\n' "$a" \
-            "$(case $a in m) echo mastodon ;; b) echo bluesky ;; w) echo wordpress ;; esac)" "$FAKE" "$a" \
-            "$(case $a in b) echo council.test ;; *) echo editor ;; esac)" >>"$TACTFUL_CONFIG"
-    done
+    fake_start "$(echo_tenants)" || return 1
+    echo_accounts
     export ECHO_TOK="$ECHO_SECRET" TACTFUL_HTTP_RETRIES=0
     run_all sync || fail "sync: $(cat "$WORK/all.out")" || return 1
     bsky_parent=at://did:plc:bob0test/app.bsky.feed.post/3k00000000002
@@ -165,10 +190,14 @@ test_secrets_echoed_by_servers_are_redacted() {
     done
     # No form of the secret in any output or any byte of the cache; the servers did echo it,
     # and tactful said what failed.
-    expect_eq "" "$(leaks "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" "$TACTFUL_DB-shm")" "forms of the secret found" || return 1
-    expect_eq True "$(fake_py "sum(1 for e in log if 'Authorization' in e['headers']) > 20")" "requests sent" || return 1
-    grep -q 'HTTP 401.*\[redacted\]' "$WORK/all.out" || fail "no redacted 401: $(head -c 2000 "$WORK/all.out")" || return 1
-    grep -q 'AuthenticationRequired.*\[redacted\]' "$WORK/all.out" || fail "no redacted Bluesky login failure" || return 1
+    expect_eq "" "$(leaks "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" "$TACTFUL_DB-shm")" \
+        "forms of the secret found" || return 1
+    expect_eq True "$(fake_py "sum(1 for e in log if 'Authorization' in e['headers']) > 20")" \
+        "requests sent" || return 1
+    grep -q 'HTTP 401.*\[redacted\]' "$WORK/all.out" ||
+        fail "no redacted 401: $(head -c 2000 "$WORK/all.out")" || return 1
+    grep -q 'AuthenticationRequired.*\[redacted\]' "$WORK/all.out" ||
+        fail "no redacted Bluesky login failure" || return 1
     grep -q 'HTTP 500.*\[redacted\]' "$WORK/all.out" || fail "no redacted 500" || return 1
     ! grep -saqE 'acc-b-|ref-b-' "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" ||
         fail "a Bluesky session token was printed or stored" || return 1
