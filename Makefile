@@ -53,8 +53,8 @@ HELPER_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/helper_*.c)
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench man run \
-        install uninstall clean sanitize valgrind fuzz portable check-portable deb dist
+.PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench bench-team \
+        man run install uninstall clean sanitize valgrind fuzz portable check-portable deb dist
 
 all: $(BIN)
 
@@ -168,6 +168,11 @@ check-real: tactful $(HELPER_BIN)
 # Performance figures against the targets in the issues (not part of `make check`).
 bench: tactful $(BENCH_BIN)
 	@bench/run.sh $(BENCH_BIN)
+
+# How many officers one cache serves: N officer processes and a sync-like writer on one cache
+# (bench/team_bench.c; TACTFUL_BENCH_TEAM="5 20 50 100" and friends tune it). Also in `make bench`.
+bench-team: $(BUILD)/bench/team_bench
+	@bench/run.sh $(BUILD)/bench/team_bench
 
 # Regenerates the key list in man/tactful.1 from the action table and keymaps/default.keys
 # (tests/cli/keys_test.sh fails when it is out of date).

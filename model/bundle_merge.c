@@ -930,10 +930,19 @@ cache_empty(struct db *db)
     return empty;
 }
 
-/* Copies the checked bundle b whole into the empty cache db, which becomes a copy of it. */
+/* The page size of a connection's main database, or -1. */
+static long
+page_size(struct db *db)
+{
+    sqlite3_stmt *st = db_prepare(db, "PRAGMA page_size", NULL);
+    long n = st && sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Copies b over db with SQLite's backup; 0 or -1 with *err set. */
 static int
-load(struct db *db, struct db *b, const struct bundle_merge_opts *opts, const char *path,
-     char **err)
+copy_whole(struct db *db, struct db *b, char **err)
 {
     sqlite3_backup *bk = sqlite3_backup_init(db->sql, "main", b->sql, "main");
     if (bk == NULL) {
@@ -946,6 +955,24 @@ load(struct db *db, struct db *b, const struct bundle_merge_opts *opts, const ch
         *err = db_error(db, "cannot load the bundle");
         return -1;
     }
+    return 0;
+}
+
+/* Copies the checked bundle b whole into the empty cache db, which becomes a copy of it. A
+ * bundle with another page size (written by another SQLite, or vacuumed) cannot be copied
+ * into a WAL cache: the empty cache leaves WAL mode for the copy and goes back after. */
+static int
+load(struct db *db, struct db *b, const struct bundle_merge_opts *opts, const char *path,
+     char **err)
+{
+    int other_size = page_size(db) != page_size(b);
+    if (other_size && db_exec(db, "PRAGMA journal_mode = DELETE", err) != 0)
+        return -1;
+    int rc = copy_whole(db, b, err);
+    if (other_size && db_exec(db, "PRAGMA journal_mode = WAL", rc == 0 ? err : NULL) != 0)
+        rc = -1;
+    if (rc != 0)
+        return -1;
     json_t *d = json_pack("{s:s}", "file", path);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);

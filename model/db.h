@@ -10,7 +10,8 @@
 struct db {
     sqlite3 *sql;
     char *path;
-    int readonly; /* opened read-only: the file or its folder cannot be written */
+    int readonly;           /* opened read-only: the file or its folder cannot be written */
+    double busy_since_ms;   /* when the present wait for another process began (db.c) */
 };
 
 /* Opens (creating when needed) the cache at path, switches it to WAL mode with a busy timeout

@@ -6,6 +6,7 @@
 #include "net/bluesky.h"
 #include "net/credentials.h"
 #include "net/mastodon.h"
+#include "net/redact.h"
 #include "net/wordpress.h"
 
 #include <stdlib.h>
@@ -148,6 +149,23 @@ net_account_free(struct net_account *a)
 }
 
 void
+net_account_redact(const struct net_account *a, char **text)
+{
+    if (a == NULL || text == NULL || *text == NULL)
+        return;
+    struct redactor r = {0};
+    redact_add(&r, a->secret, a->cfg->user);
+    const char *tokens[REDACT_MAX_SECRETS - 1];
+    size_t n = a->session && a->adapter->session_secrets
+                   ? a->adapter->session_secrets(a->session, tokens, REDACT_MAX_SECRETS - 1)
+                   : 0;
+    for (size_t i = 0; i < n; i++)
+        redact_add(&r, tokens[i], NULL);
+    redact_in_place(&r, text);
+    redact_clear(&r);
+}
+
+void
 net_op_clear(struct net_op *op)
 {
     if (op->acct && op->acct->adapter->op_free)
@@ -248,11 +266,16 @@ net_take(struct net_op *op, const struct http_response *resp, char **err)
     return read_body(op, resp->url, resp->body, resp->len, err);
 }
 
-/* The HTTP client's done callback: hands the outcome to the op's owner. */
+/* The HTTP client's done callback: hands the outcome to the op's owner, with the account's
+ * secrets taken out of everything a server may have put in it (the error, the note, the name
+ * the account goes by), since that is printed and stored. */
 static void
 op_done(void *ctx, int ok, char *err)
 {
     struct net_op *op = ctx;
+    net_account_redact(op->acct, &err);
+    net_account_redact(op->acct, &op->res.note);
+    net_account_redact(op->acct, &op->acct->me_name);
     op->done(op, ok, err, op->done_arg);
 }
 
@@ -289,8 +312,11 @@ quote_server_text(const char *s, size_t n)
 char *
 net_http_error(const struct net_op *op, const struct http_response *resp, const char *what)
 {
-    if (resp->error)
-        return xasprintf("%s: %s", what, resp->error);
+    if (resp->error) {
+        char *out = xasprintf("%s: %s", what, resp->error);
+        net_account_redact(op->acct, &out);
+        return out;
+    }
     json_t *j = http_response_json(resp);
     const char *code = NULL, *msg = NULL;
     if (json_is_object(j)) {
@@ -303,8 +329,14 @@ net_http_error(const struct net_op *op, const struct http_response *resp, const 
     }
     struct buf detail = {0};
     if (code || msg) {
-        char *c = code ? quote_server_text(code, 200) : NULL;
-        char *m = msg ? quote_server_text(msg, 300) : NULL;
+        /* Secrets out before the text is cut, so no part of one is left at the cut. */
+        char *rc = code ? xstrdup(code) : NULL, *rm = msg ? xstrdup(msg) : NULL;
+        net_account_redact(op->acct, &rc);
+        net_account_redact(op->acct, &rm);
+        char *c = rc ? quote_server_text(rc, 200) : NULL;
+        char *m = rm ? quote_server_text(rm, 300) : NULL;
+        free(rc);
+        free(rm);
         buf_printf(&detail, ": %s%s%s", c ? c : "", c && m ? ": " : "", m ? m : "");
         free(c);
         free(m);

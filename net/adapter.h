@@ -142,6 +142,9 @@ struct net_adapter {
     http_step_fn post_reply;
     void (*op_free)(struct net_op *op);        /* frees op->priv; may be NULL */
     void (*session_free)(void *session);       /* may be NULL */
+    /* Puts the session's own secrets (tokens) in out, at most max; returns how many. May be
+     * NULL (the account's secret is all there is). */
+    size_t (*session_secrets)(const void *session, const char **out, size_t max);
 };
 
 /* Returns the adapter for platform, or NULL. */
@@ -149,6 +152,11 @@ const struct net_adapter *net_adapter_find(const char *platform);
 
 /* Starts op on client; done(op, ok, err, arg) runs when it ends (err owned by the callee). */
 void net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done, void *arg);
+
+/* Removes every form of the account's secrets (its secret, the Basic user:secret, the
+ * session's tokens; see net/redact.h) from *text (owned, may be NULL), in place. Every
+ * message built from server text goes through it before it is printed or stored. */
+void net_account_redact(const struct net_account *a, char **text);
 
 /* Frees what op holds (its result and adapter scratch), not op itself. */
 void net_op_clear(struct net_op *op);

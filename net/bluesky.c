@@ -86,6 +86,19 @@ session_free(void *p)
     free(s);
 }
 
+/* The session's tokens, for redaction (see net_account_redact). */
+static size_t
+session_secrets(const void *p, const char **out, size_t max)
+{
+    const struct session *s = p;
+    size_t n = 0;
+    if (s && s->access && n < max)
+        out[n++] = s->access;
+    if (s && s->refresh && n < max)
+        out[n++] = s->refresh;
+    return n;
+}
+
 static void
 bluesky_op_free(struct net_op *op)
 {
@@ -949,4 +962,5 @@ const struct net_adapter bluesky_adapter = {
     .post_reply = post_reply,
     .op_free = bluesky_op_free,
     .session_free = session_free,
+    .session_secrets = session_secrets,
 };

@@ -700,8 +700,12 @@ read_sent(struct net_op *op, json_t *c, char **err)
     }
     const char *status = net_str(c, "status");
     if (status && strcmp(status, "approved") != 0 && strcmp(status, "approve") != 0) {
+        /* Secrets out before the status is cut, so no part of one is left at the cut. */
+        char *said = xstrdup(status);
+        net_account_redact(op->acct, &said);
         free(op->res.note);
-        op->res.note = xasprintf("the site holds the reply for moderation (%.100s)", status);
+        op->res.note = xasprintf("the site holds the reply for moderation (%.100s)", said);
+        free(said);
     }
     p.own = 1;
     free(op->res.remote_id);

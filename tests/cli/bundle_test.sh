@@ -104,6 +104,46 @@ test_load_into_an_empty_desktop_cache() {
     expect_eq no_action "$(home_sql 'select state from threads where id = 2')" "thread 2"
 }
 
+# Found by fuzz_bundle: a bundle with another page size (another SQLite's, or vacuumed) could
+# not be loaded into an empty WAL cache ("attempt to write a readonly database").
+test_load_a_bundle_with_another_page_size() {
+    setup_home || return 1
+    expect_status 0 t export --bundle review.db --thread 2 || return 1
+    sqlite3 review.db 'PRAGMA page_size = 512; VACUUM;' || return 1
+    expect_eq 512 "$(sqlite3 review.db 'PRAGMA page_size')" "the bundle's page size" || return 1
+    export TACTFUL_DB="$WORK/desk.db"
+    expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" import --bundle "$WORK/review.db" ||
+        return 1
+    expect_out 'loaded the bundle' || return 1
+    expect_eq wal "$(sqlite3 desk.db 'PRAGMA journal_mode')" "the loaded cache's journal" || return 1
+    expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" mark 2 no_action || return 1
+    export TACTFUL_DB="$WORK/home.db"
+    expect_status 0 env TACTFUL_OFFICER=cat "$TACTFUL" import --bundle desk.db || return 1
+    expect_eq no_action "$(home_sql 'select state from threads where id = 2')" "thread 2"
+}
+
+# Found by fuzz_bundle: SQLite's integrity check skips CHECK constraints on a read-only
+# connection, so a bundle whose rows break them (an audit entry that is not JSON, an unknown
+# state) was loaded as it was, leaving a cache that fails its own integrity check.
+test_bundle_breaking_a_check_constraint_is_refused() {
+    setup_home || return 1
+    for broken in "INSERT INTO audit (at, officer, action, thread_id, details)
+                       VALUES ('2026-11-25T10:00:00Z', 'bob', 'mark', 2, 'not json')" \
+                  "UPDATE threads SET state = 'bogus' WHERE id = 2"; do
+        expect_status 0 t export --bundle review.db --thread 2 || return 1
+        sqlite3 review.db "PRAGMA ignore_check_constraints = 1; $broken" || return 1
+        export TACTFUL_DB="$WORK/desk.db"
+        rm -f desk.db
+        expect_status 1 t import --bundle "$WORK/review.db" || return 1
+        expect_err 'the bundle .*review\.db is damaged \(a row breaks a rule of its table\)' ||
+            return 1
+        export TACTFUL_DB="$WORK/home.db"
+        expect_status 1 t import --bundle review.db || return 1
+        expect_err 'is damaged' || return 1
+        rm -f review.db
+    done
+}
+
 test_usage_and_refused_bundles() {
     setup_home || return 1
     expect_status 2 t export --bundle b.db --format csv || return 1

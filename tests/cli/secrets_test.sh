@@ -102,4 +102,122 @@ SH
     ! grep -q "$(printf '\033')" "$WORK/out" || fail "an escape reached the terminal"
 }
 
+# A secret with characters every encoding changes: / + space " and a non-ASCII letter.
+ECHO_SECRET='Zq9/s3cret+tok én"4711'
+
+# leaks FILE...: prints each form of ECHO_SECRET (plain, URL-encoded, JSON-escaped, base64 at
+# every alignment, Basic editor:secret) found in the files' bytes, one a line.
+leaks() {
+    "$PYTHON" - "$ECHO_SECRET" "$@" <<'PY'
+import base64, json, sys, urllib.parse
+s = sys.argv[1]
+forms = {s, urllib.parse.quote(s), urllib.parse.quote_plus(s), urllib.parse.quote(s, safe=""),
+         json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1],
+         json.dumps(s)[1:-1].replace("/", "\\/"),
+         base64.b64encode(("editor:" + s).encode()).decode()}
+raw = s.encode()
+for shift in range(3):  # the base64 characters that carry only the secret's bits
+    enc = base64.b64encode(b"\0" * shift + raw).decode()
+    first, last = (8 * shift + 5) // 6, (8 * (shift + len(raw))) // 6
+    forms.add(enc[first:last])
+    forms.add(enc[first:last].replace("+", "-").replace("/", "_"))
+for path in sys.argv[2:]:
+    try:
+        data = open(path, "rb").read()
+    except FileNotFoundError:
+        continue
+    for f in sorted(forms):
+        if f.encode() in data:
+            print("%s holds %s" % (path, f))
+PY
+}
+
+# echo_rules HOW PHASE: the fault rules of one round, each answer echoing the request in
+# encoding HOW: at login (every request refused, the Bluesky password wrong) or later (the
+# reads and the replies fail).
+echo_rules() {
+    fake_ctl "$("$PYTHON" - "$1" "$2" "$ECHO_SECRET" <<'PY'
+import json, sys
+how, phase, secret = sys.argv[1:]
+def rule(match, status, **body):
+    return {"match": match, "status": status, "echo": how, "times": -1, "body": body}
+if phase == "login":
+    password = "other"
+    rules = {"m": [rule("/api/", 401, error="The access token is invalid")],
+             "b": [],
+             "w": [rule("wp/v2", 401, code="rest_not_logged_in",
+                        message="You are not currently logged in.")]}
+else:
+    password = secret
+    rules = {"m": [rule("/api/v1/notifications", 500, error="Oops"),
+                   rule("/api/v1/statuses", 422, error="Validation failed")],
+             "b": [rule("/xrpc/app.bsky", 500, error="InternalServerError", message="Oops"),
+                   rule("/xrpc/com.atproto.repo", 400, error="InvalidRequest",
+                        message="Bad record")],
+             "w": [rule("wp/v2/comments", 500, code="internal_server_error", message="Oops")]}
+print(json.dumps({"set": {"m": {"echo": how}, "b": {"echo": how, "password": password},
+                          "w": {"echo": how}},
+                  "rules": rules}))
+PY
+)"
+}
+
+# echo_tenants: the fake server's tenants, each expecting ECHO_SECRET.
+echo_tenants() {
+    "$PYTHON" - "$ECHO_SECRET" <<'PY'
+import json, sys
+s = sys.argv[1]
+print(json.dumps({"tenants": {
+    "m": {"platform": "mastodon", "token": s, "threads": 1, "replies": 1},
+    "b": {"platform": "bluesky", "password": s, "threads": 1, "replies": 1},
+    "w": {"platform": "wordpress", "password": s, "posts": 1, "comments": 1}}}))
+PY
+}
+
+# echo_accounts: accounts m, b and w on the fake server, all reading ECHO_TOK.
+echo_accounts() {
+    for a in m:mastodon:editor b:bluesky:council.test w:wordpress:editor; do
+        name=${a%%:*}
+        rest=${a#*:}
+        printf '[account %s]\nplatform = %s\nurl = %s/%s\nuser = %s\ntoken_env = ECHO_TOK\n\n' \
+            "$name" "${rest%%:*}" "$FAKE" "$name" "${rest#*:}" >>"$TACTFUL_CONFIG"
+    done
+}
+
+test_secrets_echoed_by_servers_are_redacted() {
+    fake_start "$(echo_tenants)" || return 1
+    echo_accounts
+    export ECHO_TOK="$ECHO_SECRET" TACTFUL_HTTP_RETRIES=0
+    run_all sync || fail "sync: $(cat "$WORK/all.out")" || return 1
+    bsky_parent=at://did:plc:bob0test/app.bsky.feed.post/3k00000000002
+    for how in raw json url base64; do
+        for phase in login later; do
+            echo_rules "$how" "$phase" || return 1
+            enqueue "$(thread_of m 1002)" 1002 "Thanks." >/dev/null || return 1
+            enqueue "$(thread_of b "$bsky_parent")" "$bsky_parent" "Thanks." >/dev/null || return 1
+            enqueue "$(thread_of w 2)" 2 "Thanks." >/dev/null || return 1
+            run_all sync && fail "sync should fail ($how, $phase)" && return 1
+            run_all outbox send && fail "send should fail ($how, $phase)" && return 1
+            run_all accounts check || true
+            run_all accounts
+            run_all outbox
+        done
+    done
+    # No form of the secret in any output or any byte of the cache; the servers did echo it,
+    # and tactful said what failed.
+    expect_eq "" "$(leaks "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" "$TACTFUL_DB-shm")" \
+        "forms of the secret found" || return 1
+    expect_eq True "$(fake_py "sum(1 for e in log if 'Authorization' in e['headers']) > 20")" \
+        "requests sent" || return 1
+    grep -q 'HTTP 401.*\[redacted\]' "$WORK/all.out" ||
+        fail "no redacted 401: $(head -c 2000 "$WORK/all.out")" || return 1
+    grep -q 'AuthenticationRequired.*\[redacted\]' "$WORK/all.out" ||
+        fail "no redacted Bluesky login failure" || return 1
+    grep -q 'HTTP 500.*\[redacted\]' "$WORK/all.out" || fail "no redacted 500" || return 1
+    ! grep -saqE 'acc-b-|ref-b-' "$WORK/all.out" "$TACTFUL_DB" "$TACTFUL_DB-wal" ||
+        fail "a Bluesky session token was printed or stored" || return 1
+    t audit --json >"$WORK/audit.json" 2>&1 || return 1
+    expect_eq "" "$(leaks "$WORK/audit.json")" "forms of the secret in the audit log"
+}
+
 run_tests

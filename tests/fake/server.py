@@ -15,6 +15,11 @@ A rule with "hold": "NAME" keeps the request waiting until {"release": "NAME"} i
 speed; "pass": true then lets the request through. Every logged request gets "done": true
 once the server has finished with it (answered, or failed to because the client went).
 
+Echo mode ("echo": "raw" | "json" | "url" | "base64" in a tenant's configuration, or set later
+with {"set": {NAME: {"echo": ...}}}; or "echo" in a fault rule) makes every error answer
+repeat the request's Authorization header and body in that encoding, inside the platform's
+error fields, as careless servers do: the secrets tests check tactful never passes it on.
+
 The server exits by itself when the folder of --port-file disappears (the test is over) or
 after --max-seconds.
 """
@@ -75,6 +80,7 @@ class Mastodon:
         self.created = set()
         self.max_chars = cfg.get("max_characters", 500)
         self.v2 = cfg.get("v2_instance", True)
+        self.echo = cfg.get("echo")  # echo the request in error answers
         for t in range(cfg.get("threads", 2)):
             root = self.add("alice%d" % t, None, "<p>Root %d about <a href=\"https://"
                             "example.org/bins\">bins</a> &amp; recycling</p>" % t, t * 100,
@@ -136,7 +142,7 @@ class Mastodon:
         return {"ancestors": anc, "descendants": desc}
 
     def handle(self, h, method, path, q, body):
-        if h.headers.get("Authorization") != "Bearer " + self.token:
+        if h.auth() != "Bearer " + self.token:
             return h.send_json(401, {"error": "The access token is invalid"})
         if path == "/api/v1/accounts/verify_credentials":
             return h.send_json(200, self.me)
@@ -215,6 +221,7 @@ class Bluesky:
         self.access = None
         self.refresh = None
         self.expire_first = cfg.get("expire_first", False)
+        self.echo = cfg.get("echo")  # echo the request in error answers
         self.posts = {}
         self.order = []
         self.notifications = []
@@ -298,10 +305,10 @@ class Bluesky:
                                          "message": "Invalid identifier or password"})
             return h.send_json(200, self.new_tokens())
         if nsid == "com.atproto.server.refreshSession":
-            if h.headers.get("Authorization") != "Bearer %s" % self.refresh:
+            if h.auth() != "Bearer %s" % self.refresh:
                 return h.send_json(400, {"error": "ExpiredToken", "message": "Token expired"})
             return h.send_json(200, self.new_tokens())
-        if h.headers.get("Authorization") != "Bearer %s" % self.access:
+        if h.auth() != "Bearer %s" % self.access:
             return h.send_json(400, {"error": "InvalidToken", "message": "Bad token"})
         if self.expire_first:
             self.expire_first = False
@@ -365,6 +372,7 @@ class WordPress:
         self.user = cfg.get("user", "editor")
         self.password = cfg.get("password", "abcd efgh ijkl mnop qrst uvwx")
         self.pretty = cfg.get("pretty", True)
+        self.echo = cfg.get("echo")  # echo the request in error answers
         self.cache = {}
         self.posts = {}
         self.comments = {}
@@ -504,7 +512,41 @@ class Handler(BaseHTTPRequestHandler):
     def base_url(self):
         return "http://%s/%s" % (self.headers.get("Host"), self.tenant_name)
 
+    def auth(self):
+        """The Authorization header as the UTF-8 text the client sent (http.server reads
+        header bytes as Latin-1)."""
+        a = self.headers.get("Authorization")
+        try:
+            return a.encode("latin-1").decode("utf-8") if a else a
+        except UnicodeError:
+            return a
+
+    def echo_text(self, how):
+        """The request's Authorization header and body, encoded as `how` says."""
+        plain = "Authorization: %s; body: %s" % (self.auth() or "", getattr(self, "req_body", ""))
+        if how == "json":
+            return json.dumps({"authorization": self.auth(), "body": getattr(self, "req_body", "")})
+        if how == "url":
+            return urllib.parse.urlencode({"authorization": self.auth() or "",
+                                           "body": getattr(self, "req_body", "")})
+        if how == "base64":
+            return "request " + base64.b64encode(plain.encode()).decode()
+        return plain
+
+    def echoed(self, status, obj, how):
+        """An error answer obj with the echo added to its message (Mastodon: its error)."""
+        if status < 400 or not how or not isinstance(obj, dict):
+            return obj
+        obj = dict(obj)
+        text = " (you sent %s)" % self.echo_text(how)
+        key = "message" if "message" in obj or "code" in obj else "error"
+        obj[key] = str(obj.get(key, "error")) + text
+        return obj
+
     def send_json(self, status, obj, headers=None):
+        tenant = TENANTS.get(getattr(self, "tenant_name", ""))
+        how = getattr(tenant["impl"], "echo", None) if tenant else None
+        obj = self.echoed(status, obj, how)
         self.send_body(status, json.dumps(obj).encode(), headers, "application/json")
 
     def send_body(self, status, data, headers=None, ctype="application/json"):
@@ -563,6 +605,11 @@ class Handler(BaseHTTPRequestHandler):
                     pass
                 self.close_connection = True
                 return True
+            if "status" in rule and rule.get("echo"):
+                body = rule.get("body", {"error": "injected", "message": "injected"})
+                self.send_body(rule["status"], json.dumps(self.echoed(
+                    rule["status"], body, rule["echo"])).encode(), rule.get("headers"))
+                return True
             if "status" in rule:
                 body = rule.get("body")
                 data = body.encode() if isinstance(body, str) else json.dumps(
@@ -596,6 +643,7 @@ class Handler(BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         parts = url.path.split("/", 2)
         self.tenant_name = parts[1] if len(parts) > 1 else ""
+        self.req_body = body
         if LOG_ON[0]:
             with LOCK:
                 self.log_entry = {"method": self.command, "path": self.path,
