@@ -54,7 +54,8 @@ BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench bench-team \
-        man run install uninstall clean sanitize valgrind fuzz portable check-portable deb dist
+        man run install uninstall clean sanitize valgrind fuzz portable check-portable deb dist \
+        check-quality
 
 all: $(BIN)
 
@@ -98,6 +99,10 @@ deps:
 	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing
 
 check: check-unit check-cli check-tui check-fuzz
+
+# The guardrails' targets on the held-out split as well as on dev (tests/guardrails/README).
+check-quality: $(BUILD)/tests/model_guard_corpus_test
+	@GUARD_CORPUS_STRICT=1 $(BUILD)/tests/model_guard_corpus_test
 
 check-unit: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)
@@ -153,6 +158,9 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	    $(PKG_LIBS)
 
 $(FUZZ_BIN): $(wildcard tests/fuzz/*.h)
+
+# Test binaries are rebuilt when a shared test header changes.
+$(TEST_BIN) $(HELPER_BIN): $(wildcard tests/*.h)
 
 fuzz: $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)

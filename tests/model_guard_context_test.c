@@ -278,7 +278,7 @@ test_escalation_context(void **state)
         {"I know where you live.", "escalation.threat", GUARD_ERROR},
         {"My solicitor will be in touch.", "escalation.legal", GUARD_WARNING},
         {"Hannah Reeve, local democracy reporter here.", "escalation.media", GUARD_WARNING},
-        {"As the MP for Northmoor West, I ask...", "escalation.political", GUARD_WARNING},
+        {"As the MP for Northmoor West, I ask...", "escalation.politician", GUARD_WARNING},
         {"This is a data breach.", "escalation.data", GUARD_WARNING},
         {"She's in hospital with a broken wrist.", "escalation.harm", GUARD_WARNING},
     };

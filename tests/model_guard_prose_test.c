@@ -21,7 +21,7 @@ static void
 test_party_names(void **state)
 {
     const struct guard *g = *state;
-    gt_fires(g, "The Labour group voted for it.", "political.party", "Labour");
+    gt_fires(g, "The Labour group voted for it.", "political.party", "Labour group");
     gt_fires(g, "The Tories blocked it.", "political.party", "Tories");
     gt_fires(g, "A Lib Dem motion.", "political.party", "Lib Dem");
     gt_fires(g, "The Green Party's motion failed.", "political.party", "Green Party's");
@@ -45,7 +45,7 @@ static void
 test_partisan(void **state)
 {
     const struct guard *g = *state;
-    gt_fires(g, "Vote for someone who will fund libraries.", "political.partisan", "Vote for");
+    gt_fires(g, "Vote for someone who will fund libraries.", "political.partisan", "Vote for someone");
     gt_fires(g, "It was in their manifesto.", "political.partisan", "manifesto");
     gt_fires(g, "Blame the previous government.", "political.partisan", "the previous government");
     gt_quiet(g, "Polling stations are open 7am to 10pm; bring photo ID to vote.", "political.");
@@ -62,7 +62,7 @@ test_phrase_boundaries(void **state)
     gt_quiet(g, "Is it false? No.", "rebuttal.");
     gt_quiet(g, "We will, of course, ensure nothing.", "commitment.promise");
     /* Matching ignores case, but only whole words. */
-    gt_fires(g, "NONSENSE.", "rebuttal.combative", "NONSENSE");
+    gt_fires(g, "NONSENSE.", "rebuttal.", "NONSENSE");
     gt_quiet(g, "Nonsensical is not on the list.", "rebuttal.");
 }
 
@@ -90,8 +90,7 @@ test_rebuttal_and_commitments(void **state)
     gt_quiet(g, "Sorry, our rubbish collection was late.", "rebuttal.");
     gt_fires(g, "We promise it will be done.", "commitment.promise", "We promise");
     gt_fires(g, "We'll fix the light by Friday.", "commitment.", NULL);
-    gt_fires(g, "The crew will repair it within 5 working days, we guarantee.",
-             "commitment.promise", "we guarantee");
+    gt_fires(g, "We guarantee the crew will repair it.", "commitment.promise", "We guarantee");
     gt_fires(g, "Your bin will be emptied tomorrow.", "commitment.deadline", NULL);
     gt_fires(g, "You'll get a full refund.", "commitment.money", NULL);
     /* Service standards and next steps are not promises. */

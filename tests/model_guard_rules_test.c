@@ -118,7 +118,7 @@ test_file_errors_have_lines(void **state)
         "3: level = 'loud' is not known; use info, warning or error",
         "5: message uses {nope}, which is not known",
         "7: unknown key 'colour' in [tone.ok]",
-        "8: unknown section [nocategory]; a shipped pack holds [CATEGORY.NAME] rule sections",
+        "8: unknown section [nocategory]; a shipped pack holds [CATEGORY.NAME] rule and [class NAME] sections",
         "9: [weird.one]: unknown category 'weird'",
         "14: the regular expression '(unclosed' is broken",
         "15: rule tone.nokind has no kind",
