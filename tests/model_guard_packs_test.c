@@ -240,6 +240,8 @@ test_table_covers_every_shipped_rule(void **state)
     for (size_t i = 0; i < guard_rule_count(g); i++) {
         struct guard_rule_info info;
         guard_rule_info(g, i, &info);
+        if (strcmp(info.category, "suggest") == 0)
+            continue; /* never findings; tests/model_guard_suggest_test.c covers them */
         bool listed = false;
         for (size_t k = 0; k < sizeof examples / sizeof examples[0]; k++)
             listed |= strcmp(examples[k].rule, info.id) == 0;
