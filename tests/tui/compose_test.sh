@@ -96,6 +96,30 @@ test_pick_a_pattern_preview_and_edit() {
     wait_for 'EXITED 0'
 }
 
+test_reckoner_marks_the_patterns_suggested_for_the_post() {
+    setup
+    start 110 32
+    open_reply
+    # Alice reports a missed collection: the suggest rules propose signposting.
+    wait_for '4\*signposting +Point them'
+    wait_for '1 acknowledgement +Thank them'
+    wait_for '6 exploratory +Ask them'
+    wait_for '\* suggested for this post: 4 signposting$'
+    keys 4
+    wait_for 'Signposting · needs a link'
+    wait_for 'suggested: the post reports a problem or asks for a'
+    wait_for '│ service$'
+    keys 1
+    wait_for 'Acknowledgement'
+    wait_gone 'suggested: the post'
+    keys Escape
+    wait_gone 'Ready-reckoner'
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
+}
+
 test_warning_appears_and_clears_counter_moves() {
     setup
     start 110 32
