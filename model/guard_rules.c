@@ -899,7 +899,7 @@ static const struct key_spec rule_keys[] = {
     {"need", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_need},
     {"pattern", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_pattern},
     {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when},
-    {"suggests", ALL_LAYERS, W_DEFINE, KD(KIND_PHRASE) | KD(KIND_REGEX), false, set_suggests},
+    {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests},
     {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled},
     {"lock", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_lock},
     {"approval", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_approval},
