@@ -821,6 +821,10 @@ set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
         p += len;
         p += strspn(p, " \t,");
     }
+    if (n == 0) {
+        lerr(L, NULL, it->line, "suggests = ... names no pattern; see `tactful patterns`");
+        return -1;
+    }
     memcpy(r->suggests, ids, n * sizeof *ids);
     r->nsuggests = n;
     return 0;
