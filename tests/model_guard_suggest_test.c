@@ -124,6 +124,30 @@ test_suggest_rules_are_checked(void **state)
     assert_pack_error("[tone.a]\nlevel = info\nkind = phrase\nsuggests = exploratory\n"
                       "message = m\nmatch = x\n",
                       "only suggest rules");
+    assert_pack_error("[suggest.a]\nlevel = info\nkind = phrase\napplies = incoming\n"
+                      "suggests = , ,\nmessage = m\nmatch = x\n",
+                      "names no pattern");
+}
+
+static void
+test_suggest_refuses_a_post_too_long(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    struct guard *g = load_pack(&d, pack);
+    size_t len = GUARD_TEXT_MAX + 1;
+    char *post = xmalloc(len);
+    memset(post, '?', len);
+    struct guard_suggestions s;
+    char *err = NULL;
+    assert_int_equal(guard_suggest(g, post, len, &s, &err), -1);
+    assert_non_null(strstr(err, "longer than"));
+    assert_int_equal(s.n, 0);
+    guard_suggestions_free(&s);
+    free(err);
+    free(post);
+    guard_free(g);
+    gt_dir_free(&d);
 }
 
 /* The shipped rules' first suggestion for a post. */
@@ -368,6 +392,7 @@ main(void)
         cmocka_unit_test(test_suggest_ranks_and_merges),
         cmocka_unit_test(test_check_leaves_suggest_rules_out),
         cmocka_unit_test(test_suggest_rules_are_checked),
+        cmocka_unit_test(test_suggest_refuses_a_post_too_long),
         cmocka_unit_test(test_shipped_suggestions),
         cmocka_unit_test(test_suggest_scores),
     };
