@@ -152,7 +152,8 @@ struct guard_suggestion {
     int score;               /* the sum of its rules' weights (info 1, warning 2, error 3) */
 };
 
-/* Suggestions, best first: highest score, then earliest in the post, then rule order. */
+/* Suggestions, best first: highest score, then earliest in the post, then the order of
+ * guard_patterns. */
 struct guard_suggestions {
     struct guard_suggestion *v;
     size_t n;

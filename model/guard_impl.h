@@ -68,7 +68,7 @@ extern const char *const guard_categories[];
 /* The category of rules that read the post answered to suggest response patterns (rules of
  * it never give findings in guard_check; guard_suggest runs them). */
 #define GUARD_SUGGEST_CATEGORY "suggest"
-#define GUARD_SUGGESTS_MAX 8         /* patterns one suggest rule names */
+#define GUARD_RULE_SUGGESTS_MAX 8         /* patterns one suggest rule names */
 
 /* One match or except entry as written. */
 struct guard_entry {
@@ -109,7 +109,7 @@ struct guard_rule {
     char *pattern;            /* expect: run only for this pattern */
     char *need_pattern;       /* expect: need = pattern NAME */
     int when;                 /* expect: a category index that must fire on the post, or -1 */
-    const char *suggests[GUARD_SUGGESTS_MAX]; /* suggest: pattern ids (guard_patterns') */
+    const char *suggests[GUARD_RULE_SUGGESTS_MAX]; /* suggest: pattern ids (guard_patterns') */
     size_t nsuggests;
     struct guard_entry *entries;
     size_t nentries, capentries;

@@ -799,7 +799,7 @@ set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
 {
     const char *p = it->value;
     size_t n = 0;
-    const char *ids[GUARD_SUGGESTS_MAX];
+    const char *ids[GUARD_RULE_SUGGESTS_MAX];
     while (*p) {
         size_t len = strcspn(p, " \t,");
         if (len) {
@@ -811,9 +811,9 @@ set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
                                         "pattern; see `tactful patterns`", id);
                 return -1;
             }
-            if (n == GUARD_SUGGESTS_MAX) {
+            if (n == GUARD_RULE_SUGGESTS_MAX) {
                 lerr(L, NULL, it->line, "suggests = ... names more than %d patterns",
-                     GUARD_SUGGESTS_MAX);
+                     GUARD_RULE_SUGGESTS_MAX);
                 return -1;
             }
             ids[n++] = gp->id;
