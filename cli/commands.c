@@ -188,7 +188,7 @@ const struct cli_command cli_commands[] = {
      "own rules file. --all includes rules that are off; --json prints a JSON array.\n",
      cmd_rules},
     {"patterns", "[--json] [--for ID [--to POST] | --for-text TEXT|-]",
-     "list the response patterns (the ready-reckoner)",
+     "list the response patterns, or those that fit a post",
      "Lists each response pattern with its key, id and purpose, and what it expects:\n"
      "a link, an official source, a second officer's approval. The seven core patterns\n"
      "ship in share/patterns; an office adds or overrides patterns in its own folder\n"
