@@ -101,7 +101,8 @@ pattern_print(const struct pattern *p)
 /* What `patterns` was asked: every pattern, or those suggested for a post. */
 struct patterns_opts {
     bool json;
-    const char *thread;       /* --for ID: the thread */
+    const char *thread;       /* --for ID: the thread, */
+    long thread_id;           /* and its number */
     const char *to;           /* --to POST: the post's remote id (default the first post) */
     const char *text;         /* --for-text TEXT, or "-" for standard input */
 };
@@ -130,8 +131,8 @@ post_text(struct cli *cli, const struct patterns_opts *o)
 {
     if (o->text)
         return strcmp(o->text, "-") == 0 ? read_stdin() : xstrdup(o->text);
-    long id = cli_thread_id("patterns", o->thread);
-    if (id < 0 || cli_open_db(cli) != 0)
+    long id = o->thread_id;
+    if (cli_open_db(cli) != 0)
         return NULL;
     char *err = NULL;
     struct thread *t = thread_get(cli->db, id, &err);
@@ -244,6 +245,8 @@ patterns_args(int argc, char **argv, struct patterns_opts *o)
         return cli_usage("patterns", "give one of --for ID and --for-text TEXT");
     if (o->to && o->thread == NULL)
         return cli_usage("patterns", "--to POST goes with --for ID");
+    if (o->thread && (o->thread_id = cli_thread_id("patterns", o->thread)) < 0)
+        return EXIT_USAGE;
     return EXIT_OK;
 }
 

@@ -43,6 +43,10 @@ test_patterns_suggested_for_a_post() {
     expect_out '^2  encouragement +offers an idea or a suggestion$'
     expect_status 2 t patterns --for 1 --for-text x
     expect_status 2 t patterns --to 100
+    expect_status 2 t patterns --for abc
+    expect_err "'abc' is not a thread number"
+    expect_status 1 t patterns --for 99
+    expect_err 'no thread 99'
 }
 
 test_office_patterns_override_and_errors() {
