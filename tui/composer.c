@@ -452,8 +452,8 @@ finding_at_cursor(const struct composer *c)
     return NULL;
 }
 
-/* Where a finding is, for its panel: "line 1, column 6", "the signature", "the post
- * answered". Writes into out. */
+/* Where a finding is, for its panel ("at line 1, column 6", "in the signature added when
+ * sent", "in the post answered"). Writes into out. */
 static void
 finding_where(const struct tui *t, const struct guard_finding *f, char *out, size_t cap)
 {
@@ -469,6 +469,20 @@ finding_where(const struct tui *t, const struct guard_finding *f, char *out, siz
         guard_position(editbuf_text(c->eb), len, f->start < len ? f->start : len, &line, &col);
         snprintf(out, cap, "at line %d, column %d", line, col);
     }
+}
+
+/* What the office policy says about a finding's rule, for its panel, or NULL. */
+static const char *
+policy_note(const struct guard_finding *f)
+{
+    if (f->locked && f->approval)
+        return "The office policy locked this rule; sending past it needs a second officer's "
+               "approval.";
+    if (f->locked)
+        return "The office policy locked this rule.";
+    if (f->approval)
+        return "Sending past it needs a second officer's approval.";
+    return NULL;
 }
 
 /* The lines of a finding's panel, wrapped to width columns. */
@@ -490,14 +504,10 @@ explained_lines(struct tui *t, const struct guard_finding *f, int width, struct 
         tui_lines_add(l, ROLE_HEADER, "Suggestion:");
         tui_lines_wrap(l, ROLE_NORMAL, f->suggestion, 2, width);
     }
-    if (f->locked || f->approval) {
+    const char *note = policy_note(f);
+    if (note) {
         tui_lines_add(l, ROLE_NORMAL, "");
-        tui_lines_wrap(l, ROLE_DIM, f->locked && f->approval
-                                        ? "The office policy locked this rule; sending past it "
-                                          "needs a second officer's approval."
-                                    : f->locked ? "The office policy locked this rule."
-                                                : "Sending past it needs a second officer's "
-                                                  "approval.", 0, width);
+        tui_lines_wrap(l, ROLE_DIM, note, 0, width);
     }
 }
 
