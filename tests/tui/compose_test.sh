@@ -350,6 +350,26 @@ test_explain_with_no_findings_says_so() {
     quit_from_composer
 }
 
+test_explained_finding_says_what_the_policy_wants() {
+    setup
+    printf '[tactful]\nsignature = SP\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf '[personal-data.phone]\nlock = yes\napproval = yes\n' >policy
+    start 80 24
+    narrow_blank_reply
+    keys -l 'Call 07700 900123'
+    wait_for 'personal-data\.phone'
+    keys F3
+    wait_for '┌─ Finding'
+    panel=$(panel_text)
+    case $panel in
+    *"The office policy locked this rule; sending past it needs a second officer's approval. "*) ;;
+    *) fail "the panel should say the rule is locked and needs approval: '$panel'" ;;
+    esac
+    keys Escape
+    wait_gone '┌─ Finding'
+    quit_from_composer
+}
+
 test_broken_rules_stop_before_the_screen() {
     setup
     printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
