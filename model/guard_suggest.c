@@ -124,6 +124,8 @@ run_suggest_rules(const struct guard *g, const char *post, size_t len,
     guard_view_init(&c.draft, "", 0, GUARD_DRAFT);
     guard_view_init(&c.context, post, len, GUARD_CONTEXT);
     c.context.year = tm.tm_year + 1900;
+    /* The post's view is prepared as guard_check prepares it: tokens, then each matcher's
+     * scan. A scan added to guard_check (a new kind's) belongs here too. */
     guard_view_tokenize(&c.context);
     guard_phrase_scan(&c, &c.context);
     for (size_t i = 0; i < g->nrules; i++)
