@@ -110,9 +110,10 @@ position(struct named_text *t, size_t offset, int *line, int *col)
     *col = t->col;
 }
 
-/* Prints one finding as FILE:LINE:COL: SEVERITY: MESSAGE [RULE]. */
+/* Prints one finding as FILE:LINE:COL: SEVERITY: MESSAGE [RULE]; with suggestions, its fix
+ * (when the rule offers one) follows on a line of its own, indented. */
 static void
-print_text(struct named_text *t, const struct guard_finding *f)
+print_text(struct named_text *t, const struct guard_finding *f, bool suggestions)
 {
     int line, col;
     position(t, f->start, &line, &col);
@@ -120,6 +121,11 @@ print_text(struct named_text *t, const struct guard_finding *f)
     printf(":%d:%d: %s: ", line, col, guard_severity_name(f->severity));
     out_safe(stdout, f->message, 0);
     printf(" [%s]\n", f->rule);
+    if (suggestions && *f->suggestion) {
+        printf("    suggestion: ");
+        out_safe(stdout, f->suggestion, 0);
+        printf("\n");
+    }
 }
 
 /* Returns a JSON string for s[0..len) with broken UTF-8 replaced by U+FFFD (jansson refuses
@@ -183,6 +189,7 @@ struct check_opts {
     const char *pattern;
     const char *policy;
     bool json;
+    bool suggestions;         /* text: print each finding's fix under it */
 };
 
 /* Checks one draft and prints (or collects) its findings; context findings are shown only
@@ -217,7 +224,7 @@ check_one(const struct guard *g, const struct check_opts *o, struct named_text *
         if (all)
             json_array_append_new(all, finding_json(t, f));
         else
-            print_text(t, f);
+            print_text(t, f, o->suggestions);
     }
     guard_result_free(&res);
     return errors;
@@ -229,7 +236,8 @@ cmd_check(struct cli *cli, int argc, char **argv)
     static const struct option opts[] = {
         {"platform", required_argument, NULL, 'p'}, {"context", required_argument, NULL, 'c'},
         {"pattern", required_argument, NULL, 'P'},  {"policy", required_argument, NULL, 'y'},
-        {"format", required_argument, NULL, 'f'},   {NULL, 0, NULL, 0},
+        {"format", required_argument, NULL, 'f'},   {"suggestions", no_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
     };
     struct check_opts o = {0};
     int c;
@@ -264,6 +272,9 @@ cmd_check(struct cli *cli, int argc, char **argv)
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
                 return cli_usage("check", "unknown format '%s'; use text or json", optarg);
             o.json = strcmp(optarg, "json") == 0;
+            break;
+        case 's':
+            o.suggestions = true;
             break;
         case ':':
             return cli_usage("check", "option '%s' needs a value", argv[optind - 1]);

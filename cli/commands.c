@@ -160,7 +160,7 @@ const struct cli_command cli_commands[] = {
      "--offline.\n",
      cmd_accounts},
     {"check", "[--platform P] [--context FILE] [--pattern ID] [--policy FILE]\n"
-              "       [--format text|json] [FILE...|-]",
+              "       [--format text|json] [--suggestions] [FILE...|-]",
      "check draft replies against the guardrails",
      "Checks each FILE (or - or nothing: standard input) as one draft reply and prints\n"
      "what may be wrong, like a compiler: FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n"
@@ -178,6 +178,8 @@ const struct cli_command cli_commands[] = {
      "  --format F      text (default) or json: an array of objects with file, rule,\n"
      "                  category, severity, start, end (bytes), line, column, message,\n"
      "                  suggestion ...\n"
+     "  --suggestions   text: print each finding's suggested fix on an indented line\n"
+     "                  under it (\"    suggestion: ...\")\n"
      "Rules come from the shipped packs, the office policy and your own file 'rules'\n"
      "beside the configuration; `tactful rules` lists them. Exit status 1 when an error\n"
      "remains, 0 otherwise, 2 for a usage error, an unreadable file or a bad rule file.\n",
@@ -195,12 +197,18 @@ const struct cli_command cli_commands[] = {
      "                  it fire, each counterexample must not); exit status 1 when one\n"
      "                  fails, so an office can test its policy before rolling it out\n",
      cmd_rules},
-    {"patterns", "[--json]", "list the response patterns (the ready-reckoner)",
+    {"patterns", "[--json] [--for ID [--to POST] | --for-text TEXT|-]",
+     "list the response patterns, or those that fit a post",
      "Lists each response pattern with its key, id and purpose, and what it expects:\n"
      "a link, an official source, a second officer's approval. The seven core patterns\n"
      "ship in share/patterns; an office adds or overrides patterns in its own folder\n"
      "([tactful] patterns = DIR, else ~/.config/tactful/patterns/). --json prints every\n"
-     "field, templates included. The format is PATTERN FILES in tactful(5).\n",
+     "field, templates included. The format is PATTERN FILES in tactful(5).\n"
+     "With --for ID it lists instead the patterns the suggest rules propose for a post\n"
+     "of thread ID (--to POST: a post's remote id; default the thread's first post),\n"
+     "best first, each with its key and why (\"asks a question\"); --for-text TEXT\n"
+     "reads the post from TEXT (- for standard input). --json then prints objects with\n"
+     "id, key, name, reason, rule, score, start, end (bytes) and match.\n",
      cmd_patterns},
     {"reply", "ID [--to POST] --pattern P (--text-file F | --template)\n"
               "       [--override RULE=REASON]... [--submit]",

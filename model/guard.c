@@ -714,6 +714,18 @@ add_overflow(struct guard_result *out)
     out->n++;
 }
 
+void
+guard_run_rule(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
+{
+    runners[r->kind](c, r, v);
+}
+
+bool
+guard_rule_suggests(const struct guard_rule *r)
+{
+    return strcmp(r->category, GUARD_SUGGEST_CATEGORY) == 0;
+}
+
 /* Runs every rule in force that reads view v. */
 static void
 run_rules(struct guard_ctx *c, struct guard_view *v)
@@ -748,7 +760,8 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
     c.election = in->election || guard_election_active(g, in->today);
     c.active = xcalloc(g->nrules + 1, 1);
     for (size_t i = 0; i < g->nrules; i++)
-        c.active[i] = g->rules[i].enabled && (!g->rules[i].election_only || c.election);
+        c.active[i] = g->rules[i].enabled && (!g->rules[i].election_only || c.election) &&
+                      !guard_rule_suggests(&g->rules[i]);
     c.md = pcre2_match_data_create(16, NULL);
     c.unfinished = xcalloc(g->nrules + 1, 1);
     char day[16];

@@ -162,6 +162,36 @@ extern const char *const guard_platforms[]; /* NULL-terminated */
 extern const struct guard_pattern guard_patterns[];
 const struct guard_pattern *guard_pattern_find(const char *id);
 
+/* A response pattern that fits the post answered, and why (guard_suggest). */
+struct guard_suggestion {
+    const char *pattern;     /* a guard_patterns id; owned by the guard */
+    char *reason;            /* "asks a question" (the messages of the rules that found it,
+                              * joined by "; "); owned by the result */
+    const char *rule;        /* the first rule that suggested it; owned by the guard */
+    size_t start, end;       /* [start, end) in bytes of the post: what that rule read */
+    int score;               /* the sum of its rules' weights (info 1, warning 2, error 3) */
+};
+
+/* Suggestions, best first: highest score, then earliest in the post, then the order of
+ * guard_patterns. */
+struct guard_suggestions {
+    struct guard_suggestion *v;
+    size_t n;
+};
+
+/* Runs the suggest rules ([suggest.NAME] in the rule files) over the post being answered and
+ * fills *out with the response patterns they propose, each once, best first (at most
+ * GUARD_SUGGEST_MAX). Returns 0 (with none when nothing matched), or -1 with *err (newly
+ * allocated) for a post over GUARD_TEXT_MAX bytes. The caller frees *out with
+ * guard_suggestions_free, also on failure; its pattern and rule strings belong to the guard. */
+int guard_suggest(const struct guard *g, const char *post, size_t len,
+                  struct guard_suggestions *out, char **err);
+
+#define GUARD_SUGGEST_MAX 3
+
+/* Frees what suggestions own and empties them. */
+void guard_suggestions_free(struct guard_suggestions *s);
+
 /* Converts a byte offset in text to a 1-based line and a 1-based column counted in characters
  * (code points; a broken byte counts as one). */
 void guard_position(const char *text, size_t len, size_t offset, int *line, int *col);

@@ -65,7 +65,11 @@ enum expect_need { NEED_LINK, NEED_OFFICIAL_LINK, NEED_CHANNEL, NEED_PATTERN, NE
 
 /* The categories a rule id may start with. */
 extern const char *const guard_categories[];
-#define GUARD_NCATEGORIES 12
+#define GUARD_NCATEGORIES 13
+/* The category of rules that read the post answered to suggest response patterns (rules of
+ * it never give findings in guard_check; guard_suggest runs them). */
+#define GUARD_SUGGEST_CATEGORY "suggest"
+#define GUARD_RULE_SUGGESTS_MAX 8         /* patterns one suggest rule names */
 
 /* One match or except entry as written. */
 struct guard_entry {
@@ -115,6 +119,8 @@ struct guard_rule {
     char *pattern;            /* expect: run only for this pattern */
     char *need_pattern;       /* expect: need = pattern NAME */
     int when;                 /* expect: a category index that must fire on the post, or -1 */
+    const char *suggests[GUARD_RULE_SUGGESTS_MAX]; /* suggest: pattern ids (guard_patterns') */
+    size_t nsuggests;
     struct guard_entry *entries;
     size_t nentries, capentries;
     pcre2_code **re;          /* regex: one per match entry, in order */
@@ -545,5 +551,9 @@ bool guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
                       const struct guard_view *v, size_t start, size_t end, bool allow_words);
 /* Whether r reads v (the draft or the post being answered). */
 bool guard_rule_applies(const struct guard_rule *r, const struct guard_view *v);
+/* Runs rule r over view v by its kind, adding what it finds to c->out. */
+void guard_run_rule(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Whether r is a suggest rule (category suggest), which guard_check leaves out. */
+bool guard_rule_suggests(const struct guard_rule *r);
 
 #endif

@@ -40,6 +40,7 @@ static const char *const need_names[NEED_COUNT] = {"link", "official-link", "cha
 const char *const guard_categories[GUARD_NCATEGORIES] = {
     "political", "rebuttal", "commitment", "personal-data", "tone", "plain-english",
     "links", "length", "self-id", "service-request", "escalation", "election",
+    GUARD_SUGGEST_CATEGORY,
 };
 
 static const char *const layer_names[] = {"shipped pack", "office policy", "user rules file"};
@@ -808,6 +809,44 @@ set_when(struct loader *L, struct guard_rule *r, const struct item *it)
     return 0;
 }
 
+/* suggests = PATTERN [PATTERN...]: the response patterns a suggest rule proposes when it
+ * matches the post answered, best first; each must be a known pattern id. */
+static int
+set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    const char *p = it->value;
+    size_t n = 0;
+    const char *ids[GUARD_RULE_SUGGESTS_MAX];
+    while (*p) {
+        size_t len = strcspn(p, " \t,");
+        if (len) {
+            char id[GUARD_ID_MAX + 1];
+            snprintf(id, sizeof id, "%.*s", (int)(len < GUARD_ID_MAX ? len : GUARD_ID_MAX), p);
+            const struct guard_pattern *gp = guard_pattern_find(id);
+            if (gp == NULL) {
+                lerr(L, NULL, it->line, "suggests = ... names '%s', which is no response "
+                                        "pattern; see `tactful patterns`", id);
+                return -1;
+            }
+            if (n == GUARD_RULE_SUGGESTS_MAX) {
+                lerr(L, NULL, it->line, "suggests = ... names more than %d patterns",
+                     GUARD_RULE_SUGGESTS_MAX);
+                return -1;
+            }
+            ids[n++] = gp->id;
+        }
+        p += len;
+        p += strspn(p, " \t,");
+    }
+    if (n == 0) {
+        lerr(L, NULL, it->line, "suggests = ... names no pattern; see `tactful patterns`");
+        return -1;
+    }
+    memcpy(r->suggests, ids, n * sizeof *ids);
+    r->nsuggests = n;
+    return 0;
+}
+
 static int
 set_enabled(struct loader *L, struct guard_rule *r, const struct item *it)
 {
@@ -933,6 +972,7 @@ static const struct key_spec rule_keys[] = {
     {"need", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_need},
     {"pattern", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_pattern},
     {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when},
+    {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests},
     {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled},
     {"lock", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_lock},
     {"approval", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_approval},
@@ -1044,6 +1084,24 @@ new_rule(struct loader *L, const char *id)
     return r;
 }
 
+/* Checks what a suggest rule needs once its keys are read: suggests = ... and applies =
+ * incoming; and that no other rule has suggests. */
+static void
+finish_suggest(struct loader *L, struct guard_rule *r)
+{
+    if (!guard_rule_suggests(r)) {
+        if (section_item(L, "suggests"))
+            lerr(L, NULL, section_item(L, "suggests")->line,
+                 "only suggest rules ([suggest.NAME]) take suggests = ...");
+        return;
+    }
+    if (r->nsuggests == 0 && section_item(L, "suggests") == NULL)
+        lerr(L, NULL, r->line, "rule %s needs suggests = PATTERN [PATTERN...]", r->id);
+    if (r->applies != APPLIES_INCOMING)
+        lerr(L, NULL, r->line, "rule %s: suggest rules read the post answered; add applies = "
+                               "incoming", r->id);
+}
+
 /* Checks what a new rule must have once all its keys are read. */
 static void
 finish_rule(struct loader *L, struct guard_rule *r)
@@ -1091,6 +1149,7 @@ finish_rule(struct loader *L, struct guard_rule *r)
     if (draft_only && r->applies != APPLIES_DRAFT)
         lerr(L, NULL, r->line, "rule %s: %s rules read the draft only; remove applies = ...",
              r->id, guard_kind_names[r->kind]);
+    finish_suggest(L, r);
     if (r->sub < 0)
         r->sub = 0;
 }

@@ -192,6 +192,9 @@ const struct tui_action tui_actions[] = {
     {"redo", KM_COMPOSER, "redo the change undone", tui_composer_act_edit, NULL},
     {"external-editor", KM_COMPOSER, "edit the reply in $VISUAL or $EDITOR (else vi)",
      tui_composer_act_editor, NULL},
+    {"explain-finding", KM_COMPOSER, "show the finding under the cursor (else the worst) in "
+     "full: rule, level, message and suggestion; any key closes it", tui_composer_act_explain,
+     NULL},
     {"submit", KM_COMPOSER, "submit the reply through the guardrails (asks reasons to "
      "override errors)", tui_composer_act_submit, NULL},
     {"close", KM_COMPOSER, "leave the composer; the draft is kept (editing)", tui_act_close,

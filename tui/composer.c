@@ -56,6 +56,9 @@ struct composer {
     char **rules;
     char **reasons;
     size_t nrules, asked;
+    /* The finding shown in full over the composer (explain-finding), or -1; any key closes
+     * it. An index into findings, which do not change while it is open. */
+    long explained;
 };
 
 /* The signature to append, or NULL when there is none or the text holds it already. */
@@ -224,6 +227,7 @@ tui_composer_open_draft(struct tui *t, long draft_id)
     c->saved = strcmp(editbuf_text(c->eb), d.body ? d.body : "") == 0
                    ? editbuf_version(c->eb) : (unsigned long)-1;
     c->checked = (unsigned long)-1;
+    c->explained = -1;
     thread_free(th);
     draft_clear(&d);
     tui_composer_close(t);
@@ -449,6 +453,141 @@ finding_at_cursor(const struct composer *c)
     return NULL;
 }
 
+/* Where a finding is, for its panel ("at line 1, column 6", "in the signature added when
+ * sent", "in the post answered"). Writes into out. */
+static void
+finding_where(const struct tui *t, const struct guard_finding *f, char *out, size_t cap)
+{
+    const struct composer *c = t->composer;
+    size_t len = editbuf_len(c->eb);
+    if (f->source == GUARD_CONTEXT) {
+        snprintf(out, cap, "in the post answered");
+    } else if (f->start >= len && f->end > f->start &&
+               missing_signature(t, editbuf_text(c->eb)) != NULL) {
+        snprintf(out, cap, "in the signature added when sent");
+    } else {
+        int line, col;
+        guard_position(editbuf_text(c->eb), len, f->start < len ? f->start : len, &line, &col);
+        snprintf(out, cap, "at line %d, column %d", line, col);
+    }
+}
+
+/* What the office policy says about a finding's rule, for its panel, or NULL. */
+static const char *
+policy_note(const struct guard_finding *f)
+{
+    if (f->locked && f->approval)
+        return "The office policy locked this rule; sending past it needs a second officer's "
+               "approval.";
+    if (f->locked)
+        return "The office policy locked this rule.";
+    if (f->approval)
+        return "Sending past it needs a second officer's approval.";
+    return NULL;
+}
+
+/* The lines of a finding's panel, wrapped to width columns. */
+static void
+explained_lines(struct tui *t, const struct guard_finding *f, int width, struct tui_lines *l)
+{
+    char where[64];
+    finding_where(t, f, where, sizeof where);
+    char *head = xasprintf("%s %s, %s", f->rule, guard_severity_name(f->severity), where);
+    enum tui_role role = f->severity == GUARD_ERROR     ? ROLE_URGENT
+                         : f->severity == GUARD_WARNING ? ROLE_HIGH
+                                                        : ROLE_NORMAL;
+    tui_lines_wrap(l, role, head, 0, width);
+    free(head);
+    tui_lines_add(l, ROLE_NORMAL, "");
+    tui_lines_wrap(l, ROLE_NORMAL, f->message, 0, width);
+    if (*f->suggestion) {
+        tui_lines_add(l, ROLE_NORMAL, "");
+        tui_lines_add(l, ROLE_HEADER, "Suggestion:");
+        tui_lines_wrap(l, ROLE_NORMAL, f->suggestion, 2, width);
+    }
+    const char *note = policy_note(f);
+    if (note) {
+        tui_lines_add(l, ROLE_NORMAL, "");
+        tui_lines_wrap(l, ROLE_DIM, note, 0, width);
+    }
+}
+
+/* Draws finding f in full in a framed panel over the composer (explain-finding). */
+static void
+draw_explained(struct tui *t, const struct guard_finding *f)
+{
+    int w = COLS - 2 > 20 ? COLS - 2 : COLS, x = (COLS - w) / 2;
+    struct tui_lines l = {0};
+    explained_lines(t, f, w - 4, &l);
+    int room = LINES - 4; /* lines for the panel, frame included, between bar and status */
+    int h = (int)l.n + 2 < room ? (int)l.n + 2 : room, y = 1 + (room - h) / 2 + 1;
+    attr_t frame = tui_attr(t, ROLE_HEADER);
+    struct buf top = {0}, bottom = {0};
+    buf_adds(&top, "┌─ Finding ");
+    buf_adds(&bottom, "└");
+    for (int i = 11; i < w - 1; i++)
+        buf_adds(&top, "─");
+    for (int i = 1; i < w - 1; i++)
+        buf_adds(&bottom, "─");
+    buf_adds(&top, "┐");
+    buf_adds(&bottom, "┘");
+    tui_put(y, x, top.data, w, frame);
+    tui_put(y + h - 1, x, bottom.data, w, frame);
+    buf_free(&top);
+    buf_free(&bottom);
+    for (int i = 1; i < h - 1; i++) {
+        tui_put(y + i, x, "│", 1, frame);
+        tui_put(y + i, x + 1, "", w - 2, tui_attr(t, ROLE_NORMAL));
+        tui_put(y + i, x + w - 1, "│", 1, frame);
+        size_t k = (size_t)(i - 1);
+        bool cut = i == h - 2 && l.n > (size_t)(h - 2);
+        if (k < l.n)
+            tui_put(y + i, x + 2, cut ? "…" : l.v[k].text, w - 4, tui_attr(t, l.v[k].role));
+    }
+    tui_lines_free(&l);
+}
+
+/* The finding to explain: the one under the cursor, else the worst, the nearest the cursor
+ * among equals (the draft's before the post's); -1 when there is none. */
+static long
+finding_to_explain(const struct composer *c)
+{
+    const struct guard_finding *at = finding_at_cursor(c);
+    if (at)
+        return at - c->findings.findings;
+    size_t pos = editbuf_cursor(c->eb);
+    long best = -1;
+    size_t best_dist = 0;
+    for (size_t i = 0; i < c->findings.n; i++) {
+        const struct guard_finding *f = &c->findings.findings[i];
+        size_t dist = f->source == GUARD_CONTEXT ? (size_t)-1
+                      : f->start > pos           ? f->start - pos
+                      : f->end < pos             ? pos - f->end
+                                                 : 0;
+        const struct guard_finding *b = best >= 0 ? &c->findings.findings[best] : NULL;
+        if (b == NULL || f->severity > b->severity ||
+            (f->severity == b->severity && dist < best_dist)) {
+            best = (long)i;
+            best_dist = dist;
+        }
+    }
+    return best;
+}
+
+void
+tui_composer_act_explain(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct composer *c = t->composer;
+    if (c == NULL)
+        return;
+    if (c->checked != editbuf_version(c->eb))
+        check(t);
+    c->explained = finding_to_explain(c);
+    if (c->explained < 0)
+        tui_message(t, "no findings to explain");
+}
+
 void
 tui_composer_draw(struct tui *t)
 {
@@ -495,6 +634,12 @@ tui_composer_draw(struct tui *t)
     int line, col;
     guard_position(editbuf_text(c->eb), editbuf_len(c->eb), editbuf_cursor(c->eb), &line, &col);
     snprintf(where, sizeof where, "line %d col %d", line, col);
+    if (c->explained >= 0 && (size_t)c->explained < c->findings.n) {
+        draw_explained(t, &c->findings.findings[c->explained]);
+        tui_status_draw(t, "COMPOSE", "any key closes");
+        return;
+    }
+    c->explained = -1;
     const struct guard_finding *f = finding_at_cursor(c);
     if (f && t->message[0] == '\0') {
         snprintf(t->message, sizeof t->message, "%s: %s [%s]", guard_severity_name(f->severity),
@@ -511,6 +656,10 @@ tui_composer_draw(struct tui *t)
 void
 tui_composer_cursor(struct tui *t)
 {
+    if (t->composer->explained >= 0) {
+        curs_set(0);
+        return;
+    }
     curs_set(1);
     move(t->composer->cy, t->composer->cx);
 }
@@ -529,6 +678,10 @@ insert(struct tui *t, const char *s, size_t n)
 void
 tui_composer_key(struct tui *t, int key)
 {
+    if (t->composer->explained >= 0) {
+        t->composer->explained = -1; /* any key closes the finding's panel, and does no more */
+        return;
+    }
     const struct keymap *km = t->opts->keymap;
     const struct tui_action *a = keymap_lookup(km, KM_COMPOSER, key);
     if (a && a->run) {

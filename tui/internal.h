@@ -358,5 +358,6 @@ void tui_reckoner_act_blank(struct tui *t, const struct tui_action *a);
 void tui_composer_act_edit(struct tui *t, const struct tui_action *a);
 void tui_composer_act_submit(struct tui *t, const struct tui_action *a);
 void tui_composer_act_editor(struct tui *t, const struct tui_action *a);
+void tui_composer_act_explain(struct tui *t, const struct tui_action *a);
 
 #endif

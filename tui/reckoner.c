@@ -7,6 +7,7 @@
 #include "tui/internal.h"
 
 #include "model/draft.h"
+#include "model/guard.h"
 #include "model/pattern.h"
 #include "model/text.h"
 #include "model/thread.h"
@@ -24,6 +25,7 @@ struct reckoner {
     size_t order[PATTERN_MAX];  /* pattern indexes by key */
     size_t n;
     size_t sel;                 /* index into order */
+    struct guard_suggestions suggested; /* patterns the suggest rules propose for the post */
 };
 
 /* Frees a reckoner. */
@@ -37,6 +39,7 @@ reckoner_free(struct reckoner *r)
     free(r->author);
     free(r->topic);
     free(r->busy);
+    guard_suggestions_free(&r->suggested);
     free(r);
 }
 
@@ -69,6 +72,27 @@ selected(const struct tui *t)
     return &t->opts->patterns->items[r->order[r->sel]];
 }
 
+/* Asks the guardrails which patterns fit the post answered (text), for the markers. */
+static void
+suggest_for(struct tui *t, struct reckoner *r, const char *text)
+{
+    if (t->opts->guard == NULL || text == NULL)
+        return;
+    char *err = NULL;
+    if (guard_suggest(t->opts->guard, text, strlen(text), &r->suggested, &err) != 0)
+        tui_error_take(t, "cannot suggest patterns for the post", err);
+}
+
+/* The suggestion for pattern id, or NULL when the rules do not suggest it. */
+static const struct guard_suggestion *
+suggestion_of(const struct reckoner *r, const char *id)
+{
+    for (size_t i = 0; i < r->suggested.n; i++)
+        if (strcmp(r->suggested.v[i].pattern, id) == 0)
+            return &r->suggested.v[i];
+    return NULL;
+}
+
 /* Opens the panel for the post selected in the thread view. */
 static void
 open_panel(struct tui *t)
@@ -84,6 +108,7 @@ open_panel(struct tui *t)
     if (p) {
         r->in_reply_to = xstrdup(p->remote_id);
         r->author = xstrdup(p->author);
+        suggest_for(t, r, p->text);
     }
     if (t->opts->patterns)
         order_patterns(r, t->opts->patterns);
@@ -207,6 +232,28 @@ keys_of(struct tui *t, const char *name, char *out, size_t cap)
         snprintf(out, cap, "(unbound)");
 }
 
+/* Draws the line under the list naming the suggested patterns by key, best first ("*
+ * suggested for this post: 6 exploratory, 4 signposting"); returns the lines used. */
+static int
+draw_suggested(struct tui *t, int y, int x, int w)
+{
+    const struct reckoner *r = t->reckoner;
+    if (r->suggested.n == 0)
+        return 0;
+    struct buf b = {0};
+    buf_adds(&b, "* suggested for this post:");
+    for (size_t i = 0; i < r->suggested.n; i++) {
+        const struct pattern *p = pattern_find(t->opts->patterns, r->suggested.v[i].pattern);
+        if (p && p->key >= 1 && p->key <= 9)
+            buf_printf(&b, "%s %d %s", i ? "," : "", p->key, p->id);
+        else
+            buf_printf(&b, "%s %s", i ? "," : "", r->suggested.v[i].pattern);
+    }
+    int used = draw_wrapped(t, b.data, y, x, w, 2, tui_attr(t, ROLE_OURS));
+    buf_free(&b);
+    return used;
+}
+
 void
 tui_reckoner_draw(struct tui *t)
 {
@@ -235,10 +282,12 @@ tui_reckoner_draw(struct tui *t)
         char key[4] = " ";
         if (p->key >= 1 && p->key <= 9)
             key[0] = (char)('0' + p->key);
-        char *line = xasprintf("%s %-16s %s", key, p->id, p->purpose ? p->purpose : "");
+        char *line = xasprintf("%s%s%-16s %s", key, suggestion_of(r, p->id) ? "*" : " ",
+                               p->id, p->purpose ? p->purpose : "");
         tui_put_raw(y++, cx, line, cw, tui_attr(t, i == r->sel ? ROLE_CURSOR : ROLE_NORMAL));
         free(line);
     }
+    y += draw_suggested(t, y, cx, cw);
     const struct pattern *p = selected(t);
     if (p) {
         y++;
@@ -252,6 +301,12 @@ tui_reckoner_draw(struct tui *t)
             buf_adds(&b, " · needs an official source");
         tui_put_raw(y++, cx, b.data, cw, tui_attr(t, ROLE_HEADER));
         buf_free(&b);
+        const struct guard_suggestion *sg = suggestion_of(r, p->id);
+        if (sg) {
+            char *why = xasprintf("suggested: the post %s", sg->reason);
+            y += draw_wrapped(t, why, y, cx, cw, 2, tui_attr(t, ROLE_OURS));
+            free(why);
+        }
         if (p->use_when) {
             char *s = xasprintf("use when: %s", p->use_when);
             y += draw_wrapped(t, s, y, cx, cw, 2, tui_attr(t, ROLE_NORMAL));

@@ -261,10 +261,26 @@ test_rules_with_a_bad_policy_exits_2() {
     expect_err "^$WORK/policy:1: unknown section \[nope\]"
 }
 
+test_suggestions_print_each_fix_under_its_finding() {
+    draft d.txt 'We categorically reject that.\nCall 07700 900123.\n'
+    expect_status 1 t check --suggestions "$WORK/d.txt" || return 1
+    expect_eq 4 "$(wc -l <"$WORK/out")" "lines of output" || return 1
+    expect_eq "$WORK/d.txt:1:1: warning:" "$(sed -n 1p "$WORK/out" | cut -d' ' -f1-2)" "first finding" || return 1
+    expect_eq "    suggestion: State the facts with a link to the source; send disputes and rebuttals to the press office." \
+        "$(sed -n 2p "$WORK/out")" "the combative rule's fix, indented under it" || return 1
+    expect_eq "$WORK/d.txt:2:6: error:" "$(sed -n 3p "$WORK/out" | cut -d' ' -f1-2)" "second finding" || return 1
+    expect_eq "    suggestion: Remove it; give the service's own line or ask them to send a direct message." \
+        "$(sed -n 4p "$WORK/out")" "the phone rule's fix, indented under it" || return 1
+    # Without the option, the findings alone.
+    expect_status 1 t check "$WORK/d.txt" || return 1
+    expect_no_out 'suggestion:'
+}
+
 test_help_check() {
     expect_status 0 t help check || return 1
     expect_out '^usage: tactful check \[--platform P\]' || return 1
-    expect_out 'FILE:LINE:COL: SEVERITY: MESSAGE \[RULE\]'
+    expect_out 'FILE:LINE:COL: SEVERITY: MESSAGE \[RULE\]' || return 1
+    expect_out '^  --suggestions '
 }
 
 test_too_many_findings_holds_the_reply() {

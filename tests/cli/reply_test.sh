@@ -21,6 +21,34 @@ test_patterns_lists_the_seven() {
     expect_out '"id": ?"clarification"'
 }
 
+test_patterns_suggested_for_a_post() {
+    setup
+    # Thread 1's first post reports a missed collection: signposting.
+    expect_status 0 t patterns --for 1
+    expect_out '^4  signposting +reports a problem or asks for a service$'
+    expect_eq 1 "$(wc -l <"$WORK/out")" "suggestions"
+    # Bob's reply, by its remote id, says nothing the rules read.
+    expect_status 0 t patterns --for 1 --to 102
+    expect_out '^no pattern suggested for this post'
+    expect_status 1 t patterns --for 1 --to 999
+    expect_err 'thread 1 has no post 999'
+    expect_status 0 t patterns --for-text 'Thank you so much! When does the tip open?' --json
+    expect_eq "acknowledgement exploratory" \
+        "$(jpy '" ".join(s["id"] for s in j if s["id"] in ("exploratory", "acknowledgement"))')" \
+        "suggested patterns" || return 1
+    expect_eq "asks a question 6 ?" \
+        "$(jpy '" ".join(str(x) for x in [[s["reason"], s["key"], s["match"]] for s in j if s["id"] == "exploratory"][0])')" \
+        "the question's reason, key and match"
+    printf 'Great idea: could we have a water fountain in the park?\n' | expect_status 0 t patterns --for-text -
+    expect_out '^2  encouragement +offers an idea or a suggestion$'
+    expect_status 2 t patterns --for 1 --for-text x
+    expect_status 2 t patterns --to 100
+    expect_status 2 t patterns --for abc
+    expect_err "'abc' is not a thread number"
+    expect_status 1 t patterns --for 99
+    expect_err 'no thread 99'
+}
+
 test_office_patterns_override_and_errors() {
     mkdir -p office
     printf '[acknowledgement]\nkey = 1\nname = Thanks\npurpose = Our own thanks.\ntemplate = Cheers {author}\n' >office/ours.pattern

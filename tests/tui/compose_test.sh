@@ -96,6 +96,30 @@ test_pick_a_pattern_preview_and_edit() {
     wait_for 'EXITED 0'
 }
 
+test_reckoner_marks_the_patterns_suggested_for_the_post() {
+    setup
+    start 110 32
+    open_reply
+    # Alice reports a missed collection: the suggest rules propose signposting.
+    wait_for '4\*signposting +Point them'
+    wait_for '1 acknowledgement +Thank them'
+    wait_for '6 exploratory +Ask them'
+    wait_for '\* suggested for this post: 4 signposting$'
+    keys 4
+    wait_for 'Signposting · needs a link'
+    wait_for 'suggested: the post reports a problem or asks for a'
+    wait_for '│ service$'
+    keys 1
+    wait_for 'Acknowledgement'
+    wait_gone 'suggested: the post'
+    keys Escape
+    wait_gone 'Ready-reckoner'
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
+}
+
 test_warning_appears_and_clears_counter_moves() {
     setup
     start 110 32
@@ -253,7 +277,96 @@ test_help_in_composer_lists_its_keys() {
     keys F1
     wait_for 'tactful keys · composer'
     wait_for 'submit the reply through the guardrails'
+    wait_for 'F3, M-i +show the finding under the cursor'
     wait_for 'Every other character types itself'
+}
+
+# panel_text: the finding's panel (explain-finding) as one line: frame and wrapping removed.
+panel_text() {
+    screen | sed -n '/┌─ Finding/,/└/p' | sed '1d;$d' | sed 's/^ *│//; s/│ *$//' |
+        tr '\n' ' ' | tr -s ' '
+}
+
+# narrow_blank_reply: opens a blank reply in a terminal too narrow for the reckoner's title.
+narrow_blank_reply() {
+    wait_for 'tester │ 1/1'
+    keys Enter
+    wait_for 'Thread 1 · mastodon'
+    keys R
+    wait_for 'Ready-reckoner · reply to'
+    keys 0
+    wait_for 'Reply · draft [0-9]+ · thread 1 · mastodon · blank reply · editing'
+}
+
+test_finding_explained_in_full_at_80_columns() {
+    setup
+    start 80 24
+    narrow_blank_reply
+    keys -l 'Thanks Alice. Call 07700 900123 and we will sort it'
+    wait_for 'personal-data\.phone'
+    wait_for 'commitment\.promise'
+    # In the findings pane, at 80 columns, the suggestions are cut off.
+    screen | grep -q "send them a direct message\|ask them to send a direct message" &&
+        fail "the suggestion should not fit in the findings pane at 80 columns"
+    # The cursor is on no finding: F3 shows the worst, the phone number, in full.
+    keys F3
+    wait_for '┌─ Finding'
+    wait_for 'COMPOSE .*any key closes'
+    panel=$(panel_text)
+    case $panel in
+    *"personal-data.phone error, at line 1, column 20 This looks like a personal phone number; never publish personal details. Suggestion: Remove it; give the service's own line or ask them to send a direct message. "*) ;;
+    *) fail "the panel should give the rule, level, message and suggestion in full: '$panel'" ;;
+    esac
+    # Any key closes it and does nothing else.
+    keys x
+    wait_gone '┌─ Finding'
+    wait_for 'COMPOSE .*line 1 col 52'
+    wait_for '^ Thanks Alice\. Call 07700 900123 and we will sort it *$'
+    # On the promise, M-i explains the finding under the cursor.
+    keys Left Left Left Left Left Left Left Left
+    wait_for 'COMPOSE .*warning: .*promises'
+    keys M-i
+    wait_for '┌─ Finding'
+    panel=$(panel_text)
+    case $panel in
+    *'commitment.promise warning, at line 1, column 37 "we will sort" promises an outcome the council may not be able to guarantee. Suggestion: Say what happens next instead, for example "The team will look at this." '*) ;;
+    *) fail "the panel should explain the promise under the cursor: '$panel'" ;;
+    esac
+    keys Escape
+    wait_gone '┌─ Finding'
+    wait_for 'Reply · draft 1'
+    quit_from_composer
+}
+
+test_explain_with_no_findings_says_so() {
+    setup
+    start 80 24
+    narrow_blank_reply
+    keys -l 'Thanks Alice'
+    wait_for '── findings: none'
+    keys F3
+    wait_for 'no findings to explain'
+    quit_from_composer
+}
+
+test_explained_finding_says_what_the_policy_wants() {
+    setup
+    printf '[tactful]\nsignature = SP\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf '[personal-data.phone]\nlock = yes\napproval = yes\n' >policy
+    start 80 24
+    narrow_blank_reply
+    keys -l 'Call 07700 900123'
+    wait_for 'personal-data\.phone'
+    keys F3
+    wait_for '┌─ Finding'
+    panel=$(panel_text)
+    case $panel in
+    *"The office policy locked this rule; sending past it needs a second officer's approval. "*) ;;
+    *) fail "the panel should say the rule is locked and needs approval: '$panel'" ;;
+    esac
+    keys Escape
+    wait_gone '┌─ Finding'
+    quit_from_composer
 }
 
 test_broken_rules_stop_before_the_screen() {
