@@ -987,6 +987,12 @@ outcome(struct tui *t, const struct draft_submission *res)
 {
     struct composer *c = t->composer;
     long id = c->draft;
+    if (res->outcome == DRAFT_REFUSED && res->held && res->held[0]) {
+        tui_error(t, "draft %ld not submitted: the guardrails could not check it to the end "
+                  "(%s), and no override passes that; shorten or split the reply", id,
+                  res->held);
+        return;
+    }
     if (res->outcome == DRAFT_REFUSED) {
         start_overrides(c, res->blocking);
         tui_error(t, "draft %ld not submitted: an error stands (%s); give a reason to "

@@ -369,6 +369,23 @@ test_explained_finding_says_what_the_policy_wants() {
     quit_from_composer
 }
 
+test_held_reply_is_refused_without_asking_for_a_reason() {
+    # A rule that cannot be checked to the end holds the reply: no override is offered.
+    setup
+    printf '[tactful]\nsignature = SP\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
+    printf '[tone.evil]\nkind = regex\nlevel = info\nmessage = x\nmatch = (x+x+)+y\n' >policy
+    start 110 32 --offline
+    blank_reply
+    keys -l 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+    wait_for 'tone\.evil'
+    keys C-x
+    wait_for 'draft 1 not submitted: the guardrails could not check it to the'
+    case $(screen) in
+    *"reason to send past"*) fail "an override was offered for a held reply" ;;
+    esac
+    [ "$(drafts_json 'd[0]["state"]')" = editing ] || fail "a held draft stays editing"
+}
+
 test_broken_rules_stop_before_the_screen() {
     setup
     printf '[tactful]\npolicy = %s/policy\n' "$WORK" >"$TACTFUL_CONFIG"
