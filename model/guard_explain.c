@@ -47,10 +47,16 @@ guard_rule_test(const struct guard *g, size_t i, char **report)
         return 0;
     for (size_t k = 0; k < r->nexamples; k++) {
         const struct guard_rule_example *ex = &r->examples[k];
-        struct guard_result res;
+        struct guard_result res = {0};
         char *err = NULL;
         bool ok;
-        if (check_example(g, r, ex->text, &res, &err) != 0) {
+        if (guard_rule_suggests(r)) {
+            ok = guard_suggest_rule_matches(g, r->id, ex->text) == ex->must_fire;
+            if (!ok)
+                buf_printf(&b, "%s%s:%d: rule %s %s its %s: %s", b.len ? "\n" : "", ex->file,
+                           ex->line, r->id, ex->must_fire ? "does not match" : "matches",
+                           ex->must_fire ? "example" : "counterexample", ex->text);
+        } else if (check_example(g, r, ex->text, &res, &err) != 0) {
             ok = false;
             buf_printf(&b, "%s%s:%d: rule %s: cannot check the example: %s", b.len ? "\n" : "",
                        ex->file, ex->line, r->id, err);

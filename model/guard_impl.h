@@ -535,6 +535,9 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
 void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
                            const struct guard_view *v, const char *why);
 
+/* guard_suggest.c: whether suggest rule id matches post (for its examples). */
+bool guard_suggest_rule_matches(const struct guard *g, const char *rule, const char *post);
+
 /* guard.c: emitting findings. */
 
 /* Adds a finding of rule r on [start, end) of v at its level (its election level when that

@@ -144,6 +144,18 @@ run_suggest_rules(const struct guard *g, const char *post, size_t len,
     free(c.active);
 }
 
+bool
+guard_suggest_rule_matches(const struct guard *g, const char *rule, const char *post)
+{
+    struct guard_result found = {0};
+    run_suggest_rules(g, post, strlen(post), &found);
+    bool hit = false;
+    for (size_t i = 0; i < found.n && !hit; i++)
+        hit = strcmp(found.findings[i].rule, rule) == 0;
+    guard_result_free(&found);
+    return hit;
+}
+
 int
 guard_suggest(const struct guard *g, const char *post, size_t len,
               struct guard_suggestions *out, char **err)
