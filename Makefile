@@ -146,7 +146,7 @@ FUZZ_LIB     := build/fuzz/libtactful-fuzz.a
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c17 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 \
-	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -c -o $@ $<
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP -c -o $@ $<
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	@rm -f $@
