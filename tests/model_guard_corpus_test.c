@@ -358,7 +358,7 @@ print_table(const struct tally *dev, const struct tally *test)
     }
     for (int s = 0; s < 2; s++) {
         const struct tally *t = s ? test : dev;
-        printf("  %-5s clean replies flagged: %5.1f %% (%zu of %zu; must be <= 3 %% on test); "
+        printf("  %-5s clean replies flagged: %5.1f %% (%zu of %zu; target <= 3 %%); "
                "quiet labels broken: %zu of %zu\n",
                t->split, pct(t->clean_alarms, t->clean), t->clean_alarms, t->clean,
                t->quiet_violations, t->quiet_labels);

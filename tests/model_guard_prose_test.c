@@ -115,7 +115,7 @@ test_shouting(void **state)
     gt_fires(g, "Side roads are NOT gritted.", "tone.shouting", "NOT");
     gt_fires(g, "THE TIP IS OPEN ON SUNDAYS", "tone.shouting", "THE TIP IS OPEN ON SUNDAYS");
     gt_fires(g, "Open now!!", "tone.exclaim", "!!");
-    gt_fires(g, "Seriously?!", "tone.exclaim", "?!");
+    gt_fires(g, "Seriously?!", "tone.exclaim", NULL);
     /* Acronyms, postcodes and codes are not shouting; nor is one capital word. */
     gt_quiet(g, "Ask the NHS, HMRC, DVLA or DWP.", "tone.");
     gt_quiet(g, "UK GDPR and the ICO apply.", "tone.");
