@@ -137,9 +137,9 @@ test_policy_allow_lists() {
 [allow]
 domain = northmoor.example
 contact = 01632 960412
-word = Labour Lane
+word = Tories Field
 P
-    draft d.txt 'See https://www.northmoor.example/bins or call 01632 960412. The bins on Labour Lane are due.\n'
+    draft d.txt 'See https://www.northmoor.example/bins or call 01632 960412. The bins on Tories Field are due.\n'
     expect_status 1 t check "$WORK/d.txt" || return 1
     expect_out 'links\.domain' || return 1
     expect_out 'personal-data\.phone' || return 1
