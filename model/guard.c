@@ -769,16 +769,12 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
     guard_view_init(&c.draft, in->draft ? in->draft : "", in->draft ? in->draft_len : 0,
                     GUARD_DRAFT);
     c.draft.year = year;
-    guard_view_tokenize(&c.draft);
-    guard_phrase_scan(&c, &c.draft);
-    guard_tokpat_scan(&c, &c.draft);
+    guard_view_prepare(&c, &c.draft);
     if (in->context) {
         c.has_context = true;
         guard_view_init(&c.context, in->context, in->context_len, GUARD_CONTEXT);
         c.context.year = year;
-        guard_view_tokenize(&c.context);
-        guard_phrase_scan(&c, &c.context);
-        guard_tokpat_scan(&c, &c.context);
+        guard_view_prepare(&c, &c.context);
         run_rules(&c, &c.context);
     }
     run_rules(&c, &c.draft);
@@ -788,14 +784,28 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
         sort_and_dedup(out);
     if (c.overflow)
         add_overflow(out);
-    guard_view_free(&c.draft);
-    guard_view_free(&c.context);
-    pcre2_match_data_free(c.md);
-    if (c.stemmer)
-        sb_stemmer_delete(c.stemmer);
-    free(c.unfinished);
-    free(c.active);
+    guard_ctx_release(&c);
     return 0;
+}
+
+void
+guard_view_prepare(struct guard_ctx *c, struct guard_view *v)
+{
+    guard_view_tokenize(v);
+    guard_phrase_scan(c, v);
+    guard_tokpat_scan(c, v);
+}
+
+void
+guard_ctx_release(struct guard_ctx *c)
+{
+    guard_view_free(&c->draft);
+    guard_view_free(&c->context);
+    pcre2_match_data_free(c->md);
+    if (c->stemmer)
+        sb_stemmer_delete(c->stemmer);
+    free(c->unfinished);
+    free(c->active);
 }
 
 void

@@ -535,6 +535,14 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
 void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
                            const struct guard_view *v, const char *why);
 
+/* guard.c: a check's views and what it holds. */
+
+/* Prepares view v of a check: its tokens, then each matcher's scan (every rule that reads v
+ * needs them). */
+void guard_view_prepare(struct guard_ctx *c, struct guard_view *v);
+/* Frees what a check's context holds: both views, the match data, the stemmer and the flags. */
+void guard_ctx_release(struct guard_ctx *c);
+
 /* guard_suggest.c: whether suggest rule id matches post (for its examples). */
 bool guard_suggest_rule_matches(const struct guard *g, const char *rule, const char *post);
 

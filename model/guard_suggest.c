@@ -4,7 +4,6 @@
  * message as the reason. guard_check never runs these rules; this is their only caller. */
 #include "model/guard_impl.h"
 
-#include <libstemmer.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,21 +126,11 @@ run_suggest_rules(const struct guard *g, const char *post, size_t len,
     guard_view_init(&c.draft, "", 0, GUARD_DRAFT);
     guard_view_init(&c.context, post, len, GUARD_CONTEXT);
     c.context.year = tm.tm_year + 1900;
-    /* The post's view is prepared as guard_check prepares it: tokens, then each matcher's
-     * scan. A scan added to guard_check (a new kind's) belongs here too. */
-    guard_view_tokenize(&c.context);
-    guard_phrase_scan(&c, &c.context);
-    guard_tokpat_scan(&c, &c.context);
+    guard_view_prepare(&c, &c.context); /* as guard_check prepares the post */
     for (size_t i = 0; i < g->nrules; i++)
         if (c.active[i] && guard_rule_applies(&g->rules[i], &c.context))
             guard_run_rule(&c, &g->rules[i], &c.context);
-    guard_view_free(&c.context);
-    guard_view_free(&c.draft);
-    pcre2_match_data_free(c.md);
-    if (c.stemmer)
-        sb_stemmer_delete(c.stemmer);
-    free(c.unfinished);
-    free(c.active);
+    guard_ctx_release(&c);
 }
 
 bool
