@@ -778,9 +778,9 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
         run_rules(&c, &c.context);
     }
     run_rules(&c, &c.draft);
-    if (in->keep_all)
+    if (in->keep_all && out->n > 1)
         qsort(out->findings, out->n, sizeof *out->findings, cmp_findings);
-    else
+    else if (!in->keep_all)
         sort_and_dedup(out);
     if (c.overflow)
         add_overflow(out);
