@@ -102,6 +102,9 @@ char *cli_data_path(const char *rel);
 /* Creates dir and its parents with mode 0700. Returns 0 or -1 with errno set. */
 int cli_mkdir_p(const char *dir);
 
+/* Removes dir and everything under it, following no links; what cannot be removed stays. */
+void cli_remove_tree(const char *dir);
+
 /* The newly allocated path of rel in tactful's configuration folder:
  * $XDG_CONFIG_HOME/tactful/REL, else ~/.config/tactful/REL. */
 char *cli_config_file(const char *rel);

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,17 +70,6 @@ write_file(const char *path, const unsigned char *data, size_t len)
     return close(fd);
 }
 
-/* Removes one entry of a folder being deleted (nftw callback). */
-static int
-remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)type;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 /* Writes every built-in file under dir. Returns 0, or -1 with errno set. */
 static int
 unpack_into(const char *dir)
@@ -131,7 +119,7 @@ cli_embedded_root(void)
         e = errno;
         ok = 0;
     }
-    nftw(tmp, remove_entry, 8, FTW_DEPTH | FTW_PHYS); /* gone after a successful rename */
+    cli_remove_tree(tmp); /* gone after a successful rename */
     if (!ok) {
         cli_error("cannot unpack the built-in share files into %s: %s; set XDG_CACHE_HOME to a "
                   "writable folder, or TACTFUL_DATADIR to a share folder", base, strerror(e));

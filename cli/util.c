@@ -249,7 +249,7 @@ cli_demo_setup(struct cli *cli)
     return rc;
 }
 
-/* Removes one file or folder of the demo copy (nftw callback). */
+/* Removes one file or folder of a tree being deleted (nftw callback). */
 static int
 remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -261,13 +261,19 @@ remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 }
 
 void
+cli_remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+void
 cli_demo_cleanup(struct cli *cli)
 {
     if (cli->demo_dir == NULL)
         return;
     db_close(cli->db);
     cli->db = NULL;
-    nftw(cli->demo_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    cli_remove_tree(cli->demo_dir);
     free(cli->demo_dir);
     cli->demo_dir = NULL;
 }
