@@ -103,6 +103,19 @@ guard_tokpat_free(struct tp_store *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Where the alternatives of a group or class node are: alts[*alt .. *alt + *nalt). */
+static void
+node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt, uint32_t *nalt)
+{
+    if (n->op == TP_GROUP) {
+        *alt = n->alt;
+        *nalt = n->nalt;
+    } else {
+        *alt = s->classes[n->alt].alt;
+        *nalt = s->classes[n->alt].nalt;
+    }
+}
+
 /* ---- Parsing ---- */
 
 struct tp_parser {
@@ -489,8 +502,8 @@ seq_can_be_empty(const struct tp_store *s, uint32_t seq, uint32_t i, int depth)
             continue;
         if ((n->op == TP_GROUP || n->op == TP_CLASS) && !(n->flags & TP_NOT) &&
             depth < TP_DEPTH_MAX && n->alt != UINT32_MAX) {
-            uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-            uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+            uint32_t alt, nalt;
+            node_alts(s, n, &alt, &nalt);
             bool empty = false;
             for (uint32_t k = 0; k < nalt && !empty; k++)
                 empty = seq_can_be_empty(s, s->alts[alt + k], 0, depth + 1);
@@ -598,8 +611,8 @@ first_keys(const struct tp_store *s, uint32_t seq, uint32_t i, struct keyset *k,
                 k->open = true;
                 return false;
             }
-            uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-            uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+            uint32_t alt, nalt;
+            node_alts(s, n, &alt, &nalt);
             for (uint32_t a = 0; a < nalt; a++)
                 if (first_keys(s, s->alts[alt + a], 0, k, depth + 1))
                     may_skip = true;
@@ -648,8 +661,8 @@ node_width(const struct tp_store *s, const struct tp_node *n, unsigned *lo, unsi
         return true;
     }
     if (n->op == TP_GROUP || n->op == TP_CLASS) {
-        uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-        uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+        uint32_t alt, nalt;
+        node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt; a++) {
             const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
             const struct tp_node *only = &s->nodes[q->node];
@@ -734,8 +747,8 @@ required_words(struct tp_store *s, struct tp_entry *e)
         struct tp_req req = {0};
         bool ok = false;
         if (n->op == TP_GROUP || n->op == TP_CLASS) {
-            uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-            uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+            uint32_t alt, nalt;
+            node_alts(s, n, &alt, &nalt);
             ok = nalt > 0;
             for (uint32_t k = 0; k < nalt && ok; k++)
                 ok = alt_required(s, s->alts[alt + k], &req);
@@ -857,8 +870,8 @@ class_loops(const struct tp_store *s, uint32_t seq, uint32_t ci, int depth)
             continue;
         if (n->op == TP_CLASS && (n->alt == ci || depth >= TP_DEPTH_MAX))
             return true;
-        uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-        uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+        uint32_t alt, nalt;
+        node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt; a++)
             if (class_loops(s, s->alts[alt + a], ci, depth + 1))
                 return true;
@@ -1108,8 +1121,8 @@ one_token_matches(struct tp_match *m, const struct tp_node *n, size_t i, int dep
     node_set(s, n, &set, &nset);
     if (nset)
         return set_matches(m, n, set, nset, i);
-    uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-    uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+    uint32_t alt, nalt;
+    node_alts(s, n, &alt, &nalt);
     for (uint32_t a = 0; a < nalt; a++) {
         const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
         if (q->n == 1 && one_token_matches(m, &s->nodes[q->node], i, depth + 1))
@@ -1196,8 +1209,8 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
             return false;
         }
         const struct tp_store *s = m->s;
-        uint32_t alt = n->op == TP_GROUP ? n->alt : s->classes[n->alt].alt;
-        uint32_t nalt = n->op == TP_GROUP ? n->nalt : s->classes[n->alt].nalt;
+        uint32_t alt, nalt;
+        node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (!may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
