@@ -190,6 +190,49 @@ man_commands(FILE *f)
     }
 }
 
+/* Writes a "key = VALUE" item label: the key bold, what it takes italic. */
+static void
+key_label(FILE *f, const char *key, const char *value)
+{
+    fputs(".TP\n\\fB", f);
+    cli_roff_escape(f, key);
+    fputs("\\fR = \\fI", f);
+    cli_roff_escape(f, value);
+    fputs("\\fR\n", f);
+}
+
+/* The keys of one configuration section as .TP items, each with its default. */
+static void
+man_config_section(FILE *f, enum config_section section)
+{
+    struct config_key_doc d;
+    for (size_t i = 0; config_key_doc(section, i, &d) == 0; i++) {
+        key_label(f, d.name, d.value);
+        cli_doc_roff(f, d.help, ".IP");
+        if (d.def) {
+            fputs("Without it: ", f);
+            cli_roff_escape(f, d.def);
+            fputs(".\n", f);
+        }
+    }
+}
+
+/* tactful(5)'s keys of the [tactful] section. */
+static void
+man_config(FILE *f)
+{
+    generated(f, "config", "the key table in model/config.c");
+    man_config_section(f, CONFIG_SECTION_TACTFUL);
+}
+
+/* tactful(5)'s keys of an [account NAME] section. */
+static void
+man_config_account(FILE *f)
+{
+    generated(f, "config-account", "the key table in model/config.c");
+    man_config_section(f, CONFIG_SECTION_ACCOUNT);
+}
+
 /* The manual's generated sections. */
 static const struct {
     const char *name;
@@ -197,6 +240,8 @@ static const struct {
 } man_sections[] = {
     {"options", man_options},
     {"commands", man_commands},
+    {"config", man_config},
+    {"config-account", man_config_account},
 };
 
 int
@@ -220,8 +265,8 @@ cmd_help(struct cli *cli, int argc, char **argv)
                 return EXIT_OK;
             }
         }
-        return cli_usage("help", "no manual section '%s'; use options, commands, config or "
-                                 "rule-keys", man);
+        return cli_usage("help", "no manual section '%s'; use options, commands, config, "
+                                 "config-account or rule-keys", man);
     }
     if (optind >= argc) {
         cli_print_help(stdout);

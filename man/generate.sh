@@ -24,3 +24,5 @@ replace() {
 replace "$dir/tactful.1" OPTIONS "$bin" help --man options
 replace "$dir/tactful.1" COMMANDS "$bin" help --man commands
 replace "$dir/tactful.1" KEYS "$bin" keys --man
+replace "$dir/tactful.5" CONFIG "$bin" help --man config
+replace "$dir/tactful.5" CONFIG-ACCOUNT "$bin" help --man config-account
