@@ -190,15 +190,15 @@ man_commands(FILE *f)
     }
 }
 
-/* Writes a "key = VALUE" item label: the key bold, what it takes italic. */
+/* Writes a "key = VALUE" item label: the key bold, what it takes as in a usage line. */
 static void
 key_label(FILE *f, const char *key, const char *value)
 {
     fputs(".TP\n\\fB", f);
     cli_roff_escape(f, key);
-    fputs("\\fR = \\fI", f);
-    cli_roff_escape(f, value);
-    fputs("\\fR\n", f);
+    fputs("\\fR = ", f);
+    usage_roff(f, value);
+    fputc('\n', f);
 }
 
 /* The keys of one configuration section as .TP items, each with its default. */
@@ -233,6 +233,26 @@ man_config_account(FILE *f)
     man_config_section(f, CONFIG_SECTION_ACCOUNT);
 }
 
+/* tactful(5)'s keys of a rule section, each with where it may be given. */
+static void
+man_rule_keys(FILE *f)
+{
+    generated(f, "rule-keys", "the rule key table in model/guard_rules.c");
+    struct guard_rule_key_doc d;
+    for (size_t i = 0; guard_rule_key_doc(i, &d) == 0; i++) {
+        key_label(f, d.name, d.value);
+        cli_doc_roff(f, d.help, ".IP");
+        if (*d.kinds)
+            fprintf(f, "Only in %s rules.\n", d.kinds);
+        if (d.policy_only)
+            fputs("Only in the policy.\n", f);
+        if (d.repeat)
+            fputs("May be given more than once.\n", f);
+        if (d.changeable)
+            fputs("A later file may change it on a rule defined earlier.\n", f);
+    }
+}
+
 /* The manual's generated sections. */
 static const struct {
     const char *name;
@@ -242,6 +262,7 @@ static const struct {
     {"commands", man_commands},
     {"config", man_config},
     {"config-account", man_config_account},
+    {"rule-keys", man_rule_keys},
 };
 
 int

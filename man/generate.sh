@@ -26,3 +26,4 @@ replace "$dir/tactful.1" COMMANDS "$bin" help --man commands
 replace "$dir/tactful.1" KEYS "$bin" keys --man
 replace "$dir/tactful.5" CONFIG "$bin" help --man config
 replace "$dir/tactful.5" CONFIG-ACCOUNT "$bin" help --man config-account
+replace "$dir/tactful.5" RULE-KEYS "$bin" help --man rule-keys

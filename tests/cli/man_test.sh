@@ -17,12 +17,14 @@ test_every_generated_section_is_marked_and_filled() {
         n=$(sed -n "/^\.\\\\\" BEGIN $name\$/,/^\.\\\\\" END $name\$/p" "$SRC/man/tactful.1" | wc -l)
         [ "$n" -gt 10 ] || fail "tactful.1's $name section is missing or empty" || return 1
     done
-    for name in CONFIG CONFIG-ACCOUNT; do
+    for name in CONFIG CONFIG-ACCOUNT RULE-KEYS; do
         n=$(sed -n "/^\.\\\\\" BEGIN $name\$/,/^\.\\\\\" END $name\$/p" "$SRC/man/tactful.5" | wc -l)
         [ "$n" -gt 10 ] || fail "tactful.5's $name section is missing or empty" || return 1
     done
     grep -q '^\\fBtoken_env\\fR = \\fINAME\\fR$' "$SRC/man/tactful.5" ||
         fail "tactful.5 does not list token_env" || return 1
+    grep -q '^\\fBantipattern\\fR = \\fIPATTERN\\fR$' "$SRC/man/tactful.5" ||
+        fail "tactful.5 does not list antipattern" || return 1
     # Every command has its entry.
     for c in $(t --help | sed -n '/^Commands:$/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p'); do
         grep -q "^\\\\fBtactful $c\\\\fR" "$SRC/man/tactful.1" ||
