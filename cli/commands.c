@@ -122,7 +122,6 @@ static const struct cli_option keys_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
-/* outbox parses its words by hand (list and send come first); this is for its help. */
 static const struct cli_option outbox_options[] = {
     {"json", 'j', 0, NULL, "With `list`: print an array of objects instead.\n"},
     {NULL, 0, 0, NULL, NULL},
