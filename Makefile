@@ -189,12 +189,11 @@ bench: tactful $(BENCH_BIN)
 bench-team: $(BUILD)/bench/team_bench
 	@bench/run.sh $(BUILD)/bench/team_bench
 
-# Regenerates the key list in man/tactful.1 from the action table and keymaps/default.keys
-# (tests/cli/keys_test.sh fails when it is out of date).
+# Regenerates the manual's sections that come from tables: tactful(1)'s options, commands and
+# key list, tactful(5)'s configuration and rule-file keys (tests/cli/man_test.sh and
+# keys_test.sh fail when one is out of date).
 man: $(BIN)
-	@{ sed '/^\.\\" BEGIN KEYS/q' man/tactful.1; ./$(BIN) keys --man; \
-	   sed -n '/^\.\\" END KEYS/,$$p' man/tactful.1; } >man/tactful.1.tmp-keys
-	@mv man/tactful.1.tmp-keys man/tactful.1
+	@man/generate.sh ./$(BIN)
 
 # Install missing dependencies, build, and open the demo workspace.
 run: deps

@@ -29,13 +29,35 @@ struct cli {
     struct db *db;
 };
 
+/* Help text in the tables (commands, options, configuration and rule-file keys) is written
+ * once and rendered both for a terminal and for the manual (cli/doc.c): sentences on lines
+ * of their own, joined and refilled; a blank line starts a paragraph; a line starting with
+ * two spaces is kept as it is (an example); `text in backquotes` is literal, bold in the
+ * manual. */
+
+/* One option of a command (or a global option): what getopt_long is given, and its help. */
+struct cli_option {
+    const char *name;       /* the long name, without "--" */
+    int key;                /* what cli_getopt returns for it */
+    int has_short;          /* key is also its short form, as in -o */
+    const char *arg;        /* the value's name in the help, or NULL when it takes none */
+    const char *help;       /* what it does */
+};
+
 struct cli_command {
     const char *name;
     const char *usage;      /* arguments after the command name */
     const char *summary;    /* one line for `tactful --help` */
-    const char *help;       /* the rest of `tactful help NAME` */
+    const struct cli_option *options; /* ending with a zeroed entry, or NULL for none */
+    const char *help;       /* the rest of `tactful help NAME` and the manual's entry */
     int (*run)(struct cli *cli, int argc, char **argv);
 };
+
+/* The keys of the global options without a short form (-h and -V have theirs). */
+enum cli_global_key { CLI_GOPT_DB = 256, CLI_GOPT_CONFIG, CLI_GOPT_OFFLINE, CLI_GOPT_DEMO };
+
+/* The global options (before the command name), ending with a zeroed entry. */
+extern const struct cli_option cli_global_options[];
 
 /* The command table, ending with a zeroed entry. */
 extern const struct cli_command cli_commands[];
@@ -67,6 +89,7 @@ int cmd_approve(struct cli *cli, int argc, char **argv);
 int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_discard(struct cli *cli, int argc, char **argv);
 int cmd_submit(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
 
 struct guard;
 
@@ -79,6 +102,33 @@ const struct cli_command *cli_command_find(const char *name);
 
 /* Prints the overall help: usage, the commands, the global options. */
 void cli_print_help(FILE *f);
+
+/* Prints `tactful help NAME` for command c: usage, summary, what it does, its options. */
+void cli_print_command_help(FILE *f, const struct cli_command *c);
+
+/* What cli_getopt returns after printing a usage error (an unknown option, a missing value). */
+#define CLI_OPT_ERROR (-2)
+
+/* The next option of command name's table in argv, parsed by getopt_long (start with
+ * optind = 0): the option's key, -1 when the options end (optind is then the first operand),
+ * or CLI_OPT_ERROR after printing the usage error. Operands and options may mix. */
+int cli_getopt(const char *name, int argc, char **argv);
+
+/* The next global option in argv (cli_global_options), stopping at the command name: its
+ * key, -1 at the end, ':' when it needs a value, '?' when unknown. */
+int cli_getopt_global(int argc, char **argv);
+
+/* Writes help text (markup as above) for a terminal: paragraphs refilled to width columns,
+ * every line indented by indent; col is the column the first line starts at. */
+void cli_doc_text(FILE *f, const char *text, int col, int indent, int width);
+
+/* Writes help text as roff: one source line per line, backquoted text bold, a blank line
+ * as para (".PP" at the top level, ".IP" inside an item), examples unfilled. */
+void cli_doc_roff(FILE *f, const char *text, const char *para);
+
+/* Writes s as roff inline text: backslashes and minus signs escaped, a leading dot or quote
+ * protected. */
+void cli_roff_escape(FILE *f, const char *s);
 
 /* Opens the cache (creating its folder) unless already open. Returns 0, or prints the reason
  * and returns -1. */

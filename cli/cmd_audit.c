@@ -34,29 +34,21 @@ audit_csv(const struct audit_entry *e, size_t n)
 int
 cmd_audit(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"thread", required_argument, NULL, 't'},
-        {"json", no_argument, NULL, 'j'},
-        {"csv", no_argument, NULL, 'c'},
-        {NULL, 0, NULL, 0},
-    };
     long thread = 0;
     int json = 0, csv = 0, c;
     char *err = NULL;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (c == 't') {
+    while ((c = cli_getopt("audit", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR) {
+            return EXIT_USAGE;
+        } else if (c == 't') {
             if ((thread = cli_thread_id("audit", optarg)) < 0)
                 return EXIT_USAGE;
         } else if (c == 'j') {
             json = 1;
         } else if (c == 'c') {
             csv = 1;
-        } else if (c == ':') {
-            return cli_usage("audit", "option '%s' needs a value", argv[optind - 1]);
-        } else {
-            return cli_usage("audit", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

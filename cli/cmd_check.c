@@ -233,17 +233,13 @@ check_one(const struct guard *g, const struct check_opts *o, struct named_text *
 int
 cmd_check(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"platform", required_argument, NULL, 'p'}, {"context", required_argument, NULL, 'c'},
-        {"pattern", required_argument, NULL, 'P'},  {"policy", required_argument, NULL, 'y'},
-        {"format", required_argument, NULL, 'f'},   {"suggestions", no_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
     struct check_opts o = {0};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((c = cli_getopt("check", argc, argv)) != -1) {
         switch (c) {
+        case CLI_OPT_ERROR:
+            return EXIT_USAGE;
         case 'p':
             if (!guard_platform_valid(optarg))
                 return cli_usage("check", "unknown platform '%s'; use mastodon, bluesky or "
@@ -276,10 +272,6 @@ cmd_check(struct cli *cli, int argc, char **argv)
         case 's':
             o.suggestions = true;
             break;
-        case ':':
-            return cli_usage("check", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage("check", "unknown option '%s'", argv[optind - 1]);
         }
     }
     char *stdin_only[] = {(char *)"-"};
@@ -441,20 +433,14 @@ rules_test(struct guard *g)
 int
 cmd_rules(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"policy", required_argument, NULL, 'y'},
-        {"all", no_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},
-        {"explain", required_argument, NULL, 'e'},
-        {"test", no_argument, NULL, 't'},
-        {NULL, 0, NULL, 0},
-    };
     const char *policy = NULL, *explain = NULL;
     bool all = false, json = false, test = false;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((c = cli_getopt("rules", argc, argv)) != -1) {
         switch (c) {
+        case CLI_OPT_ERROR:
+            return EXIT_USAGE;
         case 'y':
             policy = optarg;
             break;
@@ -470,10 +456,6 @@ cmd_rules(struct cli *cli, int argc, char **argv)
         case 't':
             test = true;
             break;
-        case ':':
-            return cli_usage("rules", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage("rules", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -52,16 +52,14 @@ draft_line(const struct draft *d)
 int
 cmd_drafts(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"state", required_argument, NULL, 's'},
-                                             {"thread", required_argument, NULL, 't'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {0}};
     const char *state = NULL;
     long thread = 0;
     bool json = false;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt("drafts", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
         if (c == 's' && !draft_state_valid(optarg))
             return cli_usage("drafts", "unknown state '%s'", optarg);
         if (c == 's')
@@ -70,8 +68,6 @@ cmd_drafts(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         else if (c == 'j')
             json = true;
-        else if (c != 't')
-            return cli_usage("drafts", "unknown option");
     }
     if (optind != argc)
         return cli_usage("drafts", "takes no arguments");
@@ -147,13 +143,12 @@ cmd_approve(struct cli *cli, int argc, char **argv)
 int
 cmd_return(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"comment", required_argument, NULL, 'c'}, {0}};
     const char *comment = NULL;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c != 'c')
-            return cli_usage("return", "unknown option");
+    while ((c = cli_getopt("return", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
         comment = optarg;
     }
     if (comment == NULL || optind + 1 != argc)

@@ -55,22 +55,27 @@ cmd_import(struct cli *cli, int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage("import", "give a JSON Lines file, or - for standard input");
-    if (strcmp(argv[1], "--bundle") == 0 || strncmp(argv[1], "--bundle=", 9) == 0) {
-        const char *path = argv[1][8] == '=' ? argv[1] + 9 : argc > 2 ? argv[2] : NULL;
-        int used = argv[1][8] == '=' ? 2 : 3;
-        if (path == NULL || *path == '\0')
-            return cli_usage("import", "--bundle needs the bundle file");
-        if (argc > used)
-            return cli_usage("import", "give one bundle file; unexpected '%s'", argv[used]);
-        return bundle_import_cmd(cli, path);
+    const char *bundle = NULL;
+    int c;
+    optind = 0;
+    while ((c = cli_getopt("import", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
+        bundle = optarg;
     }
-    for (int i = 1; i < argc; i++)
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_usage("import", "unknown option '%s'", argv[i]);
+    if (bundle) {
+        if (*bundle == '\0')
+            return cli_usage("import", "--bundle needs the bundle file");
+        if (optind < argc)
+            return cli_usage("import", "give one bundle file; unexpected '%s'", argv[optind]);
+        return bundle_import_cmd(cli, bundle);
+    }
+    if (optind >= argc)
+        return cli_usage("import", "give a JSON Lines file, or - for standard input");
     if (cli_open_db(cli) != 0)
         return EXIT_FAIL;
     int failed = 0;
-    for (int i = 1; i < argc; i++)
+    for (int i = optind; i < argc; i++)
         failed |= import_one(cli, argv[i]) != 0;
     return failed ? EXIT_FAIL : EXIT_OK;
 }
@@ -119,14 +124,6 @@ export_to_file(struct cli *cli, const char *path, long thread, enum export_forma
 int
 cmd_export(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"thread", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"bundle", required_argument, NULL, 'b'},
-        {"state", required_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
     enum export_format fmt = EXPORT_JSONL;
     const char *output = NULL, *bundle = NULL, *state = NULL;
     long thread = 0, threads[BUNDLE_CLI_MAX_THREADS];
@@ -135,8 +132,10 @@ cmd_export(struct cli *cli, int argc, char **argv)
     char *err = NULL;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt("export", argc, argv)) != -1) {
         switch (c) {
+        case CLI_OPT_ERROR:
+            return EXIT_USAGE;
         case 't':
             if ((thread = cli_thread_id("export", optarg)) < 0)
                 return EXIT_USAGE;
@@ -163,10 +162,6 @@ cmd_export(struct cli *cli, int argc, char **argv)
         case 'o':
             output = optarg;
             break;
-        case ':':
-            return cli_usage("export", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage("export", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

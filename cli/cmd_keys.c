@@ -229,18 +229,28 @@ check_files(int argc, char **argv)
 int
 cmd_keys(struct cli *cli, int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--check") == 0) {
-        if (argc < 3)
-            return cli_usage("keys", "--check needs a keymap file");
-        return check_files(argc - 2, argv + 2);
+    int c, mode = 0, nopts = 0;
+    optind = 0;
+    while ((c = cli_getopt("keys", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
+        mode = c;
+        nopts++;
     }
-    if (argc > 2)
+    if (nopts > 1)
         return cli_usage("keys", "give at most one option");
-    if (argc == 2 && strcmp(argv[1], "--actions") == 0) {
+    if (mode == 'c') {
+        if (optind >= argc)
+            return cli_usage("keys", "--check needs a keymap file");
+        return check_files(argc - optind, argv + optind);
+    }
+    if (optind < argc)
+        return cli_usage("keys", "unexpected argument '%s'", argv[optind]);
+    if (mode == 'a') {
         list_actions();
         return EXIT_OK;
     }
-    if (argc == 2 && strcmp(argv[1], "--man") == 0) {
+    if (mode == 'm') {
         char *def, *dir, *err = NULL;
         if (shipped(&def, &dir) != 0)
             return EXIT_FAIL;
@@ -258,8 +268,6 @@ cmd_keys(struct cli *cli, int argc, char **argv)
         free(dir);
         return rc;
     }
-    if (argc == 2)
-        return cli_usage("keys", "unknown option '%s'", argv[1]);
     struct keymap *km;
     int rc = cli_keymap_load(cli, &km);
     if (rc != EXIT_OK)

@@ -68,14 +68,6 @@ parse_limit(const char *s)
 int
 cmd_list(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"state", required_argument, NULL, 's'},   {"account", required_argument, NULL, 'a'},
-        {"platform", required_argument, NULL, 'p'}, {"tag", required_argument, NULL, 't'},
-        {"assignee", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 'S'},
-        {"limit", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
-        {"all", no_argument, NULL, 'A'},
-        {NULL, 0, NULL, 0},
-    };
     static const struct {
         int opt;
         enum query_key key;
@@ -88,7 +80,9 @@ cmd_list(struct cli *cli, int argc, char **argv)
     int json = 0, c, rc = EXIT_USAGE;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((c = cli_getopt("list", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            goto out;
         size_t i;
         for (i = 0; i < sizeof filters / sizeof filters[0]; i++)
             if (filters[i].opt == c)
@@ -128,12 +122,6 @@ cmd_list(struct cli *cli, int argc, char **argv)
         case 'A':
             q.include_snoozed = 1;
             break;
-        case ':':
-            cli_usage("list", "option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        default:
-            cli_usage("list", "unknown option '%s'", argv[optind - 1]);
-            goto out;
         }
     }
     if (optind < argc) {

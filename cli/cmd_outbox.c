@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Returns a JSON string, or null. */
 static json_t *
@@ -165,20 +166,20 @@ outbox_send_cmd(struct cli *cli)
 int
 cmd_outbox(struct cli *cli, int argc, char **argv)
 {
-    const char *sub = argc > 1 ? argv[1] : "list";
-    int json = 0;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0 && strcmp(sub, "list") == 0)
-            json = 1;
-        else
-            return cli_usage("outbox", "unexpected argument '%s'", argv[i]);
+    int json = 0, c;
+    optind = 0;
+    while ((c = cli_getopt("outbox", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
+        json = 1;
     }
-    if (strcmp(sub, "list") != 0 && strcmp(sub, "send") != 0) {
-        if (strcmp(sub, "--json") == 0)
-            json = 1, sub = "list";
-        else
-            return cli_usage("outbox", "unknown action '%s'; use list or send", sub);
-    }
+    const char *sub = optind < argc ? argv[optind] : "list";
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "send") != 0)
+        return cli_usage("outbox", "unknown action '%s'; use list or send", sub);
+    if (optind + 1 < argc)
+        return cli_usage("outbox", "unexpected argument '%s'", argv[optind + 1]);
+    if (json && strcmp(sub, "send") == 0)
+        return cli_usage("outbox", "--json goes with list, not send");
     if (cli_open_db(cli) != 0)
         return EXIT_FAIL;
     return strcmp(sub, "send") == 0 ? outbox_send_cmd(cli) : outbox_list_cmd(cli, json);

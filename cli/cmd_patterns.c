@@ -220,14 +220,11 @@ print_suggestions(struct cli *cli, const struct patterns_opts *o,
 static int
 patterns_args(int argc, char **argv, struct patterns_opts *o)
 {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
-                                             {"for", required_argument, NULL, 'f'},
-                                             {"to", required_argument, NULL, 'o'},
-                                             {"for-text", required_argument, NULL, 't'},
-                                             {0}};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt("patterns", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
         if (c == 'j')
             o->json = true;
         else if (c == 'f')
@@ -236,8 +233,6 @@ patterns_args(int argc, char **argv, struct patterns_opts *o)
             o->to = optarg;
         else if (c == 't')
             o->text = optarg;
-        else
-            return cli_usage("patterns", "unknown option or missing value");
     }
     if (optind != argc)
         return cli_usage("patterns", "takes no arguments");

@@ -230,14 +230,11 @@ struct reply_opts {
 static int
 reply_args(int argc, char **argv, struct reply_opts *o)
 {
-    static const struct option longopts[] = {
-        {"to", required_argument, NULL, 'o'},       {"pattern", required_argument, NULL, 'p'},
-        {"text-file", required_argument, NULL, 'f'}, {"template", no_argument, NULL, 't'},
-        {"override", required_argument, NULL, 'O'}, {"submit", no_argument, NULL, 's'},
-        {0}};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt("reply", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
         if (c == 'o')
             o->to = optarg;
         else if (c == 'p')
@@ -254,8 +251,7 @@ reply_args(int argc, char **argv, struct reply_opts *o)
             int rc = reply_parse_override("reply", optarg, &o->overrides[o->noverrides++]);
             if (rc != EXIT_OK)
                 return rc;
-        } else
-            return cli_usage("reply", "unknown option");
+        }
     }
     if (optind + 1 != argc)
         return cli_usage("reply", "give one thread number");
@@ -335,23 +331,23 @@ cmd_reply(struct cli *cli, int argc, char **argv)
 int
 cmd_submit(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"text-file", required_argument, NULL, 'f'},
-                                             {"override", required_argument, NULL, 'O'},
-                                             {0}};
     struct draft_override ov[DRAFT_MAX_OVERRIDES];
     size_t no = 0;
     const char *file = NULL;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt("submit", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
         if (c == 'f')
             file = optarg;
-        else if (c == 'O' && no < DRAFT_MAX_OVERRIDES) {
+        else if (c == 'O' && no == DRAFT_MAX_OVERRIDES)
+            return cli_usage("submit", "at most %d overrides", DRAFT_MAX_OVERRIDES);
+        else if (c == 'O') {
             int rc = reply_parse_override("submit", optarg, &ov[no++]);
             if (rc != EXIT_OK)
                 return rc;
-        } else
-            return cli_usage("submit", c == 'O' ? "too many overrides" : "unknown option");
+        }
     }
     if (optind + 1 != argc)
         return cli_usage("submit", "give one draft number");

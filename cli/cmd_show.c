@@ -136,14 +136,13 @@ thread_print(const struct thread *t)
 int
 cmd_show(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
     int json = 0, c;
     char *err = NULL;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'j')
-            return cli_usage("show", "unknown option '%s'", argv[optind - 1]);
+    while ((c = cli_getopt("show", argc, argv)) != -1) {
+        if (c == CLI_OPT_ERROR)
+            return EXIT_USAGE;
         json = 1;
     }
     if (argc - optind != 1)

@@ -42,17 +42,15 @@ load_config(struct cli *cli)
     return 0;
 }
 
-enum { OPT_DB = 256, OPT_CONFIG, OPT_OFFLINE, OPT_DEMO };
-
-static const struct option global_options[] = {
-    {"db", required_argument, NULL, OPT_DB},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"offline", no_argument, NULL, OPT_OFFLINE},
-    {"demo", no_argument, NULL, OPT_DEMO},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
-};
+/* Whether a command's arguments ask for its help: --help before any "--". */
+static int
+wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
 
 /* Frees what the context owns and removes the demo copy. */
 static void
@@ -77,21 +75,21 @@ main(int argc, char **argv)
     cli_terminfo_fallback();
     umask(077); /* the cache holds personal data from posts: keep every file private */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:hV", global_options, NULL)) != -1) {
+    while ((c = cli_getopt_global(argc, argv)) != -1) {
         switch (c) {
-        case OPT_DB:
+        case CLI_GOPT_DB:
             free(cli.db_path);
             cli.db_path = xstrdup(optarg);
             break;
-        case OPT_CONFIG:
+        case CLI_GOPT_CONFIG:
             free(cli.config_path);
             cli.config_path = xstrdup(optarg);
             cli.config_explicit = 1;
             break;
-        case OPT_OFFLINE:
+        case CLI_GOPT_OFFLINE:
             cli.offline = 1;
             break;
-        case OPT_DEMO:
+        case CLI_GOPT_DEMO:
             cli.demo = 1;
             break;
         case 'h':
@@ -127,6 +125,11 @@ main(int argc, char **argv)
         cli_error("unknown command '%s'; try 'tactful --help'", name);
         cli_free(&cli);
         return EXIT_USAGE;
+    }
+    if (optind < argc && wants_help(argc - optind, argv + optind)) {
+        cli_print_command_help(stdout, cmd);
+        cli_free(&cli);
+        return EXIT_OK;
     }
     if (strcmp(cmd->name, "help") == 0) {
         rc = cmd->run(&cli, argc - optind, argv + optind);

@@ -46,12 +46,16 @@ struct parser;
 /* Checks (and may rewrite) a value for key; returns 0, or -1 after reporting the problem. */
 typedef int (*value_check)(struct parser *p, const char *key, char **value);
 
-/* One key a section accepts: where its value goes and how it is checked. */
+/* One key a section accepts: where its value goes, how it is checked, and its documentation
+ * (rendered into tactful(5) by `tactful help --man config`). */
 struct key_spec {
     const char *name;
     size_t offset; /* of the char * field in struct config or struct config_account */
     value_check check;
     bool token;    /* one of the secret sources, of which exactly one must be set */
+    const char *value; /* what it takes: TEXT, PATH ... */
+    const char *def;   /* what holds when it is not set, or NULL: required, or nothing */
+    const char *help;  /* what it is for; markup as described in cli/cli.h */
 };
 
 /* One platform an account can be on. */
@@ -95,12 +99,41 @@ static int check_env_name(struct parser *p, const char *key, char **value);
 static int check_language(struct parser *p, const char *key, char **value);
 
 static const struct key_spec tactful_keys[] = {
-    {"officer", offsetof(struct config, officer), NULL, false},
-    {"signature", offsetof(struct config, signature), NULL, false},
-    {"policy", offsetof(struct config, policy), check_path, false},
-    {"keymap", offsetof(struct config, keymap), check_path, false},
-    {"open_cmd", offsetof(struct config, open_cmd), NULL, false},
-    {"patterns", offsetof(struct config, patterns), check_path, false},
+    {"officer", offsetof(struct config, officer), NULL, false, "NAME",
+     "the login name",
+     "The officer identity recorded in the audit log and on notes.\n"
+     "The environment variable `TACTFUL_OFFICER` overrides it.\n"},
+    {"signature", offsetof(struct config, signature), NULL, false, "TEXT", NULL,
+     "The office's signature: `{signature}` in a pattern's template, and appended to a\n"
+     "reply, after a space, when it is submitted without it.\n"},
+    {"policy", offsetof(struct config, policy), check_path, false, "PATH", NULL,
+     "The path of the office policy, a guardrail rule file set by an administrator (see\n"
+     "`RULE FILES`).\n"
+     "A leading ~/ is replaced by `$HOME`.\n"
+     "`tactful check` and `tactful rules` read it (or the file given with `--policy`); a\n"
+     "policy that is named but missing is an error.\n"},
+    {"keymap", offsetof(struct config, keymap), check_path, false, "FLAVOUR|PATH",
+     "$XDG_CONFIG_HOME/tactful/keys when it exists",
+     "The key bindings to use in the inbox on top of the shipped ones: the name of a\n"
+     "shipped flavour (`vi` or `emacs`), or the path of a keymap file (see\n"
+     "`KEYMAP FILES`).\n"
+     "A leading ~/ is replaced by `$HOME`.\n"},
+    {"open_cmd", offsetof(struct config, open_cmd), NULL, false, "COMMAND", NULL,
+     "The program that opens a post's address in the inbox (the `open-url` action), with\n"
+     "its arguments, such as `open_cmd = xdg-open` or\n"
+     "`open_cmd = tmux new-window w3m %u`.\n"
+     "The value is split into words at spaces and tabs (a word in double quotes may\n"
+     "contain spaces; as the value then starts with a quote, write the whole value in\n"
+     "quotes with the inner ones escaped:\n"
+     "`open_cmd = \"\\\"/opt/My Browser/run\\\" --new-tab\"`).\n"
+     "The address replaces a word `%u`, or is added as the last word.\n"
+     "The program is run directly, never through a shell, with its standard input and\n"
+     "output on /dev/null, and only for `http://` and `https://` addresses; it must not\n"
+     "need the terminal (run a terminal browser in a new tmux window, as above).\n"},
+    {"patterns", offsetof(struct config, patterns), check_path, false, "FOLDER",
+     "$XDG_CONFIG_HOME/tactful/patterns/ when it exists",
+     "A folder of the office's own *.pattern files, read after the shipped ones (see\n"
+     "`PATTERN FILES`); a leading ~/ is your home folder.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -117,17 +150,57 @@ enum {
 
 static const struct key_spec account_keys[] = {
     [KEY_PLATFORM] = {"platform", offsetof(struct config_account, platform), check_platform,
-                      false},
-    [KEY_URL] = {"url", offsetof(struct config_account, url), check_url, false},
-    [KEY_USER] = {"user", offsetof(struct config_account, user), NULL, false},
-    [KEY_TOKEN_CMD] = {"token_cmd", offsetof(struct config_account, token_cmd), NULL, true},
+                      false, "PLATFORM", NULL,
+                      "Required: `mastodon`, `bluesky` or `wordpress`.\n"},
+    [KEY_URL] = {"url", offsetof(struct config_account, url), check_url, false, "URL", NULL,
+                 "Required: the base URL of the account's server or site.\n"
+                 "It must start with `https://` (in any case); `http://` is accepted only for\n"
+                 "the hosts `127.0.0.1`, `[::1]` and `localhost`.\n"
+                 "It must have a host name and must not contain spaces, tabs, a user name or\n"
+                 "password (`user@`), `?` or `#`.\n"
+                 "Trailing `/` characters are removed.\n"},
+    [KEY_USER] = {"user", offsetof(struct config_account, user), NULL, false, "NAME", NULL,
+                  "The Bluesky handle on `bluesky`, the WordPress user name on `wordpress`;\n"
+                  "required there.\n"
+                  "Mastodon accounts need none, but it is accepted.\n"},
+    [KEY_TOKEN_CMD] = {"token_cmd", offsetof(struct config_account, token_cmd), NULL, true,
+                       "COMMAND", NULL,
+                       "A command that prints the account's secret on its first line.\n"
+                       "It is run directly, never through a shell: the line is split into\n"
+                       "arguments at spaces and tabs; `'...'` keeps everything inside as it\n"
+                       "is, `\"...\"` keeps everything but `\\\"` and `\\\\` (a quote and a\n"
+                       "backslash), and a backslash outside quotes keeps the next character.\n"
+                       "Shell syntax such as `$HOME`, `|` or `;` has no special meaning.\n"
+                       "Its standard input is /dev/null, and it must finish within 30 seconds\n"
+                       "(`TACTFUL_TOKEN_TIMEOUT`) and print at most 64 KiB, or it is stopped.\n"
+                       "Its error output never reaches the terminal as it is: when it fails,\n"
+                       "the message about it quotes the first 300 bytes of what it said\n"
+                       "there, on one line with control characters and escape sequences\n"
+                       "shown (as `^[`, `<U+XXXX>`); when it succeeds, what it said there is\n"
+                       "dropped.\n"
+                       "Messages about it never show its standard output.\n"},
     [KEY_TOKEN_FILE] = {"token_file", offsetof(struct config_account, token_file), check_path,
-                        true},
+                        true, "PATH", NULL,
+                        "A file that holds the secret on its first line.\n"
+                        "A leading ~/ is replaced by `$HOME`.\n"
+                        "It must be a regular file belonging to you and readable by you alone:\n"
+                        "a file that the group or others may read is refused with the message\n"
+                        "to run `chmod 600`.\n"},
     [KEY_TOKEN_ENV] = {"token_env", offsetof(struct config_account, token_env), check_env_name,
-                       true},
-    [KEY_CA_FILE] = {"ca_file", offsetof(struct config_account, ca_file), check_path, false},
+                       true, "NAME", NULL,
+                       "The name of an environment variable that holds the secret: letters,\n"
+                       "digits and `_`, not starting with a digit.\n"},
+    [KEY_CA_FILE] = {"ca_file", offsetof(struct config_account, ca_file), check_path, false,
+                     "PATH", "the system's certificate authorities",
+                     "A PEM file of certificate authorities to trust for this account instead\n"
+                     "of the system's, for an office proxy that inspects TLS.\n"
+                     "A leading ~/ is replaced by `$HOME`.\n"
+                     "Certificates are always verified.\n"},
     [KEY_LANGUAGE] = {"language", offsetof(struct config_account, language), check_language,
-                      false},
+                      false, "TAG", "the platform decides",
+                      "The language of replies sent from this account, a BCP 47 tag such as\n"
+                      "`en`, `cy` or `en-GB`: Bluesky replies carry it in `langs`, Mastodon\n"
+                      "replies its language code (`en`).\n"},
 };
 
 static const struct platform_spec platforms[] = {
@@ -213,6 +286,18 @@ section_keys(enum section_kind kind, size_t *n)
     }
     *n = 0;
     return NULL;
+}
+
+int
+config_key_doc(enum config_section section, size_t i, struct config_key_doc *out)
+{
+    size_t n;
+    const struct key_spec *keys =
+        section_keys(section == CONFIG_SECTION_ACCOUNT ? SEC_ACCOUNT : SEC_TACTFUL, &n);
+    if (i >= n)
+        return -1;
+    *out = (struct config_key_doc){keys[i].name, keys[i].value, keys[i].def, keys[i].help};
+    return 0;
 }
 
 /* The struct the current section's values are stored in. */

@@ -67,6 +67,21 @@ struct config {
  * REASON; HINT". On success *err is set to NULL. err may be NULL. */
 struct config *config_load(const char *path, int missing_ok, char **err);
 
+/* The sections of the configuration file, for config_key_doc. */
+enum config_section { CONFIG_SECTION_TACTFUL, CONFIG_SECTION_ACCOUNT };
+
+/* One key of a section as the documentation describes it. The strings are static. */
+struct config_key_doc {
+    const char *name;
+    const char *value;   /* what it takes: TEXT, PATH ... */
+    const char *def;     /* what holds when it is not set, or NULL */
+    const char *help;    /* what it is for; markup as described in cli/cli.h */
+};
+
+/* Fills *out with the i-th key of section (in the order the file's table lists them);
+ * returns 0, or -1 when there is no such key. */
+int config_key_doc(enum config_section section, size_t i, struct config_key_doc *out);
+
 /* Frees a configuration and everything it owns. NULL is fine. */
 void config_free(struct config *cfg);
 

@@ -151,6 +151,21 @@ char *guard_rule_explain(const struct guard *g, const char *id);
 /* Whether the rule id needs a second officer's approval; false for an unknown id. */
 bool guard_rule_needs_approval(const struct guard *g, const char *rule);
 
+/* One key of a rule section as the documentation describes it (tactful(5)). Strings are
+ * static, but kinds, which is filled in. */
+struct guard_rule_key_doc {
+    const char *name;
+    const char *value;    /* what it takes: TEXT, yes|no ... */
+    const char *help;     /* what it does; markup as described in cli/cli.h */
+    char kinds[128];      /* the rule kinds it belongs to ("phrase and regex"), "" for all */
+    bool policy_only;     /* only the policy may give it */
+    bool repeat;          /* may be given more than once */
+    bool changeable;      /* a later file may give it for a rule defined earlier */
+};
+
+/* Fills *out with the i-th key a rule section accepts; returns 0, or -1 past the last. */
+int guard_rule_key_doc(size_t i, struct guard_rule_key_doc *out);
+
 /* "info", "warning" or "error". */
 const char *guard_severity_name(enum guard_severity s);
 

@@ -497,6 +497,8 @@ struct key_spec {
     unsigned kinds;           /* 0: every kind */
     bool repeat;
     key_setter set;
+    const char *value;        /* what it takes, for the documentation: TEXT, yes|no ... */
+    const char *help;         /* what it does; rendered into tactful(5) (see cli/cli.h) */
 };
 
 /* Reports that the user's file tries to weaken a locked rule. */
@@ -970,50 +972,163 @@ set_threshold(struct loader *L, struct guard_rule *r, const struct item *it)
 
 /* Every key a rule section may hold. kind is read before the others (see apply_rule). */
 static const struct key_spec rule_keys[] = {
-    {"kind", ALL_LAYERS, W_DEFINE, 0, false, NULL},
-    {"level", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_level},
-    {"election", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_election},
-    {"applies", ALL_LAYERS, W_DEFINE, 0, false, set_applies},
-    {"mode", ALL_LAYERS, W_DEFINE, 0, false, set_mode},
-    {"message", ALL_LAYERS, W_DEFINE, 0, false, set_message},
-    {"fix", ALL_LAYERS, W_DEFINE, 0, false, set_fix},
+    {"kind", ALL_LAYERS, W_DEFINE, 0, false, NULL, "KIND",
+     "Required when defining a rule; see `Kinds`.\n"},
+    {"level", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_level,
+     "info|suggestion|warning|error",
+     "Required.\n"
+     "`suggestion` is another name for `info`.\n"
+     "Errors make `tactful check` exit with status 1; warnings and info never block a\n"
+     "reply.\n"},
+    {"election", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_election, "LEVEL",
+     "The level during the election period, if stricter.\n"},
+    {"applies", ALL_LAYERS, W_DEFINE, 0, false, set_applies, "draft|incoming|both",
+     "What the rule reads: the draft (the default) or the post being answered\n"
+     "(`--context`).\n"
+     "`length`, `metric`, `expect` and `echo` rules read the draft only.\n"},
+    {"mode", ALL_LAYERS, W_DEFINE, 0, false, set_mode, "always|election",
+     "`election` rules run only during the election period.\n"},
+    {"message", ALL_LAYERS, W_DEFINE, 0, false, set_message, "TEXT",
+     "Required: what may be wrong, a sentence.\n"
+     "The policy may reword a rule defined elsewhere.\n"},
+    {"fix", ALL_LAYERS, W_DEFINE, 0, false, set_fix, "TEXT",
+     "How to put it right; the policy may reword it too.\n"
+     "In both, `{match}` (the text found, spaces collapsed, at most 80 bytes),\n"
+     "`{replacement}`, `{count}`, `{max}`, `{over}`, `{platform}`, `{unit}`, `{pattern}`\n"
+     "and `{grade}` are replaced; write `{{` for a brace.\n"
+     "Any other {NAME} is an error.\n"},
     {"match", ALL_LAYERS, W_DEFINE | W_CHANGE,
      KD(KIND_PHRASE) | KD(KIND_REGEX) | KD(KIND_EXPECT) | KD(KIND_LINK) | KD(KIND_CAPS) |
          KD(KIND_PATTERN),
-     true, set_match},
-    {"antipattern", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_PATTERN), true, set_antipattern},
-    {"example", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, true, set_example},
-    {"counterexample", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, true, set_counterexample},
-    {"example-post", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_example_post},
+     true, set_match, "ENTRY",
+     "What the rule looks for (see `Kinds`).\n"
+     "In phrases, `WORDS => PLAIN WORDS` gives a replacement for `{replacement}`.\n"},
+    {"antipattern", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_PATTERN), true, set_antipattern,
+     "PATTERN",
+     "A token pattern for a context in which the rule must stay silent: a match it\n"
+     "overlaps is not reported (`antipattern = (photo|film) ~shoot`).\n"
+     "This is how a false alarm is fixed: by a line, not by deleting a match.\n"},
+    {"example", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, true, set_example, "TEXT",
+     "A reply the rule must fire on (for rules that read only the post being answered, a\n"
+     "post).\n"
+     "`tactful rules --test` checks every rule's examples, and `make check` those of\n"
+     "every shipped rule, each of which carries at least one example and one\n"
+     "counterexample.\n"},
+    {"counterexample", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, true, set_counterexample, "TEXT",
+     "A reply (or post) the rule must not fire on.\n"},
+    {"example-post", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_example_post, "TEXT",
+     "The post the examples answer, for rules that depend on it (`when = ...`).\n"},
     {"except", ALL_LAYERS, W_DEFINE | W_CHANGE, PROSE_KINDS | KD(KIND_PII) | KD(KIND_LINK),
-     true, set_except},
+     true, set_except, "ENTRY",
+     "What the rule must leave alone.\n"
+     "A phrase except suppresses any finding of the rule it overlaps\n"
+     "(`except = labour market`).\n"},
     {"list", ALL_LAYERS, W_DEFINE | W_CHANGE,
      KD(KIND_PHRASE) | KD(KIND_EXPECT) | KD(KIND_LINK) | KD(KIND_CAPS) | KD(KIND_PATTERN), true,
-     set_list},
+     set_list, "FILE",
+     "A file of `match` entries, one a line (blank lines and lines starting with `#` are\n"
+     "skipped), relative to the rule file's folder.\n"
+     "Its problems are reported with its own name and line.\n"},
     {"except-list", ALL_LAYERS, W_DEFINE | W_CHANGE,
-     PROSE_KINDS | KD(KIND_PII) | KD(KIND_LINK), true, set_except_list},
-    {"case", ALL_LAYERS, W_DEFINE, KD(KIND_PHRASE) | KD(KIND_REGEX), false, set_case},
-    {"scope", ALL_LAYERS, W_DEFINE, KD(KIND_REGEX), false, set_scope},
-    {"detect", ALL_LAYERS, W_DEFINE, KD(KIND_PII), false, set_detect},
-    {"check", ALL_LAYERS, W_DEFINE, KD(KIND_LINK), false, set_check},
-    {"metric", ALL_LAYERS, W_DEFINE, KD(KIND_METRIC), false, set_metric},
+     PROSE_KINDS | KD(KIND_PII) | KD(KIND_LINK), true, set_except_list, "FILE",
+     "A file of `except` entries, read as `list` is.\n"},
+    {"case", ALL_LAYERS, W_DEFINE, KD(KIND_PHRASE) | KD(KIND_REGEX), false, set_case,
+     "insensitive|sensitive", "Phrase and regex rules ignore case unless `sensitive`.\n"},
+    {"scope", ALL_LAYERS, W_DEFINE, KD(KIND_REGEX), false, set_scope, "prose|raw",
+     "Regex rules read prose only: links, e-mail addresses, @handles and #hashtags are\n"
+     "blanked out unless `raw`.\n"},
+    {"detect", ALL_LAYERS, W_DEFINE, KD(KIND_PII), false, set_detect, "SCANNER",
+     "The personal-data scanner: `email`, `phone`, `nino`, `postcode`, `address`, `dob`,\n"
+     "`card`, `nhs` or `reference` (see `Kinds`).\n"},
+    {"check", ALL_LAYERS, W_DEFINE, KD(KIND_LINK), false, set_check, "domain|shortener|http",
+     "Which links are flagged: hosts that are not official, shorteners, or plain http\n"
+     "(see `Kinds`).\n"},
+    {"metric", ALL_LAYERS, W_DEFINE, KD(KIND_METRIC), false, set_metric, "sentence|grade",
+     "Sentences of more than `max` words, or a reading grade over `max`.\n"},
     {"max", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_METRIC) | KD(KIND_LENGTH), false,
-     set_max},
+     set_max, "N", "The most words, grade or characters allowed.\n"},
     {"min", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_METRIC) | KD(KIND_CAPS), false,
-     set_min},
-    {"max-bytes", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_LENGTH), false, set_max_bytes},
-    {"warn", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_LENGTH), false, set_warn},
-    {"platform", ALL_LAYERS, W_DEFINE, KD(KIND_LENGTH), false, set_platform},
-    {"need", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_need},
-    {"pattern", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_pattern},
-    {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when},
-    {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests},
-    {"model", ALL_LAYERS, W_DEFINE, KD(KIND_MODEL), false, set_model},
-    {"threshold", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_MODEL), false, set_threshold},
-    {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled},
-    {"lock", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_lock},
-    {"approval", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_approval},
+     set_min, "N",
+     "For `caps`, the shortest run of capitalised words flagged (default 2); for `grade`,\n"
+     "the fewest sentences a draft needs to be graded (default 3).\n"},
+    {"max-bytes", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_LENGTH), false, set_max_bytes,
+     "BYTES", "The most bytes allowed, for platforms that also limit bytes.\n"},
+    {"warn", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_LENGTH), false, set_warn, "PERCENT",
+     "An info finding when that much of the limit is used.\n"},
+    {"platform", ALL_LAYERS, W_DEFINE, KD(KIND_LENGTH), false, set_platform,
+     "mastodon|bluesky|wordpress", "The platform whose limit the rule checks.\n"},
+    {"need", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_need,
+     "link|official-link|channel|pattern ID",
+     "What the draft must contain; see `expect` under `Kinds`.\n"},
+    {"pattern", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_pattern, "ID",
+     "Run the rule only for drafts following response pattern ID.\n"},
+    {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when, "CATEGORY",
+     "Run the rule only when a rule of that category found something in the post being\n"
+     "answered.\n"},
+    {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests, "PATTERN...",
+     "Only in [suggest.NAME] rules, which suggest response patterns instead of checking:\n"
+     "when the rule matches the post being answered, these response patterns fit it, best\n"
+     "first (ids as `tactful patterns` lists them; blanks or commas between them; at most\n"
+     "8).\n"
+     "A suggest rule needs `applies = incoming`, may be of any kind that reads the post\n"
+     "(`phrase`, `regex` ...), and never gives findings; `tactful patterns --for` and the\n"
+     "ready-reckoner show its patterns with its `message` as the reason, written to follow\n"
+     "\"the post\" (`message = asks a question`).\n"
+     "Its `level` weighs it: a pattern's score is the sum of the levels of the rules that\n"
+     "suggest it (info 1, warning 2, error 3), each counted once; the three best are shown,\n"
+     "ties going to the one found earlier in the post.\n"
+     "For example:\n"
+     "  [suggest.question]\n"
+     "  level    = warning\n"
+     "  kind     = regex\n"
+     "  applies  = incoming\n"
+     "  suggests = exploratory clarification\n"
+     "  message  = asks a question\n"
+     "  match    = \\?\n"},
+    {"model", ALL_LAYERS, W_DEFINE, KD(KIND_MODEL), false, set_model, "FILE",
+     "The word model's file (beside the rule file unless absolute), made by\n"
+     "tests/guardrails/train-model.py; see `model` under `Kinds`.\n"},
+    {"threshold", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_MODEL), false, set_threshold,
+     "NUMBER", "A model rule fires when the score is above this (default 0).\n"},
+    {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled, "yes|no",
+     "Turn a rule off or back on.\n"},
+    {"lock", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_lock, "yes|no",
+     "The officer's rules file may not turn the rule off, lower its level or election\n"
+     "level, add exceptions to it, or change its `max`, `min`, `max-bytes` or `warn`.\n"},
+    {"approval", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_approval, "yes|no",
+     "A finding of this rule cannot be overridden by the officer alone: a second officer\n"
+     "must approve sending past it.\n"},
 };
+
+int
+guard_rule_key_doc(size_t i, struct guard_rule_key_doc *out)
+{
+    if (i >= NELEM(rule_keys))
+        return -1;
+    const struct key_spec *k = &rule_keys[i];
+    *out = (struct guard_rule_key_doc){
+        .name = k->name,
+        .value = k->value,
+        .help = k->help,
+        .policy_only = k->layers == POLICY_ONLY,
+        .repeat = k->repeat,
+        .changeable = (k->when & W_CHANGE) != 0,
+    };
+    /* The kinds it belongs to, as "phrase, regex and pattern". */
+    size_t n = 0, left = 0;
+    for (int kind = 0; kind < KIND_COUNT; kind++)
+        left += (k->kinds & KD(kind)) != 0;
+    for (int kind = 0; kind < KIND_COUNT; kind++) {
+        if (!(k->kinds & KD(kind)))
+            continue;
+        left--;
+        n += (size_t)snprintf(out->kinds + n, sizeof out->kinds - n, "%s%s",
+                              guard_kind_names[kind], left > 1 ? ", " : left ? " and " : "");
+        if (n >= sizeof out->kinds)
+            break;
+    }
+    return 0;
+}
 
 /* Keys the policy may change on a rule defined elsewhere, beyond W_CHANGE ones: rewording. */
 static bool

@@ -670,6 +670,47 @@ test_file_open_regular(void **state)
     free(reg);
 }
 
+/* The documented keys are the keys the parser accepts: each one listed by config_key_doc,
+ * with its help, is known in its section; an unknown one is not, and the list ends. */
+static void
+test_key_docs_are_the_accepted_keys(void **state)
+{
+    const struct fixture *f = *state;
+    static const enum config_section sections[] = {CONFIG_SECTION_TACTFUL,
+                                                   CONFIG_SECTION_ACCOUNT};
+    static const char *const headers[] = {"[tactful]\n", "[account a]\n"};
+    for (size_t s = 0; s < 2; s++) {
+        struct config_key_doc d;
+        size_t n = 0;
+        for (; config_key_doc(sections[s], n, &d) == 0; n++) {
+            assert_non_null(d.name);
+            assert_non_null(d.value);
+            assert_true(d.help != NULL && strlen(d.help) > 10);
+            assert_int_equal(d.help[strlen(d.help) - 1], '\n');
+            char *text = xasprintf("%s%s = x\n", headers[s], d.name);
+            char *err = NULL;
+            write_config(f, text);
+            struct config *cfg = config_load(f->path, 0, &err);
+            assert_true(err == NULL || strstr(err, "unknown key") == NULL);
+            config_free(cfg);
+            free(err);
+            free(text);
+        }
+        assert_true(n >= 6);
+        char *text = xasprintf("%snot_a_key = x\n", headers[s]);
+        char *err = NULL;
+        write_config(f, text);
+        assert_null(config_load(f->path, 0, &err));
+        assert_non_null(strstr(err, "unknown key 'not_a_key'"));
+        free(err);
+        free(text);
+    }
+    struct config_key_doc d;
+    assert_int_equal(config_key_doc(CONFIG_SECTION_TACTFUL, 0, &d), 0);
+    assert_string_equal(d.name, "officer");
+    assert_int_equal(config_key_doc(CONFIG_SECTION_TACTFUL, 1000, &d), -1);
+}
+
 int
 main(void)
 {
@@ -689,6 +730,7 @@ main(void)
         cmocka_unit_test(test_account_find),
         cmocka_unit_test(test_officer_precedence),
         cmocka_unit_test(test_ca_file_and_language),
+        cmocka_unit_test(test_key_docs_are_the_accepted_keys),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

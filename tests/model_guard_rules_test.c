@@ -343,6 +343,48 @@ test_shipped_packs(void **state)
     guard_free(g);
 }
 
+/* The keys tactful(5) documents are the keys a rule section accepts: each one given in a
+ * policy's rule is never an unknown key (its value may still be wrong), and an undocumented
+ * key is. Every key has its help. */
+static void
+test_documented_keys_are_accepted(void **state)
+{
+    (void)state;
+    struct gt_dir packs;
+    pack_dir(&packs);
+    struct guard_rule_key_doc d;
+    size_t n = 0;
+    for (; guard_rule_key_doc(n, &d) == 0; n++) {
+        assert_true(d.help != NULL && strlen(d.help) > 10);
+        assert_non_null(d.value);
+        char *policy = xasprintf("[tone.doc]\nlevel = warning\nkind = phrase\n"
+                                 "message = m\nmatch = x\n%s = x\n",
+                                 d.name);
+        struct gt_dir dir;
+        gt_dir_new(&dir);
+        char *path = gt_write(&dir, "policy", policy);
+        struct guard_options o = {.rules_dir = packs.path, .policy = path};
+        char *err = NULL;
+        struct guard *g = guard_new(&o, &err);
+        if (err && strstr(err, "unknown key"))
+            fail_msg("documented key %s is unknown: %s", d.name, err);
+        guard_free(g);
+        free(err);
+        free(path);
+        free(policy);
+        gt_dir_free(&dir);
+    }
+    assert_true(n >= 30);
+    char *err = gt_load_fails(packs.path, "[tone.doc]\nlevel = warning\nkind = phrase\n"
+                                          "message = m\nmatch = x\nnot-a-key = x\n", NULL);
+    has_line(err, "unknown key 'not-a-key'");
+    free(err);
+    assert_int_equal(guard_rule_key_doc(0, &d), 0);
+    assert_string_equal(d.name, "kind");
+    assert_int_equal(guard_rule_key_doc(n, &d), -1);
+    gt_dir_free(&packs);
+}
+
 int
 main(void)
 {
@@ -355,6 +397,7 @@ main(void)
         cmocka_unit_test(test_policy_file_problems),
         cmocka_unit_test(test_quoting_and_comments),
         cmocka_unit_test(test_shipped_packs),
+        cmocka_unit_test(test_documented_keys_are_accepted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,7 +51,7 @@ test_csv_guards_formulas_and_options_conflict() {
     expect_status 2 t audit --csv --json || return 1
     expect_err 'choose one of --json and --csv' || return 1
     expect_status 0 t help audit || return 1
-    expect_out '--csv writes' || return 1
+    expect_out '^  --csv +Write CSV with a header row' || return 1
 }
 
 run_tests

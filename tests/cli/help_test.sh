@@ -42,6 +42,35 @@ test_help_command_explains_every_listed_command() {
     done
 }
 
+# The options `tactful help CMD` lists are the ones the command accepts: every listed long
+# option is parsed (an unlisted one is an unknown option), and `CMD --help` prints the same.
+test_listed_options_are_the_parsed_ones() {
+    for c in list search show audit export outbox check rules patterns reply submit drafts return keys; do
+        t help "$c" >help.txt || return 1
+        t "$c" --help >dash.txt || fail "$c --help failed" || return 1
+        cmp -s help.txt dash.txt || fail "'$c --help' differs from 'help $c'" || return 1
+        opts=$(sed -n '/^Options:$/,$p' help.txt | sed -n 's/^  \(-., \)\{0,1\}--\([a-z-]*\).*/\2/p')
+        [ -n "$opts" ] || fail "help $c lists no options" || return 1
+        for o in $opts; do
+            t "$c" "--$o" 1 2 3 >/dev/null 2>err.txt || true
+            ! grep -q "unknown option" err.txt || fail "$c rejects its listed --$o" || return 1
+        done
+    done
+    expect_status 2 t list --bogus || return 1
+    expect_err "^tactful list: unknown option '--bogus'$" || return 1
+    expect_status 2 t drafts --state || return 1
+    expect_err "^tactful drafts: option '--state' needs a value$" || return 1
+    expect_out_nothing=$(t show --help 1 2>/dev/null | head -n 1)
+    expect_eq "usage: tactful show ID [--json]" "$expect_out_nothing" "show --help"
+}
+
+test_overview_lists_the_global_options_from_their_table() {
+    expect_status 0 t --help || return 1
+    for o in '--db PATH' '--config PATH' '--offline' '--demo' '-h, --help' '-V, --version'; do
+        grep -q -- "^  $o " "$WORK/out" || fail "--help lacks '$o'" || return 1
+    done
+}
+
 test_help_works_with_a_broken_config() {
     printf '[nonsense\n' >"$TACTFUL_CONFIG"
     expect_status 0 t help mark || return 1

@@ -204,6 +204,12 @@ test_offline_outbox() {
 test_no_command_posts_arbitrary_text() {
     expect_status 2 t outbox send "hello world" || return 1
     expect_status 2 t outbox add 1 "hello" || return 1
+    expect_status 2 t outbox send --json || return 1
+    expect_err 'json goes with list, not send' || return 1
+    expect_status 2 t outbox list --bogus || return 1
+    expect_err "unknown option '--bogus'" || return 1
+    expect_status 0 t outbox --json || return 1
+    expect_out '^\[\]$' || return 1
     expect_status 0 t outbox || return 1
     expect_out 'The outbox is empty'
 }
