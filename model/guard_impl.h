@@ -438,6 +438,10 @@ const char *guard_view_masked(struct guard_view *v);
 const char *guard_view_raw(struct guard_view *v);
 /* Folds s[0..len) (lowercase, accents stripped) into out; returns the bytes written. */
 size_t guard_fold(const char *s, size_t len, char *out, size_t cap);
+/* Whether s[0..len) is one word token as texts are tokenised, folding by lowercasing alone:
+ * ASCII letters and digits, with straight apostrophes between letters (under 64 bytes). Such a
+ * word needs no tokenising to be added to a matcher. */
+bool guard_plain_word(const char *s, size_t len);
 /* FNV-1a of s[0..len), never 0. */
 uint32_t guard_hash(const char *s, size_t len);
 /* Decodes the code point at s[pos] into *cp (-1 for broken UTF-8); returns its length. */

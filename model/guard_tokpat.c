@@ -280,25 +280,6 @@ parse_stem(struct tp_parser *P, struct tp_node *n)
     return 0;
 }
 
-/* Whether s[0..len) is one token as drafts are tokenised, and folds by lowercasing alone:
- * ASCII letters and digits, with straight apostrophes between letters. */
-static bool
-plain_word(const char *s, size_t len)
-{
-    if (len == 0 || len >= 64)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        bool inner_apostrophe = c == '\'' && i > 0 && i + 1 < len &&
-                                ((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z') &&
-                                ((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z');
-        if (!alnum && !inner_apostrophe)
-            return false;
-    }
-    return true;
-}
-
 /* Reads a plain word (or "word*"), tokenised as drafts are; adds one node per token. */
 static int
 parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
@@ -312,7 +293,7 @@ parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
         wlen--;
     if (strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
         return perr(P, "a word starts with punctuation, which patterns ignore");
-    if (plain_word(a, wlen)) {
+    if (guard_plain_word(a, wlen)) {
         if (*n >= TP_NODES_MAX)
             return perr(P, "the pattern has too many parts");
         char fold[64];
