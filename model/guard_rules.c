@@ -47,8 +47,8 @@ static const char *const layer_names[] = {"shipped pack", "office policy", "user
 
 /* One "key = value" line of the current section. */
 struct item {
-    char *key;
-    char *value;
+    const char *key;          /* both in the file's text, which outlives the section */
+    const char *value;
     int line;
 };
 
@@ -419,6 +419,14 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
              GUARD_LINE_MAX);
         return -1;
     }
+    /* Most lines are plain printable ASCII: one pass without branches tells. */
+    unsigned odd = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)line[i];
+        odd |= (unsigned)(c < 0x20 && c != '\t') | (unsigned)(c >= 0x7f);
+    }
+    if (!odd)
+        return 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)line[i];
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -906,7 +914,9 @@ add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool 
         lerr(L, NULL, it->line, "rule %s has more than 64 examples", r->id);
         return -1;
     }
-    r->examples = xreallocarray(r->examples, r->nexamples + 1, sizeof *r->examples);
+    if ((r->nexamples & (r->nexamples - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
+        r->examples = xreallocarray(r->examples, r->nexamples ? r->nexamples * 2 : 1,
+                                    sizeof *r->examples);
     r->examples[r->nexamples++] = (struct guard_rule_example){
         xstrdup(it->value), L->file, it->line, must_fire};
     return 0;
@@ -1366,8 +1376,8 @@ apply_class(struct loader *L)
                                     "WORDS lines", it->key, name);
             continue;
         }
-        struct guard_entry e = {.text = it->value, .file = L->file, .line = it->line,
-                                .user = L->layer == LAYER_USER};
+        struct guard_entry e = {.text = (char *)it->value, .file = L->file, .line = it->line,
+                                .user = L->layer == LAYER_USER}; /* class_add copies text */
         guard_tokpat_class_add(L->g, name, &e);
     }
 }
@@ -1407,10 +1417,6 @@ end_section(struct loader *L)
     case SEC_NONE:
     case SEC_BAD:
         break;
-    }
-    for (size_t i = 0; i < L->nitems; i++) {
-        free(L->items[i].key);
-        free(L->items[i].value);
     }
     L->nitems = 0;
     L->sec = SEC_NONE;
@@ -1500,25 +1506,28 @@ parse_item(struct loader *L, char *line, int lineno)
     char *value = NULL;
     if (*v == '"') {
         /* Quoted only when the quotes hold the whole value: "\"{match}\" is ..." is text. */
-        struct buf b = {0};
         char *p = v + 1;
-        for (; *p && *p != '"'; p++) {
+        for (; *p && *p != '"'; p++)
             if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
                 p++;
-            buf_addc(&b, *p);
-        }
         if (*p != '"') {
             lerr(L, NULL, lineno, "the quoted value has no closing '\"'");
-            buf_free(&b);
             return -1;
         }
-        p++;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\0' || *p == ';')
-            value = buf_take(&b);
-        else
-            buf_free(&b);
+        char *rest = p + 1;
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+        if (*rest == '\0' || *rest == ';') {
+            /* Unescaped in place: the value only gets shorter. */
+            char *out = v;
+            for (p = v + 1; *p != '"'; p++) {
+                if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                    p++;
+                *out++ = *p;
+            }
+            *out = '\0';
+            value = v;
+        }
     }
     if (value == NULL) {
         char *c = v;
@@ -1527,22 +1536,19 @@ parse_item(struct loader *L, char *line, int lineno)
                 break;
         while (c > v && (c[-1] == ' ' || c[-1] == '\t'))
             c--;
-        value = xstrndup(v, (size_t)(c - v));
+        *c = '\0';
+        value = v;
     }
     if (*value == '\0') {
         lerr(L, NULL, lineno, "%s has an empty value", k);
-        free(value);
         return -1;
     }
     if (L->sec == SEC_NONE) {
         lerr(L, NULL, lineno, "%s = ... comes before any [section]", k);
-        free(value);
         return -1;
     }
-    if (L->sec == SEC_BAD) {
-        free(value);
+    if (L->sec == SEC_BAD)
         return 0; /* already reported at the header */
-    }
     /* A key given twice is a mistake unless the key is a list. */
     const struct key_spec *spec = L->sec == SEC_RULE ? rule_key(k) : NULL;
     bool repeat = L->sec == SEC_ALLOW || L->sec == SEC_CLASS || (spec && spec->repeat);
@@ -1551,7 +1557,6 @@ parse_item(struct loader *L, char *line, int lineno)
         if (prev) {
             lerr(L, NULL, lineno, "%s is set twice in [%s] (first on line %d)", k, L->name,
                  prev->line);
-            free(value);
             return -1;
         }
     }
@@ -1559,7 +1564,7 @@ parse_item(struct loader *L, char *line, int lineno)
         L->capitems = L->capitems ? L->capitems * 2 : 16;
         L->items = xreallocarray(L->items, L->capitems, sizeof *L->items);
     }
-    L->items[L->nitems++] = (struct item){xstrdup(k), value, lineno};
+    L->items[L->nitems++] = (struct item){k, value, lineno};
     return 0;
 }
 

@@ -140,24 +140,18 @@ perr(struct tp_parser *P, const char *what)
     return -1;
 }
 
+/* The bytes that end a word in a pattern, looked up rather than compared in turn: patterns
+ * are read a byte at a time at every load. */
+static const bool word_ends[256] = {
+    ['\0'] = true, [' '] = true, ['\t'] = true, ['('] = true, [')'] = true,
+    ['|'] = true,  ['?'] = true, ['<'] = true,  ['>'] = true,
+};
+
 /* Whether c ends a word in a pattern. */
 static bool
 word_end(char c)
 {
-    switch (c) {
-    case '\0':
-    case ' ':
-    case '\t':
-    case '(':
-    case ')':
-    case '|':
-    case '?':
-    case '<':
-    case '>':
-        return true;
-    default:
-        return false;
-    }
+    return word_ends[(unsigned char)c];
 }
 
 /* Reads a class name after '@' into the pool; returns -1 when there is none. */
