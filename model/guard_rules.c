@@ -405,6 +405,27 @@ next_line(char **p, const char *end, size_t *rawlen)
     return line;
 }
 
+/* Whether s[0..n) is all printable ASCII (a space to '~'), eight bytes at a time: most lines
+ * of a rule file are, and need no decoding. */
+static bool
+plain_ascii(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t low = (x - ones * 0x20) & ~x;              /* a byte under 0x20 */
+        uint64_t del = ((x ^ (ones * 0x7f)) - ones) & ~(x ^ (ones * 0x7f)); /* 0x7f */
+        if ((x | low | del) & highs)                         /* or 0x80 and over */
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
 /* Checks one line for length, control characters and broken UTF-8. Reports and returns -1. */
 static int
 check_line(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
@@ -419,13 +440,7 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
              GUARD_LINE_MAX);
         return -1;
     }
-    /* Most lines are plain printable ASCII: one pass without branches tells. */
-    unsigned odd = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)line[i];
-        odd |= (unsigned)(c < 0x20 && c != '\t') | (unsigned)(c >= 0x7f);
-    }
-    if (!odd)
+    if (plain_ascii(line, n))
         return 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)line[i];
