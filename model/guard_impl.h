@@ -194,8 +194,33 @@ struct tp_entry {
     bool anti;
     bool user;
     uint8_t nreq;             /* what every match holds: nreq sets of words, one of each */
+    uint8_t follow;           /* 0: no filter of second words; 1: a filter; 2: one with stems */
     struct tp_req *req;       /* (owned by the store's reqs) */
 };
+
+/* The filter of a pattern's second words (guard_tokfollow.c): TP_FOLLOW_WORDS 64-bit words a
+ * pattern, bits set by the hash of a word, a 3-letter prefix or a stem. */
+#define TP_FOLLOW_WORDS 8
+enum { TP_FOLLOW_WORD, TP_FOLLOW_PREFIX, TP_FOLLOW_STEM };
+
+/* The bit of the follow filter for a hash of a kind. */
+static inline unsigned
+tp_follow_bit(unsigned kind, uint32_t hash)
+{
+    uint32_t x = hash + kind * 0x9E3779B9u;
+    x ^= x >> 15;
+    x *= 0x2C1B3C6Du;
+    x ^= x >> 12;
+    return x % (TP_FOLLOW_WORDS * 64);
+}
+
+/* Whether the follow filter bits hold a hash of a kind. */
+static inline bool
+tp_follow_has(const uint64_t *bits, unsigned kind, uint32_t hash)
+{
+    unsigned b = tp_follow_bit(kind, hash);
+    return (bits[b / 64] >> (b % 64)) & 1;
+}
 
 #define TP_REQ_WORDS 16       /* words in one "one of these" set */
 #define TP_REQS_MAX 4         /* sets noted for one pattern */
@@ -236,6 +261,7 @@ struct tp_store {
     size_t nsets, capsets;
     uint32_t *open;           /* entries that may start at any token */
     size_t nopen;
+    uint64_t *follow;         /* TP_FOLLOW_WORDS a pattern: what may follow its first word */
     size_t mask;
 };
 
@@ -535,6 +561,17 @@ void guard_tokpat_free(struct tp_store *s);
 void guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v);
 /* Runs a pattern rule from the view's hits. */
 void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Where the alternatives of a group or class node are: alts[*alt .. *alt + *nalt). */
+void tp_node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt,
+                  uint32_t *nalt);
+/* The word set of a group or class node: sets[*set .. *set + *nset) (0 when it has none). */
+void tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set,
+                 uint32_t *nset);
+
+/* guard_tokfollow.c: notes, for each pattern whose first part takes one word, what its
+ * second word may be (s->follow, the entries' follow), once the sets are made. */
+void guard_tokfollow_build(struct tp_store *s);
+
 /* Reports a rule that could not be evaluated as an error finding (fail closed). */
 void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
                            const struct guard_view *v, const char *why);

@@ -100,12 +100,12 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqs);
     free(s->sets);
     free(s->links);
+    free(s->follow);
     memset(s, 0, sizeof *s);
 }
 
-/* Where the alternatives of a group or class node are: alts[*alt .. *alt + *nalt). */
-static void
-node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt, uint32_t *nalt)
+void
+tp_node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt, uint32_t *nalt)
 {
     if (n->op == TP_GROUP) {
         *alt = n->alt;
@@ -478,7 +478,7 @@ seq_can_be_empty(const struct tp_store *s, uint32_t seq, uint32_t i, int depth)
         if ((n->op == TP_GROUP || n->op == TP_CLASS) && !(n->flags & TP_NOT) &&
             depth < TP_DEPTH_MAX && n->alt != UINT32_MAX) {
             uint32_t alt, nalt;
-            node_alts(s, n, &alt, &nalt);
+            tp_node_alts(s, n, &alt, &nalt);
             bool empty = false;
             for (uint32_t k = 0; k < nalt && !empty; k++)
                 empty = seq_can_be_empty(s, s->alts[alt + k], 0, depth + 1);
@@ -587,7 +587,7 @@ first_keys(const struct tp_store *s, uint32_t seq, uint32_t i, struct keyset *k,
                 return false;
             }
             uint32_t alt, nalt;
-            node_alts(s, n, &alt, &nalt);
+            tp_node_alts(s, n, &alt, &nalt);
             for (uint32_t a = 0; a < nalt; a++)
                 if (first_keys(s, s->alts[alt + a], 0, k, depth + 1))
                     may_skip = true;
@@ -637,7 +637,7 @@ node_width(const struct tp_store *s, const struct tp_node *n, unsigned *lo, unsi
     }
     if (n->op == TP_GROUP || n->op == TP_CLASS) {
         uint32_t alt, nalt;
-        node_alts(s, n, &alt, &nalt);
+        tp_node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt; a++) {
             const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
             const struct tp_node *only = &s->nodes[q->node];
@@ -723,7 +723,7 @@ required_words(struct tp_store *s, struct tp_entry *e)
         bool ok = false;
         if (n->op == TP_GROUP || n->op == TP_CLASS) {
             uint32_t alt, nalt;
-            node_alts(s, n, &alt, &nalt);
+            tp_node_alts(s, n, &alt, &nalt);
             ok = nalt > 0;
             for (uint32_t k = 0; k < nalt && ok; k++)
                 ok = alt_required(s, s->alts[alt + k], &req);
@@ -846,7 +846,7 @@ class_loops(const struct tp_store *s, uint32_t seq, uint32_t ci, int depth)
         if (n->op == TP_CLASS && (n->alt == ci || depth >= TP_DEPTH_MAX))
             return true;
         uint32_t alt, nalt;
-        node_alts(s, n, &alt, &nalt);
+        tp_node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt; a++)
             if (class_loops(s, s->alts[alt + a], ci, depth + 1))
                 return true;
@@ -939,6 +939,7 @@ guard_tokpat_compile(struct guard *g, struct buf *errors)
     if (nerr == 0) {
         build_sets(s);
         build_index(s);
+        guard_tokfollow_build(s);
     }
     return nerr;
 }
@@ -1069,9 +1070,8 @@ set_matches(struct tp_match *m, const struct tp_node *n, uint32_t set, uint32_t 
     return st && set_has(m, set, nset, guard_hash(st, slen), i);
 }
 
-/* The word set of group or class node n: *set and *nset (0 when it has none). */
-static void
-node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, uint32_t *nset)
+void
+tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, uint32_t *nset)
 {
     if (n->op == TP_CLASS) {
         *set = s->classes[n->alt].set;
@@ -1093,11 +1093,11 @@ one_token_matches(struct tp_match *m, const struct tp_node *n, size_t i, int dep
         return false;
     const struct tp_store *s = m->s;
     uint32_t set, nset;
-    node_set(s, n, &set, &nset);
+    tp_node_set(s, n, &set, &nset);
     if (nset)
         return set_matches(m, n, set, nset, i);
     uint32_t alt, nalt;
-    node_alts(s, n, &alt, &nalt);
+    tp_node_alts(s, n, &alt, &nalt);
     for (uint32_t a = 0; a < nalt; a++) {
         const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
         if (q->n == 1 && one_token_matches(m, &s->nodes[q->node], i, depth + 1))
@@ -1137,7 +1137,7 @@ static uint32_t
 set_size(const struct tp_store *s, const struct tp_node *n)
 {
     uint32_t set, nset;
-    node_set(s, n, &set, &nset);
+    tp_node_set(s, n, &set, &nset);
     return nset;
 }
 
@@ -1175,7 +1175,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
             return true;
     } else if ((n->op == TP_GROUP || n->op == TP_CLASS) && set_size(m->s, n)) {
         uint32_t set, nset;
-        node_set(m->s, n, &set, &nset);
+        tp_node_set(m->s, n, &set, &nset);
         if (tok_usable(m, pos) && set_matches(m, n, set, nset, pos) && step(m, &next, pos + 1))
             return true;
     } else if (n->op == TP_GROUP || n->op == TP_CLASS) {
@@ -1185,7 +1185,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         }
         const struct tp_store *s = m->s;
         uint32_t alt, nalt;
-        node_alts(s, n, &alt, &nalt);
+        tp_node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (!may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
@@ -1212,6 +1212,28 @@ hit_add(struct guard_view *v, uint32_t e, size_t start, size_t end)
     v->tphits[v->ntphits++] = (struct tp_hit){e, v->toks[start].start, v->toks[end - 1].end};
 }
 
+/* Whether token j can be the second word of entry e's match, by its follow filter (for
+ * entries that have one): a try that fails this cannot match, nor reach a limit. */
+static bool
+may_follow(struct tp_match *m, const struct tp_entry *te, size_t e, size_t j)
+{
+    if (j >= m->v->ntoks)
+        return false;
+    const struct guard_tok *t = &m->v->toks[j];
+    if (t->flags & (TOK_SENTENCE | TOK_LINE))
+        return false; /* a match never crosses into the next sentence or line */
+    const uint64_t *bits = m->s->follow + e * TP_FOLLOW_WORDS;
+    if (tp_follow_has(bits, TP_FOLLOW_WORD, t->hash) ||
+        (t->shash && tp_follow_has(bits, TP_FOLLOW_WORD, t->shash)) ||
+        (t->phash && tp_follow_has(bits, TP_FOLLOW_PREFIX, t->phash)))
+        return true;
+    if (te->follow != 2)
+        return false;
+    size_t slen;
+    const char *st = tok_stem(m, j, &slen);
+    return st == NULL || tp_follow_has(bits, TP_FOLLOW_STEM, guard_hash(st, slen));
+}
+
 /* Tries entry e at token i unless it was tried there already. */
 static void
 try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint32_t *tried)
@@ -1225,6 +1247,8 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint3
     if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked))
         return;
     struct tp_match m = {.c = c, .v = v, .s = s, .start = i};
+    if (te->follow && !may_follow(&m, te, e, i + 1))
+        return;
     struct tp_frame f = {te->seq, 0, 0, NULL};
     if (step(&m, &f, i))
         hit_add(v, e, i, m.end);
