@@ -156,6 +156,7 @@ enum tp_op { TP_WORD, TP_PREFIX, TP_STEM, TP_REGEX, TP_ANY, TP_SKIP, TP_GROUP, T
 struct tp_node {
     uint8_t op, flags;
     uint16_t min, max;        /* skip: how many tokens */
+    bool setstems;            /* group: its word set holds stems */
     uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
     uint32_t set, nset;       /* group of single words or stems: its members in sets */
@@ -176,6 +177,7 @@ struct tp_class {
     size_t nmembers;
     uint32_t alt, nalt;       /* compiled: in alts */
     uint32_t set, nset;       /* when every alternative is one word or stem: in sets */
+    bool setstems;            /* the set holds stems */
     const char *file;
     int line;
 };

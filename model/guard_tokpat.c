@@ -752,9 +752,11 @@ cmp_setent(const void *a, const void *b)
 /* When every alternative from alt is one plain word or stem, stores them as a set sorted by
  * hash (*set, *nset); else leaves *nset 0, and the alternatives are tried one by one. */
 static void
-make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_t *nset)
+make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_t *nset,
+         bool *stems)
 {
     *nset = 0;
+    *stems = false;
     if (nalt < 3)
         return;
     for (uint32_t a = 0; a < nalt; a++) {
@@ -772,6 +774,7 @@ make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_
         uint32_t node = s->seqs[s->alts[alt + a]].node;
         const struct tp_node *n = &s->nodes[node];
         s->sets[s->nsets++] = (struct tp_setent){guard_hash(s->pool + n->str, n->len), node};
+        *stems |= n->op == TP_STEM;
     }
     *nset = nalt;
     qsort(s->sets + *set, nalt, sizeof *s->sets, cmp_setent);
@@ -793,10 +796,11 @@ build_sets(struct tp_store *s)
     }
     for (size_t c = 0; c < s->nclasses; c++)
         make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
-                 &s->classes[c].nset);
+                 &s->classes[c].nset, &s->classes[c].setstems);
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].op == TP_GROUP)
-            make_set(s, s->nodes[i].alt, s->nodes[i].nalt, &s->nodes[i].set, &s->nodes[i].nset);
+            make_set(s, s->nodes[i].alt, s->nodes[i].nalt, &s->nodes[i].set, &s->nodes[i].nset,
+                     &s->nodes[i].setstems);
 }
 
 /* Indexes every entry by the words it can start with. */
@@ -1065,6 +1069,10 @@ set_matches(struct tp_match *m, const struct tp_node *n, uint32_t set, uint32_t 
         return false;
     if (set_has(m, set, nset, t->hash, i) || (t->shash && set_has(m, set, nset, t->shash, i)))
         return true;
+    /* A word member matches by the token's own form, found above; only a stem member can
+     * match by the token's stem, so a set without stems needs none made. */
+    if (!(n->op == TP_CLASS ? m->s->classes[n->alt].setstems : n->setstems))
+        return false;
     size_t slen;
     const char *st = tok_stem(m, i, &slen);
     return st && set_has(m, set, nset, guard_hash(st, slen), i);
