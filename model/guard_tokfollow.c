@@ -8,8 +8,8 @@
  * gap, '!', /re/ or '*', leaves the pattern without a filter), and no match is one word long.
  * And it passes over only tries that could not have hit a limit either: the matcher's steps
  * on the way to failing at the second word are bounded at load, and a pattern whose bound
- * could pass TP_STEPS_MAX, that nests to the limit or that holds a /re/ keeps no filter, so
- * that a limit reached still fails closed as before. */
+ * could pass TP_STEPS_MAX, that nests to the limit or that can try a /re/ (or a '!') at its
+ * first word keeps no filter, so that a limit reached still fails closed as before. */
 #include "model/guard_impl.h"
 
 #define BOUND_MAX ((uint64_t)1 << 40) /* saturation for step bounds */
@@ -24,7 +24,7 @@ struct sfx {
     uint64_t second[TP_FOLLOW_WORDS]; /* words that can be taken second from here */
     bool fopen, sopen;        /* something other than words could be taken first, second */
     bool fstems, sstems;      /* stems among them */
-    bool bad;                 /* a limit or a regular expression could be met */
+    bool bad;                 /* a /re/ could be tried at the first word (its limit met) */
 };
 
 /* Saturating sum and product of bounds. */
@@ -120,7 +120,7 @@ summarise(struct follow_work *W, const struct tp_node *n, struct summary *own)
     uint32_t alt, nalt;
     tp_node_alts(s, n, &alt, &nalt);
     memset(g, 0, sizeof *g);
-    for (uint32_t a = 0; a < nalt && !g->sum.bad; a++) {
+    for (uint32_t a = 0; a < nalt; a++) {
         const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
         const struct tp_node *only = q->n == 1 ? &s->nodes[q->node] : NULL;
         if (only && only->flags == 0 &&
@@ -181,7 +181,7 @@ node_suffix(struct follow_work *W, const struct tp_node *n, const struct sfx *ne
         const struct sfx *a = &g->sum;
         if (g->nest > *nest)
             *nest = g->nest;
-        x->bad = a->bad || next->bad;
+        x->bad = a->bad || (a->e && next->bad);
         x->b = add_bound(1, add_bound(a->b, mul_bound(a->e, next->b)));
         x->e = mul_bound(a->e, next->e);
         x->w = add_bound(1, add_bound(a->w, add_bound(mul_bound(a->e, next->w),
@@ -211,8 +211,8 @@ node_suffix(struct follow_work *W, const struct tp_node *n, const struct sfx *ne
             x->fopen = true;
         else
             node_keys(s, n, x);
-        /* A word's regular expression can hit its limit. */
-        x->bad = n->op == TP_REGEX || next->bad;
+        /* A word's regular expression can hit its limit (also inside a '!'). */
+        x->bad = n->op == TP_REGEX || (n->flags & TP_NOT);
         memcpy(x->second, next->first, sizeof x->second);
         x->sopen = next->fopen;
         x->sstems = next->fstems;
@@ -222,6 +222,7 @@ node_suffix(struct follow_work *W, const struct tp_node *n, const struct sfx *ne
         x->e = add_bound(x->e, next->e);
         x->w = add_bound(x->w, next->w);
         x->c = add_bound(x->c, next->c);
+        x->bad |= next->bad;
         pass_on(x, next);
     }
 }
@@ -237,7 +238,7 @@ suffix(struct follow_work *W, uint32_t seq, uint32_t i, struct sfx *x, int *nest
     memset(next, 0, sizeof *next);
     next->e = 1; /* the end itself */
     *nest = 0;
-    for (uint32_t k = q->n; k-- > i && !next->bad;) {
+    for (uint32_t k = q->n; k-- > i;) {
         const struct tp_node *n = &s->nodes[q->node + k];
         if (n->op == TP_SKIP) { /* one more step; a gap of words takes any word */
             next->b = add_bound(next->b, 1);
