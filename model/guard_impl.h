@@ -238,7 +238,7 @@ struct tp_req {
 /* A link in an index bucket's chain. */
 struct tp_link {
     uint32_t entry;
-    uint32_t next;            /* +1; 0 ends */
+    uint32_t next;            /* while building: the next in the chain, +1; 0 ends */
     uint8_t lo, hi;           /* the match starts lo to hi words before the indexed word */
 };
 
@@ -255,7 +255,8 @@ struct tp_store {
     size_t nclasses;
     struct tp_entry *entries;
     size_t nentries, capentries;
-    uint32_t *exact, *prefix; /* bucket heads +1 by the first token's hash */
+    uint32_t *exact, *prefix; /* by the first token's hash: where a bucket's run of links
+                               * starts (mask + 2 of them; while building, chain heads +1) */
     struct tp_link *links;
     size_t nlinks, caplinks;
     struct tp_req *reqs;      /* TP_REQS_MAX a pattern */

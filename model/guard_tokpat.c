@@ -803,6 +803,31 @@ build_sets(struct tp_store *s)
                      &s->nodes[i].setstems);
 }
 
+/* Lays each bucket's chain out in one run of links, in chain order, so that a check reads a
+ * word's patterns from consecutive memory: exact and prefix then hold where each bucket's run
+ * starts (bucket b's ends where b + 1's starts). */
+static void
+pack_chains(struct tp_store *s)
+{
+    size_t nb = s->mask + 1, n = 0;
+    struct tp_link *packed = xcalloc(s->nlinks + 1, sizeof *packed);
+    uint32_t **tables[2] = {&s->exact, &s->prefix};
+    for (size_t t = 0; t < 2; t++) {
+        uint32_t *heads = *tables[t], *starts = xcalloc(nb + 1, sizeof *starts);
+        for (size_t b = 0; b < nb; b++) {
+            starts[b] = (uint32_t)n;
+            for (uint32_t l = heads[b]; l; l = s->links[l - 1].next)
+                packed[n++] = s->links[l - 1];
+        }
+        starts[nb] = (uint32_t)n;
+        free(heads);
+        *tables[t] = starts;
+    }
+    free(s->links);
+    s->links = packed;
+    s->caplinks = s->nlinks + 1;
+}
+
 /* Indexes every entry by the words it can start with. */
 static void
 build_index(struct tp_store *s)
@@ -836,6 +861,7 @@ build_index(struct tp_store *s)
         for (size_t i = 0; i < k.nprefix; i++)
             link_add(s, s->prefix, k.prefix[i], (uint32_t)e, 0, 0);
     }
+    pack_chains(s);
 }
 
 /* Whether class ci refers to itself through its members, up to a depth. */
@@ -1334,12 +1360,15 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     }
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
-        uint32_t heads[3] = {s->exact[t->hash & s->mask],
-                             t->shash ? s->exact[t->shash & s->mask] : 0,
-                             t->phash ? s->prefix[t->phash & s->mask] : 0};
+        const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
+                                     t->phash ? s->prefix : NULL};
+        const uint32_t keys[3] = {t->hash, t->shash, t->phash};
         for (size_t h = 0; h < 3; h++) {
-            for (uint32_t l = heads[h]; l; l = s->links[l - 1].next) {
-                const struct tp_link *ln = &s->links[l - 1];
+            if (tables[h] == NULL)
+                continue;
+            size_t b = keys[h] & s->mask;
+            for (uint32_t l = tables[h][b]; l < tables[h][b + 1]; l++) {
+                const struct tp_link *ln = &s->links[l];
                 for (size_t d = ln->hi + 1u; d-- > ln->lo;)
                     if (d <= i)
                         try_entry(c, v, ln->entry, i - d, tried);
