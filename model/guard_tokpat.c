@@ -285,20 +285,21 @@ parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
     bool prefix = wlen > 1 && a[wlen - 1] == '*';
     if (prefix)
         wlen--;
-    if (strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
+    bool alnum = ((*a | 32) >= 'a' && (*a | 32) <= 'z') || (*a >= '0' && *a <= '9');
+    if (!alnum && strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
         return perr(P, "a word starts with punctuation, which patterns ignore");
     if (guard_plain_word(a, wlen)) {
         if (*n >= TP_NODES_MAX)
             return perr(P, "the pattern has too many parts");
-        char fold[64];
-        for (size_t i = 0; i < wlen; i++)
-            fold[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
         struct tp_node *node = &out[(*n)++];
         memset(node, 0, sizeof *node);
         node->op = prefix ? TP_PREFIX : TP_WORD;
         node->flags = flags;
-        node->str = pool_add(P->s, fold, wlen);
+        node->str = pool_add(P->s, a, wlen);
         node->len = (uint32_t)wlen;
+        char *fold = P->s->pool + node->str; /* folded in place: lowercasing alone */
+        for (size_t i = 0; i < wlen; i++)
+            fold[i] = (char)(fold[i] >= 'A' && fold[i] <= 'Z' ? fold[i] + 32 : fold[i]);
         if (node->op == TP_PREFIX && node->len < 2)
             return perr(P, "a word before '*' needs at least 2 letters");
         return 0;
