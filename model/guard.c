@@ -44,6 +44,7 @@ rule_free(struct guard_rule *r)
     free(r->platform);
     free(r->pattern);
     free(r->need_pattern);
+    guard_lexmodel_free(r->lexmodel);
     for (size_t i = 0; i < r->nentries; i++) {
         free(r->entries[i].text);
         free(r->entries[i].replacement);
@@ -616,6 +617,7 @@ static const kind_runner runners[KIND_COUNT] = {
     [KIND_METRIC] = guard_run_metric, [KIND_LENGTH] = guard_run_length,
     [KIND_LINK] = guard_run_link,    [KIND_EXPECT] = guard_run_expect,
     [KIND_ECHO] = run_echo,          [KIND_PATTERN] = guard_run_pattern,
+    [KIND_MODEL] = guard_run_model,
 };
 
 /* Orders findings: source, start, worst first, end, rule. */

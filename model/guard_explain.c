@@ -149,6 +149,10 @@ guard_rule_explain(const struct guard *g, const char *id)
     buf_printf(&b, "message:  %s\n", r->message);
     if (r->fix)
         buf_printf(&b, "fix:      %s\n", r->fix);
+    if (r->kind == KIND_MODEL && r->lexmodel)
+        buf_printf(&b, "model:    %s, fires above a score of %g (the words and pairs that weigh "
+                       "most are shown in each finding)\n",
+                   guard_lexmodel_path(r->lexmodel), r->threshold);
     struct buf names = {0};
     static const char *const heads[] = {"matches", "antipatterns (silence a match they overlap)",
                                         "exceptions (phrases that silence a match)"};

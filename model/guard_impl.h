@@ -49,6 +49,7 @@ enum guard_kind {
     KIND_EXPECT,  /* something the draft must contain in a situation */
     KIND_ECHO,    /* the post's personal data repeated in the draft */
     KIND_PATTERN, /* token patterns: words, forms, classes, gaps, antipatterns */
+    KIND_MODEL,   /* a trained word model (guard_model.c) */
     KIND_COUNT
 };
 extern const char *const guard_kind_names[KIND_COUNT];
@@ -138,6 +139,8 @@ struct guard_rule {
     struct guard_rule_example *examples;
     size_t nexamples;
     char *example_post;       /* the post the examples answer (rules that read the post) */
+    struct guard_lexmodel *lexmodel; /* model: its file, read on first use */
+    double threshold;         /* model: fires when the score is above this */
 };
 
 /* ---- Token patterns (guard_tokpat.c) ---- */
@@ -571,10 +574,15 @@ void tp_node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *a
 void tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set,
                  uint32_t *nset);
 
-/* guard_tokfollow.c: notes, for each pattern whose first part takes one word, what its
- * second word may be (s->follow, the entries' follow), once the sets are made. */
+/* guard_tokfollow.c: notes, for each pattern, what its second word may be (s->follow, the
+ * entries' follow), once the sets are made. */
 void guard_tokfollow_build(struct tp_store *s);
 
+/* guard_model.c: word-model rules. */
+struct guard_lexmodel *guard_lexmodel_new(const char *path);
+void guard_lexmodel_free(struct guard_lexmodel *m);
+const char *guard_lexmodel_path(const struct guard_lexmodel *m);
+void guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 /* Reports a rule that could not be evaluated as an error finding (fail closed). */
 void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
                            const struct guard_view *v, const char *why);

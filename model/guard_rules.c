@@ -12,18 +12,20 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 const char *const guard_kind_names[KIND_COUNT] = {
     [KIND_PHRASE] = "phrase", [KIND_REGEX] = "regex",   [KIND_PII] = "pii",
     [KIND_CAPS] = "caps",     [KIND_METRIC] = "metric", [KIND_LENGTH] = "length",
     [KIND_LINK] = "link",     [KIND_EXPECT] = "expect", [KIND_ECHO] = "echo",
-    [KIND_PATTERN] = "pattern",
+    [KIND_PATTERN] = "pattern", [KIND_MODEL] = "model",
 };
 
 const char *const guard_pii_names[PII_COUNT] = {
@@ -958,6 +960,39 @@ set_example_post(struct loader *L, struct guard_rule *r, const struct item *it)
     return 0;
 }
 
+/* model = FILE: the word model's file, beside the rule file unless absolute. */
+static int
+set_model(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    char *path = it->value[0] == '/' ? xstrdup(it->value)
+                                     : xasprintf("%s/%s", L->dir, it->value);
+    if (access(path, R_OK) != 0) {
+        lerr(L, NULL, it->line, "cannot read the model %s: %s; check the model path", path,
+             strerror(errno));
+        free(path);
+        return -1;
+    }
+    guard_lexmodel_free(r->lexmodel);
+    r->lexmodel = guard_lexmodel_new(path);
+    r->sub = 0;
+    free(path);
+    return 0;
+}
+
+/* threshold = NUMBER: the score above which a model rule fires. */
+static int
+set_threshold(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    char *end = NULL;
+    double t = strtod(it->value, &end);
+    if (end == it->value || *end != '\0' || !isfinite(t) || t < -100 || t > 100) {
+        lerr(L, NULL, it->line, "threshold takes a number from -100 to 100, not %s", it->value);
+        return -1;
+    }
+    r->threshold = t;
+    return 0;
+}
+
 /* Every key a rule section may hold. kind is read before the others (see apply_rule). */
 static const struct key_spec rule_keys[] = {
     {"kind", ALL_LAYERS, W_DEFINE, 0, false, NULL},
@@ -998,6 +1033,8 @@ static const struct key_spec rule_keys[] = {
     {"pattern", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_pattern},
     {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when},
     {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests},
+    {"model", ALL_LAYERS, W_DEFINE, KD(KIND_MODEL), false, set_model},
+    {"threshold", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_MODEL), false, set_threshold},
     {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled},
     {"lock", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_lock},
     {"approval", POLICY_ONLY, W_DEFINE | W_CHANGE, 0, false, set_approval},
@@ -1137,11 +1174,12 @@ finish_rule(struct loader *L, struct guard_rule *r)
         [KIND_LINK] = "check = domain, shortener or http",
         [KIND_METRIC] = "metric = sentence or grade",
         [KIND_EXPECT] = "need = link, official-link, channel or pattern NAME",
+        [KIND_MODEL] = "model = FILE (made by tests/guardrails/train-model.py)",
     };
     /* A key given but refused was reported already; only a missing one is reported here. */
     static const char *const need_keys[KIND_COUNT] = {
         [KIND_PII] = "detect", [KIND_LINK] = "check", [KIND_METRIC] = "metric",
-        [KIND_EXPECT] = "need"};
+        [KIND_EXPECT] = "need", [KIND_MODEL] = "model"};
     if ((int)r->level < 0) {
         if (section_item(L, "level") == NULL)
             lerr(L, NULL, r->line, "rule %s has no level; add level = info, warning or error",

@@ -375,11 +375,6 @@ parse_item(struct tp_parser *P, struct tp_node *out, size_t *n)
         else
             break;
     }
-    const char *q = P->p;
-    while (!word_end(*q))
-        q++;
-    if (*q == '?')
-        flags |= TP_OPT;
     if (*n >= TP_NODES_MAX || ++P->nodes > TP_NODES_MAX * 4)
         return perr(P, "the pattern has too many parts");
     struct tp_node node = {0};

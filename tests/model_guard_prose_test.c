@@ -47,7 +47,8 @@ test_partisan(void **state)
     const struct guard *g = *state;
     gt_fires(g, "Vote for someone who will fund libraries.", "political.partisan", "Vote for someone");
     gt_fires(g, "It was in their manifesto.", "political.partisan", "manifesto");
-    gt_fires(g, "Blame the previous government.", "political.partisan", "the previous government");
+    gt_fires(g, "That was the previous government's doing.", "political.partisan",
+             "the previous government's");
     gt_quiet(g, "Polling stations are open 7am to 10pm; bring photo ID to vote.", "political.");
 }
 

@@ -112,6 +112,13 @@ test_capitals_regex_not_optional(void **state)
     assert_fires_on(g, "the minister said so", "the minister said");
     assert_quiet_on(g, "the council said so");
     guard_free(g);
+    /* A '?' inside a /regex/ belongs to the regex: the token stays required. */
+    g = load_rule("match = (staff|student)? number /[a-z]?\\d{5,}k?/\n");
+    assert_fires_on(g, "my staff number a123456 is", "staff number a123456");
+    assert_fires_on(g, "number 1234567k", "number 1234567k");
+    assert_quiet_on(g, "the number when it is ready");
+    assert_quiet_on(g, "student number please");
+    guard_free(g);
 }
 
 static void

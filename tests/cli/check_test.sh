@@ -341,4 +341,25 @@ test_token_pattern_errors_name_file_and_line() {
     expect_err "^$WORK/policy:5: pattern 'we \(reject': a '\(' has no closing '\)'"
 }
 
+test_shipped_word_models_are_made_from_dev() {
+    # Each shipped model is what train-model.py makes from the dev split today: a labelled
+    # reply added or changed without remaking the model fails here (make guard-models).
+    for m in "escalation post" "tone draft" "election draft"; do
+        set -- $m
+        python3 "$SRC/tests/guardrails/train-model.py" "$1" "$2" any "$1.model" || return 1
+        cmp -s "$1.model" "$SRC/share/rules/$1.model" ||
+            fail "share/rules/$1.model is not what the dev split makes; run make guard-models"
+    done
+}
+
+test_model_rule_reads_the_post() {
+    printf 'Thanks for your message.\n' >draft
+    printf 'nobody would even notice if i just stopped turning up anywhere. anyway are the bins still weds\n' >post
+    expect_status 1 t check --context post draft || return 1
+    expect_out 'error: .*\[escalation\.reads-at-risk\]' || return 1
+    t rules --explain escalation.reads-at-risk >"$WORK/out" 2>&1
+    expect_out '^escalation.reads-at-risk: a model rule from ' || return 1
+    expect_out '^model: +.*escalation.model, fires above a score of 0' || return 1
+}
+
 run_tests

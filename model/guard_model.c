@@ -1,0 +1,331 @@
+/* Word-model rules (kind = model): a linear model over the words and word pairs of a text,
+ * trained on the labelled replies by tests/guardrails/train-model.py. Patterns catch the
+ * wordings someone thought of; the model catches posts that read like the labelled ones in
+ * words nobody wrote a pattern for (risk told indirectly, for example). The model file is read
+ * on the first check that needs it, so loading the rules stays quick; a model that cannot be
+ * read holds the reply. */
+#include "model/guard_impl.h"
+#include "model/file.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODEL_WORD_MAX 64      /* bytes of one word; longer words are cut */
+#define MODEL_FEATURES_MAX 200000
+#define MODEL_TOKENS_MAX 20000 /* words of one text that are scored */
+
+struct guard_lexmodel {
+    char *path;
+    bool loaded, failed;
+    char *why;                 /* why it could not be read */
+    double bias;
+    uint64_t *keys;            /* open addressing; 0 = empty */
+    float *weights;
+    char **names;              /* the feature's text, for explanations */
+    size_t cap, n;
+};
+
+/* FNV-1a of a feature's text. Never 0 (0 marks an empty slot). */
+static uint64_t
+feature_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Returns the slot of key: where it is, or the empty one where it would go. */
+static size_t
+slot_of(const struct guard_lexmodel *m, uint64_t key)
+{
+    size_t i = (size_t)(key & (m->cap - 1));
+    while (m->keys[i] != 0 && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+struct guard_lexmodel *
+guard_lexmodel_new(const char *path)
+{
+    struct guard_lexmodel *m = xcalloc(1, sizeof *m);
+    m->path = xstrdup(path);
+    return m;
+}
+
+const char *
+guard_lexmodel_path(const struct guard_lexmodel *m)
+{
+    return m->path;
+}
+
+void
+guard_lexmodel_free(struct guard_lexmodel *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->names[i]);
+    free(m->names);
+    free(m->keys);
+    free(m->weights);
+    free(m->why);
+    free(m->path);
+    free(m);
+}
+
+/* Records why the model cannot be used. Returns -1. */
+static int
+model_fail(struct guard_lexmodel *m, char *why)
+{
+    m->failed = true;
+    free(m->why);
+    m->why = why;
+    return -1;
+}
+
+/* Reads the model file: "bias B" and "WEIGHT FEATURE" lines, '#' comments. */
+static int
+model_load(struct guard_lexmodel *m)
+{
+    if (m->loaded)
+        return 0;
+    if (m->failed)
+        return -1;
+    FILE *f = file_open_regular(m->path, GUARD_FILE_MAX * 4);
+    if (f == NULL) {
+        char *why = file_problem(errno, GUARD_FILE_MAX * 4);
+        int rc = model_fail(m, xasprintf("cannot read the model %s: %s", m->path, why));
+        free(why);
+        return rc;
+    }
+    m->cap = 1024;
+    m->keys = xcalloc(m->cap, sizeof *m->keys);
+    m->weights = xcalloc(m->cap, sizeof *m->weights);
+    m->names = xcalloc(m->cap, sizeof *m->names);
+    char line[512];
+    int lineno = 0, rc = 0;
+    bool have_bias = false;
+    while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        size_t len = strcspn(line, "\r\n");
+        line[len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char *sp = strchr(line, ' ');
+        char *end = NULL;
+        if (sp == NULL || sp[1] == '\0') {
+            rc = -1;
+            break;
+        }
+        *sp = '\0';
+        if (strcmp(line, "bias") == 0) {
+            m->bias = strtod(sp + 1, &end);
+            have_bias = end != sp + 1 && *end == '\0' && isfinite(m->bias);
+            rc = have_bias ? 0 : -1;
+            continue;
+        }
+        double w = strtod(line, &end);
+        if (end == line || *end != '\0' || !isfinite(w) || m->n >= MODEL_FEATURES_MAX) {
+            rc = -1;
+            break;
+        }
+        if ((m->n + 1) * 2 > m->cap) {
+            struct guard_lexmodel grown = {.cap = m->cap * 2};
+            grown.keys = xcalloc(grown.cap, sizeof *grown.keys);
+            grown.weights = xcalloc(grown.cap, sizeof *grown.weights);
+            grown.names = xcalloc(grown.cap, sizeof *grown.names);
+            for (size_t i = 0; i < m->cap; i++) {
+                if (m->keys[i] == 0)
+                    continue;
+                size_t s = slot_of(&grown, m->keys[i]);
+                grown.keys[s] = m->keys[i];
+                grown.weights[s] = m->weights[i];
+                grown.names[s] = m->names[i];
+            }
+            free(m->keys);
+            free(m->weights);
+            free(m->names);
+            m->keys = grown.keys;
+            m->weights = grown.weights;
+            m->names = grown.names;
+            m->cap = grown.cap;
+        }
+        uint64_t key = feature_hash(sp + 1, strlen(sp + 1));
+        size_t s = slot_of(m, key);
+        if (m->keys[s] == 0) {
+            m->keys[s] = key;
+            m->names[s] = xstrdup(sp + 1);
+            m->n++;
+        }
+        m->weights[s] = (float)w;
+    }
+    bool failed_read = ferror(f);
+    fclose(f);
+    if (rc != 0 || failed_read || !have_bias)
+        return model_fail(m, xasprintf("the model %s is damaged%s (line %d); make it again "
+                                       "with tests/guardrails/train-model.py",
+                                       m->path, have_bias ? "" : " or has no bias line",
+                                       lineno));
+    m->loaded = true;
+    return 0;
+}
+
+/* Cuts a trailing suffix the way the trainer does ("waiting" -> "wait"). */
+static size_t
+strip_suffix(const char *w, size_t len)
+{
+    static const char *const suffixes[] = {"ing", "ed", "es", "s", "ly"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (len > sl + 3 && memcmp(w + len - sl, suffixes[i], sl) == 0)
+            return len - sl;
+    }
+    return len;
+}
+
+struct model_word {
+    char text[MODEL_WORD_MAX];
+    size_t len;
+    size_t start, end;         /* bytes in the text */
+};
+
+/* Splits text into the trainer's words: ASCII letters (lower-cased), digits and apostrophes
+ * (curly ones made straight); everything else separates. Returns how many (at most max). */
+static size_t
+split_words(const char *s, size_t len, struct model_word *out, size_t max)
+{
+    size_t n = 0;
+    struct model_word cur = {0};
+    bool in = false;
+    for (size_t i = 0; i <= len && n < max; i++) {
+        unsigned char ch = i < len ? (unsigned char)s[i] : ' ';
+        size_t step = 1;
+        char c = 0;
+        if (ch >= 'A' && ch <= 'Z')
+            c = (char)(ch - 'A' + 'a');
+        else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '\'')
+            c = (char)ch;
+        else if (ch == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+                 ((unsigned char)s[i + 2] == 0x98 || (unsigned char)s[i + 2] == 0x99)) {
+            c = '\'';
+            step = 3;
+        }
+        if (c) {
+            if (!in) {
+                cur.len = 0;
+                cur.start = i;
+                in = true;
+            }
+            if (cur.len < MODEL_WORD_MAX - 1)
+                cur.text[cur.len++] = c;
+            cur.end = i + step;
+            i += step - 1;
+            continue;
+        }
+        if (in) {
+            cur.len = strip_suffix(cur.text, cur.len);
+            out[n++] = cur;
+            in = false;
+        }
+    }
+    return n;
+}
+
+struct model_hit {
+    uint64_t key;
+    size_t word;               /* the first word of its first occurrence */
+};
+
+static int
+cmp_hits(const void *a, const void *b)
+{
+    const struct model_hit *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->word < y->word ? -1 : x->word > y->word;
+}
+
+/* Hashes word i alone (pair false) or words i and i+1 (pair true). */
+static uint64_t
+word_key(const struct model_word *w, size_t i, bool pair)
+{
+    char buf[MODEL_WORD_MAX * 2 + 1];
+    size_t n = w[i].len;
+    memcpy(buf, w[i].text, n);
+    if (pair) {
+        buf[n++] = ' ';
+        memcpy(buf + n, w[i + 1].text, w[i + 1].len);
+        n += w[i + 1].len;
+    }
+    return feature_hash(buf, n);
+}
+
+void
+guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
+{
+    struct guard_lexmodel *m = r->lexmodel;
+    if (m == NULL || model_load(m) != 0) {
+        guard_emit_unfinished(c, r, v, m && m->why ? m->why : "no model file");
+        return;
+    }
+    /* A word takes at least one byte and a separator, so len / 2 + 1 words at most. */
+    size_t cap = v->len / 2 + 1 < MODEL_TOKENS_MAX ? v->len / 2 + 1 : MODEL_TOKENS_MAX;
+    struct model_word *w = xreallocarray(NULL, cap, sizeof *w);
+    size_t nw = split_words(v->s, v->len, w, cap);
+    if (nw == MODEL_TOKENS_MAX) {
+        free(w);
+        guard_emit_unfinished(c, r, v, "the text has too many words to score");
+        return;
+    }
+    struct model_hit *hits = xreallocarray(NULL, nw * 2 + 1, sizeof *hits);
+    size_t nh = 0;
+    for (size_t i = 0; i < nw; i++) {
+        hits[nh++] = (struct model_hit){word_key(w, i, false), i};
+        if (i + 1 < nw)
+            hits[nh++] = (struct model_hit){word_key(w, i, true), i};
+    }
+    qsort(hits, nh, sizeof *hits, cmp_hits);
+    /* Each feature counts once, as in training; the strongest one shows where and why. */
+    double score = m->bias, best = 0;
+    size_t best_word = 0, best_slot = 0;
+    bool any = false;
+    for (size_t i = 0; i < nh; i++) {
+        if (i > 0 && hits[i].key == hits[i - 1].key)
+            continue;
+        size_t s = slot_of(m, hits[i].key);
+        if (m->keys[s] == 0)
+            continue;
+        score += m->weights[s];
+        /* Short single words ("if", "her") weigh in the score but explain nothing. */
+        const char *name = m->names[s];
+        if (!strchr(name, ' ') && strlen(name) < 5)
+            continue;
+        if (m->weights[s] > best) {
+            best = m->weights[s];
+            best_word = hits[i].word;
+            best_slot = s;
+            any = true;
+        }
+    }
+    if (score > r->threshold && nw > 0) {
+        if (!any) { /* only short words weighed: show the first word */
+            best_word = 0;
+            best_slot = slot_of(m, word_key(w, 0, false));
+        }
+        const char *name = m->names[best_slot] ? m->names[best_slot] : "";
+        size_t end = strchr(name, ' ') && best_word + 1 < nw ? w[best_word + 1].end
+                                                                : w[best_word].end;
+        struct guard_vars vars = {.match = v->s + w[best_word].start,
+                                  .match_len = end - w[best_word].start,
+                                  .grade = score};
+        guard_emit(c, r, v, w[best_word].start, end, &vars);
+    }
+    free(hits);
+    free(w);
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Trains a guardrail word model (kind = model) on the labelled replies of the dev split only.
+
+    python3 tests/guardrails/train-model.py CATEGORY post|draft errors|any OUT.model
+
+A record is positive when its errors: (errors) or its errors: or warns: (any) name CATEGORY; the text is the post answered
+(context:) or the reply (the draft). Features are the words and word pairs of the text,
+lower-cased (ASCII), split on anything but letters, digits and apostrophes, with a light suffix
+strip; model/guard_model.c computes the same ones. Logistic regression, fixed seed and order, so
+the same data gives the same file (make check compares the shipped model with a fresh run).
+"""
+import glob, math, os, random, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EPOCHS, RATE, DECAY, KEEP = 30, 0.1, 1e-4, 4000
+LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ\u2018\u2019", "abcdefghijklmnopqrstuvwxyz''")
+
+
+def records(paths):
+    out = []
+    for path in paths:
+        cur = None
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("=== "):
+                    cur = {"h": {}, "d": "", "in": False}
+                    out.append(cur)
+                elif cur is None:
+                    continue
+                elif cur["in"]:
+                    cur["d"] += line
+                elif line.strip() == "---":
+                    cur["in"] = True
+                elif ":" in line and not line.startswith("#"):
+                    k, v = line.split(":", 1)
+                    cur["h"].setdefault(k.strip(), []).append(v.strip())
+    return out
+
+
+def strip(w):
+    for s in ("ing", "ed", "es", "s", "ly"):
+        if len(w) > len(s) + 3 and w.endswith(s):
+            return w[: -len(s)]
+    return w
+
+
+def words(text):
+    out, cur = [], []
+    for ch in text.translate(LOWER):
+        if ("a" <= ch <= "z") or ("0" <= ch <= "9") or ch == "'":
+            cur.append(ch)
+        elif cur:
+            out.append(strip("".join(cur)))
+            cur = []
+    if cur:
+        out.append(strip("".join(cur)))
+    return out
+
+
+def features(text):
+    ws = words(text)
+    return sorted(set(ws) | {a + " " + b for a, b in zip(ws, ws[1:])})
+
+
+def main():
+    if len(sys.argv) != 5 or sys.argv[2] not in ("post", "draft") or \
+            sys.argv[3] not in ("errors", "any"):
+        sys.exit("usage: train-model.py CATEGORY post|draft errors|any OUT.model")
+    cat, which, level, out = sys.argv[1:]
+    data = []
+    for r in records(sorted(glob.glob(os.path.join(HERE, "dev", "*.txt")))):
+        if "fits" in r["h"]:
+            continue
+        text = " ".join(r["h"].get("context", [])) if which == "post" else r["d"]
+        if not text.strip():
+            continue
+        labels = r["h"].get("errors", []) + ([] if level == "errors" else r["h"].get("warns", []))
+        labels = " ".join(labels).split()
+        data.append((features(text), 1 if cat in labels else 0))
+    pos = sum(y for _, y in data)
+    if pos == 0:
+        sys.exit("no dev record is labelled " + cat)
+    up = (len(data) - pos) / pos * 0.5
+    w, b = {}, 0.0
+    order = list(range(len(data)))
+    rnd = random.Random(1)
+    for _ in range(EPOCHS):
+        rnd.shuffle(order)
+        for i in order:
+            x, y = data[i]
+            z = max(-30.0, min(30.0, b + sum(w.get(f, 0.0) for f in x)))
+            g = (1 / (1 + math.exp(-z)) - y) * (up if y else 1.0)
+            b -= RATE * g
+            for f in x:
+                w[f] = w.get(f, 0.0) * (1 - RATE * DECAY) - RATE * g
+    kept = sorted(w.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:KEEP]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("# tactful word model for %s (%s), read from the %s; made by\n" % (cat, level, which))
+        f.write("# tests/guardrails/train-model.py from %d dev records (%d labelled %s).\n"
+                % (len(data), pos, cat))
+        f.write("bias %.4f\n" % b)
+        for feat, weight in sorted(kept, key=lambda kv: kv[0]):
+            if round(weight, 4) != 0:
+                f.write("%.4f %s\n" % (weight, feat))
+
+
+if __name__ == "__main__":
+    main()
