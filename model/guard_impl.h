@@ -159,6 +159,7 @@ enum tp_op { TP_WORD, TP_PREFIX, TP_STEM, TP_REGEX, TP_ANY, TP_SKIP, TP_GROUP, T
 struct tp_node {
     uint8_t op, flags;
     uint16_t min, max;        /* skip: how many tokens */
+    bool setstems;            /* group: its word set holds stems */
     uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
     uint32_t set, nset;       /* group of single words or stems: its members in sets */
@@ -179,6 +180,7 @@ struct tp_class {
     size_t nmembers;
     uint32_t alt, nalt;       /* compiled: in alts */
     uint32_t set, nset;       /* when every alternative is one word or stem: in sets */
+    bool setstems;            /* the set holds stems */
     const char *file;
     int line;
 };
@@ -197,8 +199,33 @@ struct tp_entry {
     bool anti;
     bool user;
     uint8_t nreq;             /* what every match holds: nreq sets of words, one of each */
+    uint8_t follow;           /* 0: no filter of second words; 1: a filter; 2: one with stems */
     struct tp_req *req;       /* (owned by the store's reqs) */
 };
+
+/* The filter of a pattern's second words (guard_tokfollow.c): TP_FOLLOW_WORDS 64-bit words a
+ * pattern, bits set by the hash of a word, a 3-letter prefix or a stem. */
+#define TP_FOLLOW_WORDS 8
+enum { TP_FOLLOW_WORD, TP_FOLLOW_PREFIX, TP_FOLLOW_STEM };
+
+/* The bit of the follow filter for a hash of a kind. */
+static inline unsigned
+tp_follow_bit(unsigned kind, uint32_t hash)
+{
+    uint32_t x = hash + kind * 0x9E3779B9u;
+    x ^= x >> 15;
+    x *= 0x2C1B3C6Du;
+    x ^= x >> 12;
+    return x % (TP_FOLLOW_WORDS * 64);
+}
+
+/* Whether the follow filter bits hold a hash of a kind. */
+static inline bool
+tp_follow_has(const uint64_t *bits, unsigned kind, uint32_t hash)
+{
+    unsigned b = tp_follow_bit(kind, hash);
+    return (bits[b / 64] >> (b % 64)) & 1;
+}
 
 #define TP_REQ_WORDS 16       /* words in one "one of these" set */
 #define TP_REQS_MAX 4         /* sets noted for one pattern */
@@ -214,7 +241,7 @@ struct tp_req {
 /* A link in an index bucket's chain. */
 struct tp_link {
     uint32_t entry;
-    uint32_t next;            /* +1; 0 ends */
+    uint32_t next;            /* while building: the next in the chain, +1; 0 ends */
     uint8_t lo, hi;           /* the match starts lo to hi words before the indexed word */
 };
 
@@ -231,7 +258,8 @@ struct tp_store {
     size_t nclasses;
     struct tp_entry *entries;
     size_t nentries, capentries;
-    uint32_t *exact, *prefix; /* bucket heads +1 by the first token's hash */
+    uint32_t *exact, *prefix; /* by the first token's hash: where a bucket's run of links
+                               * starts (mask + 2 of them; while building, chain heads +1) */
     struct tp_link *links;
     size_t nlinks, caplinks;
     struct tp_req *reqs;      /* TP_REQS_MAX a pattern */
@@ -239,6 +267,7 @@ struct tp_store {
     size_t nsets, capsets;
     uint32_t *open;           /* entries that may start at any token */
     size_t nopen;
+    uint64_t *follow;         /* TP_FOLLOW_WORDS a pattern: what may follow its first word */
     size_t mask;
 };
 
@@ -441,6 +470,10 @@ const char *guard_view_masked(struct guard_view *v);
 const char *guard_view_raw(struct guard_view *v);
 /* Folds s[0..len) (lowercase, accents stripped) into out; returns the bytes written. */
 size_t guard_fold(const char *s, size_t len, char *out, size_t cap);
+/* Whether s[0..len) is one word token as texts are tokenised, folding by lowercasing alone:
+ * ASCII letters and digits, with straight apostrophes between letters (under 64 bytes). Such a
+ * word needs no tokenising to be added to a matcher. */
+bool guard_plain_word(const char *s, size_t len);
 /* FNV-1a of s[0..len), never 0. */
 uint32_t guard_hash(const char *s, size_t len);
 /* Decodes the code point at s[pos] into *cp (-1 for broken UTF-8); returns its length. */
@@ -534,6 +567,16 @@ void guard_tokpat_free(struct tp_store *s);
 void guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v);
 /* Runs a pattern rule from the view's hits. */
 void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Where the alternatives of a group or class node are: alts[*alt .. *alt + *nalt). */
+void tp_node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt,
+                  uint32_t *nalt);
+/* The word set of a group or class node: sets[*set .. *set + *nset) (0 when it has none). */
+void tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set,
+                 uint32_t *nset);
+
+/* guard_tokfollow.c: notes, for each pattern, what its second word may be (s->follow, the
+ * entries' follow), once the sets are made. */
+void guard_tokfollow_build(struct tp_store *s);
 
 /* guard_model.c: word-model rules. */
 struct guard_lexmodel *guard_lexmodel_new(const char *path);

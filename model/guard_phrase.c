@@ -76,6 +76,24 @@ guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16
                              (int)wlen, w, text);
             goto fail;
         }
+        if (guard_plain_word(w, wlen)) {
+            if (ntok + 1 > GUARD_PHRASE_TOKENS) {
+                *err = xasprintf("'%s' has more than %d words", text, GUARD_PHRASE_TOKENS);
+                goto fail;
+            }
+            if (wild == WILD_PREFIX && ntok == 0 && wlen < 3) {
+                *err = xasprintf("'%s': a phrase's first word needs at least 3 letters "
+                                 "before '*'",
+                                 text);
+                goto fail;
+            }
+            char fold[64];
+            for (size_t i = 0; i < wlen; i++)
+                fold[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+            tok_add(set, w, wlen, fold, wlen, wild);
+            ntok++;
+            continue;
+        }
         struct guard_view v;
         guard_view_init(&v, w, wlen, GUARD_DRAFT);
         guard_view_tokenize(&v);

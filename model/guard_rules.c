@@ -49,8 +49,8 @@ static const char *const layer_names[] = {"shipped pack", "office policy", "user
 
 /* One "key = value" line of the current section. */
 struct item {
-    char *key;
-    char *value;
+    const char *key;          /* both in the file's text, which outlives the section */
+    const char *value;
     int line;
 };
 
@@ -407,6 +407,27 @@ next_line(char **p, const char *end, size_t *rawlen)
     return line;
 }
 
+/* Whether s[0..n) is all printable ASCII (a space to '~'), eight bytes at a time: most lines
+ * of a rule file are, and need no decoding. */
+static bool
+plain_ascii(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t low = (x - ones * 0x20) & ~x;              /* a byte under 0x20 */
+        uint64_t del = ((x ^ (ones * 0x7f)) - ones) & ~(x ^ (ones * 0x7f)); /* 0x7f */
+        if ((x | low | del) & highs)                         /* or 0x80 and over */
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
 /* Checks one line for length, control characters and broken UTF-8. Reports and returns -1. */
 static int
 check_line(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
@@ -421,6 +442,8 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
              GUARD_LINE_MAX);
         return -1;
     }
+    if (plain_ascii(line, n))
+        return 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)line[i];
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -910,7 +933,9 @@ add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool 
         lerr(L, NULL, it->line, "rule %s has more than 64 examples", r->id);
         return -1;
     }
-    r->examples = xreallocarray(r->examples, r->nexamples + 1, sizeof *r->examples);
+    if ((r->nexamples & (r->nexamples - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
+        r->examples = xreallocarray(r->examples, r->nexamples ? r->nexamples * 2 : 1,
+                                    sizeof *r->examples);
     r->examples[r->nexamples++] = (struct guard_rule_example){
         xstrdup(it->value), L->file, it->line, must_fire};
     return 0;
@@ -1519,8 +1544,8 @@ apply_class(struct loader *L)
                                     "WORDS lines", it->key, name);
             continue;
         }
-        struct guard_entry e = {.text = it->value, .file = L->file, .line = it->line,
-                                .user = L->layer == LAYER_USER};
+        struct guard_entry e = {.text = (char *)it->value, .file = L->file, .line = it->line,
+                                .user = L->layer == LAYER_USER}; /* class_add copies text */
         guard_tokpat_class_add(L->g, name, &e);
     }
 }
@@ -1560,10 +1585,6 @@ end_section(struct loader *L)
     case SEC_NONE:
     case SEC_BAD:
         break;
-    }
-    for (size_t i = 0; i < L->nitems; i++) {
-        free(L->items[i].key);
-        free(L->items[i].value);
     }
     L->nitems = 0;
     L->sec = SEC_NONE;
@@ -1653,25 +1674,28 @@ parse_item(struct loader *L, char *line, int lineno)
     char *value = NULL;
     if (*v == '"') {
         /* Quoted only when the quotes hold the whole value: "\"{match}\" is ..." is text. */
-        struct buf b = {0};
         char *p = v + 1;
-        for (; *p && *p != '"'; p++) {
+        for (; *p && *p != '"'; p++)
             if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
                 p++;
-            buf_addc(&b, *p);
-        }
         if (*p != '"') {
             lerr(L, NULL, lineno, "the quoted value has no closing '\"'");
-            buf_free(&b);
             return -1;
         }
-        p++;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\0' || *p == ';')
-            value = buf_take(&b);
-        else
-            buf_free(&b);
+        char *rest = p + 1;
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+        if (*rest == '\0' || *rest == ';') {
+            /* Unescaped in place: the value only gets shorter. */
+            char *out = v;
+            for (p = v + 1; *p != '"'; p++) {
+                if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                    p++;
+                *out++ = *p;
+            }
+            *out = '\0';
+            value = v;
+        }
     }
     if (value == NULL) {
         char *c = v;
@@ -1680,22 +1704,19 @@ parse_item(struct loader *L, char *line, int lineno)
                 break;
         while (c > v && (c[-1] == ' ' || c[-1] == '\t'))
             c--;
-        value = xstrndup(v, (size_t)(c - v));
+        *c = '\0';
+        value = v;
     }
     if (*value == '\0') {
         lerr(L, NULL, lineno, "%s has an empty value", k);
-        free(value);
         return -1;
     }
     if (L->sec == SEC_NONE) {
         lerr(L, NULL, lineno, "%s = ... comes before any [section]", k);
-        free(value);
         return -1;
     }
-    if (L->sec == SEC_BAD) {
-        free(value);
+    if (L->sec == SEC_BAD)
         return 0; /* already reported at the header */
-    }
     /* A key given twice is a mistake unless the key is a list. */
     const struct key_spec *spec = L->sec == SEC_RULE ? rule_key(k) : NULL;
     bool repeat = L->sec == SEC_ALLOW || L->sec == SEC_CLASS || (spec && spec->repeat);
@@ -1704,7 +1725,6 @@ parse_item(struct loader *L, char *line, int lineno)
         if (prev) {
             lerr(L, NULL, lineno, "%s is set twice in [%s] (first on line %d)", k, L->name,
                  prev->line);
-            free(value);
             return -1;
         }
     }
@@ -1712,7 +1732,7 @@ parse_item(struct loader *L, char *line, int lineno)
         L->capitems = L->capitems ? L->capitems * 2 : 16;
         L->items = xreallocarray(L->items, L->capitems, sizeof *L->items);
     }
-    L->items[L->nitems++] = (struct item){xstrdup(k), value, lineno};
+    L->items[L->nitems++] = (struct item){k, value, lineno};
     return 0;
 }
 

@@ -97,6 +97,25 @@ guard_fold(const char *s, size_t len, char *out, size_t cap)
     return n;
 }
 
+/* Whether s[0..len) is one token as drafts are tokenised, and folds by lowercasing alone:
+ * ASCII letters and digits, with straight apostrophes between letters. */
+bool
+guard_plain_word(const char *s, size_t len)
+{
+    if (len == 0 || len >= 64)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        bool inner_apostrophe = c == '\'' && i > 0 && i + 1 < len &&
+                                ((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z') &&
+                                ((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z');
+        if (!alnum && !inner_apostrophe)
+            return false;
+    }
+    return true;
+}
+
 static bool
 is_ascii_alnum(unsigned char c)
 {

@@ -100,12 +100,12 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqs);
     free(s->sets);
     free(s->links);
+    free(s->follow);
     memset(s, 0, sizeof *s);
 }
 
-/* Where the alternatives of a group or class node are: alts[*alt .. *alt + *nalt). */
-static void
-node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt, uint32_t *nalt)
+void
+tp_node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt, uint32_t *nalt)
 {
     if (n->op == TP_GROUP) {
         *alt = n->alt;
@@ -140,24 +140,18 @@ perr(struct tp_parser *P, const char *what)
     return -1;
 }
 
+/* The bytes that end a word in a pattern, looked up rather than compared in turn: patterns
+ * are read a byte at a time at every load. */
+static const bool word_ends[256] = {
+    ['\0'] = true, [' '] = true, ['\t'] = true, ['('] = true, [')'] = true,
+    ['|'] = true,  ['?'] = true, ['<'] = true,  ['>'] = true,
+};
+
 /* Whether c ends a word in a pattern. */
 static bool
 word_end(char c)
 {
-    switch (c) {
-    case '\0':
-    case ' ':
-    case '\t':
-    case '(':
-    case ')':
-    case '|':
-    case '?':
-    case '<':
-    case '>':
-        return true;
-    default:
-        return false;
-    }
+    return word_ends[(unsigned char)c];
 }
 
 /* Reads a class name after '@' into the pool; returns -1 when there is none. */
@@ -280,25 +274,6 @@ parse_stem(struct tp_parser *P, struct tp_node *n)
     return 0;
 }
 
-/* Whether s[0..len) is one token as drafts are tokenised, and folds by lowercasing alone:
- * ASCII letters and digits, with straight apostrophes between letters. */
-static bool
-plain_word(const char *s, size_t len)
-{
-    if (len == 0 || len >= 64)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        bool inner_apostrophe = c == '\'' && i > 0 && i + 1 < len &&
-                                ((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z') &&
-                                ((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z');
-        if (!alnum && !inner_apostrophe)
-            return false;
-    }
-    return true;
-}
-
 /* Reads a plain word (or "word*"), tokenised as drafts are; adds one node per token. */
 static int
 parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
@@ -310,20 +285,21 @@ parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
     bool prefix = wlen > 1 && a[wlen - 1] == '*';
     if (prefix)
         wlen--;
-    if (strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
+    bool alnum = ((*a | 32) >= 'a' && (*a | 32) <= 'z') || (*a >= '0' && *a <= '9');
+    if (!alnum && strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
         return perr(P, "a word starts with punctuation, which patterns ignore");
-    if (plain_word(a, wlen)) {
+    if (guard_plain_word(a, wlen)) {
         if (*n >= TP_NODES_MAX)
             return perr(P, "the pattern has too many parts");
-        char fold[64];
-        for (size_t i = 0; i < wlen; i++)
-            fold[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
         struct tp_node *node = &out[(*n)++];
         memset(node, 0, sizeof *node);
         node->op = prefix ? TP_PREFIX : TP_WORD;
         node->flags = flags;
-        node->str = pool_add(P->s, fold, wlen);
+        node->str = pool_add(P->s, a, wlen);
         node->len = (uint32_t)wlen;
+        char *fold = P->s->pool + node->str; /* folded in place: lowercasing alone */
+        for (size_t i = 0; i < wlen; i++)
+            fold[i] = (char)(fold[i] >= 'A' && fold[i] <= 'Z' ? fold[i] + 32 : fold[i]);
         if (node->op == TP_PREFIX && node->len < 2)
             return perr(P, "a word before '*' needs at least 2 letters");
         return 0;
@@ -498,7 +474,7 @@ seq_can_be_empty(const struct tp_store *s, uint32_t seq, uint32_t i, int depth)
         if ((n->op == TP_GROUP || n->op == TP_CLASS) && !(n->flags & TP_NOT) &&
             depth < TP_DEPTH_MAX && n->alt != UINT32_MAX) {
             uint32_t alt, nalt;
-            node_alts(s, n, &alt, &nalt);
+            tp_node_alts(s, n, &alt, &nalt);
             bool empty = false;
             for (uint32_t k = 0; k < nalt && !empty; k++)
                 empty = seq_can_be_empty(s, s->alts[alt + k], 0, depth + 1);
@@ -607,7 +583,7 @@ first_keys(const struct tp_store *s, uint32_t seq, uint32_t i, struct keyset *k,
                 return false;
             }
             uint32_t alt, nalt;
-            node_alts(s, n, &alt, &nalt);
+            tp_node_alts(s, n, &alt, &nalt);
             for (uint32_t a = 0; a < nalt; a++)
                 if (first_keys(s, s->alts[alt + a], 0, k, depth + 1))
                     may_skip = true;
@@ -657,7 +633,7 @@ node_width(const struct tp_store *s, const struct tp_node *n, unsigned *lo, unsi
     }
     if (n->op == TP_GROUP || n->op == TP_CLASS) {
         uint32_t alt, nalt;
-        node_alts(s, n, &alt, &nalt);
+        tp_node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt; a++) {
             const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
             const struct tp_node *only = &s->nodes[q->node];
@@ -743,7 +719,7 @@ required_words(struct tp_store *s, struct tp_entry *e)
         bool ok = false;
         if (n->op == TP_GROUP || n->op == TP_CLASS) {
             uint32_t alt, nalt;
-            node_alts(s, n, &alt, &nalt);
+            tp_node_alts(s, n, &alt, &nalt);
             ok = nalt > 0;
             for (uint32_t k = 0; k < nalt && ok; k++)
                 ok = alt_required(s, s->alts[alt + k], &req);
@@ -772,9 +748,11 @@ cmp_setent(const void *a, const void *b)
 /* When every alternative from alt is one plain word or stem, stores them as a set sorted by
  * hash (*set, *nset); else leaves *nset 0, and the alternatives are tried one by one. */
 static void
-make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_t *nset)
+make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_t *nset,
+         bool *stems)
 {
     *nset = 0;
+    *stems = false;
     if (nalt < 3)
         return;
     for (uint32_t a = 0; a < nalt; a++) {
@@ -792,6 +770,7 @@ make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_
         uint32_t node = s->seqs[s->alts[alt + a]].node;
         const struct tp_node *n = &s->nodes[node];
         s->sets[s->nsets++] = (struct tp_setent){guard_hash(s->pool + n->str, n->len), node};
+        *stems |= n->op == TP_STEM;
     }
     *nset = nalt;
     qsort(s->sets + *set, nalt, sizeof *s->sets, cmp_setent);
@@ -813,10 +792,36 @@ build_sets(struct tp_store *s)
     }
     for (size_t c = 0; c < s->nclasses; c++)
         make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
-                 &s->classes[c].nset);
+                 &s->classes[c].nset, &s->classes[c].setstems);
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].op == TP_GROUP)
-            make_set(s, s->nodes[i].alt, s->nodes[i].nalt, &s->nodes[i].set, &s->nodes[i].nset);
+            make_set(s, s->nodes[i].alt, s->nodes[i].nalt, &s->nodes[i].set, &s->nodes[i].nset,
+                     &s->nodes[i].setstems);
+}
+
+/* Lays each bucket's chain out in one run of links, in chain order, so that a check reads a
+ * word's patterns from consecutive memory: exact and prefix then hold where each bucket's run
+ * starts (bucket b's ends where b + 1's starts). */
+static void
+pack_chains(struct tp_store *s)
+{
+    size_t nb = s->mask + 1, n = 0;
+    struct tp_link *packed = xcalloc(s->nlinks + 1, sizeof *packed);
+    uint32_t **tables[2] = {&s->exact, &s->prefix};
+    for (size_t t = 0; t < 2; t++) {
+        uint32_t *heads = *tables[t], *starts = xcalloc(nb + 1, sizeof *starts);
+        for (size_t b = 0; b < nb; b++) {
+            starts[b] = (uint32_t)n;
+            for (uint32_t l = heads[b]; l; l = s->links[l - 1].next)
+                packed[n++] = s->links[l - 1];
+        }
+        starts[nb] = (uint32_t)n;
+        free(heads);
+        *tables[t] = starts;
+    }
+    free(s->links);
+    s->links = packed;
+    s->caplinks = s->nlinks + 1;
 }
 
 /* Indexes every entry by the words it can start with. */
@@ -852,6 +857,7 @@ build_index(struct tp_store *s)
         for (size_t i = 0; i < k.nprefix; i++)
             link_add(s, s->prefix, k.prefix[i], (uint32_t)e, 0, 0);
     }
+    pack_chains(s);
 }
 
 /* Whether class ci refers to itself through its members, up to a depth. */
@@ -866,7 +872,7 @@ class_loops(const struct tp_store *s, uint32_t seq, uint32_t ci, int depth)
         if (n->op == TP_CLASS && (n->alt == ci || depth >= TP_DEPTH_MAX))
             return true;
         uint32_t alt, nalt;
-        node_alts(s, n, &alt, &nalt);
+        tp_node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt; a++)
             if (class_loops(s, s->alts[alt + a], ci, depth + 1))
                 return true;
@@ -881,6 +887,39 @@ compile_error(struct buf *errors, const char *file, int line, const char *msg)
     if (errors->len)
         buf_addc(errors, '\n');
     buf_printf(errors, "%s:%d: %s", file, line, msg);
+}
+
+/* Sizes the store's arrays for the patterns' text at once (shipped patterns take about five
+ * bytes a node), so that compiling them does not copy the arrays again and again as they grow
+ * (they still grow when a text needs more). */
+static void
+reserve(struct guard *g)
+{
+    struct tp_store *s = &g->tp;
+    size_t bytes = 0;
+    for (size_t c = 0; c < s->nclasses; c++)
+        for (size_t m = 0; m < s->classes[c].nmembers; m++)
+            bytes += strlen(s->classes[c].members[m].text) + 1;
+    for (size_t ri = 0; ri < g->nrules; ri++)
+        if (g->rules[ri].kind == KIND_PATTERN)
+            for (size_t i = 0; i < g->rules[ri].nentries; i++)
+                bytes += strlen(g->rules[ri].entries[i].text) + 1;
+    if (s->capnodes < bytes / 4) {
+        s->capnodes = bytes / 4;
+        s->nodes = xreallocarray(s->nodes, s->capnodes, sizeof *s->nodes);
+    }
+    if (s->capseqs < bytes / 6) {
+        s->capseqs = bytes / 6;
+        s->seqs = xreallocarray(s->seqs, s->capseqs, sizeof *s->seqs);
+    }
+    if (s->capalts < bytes / 6) {
+        s->capalts = bytes / 6;
+        s->alts = xreallocarray(s->alts, s->capalts, sizeof *s->alts);
+    }
+    if (s->poolcap < bytes) {
+        s->poolcap = bytes;
+        s->pool = xrealloc(s->pool, s->poolcap);
+    }
 }
 
 /* Compiles the members of every class into alternatives. */
@@ -927,6 +966,7 @@ size_t
 guard_tokpat_compile(struct guard *g, struct buf *errors)
 {
     struct tp_store *s = &g->tp;
+    reserve(g);
     struct sb_stemmer *stemmer = sb_stemmer_new("english", NULL);
     size_t nerr = compile_classes(g, stemmer, errors);
     for (size_t ri = 0; ri < g->nrules && nerr == 0; ri++) {
@@ -959,6 +999,7 @@ guard_tokpat_compile(struct guard *g, struct buf *errors)
     if (nerr == 0) {
         build_sets(s);
         build_index(s);
+        guard_tokfollow_build(s);
     }
     return nerr;
 }
@@ -1084,14 +1125,17 @@ set_matches(struct tp_match *m, const struct tp_node *n, uint32_t set, uint32_t 
         return false;
     if (set_has(m, set, nset, t->hash, i) || (t->shash && set_has(m, set, nset, t->shash, i)))
         return true;
+    /* A word member matches by the token's own form, found above; only a stem member can
+     * match by the token's stem, so a set without stems needs none made. */
+    if (!(n->op == TP_CLASS ? m->s->classes[n->alt].setstems : n->setstems))
+        return false;
     size_t slen;
     const char *st = tok_stem(m, i, &slen);
     return st && set_has(m, set, nset, guard_hash(st, slen), i);
 }
 
-/* The word set of group or class node n: *set and *nset (0 when it has none). */
-static void
-node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, uint32_t *nset)
+void
+tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, uint32_t *nset)
 {
     if (n->op == TP_CLASS) {
         *set = s->classes[n->alt].set;
@@ -1113,11 +1157,11 @@ one_token_matches(struct tp_match *m, const struct tp_node *n, size_t i, int dep
         return false;
     const struct tp_store *s = m->s;
     uint32_t set, nset;
-    node_set(s, n, &set, &nset);
+    tp_node_set(s, n, &set, &nset);
     if (nset)
         return set_matches(m, n, set, nset, i);
     uint32_t alt, nalt;
-    node_alts(s, n, &alt, &nalt);
+    tp_node_alts(s, n, &alt, &nalt);
     for (uint32_t a = 0; a < nalt; a++) {
         const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
         if (q->n == 1 && one_token_matches(m, &s->nodes[q->node], i, depth + 1))
@@ -1157,7 +1201,7 @@ static uint32_t
 set_size(const struct tp_store *s, const struct tp_node *n)
 {
     uint32_t set, nset;
-    node_set(s, n, &set, &nset);
+    tp_node_set(s, n, &set, &nset);
     return nset;
 }
 
@@ -1195,7 +1239,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
             return true;
     } else if ((n->op == TP_GROUP || n->op == TP_CLASS) && set_size(m->s, n)) {
         uint32_t set, nset;
-        node_set(m->s, n, &set, &nset);
+        tp_node_set(m->s, n, &set, &nset);
         if (tok_usable(m, pos) && set_matches(m, n, set, nset, pos) && step(m, &next, pos + 1))
             return true;
     } else if (n->op == TP_GROUP || n->op == TP_CLASS) {
@@ -1205,7 +1249,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         }
         const struct tp_store *s = m->s;
         uint32_t alt, nalt;
-        node_alts(s, n, &alt, &nalt);
+        tp_node_alts(s, n, &alt, &nalt);
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (!may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
@@ -1232,6 +1276,28 @@ hit_add(struct guard_view *v, uint32_t e, size_t start, size_t end)
     v->tphits[v->ntphits++] = (struct tp_hit){e, v->toks[start].start, v->toks[end - 1].end};
 }
 
+/* Whether token j can be the second word of entry e's match, by its follow filter (for
+ * entries that have one): a try that fails this cannot match, nor reach a limit. */
+static bool
+may_follow(struct tp_match *m, const struct tp_entry *te, size_t e, size_t j)
+{
+    if (j >= m->v->ntoks)
+        return false;
+    const struct guard_tok *t = &m->v->toks[j];
+    if (t->flags & (TOK_SENTENCE | TOK_LINE))
+        return false; /* a match never crosses into the next sentence or line */
+    const uint64_t *bits = m->s->follow + e * TP_FOLLOW_WORDS;
+    if (tp_follow_has(bits, TP_FOLLOW_WORD, t->hash) ||
+        (t->shash && tp_follow_has(bits, TP_FOLLOW_WORD, t->shash)) ||
+        (t->phash && tp_follow_has(bits, TP_FOLLOW_PREFIX, t->phash)))
+        return true;
+    if (te->follow != 2)
+        return false;
+    size_t slen;
+    const char *st = tok_stem(m, j, &slen);
+    return st == NULL || tp_follow_has(bits, TP_FOLLOW_STEM, guard_hash(st, slen));
+}
+
 /* Tries entry e at token i unless it was tried there already. */
 static void
 try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint32_t *tried)
@@ -1245,6 +1311,8 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint3
     if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked))
         return;
     struct tp_match m = {.c = c, .v = v, .s = s, .start = i};
+    if (te->follow && !may_follow(&m, te, e, i + 1))
+        return;
     struct tp_frame f = {te->seq, 0, 0, NULL};
     if (step(&m, &f, i))
         hit_add(v, e, i, m.end);
@@ -1288,12 +1356,15 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     }
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
-        uint32_t heads[3] = {s->exact[t->hash & s->mask],
-                             t->shash ? s->exact[t->shash & s->mask] : 0,
-                             t->phash ? s->prefix[t->phash & s->mask] : 0};
+        const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
+                                     t->phash ? s->prefix : NULL};
+        const uint32_t keys[3] = {t->hash, t->shash, t->phash};
         for (size_t h = 0; h < 3; h++) {
-            for (uint32_t l = heads[h]; l; l = s->links[l - 1].next) {
-                const struct tp_link *ln = &s->links[l - 1];
+            if (tables[h] == NULL)
+                continue;
+            size_t b = keys[h] & s->mask;
+            for (uint32_t l = tables[h][b]; l < tables[h][b + 1]; l++) {
+                const struct tp_link *ln = &s->links[l];
                 for (size_t d = ln->hi + 1u; d-- > ln->lo;)
                     if (d <= i)
                         try_entry(c, v, ln->entry, i - d, tried);

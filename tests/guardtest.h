@@ -8,6 +8,7 @@
 
 #include "model/guard.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #define GT_RULES "share/rules"
@@ -183,6 +184,85 @@ gt_quiet(const struct guard *g, const char *draft, const char *rule)
         fail_msg("%s fired", rule);
     }
     guard_result_free(&r);
+}
+
+/* ---- The labelled records (tests/guardrails/SPLIT/\*.txt; format in its README) ---- */
+
+/* What reading a records file calls, with ctx: begin at each "=== ID" line, header for each
+ * header line (without its newline; blank and # lines left out), draft for each line after
+ * "---" as read (NULL: drafts are not wanted), end once a record is whole. */
+struct gt_records {
+    void *ctx;
+    void (*begin)(void *ctx, const char *id);
+    void (*header)(void *ctx, const char *line);
+    void (*draft)(void *ctx, const char *line, size_t len);
+    void (*end)(void *ctx);
+};
+
+/* Reads the records file at path through k. */
+static inline void
+gt_records_read(const char *path, const struct gt_records *k)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[8192];
+    bool have = false, in_draft = false;
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strlen(line);
+        if (strncmp(line, "=== ", 4) == 0) {
+            if (have)
+                k->end(k->ctx);
+            if (n && line[n - 1] == '\n')
+                line[--n] = '\0';
+            k->begin(k->ctx, line + 4);
+            have = true;
+            in_draft = false;
+            continue;
+        }
+        if (in_draft) {
+            if (k->draft)
+                k->draft(k->ctx, line, n);
+            continue;
+        }
+        if (n && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (!have || n == 0 || line[0] == '#')
+            continue;
+        if (strcmp(line, "---") == 0)
+            in_draft = true;
+        else
+            k->header(k->ctx, line);
+    }
+    if (have)
+        k->end(k->ctx);
+    fclose(f);
+}
+
+/* Orders file names. */
+static inline int
+gt_cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fills names (at most max, each newly allocated) with the paths of the *.txt files in dir,
+ * in name order; returns how many (0 when dir cannot be read). */
+static inline size_t
+gt_records_files(const char *dir, char **names, size_t max)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < max) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
+            names[n++] = xasprintf("%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, gt_cmp_names);
+    return n;
 }
 
 #endif

@@ -6,11 +6,7 @@
  * are shown for dev only (GUARD_CORPUS_SHOW=test shows test's, for a final look, not for
  * tuning); GUARD_CORPUS_VERBOSE=1 shows every finding. Runs from the source tree's top folder,
  * as `make check` does. */
-#include "testutil.h"
-
-#include "model/guard.h"
-
-#include <dirent.h>
+#include "guardtest.h"
 
 #define CORPUS_DIR "tests/guardrails"
 #define RULES_DIR "share/rules"
@@ -239,56 +235,56 @@ judge(const struct guard *g, struct record *r, struct tally *t)
     guard_result_free(&res);
 }
 
+/* Reading a corpus file: the record being read, and the split it is judged for. */
+struct reading {
+    const struct guard *g;
+    struct tally *t;
+    const char *path;
+    struct record r;
+};
+
+/* Starts record id. */
+static void
+record_begin(void *ctx, const char *id)
+{
+    struct reading *rd = ctx;
+    buf_free(&rd->r.draft);
+    buf_free(&rd->r.context);
+    memset(&rd->r, 0, sizeof rd->r);
+    snprintf(rd->r.id, sizeof rd->r.id, "%.60s", id);
+    snprintf(rd->r.file, sizeof rd->r.file, "%s", rd->path);
+}
+
+static void
+record_header(void *ctx, const char *line)
+{
+    struct reading *rd = ctx;
+    header_line(&rd->r, line);
+}
+
+static void
+record_draft(void *ctx, const char *line, size_t len)
+{
+    struct reading *rd = ctx;
+    buf_add(&rd->r.draft, line, len);
+}
+
+static void
+record_end(void *ctx)
+{
+    struct reading *rd = ctx;
+    judge(rd->g, &rd->r, rd->t);
+}
+
 /* Reads one corpus file and judges each of its records. */
 static void
 run_file(const struct guard *g, const char *path, struct tally *t)
 {
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[8192];
-    struct record r;
-    bool have = false, in_draft = false;
-    memset(&r, 0, sizeof r);
-    while (fgets(line, sizeof line, f)) {
-        size_t n = strlen(line);
-        if (strncmp(line, "=== ", 4) == 0) {
-            if (have)
-                judge(g, &r, t);
-            buf_free(&r.draft);
-            buf_free(&r.context);
-            memset(&r, 0, sizeof r);
-            line[n - 1] = '\0';
-            snprintf(r.id, sizeof r.id, "%.60s", line + 4);
-            snprintf(r.file, sizeof r.file, "%s", path);
-            have = true;
-            in_draft = false;
-            continue;
-        }
-        if (in_draft) {
-            buf_add(&r.draft, line, n);
-            continue;
-        }
-        if (n && line[n - 1] == '\n')
-            line[--n] = '\0';
-        if (!have || n == 0 || line[0] == '#')
-            continue;
-        if (strcmp(line, "---") == 0)
-            in_draft = true;
-        else
-            header_line(&r, line);
-    }
-    if (have)
-        judge(g, &r, t);
-    buf_free(&r.draft);
-    buf_free(&r.context);
-    fclose(f);
-}
-
-/* Orders file names. */
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    struct reading rd = {.g = g, .t = t, .path = path};
+    struct gt_records k = {&rd, record_begin, record_header, record_draft, record_end};
+    gt_records_read(path, &k);
+    buf_free(&rd.r.draft);
+    buf_free(&rd.r.context);
 }
 
 /* Judges every *.txt file of one split's folder. */
@@ -296,20 +292,11 @@ static void
 run_split(const struct guard *g, struct tally *t)
 {
     char *dir = xasprintf("%s/%s", CORPUS_DIR, t->split);
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        fail_msg("cannot open %s", dir);
     char *names[64];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < 64) {
-        size_t l = strlen(e->d_name);
-        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
-            names[n++] = xasprintf("%s/%s", dir, e->d_name);
-    }
-    closedir(d);
+    size_t n = gt_records_files(dir, names, 64);
+    if (n == 0)
+        fail_msg("no records files in %s", dir);
     free(dir);
-    qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         run_file(g, names[i], t);
         free(names[i]);

@@ -8,7 +8,6 @@
  * the rules are tuned on dev and measured on test. Run from the source tree's top folder. */
 #include "guardtest.h"
 
-#include <dirent.h>
 
 #define SUGGEST_DIR "tests/guardrails"
 #define MIN_DEV_RECORDS 20      /* once the dev split's suggest file is written */
@@ -257,45 +256,46 @@ header_line(struct record *r, const char *line)
     }
 }
 
+/* Reading a records file: the record being read and what it is scored into. */
+struct reading {
+    const struct guard *g;
+    struct tally *t;
+    bool verbose;
+    struct record r;
+};
+
+/* Starts record id. */
+static void
+record_begin(void *ctx, const char *id)
+{
+    struct reading *rd = ctx;
+    buf_free(&rd->r.context);
+    memset(&rd->r, 0, sizeof rd->r);
+    snprintf(rd->r.id, sizeof rd->r.id, "%.60s", id);
+}
+
+static void
+record_header(void *ctx, const char *line)
+{
+    struct reading *rd = ctx;
+    header_line(&rd->r, line);
+}
+
+static void
+record_end(void *ctx)
+{
+    struct reading *rd = ctx;
+    judge(rd->g, &rd->r, rd->t, rd->verbose);
+}
+
 /* Reads a records file and scores each record with fits. */
 static void
 run_file(const struct guard *g, const char *path, struct tally *t, bool verbose)
 {
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[8192];
-    struct record r;
-    bool have = false, in_draft = false;
-    memset(&r, 0, sizeof r);
-    while (fgets(line, sizeof line, f)) {
-        size_t n = strlen(line);
-        if (n && line[n - 1] == '\n')
-            line[--n] = '\0';
-        if (strncmp(line, "=== ", 4) == 0) {
-            if (have)
-                judge(g, &r, t, verbose);
-            buf_free(&r.context);
-            memset(&r, 0, sizeof r);
-            snprintf(r.id, sizeof r.id, "%.60s", line + 4);
-            have = true;
-            in_draft = false;
-        } else if (have && !in_draft && strcmp(line, "---") == 0) {
-            in_draft = true;
-        } else if (have && !in_draft && n && line[0] != '#') {
-            header_line(&r, line);
-        }
-    }
-    if (have)
-        judge(g, &r, t, verbose);
-    buf_free(&r.context);
-    fclose(f);
-}
-
-/* Orders file names. */
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    struct reading rd = {.g = g, .t = t, .verbose = verbose};
+    struct gt_records k = {&rd, record_begin, record_header, NULL, record_end};
+    gt_records_read(path, &k);
+    buf_free(&rd.r.context);
 }
 
 /* Scores every *.txt file of a split folder. */
@@ -304,18 +304,8 @@ run_split(const struct guard *g, const char *split, bool verbose)
 {
     struct tally t = {0};
     char *dir = xasprintf("%s/%s", SUGGEST_DIR, split);
-    DIR *d = opendir(dir);
     char *names[64];
-    size_t n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL && n < 64) {
-        size_t l = strlen(e->d_name);
-        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
-            names[n++] = xasprintf("%s/%s", dir, e->d_name);
-    }
-    if (d)
-        closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    size_t n = gt_records_files(dir, names, 64);
     for (size_t i = 0; i < n; i++) {
         run_file(g, names[i], &t, verbose);
         free(names[i]);

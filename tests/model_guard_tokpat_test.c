@@ -218,6 +218,60 @@ test_regex_limit(void **state)
     guard_free(g);
 }
 
+/* Patterns are passed over at a word whose next word cannot come second in a match; every
+ * way a second word can come still matches: a word, its possessive, a prefix, a stem, a word
+ * set, a class member of two words, optional parts, a group that can be left out. */
+static void
+test_second_word(void **state)
+{
+    (void)state;
+    struct guard *g = gt_shipped("[class tp-we]\nmatch = (we|i)\nmatch = i am\n"
+                                 "[tone.test]\nkind = pattern\nlevel = warning\n"
+                                 "message = m\n"
+                                 "match = zorp (council|board) line\n"
+                                 "match = @tp-we (truly|really)? ~vanquish\n"
+                                 "match = blip (wib|wob)? flurb* now\n"
+                                 "match = (the|a) (big|small|red|blue) quux\n",
+                                 NULL);
+    assert_fires_on(g, "Call the zorp council line.", "zorp council line");
+    assert_fires_on(g, "The zorp council's line is open.", "zorp council's line");
+    assert_fires_on(g, "We vanquished it.", "We vanquished");
+    assert_fires_on(g, "I am really vanquishing it.", "I am really vanquishing");
+    assert_fires_on(g, "I truly vanquish.", "I truly vanquish");
+    assert_fires_on(g, "A blip flurbing now.", "blip flurbing now");
+    assert_fires_on(g, "A blip wob flurbs now.", "blip wob flurbs now");
+    assert_fires_on(g, "See the blue quux.", "the blue quux");
+    assert_quiet_on(g, "Call the zorp. Council line.");
+    assert_quiet_on(g, "We\nvanquished it.");
+    assert_quiet_on(g, "I am not vanquishing it.");
+    assert_quiet_on(g, "A blip flu now.");
+    assert_quiet_on(g, "See the green quux.");
+    guard_free(g);
+}
+
+/* A pattern that takes too many steps to fail is an error finding naming the rule, also
+ * when its second word is one no match could have. */
+static void
+test_step_limit(void **state)
+{
+    (void)state;
+    struct buf rule = {0};
+    buf_adds(&rule, "match = zorp");
+    for (int i = 0; i < 16; i++)
+        buf_adds(&rule, " (blip?|blop?)");
+    buf_adds(&rule, " flurb\n");
+    struct guard *g = load_rule(rule.data);
+    buf_free(&rule);
+    struct guard_result r = gt_check(g, "A zorp and more. Then a flurb.");
+    const struct guard_finding *f = gt_find(&r, "tone.test");
+    assert_non_null(f);
+    assert_int_equal(f->severity, GUARD_ERROR);
+    assert_true(f->incomplete);
+    guard_result_free(&r);
+    assert_quiet_on(g, "No such word here.");
+    guard_free(g);
+}
+
 /* The id of rule i. */
 static const char *
 gt_rule_id(const struct guard *g, size_t i)
@@ -303,6 +357,8 @@ main(void)
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_too_many_findings),
         cmocka_unit_test(test_regex_limit),
+        cmocka_unit_test(test_second_word),
+        cmocka_unit_test(test_step_limit),
         cmocka_unit_test(test_examples_and_explain),
         cmocka_unit_test(test_shipped_examples),
     };

@@ -1,7 +1,7 @@
 /* Fuzzes the guardrails' checker with every shipped rule: any draft and post (split at the
  * first NUL), on any platform and pattern, checks without harm, and every finding points
  * inside its text with a message. Runs from the source tree's top folder. */
-#include "model/guard.h"
+#include "fuzz_guard.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,14 +15,7 @@ static const char *const patterns[] = {NULL, "signposting", "clarification", "me
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct guard *g; /* loaded once: the rules are the same for every input */
-    if (g == NULL) {
-        char *err = NULL;
-        struct guard_options o = {.rules_dir = "share/rules"};
-        g = guard_new(&o, &err);
-        if (g == NULL)
-            abort(); /* the shipped rules must load */
-    }
+    struct guard *g = fuzz_guard_shipped();
     if (size == 0)
         return 0;
     const char *text = (const char *)data + 1;

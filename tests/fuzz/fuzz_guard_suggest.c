@@ -1,7 +1,7 @@
 /* Fuzzes the pattern suggester with every shipped suggest rule: any post gets at most
  * GUARD_SUGGEST_MAX known patterns, each once, best first, with a reason and a span inside
  * the post. Runs from the source tree's top folder. */
-#include "model/guard.h"
+#include "fuzz_guard.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,14 +25,7 @@ check_one(const struct guard_suggestions *s, size_t i, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct guard *g; /* loaded once: the rules are the same for every input */
-    if (g == NULL) {
-        char *err = NULL;
-        struct guard_options o = {.rules_dir = "share/rules"};
-        g = guard_new(&o, &err);
-        if (g == NULL)
-            abort(); /* the shipped rules must load */
-    }
+    struct guard *g = fuzz_guard_shipped();
     struct guard_suggestions s;
     char *err = NULL;
     if (guard_suggest(g, (const char *)data, size, &s, &err) != 0)
