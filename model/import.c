@@ -2,6 +2,7 @@
 #include "model/import.h"
 
 #include "model/isotime.h"
+#include "model/platform.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -111,9 +112,10 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
     for (size_t i = 0; i < sizeof string_fields / sizeof string_fields[0]; i++)
         if (take_string(obj, &string_fields[i], p, err) != 0)
             return -1;
-    if (!post_platform_known(p->platform)) {
-        *err = xasprintf("unknown platform \"%.32s\"; expected mastodon, bluesky or wordpress",
-                         p->platform);
+    if (platform_find(p->platform) == NULL) {
+        char *names = platform_names(" or ");
+        *err = xasprintf("unknown platform \"%.32s\"; expected %s", p->platform, names);
+        free(names);
         return -1;
     }
     json_t *own = json_object_get(obj, "own");

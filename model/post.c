@@ -68,8 +68,6 @@ static const char *const finish_sql =
     " WHERE id IN (SELECT id FROM temp.writer_threads);"
     "DELETE FROM temp.writer_posts; DELETE FROM temp.writer_threads;";
 
-static const char *const platforms[] = {"mastodon", "bluesky", "wordpress"};
-
 /* Authors and threads already written by this writer, so a run of posts by the same people
  * in the same threads (a sync, an import) skips their statements. Entries are only valid
  * inside the caller's transaction, which the writer's life lies within. */
@@ -160,15 +158,6 @@ static int
 same(const char *a, const char *b)
 {
     return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
-}
-
-int
-post_platform_known(const char *name)
-{
-    for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
-        if (strcmp(name, platforms[i]) == 0)
-            return 1;
-    return 0;
 }
 
 struct post_writer *

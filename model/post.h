@@ -57,7 +57,4 @@ long post_writer_new_threads(const struct post_writer *w);
 
 void post_writer_free(struct post_writer *w);
 
-/* Returns nonzero when name is a platform tactful knows. */
-int post_platform_known(const char *name);
-
 #endif

@@ -1,6 +1,7 @@
 /* Parsing the search language into an FTS5 expression and filters. */
 #include "model/query.h"
 
+#include "model/platform.h"
 #include "model/post.h"
 #include "model/xmalloc.h"
 
@@ -113,9 +114,10 @@ query_check_value(enum query_key key, const char *v, char **err)
                          "no_action, escalated and closed", v);
         return -1;
     }
-    if (key == QK_PLATFORM && !post_platform_known(v)) {
-        *err = xasprintf("unknown platform '%.40s'; platforms are mastodon, bluesky and "
-                         "wordpress", v);
+    if (key == QK_PLATFORM && platform_find(v) == NULL) {
+        char *names = platform_names(" and ");
+        *err = xasprintf("unknown platform '%.40s'; platforms are %s", v, names);
+        free(names);
         return -1;
     }
     return 0;

@@ -7,6 +7,7 @@
  * when the view changes (tab, search, filters, a triage change) or on a reload, not per key. */
 #include "tui/internal.h"
 
+#include "model/platform.h"
 #include "model/query.h"
 #include "model/text.h"
 #include "model/thread.h"
@@ -591,18 +592,6 @@ put_right(int y, int x, const char *s, int w, attr_t attr)
     tui_put(y, x + (sw < w ? w - sw : 0), s, sw < w ? sw : w, attr);
 }
 
-/* Short platform names for narrow screens. */
-static const char *
-platform_short(const char *p)
-{
-    static const char *const names[][2] = {
-        {"mastodon", "mast"}, {"bluesky", "bsky"}, {"wordpress", "wp"}};
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(p, names[i][0]) == 0)
-            return names[i][1];
-    return p;
-}
-
 /* The role that colours a state. */
 static enum tui_role
 state_role(const char *state)
@@ -643,7 +632,7 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
     }
     tui_put(y, l->x[COL_STATE], r->state, l->w[COL_STATE],
             is_cursor || marked ? base : tui_attr(t, state_role(r->state)));
-    tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short(r->platform)
+    tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short_name(r->platform)
                                                                 : r->platform,
                 l->w[COL_PLATFORM], base);
     tui_put_raw(y, l->x[COL_ACCOUNT], r->account, l->w[COL_ACCOUNT], base);

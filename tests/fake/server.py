@@ -2,8 +2,9 @@
 """A fake Mastodon, Bluesky and WordPress server for tactful's tests, on 127.0.0.1 only.
 
 Each "tenant" is one account's server, reached under its own path prefix:
-http://127.0.0.1:PORT/NAME/... and speaks one platform's documented shapes
-(docs/platforms.md): Link-header paging for Mastodon, cursors for Bluesky, X-WP-TotalPages
+http://127.0.0.1:PORT/NAME/... and speaks one platform's shapes as the adapters in net/ read
+them (net/mastodon.c, net/bluesky.c, net/wordpress.c): Link-header paging for Mastodon, cursors
+for Bluesky, X-WP-TotalPages
 for WordPress, their error bodies, and the write endpoints replies use.
 
 Tenants come from a JSON file (--config); tests change behaviour while it runs with
