@@ -163,7 +163,7 @@ officer_cycle(struct db *db, const char *me, long draft, long cycle, unsigned *s
     int rc;
     switch (cycle % 4) {
     case 0:
-        rc = triage_set_state(db, me, thread, query_states[rnd(seed) % QUERY_NSTATES], &err);
+        rc = triage_set_state(db, me, thread, triage_state_names[rnd(seed) % TRIAGE_NSTATES], &err);
         break;
     case 1: {
         const char *tag[] = {"bins"};

@@ -3,8 +3,8 @@
 #include "cli/cli.h"
 
 #include "model/isotime.h"
-#include "model/query.h"
 #include "model/triage.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -50,9 +50,12 @@ int
 cmd_mark(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
-    if (argc == 3 && !query_state_valid(argv[2]))
-        return cli_usage("mark", "unknown state '%s'; states are new, to_reply, waiting, "
-                                 "replied, no_action, escalated and closed", argv[2]);
+    if (argc == 3 && triage_state_index(argv[2]) < 0) {
+        char *msg = triage_state_unknown(argv[2]);
+        int rc = cli_usage("mark", "%s", msg);
+        free(msg);
+        return rc;
+    }
     long id = id_and_value(cli, "mark", argc, argv);
     ID_OR_RETURN(id);
     int rc = triage_set_state(cli->db, cli->officer, id, argv[2], &err);

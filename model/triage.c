@@ -3,8 +3,8 @@
 
 #include "model/audit.h"
 #include "model/isotime.h"
-#include "model/query.h"
 #include "model/text.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <jansson.h>
@@ -136,9 +136,8 @@ int
 triage_set_state(struct db *db, const char *officer, long thread, const char *state,
                  char **err)
 {
-    if (!query_state_valid(state)) {
-        *err = xasprintf("unknown state '%.40s'; states are new, to_reply, waiting, replied, "
-                         "no_action, escalated and closed", state);
+    if (triage_state_index(state) < 0) {
+        *err = triage_state_unknown(state);
         return -1;
     }
     return change_column(db, officer, thread, "state", "mark", state, err);

@@ -154,7 +154,7 @@ test_paging_and_counts(void **state)
     struct tcache c;
     struct import_stats s;
     struct thread_list l;
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     char *err = NULL;
     tcache_open(&c);
     assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);

@@ -163,7 +163,7 @@ static void
 test_counts_with_and_without_account_filters(void **state)
 {
     struct tcache *c = *state;
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     char *err = NULL;
     assert_int_equal(thread_count_states(c->db, NULL, counts, &err), 0);
     assert_int_equal(counts[0], 24); /* new */

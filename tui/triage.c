@@ -7,6 +7,7 @@
 #include "model/query.h"
 #include "model/thread.h"
 #include "model/triage.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -120,20 +121,21 @@ state_done(struct tui *t, const char *text)
 {
     const char *match = NULL;
     size_t n = strlen(text), hits = 0;
-    for (int i = 0; n && i < QUERY_NSTATES; i++) {
-        if (strcmp(text, query_states[i]) == 0) {
-            match = query_states[i];
+    for (int i = 0; n && i < TRIAGE_NSTATES; i++) {
+        if (strcmp(text, triage_state_names[i]) == 0) {
+            match = triage_state_names[i];
             hits = 1;
             break;
         }
-        if (strncmp(text, query_states[i], n) == 0) {
-            match = query_states[i];
+        if (strncmp(text, triage_state_names[i], n) == 0) {
+            match = triage_state_names[i];
             hits++;
         }
     }
     if (hits != 1) {
-        tui_error(t, "'%.40s' is not a state; states are new, to_reply, waiting, replied, "
-                     "no_action, escalated and closed", text);
+        char *names = triage_state_list(" and ");
+        tui_error(t, "'%.40s' is not a state; states are %s", text, names);
+        free(names);
         return;
     }
     char what[48];
@@ -150,8 +152,8 @@ tui_triage_act_state(struct tui *t, const struct tui_action *a)
     }
     struct prompt_spec spec = {
         .label = "state",
-        .choices = query_states,
-        .nchoices = QUERY_NSTATES,
+        .choices = triage_state_names,
+        .nchoices = TRIAGE_NSTATES,
         .instant = 1,
         .done = state_done,
     };

@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     struct thread_list list = {0};
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     enum thread_sort sort = (enum thread_sort)(size % 3);
     if (thread_list(db, &q, sort, 50, 0, &list, &err) != 0 ||
         thread_count_states(db, &q, counts, &err) != 0) {
