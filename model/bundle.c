@@ -264,7 +264,7 @@ write_record(struct db *db, const char *path, const char *officer, const char *i
                           (json_int_t)stats->threads, "drafts", (json_int_t)stats->drafts);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    rc = audit_append(db, officer, "bundle.export", 0, details, err);
+    rc = audit_append(db, officer, "bundle.export", 0, details, NULL, err);
     free(details);
     return rc;
 }

@@ -603,7 +603,8 @@ load_posts(struct db *db, struct thread *t, char **err)
 {
     sqlite3_stmt *st = db_prepare(db,
                                   "SELECT p.id, p.remote_id, p.parent_remote_id, au.handle,"
-                                  " au.display_name, p.created_at, p.body, p.html, p.url, p.own"
+                                  " au.display_name, p.created_at, p.body, p.html, p.url, p.own,"
+                                  " p.shortened"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -627,6 +628,7 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->html = db_column_strdup(st, 7);
         p->url = db_column_strdup(st, 8);
         p->own = sqlite3_column_int(st, 9);
+        p->shortened = sqlite3_column_int(st, 10);
         p->depth = 0;
     }
     sqlite3_finalize(st);

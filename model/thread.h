@@ -97,6 +97,7 @@ struct thread_post {
     char *html;
     char *url;
     int own;
+    int shortened;        /* stored shortened: it was longer than the cache keeps */
     int depth;            /* 0 for roots and for posts whose parent is not in the cache */
 };
 

@@ -40,11 +40,11 @@ test_cache_holds_every_state(void **state)
     if (tcache_import(&c, FIXTURE, &st, &err) != 0)
         fail_msg("import: %s", err);
     for (int i = 0; i < TRIAGE_NSTATES; i++) {
-        int rc = triage_set_state(c.db, "sam", 1, triage_state_names[i], &err);
+        int rc = triage_set_state(c.db, "sam", 1, triage_state_names[i], NULL, &err);
         if (rc < 0)
             fail_msg("%s: %s", triage_state_names[i], err);
     }
-    assert_int_equal(triage_set_state(c.db, "sam", 1, "finished", &err), -1);
+    assert_int_equal(triage_set_state(c.db, "sam", 1, "finished", NULL, &err), -1);
     free(err);
     err = NULL;
     assert_int_not_equal(db_exec(c.db, "UPDATE threads SET state = 'finished' WHERE id = 1",

@@ -17,8 +17,8 @@
 #define TRIAGE_CHOICES 500
 
 /* One triage change applied to one thread: returns what the model's triage call returns
- * (0 changed, 1 nothing to change, -1 with *err). */
-typedef int (*triage_fn)(struct tui *t, long id, const void *arg, char **err);
+ * (0 changed, with *entry the audit entry written; 1 nothing to change; -1 with *err). */
+typedef int (*triage_fn)(struct tui *t, long id, const void *arg, long *entry, char **err);
 
 void
 tui_undo_clear(struct tui *t)
@@ -73,11 +73,12 @@ apply(struct tui *t, const char *what, triage_fn fn, const void *arg)
     size_t changed = 0, done = 0;
     char *err = NULL;
     for (; done < n; done++) {
-        int rc = fn(t, ids[done], arg, &err);
+        long entry = 0;
+        int rc = fn(t, ids[done], arg, &entry, &err);
         if (rc < 0)
             break;
         if (rc == 0)
-            entries[changed++] = triage_last_entry(t->db);
+            entries[changed++] = entry;
     }
     char subject[64], hint[80];
     if (n == 1)
@@ -110,9 +111,9 @@ apply(struct tui *t, const char *what, triage_fn fn, const void *arg)
 
 /* Sets the state named by arg. */
 static int
-set_state(struct tui *t, long id, const void *arg, char **err)
+set_state(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_set_state(t->db, t->opts->officer, id, arg, err);
+    return triage_set_state(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the state prompt's answer: a state, or the start of exactly one. */
@@ -162,9 +163,9 @@ tui_triage_act_state(struct tui *t, const struct tui_action *a)
 
 /* Sets the priority pointed to by arg. */
 static int
-set_priority(struct tui *t, long id, const void *arg, char **err)
+set_priority(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_set_priority(t->db, t->opts->officer, id, *(const int *)arg, err);
+    return triage_set_priority(t->db, t->opts->officer, id, *(const int *)arg, entry, err);
 }
 
 /* Takes the priority prompt's answer. */
@@ -200,9 +201,9 @@ tui_triage_act_priority(struct tui *t, const struct tui_action *a)
 
 /* Assigns to arg (NULL unassigns). */
 static int
-set_assignee(struct tui *t, long id, const void *arg, char **err)
+set_assignee(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_assign(t->db, t->opts->officer, id, arg, err);
+    return triage_assign(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the assignee prompt's answer: a name, "me", or "-" to unassign. */
@@ -261,10 +262,11 @@ struct tag_change {
 
 /* Changes the tags as arg (a struct tag_change) says. */
 static int
-set_tags(struct tui *t, long id, const void *arg, char **err)
+set_tags(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
     const struct tag_change *c = arg;
-    return triage_tag(t->db, t->opts->officer, id, c->add, c->nadd, c->del, c->ndel, err);
+    return triage_tag(t->db, t->opts->officer, id, c->add, c->nadd, c->del, c->ndel, entry,
+                      err);
 }
 
 /* Takes the tag prompt's answer: words, +word adds, -word removes, a bare word adds. */
@@ -324,9 +326,9 @@ tui_triage_act_tag(struct tui *t, const struct tui_action *a)
 
 /* Adds the note arg. */
 static int
-add_note(struct tui *t, long id, const void *arg, char **err)
+add_note(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_note(t->db, t->opts->officer, id, arg, err);
+    return triage_note(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the note prompt's answer. */
@@ -354,9 +356,9 @@ tui_triage_act_note(struct tui *t, const struct tui_action *a)
 
 /* Snoozes until arg (NULL wakes). */
 static int
-set_snooze(struct tui *t, long id, const void *arg, char **err)
+set_snooze(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_snooze(t->db, t->opts->officer, id, arg, err);
+    return triage_snooze(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the snooze prompt's answer. */

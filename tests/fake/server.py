@@ -89,6 +89,8 @@ class Mastodon:
             parent = root
             for r in range(cfg.get("replies", 2)):
                 text = evil(r) if cfg.get("evil") and r == 0 else "Reply %d.%d" % (t, r)
+                if cfg.get("long") and r == 0:  # longer than the cache keeps of a post
+                    text = "Reply %d.%d %s" % (t, r, "x" * 300000)
                 parent = self.add("bob%d" % r, parent, "<p>@dept %s</p>" % text,
                                   t * 100 + r + 1, cfg.get("visibility", "public"))
                 self.notify(parent)
