@@ -78,6 +78,16 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) \
 	    $(TEST_LIBS)
 
+# The fake platform: model/platform.c and net/adapter.c compiled again with one more entry in
+# the platform table, linked before the library so they replace its copies.
+FAKE_PLATFORM := -DTACTFUL_PLATFORM_EXTRA='"tests/platform_fake/entry.h"'
+$(BUILD)/tests/platform_fake_test: tests/platform_fake_test.c tests/platform_fake/fakebook.c \
+        tests/platform_fake/entry.h model/platform.c net/adapter.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(FAKE_PLATFORM) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ \
+	    tests/platform_fake_test.c tests/platform_fake/fakebook.c model/platform.c \
+	    net/adapter.c $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+
 $(BUILD)/tests/helper_%: tests/helper_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)

@@ -163,25 +163,25 @@ officer_cycle(struct db *db, const char *me, long draft, long cycle, unsigned *s
     int rc;
     switch (cycle % 4) {
     case 0:
-        rc = triage_set_state(db, me, thread, query_states[rnd(seed) % QUERY_NSTATES], &err);
+        rc = triage_set_state(db, me, thread, triage_state_names[rnd(seed) % TRIAGE_NSTATES], NULL, &err);
         break;
     case 1: {
         const char *tag[] = {"bins"};
-        rc = cycle % 8 == 1 ? triage_tag(db, me, thread, tag, 1, NULL, 0, &err)
-                            : triage_tag(db, me, thread, NULL, 0, tag, 1, &err);
+        rc = cycle % 8 == 1 ? triage_tag(db, me, thread, tag, 1, NULL, 0, NULL, &err)
+                            : triage_tag(db, me, thread, NULL, 0, tag, 1, NULL, &err);
         break;
     }
     case 2:
-        rc = triage_assign(db, me, thread, me, &err);
+        rc = triage_assign(db, me, thread, me, NULL, &err);
         break;
     default:
-        rc = triage_set_priority(db, me, thread, (int)(rnd(seed) % 4), &err);
+        rc = triage_set_priority(db, me, thread, (int)(rnd(seed) % 4), NULL, &err);
         break;
     }
     samples_add(&o->triage, (bench_now() - t0) * 1000);
     if (rc < 0) /* 1 is "nothing to change": the thread already was so */
         outcome_fail(o, err), err = NULL;
-    if (cycle % 3 == 0 && triage_note(db, me, thread, "Checked with the service first.", &err) < 0)
+    if (cycle % 3 == 0 && triage_note(db, me, thread, "Checked with the service first.", NULL, &err) < 0)
         outcome_fail(o, err), err = NULL;
     char body[160];
     snprintf(body, sizeof body, "Thanks for telling us. We have passed this to the team "

@@ -296,7 +296,7 @@ time_queries(const char *path)
     bench_row("model: open the cache", (bench_now() - t) * 1000, "ms", "-");
     struct trace tr = {0};
     sqlite3_trace_v2(db->sql, SQLITE_TRACE_PROFILE, on_trace, &tr);
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     t = bench_now();
     thread_count_states(db, NULL, counts, &err);
     bench_row("model: counts per state, all threads", (bench_now() - t) * 1000, "ms", "-");

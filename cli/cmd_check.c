@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include "model/guard.h"
+#include "model/platform.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
 
@@ -241,9 +242,12 @@ cmd_check(struct cli *cli, int argc, char **argv)
         case CLI_OPT_ERROR:
             return EXIT_USAGE;
         case 'p':
-            if (!guard_platform_valid(optarg))
-                return cli_usage("check", "unknown platform '%s'; use mastodon, bluesky or "
-                                          "wordpress", optarg);
+            if (platform_find(optarg) == NULL) {
+                char *names = platform_names(" or ");
+                int rc = cli_usage("check", "unknown platform '%s'; use %s", optarg, names);
+                free(names);
+                return rc;
+            }
             o.platform = optarg;
             break;
         case 'c':

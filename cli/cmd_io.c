@@ -47,6 +47,10 @@ import_one(struct cli *cli, const char *path)
     }
     fprintf(stderr, "%s: %ld posts: %ld new, %ld updated, %ld unchanged; %ld new threads\n", name,
             s.lines, s.new_posts, s.updated_posts, s.unchanged_posts, s.new_threads);
+    if (s.shortened_posts > 0)
+        fprintf(stderr, "%s: %ld post%s longer than the cache keeps, stored shortened and "
+                        "marked [shortened] (see JSON LINES in tactful(5))\n",
+                name, s.shortened_posts, s.shortened_posts == 1 ? " was" : "s were");
     return 0;
 }
 

@@ -11,7 +11,7 @@
 /* Totals over the run, and whether to print a line per account. */
 struct sync_out {
     int progress;
-    long accounts, failed, new_posts, updated_posts, new_threads;
+    long accounts, failed, new_posts, updated_posts, new_threads, shortened, refused;
 };
 
 /* Called as each account starts. */
@@ -39,6 +39,8 @@ on_report(const struct sync_report *r, void *arg)
     o->new_posts += r->new_posts;
     o->updated_posts += r->updated_posts;
     o->new_threads += r->new_threads;
+    o->shortened += r->shortened_posts;
+    o->refused += r->refused_posts;
     if (o->progress) {
         printf("%-20s %ld new threads, %ld new posts", r->account, r->new_threads,
                r->new_posts);
@@ -83,5 +85,12 @@ cmd_sync(struct cli *cli, int argc, char **argv)
     printf("sync: %ld account%s, %ld failed; %ld new threads, %ld new posts, %ld updated\n",
            o.accounts, o.accounts == 1 ? "" : "s", o.failed, o.new_threads, o.new_posts,
            o.updated_posts);
+    if (o.shortened > 0)
+        printf("sync: %ld post%s longer than the cache keeps, stored shortened and marked "
+               "[shortened] (see JSON LINES in tactful(5))\n", o.shortened,
+               o.shortened == 1 ? " was" : "s were");
+    if (o.refused > 0)
+        printf("sync: %ld post%s left out: an id, author or time longer than the cache keeps\n",
+               o.refused, o.refused == 1 ? " was" : "s were");
     return failed ? EXIT_FAIL : EXIT_OK;
 }

@@ -3,8 +3,8 @@
 #include "cli/cli.h"
 
 #include "model/isotime.h"
-#include "model/query.h"
 #include "model/triage.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -50,12 +50,15 @@ int
 cmd_mark(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;
-    if (argc == 3 && !query_state_valid(argv[2]))
-        return cli_usage("mark", "unknown state '%s'; states are new, to_reply, waiting, "
-                                 "replied, no_action, escalated and closed", argv[2]);
+    if (argc == 3 && triage_state_index(argv[2]) < 0) {
+        char *msg = triage_state_unknown(argv[2]);
+        int rc = cli_usage("mark", "%s", msg);
+        free(msg);
+        return rc;
+    }
     long id = id_and_value(cli, "mark", argc, argv);
     ID_OR_RETURN(id);
-    int rc = triage_set_state(cli->db, cli->officer, id, argv[2], &err);
+    int rc = triage_set_state(cli->db, cli->officer, id, argv[2], NULL, &err);
     char *what = xasprintf("state %s", argv[2]);
     int ex = finish(what, id, rc, err);
     free(what);
@@ -74,7 +77,7 @@ cmd_assign(struct cli *cli, int argc, char **argv)
     long id = id_and_value(cli, "assign", argc, argv);
     ID_OR_RETURN(id);
     const char *who = strcmp(argv[2], "-") == 0 ? NULL : argv[2];
-    int rc = triage_assign(cli->db, cli->officer, id, who, &err);
+    int rc = triage_assign(cli->db, cli->officer, id, who, NULL, &err);
     char *what = who ? xasprintf("assigned to %s", who) : xstrdup("unassigned");
     int ex = finish(what, id, rc, err);
     free(what);
@@ -90,7 +93,7 @@ cmd_priority(struct cli *cli, int argc, char **argv)
     long id = id_and_value(cli, "priority", argc, argv);
     ID_OR_RETURN(id);
     const char *v = argv[2];
-    int rc = triage_set_priority(cli->db, cli->officer, id, v[0] - '0', &err);
+    int rc = triage_set_priority(cli->db, cli->officer, id, v[0] - '0', NULL, &err);
     char *what = xasprintf("priority %s", v);
     int ex = finish(what, id, rc, err);
     free(what);
@@ -108,7 +111,7 @@ cmd_snooze(struct cli *cli, int argc, char **argv)
     long id = id_and_value(cli, "snooze", argc, argv);
     ID_OR_RETURN(id);
     const char *until = strcmp(argv[2], "off") == 0 ? NULL : utc;
-    int rc = triage_snooze(cli->db, cli->officer, id, until, &err);
+    int rc = triage_snooze(cli->db, cli->officer, id, until, NULL, &err);
     char *what = until ? xasprintf("snoozed until %s", until) : xstrdup("awake");
     int ex = finish(what, id, rc, err);
     free(what);
@@ -138,7 +141,7 @@ cmd_note(struct cli *cli, int argc, char **argv)
         buf_free(&text);
         return EXIT_FAIL;
     }
-    int rc = triage_note(cli->db, cli->officer, id, text.data, &err);
+    int rc = triage_note(cli->db, cli->officer, id, text.data, NULL, &err);
     buf_free(&text);
     return finish("note added", id, rc, err);
 }
@@ -174,7 +177,7 @@ cmd_tag(struct cli *cli, int argc, char **argv)
     ex = EXIT_FAIL;
     if (cli_open_db(cli) != 0)
         goto out;
-    int rc = triage_tag(cli->db, cli->officer, id, add, nadd, del, ndel, &err);
+    int rc = triage_tag(cli->db, cli->officer, id, add, nadd, del, ndel, NULL, &err);
     ex = finish("tags changed", id, rc, err);
 out:
     free(add);

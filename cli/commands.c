@@ -37,9 +37,9 @@ const struct cli_option cli_global_options[] = {
 };
 
 static const struct cli_option list_options[] = {
-    {"state", 's', 0, "S", "Only threads in state S (one of the `TRIAGE STATES`).\n"},
+    {"state", 's', 0, "S", "Only threads in state S: {states}.\n"},
     {"account", 'a', 0, "A", "Only threads of the account named A.\n"},
-    {"platform", 'p', 0, "P", "Only threads from `mastodon`, `bluesky` or `wordpress`.\n"},
+    {"platform", 'p', 0, "P", "Only threads from {platforms}.\n"},
     {"tag", 't', 0, "T", "Only threads tagged T.\n"},
     {"assignee", 'o', 0, "O", "Only threads assigned to O; `none` selects unassigned threads.\n"},
     {"sort", 'S', 0, "KEY",
@@ -129,7 +129,7 @@ static const struct cli_option outbox_options[] = {
 
 static const struct cli_option check_options[] = {
     {"platform", 'p', 0, "P",
-     "Also check the length limit of `mastodon`, `bluesky` or `wordpress`, counted the\n"
+     "Also check the length limit of {platforms}, counted the\n"
      "platform's way: user-perceived characters (grapheme clusters); on Mastodon a link\n"
      "counts as 23 and @user@domain as @user; Bluesky also limits bytes.\n"
      "WordPress comments have no limit.\n"
@@ -311,8 +311,7 @@ const struct cli_command cli_commands[] = {
      "`show` does not mark the thread as read; opening it in the inbox does.\n",
      cmd_show},
     {"mark", "ID STATE", "set a thread's triage state", NULL,
-     "STATE is one of `new`, `to_reply`, `waiting`, `replied`, `no_action`, `escalated` or\n"
-     "`closed`.\n"
+     "STATE is one of {states}.\n"
      "Audited as `mark` with the old and new state and your officer identity.\n",
      cmd_mark},
     {"tag", "ID +TAG|-TAG...", "add or remove tags", NULL,

@@ -2,6 +2,8 @@
  * roff for the manual pages (`tactful help --man`). The markup is described in cli/cli.h. */
 #include "cli/cli.h"
 
+#include "model/platform.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -88,10 +90,82 @@ text_plain(const char *text)
     return out;
 }
 
+/* The n names as "`a`, `b` or `c`"; newly allocated. */
+static char *
+name_list(const char *const *names, size_t n)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(names[i]) + 6;
+    char *out = xmalloc(cap);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(out, i + 1 == n ? " or " : ", ");
+        strcat(out, "`");
+        strcat(out, names[i]);
+        strcat(out, "`");
+    }
+    return out;
+}
+
+/* The triage states' names, listed. */
+static char *
+state_list(void)
+{
+    return name_list(triage_state_names, TRIAGE_NSTATES);
+}
+
+/* The platforms' names, listed. */
+static char *
+platform_list(void)
+{
+    const char *names[32];
+    size_t n = 0;
+    for (const struct platform *p; n < 32 && (p = platform_at(n)) != NULL; n++)
+        names[n] = p->name;
+    return name_list(names, n);
+}
+
+/* The text with {states} and {platforms} replaced by the vocabulary tables' names, so help
+ * never lists them by hand; newly allocated. */
+static char *
+doc_expand(const char *text)
+{
+    char *states = NULL, *platforms = NULL;
+    size_t len = strlen(text), extra = 0;
+    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+        if (strncmp(p, "{states}", 8) == 0 && states == NULL)
+            states = state_list();
+        else if (strncmp(p, "{platforms}", 11) == 0 && platforms == NULL)
+            platforms = platform_list();
+    }
+    extra = (states ? strlen(states) : 0) + (platforms ? strlen(platforms) : 0);
+    char *out = xmalloc(len + 1 + extra * 8);
+    char *o = out;
+    for (const char *p = text; *p;) {
+        if (states && strncmp(p, "{states}", 8) == 0) {
+            o += sprintf(o, "%s", states);
+            p += 8;
+        } else if (platforms && strncmp(p, "{platforms}", 11) == 0) {
+            o += sprintf(o, "%s", platforms);
+            p += 11;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    free(states);
+    free(platforms);
+    return out;
+}
+
 void
 cli_doc_text(FILE *f, const char *text, int col, int indent, int width)
 {
-    char *plain = text_plain(text);
+    char *expanded = doc_expand(text);
+    char *plain = text_plain(expanded);
+    free(expanded);
     const char *s = plain;
     int wrote = 0;
     while (*s) {
@@ -173,7 +247,8 @@ cli_roff_escape(FILE *f, const char *s)
 void
 cli_doc_roff(FILE *f, const char *text, const char *para)
 {
-    const char *s = text;
+    char *expanded = doc_expand(text);
+    const char *s = expanded;
     int verbatim = 0;
     while (*s) {
         size_t n = line_len(s);
@@ -203,4 +278,5 @@ cli_doc_roff(FILE *f, const char *text, const char *para)
     }
     if (verbatim)
         fputs(".fi\n", f);
+    free(expanded);
 }

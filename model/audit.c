@@ -9,7 +9,7 @@
 
 int
 audit_append(struct db *db, const char *officer, const char *action, long thread,
-             const char *details_json, char **err)
+             const char *details_json, long *id, char **err)
 {
     char now[ISOTIME_LEN];
     isotime_now(now);
@@ -29,6 +29,9 @@ audit_append(struct db *db, const char *officer, const char *action, long thread
         *err = db_error(db, "cannot write the audit log");
         return -1;
     }
+    /* Right after the insert, on the same connection: this entry's id. */
+    if (id)
+        *id = (long)sqlite3_last_insert_rowid(db->sql);
     return 0;
 }
 

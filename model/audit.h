@@ -16,9 +16,10 @@ struct audit_entry {
 };
 
 /* Appends an entry; details_json must be a JSON object (NULL means {}). Runs inside the
- * caller's transaction when there is one. Returns 0 or -1 with *err set. */
+ * caller's transaction when there is one. Returns 0 and sets *id (when id is not NULL) to the
+ * new entry's id, or -1 with *err set. */
 int audit_append(struct db *db, const char *officer, const char *action, long thread,
-                 const char *details_json, char **err);
+                 const char *details_json, long *id, char **err);
 
 /* Reads the log oldest first, for one thread or all (thread 0). Returns 0 or -1 with *err. */
 int audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err);

@@ -5,8 +5,8 @@
 #include "model/audit.h"
 #include "model/bundle_impl.h"
 #include "model/isotime.h"
-#include "model/query.h"
 #include "model/schema.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -121,9 +121,8 @@ select_threads(struct db *db, const struct bundle_selection *sel, long *n, char 
     if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS bundle_sel (id INTEGER PRIMARY KEY);"
                     "DELETE FROM temp.bundle_sel;", err) != 0)
         return -1;
-    if (sel->state && !query_state_valid(sel->state)) {
-        *err = xasprintf("unknown state '%.40s'; states are new, to_reply, waiting, replied, "
-                         "no_action, escalated and closed", sel->state);
+    if (sel->state && triage_state_index(sel->state) < 0) {
+        *err = triage_state_unknown(sel->state);
         return -1;
     }
     sqlite3_stmt *st;
@@ -265,7 +264,7 @@ write_record(struct db *db, const char *path, const char *officer, const char *i
                           (json_int_t)stats->threads, "drafts", (json_int_t)stats->drafts);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    rc = audit_append(db, officer, "bundle.export", 0, details, err);
+    rc = audit_append(db, officer, "bundle.export", 0, details, NULL, err);
     free(details);
     return rc;
 }
@@ -462,9 +461,9 @@ ro_int(sqlite3 *s, const char *sql)
 static int
 checks_hold(sqlite3 *s)
 {
+#define NOT_STATE(id, label, help) "state <> '" #id "' AND "
     static const char *const broken[] = {
-        "SELECT count(*) FROM threads WHERE NOT (state IN ('new', 'to_reply', 'waiting',"
-        " 'replied', 'no_action', 'escalated', 'closed'))",
+        "SELECT count(*) FROM threads WHERE " TRIAGE_STATES(NOT_STATE) "1",
         "SELECT count(*) FROM drafts WHERE NOT (state IN ('editing', 'pending_approval',"
         " 'returned', 'approved', 'queued', 'sent', 'discarded'))",
         "SELECT count(*) FROM outbox WHERE NOT (state IN ('queued', 'sending', 'sent',"
@@ -474,6 +473,7 @@ checks_hold(sqlite3 *s)
         "SELECT count(*) FROM accounts WHERE NOT (limits IS NULL OR json_valid(limits))",
         "SELECT count(*) FROM bundle_threads WHERE NOT (json_valid(tags))",
     };
+#undef NOT_STATE
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++)
         if (ro_int(s, broken[i]) != 0)
             return 0;

@@ -151,7 +151,7 @@ record(struct merge *m, const char *officer, long thread, const char *kind, long
         json_object_set_new(d, "offline_at", json_string(offline_at));
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    int rc = details ? audit_append(m->db, officer, "bundle.apply", thread, details, err) : -1;
+    int rc = details ? audit_append(m->db, officer, "bundle.apply", thread, details, NULL, err) : -1;
     if (details == NULL)
         *err = xstrdup("cannot record the change: the bundle holds broken text");
     free(details);
@@ -263,17 +263,17 @@ apply_field(struct merge *m, long thread, size_t i, const char *o, char **err)
     }
     int rc;
     if (i == 0)
-        rc = o ? triage_set_state(m->db, officer, thread, o, err) : -1;
+        rc = o ? triage_set_state(m->db, officer, thread, o, NULL, err) : -1;
     else if (i == 1) {
         char *end = NULL;
         long p = o ? strtol(o, &end, 10) : -1;
         rc = o && *end == '\0' && p >= 0 && p <= 3
-                 ? triage_set_priority(m->db, officer, thread, (int)p, err)
+                 ? triage_set_priority(m->db, officer, thread, (int)p, NULL, err)
                  : (*err = xstrdup("not a priority"), -1);
     } else if (i == 2)
-        rc = triage_assign(m->db, officer, thread, o, err);
+        rc = triage_assign(m->db, officer, thread, o, NULL, err);
     else
-        rc = triage_snooze(m->db, officer, thread, o, err);
+        rc = triage_snooze(m->db, officer, thread, o, NULL, err);
     if (rc >= 0)
         rc = record(m, officer, thread, "thread", thread, thread_fields[i].field,
                     o ? o : "", at, err);
@@ -334,7 +334,7 @@ merge_tags(struct merge *m, long thread, const char *base, const char *off, cons
                 "changed them; they were not merged", thread);
         goto out;
     }
-    int rc = triage_tag(m->db, officer, thread, add, nadd, del, ndel, &err);
+    int rc = triage_tag(m->db, officer, thread, add, nadd, del, ndel, NULL, &err);
     if (rc >= 0)
         rc = record(m, officer, thread, "tags", thread, "tags", off ? off : "[]", at, &err);
     if (rc < 0)
@@ -441,7 +441,7 @@ merge_notes(struct merge *m, char **err)
         } else if (bad || !officer || !body || triage_name_valid(officer, &why) != 0) {
             problem(m, "thread %ld: a note written offline is unreadable; it was not merged",
                     thread);
-        } else if (triage_note(m->db, officer, thread, body, &why) != 0 ||
+        } else if (triage_note(m->db, officer, thread, body, NULL, &why) != 0 ||
                    record(m, officer, thread, "note", id, NULL, NULL, at, &why) != 0) {
             problem(m, "thread %ld: a note by %s was not merged: %s", thread, officer,
                     why ? why : "cache error");
@@ -976,7 +976,7 @@ load(struct db *db, struct db *b, const struct bundle_merge_opts *opts, const ch
     json_t *d = json_pack("{s:s}", "file", path);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    rc = audit_append(db, opts->officer ? opts->officer : "tactful", "bundle.load", 0, details,
+    rc = audit_append(db, opts->officer ? opts->officer : "tactful", "bundle.load", 0, details, NULL,
                       err);
     free(details);
     return rc;
@@ -1010,7 +1010,7 @@ audit_merge(struct merge *m)
     char *details = json_dumps(d, JSON_COMPACT), *err = NULL;
     json_decref(d);
     if (audit_append(m->db, m->opts->officer ? m->opts->officer : "tactful", "bundle.merge", 0,
-                     details, &err) != 0)
+                     details, NULL, &err) != 0)
         problem(m, "the merge itself was not audited: %s", err);
     free(err);
     free(details);

@@ -18,6 +18,7 @@
 #include "model/config.h"
 
 #include "model/file.h"
+#include "model/platform.h"
 #include "model/xmalloc.h"
 
 #include <ctype.h>
@@ -56,12 +57,6 @@ struct key_spec {
     const char *value; /* what it takes: TEXT, PATH ... */
     const char *def;   /* what holds when it is not set, or NULL: required, or nothing */
     const char *help;  /* what it is for; markup as described in cli/cli.h */
-};
-
-/* One platform an account can be on. */
-struct platform_spec {
-    const char *name;
-    const char *user_means; /* what user = names there, or NULL when it is not needed */
 };
 
 /* A problem found; sorted by line (then by order found) before they are joined. */
@@ -203,12 +198,6 @@ static const struct key_spec account_keys[] = {
                       "replies its language code (`en`).\n"},
 };
 
-static const struct platform_spec platforms[] = {
-    {"mastodon", NULL},
-    {"bluesky", "the Bluesky handle"},
-    {"wordpress", "the WordPress user name"},
-};
-
 static const char *const loopback_hosts[] = {"127.0.0.1", "[::1]", "localhost"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -309,16 +298,6 @@ section_target(struct parser *p)
     return p->cfg;
 }
 
-/* Returns the platform called name, or NULL. */
-static const struct platform_spec *
-platform_find(const char *name)
-{
-    for (size_t i = 0; i < NELEM(platforms); i++)
-        if (name != NULL && strcmp(platforms[i].name, name) == 0)
-            return &platforms[i];
-    return NULL;
-}
-
 /* Checks that platform is one tactful can talk to. */
 static int
 check_platform(struct parser *p, const char *key, char **value)
@@ -326,8 +305,10 @@ check_platform(struct parser *p, const char *key, char **value)
     (void)key;
     if (platform_find(*value) != NULL)
         return 0;
-    problem(p, p->lineno, "unknown platform '%s' in %s; expected one of: mastodon, bluesky, "
-            "wordpress", *value, p->label);
+    char *names = platform_names(", ");
+    problem(p, p->lineno, "unknown platform '%s' in %s; expected one of: %s", *value, p->label,
+            names);
+    free(names);
     return -1;
 }
 
@@ -519,15 +500,17 @@ section_end(struct parser *p)
     for (size_t i = 0; i < NELEM(account_keys); i++)
         if (account_keys[i].token && p->key_line[i] != 0)
             tokens++;
-    if (p->key_line[KEY_PLATFORM] == 0)
-        problem(p, a->line, "%s has no platform; add platform = mastodon, bluesky or "
-                "wordpress", p->label);
+    if (p->key_line[KEY_PLATFORM] == 0) {
+        char *names = platform_names(" or ");
+        problem(p, a->line, "%s has no platform; add platform = %s", p->label, names);
+        free(names);
+    }
     if (p->key_line[KEY_URL] == 0)
         problem(p, a->line, "%s has no url; add url = https://...", p->label);
-    const struct platform_spec *plat = platform_find(a->platform);
-    if (plat != NULL && plat->user_means != NULL && p->key_line[KEY_USER] == 0)
+    const struct platform *plat = platform_find(a->platform);
+    if (plat != NULL && plat->user != NULL && p->key_line[KEY_USER] == 0)
         problem(p, a->line, "%s has no user; %s accounts need user = ... (%s)", p->label,
-                plat->name, plat->user_means);
+                plat->name, plat->user);
     if (tokens == 0)
         problem(p, a->line, "%s has no token source; add one of token_cmd, token_file or "
                 "token_env", p->label);

@@ -29,7 +29,7 @@
 
 struct config_account {
     char *name;       /* from the section header [account NAME] */
-    char *platform;   /* "mastodon", "bluesky" or "wordpress" */
+    char *platform;   /* a name in the platform table (model/platform.h) */
     char *url;        /* base URL, https:// (http:// only for 127.0.0.1, [::1], localhost);
                        * no user:password@, '?' or '#'; trailing '/' removed */
     char *user;       /* WordPress user name or Bluesky handle (required there); Mastodon

@@ -77,7 +77,7 @@ draft_audit(struct db *db, const char *officer, const char *action, long thread,
         json_object_set_new(o, key, json_string(value));
     char *details = json_dumps(o, JSON_COMPACT);
     json_decref(o);
-    int rc = audit_append(db, officer, action, thread, details, err);
+    int rc = audit_append(db, officer, action, thread, details, NULL, err);
     free(details);
     return rc;
 }

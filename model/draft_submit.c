@@ -5,6 +5,7 @@
 #include "model/draft_impl.h"
 #include "model/guard_override.h"
 #include "model/outbox.h"
+#include "model/platform.h"
 #include "model/xmalloc.h"
 
 #include <stdio.h>
@@ -52,7 +53,7 @@ draft_findings(struct db *db, const struct guard *g, const struct draft *d, cons
     struct guard_input in = {
         .draft = d->body,
         .draft_len = strlen(d->body),
-        .platform = guard_platform_valid(platform) ? platform : NULL,
+        .platform = platform_find(platform) ? platform : NULL,
         .context = context,
         .context_len = context ? strlen(context) : 0,
         .pattern = d->pattern && guard_pattern_find(d->pattern) ? d->pattern : NULL,

@@ -4,6 +4,7 @@
  * Rules about the post run first, so that rules about the draft can depend on what they found
  * (a casework post calls for a service channel in the reply). */
 #include "model/guard_impl.h"
+#include "model/platform.h"
 
 #include <libstemmer.h>
 #include <stdio.h>
@@ -14,17 +15,6 @@
 #define FINDINGS_MAX 1000 /* findings kept from one check */
 #define MATCH_SHOWN_MAX 80 /* bytes of matched text quoted in a message */
 #define ECHO_ITEMS_MAX 64  /* personal details taken from the post for echo checks */
-
-const char *const guard_platforms[] = {"mastodon", "bluesky", "wordpress", NULL};
-
-bool
-guard_platform_valid(const char *name)
-{
-    for (size_t i = 0; name && guard_platforms[i]; i++)
-        if (strcmp(guard_platforms[i], name) == 0)
-            return true;
-    return false;
-}
 
 const char *
 guard_severity_name(enum guard_severity s)
@@ -749,9 +739,10 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
         *err = xasprintf("the text is longer than %d bytes; check it in parts", GUARD_TEXT_MAX);
         return -1;
     }
-    if (in->platform && !guard_platform_valid(in->platform)) {
-        *err = xasprintf("unknown platform '%s'; use mastodon, bluesky or wordpress",
-                         in->platform);
+    if (in->platform && platform_find(in->platform) == NULL) {
+        char *names = platform_names(" or ");
+        *err = xasprintf("unknown platform '%s'; use %s", in->platform, names);
+        free(names);
         return -1;
     }
     if (in->pattern && guard_pattern_find(in->pattern) == NULL) {

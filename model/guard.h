@@ -50,7 +50,7 @@ struct guard_options {
 struct guard_input {
     const char *draft;       /* UTF-8 (broken bytes are tolerated); need not end in '\0' */
     size_t draft_len;
-    const char *platform;    /* "mastodon", "bluesky", "wordpress", or NULL: no length check */
+    const char *platform;    /* a platform table name (model/platform.h), or NULL: no length */
     const char *context;     /* the post being answered, or NULL */
     size_t context_len;
     const char *pattern;     /* a response pattern id (guard_pattern_find), or NULL */
@@ -168,10 +168,6 @@ int guard_rule_key_doc(size_t i, struct guard_rule_key_doc *out);
 
 /* "info", "warning" or "error". */
 const char *guard_severity_name(enum guard_severity s);
-
-/* The platforms guard_check knows, and whether name is one of them. */
-bool guard_platform_valid(const char *name);
-extern const char *const guard_platforms[]; /* NULL-terminated */
 
 /* The response patterns, ending with a zeroed entry, and lookup by id (NULL when unknown). */
 extern const struct guard_pattern guard_patterns[];

@@ -533,6 +533,17 @@ void guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct gu
 /* The grapheme clusters in s[0..len). */
 long guard_count_graphemes(const char *s, size_t len);
 
+/* platform_length.c: the one length counter (model/platform.h), on a tokenized view. */
+
+struct platform;
+/* Where the counted text of s[0..len) starts and ends: without surrounding blank space. */
+void platform_length_trim(const char *s, size_t len, size_t *from, size_t *to);
+/* Counts v->s[from..to) as p counts it (NULL: every character), a link as url_chars (0: p's
+ * own), and sets *over_at to the byte where the count first exceeds max (to when it does
+ * not). */
+long platform_length_view(const struct platform *p, const struct guard_view *v, size_t from,
+                          size_t to, long url_chars, long max, size_t *over_at);
+
 /* guard_metric.c: sentences, reading grade, capitals. */
 
 /* Runs a metric rule (sentence length or reading grade). */

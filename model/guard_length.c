@@ -1,14 +1,12 @@
-/* Length limits counted the way each platform counts: user-perceived characters (grapheme
- * clusters, UAX #29 via utf8proc), so an emoji family or a flag is one. Mastodon counts every
- * http(s) link as 23 and a mention @user@domain as @user; Bluesky also caps the bytes.
- * Leading and trailing blank space is left out, as the platforms strip it. */
+/* Length rules: a draft over its platform's limit, counted the way the platform counts
+ * (model/platform_length.c, the same count the adapters make before a send); Bluesky also caps
+ * the bytes. */
 #include "model/guard_impl.h"
+#include "model/platform.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
-
-#define MASTODON_URL_WEIGHT 23
 
 long
 guard_count_graphemes(const char *s, size_t len)
@@ -29,78 +27,6 @@ guard_count_graphemes(const char *s, size_t len)
             n++;
         }
         prev = cp;
-    }
-    return n;
-}
-
-/* Where the counted text starts and ends: without surrounding spaces and newlines. */
-static void
-trimmed(const struct guard_view *v, size_t *from, size_t *to)
-{
-    size_t a = 0, b = v->len;
-    while (a < b && guard_in_set(" \t\r\n", v->s[a]))
-        a++;
-    while (b > a && guard_in_set(" \t\r\n", v->s[b - 1]))
-        b--;
-    *from = a;
-    *to = b;
-}
-
-/* Counts the text the platform's way and finds the byte where the count first exceeds max
- * (the text's end when it does not). */
-static long
-platform_count(const struct guard_view *v, bool mastodon, size_t from, size_t to, long max,
-               size_t *over_at)
-{
-    long n = 0;
-    size_t span = 0, i = from;
-    utf8proc_int32_t prev = -1, state = 0;
-    *over_at = to;
-    while (i < to) {
-        while (span < v->nspans && v->spans[span].end <= i)
-            span++;
-        const struct guard_span *sp = span < v->nspans ? &v->spans[span] : NULL;
-        if (mastodon && sp && sp->start == i) {
-            if (sp->kind == SPAN_URL && sp->scheme) {
-                n += MASTODON_URL_WEIGHT;
-                if (n > max && *over_at == to)
-                    *over_at = i;
-                i = sp->end;
-                prev = 'x';
-                state = 0;
-                continue;
-            }
-            if (sp->kind == SPAN_HANDLE && sp->at2) {
-                /* Count @user; the domain is free. */
-                n += guard_count_graphemes(v->s + i, sp->at2 - i);
-                if (n > max && *over_at == to)
-                    *over_at = i;
-                i = sp->end;
-                prev = 'x';
-                state = 0;
-                continue;
-            }
-        }
-        int32_t cp;
-        size_t step = guard_utf8_next(v->s, v->len, i, &cp);
-        if (cp < 0)
-            cp = 0xFFFD;
-        bool brk;
-        if (prev < 0) {
-            brk = true;
-        } else if (prev < 0x80 && cp < 0x80) {
-            state = 0;
-            brk = !(prev == '\r' && cp == '\n');
-        } else {
-            brk = utf8proc_grapheme_break_stateful(prev, cp, &state);
-        }
-        if (brk) {
-            n++;
-            if (n > max && *over_at == to)
-                *over_at = i;
-        }
-        prev = cp;
-        i += step;
     }
     return n;
 }
@@ -128,9 +54,9 @@ guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
         strcmp(c->in->platform, r->platform) != 0)
         return;
     size_t from, to, over_at;
-    trimmed(v, &from, &to);
-    bool mastodon = strcmp(r->platform, "mastodon") == 0;
-    long count = platform_count(v, mastodon, from, to, r->max, &over_at);
+    platform_length_trim(v->s, v->len, &from, &to);
+    long count = platform_length_view(platform_find(r->platform), v, from, to, 0, r->max,
+                                      &over_at);
     struct guard_vars vars = {.count = count, .max = r->max, .over = count - r->max,
                               .platform = r->platform, .unit = "characters"};
     if (count > r->max) {
@@ -170,9 +96,9 @@ guard_length_count(const struct guard *g, const char *platform, const char *text
     guard_view_init(&v, text ? text : "", text ? len : 0, GUARD_DRAFT);
     guard_view_tokenize(&v);
     size_t from, to, over_at;
-    trimmed(&v, &from, &to);
-    out->count = platform_count(&v, strcmp(platform, "mastodon") == 0, from, to, r->max,
-                                &over_at);
+    platform_length_trim(v.s, v.len, &from, &to);
+    out->count = platform_length_view(platform_find(platform), &v, from, to, 0, r->max,
+                                      &over_at);
     out->max = r->max;
     out->warn = r->warn;
     out->bytes = (long)(to - from);

@@ -136,7 +136,7 @@ record(struct db *db, const char *officer, const char *action, long thread, cons
         *err = xstrdup("cannot record the override: the reason is not valid text");
         return -1;
     }
-    int rc = audit_append(db, officer, action, thread, d, err);
+    int rc = audit_append(db, officer, action, thread, d, NULL, err);
     free(d);
     return rc;
 }

@@ -8,6 +8,7 @@
  * it (policy and user files only); the user's file may not weaken a rule the policy locked. */
 #include "model/file.h"
 #include "model/guard_impl.h"
+#include "model/platform.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -773,11 +774,10 @@ set_warn(struct loader *L, struct guard_rule *r, const struct item *it)
 static int
 set_platform(struct loader *L, struct guard_rule *r, const struct item *it)
 {
-    if (!guard_platform_valid(it->value)) {
-        size_t n = 0;
-        while (guard_platforms[n])
-            n++;
-        bad_name(L, it, guard_platforms, n);
+    if (platform_find(it->value) == NULL) {
+        char *names = platform_names(" or ");
+        lerr(L, NULL, it->line, "%s = '%s' is not known; use %s", it->key, it->value, names);
+        free(names);
         return -1;
     }
     free(r->platform);
@@ -1320,8 +1320,11 @@ finish_rule(struct loader *L, struct guard_rule *r)
         section_item(L, "max") == NULL)
         lerr(L, NULL, r->line, "rule %s needs max = a number", r->id);
     if (r->kind == KIND_LENGTH && r->platform == NULL && section_item(L, "platform") == NULL)
-        lerr(L, NULL, r->line, "rule %s needs platform = mastodon, bluesky or wordpress",
-             r->id);
+    {
+        char *names = platform_names(" or ");
+        lerr(L, NULL, r->line, "rule %s needs platform = %s", r->id, names);
+        free(names);
+    }
     bool draft_only = r->kind == KIND_LENGTH || r->kind == KIND_METRIC ||
                       r->kind == KIND_EXPECT || r->kind == KIND_ECHO;
     if (draft_only && r->applies != APPLIES_DRAFT)

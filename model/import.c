@@ -2,6 +2,7 @@
 #include "model/import.h"
 
 #include "model/isotime.h"
+#include "model/platform.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -11,29 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One field of a record: its name, whether it must be there, its size bound, and where in a
- * post_in its value goes. */
+/* One field of a record: its name, whether it must be there, and where in a post_in its value
+ * goes. Sizes are the post writer's to judge (post_check, post_fit in model/post.h). */
 struct field {
     const char *name;
     int required;
-    size_t max;
     size_t offset;
 };
 
-#define F(n, req, max) {#n, req, max, offsetof(struct post_in, n)}
+#define F(n, req) {#n, req, offsetof(struct post_in, n)}
 static const struct field string_fields[] = {
-    F(platform, 1, 32),
-    F(account, 1, POST_MAX_NAME),
-    F(thread, 1, POST_MAX_ID),
-    F(id, 1, POST_MAX_ID),
-    F(parent, 0, POST_MAX_ID),
-    F(author, 1, POST_MAX_NAME),
-    F(author_name, 0, POST_MAX_NAME),
-    F(created_at, 1, 64),
-    F(text, 1, POST_MAX_TEXT),
-    F(html, 0, POST_MAX_HTML),
-    F(url, 0, POST_MAX_URL),
-    F(title, 0, POST_MAX_NAME),
+    F(platform, 1), F(account, 1), F(thread, 1), F(id, 1), F(parent, 0), F(author, 1),
+    F(author_name, 0), F(created_at, 1), F(text, 1), F(html, 0), F(url, 0), F(title, 0),
 };
 #undef F
 
@@ -71,10 +61,6 @@ take_string(json_t *obj, const struct field *f, struct post_in *p, char **err)
         return -1;
     }
     size_t len = json_string_length(v);
-    if (len > f->max) {
-        *err = xasprintf("\"%s\" is %zu bytes, more than the %zu allowed", f->name, len, f->max);
-        return -1;
-    }
     if (f->required && len == 0 && strcmp(f->name, "text") != 0) {
         *err = xasprintf("\"%s\" is empty", f->name);
         return -1;
@@ -111,9 +97,13 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
     for (size_t i = 0; i < sizeof string_fields / sizeof string_fields[0]; i++)
         if (take_string(obj, &string_fields[i], p, err) != 0)
             return -1;
-    if (!post_platform_known(p->platform)) {
-        *err = xasprintf("unknown platform \"%.32s\"; expected mastodon, bluesky or wordpress",
-                         p->platform);
+    /* What the writer would refuse refuses the file, before anything is written. */
+    if (post_check(p, err) != 0)
+        return -1;
+    if (platform_find(p->platform) == NULL) {
+        char *names = platform_names(" or ");
+        *err = xasprintf("unknown platform \"%.32s\"; expected %s", p->platform, names);
+        free(names);
         return -1;
     }
     json_t *own = json_object_get(obj, "own");
@@ -409,6 +399,7 @@ commit_chunk(struct db *db, struct post_writer **w, struct import_stats *stats, 
 {
     int rc = post_writer_finish(*w, err);
     stats->new_threads += post_writer_new_threads(*w);
+    stats->shortened_posts += post_writer_shortened(*w);
     post_writer_free(*w);
     *w = NULL;
     if (rc != 0) {
@@ -467,6 +458,10 @@ import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
         }
         enum post_result result;
         int bad = post_writer_put(w, &p, &result, &why) != 0;
+        if (!bad && result == POST_REFUSED) { /* post_check passed it: cannot happen */
+            why = xstrdup("the post writer refused the post");
+            bad = 1;
+        }
         json_decref(json);
         if (bad)
             goto fail_line;

@@ -16,6 +16,7 @@ struct import_stats {
     long updated_posts;
     long unchanged_posts;
     long new_threads;
+    long shortened_posts; /* stored shortened to fit the cache's limits (model/post.h) */
 };
 
 /* Parses one JSON Lines record into p; strings in p point into the returned json object,

@@ -180,7 +180,7 @@ outbox_enqueue(struct db *db, const char *officer, long thread, const char *in_r
     json_t *d = json_pack("{s:I, s:s}", "outbox", (json_int_t)*id, "in_reply_to", parent);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    rc = audit_append(db, officer, "reply_queued", thread, details, err);
+    rc = audit_append(db, officer, "reply_queued", thread, details, NULL, err);
     free(details);
     if (rc != 0)
         goto fail;
@@ -442,7 +442,7 @@ outbox_mark_sent(struct db *db, long id, const char *officer, const char *remote
                               old_state ? old_state : "new");
         char *details = json_dumps(d, JSON_COMPACT);
         json_decref(d);
-        rc = audit_append(db, officer, "reply_sent", row.thread_id, details, err);
+        rc = audit_append(db, officer, "reply_sent", row.thread_id, details, NULL, err);
         free(details);
     }
     free(old_state);

@@ -4,6 +4,7 @@
 
 #include "model/file.h"
 #include "model/guard.h"
+#include "model/platform.h"
 #include "model/xmalloc.h"
 
 #include <ctype.h>
@@ -179,8 +180,12 @@ apply(struct ploader *L, struct pattern *p, int line, const char *key, const cha
             perr(L, line, "expect = '%s': use link or source", v);
     } else if (strcmp(key, "template") == 0 || strncmp(key, "template.", 9) == 0) {
         const char *plat = key[8] == '.' ? key + 9 : NULL;
-        if (plat && !guard_platform_valid(plat)) {
-            perr(L, line, "%s: no such platform (mastodon, bluesky or wordpress)", key);
+        if (plat && platform_find(plat) == NULL) {
+            char *names = platform_names(" or ");
+            char *msg = xasprintf("%%s: no such platform (%s)", names);
+            perr(L, line, msg, key);
+            free(msg);
+            free(names);
             return;
         }
         if (p->ntemplates == PATTERN_TEMPLATES) {

@@ -35,18 +35,20 @@ static const char *const writer_sql[ST_COUNT] = {
     [ST_THREAD_URL] = "UPDATE threads SET url = ?2 WHERE id = ?1 AND url IS NOT ?2",
     [ST_POST_PUT] =
         "INSERT INTO posts (account_id, thread_id, remote_id, parent_remote_id, author_id,"
-        " created_at, body, html, url, own, meta)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        " created_at, body, html, url, own, meta, shortened)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         " ON CONFLICT (account_id, remote_id) DO UPDATE SET thread_id = excluded.thread_id,"
         " parent_remote_id = excluded.parent_remote_id, author_id = excluded.author_id,"
         " created_at = excluded.created_at, body = excluded.body, html = excluded.html,"
-        " url = excluded.url, own = excluded.own, meta = coalesce(excluded.meta, meta)"
+        " url = excluded.url, own = excluded.own, meta = coalesce(excluded.meta, meta),"
+        " shortened = excluded.shortened"
         " WHERE thread_id IS NOT excluded.thread_id"
         " OR parent_remote_id IS NOT excluded.parent_remote_id"
         " OR author_id IS NOT excluded.author_id OR created_at IS NOT excluded.created_at"
         " OR body IS NOT excluded.body OR html IS NOT excluded.html"
         " OR url IS NOT excluded.url OR own IS NOT excluded.own"
-        " OR (excluded.meta IS NOT NULL AND meta IS NOT excluded.meta)",
+        " OR (excluded.meta IS NOT NULL AND meta IS NOT excluded.meta)"
+        " OR shortened IS NOT excluded.shortened",
     [ST_NOTE_POST] = "INSERT OR IGNORE INTO temp.writer_posts (id) VALUES (?1)",
     [ST_NOTE_THREAD] = "INSERT OR IGNORE INTO temp.writer_threads (id) VALUES (?1)",
 };
@@ -67,8 +69,6 @@ static const char *const finish_sql =
     "    ORDER BY created_at DESC, id DESC LIMIT 1)"
     " WHERE id IN (SELECT id FROM temp.writer_threads);"
     "DELETE FROM temp.writer_posts; DELETE FROM temp.writer_threads;";
-
-static const char *const platforms[] = {"mastodon", "bluesky", "wordpress"};
 
 /* Authors and threads already written by this writer, so a run of posts by the same people
  * in the same threads (a sync, an import) skips their statements. Entries are only valid
@@ -95,6 +95,8 @@ struct post_writer {
     char *platform;    /* and its platform */
     sqlite3_int64 account_id;
     long new_threads;
+    long shortened;    /* posts stored shortened */
+    long refused;      /* posts refused: an identifier too long */
     sqlite3_int64 last_noted_thread; /* skips noting the same thread post after post */
     struct cache authors;
     struct cache threads;
@@ -162,15 +164,6 @@ same(const char *a, const char *b)
     return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
 }
 
-int
-post_platform_known(const char *name)
-{
-    for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
-        if (strcmp(name, platforms[i]) == 0)
-            return 1;
-    return 0;
-}
-
 struct post_writer *
 post_writer_new(struct db *db, char **err)
 {
@@ -210,6 +203,18 @@ long
 post_writer_new_threads(const struct post_writer *w)
 {
     return w->new_threads;
+}
+
+long
+post_writer_shortened(const struct post_writer *w)
+{
+    return w->shortened;
+}
+
+long
+post_writer_refused(const struct post_writer *w)
+{
+    return w->refused;
 }
 
 /* Runs a statement that returns no rows (or whose rows are not wanted). Returns 0 or -1. */
@@ -362,9 +367,10 @@ thread_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
     return 0;
 }
 
-int
-post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result *result,
-                char **err)
+/* Stores p, whose fields fit the limits; shortened marks it. See post_writer_put. */
+static int
+put_fitted(struct post_writer *w, const struct post_in *p, int shortened,
+           enum post_result *result, char **err)
 {
     sqlite3_int64 account, author, thread;
     if (account_id(w, p, &account, err) != 0 || author_id(w, account, p, &author, err) != 0 ||
@@ -384,6 +390,7 @@ post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result
     db_bind_text(st, 9, p->url);
     sqlite3_bind_int(st, 10, p->own != 0);
     db_bind_text(st, 11, p->meta);
+    sqlite3_bind_int(st, 12, shortened != 0);
     if (run(w, st, err) != 0)
         return -1;
     sqlite3_int64 rowid = sqlite3_last_insert_rowid(w->db->sql);
@@ -405,6 +412,27 @@ post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result
         w->last_noted_thread = thread;
     }
     return 0;
+}
+
+int
+post_writer_put(struct post_writer *w, const struct post_in *in, enum post_result *result,
+                char **err)
+{
+    char *why = NULL;
+    if (post_check(in, &why) != 0) {
+        free(why);
+        w->refused++;
+        *result = POST_REFUSED;
+        return 0;
+    }
+    struct post_in fitted;
+    char *owned[POST_FIT_FIELDS];
+    int shortened = post_fit(in, &fitted, owned);
+    int rc = put_fitted(w, &fitted, shortened, result, err);
+    post_fit_free(owned);
+    if (rc == 0 && shortened && *result != POST_UNCHANGED)
+        w->shortened++;
+    return rc;
 }
 
 int

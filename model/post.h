@@ -4,7 +4,15 @@
 
 #include "model/db.h"
 
-/* Largest sizes a post may carry; bigger input is refused, never truncated silently. */
+/* Largest sizes a post may carry. The writer has one policy for what is bigger, whether it
+ * comes from an import or a sync: a post with an identifier (platform, account, thread, id,
+ * parent, author, created_at) over its limit is refused, since a cut one would name another
+ * post; content over its limit is stored shortened (author_name, text, html and title cut on
+ * a UTF-8 boundary; url and meta, which a cut would break, left out), the post is marked
+ * (posts.shortened) and the writer counts it, so that the import's report and the sync's
+ * summary can say so. Nothing is shortened silently. */
+#define POST_MAX_PLATFORM 32
+#define POST_MAX_TIME 64
 #define POST_MAX_ID 1024
 #define POST_MAX_NAME 1024
 #define POST_MAX_URL 4096
@@ -32,7 +40,21 @@ struct post_in {
                         * what the cache holds */
 };
 
-enum post_result { POST_UNCHANGED, POST_NEW, POST_UPDATED };
+/* What the writer did with a post. POST_REFUSED: an identifier was too long (post_check); the
+ * post was not stored. */
+enum post_result { POST_UNCHANGED, POST_NEW, POST_UPDATED, POST_REFUSED };
+
+/* Checks p's identifiers against the limits. Returns 0, or -1 with *err naming the field and
+ * its size; the writer refuses such a post, and an import refuses the file before writing. */
+int post_check(const struct post_in *p, char **err);
+
+/* The number of content fields post_fit may shorten: the size of its owned array. */
+#define POST_FIT_FIELDS 6
+
+/* Copies p into out with its content fitted to the limits, the cut copies in owned (freed with
+ * post_fit_free). Returns 1 when something was shortened or left out, else 0. */
+int post_fit(const struct post_in *p, struct post_in *out, char *owned[POST_FIT_FIELDS]);
+void post_fit_free(char *owned[POST_FIT_FIELDS]);
 
 /* Prepared statements for a run of writes; the caller holds the transaction. */
 struct post_writer;
@@ -40,9 +62,11 @@ struct post_writer;
 /* Returns a writer for db, or NULL with *err set. */
 struct post_writer *post_writer_new(struct db *db, char **err);
 
-/* Stores p, creating its account, author and thread as needed. Storing the same post twice
- * changes nothing (*result POST_UNCHANGED); a changed post is updated in place. Returns 0, or
- * -1 with *err set to a sentence (the account belongs to another platform, a SQL failure). */
+/* Stores p, creating its account, author and thread as needed, under the limits above (a post
+ * with an identifier too long: *result POST_REFUSED, nothing stored). Storing the same post
+ * twice changes nothing (*result POST_UNCHANGED); a changed post is updated in place. Returns
+ * 0, or -1 with *err set to a sentence (the account belongs to another platform, a SQL
+ * failure). */
 int post_writer_put(struct post_writer *w, const struct post_in *p, enum post_result *result,
                     char **err);
 
@@ -55,9 +79,10 @@ int post_writer_finish(struct post_writer *w, char **err);
 /* Number of threads created by this writer so far. */
 long post_writer_new_threads(const struct post_writer *w);
 
-void post_writer_free(struct post_writer *w);
+/* Number of posts this writer stored shortened (new or updated ones), and refused, so far. */
+long post_writer_shortened(const struct post_writer *w);
+long post_writer_refused(const struct post_writer *w);
 
-/* Returns nonzero when name is a platform tactful knows. */
-int post_platform_known(const char *name);
+void post_writer_free(struct post_writer *w);
 
 #endif

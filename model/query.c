@@ -1,16 +1,14 @@
 /* Parsing the search language into an FTS5 expression and filters. */
 #include "model/query.h"
 
+#include "model/platform.h"
 #include "model/post.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const query_states[QUERY_NSTATES] = {
-    "new", "to_reply", "waiting", "replied", "no_action", "escalated", "closed",
-};
 
 static const char *const key_names[QK_COUNT] = {
     [QK_STATE] = "state", [QK_PLATFORM] = "platform", [QK_ACCOUNT] = "account",
@@ -24,15 +22,6 @@ const char *
 query_key_name(enum query_key key)
 {
     return key_names[key];
-}
-
-int
-query_state_valid(const char *s)
-{
-    for (int i = 0; i < QUERY_NSTATES; i++)
-        if (strcmp(s, query_states[i]) == 0)
-            return 1;
-    return 0;
 }
 
 void
@@ -108,14 +97,14 @@ next_token(const char **p, const char **tok, size_t *n, int *quoted)
 int
 query_check_value(enum query_key key, const char *v, char **err)
 {
-    if (key == QK_STATE && !query_state_valid(v)) {
-        *err = xasprintf("unknown state '%.40s'; states are new, to_reply, waiting, replied, "
-                         "no_action, escalated and closed", v);
+    if (key == QK_STATE && triage_state_index(v) < 0) {
+        *err = triage_state_unknown(v);
         return -1;
     }
-    if (key == QK_PLATFORM && !post_platform_known(v)) {
-        *err = xasprintf("unknown platform '%.40s'; platforms are mastodon, bluesky and "
-                         "wordpress", v);
+    if (key == QK_PLATFORM && platform_find(v) == NULL) {
+        char *names = platform_names(" and ");
+        *err = xasprintf("unknown platform '%.40s'; platforms are %s", v, names);
+        free(names);
         return -1;
     }
     return 0;

@@ -48,9 +48,4 @@ void query_free(struct query *q);
 /* The name of a filter key ("state" ...). */
 const char *query_key_name(enum query_key key);
 
-/* The seven triage states, in inbox order, and a check. */
-extern const char *const query_states[];
-#define QUERY_NSTATES 7
-int query_state_valid(const char *s);
-
 #endif

@@ -228,6 +228,8 @@ static const char *const migrations[] = {
     "  body TEXT NOT NULL,"
     "  officer TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);",
+    /* 7: posts stored shortened to fit the cache's limits (model/post.h) are marked. */
+    "ALTER TABLE posts ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -387,7 +387,7 @@ thread_count_before(struct db *db, const struct query *q, enum thread_sort sort,
 /* Adds (sign 1) or takes away (sign -1) the per-state counts sql returns as (state, count)
  * rows. Returns 0 or -1 with *err. */
 static int
-add_counts(struct db *db, const char *sql, int sign, long counts[QUERY_NSTATES], char **err)
+add_counts(struct db *db, const char *sql, int sign, long counts[TRIAGE_NSTATES], char **err)
 {
     sqlite3_stmt *st = db_prepare(db, sql, err);
     if (st == NULL)
@@ -395,8 +395,8 @@ add_counts(struct db *db, const char *sql, int sign, long counts[QUERY_NSTATES],
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
-        for (int i = 0; i < QUERY_NSTATES; i++)
-            if (s && strcmp(s, query_states[i]) == 0)
+        for (int i = 0; i < TRIAGE_NSTATES; i++)
+            if (s && strcmp(s, triage_state_names[i]) == 0)
                 counts[i] += sign * (long)sqlite3_column_int64(st, 1);
     }
     if (rc != SQLITE_DONE)
@@ -424,7 +424,7 @@ only_states(const struct query *q)
  * one pass over the table. Filtering each thread instead reads the table in index order, one
  * random page at a time: on 100,000 threads that took 130 to 300 ms, this takes 40 to 80. */
 static int
-count_states_plain(struct db *db, int include_snoozed, long counts[QUERY_NSTATES], char **err)
+count_states_plain(struct db *db, int include_snoozed, long counts[TRIAGE_NSTATES], char **err)
 {
     if (add_counts(db, "SELECT state, count(*) FROM threads INDEXED BY threads_state"
                        " GROUP BY state", 1, counts, err) != 0)
@@ -437,11 +437,11 @@ count_states_plain(struct db *db, int include_snoozed, long counts[QUERY_NSTATES
 }
 
 int
-thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTATES],
+thread_count_states(struct db *db, const struct query *q, long counts[TRIAGE_NSTATES],
                     char **err)
 {
     if (only_states(q)) {
-        memset(counts, 0, sizeof(long) * QUERY_NSTATES);
+        memset(counts, 0, sizeof(long) * TRIAGE_NSTATES);
         return count_states_plain(db, q && q->include_snoozed, counts, err);
     }
     struct buf sql = {0};
@@ -449,7 +449,7 @@ thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTA
     size_t nvals = 0;
     int rc;
 
-    memset(counts, 0, sizeof(long) * QUERY_NSTATES);
+    memset(counts, 0, sizeof(long) * TRIAGE_NSTATES);
     /* The join is left out when no filter needs it: on 100,000 threads it triples the time. */
     buf_printf(&sql, "SELECT t.state, count(*) FROM threads t%s",
                needs_accounts(q) ? " JOIN accounts a ON a.id = t.account_id" : "");
@@ -462,8 +462,8 @@ thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTA
         return -1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
-        for (int i = 0; i < QUERY_NSTATES; i++)
-            if (strcmp(s, query_states[i]) == 0)
+        for (int i = 0; i < TRIAGE_NSTATES; i++)
+            if (strcmp(s, triage_state_names[i]) == 0)
                 counts[i] = (long)sqlite3_column_int64(st, 1);
     }
     if (rc != SQLITE_DONE)
@@ -488,9 +488,9 @@ thread_values(struct db *db, enum query_key key, long limit, char ***out, size_t
     *out = NULL;
     *n = 0;
     if (key == QK_STATE) {
-        for (int i = 0; i < QUERY_NSTATES && i < limit; i++) {
+        for (int i = 0; i < TRIAGE_NSTATES && i < limit; i++) {
             *out = xreallocarray(*out, *n + 1, sizeof **out);
-            (*out)[(*n)++] = xstrdup(query_states[i]);
+            (*out)[(*n)++] = xstrdup(triage_state_names[i]);
         }
         return 0;
     }
@@ -603,7 +603,8 @@ load_posts(struct db *db, struct thread *t, char **err)
 {
     sqlite3_stmt *st = db_prepare(db,
                                   "SELECT p.id, p.remote_id, p.parent_remote_id, au.handle,"
-                                  " au.display_name, p.created_at, p.body, p.html, p.url, p.own"
+                                  " au.display_name, p.created_at, p.body, p.html, p.url, p.own,"
+                                  " p.shortened"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -627,6 +628,7 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->html = db_column_strdup(st, 7);
         p->url = db_column_strdup(st, 8);
         p->own = sqlite3_column_int(st, 9);
+        p->shortened = sqlite3_column_int(st, 10);
         p->depth = 0;
     }
     sqlite3_finalize(st);

@@ -5,6 +5,7 @@
 
 #include "model/db.h"
 #include "model/query.h"
+#include "model/triage_state.h"
 
 #include <stddef.h>
 
@@ -46,9 +47,9 @@ struct thread_list {
 int thread_list(struct db *db, const struct query *q, enum thread_sort sort, long limit,
                 long offset, struct thread_list *out, char **err);
 
-/* Counts threads matching q per triage state, in query_states order, ignoring q's state:
+/* Counts threads matching q per triage state, in triage_state_names order, ignoring q's state:
  * filters so every tab can show its count. Returns 0 or -1 with *err. */
-int thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTATES],
+int thread_count_states(struct db *db, const struct query *q, long counts[TRIAGE_NSTATES],
                         char **err);
 
 void thread_list_free(struct thread_list *l);
@@ -96,6 +97,7 @@ struct thread_post {
     char *html;
     char *url;
     int own;
+    int shortened;        /* stored shortened: it was longer than the cache keeps */
     int depth;            /* 0 for roots and for posts whose parent is not in the cache */
 };
 

@@ -3,8 +3,8 @@
 
 #include "model/audit.h"
 #include "model/isotime.h"
-#include "model/query.h"
 #include "model/text.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <jansson.h>
@@ -85,14 +85,15 @@ update_column(struct db *db, long thread, const char *column, const char *value,
     return 0;
 }
 
-/* Writes the audit entry (details: from/to) and commits; rolls back on failure. */
+/* Writes the audit entry (details: from/to), sets *entry (when not NULL) to its id and
+ * commits; rolls back on failure. */
 static int
 audit_commit(struct db *db, const char *officer, const char *action, long thread,
-             json_t *details, char **err)
+             json_t *details, long *entry, char **err)
 {
     char *json = json_dumps(details, JSON_COMPACT);
     json_decref(details);
-    int rc = audit_append(db, officer, action, thread, json, err);
+    int rc = audit_append(db, officer, action, thread, json, entry, err);
     free(json);
     if (rc != 0) {
         db_rollback(db);
@@ -111,7 +112,7 @@ json_str_or_null(const char *s)
 /* The shared shape of a one-column change: validate, compare, update, audit. */
 static int
 change_column(struct db *db, const char *officer, long thread, const char *column,
-              const char *action, const char *value, char **err)
+              const char *action, const char *value, long *entry, char **err)
 {
     char *old = NULL;
     if (begin_on(db, thread, column, &old, err) != 0)
@@ -129,19 +130,18 @@ change_column(struct db *db, const char *officer, long thread, const char *colum
     json_t *d = json_pack("{s:o, s:o}", "from", json_str_or_null(old), "to",
                           json_str_or_null(value));
     free(old);
-    return audit_commit(db, officer, action, thread, d, err);
+    return audit_commit(db, officer, action, thread, d, entry, err);
 }
 
 int
 triage_set_state(struct db *db, const char *officer, long thread, const char *state,
-                 char **err)
+                 long *entry, char **err)
 {
-    if (!query_state_valid(state)) {
-        *err = xasprintf("unknown state '%.40s'; states are new, to_reply, waiting, replied, "
-                         "no_action, escalated and closed", state);
+    if (triage_state_index(state) < 0) {
+        *err = triage_state_unknown(state);
         return -1;
     }
-    return change_column(db, officer, thread, "state", "mark", state, err);
+    return change_column(db, officer, thread, "state", "mark", state, entry, err);
 }
 
 int
@@ -157,15 +157,16 @@ triage_name_valid(const char *name, char **err)
 
 int
 triage_assign(struct db *db, const char *officer, long thread, const char *assignee,
-              char **err)
+              long *entry, char **err)
 {
     if (assignee && triage_name_valid(assignee, err) != 0)
         return -1;
-    return change_column(db, officer, thread, "assignee", "assign", assignee, err);
+    return change_column(db, officer, thread, "assignee", "assign", assignee, entry, err);
 }
 
 int
-triage_set_priority(struct db *db, const char *officer, long thread, int priority, char **err)
+triage_set_priority(struct db *db, const char *officer, long thread, int priority,
+                    long *entry, char **err)
 {
     if (priority < 0 || priority > 3) {
         *err = xstrdup("priority is 0 (none), 1 (low), 2 (high) or 3 (urgent)");
@@ -173,11 +174,12 @@ triage_set_priority(struct db *db, const char *officer, long thread, int priorit
     }
     char value[4];
     snprintf(value, sizeof value, "%d", priority);
-    return change_column(db, officer, thread, "priority", "priority", value, err);
+    return change_column(db, officer, thread, "priority", "priority", value, entry, err);
 }
 
 int
-triage_snooze(struct db *db, const char *officer, long thread, const char *until, char **err)
+triage_snooze(struct db *db, const char *officer, long thread, const char *until,
+              long *entry, char **err)
 {
     char norm[ISOTIME_LEN];
     if (until && isotime_normalize(until, norm) != 0) {
@@ -185,7 +187,7 @@ triage_snooze(struct db *db, const char *officer, long thread, const char *until
         return -1;
     }
     return change_column(db, officer, thread, "snoozed_until", "snooze", until ? norm : NULL,
-                         err);
+                         entry, err);
 }
 
 /* Runs one tag insert or delete; returns the number of rows changed or -1. */
@@ -208,7 +210,7 @@ tag_write(struct db *db, const char *sql, long thread, const char *tag, char **e
 
 int
 triage_tag(struct db *db, const char *officer, long thread, const char *const *add,
-           size_t nadd, const char *const *del, size_t ndel, char **err)
+           size_t nadd, const char *const *del, size_t ndel, long *entry, char **err)
 {
     for (size_t i = 0; i < nadd; i++)
         if (triage_tag_valid(add[i], err) != 0)
@@ -244,7 +246,8 @@ triage_tag(struct db *db, const char *officer, long thread, const char *const *a
         return 1;
     }
     return audit_commit(db, officer, "tag", thread,
-                        json_pack("{s:o, s:o}", "added", added, "removed", removed), err);
+                        json_pack("{s:o, s:o}", "added", added, "removed", removed), entry,
+                        err);
 fail:
     json_decref(added);
     json_decref(removed);
@@ -253,7 +256,8 @@ fail:
 }
 
 int
-triage_note(struct db *db, const char *officer, long thread, const char *text, char **err)
+triage_note(struct db *db, const char *officer, long thread, const char *text, long *entry,
+            char **err)
 {
     size_t n = strlen(text);
     if (n == 0 || n > TRIAGE_MAX_NOTE) {
@@ -283,13 +287,8 @@ triage_note(struct db *db, const char *officer, long thread, const char *text, c
         db_rollback(db);
         return -1;
     }
-    return audit_commit(db, officer, "note", thread, json_pack("{s:s}", "text", text), err);
-}
-
-long
-triage_last_entry(struct db *db)
-{
-    return (long)sqlite3_last_insert_rowid(db->sql);
+    return audit_commit(db, officer, "note", thread, json_pack("{s:s}", "text", text), entry,
+                        err);
 }
 
 /* The thread column each single-value action changes, for undo. */
@@ -333,7 +332,7 @@ undo_column(struct db *db, const char *officer, const struct audit_entry *e, jso
                           e->action, "from", json_str_or_null(to), "to", json_str_or_null(from));
     char *text = json_dumps(u, JSON_COMPACT);
     json_decref(u);
-    int rc = audit_append(db, officer, "undo", e->thread, text, err);
+    int rc = audit_append(db, officer, "undo", e->thread, text, NULL, err);
     free(text);
     return rc;
 }
@@ -363,7 +362,7 @@ undo_tags(struct db *db, const char *officer, const struct audit_entry *e, json_
                           "removed", added ? json_incref(added) : json_array());
     char *text = json_dumps(u, JSON_COMPACT);
     json_decref(u);
-    int rc = audit_append(db, officer, "undo", e->thread, text, err);
+    int rc = audit_append(db, officer, "undo", e->thread, text, NULL, err);
     free(text);
     return rc;
 }
@@ -396,7 +395,7 @@ undo_note(struct db *db, const char *officer, const struct audit_entry *e, json_
                           "text", text ? text : "");
     char *details = json_dumps(u, JSON_COMPACT);
     json_decref(u);
-    rc = audit_append(db, officer, "undo", e->thread, details, err);
+    rc = audit_append(db, officer, "undo", e->thread, details, NULL, err);
     free(details);
     return rc;
 }

@@ -1,7 +1,9 @@
 /* Triage: changing a thread's state, tags, assignee, priority, snooze and notes. Every change
  * is written to the audit log with the officer's identity in the same transaction. Each call
- * returns 0 when it changed something, 1 when there was nothing to change, and -1 with *err
- * set on failure (no such thread, a bad value, a cache error). */
+ * returns 0 when it changed something, setting *entry (when entry is not NULL) to the id of
+ * the audit entry it wrote, which is what triage_undo takes; 1 when there was nothing to
+ * change (*entry untouched); and -1 with *err set on failure (no such thread, a bad value, a
+ * cache error). */
 #ifndef TACTFUL_TRIAGE_H
 #define TACTFUL_TRIAGE_H
 
@@ -14,33 +16,30 @@
 #define TRIAGE_MAX_NOTE 8192
 
 int triage_set_state(struct db *db, const char *officer, long thread, const char *state,
-                     char **err);
+                     long *entry, char **err);
 
 /* Adds the tags in add and removes those in del. */
 int triage_tag(struct db *db, const char *officer, long thread, const char *const *add,
-               size_t nadd, const char *const *del, size_t ndel, char **err);
+               size_t nadd, const char *const *del, size_t ndel, long *entry, char **err);
 
 /* Assigns the thread to assignee, or unassigns it when assignee is NULL. */
 int triage_assign(struct db *db, const char *officer, long thread, const char *assignee,
-                  char **err);
+                  long *entry, char **err);
 
 int triage_set_priority(struct db *db, const char *officer, long thread, int priority,
-                        char **err);
+                        long *entry, char **err);
 
 /* Snoozes until the given RFC 3339 time, or wakes the thread when until is NULL. */
 int triage_snooze(struct db *db, const char *officer, long thread, const char *until,
-                  char **err);
+                  long *entry, char **err);
 
 /* Adds an internal note (never sent anywhere). */
-int triage_note(struct db *db, const char *officer, long thread, const char *text, char **err);
+int triage_note(struct db *db, const char *officer, long thread, const char *text, long *entry,
+                char **err);
 
 /* Checks an officer name for assign: 1 to TRIAGE_MAX_NAME bytes of plain text. Returns 0, or
  * -1 with *err set. */
 int triage_name_valid(const char *name, char **err);
-
-/* The id of the audit entry written by the last call above that changed something on db (the
- * connection's last insert is always that entry). Call it right after a call returned 0. */
-long triage_last_entry(struct db *db);
 
 /* Undoes the changes recorded in audit entries[0..n), last first, in one transaction: a state,
  * assignee, priority or snooze goes back to its old value, added tags are removed and removed

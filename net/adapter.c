@@ -2,24 +2,26 @@
 #include "net/adapter.h"
 
 #include "model/isotime.h"
+#include "model/platform.h"
 #include "model/xmalloc.h"
-#include "net/bluesky.h"
 #include "net/credentials.h"
-#include "net/mastodon.h"
 #include "net/redact.h"
-#include "net/wordpress.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
-/* Every platform tactful can sync: one entry each. */
+/* Every platform tactful can sync: the adapter ID_adapter (net/ID.c) of each entry in the
+ * platform table (model/platform_list.h). */
+#define PLATFORM(id, ...) extern const struct net_adapter id##_adapter;
+#include "model/platform_list.h"
+#undef PLATFORM
+
+#define PLATFORM(id, ...) &id##_adapter,
 static const struct net_adapter *const adapters[] = {
-    &mastodon_adapter,
-    &bluesky_adapter,
-    &wordpress_adapter,
+#include "model/platform_list.h"
 };
+#undef PLATFORM
 
 const struct net_adapter *
 net_adapter_find(const char *platform)
@@ -121,7 +123,8 @@ struct net_account *
 net_account_new(const struct config_account *cfg, char *secret, char **err)
 {
     const struct net_adapter *ad = net_adapter_find(cfg->platform);
-    if (ad == NULL) {
+    const struct platform *plat = platform_find(cfg->platform);
+    if (ad == NULL || plat == NULL) {
         credentials_free(secret);
         *err = xasprintf("account %s: tactful cannot sync %s accounts", cfg->name,
                          cfg->platform ? cfg->platform : "(no platform)");
@@ -130,6 +133,7 @@ net_account_new(const struct config_account *cfg, char *secret, char **err)
     struct net_account *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
     a->adapter = ad;
+    a->platform = plat;
     a->secret = secret;
     return a;
 }
@@ -411,28 +415,6 @@ net_time(const char *s, char out[24])
         }
     }
     return -1;
-}
-
-long
-net_graphemes(const char *s)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
-    utf8proc_int32_t prev = -1, state = 0, cp;
-    long count = 0;
-    while (len > 0) {
-        utf8proc_ssize_t n = utf8proc_iterate(p, len, &cp);
-        if (n <= 0) { /* broken byte: one character */
-            n = 1;
-            cp = 0xFFFD;
-        }
-        if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state))
-            count++;
-        prev = cp;
-        p += n;
-        len -= n;
-    }
-    return count;
 }
 
 int

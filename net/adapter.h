@@ -1,6 +1,7 @@
 /* The one interface every platform adapter implements (net/mastodon.c, net/bluesky.c,
  * net/wordpress.c): a table of step functions, one per operation, that the HTTP client runs as
- * jobs. A fourth platform is one new file and one entry in the table in net/adapter.c.
+ * jobs. A new platform is one new file, net/ID.c defining ID_adapter, and one entry,
+ * PLATFORM(ID, ...) in model/platform_list.h, from which the adapter table is built.
  *
  * Operations:
  * - check: log in or verify the credentials, learn who the account is (acct->me) and read the
@@ -17,6 +18,7 @@
 #define TACTFUL_NET_ADAPTER_H
 
 #include "model/config.h"
+#include "model/platform.h"
 #include "model/post.h"
 #include "net/http.h"
 
@@ -65,6 +67,7 @@ void net_post_clear(struct net_post *p);
 struct net_account {
     const struct config_account *cfg;
     const struct net_adapter *adapter;
+    const struct platform *platform;   /* its entry in the platform table */
     char *secret;       /* wiped when freed */
     char *me;           /* who the account is there: Mastodon id, Bluesky DID, WordPress id */
     char *me_name;      /* and as people see it: @name@host, handle, user name */
@@ -200,8 +203,6 @@ char *net_id(const json_t *obj, const char *key);
 /* Normalises a platform timestamp to the stored form in out; returns 0 or -1. A WordPress
  * date_gmt without a zone is read as UTC. */
 int net_time(const char *s, char out[24]);
-/* Number of user-perceived characters (grapheme clusters) of UTF-8 s. */
-long net_graphemes(const char *s);
 /* Returns nonzero when id looks safe to put in a URL path (letters, digits, - _ . : ~). */
 int net_id_safe(const char *id);
 /* Returns nonzero when url is on the account's own server (same scheme, host and port as its

@@ -1,4 +1,4 @@
-/* Bluesky through XRPC (see docs/platforms.md, section 2). */
+/* Bluesky through XRPC: the adapter for the "bluesky" entry of model/platform_list.h. */
 #include "net/bluesky.h"
 
 #include "model/isotime.h"
@@ -228,8 +228,8 @@ read_session(struct net_op *op, json_t *j, char **err)
     a->me = xstrdup(s->did);
     a->me_name = xasprintf("@%s", s->handle ? s->handle : s->did);
     json_decref(a->limits);
-    a->limits = json_pack("{s:i, s:i}", "max_graphemes", BLUESKY_MAX_GRAPHEMES, "max_bytes",
-                          BLUESKY_MAX_BYTES);
+    a->limits = json_pack("{s:I, s:I}", "max_graphemes", (json_int_t)a->platform->max_chars,
+                          "max_bytes", (json_int_t)a->platform->max_bytes);
     return 0;
 }
 
@@ -858,12 +858,13 @@ post_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
     const struct net_reply *r = op->reply;
     switch (op->state) {
     case PR_START: {
-        long g = net_graphemes(r->body);
+        const struct platform *plat = op->acct->platform;
         size_t bytes = strlen(r->body);
-        if (g > BLUESKY_MAX_GRAPHEMES || bytes > BLUESKY_MAX_BYTES) {
-            *err = xasprintf("the reply is %ld characters (%zu bytes); Bluesky allows %d "
-                             "characters and %d bytes, so shorten it", g,
-                             bytes, BLUESKY_MAX_GRAPHEMES, BLUESKY_MAX_BYTES);
+        long g = platform_length(plat, r->body, bytes, 0);
+        if (g > plat->max_chars || (long)bytes > plat->max_bytes) {
+            *err = xasprintf("the reply is %ld characters (%zu bytes); Bluesky allows %ld "
+                             "characters and %ld bytes, so shorten it", g,
+                             bytes, plat->max_chars, plat->max_bytes);
             return HTTP_STEP_FAIL;
         }
         b->handles = bluesky_mentions(r->body);

@@ -11,8 +11,6 @@
 
 #include <stdint.h>
 
-#define BLUESKY_MAX_GRAPHEMES 300
-#define BLUESKY_MAX_BYTES 3000
 
 extern const struct net_adapter bluesky_adapter;
 

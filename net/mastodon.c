@@ -1,4 +1,4 @@
-/* Mastodon's REST API (see docs/platforms.md, section 1). */
+/* Mastodon's REST API: the adapter for the "mastodon" entry of model/platform_list.h. */
 #include "net/mastodon.h"
 
 #include "model/xmalloc.h"
@@ -9,8 +9,6 @@
 #include <strings.h>
 
 #define PAGE_LIMIT 80
-#define DEFAULT_MAX_CHARACTERS 500
-#define DEFAULT_URL_CHARACTERS 23
 
 /* The operation's scratch. */
 struct mpriv {
@@ -125,9 +123,9 @@ read_instance(struct net_op *op, json_t *j, char **err)
     json_int_t url = json_integer_value(json_object_get(st, "characters_reserved_per_url"));
     json_decref(a->limits);
     a->limits = json_pack("{s:I, s:I}", "max_characters",
-                          max > 0 && max < 1000000 ? max : DEFAULT_MAX_CHARACTERS,
+                          max > 0 && max < 1000000 ? max : (json_int_t)a->platform->max_chars,
                           "characters_per_url",
-                          url > 0 && url < 1000 ? url : DEFAULT_URL_CHARACTERS);
+                          url > 0 && url < 1000 ? url : (json_int_t)a->platform->url_chars);
     return 0;
 }
 
@@ -476,39 +474,6 @@ find_reply(void *ctx, const struct http_response *resp, struct http_request **ne
     return HTTP_STEP_FAIL;
 }
 
-long
-mastodon_length(const char *text, long url_chars)
-{
-    struct buf b = {0};
-    long urls = 0;
-    buf_add(&b, "", 0);
-    for (const char *s = text; *s;) {
-        int at_word = s == text || s[-1] == ' ' || s[-1] == '\n' || s[-1] == '\t' ||
-                      s[-1] == '(';
-        if (at_word && (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0)) {
-            s += strcspn(s, " \t\n");
-            urls++;
-            continue;
-        }
-        if (at_word && *s == '@') {
-            /* @user@domain counts as @user */
-            size_t u = 1 + strspn(s + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                         "0123456789_");
-            if (u > 1 && s[u] == '@') {
-                size_t d = strspn(s + u + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789.-");
-                buf_add(&b, s, u);
-                s += u + 1 + d;
-                continue;
-            }
-        }
-        buf_addc(&b, *s++);
-    }
-    long n = net_graphemes(b.data) + urls * url_chars;
-    buf_free(&b);
-    return n;
-}
-
 /* Returns nonzero when needle occurs in hay, ignoring ASCII case. */
 static int
 contains_nocase(const char *hay, const char *needle)
@@ -550,9 +515,10 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         int mention = who && *who == '@' && !contains_nocase(r->body, who) &&
                       !(op->acct->me_name && strcasecmp(who, op->acct->me_name) == 0);
         m->sent_text = mention ? xasprintf("%s %s", who, r->body) : xstrdup(r->body);
-        long max = limit_of(op, "max_characters", DEFAULT_MAX_CHARACTERS);
-        long len = mastodon_length(m->sent_text,
-                                   limit_of(op, "characters_per_url", DEFAULT_URL_CHARACTERS));
+        const struct platform *plat = op->acct->platform;
+        long max = limit_of(op, "max_characters", plat->max_chars);
+        long len = platform_length(plat, m->sent_text, strlen(m->sent_text),
+                                   limit_of(op, "characters_per_url", plat->url_chars));
         if (len > max) {
             json_decref(meta);
             *err = xasprintf("the reply is %ld characters as Mastodon counts them%s; the "

@@ -8,10 +8,6 @@
 
 extern const struct net_adapter mastodon_adapter;
 
-/* Characters a status takes as Mastodon counts them: grapheme clusters, every http(s) URL as
- * url_chars, "@user@domain" as "@user". */
-long mastodon_length(const char *text, long url_chars);
-
 /* The newest notification id a cursor holds (newly allocated), or NULL for none or a cursor
  * this version does not understand. */
 char *mastodon_cursor_min_id(const char *cursor);

@@ -75,18 +75,6 @@ sync_select(const struct config *cfg, char *const *names, size_t nnames, size_t 
     return out;
 }
 
-/* Copies at most max bytes of s, cut on a UTF-8 boundary; NULL stays NULL. */
-static const char *
-bounded(const char *s, size_t max, char **owned)
-{
-    *owned = NULL;
-    if (s == NULL || strlen(s) <= max)
-        return s;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return *owned = xstrndup(s, max);
-}
-
 int
 sync_store_batch(struct post_writer *w, const struct config_account *cfg,
                  const struct net_batch *b, int own, long *new_posts, long *updated_posts,
@@ -94,30 +82,26 @@ sync_store_batch(struct post_writer *w, const struct config_account *cfg,
 {
     for (size_t i = 0; i < b->n; i++) {
         const struct net_post *p = &b->posts[i];
-        if (strlen(p->id) > POST_MAX_ID || strlen(p->thread) > POST_MAX_ID ||
-            strlen(p->author) > POST_MAX_NAME || (p->meta && strlen(p->meta) > POST_MAX_META))
-            continue; /* nothing sane is this long: leave it out */
-        char *o[5];
+        /* The writer owns the limits: what is too long is shortened and marked, or (an
+         * identifier) refused, and counted (post_writer_shortened, post_writer_refused). */
         struct post_in in = {
             .platform = cfg->platform,
             .account = cfg->name,
             .thread = p->thread,
             .id = p->id,
-            .parent = bounded(p->parent, POST_MAX_ID, &o[0]),
+            .parent = p->parent,
             .author = p->author,
-            .author_name = bounded(p->author_name, POST_MAX_NAME, &o[1]),
+            .author_name = p->author_name,
             .created_at = p->created_at,
-            .text = bounded(p->text, POST_MAX_TEXT, &o[2]),
-            .html = bounded(p->html, POST_MAX_HTML, &o[3]),
-            .url = p->url && strlen(p->url) <= POST_MAX_URL ? p->url : NULL,
-            .title = bounded(p->title, POST_MAX_NAME, &o[4]),
+            .text = p->text,
+            .html = p->html,
+            .url = p->url,
+            .title = p->title,
             .own = own < 0 ? p->own : own,
             .meta = p->meta,
         };
         enum post_result res;
         int rc = post_writer_put(w, &in, &res, err);
-        for (int k = 0; k < 5; k++)
-            free(o[k]);
         if (rc != 0)
             return -1;
         if (new_posts)
@@ -144,6 +128,8 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
     if (post_writer_finish(w, err) != 0)
         goto fail;
     r->new_threads = post_writer_new_threads(w);
+    r->shortened_posts = post_writer_shortened(w);
+    r->refused_posts = post_writer_refused(w);
     post_writer_free(w);
     w = NULL;
     char *limits = j->acct->limits ? json_dumps(j->acct->limits, JSON_COMPACT) : NULL;
@@ -192,6 +178,7 @@ fetched(struct net_op *op, int ok, char *err, void *arg)
         ok = 0;
     if (!ok) {
         r.new_posts = r.updated_posts = r.new_threads = 0;
+        r.shortened_posts = r.refused_posts = 0;
         char *msg = xasprintf("%s", err ? err : "the sync failed for an unknown reason");
         free(err);
         finish(j, &r, msg);

@@ -22,6 +22,8 @@ struct sync_report {
     long new_posts;
     long updated_posts;
     long new_threads;
+    long shortened_posts;  /* stored shortened to fit the cache's limits (model/post.h) */
+    long refused_posts;    /* left out: an identifier longer than the cache keeps */
     double seconds;
 };
 

@@ -1,4 +1,5 @@
-/* WordPress's REST API for comments (see docs/platforms.md, section 3). */
+/* WordPress's REST API for comments: the adapter for the "wordpress" entry of
+ * model/platform_list.h. */
 #include "net/wordpress.h"
 
 #include "model/isotime.h"
@@ -12,7 +13,6 @@
 
 #define PER_PAGE 100
 #define OVERLAP_S (24 * 60 * 60) /* `after` is site-local time: look back a day */
-#define MAX_COMMENT_CHARS 65525
 #define COMMENT_FIELDS "id,post,parent,author,author_name,date_gmt,content,link,status"
 #define POST_FIELDS "id,title,link,date_gmt,excerpt,comment_status,author"
 
@@ -177,7 +177,7 @@ read_me(struct net_op *op, json_t *j, char **err)
     const char *name = net_str(j, "name");
     a->me_name = xstrdup(name ? name : a->cfg->user ? a->cfg->user : id);
     json_decref(a->limits);
-    a->limits = json_pack("{s:i}", "max_characters", MAX_COMMENT_CHARS);
+    a->limits = json_pack("{s:I}", "max_characters", (json_int_t)a->platform->max_chars);
     return 0;
 }
 
@@ -635,10 +635,11 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
     case PR_START: {
         if (!reply_ids_ok(op, err))
             return HTTP_STEP_FAIL;
-        long n = net_graphemes(r->body);
-        if (n > MAX_COMMENT_CHARS) {
-            *err = xasprintf("the reply is %ld characters; WordPress allows %d", n,
-                             MAX_COMMENT_CHARS);
+        const struct platform *plat = op->acct->platform;
+        long n = platform_length(plat, r->body, strlen(r->body), 0);
+        if (n > plat->max_chars) {
+            *err = xasprintf("the reply is %ld characters; WordPress allows %ld", n,
+                             plat->max_chars);
             return HTTP_STEP_FAIL;
         }
         json_int_t post = strtoll(r->root + 5, NULL, 10);

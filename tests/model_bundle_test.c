@@ -141,7 +141,7 @@ test_export_contents(void **state)
     long id;
     assert_int_equal(db_exec(fx->c.db, "UPDATE accounts SET cursor = 'c-123',"
                                        " last_error = 'boom'", &err), 0);
-    assert_int_equal(triage_note(fx->c.db, "ann", 1, "Call the depot", &err), 0);
+    assert_int_equal(triage_note(fx->c.db, "ann", 1, "Call the depot", NULL, &err), 0);
     assert_int_equal(draft_create(fx->c.db, "ann", 1, NULL, NULL, "Thanks Alice.", &id, &err),
                      0);
     export_all(fx);
@@ -189,13 +189,13 @@ test_one_side_triage(void **state)
     struct fixture *fx = *state;
     char *err = NULL;
     export_all(fx);
-    assert_int_equal(triage_set_state(fx->off, "bob", 1, "to_reply", &err), 0);
-    assert_int_equal(triage_set_priority(fx->off, "bob", 1, 2, &err), 0);
-    assert_int_equal(triage_assign(fx->off, "bob", 1, "dee", &err), 0);
-    assert_int_equal(triage_snooze(fx->off, "bob", 1, "2026-12-01T09:00:00Z", &err), 0);
+    assert_int_equal(triage_set_state(fx->off, "bob", 1, "to_reply", NULL, &err), 0);
+    assert_int_equal(triage_set_priority(fx->off, "bob", 1, 2, NULL, &err), 0);
+    assert_int_equal(triage_assign(fx->off, "bob", 1, "dee", NULL, &err), 0);
+    assert_int_equal(triage_snooze(fx->off, "bob", 1, "2026-12-01T09:00:00Z", NULL, &err), 0);
     const char *add[] = {"bins"};
-    assert_int_equal(triage_tag(fx->off, "bob", 1, add, 1, NULL, 0, &err), 0);
-    assert_int_equal(triage_set_state(fx->c.db, "cat", 2, "waiting", &err), 0);
+    assert_int_equal(triage_tag(fx->off, "bob", 1, add, 1, NULL, 0, NULL, &err), 0);
+    assert_int_equal(triage_set_state(fx->c.db, "cat", 2, "waiting", NULL, &err), 0);
     merge_expect(fx, 5, 0, 0);
     assert_string_equal(q(fx->c.db, "SELECT state || priority || assignee || snoozed_until"
                                     " FROM threads WHERE id = 1", NULL),
@@ -219,11 +219,11 @@ test_both_sides_conflict(void **state)
     struct fixture *fx = *state;
     char *err = NULL;
     export_all(fx);
-    assert_int_equal(triage_set_state(fx->off, "bob", 1, "closed", &err), 0);
-    assert_int_equal(triage_set_state(fx->c.db, "cat", 1, "escalated", &err), 0);
+    assert_int_equal(triage_set_state(fx->off, "bob", 1, "closed", NULL, &err), 0);
+    assert_int_equal(triage_set_state(fx->c.db, "cat", 1, "escalated", NULL, &err), 0);
     const char *a[] = {"offline"}, *b[] = {"home"};
-    assert_int_equal(triage_tag(fx->off, "bob", 1, a, 1, NULL, 0, &err), 0);
-    assert_int_equal(triage_tag(fx->c.db, "cat", 1, b, 1, NULL, 0, &err), 0);
+    assert_int_equal(triage_tag(fx->off, "bob", 1, a, 1, NULL, 0, NULL, &err), 0);
+    assert_int_equal(triage_tag(fx->c.db, "cat", 1, b, 1, NULL, 0, NULL, &err), 0);
     struct bundle_result r;
     assert_int_equal(merge(fx, &r, &err), 0);
     assert_int_equal(r.nconflicts, 1);
@@ -247,10 +247,10 @@ test_notes_both_sides(void **state)
 {
     struct fixture *fx = *state;
     char *err = NULL;
-    assert_int_equal(triage_note(fx->c.db, "ann", 1, "Before export", &err), 0);
+    assert_int_equal(triage_note(fx->c.db, "ann", 1, "Before export", NULL, &err), 0);
     export_all(fx);
-    assert_int_equal(triage_note(fx->off, "bob", 1, "Written offline", &err), 0);
-    assert_int_equal(triage_note(fx->c.db, "cat", 1, "Written at home", &err), 0);
+    assert_int_equal(triage_note(fx->off, "bob", 1, "Written offline", NULL, &err), 0);
+    assert_int_equal(triage_note(fx->c.db, "cat", 1, "Written at home", NULL, &err), 0);
     merge_expect(fx, 1, 0, 0);
     assert_string_equal(q(fx->c.db, "SELECT group_concat(officer || ':' || body, '|') FROM"
                                     " (SELECT * FROM notes ORDER BY id)", NULL),
@@ -266,8 +266,8 @@ test_bad_times_in_a_bundle(void **state)
     struct fixture *fx = *state;
     char *err = NULL;
     export_all(fx);
-    assert_int_equal(triage_snooze(fx->off, "bob", 1, "2026-12-01T09:00:00Z", &err), 0);
-    assert_int_equal(triage_note(fx->off, "bob", 1, "Written offline", &err), 0);
+    assert_int_equal(triage_snooze(fx->off, "bob", 1, "2026-12-01T09:00:00Z", NULL, &err), 0);
+    assert_int_equal(triage_note(fx->off, "bob", 1, "Written offline", NULL, &err), 0);
     assert_int_equal(db_exec(fx->off, "UPDATE threads SET snoozed_until ="
                                       " '9999-12-31T23:59:59-23:59' WHERE id = 1;"
                                       "UPDATE notes SET created_at = '9999-12-31T23:59:59-23:59'",
@@ -422,16 +422,16 @@ test_merge_twice(void **state)
     assert_int_equal(submit_on(fx, fx->c.db, "ann", id, true), DRAFT_PENDING);
     export_all(fx);
     assert_int_equal(draft_approve(fx->off, fx->g, "bob", id, TODAY, &ob, &err), 0);
-    assert_int_equal(triage_set_state(fx->off, "bob", 2, "closed", &err), 0);
-    assert_int_equal(triage_set_state(fx->off, "bob", 3, "closed", &err), 0);
-    assert_int_equal(triage_set_state(fx->c.db, "cat", 3, "waiting", &err), 0);
-    assert_int_equal(triage_note(fx->off, "bob", 2, "offline", &err), 0);
+    assert_int_equal(triage_set_state(fx->off, "bob", 2, "closed", NULL, &err), 0);
+    assert_int_equal(triage_set_state(fx->off, "bob", 3, "closed", NULL, &err), 0);
+    assert_int_equal(triage_set_state(fx->c.db, "cat", 3, "waiting", NULL, &err), 0);
+    assert_int_equal(triage_note(fx->off, "bob", 2, "offline", NULL, &err), 0);
     long nd;
     assert_int_equal(draft_create(fx->off, "bob", 2, NULL, NULL, "New one", &nd, &err), 0);
     merge_expect(fx, 4, 1, 0);
     long audits = audit_count(fx);
     /* Even after this side moves on (the thread reopened here), nothing is reapplied. */
-    assert_int_equal(triage_set_state(fx->c.db, "cat", 2, "new", &err), 0);
+    assert_int_equal(triage_set_state(fx->c.db, "cat", 2, "new", NULL, &err), 0);
     audits++;
     merge_expect(fx, 0, 1, 0);
     assert_int_equal(audit_count(fx), audits);
@@ -480,7 +480,7 @@ test_refused_bundles(void **state)
     struct fixture *fx = *state;
     char *err = NULL;
     export_all(fx);
-    assert_int_equal(triage_set_state(fx->off, "bob", 1, "closed", &err), 0);
+    assert_int_equal(triage_set_state(fx->off, "bob", 1, "closed", NULL, &err), 0);
     db_close(fx->off);
     fx->off = NULL;
     char *p = xasprintf("%s/x.db", fx->c.dir);
@@ -562,7 +562,7 @@ test_load_into_empty_cache(void **state)
     assert_int_equal(bundle_import(desk.db, fx->bpath, &o, &r, &err), -1);
     assert_non_null(strstr(err, "already loaded"));
     free(err);
-    assert_int_equal(triage_set_state(desk.db, "bob", 3, "no_action", &err), 0);
+    assert_int_equal(triage_set_state(desk.db, "bob", 3, "no_action", NULL, &err), 0);
     struct bundle_merge_opts home = {.guard = fx->g, .today = TODAY, .officer = "cat"};
     assert_int_equal(bundle_import(fx->c.db, desk.path, &home, &r, &err), 0);
     assert_false(r.loaded);

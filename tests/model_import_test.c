@@ -122,9 +122,11 @@ test_bad_line_rolls_back(void **state)
     }
 }
 
-/* Text over the size cap is refused, not truncated. */
+/* Content over its limit is stored shortened (text cut on a character boundary, a link left
+ * out), marked and counted; the same post again is unchanged; an identifier over its limit
+ * refuses the file with the field named, and nothing is written. */
 static void
-test_oversized_text_refused(void **state)
+test_oversized_content_shortened(void **state)
 {
     (void)state;
     struct tcache c;
@@ -133,13 +135,39 @@ test_oversized_text_refused(void **state)
     tcache_open(&c);
     struct buf b = {0};
     buf_adds(&b, "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"1\","
-                 "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"");
-    for (int i = 0; i < POST_MAX_TEXT + 1; i++)
+                 "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"url\":\"https://x/");
+    for (int i = 0; i < POST_MAX_URL; i++)
+        buf_addc(&b, 'u');
+    buf_adds(&b, "\",\"text\":\"");
+    for (int i = 0; i < POST_MAX_TEXT - 1; i++)
         buf_addc(&b, 'a');
-    buf_adds(&b, "\"}\n");
+    buf_adds(&b, "é and more\"}\n"); /* é straddles the limit */
+    buf_adds(&b, "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"2\","
+                 "\"parent\":\"1\",\"author\":\"b\",\"created_at\":\"2026-11-20T09:16:00Z\","
+                 "\"text\":\"short\"}\n");
+    if (tcache_import(&c, b.data, &s, &err) != 0)
+        fail_msg("import: %s", err);
+    assert_int_equal(s.new_posts, 2);
+    assert_int_equal(s.shortened_posts, 1);
+    assert_int_equal(tcache_int(&c, "SELECT length(CAST(body AS BLOB)) FROM posts"
+                                    " WHERE remote_id = '1'"), POST_MAX_TEXT - 1);
+    assert_int_equal(tcache_int(&c, "SELECT shortened + (url IS NULL) FROM posts"
+                                    " WHERE remote_id = '1'"), 2);
+    assert_int_equal(tcache_int(&c, "SELECT shortened FROM posts WHERE remote_id = '2'"), 0);
+    /* Again: nothing changes, nothing is counted as shortened. */
+    if (tcache_import(&c, b.data, &s, &err) != 0)
+        fail_msg("import: %s", err);
+    assert_int_equal(s.unchanged_posts, 2);
+    assert_int_equal(s.shortened_posts, 0);
+    buf_free(&b);
+
+    buf_adds(&b, "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"9\",\"id\":\"");
+    for (int i = 0; i < POST_MAX_ID + 1; i++)
+        buf_addc(&b, '7');
+    buf_adds(&b, "\",\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\"}\n");
     assert_int_equal(tcache_import(&c, b.data, &s, &err), -1);
-    assert_non_null(strstr(err, "more than the"));
-    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 0);
+    assert_non_null(strstr(err, "\"id\" is 1025 bytes, more than the 1024 allowed"));
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 2);
     free(err);
     buf_free(&b);
     tcache_close(&c);
@@ -253,7 +281,7 @@ main(void)
         cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_update_reindexes),
         cmocka_unit_test(test_bad_line_rolls_back),
-        cmocka_unit_test(test_oversized_text_refused),
+        cmocka_unit_test(test_oversized_content_shortened),
         cmocka_unit_test(test_times_and_summaries),
         cmocka_unit_test(test_export_roundtrip),
         cmocka_unit_test(test_second_pass_with_and_without_memo),

@@ -105,9 +105,9 @@ test_search_with_filters(void **state)
     tcache_open(&c);
     assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
     const char *tags[] = {"bins"};
-    assert_int_equal(triage_tag(c.db, "sam", 1, tags, 1, NULL, 0, &err), 0);
-    assert_int_equal(triage_set_state(c.db, "sam", 2, "replied", &err), 0);
-    assert_int_equal(triage_assign(c.db, "sam", 3, "jo", &err), 0);
+    assert_int_equal(triage_tag(c.db, "sam", 1, tags, 1, NULL, 0, NULL, &err), 0);
+    assert_int_equal(triage_set_state(c.db, "sam", 2, "replied", NULL, &err), 0);
+    assert_int_equal(triage_assign(c.db, "sam", 3, "jo", NULL, &err), 0);
 
     EXPECT_IDS(&c, "", "3,2,1");
     EXPECT_IDS(&c, "collection", "1");
@@ -139,7 +139,7 @@ test_search_with_filters(void **state)
     char *age = ids(&c, "", THREAD_SORT_AGE);
     assert_string_equal(age, "3,1,2");
     free(age);
-    assert_int_equal(triage_set_priority(c.db, "sam", 1, 3, &err), 0);
+    assert_int_equal(triage_set_priority(c.db, "sam", 1, 3, NULL, &err), 0);
     char *prio = ids(&c, "", THREAD_SORT_PRIORITY);
     assert_string_equal(prio, "1,3,2");
     free(prio);
@@ -154,11 +154,11 @@ test_paging_and_counts(void **state)
     struct tcache c;
     struct import_stats s;
     struct thread_list l;
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     char *err = NULL;
     tcache_open(&c);
     assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
-    assert_int_equal(triage_set_state(c.db, "sam", 1, "escalated", &err), 0);
+    assert_int_equal(triage_set_state(c.db, "sam", 1, "escalated", NULL, &err), 0);
     assert_int_equal(thread_list(c.db, NULL, THREAD_SORT_ACTIVITY, 1, 1, &l, &err), 0);
     assert_int_equal(l.n, 1);
     assert_int_equal(l.rows[0].id, 2);

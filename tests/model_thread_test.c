@@ -31,9 +31,9 @@ setup(void **state)
     buf_free(&b);
     for (long id = 1; id <= NTHREADS; id++) {
         if (id % 4 == 0)
-            assert_int_equal(triage_set_priority(c->db, "t", id, (int)(id % 3) + 1, &err), 0);
+            assert_int_equal(triage_set_priority(c->db, "t", id, (int)(id % 3) + 1, NULL, &err), 0);
         if (id % 5 == 0)
-            assert_int_equal(triage_set_state(c->db, "t", id, "to_reply", &err), 0);
+            assert_int_equal(triage_set_state(c->db, "t", id, "to_reply", NULL, &err), 0);
     }
     *state = c;
     return 0;
@@ -149,12 +149,12 @@ test_seek_from_includes_the_row_and_survives_its_removal(void **state)
     assert_int_equal(page.rows[1].id, all.rows[4].id);
     thread_list_free(&page);
     /* The row leaves the listing (triaged elsewhere): the page starts at its successor. */
-    assert_int_equal(triage_set_state(c->db, "t", all.rows[3].id, "closed", &err), 0);
+    assert_int_equal(triage_set_state(c->db, "t", all.rows[3].id, "closed", NULL, &err), 0);
     assert_int_equal(thread_list_seek(c->db, &q, THREAD_SORT_ACTIVITY, THREAD_SEEK_FROM,
                                       &all.rows[3], 2, &page, &err), 0);
     assert_int_equal(page.rows[0].id, all.rows[4].id);
     thread_list_free(&page);
-    assert_int_equal(triage_set_state(c->db, "t", all.rows[3].id, "new", &err), 0);
+    assert_int_equal(triage_set_state(c->db, "t", all.rows[3].id, "new", NULL, &err), 0);
     thread_list_free(&all);
     query_free(&q);
 }
@@ -163,7 +163,7 @@ static void
 test_counts_with_and_without_account_filters(void **state)
 {
     struct tcache *c = *state;
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     char *err = NULL;
     assert_int_equal(thread_count_states(c->db, NULL, counts, &err), 0);
     assert_int_equal(counts[0], 24); /* new */
@@ -200,17 +200,17 @@ test_values_for_completion(void **state)
     thread_values_free(v, n);
 
     const char *tags[] = {"zeta", "alpha"};
-    assert_int_equal(triage_tag(c->db, "t", 2, tags, 2, NULL, 0, &err), 0);
-    assert_int_equal(triage_tag(c->db, "t", 3, tags, 1, NULL, 0, &err), 0);
+    assert_int_equal(triage_tag(c->db, "t", 2, tags, 2, NULL, 0, NULL, &err), 0);
+    assert_int_equal(triage_tag(c->db, "t", 3, tags, 1, NULL, 0, NULL, &err), 0);
     assert_int_equal(thread_values(c->db, QK_TAG, 100, &v, &n, &err), 0);
     assert_int_equal(n, 2);
     assert_string_equal(v[0], "alpha");
     assert_string_equal(v[1], "zeta");
     thread_values_free(v, n);
 
-    assert_int_equal(triage_assign(c->db, "t", 2, "sam", &err), 0);
-    assert_int_equal(triage_assign(c->db, "t", 3, "ann", &err), 0);
-    assert_int_equal(triage_assign(c->db, "t", 4, "sam", &err), 0);
+    assert_int_equal(triage_assign(c->db, "t", 2, "sam", NULL, &err), 0);
+    assert_int_equal(triage_assign(c->db, "t", 3, "ann", NULL, &err), 0);
+    assert_int_equal(triage_assign(c->db, "t", 4, "sam", NULL, &err), 0);
     assert_int_equal(thread_values(c->db, QK_ASSIGNEE, 1, &v, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_string_equal(v[0], "ann");

@@ -81,27 +81,23 @@ test_undo_each_single_value_change(void **state)
     char *err = NULL;
     long e;
 
-    assert_int_equal(triage_set_state(c->db, "sam", 1, "to_reply", &err), 0);
-    e = triage_last_entry(c->db);
+    assert_int_equal(triage_set_state(c->db, "sam", 1, "to_reply", &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     expect_column(c, "state", "new");
     expect_undo_entry(c, e, "{\"action\":\"mark\",\"from\":\"to_reply\",\"to\":\"new\"}");
 
-    assert_int_equal(triage_assign(c->db, "sam", 1, "ann", &err), 0);
-    e = triage_last_entry(c->db);
+    assert_int_equal(triage_assign(c->db, "sam", 1, "ann", &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     expect_column(c, "assignee", "");
     expect_undo_entry(c, e, "{\"action\":\"assign\",\"from\":\"ann\",\"to\":null}");
 
-    assert_int_equal(triage_set_priority(c->db, "sam", 1, 3, &err), 0);
-    e = triage_last_entry(c->db);
+    assert_int_equal(triage_set_priority(c->db, "sam", 1, 3, &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     expect_column(c, "priority", "0");
     assert_int_equal(tcache_int(c, "SELECT typeof(priority) = 'integer' FROM threads"
                                    " WHERE id = 1"), 1);
 
-    assert_int_equal(triage_snooze(c->db, "sam", 1, "2030-01-01T09:00:00+01:00", &err), 0);
-    e = triage_last_entry(c->db);
+    assert_int_equal(triage_snooze(c->db, "sam", 1, "2030-01-01T09:00:00+01:00", &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     expect_column(c, "snoozed_until", "");
     expect_undo_entry(c, e,
@@ -114,9 +110,9 @@ test_undo_tags_and_notes(void **state)
     struct tcache *c = *state;
     char *err = NULL;
     const char *keep[] = {"keep"}, *add[] = {"bins", "urgent"}, *del[] = {"keep"};
-    assert_int_equal(triage_tag(c->db, "sam", 1, keep, 1, NULL, 0, &err), 0);
-    assert_int_equal(triage_tag(c->db, "sam", 1, add, 2, del, 1, &err), 0);
-    long e = triage_last_entry(c->db);
+    assert_int_equal(triage_tag(c->db, "sam", 1, keep, 1, NULL, 0, NULL, &err), 0);
+    long e = 0;
+    assert_int_equal(triage_tag(c->db, "sam", 1, add, 2, del, 1, &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     assert_int_equal(tcache_int(c, "SELECT count(*) FROM thread_tags WHERE thread_id = 1"), 1);
     assert_int_equal(tcache_int(c, "SELECT count(*) FROM thread_tags WHERE thread_id = 1"
@@ -124,9 +120,8 @@ test_undo_tags_and_notes(void **state)
     expect_undo_entry(c, e, "{\"action\":\"tag\",\"added\":[\"keep\"],"
                             "\"removed\":[\"bins\",\"urgent\"]}");
 
-    assert_int_equal(triage_note(c->db, "sam", 1, "first", &err), 0);
-    assert_int_equal(triage_note(c->db, "sam", 1, "second", &err), 0);
-    e = triage_last_entry(c->db);
+    assert_int_equal(triage_note(c->db, "sam", 1, "first", NULL, &err), 0);
+    assert_int_equal(triage_note(c->db, "sam", 1, "second", &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     assert_int_equal(tcache_int(c, "SELECT count(*) FROM notes WHERE thread_id = 1"), 1);
     assert_int_equal(tcache_int(c, "SELECT count(*) FROM notes WHERE body = 'first'"), 1);
@@ -139,12 +134,9 @@ test_undo_several_entries_at_once(void **state)
     struct tcache *c = *state;
     char *err = NULL;
     long e[3];
-    assert_int_equal(triage_set_state(c->db, "sam", 1, "waiting", &err), 0);
-    e[0] = triage_last_entry(c->db);
-    assert_int_equal(triage_set_state(c->db, "sam", 2, "waiting", &err), 0);
-    e[1] = triage_last_entry(c->db);
-    assert_int_equal(triage_set_state(c->db, "sam", 1, "closed", &err), 0);
-    e[2] = triage_last_entry(c->db);
+    assert_int_equal(triage_set_state(c->db, "sam", 1, "waiting", &e[0], &err), 0);
+    assert_int_equal(triage_set_state(c->db, "sam", 2, "waiting", &e[1], &err), 0);
+    assert_int_equal(triage_set_state(c->db, "sam", 1, "closed", &e[2], &err), 0);
     /* Last first: closed goes back to waiting, then waiting to new. */
     assert_int_equal(triage_undo(c->db, "sam", e, 3, &err), 0);
     expect_column(c, "state", "new");
@@ -158,11 +150,9 @@ test_nothing_is_undone_after_a_later_change(void **state)
     struct tcache *c = *state;
     char *err = NULL;
     long e[2];
-    assert_int_equal(triage_set_state(c->db, "sam", 2, "to_reply", &err), 0);
-    e[0] = triage_last_entry(c->db);
-    assert_int_equal(triage_set_state(c->db, "sam", 1, "to_reply", &err), 0);
-    e[1] = triage_last_entry(c->db);
-    assert_int_equal(triage_set_state(c->db, "ann", 2, "escalated", &err), 0);
+    assert_int_equal(triage_set_state(c->db, "sam", 2, "to_reply", &e[0], &err), 0);
+    assert_int_equal(triage_set_state(c->db, "sam", 1, "to_reply", &e[1], &err), 0);
+    assert_int_equal(triage_set_state(c->db, "ann", 2, "escalated", NULL, &err), 0);
     long before = tcache_int(c, "SELECT count(*) FROM audit");
     assert_int_equal(triage_undo(c->db, "sam", e, 2, &err), -1);
     assert_non_null(strstr(err, "thread 2 has changed since"));
@@ -178,8 +168,8 @@ test_refuses_other_officers_undos_and_unknown_entries(void **state)
 {
     struct tcache *c = *state;
     char *err = NULL;
-    assert_int_equal(triage_set_state(c->db, "ann", 1, "replied", &err), 0);
-    long e = triage_last_entry(c->db);
+    long e = 0;
+    assert_int_equal(triage_set_state(c->db, "ann", 1, "replied", &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), -1);
     assert_non_null(strstr(err, "made by ann"));
     free(err);
@@ -196,6 +186,30 @@ test_refuses_other_officers_undos_and_unknown_entries(void **state)
     free(err);
 }
 
+/* The entry a change gives back is its own audit entry, whatever the connection inserted
+ * afterwards; a call that changes nothing leaves it alone. */
+static void
+test_entry_is_the_changes_audit_entry(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    long e = 0;
+    assert_int_equal(triage_set_state(c->db, "sam", 1, "waiting", &e, &err), 0);
+    assert_int_equal(e, tcache_int(c, "SELECT id FROM audit WHERE action = 'mark'"
+                                      " AND thread_id = 1"));
+    struct import_stats st;
+    const char *more = "{\"platform\":\"mastodon\",\"account\":\"dept\",\"thread\":\"100\","
+                       "\"id\":\"103\",\"parent\":\"102\",\"author\":\"@bo@x.example\","
+                       "\"created_at\":\"2026-11-20T12:00:00Z\",\"text\":\"later\"}\n";
+    if (tcache_import(c, more, &st, &err) != 0)
+        fail_msg("import: %s", err);
+    assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
+    expect_column(c, "state", "new");
+    long untouched = -7;
+    assert_int_equal(triage_set_state(c->db, "sam", 1, "new", &untouched, &err), 1);
+    assert_int_equal(untouched, -7);
+}
+
 int
 main(void)
 {
@@ -205,6 +219,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_undo_several_entries_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_is_undone_after_a_later_change, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_entry_is_the_changes_audit_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_other_officers_undos_and_unknown_entries,
                                         setup, teardown),
     };

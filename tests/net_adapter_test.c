@@ -1,5 +1,6 @@
-/* The adapters' pure parts: cursors, Mastodon's character count, Bluesky's record keys, facets
- * and links, and the batch that deduplicates posts. */
+/* The adapters' pure parts: cursors, Bluesky's record keys, facets and links, the batch that
+ * deduplicates posts, and the adapter table built from the platform table. (Lengths are
+ * counted in model/, tested in tests/model_platform_test.c.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,19 +38,6 @@ test_cursors(void **state)
     free(c);
     assert_int_equal(wordpress_cursor_after(NULL, after), -1);
     assert_int_equal(wordpress_cursor_after("{\"newest\":\"yesterday\"}", after), -1);
-}
-
-static void
-test_mastodon_length(void **state)
-{
-    (void)state;
-    assert_int_equal(mastodon_length("hello", 23), 5);
-    assert_int_equal(mastodon_length("see https://www.northmoor.gov.uk/a/very/long/path ok", 23),
-                     4 + 23 + 3);
-    assert_int_equal(mastodon_length("@alice@example.social hi", 23), 9);
-    assert_int_equal(mastodon_length("mail bob@example.org", 23), 20); /* not a mention */
-    assert_int_equal(mastodon_length("café 👍🏽 🇬🇧", 23), 8); /* graphemes */
-    assert_int_equal(mastodon_length("", 23), 0);
 }
 
 static void
@@ -179,9 +167,13 @@ test_helpers(void **state)
     assert_false(net_id_safe("1/../2"));
     assert_false(net_id_safe("1&x=2"));
     assert_false(net_id_safe(""));
-    assert_int_equal(net_graphemes("e\xCC\x81"), 1); /* e + combining acute */
-    assert_non_null(net_adapter_find("bluesky"));
     assert_null(net_adapter_find("twitter"));
+    /* Every platform in the table has its adapter, under the same name. */
+    for (size_t i = 0; platform_at(i); i++) {
+        const struct net_adapter *ad = net_adapter_find(platform_at(i)->name);
+        assert_non_null(ad);
+        assert_string_equal(ad->platform, platform_at(i)->name);
+    }
 }
 
 int
@@ -189,7 +181,6 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cursors),
-        cmocka_unit_test(test_mastodon_length),
         cmocka_unit_test(test_bluesky_tid_and_rkey),
         cmocka_unit_test(test_bluesky_text_and_links),
         cmocka_unit_test(test_bluesky_facets),

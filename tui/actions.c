@@ -5,7 +5,15 @@
 
 #include "tui/internal.h"
 
+#include "model/triage_state.h"
+
 #include <string.h>
+
+/* A row per triage state (model/triage_state.h): set the state, and show its tab. */
+#define STATE_ACTION(id, label, help)                                                          \
+    {"state-" #id, KM_GLOBAL, "set the state to " #id, tui_triage_act_state, #id},
+#define TAB_ACTION(id, label, help)                                                            \
+    {"tab-" #id, KM_INBOX, "show " help, tui_inbox_act_tab, #id},
 
 const struct tui_action tui_actions[] = {
     /* Everywhere. */
@@ -15,16 +23,7 @@ const struct tui_action tui_actions[] = {
     {"reload", KM_GLOBAL, "reread the cache (other officers' changes)", tui_act_reload, NULL},
     {"set-state", KM_GLOBAL, "set the triage state (asks which; a digit picks it)",
      tui_triage_act_state, NULL},
-    {"state-new", KM_GLOBAL, "set the state to new", tui_triage_act_state, "new"},
-    {"state-to_reply", KM_GLOBAL, "set the state to to_reply", tui_triage_act_state,
-     "to_reply"},
-    {"state-waiting", KM_GLOBAL, "set the state to waiting", tui_triage_act_state, "waiting"},
-    {"state-replied", KM_GLOBAL, "set the state to replied", tui_triage_act_state, "replied"},
-    {"state-no_action", KM_GLOBAL, "set the state to no_action", tui_triage_act_state,
-     "no_action"},
-    {"state-escalated", KM_GLOBAL, "set the state to escalated", tui_triage_act_state,
-     "escalated"},
-    {"state-closed", KM_GLOBAL, "set the state to closed", tui_triage_act_state, "closed"},
+    TRIAGE_STATES(STATE_ACTION)
     {"set-priority", KM_GLOBAL, "set the priority: 0 none, 1 low, 2 high, 3 urgent",
      tui_triage_act_priority, NULL},
     {"assign", KM_GLOBAL, "assign to an officer (- unassigns)", tui_triage_act_assign, NULL},
@@ -59,14 +58,7 @@ const struct tui_action tui_actions[] = {
     {"next-tab", KM_INBOX, "next state tab", tui_inbox_act_next_tab, NULL},
     {"prev-tab", KM_INBOX, "previous state tab", tui_inbox_act_prev_tab, NULL},
     {"tab-all", KM_INBOX, "show threads in every state", tui_inbox_act_tab, "all"},
-    {"tab-new", KM_INBOX, "show new threads", tui_inbox_act_tab, "new"},
-    {"tab-to_reply", KM_INBOX, "show threads to reply to", tui_inbox_act_tab, "to_reply"},
-    {"tab-waiting", KM_INBOX, "show waiting threads", tui_inbox_act_tab, "waiting"},
-    {"tab-replied", KM_INBOX, "show replied threads", tui_inbox_act_tab, "replied"},
-    {"tab-no_action", KM_INBOX, "show threads needing no action", tui_inbox_act_tab,
-     "no_action"},
-    {"tab-escalated", KM_INBOX, "show escalated threads", tui_inbox_act_tab, "escalated"},
-    {"tab-closed", KM_INBOX, "show closed threads", tui_inbox_act_tab, "closed"},
+    TRIAGE_STATES(TAB_ACTION)
     {"sort", KM_INBOX, "sort by activity, then priority, then age", tui_inbox_act_sort, NULL},
     {"search", KM_INBOX, "search, with the syntax of tactful search", tui_inbox_act_search,
      NULL},

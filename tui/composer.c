@@ -14,6 +14,7 @@
 #include "model/file.h"
 #include "model/guard.h"
 #include "model/pattern.h"
+#include "model/platform.h"
 #include "model/text.h"
 #include "model/thread.h"
 #include "model/xmalloc.h"
@@ -119,7 +120,7 @@ check(struct tui *t)
     if (t->opts->guard == NULL)
         return;
     char *text = as_sent(t, editbuf_text(c->eb));
-    const char *platform = c->platform && guard_platform_valid(c->platform) ? c->platform
+    const char *platform = c->platform && platform_find(c->platform) ? c->platform
                                                                             : NULL;
     struct guard_input in = {
         .draft = text,

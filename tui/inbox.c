@@ -7,9 +7,11 @@
  * when the view changes (tab, search, filters, a triage change) or on a reload, not per key. */
 #include "tui/internal.h"
 
+#include "model/platform.h"
 #include "model/query.h"
 #include "model/text.h"
 #include "model/thread.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -19,14 +21,14 @@
 #define FILTER_CHOICES 500
 
 struct inbox {
-    int tab;                    /* -1: every state; else an index into query_states */
+    int tab;                    /* -1: every state; else an index into triage_state_names */
     enum thread_sort sort;
     char *search;               /* the text given to /, or NULL */
     char *filter[QK_COUNT];     /* platform:, account:, tag:, assignee: filters, or NULL */
     int show_snoozed;
     enum query_key asking;      /* the filter a prompt is asking for */
     struct query q;             /* the listing's query, built from the above */
-    long counts[QUERY_NSTATES]; /* per state, under the search and filters */
+    long counts[TRIAGE_NSTATES]; /* per state, under the search and filters */
     long total;                 /* threads in the listing */
     struct thread_list page;    /* the rows on screen; page.rows[0] is at position top */
     long top;
@@ -99,7 +101,7 @@ build_query(struct inbox *in)
             query_add(&in->q, filter_keys[i], in->filter[filter_keys[i]]);
     in->q.include_snoozed = in->show_snoozed;
     if (in->tab >= 0 && !query_has_state(&in->q))
-        query_add(&in->q, QK_STATE, query_states[in->tab]);
+        query_add(&in->q, QK_STATE, triage_state_names[in->tab]);
 }
 
 /* Whether threads in state i are in the listing, by its state: terms. */
@@ -111,7 +113,7 @@ state_listed(const struct query *q, int i)
         const struct query_term *term = &q->terms[k];
         if (term->key != QK_STATE)
             continue;
-        int same = strcmp(term->value, query_states[i]) == 0;
+        int same = strcmp(term->value, triage_state_names[i]) == 0;
         if (term->negate && same)
             return 0;
         if (!term->negate) {
@@ -127,7 +129,7 @@ static void
 set_total(struct inbox *in)
 {
     in->total = 0;
-    for (int i = 0; i < QUERY_NSTATES; i++)
+    for (int i = 0; i < TRIAGE_NSTATES; i++)
         if (state_listed(&in->q, i))
             in->total += in->counts[i];
 }
@@ -455,11 +457,6 @@ count_text(long n, int compact, char *out, size_t cap)
         snprintf(out, cap, "%.1fM", (double)n / 1e6);
 }
 
-/* Short tab labels, for narrow screens. */
-static const char *const short_states[QUERY_NSTATES] = {
-    "new", "to_rep", "wait", "repl", "no_act", "escal", "closed",
-};
-
 /* Builds the tab bar in one of the layouts (0 widest .. 4 narrowest); returns its width and
  * the column span of the active tab. */
 static int
@@ -468,16 +465,16 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
     const char *sep = layout >= 4 ? "│" : " │ ";
     int shortl = layout >= 2, compact = layout >= 3;
     long all = 0;
-    for (int i = 0; i < QUERY_NSTATES; i++)
+    for (int i = 0; i < TRIAGE_NSTATES; i++)
         all += in->counts[i];
     buf_adds(b, layout == 0 ? " tactful  " : " ");
-    for (int i = -1; i < QUERY_NSTATES; i++) {
+    for (int i = -1; i < TRIAGE_NSTATES; i++) {
         char num[24];
         count_text(i < 0 ? all : in->counts[i], compact, num, sizeof num);
         if (i >= 0)
             buf_adds(b, sep);
         int x = text_width(b->data);
-        buf_printf(b, "%s %s", i < 0 ? "all" : shortl ? short_states[i] : query_states[i], num);
+        buf_printf(b, "%s %s", i < 0 ? "all" : shortl ? triage_states[i].label : triage_states[i].name, num);
         if (i == in->tab) {
             *act_x = x;
             *act_w = text_width(b->data) - x;
@@ -591,27 +588,18 @@ put_right(int y, int x, const char *s, int w, attr_t attr)
     tui_put(y, x + (sw < w ? w - sw : 0), s, sw < w ? sw : w, attr);
 }
 
-/* Short platform names for narrow screens. */
-static const char *
-platform_short(const char *p)
-{
-    static const char *const names[][2] = {
-        {"mastodon", "mast"}, {"bluesky", "bsky"}, {"wordpress", "wp"}};
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(p, names[i][0]) == 0)
-            return names[i][1];
-    return p;
-}
-
 /* The role that colours a state. */
 static enum tui_role
 state_role(const char *state)
 {
-    static const enum tui_role roles[QUERY_NSTATES] = {
-        ROLE_NORMAL, ROLE_HIGH, ROLE_NORMAL, ROLE_DONE, ROLE_DONE, ROLE_URGENT, ROLE_DONE,
+    static const enum tui_role roles[TRIAGE_NSTATES] = {
+        [TRIAGE_STATE_new] = ROLE_NORMAL,      [TRIAGE_STATE_to_reply] = ROLE_HIGH,
+        [TRIAGE_STATE_waiting] = ROLE_NORMAL,  [TRIAGE_STATE_replied] = ROLE_DONE,
+        [TRIAGE_STATE_no_action] = ROLE_DONE,  [TRIAGE_STATE_escalated] = ROLE_URGENT,
+        [TRIAGE_STATE_closed] = ROLE_DONE,
     };
-    for (int i = 0; i < QUERY_NSTATES; i++)
-        if (strcmp(state, query_states[i]) == 0)
+    for (int i = 0; i < TRIAGE_NSTATES; i++)
+        if (strcmp(state, triage_state_names[i]) == 0)
             return roles[i];
     return ROLE_NORMAL;
 }
@@ -643,7 +631,7 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
     }
     tui_put(y, l->x[COL_STATE], r->state, l->w[COL_STATE],
             is_cursor || marked ? base : tui_attr(t, state_role(r->state)));
-    tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short(r->platform)
+    tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short_name(r->platform)
                                                                 : r->platform,
                 l->w[COL_PLATFORM], base);
     tui_put_raw(y, l->x[COL_ACCOUNT], r->account, l->w[COL_ACCOUNT], base);
@@ -681,7 +669,7 @@ draw_empty(struct tui *t, int y)
 {
     struct inbox *in = t->inbox;
     long all = 0;
-    for (int i = 0; i < QUERY_NSTATES; i++)
+    for (int i = 0; i < TRIAGE_NSTATES; i++)
         all += in->counts[i];
     const char *why;
     char buf[160];
@@ -691,7 +679,7 @@ draw_empty(struct tui *t, int y)
         why = "The cache is empty: import posts with `tactful import FILE`, or try --demo.";
     } else {
         snprintf(buf, sizeof buf, "No threads in state %s. Tab shows the next state; 0 shows "
-                 "every state.", in->tab >= 0 ? query_states[in->tab] : "?");
+                 "every state.", in->tab >= 0 ? triage_state_names[in->tab] : "?");
         why = buf;
     }
     tui_put(y + 1, 2, why, COLS - 2, tui_attr(t, ROLE_NORMAL));
@@ -844,22 +832,22 @@ void
 tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab + 1 < QUERY_NSTATES ? t->inbox->tab + 1 : -1);
+    set_tab(t, t->inbox->tab + 1 < TRIAGE_NSTATES ? t->inbox->tab + 1 : -1);
 }
 
 void
 tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1 : QUERY_NSTATES - 1);
+    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1 : TRIAGE_NSTATES - 1);
 }
 
 void
 tui_inbox_act_tab(struct tui *t, const struct tui_action *a)
 {
     int tab = -1;
-    for (int i = 0; a->arg && i < QUERY_NSTATES; i++)
-        if (strcmp(a->arg, query_states[i]) == 0)
+    for (int i = 0; a->arg && i < TRIAGE_NSTATES; i++)
+        if (strcmp(a->arg, triage_state_names[i]) == 0)
             tab = i;
     set_tab(t, tab);
 }

@@ -332,11 +332,12 @@ draw_post(struct tui *t, int y, int h)
     char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
     char *handle = text_sanitize(p->author, strlen(p->author), 0);
     char *paren = strcmp(who, handle) ? xasprintf(" (%s)", handle) : xstrdup("");
-    char *head = xasprintf("── %s%s · %.10s %.5s UTC%s%s ", who, paren,
+    char *head = xasprintf("── %s%s · %.10s %.5s UTC%s%s%s ", who, paren,
                            p->created_at ? p->created_at : "",
                            p->created_at && strlen(p->created_at) > 11 ? p->created_at + 11
                                                                        : "",
                            p->own ? " · [ours] sent by the office" : "",
+                           p->shortened ? " · [shortened] longer than the cache keeps" : "",
                            post_unread(tv, (size_t)tv->cur) ? " · new" : "");
     int hw = text_width(head);
     struct buf line = {0};

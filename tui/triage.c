@@ -7,6 +7,7 @@
 #include "model/query.h"
 #include "model/thread.h"
 #include "model/triage.h"
+#include "model/triage_state.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -16,8 +17,8 @@
 #define TRIAGE_CHOICES 500
 
 /* One triage change applied to one thread: returns what the model's triage call returns
- * (0 changed, 1 nothing to change, -1 with *err). */
-typedef int (*triage_fn)(struct tui *t, long id, const void *arg, char **err);
+ * (0 changed, with *entry the audit entry written; 1 nothing to change; -1 with *err). */
+typedef int (*triage_fn)(struct tui *t, long id, const void *arg, long *entry, char **err);
 
 void
 tui_undo_clear(struct tui *t)
@@ -72,11 +73,12 @@ apply(struct tui *t, const char *what, triage_fn fn, const void *arg)
     size_t changed = 0, done = 0;
     char *err = NULL;
     for (; done < n; done++) {
-        int rc = fn(t, ids[done], arg, &err);
+        long entry = 0;
+        int rc = fn(t, ids[done], arg, &entry, &err);
         if (rc < 0)
             break;
         if (rc == 0)
-            entries[changed++] = triage_last_entry(t->db);
+            entries[changed++] = entry;
     }
     char subject[64], hint[80];
     if (n == 1)
@@ -109,9 +111,9 @@ apply(struct tui *t, const char *what, triage_fn fn, const void *arg)
 
 /* Sets the state named by arg. */
 static int
-set_state(struct tui *t, long id, const void *arg, char **err)
+set_state(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_set_state(t->db, t->opts->officer, id, arg, err);
+    return triage_set_state(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the state prompt's answer: a state, or the start of exactly one. */
@@ -120,20 +122,21 @@ state_done(struct tui *t, const char *text)
 {
     const char *match = NULL;
     size_t n = strlen(text), hits = 0;
-    for (int i = 0; n && i < QUERY_NSTATES; i++) {
-        if (strcmp(text, query_states[i]) == 0) {
-            match = query_states[i];
+    for (int i = 0; n && i < TRIAGE_NSTATES; i++) {
+        if (strcmp(text, triage_state_names[i]) == 0) {
+            match = triage_state_names[i];
             hits = 1;
             break;
         }
-        if (strncmp(text, query_states[i], n) == 0) {
-            match = query_states[i];
+        if (strncmp(text, triage_state_names[i], n) == 0) {
+            match = triage_state_names[i];
             hits++;
         }
     }
     if (hits != 1) {
-        tui_error(t, "'%.40s' is not a state; states are new, to_reply, waiting, replied, "
-                     "no_action, escalated and closed", text);
+        char *names = triage_state_list(" and ");
+        tui_error(t, "'%.40s' is not a state; states are %s", text, names);
+        free(names);
         return;
     }
     char what[48];
@@ -150,8 +153,8 @@ tui_triage_act_state(struct tui *t, const struct tui_action *a)
     }
     struct prompt_spec spec = {
         .label = "state",
-        .choices = query_states,
-        .nchoices = QUERY_NSTATES,
+        .choices = triage_state_names,
+        .nchoices = TRIAGE_NSTATES,
         .instant = 1,
         .done = state_done,
     };
@@ -160,9 +163,9 @@ tui_triage_act_state(struct tui *t, const struct tui_action *a)
 
 /* Sets the priority pointed to by arg. */
 static int
-set_priority(struct tui *t, long id, const void *arg, char **err)
+set_priority(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_set_priority(t->db, t->opts->officer, id, *(const int *)arg, err);
+    return triage_set_priority(t->db, t->opts->officer, id, *(const int *)arg, entry, err);
 }
 
 /* Takes the priority prompt's answer. */
@@ -198,9 +201,9 @@ tui_triage_act_priority(struct tui *t, const struct tui_action *a)
 
 /* Assigns to arg (NULL unassigns). */
 static int
-set_assignee(struct tui *t, long id, const void *arg, char **err)
+set_assignee(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_assign(t->db, t->opts->officer, id, arg, err);
+    return triage_assign(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the assignee prompt's answer: a name, "me", or "-" to unassign. */
@@ -259,10 +262,11 @@ struct tag_change {
 
 /* Changes the tags as arg (a struct tag_change) says. */
 static int
-set_tags(struct tui *t, long id, const void *arg, char **err)
+set_tags(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
     const struct tag_change *c = arg;
-    return triage_tag(t->db, t->opts->officer, id, c->add, c->nadd, c->del, c->ndel, err);
+    return triage_tag(t->db, t->opts->officer, id, c->add, c->nadd, c->del, c->ndel, entry,
+                      err);
 }
 
 /* Takes the tag prompt's answer: words, +word adds, -word removes, a bare word adds. */
@@ -322,9 +326,9 @@ tui_triage_act_tag(struct tui *t, const struct tui_action *a)
 
 /* Adds the note arg. */
 static int
-add_note(struct tui *t, long id, const void *arg, char **err)
+add_note(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_note(t->db, t->opts->officer, id, arg, err);
+    return triage_note(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the note prompt's answer. */
@@ -352,9 +356,9 @@ tui_triage_act_note(struct tui *t, const struct tui_action *a)
 
 /* Snoozes until arg (NULL wakes). */
 static int
-set_snooze(struct tui *t, long id, const void *arg, char **err)
+set_snooze(struct tui *t, long id, const void *arg, long *entry, char **err)
 {
-    return triage_snooze(t->db, t->opts->officer, id, arg, err);
+    return triage_snooze(t->db, t->opts->officer, id, arg, entry, err);
 }
 
 /* Takes the snooze prompt's answer. */

@@ -134,4 +134,29 @@ test_inbox_command_without_terminal_points_at_list() {
     expect_err 'the inbox needs a terminal; for scripts use `tactful list`'
 }
 
+# The help texts still write the states and platforms out by hand; these hold them to the
+# tables in model/ (the states as the action table builds them, the platforms as the
+# "unknown platform" message lists them).
+test_help_names_every_state_and_platform() {
+    expect_status 0 t keys --actions || return 1
+    states=$(sed -n 's/^global *state-\([a-z_]*\) .*/\1/p' "$WORK/out" | tr '\n' ' ')
+    expect_eq "new to_reply waiting replied no_action escalated closed " "$states" "states" ||
+        return 1
+    expect_status 2 t check --platform bogus || return 1
+    platforms=$(sed -n "s/.*unknown platform 'bogus'; use //p" "$WORK/err" | sed 's/,\| or / /g')
+    [ -n "$platforms" ] || fail "no platform list in: $(cat "$WORK/err")" || return 1
+    for cmd in mark list; do
+        expect_status 0 t help "$cmd" || return 1
+        for s in $states; do
+            grep -q "$s" "$WORK/out" || fail "tactful help $cmd does not name the state $s" ||
+                return 1
+        done
+    done
+    expect_status 0 t help list || return 1
+    for p in $platforms; do
+        grep -q "$p" "$WORK/out" || fail "tactful help list does not name the platform $p" ||
+            return 1
+    done
+}
+
 run_tests

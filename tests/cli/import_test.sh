@@ -112,10 +112,20 @@ test_unknown_field_on_line_3_keeps_nothing() {
     expect_line3_refused 'unknown field "likes"'
 }
 
-test_oversized_text_on_line_3_keeps_nothing() {
-    big=$(head -c 262145 /dev/zero | tr '\0' x)
-    bad_third_line "$(post_json id=p3 text="$big")"
-    expect_line3_refused '"text" is 262145 bytes, more than the 262144 allowed'
+test_oversized_id_on_line_3_keeps_nothing() {
+    big=$(head -c 1025 /dev/zero | tr '\0' 7)
+    bad_third_line "$(post_json id="$big" text=long)"
+    expect_line3_refused '"id" is 1025 bytes, more than the 1024 allowed'
+}
+
+test_oversized_text_is_stored_shortened_and_reported() {
+    bad_third_line "$(post_json id=p3 text="$(head -c 262150 /dev/zero | tr '\0' x)")"
+    expect_status 0 t import bad.jsonl || return 1
+    expect_err '^bad\.jsonl: 3 posts: 3 new, 0 updated, 0 unchanged; 1 new threads$' || return 1
+    expect_err '^bad\.jsonl: 1 post was longer than the cache keeps, stored shortened and marked \[shortened\]' || return 1
+    expect_eq "262144 1" "$(db_count "select length(body) || ' ' || shortened from posts where remote_id = 'p3'")" "the shortened post" || return 1
+    expect_status 0 t show 1 || return 1
+    expect_out '\[shortened\]$'
 }
 
 test_text_at_the_size_cap_is_accepted() {

@@ -171,6 +171,21 @@ test_body_over_the_cap_is_refused() {
     expect_eq 0 "$(db_count 'select count(*) from posts')" "posts"
 }
 
+test_over_long_post_is_shortened_marked_and_counted() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 2, "long": true}}}' &&
+        account_mastodon m m || return 1
+    expect_status 0 t sync || return 1
+    expect_out '^sync: 1 account, 0 failed; 1 new threads, 3 new posts, 0 updated$' || return 1
+    expect_out '^sync: 1 post was longer than the cache keeps, stored shortened and marked \[shortened\]' || return 1
+    expect_eq 1 "$(db_count "select count(*) from posts where shortened = 1 and length(cast(body as blob)) = 262144 and body like '@dept Reply 0.0 xxx%'")" "the shortened post" || return 1
+    expect_eq 2 "$(db_count "select count(*) from posts where shortened = 0")" "posts kept whole" || return 1
+    expect_status 0 t show 1 || return 1
+    expect_out '\[shortened\]' || return 1
+    # Again: nothing new, nothing shortened again.
+    expect_status 0 t sync || return 1
+    expect_no_out 'shortened'
+}
+
 test_escape_sequences_never_reach_the_terminal() {
     fake_start '{"tenants": {"b": {"platform": "bluesky", "threads": 1, "replies": 2, "evil": true},
                              "m": {"platform": "mastodon", "threads": 1, "replies": 2, "evil": true}}}' &&

@@ -2,8 +2,9 @@
 """A fake Mastodon, Bluesky and WordPress server for tactful's tests, on 127.0.0.1 only.
 
 Each "tenant" is one account's server, reached under its own path prefix:
-http://127.0.0.1:PORT/NAME/... and speaks one platform's documented shapes
-(docs/platforms.md): Link-header paging for Mastodon, cursors for Bluesky, X-WP-TotalPages
+http://127.0.0.1:PORT/NAME/... and speaks one platform's shapes as the adapters in net/ read
+them (net/mastodon.c, net/bluesky.c, net/wordpress.c): Link-header paging for Mastodon, cursors
+for Bluesky, X-WP-TotalPages
 for WordPress, their error bodies, and the write endpoints replies use.
 
 Tenants come from a JSON file (--config); tests change behaviour while it runs with
@@ -88,6 +89,8 @@ class Mastodon:
             parent = root
             for r in range(cfg.get("replies", 2)):
                 text = evil(r) if cfg.get("evil") and r == 0 else "Reply %d.%d" % (t, r)
+                if cfg.get("long") and r == 0:  # longer than the cache keeps of a post
+                    text = "Reply %d.%d %s" % (t, r, "x" * 300000)
                 parent = self.add("bob%d" % r, parent, "<p>@dept %s</p>" % text,
                                   t * 100 + r + 1, cfg.get("visibility", "public"))
                 self.notify(parent)

@@ -19,9 +19,9 @@ search_db(void)
     struct db *db = fuzz_cache_new("search.db", 1);
     char *err = NULL;
     const char *tags[] = {"urgent", "bins"};
-    if (triage_tag(db, "fuzz", 1, tags, 2, NULL, 0, &err) != 0 ||
-        triage_assign(db, "fuzz", 2, "sam.patel", &err) != 0 ||
-        triage_set_state(db, "fuzz", 3, "to_reply", &err) != 0) {
+    if (triage_tag(db, "fuzz", 1, tags, 2, NULL, 0, NULL, &err) != 0 ||
+        triage_assign(db, "fuzz", 2, "sam.patel", NULL, &err) != 0 ||
+        triage_set_state(db, "fuzz", 3, "to_reply", NULL, &err) != 0) {
         fprintf(stderr, "fuzz: %s\n", err);
         abort();
     }
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     struct thread_list list = {0};
-    long counts[QUERY_NSTATES];
+    long counts[TRIAGE_NSTATES];
     enum thread_sort sort = (enum thread_sort)(size % 3);
     if (thread_list(db, &q, sort, 50, 0, &list, &err) != 0 ||
         thread_count_states(db, &q, counts, &err) != 0) {

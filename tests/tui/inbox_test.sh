@@ -44,6 +44,18 @@ test_move_and_open_thread() {
     wait_for 'all 40'
 }
 
+test_shortened_post_is_marked_in_the_thread() {
+    big=$(head -c 262200 /dev/zero | tr '\0' x)
+    printf '{"platform":"mastodon","account":"acc","thread":"t1","id":"p1","author":"@a","created_at":"2026-01-01T00:00:00Z","text":"Long %s"}\n' "$big" >long.jsonl
+    "$TACTFUL" import long.jsonl 2>/dev/null
+    start 120 30
+    wait_for '1/1'
+    keys Enter
+    wait_for '\[shortened\] longer than the cache keeps'
+    keys q
+    wait_for 'all 1'
+}
+
 test_opening_marks_read() {
     "$TACTFUL" import "$DEMO" 2>/dev/null
     start 120 30

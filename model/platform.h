@@ -1,0 +1,46 @@
+/* The platforms tactful knows, read from one table (model/platform_list.h): their names, how a
+ * reply's length is counted there and its limits, and what an account's user = means. The
+ * configuration, the guardrails, imports, searches, the inbox and the adapters ask here. */
+#ifndef TACTFUL_PLATFORM_H
+#define TACTFUL_PLATFORM_H
+
+#include <stddef.h>
+
+/* How a platform counts a post's length. Both count user-perceived characters (grapheme
+ * clusters), without the blank space around the text, which the platforms strip. */
+enum platform_counting {
+    PLATFORM_COUNT_GRAPHEMES,  /* every character counts */
+    PLATFORM_COUNT_MASTODON,   /* an http(s) link counts url_chars, @user@domain as @user */
+};
+
+struct platform {
+    const char *name;        /* in the configuration, posts and queries: "mastodon" */
+    const char *label;       /* in sentences: "Mastodon" */
+    const char *short_name;  /* in narrow columns: "mast" */
+    const char *user;        /* what an account's user = is there; NULL: none is needed */
+    enum platform_counting counting;
+    long max_chars;          /* a reply's limit in counted characters */
+    long max_bytes;          /* and in UTF-8 bytes; 0: no byte limit */
+    long url_chars;          /* PLATFORM_COUNT_MASTODON: what a link counts as */
+    const char *help;        /* one line: what is read there and how replies are limited */
+};
+
+/* The platform called name, or NULL (name may be NULL). */
+const struct platform *platform_find(const char *name);
+
+/* The i-th platform in the table, or NULL past its end. */
+const struct platform *platform_at(size_t i);
+
+/* The platforms' names joined as "mastodon, bluesky or wordpress", last between the last two
+ * (" or ", " and ", ", "); newly allocated, for messages. */
+char *platform_names(const char *last);
+
+/* The platform's short name for narrow columns; name itself when it is not in the table. */
+const char *platform_short_name(const char *name);
+
+/* The length of text[0..len) as p counts it (p NULL: every character counts), a link counting
+ * url_chars when p counts links (0: p's own url_chars). The composer's counter, the guard's
+ * length check and the adapters' checks before a send all count with this one function. */
+long platform_length(const struct platform *p, const char *text, size_t len, long url_chars);
+
+#endif
