@@ -135,13 +135,13 @@ void
 tui_audit_act_open(struct tui *t, const struct tui_action *act)
 {
     (void)act;
-    long thread = t->screen == TUI_THREAD ? tui_thread_id(t) : 0;
+    long thread = t->screen == &tui_thread_screen ? tui_thread_id(t) : 0;
     if (t->audit == NULL)
         t->audit = xcalloc(1, sizeof *t->audit);
     struct auditv *a = t->audit;
     a->thread = a->from_thread = thread;
     a->cur = a->top = 0;
-    tui_screen_push(t, TUI_AUDIT);
+    tui_screen_push(t, &tui_audit_screen);
     tui_audit_reload(t);
 }
 
@@ -230,3 +230,19 @@ tui_audit_act_open_thread(struct tui *t, const struct tui_action *act)
     }
     tui_thread_open(t, id);
 }
+
+/* Frees the view at the end. */
+static void
+audit_screen_free(struct tui *t)
+{
+    tui_audit_free(t->audit);
+    t->audit = NULL;
+}
+
+const struct tui_screen tui_audit_screen = {
+    .ctx = KM_AUDIT,
+    .draw = tui_audit_draw,
+    .reload = tui_audit_reload,
+    .free = audit_screen_free,
+    .thread = tui_audit_thread,
+};

@@ -232,7 +232,7 @@ tui_composer_open_draft(struct tui *t, long draft_id)
     draft_clear(&d);
     tui_composer_close(t);
     t->composer = c;
-    tui_screen_push(t, TUI_COMPOSER);
+    tui_screen_push(t, &tui_composer_screen);
     check(t);
     return 0;
 }
@@ -244,10 +244,17 @@ tui_composer_close(struct tui *t)
     if (c == NULL)
         return;
     save(t);
-    if (t->screen == TUI_COMPOSER)
+    if (t->screen == &tui_composer_screen)
         tui_screen_back(t);
     composer_free(c);
     t->composer = NULL;
+}
+
+/* Whether a reply is being written (back skips a composer closed since). */
+static int
+composer_screen_live(struct tui *t)
+{
+    return t->composer != NULL;
 }
 
 /* Leaves the composer, keeping the draft as it is. */
@@ -675,34 +682,25 @@ insert(struct tui *t, const char *s, size_t n)
         tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
 }
 
-void
-tui_composer_key(struct tui *t, int key)
+/* Any key closes the finding's panel, and does no more. */
+static int
+composer_screen_key(struct tui *t, int key)
 {
-    if (t->composer->explained >= 0) {
-        t->composer->explained = -1; /* any key closes the finding's panel, and does no more */
-        return;
-    }
-    const struct keymap *km = t->opts->keymap;
-    const struct tui_action *a = keymap_lookup(km, KM_COMPOSER, key);
-    if (a && a->run) {
-        a->run(t, a);
-        return;
-    }
-    if (keymap_key_typed(key)) {
-        utf8proc_uint8_t buf[8];
-        utf8proc_ssize_t n = utf8proc_encode_char(key, buf);
-        if (n > 0)
-            insert(t, (const char *)buf, (size_t)n);
-        return;
-    }
-    a = keymap_lookup(km, KM_GLOBAL, key);
-    if (a && a->run) {
-        a->run(t, a);
-        return;
-    }
-    char name[KEYMAP_NAME_MAX];
-    keymap_key_name(key, name);
-    tui_message(t, "no action on %s in the composer; F1 lists the keys", name);
+    (void)key;
+    if (t->composer->explained < 0)
+        return 0;
+    t->composer->explained = -1;
+    return 1;
+}
+
+/* Types a character no composer binding took. */
+static void
+composer_screen_type(struct tui *t, int key)
+{
+    utf8proc_uint8_t buf[8];
+    utf8proc_ssize_t n = utf8proc_encode_char(key, buf);
+    if (n > 0)
+        insert(t, (const char *)buf, (size_t)n);
 }
 
 /* The editing operations the composer's actions name (their arg). */
@@ -1075,3 +1073,17 @@ tui_composer_act_submit(struct tui *t, const struct tui_action *a)
     overrides_clear(t->composer);
     submit(t);
 }
+
+/* ---- the screen ---- */
+
+const struct tui_screen tui_composer_screen = {
+    .ctx = KM_COMPOSER,
+    .draw = tui_composer_draw,
+    .close = tui_composer_leave,
+    .free = tui_composer_close,
+    .live = composer_screen_live,
+    .key = composer_screen_key,
+    .type = composer_screen_type,
+    .idle = tui_composer_idle,
+    .cursor = tui_composer_cursor,
+};

@@ -78,7 +78,7 @@ tui_drafts_show(struct tui *t, const char *state)
         if (strcmp(filters[i], state) == 0)
             d->filter = i;
     d->cur = d->top = d->body_top = 0;
-    tui_screen_push(t, TUI_DRAFTS);
+    tui_screen_push(t, &tui_drafts_screen);
     tui_drafts_reload(t);
     tui_outbox_refresh(t);
 }
@@ -466,3 +466,19 @@ tui_drafts_act_edit(struct tui *t, const struct tui_action *a)
     }
     edit_draft(t, dr);
 }
+
+/* Frees the view at the end. */
+static void
+drafts_screen_free(struct tui *t)
+{
+    tui_drafts_free(t->drafts);
+    t->drafts = NULL;
+}
+
+const struct tui_screen tui_drafts_screen = {
+    .ctx = KM_DRAFTS,
+    .draw = tui_drafts_draw,
+    .reload = tui_drafts_reload,
+    .free = drafts_screen_free,
+    .thread = tui_drafts_thread,
+};

@@ -1026,3 +1026,19 @@ tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a)
     }
     reload_page(t);
 }
+
+/* Frees the inbox at the end. */
+static void
+inbox_screen_free(struct tui *t)
+{
+    tui_inbox_free(t->inbox);
+    t->inbox = NULL;
+}
+
+const struct tui_screen tui_inbox_screen = {
+    .ctx = KM_INBOX,
+    .draw = tui_inbox_draw,
+    .free = inbox_screen_free,
+    .targets = tui_inbox_targets,
+    .url = tui_inbox_url,
+};

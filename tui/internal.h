@@ -13,14 +13,13 @@
 #include "tui/actions.h"
 #include "tui/colour.h"
 #include "tui/keymap.h"
+#include "tui/screen.h"
 #include "tui/tui.h"
 
 #include <curses.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
-
-enum tui_screen { TUI_INBOX, TUI_THREAD, TUI_DRAFTS, TUI_AUDIT, TUI_COMPOSER };
 
 struct inbox;   /* tui/inbox.c */
 struct tview;   /* tui/thread.c */
@@ -62,12 +61,12 @@ struct tui {
     const struct tui_opts *opts;
     struct db *db;
     struct tui_colours colours;
-    enum tui_screen screen;
+    const struct tui_screen *screen; /* the screen showing (tui/screen.h) */
     struct inbox *inbox;
     struct tview *thread;          /* the open thread, or NULL */
     struct drafts *drafts;         /* the drafts view, or NULL before it is first opened */
     struct auditv *audit;          /* the audit view, or NULL when closed */
-    enum tui_screen back[TUI_BACK_MAX];
+    const struct tui_screen *back[TUI_BACK_MAX];
     size_t nback;
     struct tui_outbox outbox;
     struct review *review;         /* the selected draft's findings (tui/approvals.c) */
@@ -104,7 +103,7 @@ enum { TUI_RELOAD_PAGE, TUI_RELOAD_COUNTS, TUI_RELOAD_ALL };
 /* Rereads what the screens show from the cache (how: as for tui_inbox_reload). */
 void tui_refresh_data(struct tui *t, int how);
 /* Shows screen s, remembering the current one for tui_screen_back. */
-void tui_screen_push(struct tui *t, enum tui_screen s);
+void tui_screen_push(struct tui *t, const struct tui_screen *s);
 /* Goes back to the screen before (the inbox when there is none). */
 void tui_screen_back(struct tui *t);
 
@@ -183,8 +182,6 @@ void tui_composer_leave(struct tui *t);
 void tui_composer_draw(struct tui *t);
 /* Puts the terminal's cursor where the composer's is. */
 void tui_composer_cursor(struct tui *t);
-/* A key in the composer: its composer binding, else a character typed, else a global one. */
-void tui_composer_key(struct tui *t, int key);
 /* Saves and checks the draft if it changed; the loop calls it when no key is waiting. */
 void tui_composer_idle(struct tui *t);
 /* Draws rows [top, top + h) of eb's wrapped text at y, x in attribute base; with marks set,

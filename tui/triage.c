@@ -86,7 +86,7 @@ apply(struct tui *t, const char *what, triage_fn fn, const void *arg)
     undo_hint(t, hint, sizeof hint);
     if (changed) {
         undo_push(t, xasprintf("%s on %s", what, subject), entries, changed);
-        if (t->screen == TUI_INBOX && done == n)
+        if (t->screen == &tui_inbox_screen && done == n)
             tui_inbox_clear_selection(t);
     } else {
         free(entries);
