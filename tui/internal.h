@@ -29,6 +29,7 @@ struct auditv;  /* tui/auditview.c */
 struct review;  /* tui/approvals.c */
 struct reckoner; /* tui/reckoner.c */
 struct composer; /* tui/composer.c */
+struct help;    /* tui/help.c */
 struct editbuf;
 struct editbuf_row;
 struct thread_row;
@@ -74,8 +75,7 @@ struct tui {
     struct reckoner *reckoner;     /* the ready-reckoner beside the thread, or NULL */
     struct composer *composer;     /* the reply being written (screen TUI_COMPOSER), or NULL */
     struct prompt *prompt;         /* the question being asked, or NULL */
-    int help_open;
-    int help_top;                  /* first line of the help shown */
+    struct help *help;             /* the help overlay (tui/help.c), or NULL when closed */
     struct undo_step undo[TUI_UNDO_MAX];
     size_t nundo;
     char message[TUI_MESSAGE_MAX]; /* for the status bar; cleared by the next key */
@@ -169,6 +169,8 @@ const struct thread_post *tui_thread_post(struct tui *t);
 /* tui/reckoner.c: the ready-reckoner panel beside the thread view. */
 void tui_reckoner_close(struct tui *t);
 void tui_reckoner_draw(struct tui *t);
+/* The patterns' list while the ready-reckoner is open, else NULL. */
+struct tui_list *tui_reckoner_list(struct tui *t);
 
 /* tui/composer.c: writing a reply. */
 /* Opens draft draft_id (the officer's own, editing or returned) in the composer; returns 0,
@@ -248,7 +250,10 @@ void tui_prompt_key(struct tui *t, int key);
 
 /* tui/help.c */
 void tui_help_draw(struct tui *t);
-void tui_help_key(struct tui *t, int key);
+/* The help's lines, for the movement actions while it is open. */
+struct tui_list *tui_help_list(struct tui *t);
+/* Closes the overlay. */
+void tui_help_close(struct tui *t);
 
 /* tui/triage.c */
 void tui_undo_clear(struct tui *t);
@@ -281,6 +286,15 @@ void tui_act_redraw(struct tui *t, const struct tui_action *a);
 void tui_act_reload(struct tui *t, const struct tui_action *a);
 void tui_act_close(struct tui *t, const struct tui_action *a);
 void tui_help_act_open(struct tui *t, const struct tui_action *a);
+void tui_help_act_close(struct tui *t, const struct tui_action *a);
+void tui_list_act_down(struct tui *t, const struct tui_action *a);
+void tui_list_act_up(struct tui *t, const struct tui_action *a);
+void tui_list_act_first(struct tui *t, const struct tui_action *a);
+void tui_list_act_last(struct tui *t, const struct tui_action *a);
+void tui_list_act_page_down(struct tui *t, const struct tui_action *a);
+void tui_list_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_list_act_half_down(struct tui *t, const struct tui_action *a);
+void tui_list_act_half_up(struct tui *t, const struct tui_action *a);
 void tui_triage_act_state(struct tui *t, const struct tui_action *a);
 void tui_triage_act_priority(struct tui *t, const struct tui_action *a);
 void tui_triage_act_assign(struct tui *t, const struct tui_action *a);
@@ -290,12 +304,6 @@ void tui_triage_act_snooze(struct tui *t, const struct tui_action *a);
 void tui_triage_act_undo(struct tui *t, const struct tui_action *a);
 void tui_url_act_copy(struct tui *t, const struct tui_action *a);
 void tui_url_act_open(struct tui *t, const struct tui_action *a);
-void tui_inbox_act_down(struct tui *t, const struct tui_action *a);
-void tui_inbox_act_up(struct tui *t, const struct tui_action *a);
-void tui_inbox_act_page_down(struct tui *t, const struct tui_action *a);
-void tui_inbox_act_page_up(struct tui *t, const struct tui_action *a);
-void tui_inbox_act_first(struct tui *t, const struct tui_action *a);
-void tui_inbox_act_last(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_open(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a);
@@ -323,10 +331,6 @@ void tui_thread_act_page_down(struct tui *t, const struct tui_action *a);
 void tui_thread_act_page_up(struct tui *t, const struct tui_action *a);
 void tui_drafts_act_open_view(struct tui *t, const struct tui_action *a);
 void tui_drafts_act_back(struct tui *t, const struct tui_action *a);
-void tui_drafts_act_down(struct tui *t, const struct tui_action *a);
-void tui_drafts_act_up(struct tui *t, const struct tui_action *a);
-void tui_drafts_act_first(struct tui *t, const struct tui_action *a);
-void tui_drafts_act_last(struct tui *t, const struct tui_action *a);
 void tui_drafts_act_next_state(struct tui *t, const struct tui_action *a);
 void tui_drafts_act_prev_state(struct tui *t, const struct tui_action *a);
 void tui_drafts_act_open_thread(struct tui *t, const struct tui_action *a);
@@ -338,17 +342,10 @@ void tui_approvals_act_approve(struct tui *t, const struct tui_action *a);
 void tui_approvals_act_return(struct tui *t, const struct tui_action *a);
 void tui_audit_act_open(struct tui *t, const struct tui_action *a);
 void tui_audit_act_back(struct tui *t, const struct tui_action *a);
-void tui_audit_act_down(struct tui *t, const struct tui_action *a);
-void tui_audit_act_up(struct tui *t, const struct tui_action *a);
-void tui_audit_act_page_down(struct tui *t, const struct tui_action *a);
-void tui_audit_act_page_up(struct tui *t, const struct tui_action *a);
-void tui_audit_act_first(struct tui *t, const struct tui_action *a);
-void tui_audit_act_last(struct tui *t, const struct tui_action *a);
 void tui_audit_act_all(struct tui *t, const struct tui_action *a);
 void tui_audit_act_open_thread(struct tui *t, const struct tui_action *a);
 void tui_outbox_act_send(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_reply(struct tui *t, const struct tui_action *a);
-void tui_reckoner_act_move(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_pick(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_insert(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_blank(struct tui *t, const struct tui_action *a);

@@ -7,6 +7,7 @@
 #define TACTFUL_TUI_SCREEN_H
 
 #include "tui/keymap.h"
+#include "tui/list.h"
 
 #include <stddef.h>
 
@@ -41,6 +42,10 @@ struct tui_screen {
     void (*type)(struct tui *t, int key);
     /* Work to do when no key is waiting, before drawing; NULL: none. */
     void (*idle)(struct tui *t);
+    /* The list the movement actions move (tui/list.h), or NULL when there is none. */
+    struct tui_list *(*list)(struct tui *t);
+    /* Called after a movement action moved the list's cursor; NULL: nothing to do. */
+    void (*moved)(struct tui *t);
     /* Places the terminal's cursor after drawing; NULL hides it. */
     void (*cursor)(struct tui *t);
 };

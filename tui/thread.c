@@ -626,6 +626,7 @@ thread_screen_live(struct tui *t)
 
 const struct tui_screen tui_thread_screen = {
     .ctx = KM_THREAD,
+    .list = tui_reckoner_list,
     .context = thread_screen_context,
     .draw = thread_screen_draw,
     .reload = tui_thread_reload,

@@ -163,11 +163,11 @@ draw(struct tui *t)
 {
     erase();
     t->screen->draw(t);
-    if (t->help_open)
+    if (t->help)
         tui_help_draw(t);
     if (t->prompt)
         tui_prompt_draw(t);
-    else if (t->screen->cursor && !t->help_open)
+    else if (t->screen->cursor && !t->help)
         t->screen->cursor(t);
     else
         curs_set(0);
@@ -205,8 +205,13 @@ dispatch(struct tui *t, int key)
         tui_prompt_key(t, key);
         return;
     }
-    if (t->help_open) {
-        tui_help_key(t, key);
+    if (t->help) {
+        /* The help's own bindings only: any other key closes it. */
+        const struct tui_action *h = keymap_lookup(t->opts->keymap, KM_HELP, key);
+        if (h && h->run)
+            h->run(t, h);
+        else
+            tui_help_close(t);
         return;
     }
     const struct tui_screen *s = t->screen;
@@ -318,6 +323,7 @@ static void
 tui_free(struct tui *t)
 {
     tui_prompt_close(t);
+    tui_help_close(t);
     for (const struct tui_screen *const *s = tui_screens; *s; s++)
         if ((*s)->free)
             (*s)->free(t);
