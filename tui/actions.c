@@ -16,6 +16,9 @@
 #define IN_DRAFTS KM_BIT(KM_DRAFTS)
 #define IN_AUDIT KM_BIT(KM_AUDIT)
 #define IN_HELP KM_BIT(KM_HELP)
+#define IN_PROMPT KM_BIT(KM_PROMPT)
+/* Where text is edited with the editing buffer (tui/edit.c): the composer and the prompt. */
+#define IN_EDITING (IN_COMPOSER | IN_PROMPT)
 
 const struct tui_action tui_actions[] = {
     /* Everywhere. */
@@ -165,37 +168,45 @@ const struct tui_action tui_actions[] = {
     /* The help overlay: any key bound to nothing here closes it too. */
     {"close", IN_HELP, "close the help", tui_help_act_close, NULL},
 
-    /* The composer: keys not bound here type themselves. */
-    {"forward-char", IN_COMPOSER, "move right a character", tui_composer_act_edit, NULL},
-    {"backward-char", IN_COMPOSER, "move left a character", tui_composer_act_edit, NULL},
-    {"forward-word", IN_COMPOSER, "move to the end of the word", tui_composer_act_edit, NULL},
-    {"backward-word", IN_COMPOSER, "move to the start of the word", tui_composer_act_edit,
+    /* The prompt on the bottom line; it edits with the composer's editing actions below, and
+     * keys not bound here type themselves. */
+    {"answer", IN_PROMPT, "answer the question", tui_prompt_act_answer, NULL},
+    {"cancel", IN_PROMPT, "cancel the question", tui_prompt_act_cancel, NULL},
+    {"complete", IN_PROMPT, "complete the word from the choices", tui_prompt_act_complete,
      NULL},
-    {"next-line", IN_COMPOSER, "move down a line, keeping the column", tui_composer_act_edit,
+
+    /* The composer (and for the rows marked so, the prompt): keys not bound here type
+     * themselves. */
+    {"forward-char", IN_EDITING, "move right a character", tui_edit_act_forward_char, NULL},
+    {"backward-char", IN_EDITING, "move left a character", tui_edit_act_backward_char, NULL},
+    {"forward-word", IN_EDITING, "move to the end of the word", tui_edit_act_forward_word, NULL},
+    {"backward-word", IN_EDITING, "move to the start of the word", tui_edit_act_backward_word,
+     NULL},
+    {"next-line", IN_COMPOSER, "move down a line, keeping the column", tui_composer_act_next_line,
      NULL},
     {"previous-line", IN_COMPOSER, "move up a line, keeping the column",
-     tui_composer_act_edit, NULL},
-    {"line-start", IN_COMPOSER, "move to the start of the line", tui_composer_act_edit, NULL},
-    {"line-end", IN_COMPOSER, "move to the end of the line", tui_composer_act_edit, NULL},
-    {"text-start", IN_COMPOSER, "move to the start of the reply", tui_composer_act_edit,
+     tui_composer_act_previous_line, NULL},
+    {"line-start", IN_EDITING, "move to the start of the line", tui_edit_act_line_start, NULL},
+    {"line-end", IN_EDITING, "move to the end of the line", tui_edit_act_line_end, NULL},
+    {"text-start", IN_EDITING, "move to the start of the text", tui_edit_act_text_start,
      NULL},
-    {"text-end", IN_COMPOSER, "move to the end of the reply", tui_composer_act_edit, NULL},
-    {"page-down", IN_COMPOSER, "move down a page", tui_composer_act_edit, NULL},
-    {"page-up", IN_COMPOSER, "move up a page", tui_composer_act_edit, NULL},
-    {"newline", IN_COMPOSER, "start a new line", tui_composer_act_edit, NULL},
-    {"delete-char", IN_COMPOSER, "erase the character under the cursor",
-     tui_composer_act_edit, NULL},
-    {"delete-backward", IN_COMPOSER, "erase the character before the cursor",
-     tui_composer_act_edit, NULL},
-    {"kill-line", IN_COMPOSER, "cut to the end of the line (at its end, the line break)",
-     tui_composer_act_edit, NULL},
-    {"kill-word-backward", IN_COMPOSER, "cut the word before the cursor",
-     tui_composer_act_edit, NULL},
-    {"kill-to-line-start", IN_COMPOSER, "cut to the start of the line", tui_composer_act_edit,
-     NULL},
-    {"yank", IN_COMPOSER, "paste the text cut last", tui_composer_act_edit, NULL},
-    {"undo", IN_COMPOSER, "undo the last change to the text", tui_composer_act_edit, NULL},
-    {"redo", IN_COMPOSER, "redo the change undone", tui_composer_act_edit, NULL},
+    {"text-end", IN_EDITING, "move to the end of the text", tui_edit_act_text_end, NULL},
+    {"page-down", IN_COMPOSER, "move down a page", tui_composer_act_page_down, NULL},
+    {"page-up", IN_COMPOSER, "move up a page", tui_composer_act_page_up, NULL},
+    {"newline", IN_COMPOSER, "start a new line", tui_composer_act_newline, NULL},
+    {"delete-char", IN_EDITING, "erase the character under the cursor",
+     tui_edit_act_delete_char, NULL},
+    {"delete-backward", IN_EDITING, "erase the character before the cursor",
+     tui_edit_act_delete_backward, NULL},
+    {"kill-line", IN_EDITING, "cut to the end of the line (at its end, the line break)",
+     tui_edit_act_kill_line, NULL},
+    {"kill-word-backward", IN_EDITING, "cut the word before the cursor",
+     tui_edit_act_kill_word_backward, NULL},
+    {"kill-to-line-start", IN_EDITING, "cut to the start of the line",
+     tui_edit_act_kill_to_line_start, NULL},
+    {"yank", IN_EDITING, "paste the text cut last", tui_edit_act_yank, NULL},
+    {"undo", IN_EDITING, "undo the last change to the text", tui_edit_act_undo, NULL},
+    {"redo", IN_EDITING, "redo the change undone", tui_edit_act_redo, NULL},
     {"external-editor", IN_COMPOSER, "edit the reply in $VISUAL or $EDITOR (else vi)",
      tui_composer_act_editor, NULL},
     {"explain-finding", IN_COMPOSER, "show the finding under the cursor (else the worst) in "

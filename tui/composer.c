@@ -703,52 +703,61 @@ composer_screen_type(struct tui *t, int key)
         insert(t, (const char *)buf, (size_t)n);
 }
 
-/* The editing operations the composer's actions name (their arg). */
-static const struct {
-    const char *name;
-    bool (*op)(struct editbuf *eb);
-} edit_ops[] = {
-    {"forward-char", editbuf_right},         {"backward-char", editbuf_left},
-    {"forward-word", editbuf_word_right},    {"backward-word", editbuf_word_left},
-    {"line-start", editbuf_line_start},      {"line-end", editbuf_line_end},
-    {"text-start", editbuf_text_start},      {"text-end", editbuf_text_end},
-    {"delete-char", editbuf_delete_forward}, {"delete-backward", editbuf_delete_back},
-    {"kill-line", editbuf_kill_line},        {"kill-word-backward", editbuf_kill_word_back},
-    {"kill-to-line-start", editbuf_kill_line_start},
-};
+struct editbuf *
+tui_composer_editbuf(struct tui *t)
+{
+    return t->composer ? t->composer->eb : NULL;
+}
 
 void
-tui_composer_act_edit(struct tui *t, const struct tui_action *a)
+tui_composer_act_next_line(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct composer *c = t->composer;
+    if (c)
+        editbuf_move_rows(c->eb, c->width, 1);
+}
+
+void
+tui_composer_act_previous_line(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct composer *c = t->composer;
+    if (c)
+        editbuf_move_rows(c->eb, c->width, -1);
+}
+
+/* Moves the cursor a page (the text's lines on screen, less one) down, or up with dir -1. */
+static void
+move_page(struct tui *t, long dir)
 {
     struct composer *c = t->composer;
     if (c == NULL)
         return;
-    const char *op = a->arg ? a->arg : a->name;
-    for (size_t i = 0; i < sizeof edit_ops / sizeof edit_ops[0]; i++)
-        if (strcmp(op, edit_ops[i].name) == 0) {
-            edit_ops[i].op(c->eb);
-            return;
-        }
-    if (strcmp(op, "next-line") == 0 || strcmp(op, "previous-line") == 0) {
-        editbuf_move_rows(c->eb, c->width, op[0] == 'n' ? 1 : -1);
-    } else if (strcmp(op, "page-down") == 0 || strcmp(op, "page-up") == 0) {
-        long page = c->page > 2 ? c->page - 1 : 1;
-        editbuf_move_rows(c->eb, c->width, op[5] == 'd' ? page : -page);
-    } else if (strcmp(op, "newline") == 0) {
+    long page = c->page > 2 ? c->page - 1 : 1;
+    editbuf_move_rows(c->eb, c->width, dir * page);
+}
+
+void
+tui_composer_act_page_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    move_page(t, 1);
+}
+
+void
+tui_composer_act_page_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    move_page(t, -1);
+}
+
+void
+tui_composer_act_newline(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    if (t->composer)
         insert(t, "\n", 1);
-    } else if (strcmp(op, "yank") == 0) {
-        int flags = 0;
-        if (!editbuf_yank(c->eb, &flags))
-            tui_message(t, "nothing killed yet to yank");
-        else if (flags & EDITBUF_FULL)
-            tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
-    } else if (strcmp(op, "undo") == 0) {
-        if (!editbuf_undo(c->eb))
-            tui_message(t, "nothing to undo");
-    } else if (strcmp(op, "redo") == 0) {
-        if (!editbuf_redo(c->eb))
-            tui_message(t, "nothing to redo");
-    }
 }
 
 /* ---- the external editor ---- */

@@ -9,17 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The prompt's fixed editing keys (tui/prompt.c), which no keymap changes. */
-static const char *const prompt_keys[][2] = {
-    {"Enter", "answer"},
-    {"Esc, C-g", "cancel"},
-    {"Tab", "complete from the choices"},
-    {"a digit", "pick a listed choice at once"},
-    {"Left, Right", "move (also C-b, C-f; Home, End, C-a, C-e)"},
-    {"Backspace, Delete", "erase a character (also C-d)"},
-    {"C-u, C-k, C-w", "erase to the start, to the end, the word before"},
-};
-
 /* Appends the names of the keys that run action a on a screen of context ctx, as bound in
  * bctx: global bindings that the screen's own bindings shadow are left out. */
 static void
@@ -137,9 +126,11 @@ build(struct tui *t, size_t *n)
     if (ctx == KM_COMPOSER)
         add_line(&lines, n, ROLE_DIM, xstrdup("  Every other character types itself."));
     add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
-    add_line(&lines, n, ROLE_HEADER, xstrdup("When a question is asked on the bottom line"));
-    for (size_t i = 0; i < sizeof prompt_keys / sizeof prompt_keys[0]; i++)
-        add_keys(&lines, n, ROLE_NORMAL, xstrdup(prompt_keys[i][0]), xstrdup(prompt_keys[i][1]));
+    add_section(t, KM_PROMPT, KM_PROMPT, "When a question is asked on the bottom line", &lines,
+                n, &unbound);
+    add_line(&lines, n, ROLE_DIM,
+             xstrdup("  A digit picks a listed choice at once; other characters type "
+                     "themselves."));
     if (unbound.len) {
         add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
         add_line(&lines, n, ROLE_HEADER, xstrdup("Not bound to any key (see tactful(5))"));

@@ -182,6 +182,8 @@ void tui_composer_close(struct tui *t);
 /* Saves and closes the composer, saying the draft is kept. */
 void tui_composer_leave(struct tui *t);
 void tui_composer_draw(struct tui *t);
+/* The reply being written, for the editing actions; NULL when the composer is closed. */
+struct editbuf *tui_composer_editbuf(struct tui *t);
 /* Puts the terminal's cursor where the composer's is. */
 void tui_composer_cursor(struct tui *t);
 /* Saves and checks the draft if it changed; the loop calls it when no key is waiting. */
@@ -246,7 +248,10 @@ struct prompt_spec {
 void tui_prompt_open(struct tui *t, const struct prompt_spec *spec);
 void tui_prompt_close(struct tui *t);
 void tui_prompt_draw(struct tui *t);
-void tui_prompt_key(struct tui *t, int key);
+/* Types a character no binding of the prompt context took (a digit may answer at once). */
+void tui_prompt_type(struct tui *t, int key);
+/* The answer being written, for the editing actions; NULL when no question is asked. */
+struct editbuf *tui_prompt_editbuf(struct tui *t);
 
 /* tui/help.c */
 void tui_help_draw(struct tui *t);
@@ -349,7 +354,30 @@ void tui_reckoner_act_reply(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_pick(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_insert(struct tui *t, const struct tui_action *a);
 void tui_reckoner_act_blank(struct tui *t, const struct tui_action *a);
-void tui_composer_act_edit(struct tui *t, const struct tui_action *a);
+void tui_composer_act_next_line(struct tui *t, const struct tui_action *a);
+void tui_composer_act_previous_line(struct tui *t, const struct tui_action *a);
+void tui_composer_act_page_down(struct tui *t, const struct tui_action *a);
+void tui_composer_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_composer_act_newline(struct tui *t, const struct tui_action *a);
+void tui_prompt_act_answer(struct tui *t, const struct tui_action *a);
+void tui_prompt_act_cancel(struct tui *t, const struct tui_action *a);
+void tui_prompt_act_complete(struct tui *t, const struct tui_action *a);
+void tui_edit_act_forward_char(struct tui *t, const struct tui_action *a);
+void tui_edit_act_backward_char(struct tui *t, const struct tui_action *a);
+void tui_edit_act_forward_word(struct tui *t, const struct tui_action *a);
+void tui_edit_act_backward_word(struct tui *t, const struct tui_action *a);
+void tui_edit_act_line_start(struct tui *t, const struct tui_action *a);
+void tui_edit_act_line_end(struct tui *t, const struct tui_action *a);
+void tui_edit_act_text_start(struct tui *t, const struct tui_action *a);
+void tui_edit_act_text_end(struct tui *t, const struct tui_action *a);
+void tui_edit_act_delete_char(struct tui *t, const struct tui_action *a);
+void tui_edit_act_delete_backward(struct tui *t, const struct tui_action *a);
+void tui_edit_act_kill_line(struct tui *t, const struct tui_action *a);
+void tui_edit_act_kill_word_backward(struct tui *t, const struct tui_action *a);
+void tui_edit_act_kill_to_line_start(struct tui *t, const struct tui_action *a);
+void tui_edit_act_yank(struct tui *t, const struct tui_action *a);
+void tui_edit_act_undo(struct tui *t, const struct tui_action *a);
+void tui_edit_act_redo(struct tui *t, const struct tui_action *a);
 void tui_composer_act_submit(struct tui *t, const struct tui_action *a);
 void tui_composer_act_editor(struct tui *t, const struct tui_action *a);
 void tui_composer_act_explain(struct tui *t, const struct tui_action *a);

@@ -202,7 +202,12 @@ static void
 dispatch(struct tui *t, int key)
 {
     if (t->prompt) {
-        tui_prompt_key(t, key);
+        /* The prompt's own bindings only: other characters type themselves. */
+        const struct tui_action *p = keymap_lookup(t->opts->keymap, KM_PROMPT, key);
+        if (p && p->run)
+            p->run(t, p);
+        else if (keymap_key_typed(key))
+            tui_prompt_type(t, key);
         return;
     }
     if (t->help) {

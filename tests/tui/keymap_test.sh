@@ -53,6 +53,34 @@ KEYS
     wait_for 'tester │ 2/40'
 }
 
+test_user_keymap_rebinds_the_prompt() {
+    demo
+    cat >"$XDG_CONFIG_HOME/tactful/keys" <<'KEYS'
+bind prompt F5    answer     # answers, as Enter still does
+bind prompt F2    cancel
+bind prompt C-t   line-start # an editing action of the composer, in the prompt
+KEYS
+    start 120 40
+    wait_for 'tester │ 1/40'
+    keys /
+    wait_for ' search:$'
+    keys -l 'rit bin'
+    keys C-t
+    keys -l 'g'
+    wait_for ' search: grit bin$'
+    keys F5
+    wait_for 'Showing: search: grit bin  '
+    keys /
+    wait_for ' search: grit bin$'
+    keys F2
+    wait_for 'cancelled'
+    keys '?'
+    keys End
+    wait_for '^  Enter, F5 +answer the question +\(answer\)'
+    wait_for '^  [^ ]*.*C-t.* +move to the start of the line +\(line-start\)'
+    wait_for '^  Esc, C-g, F2 +cancel the question +\(cancel\)'
+}
+
 test_vi_flavour_from_the_configuration() {
     demo
     printf '[tactful]\nkeymap = vi\n' >"$TACTFUL_CONFIG"
