@@ -4,6 +4,20 @@
 #include "tui/actions.h"
 
 #include "tui/internal.h"
+#include "tui/approvals.h"
+#include "tui/auditview.h"
+#include "tui/composer.h"
+#include "tui/drafts.h"
+#include "tui/edit.h"
+#include "tui/help.h"
+#include "tui/inbox.h"
+#include "tui/list.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/reckoner.h"
+#include "tui/thread.h"
+#include "tui/triage.h"
+#include "tui/url.h"
 
 #include <string.h>
 

@@ -10,6 +10,9 @@
 #include "model/text.h"
 #include "model/xmalloc.h"
 #include "tui/list.h"
+#include "tui/auditview.h"
+#include "tui/draw.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -18,6 +18,11 @@
 #include "model/thread.h"
 #include "model/xmalloc.h"
 #include "tui/editbuf.h"
+#include "tui/composer.h"
+#include "tui/draw.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/url.h"
 
 #include <errno.h>
 #include <fcntl.h>

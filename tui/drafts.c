@@ -8,6 +8,13 @@
 #include "model/text.h"
 #include "model/xmalloc.h"
 #include "tui/list.h"
+#include "tui/approvals.h"
+#include "tui/composer.h"
+#include "tui/drafts.h"
+#include "tui/draw.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,9 @@
 
 #include "model/draft.h"
 #include "tui/editbuf.h"
+#include "tui/composer.h"
+#include "tui/edit.h"
+#include "tui/prompt.h"
 
 /* The buffer the keys edit, or NULL when nothing is being written. */
 static struct editbuf *

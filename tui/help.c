@@ -5,6 +5,8 @@
 #include "model/text.h"
 #include "model/xmalloc.h"
 #include "tui/list.h"
+#include "tui/draw.h"
+#include "tui/help.h"
 
 #include <stdlib.h>
 #include <string.h>

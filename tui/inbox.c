@@ -12,6 +12,10 @@
 #include "model/thread.h"
 #include "model/xmalloc.h"
 #include "tui/list.h"
+#include "tui/draw.h"
+#include "tui/inbox.h"
+#include "tui/prompt.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>

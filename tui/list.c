@@ -3,6 +3,7 @@
 #include "tui/list.h"
 
 #include "tui/internal.h"
+#include "tui/help.h"
 
 /* The highest top that still fills the page. */
 static long

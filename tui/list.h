@@ -38,4 +38,16 @@ void tui_list_move(struct tui *t, struct tui_list *l, long to);
  * same amount where they can, and the cursor stops at either end. */
 void tui_list_scroll(struct tui *t, struct tui_list *l, long rows);
 
+/* Action handlers named by the table in tui/actions.c: they move the list of whatever has
+ * the keys (the help while it is open, else the screen's). */
+struct tui_action;
+void tui_list_act_down(struct tui *t, const struct tui_action *a);
+void tui_list_act_up(struct tui *t, const struct tui_action *a);
+void tui_list_act_first(struct tui *t, const struct tui_action *a);
+void tui_list_act_last(struct tui *t, const struct tui_action *a);
+void tui_list_act_page_down(struct tui *t, const struct tui_action *a);
+void tui_list_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_list_act_half_down(struct tui *t, const struct tui_action *a);
+void tui_list_act_half_up(struct tui *t, const struct tui_action *a);
+
 #endif

@@ -8,6 +8,8 @@
 #include "model/text.h"
 #include "model/xmalloc.h"
 #include "tui/editbuf.h"
+#include "tui/draw.h"
+#include "tui/prompt.h"
 
 #include <stdlib.h>
 #include <string.h>

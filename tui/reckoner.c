@@ -14,6 +14,11 @@
 #include "model/xmalloc.h"
 #include "tui/editbuf.h"
 #include "tui/list.h"
+#include "tui/composer.h"
+#include "tui/draw.h"
+#include "tui/prompt.h"
+#include "tui/reckoner.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,11 @@
 #include "model/text.h"
 #include "model/thread.h"
 #include "model/xmalloc.h"
+#include "tui/drafts.h"
+#include "tui/draw.h"
+#include "tui/inbox.h"
+#include "tui/reckoner.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,6 +8,10 @@
 #include "model/thread.h"
 #include "model/triage.h"
 #include "model/xmalloc.h"
+#include "tui/inbox.h"
+#include "tui/prompt.h"
+#include "tui/triage.h"
+#include "tui/when.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,12 @@
 #include "tui/internal.h"
 
 #include "model/xmalloc.h"
+#include "tui/approvals.h"
+#include "tui/help.h"
+#include "tui/inbox.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/triage.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -6,6 +6,8 @@
 #include "model/post.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/inbox.h"
+#include "tui/url.h"
 
 #include <errno.h>
 #include <fcntl.h>
