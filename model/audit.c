@@ -35,17 +35,11 @@ audit_append(struct db *db, const char *officer, const char *action, long thread
     return 0;
 }
 
-int
-audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err)
+/* Steps st to its end, collecting its rows (id, at, officer, action, thread_id, details) into
+ * *out; finalizes st. Returns 0 or -1 with *err set. */
+static int
+read_entries(struct db *db, sqlite3_stmt *st, struct audit_entry **out, size_t *n, char **err)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, officer, action, thread_id, details"
-                                      " FROM audit WHERE ?1 = 0 OR thread_id = ?1 ORDER BY id",
-                                  err);
-    *out = NULL;
-    *n = 0;
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, thread);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -70,6 +64,58 @@ audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char
         return -1;
     }
     return 0;
+}
+
+int
+audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, officer, action, thread_id, details"
+                                      " FROM audit WHERE ?1 = 0 OR thread_id = ?1 ORDER BY id",
+                                  err);
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, thread);
+    return read_entries(db, st, out, n, err);
+}
+
+int
+audit_page(struct db *db, long thread, long offset, long limit, struct audit_entry **out,
+           size_t *n, char **err)
+{
+    *out = NULL;
+    *n = 0;
+    if (limit <= 0)
+        return 0;
+    sqlite3_stmt *st = db_prepare(db, "SELECT id, at, officer, action, thread_id, details"
+                                      " FROM audit WHERE ?1 = 0 OR thread_id = ?1"
+                                      " ORDER BY id DESC LIMIT ?2 OFFSET ?3", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, thread);
+    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, offset > 0 ? offset : 0);
+    return read_entries(db, st, out, n, err);
+}
+
+int
+audit_count_newer(struct db *db, long thread, long newer_than, long *count, char **err)
+{
+    *count = 0;
+    sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM audit"
+                                      " WHERE (?1 = 0 OR thread_id = ?1) AND id > ?2", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, thread);
+    sqlite3_bind_int64(st, 2, newer_than);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *count = (long)sqlite3_column_int64(st, 0);
+    else
+        *err = db_error(db, "cannot count the audit log");
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int

@@ -24,6 +24,16 @@ int audit_append(struct db *db, const char *officer, const char *action, long th
 /* Reads the log oldest first, for one thread or all (thread 0). Returns 0 or -1 with *err. */
 int audit_list(struct db *db, long thread, struct audit_entry **out, size_t *n, char **err);
 
+/* Reads up to limit entries newest first, after skipping the offset newest, for one thread or
+ * all (thread 0): one page of a long log. Returns 0 or -1 with *err. */
+int audit_page(struct db *db, long thread, long offset, long limit, struct audit_entry **out,
+               size_t *n, char **err);
+
+/* Counts the entries of one thread or all (thread 0) newer than entry newer_than (0: every
+ * entry; an entry's place in the log newest first is the count of those newer). Returns 0 or
+ * -1 with *err. */
+int audit_count_newer(struct db *db, long thread, long newer_than, long *count, char **err);
+
 /* Reads entry id into *out (which the caller releases with audit_entry_clear). Returns 0, or
  * -1 with *err set ("no audit entry N" when there is none). */
 int audit_get(struct db *db, long id, struct audit_entry *out, char **err);

@@ -7,6 +7,7 @@
 
 #include "model/xmalloc.h"
 #include "tui/internal.h"
+#include "tui/url.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "tui/internal.h"
+#include "tui/when.h"
 
 #include <stdlib.h>
 #include <string.h>

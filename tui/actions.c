@@ -4,196 +4,233 @@
 #include "tui/actions.h"
 
 #include "tui/internal.h"
+#include "tui/approvals.h"
+#include "tui/auditview.h"
+#include "tui/composer.h"
+#include "tui/drafts.h"
+#include "tui/edit.h"
+#include "tui/help.h"
+#include "tui/inbox.h"
+#include "tui/list.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/reckoner.h"
+#include "tui/thread.h"
+#include "tui/triage.h"
+#include "tui/url.h"
 
 #include "model/triage_state.h"
 
 #include <string.h>
 
+/* The contexts of the rows below, each on its own. */
+#define IN_GLOBAL KM_BIT(KM_GLOBAL)
+#define IN_INBOX KM_BIT(KM_INBOX)
+#define IN_THREAD KM_BIT(KM_THREAD)
+#define IN_RECKONER KM_BIT(KM_RECKONER)
+#define IN_COMPOSER KM_BIT(KM_COMPOSER)
+#define IN_DRAFTS KM_BIT(KM_DRAFTS)
+#define IN_AUDIT KM_BIT(KM_AUDIT)
+#define IN_HELP KM_BIT(KM_HELP)
+#define IN_PROMPT KM_BIT(KM_PROMPT)
+/* Where text is edited with the editing buffer (tui/edit.c): the composer and the prompt. */
+#define IN_EDITING (IN_COMPOSER | IN_PROMPT)
+
 /* A row per triage state (model/triage_state.h): set the state, and show its tab. */
 #define STATE_ACTION(id, label, help)                                                          \
-    {"state-" #id, KM_GLOBAL, "set the state to " #id, tui_triage_act_state, #id},
+    {"state-" #id, IN_GLOBAL, "set the state to " #id, tui_triage_act_state, #id},
 #define TAB_ACTION(id, label, help)                                                            \
-    {"tab-" #id, KM_INBOX, "show " help, tui_inbox_act_tab, #id},
+    {"tab-" #id, IN_INBOX, "show " help, tui_inbox_act_tab, #id},
 
 const struct tui_action tui_actions[] = {
     /* Everywhere. */
-    {"quit", KM_GLOBAL, "quit tactful", tui_act_quit, NULL},
-    {"help", KM_GLOBAL, "list the keys in force (this help)", tui_help_act_open, NULL},
-    {"redraw", KM_GLOBAL, "redraw the whole screen", tui_act_redraw, NULL},
-    {"reload", KM_GLOBAL, "reread the cache (other officers' changes)", tui_act_reload, NULL},
-    {"set-state", KM_GLOBAL, "set the triage state (asks which; a digit picks it)",
+    {"quit", IN_GLOBAL, "quit tactful", tui_act_quit, NULL},
+    {"help", IN_GLOBAL, "list the keys in force (this help)", tui_help_act_open, NULL},
+    {"redraw", IN_GLOBAL, "redraw the whole screen", tui_act_redraw, NULL},
+    {"reload", IN_GLOBAL, "reread the cache (other officers' changes)", tui_act_reload, NULL},
+    {"set-state", IN_GLOBAL, "set the triage state (asks which; a digit picks it)",
      tui_triage_act_state, NULL},
     TRIAGE_STATES(STATE_ACTION)
-    {"set-priority", KM_GLOBAL, "set the priority: 0 none, 1 low, 2 high, 3 urgent",
+    {"set-priority", IN_GLOBAL, "set the priority: 0 none, 1 low, 2 high, 3 urgent",
      tui_triage_act_priority, NULL},
-    {"assign", KM_GLOBAL, "assign to an officer (- unassigns)", tui_triage_act_assign, NULL},
-    {"assign-me", KM_GLOBAL, "assign to yourself", tui_triage_act_assign, "me"},
-    {"unassign", KM_GLOBAL, "remove the assignee", tui_triage_act_assign, "-"},
-    {"tag", KM_GLOBAL, "add or remove tags (+tag -tag)", tui_triage_act_tag, NULL},
-    {"note", KM_GLOBAL, "add an internal note (never posted)", tui_triage_act_note, NULL},
-    {"snooze", KM_GLOBAL, "snooze until a time (2h, 3d, tomorrow, 14:00, off)",
+    {"assign", IN_GLOBAL, "assign to an officer (- unassigns)", tui_triage_act_assign, NULL},
+    {"assign-me", IN_GLOBAL, "assign to yourself", tui_triage_act_assign, "me"},
+    {"unassign", IN_GLOBAL, "remove the assignee", tui_triage_act_assign, "-"},
+    {"tag", IN_GLOBAL, "add or remove tags (+tag -tag)", tui_triage_act_tag, NULL},
+    {"note", IN_GLOBAL, "add an internal note (never posted)", tui_triage_act_note, NULL},
+    {"snooze", IN_GLOBAL, "snooze until a time (2h, 3d, tomorrow, 14:00, off)",
      tui_triage_act_snooze, NULL},
-    {"undo", KM_GLOBAL, "undo the last triage change (audited)", tui_triage_act_undo, NULL},
-    {"copy-url", KM_GLOBAL, "copy the URL to the clipboard (OSC 52, works over SSH)",
+    {"undo", IN_GLOBAL, "undo the last triage change (audited)", tui_triage_act_undo, NULL},
+    {"copy-url", IN_GLOBAL, "copy the URL to the clipboard (OSC 52, works over SSH)",
      tui_url_act_copy, NULL},
-    {"open-url", KM_GLOBAL, "open the URL with open_cmd from the configuration",
+    {"open-url", IN_GLOBAL, "open the URL with open_cmd from the configuration",
      tui_url_act_open, NULL},
-    {"drafts", KM_GLOBAL, "show every officer's drafts, newest first", tui_drafts_act_open_view,
+    {"drafts", IN_GLOBAL, "show every officer's drafts, newest first", tui_drafts_act_open_view,
      NULL},
-    {"approvals", KM_GLOBAL, "show the drafts waiting for a second officer's approval",
+    {"approvals", IN_GLOBAL, "show the drafts waiting for a second officer's approval",
      tui_drafts_act_open_view, "pending_approval"},
-    {"audit-log", KM_GLOBAL, "show the audit log (the open thread's, from the thread view)",
+    {"audit-log", IN_GLOBAL, "show the audit log (the open thread's, from the thread view)",
      tui_audit_act_open, NULL},
-    {"send-outbox", KM_GLOBAL, "send the replies waiting in the outbox, in the background",
+    {"send-outbox", IN_GLOBAL, "send the replies waiting in the outbox, in the background",
      tui_outbox_act_send, NULL},
 
+    /* Every list: the inbox, the drafts and approvals, the audit log, the ready-reckoner's
+     * patterns and the help (tui/list.c). */
+    {"down", KM_LISTS, "next row", tui_list_act_down, NULL},
+    {"up", KM_LISTS, "previous row", tui_list_act_up, NULL},
+    {"page-down", KM_LISTS, "next page", tui_list_act_page_down, NULL},
+    {"page-up", KM_LISTS, "previous page", tui_list_act_page_up, NULL},
+    {"half-page-down", KM_LISTS, "half a page down", tui_list_act_half_down, NULL},
+    {"half-page-up", KM_LISTS, "half a page up", tui_list_act_half_up, NULL},
+    {"first", KM_LISTS, "first row (the newest draft or entry)", tui_list_act_first, NULL},
+    {"last", KM_LISTS, "last row", tui_list_act_last, NULL},
+
     /* The inbox. */
-    {"down", KM_INBOX, "next thread", tui_inbox_act_down, NULL},
-    {"up", KM_INBOX, "previous thread", tui_inbox_act_up, NULL},
-    {"page-down", KM_INBOX, "next page", tui_inbox_act_page_down, NULL},
-    {"page-up", KM_INBOX, "previous page", tui_inbox_act_page_up, NULL},
-    {"first", KM_INBOX, "first thread", tui_inbox_act_first, NULL},
-    {"last", KM_INBOX, "last thread", tui_inbox_act_last, NULL},
-    {"open", KM_INBOX, "read the thread", tui_inbox_act_open, NULL},
-    {"next-tab", KM_INBOX, "next state tab", tui_inbox_act_next_tab, NULL},
-    {"prev-tab", KM_INBOX, "previous state tab", tui_inbox_act_prev_tab, NULL},
-    {"tab-all", KM_INBOX, "show threads in every state", tui_inbox_act_tab, "all"},
+    {"open", IN_INBOX, "read the thread", tui_inbox_act_open, NULL},
+    {"next-tab", IN_INBOX, "next state tab", tui_inbox_act_next_tab, NULL},
+    {"prev-tab", IN_INBOX, "previous state tab", tui_inbox_act_prev_tab, NULL},
+    {"tab-all", IN_INBOX, "show threads in every state", tui_inbox_act_tab, "all"},
     TRIAGE_STATES(TAB_ACTION)
-    {"sort", KM_INBOX, "sort by activity, then priority, then age", tui_inbox_act_sort, NULL},
-    {"search", KM_INBOX, "search, with the syntax of tactful search", tui_inbox_act_search,
+    {"sort", IN_INBOX, "sort by activity, then priority, then age", tui_inbox_act_sort, NULL},
+    {"search", IN_INBOX, "search, with the syntax of tactful search", tui_inbox_act_search,
      NULL},
-    {"filter-platform", KM_INBOX, "show one platform's threads", tui_inbox_act_filter,
+    {"filter-platform", IN_INBOX, "show one platform's threads", tui_inbox_act_filter,
      "platform"},
-    {"filter-account", KM_INBOX, "show one account's threads", tui_inbox_act_filter,
+    {"filter-account", IN_INBOX, "show one account's threads", tui_inbox_act_filter,
      "account"},
-    {"filter-tag", KM_INBOX, "show threads with a tag", tui_inbox_act_filter, "tag"},
-    {"filter-assignee", KM_INBOX, "show threads assigned to someone (none: unassigned)",
+    {"filter-tag", IN_INBOX, "show threads with a tag", tui_inbox_act_filter, "tag"},
+    {"filter-assignee", IN_INBOX, "show threads assigned to someone (none: unassigned)",
      tui_inbox_act_filter, "assignee"},
-    {"clear-filters", KM_INBOX, "clear the search and the filters", tui_inbox_act_clear, NULL},
-    {"toggle-snoozed", KM_INBOX, "show or hide snoozed threads", tui_inbox_act_snoozed, NULL},
-    {"select", KM_INBOX, "select the thread for a bulk action, then move down",
+    {"clear-filters", IN_INBOX, "clear the search and the filters", tui_inbox_act_clear, NULL},
+    {"toggle-snoozed", IN_INBOX, "show or hide snoozed threads", tui_inbox_act_snoozed, NULL},
+    {"select", IN_INBOX, "select the thread for a bulk action, then move down",
      tui_inbox_act_select, NULL},
-    {"select-none", KM_INBOX, "unselect every thread", tui_inbox_act_select_none, NULL},
-    {"mark-read", KM_INBOX, "mark the thread read without opening it", tui_inbox_act_mark_read,
+    {"select-none", IN_INBOX, "unselect every thread", tui_inbox_act_select_none, NULL},
+    {"mark-read", IN_INBOX, "mark the thread read without opening it", tui_inbox_act_mark_read,
      NULL},
 
     /* The thread view. */
-    {"back", KM_THREAD, "back to the inbox", tui_thread_act_back, NULL},
-    {"down", KM_THREAD, "next post", tui_thread_act_down, NULL},
-    {"up", KM_THREAD, "previous post", tui_thread_act_up, NULL},
-    {"parent", KM_THREAD, "the post this one replies to", tui_thread_act_parent, NULL},
-    {"next-sibling", KM_THREAD, "next reply to the same post", tui_thread_act_next_sibling,
+    {"back", IN_THREAD, "back to the inbox", tui_thread_act_back, NULL},
+    {"down", IN_THREAD, "next post", tui_thread_act_down, NULL},
+    {"up", IN_THREAD, "previous post", tui_thread_act_up, NULL},
+    {"parent", IN_THREAD, "the post this one replies to", tui_thread_act_parent, NULL},
+    {"next-sibling", IN_THREAD, "next reply to the same post", tui_thread_act_next_sibling,
      NULL},
-    {"prev-sibling", KM_THREAD, "previous reply to the same post",
+    {"prev-sibling", IN_THREAD, "previous reply to the same post",
      tui_thread_act_prev_sibling, NULL},
-    {"next-unread", KM_THREAD, "next unread post", tui_thread_act_next_unread, NULL},
-    {"first", KM_THREAD, "first post", tui_thread_act_first, NULL},
-    {"last", KM_THREAD, "last post", tui_thread_act_last, NULL},
-    {"scroll-down", KM_THREAD, "scroll the post down; at its end, the next post",
+    {"next-unread", IN_THREAD, "next unread post", tui_thread_act_next_unread, NULL},
+    {"first", IN_THREAD, "first post", tui_thread_act_first, NULL},
+    {"last", IN_THREAD, "last post", tui_thread_act_last, NULL},
+    {"scroll-down", IN_THREAD, "scroll the post down; at its end, the next post",
      tui_thread_act_scroll_down, NULL},
-    {"scroll-up", KM_THREAD, "scroll the post up", tui_thread_act_scroll_up, NULL},
-    {"page-down", KM_THREAD, "a page further down the tree", tui_thread_act_page_down, NULL},
-    {"page-up", KM_THREAD, "a page further up the tree", tui_thread_act_page_up, NULL},
+    {"scroll-up", IN_THREAD, "scroll the post up", tui_thread_act_scroll_up, NULL},
+    {"page-down", IN_THREAD, "a page further down the tree", tui_thread_act_page_down, NULL},
+    {"page-up", IN_THREAD, "a page further up the tree", tui_thread_act_page_up, NULL},
 
-    {"reply", KM_THREAD, "reply to the selected post (the ready-reckoner, or resume a draft)",
+    {"reply", IN_THREAD, "reply to the selected post (the ready-reckoner, or resume a draft)",
      tui_reckoner_act_reply, NULL},
 
     /* The drafts view (and its approvals mode). */
-    {"back", KM_DRAFTS, "back to the screen before", tui_drafts_act_back, NULL},
-    {"down", KM_DRAFTS, "next draft", tui_drafts_act_down, NULL},
-    {"up", KM_DRAFTS, "previous draft", tui_drafts_act_up, NULL},
-    {"first", KM_DRAFTS, "newest draft", tui_drafts_act_first, NULL},
-    {"last", KM_DRAFTS, "oldest draft", tui_drafts_act_last, NULL},
-    {"next-state", KM_DRAFTS, "show the drafts in the next state", tui_drafts_act_next_state,
+    {"back", IN_DRAFTS, "back to the screen before", tui_drafts_act_back, NULL},
+    {"next-state", IN_DRAFTS, "show the drafts in the next state", tui_drafts_act_next_state,
      NULL},
-    {"prev-state", KM_DRAFTS, "show the drafts in the previous state",
+    {"prev-state", IN_DRAFTS, "show the drafts in the previous state",
      tui_drafts_act_prev_state, NULL},
-    {"scroll-down", KM_DRAFTS, "scroll the draft's pane down", tui_drafts_act_scroll_down,
+    {"scroll-down", IN_DRAFTS, "scroll the draft's pane down", tui_drafts_act_scroll_down,
      NULL},
-    {"scroll-up", KM_DRAFTS, "scroll the draft's pane up", tui_drafts_act_scroll_up, NULL},
-    {"open-thread", KM_DRAFTS, "read the draft's thread", tui_drafts_act_open_thread, NULL},
-    {"edit-draft", KM_DRAFTS, "edit the draft (your own, editing or returned)",
+    {"scroll-up", IN_DRAFTS, "scroll the draft's pane up", tui_drafts_act_scroll_up, NULL},
+    {"open-thread", IN_DRAFTS, "read the draft's thread", tui_drafts_act_open_thread, NULL},
+    {"edit-draft", IN_DRAFTS, "edit the draft (your own, editing or returned)",
      tui_drafts_act_edit, NULL},
-    {"discard", KM_DRAFTS, "discard the draft (asks first; not once queued or sent)",
+    {"discard", IN_DRAFTS, "discard the draft (asks first; not once queued or sent)",
      tui_drafts_act_discard, NULL},
-    {"approve", KM_DRAFTS, "approve another officer's draft and queue it (asks first)",
+    {"approve", IN_DRAFTS, "approve another officer's draft and queue it (asks first)",
      tui_approvals_act_approve, NULL},
-    {"return-draft", KM_DRAFTS, "return another officer's draft with a comment",
+    {"return-draft", IN_DRAFTS, "return another officer's draft with a comment",
      tui_approvals_act_return, NULL},
 
     /* The audit log. */
-    {"back", KM_AUDIT, "back to the screen before", tui_audit_act_back, NULL},
-    {"down", KM_AUDIT, "older entry", tui_audit_act_down, NULL},
-    {"up", KM_AUDIT, "newer entry", tui_audit_act_up, NULL},
-    {"page-down", KM_AUDIT, "a page of older entries", tui_audit_act_page_down, NULL},
-    {"page-up", KM_AUDIT, "a page of newer entries", tui_audit_act_page_up, NULL},
-    {"first", KM_AUDIT, "newest entry", tui_audit_act_first, NULL},
-    {"last", KM_AUDIT, "oldest entry", tui_audit_act_last, NULL},
-    {"thread-or-all", KM_AUDIT, "switch between the thread's entries and the whole log",
+    {"back", IN_AUDIT, "back to the screen before", tui_audit_act_back, NULL},
+    {"thread-or-all", IN_AUDIT, "switch between the thread's entries and the whole log",
      tui_audit_act_all, NULL},
-    {"open-thread", KM_AUDIT, "read the entry's thread", tui_audit_act_open_thread, NULL},
+    {"open-thread", IN_AUDIT, "read the entry's thread", tui_audit_act_open_thread, NULL},
 
     /* The ready-reckoner beside the thread view. */
-    {"down", KM_RECKONER, "next pattern", tui_reckoner_act_move, "down"},
-    {"up", KM_RECKONER, "previous pattern", tui_reckoner_act_move, "up"},
-    {"pick-1", KM_RECKONER, "the pattern with key 1", tui_reckoner_act_pick, "1"},
-    {"pick-2", KM_RECKONER, "the pattern with key 2", tui_reckoner_act_pick, "2"},
-    {"pick-3", KM_RECKONER, "the pattern with key 3", tui_reckoner_act_pick, "3"},
-    {"pick-4", KM_RECKONER, "the pattern with key 4", tui_reckoner_act_pick, "4"},
-    {"pick-5", KM_RECKONER, "the pattern with key 5", tui_reckoner_act_pick, "5"},
-    {"pick-6", KM_RECKONER, "the pattern with key 6", tui_reckoner_act_pick, "6"},
-    {"pick-7", KM_RECKONER, "the pattern with key 7", tui_reckoner_act_pick, "7"},
-    {"pick-8", KM_RECKONER, "the pattern with key 8", tui_reckoner_act_pick, "8"},
-    {"pick-9", KM_RECKONER, "the pattern with key 9", tui_reckoner_act_pick, "9"},
-    {"insert", KM_RECKONER, "write a draft from the previewed template in the composer",
+    {"pick-1", IN_RECKONER, "the pattern with key 1", tui_reckoner_act_pick, "1"},
+    {"pick-2", IN_RECKONER, "the pattern with key 2", tui_reckoner_act_pick, "2"},
+    {"pick-3", IN_RECKONER, "the pattern with key 3", tui_reckoner_act_pick, "3"},
+    {"pick-4", IN_RECKONER, "the pattern with key 4", tui_reckoner_act_pick, "4"},
+    {"pick-5", IN_RECKONER, "the pattern with key 5", tui_reckoner_act_pick, "5"},
+    {"pick-6", IN_RECKONER, "the pattern with key 6", tui_reckoner_act_pick, "6"},
+    {"pick-7", IN_RECKONER, "the pattern with key 7", tui_reckoner_act_pick, "7"},
+    {"pick-8", IN_RECKONER, "the pattern with key 8", tui_reckoner_act_pick, "8"},
+    {"pick-9", IN_RECKONER, "the pattern with key 9", tui_reckoner_act_pick, "9"},
+    {"insert", IN_RECKONER, "write a draft from the previewed template in the composer",
      tui_reckoner_act_insert, NULL},
-    {"blank", KM_RECKONER, "write a blank reply in the composer", tui_reckoner_act_blank,
+    {"blank", IN_RECKONER, "write a blank reply in the composer", tui_reckoner_act_blank,
      NULL},
-    {"close", KM_RECKONER, "close the ready-reckoner", tui_act_close, NULL},
+    {"close", IN_RECKONER, "close the ready-reckoner", tui_act_close, NULL},
 
-    /* The composer: keys not bound here type themselves. */
-    {"forward-char", KM_COMPOSER, "move right a character", tui_composer_act_edit, NULL},
-    {"backward-char", KM_COMPOSER, "move left a character", tui_composer_act_edit, NULL},
-    {"forward-word", KM_COMPOSER, "move to the end of the word", tui_composer_act_edit, NULL},
-    {"backward-word", KM_COMPOSER, "move to the start of the word", tui_composer_act_edit,
+    /* The help overlay: any key bound to nothing here closes it too. */
+    {"close", IN_HELP, "close the help", tui_help_act_close, NULL},
+
+    /* The prompt on the bottom line; it edits with the composer's editing actions below, and
+     * keys not bound here type themselves. */
+    {"answer", IN_PROMPT, "answer the question", tui_prompt_act_answer, NULL},
+    {"cancel", IN_PROMPT, "cancel the question", tui_prompt_act_cancel, NULL},
+    {"complete", IN_PROMPT, "complete the word from the choices", tui_prompt_act_complete,
      NULL},
-    {"next-line", KM_COMPOSER, "move down a line, keeping the column", tui_composer_act_edit,
+
+    /* The composer (and for the rows marked so, the prompt): keys not bound here type
+     * themselves. */
+    {"forward-char", IN_EDITING, "move right a character", tui_edit_act_forward_char, NULL},
+    {"backward-char", IN_EDITING, "move left a character", tui_edit_act_backward_char, NULL},
+    {"forward-word", IN_EDITING, "move to the end of the word", tui_edit_act_forward_word, NULL},
+    {"backward-word", IN_EDITING, "move to the start of the word", tui_edit_act_backward_word,
      NULL},
-    {"previous-line", KM_COMPOSER, "move up a line, keeping the column",
-     tui_composer_act_edit, NULL},
-    {"line-start", KM_COMPOSER, "move to the start of the line", tui_composer_act_edit, NULL},
-    {"line-end", KM_COMPOSER, "move to the end of the line", tui_composer_act_edit, NULL},
-    {"text-start", KM_COMPOSER, "move to the start of the reply", tui_composer_act_edit,
+    {"next-line", IN_COMPOSER, "move down a line, keeping the column", tui_composer_act_next_line,
      NULL},
-    {"text-end", KM_COMPOSER, "move to the end of the reply", tui_composer_act_edit, NULL},
-    {"page-down", KM_COMPOSER, "move down a page", tui_composer_act_edit, NULL},
-    {"page-up", KM_COMPOSER, "move up a page", tui_composer_act_edit, NULL},
-    {"newline", KM_COMPOSER, "start a new line", tui_composer_act_edit, NULL},
-    {"delete-char", KM_COMPOSER, "erase the character under the cursor",
-     tui_composer_act_edit, NULL},
-    {"delete-backward", KM_COMPOSER, "erase the character before the cursor",
-     tui_composer_act_edit, NULL},
-    {"kill-line", KM_COMPOSER, "cut to the end of the line (at its end, the line break)",
-     tui_composer_act_edit, NULL},
-    {"kill-word-backward", KM_COMPOSER, "cut the word before the cursor",
-     tui_composer_act_edit, NULL},
-    {"kill-to-line-start", KM_COMPOSER, "cut to the start of the line", tui_composer_act_edit,
+    {"previous-line", IN_COMPOSER, "move up a line, keeping the column",
+     tui_composer_act_previous_line, NULL},
+    {"line-start", IN_EDITING, "move to the start of the line", tui_edit_act_line_start, NULL},
+    {"line-end", IN_EDITING, "move to the end of the line", tui_edit_act_line_end, NULL},
+    {"text-start", IN_EDITING, "move to the start of the text", tui_edit_act_text_start,
      NULL},
-    {"yank", KM_COMPOSER, "paste the text cut last", tui_composer_act_edit, NULL},
-    {"undo", KM_COMPOSER, "undo the last change to the text", tui_composer_act_edit, NULL},
-    {"redo", KM_COMPOSER, "redo the change undone", tui_composer_act_edit, NULL},
-    {"external-editor", KM_COMPOSER, "edit the reply in $VISUAL or $EDITOR (else vi)",
+    {"text-end", IN_EDITING, "move to the end of the text", tui_edit_act_text_end, NULL},
+    {"page-down", IN_COMPOSER, "move down a page", tui_composer_act_page_down, NULL},
+    {"page-up", IN_COMPOSER, "move up a page", tui_composer_act_page_up, NULL},
+    {"newline", IN_COMPOSER, "start a new line", tui_composer_act_newline, NULL},
+    {"delete-char", IN_EDITING, "erase the character under the cursor",
+     tui_edit_act_delete_char, NULL},
+    {"delete-backward", IN_EDITING, "erase the character before the cursor",
+     tui_edit_act_delete_backward, NULL},
+    {"kill-line", IN_EDITING, "cut to the end of the line (at its end, the line break)",
+     tui_edit_act_kill_line, NULL},
+    {"kill-word-backward", IN_EDITING, "cut the word before the cursor",
+     tui_edit_act_kill_word_backward, NULL},
+    {"kill-to-line-start", IN_EDITING, "cut to the start of the line",
+     tui_edit_act_kill_to_line_start, NULL},
+    {"yank", IN_EDITING, "paste the text cut last", tui_edit_act_yank, NULL},
+    {"undo", IN_EDITING, "undo the last change to the text", tui_edit_act_undo, NULL},
+    {"redo", IN_EDITING, "redo the change undone", tui_edit_act_redo, NULL},
+    {"external-editor", IN_COMPOSER, "edit the reply in $VISUAL or $EDITOR (else vi)",
      tui_composer_act_editor, NULL},
-    {"explain-finding", KM_COMPOSER, "show the finding under the cursor (else the worst) in "
+    {"explain-finding", IN_COMPOSER, "show the finding under the cursor (else the worst) in "
      "full: rule, level, message and suggestion; any key closes it", tui_composer_act_explain,
      NULL},
-    {"submit", KM_COMPOSER, "submit the reply through the guardrails (asks reasons to "
+    {"submit", IN_COMPOSER, "submit the reply through the guardrails (asks reasons to "
      "override errors)", tui_composer_act_submit, NULL},
-    {"close", KM_COMPOSER, "leave the composer; the draft is kept (editing)", tui_act_close,
+    {"close", IN_COMPOSER, "leave the composer; the draft is kept (editing)", tui_act_close,
      NULL},
 
-    {NULL, KM_GLOBAL, NULL, NULL, NULL},
+    {NULL, 0, NULL, NULL, NULL},
 };
+
+int
+tui_action_in(const struct tui_action *a, enum keymap_context ctx)
+{
+    return (a->ctxs & KM_BIT(ctx)) != 0;
+}
 
 const struct tui_action *
 tui_action_find(enum keymap_context ctx, const char *name)
@@ -202,9 +239,9 @@ tui_action_find(enum keymap_context ctx, const char *name)
     for (const struct tui_action *a = tui_actions; a->name; a++) {
         if (strcmp(a->name, name) != 0)
             continue;
-        if (a->ctx == ctx)
+        if (tui_action_in(a, ctx))
             return a;
-        if (a->ctx == KM_GLOBAL)
+        if (tui_action_in(a, KM_GLOBAL))
             global = a;
     }
     return global;

@@ -13,9 +13,17 @@ struct tui_action;
 /* Runs an action on the interface; a is the table row, for its arg. */
 typedef void (*tui_action_fn)(struct tui *t, const struct tui_action *a);
 
+/* The bit of context ctx in an action's set of contexts. */
+#define KM_BIT(ctx) (1u << (ctx))
+/* The contexts that show a list (tui/list.h): the list movement actions apply in each. */
+#define KM_LISTS                                                                               \
+    (KM_BIT(KM_INBOX) | KM_BIT(KM_DRAFTS) | KM_BIT(KM_AUDIT) | KM_BIT(KM_RECKONER) |          \
+     KM_BIT(KM_HELP))
+
 struct tui_action {
     const char *name;          /* as written in keymap files */
-    enum keymap_context ctx;   /* where it applies; global ones work on every screen */
+    unsigned ctxs;             /* where it applies (KM_BIT of each context); global ones work
+                                * on every screen */
     const char *help;          /* one line for the help overlay and the manual */
     tui_action_fn run;
     const char *arg;           /* a value for handlers that serve several rows (a state) */
@@ -23,6 +31,9 @@ struct tui_action {
 
 /* The table, ending with a row whose name is NULL. */
 extern const struct tui_action tui_actions[];
+
+/* Whether action a applies in context ctx. */
+int tui_action_in(const struct tui_action *a, enum keymap_context ctx);
 
 /* The action called name that applies in ctx: ctx's own row, else a global one; NULL when
  * there is none. */

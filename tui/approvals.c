@@ -9,6 +9,11 @@
 #include "model/text.h"
 #include "model/thread.h"
 #include "model/xmalloc.h"
+#include "tui/approvals.h"
+#include "tui/drafts.h"
+#include "tui/draw.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,18 @@
 /* The audit view: the audit log newest first (who, when, what, which thread, the details),
  * scrollable, with the selected entry's details in full at the bottom. Opened from the thread
- * view it shows that thread's entries; a key switches between the thread and the whole log. */
+ * view it shows that thread's entries; a key switches between the thread and the whole log.
+ *
+ * Only the entries on screen are held: the list widget pages them from the cache (newest
+ * first, by offset), so a log of any length opens as fast as a short one. */
 #include "tui/internal.h"
 
 #include "model/audit.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/list.h"
+#include "tui/auditview.h"
+#include "tui/draw.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +23,9 @@
 struct auditv {
     long thread;              /* the thread shown, 0: the whole log */
     long from_thread;         /* the thread the view was opened on, 0 when none */
-    struct audit_entry *e;    /* oldest first, as the model reads them */
+    struct audit_entry *e;    /* the entries on screen, newest first: e[0] is row list.top */
     size_t n;
-    long cur;                 /* the selected line, 0 the newest */
-    long top;
-    int rows;
+    struct tui_list list;     /* n: the entries shown (the thread's, or every one) */
 };
 
 void
@@ -32,11 +37,50 @@ tui_audit_free(struct auditv *a)
     free(a);
 }
 
-/* Line i of the view (newest first). */
+/* Row i of the view (0 the newest), or NULL when it is not held. */
 static const struct audit_entry *
 entry_at(const struct auditv *a, long i)
 {
-    return &a->e[a->n - 1 - (size_t)i];
+    long k = i - a->list.top;
+    return k >= 0 && k < (long)a->n ? &a->e[k] : NULL;
+}
+
+/* Reads the page of entries from row top (the list's fetch). */
+static int
+audit_fetch(struct tui *t, struct tui_list *l, long top)
+{
+    struct auditv *a = t->audit;
+    struct audit_entry *e;
+    size_t n;
+    char *err = NULL;
+    if (audit_page(t->db, a->thread, top, l->page, &e, &n, &err) != 0) {
+        tui_error_take(t, "cannot read the audit log", err);
+        return -1;
+    }
+    audit_entries_free(a->e, a->n);
+    a->e = e;
+    a->n = n;
+    l->top = top;
+    if ((long)n < l->page && top + (long)n < l->n)
+        l->n = top + (long)n; /* the log is shorter than counted */
+    return 0;
+}
+
+/* Reads the page that shows the cursor, keeping the top where it can. */
+static void
+fetch_around_cursor(struct tui *t)
+{
+    struct tui_list *l = &t->audit->list;
+    tui_list_clamp(l);
+    long top = l->top;
+    if (l->cur < top)
+        top = l->cur;
+    if (l->cur >= top + l->page)
+        top = l->cur - l->page + 1;
+    if (top > l->n - l->page)
+        top = l->n - l->page;
+    audit_fetch(t, l, top > 0 ? top : 0);
+    tui_list_clamp(l);
 }
 
 void
@@ -45,30 +89,25 @@ tui_audit_reload(struct tui *t)
     struct auditv *a = t->audit;
     if (a == NULL)
         return;
-    long keep = a->cur < (long)a->n ? entry_at(a, a->cur)->id : 0;
-    struct audit_entry *e;
-    size_t n;
+    const struct audit_entry *cur = entry_at(a, a->list.cur);
+    long keep = cur ? cur->id : 0, n = 0, newer = 0;
     char *err = NULL;
-    if (audit_list(t->db, a->thread, &e, &n, &err) != 0) {
+    if (audit_count_newer(t->db, a->thread, 0, &n, &err) != 0 ||
+        (keep && audit_count_newer(t->db, a->thread, keep, &newer, &err) != 0)) {
         tui_error_take(t, "cannot read the audit log", err);
         return;
     }
-    audit_entries_free(a->e, a->n);
-    a->e = e;
-    a->n = n;
-    a->cur = 0;
-    for (long i = 0; i < (long)n; i++)
-        if (entry_at(a, i)->id == keep)
-            a->cur = i;
+    a->list.n = n;
+    a->list.cur = newer; /* the entry kept, where newer ones have pushed it */
+    fetch_around_cursor(t);
 }
 
 long
 tui_audit_thread(struct tui *t)
 {
     struct auditv *a = t->audit;
-    if (a == NULL || a->cur >= (long)a->n)
-        return 0;
-    return entry_at(a, a->cur)->thread;
+    const struct audit_entry *e = a ? entry_at(a, a->list.cur) : NULL;
+    return e ? e->thread : 0;
 }
 
 /* ---- drawing ---- */
@@ -97,8 +136,8 @@ tui_audit_draw(struct tui *t)
     char title[160], which[48] = "every thread";
     if (a->thread)
         snprintf(which, sizeof which, "thread %ld", a->thread);
-    snprintf(title, sizeof title, " Audit log · %s · %zu entr%s, newest first", which, a->n,
-             a->n == 1 ? "y" : "ies");
+    snprintf(title, sizeof title, " Audit log · %s · %ld entr%s, newest first", which,
+             a->list.n, a->list.n == 1 ? "y" : "ies");
     tui_put(0, 0, title, COLS, tui_attr(t, ROLE_BAR));
     char head[128];
     snprintf(head, sizeof head, " %-19s %-14s %-22s %-6s %s", "WHEN (UTC)", "OFFICER",
@@ -107,25 +146,25 @@ tui_audit_draw(struct tui *t)
     int h = LINES - 3 - DETAIL_LINES;
     if (h < 1)
         h = 1;
-    a->rows = h;
-    if (a->cur < a->top)
-        a->top = a->cur;
-    if (a->cur >= a->top + h)
-        a->top = a->cur - h + 1;
-    for (int row = 0; row < h && a->top + row < (long)a->n; row++)
-        draw_row(t, entry_at(a, a->top + row), 2 + row, a->top + row == a->cur);
-    if (a->n == 0)
+    if (h != a->list.page) {
+        a->list.page = h;
+        fetch_around_cursor(t);
+    }
+    for (long row = 0; row < h && row < (long)a->n; row++)
+        draw_row(t, &a->e[row], 2 + (int)row, a->list.top + row == a->list.cur);
+    if (a->list.n == 0)
         tui_put(3, 2, "The audit log has no entries here yet.", COLS - 2,
                 tui_attr(t, ROLE_NORMAL));
-    if (a->cur < (long)a->n) {
+    const struct audit_entry *cur = entry_at(a, a->list.cur);
+    if (cur) {
         struct tui_lines l = {0};
         tui_lines_add(&l, ROLE_HEADER, " Details of the selected entry:");
-        tui_lines_wrap(&l, ROLE_NORMAL, entry_at(a, a->cur)->details, 2, COLS);
+        tui_lines_wrap(&l, ROLE_NORMAL, cur->details, 2, COLS);
         tui_lines_draw(t, &l, 0, 2 + h, DETAIL_LINES);
         tui_lines_free(&l);
     }
     char where[64];
-    snprintf(where, sizeof where, "%ld/%zu", a->n ? a->cur + 1 : 0, a->n);
+    snprintf(where, sizeof where, "%ld/%ld", a->list.n ? a->list.cur + 1 : 0, a->list.n);
     tui_status_draw(t, "AUDIT", where);
 }
 
@@ -135,13 +174,19 @@ void
 tui_audit_act_open(struct tui *t, const struct tui_action *act)
 {
     (void)act;
-    long thread = t->screen == TUI_THREAD ? tui_thread_id(t) : 0;
-    if (t->audit == NULL)
+    long thread = t->screen == &tui_thread_screen ? tui_thread_id(t) : 0;
+    if (t->audit == NULL) {
         t->audit = xcalloc(1, sizeof *t->audit);
+        t->audit->list.fetch = audit_fetch;
+        t->audit->list.page = 1; /* until the first draw lays the screen out */
+    }
     struct auditv *a = t->audit;
     a->thread = a->from_thread = thread;
-    a->cur = a->top = 0;
-    tui_screen_push(t, TUI_AUDIT);
+    audit_entries_free(a->e, a->n);
+    a->e = NULL;
+    a->n = 0;
+    a->list.cur = a->list.top = 0;
+    tui_screen_push(t, &tui_audit_screen);
     tui_audit_reload(t);
 }
 
@@ -151,57 +196,6 @@ tui_audit_act_back(struct tui *t, const struct tui_action *act)
     (void)act;
     tui_screen_back(t);
     tui_refresh_data(t, TUI_RELOAD_PAGE);
-}
-
-/* Selects line i, kept within the log. */
-static void
-select_line(struct auditv *a, long i)
-{
-    if (i >= (long)a->n)
-        i = (long)a->n - 1;
-    a->cur = i < 0 ? 0 : i;
-}
-
-void
-tui_audit_act_down(struct tui *t, const struct tui_action *act)
-{
-    (void)act;
-    select_line(t->audit, t->audit->cur + 1);
-}
-
-void
-tui_audit_act_up(struct tui *t, const struct tui_action *act)
-{
-    (void)act;
-    select_line(t->audit, t->audit->cur - 1);
-}
-
-void
-tui_audit_act_page_down(struct tui *t, const struct tui_action *act)
-{
-    (void)act;
-    select_line(t->audit, t->audit->cur + t->audit->rows);
-}
-
-void
-tui_audit_act_page_up(struct tui *t, const struct tui_action *act)
-{
-    (void)act;
-    select_line(t->audit, t->audit->cur - t->audit->rows);
-}
-
-void
-tui_audit_act_first(struct tui *t, const struct tui_action *act)
-{
-    (void)act;
-    select_line(t->audit, 0);
-}
-
-void
-tui_audit_act_last(struct tui *t, const struct tui_action *act)
-{
-    (void)act;
-    select_line(t->audit, (long)t->audit->n - 1);
 }
 
 void
@@ -215,7 +209,10 @@ tui_audit_act_all(struct tui *t, const struct tui_action *act)
         return;
     }
     a->thread = thread;
-    a->cur = a->top = 0;
+    audit_entries_free(a->e, a->n);
+    a->e = NULL;
+    a->n = 0;
+    a->list.cur = a->list.top = 0;
     tui_audit_reload(t);
 }
 
@@ -230,3 +227,27 @@ tui_audit_act_open_thread(struct tui *t, const struct tui_action *act)
     }
     tui_thread_open(t, id);
 }
+
+/* Frees the view at the end. */
+static void
+audit_screen_free(struct tui *t)
+{
+    tui_audit_free(t->audit);
+    t->audit = NULL;
+}
+
+/* The list of entries, for the movement actions. */
+static struct tui_list *
+audit_screen_list(struct tui *t)
+{
+    return &t->audit->list;
+}
+
+const struct tui_screen tui_audit_screen = {
+    .ctx = KM_AUDIT,
+    .list = audit_screen_list,
+    .draw = tui_audit_draw,
+    .reload = tui_audit_reload,
+    .free = audit_screen_free,
+    .thread = tui_audit_thread,
+};

@@ -19,6 +19,11 @@
 #include "model/thread.h"
 #include "model/xmalloc.h"
 #include "tui/editbuf.h"
+#include "tui/composer.h"
+#include "tui/draw.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/url.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -233,7 +238,7 @@ tui_composer_open_draft(struct tui *t, long draft_id)
     draft_clear(&d);
     tui_composer_close(t);
     t->composer = c;
-    tui_screen_push(t, TUI_COMPOSER);
+    tui_screen_push(t, &tui_composer_screen);
     check(t);
     return 0;
 }
@@ -245,10 +250,17 @@ tui_composer_close(struct tui *t)
     if (c == NULL)
         return;
     save(t);
-    if (t->screen == TUI_COMPOSER)
+    if (t->screen == &tui_composer_screen)
         tui_screen_back(t);
     composer_free(c);
     t->composer = NULL;
+}
+
+/* Whether a reply is being written (back skips a composer closed since). */
+static int
+composer_screen_live(struct tui *t)
+{
+    return t->composer != NULL;
 }
 
 /* Leaves the composer, keeping the draft as it is. */
@@ -676,82 +688,82 @@ insert(struct tui *t, const char *s, size_t n)
         tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
 }
 
-void
-tui_composer_key(struct tui *t, int key)
+/* Any key closes the finding's panel, and does no more. */
+static int
+composer_screen_key(struct tui *t, int key)
 {
-    if (t->composer->explained >= 0) {
-        t->composer->explained = -1; /* any key closes the finding's panel, and does no more */
-        return;
-    }
-    const struct keymap *km = t->opts->keymap;
-    const struct tui_action *a = keymap_lookup(km, KM_COMPOSER, key);
-    if (a && a->run) {
-        a->run(t, a);
-        return;
-    }
-    if (keymap_key_typed(key)) {
-        utf8proc_uint8_t buf[8];
-        utf8proc_ssize_t n = utf8proc_encode_char(key, buf);
-        if (n > 0)
-            insert(t, (const char *)buf, (size_t)n);
-        return;
-    }
-    a = keymap_lookup(km, KM_GLOBAL, key);
-    if (a && a->run) {
-        a->run(t, a);
-        return;
-    }
-    char name[KEYMAP_NAME_MAX];
-    keymap_key_name(key, name);
-    tui_message(t, "no action on %s in the composer; F1 lists the keys", name);
+    (void)key;
+    if (t->composer->explained < 0)
+        return 0;
+    t->composer->explained = -1;
+    return 1;
 }
 
-/* The editing operations the composer's actions name (their arg). */
-static const struct {
-    const char *name;
-    bool (*op)(struct editbuf *eb);
-} edit_ops[] = {
-    {"forward-char", editbuf_right},         {"backward-char", editbuf_left},
-    {"forward-word", editbuf_word_right},    {"backward-word", editbuf_word_left},
-    {"line-start", editbuf_line_start},      {"line-end", editbuf_line_end},
-    {"text-start", editbuf_text_start},      {"text-end", editbuf_text_end},
-    {"delete-char", editbuf_delete_forward}, {"delete-backward", editbuf_delete_back},
-    {"kill-line", editbuf_kill_line},        {"kill-word-backward", editbuf_kill_word_back},
-    {"kill-to-line-start", editbuf_kill_line_start},
-};
+/* Types a character no composer binding took. */
+static void
+composer_screen_type(struct tui *t, int key)
+{
+    utf8proc_uint8_t buf[8];
+    utf8proc_ssize_t n = utf8proc_encode_char(key, buf);
+    if (n > 0)
+        insert(t, (const char *)buf, (size_t)n);
+}
+
+struct editbuf *
+tui_composer_editbuf(struct tui *t)
+{
+    return t->composer ? t->composer->eb : NULL;
+}
 
 void
-tui_composer_act_edit(struct tui *t, const struct tui_action *a)
+tui_composer_act_next_line(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct composer *c = t->composer;
+    if (c)
+        editbuf_move_rows(c->eb, c->width, 1);
+}
+
+void
+tui_composer_act_previous_line(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct composer *c = t->composer;
+    if (c)
+        editbuf_move_rows(c->eb, c->width, -1);
+}
+
+/* Moves the cursor a page (the text's lines on screen, less one) down, or up with dir -1. */
+static void
+move_page(struct tui *t, long dir)
 {
     struct composer *c = t->composer;
     if (c == NULL)
         return;
-    const char *op = a->arg ? a->arg : a->name;
-    for (size_t i = 0; i < sizeof edit_ops / sizeof edit_ops[0]; i++)
-        if (strcmp(op, edit_ops[i].name) == 0) {
-            edit_ops[i].op(c->eb);
-            return;
-        }
-    if (strcmp(op, "next-line") == 0 || strcmp(op, "previous-line") == 0) {
-        editbuf_move_rows(c->eb, c->width, op[0] == 'n' ? 1 : -1);
-    } else if (strcmp(op, "page-down") == 0 || strcmp(op, "page-up") == 0) {
-        long page = c->page > 2 ? c->page - 1 : 1;
-        editbuf_move_rows(c->eb, c->width, op[5] == 'd' ? page : -page);
-    } else if (strcmp(op, "newline") == 0) {
+    long page = c->page > 2 ? c->page - 1 : 1;
+    editbuf_move_rows(c->eb, c->width, dir * page);
+}
+
+void
+tui_composer_act_page_down(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    move_page(t, 1);
+}
+
+void
+tui_composer_act_page_up(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    move_page(t, -1);
+}
+
+void
+tui_composer_act_newline(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    if (t->composer)
         insert(t, "\n", 1);
-    } else if (strcmp(op, "yank") == 0) {
-        int flags = 0;
-        if (!editbuf_yank(c->eb, &flags))
-            tui_message(t, "nothing killed yet to yank");
-        else if (flags & EDITBUF_FULL)
-            tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
-    } else if (strcmp(op, "undo") == 0) {
-        if (!editbuf_undo(c->eb))
-            tui_message(t, "nothing to undo");
-    } else if (strcmp(op, "redo") == 0) {
-        if (!editbuf_redo(c->eb))
-            tui_message(t, "nothing to redo");
-    }
 }
 
 /* ---- the external editor ---- */
@@ -1076,3 +1088,17 @@ tui_composer_act_submit(struct tui *t, const struct tui_action *a)
     overrides_clear(t->composer);
     submit(t);
 }
+
+/* ---- the screen ---- */
+
+const struct tui_screen tui_composer_screen = {
+    .ctx = KM_COMPOSER,
+    .draw = tui_composer_draw,
+    .close = tui_composer_leave,
+    .free = tui_composer_close,
+    .live = composer_screen_live,
+    .key = composer_screen_key,
+    .type = composer_screen_type,
+    .idle = tui_composer_idle,
+    .cursor = tui_composer_cursor,
+};

@@ -7,6 +7,14 @@
 
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/list.h"
+#include "tui/approvals.h"
+#include "tui/composer.h"
+#include "tui/drafts.h"
+#include "tui/draw.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +29,7 @@ struct drafts {
     size_t filter;         /* index into filters */
     struct draft *list;
     size_t n;
-    long cur;              /* the selected draft */
-    long top;              /* first draft shown */
-    int rows;              /* list lines at the last draw */
+    struct tui_list view;  /* the cursor on the selected draft; n is always n */
     long body_top;         /* first line of the lower pane shown */
     int body_h;            /* lines the lower pane had at the last draw */
 };
@@ -50,7 +56,7 @@ tui_drafts_reload(struct tui *t)
     struct drafts *d = t->drafts;
     if (d == NULL)
         return;
-    long keep = d->cur < (long)d->n ? d->list[d->cur].id : 0;
+    long keep = d->view.cur < (long)d->n ? d->list[d->view.cur].id : 0;
     struct draft *list;
     size_t n;
     char *err = NULL;
@@ -61,10 +67,12 @@ tui_drafts_reload(struct tui *t)
     draft_list_free(d->list, d->n);
     d->list = list;
     d->n = n;
-    d->cur = 0;
+    d->view.n = (long)n;
+    d->view.cur = 0;
     for (size_t i = 0; i < n; i++)
         if (list[i].id == keep)
-            d->cur = (long)i;
+            d->view.cur = (long)i;
+    tui_list_clamp(&d->view);
 }
 
 void
@@ -77,8 +85,8 @@ tui_drafts_show(struct tui *t, const char *state)
     for (size_t i = 1; state && i < NFILTERS; i++)
         if (strcmp(filters[i], state) == 0)
             d->filter = i;
-    d->cur = d->top = d->body_top = 0;
-    tui_screen_push(t, TUI_DRAFTS);
+    d->view.cur = d->view.top = d->body_top = 0;
+    tui_screen_push(t, &tui_drafts_screen);
     tui_drafts_reload(t);
     tui_outbox_refresh(t);
 }
@@ -87,9 +95,9 @@ const struct draft *
 tui_drafts_current(struct tui *t)
 {
     struct drafts *d = t->drafts;
-    if (d == NULL || d->cur >= (long)d->n)
+    if (d == NULL || d->view.cur >= (long)d->n)
         return NULL;
-    return &d->list[d->cur];
+    return &d->list[d->view.cur];
 }
 
 long
@@ -265,13 +273,10 @@ tui_drafts_draw(struct tui *t)
     int want = d->n ? (int)d->n : 2;
     int cap = avail * 2 / 5 > 3 ? avail * 2 / 5 : 3;
     int h = want < cap ? want : cap;
-    d->rows = h;
-    if (d->cur < d->top)
-        d->top = d->cur;
-    if (d->cur >= d->top + h)
-        d->top = d->cur - h + 1;
-    for (int row = 0; row < h && d->top + row < (long)d->n; row++)
-        draw_row(t, &lay, &d->list[d->top + row], 2 + row, d->top + row == d->cur, now);
+    tui_list_set_page(&d->view, h);
+    for (long row = 0; row < h && d->view.top + row < (long)d->n; row++)
+        draw_row(t, &lay, &d->list[d->view.top + row], 2 + (int)row,
+                 d->view.top + row == d->view.cur, now);
     if (d->n == 0)
         draw_empty(t, 1);
     int py = 2 + h;
@@ -284,21 +289,11 @@ tui_drafts_draw(struct tui *t)
         tui_lines_free(&l);
     }
     char where[64];
-    snprintf(where, sizeof where, "%ld/%zu", d->n ? d->cur + 1 : 0, d->n);
+    snprintf(where, sizeof where, "%ld/%zu", d->n ? d->view.cur + 1 : 0, d->n);
     tui_status_draw(t, approvals_mode(d) ? "APPROVALS" : "DRAFTS", where);
 }
 
 /* ---- actions ---- */
-
-/* Selects draft i (when it exists) with its pane scrolled to the top. */
-static void
-select_draft(struct drafts *d, long i)
-{
-    if (i < 0 || i >= (long)d->n)
-        return;
-    d->cur = i;
-    d->body_top = 0;
-}
 
 void
 tui_drafts_act_open_view(struct tui *t, const struct tui_action *a)
@@ -314,41 +309,13 @@ tui_drafts_act_back(struct tui *t, const struct tui_action *a)
     tui_refresh_data(t, TUI_RELOAD_PAGE);
 }
 
-void
-tui_drafts_act_down(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    select_draft(t->drafts, t->drafts->cur + 1);
-}
-
-void
-tui_drafts_act_up(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    select_draft(t->drafts, t->drafts->cur - 1);
-}
-
-void
-tui_drafts_act_first(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    select_draft(t->drafts, 0);
-}
-
-void
-tui_drafts_act_last(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    select_draft(t->drafts, (long)t->drafts->n - 1);
-}
-
 /* Shows the drafts of the filter step places on from the current one. */
 static void
 step_filter(struct tui *t, int step)
 {
     struct drafts *d = t->drafts;
     d->filter = (d->filter + (size_t)((int)NFILTERS + step)) % NFILTERS;
-    d->cur = d->top = d->body_top = 0;
+    d->view.cur = d->view.top = d->body_top = 0;
     tui_drafts_reload(t);
 }
 
@@ -466,3 +433,35 @@ tui_drafts_act_edit(struct tui *t, const struct tui_action *a)
     }
     edit_draft(t, dr);
 }
+
+/* Frees the view at the end. */
+static void
+drafts_screen_free(struct tui *t)
+{
+    tui_drafts_free(t->drafts);
+    t->drafts = NULL;
+}
+
+/* The list of drafts, for the movement actions. */
+static struct tui_list *
+drafts_screen_list(struct tui *t)
+{
+    return &t->drafts->view;
+}
+
+/* A draft newly selected shows its pane from the top. */
+static void
+drafts_screen_moved(struct tui *t)
+{
+    t->drafts->body_top = 0;
+}
+
+const struct tui_screen tui_drafts_screen = {
+    .ctx = KM_DRAFTS,
+    .list = drafts_screen_list,
+    .moved = drafts_screen_moved,
+    .draw = tui_drafts_draw,
+    .reload = tui_drafts_reload,
+    .free = drafts_screen_free,
+    .thread = tui_drafts_thread,
+};

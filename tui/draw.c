@@ -5,6 +5,8 @@
 
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/draw.h"
+#include "tui/outbox.h"
 
 #include <stdlib.h>
 #include <string.h>

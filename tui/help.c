@@ -4,20 +4,12 @@
 
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/list.h"
+#include "tui/draw.h"
+#include "tui/help.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* The prompt's fixed editing keys (tui/prompt.c), which no keymap changes. */
-static const char *const prompt_keys[][2] = {
-    {"Enter", "answer"},
-    {"Esc, C-g", "cancel"},
-    {"Tab", "complete from the choices"},
-    {"a digit", "pick a listed choice at once"},
-    {"Left, Right", "move (also C-b, C-f; Home, End, C-a, C-e)"},
-    {"Backspace, Delete", "erase a character (also C-d)"},
-    {"C-u, C-k, C-w", "erase to the start, to the end, the word before"},
-};
 
 /* Appends the names of the keys that run action a on a screen of context ctx, as bound in
  * bctx: global bindings that the screen's own bindings shadow are left out. */
@@ -72,7 +64,7 @@ add_section(struct tui *t, enum keymap_context ctx, enum keymap_context bctx,
 {
     add_line(lines, n, ROLE_HEADER, xstrdup(title));
     for (const struct tui_action *a = tui_actions; a->name; a++) {
-        if (a->ctx != bctx)
+        if (!tui_action_in(a, bctx))
             continue;
         struct buf keys = {0};
         keys_of(t->opts->keymap, ctx, bctx, a, &keys);
@@ -136,9 +128,11 @@ build(struct tui *t, size_t *n)
     if (ctx == KM_COMPOSER)
         add_line(&lines, n, ROLE_DIM, xstrdup("  Every other character types itself."));
     add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
-    add_line(&lines, n, ROLE_HEADER, xstrdup("When a question is asked on the bottom line"));
-    for (size_t i = 0; i < sizeof prompt_keys / sizeof prompt_keys[0]; i++)
-        add_keys(&lines, n, ROLE_NORMAL, xstrdup(prompt_keys[i][0]), xstrdup(prompt_keys[i][1]));
+    add_section(t, KM_PROMPT, KM_PROMPT, "When a question is asked on the bottom line", &lines,
+                n, &unbound);
+    add_line(&lines, n, ROLE_DIM,
+             xstrdup("  A digit picks a listed choice at once; other characters type "
+                     "themselves."));
     if (unbound.len) {
         add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
         add_line(&lines, n, ROLE_HEADER, xstrdup("Not bound to any key (see tactful(5))"));
@@ -160,12 +154,37 @@ lines_free(struct help_line *lines, size_t n)
     free(lines);
 }
 
+struct help {
+    struct tui_list list; /* the lines below the title; bare: the keys scroll them */
+};
+
 void
 tui_help_act_open(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    t->help_open = 1;
-    t->help_top = 0;
+    if (t->help == NULL)
+        t->help = xcalloc(1, sizeof *t->help);
+    t->help->list = (struct tui_list){.page = 1, .bare = 1};
+}
+
+void
+tui_help_close(struct tui *t)
+{
+    free(t->help);
+    t->help = NULL;
+}
+
+void
+tui_help_act_close(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    tui_help_close(t);
+}
+
+struct tui_list *
+tui_help_list(struct tui *t)
+{
+    return t->help ? &t->help->list : NULL;
 }
 
 void
@@ -180,11 +199,11 @@ tui_help_draw(struct tui *t)
     if (kw > COLS / 3)
         kw = COLS / 3;
     /* The title stays put; the rest scrolls. */
-    long max_top = (long)n - h > 0 ? (long)n - h : 0;
-    if (t->help_top > max_top)
-        t->help_top = (int)max_top;
+    struct tui_list *l = &t->help->list;
+    l->n = n > 0 ? (long)n - 1 : 0;
+    tui_list_set_page(l, h - 1);
     for (int y = 0; y < h; y++) {
-        size_t i = y == 0 ? 0 : (size_t)(y + t->help_top);
+        size_t i = y == 0 ? 0 : (size_t)(y + l->top);
         if (i >= n) {
             tui_put(y, 0, "", COLS, tui_attr(t, ROLE_NORMAL));
             continue;
@@ -198,20 +217,4 @@ tui_help_draw(struct tui *t)
         tui_put_raw(y, x, lines[i].text, COLS - x, tui_attr(t, lines[i].role));
     }
     lines_free(lines, n);
-}
-
-void
-tui_help_key(struct tui *t, int key)
-{
-    int page = LINES > 4 ? LINES - 3 : 1;
-    if (key == 'j' || key == (KEYMAP_FN | KEY_DOWN))
-        t->help_top++;
-    else if (key == 'k' || key == (KEYMAP_FN | KEY_UP))
-        t->help_top = t->help_top > 0 ? t->help_top - 1 : 0;
-    else if (key == ' ' || key == (KEYMAP_FN | KEY_NPAGE))
-        t->help_top += page;
-    else if (key == (KEYMAP_FN | KEY_PPAGE))
-        t->help_top = t->help_top > page ? t->help_top - page : 0;
-    else
-        t->help_open = 0;
 }

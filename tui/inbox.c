@@ -13,6 +13,11 @@
 #include "model/thread.h"
 #include "model/triage_state.h"
 #include "model/xmalloc.h"
+#include "tui/list.h"
+#include "tui/draw.h"
+#include "tui/inbox.h"
+#include "tui/prompt.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +34,8 @@ struct inbox {
     enum query_key asking;      /* the filter a prompt is asking for */
     struct query q;             /* the listing's query, built from the above */
     long counts[TRIAGE_NSTATES]; /* per state, under the search and filters */
-    long total;                 /* threads in the listing */
-    struct thread_list page;    /* the rows on screen; page.rows[0] is at position top */
-    long top;
-    long cur;                   /* the cursor, an index into page */
-    int rows;                   /* list lines the page was loaded for */
+    struct thread_list page;    /* the rows on screen; page.rows[0] is row list.top */
+    struct tui_list list;       /* n: the threads in the listing; page: the lines for them */
     long *selected;             /* thread ids picked for a bulk action, sorted */
     size_t nselected;
 };
@@ -128,10 +130,10 @@ state_listed(const struct query *q, int i)
 static void
 set_total(struct inbox *in)
 {
-    in->total = 0;
+    in->list.n = 0;
     for (int i = 0; i < TRIAGE_NSTATES; i++)
         if (state_listed(&in->q, i))
-            in->total += in->counts[i];
+            in->list.n += in->counts[i];
 }
 
 /* Reads the per-state counts. */
@@ -217,12 +219,13 @@ page_set(struct inbox *in, struct thread_list *l)
 static void
 clamp_cursor(struct inbox *in)
 {
-    if (in->cur >= (long)in->page.n)
-        in->cur = in->page.n ? (long)in->page.n - 1 : 0;
-    if (in->cur < 0)
-        in->cur = 0;
-    if (in->top < 0)
-        in->top = 0;
+    struct tui_list *l = &in->list;
+    if (l->top < 0)
+        l->top = 0;
+    if (l->cur > l->top + (long)in->page.n - 1)
+        l->cur = l->top + (long)in->page.n - 1;
+    if (l->cur < l->top)
+        l->cur = l->top;
 }
 
 /* Shows the first page of the listing. */
@@ -231,12 +234,12 @@ go_first(struct tui *t)
 {
     struct inbox *in = t->inbox;
     struct thread_list l;
-    in->rows = list_rows(in);
-    if (seek(t, THREAD_SEEK_FIRST, NULL, in->rows, &l) != 0)
+    in->list.page = list_rows(in);
+    if (seek(t, THREAD_SEEK_FIRST, NULL, in->list.page, &l) != 0)
         return;
     page_set(in, &l);
-    in->top = 0;
-    in->cur = 0;
+    in->list.top = 0;
+    in->list.cur = 0;
 }
 
 /* Shows the last page of the listing with the cursor on its last thread. */
@@ -245,12 +248,12 @@ go_last(struct tui *t)
 {
     struct inbox *in = t->inbox;
     struct thread_list l;
-    in->rows = list_rows(in);
-    if (seek(t, THREAD_SEEK_LAST, NULL, in->rows, &l) != 0)
+    in->list.page = list_rows(in);
+    if (seek(t, THREAD_SEEK_LAST, NULL, in->list.page, &l) != 0)
         return;
     page_set(in, &l);
-    in->top = in->total - (long)in->page.n;
-    in->cur = (long)in->page.n - 1;
+    in->list.top = in->list.n - (long)in->page.n;
+    in->list.cur = in->list.top + (long)in->page.n - 1;
     clamp_cursor(in);
 }
 
@@ -260,22 +263,63 @@ reload_page(struct tui *t)
 {
     struct inbox *in = t->inbox;
     struct thread_list l, more;
-    in->rows = list_rows(in);
+    in->list.page = list_rows(in);
     if (in->page.n == 0) {
         go_first(t);
         return;
     }
-    if (seek(t, THREAD_SEEK_FROM, &in->page.rows[0], in->rows, &l) != 0)
+    if (seek(t, THREAD_SEEK_FROM, &in->page.rows[0], in->list.page, &l) != 0)
         return;
-    if ((long)l.n < in->rows && in->top > 0) {
+    if ((long)l.n < in->list.page && in->list.top > 0) {
         const struct thread_row *from = l.n ? &l.rows[0] : &in->page.rows[0];
-        if (seek(t, THREAD_SEEK_BEFORE, from, in->rows - (long)l.n, &more) == 0) {
-            in->top -= (long)more.n;
+        if (seek(t, THREAD_SEEK_BEFORE, from, in->list.page - (long)l.n, &more) == 0) {
+            in->list.top -= (long)more.n;
             rows_join(&l, &more, 1);
         }
     }
     page_set(in, &l);
     clamp_cursor(in);
+}
+
+/* Moves the page so it starts at row top (the list's fetch): up to a page either way is read
+ * next to the page, by sort key; farther, from the first or the last thread. */
+static int
+inbox_fetch(struct tui *t, struct tui_list *l, long top)
+{
+    struct inbox *in = t->inbox;
+    struct thread_list more;
+    long shift = top - l->top;
+    if (in->page.n == 0 || shift < -(long)l->page || shift > (long)l->page) {
+        if (shift < 0 || in->page.n == 0)
+            go_first(t);
+        else
+            go_last(t);
+        return 0;
+    }
+    if (shift > 0) {
+        long want = top + l->page - (l->top + (long)in->page.n);
+        if (want <= 0)
+            return 0;
+        if (seek(t, THREAD_SEEK_AFTER, &in->page.rows[in->page.n - 1], want, &more) != 0)
+            return -1;
+        long got = (long)more.n;
+        rows_join(&in->page, &more, 0);
+        l->top += (long)rows_trim(&in->page, (size_t)l->page, 1);
+        if (got < want) /* the listing ends sooner than counted */
+            l->n = l->top + (long)in->page.n;
+        return 0;
+    }
+    if (shift == 0)
+        return 0;
+    if (seek(t, THREAD_SEEK_BEFORE, &in->page.rows[0], -shift, &more) != 0)
+        return -1;
+    long got = (long)more.n;
+    l->top -= got;
+    rows_join(&in->page, &more, 1);
+    rows_trim(&in->page, (size_t)l->page, 0);
+    if (got < -shift) /* the listing starts sooner than the page's place said */
+        l->top = 0;
+    return 0;
 }
 
 void
@@ -287,11 +331,13 @@ tui_inbox_reload(struct tui *t, int how)
     reload_page(t);
     /* Threads above may have come or gone: find the page's true position again. This scans
      * the threads above the page, so it is done on reloads, not after every change. */
-    if (how >= TUI_RELOAD_ALL && in->page.n && in->top > 0) {
+    if (how >= TUI_RELOAD_ALL && in->page.n && in->list.top > 0) {
         char *err = NULL;
         long pos;
-        if (thread_count_before(t->db, &in->q, in->sort, &in->page.rows[0], &pos, &err) == 0)
-            in->top = pos;
+        if (thread_count_before(t->db, &in->q, in->sort, &in->page.rows[0], &pos, &err) == 0) {
+            in->list.cur += pos - in->list.top;
+            in->list.top = pos;
+        }
         else
             tui_error_take(t, "cannot place the page", err);
     }
@@ -316,6 +362,7 @@ tui_inbox_new(struct tui *t)
     struct inbox *in = xcalloc(1, sizeof *in);
     in->tab = -1;
     in->sort = THREAD_SORT_ACTIVITY;
+    in->list.fetch = inbox_fetch;
     t->inbox = in;
     view_changed(t, 1);
     return in;
@@ -339,7 +386,8 @@ tui_inbox_free(struct inbox *in)
 static const struct thread_row *
 current(const struct inbox *in)
 {
-    return in->cur < (long)in->page.n ? &in->page.rows[in->cur] : NULL;
+    long i = in->list.cur - in->list.top;
+    return i >= 0 && i < (long)in->page.n ? &in->page.rows[i] : NULL;
 }
 
 /* Adjusts the page to a new screen size, keeping the cursor's thread on it. */
@@ -348,13 +396,12 @@ fit_to_screen(struct tui *t)
 {
     struct inbox *in = t->inbox;
     int rows = list_rows(in);
-    if (rows == in->rows)
+    if (rows == in->list.page)
         return;
-    if (in->cur >= rows) {
-        long drop = in->cur - rows + 1;
+    if (in->list.cur - in->list.top >= rows) {
+        long drop = in->list.cur - in->list.top - rows + 1;
         rows_trim(&in->page, in->page.n - (size_t)drop, 1);
-        in->top += drop;
-        in->cur -= drop;
+        in->list.top += drop;
     }
     reload_page(t);
 }
@@ -434,8 +481,8 @@ void
 tui_inbox_where(struct tui *t, char *out, size_t cap)
 {
     struct inbox *in = t->inbox;
-    long pos = in->page.n ? in->top + in->cur + 1 : 0;
-    long total = in->total > pos ? in->total : pos;
+    long pos = in->page.n ? in->list.cur + 1 : 0;
+    long total = in->list.n > pos ? in->list.n : pos;
     int n = snprintf(out, cap, "%ld/%ld", pos, total);
     if (in->nselected && n > 0 && (size_t)n < cap)
         n += snprintf(out + n, cap - (size_t)n, " │ %zu selected", in->nselected);
@@ -698,8 +745,9 @@ tui_inbox_draw(struct tui *t)
     layout_columns(in, &l);
     int y0 = list_y(in);
     draw_header(t, &l, y0 - 1);
-    for (size_t i = 0; i < in->page.n && (int)i < in->rows; i++)
-        draw_row(t, &l, &in->page.rows[i], y0 + (int)i, (long)i == in->cur, now);
+    for (size_t i = 0; i < in->page.n && (int)i < in->list.page; i++)
+        draw_row(t, &l, &in->page.rows[i], y0 + (int)i,
+                 in->list.top + (long)i == in->list.cur, now);
     if (in->page.n == 0)
         draw_empty(t, y0);
     char where[128];
@@ -708,105 +756,6 @@ tui_inbox_draw(struct tui *t)
 }
 
 /* ---- actions ---- */
-
-void
-tui_inbox_act_down(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    struct inbox *in = t->inbox;
-    if (in->cur + 1 < (long)in->page.n) {
-        in->cur++;
-        return;
-    }
-    if (in->page.n == 0)
-        return;
-    struct thread_list more;
-    if (seek(t, THREAD_SEEK_AFTER, &in->page.rows[in->page.n - 1], 1, &more) != 0)
-        return;
-    if (more.n == 0) {
-        thread_list_free(&more);
-        return;
-    }
-    rows_join(&in->page, &more, 0);
-    in->top += (long)rows_trim(&in->page, (size_t)in->rows, 1);
-    in->cur = (long)in->page.n - 1;
-}
-
-void
-tui_inbox_act_up(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    struct inbox *in = t->inbox;
-    if (in->cur > 0) {
-        in->cur--;
-        return;
-    }
-    if (in->page.n == 0 || in->top == 0)
-        return;
-    struct thread_list more;
-    if (seek(t, THREAD_SEEK_BEFORE, &in->page.rows[0], 1, &more) != 0)
-        return;
-    in->top -= (long)more.n;
-    rows_join(&in->page, &more, 1);
-    rows_trim(&in->page, (size_t)in->rows, 0);
-    in->cur = 0;
-    clamp_cursor(in);
-}
-
-void
-tui_inbox_act_page_down(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    struct inbox *in = t->inbox;
-    if (in->page.n == 0)
-        return;
-    /* The cursor moves a page down (to the last thread at the end); the view scrolls by as
-     * many threads as there are after it, up to a page. */
-    struct thread_list more;
-    if (seek(t, THREAD_SEEK_AFTER, &in->page.rows[in->page.n - 1], in->rows, &more) != 0)
-        return;
-    long k = (long)more.n, cur = in->cur + in->rows - k;
-    rows_join(&in->page, &more, 0);
-    in->top += (long)rows_trim(&in->page, (size_t)in->rows, 1);
-    in->cur = cur < (long)in->page.n ? cur : (long)in->page.n - 1;
-    clamp_cursor(in);
-}
-
-void
-tui_inbox_act_page_up(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    struct inbox *in = t->inbox;
-    if (in->page.n == 0)
-        return;
-    struct thread_list more;
-    if (in->top == 0 || seek(t, THREAD_SEEK_BEFORE, &in->page.rows[0], in->rows, &more) != 0) {
-        in->cur = 0;
-        return;
-    }
-    long k = (long)more.n, cur = in->cur + k - in->rows;
-    in->top -= k;
-    rows_join(&in->page, &more, 1);
-    rows_trim(&in->page, (size_t)in->rows, 0);
-    in->cur = cur > 0 ? cur : 0;
-    if (k < in->rows)
-        in->top = 0;
-    clamp_cursor(in);
-}
-
-void
-tui_inbox_act_first(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    go_first(t);
-}
-
-void
-tui_inbox_act_last(struct tui *t, const struct tui_action *a)
-{
-    (void)a;
-    go_last(t);
-}
 
 void
 tui_inbox_act_open(struct tui *t, const struct tui_action *a)
@@ -883,7 +832,7 @@ search_done(struct tui *t, const char *text)
     in->search = *s ? xstrdup(s) : NULL;
     view_changed(t, 1);
     if (in->search)
-        tui_message(t, "%ld thread%s match", in->total, in->total == 1 ? "" : "s");
+        tui_message(t, "%ld thread%s match", in->list.n, in->list.n == 1 ? "" : "s");
 }
 
 void
@@ -987,8 +936,9 @@ tui_inbox_act_select(struct tui *t, const struct tui_action *a)
     const struct thread_row *r = current(t->inbox);
     if (r == NULL)
         return;
+    (void)a;
     selection_toggle(t->inbox, r->id);
-    tui_inbox_act_down(t, a);
+    tui_list_move(t, &t->inbox->list, t->inbox->list.cur + 1);
 }
 
 void
@@ -1014,3 +964,27 @@ tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a)
     }
     reload_page(t);
 }
+
+/* Frees the inbox at the end. */
+static void
+inbox_screen_free(struct tui *t)
+{
+    tui_inbox_free(t->inbox);
+    t->inbox = NULL;
+}
+
+/* The list of threads, for the movement actions. */
+static struct tui_list *
+inbox_screen_list(struct tui *t)
+{
+    return &t->inbox->list;
+}
+
+const struct tui_screen tui_inbox_screen = {
+    .ctx = KM_INBOX,
+    .list = inbox_screen_list,
+    .draw = tui_inbox_draw,
+    .free = inbox_screen_free,
+    .targets = tui_inbox_targets,
+    .url = tui_inbox_url,
+};

@@ -22,7 +22,8 @@
 static const char *const context_names[KM_NCONTEXTS] = {
     [KM_GLOBAL] = "global",     [KM_INBOX] = "inbox",         [KM_THREAD] = "thread",
     [KM_RECKONER] = "reckoner", [KM_COMPOSER] = "composer",     [KM_DRAFTS] = "drafts",
-    [KM_AUDIT] = "audit",
+    [KM_AUDIT] = "audit",       [KM_HELP] = "help",
+    [KM_PROMPT] = "prompt",
 };
 
 /* Named keys; the first name of a key is the one it is shown with. */
@@ -349,7 +350,7 @@ parse_ctx_key(struct reader *r, int line, const char *ctxw, const char *keyw, in
     if (*ctx < 0) {
         problem(r->problems, r->name, line,
                 "unknown context '%.40s'; contexts are global, inbox, thread, reckoner, "
-                "composer, drafts and audit", ctxw);
+                "composer, drafts, audit, help and prompt", ctxw);
         return -1;
     }
     if (keymap_key_parse(keyw, key) != 0) {

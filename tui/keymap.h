@@ -8,12 +8,13 @@
  *   include NAME|PATH           read another keymap first (NAME: a shipped flavour such as
  *                               "vi"; a relative PATH is relative to the including file)
  *
- * CONTEXT is global, inbox, thread, reckoner, composer, drafts or audit. A screen looks a key
- * up in its own context first, then in global. ACTION names a row of the action table
- * (tui/actions.h) for that context, or a global one. KEY is a single character (UTF-8 is
- * fine), a name (Enter Esc Tab BTab Space Backspace Delete Insert Up Down Left Right PgUp PgDn
- * Home End F1..F12), C-x for Control (C-a..C-z, C-Space), M-x for Meta/Alt (Esc then the
- * key), or both (M-C-x).
+ * CONTEXT is global, inbox, thread, reckoner, composer, drafts, audit, help or prompt. A screen
+ * looks a key up in its own context first, then in global; the help overlay only in its own
+ * (any other key closes it), and so does the prompt (other characters type themselves).
+ * ACTION names a row of the action table (tui/actions.h) for that context, or a global one.
+ * KEY is a single character (UTF-8 is fine), a name (Enter Esc Tab BTab Space Backspace Delete
+ * Insert Up Down Left Right PgUp PgDn Home End F1..F12), C-x for Control (C-a..C-z,
+ * C-Space), M-x for Meta/Alt (Esc then the key), or both (M-C-x).
  * Enter and C-m, Tab and C-i, Esc and C-[, Backspace and C-h are the same key.
  *
  * Files are read in layers, each replacing the bindings of the one before key by key; within
@@ -32,6 +33,8 @@ enum keymap_context {
     KM_COMPOSER,
     KM_DRAFTS,      /* the drafts view, and its approvals mode */
     KM_AUDIT,       /* the audit log */
+    KM_HELP,        /* the help overlay */
+    KM_PROMPT,      /* a question on the bottom line */
     KM_NCONTEXTS
 };
 

@@ -6,6 +6,7 @@
 
 #include "model/outbox.h"
 #include "model/xmalloc.h"
+#include "tui/outbox.h"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -13,6 +13,12 @@
 #include "model/thread.h"
 #include "model/xmalloc.h"
 #include "tui/editbuf.h"
+#include "tui/list.h"
+#include "tui/composer.h"
+#include "tui/draw.h"
+#include "tui/prompt.h"
+#include "tui/reckoner.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +30,7 @@ struct reckoner {
     char *busy;                 /* draft_busy's warning, or NULL */
     size_t order[PATTERN_MAX];  /* pattern indexes by key */
     size_t n;
-    size_t sel;                 /* index into order */
+    struct tui_list list;       /* the cursor on the selected pattern: an index into order */
     struct guard_suggestions suggested; /* patterns the suggest rules propose for the post */
 };
 
@@ -60,6 +66,7 @@ order_patterns(struct reckoner *r, const struct pattern_set *set)
             if ((key <= 9 && set->items[i].key == key) ||
                 (key == 10 && (set->items[i].key < 1 || set->items[i].key > 9)))
                 r->order[r->n++] = i;
+    r->list.n = (long)r->n;
 }
 
 /* The pattern selected, or NULL. */
@@ -69,7 +76,7 @@ selected(const struct tui *t)
     const struct reckoner *r = t->reckoner;
     if (r == NULL || r->n == 0 || t->opts->patterns == NULL)
         return NULL;
-    return &t->opts->patterns->items[r->order[r->sel]];
+    return &t->opts->patterns->items[r->order[r->list.cur]];
 }
 
 /* Asks the guardrails which patterns fit the post answered (text), for the markers. */
@@ -277,14 +284,16 @@ tui_reckoner_draw(struct tui *t)
         free(warn);
     }
     const struct pattern_set *set = t->opts->patterns;
-    for (size_t i = 0; i < r->n && y < h - 8; i++) {
+    tui_list_set_page(&r->list, h - 8 - y);
+    for (size_t i = (size_t)r->list.top; i < r->n && y < h - 8; i++) {
         const struct pattern *p = &set->items[r->order[i]];
         char key[4] = " ";
         if (p->key >= 1 && p->key <= 9)
             key[0] = (char)('0' + p->key);
         char *line = xasprintf("%s%s%-16s %s", key, suggestion_of(r, p->id) ? "*" : " ",
                                p->id, p->purpose ? p->purpose : "");
-        tui_put_raw(y++, cx, line, cw, tui_attr(t, i == r->sel ? ROLE_CURSOR : ROLE_NORMAL));
+        enum tui_role role = (long)i == r->list.cur ? ROLE_CURSOR : ROLE_NORMAL;
+        tui_put_raw(y++, cx, line, cw, tui_attr(t, role));
         free(line);
     }
     y += draw_suggested(t, y, cx, cw);
@@ -339,18 +348,6 @@ tui_reckoner_draw(struct tui *t)
 }
 
 void
-tui_reckoner_act_move(struct tui *t, const struct tui_action *a)
-{
-    struct reckoner *r = t->reckoner;
-    if (r == NULL || r->n == 0)
-        return;
-    if (strcmp(a->arg, "down") == 0)
-        r->sel = r->sel + 1 < r->n ? r->sel + 1 : r->sel;
-    else
-        r->sel = r->sel > 0 ? r->sel - 1 : 0;
-}
-
-void
 tui_reckoner_act_pick(struct tui *t, const struct tui_action *a)
 {
     struct reckoner *r = t->reckoner;
@@ -359,7 +356,7 @@ tui_reckoner_act_pick(struct tui *t, const struct tui_action *a)
     int key = atoi(a->arg);
     for (size_t i = 0; i < r->n; i++)
         if (t->opts->patterns->items[r->order[i]].key == key) {
-            r->sel = i;
+            tui_list_move(t, &r->list, (long)i);
             return;
         }
     tui_message(t, "no pattern has the key %d", key);
@@ -399,4 +396,10 @@ tui_reckoner_act_blank(struct tui *t, const struct tui_action *a)
     (void)a;
     if (t->reckoner)
         compose(t, NULL, "");
+}
+
+struct tui_list *
+tui_reckoner_list(struct tui *t)
+{
+    return t->reckoner ? &t->reckoner->list : NULL;
 }

@@ -6,6 +6,11 @@
 #include "model/text.h"
 #include "model/thread.h"
 #include "model/xmalloc.h"
+#include "tui/drafts.h"
+#include "tui/draw.h"
+#include "tui/inbox.h"
+#include "tui/reckoner.h"
+#include "tui/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +115,7 @@ tui_thread_open(struct tui *t, long id)
         }
     tview_free(t->thread);
     t->thread = tv;
-    tui_screen_push(t, TUI_THREAD);
+    tui_screen_push(t, &tui_thread_screen);
     return 0;
 }
 
@@ -121,11 +126,11 @@ tui_thread_close(struct tui *t)
         return;
     tview_free(t->thread);
     t->thread = NULL;
-    if (t->screen == TUI_THREAD)
+    if (t->screen == &tui_thread_screen)
         tui_screen_back(t);
     if (t->inbox)
         tui_inbox_reload(t, TUI_RELOAD_PAGE);
-    if (t->screen == TUI_DRAFTS)
+    if (t->screen == &tui_drafts_screen)
         tui_drafts_reload(t);
 }
 
@@ -581,3 +586,59 @@ tui_thread_act_page_up(struct tui *t, const struct tui_action *a)
     struct tview *tv = t->thread;
     select_post(tv, tv->cur > tv->tree_h ? tv->cur - tv->tree_h : 0);
 }
+
+/* ---- the screen ---- */
+
+/* The ready-reckoner's keys while it is open beside the thread, else the thread view's. */
+static enum keymap_context
+thread_screen_context(struct tui *t)
+{
+    return t->reckoner ? KM_RECKONER : KM_THREAD;
+}
+
+/* The thread, and the ready-reckoner beside it when open. */
+static void
+thread_screen_draw(struct tui *t)
+{
+    tui_thread_draw(t);
+    if (t->reckoner)
+        tui_reckoner_draw(t);
+}
+
+/* Closes the ready-reckoner when it is open, else the thread. */
+static void
+thread_screen_close(struct tui *t)
+{
+    if (t->reckoner)
+        tui_reckoner_close(t);
+    else
+        tui_thread_close(t);
+}
+
+/* Frees the ready-reckoner and the thread at the end. */
+static void
+thread_screen_free(struct tui *t)
+{
+    tui_reckoner_close(t);
+    tui_thread_close(t);
+}
+
+/* Whether a thread is still open (back skips a thread view closed since). */
+static int
+thread_screen_live(struct tui *t)
+{
+    return t->thread != NULL;
+}
+
+const struct tui_screen tui_thread_screen = {
+    .ctx = KM_THREAD,
+    .list = tui_reckoner_list,
+    .context = thread_screen_context,
+    .draw = thread_screen_draw,
+    .reload = tui_thread_reload,
+    .close = thread_screen_close,
+    .free = thread_screen_free,
+    .live = thread_screen_live,
+    .thread = tui_thread_id,
+    .url = tui_thread_url,
+};

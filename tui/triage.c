@@ -9,6 +9,10 @@
 #include "model/triage.h"
 #include "model/triage_state.h"
 #include "model/xmalloc.h"
+#include "tui/inbox.h"
+#include "tui/prompt.h"
+#include "tui/triage.h"
+#include "tui/when.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +92,7 @@ apply(struct tui *t, const char *what, triage_fn fn, const void *arg)
     undo_hint(t, hint, sizeof hint);
     if (changed) {
         undo_push(t, xasprintf("%s on %s", what, subject), entries, changed);
-        if (t->screen == TUI_INBOX && done == n)
+        if (t->screen == &tui_inbox_screen && done == n)
             tui_inbox_clear_selection(t);
     } else {
         free(entries);

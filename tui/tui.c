@@ -3,6 +3,12 @@
 #include "tui/internal.h"
 
 #include "model/xmalloc.h"
+#include "tui/approvals.h"
+#include "tui/help.h"
+#include "tui/inbox.h"
+#include "tui/outbox.h"
+#include "tui/prompt.h"
+#include "tui/triage.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -73,27 +79,17 @@ tui_error_take(struct tui *t, const char *what, char *err)
 enum keymap_context
 tui_context(const struct tui *t)
 {
-    static const enum keymap_context ctx[] = {
-        [TUI_INBOX] = KM_INBOX, [TUI_THREAD] = KM_THREAD, [TUI_DRAFTS] = KM_DRAFTS,
-        [TUI_AUDIT] = KM_AUDIT, [TUI_COMPOSER] = KM_COMPOSER,
-    };
-    if (t->screen == TUI_THREAD && t->reckoner)
-        return KM_RECKONER;
-    return ctx[t->screen];
+    const struct tui_screen *s = t->screen;
+    return s->context ? s->context((struct tui *)t) : s->ctx;
 }
 
 size_t
 tui_targets(struct tui *t, long **ids)
 {
-    long one = 0;
-    if (t->screen == TUI_INBOX)
-        return tui_inbox_targets(t, ids);
-    if (t->screen == TUI_THREAD)
-        one = tui_thread_id(t);
-    else if (t->screen == TUI_DRAFTS)
-        one = tui_drafts_thread(t);
-    else if (t->screen == TUI_AUDIT)
-        one = tui_audit_thread(t);
+    const struct tui_screen *s = t->screen;
+    if (s->targets)
+        return s->targets(t, ids);
+    long one = s->thread ? s->thread(t) : 0;
     *ids = xmalloc(sizeof **ids);
     (*ids)[0] = one;
     return one > 0 ? 1 : 0;
@@ -103,17 +99,13 @@ void
 tui_refresh_data(struct tui *t, int how)
 {
     tui_inbox_reload(t, how);
-    if (t->screen == TUI_THREAD)
-        tui_thread_reload(t);
-    else if (t->screen == TUI_DRAFTS)
-        tui_drafts_reload(t);
-    else if (t->screen == TUI_AUDIT)
-        tui_audit_reload(t);
+    if (t->screen->reload)
+        t->screen->reload(t);
     tui_outbox_refresh(t);
 }
 
 void
-tui_screen_push(struct tui *t, enum tui_screen s)
+tui_screen_push(struct tui *t, const struct tui_screen *s)
 {
     if (t->screen == s)
         return;
@@ -130,13 +122,13 @@ tui_screen_back(struct tui *t)
 {
     /* A thread view left earlier may have been closed since: skip it. */
     while (t->nback > 0) {
-        enum tui_screen s = t->back[--t->nback];
-        if (s == TUI_THREAD && t->thread == NULL)
+        const struct tui_screen *s = t->back[--t->nback];
+        if (s->live && !s->live(t))
             continue;
         t->screen = s;
         return;
     }
-    t->screen = TUI_INBOX;
+    t->screen = &tui_inbox_screen;
 }
 
 void
@@ -167,12 +159,8 @@ void
 tui_act_close(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->screen == TUI_COMPOSER)
-        tui_composer_leave(t);
-    else if (t->reckoner)
-        tui_reckoner_close(t);
-    else if (t->screen == TUI_THREAD)
-        tui_thread_close(t);
+    if (t->screen->close)
+        t->screen->close(t);
 }
 
 /* Draws the whole screen into curses' buffer and sends what changed. */
@@ -180,25 +168,13 @@ static void
 draw(struct tui *t)
 {
     erase();
-    if (t->screen == TUI_COMPOSER) {
-        tui_composer_draw(t);
-    } else if (t->screen == TUI_THREAD) {
-        tui_thread_draw(t);
-        if (t->reckoner)
-            tui_reckoner_draw(t);
-    } else if (t->screen == TUI_DRAFTS) {
-        tui_drafts_draw(t);
-    } else if (t->screen == TUI_AUDIT) {
-        tui_audit_draw(t);
-    } else {
-        tui_inbox_draw(t);
-    }
-    if (t->help_open)
+    t->screen->draw(t);
+    if (t->help)
         tui_help_draw(t);
     if (t->prompt)
         tui_prompt_draw(t);
-    else if (t->screen == TUI_COMPOSER && !t->help_open)
-        tui_composer_cursor(t);
+    else if (t->screen->cursor && !t->help)
+        t->screen->cursor(t);
     else
         curs_set(0);
     refresh();
@@ -232,18 +208,34 @@ static void
 dispatch(struct tui *t, int key)
 {
     if (t->prompt) {
-        tui_prompt_key(t, key);
+        /* The prompt's own bindings only: other characters type themselves. */
+        const struct tui_action *p = keymap_lookup(t->opts->keymap, KM_PROMPT, key);
+        if (p && p->run)
+            p->run(t, p);
+        else if (keymap_key_typed(key))
+            tui_prompt_type(t, key);
         return;
     }
-    if (t->help_open) {
-        tui_help_key(t, key);
+    if (t->help) {
+        /* The help's own bindings only: any other key closes it. */
+        const struct tui_action *h = keymap_lookup(t->opts->keymap, KM_HELP, key);
+        if (h && h->run)
+            h->run(t, h);
+        else
+            tui_help_close(t);
         return;
     }
-    if (t->screen == TUI_COMPOSER) {
-        tui_composer_key(t, key);
+    const struct tui_screen *s = t->screen;
+    if (s->key && s->key(t, key))
+        return;
+    enum keymap_context ctx = tui_context(t);
+    const struct tui_action *a = keymap_lookup(t->opts->keymap, ctx, key);
+    if (a == NULL && s->type && keymap_key_typed(key)) {
+        s->type(t, key);
         return;
     }
-    const struct tui_action *a = keymap_resolve(t->opts->keymap, tui_context(t), key);
+    if (a == NULL && ctx != KM_GLOBAL)
+        a = keymap_lookup(t->opts->keymap, KM_GLOBAL, key);
     if (a && a->run) {
         a->run(t, a);
         return;
@@ -342,13 +334,11 @@ static void
 tui_free(struct tui *t)
 {
     tui_prompt_close(t);
-    tui_composer_close(t);
-    tui_reckoner_close(t);
-    tui_thread_close(t);
-    tui_drafts_free(t->drafts);
+    tui_help_close(t);
+    for (const struct tui_screen *const *s = tui_screens; *s; s++)
+        if ((*s)->free)
+            (*s)->free(t);
     tui_approvals_forget(t);
-    tui_audit_free(t->audit);
-    tui_inbox_free(t->inbox);
     tui_undo_clear(t);
 }
 
@@ -359,6 +349,7 @@ tui_run(const struct tui_opts *opts, char **err)
     memset(&t, 0, sizeof t);
     t.opts = opts;
     t.db = opts->db;
+    t.screen = &tui_inbox_screen;
     SCREEN *scr = terminal_start(&t);
     if (scr == NULL) {
         *err = xasprintf("cannot start the terminal interface: TERM=%s is not a terminal "
@@ -374,8 +365,9 @@ tui_run(const struct tui_opts *opts, char **err)
     while (!t.quit && !tui_stop_signal) {
         /* While writing, keys typed ahead (or pasted) are taken first; once none waits the
          * draft is saved and checked, then drawn: what the screen shows is in the cache. */
-        if (t.screen != TUI_COMPOSER || !key_waiting()) {
-            tui_composer_idle(&t);
+        if (t.screen->type == NULL || !key_waiting()) {
+            if (t.screen->idle)
+                t.screen->idle(&t);
             draw(&t);
         }
         int key = read_key();

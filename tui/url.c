@@ -6,6 +6,8 @@
 #include "model/post.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/inbox.h"
+#include "tui/url.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -170,7 +172,7 @@ tui_url_open(const char *open_cmd, const char *url, char **err)
 static const char *
 current_url(struct tui *t)
 {
-    return t->screen == TUI_THREAD ? tui_thread_url(t) : tui_inbox_url(t);
+    return t->screen->url ? t->screen->url(t) : tui_inbox_url(t);
 }
 
 /* Checks the URL before it is handed on; says why not otherwise. */

@@ -3,6 +3,7 @@
 #include "tui/internal.h"
 
 #include "model/xmalloc.h"
+#include "tui/when.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 
 test_lists_the_bindings_in_force_as_a_keymap() {
     expect_status 0 t keys || return 1
-    expect_out '^bind inbox j +down +# next thread$' || return 1
+    expect_out '^bind inbox j +down +# next row$' || return 1
     expect_out '^bind global q +quit' || return 1
     expect_out '^bind composer F3 +explain-finding +# show the finding under the cursor' || return 1
     expect_out '^bind composer M-i +explain-finding ' || return 1

@@ -12,7 +12,8 @@ test_help_lists_the_default_bindings() {
     wait_for 'tactful keys · inbox'
     wait_for '^  from .*keymaps/default.keys'
     wait_for '^  Enter, l, Right +read the thread +\(open\)'
-    wait_for '^  j, Down +next thread +\(down\)'
+    wait_for '^  j, Down +next row +\(down\)'
+    keys Space # the help's own page-down: the global keys follow the inbox's
     wait_for '^  s +set the triage state'
     keys Escape
     wait_gone 'tactful keys'
@@ -44,11 +45,40 @@ KEYS
     keys '?'
     wait_for '^  from .*/keymaps/default.keys$'
     wait_for '^   and .*/cfg/tactful/keys$'
-    wait_for '^  Down, n +next thread +\(down\)'
+    wait_for '^  Down, n +next row +\(down\)'
+    keys Space
     wait_for '^  r, F5 +reread the cache'
     keys q
     keys k
     wait_for 'tester │ 2/40'
+}
+
+test_user_keymap_rebinds_the_prompt() {
+    demo
+    cat >"$XDG_CONFIG_HOME/tactful/keys" <<'KEYS'
+bind prompt F5    answer     # answers, as Enter still does
+bind prompt F2    cancel
+bind prompt C-t   line-start # an editing action of the composer, in the prompt
+KEYS
+    start 120 40
+    wait_for 'tester │ 1/40'
+    keys /
+    wait_for ' search:$'
+    keys -l 'rit bin'
+    keys C-t
+    keys -l 'g'
+    wait_for ' search: grit bin$'
+    keys F5
+    wait_for 'Showing: search: grit bin  '
+    keys /
+    wait_for ' search: grit bin$'
+    keys F2
+    wait_for 'cancelled'
+    keys '?'
+    keys End
+    wait_for '^  Enter, F5 +answer the question +\(answer\)'
+    wait_for '^  [^ ]*.*C-t.* +move to the start of the line +\(line-start\)'
+    wait_for '^  Esc, C-g, F2 +cancel the question +\(cancel\)'
 }
 
 test_vi_flavour_from_the_configuration() {
@@ -65,7 +95,7 @@ test_vi_flavour_from_the_configuration() {
     keys '?'
     wait_for '^  from .*/keymaps/default.keys$'
     wait_for '^   and .*/keymaps/vi.keys$'
-    wait_for 'PgDn, Space, C-f, C-d +next page'
+    wait_for 'PgDn, Space, C-f +next page'
 }
 
 test_emacs_flavour_meta_keys() {

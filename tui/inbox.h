@@ -1,0 +1,34 @@
+/* The inbox screen (tui/inbox.c): what other modules ask of it. */
+#ifndef TACTFUL_TUI_INBOX_H
+#define TACTFUL_TUI_INBOX_H
+
+#include "tui/internal.h"
+
+struct inbox *tui_inbox_new(struct tui *t);
+void tui_inbox_free(struct inbox *in);
+void tui_inbox_draw(struct tui *t);
+/* Rereads the page from the cache, and with how >= TUI_RELOAD_COUNTS the per-state counts,
+ * and with TUI_RELOAD_ALL the page's position too. */
+void tui_inbox_reload(struct tui *t, int how);
+size_t tui_inbox_targets(struct tui *t, long **ids);
+void tui_inbox_clear_selection(struct tui *t);
+/* The URL of the thread under the cursor, or NULL. */
+const char *tui_inbox_url(struct tui *t);
+/* The position and count of the inbox for the status bar. */
+void tui_inbox_where(struct tui *t, char *out, size_t cap);
+
+/* Action handlers named by the table in tui/actions.c. */
+void tui_inbox_act_open(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_tab(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_sort(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_search(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_filter(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_clear(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_snoozed(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_select(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_select_none(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a);
+
+#endif
