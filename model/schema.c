@@ -228,6 +228,15 @@ static const char *const migrations[] = {
     "  body TEXT NOT NULL,"
     "  officer TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);",
+
+    /* 7: one syncer per account (model/synclock.h): the process that syncs an account holds
+     * its row here (its pid, host and start time), so that a second tactful on the same cache
+     * skips that account and says who is syncing it. */
+    "CREATE TABLE sync_locks ("
+    "  account TEXT PRIMARY KEY,"
+    "  holder_pid INTEGER NOT NULL,"
+    "  holder_host TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

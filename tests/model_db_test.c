@@ -297,7 +297,7 @@ test_migrates_v5_identity(void **state)
 
     /* Back to version 5 by hand, with a thread, then forward again. */
     assert_int_equal(db_exec(a.db, "DROP TABLE cache_info; DROP TABLE bundle;"
-                                   " DROP TABLE bundle_threads; DROP TABLE bundle_drafts;"
+                                   " DROP TABLE bundle_threads; DROP TABLE bundle_drafts; DROP TABLE sync_locks;"
                                    " PRAGMA user_version = 5;", &err), 0);
     struct import_stats s;
     assert_int_equal(tcache_import(&a, FIXTURE, &s, &err), 0);

@@ -202,6 +202,30 @@ test_offline_refuses_the_network() {
     expect_eq 0 "$(fake_hits /)" "requests while offline"
 }
 
+# Two tactful processes on one cache: while the first syncs m (its notifications request held
+# by the server), a second skips m, says which process syncs it, and syncs w; once the first
+# ends, m is free again.
+test_one_syncer_per_account() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 2, "replies": 1},
+                             "w": {"platform": "wordpress", "posts": 1, "comments": 2}}}' &&
+        account_mastodon m m && account_wordpress w w || return 1
+    fake_ctl '{"rules": {"m": [{"match": "/api/v1/notifications", "hold": "m", "pass": true, "times": 1}]}}' || return 1
+    ${TACTFUL_WRAP:-} "$TACTFUL" sync m >"$WORK/sync1.out" 2>"$WORK/sync1.err" &
+    pid=$!
+    wait_hits /api/v1/notifications 1 || { kill -9 $pid; return 1; }
+    expect_eq "$pid" "$(db_count "select holder_pid from sync_locks where account = 'm'")" "the lock's holder" || { kill -9 $pid; return 1; }
+    expect_status 0 t sync || { kill -9 $pid; return 1; }
+    expect_err "^tactful: m is being synced by another tactful \\(process $pid, since [0-9:]{8} UTC\\); it was skipped" || { kill -9 $pid; return 1; }
+    expect_out '^sync: 2 accounts, 0 failed; 1 new threads, 3 new posts, 0 updated; 1 skipped \(being synced by another tactful\)$' || { kill -9 $pid; return 1; }
+    expect_eq 1 "$(fake_hits /api/v1/notifications)" "notification requests while m was held" || { kill -9 $pid; return 1; }
+    fake_ctl '{"release": "m"}' || return 1
+    wait $pid || fail "the first sync failed: $(cat "$WORK/sync1.err")" || return 1
+    grep -Eq '^sync: 1 account, 0 failed; 2 new threads, 4 new posts' "$WORK/sync1.out" || fail "first sync: $(cat "$WORK/sync1.out")" || return 1
+    expect_eq 0 "$(db_count 'select count(*) from sync_locks')" "locks left" || return 1
+    expect_status 0 t sync || return 1
+    expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 0 new posts, 0 updated$'
+}
+
 test_kill_9_mid_sync_then_rerun() {
     fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3},
                              "w": {"platform": "wordpress", "posts": 3, "comments": 120}}}' &&
@@ -224,8 +248,11 @@ test_kill_9_mid_sync_then_rerun() {
     expect_eq 0 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the kill" || return 1
     m_posts=$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")
     expect_eq 120 "$m_posts" "Mastodon posts committed before the kill" || return 1
+    # The killed process still holds w's lock; it has gone, so the rerun takes the lock over.
+    expect_eq 1 "$(db_count "select count(*) from sync_locks where account = 'w'")" "w's lock after the kill" || return 1
     fake_ctl '{"rules": {"w": []}, "add_mentions": {"m": 5}}' || return 1
     expect_status 0 t sync || return 1
+    expect_no_out skipped || return 1
     expect_eq 125 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")" "Mastodon posts after the rerun" || return 1
     expect_eq 363 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the rerun" || return 1
     expect_eq 0 "$(db_count 'select count(*) from (select account_id, remote_id from posts group by 1, 2 having count(*) > 1)')" "duplicates" || return 1
