@@ -7,6 +7,7 @@
 #include "net/credentials.h"
 #include "net/mastodon.h"
 #include "net/redact.h"
+#include "net/session_file.h"
 #include "net/wordpress.h"
 
 #include <stdlib.h>
@@ -266,6 +267,59 @@ net_take(struct net_op *op, const struct http_response *resp, char **err)
     return read_body(op, resp->url, resp->body, resp->len, err);
 }
 
+/* Overwrites the string members of a session object (tokens) before it is let go. */
+static void
+wipe_strings(json_t *j)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) {
+        if (json_is_string(v)) {
+            char *s = (char *)json_string_value(v);
+            explicit_bzero(s, strlen(s));
+        }
+    }
+}
+
+/* Takes up the session an earlier run kept for op's account, once per account. A check
+ * (`tactful accounts check`) does not: it is there to try the configured secret itself. */
+static void
+session_take_up(struct net_op *op)
+{
+    struct net_account *a = op->acct;
+    if (a->session_loaded || a->adapter->session_import == NULL)
+        return;
+    a->session_loaded = 1;
+    if (op->kind == NET_CHECK)
+        return;
+    json_t *kept = session_file_load(a->cfg->name);
+    if (kept)
+        a->adapter->session_import(a, kept);
+    wipe_strings(kept);
+    json_decref(kept);
+}
+
+/* Keeps the account's session for the next run when op changed it; a failure to write it
+ * becomes the op's note (the next run then logs in afresh). */
+static void
+session_keep(struct net_op *op)
+{
+    struct net_account *a = op->acct;
+    if (!a->session_changed || a->adapter->session_export == NULL)
+        return;
+    a->session_changed = 0;
+    json_t *j = a->adapter->session_export(a);
+    char *err = NULL;
+    if (j && session_file_save(a->cfg->name, j, &err) != 0) {
+        if (op->res.note == NULL)
+            op->res.note = err;
+        else
+            free(err);
+    }
+    wipe_strings(j);
+    json_decref(j);
+}
+
 /* The HTTP client's done callback: hands the outcome to the op's owner, with the account's
  * secrets taken out of everything a server may have put in it (the error, the note, the name
  * the account goes by), since that is printed and stored. */
@@ -273,6 +327,7 @@ static void
 op_done(void *ctx, int ok, char *err)
 {
     struct net_op *op = ctx;
+    session_keep(op);
     net_account_redact(op->acct, &err);
     net_account_redact(op->acct, &op->res.note);
     net_account_redact(op->acct, &op->acct->me_name);
@@ -284,6 +339,7 @@ net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done, void
 {
     op->done = done;
     op->done_arg = arg;
+    session_take_up(op);
     op->state = 0;
     op->pages = 0;
     /* An account logged in by an earlier operation skips the check. */

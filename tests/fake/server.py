@@ -711,7 +711,11 @@ class Handler(BaseHTTPRequestHandler):
                 TENANTS[name]["impl"].add_mentions(n)
             for name, attrs in cmd.get("set", {}).items():
                 for k, v in attrs.items():
-                    setattr(TENANTS[name]["impl"], k, v)
+                    impl = TENANTS[name]["impl"]
+                    if (isinstance(impl, Bluesky) and k == "password" and
+                            v != getattr(impl, "password", None)):
+                        impl.access = impl.refresh = None  # a new password ends its sessions
+                    setattr(impl, k, v)
         return self.send_json(200, {"ok": True})
 
 
