@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <utf8proc.h>
 
 /* Every platform tactful can sync: one entry each. */
@@ -185,6 +186,12 @@ net_op_step(void *ctx, const struct http_response *resp, struct http_request **n
 {
     struct net_op *op = ctx;
     const struct net_adapter *ad = op->acct->adapter;
+    struct retry_budget b;
+    if (resp && retry_budget_parse(resp->ratelimit_limit, resp->ratelimit_remaining,
+                                   resp->ratelimit_reset_iso, resp->ratelimit_reset, time(NULL),
+                                   &b) == 0 &&
+        (op->low.limit <= 0 || b.remaining < op->low.remaining))
+        op->low = b;
     if (!op->logged_in) {
         enum http_step s = ad->check(op, resp, next, err);
         if (s != HTTP_STEP_DONE)
@@ -320,6 +327,30 @@ session_keep(struct net_op *op)
     json_decref(j);
 }
 
+/* Adds to op's note that the server's request budget ran below half (so requests were spaced
+ * out), when it did. */
+static void
+note_budget(struct net_op *op)
+{
+    const struct retry_budget *b = &op->low;
+    if (b->limit <= 0 || b->remaining * 2 >= b->limit)
+        return;
+    char when[32];
+    struct tm tm;
+    gmtime_r(&b->reset_at, &tm);
+    strftime(when, sizeof when, "%H:%M UTC", &tm);
+    char *origin = http_origin(op->acct->cfg->url);
+    char *line = xasprintf("%s allowed only %ld more of its %ld requests until %s, so tactful "
+                           "spaced its requests out to stay under the limit", origin,
+                           b->remaining, b->limit, when);
+    free(origin);
+    char *note = op->res.note ? xasprintf("%s; %s", op->res.note, line) : line;
+    if (note != line)
+        free(line);
+    free(op->res.note);
+    op->res.note = note;
+}
+
 /* The HTTP client's done callback: hands the outcome to the op's owner, with the account's
  * secrets taken out of everything a server may have put in it (the error, the note, the name
  * the account goes by), since that is printed and stored. */
@@ -328,6 +359,7 @@ op_done(void *ctx, int ok, char *err)
 {
     struct net_op *op = ctx;
     session_keep(op);
+    note_budget(op);
     net_account_redact(op->acct, &err);
     net_account_redact(op->acct, &op->res.note);
     net_account_redact(op->acct, &op->acct->me_name);
@@ -342,6 +374,7 @@ net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done, void
     session_take_up(op);
     op->state = 0;
     op->pages = 0;
+    op->low = (struct retry_budget){0};
     /* An account logged in by an earlier operation skips the check. */
     op->logged_in = op->kind != NET_CHECK && op->acct->me != NULL;
     http_client_start(c, net_op_step, op_done, op);

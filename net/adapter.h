@@ -119,6 +119,8 @@ struct net_op {
     int state;                      /* adapter's position in the operation */
     int pages;                      /* pages read so far */
     void *priv;                     /* adapter scratch, freed by op_free */
+    struct retry_budget low;        /* the lowest request budget a server reported (limit 0:
+                                       none), for the note that tactful slowed down */
     net_op_done_fn done;
     void *done_arg;
 };

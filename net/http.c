@@ -33,9 +33,21 @@ struct job {
     void *ctx;
 };
 
+/* The request budget of one server and set of credentials, and when the next request to it
+ * may start. */
+struct pace {
+    char *key;              /* origin and a hash of the credentials, never the credentials */
+    struct retry_budget budget;
+    double next_at;         /* monotonic seconds */
+    struct pace *next;
+};
+
+#define HTTP_MAX_PACES 256  /* servers and credentials tracked at once; more go unpaced */
+
 /* One request on its way, across its attempts. */
 struct transfer {
     struct http_client *client;
+    struct pace *pace;       /* its server's budget, or NULL */
     struct job *job;
     struct http_request *req;
     CURL *easy;
@@ -54,6 +66,8 @@ struct http_client {
     int active;                 /* transfers inside the multi handle */
     int jobs;
     unsigned rng;
+    struct pace *paces;
+    int npaces;
 };
 
 /* Seconds on a monotonic clock. */
@@ -251,6 +265,8 @@ response_clear(struct http_response *r)
     free(r->retry_after);
     free(r->ratelimit_reset_iso);
     free(r->ratelimit_reset);
+    free(r->ratelimit_limit);
+    free(r->ratelimit_remaining);
     memset(r, 0, sizeof *r);
     r->wp_total_pages = -1;
 }
@@ -390,6 +406,10 @@ on_header(char *data, size_t size, size_t n, void *arg)
         {"retry-after", offsetof(struct http_response, retry_after), 0},
         {"x-ratelimit-reset", offsetof(struct http_response, ratelimit_reset_iso), 0},
         {"ratelimit-reset", offsetof(struct http_response, ratelimit_reset), 0},
+        {"x-ratelimit-limit", offsetof(struct http_response, ratelimit_limit), 0},
+        {"ratelimit-limit", offsetof(struct http_response, ratelimit_limit), 0},
+        {"x-ratelimit-remaining", offsetof(struct http_response, ratelimit_remaining), 0},
+        {"ratelimit-remaining", offsetof(struct http_response, ratelimit_remaining), 0},
     };
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
         if (strlen(wanted[i].name) == nlen && strncasecmp(data, wanted[i].name, nlen) == 0) {
@@ -493,6 +513,48 @@ transfer_free(struct transfer *t)
     free(t);
 }
 
+/* FNV-1a over len bytes, continuing from h. */
+static unsigned long long
+fnv(unsigned long long h, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The budget that req draws on (its origin and credentials), made on first use; NULL when too
+ * many are tracked already. */
+static struct pace *
+pace_of(struct http_client *c, const struct http_request *req)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (const struct curl_slist *l = req->headers; l; l = l->next)
+        if (strncasecmp(l->data, "Authorization:", 14) == 0)
+            h = fnv(h, l->data, strlen(l->data));
+    if (req->userpwd)
+        h = fnv(h, req->userpwd, strlen(req->userpwd));
+    char *origin = http_origin(req->url);
+    char *key = xasprintf("%s#%016llx", origin, h);
+    free(origin);
+    for (struct pace *p = c->paces; p; p = p->next) {
+        if (strcmp(p->key, key) == 0) {
+            free(key);
+            return p;
+        }
+    }
+    if (c->npaces >= HTTP_MAX_PACES) {
+        free(key);
+        return NULL;
+    }
+    struct pace *p = xcalloc(1, sizeof *p);
+    p->key = key;
+    p->budget.limit = p->budget.remaining = -1;
+    p->next = c->paces;
+    c->paces = p;
+    c->npaces++;
+    return p;
+}
+
 /* Queues a new transfer for req on behalf of job, to start as soon as there is room. */
 static void
 transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
@@ -501,6 +563,7 @@ transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
     t->client = c;
     t->job = job;
     t->req = req;
+    t->pace = pace_of(c, req);
     t->resp.wp_total_pages = -1;
     t->not_before = 0;
     /* First come, first served: a busy account must not starve the others. */
@@ -573,6 +636,12 @@ http_client_free(struct http_client *c)
         c->waiting = t->next;
         transfer_free(t);
     }
+    while (c->paces) {
+        struct pace *p = c->paces;
+        c->paces = p->next;
+        free(p->key);
+        free(p);
+    }
     curl_multi_cleanup(c->multi);
     free(c);
     curl_global_cleanup();
@@ -644,6 +713,11 @@ transfer_finish(struct http_client *c, struct transfer *t, CURLcode code)
         .ratelimit_reset = t->resp.ratelimit_reset,
         .now = time(NULL),
     };
+    struct retry_budget budget;
+    if (t->pace && retry_budget_parse(t->resp.ratelimit_limit, t->resp.ratelimit_remaining,
+                                      t->resp.ratelimit_reset_iso, t->resp.ratelimit_reset,
+                                      a.now, &budget) == 0)
+        t->pace->budget = budget; /* the server's word replaces the estimate */
     time_t reset_at = 0;
     long delay = retry_delay_ms(&c->o.retry, t->req->retry, &a, (unsigned)rand_r(&c->rng),
                                 &reset_at);
@@ -694,11 +768,22 @@ start_due(struct http_client *c)
     struct transfer **pp = &c->waiting;
     while (*pp) {
         struct transfer *t = *pp;
-        if (t->not_before > now || c->active >= c->o.max_parallel) {
-            if (t->not_before - now < next)
-                next = t->not_before > now ? t->not_before - now : 0.01;
+        double due = t->not_before;
+        if (t->pace && t->pace->next_at > due)
+            due = t->pace->next_at;
+        if (due > now || c->active >= c->o.max_parallel) {
+            if (due - now < next)
+                next = due > now ? due - now : 0.01;
             pp = &t->next;
             continue;
+        }
+        if (t->pace) {
+            /* Space this server's requests by what is left of its budget, and count this
+             * one against it until the server says otherwise. */
+            struct retry_budget *b = &t->pace->budget;
+            t->pace->next_at = now + (double)retry_pace_ms(&c->o.retry, b, time(NULL)) / 1000.0;
+            if (b->remaining > 0)
+                b->remaining--;
         }
         *pp = t->next;
         t->next = NULL;

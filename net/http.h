@@ -6,7 +6,9 @@
  *
  * Always on: TLS verification, connect and total timeouts, a cap on response size (applied to
  * the decompressed body), compressed responses, User-Agent tactful/VERSION, proxies from the
- * usual environment variables (libcurl's own handling), no redirects followed. */
+ * usual environment variables (libcurl's own handling), no redirects followed. Requests to one
+ * server with one set of credentials share the budget the server reports (rate-limit headers)
+ * and are spaced out as it falls (retry_pace_ms). */
 #ifndef TACTFUL_NET_HTTP_H
 #define TACTFUL_NET_HTTP_H
 
@@ -65,6 +67,8 @@ struct http_response {
     char *retry_after;
     char *ratelimit_reset_iso;   /* X-RateLimit-Reset */
     char *ratelimit_reset;       /* RateLimit-Reset */
+    char *ratelimit_limit;       /* X-RateLimit-Limit or RateLimit-Limit */
+    char *ratelimit_remaining;   /* X-RateLimit-Remaining or RateLimit-Remaining */
     long wp_total_pages;      /* X-WP-TotalPages, -1 when absent */
     int attempts;
 };

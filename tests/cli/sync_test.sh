@@ -226,6 +226,26 @@ test_one_syncer_per_account() {
     expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 0 new posts, 0 updated$'
 }
 
+# The servers' rate-limit headers: with most of the budget left nothing is said; once it runs
+# below half, the sync says tactful spaced its requests out (Mastodon X-RateLimit-*, Bluesky
+# RateLimit-*). The waits themselves are computed by retry_pace_ms (net_http_test).
+test_rate_limit_budget_slows_down() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 2, "replies": 1,
+                                   "ratelimit": {"limit": 300, "remaining": 290, "reset_in": 1}},
+                             "b": {"platform": "bluesky", "threads": 1, "replies": 1,
+                                   "ratelimit": {"limit": 3000, "remaining": 2900, "reset_in": 1}}}}' &&
+        account_mastodon m m && account_bluesky b b || return 1
+    expect_status 0 t sync || return 1
+    ! grep -q 'spaced' "$WORK/err" || fail "a note with the budget full: $(cat "$WORK/err")" || return 1
+    fake_ctl '{"ratelimit": {"m": {"limit": 300, "remaining": 40, "reset_in": 1},
+                             "b": {"limit": 3000, "remaining": 12, "reset_in": 1}},
+               "add_mentions": {"m": 1, "b": 1}}' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 2 new posts' || return 1
+    expect_err "^tactful: m: http://127.0.0.1:[0-9]+ allowed only [0-9]+ more of its 300 requests until [0-9:]+ UTC, so tactful spaced its requests out" || return 1
+    expect_err "^tactful: b: http://127.0.0.1:[0-9]+ allowed only [0-9]+ more of its 3000 requests"
+}
+
 test_kill_9_mid_sync_then_rerun() {
     fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3},
                              "w": {"platform": "wordpress", "posts": 3, "comments": 120}}}' &&
