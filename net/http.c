@@ -24,6 +24,7 @@ struct http_request {
     char *userpwd;       /* secret: wiped when freed */
     char *ca_file;
     enum retry_kind retry;
+    struct http_request *also;   /* more requests returned by the same step */
 };
 
 /* A job: a chain of requests driven by its step function. */
@@ -31,6 +32,10 @@ struct job {
     http_step_fn step;
     http_done_fn done;
     void *ctx;
+    int inflight;        /* its requests not answered yet */
+    int ended;           /* the step said DONE or FAIL; answers still due are dropped */
+    int ok;
+    char *err;
 };
 
 /* The request budget of one server and set of credentials, and when the next request to it
@@ -168,6 +173,12 @@ http_request_free(struct http_request *r)
 {
     if (r == NULL)
         return;
+    while (r->also) { /* the requests chained after it */
+        struct http_request *more = r->also;
+        r->also = more->also;
+        more->also = NULL;
+        http_request_free(more);
+    }
     for (struct curl_slist *h = r->headers; h; h = h->next)
         wipe(h->data); /* the Authorization header among them */
     curl_slist_free_all(r->headers);
@@ -242,6 +253,24 @@ const char *
 http_request_url(const struct http_request *r)
 {
     return r->url;
+}
+
+struct http_request *
+http_request_also(struct http_request *r, struct http_request *more)
+{
+    struct http_request **pp = &r->also;
+    while (*pp)
+        pp = &(*pp)->also;
+    *pp = more;
+    return r;
+}
+
+struct http_request *
+http_request_detach(struct http_request *r)
+{
+    struct http_request *more = r->also;
+    r->also = NULL;
+    return more;
 }
 
 json_t *
@@ -573,23 +602,59 @@ transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
     *pp = t;
 }
 
-/* Hands a final answer to the job's step function and carries on with what it returns. */
+/* Removes the job's requests that have not started yet from the waiting list. */
+static void
+job_cancel_waiting(struct http_client *c, struct job *job)
+{
+    struct transfer **pp = &c->waiting;
+    while (*pp) {
+        struct transfer *t = *pp;
+        if (t->job != job) {
+            pp = &t->next;
+            continue;
+        }
+        *pp = t->next;
+        transfer_free(t);
+        job->inflight--;
+    }
+}
+
+/* Hands a final answer (NULL for the job's start) to the job's step function and carries on
+ * with what it returns; ends the job once it is over and nothing of it is in flight. */
 static void
 job_advance(struct http_client *c, struct job *job, const struct http_response *resp)
 {
-    struct http_request *next = NULL;
-    char *err = NULL;
-    enum http_step s = job->step(job->ctx, resp, &next, &err);
-    if (s == HTTP_STEP_MORE && next != NULL) {
-        transfer_queue(c, job, next);
-        return;
+    if (resp)
+        job->inflight--;
+    if (!job->ended) {
+        struct http_request *next = NULL;
+        char *err = NULL;
+        enum http_step s = job->step(job->ctx, resp, &next, &err);
+        if (s == HTTP_STEP_MORE && (next != NULL || job->inflight > 0)) {
+            while (next) {
+                struct http_request *r = next;
+                next = http_request_detach(r);
+                transfer_queue(c, job, r);
+                job->inflight++;
+            }
+            return;
+        }
+        http_request_free(next);
+        if (s == HTTP_STEP_MORE) {
+            s = HTTP_STEP_FAIL;
+            err = xstrdup("internal error: a sync step asked for no request");
+        }
+        job->ended = 1;
+        job->ok = s == HTTP_STEP_DONE;
+        if (job->ok)
+            free(err);
+        else
+            job->err = err;
+        job_cancel_waiting(c, job);
     }
-    http_request_free(next);
-    if (s == HTTP_STEP_MORE) {
-        s = HTTP_STEP_FAIL;
-        err = xstrdup("internal error: a sync step asked for no request");
-    }
-    job->done(job->ctx, s == HTTP_STEP_DONE, s == HTTP_STEP_DONE ? (free(err), NULL) : err);
+    if (job->inflight > 0)
+        return; /* answers still due are dropped as they come */
+    job->done(job->ctx, job->ok, job->err);
     free(job);
     c->jobs--;
 }
@@ -721,6 +786,8 @@ transfer_finish(struct http_client *c, struct transfer *t, CURLcode code)
     time_t reset_at = 0;
     long delay = retry_delay_ms(&c->o.retry, t->req->retry, &a, (unsigned)rand_r(&c->rng),
                                 &reset_at);
+    if (t->job->ended)
+        delay = -1; /* its job is over: the answer will be dropped, so do not ask again */
     curl_multi_remove_handle(c->multi, t->easy);
     curl_easy_cleanup(t->easy);
     t->easy = NULL;
@@ -790,6 +857,8 @@ start_due(struct http_client *c)
         if (easy_setup(t) != 0 || curl_multi_add_handle(c->multi, t->easy) != CURLM_OK) {
             if (t->resp.error == NULL)
                 t->resp.error = xstrdup("cannot start an HTTP transfer");
+            free(t->resp.url);
+            t->resp.url = xstrdup(t->req->url); /* which of the job's requests this was */
             struct job *job = t->job;
             struct http_response resp = t->resp;
             memset(&t->resp, 0, sizeof t->resp);

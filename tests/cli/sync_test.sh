@@ -246,6 +246,30 @@ test_rate_limit_budget_slows_down() {
     expect_err "^tactful: b: http://127.0.0.1:[0-9]+ allowed only [0-9]+ more of its 3000 requests"
 }
 
+# A Mastodon account's threads are read a few at once: six context requests are held by the
+# server together (one at a time would never have two in flight), never a seventh before one
+# of them is answered; a thread that cannot be read fails the account and commits nothing.
+test_mastodon_threads_read_at_once() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 20, "replies": 1}}}' &&
+        account_mastodon m m || return 1
+    fake_ctl '{"rules": {"m": [{"match": "/context", "hold": "ctx", "pass": true, "times": 6}]}}' || return 1
+    ${TACTFUL_WRAP:-} "$TACTFUL" sync >"$WORK/sync1.out" 2>"$WORK/sync1.err" &
+    pid=$!
+    wait_hits /context 6 || { kill -9 $pid; return 1; }
+    expect_eq 0 "$(fake_py "len([e for e in hits('/context') if e.get('done')])")" "contexts answered while held" || { kill -9 $pid; return 1; }
+    expect_eq 6 "$(fake_hits /context)" "contexts in flight" || { kill -9 $pid; return 1; }
+    fake_ctl '{"release": "ctx"}' || return 1
+    wait $pid || fail "the sync failed: $(cat "$WORK/sync1.err")" || return 1
+    expect_eq 40 "$(db_count 'select count(*) from posts')" "posts" || return 1
+    expect_eq 20 "$(fake_hits /context)" "one context per thread" || return 1
+    # One thread's context fails for good: the account fails whole, nothing of it is written.
+    fake_ctl '{"add_mentions": {"m": 3}, "rules": {"m": [{"match": "/api/v1/statuses/1002/context", "status": 500, "times": -1}]}}' || return 1
+    rm -f "$TACTFUL_DB" "$TACTFUL_DB-wal" "$TACTFUL_DB-shm"
+    expect_status 1 t sync || return 1
+    expect_err 'sync of m failed' || return 1
+    expect_eq 0 "$(db_count 'select count(*) from posts')" "posts after the failure"
+}
+
 test_kill_9_mid_sync_then_rerun() {
     fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3},
                              "w": {"platform": "wordpress", "posts": 3, "comments": 120}}}' &&
