@@ -202,9 +202,12 @@ status_post(struct net_op *op, const json_t *st, const char *root, struct net_po
     char *author_id = net_id(acc, "id");
     p->own = author_id && op->acct->me && strcmp(author_id, op->acct->me) == 0;
     free(author_id);
-    json_t *meta = json_pack("{s:s?, s:s, s:s?, s:s?}", "visibility",
+    char edited[24];
+    int was_edited = net_time(net_str(st, "edited_at"), edited) == 0;
+    json_t *meta = json_pack("{s:s?, s:s, s:s?, s:s?, s:s?}", "visibility",
                              net_str(st, "visibility"), "acct", acct, "uri", net_str(st, "uri"),
-                             "language", net_str(st, "language"));
+                             "language", net_str(st, "language"), "edited_at",
+                             was_edited ? edited : NULL);
     p->meta = json_dumps(meta, JSON_COMPACT);
     json_decref(meta);
     free(host);

@@ -270,6 +270,25 @@ test_mastodon_threads_read_at_once() {
     expect_eq 0 "$(db_count 'select count(*) from posts')" "posts after the failure"
 }
 
+# Followers-only and direct posts are marked private; an edit reaches the cache with its time
+# when the thread is read again, and `show` says both.
+test_mastodon_private_and_edited_posts() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 1, "visibility": "private"}}}' &&
+        account_mastodon m m || return 1
+    expect_status 0 t sync || return 1
+    th=$(thread_of m 1002)
+    expect_status 0 t show "$th" --json || return 1
+    expect_eq "True True" "$(jpy "[p['private'] for p in j['posts_tree']]")" "private posts" || return 1
+    expect_eq "None None" "$(jpy "[p['edited_at'] for p in j['posts_tree']]")" "edited before the edit" || return 1
+    fake_ctl '{"edit": {"m": {"id": "1001", "content": "<p>Root 0, corrected</p>"}}, "add_mentions": {"m": 1}}' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '0 new threads, 1 new posts, 1 updated' || return 1
+    expect_status 0 t show "$th" --json || return 1
+    expect_eq "True" "$(jpy "[p['edited_at'] is not None and p['text'].endswith('corrected') for p in j['posts_tree'] if p['id'] == '1001'][0]")" "the edit" || return 1
+    expect_status 0 t show "$th" || return 1
+    expect_out ' · edited .*\[private\]$'
+}
+
 test_kill_9_mid_sync_then_rerun() {
     fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3},
                              "w": {"platform": "wordpress", "posts": 3, "comments": 120}}}' &&

@@ -730,6 +730,11 @@ class Handler(BaseHTTPRequestHandler):
                 TENANTS[name]["rules"] = rules
             for name, rl in cmd.get("ratelimit", {}).items():
                 TENANTS[name]["ratelimit"] = rl
+            for name, edit in cmd.get("edit", {}).items():
+                # Mastodon: {"edit": {NAME: {"id": ID, "content": HTML}}} edits a status now.
+                st = TENANTS[name]["impl"].statuses[edit["id"]]
+                st["content"] = edit["content"]
+                st["edited_at"] = iso(time.time(), True)
             for name, n in cmd.get("add_mentions", {}).items():
                 TENANTS[name]["impl"].add_mentions(n)
             for name, attrs in cmd.get("set", {}).items():
