@@ -218,10 +218,14 @@ test_one_syncer_per_account() {
     expect_err "^tactful: m is being synced by another tactful \\(process $pid, since [0-9:]{8} UTC\\); it was skipped" || { kill -9 $pid; return 1; }
     expect_out '^sync: 2 accounts, 0 failed; 1 new threads, 3 new posts, 0 updated; 1 skipped \(being synced by another tactful\)$' || { kill -9 $pid; return 1; }
     expect_eq 1 "$(fake_hits /api/v1/notifications)" "notification requests while m was held" || { kill -9 $pid; return 1; }
+    expect_status 0 t accounts || { kill -9 $pid; return 1; }
+    expect_out "^ +syncing now: process $pid on .+ since 20[0-9-]+T[0-9:]+Z$" || { kill -9 $pid; return 1; }
     fake_ctl '{"release": "m"}' || return 1
     wait $pid || fail "the first sync failed: $(cat "$WORK/sync1.err")" || return 1
     grep -Eq '^sync: 1 account, 0 failed; 2 new threads, 4 new posts' "$WORK/sync1.out" || fail "first sync: $(cat "$WORK/sync1.out")" || return 1
     expect_eq 0 "$(db_count 'select count(*) from sync_locks')" "locks left" || return 1
+    expect_status 0 t accounts || return 1
+    expect_no_out 'syncing now' || return 1
     expect_status 0 t sync || return 1
     expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 0 new posts, 0 updated$'
 }
