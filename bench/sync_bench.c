@@ -3,7 +3,9 @@
  * - ingest: one WordPress account with 20,000 comments, fetched, parsed and written to a
  *   fresh cache (posts per second; target at least 20,000);
  * - parallel: 10 Mastodon accounts on a server 40 ms away, synced one by one and then all
- *   at once (target: all at once no slower than the slowest alone plus 20 %). */
+ *   at once (target: all at once no slower than the slowest alone plus 20 %);
+ * - threads: the first sync of one Mastodon account with 800 mentions, each in its own
+ *   thread, on a server 40 ms away (target: under 8 s; one thread at a time took 32 s). */
 #include "bench/bench.h"
 
 #include "model/config.h"
@@ -219,6 +221,33 @@ bench_parallel(void)
     return 0;
 }
 
+/* The first sync of a Mastodon account with 800 mentions in 800 threads, 40 ms away. */
+static int
+bench_threads(void)
+{
+    struct fake fk = {0};
+    if (fake_start(&fk, "{\"log\": false, \"tenants\": {\"m\": {\"platform\": \"mastodon\","
+                        " \"threads\": 800, \"replies\": 1, \"latency\": 0.04,"
+                        " \"cache\": true, \"token\": \"tok\"}}}") != 0) {
+        fprintf(stderr, "bench: cannot start the fake server\n");
+        fake_stop(&fk);
+        return 1;
+    }
+    setenv("BENCH_M_TOKEN", "tok", 1);
+    char *cfg = xasprintf("[account m]\nplatform = mastodon\nurl = http://127.0.0.1:%d/m\n"
+                          "token_env = BENCH_M_TOKEN\n", fk.port);
+    long posts = 0;
+    double secs = timed_sync(fk.dir, cfg, NULL, 0, &posts);
+    free(cfg);
+    fake_stop(&fk);
+    if (secs <= 0 || posts != 1600) {
+        fprintf(stderr, "bench: the 800-thread sync read %ld posts, not 1600\n", posts);
+        return 1;
+    }
+    bench_row("Mastodon first sync, 800 threads, 40 ms away", secs, "s", "< 8 s");
+    return 0;
+}
+
 int
 main(void)
 {
@@ -229,5 +258,6 @@ main(void)
     setenv("NO_PROXY", "*", 1);
     int rc = bench_ingest();
     rc |= bench_parallel();
+    rc |= bench_threads();
     return rc;
 }

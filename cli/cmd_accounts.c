@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "model/account.h"
+#include "model/synclock.h"
 #include "net/check.h"
 
 #include <stdlib.h>
@@ -41,6 +42,13 @@ accounts_list(struct cli *cli)
             printf("\n");
         }
         account_state_clear(&st);
+        struct synclock_holder h;
+        if (synclock_holder_get(cli->db, a->name, &h, &err) == 1) {
+            printf("%20s syncing now: process %ld on ", "", h.pid);
+            out_safe(stdout, h.host, 0);
+            printf(" since %s\n", h.started_at);
+        }
+        free(err);
     }
     return status;
 }

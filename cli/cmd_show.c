@@ -27,11 +27,12 @@ thread_json(const struct thread *t)
     for (size_t i = 0; i < t->nposts; i++) {
         const struct thread_post *p = &t->posts[i];
         json_array_append_new(
-            posts, json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:i}", "id",
-                             p->remote_id, "parent", str_or_null(p->parent), "author", p->author,
-                             "author_name", p->author_name, "created_at", p->created_at, "text",
-                             p->text, "url", str_or_null(p->url), "own", p->own, "shortened",
-                             p->shortened, "depth", p->depth));
+            posts, json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:i, s:b, s:o}",
+                             "id", p->remote_id, "parent", str_or_null(p->parent), "author",
+                             p->author, "author_name", p->author_name, "created_at",
+                             p->created_at, "text", p->text, "url", str_or_null(p->url), "own",
+                             p->own, "shortened", p->shortened, "depth", p->depth, "private",
+                             p->is_private, "edited_at", str_or_null(p->edited_at)));
     }
     for (size_t i = 0; i < t->nnotes; i++)
         json_array_append_new(notes, json_pack("{s:s, s:s, s:s}", "officer", t->notes[i].officer,
@@ -118,7 +119,12 @@ thread_print(const struct thread *t)
         print_when(p->created_at);
         if (p->depth > SHOW_MAX_INDENT)
             printf(" · reply depth %d", p->depth);
-        printf("%s%s\n", p->own ? " [ours]" : "", p->shortened ? " [shortened]" : "");
+        if (p->edited_at) {
+            printf(" · edited ");
+            print_when(p->edited_at);
+        }
+        printf("%s%s%s\n", p->is_private ? " [private]" : "", p->own ? " [ours]" : "",
+               p->shortened ? " [shortened]" : "");
         print_indented(p->text, indent + (depth ? 2 : 0) + 2);
     }
     if (t->nnotes) {

@@ -11,7 +11,7 @@
 /* Totals over the run, and whether to print a line per account. */
 struct sync_out {
     int progress;
-    long accounts, failed, new_posts, updated_posts, new_threads, shortened, refused;
+    long accounts, failed, skipped, new_posts, updated_posts, new_threads, shortened, refused;
 };
 
 /* Called as each account starts. */
@@ -34,6 +34,11 @@ on_report(const struct sync_report *r, void *arg)
     if (!r->ok) {
         o->failed++;
         cli_error("sync of %s failed: %s", r->account, r->error);
+        return;
+    }
+    if (r->skipped) {
+        o->skipped++;
+        cli_error("%s", r->skipped);
         return;
     }
     o->new_posts += r->new_posts;
@@ -82,9 +87,12 @@ cmd_sync(struct cli *cli, int argc, char **argv)
         free(err);
         return argc > 1 ? EXIT_USAGE : EXIT_FAIL;
     }
-    printf("sync: %ld account%s, %ld failed; %ld new threads, %ld new posts, %ld updated\n",
+    printf("sync: %ld account%s, %ld failed; %ld new threads, %ld new posts, %ld updated",
            o.accounts, o.accounts == 1 ? "" : "s", o.failed, o.new_threads, o.new_posts,
            o.updated_posts);
+    if (o.skipped)
+        printf("; %ld skipped (being synced by another tactful)", o.skipped);
+    printf("\n");
     if (o.shortened > 0)
         printf("sync: %ld post%s longer than the cache keeps, stored shortened and marked "
                "[shortened] (see JSON LINES in tactful(5))\n", o.shortened,

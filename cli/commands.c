@@ -306,7 +306,10 @@ const struct cli_command cli_commands[] = {
      "its time (UTC) and its text, replies indented under the post they answer.\n"
      "Replies deeper than eight levels are drawn at the eighth level and labelled with\n"
      "their depth; a post whose parent is not in the cache is shown as a root.\n"
-     "Posts written from the organisation's own account are marked `[ours]`.\n"
+     "Posts written from the organisation's own account are marked `[ours]`; followers-only\n"
+     "and direct posts (Mastodon) are marked `[private]` (a reply to one stays as private),\n"
+     "an edited post says when it was edited, and a post stored shortened to fit the cache is\n"
+     "marked `[shortened]`.\n"
      "Internal notes follow the conversation.\n"
      "`show` does not mark the thread as read; opening it in the inbox does.\n",
      cmd_show},

@@ -230,6 +230,15 @@ static const char *const migrations[] = {
     "  updated_at TEXT NOT NULL);",
     /* 7: posts stored shortened to fit the cache's limits (model/post.h) are marked. */
     "ALTER TABLE posts ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;",
+
+    /* 8: one syncer per account (model/synclock.h): the process that syncs an account holds
+     * its row here (its pid, host and start time), so that a second tactful on the same cache
+     * skips that account and says who is syncing it. */
+    "CREATE TABLE sync_locks ("
+    "  account TEXT PRIMARY KEY,"
+    "  holder_pid INTEGER NOT NULL,"
+    "  holder_host TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

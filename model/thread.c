@@ -545,6 +545,7 @@ post_clear(struct thread_post *p)
     free(p->text);
     free(p->html);
     free(p->url);
+    free(p->edited_at);
 }
 
 /* Appends to out, depth first, the posts in in[] whose parent is parent (NULL: the roots),
@@ -604,7 +605,10 @@ load_posts(struct db *db, struct thread *t, char **err)
     sqlite3_stmt *st = db_prepare(db,
                                   "SELECT p.id, p.remote_id, p.parent_remote_id, au.handle,"
                                   " au.display_name, p.created_at, p.body, p.html, p.url, p.own,"
-                                  " p.shortened"
+                                  " p.shortened,"
+                                  " coalesce(json_extract(p.meta, '$.visibility')"
+                                  "   IN ('private', 'direct'), 0),"
+                                  " json_extract(p.meta, '$.edited_at')"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -629,6 +633,9 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->url = db_column_strdup(st, 8);
         p->own = sqlite3_column_int(st, 9);
         p->shortened = sqlite3_column_int(st, 10);
+        p->is_private = sqlite3_column_int(st, 11);
+        p->edited_at = sqlite3_column_type(st, 12) == SQLITE_TEXT ? db_column_strdup(st, 12)
+                                                                  : NULL;
         p->depth = 0;
     }
     sqlite3_finalize(st);

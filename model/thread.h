@@ -99,6 +99,9 @@ struct thread_post {
     int own;
     int shortened;        /* stored shortened: it was longer than the cache keeps */
     int depth;            /* 0 for roots and for posts whose parent is not in the cache */
+    int is_private;       /* seen only by whom it names or by the author's followers (Mastodon
+                             visibility direct or private): a reply to it stays as private */
+    char *edited_at;      /* when the author last edited it (stored UTC form), or NULL */
 };
 
 struct thread_note {

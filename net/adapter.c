@@ -6,10 +6,13 @@
 #include "model/xmalloc.h"
 #include "net/credentials.h"
 #include "net/redact.h"
+#include "net/session_file.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <utf8proc.h>
 
 /* Every platform tactful can sync: the adapter ID_adapter (net/ID.c) of each entry in the
  * platform table (model/platform_list.h). */
@@ -188,6 +191,12 @@ net_op_step(void *ctx, const struct http_response *resp, struct http_request **n
 {
     struct net_op *op = ctx;
     const struct net_adapter *ad = op->acct->adapter;
+    struct retry_budget b;
+    if (resp && retry_budget_parse(resp->ratelimit_limit, resp->ratelimit_remaining,
+                                   resp->ratelimit_reset_iso, resp->ratelimit_reset, time(NULL),
+                                   &b) == 0 &&
+        (op->low.limit <= 0 || b.remaining < op->low.remaining))
+        op->low = b;
     if (!op->logged_in) {
         enum http_step s = ad->check(op, resp, next, err);
         if (s != HTTP_STEP_DONE)
@@ -270,6 +279,83 @@ net_take(struct net_op *op, const struct http_response *resp, char **err)
     return read_body(op, resp->url, resp->body, resp->len, err);
 }
 
+/* Overwrites the string members of a session object (tokens) before it is let go. */
+static void
+wipe_strings(json_t *j)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) {
+        if (json_is_string(v)) {
+            char *s = (char *)json_string_value(v);
+            explicit_bzero(s, strlen(s));
+        }
+    }
+}
+
+/* Takes up the session an earlier run kept for op's account, once per account. A check
+ * (`tactful accounts check`) does not: it is there to try the configured secret itself. */
+static void
+session_take_up(struct net_op *op)
+{
+    struct net_account *a = op->acct;
+    if (a->session_loaded || a->adapter->session_import == NULL)
+        return;
+    a->session_loaded = 1;
+    if (op->kind == NET_CHECK)
+        return;
+    json_t *kept = session_file_load(a->cfg->name);
+    if (kept)
+        a->adapter->session_import(a, kept);
+    wipe_strings(kept);
+    json_decref(kept);
+}
+
+/* Keeps the account's session for the next run when op changed it; a failure to write it
+ * becomes the op's note (the next run then logs in afresh). */
+static void
+session_keep(struct net_op *op)
+{
+    struct net_account *a = op->acct;
+    if (!a->session_changed || a->adapter->session_export == NULL)
+        return;
+    a->session_changed = 0;
+    json_t *j = a->adapter->session_export(a);
+    char *err = NULL;
+    if (j && session_file_save(a->cfg->name, j, &err) != 0) {
+        if (op->res.note == NULL)
+            op->res.note = err;
+        else
+            free(err);
+    }
+    wipe_strings(j);
+    json_decref(j);
+}
+
+/* Adds to op's note that the server's request budget ran below half (so requests were spaced
+ * out), when it did. */
+static void
+note_budget(struct net_op *op)
+{
+    const struct retry_budget *b = &op->low;
+    if (b->limit <= 0 || b->remaining * 2 >= b->limit)
+        return;
+    char when[32];
+    struct tm tm;
+    gmtime_r(&b->reset_at, &tm);
+    strftime(when, sizeof when, "%H:%M UTC", &tm);
+    char *origin = http_origin(op->acct->cfg->url);
+    char *line = xasprintf("%s allowed only %ld more of its %ld requests until %s, so tactful "
+                           "spaced its requests out to stay under the limit", origin,
+                           b->remaining, b->limit, when);
+    free(origin);
+    char *note = op->res.note ? xasprintf("%s; %s", op->res.note, line) : line;
+    if (note != line)
+        free(line);
+    free(op->res.note);
+    op->res.note = note;
+}
+
 /* The HTTP client's done callback: hands the outcome to the op's owner, with the account's
  * secrets taken out of everything a server may have put in it (the error, the note, the name
  * the account goes by), since that is printed and stored. */
@@ -277,6 +363,8 @@ static void
 op_done(void *ctx, int ok, char *err)
 {
     struct net_op *op = ctx;
+    session_keep(op);
+    note_budget(op);
     net_account_redact(op->acct, &err);
     net_account_redact(op->acct, &op->res.note);
     net_account_redact(op->acct, &op->acct->me_name);
@@ -288,8 +376,10 @@ net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done, void
 {
     op->done = done;
     op->done_arg = arg;
+    session_take_up(op);
     op->state = 0;
     op->pages = 0;
+    op->low = (struct retry_budget){0};
     /* An account logged in by an earlier operation skips the check. */
     op->logged_in = op->kind != NET_CHECK && op->acct->me != NULL;
     http_client_start(c, net_op_step, op_done, op);

@@ -73,6 +73,8 @@ struct net_account {
     char *me_name;      /* and as people see it: @name@host, handle, user name */
     json_t *limits;     /* {"max_characters": N, ...} */
     void *session;      /* adapter-private: tokens, route style ... */
+    int session_loaded; /* the session kept by an earlier run was looked for */
+    int session_changed;/* the adapter changed the session: keep it for the next run */
 };
 
 /* Returns a run-time account for cfg (NULL with *err when its platform has no adapter). The
@@ -120,6 +122,8 @@ struct net_op {
     int state;                      /* adapter's position in the operation */
     int pages;                      /* pages read so far */
     void *priv;                     /* adapter scratch, freed by op_free */
+    struct retry_budget low;        /* the lowest request budget a server reported (limit 0:
+                                       none), for the note that tactful slowed down */
     net_op_done_fn done;
     void *done_arg;
 };
@@ -148,12 +152,21 @@ struct net_adapter {
     /* Puts the session's own secrets (tokens) in out, at most max; returns how many. May be
      * NULL (the account's secret is all there is). */
     size_t (*session_secrets)(const void *session, const char **out, size_t max);
+    /* The session to keep for the next run (tokens included, see net/session_file.h) as a new
+     * JSON object, or NULL when there is none. May be NULL (nothing is kept). */
+    json_t *(*session_export)(const struct net_account *a);
+    /* Takes the session an earlier run kept; the login then refreshes it rather than making a
+     * new one, and makes a new one when that fails. Ignores a session kept for another url
+     * or user. May be NULL. */
+    void (*session_import)(struct net_account *a, const json_t *kept);
 };
 
 /* Returns the adapter for platform, or NULL. */
 const struct net_adapter *net_adapter_find(const char *platform);
 
-/* Starts op on client; done(op, ok, err, arg) runs when it ends (err owned by the callee). */
+/* Starts op on client; done(op, ok, err, arg) runs when it ends (err owned by the callee).
+ * The account's session kept by an earlier run is taken up before its first operation, and
+ * kept again (net/session_file.h) whenever an operation changed it. */
 void net_op_start(struct http_client *c, struct net_op *op, net_op_done_fn done, void *arg);
 
 /* Removes every form of the account's secrets (its secret, the Basic user:secret, the

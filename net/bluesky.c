@@ -21,6 +21,7 @@ struct session {
     char *did;
     char *handle;
     char *pds;
+    int kept;           /* taken from an earlier run, not refreshed yet */
 };
 
 /* The operation's scratch. */
@@ -49,7 +50,7 @@ struct bpriv {
     char rkey[14];
 };
 
-enum { CK_START, CK_SESSION };
+enum { CK_START, CK_SESSION, CK_REFRESH };
 enum { FN_START, FN_PAGE, FN_THREAD };
 enum { FT_START, FT_THREAD };
 enum { FR_START, FR_RECORD };
@@ -160,6 +161,7 @@ session_take(struct net_op *op, const json_t *j)
     wipe_free(s->refresh);
     s->access = xstrdup(access);
     s->refresh = xstrdup(refresh);
+    op->acct->session_changed = 1;
     free(s->did);
     s->did = xstrdup(did);
     if (handle) {
@@ -183,26 +185,98 @@ session_take(struct net_op *op, const json_t *j)
     return 0;
 }
 
-/* Login: createSession with the handle and app password. */
+/* The session as kept for the next run: whose it is and its tokens. */
+static json_t *
+session_export(const struct net_account *a)
+{
+    const struct session *s = a->session;
+    if (s == NULL || s->access == NULL || s->refresh == NULL || s->did == NULL)
+        return NULL;
+    return json_pack("{s:i, s:s, s:s?, s:s, s:s?, s:s, s:s}", "version", 1, "url", a->cfg->url,
+                     "user", a->cfg->user, "did", s->did, "handle", s->handle, "accessJwt",
+                     s->access, "refreshJwt", s->refresh);
+}
+
+/* Takes a kept session when it was made for this account's url and user. */
+static void
+session_import(struct net_account *a, const json_t *kept)
+{
+    const char *url = net_str(kept, "url"), *user = net_str(kept, "user");
+    const char *access = net_str(kept, "accessJwt"), *refresh = net_str(kept, "refreshJwt");
+    const char *did = net_str(kept, "did"), *handle = net_str(kept, "handle");
+    if (url == NULL || strcmp(url, a->cfg->url) != 0 ||
+        (user ? a->cfg->user == NULL || strcmp(user, a->cfg->user) != 0 : a->cfg->user != NULL) ||
+        access == NULL || refresh == NULL || did == NULL || strlen(access) > 8192 ||
+        strlen(refresh) > 8192 || strlen(did) > 2048 || (handle && strlen(handle) > 256) ||
+        a->session != NULL)
+        return;
+    struct session *s = xcalloc(1, sizeof *s);
+    s->access = xstrdup(access);
+    s->refresh = xstrdup(refresh);
+    s->did = xstrdup(did);
+    s->handle = handle ? xstrdup(handle) : NULL;
+    s->kept = 1;
+    a->session = s; /* pds stays unset: the refresh's answer says where it is */
+}
+
+/* Drops the session's tokens (a kept session that could not be refreshed). */
+static void
+session_drop(struct net_account *a)
+{
+    session_free(a->session);
+    a->session = NULL;
+}
+
+/* A createSession request with the handle and app password. */
+static struct http_request *
+create_session(struct net_op *op)
+{
+    struct net_account *a = op->acct;
+    char *url = xasprintf("%s/xrpc/com.atproto.server.createSession", a->cfg->url);
+    struct http_request *r = net_request(op, "POST", url);
+    free(url);
+    json_t *body = json_pack("{s:s, s:s}", "identifier", a->cfg->user ? a->cfg->user : "",
+                             "password", a->secret);
+    http_request_json(r, json_incref(body));
+    /* Jansson keeps its own copy of the password: wipe it before letting go. */
+    char *pw = (char *)json_string_value(json_object_get(body, "password"));
+    explicit_bzero(pw, strlen(pw));
+    json_decref(body);
+    http_request_retry(r, RETRY_SAFE); /* another session is harmless */
+    return r;
+}
+
+/* Login: refreshSession with a session kept by an earlier run, else (or when refreshing
+ * fails) createSession with the handle and app password. */
 static enum http_step
 check(void *ctx, const struct http_response *resp, struct http_request **next, char **err)
 {
     struct net_op *op = ctx;
-    struct net_account *a = op->acct;
+    struct session *s = op->acct->session;
     switch (op->state) {
-    case CK_START: {
-        char *url = xasprintf("%s/xrpc/com.atproto.server.createSession", a->cfg->url);
-        struct http_request *r = net_request(op, "POST", url);
-        free(url);
-        json_t *body = json_pack("{s:s, s:s}", "identifier", a->cfg->user ? a->cfg->user : "",
-                                 "password", a->secret);
-        http_request_json(r, json_incref(body));
-        /* Jansson keeps its own copy of the password: wipe it before letting go. */
-        char *pw = (char *)json_string_value(json_object_get(body, "password"));
-        explicit_bzero(pw, strlen(pw));
-        json_decref(body);
-        http_request_retry(r, RETRY_SAFE); /* another session is harmless */
-        *next = r;
+    case CK_START:
+        if (s && s->kept) {
+            s->kept = 0;
+            char *url = xasprintf("%s/xrpc/com.atproto.server.refreshSession",
+                                  op->acct->cfg->url);
+            struct http_request *r = net_request(op, "POST", url);
+            free(url);
+            http_request_bearer(r, s->refresh);
+            *next = r;
+            op->state = CK_REFRESH;
+            return HTTP_STEP_MORE;
+        }
+        *next = create_session(op);
+        op->state = CK_SESSION;
+        return HTTP_STEP_MORE;
+    case CK_REFRESH: {
+        char *why = NULL;
+        if (resp->error == NULL && resp->status >= 200 && resp->status <= 299 &&
+            net_take(op, resp, &why) == 0)
+            return HTTP_STEP_DONE;
+        free(why); /* whatever went wrong, a new session is the way on */
+        session_drop(op->acct);
+        *next = create_session(op);
         op->state = CK_SESSION;
         return HTTP_STEP_MORE;
     }
@@ -918,6 +992,7 @@ read_created(struct net_op *op, json_t *j, char **err)
 /* Every answer the steps read, by operation and state. */
 static const struct net_reader readers[] = {
     {NET_CHECK, CK_SESSION, JSON_OBJECT, "logging in", read_session},
+    {NET_CHECK, CK_REFRESH, JSON_OBJECT, "refreshing the kept session", read_session},
     {NET_FETCH_NEW, FN_PAGE, JSON_OBJECT, "reading notifications", read_notifications},
     {NET_FETCH_NEW, FN_THREAD, JSON_OBJECT, "reading a thread", read_root_thread},
     {NET_FETCH_THREAD, FT_THREAD, JSON_OBJECT, "reading a thread", read_thread},
@@ -964,4 +1039,6 @@ const struct net_adapter bluesky_adapter = {
     .op_free = bluesky_op_free,
     .session_free = session_free,
     .session_secrets = session_secrets,
+    .session_export = session_export,
+    .session_import = session_import,
 };

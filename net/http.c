@@ -24,6 +24,7 @@ struct http_request {
     char *userpwd;       /* secret: wiped when freed */
     char *ca_file;
     enum retry_kind retry;
+    struct http_request *also;   /* more requests returned by the same step */
 };
 
 /* A job: a chain of requests driven by its step function. */
@@ -31,11 +32,27 @@ struct job {
     http_step_fn step;
     http_done_fn done;
     void *ctx;
+    int inflight;        /* its requests not answered yet */
+    int ended;           /* the step said DONE or FAIL; answers still due are dropped */
+    int ok;
+    char *err;
 };
+
+/* The request budget of one server and set of credentials, and when the next request to it
+ * may start. */
+struct pace {
+    char *key;              /* origin and a hash of the credentials, never the credentials */
+    struct retry_budget budget;
+    double next_at;         /* monotonic seconds */
+    struct pace *next;
+};
+
+#define HTTP_MAX_PACES 256  /* servers and credentials tracked at once; more go unpaced */
 
 /* One request on its way, across its attempts. */
 struct transfer {
     struct http_client *client;
+    struct pace *pace;       /* its server's budget, or NULL */
     struct job *job;
     struct http_request *req;
     CURL *easy;
@@ -54,6 +71,8 @@ struct http_client {
     int active;                 /* transfers inside the multi handle */
     int jobs;
     unsigned rng;
+    struct pace *paces;
+    int npaces;
 };
 
 /* Seconds on a monotonic clock. */
@@ -154,6 +173,12 @@ http_request_free(struct http_request *r)
 {
     if (r == NULL)
         return;
+    while (r->also) { /* the requests chained after it */
+        struct http_request *more = r->also;
+        r->also = more->also;
+        more->also = NULL;
+        http_request_free(more);
+    }
     for (struct curl_slist *h = r->headers; h; h = h->next)
         wipe(h->data); /* the Authorization header among them */
     curl_slist_free_all(r->headers);
@@ -230,6 +255,24 @@ http_request_url(const struct http_request *r)
     return r->url;
 }
 
+struct http_request *
+http_request_also(struct http_request *r, struct http_request *more)
+{
+    struct http_request **pp = &r->also;
+    while (*pp)
+        pp = &(*pp)->also;
+    *pp = more;
+    return r;
+}
+
+struct http_request *
+http_request_detach(struct http_request *r)
+{
+    struct http_request *more = r->also;
+    r->also = NULL;
+    return more;
+}
+
 json_t *
 http_response_json(const struct http_response *resp)
 {
@@ -251,6 +294,8 @@ response_clear(struct http_response *r)
     free(r->retry_after);
     free(r->ratelimit_reset_iso);
     free(r->ratelimit_reset);
+    free(r->ratelimit_limit);
+    free(r->ratelimit_remaining);
     memset(r, 0, sizeof *r);
     r->wp_total_pages = -1;
 }
@@ -390,6 +435,10 @@ on_header(char *data, size_t size, size_t n, void *arg)
         {"retry-after", offsetof(struct http_response, retry_after), 0},
         {"x-ratelimit-reset", offsetof(struct http_response, ratelimit_reset_iso), 0},
         {"ratelimit-reset", offsetof(struct http_response, ratelimit_reset), 0},
+        {"x-ratelimit-limit", offsetof(struct http_response, ratelimit_limit), 0},
+        {"ratelimit-limit", offsetof(struct http_response, ratelimit_limit), 0},
+        {"x-ratelimit-remaining", offsetof(struct http_response, ratelimit_remaining), 0},
+        {"ratelimit-remaining", offsetof(struct http_response, ratelimit_remaining), 0},
     };
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
         if (strlen(wanted[i].name) == nlen && strncasecmp(data, wanted[i].name, nlen) == 0) {
@@ -493,6 +542,48 @@ transfer_free(struct transfer *t)
     free(t);
 }
 
+/* FNV-1a over len bytes, continuing from h. */
+static unsigned long long
+fnv(unsigned long long h, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The budget that req draws on (its origin and credentials), made on first use; NULL when too
+ * many are tracked already. */
+static struct pace *
+pace_of(struct http_client *c, const struct http_request *req)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (const struct curl_slist *l = req->headers; l; l = l->next)
+        if (strncasecmp(l->data, "Authorization:", 14) == 0)
+            h = fnv(h, l->data, strlen(l->data));
+    if (req->userpwd)
+        h = fnv(h, req->userpwd, strlen(req->userpwd));
+    char *origin = http_origin(req->url);
+    char *key = xasprintf("%s#%016llx", origin, h);
+    free(origin);
+    for (struct pace *p = c->paces; p; p = p->next) {
+        if (strcmp(p->key, key) == 0) {
+            free(key);
+            return p;
+        }
+    }
+    if (c->npaces >= HTTP_MAX_PACES) {
+        free(key);
+        return NULL;
+    }
+    struct pace *p = xcalloc(1, sizeof *p);
+    p->key = key;
+    p->budget.limit = p->budget.remaining = -1;
+    p->next = c->paces;
+    c->paces = p;
+    c->npaces++;
+    return p;
+}
+
 /* Queues a new transfer for req on behalf of job, to start as soon as there is room. */
 static void
 transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
@@ -501,6 +592,7 @@ transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
     t->client = c;
     t->job = job;
     t->req = req;
+    t->pace = pace_of(c, req);
     t->resp.wp_total_pages = -1;
     t->not_before = 0;
     /* First come, first served: a busy account must not starve the others. */
@@ -510,23 +602,59 @@ transfer_queue(struct http_client *c, struct job *job, struct http_request *req)
     *pp = t;
 }
 
-/* Hands a final answer to the job's step function and carries on with what it returns. */
+/* Removes the job's requests that have not started yet from the waiting list. */
+static void
+job_cancel_waiting(struct http_client *c, struct job *job)
+{
+    struct transfer **pp = &c->waiting;
+    while (*pp) {
+        struct transfer *t = *pp;
+        if (t->job != job) {
+            pp = &t->next;
+            continue;
+        }
+        *pp = t->next;
+        transfer_free(t);
+        job->inflight--;
+    }
+}
+
+/* Hands a final answer (NULL for the job's start) to the job's step function and carries on
+ * with what it returns; ends the job once it is over and nothing of it is in flight. */
 static void
 job_advance(struct http_client *c, struct job *job, const struct http_response *resp)
 {
-    struct http_request *next = NULL;
-    char *err = NULL;
-    enum http_step s = job->step(job->ctx, resp, &next, &err);
-    if (s == HTTP_STEP_MORE && next != NULL) {
-        transfer_queue(c, job, next);
-        return;
+    if (resp)
+        job->inflight--;
+    if (!job->ended) {
+        struct http_request *next = NULL;
+        char *err = NULL;
+        enum http_step s = job->step(job->ctx, resp, &next, &err);
+        if (s == HTTP_STEP_MORE && (next != NULL || job->inflight > 0)) {
+            while (next) {
+                struct http_request *r = next;
+                next = http_request_detach(r);
+                transfer_queue(c, job, r);
+                job->inflight++;
+            }
+            return;
+        }
+        http_request_free(next);
+        if (s == HTTP_STEP_MORE) {
+            s = HTTP_STEP_FAIL;
+            err = xstrdup("internal error: a sync step asked for no request");
+        }
+        job->ended = 1;
+        job->ok = s == HTTP_STEP_DONE;
+        if (job->ok)
+            free(err);
+        else
+            job->err = err;
+        job_cancel_waiting(c, job);
     }
-    http_request_free(next);
-    if (s == HTTP_STEP_MORE) {
-        s = HTTP_STEP_FAIL;
-        err = xstrdup("internal error: a sync step asked for no request");
-    }
-    job->done(job->ctx, s == HTTP_STEP_DONE, s == HTTP_STEP_DONE ? (free(err), NULL) : err);
+    if (job->inflight > 0)
+        return; /* answers still due are dropped as they come */
+    job->done(job->ctx, job->ok, job->err);
     free(job);
     c->jobs--;
 }
@@ -572,6 +700,12 @@ http_client_free(struct http_client *c)
         struct transfer *t = c->waiting;
         c->waiting = t->next;
         transfer_free(t);
+    }
+    while (c->paces) {
+        struct pace *p = c->paces;
+        c->paces = p->next;
+        free(p->key);
+        free(p);
     }
     curl_multi_cleanup(c->multi);
     free(c);
@@ -644,9 +778,16 @@ transfer_finish(struct http_client *c, struct transfer *t, CURLcode code)
         .ratelimit_reset = t->resp.ratelimit_reset,
         .now = time(NULL),
     };
+    struct retry_budget budget;
+    if (t->pace && retry_budget_parse(t->resp.ratelimit_limit, t->resp.ratelimit_remaining,
+                                      t->resp.ratelimit_reset_iso, t->resp.ratelimit_reset,
+                                      a.now, &budget) == 0)
+        t->pace->budget = budget; /* the server's word replaces the estimate */
     time_t reset_at = 0;
     long delay = retry_delay_ms(&c->o.retry, t->req->retry, &a, (unsigned)rand_r(&c->rng),
                                 &reset_at);
+    if (t->job->ended)
+        delay = -1; /* its job is over: the answer will be dropped, so do not ask again */
     curl_multi_remove_handle(c->multi, t->easy);
     curl_easy_cleanup(t->easy);
     t->easy = NULL;
@@ -694,17 +835,30 @@ start_due(struct http_client *c)
     struct transfer **pp = &c->waiting;
     while (*pp) {
         struct transfer *t = *pp;
-        if (t->not_before > now || c->active >= c->o.max_parallel) {
-            if (t->not_before - now < next)
-                next = t->not_before > now ? t->not_before - now : 0.01;
+        double due = t->not_before;
+        if (t->pace && t->pace->next_at > due)
+            due = t->pace->next_at;
+        if (due > now || c->active >= c->o.max_parallel) {
+            if (due - now < next)
+                next = due > now ? due - now : 0.01;
             pp = &t->next;
             continue;
+        }
+        if (t->pace) {
+            /* Space this server's requests by what is left of its budget, and count this
+             * one against it until the server says otherwise. */
+            struct retry_budget *b = &t->pace->budget;
+            t->pace->next_at = now + (double)retry_pace_ms(&c->o.retry, b, time(NULL)) / 1000.0;
+            if (b->remaining > 0)
+                b->remaining--;
         }
         *pp = t->next;
         t->next = NULL;
         if (easy_setup(t) != 0 || curl_multi_add_handle(c->multi, t->easy) != CURLM_OK) {
             if (t->resp.error == NULL)
                 t->resp.error = xstrdup("cannot start an HTTP transfer");
+            free(t->resp.url);
+            t->resp.url = xstrdup(t->req->url); /* which of the job's requests this was */
             struct job *job = t->job;
             struct http_response resp = t->resp;
             memset(&t->resp, 0, sizeof t->resp);

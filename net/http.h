@@ -6,7 +6,9 @@
  *
  * Always on: TLS verification, connect and total timeouts, a cap on response size (applied to
  * the decompressed body), compressed responses, User-Agent tactful/VERSION, proxies from the
- * usual environment variables (libcurl's own handling), no redirects followed. */
+ * usual environment variables (libcurl's own handling), no redirects followed. Requests to one
+ * server with one set of credentials share the budget the server reports (rate-limit headers)
+ * and are spaced out as it falls (retry_pace_ms). */
 #ifndef TACTFUL_NET_HTTP_H
 #define TACTFUL_NET_HTTP_H
 
@@ -37,6 +39,7 @@ int http_options_from_env(struct http_options *o, char **err);
 struct http_request;
 
 struct http_request *http_request_new(const char *method, const char *url);
+/* Frees r and the requests chained after it. NULL is fine. */
 void http_request_free(struct http_request *r);
 /* Adds a header line "Name: value". Values holding CR or LF are refused (returns -1). */
 int http_request_header(struct http_request *r, const char *name, const char *value);
@@ -51,6 +54,10 @@ void http_request_ca_file(struct http_request *r, const char *path);
 /* How the request may be retried; the default is RETRY_SAFE for GET, RETRY_UNSENT otherwise. */
 void http_request_retry(struct http_request *r, enum retry_kind kind);
 const char *http_request_url(const struct http_request *r);
+/* Chains more after r, so that a step returns several requests to run at once; returns r. */
+struct http_request *http_request_also(struct http_request *r, struct http_request *more);
+/* Unlinks the requests chained after r and returns them (NULL when there are none). */
+struct http_request *http_request_detach(struct http_request *r);
 
 /* A final answer. Header values are NULL when absent. */
 struct http_response {
@@ -65,6 +72,8 @@ struct http_response {
     char *retry_after;
     char *ratelimit_reset_iso;   /* X-RateLimit-Reset */
     char *ratelimit_reset;       /* RateLimit-Reset */
+    char *ratelimit_limit;       /* X-RateLimit-Limit or RateLimit-Limit */
+    char *ratelimit_remaining;   /* X-RateLimit-Remaining or RateLimit-Remaining */
     long wp_total_pages;      /* X-WP-TotalPages, -1 when absent */
     int attempts;
 };
@@ -75,8 +84,12 @@ json_t *http_response_json(const struct http_response *resp);
 /* What a step function returns. */
 enum http_step { HTTP_STEP_MORE, HTTP_STEP_DONE, HTTP_STEP_FAIL };
 
-/* Advances a job: resp is the answer to the previous request (NULL on the first call). Sets
- * *next and returns HTTP_STEP_MORE, or returns DONE, or FAIL with *err set (a sentence). */
+/* Advances a job: resp is the answer to one of its requests (NULL on the first call). Sets
+ * *next and returns HTTP_STEP_MORE, or returns DONE, or FAIL with *err set (a sentence).
+ * A job may have several requests in flight: *next may be a chain (http_request_also), and
+ * MORE with *next NULL waits for the answers still due. The step is called once per answer,
+ * in the order they arrive (resp->url tells them apart). After DONE or FAIL, answers still
+ * due are dropped and requests not yet started are cancelled; done runs when none is left. */
 typedef enum http_step (*http_step_fn)(void *ctx, const struct http_response *resp,
                                        struct http_request **next, char **err);
 

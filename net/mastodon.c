@@ -9,12 +9,14 @@
 #include <strings.h>
 
 #define PAGE_LIMIT 80
+#define CONTEXTS_AT_ONCE 6   /* threads read at once for one account: a few connections */
 
 /* The operation's scratch. */
 struct mpriv {
     json_t *pending;     /* mention statuses whose threads are still to be read */
     size_t next;         /* the next of them */
     json_t *current;     /* the status whose context was asked for */
+    json_t *asked;       /* contexts in flight: request URL -> its status */
     char *newest;        /* newest notification id seen */
     int reading_older;   /* first sync: paging back in time through rel="next" */
     size_t page_count;   /* notifications on the last page read */
@@ -44,6 +46,7 @@ mastodon_op_free(struct net_op *op)
         return;
     json_decref(m->pending);
     json_decref(m->current);
+    json_decref(m->asked);
     free(m->newest);
     free(m->sent_text);
     free(m);
@@ -197,9 +200,12 @@ status_post(struct net_op *op, const json_t *st, const char *root, struct net_po
     char *author_id = net_id(acc, "id");
     p->own = author_id && op->acct->me && strcmp(author_id, op->acct->me) == 0;
     free(author_id);
-    json_t *meta = json_pack("{s:s?, s:s, s:s?, s:s?}", "visibility",
+    char edited[24];
+    int was_edited = net_time(net_str(st, "edited_at"), edited) == 0;
+    json_t *meta = json_pack("{s:s?, s:s, s:s?, s:s?, s:s?}", "visibility",
                              net_str(st, "visibility"), "acct", acct, "uri", net_str(st, "uri"),
-                             "language", net_str(st, "language"));
+                             "language", net_str(st, "language"), "edited_at",
+                             was_edited ? edited : NULL);
     p->meta = json_dumps(meta, JSON_COMPACT);
     json_decref(meta);
     free(host);
@@ -237,30 +243,55 @@ add_context(struct net_op *op, const json_t *status, const json_t *ctx)
     return rc;
 }
 
-/* Asks for the context of the next pending mention not yet in the batch, or finishes. */
+/* Asks for the contexts of the next pending mentions not yet in the batch, keeping up to
+ * CONTEXTS_AT_ONCE in flight; waits for those in flight; or, when every thread is read,
+ * finishes. */
 static enum http_step
 next_context(struct net_op *op, struct http_request **next, char **err)
 {
     struct mpriv *m = priv(op);
     (void)err;
-    while (m->next < json_array_size(m->pending) && m->next < NET_MAX_THREADS) {
+    if (m->asked == NULL)
+        m->asked = json_object();
+    *next = NULL;
+    while (json_object_size(m->asked) < CONTEXTS_AT_ONCE &&
+           m->next < json_array_size(m->pending) && m->next < NET_MAX_THREADS) {
         json_t *st = json_array_get(m->pending, m->next++);
         char *id = net_id(st, "id");
         if (id && net_id_safe(id) && net_batch_find(&op->res.batch, id) == NULL) {
             char *path = xasprintf("/api/v1/statuses/%s/context", id);
-            *next = api(op, "GET", path);
+            struct http_request *r = api(op, "GET", path);
             free(path);
-            free(id);
-            json_decref(m->current);
-            m->current = json_incref(st);
-            op->state = FN_CONTEXT;
-            return HTTP_STEP_MORE;
+            if (json_object_get(m->asked, http_request_url(r)) == NULL) {
+                json_object_set(m->asked, http_request_url(r), st);
+                *next = *next ? http_request_also(*next, r) : r;
+            } else {
+                http_request_free(r);
+            }
         }
         free(id);
     }
+    op->state = FN_CONTEXT;
+    if (*next || json_object_size(m->asked) > 0)
+        return HTTP_STEP_MORE;
     if (m->newest)
         op->res.cursor = mastodon_cursor_make(m->newest);
     return HTTP_STEP_DONE;
+}
+
+/* Makes the status whose context resp answers the current one. Returns 0, or -1 when resp
+ * answers nothing that was asked. */
+static int
+answered(struct net_op *op, const struct http_response *resp)
+{
+    struct mpriv *m = priv(op);
+    json_t *st = resp->url && m->asked ? json_object_get(m->asked, resp->url) : NULL;
+    if (st == NULL)
+        return -1;
+    json_decref(m->current);
+    m->current = json_incref(st);
+    json_object_del(m->asked, resp->url);
+    return 0;
 }
 
 /* Reads a page of mention notifications: the newest id and the statuses to read threads of. */
@@ -340,6 +371,10 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         return next_context(op, next, err);
     }
     case FN_CONTEXT:
+        if (answered(op, resp) != 0) {
+            *err = xasprintf("reading a thread: an answer came for no thread asked for");
+            return HTTP_STEP_FAIL;
+        }
         if (resp->status == 404) { /* private or deleted since: keep the mention alone */
             char *id = net_id(m->current, "id");
             if (id)

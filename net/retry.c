@@ -126,3 +126,50 @@ retry_delay_ms(const struct retry_policy *p, enum retry_kind kind,
         return kind == RETRY_SAFE ? backoff(p, a->attempt, rnd) : -1;
     return -1;
 }
+
+/* Seconds from now to a RateLimit-Reset value: epoch seconds or a delta. Returns 0 or -1. */
+static int
+reset_parse(const char *reset_iso, const char *reset, time_t now, time_t *at)
+{
+    if (retry_iso8601_parse(reset_iso, at) == 0)
+        return 0;
+    long v;
+    if (reset == NULL || parse_long(reset, &v) != 0)
+        return -1;
+    *at = v > 1000000000L ? (time_t)v : now + v;
+    return 0;
+}
+
+int
+retry_budget_parse(const char *limit, const char *remaining, const char *reset_iso,
+                   const char *reset, time_t now, struct retry_budget *b)
+{
+    b->limit = b->remaining = -1;
+    b->reset_at = 0;
+    long l, r;
+    time_t at;
+    if (limit == NULL || remaining == NULL || parse_long(limit, &l) != 0 ||
+        parse_long(remaining, &r) != 0 || l <= 0 || reset_parse(reset_iso, reset, now, &at) != 0)
+        return -1;
+    b->limit = l;
+    b->remaining = r < l ? r : l;
+    b->reset_at = at;
+    return 0;
+}
+
+long
+retry_pace_ms(const struct retry_policy *p, const struct retry_budget *b, time_t now)
+{
+    if (b->limit <= 0 || b->remaining < 0 || b->reset_at <= now)
+        return 0;
+    if (b->remaining * 2 >= b->limit)
+        return 0;
+    double window_ms = (double)(b->reset_at - now) * 1000.0;
+    double d = b->remaining == 0
+                   ? window_ms
+                   : window_ms / (double)b->remaining *
+                         (1.0 - 2.0 * (double)b->remaining / (double)b->limit);
+    if (d > (double)p->max_wait_ms)
+        d = (double)p->max_wait_ms;
+    return (long)d;
+}

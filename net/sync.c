@@ -4,6 +4,7 @@
 #include "model/account.h"
 #include "model/bundle.h"
 #include "model/post.h"
+#include "model/synclock.h"
 #include "model/xmalloc.h"
 #include "net/adapter.h"
 #include "net/credentials.h"
@@ -15,6 +16,7 @@
 /* Everything the accounts of one run share. */
 struct sync_run {
     struct db *db;
+    struct synclock_self self;   /* this process, as the sync locks name it */
     sync_report_fn report;
     void *arg;
     int failed;
@@ -28,6 +30,7 @@ struct sync_job {
     struct net_op op;
     char *cursor;
     double start;
+    int locked;          /* this run holds the account's sync lock */
 };
 
 /* Seconds on a monotonic clock. */
@@ -161,8 +164,38 @@ finish(struct sync_job *j, struct sync_report *r, char *error)
                                 &e2) != 0)
             free(e2); /* the sync error is what matters; it is reported below */
     }
+    if (j->locked) {
+        char *e3 = NULL;
+        if (synclock_release(j->run->db, j->cfg->name, &j->run->self, &e3) != 0)
+            free(e3); /* the lock goes stale with this process; nothing else to do */
+        j->locked = 0;
+    }
     j->run->report(r, j->run->arg);
     free(error);
+}
+
+/* Takes the account's sync lock. Returns 0 when this run holds it, else reports the account
+ * (skipped, or failed when the cache could not say) and returns -1. */
+static int
+lock_account(struct sync_job *j)
+{
+    struct synclock_holder h;
+    char *why = NULL;
+    j->run->self.now = time(NULL);
+    int rc = synclock_take(j->run->db, j->cfg->name, &j->run->self, &h, &why);
+    if (rc == 0) {
+        j->locked = 1;
+        return 0;
+    }
+    if (rc < 0) {
+        finish(j, &(struct sync_report){0}, why);
+        return -1;
+    }
+    char *msg = synclock_busy_message(j->cfg->name, &h, &j->run->self);
+    struct sync_report r = {.skipped = msg};
+    finish(j, &r, NULL);
+    free(msg);
+    return -1;
 }
 
 /* The fetch's done callback: commit what it read, or report why it failed. */
@@ -206,6 +239,7 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         return -1;
     }
     struct sync_run run = {.db = db, .report = report, .arg = arg};
+    synclock_self_init(&run.self);
     /* A large sync is one transaction: give SQLite room so it does not spill pages to the
      * WAL before the commit (64 MiB at most; pages are allocated only as used). */
     db_exec(db, "PRAGMA cache_size = -65536", NULL);
@@ -217,6 +251,8 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         j->start = now_s();
         if (start)
             start(j->cfg->name, arg);
+        if (lock_account(j) != 0)
+            continue;
         char *why = NULL;
         struct account_state st;
         if (account_state_get(db, j->cfg->name, &st, &why) != 0) {

@@ -1,7 +1,9 @@
 /* Syncing accounts: every account named runs at once on one HTTP client; each that finishes
  * is written to the cache in one transaction (its posts through post_writer, then its new
  * cursor), so a cursor never covers data that is not committed. An account that fails is
- * reported with its reason and changes nothing but its last error; the others go on. */
+ * reported with its reason and changes nothing but its last error; the others go on. Each
+ * account is synced under its lock in the cache (model/synclock.h): one that another process
+ * is syncing is skipped, and reported as such. */
 #ifndef TACTFUL_NET_SYNC_H
 #define TACTFUL_NET_SYNC_H
 
@@ -17,6 +19,8 @@ struct sync_report {
     const char *platform;
     int ok;
     const char *error;     /* when !ok: a sentence */
+    const char *skipped;   /* when ok: another process syncs the account now, a sentence
+                              saying who (nothing was read); else NULL */
     const char *note;      /* something to know even on success, or NULL */
     long posts;            /* posts read */
     long new_posts;

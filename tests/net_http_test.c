@@ -187,6 +187,84 @@ test_escape_origin_env(void **state)
     unsetenv("TACTFUL_HTTP_MAX_BODY");
 }
 
+/* The budget headers of both platforms are read; anything missing or malformed means no
+ * budget (no pacing). */
+static void
+test_budget_headers(void **state)
+{
+    (void)state;
+    struct retry_budget b;
+    time_t now = 1767225600; /* 2026-01-01T00:00:00Z */
+    assert_int_equal(retry_budget_parse("300", "42", "2026-01-01T00:05:00.000Z", NULL, now, &b),
+                     0);
+    assert_int_equal(b.limit, 300);
+    assert_int_equal(b.remaining, 42);
+    assert_int_equal(b.reset_at, now + 300);
+    assert_int_equal(retry_budget_parse("3000", "7", NULL, "1767225660", now, &b), 0);
+    assert_int_equal(b.reset_at, now + 60);
+    assert_int_equal(retry_budget_parse("100", "500", NULL, "30", now, &b), 0); /* a delta */
+    assert_int_equal(b.reset_at, now + 30);
+    assert_int_equal(b.remaining, 100); /* never more than the limit */
+    assert_int_equal(retry_budget_parse(NULL, "7", NULL, "30", now, &b), -1);
+    assert_int_equal(retry_budget_parse("300", "x", NULL, "30", now, &b), -1);
+    assert_int_equal(retry_budget_parse("0", "0", NULL, "30", now, &b), -1);
+    assert_int_equal(retry_budget_parse("300", "7", "soon", NULL, now, &b), -1);
+    assert_int_equal(b.limit, -1);
+}
+
+/* The pace: full speed while half the budget is left, then slower and slower as it falls,
+ * until the reset when nothing is left; never longer than the policy's longest wait. */
+static void
+test_pace_schedule(void **state)
+{
+    (void)state;
+    struct retry_policy p = policy();
+    p.max_wait_ms = 300000;
+    time_t now = 1000;
+    struct retry_budget b = {.limit = 300, .reset_at = now + 300};
+    static const struct {
+        long remaining, ms;
+    } want[] = {{300, 0}, {151, 0}, {150, 0}, {100, 1000}, {75, 2000}, {30, 8000},
+                {10, 28000}, {1, 298000}, {0, 300000}};
+    long last = -1;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        b.remaining = want[i].remaining;
+        long ms = retry_pace_ms(&p, &b, now);
+        assert_int_equal(ms, want[i].ms);
+        assert_true(ms >= last);
+        last = ms;
+    }
+    b.remaining = 149; /* just below half: a little */
+    assert_true(retry_pace_ms(&p, &b, now) > 0 && retry_pace_ms(&p, &b, now) < 100);
+    p.max_wait_ms = 60000;
+    b.remaining = 0;
+    assert_int_equal(retry_pace_ms(&p, &b, now), 60000);
+    b.reset_at = now; /* the budget has reset: no wait */
+    assert_int_equal(retry_pace_ms(&p, &b, now), 0);
+    b.limit = -1; /* unknown */
+    b.reset_at = now + 300;
+    assert_int_equal(retry_pace_ms(&p, &b, now), 0);
+
+    /* Paced from half the budget, requests never use it up before it resets, and they go on
+     * at once when it has (a clock stepped by the computed waits). */
+    p.max_wait_ms = 300000;
+    b = (struct retry_budget){.limit = 300, .remaining = 150, .reset_at = now + 300};
+    double t = (double)now;
+    int sent = 0;
+    while (t < (double)b.reset_at) {
+        long ms = retry_pace_ms(&p, &b, (time_t)t);
+        t += (double)ms / 1000.0;
+        if (t >= (double)b.reset_at)
+            break;
+        assert_true(b.remaining > 0);
+        b.remaining--;
+        sent++;
+    }
+    assert_true(b.remaining > 0);
+    assert_true(sent > 100); /* slowed down, not stopped */
+    assert_int_equal(retry_pace_ms(&p, &b, b.reset_at), 0);
+}
+
 int
 main(void)
 {
@@ -195,6 +273,8 @@ main(void)
         cmocka_unit_test(test_which_failures_retry),
         cmocka_unit_test(test_rate_limits),
         cmocka_unit_test(test_link_header),
+        cmocka_unit_test(test_budget_headers),
+        cmocka_unit_test(test_pace_schedule),
         cmocka_unit_test(test_escape_origin_env),
     };
     return cmocka_run_group_tests_name("net_http", tests, NULL, NULL);

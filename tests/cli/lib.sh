@@ -43,6 +43,7 @@ run_tests() {
         export WORK
         export TACTFUL_DB="$WORK/cache.db" TACTFUL_CONFIG="$WORK/config" HOME="$WORK/home"
         export TACTFUL_OFFICER=tester XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/cfg"
+        export XDG_STATE_HOME="$WORK/state"
         : >"$TACTFUL_CONFIG"
         mkdir -p "$HOME"
         # Not inside `if`, so set -e stops a test at its first failing check.

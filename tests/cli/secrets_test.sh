@@ -52,6 +52,9 @@ test_bluesky_app_password_never_leaks() {
     fake_start "{\"tenants\": {\"b\": {\"platform\": \"bluesky\", \"password\": \"$SECRET\", \"threads\": 1, \"replies\": 1, \"expire_first\": true}}}" || return 1
     printf '[account b]\nplatform = bluesky\nurl = %s/b\nuser = council.test\ntoken_env = BSKY_PW\n' "$FAKE" >>"$TACTFUL_CONFIG"
     BSKY_PW=$SECRET run_all sync || fail "sync: $(cat "$WORK/all.out")" || return 1
+    # The kept session stops refreshing (the server revoked it), so tactful logs in again, with
+    # the wrong password.
+    fake_ctl '{"set": {"b": {"refresh": "revoked"}}}' || return 1
     BSKY_PW=wrong-$SECRET run_all sync && fail "sync with a wrong password should fail" && return 1
     grep -q 'logging in: .*HTTP 401: AuthenticationRequired' "$WORK/all.out" || fail "no login failure: $(cat "$WORK/all.out")" || return 1
     expect_secret_nowhere || return 1

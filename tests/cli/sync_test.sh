@@ -217,6 +217,97 @@ test_offline_refuses_the_network() {
     expect_eq 0 "$(fake_hits /)" "requests while offline"
 }
 
+# Two tactful processes on one cache: while the first syncs m (its notifications request held
+# by the server), a second skips m, says which process syncs it, and syncs w; once the first
+# ends, m is free again.
+test_one_syncer_per_account() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 2, "replies": 1},
+                             "w": {"platform": "wordpress", "posts": 1, "comments": 2}}}' &&
+        account_mastodon m m && account_wordpress w w || return 1
+    fake_ctl '{"rules": {"m": [{"match": "/api/v1/notifications", "hold": "m", "pass": true, "times": 1}]}}' || return 1
+    ${TACTFUL_WRAP:-} "$TACTFUL" sync m >"$WORK/sync1.out" 2>"$WORK/sync1.err" &
+    pid=$!
+    wait_hits /api/v1/notifications 1 || { kill -9 $pid; return 1; }
+    expect_eq "$pid" "$(db_count "select holder_pid from sync_locks where account = 'm'")" "the lock's holder" || { kill -9 $pid; return 1; }
+    expect_status 0 t sync || { kill -9 $pid; return 1; }
+    expect_err "^tactful: m is being synced by another tactful \\(process $pid, since [0-9:]{8} UTC\\); it was skipped" || { kill -9 $pid; return 1; }
+    expect_out '^sync: 2 accounts, 0 failed; 1 new threads, 3 new posts, 0 updated; 1 skipped \(being synced by another tactful\)$' || { kill -9 $pid; return 1; }
+    expect_eq 1 "$(fake_hits /api/v1/notifications)" "notification requests while m was held" || { kill -9 $pid; return 1; }
+    expect_status 0 t accounts || { kill -9 $pid; return 1; }
+    expect_out "^ +syncing now: process $pid on .+ since 20[0-9-]+T[0-9:]+Z$" || { kill -9 $pid; return 1; }
+    fake_ctl '{"release": "m"}' || return 1
+    wait $pid || fail "the first sync failed: $(cat "$WORK/sync1.err")" || return 1
+    grep -Eq '^sync: 1 account, 0 failed; 2 new threads, 4 new posts' "$WORK/sync1.out" || fail "first sync: $(cat "$WORK/sync1.out")" || return 1
+    expect_eq 0 "$(db_count 'select count(*) from sync_locks')" "locks left" || return 1
+    expect_status 0 t accounts || return 1
+    expect_no_out 'syncing now' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 0 new posts, 0 updated$'
+}
+
+# The servers' rate-limit headers: with most of the budget left nothing is said; once it runs
+# below half, the sync says tactful spaced its requests out (Mastodon X-RateLimit-*, Bluesky
+# RateLimit-*). The waits themselves are computed by retry_pace_ms (net_http_test).
+test_rate_limit_budget_slows_down() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 2, "replies": 1,
+                                   "ratelimit": {"limit": 300, "remaining": 290, "reset_in": 1}},
+                             "b": {"platform": "bluesky", "threads": 1, "replies": 1,
+                                   "ratelimit": {"limit": 3000, "remaining": 2900, "reset_in": 1}}}}' &&
+        account_mastodon m m && account_bluesky b b || return 1
+    expect_status 0 t sync || return 1
+    ! grep -q 'spaced' "$WORK/err" || fail "a note with the budget full: $(cat "$WORK/err")" || return 1
+    fake_ctl '{"ratelimit": {"m": {"limit": 300, "remaining": 40, "reset_in": 1},
+                             "b": {"limit": 3000, "remaining": 12, "reset_in": 1}},
+               "add_mentions": {"m": 1, "b": 1}}' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 2 new posts' || return 1
+    expect_err "^tactful: m: http://127.0.0.1:[0-9]+ allowed only [0-9]+ more of its 300 requests until [0-9:]+ UTC, so tactful spaced its requests out" || return 1
+    expect_err "^tactful: b: http://127.0.0.1:[0-9]+ allowed only [0-9]+ more of its 3000 requests"
+}
+
+# A Mastodon account's threads are read a few at once: six context requests are held by the
+# server together (one at a time would never have two in flight), never a seventh before one
+# of them is answered; a thread that cannot be read fails the account and commits nothing.
+test_mastodon_threads_read_at_once() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 20, "replies": 1}}}' &&
+        account_mastodon m m || return 1
+    fake_ctl '{"rules": {"m": [{"match": "/context", "hold": "ctx", "pass": true, "times": 6}]}}' || return 1
+    ${TACTFUL_WRAP:-} "$TACTFUL" sync >"$WORK/sync1.out" 2>"$WORK/sync1.err" &
+    pid=$!
+    wait_hits /context 6 || { kill -9 $pid; return 1; }
+    expect_eq 0 "$(fake_py "len([e for e in hits('/context') if e.get('done')])")" "contexts answered while held" || { kill -9 $pid; return 1; }
+    expect_eq 6 "$(fake_hits /context)" "contexts in flight" || { kill -9 $pid; return 1; }
+    fake_ctl '{"release": "ctx"}' || return 1
+    wait $pid || fail "the sync failed: $(cat "$WORK/sync1.err")" || return 1
+    expect_eq 40 "$(db_count 'select count(*) from posts')" "posts" || return 1
+    expect_eq 20 "$(fake_hits /context)" "one context per thread" || return 1
+    # One thread's context fails for good: the account fails whole, nothing of it is written.
+    fake_ctl '{"add_mentions": {"m": 3}, "rules": {"m": [{"match": "/api/v1/statuses/1002/context", "status": 500, "times": -1}]}}' || return 1
+    rm -f "$TACTFUL_DB" "$TACTFUL_DB-wal" "$TACTFUL_DB-shm"
+    expect_status 1 t sync || return 1
+    expect_err 'sync of m failed' || return 1
+    expect_eq 0 "$(db_count 'select count(*) from posts')" "posts after the failure"
+}
+
+# Followers-only and direct posts are marked private; an edit reaches the cache with its time
+# when the thread is read again, and `show` says both.
+test_mastodon_private_and_edited_posts() {
+    fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 1, "visibility": "private"}}}' &&
+        account_mastodon m m || return 1
+    expect_status 0 t sync || return 1
+    th=$(thread_of m 1002)
+    expect_status 0 t show "$th" --json || return 1
+    expect_eq "True True" "$(jpy "[p['private'] for p in j['posts_tree']]")" "private posts" || return 1
+    expect_eq "None None" "$(jpy "[p['edited_at'] for p in j['posts_tree']]")" "edited before the edit" || return 1
+    fake_ctl '{"edit": {"m": {"id": "1001", "content": "<p>Root 0, corrected</p>"}}, "add_mentions": {"m": 1}}' || return 1
+    expect_status 0 t sync || return 1
+    expect_out '0 new threads, 1 new posts, 1 updated' || return 1
+    expect_status 0 t show "$th" --json || return 1
+    expect_eq "True" "$(jpy "[p['edited_at'] is not None and p['text'].endswith('corrected') for p in j['posts_tree'] if p['id'] == '1001'][0]")" "the edit" || return 1
+    expect_status 0 t show "$th" || return 1
+    expect_out ' · edited .*\[private\]$'
+}
+
 test_kill_9_mid_sync_then_rerun() {
     fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 30, "replies": 3},
                              "w": {"platform": "wordpress", "posts": 3, "comments": 120}}}' &&
@@ -239,8 +330,11 @@ test_kill_9_mid_sync_then_rerun() {
     expect_eq 0 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the kill" || return 1
     m_posts=$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")
     expect_eq 120 "$m_posts" "Mastodon posts committed before the kill" || return 1
+    # The killed process still holds w's lock; it has gone, so the rerun takes the lock over.
+    expect_eq 1 "$(db_count "select count(*) from sync_locks where account = 'w'")" "w's lock after the kill" || return 1
     fake_ctl '{"rules": {"w": []}, "add_mentions": {"m": 5}}' || return 1
     expect_status 0 t sync || return 1
+    expect_no_out skipped || return 1
     expect_eq 125 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'm'")" "Mastodon posts after the rerun" || return 1
     expect_eq 363 "$(db_count "select count(*) from posts p join accounts a on a.id = p.account_id where a.name = 'w'")" "WordPress posts after the rerun" || return 1
     expect_eq 0 "$(db_count 'select count(*) from (select account_id, remote_id from posts group by 1, 2 having count(*) > 1)')" "duplicates" || return 1

@@ -560,9 +560,29 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
+        for k, v in self.budget_headers().items():
+            self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def budget_headers(self):
+        """A tenant with "ratelimit": {"limit": L, "remaining": R, "reset_in": S} reports its
+        request budget on every answer (Mastodon: X-RateLimit-*, reset as ISO 8601; Bluesky:
+        RateLimit-*, reset as epoch seconds), R falling by one per request."""
+        tenant = TENANTS.get(getattr(self, "tenant_name", ""))
+        rl = tenant.get("ratelimit") if tenant else None
+        if not rl:
+            return {}
+        with LOCK:
+            left = rl["remaining"]
+            rl["remaining"] = max(0, left - 1)
+        reset = int(time.time()) + rl.get("reset_in", 300)
+        if isinstance(tenant["impl"], Bluesky):
+            return {"RateLimit-Limit": str(rl["limit"]), "RateLimit-Remaining": str(left),
+                    "RateLimit-Reset": str(reset)}
+        return {"X-RateLimit-Limit": str(rl["limit"]), "X-RateLimit-Remaining": str(left),
+                "X-RateLimit-Reset": iso(reset, True)}
 
     def do_GET(self):
         self.route()
@@ -707,14 +727,26 @@ class Handler(BaseHTTPRequestHandler):
                 TENANTS[name] = {"impl": PLATFORMS[tcfg["platform"]](name, tcfg),
                                  "rules": tcfg.get("rules", []),
                                  "latency": tcfg.get("latency", 0),
-                                 "cache": tcfg.get("cache", False), "answers": {}}
+                                 "cache": tcfg.get("cache", False), "answers": {},
+                                 "ratelimit": tcfg.get("ratelimit")}
             for name, rules in cmd.get("rules", {}).items():
                 TENANTS[name]["rules"] = rules
+            for name, rl in cmd.get("ratelimit", {}).items():
+                TENANTS[name]["ratelimit"] = rl
+            for name, edit in cmd.get("edit", {}).items():
+                # Mastodon: {"edit": {NAME: {"id": ID, "content": HTML}}} edits a status now.
+                st = TENANTS[name]["impl"].statuses[edit["id"]]
+                st["content"] = edit["content"]
+                st["edited_at"] = iso(time.time(), True)
             for name, n in cmd.get("add_mentions", {}).items():
                 TENANTS[name]["impl"].add_mentions(n)
             for name, attrs in cmd.get("set", {}).items():
                 for k, v in attrs.items():
-                    setattr(TENANTS[name]["impl"], k, v)
+                    impl = TENANTS[name]["impl"]
+                    if (isinstance(impl, Bluesky) and k == "password" and
+                            v != getattr(impl, "password", None)):
+                        impl.access = impl.refresh = None  # a new password ends its sessions
+                    setattr(impl, k, v)
         return self.send_json(200, {"ok": True})
 
 
@@ -731,7 +763,8 @@ def main():
             TENANTS[name] = {"impl": PLATFORMS[tcfg["platform"]](name, tcfg),
                              "rules": tcfg.get("rules", []),
                              "latency": tcfg.get("latency", 0),
-                             "cache": tcfg.get("cache", False), "answers": {}}
+                             "cache": tcfg.get("cache", False), "answers": {},
+                             "ratelimit": tcfg.get("ratelimit")}
         LOG_ON[0] = cfg.get("log", True)
     ThreadingHTTPServer.request_queue_size = 128  # many clients connect at once
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

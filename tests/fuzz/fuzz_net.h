@@ -12,6 +12,8 @@
 #ifndef TACTFUL_FUZZ_NET_H
 #define TACTFUL_FUZZ_NET_H
 
+#define FUZZ_NET_MAX_DUE 64 /* requests asked for and not answered yet, at most */
+
 #include "model/account.h"
 #include "model/db.h"
 #include "model/isotime.h"
@@ -192,13 +194,24 @@ fuzz_net_run(const struct fuzz_platform *fp, const uint8_t *data, size_t size)
     op.reply = &fp->reply;
     struct http_request *next = NULL;
     enum http_step s = net_op_step(&op, NULL, &next, &err);
+    /* The requests asked for and not answered yet, answered in the order asked (a step may
+     * ask for several at once). */
+    char *due[FUZZ_NET_MAX_DUE];
+    size_t ndue = 0;
     /* Every request goes by bounds: at most a few hundred answers per input. */
     for (int steps = 0; s == HTTP_STEP_MORE && steps < 500; steps++) {
-        if (next == NULL)
-            abort(); /* MORE always names the next request */
-        char *url = xstrdup(http_request_url(next));
-        http_request_free(next);
-        next = NULL;
+        while (next) {
+            struct http_request *more = http_request_detach(next);
+            if (ndue == FUZZ_NET_MAX_DUE)
+                abort(); /* far more at once than any adapter asks for */
+            due[ndue++] = xstrdup(http_request_url(next));
+            http_request_free(next);
+            next = more;
+        }
+        if (ndue == 0)
+            abort(); /* MORE always leaves a request to answer */
+        char *url = due[0];
+        memmove(due, due + 1, --ndue * sizeof *due);
         if (p >= end) {
             free(url);
             break;
@@ -221,6 +234,8 @@ fuzz_net_run(const struct fuzz_platform *fp, const uint8_t *data, size_t size)
                 err ? ": " : "", err ? err : "");
     if (s == HTTP_STEP_MORE)
         http_request_free(next);
+    while (ndue > 0)
+        free(due[--ndue]);
     if (s == HTTP_STEP_FAIL && (err == NULL || *err == '\0'))
         abort(); /* a failure always says why */
     if (s != HTTP_STEP_FAIL && err != NULL)

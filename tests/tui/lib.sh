@@ -24,7 +24,7 @@ start() {
     tmux -L "$SOCK" -f /dev/null -u new-session -d -s tt -x "$cols" -y "$rows" \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color TACTFUL_DB='$TACTFUL_DB' \
          TACTFUL_CONFIG='$TACTFUL_CONFIG' TACTFUL_OFFICER=tester HOME='$HOME' \
-         XDG_CONFIG_HOME='$XDG_CONFIG_HOME' ${START_ENV:-} '$TACTFUL' $*; \
+         XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' ${START_ENV:-} '$TACTFUL' $*; \
          echo EXITED \$?; sleep 600"
 }
 
@@ -125,6 +125,7 @@ run_tests() {
         export WORK SOCK
         export TACTFUL_DB="$WORK/cache.db" TACTFUL_CONFIG="$WORK/config"
         export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/cfg" TACTFUL_OFFICER=tester
+        export XDG_STATE_HOME="$WORK/state"
         mkdir -p "$HOME" "$XDG_CONFIG_HOME/tactful"
         : >"$TACTFUL_CONFIG"
         # Not inside `if`, so set -e stops a test at its first failing check.
