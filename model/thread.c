@@ -73,11 +73,26 @@ add_filter(struct buf *sql, int key, const char *value, const char ***vals, size
     (*vals)[(*nvals)++] = value;
 }
 
+/* How build_where tests full-text terms. WHERE_MATCHES finds every matching post once and
+ * keeps their threads (cost: the matches, whatever is listed; right for counts, whole
+ * listings and rare words). WHERE_PROBE tests each thread as the listing walks its index in
+ * order, through the thread's posts (cost: the threads walked; right for a page of a common
+ * word, where the walk stops as soon as the page is full). */
+enum where_fts { WHERE_MATCHES, WHERE_PROBE };
+
+/* Matches at least this many posts: a common query, whose pages are found by probing. */
+#define FTS_COMMON 2000
+
+/* The condition that a thread has a post matching ?N, by probing its posts. */
+#define PROBE_SQL                                                                              \
+    "EXISTS (SELECT 1 FROM posts p CROSS JOIN posts_fts ON posts_fts.rowid = p.id"             \
+    " WHERE p.thread_id = t.id AND posts_fts MATCH ?%zu)"
+
 /* Appends the WHERE clause for q to sql and collects the values to bind, in order. A filter
  * key given several times matches any of its values; skip_state leaves state: out. */
 static void
-build_where(const struct query *q, int skip_state, struct buf *sql, const char ***vals,
-            size_t *nvals)
+build_where(const struct query *q, int skip_state, enum where_fts how, struct buf *sql,
+            const char ***vals, size_t *nvals)
 {
     buf_adds(sql, " WHERE 1");
     if (q == NULL || !q->include_snoozed)
@@ -110,19 +125,44 @@ build_where(const struct query *q, int skip_state, struct buf *sql, const char *
         }
     }
     if (q->fts) {
-        buf_printf(sql, " AND t.id IN (SELECT p.thread_id FROM posts_fts JOIN posts p"
-                        " ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?%zu)",
-                   *nvals + 1);
+        if (how == WHERE_PROBE)
+            buf_printf(sql, " AND " PROBE_SQL, *nvals + 1);
+        else
+            buf_printf(sql, " AND t.id IN (SELECT p.thread_id FROM posts_fts JOIN posts p"
+                            " ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?%zu)",
+                       *nvals + 1);
         *vals = xreallocarray(*vals, *nvals + 1, sizeof **vals);
         (*vals)[(*nvals)++] = q->fts;
     }
     if (q->fts_not) {
-        buf_printf(sql, " AND t.id NOT IN (SELECT p.thread_id FROM posts_fts JOIN posts p"
-                        " ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?%zu)",
-                   *nvals + 1);
+        if (how == WHERE_PROBE)
+            buf_printf(sql, " AND NOT " PROBE_SQL, *nvals + 1);
+        else
+            buf_printf(sql, " AND t.id NOT IN (SELECT p.thread_id FROM posts_fts JOIN posts p"
+                            " ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?%zu)",
+                       *nvals + 1);
         *vals = xreallocarray(*vals, *nvals + 1, sizeof **vals);
         (*vals)[(*nvals)++] = q->fts_not;
     }
+}
+
+/* How a page of up to limit threads (-1: all) for q tests its full-text terms: probing when
+ * it is a page and q's words match at least FTS_COMMON posts, found by reading that many
+ * entries of the index and no more. */
+static enum where_fts
+where_for_page(struct db *db, const struct query *q, long limit)
+{
+    if (q == NULL || q->fts == NULL || limit < 0)
+        return WHERE_MATCHES;
+    sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM posts_fts"
+                                      " WHERE posts_fts MATCH ?1 LIMIT ?2)", NULL);
+    if (st == NULL)
+        return WHERE_MATCHES;
+    db_bind_text(st, 1, q->fts);
+    sqlite3_bind_int(st, 2, FTS_COMMON);
+    int common = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= FTS_COMMON;
+    sqlite3_finalize(st);
+    return common ? WHERE_PROBE : WHERE_MATCHES;
 }
 
 /* Splits a char(31)-joined list of tags. */
@@ -170,8 +210,8 @@ read_row(sqlite3_stmt *st, struct thread_row *r)
 }
 
 /* Frees what a row owns. */
-static void
-row_clear(struct thread_row *r)
+void
+thread_row_clear(struct thread_row *r)
 {
     free(r->account);
     free(r->platform);
@@ -205,40 +245,38 @@ prepare_bound(struct db *db, const char *sql, const char **vals, size_t nvals, c
     return st;
 }
 
-/* Adds the best-matching snippet of each listed thread, with one full-text query for the
- * whole page rather than one per thread. */
+/* The best-matching snippet of one thread (?2) for a full-text query (?1): the thread's
+ * posts through their index, each tested against the query by its rowid, so the cost follows
+ * the thread's posts and not every post the query matches (a common word matched 843,000
+ * posts at 1,000,000, and matching each against a page's threads grew with both). */
+static const char snippet_sql[] =
+    "SELECT snippet(posts_fts, -1, '[', ']', '…', 12)"
+    " FROM posts p CROSS JOIN posts_fts ON posts_fts.rowid = p.id"
+    " WHERE p.thread_id = ?2 AND posts_fts MATCH ?1 ORDER BY rank LIMIT 1";
+
+/* Sets r's snippet from snip (snippet_sql with the query bound); none when it fails. */
+static void
+row_snippet(sqlite3_stmt *snip, struct thread_row *r)
+{
+    sqlite3_bind_int64(snip, 2, r->id);
+    if (sqlite3_step(snip) == SQLITE_ROW)
+        r->snippet = db_column_strdup(snip, 0);
+    sqlite3_reset(snip);
+}
+
+/* Adds the best-matching snippet of each listed thread. */
 static void
 add_snippets(struct db *db, const char *fts, struct thread_list *out)
 {
     if (out->n == 0)
         return;
-    struct buf ids = {0};
-    buf_addc(&ids, '[');
+    sqlite3_stmt *st = db_prepare(db, snippet_sql, NULL);
+    if (st == NULL)
+        return;
+    db_bind_text(st, 1, fts);
     for (size_t i = 0; i < out->n; i++)
-        buf_printf(&ids, "%s%ld", i ? "," : "", out->rows[i].id);
-    buf_addc(&ids, ']');
-    sqlite3_stmt *st = db_prepare(db,
-                                  "SELECT p.thread_id, snippet(posts_fts, -1, '[', ']', '…', 12)"
-                                  " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
-                                  " WHERE posts_fts MATCH ?1 AND p.thread_id IN"
-                                  " (SELECT value FROM json_each(?2)) ORDER BY rank",
-                                  NULL);
-    if (st != NULL) {
-        db_bind_text(st, 1, fts);
-        db_bind_text(st, 2, ids.data);
-        size_t left = out->n;
-        while (left > 0 && sqlite3_step(st) == SQLITE_ROW) {
-            long id = (long)sqlite3_column_int64(st, 0);
-            for (size_t i = 0; i < out->n; i++) {
-                if (out->rows[i].id == id && out->rows[i].snippet == NULL) {
-                    out->rows[i].snippet = db_column_strdup(st, 1);
-                    left--;
-                }
-            }
-        }
-        sqlite3_finalize(st);
-    }
-    buf_free(&ids);
+        row_snippet(st, &out->rows[i]);
+    sqlite3_finalize(st);
 }
 
 /* Runs a listing query (sql, with vals bound) and fills out with its rows; reverses them when
@@ -286,13 +324,73 @@ thread_list(struct db *db, const struct query *q, enum thread_sort sort, long li
 
     memset(out, 0, sizeof *out);
     buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
-    build_where(q, 0, &sql, &vals, &nvals);
+    build_where(q, 0, where_for_page(db, q, limit < 0 || offset > 0 ? -1 : limit), &sql, &vals,
+                &nvals);
     buf_printf(&sql, " ORDER BY %s LIMIT %ld OFFSET %ld", sort_sql[sort], limit < 0 ? -1 : limit,
                offset < 0 ? 0 : offset);
     int rc = run_list(db, q, sql.data, vals, nvals, 0, out, err);
     buf_free(&sql);
     free(vals);
     return rc;
+}
+
+struct thread_cursor {
+    struct db *db;
+    sqlite3_stmt *rows;
+    sqlite3_stmt *snip;   /* snippet_sql, for a query with full-text terms; else NULL */
+};
+
+struct thread_cursor *
+thread_cursor_open(struct db *db, const struct query *q, enum thread_sort sort, long limit,
+                   char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+
+    buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
+    build_where(q, 0, where_for_page(db, q, limit), &sql, &vals, &nvals);
+    buf_printf(&sql, " ORDER BY %s LIMIT %ld", sort_sql[sort], limit < 0 ? -1 : limit);
+    struct thread_cursor *c = xcalloc(1, sizeof *c);
+    c->db = db;
+    c->rows = prepare_bound(db, sql.data, vals, nvals, err);
+    buf_free(&sql);
+    free(vals);
+    if (c->rows != NULL && q && q->fts) {
+        if ((c->snip = db_prepare(db, snippet_sql, err)) != NULL)
+            db_bind_text(c->snip, 1, q->fts);
+    }
+    if (c->rows == NULL || (q && q->fts && c->snip == NULL)) {
+        thread_cursor_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int
+thread_cursor_next(struct thread_cursor *c, struct thread_row *r, char **err)
+{
+    int rc = sqlite3_step(c->rows);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW) {
+        *err = db_error(c->db, "cannot list threads");
+        return -1;
+    }
+    read_row(c->rows, r);
+    if (c->snip)
+        row_snippet(c->snip, r);
+    return 1;
+}
+
+void
+thread_cursor_free(struct thread_cursor *c)
+{
+    if (c == NULL)
+        return;
+    sqlite3_finalize(c->rows);
+    sqlite3_finalize(c->snip);
+    free(c);
 }
 
 /* Appends " AND KEY OP (values of row's key)" for sort. The values are numbers and stored
@@ -331,7 +429,7 @@ thread_list_seek(struct db *db, const struct query *q, enum thread_sort sort,
         seek = THREAD_SEEK_FIRST;
     int backward = seek == THREAD_SEEK_LAST || seek == THREAD_SEEK_BEFORE;
     buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
-    build_where(q, 0, &sql, &vals, &nvals);
+    build_where(q, 0, where_for_page(db, q, limit), &sql, &vals, &nvals);
     if (seek == THREAD_SEEK_AFTER)
         add_key_condition(&sql, sort, sort_key[sort].after, from, &vals, &nvals);
     else if (seek == THREAD_SEEK_FROM)
@@ -368,7 +466,7 @@ thread_count_before(struct db *db, const struct query *q, enum thread_sort sort,
     *n = 0;
     buf_printf(&sql, "SELECT count(*) FROM threads t%s",
                needs_accounts(q) ? " JOIN accounts a ON a.id = t.account_id" : "");
-    build_where(q, 0, &sql, &vals, &nvals);
+    build_where(q, 0, WHERE_MATCHES, &sql, &vals, &nvals);
     add_key_condition(&sql, sort, before_op(sort), row, &vals, &nvals);
     sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
     buf_free(&sql);
@@ -420,20 +518,26 @@ only_states(const struct query *q)
 }
 
 /* Counts for the unfiltered inbox, the one every start shows: every thread per state, read
- * from the (state, last_activity) index alone, less the threads snoozed until later, found in
- * one pass over the table. Filtering each thread instead reads the table in index order, one
- * random page at a time: on 100,000 threads that took 130 to 300 ms, this takes 40 to 80. */
+ * from thread_state_counts (kept by triggers, so its cost does not grow with the cache), less
+ * the threads snoozed until later, found through the (state, snoozed_until) index: one range
+ * of it per state, so only snoozed threads are read. Scanning the table for them took 0.2 s
+ * with a cold page cache at 1,000,000 posts. */
 static int
 count_states_plain(struct db *db, int include_snoozed, long counts[QUERY_NSTATES], char **err)
 {
-    if (add_counts(db, "SELECT state, count(*) FROM threads INDEXED BY threads_state"
-                       " GROUP BY state", 1, counts, err) != 0)
+    if (add_counts(db, "SELECT state, n FROM thread_state_counts", 1, counts, err) != 0)
         return -1;
     if (include_snoozed)
         return 0;
-    return add_counts(db, "SELECT state, count(*) FROM threads NOT INDEXED"
-                          " WHERE snoozed_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-                          " GROUP BY state", -1, counts, err);
+    struct buf sql = {0};
+    buf_adds(&sql, "SELECT state, count(*) FROM threads INDEXED BY threads_state_snooze"
+                   " WHERE state IN (");
+    for (int i = 0; i < QUERY_NSTATES; i++)
+        buf_printf(&sql, "%s'%s'", i ? ", " : "", query_states[i]);
+    buf_adds(&sql, ") AND snoozed_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') GROUP BY state");
+    int rc = add_counts(db, sql.data, -1, counts, err);
+    buf_free(&sql);
+    return rc;
 }
 
 int
@@ -453,7 +557,7 @@ thread_count_states(struct db *db, const struct query *q, long counts[QUERY_NSTA
     /* The join is left out when no filter needs it: on 100,000 threads it triples the time. */
     buf_printf(&sql, "SELECT t.state, count(*) FROM threads t%s",
                needs_accounts(q) ? " JOIN accounts a ON a.id = t.account_id" : "");
-    build_where(q, 1, &sql, &vals, &nvals);
+    build_where(q, 1, WHERE_MATCHES, &sql, &vals, &nvals);
     buf_adds(&sql, " GROUP BY t.state");
     sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
     buf_free(&sql);
@@ -528,7 +632,7 @@ void
 thread_list_free(struct thread_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        row_clear(&l->rows[i]);
+        thread_row_clear(&l->rows[i]);
     free(l->rows);
     memset(l, 0, sizeof *l);
 }
@@ -682,7 +786,7 @@ thread_free(struct thread *t)
 {
     if (t == NULL)
         return;
-    row_clear(&t->info);
+    thread_row_clear(&t->info);
     for (size_t i = 0; i < t->nposts; i++)
         post_clear(&t->posts[i]);
     free(t->posts);

@@ -53,6 +53,24 @@ int thread_count_states(struct db *db, const struct query *q, long counts[QUERY_
 
 void thread_list_free(struct thread_list *l);
 
+/* Frees what a row owns (not the row itself). */
+void thread_row_clear(struct thread_row *r);
+
+/* A listing read one row at a time, so its memory does not grow with its length (the CLI's
+ * list and search). Same rows, order and snippets as thread_list with offset 0. */
+struct thread_cursor;
+
+/* Starts the listing, or returns NULL with *err set (for instance an FTS syntax problem). */
+struct thread_cursor *thread_cursor_open(struct db *db, const struct query *q,
+                                         enum thread_sort sort, long limit, char **err);
+
+/* Fills r with the next row (the caller clears it with thread_row_clear). Returns 1 for a
+ * row, 0 at the end, or -1 with *err set. */
+int thread_cursor_next(struct thread_cursor *c, struct thread_row *r, char **err);
+
+/* Ends the listing. NULL is fine. */
+void thread_cursor_free(struct thread_cursor *c);
+
 /* Where thread_list_seek starts, relative to a row of the same listing (same q and sort). */
 enum thread_seek {
     THREAD_SEEK_FIRST,  /* the first threads; from is ignored */
