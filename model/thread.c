@@ -4,6 +4,7 @@
 #include "model/isotime.h"
 #include "model/xmalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -814,4 +815,40 @@ thread_mark_seen(struct db *db, long id, char **err)
         return -1;
     }
     return 0;
+}
+
+void
+thread_watch_start(struct db *db, struct thread_watch *w)
+{
+    w->version = db_data_version(db);
+    thread_watch_wake(db, w);
+}
+
+void
+thread_watch_wake(struct db *db, struct thread_watch *w)
+{
+    w->wake[0] = '\0';
+    struct buf sql = {0};
+    buf_adds(&sql, "SELECT min(snoozed_until) FROM threads INDEXED BY threads_state_snooze"
+                   " WHERE state IN (");
+    for (int i = 0; i < QUERY_NSTATES; i++)
+        buf_printf(&sql, "%s'%s'", i ? ", " : "", query_states[i]);
+    buf_adds(&sql, ") AND snoozed_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
+    sqlite3_stmt *st = db_prepare(db, sql.data, NULL);
+    buf_free(&sql);
+    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(w->wake, sizeof w->wake, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+int
+thread_watch_due(struct db *db, const struct thread_watch *w)
+{
+    if (db_data_version(db) != w->version)
+        return 1;
+    if (w->wake[0] == '\0')
+        return 0;
+    char now[ISOTIME_LEN];
+    isotime_now(now);
+    return strcmp(now, w->wake) >= 0;
 }

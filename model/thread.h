@@ -4,6 +4,7 @@
 #define TACTFUL_THREAD_H
 
 #include "model/db.h"
+#include "model/isotime.h"
 #include "model/query.h"
 
 #include <stddef.h>
@@ -136,6 +137,25 @@ struct thread {
 struct thread *thread_get(struct db *db, long id, char **err);
 
 void thread_free(struct thread *t);
+
+/* What an idle screen watches to know when its threads must be read again: the cache's data
+ * version, and when the next snoozed thread wakes. */
+struct thread_watch {
+    long long version;
+    char wake[ISOTIME_LEN];   /* "" when no thread is snoozed */
+};
+
+/* Takes the watch's starting point, after a (re)load. */
+void thread_watch_start(struct db *db, struct thread_watch *w);
+
+/* Rereads when the next snoozed thread wakes, keeping the version: after the screen's own
+ * changes (a snooze set or cleared), which the screen shows itself. */
+void thread_watch_wake(struct db *db, struct thread_watch *w);
+
+/* Whether the threads must be read again: another process wrote to the cache, or a snoozed
+ * thread woke, since thread_watch_start. Reads nothing from the cache file: an idle screen
+ * with no change costs no disk reads. */
+int thread_watch_due(struct db *db, const struct thread_watch *w);
 
 /* Marks a thread read up to its latest activity. Returns 0 or -1 with *err. */
 int thread_mark_seen(struct db *db, long id, char **err);
