@@ -246,14 +246,17 @@ prepare_bound(struct db *db, const char *sql, const char **vals, size_t nvals, c
     return st;
 }
 
-/* The best-matching snippet of one thread (?2) for a full-text query (?1): the thread's
- * posts through their index, each tested against the query by its rowid, so the cost follows
- * the thread's posts and not every post the query matches (a common word matched 843,000
- * posts at 1,000,000, and matching each against a page's threads grew with both). */
+/* The snippet of one thread (?2) for a full-text query (?1): from its newest matching post.
+ * The thread's posts are read through their index and each is tested against the query by
+ * its rowid, so the cost follows the thread's posts, never every post the query matches (a
+ * common word matched 843,000 posts at 1,000,000). Choosing the best-ranked post instead
+ * would rank every match: FTS5 computes its ranking statistics over the whole index for each
+ * query. */
 static const char snippet_sql[] =
     "SELECT snippet(posts_fts, -1, '[', ']', '…', 12)"
     " FROM posts p CROSS JOIN posts_fts ON posts_fts.rowid = p.id"
-    " WHERE p.thread_id = ?2 AND posts_fts MATCH ?1 ORDER BY rank LIMIT 1";
+    " WHERE p.thread_id = ?2 AND posts_fts MATCH ?1"
+    " ORDER BY p.created_at DESC, p.id DESC LIMIT 1";
 
 /* Sets r's snippet from snip (snippet_sql with the query bound); none when it fails. */
 static void
