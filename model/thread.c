@@ -148,12 +148,14 @@ build_where(const struct query *q, int skip_state, enum where_fts how, struct bu
 }
 
 /* How a page of up to limit threads (-1: all) for q tests its full-text terms: probing when
- * it is a page and q's words match at least FTS_COMMON posts, found by reading that many
- * entries of the index and no more. */
+ * it is a page, q leaves no word out, and q's words match at least FTS_COMMON posts, found by
+ * reading that many entries of the index and no more. */
 static enum where_fts
 where_for_page(struct db *db, const struct query *q, long limit)
 {
-    if (q == NULL || q->fts == NULL || limit < 0)
+    /* A left-out word is tested by its matches: probing would walk every thread when most
+     * have the word, and few or none are left to fill the page. */
+    if (q == NULL || q->fts == NULL || q->fts_not || limit < 0)
         return WHERE_MATCHES;
     sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM posts_fts"
                                       " WHERE posts_fts MATCH ?1 LIMIT ?2)", NULL);
