@@ -147,6 +147,15 @@ build_where(const struct query *q, int skip_state, enum where_fts how, struct bu
     }
 }
 
+/* Whether the FTS5 expression fts has a prefix term (word*). FTS5 gathers every word with
+ * the prefix for each query it runs, so such a query costs its matches however it is
+ * narrowed: it is run once for a whole page, never once per thread. */
+static int
+fts_prefix(const char *fts)
+{
+    return strchr(fts, '*') != NULL;
+}
+
 /* How a page of up to limit threads (-1: all) for q tests its full-text terms: probing when
  * it is a page, q leaves no word out, and q's words match at least FTS_COMMON posts, found by
  * reading that many entries of the index and no more. */
@@ -155,7 +164,7 @@ where_for_page(struct db *db, const struct query *q, long limit)
 {
     /* A left-out word is tested by its matches: probing would walk every thread when most
      * have the word, and few or none are left to fill the page. */
-    if (q == NULL || q->fts == NULL || q->fts_not || limit < 0)
+    if (q == NULL || q->fts == NULL || q->fts_not || fts_prefix(q->fts) || limit < 0)
         return WHERE_MATCHES;
     sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM posts_fts"
                                       " WHERE posts_fts MATCH ?1 LIMIT ?2)", NULL);
@@ -270,19 +279,51 @@ row_snippet(sqlite3_stmt *snip, struct thread_row *r)
     sqlite3_reset(snip);
 }
 
-/* Adds the best-matching snippet of each listed thread. */
+/* Adds each listed thread's snippet, from its newest matching post: per thread (snippet_sql),
+ * or for a prefix query with one full-text query for the whole page. */
 static void
 add_snippets(struct db *db, const char *fts, struct thread_list *out)
 {
     if (out->n == 0)
         return;
-    sqlite3_stmt *st = db_prepare(db, snippet_sql, NULL);
-    if (st == NULL)
+    if (!fts_prefix(fts)) {
+        sqlite3_stmt *st = db_prepare(db, snippet_sql, NULL);
+        if (st == NULL)
+            return;
+        db_bind_text(st, 1, fts);
+        for (size_t i = 0; i < out->n; i++)
+            row_snippet(st, &out->rows[i]);
+        sqlite3_finalize(st);
         return;
-    db_bind_text(st, 1, fts);
+    }
+    struct buf ids = {0};
+    buf_addc(&ids, '[');
     for (size_t i = 0; i < out->n; i++)
-        row_snippet(st, &out->rows[i]);
-    sqlite3_finalize(st);
+        buf_printf(&ids, "%s%ld", i ? "," : "", out->rows[i].id);
+    buf_addc(&ids, ']');
+    sqlite3_stmt *st = db_prepare(db,
+                                  "SELECT p.thread_id, snippet(posts_fts, -1, '[', ']', '…', 12)"
+                                  " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+                                  " WHERE posts_fts MATCH ?1 AND p.thread_id IN"
+                                  " (SELECT value FROM json_each(?2))"
+                                  " ORDER BY p.created_at DESC, p.id DESC",
+                                  NULL);
+    if (st != NULL) {
+        db_bind_text(st, 1, fts);
+        db_bind_text(st, 2, ids.data);
+        size_t left = out->n;
+        while (left > 0 && sqlite3_step(st) == SQLITE_ROW) {
+            long id = (long)sqlite3_column_int64(st, 0);
+            for (size_t i = 0; i < out->n; i++) {
+                if (out->rows[i].id == id && out->rows[i].snippet == NULL) {
+                    out->rows[i].snippet = db_column_strdup(st, 1);
+                    left--;
+                }
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    buf_free(&ids);
 }
 
 /* Runs a listing query (sql, with vals bound) and fills out with its rows; reverses them when

@@ -258,7 +258,7 @@ test_common_word_page_is_the_listing_start(void **state)
     if (tcache_import(&c, b.data, &st, &err) != 0)
         fail_msg("import: %s", err);
     buf_free(&b);
-    static const char *const queries[] = {"bins", "bins -late", "missed", "late"};
+    static const char *const queries[] = {"bins", "bins -late", "missed", "late", "miss*"};
     for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
         struct query q;
         struct thread_list all, page;
