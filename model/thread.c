@@ -81,8 +81,12 @@ add_filter(struct buf *sql, int key, const char *value, const char ***vals, size
  * word, where the walk stops as soon as the page is full). */
 enum where_fts { WHERE_MATCHES, WHERE_PROBE };
 
-/* Matches at least this many posts: a common query, whose pages are found by probing. */
-#define FTS_COMMON 2000
+/* A query is common, and its pages are found by probing, when at least one post in
+ * FTS_DENSITY among the newest has a match: its FTS_SAMPLE newest matches lie within the
+ * newest FTS_SAMPLE * FTS_DENSITY posts. A walk then meets a matching thread every few
+ * threads; a rarer query (a phrase of two common words, say) is found by its matches. */
+#define FTS_SAMPLE 500
+#define FTS_DENSITY 20
 
 /* The condition that a thread has a post matching ?N, by probing its posts. */
 #define PROBE_SQL                                                                              \
@@ -157,8 +161,8 @@ fts_prefix(const char *fts)
 }
 
 /* How a page of up to limit threads (-1: all) for q tests its full-text terms: probing when
- * it is a page, q leaves no word out, and q's words match at least FTS_COMMON posts, found by
- * reading that many entries of the index and no more. */
+ * it is a page, q leaves no word out, has no prefix term, and is common (FTS_DENSITY), found
+ * by reading FTS_SAMPLE entries of the index and no more. */
 static enum where_fts
 where_for_page(struct db *db, const struct query *q, long limit)
 {
@@ -166,13 +170,15 @@ where_for_page(struct db *db, const struct query *q, long limit)
      * have the word, and few or none are left to fill the page. */
     if (q == NULL || q->fts == NULL || q->fts_not || fts_prefix(q->fts) || limit < 0)
         return WHERE_MATCHES;
-    sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM posts_fts"
-                                      " WHERE posts_fts MATCH ?1 LIMIT ?2)", NULL);
+    sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT max(id) FROM posts) - rowid FROM posts_fts"
+                                      " WHERE posts_fts MATCH ?1 ORDER BY rowid DESC"
+                                      " LIMIT 1 OFFSET ?2", NULL);
     if (st == NULL)
         return WHERE_MATCHES;
     db_bind_text(st, 1, q->fts);
-    sqlite3_bind_int(st, 2, FTS_COMMON);
-    int common = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= FTS_COMMON;
+    sqlite3_bind_int(st, 2, FTS_SAMPLE - 1);
+    int common = sqlite3_step(st) == SQLITE_ROW &&
+                 sqlite3_column_int64(st, 0) < (sqlite3_int64)FTS_SAMPLE * FTS_DENSITY;
     sqlite3_finalize(st);
     return common ? WHERE_PROBE : WHERE_MATCHES;
 }
@@ -381,10 +387,17 @@ thread_list(struct db *db, const struct query *q, enum thread_sort sort, long li
     return rc;
 }
 
+/* Rows a cursor reads ahead for a prefix query, whose snippets are found a batch at a time. */
+#define CURSOR_BATCH 64
+
 struct thread_cursor {
     struct db *db;
     sqlite3_stmt *rows;
     sqlite3_stmt *snip;   /* snippet_sql, for a query with full-text terms; else NULL */
+    char *fts;            /* a prefix query: snippets by batch (add_snippets); else NULL */
+    struct thread_list ahead;
+    size_t next;          /* the next row of ahead to give out */
+    int done;             /* rows has no more */
 };
 
 struct thread_cursor *
@@ -403,20 +416,52 @@ thread_cursor_open(struct db *db, const struct query *q, enum thread_sort sort, 
     c->rows = prepare_bound(db, sql.data, vals, nvals, err);
     buf_free(&sql);
     free(vals);
-    if (c->rows != NULL && q && q->fts) {
-        if ((c->snip = db_prepare(db, snippet_sql, err)) != NULL)
-            db_bind_text(c->snip, 1, q->fts);
-    }
-    if (c->rows == NULL || (q && q->fts && c->snip == NULL)) {
+    if (c->rows != NULL && q && q->fts && fts_prefix(q->fts))
+        c->fts = xstrdup(q->fts);
+    else if (c->rows != NULL && q && q->fts && (c->snip = db_prepare(db, snippet_sql, err)))
+        db_bind_text(c->snip, 1, q->fts);
+    if (c->rows == NULL || (q && q->fts && c->snip == NULL && c->fts == NULL)) {
         thread_cursor_free(c);
         return NULL;
     }
     return c;
 }
 
+/* Reads the next batch of up to CURSOR_BATCH rows into c->ahead with their snippets.
+ * Returns 0 or -1 with *err set. */
+static int
+cursor_fill(struct thread_cursor *c, char **err)
+{
+    thread_list_free(&c->ahead);
+    c->next = 0;
+    c->ahead.rows = xcalloc(CURSOR_BATCH, sizeof *c->ahead.rows);
+    while (!c->done && c->ahead.n < CURSOR_BATCH) {
+        int rc = sqlite3_step(c->rows);
+        if (rc == SQLITE_DONE) {
+            c->done = 1;
+        } else if (rc == SQLITE_ROW) {
+            read_row(c->rows, &c->ahead.rows[c->ahead.n++]);
+        } else {
+            *err = db_error(c->db, "cannot list threads");
+            return -1;
+        }
+    }
+    add_snippets(c->db, c->fts, &c->ahead);
+    return 0;
+}
+
 int
 thread_cursor_next(struct thread_cursor *c, struct thread_row *r, char **err)
 {
+    if (c->fts) {
+        if (c->next == c->ahead.n && cursor_fill(c, err) != 0)
+            return -1;
+        if (c->next == c->ahead.n)
+            return 0;
+        *r = c->ahead.rows[c->next];
+        memset(&c->ahead.rows[c->next++], 0, sizeof *r); /* the row is the caller's now */
+        return 1;
+    }
     int rc = sqlite3_step(c->rows);
     if (rc == SQLITE_DONE)
         return 0;
@@ -437,6 +482,8 @@ thread_cursor_free(struct thread_cursor *c)
         return;
     sqlite3_finalize(c->rows);
     sqlite3_finalize(c->snip);
+    free(c->fts);
+    thread_list_free(&c->ahead);
     free(c);
 }
 
