@@ -160,9 +160,26 @@ fts_prefix(const char *fts)
     return strchr(fts, '*') != NULL;
 }
 
+/* Whether the FTS5 expression fts is common among the newest posts (FTS_DENSITY), found by
+ * reading FTS_SAMPLE entries of the index and no more. */
+static int
+fts_common(struct db *db, const char *fts)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT max(id) FROM posts) - rowid FROM posts_fts"
+                                      " WHERE posts_fts MATCH ?1 ORDER BY rowid DESC"
+                                      " LIMIT 1 OFFSET ?2", NULL);
+    if (st == NULL)
+        return 0;
+    db_bind_text(st, 1, fts);
+    sqlite3_bind_int(st, 2, FTS_SAMPLE - 1);
+    int common = sqlite3_step(st) == SQLITE_ROW &&
+                 sqlite3_column_int64(st, 0) < (sqlite3_int64)FTS_SAMPLE * FTS_DENSITY;
+    sqlite3_finalize(st);
+    return common;
+}
+
 /* How a page of up to limit threads (-1: all) for q tests its full-text terms: probing when
- * it is a page, q leaves no word out, has no prefix term, and is common (FTS_DENSITY), found
- * by reading FTS_SAMPLE entries of the index and no more. */
+ * it is a page, q leaves no word out, has no prefix term, and is common. */
 static enum where_fts
 where_for_page(struct db *db, const struct query *q, long limit)
 {
@@ -170,17 +187,7 @@ where_for_page(struct db *db, const struct query *q, long limit)
      * have the word, and few or none are left to fill the page. */
     if (q == NULL || q->fts == NULL || q->fts_not || fts_prefix(q->fts) || limit < 0)
         return WHERE_MATCHES;
-    sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT max(id) FROM posts) - rowid FROM posts_fts"
-                                      " WHERE posts_fts MATCH ?1 ORDER BY rowid DESC"
-                                      " LIMIT 1 OFFSET ?2", NULL);
-    if (st == NULL)
-        return WHERE_MATCHES;
-    db_bind_text(st, 1, q->fts);
-    sqlite3_bind_int(st, 2, FTS_SAMPLE - 1);
-    int common = sqlite3_step(st) == SQLITE_ROW &&
-                 sqlite3_column_int64(st, 0) < (sqlite3_int64)FTS_SAMPLE * FTS_DENSITY;
-    sqlite3_finalize(st);
-    return common ? WHERE_PROBE : WHERE_MATCHES;
+    return fts_common(db, q->fts) ? WHERE_PROBE : WHERE_MATCHES;
 }
 
 /* Splits a char(31)-joined list of tags. */
@@ -285,14 +292,19 @@ row_snippet(sqlite3_stmt *snip, struct thread_row *r)
     sqlite3_reset(snip);
 }
 
+/* The most threads whose snippets one full-text query finds (its cost: the matches, read once,
+ * times the threads, compared in memory). */
+#define SNIPPET_BATCH 64
+
 /* Adds each listed thread's snippet, from its newest matching post: per thread (snippet_sql),
- * or for a prefix query with one full-text query for the whole page. */
+ * or, for a prefix query or when batch is set (a page found by its matches, whose matches
+ * are few or must be read anyway), with one full-text query for the whole page. */
 static void
-add_snippets(struct db *db, const char *fts, struct thread_list *out)
+add_snippets(struct db *db, const char *fts, int batch, struct thread_list *out)
 {
     if (out->n == 0)
         return;
-    if (!fts_prefix(fts)) {
+    if (!batch && !fts_prefix(fts)) {
         sqlite3_stmt *st = db_prepare(db, snippet_sql, NULL);
         if (st == NULL)
             return;
@@ -332,11 +344,12 @@ add_snippets(struct db *db, const char *fts, struct thread_list *out)
     buf_free(&ids);
 }
 
-/* Runs a listing query (sql, with vals bound) and fills out with its rows; reverses them when
- * reversed is set, so a listing read from its end comes back in listing order. */
+/* Runs a listing query (sql, with vals bound, its full-text terms tested as how says) and
+ * fills out with its rows; reverses them when reversed is set, so a listing read from its end
+ * comes back in listing order. */
 static int
-run_list(struct db *db, const struct query *q, const char *sql, const char **vals, size_t nvals,
-         int reversed, struct thread_list *out, char **err)
+run_list(struct db *db, const struct query *q, enum where_fts how, const char *sql,
+         const char **vals, size_t nvals, int reversed, struct thread_list *out, char **err)
 {
     size_t cap = 0;
     int rc;
@@ -363,7 +376,7 @@ run_list(struct db *db, const struct query *q, const char *sql, const char **val
         out->rows[out->n - 1 - i] = tmp;
     }
     if (q && q->fts)
-        add_snippets(db, q->fts, out);
+        add_snippets(db, q->fts, how == WHERE_MATCHES && out->n <= SNIPPET_BATCH, out);
     return 0;
 }
 
@@ -376,25 +389,23 @@ thread_list(struct db *db, const struct query *q, enum thread_sort sort, long li
     size_t nvals = 0;
 
     memset(out, 0, sizeof *out);
+    enum where_fts how = where_for_page(db, q, limit < 0 || offset > 0 ? -1 : limit);
     buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
-    build_where(q, 0, where_for_page(db, q, limit < 0 || offset > 0 ? -1 : limit), &sql, &vals,
-                &nvals);
+    build_where(q, 0, how, &sql, &vals, &nvals);
     buf_printf(&sql, " ORDER BY %s LIMIT %ld OFFSET %ld", sort_sql[sort], limit < 0 ? -1 : limit,
                offset < 0 ? 0 : offset);
-    int rc = run_list(db, q, sql.data, vals, nvals, 0, out, err);
+    int rc = run_list(db, q, how, sql.data, vals, nvals, 0, out, err);
     buf_free(&sql);
     free(vals);
     return rc;
 }
 
-/* Rows a cursor reads ahead for a prefix query, whose snippets are found a batch at a time. */
-#define CURSOR_BATCH 64
 
 struct thread_cursor {
     struct db *db;
     sqlite3_stmt *rows;
     sqlite3_stmt *snip;   /* snippet_sql, for a query with full-text terms; else NULL */
-    char *fts;            /* a prefix query: snippets by batch (add_snippets); else NULL */
+    char *fts;            /* snippets by batch (add_snippets) for this query; else NULL */
     struct thread_list ahead;
     size_t next;          /* the next row of ahead to give out */
     int done;             /* rows has no more */
@@ -416,7 +427,10 @@ thread_cursor_open(struct db *db, const struct query *q, enum thread_sort sort, 
     c->rows = prepare_bound(db, sql.data, vals, nvals, err);
     buf_free(&sql);
     free(vals);
-    if (c->rows != NULL && q && q->fts && fts_prefix(q->fts))
+    /* Snippets by batch where one query for a batch reads few matches (a rare query), or
+     * must read them all anyway (a prefix query); else thread by thread (FTS5 opens its
+     * index for each query, a cost a rare query's probes would pay for every post). */
+    if (c->rows != NULL && q && q->fts && (fts_prefix(q->fts) || !fts_common(db, q->fts)))
         c->fts = xstrdup(q->fts);
     else if (c->rows != NULL && q && q->fts && (c->snip = db_prepare(db, snippet_sql, err)))
         db_bind_text(c->snip, 1, q->fts);
@@ -427,15 +441,15 @@ thread_cursor_open(struct db *db, const struct query *q, enum thread_sort sort, 
     return c;
 }
 
-/* Reads the next batch of up to CURSOR_BATCH rows into c->ahead with their snippets.
+/* Reads the next batch of up to SNIPPET_BATCH rows into c->ahead with their snippets.
  * Returns 0 or -1 with *err set. */
 static int
 cursor_fill(struct thread_cursor *c, char **err)
 {
     thread_list_free(&c->ahead);
     c->next = 0;
-    c->ahead.rows = xcalloc(CURSOR_BATCH, sizeof *c->ahead.rows);
-    while (!c->done && c->ahead.n < CURSOR_BATCH) {
+    c->ahead.rows = xcalloc(SNIPPET_BATCH, sizeof *c->ahead.rows);
+    while (!c->done && c->ahead.n < SNIPPET_BATCH) {
         int rc = sqlite3_step(c->rows);
         if (rc == SQLITE_DONE) {
             c->done = 1;
@@ -446,7 +460,7 @@ cursor_fill(struct thread_cursor *c, char **err)
             return -1;
         }
     }
-    add_snippets(c->db, c->fts, &c->ahead);
+    add_snippets(c->db, c->fts, 1, &c->ahead);
     return 0;
 }
 
@@ -522,8 +536,9 @@ thread_list_seek(struct db *db, const struct query *q, enum thread_sort sort,
     if (from == NULL && seek != THREAD_SEEK_LAST)
         seek = THREAD_SEEK_FIRST;
     int backward = seek == THREAD_SEEK_LAST || seek == THREAD_SEEK_BEFORE;
+    enum where_fts how = where_for_page(db, q, limit);
     buf_adds(&sql, "SELECT " ROW_COLUMNS ROW_FROM);
-    build_where(q, 0, where_for_page(db, q, limit), &sql, &vals, &nvals);
+    build_where(q, 0, how, &sql, &vals, &nvals);
     if (seek == THREAD_SEEK_AFTER)
         add_key_condition(&sql, sort, sort_key[sort].after, from, &vals, &nvals);
     else if (seek == THREAD_SEEK_FROM)
@@ -533,7 +548,7 @@ thread_list_seek(struct db *db, const struct query *q, enum thread_sort sort,
         add_key_condition(&sql, sort, before_op(sort), from, &vals, &nvals);
     buf_printf(&sql, " ORDER BY %s LIMIT %ld", backward ? sort_sql_rev[sort] : sort_sql[sort],
                limit < 0 ? -1 : limit);
-    int rc = run_list(db, q, sql.data, vals, nvals, backward, out, err);
+    int rc = run_list(db, q, how, sql.data, vals, nvals, backward, out, err);
     buf_free(&sql);
     free(vals);
     return rc;
