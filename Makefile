@@ -53,7 +53,7 @@ HELPER_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/helper_*.c)
 BENCH_SRC := $(wildcard bench/*_bench.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench bench-team \
+.PHONY: all build-all deps check check-unit check-cli check-tui check-fuzz check-real bench bench-large bench-team \
         man run install uninstall clean sanitize valgrind fuzz portable check-portable deb dist \
         check-quality guard-models
 
@@ -193,6 +193,13 @@ check-real: tactful $(HELPER_BIN)
 # Performance figures against the targets in the issues (not part of `make check`).
 bench: tactful $(BENCH_BIN)
 	@bench/run.sh $(BENCH_BIN)
+
+# The scale figures of issue 14 at 3,000,000 posts: imports of 100,000 to 3,000,000 posts (rate,
+# memory, -wal, bytes per post) and the inbox on a 3,000,000-post cache (generated once into
+# build/bench/, several minutes). Not part of `make bench` or CI.
+bench-large: tactful $(BUILD)/bench/import_bench $(BUILD)/bench/tui_bench
+	@TACTFUL_BENCH_IMPORT_SIZES="100000 3000000" TACTFUL_BENCH_POSTS=3000000 \
+	    bench/run.sh $(BUILD)/bench/import_bench $(BUILD)/bench/tui_bench
 
 # How many officers one cache serves: N officer processes and a sync-like writer on one cache
 # (bench/team_bench.c; TACTFUL_BENCH_TEAM="5 20 50 100" and friends tune it). Also in `make bench`.

@@ -18,10 +18,12 @@
 
 /* Bumped whenever the generated content changes, so a cached cache of the old kind is not
  * reused (the version is part of its file name). */
-#define GEN_VERSION 2
+#define GEN_VERSION 3
 
-/* A word put in one post in a thousand, for timing a realistic search. */
+/* A word put in one post in a thousand, for timing a realistic search, and one put in four
+ * posts in five, for the slowest kind of search (a word nearly every post has). */
 #define GEN_RARE_WORD "heatwave"
+#define GEN_COMMON_WORD "reported"
 
 /* A small xorshift generator, so the cache does not depend on the C library's rand(). */
 static inline uint32_t
@@ -192,9 +194,11 @@ gen_cache(const char *path, long nposts)
                 snprintf(parent, sizeof parent, "t%ld-%ld", t, up);
             isotime_format(start + (time_t)k * 600 + (time_t)(gen_rand(&rng) % 300), created);
             snprintf(url, sizeof url, "https://%s.example/%s", platform, id);
-            gen_text(&rng, text, sizeof text - sizeof " " GEN_RARE_WORD);
+            gen_text(&rng, text, sizeof text - sizeof " " GEN_RARE_WORD " " GEN_COMMON_WORD);
             if ((written + 1) % 1000 == 0)
                 strcat(text, " " GEN_RARE_WORD);
+            if (written % 5 != 0)
+                strcat(text, " " GEN_COMMON_WORD);
             sqlite3_stmt *p = st[S_POST];
             sqlite3_bind_int(p, 1, a + 1);
             sqlite3_bind_int64(p, 2, t + 1);

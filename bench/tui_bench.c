@@ -1,9 +1,12 @@
-/* The inbox against the issue's targets, on a synthetic cache of TACTFUL_BENCH_POSTS posts
- * (default 1,000,000) in a tenth as many threads: the real ./tactful runs in a pseudo
- * terminal, and the bench times the first painted screen, each key until its redraw has been
- * written, and reads the process's peak resident memory. The cache is generated once into
- * build/bench/ and reused. The model queries the inbox makes are timed on their own too, with
- * their query plans, so a slow figure can be traced to its SQL. */
+/* The inbox against the issue's targets, on a synthetic cache of each size in
+ * TACTFUL_BENCH_POSTS (default "100000 1000000"; `make bench-large` runs 3,000,000) posts in a
+ * tenth as many threads: the real ./tactful runs in a pseudo terminal, and the bench times the
+ * first painted screen (cold, with the cache file evicted from the system's page cache, and
+ * warm), each key until its redraw has been written, the process's peak resident memory, its
+ * CPU and reads while idle (TACTFUL_BENCH_IDLE_S seconds, default 60), and `list --json` read
+ * by a reader that stops after ten lines. Each cache is generated once into build/bench/ and
+ * reused. The model queries the inbox makes are timed on their own too, with their query
+ * plans, so a slow figure can be traced to its SQL. */
 #include "bench/bench.h"
 #include "bench/gen.h"
 
@@ -344,18 +347,25 @@ time_queries(const char *path)
     /* A word in one post in a thousand, as most searches are, and one in a quarter of them
      * (the generator's words are few, so each is that common). */
     static const char *const searches[][2] = {
-        {GEN_RARE_WORD, "model: search, a word in 0.1% of posts"},
-        {"pothole", "model: search, a word in 24% of posts"},
+        {GEN_RARE_WORD, "a word in 0.1% of posts"},
+        {"pothole", "a word in 24% of posts"},
+        {GEN_COMMON_WORD, "a word in 80% of posts"},
     };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++) {
         struct query q;
+        char what[96];
         query_parse(searches[i][0], &q, &err);
         t = bench_now();
-        thread_count_states(db, &q, counts, &err);
         thread_list_seek(db, &q, THREAD_SORT_ACTIVITY, THREAD_SEEK_FIRST, NULL, 21, &next, &err);
-        bench_row(searches[i][1], (bench_now() - t) * 1000, "ms", "-");
+        snprintf(what, sizeof what, "search first screen, %s", searches[i][1]);
+        bench_row(what, (bench_now() - t) * 1000, "ms", "< 50 ms");
         print_plans(db, &tr);
         thread_list_free(&next);
+        t = bench_now();
+        thread_count_states(db, &q, counts, &err);
+        snprintf(what, sizeof what, "  its counts per state (after the screen)");
+        bench_row(what, (bench_now() - t) * 1000, "ms", "-");
+        print_plans(db, &tr);
         query_free(&q);
     }
     t = bench_now();
@@ -369,17 +379,165 @@ time_queries(const char *path)
     db_close(db);
 }
 
-/* Runs the inbox at cols x rows: first screen, keys, memory. */
+/* Drops the cache file and its -wal from the system's page cache, as after a reboot or a
+ * night of other work: the next start reads them from the disk. */
 static void
-time_inbox(const char *path, int cols, int rows, int keys)
+evict(const char *path)
+{
+    char wal[300];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    const char *files[] = {path, wal};
+    for (int i = 0; i < 2; i++) {
+        int fd = open(files[i], O_RDONLY);
+        if (fd < 0)
+            continue;
+        fdatasync(fd);
+        posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        close(fd);
+    }
+}
+
+/* A process's CPU time in seconds and the bytes it has read (rchar: from files, whether the
+ * system's page cache held them or not), from /proc. Returns 0 or -1. */
+static int
+proc_usage(pid_t pid, double *cpu, long long *read_bytes)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* the name may hold spaces */
+    unsigned long ut = 0, st = 0;
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+                            &st) != 2)
+        return -1;
+    *cpu = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    *read_bytes = -1;
+    while (fgets(buf, sizeof buf, f))
+        if (sscanf(buf, "rchar: %lld", read_bytes) == 1)
+            break;
+    fclose(f);
+    return *read_bytes < 0 ? -1 : 0;
+}
+
+/* The inbox left alone for secs seconds on an unchanged cache: its CPU use and the bytes it
+ * read meanwhile. */
+static void
+time_idle(const char *path, int secs)
 {
     struct child c;
     char what[96];
+    if (child_start(&c, path, 80, 24) != 0)
+        return;
+    if (child_frame(&c, 10000, OFFICER) < 0) {
+        child_stop(&c);
+        return;
+    }
+    double cpu0, cpu1;
+    long long rd0, rd1;
+    if (proc_usage(c.pid, &cpu0, &rd0) != 0) {
+        child_stop(&c);
+        return;
+    }
+    double end = bench_now() + secs;
+    while (bench_now() < end)
+        child_frame(&c, 1000, NULL); /* drain any redraws */
+    if (proc_usage(c.pid, &cpu1, &rd1) == 0) {
+        snprintf(what, sizeof what, "idle %d s, unchanged cache: CPU", secs);
+        bench_row(what, (cpu1 - cpu0) / secs * 100, "% core", "< 1 % core");
+        snprintf(what, sizeof what, "idle %d s, unchanged cache: bytes read", secs);
+        bench_row(what, (double)(rd1 - rd0), "bytes", "0 (no rereading)");
+    }
+    child_stop(&c);
+}
+
+/* Runs argv as a child and prints its peak resident memory in KiB to standard error as
+ * "peak-kib N". The bench runs itself this way (`tui_bench --measure CMD...`), so the
+ * measured process is forked from a small one: a child's peak memory counts what it
+ * inherited from its parent before exec. */
+static int
+measure_run(char **argv)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) != pid)
+        return 1;
+    fprintf(stderr, "\npeak-kib %ld\n", ru.ru_maxrss);
+    return 0;
+}
+
+/* `tactful list --json | head`: the time until the listing has ended after its reader took
+ * ten lines and went away, and its peak memory. */
+static void
+time_list_head(const char *path)
+{
+    int out[2], err[2];
+    if (pipe(out) != 0 || pipe(err) != 0)
+        return;
+    double t0 = bench_now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        close(out[0]);
+        close(out[1]);
+        close(err[0]);
+        close(err[1]);
+        setenv("TACTFUL_DB", path, 1);
+        setenv("TACTFUL_CONFIG", BENCH_DIR "/config", 1);
+        setenv("TACTFUL_OFFICER", OFFICER, 1);
+        signal(SIGPIPE, SIG_DFL);
+        execl("/proc/self/exe", "tui_bench", "--measure", "./tactful", "list", "--json",
+              (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    FILE *f = fdopen(out[0], "r");
+    char line[4096];
+    for (int i = 0; i < 10 && f && fgets(line, sizeof line, f); i++)
+        ;
+    if (f)
+        fclose(f);
+    long kib = -1;
+    FILE *e = fdopen(err[0], "r");
+    while (e && fgets(line, sizeof line, e))
+        sscanf(line, "peak-kib %ld", &kib);
+    double t = bench_now() - t0;
+    if (e)
+        fclose(e);
+    waitpid(pid, NULL, 0);
+    bench_row("`tactful list --json | head`: time", t * 1000, "ms", "< 100 ms (stops early)");
+    bench_row("`tactful list --json | head`: peak memory", kib / 1024.0, "MiB", "< 64 MiB");
+}
+
+/* Runs the inbox at cols x rows: first screen, keys, memory. With cold set, the cache is
+ * first dropped from the system's page cache (the morning's first start). */
+static void
+time_inbox(const char *path, int cols, int rows, int keys, int cold)
+{
+    struct child c;
+    char what[96];
+    if (cold)
+        evict(path);
     double t0 = bench_now();
     if (child_start(&c, path, cols, rows) != 0)
         return;
     double t1 = child_frame(&c, 10000, OFFICER);
-    snprintf(what, sizeof what, "first screen painted, %dx%d", cols, rows);
+    snprintf(what, sizeof what, "first screen painted, %dx%d%s", cols, rows,
+             cold ? ", cold (cache file evicted)" : "");
     if (t1 < 0) {
         fprintf(stderr, "bench: the inbox never showed; last output:\n%s\n", c.seen);
         child_stop(&c);
@@ -410,21 +568,10 @@ time_inbox(const char *path, int cols, int rows, int keys)
     child_stop(&c);
 }
 
-int
-main(void)
+/* Every figure for one cache size. */
+static int
+bench_size(long nposts, int idle_secs)
 {
-    const char *env = getenv("TACTFUL_BENCH_POSTS");
-    long nposts = env && *env ? atol(env) : 1000000;
-    if (nposts < 10) {
-        fprintf(stderr, "bench: TACTFUL_BENCH_POSTS must be at least 10\n");
-        return 1;
-    }
-    mkdir("build", 0700);
-    mkdir(BENCH_DIR, 0700);
-    mkdir(BENCH_DIR "/xdg", 0700);
-    FILE *cfg = fopen(BENCH_DIR "/config", "w");
-    if (cfg)
-        fclose(cfg);
     char path[256];
     snprintf(path, sizeof path, BENCH_DIR "/cache-v%d-%ld.db", GEN_VERSION, nposts);
     if (ensure_cache(path, nposts) != 0)
@@ -432,9 +579,47 @@ main(void)
     char what[96];
     snprintf(what, sizeof what, "cache: %ld posts in %ld threads", nposts,
              nposts / 10 > 0 ? nposts / 10 : 1);
-    bench_row(what, (double)nposts, "posts", "1e6 posts");
+    bench_row(what, (double)nposts, "posts", "-");
+    struct stat st;
+    if (stat(path, &st) == 0)
+        bench_row("  cache size", (double)st.st_size / (double)nposts, "bytes/post",
+                  "<= 900 bytes/post");
     time_queries(path);
-    time_inbox(path, 80, 24, 100);
-    time_inbox(path, 200, 60, 50);
+    time_inbox(path, 80, 24, 0, 1);
+    time_inbox(path, 80, 24, 100, 0);
+    time_inbox(path, 200, 60, 50, 0);
+    time_list_head(path);
+    if (idle_secs > 0)
+        time_idle(path, idle_secs);
     return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "--measure") == 0)
+        return measure_run(argv + 2);
+    const char *env = getenv("TACTFUL_BENCH_POSTS");
+    const char *sizes = env && *env ? env : "100000 1000000";
+    const char *idle = getenv("TACTFUL_BENCH_IDLE_S");
+    int idle_secs = idle && *idle ? atoi(idle) : 60;
+    mkdir("build", 0700);
+    mkdir(BENCH_DIR, 0700);
+    mkdir(BENCH_DIR "/xdg", 0700);
+    FILE *cfg = fopen(BENCH_DIR "/config", "w");
+    if (cfg)
+        fclose(cfg);
+    int status = 0;
+    char *copy = strdup(sizes), *save = NULL;
+    for (char *tok = strtok_r(copy, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+        long nposts = atol(tok);
+        if (nposts < 10) {
+            fprintf(stderr, "bench: TACTFUL_BENCH_POSTS sizes must be at least 10\n");
+            status = 1;
+            continue;
+        }
+        status |= bench_size(nposts, idle_secs);
+    }
+    free(copy);
+    return status;
 }

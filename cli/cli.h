@@ -140,6 +140,12 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a usage error for command name with a hint to its help; returns EXIT_USAGE. */
 int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* After a failed write to standard output (errno set by it): a reader that has gone away
+ * (EPIPE, when SIGPIPE is ignored; otherwise SIGPIPE has already ended the process quietly)
+ * ends the command quietly with EXIT_OK, since what is left would go nowhere; any other
+ * failure (a full disk) is reported and gives EXIT_FAIL. */
+int cli_output_gone(void);
+
 /* Parses a positive thread id; prints a usage error and returns -1 when it is not one. */
 long cli_thread_id(const char *cmd, const char *s);
 

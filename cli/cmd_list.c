@@ -4,55 +4,98 @@
 #include "model/text.h"
 #include "model/xmalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Prints the threads in l as JSON or as a table (with snippets for searches). */
-static void
-print_threads(const struct thread_list *l, int json)
+/* Writes one thread of a JSON array: "[" before the first, "," between, each element
+ * indented as Jansson indents a whole array. Returns 0 or -1 when the write failed. */
+static int
+print_json_element(const struct thread_row *r, int first)
 {
-    if (json) {
-        json_t *a = json_array();
-        for (size_t i = 0; i < l->n; i++)
-            json_array_append_new(a, out_thread_json(&l->rows[i]));
-        out_json(stdout, a);
-        return;
+    json_t *o = out_thread_json(r);
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    json_decref(o);
+    if (s == NULL)
+        return -1;
+    int rc = fputs(first ? "[\n  " : ",\n  ", stdout) == EOF ? -1 : 0;
+    for (const char *p = s; rc == 0 && *p; p++) {
+        if (*p == 0x7f)
+            rc = fputs("\\u007f", stdout) == EOF ? -1 : 0; /* as export_json_write */
+        else if (putchar(*p) == EOF)
+            rc = -1;
+        else if (*p == '\n' && fputs("  ", stdout) == EOF)
+            rc = -1;
     }
-    int width = out_width(stdout);
-    time_t now = time(NULL);
-    if (l->n == 0) {
-        printf("No threads match.\n");
-        return;
-    }
-    out_thread_header(stdout, width);
-    for (size_t i = 0; i < l->n; i++) {
-        out_thread_line(stdout, &l->rows[i], width, now);
-        if (l->rows[i].snippet) {
-            char *safe = text_sanitize(l->rows[i].snippet, strlen(l->rows[i].snippet), 0);
-            char *fit = width > 10 ? text_fit(safe, width - 8, 1) : xstrdup(safe);
-            printf("        %s\n", fit);
-            free(fit);
-            free(safe);
-        }
-    }
+    free(s);
+    return rc;
 }
 
-/* Lists threads matching q and prints them. */
+/* Writes one thread as a table line (with its snippet for searches). */
+static int
+print_table_line(const struct thread_row *r, int width, time_t now)
+{
+    out_thread_line(stdout, r, width, now);
+    if (r->snippet) {
+        char *safe = text_sanitize(r->snippet, strlen(r->snippet), 0);
+        char *fit = width > 10 ? text_fit(safe, width - 8, 1) : xstrdup(safe);
+        printf("        %s\n", fit);
+        free(fit);
+        free(safe);
+    }
+    return ferror(stdout) ? -1 : 0;
+}
+
+/* Lists threads matching q and prints them as they are read, as JSON or as a table: memory
+ * stays the same however many match, and the listing stops at the first write that fails (a
+ * reader such as head that has gone: the rest would go nowhere). */
 static int
 run_query(struct cli *cli, const struct query *q, enum thread_sort sort, long limit, int json)
 {
-    struct thread_list l;
     char *err = NULL;
     if (cli_open_db(cli) != 0)
         return EXIT_FAIL;
-    if (thread_list(cli->db, q, sort, limit, 0, &l, &err) != 0) {
+    struct thread_cursor *c = thread_cursor_open(cli->db, q, sort, limit, &err);
+    if (c == NULL) {
         cli_error("%s", err);
         free(err);
         return EXIT_FAIL;
     }
-    print_threads(&l, json);
-    thread_list_free(&l);
+    int width = out_width(stdout);
+    time_t now = time(NULL);
+    struct thread_row r;
+    long n = 0;
+    int rc, wrote = 0;
+    while ((rc = thread_cursor_next(c, &r, &err)) == 1) {
+        if (!json && n == 0)
+            out_thread_header(stdout, width);
+        wrote = json ? print_json_element(&r, n == 0) : print_table_line(&r, width, now);
+        thread_row_clear(&r);
+        n++;
+        if (wrote != 0)
+            break;
+    }
+    int saved = errno;
+    thread_cursor_free(c);
+    if (wrote != 0) {
+        errno = saved;
+        return cli_output_gone();
+    }
+    if (rc < 0) {
+        /* What was written stays; the error says why the rest is missing. */
+        if (json && n > 0)
+            fputs("\n]\n", stdout);
+        cli_error("%s", err);
+        free(err);
+        return EXIT_FAIL;
+    }
+    if (json)
+        fputs(n == 0 ? "[]\n" : "\n]\n", stdout);
+    else if (n == 0)
+        printf("No threads match.\n");
+    if (fflush(stdout) != 0)
+        return cli_output_gone();
     return EXIT_OK;
 }
 

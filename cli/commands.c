@@ -293,11 +293,19 @@ const struct cli_command cli_commands[] = {
      "protected from the shell, as in\n"
      "  tactful search '\"bin collection\" state:new -from:northmoor'\n"
      "Matching threads are listed as by `tactful list`, latest activity first, each\n"
-     "followed by the best-matching text of the thread with the hits in square brackets.\n"
+     "followed by the text of the thread's newest matching post with the hits in square\n"
+     "brackets.\n"
      "The options may appear anywhere among the words; any other word starting with `--` is\n"
      "an unknown option, and `--` alone ends the options.\n"
      "Every other word, including one that starts with a single `-`, is part of the query.\n"
-     "Search also finds snoozed threads.\n",
+     "Search also finds snoozed threads.\n"
+     "\n"
+     "`list` and `search` write each thread as it is read from the cache, so their memory\n"
+     "does not grow with the answer, and stop as soon as their reader goes away: in\n"
+     "`tactful list --json | head`, tactful ends quietly once head has what it wants (killed\n"
+     "by SIGPIPE, status 141 in a shell, as other programs are; where SIGPIPE is ignored, it\n"
+     "stops at the failed write and exits with status 0).\n"
+     "Any other failure to write, such as a full disk, is an error (status 1).\n",
      cmd_search},
     {"show", "ID [--json]", "show a thread as a conversation tree", show_options,
      "ID is the local thread number from `tactful list`.\n"

@@ -44,6 +44,15 @@ cli_error(const char *fmt, ...)
 }
 
 int
+cli_output_gone(void)
+{
+    if (errno == EPIPE)
+        return EXIT_OK;
+    cli_error("cannot write the output: %s", strerror(errno));
+    return EXIT_FAIL;
+}
+
+int
 cli_usage(const char *name, const char *fmt, ...)
 {
     char prefix[64];

@@ -133,6 +133,17 @@ db_column_strdup(sqlite3_stmt *st, int col)
     return s ? xstrdup((const char *)s) : NULL;
 }
 
+long long
+db_data_version(struct db *db)
+{
+    sqlite3_stmt *st = db_prepare(db, "PRAGMA data_version", NULL);
+    long long v = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 int
 db_schema_version(struct db *db)
 {

@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 
 /* The schema version this tactful writes; a cache with a higher version is refused. */
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 
 struct db {
     sqlite3 *sql;
@@ -27,6 +27,11 @@ char *db_readonly_error(const struct db *db);
 
 /* Closes the cache. NULL is fine. */
 void db_close(struct db *db);
+
+/* SQLite's data_version for this connection: it changes when another connection (another
+ * process) commits to the cache. Read from the shared-memory index, not the file. -1 on
+ * failure. */
+long long db_data_version(struct db *db);
 
 /* The schema version stored in the cache file. */
 int db_schema_version(struct db *db);

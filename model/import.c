@@ -177,6 +177,14 @@ blank(const struct buf *b)
 #define IMPORT_CHUNK_MAX 50000
 #define IMPORT_GAP_MS 10         /* the pause between two transactions */
 
+/* The memory an import's page cache and memo of checked posts share (the process stays under
+ * 64 MiB with the rest), the page cache's least share, the -wal size in pages at which a
+ * checkpoint runs, and the size the -wal file is cut back to after one (bytes). */
+#define IMPORT_MEMORY ((size_t)44 * 1024 * 1024)
+#define IMPORT_CACHE_MIN ((size_t)16 * 1024 * 1024)
+#define IMPORT_WAL_PAGES "16384"
+#define IMPORT_WAL_LIMIT "67108864"
+
 /* Seconds on a monotonic clock. */
 static double
 now_s(void)
@@ -201,7 +209,7 @@ struct import_check {
 
 /* How many bytes of checked posts the first pass keeps for the second; a bigger file is read
  * and parsed again instead. */
-#define IMPORT_MEMO_MAX ((size_t)128 * 1024 * 1024)
+#define IMPORT_MEMO_MAX (IMPORT_MEMORY - IMPORT_CACHE_MIN)
 #define MEMO_FIELDS 12
 
 /* The fields of a post_in in the order the memo keeps them. */
@@ -376,15 +384,24 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
     json_decref(c.platforms);
     if (rc == 0) {
         /* A big import touches many pages; a larger page cache for its duration avoids
-         * rereading them from the file (the default is 2 MiB). */
-        db_exec(db, "PRAGMA cache_size = -65536", NULL);
-        /* Checkpoints wait for the end: after every chunk they would copy the same pages
-         * into the database file again and again. */
-        db_exec(db, "PRAGMA wal_autocheckpoint = 0", NULL);
+         * rereading them from the file (the default is 2 MiB): what the memo left of
+         * IMPORT_MEMORY. Checkpoints stay automatic but
+         * wait for IMPORT_WAL_PAGES: rarer than usual, so the same pages are not copied into
+         * the database file after every chunk, yet bounded, so the log never grows with the
+         * import (unbounded, it reached 1.9 GB at 1,000,000 posts, and reads slowed as it
+         * grew); journal_size_limit gives the space back after each checkpoint. */
+        size_t memo = c.memo_dropped ? 0 : c.memo.len;
+        size_t cache = memo < IMPORT_MEMORY - IMPORT_CACHE_MIN ? IMPORT_MEMORY - memo
+                                                               : IMPORT_CACHE_MIN;
+        char *pragmas = xasprintf("PRAGMA cache_size = -%zu;"
+                                  " PRAGMA wal_autocheckpoint = " IMPORT_WAL_PAGES ";"
+                                  " PRAGMA journal_size_limit = " IMPORT_WAL_LIMIT,
+                                  cache / 1024);
+        db_exec(db, pragmas, NULL);
+        free(pragmas);
         rc = import_run(db, c.again, c.memo_dropped ? NULL : &c.memo, name, stats, err);
-        db_exec(db, "PRAGMA wal_autocheckpoint = 1000", NULL);
-        db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
-        db_exec(db, "PRAGMA cache_size = -2000", NULL);
+        db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);"
+                    " PRAGMA cache_size = -2000", NULL);
     }
     if (c.spool)
         fclose(c.spool);

@@ -35,7 +35,7 @@ int import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats 
                  char **err);
 
 /* import_jsonl keeping at most memo_max bytes of checked posts from the first pass for the
- * second (import_jsonl keeps up to 128 MiB); past it, the second pass reads and parses the
+ * second (import_jsonl keeps up to 28 MiB); past it, the second pass reads and parses the
  * file again. 0 always reads it again (for tests of that path). */
 int import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
                       struct import_stats *stats, char **err);

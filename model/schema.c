@@ -239,6 +239,69 @@ static const char *const migrations[] = {
     "  holder_pid INTEGER NOT NULL,"
     "  holder_host TEXT NOT NULL,"
     "  started_at TEXT NOT NULL) WITHOUT ROWID;",
+
+    /* 9: a smaller cache and a start that does not grow with it.
+     * - The full-text index keeps no copy of the text: its content is read, for snippets,
+     *   from post_search_source (each post's body and its author's names) by post id. An
+     *   index without its own copy cannot find a row's old words, so every removal passes
+     *   them ('delete' with the old values). Posts above the highest indexed id are the
+     *   ones a post writer has not finished yet (post_writer_finish indexes them): the
+     *   triggers leave those alone, so nothing is indexed twice.
+     * - thread_state_counts: threads per triage state, kept by triggers, so the inbox's
+     *   counts are read, not counted. */
+    "DROP TRIGGER posts_fts_upd;"
+    "DROP TRIGGER posts_fts_del;"
+    "DROP TRIGGER authors_fts_upd;"
+    "DROP TABLE posts_fts;"
+    "CREATE VIEW post_search_source AS SELECT p.id AS id, p.body AS body,"
+    "  a.handle || ' ' || a.display_name AS author"
+    "  FROM posts p JOIN authors a ON a.id = p.author_id;"
+    "CREATE VIRTUAL TABLE posts_fts USING fts5(body, author, content = 'post_search_source',"
+    "  content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER posts_fts_upd AFTER UPDATE OF body, author_id ON posts"
+    "  WHEN old.id <= (SELECT max(id) FROM posts_fts_docsize) BEGIN"
+    "  INSERT INTO posts_fts (posts_fts, rowid, body, author) SELECT 'delete', old.id,"
+    "    old.body, handle || ' ' || display_name FROM authors WHERE id = old.author_id;"
+    "  INSERT INTO posts_fts (rowid, body, author) SELECT new.id, new.body,"
+    "    handle || ' ' || display_name FROM authors WHERE id = new.author_id;"
+    "END;"
+    "CREATE TRIGGER posts_fts_del AFTER DELETE ON posts"
+    "  WHEN old.id <= (SELECT max(id) FROM posts_fts_docsize) BEGIN"
+    "  INSERT INTO posts_fts (posts_fts, rowid, body, author) SELECT 'delete', old.id,"
+    "    old.body, handle || ' ' || display_name FROM authors WHERE id = old.author_id;"
+    "END;"
+    /* One statement, its rows sorted before any is written: each post's old words go
+     * before its new ones, and the bound is read once. */
+    "CREATE TRIGGER authors_fts_upd AFTER UPDATE OF handle, display_name ON authors BEGIN"
+    "  INSERT INTO posts_fts (posts_fts, rowid, body, author)"
+    "  SELECT cmd, id, body, author FROM ("
+    "    SELECT 'delete' AS cmd, p.id AS id, p.body AS body,"
+    "      old.handle || ' ' || old.display_name AS author, 0 AS k FROM posts p"
+    "      WHERE p.author_id = old.id AND p.id <= (SELECT max(id) FROM posts_fts_docsize)"
+    "    UNION ALL"
+    "    SELECT NULL, p.id, p.body, new.handle || ' ' || new.display_name, 1 FROM posts p"
+    "      WHERE p.author_id = new.id AND p.id <= (SELECT max(id) FROM posts_fts_docsize))"
+    "  ORDER BY id, k;"
+    "END;"
+    "CREATE TABLE thread_state_counts ("
+    "  state TEXT PRIMARY KEY,"
+    "  n INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO thread_state_counts (state, n) SELECT state, count(*) FROM threads"
+    "  GROUP BY state;"
+    "CREATE TRIGGER threads_count_ins AFTER INSERT ON threads BEGIN"
+    "  INSERT INTO thread_state_counts (state, n) VALUES (new.state, 1)"
+    "    ON CONFLICT (state) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER threads_count_upd AFTER UPDATE OF state ON threads"
+    "  WHEN old.state IS NOT new.state BEGIN"
+    "  UPDATE thread_state_counts SET n = n - 1 WHERE state = old.state;"
+    "  INSERT INTO thread_state_counts (state, n) VALUES (new.state, 1)"
+    "    ON CONFLICT (state) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER threads_count_del AFTER DELETE ON threads BEGIN"
+    "  UPDATE thread_state_counts SET n = n - 1 WHERE state = old.state;"
+    "END;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

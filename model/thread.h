@@ -4,6 +4,7 @@
 #define TACTFUL_THREAD_H
 
 #include "model/db.h"
+#include "model/isotime.h"
 #include "model/query.h"
 #include "model/triage_state.h"
 
@@ -53,6 +54,24 @@ int thread_count_states(struct db *db, const struct query *q, long counts[TRIAGE
                         char **err);
 
 void thread_list_free(struct thread_list *l);
+
+/* Frees what a row owns (not the row itself). */
+void thread_row_clear(struct thread_row *r);
+
+/* A listing read one row at a time, so its memory does not grow with its length (the CLI's
+ * list and search). Same rows, order and snippets as thread_list with offset 0. */
+struct thread_cursor;
+
+/* Starts the listing, or returns NULL with *err set (for instance an FTS syntax problem). */
+struct thread_cursor *thread_cursor_open(struct db *db, const struct query *q,
+                                         enum thread_sort sort, long limit, char **err);
+
+/* Fills r with the next row (the caller clears it with thread_row_clear). Returns 1 for a
+ * row, 0 at the end, or -1 with *err set. */
+int thread_cursor_next(struct thread_cursor *c, struct thread_row *r, char **err);
+
+/* Ends the listing. NULL is fine. */
+void thread_cursor_free(struct thread_cursor *c);
 
 /* Where thread_list_seek starts, relative to a row of the same listing (same q and sort). */
 enum thread_seek {
@@ -123,6 +142,25 @@ struct thread {
 struct thread *thread_get(struct db *db, long id, char **err);
 
 void thread_free(struct thread *t);
+
+/* What an idle screen watches to know when its threads must be read again: the cache's data
+ * version, and when the next snoozed thread wakes. */
+struct thread_watch {
+    long long version;
+    char wake[ISOTIME_LEN];   /* "" when no thread is snoozed */
+};
+
+/* Takes the watch's starting point, after a (re)load. */
+void thread_watch_start(struct db *db, struct thread_watch *w);
+
+/* Rereads when the next snoozed thread wakes, keeping the version: after the screen's own
+ * changes (a snooze set or cleared), which the screen shows itself. */
+void thread_watch_wake(struct db *db, struct thread_watch *w);
+
+/* Whether the threads must be read again: another process wrote to the cache, or a snoozed
+ * thread woke, since thread_watch_start. Reads nothing from the cache file: an idle screen
+ * with no change costs no disk reads. */
+int thread_watch_due(struct db *db, const struct thread_watch *w);
 
 /* Marks a thread read up to its latest activity. Returns 0 or -1 with *err. */
 int thread_mark_seen(struct db *db, long id, char **err);

@@ -3,6 +3,7 @@
 
 #include "model/post.h"
 #include "model/schema.h"
+#include "model/thread.h"
 #include "model/triage.h"
 
 #include <sys/wait.h>
@@ -301,6 +302,11 @@ test_migrates_v5_identity(void **state)
     assert_int_equal(db_exec(a.db, "DROP TABLE cache_info; DROP TABLE bundle;"
                                    " DROP TABLE bundle_threads; DROP TABLE bundle_drafts;"
                                    " ALTER TABLE posts DROP COLUMN shortened; DROP TABLE sync_locks;"
+                                   " DROP VIEW post_search_source;"
+                                   " DROP TABLE thread_state_counts;"
+                                   " DROP TRIGGER threads_count_ins;"
+                                   " DROP TRIGGER threads_count_upd;"
+                                   " DROP TRIGGER threads_count_del;"
                                    " PRAGMA user_version = 5;", &err), 0);
     db_close(a.db);
     a.db = db_open(a.path, &err);
@@ -310,6 +316,94 @@ test_migrates_v5_identity(void **state)
     assert_int_equal(tcache_int(&a, "SELECT count(*) FROM cache_info"), 1);
     assert_int_equal(tcache_int(&a, "SELECT count(*) FROM threads"), 3);
     tcache_close(&a);
+}
+
+/* Migration 7: a version-6 cache, whose full-text index kept its own copy of the text, is
+ * moved to an index that reads the posts table; it finds and quotes the same posts, stays
+ * consistent through edits and renames, and its per-state counts are kept by triggers. */
+static void
+test_migrates_v6_search(void **state)
+{
+    (void)state;
+    struct tcache c;
+    char *err = NULL;
+    snprintf(c.dir, sizeof c.dir, "/tmp/tactful-test-XXXXXX");
+    assert_non_null(mkdtemp(c.dir));
+    c.path = xasprintf("%s/cache.db", c.dir);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(c.path, &raw), SQLITE_OK);
+    for (int v = 1; v <= 6; v++)
+        assert_int_equal(sqlite3_exec(raw, schema_migration(v), NULL, NULL, NULL), SQLITE_OK);
+    /* Rows and index entries as tactful 6's post writer left them. */
+    assert_int_equal(
+        sqlite3_exec(raw,
+                     "PRAGMA user_version = 6;"
+                     "INSERT INTO accounts (name, platform) VALUES ('dept', 'mastodon');"
+                     "INSERT INTO authors (account_id, handle, display_name)"
+                     " VALUES (1, '@alice@example.social', 'Alice'),"
+                     " (1, '@bob@example.social', 'Bob');"
+                     "INSERT INTO threads (account_id, root_remote_id, state, snoozed_until)"
+                     " VALUES (1, 'r1', 'new', NULL), (1, 'r2', 'to_reply', NULL),"
+                     " (1, 'r3', 'to_reply', '2999-01-01T00:00:00Z');"
+                     "INSERT INTO posts (account_id, thread_id, remote_id, author_id,"
+                     " created_at, body) VALUES"
+                     " (1, 1, 'r1', 1, '2026-11-20T09:00:00Z', 'The garden waste bin'),"
+                     " (1, 2, 'r2', 2, '2026-11-20T10:00:00Z', 'Pothole on the high street'),"
+                     " (1, 3, 'r3', 1, '2026-11-20T11:00:00Z', 'Garden gate broken');"
+                     "INSERT INTO posts_fts (rowid, body, author) SELECT p.id, p.body,"
+                     " a.handle || ' ' || a.display_name FROM posts p"
+                     " JOIN authors a ON a.id = p.author_id;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(raw);
+
+    c.db = db_open(c.path, &err);
+    if (c.db == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(db_schema_version(c.db), DB_SCHEMA_VERSION);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM sqlite_master"
+                                    " WHERE name = 'posts_fts_content'"), 0);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'garden'"), 2);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'author:bob'"), 1);
+    struct query q;
+    struct thread_list l;
+    assert_int_equal(query_parse("pothole", &q, &err), 0);
+    q.include_snoozed = 1;
+    assert_int_equal(thread_list(c.db, &q, THREAD_SORT_ACTIVITY, -1, 0, &l, &err), 0);
+    assert_int_equal(l.n, 1);
+    assert_non_null(strstr(l.rows[0].snippet, "[Pothole]"));
+    thread_list_free(&l);
+    query_free(&q);
+    assert_int_equal(db_exec(c.db, "INSERT INTO posts_fts (posts_fts, rank)"
+                                   " VALUES ('integrity-check', 1)", &err), 0);
+
+    /* Counts: every thread per state, less the one snoozed until 2999. */
+    long counts[TRIAGE_NSTATES];
+    assert_int_equal(thread_count_states(c.db, NULL, counts, &err), 0);
+    assert_int_equal(counts[0], 1);      /* new */
+    assert_int_equal(counts[1], 1);      /* to_reply */
+    assert_int_equal(db_exec(c.db, "UPDATE threads SET state = 'closed' WHERE id = 1", &err), 0);
+    assert_int_equal(thread_count_states(c.db, NULL, counts, &err), 0);
+    assert_int_equal(counts[0], 0);
+    assert_int_equal(tcache_int(&c, "SELECT n FROM thread_state_counts WHERE state = 'closed'"),
+                     1);
+
+    /* An edit and a rename reach the index, which stays whole. */
+    assert_int_equal(db_exec(c.db, "UPDATE posts SET body = 'Hedge trimming' WHERE id = 3;"
+                                   "UPDATE authors SET display_name = 'Alicia' WHERE id = 1;",
+                             &err), 0);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'garden'"), 1);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'alicia'"), 2);
+    assert_int_equal(db_exec(c.db, "DELETE FROM posts WHERE id = 2", &err), 0);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'pothole'"), 0);
+    assert_int_equal(db_exec(c.db, "INSERT INTO posts_fts (posts_fts, rank)"
+                                   " VALUES ('integrity-check', 1)", &err), 0);
+    tcache_close(&c);
 }
 
 int
@@ -324,6 +418,7 @@ main(void)
         cmocka_unit_test(test_two_writers),
         cmocka_unit_test(test_audit_append_only),
         cmocka_unit_test(test_migrates_v5_identity),
+        cmocka_unit_test(test_migrates_v6_search),
     };
     return cmocka_run_group_tests_name("model_db", tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ test_idempotent(void **state)
     assert_int_equal(s.new_threads, 0);
     assert_int_equal(sqlite3_total_changes(c.db->sql), before);
     assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 6);
-    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts_fts"), 6);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts_fts_docsize"), 6);
     assert_int_equal(tcache_int(&c, "SELECT post_count FROM threads WHERE root_remote_id='100'"),
                      3);
     tcache_close(&c);
@@ -55,6 +55,42 @@ test_update_reindexes(void **state)
     /* The author's new display name is searchable on all their posts. */
     assert_int_equal(
         tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'author:H'"), 2);
+    tcache_close(&c);
+}
+
+/* A post given twice in one file, changed the second time, is indexed once with its last
+ * text, and so is a post whose author is renamed later in the same file. */
+static void
+test_repeat_in_one_file_indexed_once(void **state)
+{
+    (void)state;
+    struct tcache c;
+    struct import_stats s;
+    char *err = NULL;
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, FIXTURE, &s, &err), 0);
+    const char *twice =
+        "{\"platform\":\"mastodon\",\"account\":\"dept\",\"thread\":\"200\",\"id\":\"200\","
+        "\"author\":\"@carl@example.social\",\"author_name\":\"Carl\","
+        "\"created_at\":\"2026-11-22T09:00:00Z\",\"text\":\"Streetlight out\"}\n"
+        "{\"platform\":\"mastodon\",\"account\":\"dept\",\"thread\":\"200\",\"id\":\"200\","
+        "\"author\":\"@carl@example.social\",\"author_name\":\"Carl\","
+        "\"created_at\":\"2026-11-22T09:00:00Z\",\"text\":\"Streetlight fixed\"}\n"
+        "{\"platform\":\"mastodon\",\"account\":\"dept\",\"thread\":\"200\",\"id\":\"201\","
+        "\"author\":\"@carl@example.social\",\"author_name\":\"Carl Jones\","
+        "\"created_at\":\"2026-11-22T10:00:00Z\",\"text\":\"Thanks\"}\n";
+    assert_int_equal(tcache_import(&c, twice, &s, &err), 0);
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts_fts_docsize"), 8);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'streetlight'"), 1);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'fixed'"), 1);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'out'"), 0);
+    assert_int_equal(
+        tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'author:jones'"), 2);
+    assert_int_equal(db_exec(c.db, "INSERT INTO posts_fts (posts_fts, rank)"
+                                   " VALUES ('integrity-check', 1)", &err), 0);
     tcache_close(&c);
 }
 
@@ -267,7 +303,7 @@ test_second_pass_with_and_without_memo(void **state)
     assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
     assert_string_equal(out1, out2);
-    assert_int_equal(tcache_int(&b, "SELECT count(*) FROM posts_fts"), 6);
+    assert_int_equal(tcache_int(&b, "SELECT count(*) FROM posts_fts_docsize"), 6);
     free(out1);
     free(out2);
     tcache_close(&a);
@@ -280,6 +316,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_update_reindexes),
+        cmocka_unit_test(test_repeat_in_one_file_indexed_once),
         cmocka_unit_test(test_bad_line_rolls_back),
         cmocka_unit_test(test_oversized_content_shortened),
         cmocka_unit_test(test_times_and_summaries),

@@ -236,11 +236,67 @@ test_seen_at_follows_the_read_marker(void **state)
     thread_free(t);
 }
 
+/* A page of a common word (matched by more posts than FTS_COMMON, so the listing probes each
+ * thread in order) is the start of the whole listing (which finds every match), with the same
+ * snippets; so is a page with a word left out. The cursor gives the whole listing too. */
+static void
+test_common_word_page_is_the_listing_start(void **state)
+{
+    (void)state;
+    struct tcache c;
+    tcache_open(&c);
+    struct buf b = {0};
+    for (int i = 0; i < 2600; i++)
+        buf_printf(&b,
+                   "{\"platform\":\"mastodon\",\"account\":\"m\",\"thread\":\"t%d\","
+                   "\"id\":\"p%d\",\"author\":\"@a%d\",\"created_at\":"
+                   "\"2026-11-%02dT%02d:%02d:00Z\",\"text\":\"bins %s %s\"}\n",
+                   i / 4, i, i % 7, 1 + i % 28, i % 24, i % 60, i % 3 ? "missed" : "collected",
+                   i % 5 ? "again" : "late");
+    struct import_stats st;
+    char *err = NULL;
+    if (tcache_import(&c, b.data, &st, &err) != 0)
+        fail_msg("import: %s", err);
+    buf_free(&b);
+    static const char *const queries[] = {"bins", "bins -late", "missed", "late", "miss*"};
+    for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
+        struct query q;
+        struct thread_list all, page;
+        assert_int_equal(query_parse(queries[k], &q, &err), 0);
+        assert_int_equal(thread_list(c.db, &q, THREAD_SORT_ACTIVITY, -1, 0, &all, &err), 0);
+        assert_int_equal(thread_list(c.db, &q, THREAD_SORT_ACTIVITY, 25, 0, &page, &err), 0);
+        assert_true(all.n > 25);
+        assert_int_equal(page.n, 25);
+        for (size_t i = 0; i < page.n; i++) {
+            assert_int_equal(page.rows[i].id, all.rows[i].id);
+            assert_string_equal(page.rows[i].snippet, all.rows[i].snippet);
+        }
+        struct thread_cursor *cur = thread_cursor_open(c.db, &q, THREAD_SORT_ACTIVITY, -1, &err);
+        assert_non_null(cur);
+        struct thread_row r;
+        size_t n = 0;
+        while (thread_cursor_next(cur, &r, &err) == 1) {
+            assert_true(n < all.n);
+            assert_int_equal(r.id, all.rows[n].id);
+            assert_string_equal(r.snippet, all.rows[n].snippet);
+            thread_row_clear(&r);
+            n++;
+        }
+        assert_int_equal(n, all.n);
+        thread_cursor_free(cur);
+        thread_list_free(&all);
+        thread_list_free(&page);
+        query_free(&q);
+    }
+    tcache_close(&c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seek_matches_offsets_in_every_order),
+        cmocka_unit_test(test_common_word_page_is_the_listing_start),
         cmocka_unit_test(test_seek_with_filters),
         cmocka_unit_test(test_seek_from_includes_the_row_and_survives_its_removal),
         cmocka_unit_test(test_counts_with_and_without_account_filters),

@@ -2,6 +2,7 @@
  * keymap, drawing once per key, and the handful of actions that belong to no screen. */
 #include "tui/internal.h"
 
+#include "model/thread.h"
 #include "model/xmalloc.h"
 #include "tui/approvals.h"
 #include "tui/help.h"
@@ -362,6 +363,8 @@ tui_run(const struct tui_opts *opts, char **err)
     t.inbox = tui_inbox_new(&t);
     tui_outbox_refresh(&t);
     time_t last_key = time(NULL);
+    struct thread_watch watch;
+    thread_watch_start(t.db, &watch);
     while (!t.quit && !tui_stop_signal) {
         /* While writing, keys typed ahead (or pasted) are taken first; once none waits the
          * draft is saved and checked, then drawn: what the screen shows is in the cache. */
@@ -376,7 +379,12 @@ tui_run(const struct tui_opts *opts, char **err)
         if (key < 0) {
             reap_children(&t);
             if (!t.prompt && time(NULL) - last_key >= TUI_IDLE_RELOAD_S) {
-                tui_refresh_data(&t, TUI_RELOAD_ALL);
+                /* Only when another process wrote or a snoozed thread woke: an idle
+                 * screen over an unchanged cache reads nothing. */
+                if (thread_watch_due(t.db, &watch)) {
+                    tui_refresh_data(&t, TUI_RELOAD_ALL);
+                    thread_watch_start(t.db, &watch);
+                }
                 last_key = time(NULL);
             }
             continue;
@@ -387,6 +395,7 @@ tui_run(const struct tui_opts *opts, char **err)
         t.message[0] = '\0';
         t.message_error = 0;
         dispatch(&t, key);
+        thread_watch_wake(t.db, &watch);
     }
     endwin();
     delscreen(scr);

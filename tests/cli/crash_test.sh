@@ -28,7 +28,7 @@ posts_now() { sqlite3 -cmd '.timeout 5000' "$TACTFUL_DB" 'select count(*) from p
 consistent() {
     expect_eq ok "$(db_count 'pragma integrity_check')" "integrity" &&
     expect_eq 0 "$(db_count 'select count(*) from (select 1 from posts group by account_id, remote_id having count(*) > 1)')" "duplicates" &&
-    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select count(*) from posts_fts')" "indexed posts" &&
+    expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select count(*) from posts_fts_docsize')" "indexed posts" &&
     expect_eq "$(db_count 'select count(*) from posts')" "$(db_count 'select sum(post_count) from threads')" "thread counts"
 }
 

@@ -344,4 +344,37 @@ test_list_bad_option_values_are_usage_errors() {
     expect_err "unexpected argument 'gritting'; to search text use .tactful search."
 }
 
+# many_threads N: imports N one-post threads (more listing than a pipe holds).
+many_threads() {
+    "$PYTHON" - "$1" >"$WORK/many.jsonl" <<'PY'
+import json, sys
+for i in range(int(sys.argv[1])):
+    print(json.dumps({"platform": "mastodon", "account": "many", "thread": str(i), "id": str(i),
+                      "author": "@u%d@example.social" % (i % 50),
+                      "created_at": "2026-11-%02dT%02d:%02d:00Z" % (1 + i % 28, i % 24, i % 60),
+                      "text": "gritting bins number %d" % i}))
+PY
+    expect_status 0 t import "$WORK/many.jsonl"
+}
+
+# A listing streams: a reader that stops early (head) ends it quietly, both when SIGPIPE ends
+# the process (status 141 from the shell) and when SIGPIPE is ignored (EPIPE: status 0); the
+# whole listing is still valid JSON when read to the end.
+test_list_reader_going_away_ends_quietly() {
+    many_threads 3000 || return 1
+    expect_status 0 t search gritting --json || return 1
+    expect_eq 3000 "$(jpy 'len(j)')" "threads in the full answer" || return 1
+    for cmd in "list --json" "search gritting --json" "list"; do
+        # (set -e is on: the status is caught with || rather than read after the command.)
+        st=$( { t $cmd 2>"$WORK/err" && echo 0 >"$WORK/status" || echo $? >"$WORK/status"; } |
+              head -c 100 >/dev/null; cat "$WORK/status")
+        case $st in 0|141) ;; *) fail "$cmd | head: exit status $st" || return 1 ;; esac
+        expect_eq "" "$(cat "$WORK/err")" "$cmd | head: stderr" || return 1
+        st=$( { (trap '' PIPE; t $cmd 2>"$WORK/err") && echo 0 >"$WORK/status" ||
+                echo $? >"$WORK/status"; } | head -c 100 >/dev/null; cat "$WORK/status")
+        expect_eq 0 "$st" "$cmd | head with SIGPIPE ignored: exit status" || return 1
+        expect_eq "" "$(cat "$WORK/err")" "$cmd | head with SIGPIPE ignored: stderr" || return 1
+    done
+}
+
 run_tests

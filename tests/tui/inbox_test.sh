@@ -129,4 +129,14 @@ test_hostile_text_never_reaches_terminal() {
     [ "$title" != "PWNED" ] || fail "the post set the terminal title"
 }
 
+# An idle inbox shows what another process wrote (it reloads when the cache's data version
+# moves; an unchanged cache is not reread, which `make bench` measures as disk reads).
+test_idle_inbox_shows_another_process_change() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 100 30
+    wait_for 'all 40 │ new 40 │ to_reply 0'
+    "$TACTFUL" mark 21 to_reply >/dev/null
+    wait_for 'all 40 │ new 39 │ to_reply 1'
+}
+
 run_tests
