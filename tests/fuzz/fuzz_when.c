@@ -4,7 +4,7 @@
  * itself. The first byte moves "now" (by up to about a year) and picks a time zone. */
 #include "model/isotime.h"
 #include "model/xmalloc.h"
-#include "tui/internal.h"
+#include "tui/when.h"
 
 #include <stdint.h>
 #include <stdlib.h>
