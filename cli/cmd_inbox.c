@@ -30,6 +30,12 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
     (void)argv;
     if (argc > 1)
         return cli_usage("inbox", "the inbox takes no arguments");
+    char *cerr = NULL;
+    if (tui_inbox_columns_check(cli->cfg ? cli->cfg->inbox_columns : NULL, &cerr) != 0) {
+        cli_error("%s: %s", cli->config_path ? cli->config_path : "config", cerr);
+        free(cerr);
+        return EXIT_FAIL;
+    }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         cli_error("the inbox needs a terminal; for scripts use `tactful list` or "
                   "`tactful list --json`");
@@ -78,6 +84,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .guard = guard,
         .patterns = patterns,
         .signature = cli->cfg ? cli->cfg->signature : NULL,
+        .inbox_columns = cli->cfg ? cli->cfg->inbox_columns : NULL,
         .exe = exe,
         .db_path = cli->db_path,
         .config_path = cli->config_explicit ? cli->config_path : NULL,

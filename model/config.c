@@ -129,6 +129,16 @@ static const struct key_spec tactful_keys[] = {
      "$XDG_CONFIG_HOME/tactful/patterns/ when it exists",
      "A folder of the office's own *.pattern files, read after the shipped ones (see\n"
      "`PATTERN FILES`); a leading ~/ is your home folder.\n"},
+    {"inbox_columns", offsetof(struct config, inbox_columns), NULL, false, "COLUMNS",
+     "flags id priority state reply platform account assignee author age latest",
+     "The inbox's columns, in order, separated by spaces or commas:\n"
+     "`flags` (`*` unread, `+` selected), `id`, `priority`, `state`, `reply` (what the\n"
+     "thread's replies are doing: `F` a reply the platform refused, `R` a draft returned by\n"
+     "the approver, `A` a draft waiting for approval, `D` a draft being written, `Q` a reply\n"
+     "queued to send, `S` a reply sent; the first that applies), `platform`, `account`,\n"
+     "`assignee`, `author` (of the latest post), `age`, `posts` and `latest` (the latest\n"
+     "post's text, which takes the width left).\n"
+     "An unknown or repeated column is an error when the inbox starts.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -857,6 +867,7 @@ config_free(struct config *cfg)
     free(cfg->keymap);
     free(cfg->open_cmd);
     free(cfg->patterns);
+    free(cfg->inbox_columns);
     free(cfg);
 }
 

@@ -54,6 +54,7 @@ struct config {
     char *open_cmd;   /* [tactful] open_cmd: a program and its arguments, split on blanks and
                        * run without a shell, to open a post's URL; or NULL */
     char *patterns;   /* [tactful] patterns: the office's folder of *.pattern files, or NULL */
+    char *inbox_columns; /* [tactful] inbox_columns: the inbox's column names, or NULL */
     struct config_account *accounts;
     size_t naccounts;
 };

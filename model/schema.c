@@ -230,6 +230,11 @@ static const char *const migrations[] = {
     "  updated_at TEXT NOT NULL);",
     /* 7: posts stored shortened to fit the cache's limits (model/post.h) are marked. */
     "ALTER TABLE posts ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;",
+    /* 8: the inbox's reply markers read a thread's drafts and outbox entries by thread and
+     * state from the indexes alone (model/thread.c, ROW_COLUMNS). */
+    "DROP INDEX drafts_thread;"
+    "CREATE INDEX drafts_thread ON drafts (thread_id, state);"
+    "CREATE INDEX outbox_thread ON outbox (thread_id, state);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

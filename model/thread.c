@@ -50,7 +50,13 @@ static const struct {
     " (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM thread_tags"                   \
     "   WHERE thread_id = t.id ORDER BY tag)),"                                                \
     " t.snoozed_until, t.post_count, (t.seen_at IS NULL OR t.seen_at < t.last_activity),"      \
-    " lp.body, la.handle, la.display_name, t.seen_at"
+    " lp.body, la.handle, la.display_name, t.seen_at,"                                       \
+    " (SELECT coalesce(sum(DISTINCT CASE d.state WHEN 'editing' THEN 1 WHEN 'returned' THEN 2"  \
+    "   WHEN 'pending_approval' THEN 4 END), 0) FROM drafts d WHERE d.thread_id = t.id"        \
+    "   AND d.state IN ('editing', 'returned', 'pending_approval'))"                           \
+    " | (SELECT coalesce(sum(DISTINCT CASE o.state WHEN 'queued' THEN 8 WHEN 'sending' THEN 8" \
+    "   WHEN 'failed' THEN 16 WHEN 'sent' THEN 32 END), 0) FROM outbox o"                     \
+    "   WHERE o.thread_id = t.id)"
 #define ROW_FROM                                                                               \
     " FROM threads t JOIN accounts a ON a.id = t.account_id"                                   \
     " LEFT JOIN posts lp ON lp.id = t.last_post_id LEFT JOIN authors la ON la.id = lp.author_id"
@@ -167,6 +173,7 @@ read_row(sqlite3_stmt *st, struct thread_row *r)
     r->latest_author = db_column_strdup(st, 16);
     r->latest_author_name = db_column_strdup(st, 17);
     r->seen_at = db_column_strdup(st, 18);
+    r->replies = (unsigned)sqlite3_column_int(st, 19);
 }
 
 /* Frees what a row owns. */
@@ -695,6 +702,22 @@ thread_free(struct thread *t)
     }
     free(t->notes);
     free(t);
+}
+
+int
+thread_mark_unseen(struct db *db, long id, char **err)
+{
+    sqlite3_stmt *st = db_prepare(db, "UPDATE threads SET seen_at = NULL WHERE id = ?1", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot mark the thread unread");
+        return -1;
+    }
+    return 0;
 }
 
 int

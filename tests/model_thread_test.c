@@ -2,6 +2,7 @@
  * counts, the values offered as completions, and the read marker. */
 #include "testutil.h"
 
+#include "model/draft.h"
 #include "model/query.h"
 #include "model/thread.h"
 #include "model/triage.h"
@@ -234,6 +235,33 @@ test_seen_at_follows_the_read_marker(void **state)
     assert_string_equal(t->info.seen_at, t->info.last_activity);
     assert_int_equal(t->info.unread, 0);
     thread_free(t);
+    assert_int_equal(thread_mark_unseen(c->db, 7, &err), 0);
+    t = thread_get(c->db, 7, &err);
+    assert_null(t->info.seen_at);
+    assert_int_equal(t->info.unread, 1);
+    thread_free(t);
+}
+
+/* The reply bits come with the row: a draft, then the same draft discarded. */
+static void
+test_reply_bits_follow_drafts(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    struct thread *t = thread_get(c->db, 7, &err);
+    assert_non_null(t);
+    assert_int_equal(t->info.replies, 0);
+    thread_free(t);
+    long id = 0;
+    assert_int_equal(draft_create(c->db, "ann", 7, NULL, "acknowledgement", "Thanks.", &id, &err),
+                     0);
+    t = thread_get(c->db, 7, &err);
+    assert_int_equal(t->info.replies, THREAD_REPLY_DRAFT);
+    thread_free(t);
+    assert_int_equal(draft_discard(c->db, "ann", id, &err), 0);
+    t = thread_get(c->db, 7, &err);
+    assert_int_equal(t->info.replies, 0);
+    thread_free(t);
 }
 
 int
@@ -246,6 +274,7 @@ main(void)
         cmocka_unit_test(test_counts_with_and_without_account_filters),
         cmocka_unit_test(test_values_for_completion),
         cmocka_unit_test(test_seen_at_follows_the_read_marker),
+        cmocka_unit_test(test_reply_bits_follow_drafts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

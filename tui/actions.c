@@ -108,6 +108,8 @@ const struct tui_action tui_actions[] = {
     {"select-none", IN_INBOX, "unselect every thread", tui_inbox_act_select_none, NULL},
     {"mark-read", IN_INBOX, "mark the thread read without opening it", tui_inbox_act_mark_read,
      NULL},
+    {"mark-unread", IN_INBOX, "mark the thread (or the selected threads) unread again",
+     tui_inbox_act_mark_unread, NULL},
 
     /* The thread view. */
     {"back", IN_THREAD, "back to the inbox", tui_thread_act_back, NULL},

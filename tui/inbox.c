@@ -22,8 +22,112 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Most columns a line can show (the number of columns there are). */
+#define NCOLS_MAX 16
+
 /* Most values offered as completions in a filter prompt. */
 #define FILTER_CHOICES 500
+
+/* The inbox's columns, in the order of the table below. */
+enum column { COL_FLAGS, COL_ID, COL_PRI, COL_STATE, COL_REPLY, COL_PLATFORM, COL_ACCOUNT,
+              COL_ASSIGNEE, COL_AUTHOR, COL_AGE, COL_POSTS, COL_TEXT, NCOLS };
+
+/* Each column's name in inbox_columns, heading, alignment and widths. */
+static const struct {
+    const char *name;
+    const char *head;
+    int right;               /* right-aligned */
+    int width[3];            /* narrow (< 100 columns), medium, wide (120 and up) */
+} columns[NCOLS] = {
+    [COL_FLAGS] = {"flags", "", 0, {2, 2, 2}},
+    [COL_ID] = {"id", "ID", 1, {3, 3, 3}}, /* grows to the widest id on the page */
+    [COL_PRI] = {"priority", "P", 0, {1, 1, 1}},
+    [COL_STATE] = {"state", "STATE", 0, {6, 9, 9}}, /* the states' short labels when narrow */
+    [COL_REPLY] = {"reply", "", 0, {1, 1, 1}},
+    [COL_PLATFORM] = {"platform", "PLATFORM", 0, {4, 9, 9}},
+    [COL_ACCOUNT] = {"account", "ACCOUNT", 0, {8, 12, 16}},
+    [COL_ASSIGNEE] = {"assignee", "ASSIGNEE", 0, {9, 9, 12}},
+    [COL_AUTHOR] = {"author", "AUTHOR", 0, {9, 15, 20}},
+    [COL_AGE] = {"age", "AGE", 1, {3, 4, 4}},
+    [COL_POSTS] = {"posts", "POSTS", 1, {3, 5, 5}},
+    [COL_TEXT] = {"latest", "LATEST", 0, {0, 0, 0}}, /* takes the width left */
+};
+
+/* The columns shown when the configuration names none: everything fits 80 columns with
+ * room for the latest post's text. */
+#define DEFAULT_COLUMNS "flags id priority state reply platform account assignee author age latest"
+
+/* The reply markers, most pressing first: a thread shows the first that applies. */
+static const struct {
+    unsigned bit;
+    char mark;
+    const char *help;
+} reply_marks[] = {
+    {THREAD_REPLY_FAILED, 'F', "a reply the platform refused"},
+    {THREAD_REPLY_RETURNED, 'R', "a draft returned by the approver"},
+    {THREAD_REPLY_PENDING, 'A', "a draft waiting for approval"},
+    {THREAD_REPLY_DRAFT, 'D', "a draft being written"},
+    {THREAD_REPLY_QUEUED, 'Q', "a reply queued to send"},
+    {THREAD_REPLY_SENT, 'S', "a reply sent"},
+};
+#define NMARKS (sizeof reply_marks / sizeof reply_marks[0])
+
+/* Parses spec (column names separated by spaces or commas) into cols; returns how many, or
+ * -1 with *err set to a sentence naming the problem and the columns there are. */
+static int
+columns_parse(const char *spec, int cols[NCOLS_MAX], char **err)
+{
+    int n = 0;
+    const char *p = spec;
+    while (*(p += strspn(p, " \t,"))) {
+        size_t len = strcspn(p, " \t,");
+        int c = 0;
+        while (c < NCOLS && (strlen(columns[c].name) != len ||
+                             strncmp(columns[c].name, p, len) != 0))
+            c++;
+        struct buf names = {0};
+        for (int k = 0; k < NCOLS; k++)
+            buf_printf(&names, "%s%s", k ? ", " : "", columns[k].name);
+        if (c == NCOLS) {
+            *err = xasprintf("inbox_columns: there is no column called \"%.*s\"; the columns "
+                             "are %s", (int)(len > 40 ? 40 : len), p, names.data);
+            buf_free(&names);
+            return -1;
+        }
+        buf_free(&names);
+        for (int k = 0; k < n; k++)
+            if (cols[k] == c) {
+                *err = xasprintf("inbox_columns: the column %s is named twice; name each "
+                                 "column once", columns[c].name);
+                return -1;
+            }
+        cols[n++] = c;
+        p += len;
+    }
+    if (n == 0) {
+        *err = xstrdup("inbox_columns: name at least one column, such as \"" DEFAULT_COLUMNS
+                       "\"");
+        return -1;
+    }
+    return n;
+}
+
+const char *
+tui_inbox_mark(size_t i, char *mark)
+{
+    if (i >= NMARKS)
+        return NULL;
+    *mark = reply_marks[i].mark;
+    return reply_marks[i].help;
+}
+
+int
+tui_inbox_columns_check(const char *spec, char **err)
+{
+    int cols[NCOLS_MAX];
+    *err = NULL;
+    return spec == NULL || columns_parse(spec, cols, err) >= 0 ? 0 : -1;
+}
 
 struct inbox {
     int tab;                    /* -1: every state; else an index into triage_state_names */
@@ -38,6 +142,8 @@ struct inbox {
     struct tui_list list;       /* n: the threads in the listing; page: the lines for them */
     long *selected;             /* thread ids picked for a bulk action, sorted */
     size_t nselected;
+    int cols[NCOLS_MAX];        /* the columns shown, in order (enum column) */
+    int ncols;
 };
 
 static const char *const sort_names[] = {
@@ -363,6 +469,13 @@ tui_inbox_new(struct tui *t)
     in->tab = -1;
     in->sort = THREAD_SORT_ACTIVITY;
     in->list.fetch = inbox_fetch;
+    char *err = NULL;
+    const char *spec = t->opts->inbox_columns ? t->opts->inbox_columns : DEFAULT_COLUMNS;
+    in->ncols = columns_parse(spec, in->cols, &err);
+    if (in->ncols < 0) { /* checked before the interface started; never shows an empty list */
+        free(err);
+        in->ncols = columns_parse(DEFAULT_COLUMNS, in->cols, &err);
+    }
     t->inbox = in;
     view_changed(t, 1);
     return in;
@@ -574,40 +687,17 @@ draw_filters(struct tui *t, int y)
     buf_free(&b);
 }
 
-/* The inbox's columns. */
-enum column { COL_MARK, COL_ID, COL_PRI, COL_STATE, COL_PLATFORM, COL_ACCOUNT, COL_AUTHOR,
-              COL_AGE, COL_POSTS, COL_TEXT, NCOLS };
-
-/* Each column's heading, alignment and widths. */
-static const struct {
-    const char *head;
-    int right;               /* right-aligned */
-    int width[3];            /* narrow (< 100 columns), medium, wide (120 and up) */
-} columns[NCOLS] = {
-    [COL_MARK] = {"", 0, {2, 2, 2}},
-    [COL_ID] = {"ID", 1, {3, 3, 3}}, /* grows to the widest id on the page */
-    [COL_PRI] = {"P", 0, {1, 1, 1}},
-    [COL_STATE] = {"STATE", 0, {9, 9, 9}},
-    [COL_PLATFORM] = {"PLATFORM", 0, {4, 9, 9}},
-    [COL_ACCOUNT] = {"ACCOUNT", 0, {10, 12, 16}},
-    [COL_AUTHOR] = {"AUTHOR", 0, {12, 16, 20}},
-    [COL_AGE] = {"AGE", 1, {3, 4, 4}},
-    [COL_POSTS] = {"POSTS", 1, {3, 5, 5}},
-    [COL_TEXT] = {"LATEST", 0, {0, 0, 0}},
-};
-
-/* Where each column starts and how wide it is on this screen. */
+/* Where each column starts and how wide it is on this screen (w 0: not shown). */
 struct layout {
     int x[NCOLS];
     int w[NCOLS];
 };
 
-/* Lays the columns out for COLS; the text takes what is left. */
+/* Lays the chosen columns out for COLS, in their order; the text takes what is left. */
 static void
 layout_columns(const struct inbox *in, struct layout *l)
 {
     int size = COLS < 100 ? 0 : COLS < 120 ? 1 : 2;
-    int x = 0;
     int idw = columns[COL_ID].width[size];
     for (size_t i = 0; i < in->page.n; i++) {
         char id[24];
@@ -615,13 +705,23 @@ layout_columns(const struct inbox *in, struct layout *l)
         if (n > idw)
             idw = n;
     }
-    for (int c = 0; c < NCOLS; c++) {
-        int w = c == COL_ID ? idw : columns[c].width[size];
-        if (c == COL_TEXT)
-            w = COLS - x > 0 ? COLS - x : 0;
-        l->x[c] = x;
-        l->w[c] = w;
-        x += w + (c == COL_MARK ? 0 : 1);
+    memset(l, 0, sizeof *l);
+    int used = 0, text = 0;
+    for (int k = 0; k < in->ncols; k++) {
+        int c = in->cols[k];
+        l->w[c] = c == COL_ID ? idw : columns[c].width[size];
+        used += l->w[c] + (c == COL_FLAGS || k == in->ncols - 1 ? 0 : 1);
+        text |= c == COL_TEXT;
+    }
+    if (text && COLS > used)
+        l->w[COL_TEXT] = COLS - used;
+    int x = 0;
+    for (int k = 0; k < in->ncols; k++) {
+        int c = in->cols[k];
+        l->x[c] = x < COLS ? x : COLS;
+        if (l->x[c] + l->w[c] > COLS)
+            l->w[c] = COLS - l->x[c];
+        x += l->w[c] + (c == COL_FLAGS ? 0 : 1);
     }
 }
 
@@ -667,7 +767,7 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
 
     tui_put(y, 0, "", COLS, base);
     snprintf(buf, sizeof buf, "%c%c", r->unread ? '*' : ' ', marked ? '+' : ' ');
-    tui_put(y, l->x[COL_MARK], buf, l->w[COL_MARK], strong);
+    tui_put(y, l->x[COL_FLAGS], buf, l->w[COL_FLAGS], strong);
     snprintf(buf, sizeof buf, "%ld", r->id);
     put_right(y, l->x[COL_ID], buf, l->w[COL_ID], dim);
     if (r->priority > 0) {
@@ -676,12 +776,22 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
                                                                               : ROLE_NORMAL;
         tui_put(y, l->x[COL_PRI], buf, l->w[COL_PRI], is_cursor ? base : tui_attr(t, pr));
     }
-    tui_put(y, l->x[COL_STATE], r->state, l->w[COL_STATE],
+    int si = triage_state_index(r->state);
+    const char *state = l->w[COL_STATE] < 9 && si >= 0 ? triage_states[si].label : r->state;
+    tui_put(y, l->x[COL_STATE], state, l->w[COL_STATE],
             is_cursor || marked ? base : tui_attr(t, state_role(r->state)));
+    for (size_t i = 0; i < NMARKS; i++)
+        if (r->replies & reply_marks[i].bit) {
+            snprintf(buf, sizeof buf, "%c", reply_marks[i].mark);
+            tui_put(y, l->x[COL_REPLY], buf, l->w[COL_REPLY], strong);
+            break;
+        }
     tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short_name(r->platform)
                                                                 : r->platform,
                 l->w[COL_PLATFORM], base);
     tui_put_raw(y, l->x[COL_ACCOUNT], r->account, l->w[COL_ACCOUNT], base);
+    tui_put_raw(y, l->x[COL_ASSIGNEE], r->assignee ? r->assignee : "-", l->w[COL_ASSIGNEE],
+                r->assignee ? base : dim);
     tui_put_raw(y, l->x[COL_AUTHOR], r->latest_author, l->w[COL_AUTHOR], strong);
     if (r->last_activity && isotime_parse(r->last_activity, &when) == 0)
         isotime_age(when, now, age);
@@ -699,10 +809,12 @@ draw_header(struct tui *t, const struct layout *l, int y)
 {
     attr_t h = tui_attr(t, ROLE_HEADER);
     tui_put(y, 0, "", COLS, h);
-    for (int c = 0; c < NCOLS; c++) {
+    for (int k = 0; k < t->inbox->ncols; k++) {
+        int c = t->inbox->cols[k];
         const char *head = columns[c].head;
         if (l->w[c] < text_width(head))
-            head = c == COL_PLATFORM ? "PLAT" : c == COL_POSTS ? "N" : head;
+            head = c == COL_PLATFORM ? "PLAT" : c == COL_POSTS ? "N" : c == COL_ASSIGNEE ? "WHO"
+                 : head;
         if (columns[c].right)
             put_right(y, l->x[c], head, l->w[c], h);
         else
@@ -962,6 +1074,29 @@ tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a)
         tui_error_take(t, NULL, err);
         return;
     }
+    reload_page(t);
+}
+
+void
+tui_inbox_act_mark_unread(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    long *ids;
+    size_t n = tui_inbox_targets(t, &ids);
+    char *err = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (thread_mark_unseen(t->db, ids[i], &err) != 0) {
+            tui_error_take(t, NULL, err);
+            break;
+        }
+    free(ids);
+    if (n == 0 || err != NULL)
+        return;
+    tui_inbox_clear_selection(t);
+    if (n > 1)
+        tui_message(t, "%zu threads marked unread", n);
+    else
+        tui_message(t, "thread marked unread");
     reload_page(t);
 }
 

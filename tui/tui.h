@@ -21,6 +21,8 @@ struct tui_opts {
     const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */
     const struct pattern_set *patterns; /* the ready-reckoner's patterns, or NULL */
     const char *signature;        /* [tactful] signature, or NULL */
+    const char *inbox_columns;    /* [tactful] inbox_columns (checked with
+                                   * tui_inbox_columns_check), or NULL for the default */
     const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
     /* How the send action runs `tactful outbox send` in a child: this program's path, and the
      * cache and configuration to give it (config_path NULL: the child finds its own). */
@@ -28,6 +30,10 @@ struct tui_opts {
     const char *db_path;
     const char *config_path;
 };
+
+/* Checks an inbox_columns value (column names separated by spaces or commas): returns 0, or
+ * -1 with *err set to a sentence that names the problem and the columns there are. */
+int tui_inbox_columns_check(const char *spec, char **err);
 
 /* Runs the interface on the terminal until the officer quits (or SIGINT, SIGTERM, SIGHUP).
  * Returns 0, or -1 with *err set when the terminal cannot be used. */

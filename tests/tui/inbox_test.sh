@@ -66,6 +66,27 @@ test_opening_marks_read() {
     wait_for '^  +30 '
 }
 
+test_mark_unread_brings_the_mark_back() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 120 30
+    wait_for '^\* +30 '
+    keys M
+    wait_for '^  +30 '
+    keys N
+    wait_for 'thread marked unread'
+    wait_for '^\* +30 '
+    # On a selection it marks every selected thread and clears the selection.
+    keys M j M k
+    wait_for '^  +30 '
+    keys x x
+    wait_for '2 selected'
+    keys N
+    wait_for '2 threads marked unread'
+    wait_gone 'selected'
+    [ "$(screen | grep -c '^\*+\? ')" -ge 2 ] || fail "both threads should be unread"
+    wait_for '^\* +30 '
+}
+
 test_help_overlay() {
     "$TACTFUL" import "$DEMO" 2>/dev/null
     start 100 30
