@@ -79,6 +79,9 @@ add_filter(struct buf *sql, int key, const char *value, const char ***vals, size
     (*vals)[(*nvals)++] = value;
 }
 
+static void add_conditions(const struct query *q, int skip_state, struct buf *sql,
+                           const char ***vals, size_t *nvals);
+
 /* Appends the WHERE clause for q to sql and collects the values to bind, in order. A filter
  * key given several times matches any of its values; skip_state leaves state: out. */
 static void
@@ -89,8 +92,16 @@ build_where(const struct query *q, int skip_state, struct buf *sql, const char *
     if (q == NULL || !q->include_snoozed)
         buf_adds(sql, " AND (t.snoozed_until IS NULL"
                       " OR t.snoozed_until <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
-    if (q == NULL)
-        return;
+    if (q != NULL)
+        add_conditions(q, skip_state, sql, vals, nvals);
+}
+
+/* Appends " AND ..." for q's filters and words (not its snooze flag) to sql and collects the
+ * values to bind, in order; skip_state leaves state: out. */
+static void
+add_conditions(const struct query *q, int skip_state, struct buf *sql, const char ***vals,
+               size_t *nvals)
+{
     for (int key = 0; key < QK_COUNT; key++) {
         if (skip_state && key == QK_STATE)
             continue;
@@ -300,6 +311,41 @@ thread_list(struct db *db, const struct query *q, enum thread_sort sort, long li
     buf_free(&sql);
     free(vals);
     return rc;
+}
+
+int
+thread_ids(struct db *db, const struct query *q, const struct query *also, long limit,
+           long **ids, size_t *n, char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+    *ids = NULL;
+    *n = 0;
+    buf_adds(&sql, "SELECT t.id FROM threads t JOIN accounts a ON a.id = t.account_id");
+    build_where(q, 0, &sql, &vals, &nvals);
+    if (also)
+        add_conditions(also, 0, &sql, &vals, &nvals);
+    buf_printf(&sql, " ORDER BY t.id LIMIT %ld", limit);
+    sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
+    buf_free(&sql);
+    free(vals);
+    if (st == NULL)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = (long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        *err = db_error(db, "cannot list the matching threads");
+        return -1;
+    }
+    return 0;
 }
 
 /* Appends " AND KEY OP (values of row's key)" for sort. The values are numbers and stored

@@ -66,6 +66,12 @@ int thread_count_states(struct db *db, const struct query *q, long counts[TRIAGE
 
 void thread_list_free(struct thread_list *l);
 
+/* Sets *ids (ascending; the caller frees it) and *n to the threads that match q (as
+ * thread_list does, snoozed ones left out unless q->include_snoozed) and also match every
+ * filter and word of also (NULL: no more), at most limit of them. Returns 0 or -1 with *err. */
+int thread_ids(struct db *db, const struct query *q, const struct query *also, long limit,
+               long **ids, size_t *n, char **err);
+
 /* Where thread_list_seek starts, relative to a row of the same listing (same q and sort). */
 enum thread_seek {
     THREAD_SEEK_FIRST,  /* the first threads; from is ignored */

@@ -25,6 +25,9 @@
 /* Most columns a line can show (the number of columns there are). */
 #define NCOLS_MAX 16
 
+/* Most threads one select-search selects. */
+#define SELECT_MAX 10000
+
 /* Most values offered as completions in a filter prompt. */
 #define FILTER_CHOICES 500
 
@@ -557,6 +560,27 @@ selection_toggle(struct inbox *in, long id)
     in->nselected++;
 }
 
+/* Adds the ascending ids to the selection (those already in it stay once). */
+static void
+selection_merge(struct inbox *in, const long *ids, size_t n)
+{
+    long *out = xreallocarray(NULL, in->nselected + n + 1, sizeof *out);
+    size_t i = 0, j = 0, k = 0;
+    while (i < in->nselected || j < n) {
+        if (j == n || (i < in->nselected && in->selected[i] < ids[j]))
+            out[k++] = in->selected[i++];
+        else if (i == in->nselected || ids[j] < in->selected[i])
+            out[k++] = ids[j++];
+        else {
+            out[k++] = in->selected[i++];
+            j++;
+        }
+    }
+    free(in->selected);
+    in->selected = out;
+    in->nselected = k;
+}
+
 size_t
 tui_inbox_targets(struct tui *t, long **ids)
 {
@@ -1051,6 +1075,53 @@ tui_inbox_act_select(struct tui *t, const struct tui_action *a)
     (void)a;
     selection_toggle(t->inbox, r->id);
     tui_list_move(t, &t->inbox->list, t->inbox->list.cur + 1);
+}
+
+/* Takes the answer to the select-search prompt: selects every thread of the listing that the
+ * query also matches, adding to the selection. */
+static void
+select_search_done(struct tui *t, const char *text)
+{
+    struct inbox *in = t->inbox;
+    struct query q;
+    char *err = NULL;
+    const char *s = text + strspn(text, " ");
+    if (*s == '\0') {
+        tui_message(t, "nothing selected: give a search");
+        return;
+    }
+    if (query_parse(s, &q, &err) != 0) {
+        tui_error_take(t, "select", err);
+        return;
+    }
+    long *ids = NULL;
+    size_t n = 0;
+    int rc = thread_ids(t->db, &in->q, &q, SELECT_MAX, &ids, &n, &err);
+    query_free(&q);
+    if (rc != 0) {
+        tui_error_take(t, "select", err);
+        return;
+    }
+    selection_merge(in, ids, n);
+    free(ids);
+    if (n == 0)
+        tui_message(t, "no thread in the listing matches");
+    else
+        tui_message(t, "%zu thread%s match%s; %zu selected%s", n, n == 1 ? "" : "s",
+                    n == 1 ? "es" : "", in->nselected,
+                    n == (size_t)SELECT_MAX ? " (the most one search selects)" : "");
+}
+
+void
+tui_inbox_act_select_search(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct prompt_spec spec = {
+        .label = "select matching",
+        .hint = "a search, as for /: words, state: platform: account: from: tag: assignee:",
+        .done = select_search_done,
+    };
+    tui_prompt_open(t, &spec);
 }
 
 void
