@@ -260,13 +260,13 @@ test_section_errors(void **state)
     load_fails(*state, "officer = Sam\n", "1: key 'officer' is outside any section; put it "
                                           "under [tactful] or [account NAME]");
     load_fails(*state, "[tactful]\n[Tactful]\nofficer = x\n[foo bar]\nx = 1\n",
-               "2: unknown section [Tactful]; expected [tactful] or [account NAME]\n"
-               "4: unknown section [foo bar]; expected [tactful] or [account NAME]");
+               "2: unknown section [Tactful]; expected [tactful], [colours] or [account NAME]\n"
+               "4: unknown section [foo bar]; expected [tactful], [colours] or [account NAME]");
     load_fails(*state, "[account]\n[account bad/name]\n[accounts x]\n",
                "1: section [account] needs a name: [account NAME]\n"
                "2: invalid account name 'bad/name' in [account bad/name]; use 1 to 64 of the "
                "characters A-Z a-z 0-9 . _ -\n"
-               "3: unknown section [accounts x]; expected [tactful] or [account NAME]");
+               "3: unknown section [accounts x]; expected [tactful], [colours] or [account NAME]");
     char *name = xmalloc(66);
     memset(name, 'n', 65);
     name[65] = '\0';
@@ -430,7 +430,7 @@ test_several_errors(void **state)
                "required, and http:// is only allowed for 127.0.0.1, [::1] and localhost\n"
                "11: token_file conflicts with token_cmd (line 10) in [account blog]; set "
                "exactly one of token_cmd, token_file or token_env\n"
-               "12: unknown section [nonsense]; expected [tactful] or [account NAME]\n"
+               "12: unknown section [nonsense]; expected [tactful], [colours] or [account NAME]\n"
                "14: duplicate account [account blog] (first at line 7)");
     free(text);
     free(pad);
@@ -711,11 +711,41 @@ test_key_docs_are_the_accepted_keys(void **state)
     assert_int_equal(config_key_doc(CONFIG_SECTION_TACTFUL, 1000, &d), -1);
 }
 
+/* The [colours] section: descriptions parsed into colours and attributes, mistakes refused
+ * with the line and how to write them. */
+static void
+test_colours_section(void **state)
+{
+    struct config *cfg = load_ok(*state, "[colours]\ncursor = black on cyan\n"
+                                         "unread = bold underline yellow\nbar = on default\n");
+    assert_int_equal(cfg->ncolours, 3);
+    assert_string_equal(cfg->colours[0].role, "cursor");
+    assert_int_equal(cfg->colours[0].fg, 0);
+    assert_int_equal(cfg->colours[0].bg, 6);
+    assert_int_equal(cfg->colours[0].attrs, 0);
+    assert_int_equal(cfg->colours[0].line, 2);
+    assert_int_equal(cfg->colours[1].fg, 3);
+    assert_int_equal(cfg->colours[1].bg, CONFIG_COLOUR_DEFAULT);
+    assert_int_equal(cfg->colours[1].attrs, CONFIG_ATTR_BOLD | CONFIG_ATTR_UNDERLINE);
+    assert_int_equal(cfg->colours[2].fg, CONFIG_COLOUR_DEFAULT);
+    assert_int_equal(cfg->colours[2].bg, CONFIG_COLOUR_DEFAULT);
+    config_free(cfg);
+    load_fails(*state, "[colours]\ncursor = black on\ncursor = red\nbar = teal\n"
+                       "dim = red bold\n[colours]\n",
+               "2: [colours] cursor: 'on' needs a background colour after it\n"
+               "4: [colours] bar: 'teal' is not a colour or an attribute; write [bold] "
+               "[underline] [reverse] [dim] [COLOUR] [on COLOUR], COLOUR being black, red, "
+               "green, yellow, blue, magenta, cyan, white or default\n"
+               "5: [colours] dim: put the attribute 'bold' before the colours\n"
+               "6: duplicate section [colours] (first at line 1)");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_colours_section),
         cmocka_unit_test(test_file_open_regular),
         cmocka_unit_test(test_valid_variants),
         cmocka_unit_test(test_comments_and_quotes),
