@@ -88,6 +88,8 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .inbox_columns = cli->cfg ? cli->cfg->inbox_columns : NULL,
         .colours = cli->cfg ? cli->cfg->colours : NULL,
         .ncolours = cli->cfg ? cli->cfg->ncolours : 0,
+        .searches = cli->cfg ? cli->cfg->searches : NULL,
+        .nsearches = cli->cfg ? cli->cfg->nsearches : 0,
         .exe = exe,
         .db_path = cli->db_path,
         .config_path = cli->config_explicit ? cli->config_path : NULL,

@@ -19,6 +19,7 @@
 
 #include "model/file.h"
 #include "model/platform.h"
+#include "model/query.h"
 #include "model/xmalloc.h"
 
 #include <ctype.h>
@@ -40,7 +41,7 @@
 #define ERRORS_MAX 100 /* stop reading after this many problems (e.g. a binary file) */
 
 /* The sections a key can be in; SEC_NONE before any header, SEC_BAD after a broken one. */
-enum section_kind { SEC_NONE, SEC_TACTFUL, SEC_ACCOUNT, SEC_COLOURS, SEC_BAD };
+enum section_kind { SEC_NONE, SEC_TACTFUL, SEC_ACCOUNT, SEC_COLOURS, SEC_SEARCHES, SEC_BAD };
 
 struct parser;
 
@@ -80,6 +81,7 @@ struct parser {
     size_t account;          /* index into cfg->accounts when kind is SEC_ACCOUNT */
     int tactful_line;        /* line of the [tactful] header, 0 if none yet */
     int colours_line;        /* line of the [colours] header, 0 if none yet */
+    int searches_line;       /* line of the [searches] header, 0 if none yet */
     int key_line[12];        /* per key of the current section: line it was set on, or 0 */
     char label[ACCOUNT_NAME_MAX + 16]; /* "[tactful]" or "[account NAME]" for messages */
     char text[LINE_MAX_BYTES + 3];     /* the current line; room for '\r', one byte too many
@@ -90,6 +92,7 @@ static void problem(struct parser *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int check_platform(struct parser *p, const char *key, char **value);
 static void colour_key(struct parser *p, const char *name, const char *raw);
+static void search_key(struct parser *p, const char *name, const char *raw);
 static int check_url(struct parser *p, const char *key, char **value);
 static int check_path(struct parser *p, const char *key, char **value);
 static int check_env_name(struct parser *p, const char *key, char **value);
@@ -553,6 +556,17 @@ section_begin_named(struct parser *p, char *name)
         p->kind = SEC_TACTFUL;
         return;
     }
+    if (strcmp(name, "searches") == 0) {
+        snprintf(p->label, sizeof(p->label), "[searches]");
+        if (p->searches_line != 0) {
+            problem(p, line, "duplicate section [searches] (first at line %d)",
+                    p->searches_line);
+            return;
+        }
+        p->searches_line = line;
+        p->kind = SEC_SEARCHES;
+        return;
+    }
     if (strcmp(name, "colours") == 0) {
         snprintf(p->label, sizeof(p->label), "[colours]");
         if (p->colours_line != 0) {
@@ -565,8 +579,8 @@ section_begin_named(struct parser *p, char *name)
     }
     if (strncmp(name, "account", 7) != 0 || (name[7] != '\0' && name[7] != ' ' &&
                                              name[7] != '\t')) {
-        problem(p, line, "unknown section [%s]; expected [tactful], [colours] or [account NAME]",
-                name);
+        problem(p, line, "unknown section [%s]; expected [tactful], [colours], [searches] or "
+                "[account NAME]", name);
         return;
     }
     char *acct = name + 7;
@@ -710,6 +724,10 @@ handler(void *user, const char *section, const char *name, const char *raw)
         colour_key(p, name, raw);
         return 1;
     }
+    if (p->kind == SEC_SEARCHES) {
+        search_key(p, name, raw);
+        return 1;
+    }
     size_t nkeys, i;
     const struct key_spec *keys = section_keys(p->kind, &nkeys);
     for (i = 0; i < nkeys && strcmp(keys[i].name, name) != 0; i++)
@@ -776,6 +794,47 @@ colour_key(struct parser *p, const char *name, const char *raw)
     c.role = xstrdup(name);
     cfg->colours = xreallocarray(cfg->colours, cfg->ncolours + 1, sizeof *cfg->colours);
     cfg->colours[cfg->ncolours++] = c;
+}
+
+/* Most saved searches: each is a tab of the inbox. */
+#define SEARCHES_MAX 20
+
+/* Takes a line of the [searches] section: NAME = a search in the query language, checked. */
+static void
+search_key(struct parser *p, const char *name, const char *raw)
+{
+    struct config *cfg = p->cfg;
+    for (size_t i = 0; i < cfg->nsearches; i++)
+        if (strcmp(cfg->searches[i].name, name) == 0) {
+            problem(p, p->lineno, "duplicate key '%s' in [searches] (first at line %d)", name,
+                    cfg->searches[i].line);
+            return;
+        }
+    if (cfg->nsearches == SEARCHES_MAX) {
+        problem(p, p->lineno, "more than %d saved searches in [searches]; keep the ones you use",
+                SEARCHES_MAX);
+        return;
+    }
+    if (strlen(name) > 32) {
+        problem(p, p->lineno, "the saved search name '%.32s...' is longer than 32 bytes; it is "
+                "a tab's label, so keep it short", name);
+        return;
+    }
+    char *value = value_parse(p, name, raw);
+    if (value == NULL)
+        return;
+    struct query q;
+    char *err = NULL;
+    if (query_parse(value, &q, &err) != 0) {
+        problem(p, p->lineno, "[searches] %s: %s", name, err);
+        free(err);
+        free(value);
+        return;
+    }
+    query_free(&q);
+    cfg->searches = xreallocarray(cfg->searches, cfg->nsearches + 1, sizeof *cfg->searches);
+    cfg->searches[cfg->nsearches++] =
+        (struct config_search){.name = xstrdup(name), .query = value, .line = p->lineno};
 }
 
 /* The colour names a description may use, in the terminal's own order (0 to 7). */
@@ -992,6 +1051,11 @@ config_free(struct config *cfg)
     for (size_t i = 0; i < cfg->ncolours; i++)
         free(cfg->colours[i].role);
     free(cfg->colours);
+    for (size_t i = 0; i < cfg->nsearches; i++) {
+        free(cfg->searches[i].name);
+        free(cfg->searches[i].query);
+    }
+    free(cfg->searches);
     free(cfg);
 }
 

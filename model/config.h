@@ -1,14 +1,14 @@
 /* The configuration file: an INI file with a [tactful] section, a [colours] section (ROLE =
- * a colour description) and one [account NAME] section per platform account. See
- * man/tactful.5.
+ * a colour description), a [searches] section (NAME = a saved search) and one [account NAME]
+ * section per platform account. See man/tactful.5.
  *
  * Syntax (parsed with libinih, see model/config.c for how its limits are worked around):
  * - One item per line; lines end in "\n" or "\r\n"; a UTF-8 BOM at the start is ignored.
  *   Leading whitespace is ignored (indentation never continues the previous line).
  * - A line whose first non-blank character is ';' or '#' is a comment, as is a blank line.
- * - "[tactful]" and "[colours]" (each at most once) and "[account NAME]", NAME being 1 to 64
- *   characters of A-Z a-z 0-9 . _ - and unique, start sections; after the ']' only a comment
- *   may follow.
+ * - "[tactful]", "[colours]" and "[searches]" (each at most once) and "[account NAME]", NAME
+ *   being 1 to 64 characters of A-Z a-z 0-9 . _ - and unique, start sections; after the ']'
+ *   only a comment may follow.
  *   Section and key names are case-sensitive.
  * - "key = value" ("key: value" also works) inside a section. The value is trimmed. A ';' that
  *   follows a space or tab starts a comment, so "officer = Sam Patel ; audit name" sets
@@ -64,6 +64,13 @@ struct config_colour {
     int line;         /* where it was set, for messages */
 };
 
+/* A saved search of the [searches] section: an extra tab of the inbox. */
+struct config_search {
+    char *name;       /* the key: the tab's label (at most 32 bytes) */
+    char *query;      /* in the query language (model/query.h), checked */
+    int line;
+};
+
 struct config {
     char *path;       /* file it was read from, or NULL when none existed */
     char *officer;    /* [tactful] officer, or NULL */
@@ -77,6 +84,8 @@ struct config {
     char *inbox_columns; /* [tactful] inbox_columns: the inbox's column names, or NULL */
     struct config_colour *colours; /* [colours], in file order */
     size_t ncolours;
+    struct config_search *searches; /* [searches], in file order (at most 20) */
+    size_t nsearches;
     struct config_account *accounts;
     size_t naccounts;
 };

@@ -260,13 +260,16 @@ test_section_errors(void **state)
     load_fails(*state, "officer = Sam\n", "1: key 'officer' is outside any section; put it "
                                           "under [tactful] or [account NAME]");
     load_fails(*state, "[tactful]\n[Tactful]\nofficer = x\n[foo bar]\nx = 1\n",
-               "2: unknown section [Tactful]; expected [tactful], [colours] or [account NAME]\n"
-               "4: unknown section [foo bar]; expected [tactful], [colours] or [account NAME]");
+               "2: unknown section [Tactful]; expected [tactful], [colours], [searches] or "
+               "[account NAME]\n"
+               "4: unknown section [foo bar]; expected [tactful], [colours], [searches] or "
+               "[account NAME]");
     load_fails(*state, "[account]\n[account bad/name]\n[accounts x]\n",
                "1: section [account] needs a name: [account NAME]\n"
                "2: invalid account name 'bad/name' in [account bad/name]; use 1 to 64 of the "
                "characters A-Z a-z 0-9 . _ -\n"
-               "3: unknown section [accounts x]; expected [tactful], [colours] or [account NAME]");
+               "3: unknown section [accounts x]; expected [tactful], [colours], [searches] or "
+               "[account NAME]");
     char *name = xmalloc(66);
     memset(name, 'n', 65);
     name[65] = '\0';
@@ -430,7 +433,8 @@ test_several_errors(void **state)
                "required, and http:// is only allowed for 127.0.0.1, [::1] and localhost\n"
                "11: token_file conflicts with token_cmd (line 10) in [account blog]; set "
                "exactly one of token_cmd, token_file or token_env\n"
-               "12: unknown section [nonsense]; expected [tactful], [colours] or [account NAME]\n"
+               "12: unknown section [nonsense]; expected [tactful], [colours], [searches] or "
+               "[account NAME]\n"
                "14: duplicate account [account blog] (first at line 7)");
     free(text);
     free(pad);
@@ -711,6 +715,24 @@ test_key_docs_are_the_accepted_keys(void **state)
     assert_int_equal(config_key_doc(CONFIG_SECTION_TACTFUL, 1000, &d), -1);
 }
 
+/* The [searches] section: each a checked query, kept in file order. */
+static void
+test_searches_section(void **state)
+{
+    struct config *cfg = load_ok(*state, "[searches]\nmine = assignee:sam.patel\n"
+                                         "bins = bin -state:closed\n");
+    assert_int_equal(cfg->nsearches, 2);
+    assert_string_equal(cfg->searches[0].name, "mine");
+    assert_string_equal(cfg->searches[0].query, "assignee:sam.patel");
+    assert_string_equal(cfg->searches[1].name, "bins");
+    assert_int_equal(cfg->searches[1].line, 3);
+    config_free(cfg);
+    load_fails(*state, "[searches]\nx = state:nope\ny = a\ny = b\n",
+               "2: [searches] x: unknown state 'nope'; states are new, to_reply, waiting, "
+               "replied, no_action, escalated and closed\n"
+               "4: duplicate key 'y' in [searches] (first at line 3)");
+}
+
 /* The [colours] section: descriptions parsed into colours and attributes, mistakes refused
  * with the line and how to write them. */
 static void
@@ -746,6 +768,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_example),
         cmocka_unit_test(test_colours_section),
+        cmocka_unit_test(test_searches_section),
         cmocka_unit_test(test_file_open_regular),
         cmocka_unit_test(test_valid_variants),
         cmocka_unit_test(test_comments_and_quotes),

@@ -133,7 +133,8 @@ tui_inbox_columns_check(const char *spec, char **err)
 }
 
 struct inbox {
-    int tab;                    /* -1: every state; else an index into triage_state_names */
+    int tab;                    /* -1: every state; below TRIAGE_NSTATES an index into
+                                 * triage_state_names; from it, a saved search's tab */
     enum thread_sort sort;
     char *search;               /* the text given to /, or NULL */
     char *filter[QK_COUNT];     /* platform:, account:, tag:, assignee: filters, or NULL */
@@ -145,6 +146,8 @@ struct inbox {
     struct tui_list list;       /* n: the threads in the listing; page: the lines for them */
     long *selected;             /* thread ids picked for a bulk action, sorted */
     size_t nselected;
+    const struct config_search *saved; /* the saved searches' tabs ([searches]), not owned */
+    size_t nsaved;
     int cols[NCOLS_MAX];        /* the columns shown, in order (enum column) */
     int ncols;
 };
@@ -159,11 +162,19 @@ static const char *const sort_names[] = {
 static const enum query_key filter_keys[] = {QK_PLATFORM, QK_ACCOUNT, QK_TAG, QK_ASSIGNEE};
 #define NFILTERS (sizeof filter_keys / sizeof filter_keys[0])
 
+/* The saved search whose tab is in view, or NULL. */
+static const struct config_search *
+saved_tab(const struct inbox *in)
+{
+    size_t i = (size_t)(in->tab - TRIAGE_NSTATES);
+    return in->tab >= TRIAGE_NSTATES && i < in->nsaved ? &in->saved[i] : NULL;
+}
+
 /* Whether a search, a filter or the snoozed view is in force (the filter line is shown). */
 static int
 narrowed(const struct inbox *in)
 {
-    if (in->search || in->show_snoozed)
+    if (in->search || in->show_snoozed || saved_tab(in))
         return 1;
     for (size_t i = 0; i < NFILTERS; i++)
         if (in->filter[filter_keys[i]])
@@ -203,15 +214,20 @@ build_query(struct inbox *in)
 {
     char *err = NULL;
     query_free(&in->q);
-    if (in->search == NULL || query_parse(in->search, &in->q, &err) != 0) {
+    /* A saved search's tab and the search given with / both apply, as if typed together. */
+    const struct config_search *saved = saved_tab(in);
+    char *text = saved && in->search ? xasprintf("%s %s", saved->query, in->search)
+                 : xstrdup(saved ? saved->query : in->search ? in->search : "");
+    if (*text == '\0' || query_parse(text, &in->q, &err) != 0) {
         free(err);
         memset(&in->q, 0, sizeof in->q);
     }
+    free(text);
     for (size_t i = 0; i < NFILTERS; i++)
         if (in->filter[filter_keys[i]])
             query_add(&in->q, filter_keys[i], in->filter[filter_keys[i]]);
     in->q.include_snoozed = in->show_snoozed;
-    if (in->tab >= 0 && !query_has_state(&in->q))
+    if (in->tab >= 0 && in->tab < TRIAGE_NSTATES && !query_has_state(&in->q))
         query_add(&in->q, QK_STATE, triage_state_names[in->tab]);
 }
 
@@ -472,6 +488,8 @@ tui_inbox_new(struct tui *t)
     in->tab = -1;
     in->sort = THREAD_SORT_ACTIVITY;
     in->list.fetch = inbox_fetch;
+    in->saved = t->opts->searches;
+    in->nsaved = t->opts->nsearches;
     char *err = NULL;
     const char *spec = t->opts->inbox_columns ? t->opts->inbox_columns : DEFAULT_COLUMNS;
     in->ncols = columns_parse(spec, in->cols, &err);
@@ -664,6 +682,17 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
             *act_w = text_width(b->data) - x;
         }
     }
+    for (size_t k = 0; k < in->nsaved; k++) {
+        buf_adds(b, sep);
+        int x = text_width(b->data);
+        char *name = text_sanitize(in->saved[k].name, strlen(in->saved[k].name), 0);
+        buf_adds(b, name);
+        free(name);
+        if (in->tab == TRIAGE_NSTATES + (int)k) {
+            *act_x = x;
+            *act_w = text_width(b->data) - x;
+        }
+    }
     return text_width(b->data);
 }
 
@@ -697,6 +726,12 @@ draw_filters(struct tui *t, int y)
     struct inbox *in = t->inbox;
     struct buf b = {0};
     buf_adds(&b, " Showing:");
+    const struct config_search *saved = saved_tab(in);
+    if (saved) {
+        char *q = text_sanitize(saved->query, strlen(saved->query), 0);
+        buf_printf(&b, " %s (%s)", saved->name, q);
+        free(q);
+    }
     for (size_t i = 0; i < NFILTERS; i++) {
         const char *v = in->filter[filter_keys[i]];
         if (v)
@@ -862,7 +897,8 @@ draw_empty(struct tui *t, int y)
         why = "The cache is empty: import posts with `tactful import FILE`, or try --demo.";
     } else {
         snprintf(buf, sizeof buf, "No threads in state %s. Tab shows the next state; 0 shows "
-                 "every state.", in->tab >= 0 ? triage_state_names[in->tab] : "?");
+                 "every state.", in->tab >= 0 && in->tab < TRIAGE_NSTATES
+                                     ? triage_state_names[in->tab] : "?");
         why = buf;
     }
     tui_put(y + 1, 2, why, COLS - 2, tui_attr(t, ROLE_NORMAL));
@@ -917,14 +953,16 @@ void
 tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab + 1 < TRIAGE_NSTATES ? t->inbox->tab + 1 : -1);
+    int last = TRIAGE_NSTATES + (int)t->inbox->nsaved - 1;
+    set_tab(t, t->inbox->tab < last ? t->inbox->tab + 1 : -1);
 }
 
 void
 tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1 : TRIAGE_NSTATES - 1);
+    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1
+                                  : TRIAGE_NSTATES + (int)t->inbox->nsaved - 1);
 }
 
 void

@@ -26,6 +26,8 @@ struct tui_opts {
     const char *signature;        /* [tactful] signature, or NULL */
     const struct config_colour *colours; /* [colours] (roles checked with tui_colours_check) */
     size_t ncolours;
+    const struct config_search *searches; /* [searches]: extra tabs of the inbox */
+    size_t nsearches;
     const char *inbox_columns;    /* [tactful] inbox_columns (checked with
                                    * tui_inbox_columns_check), or NULL for the default */
     const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
