@@ -56,6 +56,8 @@ static const struct {
     [COL_TEXT] = {"latest", "LATEST", 0, {0, 0, 0}}, /* takes the width left */
 };
 
+_Static_assert(NCOLS <= NCOLS_MAX, "a line can show every column once");
+
 /* The columns shown when the configuration names none: everything fits 80 columns with
  * room for the latest post's text. */
 #define DEFAULT_COLUMNS "flags id priority state reply platform account assignee author age latest"
@@ -88,16 +90,15 @@ columns_parse(const char *spec, int cols[NCOLS_MAX], char **err)
         while (c < NCOLS && (strlen(columns[c].name) != len ||
                              strncmp(columns[c].name, p, len) != 0))
             c++;
-        struct buf names = {0};
-        for (int k = 0; k < NCOLS; k++)
-            buf_printf(&names, "%s%s", k ? ", " : "", columns[k].name);
         if (c == NCOLS) {
+            struct buf names = {0};
+            for (int k = 0; k < NCOLS; k++)
+                buf_printf(&names, "%s%s", k ? ", " : "", columns[k].name);
             *err = xasprintf("inbox_columns: there is no column called \"%.*s\"; the columns "
                              "are %s", (int)(len > 40 ? 40 : len), p, names.data);
             buf_free(&names);
             return -1;
         }
-        buf_free(&names);
         for (int k = 0; k < n; k++)
             if (cols[k] == c) {
                 *err = xasprintf("inbox_columns: the column %s is named twice; name each "
