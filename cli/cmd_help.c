@@ -7,6 +7,7 @@
 #include "model/config.h"
 #include "model/guard.h"
 #include "model/xmalloc.h"
+#include "tui/tui.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -233,6 +234,21 @@ man_config_account(FILE *f)
     man_config_section(f, CONFIG_SECTION_ACCOUNT);
 }
 
+/* tactful(5)'s colour roles of the [colours] section. */
+static void
+man_colours(FILE *f)
+{
+    generated(f, "colours", "the role table in tui/colour.c");
+    const char *name, *help;
+    for (size_t i = 0; (help = tui_role_help(i, &name)) != NULL; i++) {
+        fputs(".TP\n\\fB", f);
+        cli_roff_escape(f, name);
+        fputs("\\fR\n", f);
+        cli_roff_escape(f, help);
+        fputs(".\n", f);
+    }
+}
+
 /* tactful(5)'s keys of a rule section, each with where it may be given. */
 static void
 man_rule_keys(FILE *f)
@@ -262,6 +278,7 @@ static const struct {
     {"commands", man_commands},
     {"config", man_config},
     {"config-account", man_config_account},
+    {"colours", man_colours},
     {"rule-keys", man_rule_keys},
 };
 

@@ -30,6 +30,13 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
     (void)argv;
     if (argc > 1)
         return cli_usage("inbox", "the inbox takes no arguments");
+    char *cerr = NULL;
+    if ((cli->cfg && tui_colours_check(cli->cfg->colours, cli->cfg->ncolours, &cerr) != 0) ||
+        tui_inbox_columns_check(cli->cfg ? cli->cfg->inbox_columns : NULL, &cerr) != 0) {
+        cli_error("%s: %s", cli->config_path ? cli->config_path : "config", cerr);
+        free(cerr);
+        return EXIT_FAIL;
+    }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         cli_error("the inbox needs a terminal; for scripts use `tactful list` or "
                   "`tactful list --json`");
@@ -78,6 +85,11 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .guard = guard,
         .patterns = patterns,
         .signature = cli->cfg ? cli->cfg->signature : NULL,
+        .inbox_columns = cli->cfg ? cli->cfg->inbox_columns : NULL,
+        .colours = cli->cfg ? cli->cfg->colours : NULL,
+        .ncolours = cli->cfg ? cli->cfg->ncolours : 0,
+        .searches = cli->cfg ? cli->cfg->searches : NULL,
+        .nsearches = cli->cfg ? cli->cfg->nsearches : 0,
         .exe = exe,
         .db_path = cli->db_path,
         .config_path = cli->config_explicit ? cli->config_path : NULL,

@@ -242,8 +242,9 @@ static const struct cli_option return_options[] = {
 static const struct cli_option help_options[] = {
     {"man", 'm', 0, "SECTION",
      "Print a section of the manual pages, in roff, as generated from the tables:\n"
-     "`options` and `commands` (tactful(1)); `config`, `config-account` and `rule-keys`\n"
-     "(tactful(5)).\n"
+     "`options` and `commands` (tactful(1)); `config`, `colours`, `config-account` and\n"
+     "`rule-keys`"
+     " (tactful(5)).\n"
      "`make man` puts them in man/.\n"},
     {NULL, 0, 0, NULL, NULL},
 };

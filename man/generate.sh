@@ -25,5 +25,6 @@ replace "$dir/tactful.1" OPTIONS "$bin" help --man options
 replace "$dir/tactful.1" COMMANDS "$bin" help --man commands
 replace "$dir/tactful.1" KEYS "$bin" keys --man
 replace "$dir/tactful.5" CONFIG "$bin" help --man config
+replace "$dir/tactful.5" COLOURS "$bin" help --man colours
 replace "$dir/tactful.5" CONFIG-ACCOUNT "$bin" help --man config-account
 replace "$dir/tactful.5" RULE-KEYS "$bin" help --man rule-keys

@@ -19,6 +19,7 @@
 
 #include "model/file.h"
 #include "model/platform.h"
+#include "model/query.h"
 #include "model/xmalloc.h"
 
 #include <ctype.h>
@@ -40,7 +41,7 @@
 #define ERRORS_MAX 100 /* stop reading after this many problems (e.g. a binary file) */
 
 /* The sections a key can be in; SEC_NONE before any header, SEC_BAD after a broken one. */
-enum section_kind { SEC_NONE, SEC_TACTFUL, SEC_ACCOUNT, SEC_BAD };
+enum section_kind { SEC_NONE, SEC_TACTFUL, SEC_ACCOUNT, SEC_COLOURS, SEC_SEARCHES, SEC_BAD };
 
 struct parser;
 
@@ -79,6 +80,8 @@ struct parser {
     enum section_kind kind;  /* the section the current line is in */
     size_t account;          /* index into cfg->accounts when kind is SEC_ACCOUNT */
     int tactful_line;        /* line of the [tactful] header, 0 if none yet */
+    int colours_line;        /* line of the [colours] header, 0 if none yet */
+    int searches_line;       /* line of the [searches] header, 0 if none yet */
     int key_line[12];        /* per key of the current section: line it was set on, or 0 */
     char label[ACCOUNT_NAME_MAX + 16]; /* "[tactful]" or "[account NAME]" for messages */
     char text[LINE_MAX_BYTES + 3];     /* the current line; room for '\r', one byte too many
@@ -88,6 +91,8 @@ struct parser {
 static void problem(struct parser *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int check_platform(struct parser *p, const char *key, char **value);
+static void colour_key(struct parser *p, const char *name, const char *raw);
+static void search_key(struct parser *p, const char *name, const char *raw);
 static int check_url(struct parser *p, const char *key, char **value);
 static int check_path(struct parser *p, const char *key, char **value);
 static int check_env_name(struct parser *p, const char *key, char **value);
@@ -129,6 +134,16 @@ static const struct key_spec tactful_keys[] = {
      "$XDG_CONFIG_HOME/tactful/patterns/ when it exists",
      "A folder of the office's own *.pattern files, read after the shipped ones (see\n"
      "`PATTERN FILES`); a leading ~/ is your home folder.\n"},
+    {"inbox_columns", offsetof(struct config, inbox_columns), NULL, false, "COLUMNS",
+     "flags id priority state reply platform account assignee author age latest",
+     "The inbox's columns, in order, separated by spaces or commas:\n"
+     "`flags` (`*` unread, `+` selected), `id`, `priority`, `state`, `reply` (what the\n"
+     "thread's replies are doing: `F` a reply the platform refused, `R` a draft returned by\n"
+     "the approver, `A` a draft waiting for approval, `D` a draft being written, `Q` a reply\n"
+     "queued to send, `S` a reply sent; the first that applies), `platform`, `account`,\n"
+     "`assignee`, `author` (of the latest post), `age`, `posts` and `latest` (the latest\n"
+     "post's text, which takes the width left).\n"
+     "An unknown or repeated column is an error when the inbox starts.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -541,9 +556,31 @@ section_begin_named(struct parser *p, char *name)
         p->kind = SEC_TACTFUL;
         return;
     }
+    if (strcmp(name, "searches") == 0) {
+        snprintf(p->label, sizeof(p->label), "[searches]");
+        if (p->searches_line != 0) {
+            problem(p, line, "duplicate section [searches] (first at line %d)",
+                    p->searches_line);
+            return;
+        }
+        p->searches_line = line;
+        p->kind = SEC_SEARCHES;
+        return;
+    }
+    if (strcmp(name, "colours") == 0) {
+        snprintf(p->label, sizeof(p->label), "[colours]");
+        if (p->colours_line != 0) {
+            problem(p, line, "duplicate section [colours] (first at line %d)", p->colours_line);
+            return;
+        }
+        p->colours_line = line;
+        p->kind = SEC_COLOURS;
+        return;
+    }
     if (strncmp(name, "account", 7) != 0 || (name[7] != '\0' && name[7] != ' ' &&
                                              name[7] != '\t')) {
-        problem(p, line, "unknown section [%s]; expected [tactful] or [account NAME]", name);
+        problem(p, line, "unknown section [%s]; expected [tactful], [colours], [searches] or "
+                "[account NAME]", name);
         return;
     }
     char *acct = name + 7;
@@ -683,6 +720,14 @@ handler(void *user, const char *section, const char *name, const char *raw)
                 "[account NAME]", name);
         return 1;
     }
+    if (p->kind == SEC_COLOURS) {
+        colour_key(p, name, raw);
+        return 1;
+    }
+    if (p->kind == SEC_SEARCHES) {
+        search_key(p, name, raw);
+        return 1;
+    }
     size_t nkeys, i;
     const struct key_spec *keys = section_keys(p->kind, &nkeys);
     for (i = 0; i < nkeys && strcmp(keys[i].name, name) != 0; i++)
@@ -720,6 +765,151 @@ handler(void *user, const char *section, const char *name, const char *raw)
     char **slot = (char **)((char *)section_target(p) + key->offset);
     *slot = value;
     return 1;
+}
+
+/* Takes a line of the [colours] section: ROLE = a colour description. Which roles exist is the
+ * interface's business (the caller checks them); the description's words are checked here. */
+static void
+colour_key(struct parser *p, const char *name, const char *raw)
+{
+    struct config *cfg = p->cfg;
+    for (size_t i = 0; i < cfg->ncolours; i++)
+        if (strcmp(cfg->colours[i].role, name) == 0) {
+            problem(p, p->lineno, "duplicate key '%s' in [colours] (first at line %d)", name,
+                    cfg->colours[i].line);
+            return;
+        }
+    char *value = value_parse(p, name, raw);
+    if (value == NULL)
+        return;
+    struct config_colour c = {.line = p->lineno};
+    char *err = NULL;
+    if (config_colour_parse(value, &c, &err) != 0) {
+        problem(p, p->lineno, "[colours] %s: %s", name, err);
+        free(err);
+        free(value);
+        return;
+    }
+    free(value);
+    c.role = xstrdup(name);
+    cfg->colours = xreallocarray(cfg->colours, cfg->ncolours + 1, sizeof *cfg->colours);
+    cfg->colours[cfg->ncolours++] = c;
+}
+
+/* Most saved searches: each is a tab of the inbox. */
+#define SEARCHES_MAX 20
+
+/* Takes a line of the [searches] section: NAME = a search in the query language, checked. */
+static void
+search_key(struct parser *p, const char *name, const char *raw)
+{
+    struct config *cfg = p->cfg;
+    for (size_t i = 0; i < cfg->nsearches; i++)
+        if (strcmp(cfg->searches[i].name, name) == 0) {
+            problem(p, p->lineno, "duplicate key '%s' in [searches] (first at line %d)", name,
+                    cfg->searches[i].line);
+            return;
+        }
+    if (cfg->nsearches == SEARCHES_MAX) {
+        problem(p, p->lineno, "more than %d saved searches in [searches]; keep the ones you use",
+                SEARCHES_MAX);
+        return;
+    }
+    if (strlen(name) > 32) {
+        problem(p, p->lineno, "the saved search name '%.32s...' is longer than 32 bytes; it is "
+                "a tab's label, so keep it short", name);
+        return;
+    }
+    char *value = value_parse(p, name, raw);
+    if (value == NULL)
+        return;
+    struct query q;
+    char *err = NULL;
+    if (query_parse(value, &q, &err) != 0) {
+        problem(p, p->lineno, "[searches] %s: %s", name, err);
+        free(err);
+        free(value);
+        return;
+    }
+    query_free(&q);
+    cfg->searches = xreallocarray(cfg->searches, cfg->nsearches + 1, sizeof *cfg->searches);
+    cfg->searches[cfg->nsearches++] =
+        (struct config_search){.name = xstrdup(name), .query = value, .line = p->lineno};
+}
+
+/* The colour names a description may use, in the terminal's own order (0 to 7). */
+static const char *const colour_names[] = {"black", "red", "green", "yellow", "blue",
+                                           "magenta", "cyan", "white"};
+static const char *const colour_attr_names[] = {"bold", "underline", "reverse", "dim"};
+
+/* The index of word (len bytes) in names, or -1. */
+static int
+word_index(const char *word, size_t len, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) == len && strncmp(names[i], word, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+int
+config_colour_parse(const char *value, struct config_colour *out, char **err)
+{
+    out->fg = out->bg = CONFIG_COLOUR_DEFAULT;
+    out->attrs = 0;
+    int on = 0, fg_set = 0, bg_set = 0;
+    const char *s = value;
+    while (*(s += strspn(s, " \t"))) {
+        size_t len = strcspn(s, " \t");
+        int a = word_index(s, len, colour_attr_names, NELEM(colour_attr_names));
+        int c = word_index(s, len, colour_names, NELEM(colour_names));
+        if (len == 7 && strncmp(s, "default", 7) == 0)
+            c = CONFIG_COLOUR_DEFAULT;
+        else if (c < 0 && a < 0 && !(len == 2 && strncmp(s, "on", 2) == 0)) {
+            *err = xasprintf("'%.*s' is not a colour or an attribute; write [bold] [underline] "
+                             "[reverse] [dim] [COLOUR] [on COLOUR], COLOUR being black, red, "
+                             "green, yellow, blue, magenta, cyan, white or default",
+                             (int)(len > 40 ? 40 : len), s);
+            return -1;
+        }
+        if (len == 2 && strncmp(s, "on", 2) == 0) {
+            if (on) {
+                *err = xstrdup("'on' is given twice; write FOREGROUND on BACKGROUND");
+                return -1;
+            }
+            on = 1;
+        } else if (a >= 0) {
+            if (on || fg_set) {
+                *err = xasprintf("put the attribute '%s' before the colours", colour_attr_names[a]);
+                return -1;
+            }
+            out->attrs |= 1u << a;
+        } else if (on) {
+            if (bg_set) {
+                *err = xstrdup("give one background colour after 'on'");
+                return -1;
+            }
+            out->bg = c;
+            bg_set = 1;
+        } else {
+            if (fg_set) {
+                *err = xstrdup("give one foreground colour, then 'on' and the background");
+                return -1;
+            }
+            out->fg = c;
+            fg_set = 1;
+        }
+        s += len;
+    }
+    if (on && !bg_set) {
+        *err = xstrdup("'on' needs a background colour after it");
+        return -1;
+    }
+    if (!fg_set && !bg_set && out->attrs == 0) {
+        *err = xstrdup("give a colour or an attribute, such as 'black on cyan' or 'bold'");
+        return -1;
+    }
+    return 0;
 }
 
 /* The inih runtime knobs, so they can be set for one parse and restored afterwards. */
@@ -857,6 +1047,15 @@ config_free(struct config *cfg)
     free(cfg->keymap);
     free(cfg->open_cmd);
     free(cfg->patterns);
+    free(cfg->inbox_columns);
+    for (size_t i = 0; i < cfg->ncolours; i++)
+        free(cfg->colours[i].role);
+    free(cfg->colours);
+    for (size_t i = 0; i < cfg->nsearches; i++) {
+        free(cfg->searches[i].name);
+        free(cfg->searches[i].query);
+    }
+    free(cfg->searches);
     free(cfg);
 }
 

@@ -1,12 +1,14 @@
-/* The configuration file: an INI file with a [tactful] section and one [account NAME]
+/* The configuration file: an INI file with a [tactful] section, a [colours] section (ROLE =
+ * a colour description), a [searches] section (NAME = a saved search) and one [account NAME]
  * section per platform account. See man/tactful.5.
  *
  * Syntax (parsed with libinih, see model/config.c for how its limits are worked around):
  * - One item per line; lines end in "\n" or "\r\n"; a UTF-8 BOM at the start is ignored.
  *   Leading whitespace is ignored (indentation never continues the previous line).
  * - A line whose first non-blank character is ';' or '#' is a comment, as is a blank line.
- * - "[tactful]" (at most once) and "[account NAME]", NAME being 1 to 64 characters of
- *   A-Z a-z 0-9 . _ - and unique, start sections; after the ']' only a comment may follow.
+ * - "[tactful]", "[colours]" and "[searches]" (each at most once) and "[account NAME]", NAME
+ *   being 1 to 64 characters of A-Z a-z 0-9 . _ - and unique, start sections; after the ']'
+ *   only a comment may follow.
  *   Section and key names are case-sensitive.
  * - "key = value" ("key: value" also works) inside a section. The value is trimmed. A ';' that
  *   follows a space or tab starts a comment, so "officer = Sam Patel ; audit name" sets
@@ -44,6 +46,31 @@ struct config_account {
     int line;         /* line of the section header, for messages */
 };
 
+/* A colour description of the [colours] section: "[bold] [underline] [reverse] [dim]
+ * [COLOUR] [on COLOUR]", COLOUR one of black, red, green, yellow, blue, magenta, cyan, white
+ * (0 to 7, the terminal's order) or default. */
+#define CONFIG_COLOUR_DEFAULT (-1)
+enum config_attr {
+    CONFIG_ATTR_BOLD = 1,
+    CONFIG_ATTR_UNDERLINE = 2,
+    CONFIG_ATTR_REVERSE = 4,
+    CONFIG_ATTR_DIM = 8,
+};
+
+struct config_colour {
+    char *role;       /* the key: a role of the interface's colour table (tui/colour.c) */
+    int fg, bg;       /* 0..7, or CONFIG_COLOUR_DEFAULT */
+    unsigned attrs;   /* enum config_attr bits */
+    int line;         /* where it was set, for messages */
+};
+
+/* A saved search of the [searches] section: an extra tab of the inbox. */
+struct config_search {
+    char *name;       /* the key: the tab's label (at most 32 bytes) */
+    char *query;      /* in the query language (model/query.h), checked */
+    int line;
+};
+
 struct config {
     char *path;       /* file it was read from, or NULL when none existed */
     char *officer;    /* [tactful] officer, or NULL */
@@ -54,6 +81,11 @@ struct config {
     char *open_cmd;   /* [tactful] open_cmd: a program and its arguments, split on blanks and
                        * run without a shell, to open a post's URL; or NULL */
     char *patterns;   /* [tactful] patterns: the office's folder of *.pattern files, or NULL */
+    char *inbox_columns; /* [tactful] inbox_columns: the inbox's column names, or NULL */
+    struct config_colour *colours; /* [colours], in file order */
+    size_t ncolours;
+    struct config_search *searches; /* [searches], in file order (at most 20) */
+    size_t nsearches;
     struct config_account *accounts;
     size_t naccounts;
 };
@@ -81,6 +113,10 @@ struct config_key_doc {
 /* Fills *out with the i-th key of section (in the order the file's table lists them);
  * returns 0, or -1 when there is no such key. */
 int config_key_doc(enum config_section section, size_t i, struct config_key_doc *out);
+
+/* Parses a colour description into out's fg, bg and attrs (not role and line). Returns 0, or
+ * -1 with *err set to a sentence saying how to write it. */
+int config_colour_parse(const char *value, struct config_colour *out, char **err);
 
 /* Frees a configuration and everything it owns. NULL is fine. */
 void config_free(struct config *cfg);

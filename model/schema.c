@@ -302,6 +302,12 @@ static const char *const migrations[] = {
     "CREATE TRIGGER threads_count_del AFTER DELETE ON threads BEGIN"
     "  UPDATE thread_state_counts SET n = n - 1 WHERE state = old.state;"
     "END;",
+
+    /* 10: the inbox's reply markers read a thread's drafts and outbox entries by thread and
+     * state from the indexes alone (model/thread.c, ROW_COLUMNS). */
+    "DROP INDEX drafts_thread;"
+    "CREATE INDEX drafts_thread ON drafts (thread_id, state);"
+    "CREATE INDEX outbox_thread ON outbox (thread_id, state);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -52,7 +52,13 @@ static const struct {
     " (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM thread_tags"                   \
     "   WHERE thread_id = t.id ORDER BY tag)),"                                                \
     " t.snoozed_until, t.post_count, (t.seen_at IS NULL OR t.seen_at < t.last_activity),"      \
-    " lp.body, la.handle, la.display_name, t.seen_at"
+    " lp.body, la.handle, la.display_name, t.seen_at,"                                       \
+    " (SELECT coalesce(sum(DISTINCT CASE d.state WHEN 'editing' THEN 1 WHEN 'returned' THEN 2"  \
+    "   WHEN 'pending_approval' THEN 4 END), 0) FROM drafts d WHERE d.thread_id = t.id"        \
+    "   AND d.state IN ('editing', 'returned', 'pending_approval'))"                           \
+    " | (SELECT coalesce(sum(DISTINCT CASE o.state WHEN 'queued' THEN 8 WHEN 'sending' THEN 8" \
+    "   WHEN 'failed' THEN 16 WHEN 'sent' THEN 32 END), 0) FROM outbox o"                     \
+    "   WHERE o.thread_id = t.id)"
 #define ROW_FROM                                                                               \
     " FROM threads t JOIN accounts a ON a.id = t.account_id"                                   \
     " LEFT JOIN posts lp ON lp.id = t.last_post_id LEFT JOIN authors la ON la.id = lp.author_id"
@@ -94,6 +100,9 @@ enum where_fts { WHERE_MATCHES, WHERE_PROBE };
     "EXISTS (SELECT 1 FROM posts p CROSS JOIN posts_fts ON posts_fts.rowid = p.id"             \
     " WHERE p.thread_id = t.id AND posts_fts MATCH ?%zu)"
 
+static void add_conditions(const struct query *q, int skip_state, enum where_fts how,
+                           struct buf *sql, const char ***vals, size_t *nvals);
+
 /* Appends the WHERE clause for q to sql and collects the values to bind, in order. A filter
  * key given several times matches any of its values; skip_state leaves state: out. */
 static void
@@ -104,8 +113,16 @@ build_where(const struct query *q, int skip_state, enum where_fts how, struct bu
     if (q == NULL || !q->include_snoozed)
         buf_adds(sql, " AND (t.snoozed_until IS NULL"
                       " OR t.snoozed_until <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
-    if (q == NULL)
-        return;
+    if (q != NULL)
+        add_conditions(q, skip_state, how, sql, vals, nvals);
+}
+
+/* Appends " AND ..." for q's filters and words (not its snooze flag) to sql and collects the
+ * values to bind, in order; skip_state leaves state: out. */
+static void
+add_conditions(const struct query *q, int skip_state, enum where_fts how, struct buf *sql,
+               const char ***vals, size_t *nvals)
+{
     for (int key = 0; key < QK_COUNT; key++) {
         if (skip_state && key == QK_STATE)
             continue;
@@ -233,6 +250,7 @@ read_row(sqlite3_stmt *st, struct thread_row *r)
     r->latest_author = db_column_strdup(st, 16);
     r->latest_author_name = db_column_strdup(st, 17);
     r->seen_at = db_column_strdup(st, 18);
+    r->replies = (unsigned)sqlite3_column_int(st, 19);
 }
 
 /* Frees what a row owns. */
@@ -500,6 +518,42 @@ thread_cursor_free(struct thread_cursor *c)
     free(c->fts);
     thread_list_free(&c->ahead);
     free(c);
+}
+
+
+int
+thread_ids(struct db *db, const struct query *q, const struct query *also, long limit,
+           long **ids, size_t *n, char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+    *ids = NULL;
+    *n = 0;
+    buf_adds(&sql, "SELECT t.id FROM threads t JOIN accounts a ON a.id = t.account_id");
+    build_where(q, 0, WHERE_MATCHES, &sql, &vals, &nvals);
+    if (also)
+        add_conditions(also, 0, WHERE_MATCHES, &sql, &vals, &nvals);
+    buf_printf(&sql, " ORDER BY t.id LIMIT %ld", limit);
+    sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
+    buf_free(&sql);
+    free(vals);
+    if (st == NULL)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = (long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        *err = db_error(db, "cannot list the matching threads");
+        return -1;
+    }
+    return 0;
 }
 
 /* Appends " AND KEY OP (values of row's key)" for sort. The values are numbers and stored
@@ -916,6 +970,22 @@ thread_free(struct thread *t)
     }
     free(t->notes);
     free(t);
+}
+
+int
+thread_mark_unseen(struct db *db, long id, char **err)
+{
+    sqlite3_stmt *st = db_prepare(db, "UPDATE threads SET seen_at = NULL WHERE id = ?1", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot mark the thread unread");
+        return -1;
+    }
+    return 0;
 }
 
 int

@@ -12,6 +12,17 @@
 
 enum thread_sort { THREAD_SORT_ACTIVITY, THREAD_SORT_PRIORITY, THREAD_SORT_AGE };
 
+/* What is happening to a thread's replies: bits of thread_row.replies, read with the row
+ * (drafts and outbox entries, by the indexes on thread and state). */
+enum thread_reply {
+    THREAD_REPLY_DRAFT = 1,     /* a draft being written */
+    THREAD_REPLY_RETURNED = 2,  /* a draft returned by the approver, to change */
+    THREAD_REPLY_PENDING = 4,   /* a draft waiting for a second officer's approval */
+    THREAD_REPLY_QUEUED = 8,    /* a reply in the outbox waiting to be sent */
+    THREAD_REPLY_FAILED = 16,   /* a reply the platform refused */
+    THREAD_REPLY_SENT = 32,     /* a reply sent */
+};
+
 /* One inbox line. Strings are raw (unsanitised) and owned by the row. */
 struct thread_row {
     long id;
@@ -35,6 +46,7 @@ struct thread_row {
     char *latest_author_name;
     char *snippet;        /* search only: matching text with [ ] around hits */
     char *seen_at;        /* the thread's last_activity when it was last opened, or NULL */
+    unsigned replies;     /* enum thread_reply bits */
 };
 
 struct thread_list {
@@ -72,6 +84,12 @@ int thread_cursor_next(struct thread_cursor *c, struct thread_row *r, char **err
 
 /* Ends the listing. NULL is fine. */
 void thread_cursor_free(struct thread_cursor *c);
+
+/* Sets *ids (ascending; the caller frees it) and *n to the threads that match q (as
+ * thread_list does, snoozed ones left out unless q->include_snoozed) and also match every
+ * filter and word of also (NULL: no more), at most limit of them. Returns 0 or -1 with *err. */
+int thread_ids(struct db *db, const struct query *q, const struct query *also, long limit,
+               long **ids, size_t *n, char **err);
 
 /* Where thread_list_seek starts, relative to a row of the same listing (same q and sort). */
 enum thread_seek {
@@ -164,5 +182,9 @@ int thread_watch_due(struct db *db, const struct thread_watch *w);
 
 /* Marks a thread read up to its latest activity. Returns 0 or -1 with *err. */
 int thread_mark_seen(struct db *db, long id, char **err);
+
+/* Marks a thread unread, as if never opened: the inbox shows it with its unread mark again and
+ * the thread view treats every post as new. Returns 0 or -1 with *err. */
+int thread_mark_unseen(struct db *db, long id, char **err);
 
 #endif

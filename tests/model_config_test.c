@@ -260,13 +260,16 @@ test_section_errors(void **state)
     load_fails(*state, "officer = Sam\n", "1: key 'officer' is outside any section; put it "
                                           "under [tactful] or [account NAME]");
     load_fails(*state, "[tactful]\n[Tactful]\nofficer = x\n[foo bar]\nx = 1\n",
-               "2: unknown section [Tactful]; expected [tactful] or [account NAME]\n"
-               "4: unknown section [foo bar]; expected [tactful] or [account NAME]");
+               "2: unknown section [Tactful]; expected [tactful], [colours], [searches] or "
+               "[account NAME]\n"
+               "4: unknown section [foo bar]; expected [tactful], [colours], [searches] or "
+               "[account NAME]");
     load_fails(*state, "[account]\n[account bad/name]\n[accounts x]\n",
                "1: section [account] needs a name: [account NAME]\n"
                "2: invalid account name 'bad/name' in [account bad/name]; use 1 to 64 of the "
                "characters A-Z a-z 0-9 . _ -\n"
-               "3: unknown section [accounts x]; expected [tactful] or [account NAME]");
+               "3: unknown section [accounts x]; expected [tactful], [colours], [searches] or "
+               "[account NAME]");
     char *name = xmalloc(66);
     memset(name, 'n', 65);
     name[65] = '\0';
@@ -300,10 +303,10 @@ test_key_errors(void **state)
 {
     load_fails(*state, "[tactful]\nofficer = a\nname = b\nofficer = c\nSignature = d\n",
                "3: unknown key 'name' in [tactful]; expected one of: officer, signature, policy, "
-               "keymap, open_cmd, patterns\n"
+               "keymap, open_cmd, patterns, inbox_columns\n"
                "4: duplicate key 'officer' in [tactful] (first at line 2)\n"
                "5: unknown key 'Signature' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd, patterns");
+               "policy, keymap, open_cmd, patterns, inbox_columns");
     load_fails(*state,
                "[account blog]\n"
                "platform = wordpress\n"
@@ -423,14 +426,15 @@ test_several_errors(void **state)
                            pad);
     load_fails(*state, text,
                "5: unknown key 'colour' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd, patterns\n"
+               "policy, keymap, open_cmd, patterns, inbox_columns\n"
                "8: unknown platform 'wordpres' in [account blog]; expected one of: mastodon, "
                "bluesky, wordpress\n"
                "9: url 'http://blog.example.gov' in [account blog] must use https://: TLS is "
                "required, and http:// is only allowed for 127.0.0.1, [::1] and localhost\n"
                "11: token_file conflicts with token_cmd (line 10) in [account blog]; set "
                "exactly one of token_cmd, token_file or token_env\n"
-               "12: unknown section [nonsense]; expected [tactful] or [account NAME]\n"
+               "12: unknown section [nonsense]; expected [tactful], [colours], [searches] or "
+               "[account NAME]\n"
                "14: duplicate account [account blog] (first at line 7)");
     free(text);
     free(pad);
@@ -711,11 +715,60 @@ test_key_docs_are_the_accepted_keys(void **state)
     assert_int_equal(config_key_doc(CONFIG_SECTION_TACTFUL, 1000, &d), -1);
 }
 
+/* The [searches] section: each a checked query, kept in file order. */
+static void
+test_searches_section(void **state)
+{
+    struct config *cfg = load_ok(*state, "[searches]\nmine = assignee:sam.patel\n"
+                                         "bins = bin -state:closed\n");
+    assert_int_equal(cfg->nsearches, 2);
+    assert_string_equal(cfg->searches[0].name, "mine");
+    assert_string_equal(cfg->searches[0].query, "assignee:sam.patel");
+    assert_string_equal(cfg->searches[1].name, "bins");
+    assert_int_equal(cfg->searches[1].line, 3);
+    config_free(cfg);
+    load_fails(*state, "[searches]\nx = state:nope\ny = a\ny = b\n",
+               "2: [searches] x: unknown state 'nope'; states are new, to_reply, waiting, "
+               "replied, no_action, escalated and closed\n"
+               "4: duplicate key 'y' in [searches] (first at line 3)");
+}
+
+/* The [colours] section: descriptions parsed into colours and attributes, mistakes refused
+ * with the line and how to write them. */
+static void
+test_colours_section(void **state)
+{
+    struct config *cfg = load_ok(*state, "[colours]\ncursor = black on cyan\n"
+                                         "unread = bold underline yellow\nbar = on default\n");
+    assert_int_equal(cfg->ncolours, 3);
+    assert_string_equal(cfg->colours[0].role, "cursor");
+    assert_int_equal(cfg->colours[0].fg, 0);
+    assert_int_equal(cfg->colours[0].bg, 6);
+    assert_int_equal(cfg->colours[0].attrs, 0);
+    assert_int_equal(cfg->colours[0].line, 2);
+    assert_int_equal(cfg->colours[1].fg, 3);
+    assert_int_equal(cfg->colours[1].bg, CONFIG_COLOUR_DEFAULT);
+    assert_int_equal(cfg->colours[1].attrs, CONFIG_ATTR_BOLD | CONFIG_ATTR_UNDERLINE);
+    assert_int_equal(cfg->colours[2].fg, CONFIG_COLOUR_DEFAULT);
+    assert_int_equal(cfg->colours[2].bg, CONFIG_COLOUR_DEFAULT);
+    config_free(cfg);
+    load_fails(*state, "[colours]\ncursor = black on\ncursor = red\nbar = teal\n"
+                       "dim = red bold\n[colours]\n",
+               "2: [colours] cursor: 'on' needs a background colour after it\n"
+               "4: [colours] bar: 'teal' is not a colour or an attribute; write [bold] "
+               "[underline] [reverse] [dim] [COLOUR] [on COLOUR], COLOUR being black, red, "
+               "green, yellow, blue, magenta, cyan, white or default\n"
+               "5: [colours] dim: put the attribute 'bold' before the colours\n"
+               "6: duplicate section [colours] (first at line 1)");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_colours_section),
+        cmocka_unit_test(test_searches_section),
         cmocka_unit_test(test_file_open_regular),
         cmocka_unit_test(test_valid_variants),
         cmocka_unit_test(test_comments_and_quotes),

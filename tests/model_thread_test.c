@@ -2,6 +2,7 @@
  * counts, the values offered as completions, and the read marker. */
 #include "testutil.h"
 
+#include "model/draft.h"
 #include "model/query.h"
 #include "model/thread.h"
 #include "model/triage.h"
@@ -234,6 +235,67 @@ test_seen_at_follows_the_read_marker(void **state)
     assert_string_equal(t->info.seen_at, t->info.last_activity);
     assert_int_equal(t->info.unread, 0);
     thread_free(t);
+    assert_int_equal(thread_mark_unseen(c->db, 7, &err), 0);
+    t = thread_get(c->db, 7, &err);
+    assert_null(t->info.seen_at);
+    assert_int_equal(t->info.unread, 1);
+    thread_free(t);
+}
+
+/* thread_ids: every thread, then those both queries match (a state: in each is an and). */
+static void
+test_ids_match_both_queries(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    long *ids = NULL, *all = NULL;
+    size_t n = 0, nall = 0;
+    struct thread_list l;
+    assert_int_equal(thread_list(c->db, NULL, THREAD_SORT_ACTIVITY, -1, 0, &l, &err), 0);
+    assert_int_equal(thread_ids(c->db, NULL, NULL, 100000, &all, &nall, &err), 0);
+    assert_int_equal(nall, l.n);
+    for (size_t i = 1; i < nall; i++)
+        assert_true(all[i - 1] < all[i]);
+    thread_list_free(&l);
+    assert_int_equal(thread_ids(c->db, NULL, NULL, 2, &ids, &n, &err), 0);
+    assert_int_equal(n, 2);
+    free(ids);
+    struct query q, also;
+    assert_int_equal(query_parse("state:new", &q, &err), 0);
+    assert_int_equal(query_parse("-state:new", &also, &err), 0);
+    assert_int_equal(thread_ids(c->db, &q, &also, 100000, &ids, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(ids);
+    query_free(&also);
+    assert_int_equal(query_parse("state:new", &also, &err), 0);
+    assert_int_equal(thread_ids(c->db, &q, &also, 100000, &ids, &n, &err), 0);
+    assert_true(n > 0 && n <= nall);
+    free(ids);
+    free(all);
+    query_free(&also);
+    query_free(&q);
+}
+
+/* The reply bits come with the row: a draft, then the same draft discarded. */
+static void
+test_reply_bits_follow_drafts(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    struct thread *t = thread_get(c->db, 7, &err);
+    assert_non_null(t);
+    assert_int_equal(t->info.replies, 0);
+    thread_free(t);
+    long id = 0;
+    assert_int_equal(draft_create(c->db, "ann", 7, NULL, "acknowledgement", "Thanks.", &id, &err),
+                     0);
+    t = thread_get(c->db, 7, &err);
+    assert_int_equal(t->info.replies, THREAD_REPLY_DRAFT);
+    thread_free(t);
+    assert_int_equal(draft_discard(c->db, "ann", id, &err), 0);
+    t = thread_get(c->db, 7, &err);
+    assert_int_equal(t->info.replies, 0);
+    thread_free(t);
 }
 
 /* A page of a common word (matched by more posts than FTS_COMMON, so the listing probes each
@@ -302,6 +364,8 @@ main(void)
         cmocka_unit_test(test_counts_with_and_without_account_filters),
         cmocka_unit_test(test_values_for_completion),
         cmocka_unit_test(test_seen_at_follows_the_read_marker),
+        cmocka_unit_test(test_reply_bits_follow_drafts),
+        cmocka_unit_test(test_ids_match_both_queries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

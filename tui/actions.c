@@ -105,9 +105,13 @@ const struct tui_action tui_actions[] = {
     {"toggle-snoozed", IN_INBOX, "show or hide snoozed threads", tui_inbox_act_snoozed, NULL},
     {"select", IN_INBOX, "select the thread for a bulk action, then move down",
      tui_inbox_act_select, NULL},
+    {"select-search", IN_INBOX, "select every thread of the listing that a search matches",
+     tui_inbox_act_select_search, NULL},
     {"select-none", IN_INBOX, "unselect every thread", tui_inbox_act_select_none, NULL},
     {"mark-read", IN_INBOX, "mark the thread read without opening it", tui_inbox_act_mark_read,
      NULL},
+    {"mark-unread", IN_INBOX, "mark the thread (or the selected threads) unread again",
+     tui_inbox_act_mark_unread, NULL},
 
     /* The thread view. */
     {"back", IN_THREAD, "back to the inbox", tui_thread_act_back, NULL},

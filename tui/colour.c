@@ -1,7 +1,12 @@
 /* The colour scheme and its monochrome twin, one row per role. */
 #include "tui/colour.h"
 
+#include "model/text.h"
+#include "model/xmalloc.h"
+#include "tui/tui.h"
+
 #include <stdlib.h>
+#include <string.h>
 
 /* One role: its colours (-1 is the terminal's default) with extra attributes, and the
  * attributes that stand in for them without colour. */
@@ -10,26 +15,34 @@ static const struct {
     short fg, bg;
     attr_t colour_attr;
     attr_t mono_attr;
+    const char *help;        /* what has the role, for tactful(5) */
 } roles[ROLE_COUNT] = {
-    [ROLE_NORMAL] = {"normal", -1, -1, 0, 0},
-    [ROLE_BAR] = {"bar", COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE},
-    [ROLE_TAB_ACTIVE] = {"tab-active", COLOR_BLACK, COLOR_CYAN, A_BOLD, A_BOLD},
-    [ROLE_HEADER] = {"header", -1, -1, A_BOLD, A_BOLD | A_UNDERLINE},
-    [ROLE_CURSOR] = {"cursor", COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
-    [ROLE_MARKED] = {"marked", COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE},
-    [ROLE_UNREAD] = {"unread", -1, -1, A_BOLD, A_BOLD},
-    [ROLE_DIM] = {"dim", COLOR_CYAN, -1, 0, 0},
-    [ROLE_OURS] = {"ours", COLOR_GREEN, -1, 0, A_UNDERLINE},
-    [ROLE_HIGH] = {"high", COLOR_YELLOW, -1, 0, A_BOLD},
-    [ROLE_URGENT] = {"urgent", COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE},
-    [ROLE_DONE] = {"done", COLOR_CYAN, -1, 0, 0},
-    [ROLE_OFFLINE] = {"offline", COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD},
-    [ROLE_ERROR] = {"error", COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD},
-    [ROLE_INFO] = {"info", COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD},
-    [ROLE_PROMPT] = {"prompt", -1, -1, A_BOLD, A_BOLD},
-    [ROLE_NOTE] = {"note", COLOR_MAGENTA, -1, 0, 0},
-    [ROLE_KEY] = {"key", COLOR_YELLOW, -1, A_BOLD, A_BOLD},
-    [ROLE_FILTER] = {"filter", COLOR_YELLOW, -1, 0, A_BOLD},
+    [ROLE_NORMAL] = {"normal", -1, -1, 0, 0, "ordinary text"},
+    [ROLE_BAR] = {"bar", COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE, "the tab bar and the status bar"},
+    [ROLE_TAB_ACTIVE] = {"tab-active", COLOR_BLACK, COLOR_CYAN, A_BOLD, A_BOLD,
+                         "the tab in view"},
+    [ROLE_HEADER] = {"header", -1, -1, A_BOLD, A_BOLD | A_UNDERLINE,
+                     "column headings and the post headers of the thread view"},
+    [ROLE_CURSOR] = {"cursor", COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE, "the line under the cursor"},
+    [ROLE_MARKED] = {"marked", COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE,
+                     "threads selected for a bulk action"},
+    [ROLE_UNREAD] = {"unread", -1, -1, A_BOLD, A_BOLD, "threads with activity not yet opened"},
+    [ROLE_DIM] = {"dim", COLOR_CYAN, -1, 0, 0, "secondary text: ages, counts, tree lines"},
+    [ROLE_OURS] = {"ours", COLOR_GREEN, -1, 0, A_UNDERLINE,
+                   "posts from the office's own accounts"},
+    [ROLE_HIGH] = {"high", COLOR_YELLOW, -1, 0, A_BOLD,
+                   "priority 2, and states that want attention"},
+    [ROLE_URGENT] = {"urgent", COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE, "priority 3"},
+    [ROLE_DONE] = {"done", COLOR_CYAN, -1, 0, 0, "states that need nothing more"},
+    [ROLE_OFFLINE] = {"offline", COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD, "the OFFLINE marker"},
+    [ROLE_ERROR] = {"error", COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD, "error messages"},
+    [ROLE_INFO] = {"info", COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD,
+                   "other messages"},
+    [ROLE_PROMPT] = {"prompt", -1, -1, A_BOLD, A_BOLD, "the question on the bottom line"},
+    [ROLE_NOTE] = {"note", COLOR_MAGENTA, -1, 0, 0, "internal notes"},
+    [ROLE_KEY] = {"key", COLOR_YELLOW, -1, A_BOLD, A_BOLD, "key names in the help"},
+    [ROLE_FILTER] = {"filter", COLOR_YELLOW, -1, 0, A_BOLD,
+                     "the line naming the search and filters in force"},
 };
 
 int
@@ -45,8 +58,54 @@ tui_role_name(enum tui_role role)
     return role < ROLE_COUNT ? roles[role].name : "?";
 }
 
+const char *
+tui_role_help(size_t i, const char **name)
+{
+    if (i >= ROLE_COUNT)
+        return NULL;
+    *name = roles[i].name;
+    return roles[i].help;
+}
+
+/* The role called name, or -1. */
+static int
+role_index(const char *name)
+{
+    for (int r = 0; r < ROLE_COUNT; r++)
+        if (strcmp(roles[r].name, name) == 0)
+            return r;
+    return -1;
+}
+
+int
+tui_colours_check(const struct config_colour *theme, size_t n, char **err)
+{
+    *err = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (role_index(theme[i].role) >= 0)
+            continue;
+        struct buf b = {0};
+        for (int r = 0; r < ROLE_COUNT; r++)
+            buf_printf(&b, "%s%s", r ? ", " : "", roles[r].name);
+        *err = xasprintf("line %d: there is no colour role called '%s' in [colours]; the roles "
+                         "are %s", theme[i].line, theme[i].role, b.data);
+        buf_free(&b);
+        return -1;
+    }
+    return 0;
+}
+
+/* The curses attributes of a description's attribute bits. */
+static attr_t
+theme_attrs(unsigned bits)
+{
+    return (bits & CONFIG_ATTR_BOLD ? A_BOLD : 0) | (bits & CONFIG_ATTR_UNDERLINE ? A_UNDERLINE : 0)
+           | (bits & CONFIG_ATTR_REVERSE ? A_REVERSE : 0) | (bits & CONFIG_ATTR_DIM ? A_DIM : 0);
+}
+
 void
-tui_colours_init(struct tui_colours *c, int want_colour)
+tui_colours_init(struct tui_colours *c, int want_colour, const struct config_colour *theme,
+                 size_t ntheme)
 {
     c->enabled = want_colour && has_colors() && start_color() == OK;
     /* Without default colours (-1), white on black stands in for the terminal's own. */
@@ -56,16 +115,23 @@ tui_colours_init(struct tui_colours *c, int want_colour)
             c->attr[r] = roles[r].mono_attr;
             continue;
         }
-        if (roles[r].fg < 0 && roles[r].bg < 0) {
-            c->attr[r] = roles[r].colour_attr;
+        short fg = roles[r].fg, bg = roles[r].bg;
+        attr_t extra = roles[r].colour_attr;
+        for (size_t i = 0; i < ntheme; i++)
+            if (role_index(theme[i].role) == r) {
+                fg = (short)theme[i].fg;
+                bg = (short)theme[i].bg;
+                extra = theme_attrs(theme[i].attrs);
+            }
+        if (fg < 0 && bg < 0) { /* the terminal's own colours: no pair needed */
+            c->attr[r] = extra;
             continue;
         }
-        short fg = roles[r].fg, bg = roles[r].bg;
         if (!defaults) {
             fg = fg < 0 ? COLOR_WHITE : fg;
             bg = bg < 0 ? COLOR_BLACK : bg;
         }
         init_pair((short)(r + 1), fg, bg);
-        c->attr[r] = COLOR_PAIR(r + 1) | roles[r].colour_attr;
+        c->attr[r] = COLOR_PAIR(r + 1) | extra;
     }
 }

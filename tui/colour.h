@@ -4,7 +4,10 @@
 #ifndef TACTFUL_COLOUR_H
 #define TACTFUL_COLOUR_H
 
+#include "model/config.h"
+
 #include <curses.h>
+#include <stddef.h>
 
 enum tui_role {
     ROLE_NORMAL,
@@ -35,8 +38,11 @@ struct tui_colours {
 };
 
 /* Sets up the roles for the current screen: colours when want_colour is set and the terminal
- * has them, else the monochrome scheme (bold, underline, reverse). Call after initscr. */
-void tui_colours_init(struct tui_colours *c, int want_colour);
+ * has them, with the [colours] descriptions in theme (ntheme of them, roles checked with
+ * tui_colours_check) over the shipped scheme; else the monochrome scheme (bold, underline,
+ * reverse), whatever the theme says. Call after initscr. */
+void tui_colours_init(struct tui_colours *c, int want_colour, const struct config_colour *theme,
+                      size_t ntheme);
 
 /* Whether the environment asks for no colour (NO_COLOR set to anything but ""). */
 int tui_colours_wanted(void);

@@ -7,6 +7,7 @@
 #include "tui/list.h"
 #include "tui/draw.h"
 #include "tui/help.h"
+#include "tui/inbox.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,15 @@ build(struct tui *t, size_t *n)
     add_section(t, ctx, ctx, section, &lines, n, &unbound);
     if (ctx == KM_COMPOSER)
         add_line(&lines, n, ROLE_DIM, xstrdup("  Every other character types itself."));
+    if (ctx == KM_INBOX) {
+        add_line(&lines, n, ROLE_HEADER, xstrdup("Marks in the inbox"));
+        add_line(&lines, n, ROLE_NORMAL, xstrdup("  * unread since last opened   + selected"));
+        char mark;
+        const char *what;
+        for (size_t i = 0; (what = tui_inbox_mark(i, &mark)) != NULL; i++)
+            add_line(&lines, n, ROLE_NORMAL, xasprintf("  %c %s", mark, what));
+        add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
+    }
     add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
     add_section(t, KM_PROMPT, KM_PROMPT, "When a question is asked on the bottom line", &lines,
                 n, &unbound);

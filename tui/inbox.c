@@ -22,11 +22,120 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Most columns a line can show (the number of columns there are). */
+#define NCOLS_MAX 16
+
+/* Most threads one select-search selects. */
+#define SELECT_MAX 10000
+
 /* Most values offered as completions in a filter prompt. */
 #define FILTER_CHOICES 500
 
+/* The inbox's columns, in the order of the table below. */
+enum column { COL_FLAGS, COL_ID, COL_PRI, COL_STATE, COL_REPLY, COL_PLATFORM, COL_ACCOUNT,
+              COL_ASSIGNEE, COL_AUTHOR, COL_AGE, COL_POSTS, COL_TEXT, NCOLS };
+
+/* Each column's name in inbox_columns, heading, alignment and widths. */
+static const struct {
+    const char *name;
+    const char *head;
+    int right;               /* right-aligned */
+    int width[3];            /* narrow (< 100 columns), medium, wide (120 and up) */
+} columns[NCOLS] = {
+    [COL_FLAGS] = {"flags", "", 0, {2, 2, 2}},
+    [COL_ID] = {"id", "ID", 1, {3, 3, 3}}, /* grows to the widest id on the page */
+    [COL_PRI] = {"priority", "P", 0, {1, 1, 1}},
+    [COL_STATE] = {"state", "STATE", 0, {6, 9, 9}}, /* the states' short labels when narrow */
+    [COL_REPLY] = {"reply", "", 0, {1, 1, 1}},
+    [COL_PLATFORM] = {"platform", "PLATFORM", 0, {4, 9, 9}},
+    [COL_ACCOUNT] = {"account", "ACCOUNT", 0, {8, 12, 16}},
+    [COL_ASSIGNEE] = {"assignee", "ASSIGNEE", 0, {9, 9, 12}},
+    [COL_AUTHOR] = {"author", "AUTHOR", 0, {9, 15, 20}},
+    [COL_AGE] = {"age", "AGE", 1, {3, 4, 4}},
+    [COL_POSTS] = {"posts", "POSTS", 1, {3, 5, 5}},
+    [COL_TEXT] = {"latest", "LATEST", 0, {0, 0, 0}}, /* takes the width left */
+};
+
+_Static_assert(NCOLS <= NCOLS_MAX, "a line can show every column once");
+
+/* The columns shown when the configuration names none: everything fits 80 columns with
+ * room for the latest post's text. */
+#define DEFAULT_COLUMNS "flags id priority state reply platform account assignee author age latest"
+
+/* The reply markers, most pressing first: a thread shows the first that applies. */
+static const struct {
+    unsigned bit;
+    char mark;
+    const char *help;
+} reply_marks[] = {
+    {THREAD_REPLY_FAILED, 'F', "a reply the platform refused"},
+    {THREAD_REPLY_RETURNED, 'R', "a draft returned by the approver"},
+    {THREAD_REPLY_PENDING, 'A', "a draft waiting for approval"},
+    {THREAD_REPLY_DRAFT, 'D', "a draft being written"},
+    {THREAD_REPLY_QUEUED, 'Q', "a reply queued to send"},
+    {THREAD_REPLY_SENT, 'S', "a reply sent"},
+};
+#define NMARKS (sizeof reply_marks / sizeof reply_marks[0])
+
+/* Parses spec (column names separated by spaces or commas) into cols; returns how many, or
+ * -1 with *err set to a sentence naming the problem and the columns there are. */
+static int
+columns_parse(const char *spec, int cols[NCOLS_MAX], char **err)
+{
+    int n = 0;
+    const char *p = spec;
+    while (*(p += strspn(p, " \t,"))) {
+        size_t len = strcspn(p, " \t,");
+        int c = 0;
+        while (c < NCOLS && (strlen(columns[c].name) != len ||
+                             strncmp(columns[c].name, p, len) != 0))
+            c++;
+        if (c == NCOLS) {
+            struct buf names = {0};
+            for (int k = 0; k < NCOLS; k++)
+                buf_printf(&names, "%s%s", k ? ", " : "", columns[k].name);
+            *err = xasprintf("inbox_columns: there is no column called \"%.*s\"; the columns "
+                             "are %s", (int)(len > 40 ? 40 : len), p, names.data);
+            buf_free(&names);
+            return -1;
+        }
+        for (int k = 0; k < n; k++)
+            if (cols[k] == c) {
+                *err = xasprintf("inbox_columns: the column %s is named twice; name each "
+                                 "column once", columns[c].name);
+                return -1;
+            }
+        cols[n++] = c;
+        p += len;
+    }
+    if (n == 0) {
+        *err = xstrdup("inbox_columns: name at least one column, such as \"" DEFAULT_COLUMNS
+                       "\"");
+        return -1;
+    }
+    return n;
+}
+
+const char *
+tui_inbox_mark(size_t i, char *mark)
+{
+    if (i >= NMARKS)
+        return NULL;
+    *mark = reply_marks[i].mark;
+    return reply_marks[i].help;
+}
+
+int
+tui_inbox_columns_check(const char *spec, char **err)
+{
+    int cols[NCOLS_MAX];
+    *err = NULL;
+    return spec == NULL || columns_parse(spec, cols, err) >= 0 ? 0 : -1;
+}
+
 struct inbox {
-    int tab;                    /* -1: every state; else an index into triage_state_names */
+    int tab;                    /* -1: every state; below TRIAGE_NSTATES an index into
+                                 * triage_state_names; from it, a saved search's tab */
     enum thread_sort sort;
     char *search;               /* the text given to /, or NULL */
     char *filter[QK_COUNT];     /* platform:, account:, tag:, assignee: filters, or NULL */
@@ -38,6 +147,10 @@ struct inbox {
     struct tui_list list;       /* n: the threads in the listing; page: the lines for them */
     long *selected;             /* thread ids picked for a bulk action, sorted */
     size_t nselected;
+    const struct config_search *saved; /* the saved searches' tabs ([searches]), not owned */
+    size_t nsaved;
+    int cols[NCOLS_MAX];        /* the columns shown, in order (enum column) */
+    int ncols;
 };
 
 static const char *const sort_names[] = {
@@ -50,11 +163,19 @@ static const char *const sort_names[] = {
 static const enum query_key filter_keys[] = {QK_PLATFORM, QK_ACCOUNT, QK_TAG, QK_ASSIGNEE};
 #define NFILTERS (sizeof filter_keys / sizeof filter_keys[0])
 
+/* The saved search whose tab is in view, or NULL. */
+static const struct config_search *
+saved_tab(const struct inbox *in)
+{
+    size_t i = (size_t)(in->tab - TRIAGE_NSTATES);
+    return in->tab >= TRIAGE_NSTATES && i < in->nsaved ? &in->saved[i] : NULL;
+}
+
 /* Whether a search, a filter or the snoozed view is in force (the filter line is shown). */
 static int
 narrowed(const struct inbox *in)
 {
-    if (in->search || in->show_snoozed)
+    if (in->search || in->show_snoozed || saved_tab(in))
         return 1;
     for (size_t i = 0; i < NFILTERS; i++)
         if (in->filter[filter_keys[i]])
@@ -94,15 +215,20 @@ build_query(struct inbox *in)
 {
     char *err = NULL;
     query_free(&in->q);
-    if (in->search == NULL || query_parse(in->search, &in->q, &err) != 0) {
+    /* A saved search's tab and the search given with / both apply, as if typed together. */
+    const struct config_search *saved = saved_tab(in);
+    char *text = saved && in->search ? xasprintf("%s %s", saved->query, in->search)
+                 : xstrdup(saved ? saved->query : in->search ? in->search : "");
+    if (*text == '\0' || query_parse(text, &in->q, &err) != 0) {
         free(err);
         memset(&in->q, 0, sizeof in->q);
     }
+    free(text);
     for (size_t i = 0; i < NFILTERS; i++)
         if (in->filter[filter_keys[i]])
             query_add(&in->q, filter_keys[i], in->filter[filter_keys[i]]);
     in->q.include_snoozed = in->show_snoozed;
-    if (in->tab >= 0 && !query_has_state(&in->q))
+    if (in->tab >= 0 && in->tab < TRIAGE_NSTATES && !query_has_state(&in->q))
         query_add(&in->q, QK_STATE, triage_state_names[in->tab]);
 }
 
@@ -363,6 +489,15 @@ tui_inbox_new(struct tui *t)
     in->tab = -1;
     in->sort = THREAD_SORT_ACTIVITY;
     in->list.fetch = inbox_fetch;
+    in->saved = t->opts->searches;
+    in->nsaved = t->opts->nsearches;
+    char *err = NULL;
+    const char *spec = t->opts->inbox_columns ? t->opts->inbox_columns : DEFAULT_COLUMNS;
+    in->ncols = columns_parse(spec, in->cols, &err);
+    if (in->ncols < 0) { /* checked before the interface started; never shows an empty list */
+        free(err);
+        in->ncols = columns_parse(DEFAULT_COLUMNS, in->cols, &err);
+    }
     t->inbox = in;
     view_changed(t, 1);
     return in;
@@ -442,6 +577,27 @@ selection_toggle(struct inbox *in, long id)
             (in->nselected - at) * sizeof *in->selected);
     in->selected[at] = id;
     in->nselected++;
+}
+
+/* Adds the ascending ids to the selection (those already in it stay once). */
+static void
+selection_merge(struct inbox *in, const long *ids, size_t n)
+{
+    long *out = xreallocarray(NULL, in->nselected + n + 1, sizeof *out);
+    size_t i = 0, j = 0, k = 0;
+    while (i < in->nselected || j < n) {
+        if (j == n || (i < in->nselected && in->selected[i] < ids[j]))
+            out[k++] = in->selected[i++];
+        else if (i == in->nselected || ids[j] < in->selected[i])
+            out[k++] = ids[j++];
+        else {
+            out[k++] = in->selected[i++];
+            j++;
+        }
+    }
+    free(in->selected);
+    in->selected = out;
+    in->nselected = k;
 }
 
 size_t
@@ -527,6 +683,17 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
             *act_w = text_width(b->data) - x;
         }
     }
+    for (size_t k = 0; k < in->nsaved; k++) {
+        buf_adds(b, sep);
+        int x = text_width(b->data);
+        char *name = text_sanitize(in->saved[k].name, strlen(in->saved[k].name), 0);
+        buf_adds(b, name);
+        free(name);
+        if (in->tab == TRIAGE_NSTATES + (int)k) {
+            *act_x = x;
+            *act_w = text_width(b->data) - x;
+        }
+    }
     return text_width(b->data);
 }
 
@@ -560,6 +727,12 @@ draw_filters(struct tui *t, int y)
     struct inbox *in = t->inbox;
     struct buf b = {0};
     buf_adds(&b, " Showing:");
+    const struct config_search *saved = saved_tab(in);
+    if (saved) {
+        char *q = text_sanitize(saved->query, strlen(saved->query), 0);
+        buf_printf(&b, " %s (%s)", saved->name, q);
+        free(q);
+    }
     for (size_t i = 0; i < NFILTERS; i++) {
         const char *v = in->filter[filter_keys[i]];
         if (v)
@@ -574,40 +747,17 @@ draw_filters(struct tui *t, int y)
     buf_free(&b);
 }
 
-/* The inbox's columns. */
-enum column { COL_MARK, COL_ID, COL_PRI, COL_STATE, COL_PLATFORM, COL_ACCOUNT, COL_AUTHOR,
-              COL_AGE, COL_POSTS, COL_TEXT, NCOLS };
-
-/* Each column's heading, alignment and widths. */
-static const struct {
-    const char *head;
-    int right;               /* right-aligned */
-    int width[3];            /* narrow (< 100 columns), medium, wide (120 and up) */
-} columns[NCOLS] = {
-    [COL_MARK] = {"", 0, {2, 2, 2}},
-    [COL_ID] = {"ID", 1, {3, 3, 3}}, /* grows to the widest id on the page */
-    [COL_PRI] = {"P", 0, {1, 1, 1}},
-    [COL_STATE] = {"STATE", 0, {9, 9, 9}},
-    [COL_PLATFORM] = {"PLATFORM", 0, {4, 9, 9}},
-    [COL_ACCOUNT] = {"ACCOUNT", 0, {10, 12, 16}},
-    [COL_AUTHOR] = {"AUTHOR", 0, {12, 16, 20}},
-    [COL_AGE] = {"AGE", 1, {3, 4, 4}},
-    [COL_POSTS] = {"POSTS", 1, {3, 5, 5}},
-    [COL_TEXT] = {"LATEST", 0, {0, 0, 0}},
-};
-
-/* Where each column starts and how wide it is on this screen. */
+/* Where each column starts and how wide it is on this screen (w 0: not shown). */
 struct layout {
     int x[NCOLS];
     int w[NCOLS];
 };
 
-/* Lays the columns out for COLS; the text takes what is left. */
+/* Lays the chosen columns out for COLS, in their order; the text takes what is left. */
 static void
 layout_columns(const struct inbox *in, struct layout *l)
 {
     int size = COLS < 100 ? 0 : COLS < 120 ? 1 : 2;
-    int x = 0;
     int idw = columns[COL_ID].width[size];
     for (size_t i = 0; i < in->page.n; i++) {
         char id[24];
@@ -615,13 +765,23 @@ layout_columns(const struct inbox *in, struct layout *l)
         if (n > idw)
             idw = n;
     }
-    for (int c = 0; c < NCOLS; c++) {
-        int w = c == COL_ID ? idw : columns[c].width[size];
-        if (c == COL_TEXT)
-            w = COLS - x > 0 ? COLS - x : 0;
-        l->x[c] = x;
-        l->w[c] = w;
-        x += w + (c == COL_MARK ? 0 : 1);
+    memset(l, 0, sizeof *l);
+    int used = 0, text = 0;
+    for (int k = 0; k < in->ncols; k++) {
+        int c = in->cols[k];
+        l->w[c] = c == COL_ID ? idw : columns[c].width[size];
+        used += l->w[c] + (c == COL_FLAGS || k == in->ncols - 1 ? 0 : 1);
+        text |= c == COL_TEXT;
+    }
+    if (text && COLS > used)
+        l->w[COL_TEXT] = COLS - used;
+    int x = 0;
+    for (int k = 0; k < in->ncols; k++) {
+        int c = in->cols[k];
+        l->x[c] = x < COLS ? x : COLS;
+        if (l->x[c] + l->w[c] > COLS)
+            l->w[c] = COLS - l->x[c];
+        x += l->w[c] + (c == COL_FLAGS ? 0 : 1);
     }
 }
 
@@ -667,7 +827,7 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
 
     tui_put(y, 0, "", COLS, base);
     snprintf(buf, sizeof buf, "%c%c", r->unread ? '*' : ' ', marked ? '+' : ' ');
-    tui_put(y, l->x[COL_MARK], buf, l->w[COL_MARK], strong);
+    tui_put(y, l->x[COL_FLAGS], buf, l->w[COL_FLAGS], strong);
     snprintf(buf, sizeof buf, "%ld", r->id);
     put_right(y, l->x[COL_ID], buf, l->w[COL_ID], dim);
     if (r->priority > 0) {
@@ -676,12 +836,22 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
                                                                               : ROLE_NORMAL;
         tui_put(y, l->x[COL_PRI], buf, l->w[COL_PRI], is_cursor ? base : tui_attr(t, pr));
     }
-    tui_put(y, l->x[COL_STATE], r->state, l->w[COL_STATE],
+    int si = triage_state_index(r->state);
+    const char *state = l->w[COL_STATE] < 9 && si >= 0 ? triage_states[si].label : r->state;
+    tui_put(y, l->x[COL_STATE], state, l->w[COL_STATE],
             is_cursor || marked ? base : tui_attr(t, state_role(r->state)));
+    for (size_t i = 0; i < NMARKS; i++)
+        if (r->replies & reply_marks[i].bit) {
+            snprintf(buf, sizeof buf, "%c", reply_marks[i].mark);
+            tui_put(y, l->x[COL_REPLY], buf, l->w[COL_REPLY], strong);
+            break;
+        }
     tui_put_raw(y, l->x[COL_PLATFORM], l->w[COL_PLATFORM] < 8 ? platform_short_name(r->platform)
                                                                 : r->platform,
                 l->w[COL_PLATFORM], base);
     tui_put_raw(y, l->x[COL_ACCOUNT], r->account, l->w[COL_ACCOUNT], base);
+    tui_put_raw(y, l->x[COL_ASSIGNEE], r->assignee ? r->assignee : "-", l->w[COL_ASSIGNEE],
+                r->assignee ? base : dim);
     tui_put_raw(y, l->x[COL_AUTHOR], r->latest_author, l->w[COL_AUTHOR], strong);
     if (r->last_activity && isotime_parse(r->last_activity, &when) == 0)
         isotime_age(when, now, age);
@@ -699,10 +869,12 @@ draw_header(struct tui *t, const struct layout *l, int y)
 {
     attr_t h = tui_attr(t, ROLE_HEADER);
     tui_put(y, 0, "", COLS, h);
-    for (int c = 0; c < NCOLS; c++) {
+    for (int k = 0; k < t->inbox->ncols; k++) {
+        int c = t->inbox->cols[k];
         const char *head = columns[c].head;
         if (l->w[c] < text_width(head))
-            head = c == COL_PLATFORM ? "PLAT" : c == COL_POSTS ? "N" : head;
+            head = c == COL_PLATFORM ? "PLAT" : c == COL_POSTS ? "N" : c == COL_ASSIGNEE ? "WHO"
+                 : head;
         if (columns[c].right)
             put_right(y, l->x[c], head, l->w[c], h);
         else
@@ -726,7 +898,8 @@ draw_empty(struct tui *t, int y)
         why = "The cache is empty: import posts with `tactful import FILE`, or try --demo.";
     } else {
         snprintf(buf, sizeof buf, "No threads in state %s. Tab shows the next state; 0 shows "
-                 "every state.", in->tab >= 0 ? triage_state_names[in->tab] : "?");
+                 "every state.", in->tab >= 0 && in->tab < TRIAGE_NSTATES
+                                     ? triage_state_names[in->tab] : "?");
         why = buf;
     }
     tui_put(y + 1, 2, why, COLS - 2, tui_attr(t, ROLE_NORMAL));
@@ -781,14 +954,16 @@ void
 tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab + 1 < TRIAGE_NSTATES ? t->inbox->tab + 1 : -1);
+    int last = TRIAGE_NSTATES + (int)t->inbox->nsaved - 1;
+    set_tab(t, t->inbox->tab < last ? t->inbox->tab + 1 : -1);
 }
 
 void
 tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1 : TRIAGE_NSTATES - 1);
+    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1
+                                  : TRIAGE_NSTATES + (int)t->inbox->nsaved - 1);
 }
 
 void
@@ -941,6 +1116,53 @@ tui_inbox_act_select(struct tui *t, const struct tui_action *a)
     tui_list_move(t, &t->inbox->list, t->inbox->list.cur + 1);
 }
 
+/* Takes the answer to the select-search prompt: selects every thread of the listing that the
+ * query also matches, adding to the selection. */
+static void
+select_search_done(struct tui *t, const char *text)
+{
+    struct inbox *in = t->inbox;
+    struct query q;
+    char *err = NULL;
+    const char *s = text + strspn(text, " ");
+    if (*s == '\0') {
+        tui_message(t, "nothing selected: give a search");
+        return;
+    }
+    if (query_parse(s, &q, &err) != 0) {
+        tui_error_take(t, "select", err);
+        return;
+    }
+    long *ids = NULL;
+    size_t n = 0;
+    int rc = thread_ids(t->db, &in->q, &q, SELECT_MAX, &ids, &n, &err);
+    query_free(&q);
+    if (rc != 0) {
+        tui_error_take(t, "select", err);
+        return;
+    }
+    selection_merge(in, ids, n);
+    free(ids);
+    if (n == 0)
+        tui_message(t, "no thread in the listing matches");
+    else
+        tui_message(t, "%zu thread%s match%s; %zu selected%s", n, n == 1 ? "" : "s",
+                    n == 1 ? "es" : "", in->nselected,
+                    n == (size_t)SELECT_MAX ? " (the most one search selects)" : "");
+}
+
+void
+tui_inbox_act_select_search(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct prompt_spec spec = {
+        .label = "select matching",
+        .hint = "a search, as for /: words, state: platform: account: from: tag: assignee:",
+        .done = select_search_done,
+    };
+    tui_prompt_open(t, &spec);
+}
+
 void
 tui_inbox_act_select_none(struct tui *t, const struct tui_action *a)
 {
@@ -962,6 +1184,29 @@ tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a)
         tui_error_take(t, NULL, err);
         return;
     }
+    reload_page(t);
+}
+
+void
+tui_inbox_act_mark_unread(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    long *ids;
+    size_t n = tui_inbox_targets(t, &ids);
+    char *err = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (thread_mark_unseen(t->db, ids[i], &err) != 0) {
+            tui_error_take(t, NULL, err);
+            break;
+        }
+    free(ids);
+    if (n == 0 || err != NULL)
+        return;
+    tui_inbox_clear_selection(t);
+    if (n > 1)
+        tui_message(t, "%zu threads marked unread", n);
+    else
+        tui_message(t, "thread marked unread");
     reload_page(t);
 }
 

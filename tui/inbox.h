@@ -17,6 +17,10 @@ const char *tui_inbox_url(struct tui *t);
 /* The position and count of the inbox for the status bar. */
 void tui_inbox_where(struct tui *t, char *out, size_t cap);
 
+/* The i-th reply marker of the inbox's reply column, most pressing first: sets *mark and
+ * returns what it means, or returns NULL past the last. */
+const char *tui_inbox_mark(size_t i, char *mark);
+
 /* Action handlers named by the table in tui/actions.c. */
 void tui_inbox_act_open(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a);
@@ -30,5 +34,7 @@ void tui_inbox_act_snoozed(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_select(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_select_none(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_select_search(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_mark_unread(struct tui *t, const struct tui_action *a);
 
 #endif

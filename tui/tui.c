@@ -304,7 +304,7 @@ terminal_start(struct tui *t)
     curs_set(0);
     timeout(TUI_TICK_MS);
     no_flow_control();
-    tui_colours_init(&t->colours, tui_colours_wanted());
+    tui_colours_init(&t->colours, tui_colours_wanted(), t->opts->colours, t->opts->ncolours);
     return scr;
 }
 

@@ -3,7 +3,10 @@
 #ifndef TACTFUL_TUI_H
 #define TACTFUL_TUI_H
 
+#include "model/config.h"
 #include "model/db.h"
+
+#include <stddef.h>
 
 struct keymap;
 struct guard;
@@ -21,6 +24,12 @@ struct tui_opts {
     const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */
     const struct pattern_set *patterns; /* the ready-reckoner's patterns, or NULL */
     const char *signature;        /* [tactful] signature, or NULL */
+    const struct config_colour *colours; /* [colours] (roles checked with tui_colours_check) */
+    size_t ncolours;
+    const struct config_search *searches; /* [searches]: extra tabs of the inbox */
+    size_t nsearches;
+    const char *inbox_columns;    /* [tactful] inbox_columns (checked with
+                                   * tui_inbox_columns_check), or NULL for the default */
     const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
     /* How the send action runs `tactful outbox send` in a child: this program's path, and the
      * cache and configuration to give it (config_path NULL: the child finds its own). */
@@ -28,6 +37,17 @@ struct tui_opts {
     const char *db_path;
     const char *config_path;
 };
+
+/* Checks an inbox_columns value (column names separated by spaces or commas): returns 0, or
+ * -1 with *err set to a sentence that names the problem and the columns there are. */
+int tui_inbox_columns_check(const char *spec, char **err);
+
+/* Checks that every description of [colours] names a role there is: returns 0, or -1 with
+ * *err set to a sentence naming the line and the roles there are. */
+int tui_colours_check(const struct config_colour *theme, size_t n, char **err);
+
+/* The i-th colour role's name (*name) and what has it, for tactful(5); NULL past the last. */
+const char *tui_role_help(size_t i, const char **name);
 
 /* Runs the interface on the terminal until the officer quits (or SIGINT, SIGTERM, SIGHUP).
  * Returns 0, or -1 with *err set when the terminal cannot be used. */

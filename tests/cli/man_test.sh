@@ -17,7 +17,7 @@ test_every_generated_section_is_marked_and_filled() {
         n=$(sed -n "/^\.\\\\\" BEGIN $name\$/,/^\.\\\\\" END $name\$/p" "$SRC/man/tactful.1" | wc -l)
         [ "$n" -gt 10 ] || fail "tactful.1's $name section is missing or empty" || return 1
     done
-    for name in CONFIG CONFIG-ACCOUNT RULE-KEYS; do
+    for name in CONFIG COLOURS CONFIG-ACCOUNT RULE-KEYS; do
         n=$(sed -n "/^\.\\\\\" BEGIN $name\$/,/^\.\\\\\" END $name\$/p" "$SRC/man/tactful.5" | wc -l)
         [ "$n" -gt 10 ] || fail "tactful.5's $name section is missing or empty" || return 1
     done

@@ -66,6 +66,56 @@ test_opening_marks_read() {
     wait_for '^  +30 '
 }
 
+test_mark_unread_brings_the_mark_back() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    start 120 30
+    wait_for '^\* +30 '
+    keys M
+    wait_for '^  +30 '
+    keys N
+    wait_for 'thread marked unread'
+    wait_for '^\* +30 '
+    # On a selection it marks every selected thread and clears the selection.
+    keys M j M k
+    wait_for '^  +30 '
+    keys x x
+    wait_for '2 selected'
+    keys N
+    wait_for '2 threads marked unread'
+    wait_gone 'selected'
+    [ "$(screen | grep -c '^\*+\? ')" -ge 2 ] || fail "both threads should be unread"
+    wait_for '^\* +30 '
+}
+
+test_select_by_search_then_bulk_triage() {
+    "$TACTFUL" import "$DEMO" 2>/dev/null
+    want=$("$TACTFUL" search --json 'platform:bluesky' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    [ "$want" -gt 1 ] || fail "the demo should have several Bluesky threads"
+    start 120 30
+    wait_for 'tester │ 1/40'
+    keys +
+    wait_for ' select matching:$'
+    keys -l 'platform:bluesky'
+    keys Enter
+    wait_for "$want threads match; $want selected"
+    wait_for "1/40 │ $want selected"
+    # Only the listing's threads: in the to_reply tab (empty) a search selects nothing more.
+    keys 2
+    keys +
+    wait_for ' select matching:$'
+    keys -l 'platform:mastodon'
+    keys Enter
+    wait_for 'no thread in the listing matches'
+    keys 0
+    # The bulk state change takes every selected thread.
+    keys s
+    wait_for ' state:$'
+    keys 7
+    wait_for "$want threads: state closed"
+    got=$("$TACTFUL" list --state closed --json | python3 -c 'import json,sys; print(sorted(t["platform"] for t in json.load(sys.stdin)) == ["bluesky"] * '"$want"')')
+    [ "$got" = True ] || fail "every Bluesky thread, and only those, should be closed"
+}
+
 test_help_overlay() {
     "$TACTFUL" import "$DEMO" 2>/dev/null
     start 100 30

@@ -122,4 +122,42 @@ for i in range(300):
     line 3 | grep -q 'post 299$' || fail "the first line should be the newest post"
 }
 
+test_saved_searches_are_tabs() {
+    demo
+    "$TACTFUL" assign 21 sam.patel >/dev/null
+    "$TACTFUL" assign 30 sam.patel >/dev/null
+    printf '[searches]\nmine = assignee:sam.patel\ngrit = grit platform:mastodon\n' >"$TACTFUL_CONFIG"
+    want=$("$TACTFUL" search --json 'grit platform:mastodon' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    start 160 30
+    wait_for 'closed 0 │ mine │ grit'
+    wait_for 'tester │ 1/40'
+    # BTab from "all" goes to the last tab: the last saved search.
+    keys BTab
+    wait_for 'Showing: grit \(grit platform:mastodon\)'
+    wait_for "tester │ 1/$want"
+    keys BTab
+    wait_for 'Showing: mine \(assignee:sam.patel\)'
+    wait_for 'tester │ 1/2'
+    screen | grep -Eq '^\* +(21|30) ' || fail "the assigned threads should be listed"
+    # A search given with / narrows the saved search's threads further.
+    keys /
+    wait_for ' search:$'
+    keys -l 'platform:wordpress'
+    keys Enter
+    wait_for '1 thread match'
+    wait_for 'Showing: mine \(assignee:sam.patel\) · search: platform:wordpress'
+    screen | grep -Eq '^\* +21 ' || fail "thread 21 (WordPress, assigned) should be listed"
+    # 0 leaves the saved search for every state; the search given with / stays.
+    keys 0
+    wait_for 'Showing: search: platform:wordpress  '
+    wait_gone 'Showing: mine'
+}
+
+test_saved_search_mistakes_are_refused() {
+    printf '[searches]\nbad = state:nonsense\n' >"$TACTFUL_CONFIG"
+    start 200 30
+    wait_for "config:2: \\[searches\\] bad: unknown state 'nonsense'"
+    wait_for 'EXITED 2'
+}
+
 run_tests

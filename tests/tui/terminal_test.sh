@@ -25,6 +25,40 @@ test_colours_by_default_none_with_no_color() {
     [ -z "$(colour_codes)" ] || fail "NO_COLOR set, yet colours in the thread view"
 }
 
+# sgr_on LINE CODE: whether screen line LINE (from 1) sets SGR code CODE (31, 42 ...).
+sgr_on() {
+    screen_attrs | sed -n "${1}p" | grep -Eq "$(printf '\033')\\[([0-9;]*;)?$2(;[0-9;]*)?m"
+}
+
+test_colour_theme_by_role_and_no_color_still_wins() {
+    demo
+    printf '[colours]\ncursor = bold red on green ; a theme\nbar = default on magenta\n' >"$TACTFUL_CONFIG"
+    start 100 30
+    wait_for 'tester │ 1/40'
+    # Line 3 is the cursor's thread: red (31) on green (42), not the shipped black on cyan.
+    sgr_on 3 31 || fail "the cursor line should be red"
+    sgr_on 3 42 || fail "the cursor line should be on green"
+    sgr_on 3 46 && fail "the shipped cyan should be gone from the cursor line"
+    sgr_on 30 45 || fail "the status bar should be on magenta"
+    stop_server
+    START_ENV="NO_COLOR=1" start 100 30
+    wait_for 'tester │ 1/40'
+    [ -z "$(colour_codes)" ] || fail "NO_COLOR set, yet colours: $(colour_codes | cat -v)"
+}
+
+test_colour_theme_mistakes_are_refused() {
+    demo
+    printf '[colours]\ncursour = black on cyan\n' >"$TACTFUL_CONFIG"
+    start 200 30
+    wait_for "line 2: there is no colour role called 'cursour' in \\[colours\\]; the roles are normal, bar"
+    wait_for 'EXITED 1'
+    stop_server
+    printf '[colours]\ncursor = black on teal\n' >"$TACTFUL_CONFIG"
+    start 200 30
+    wait_for "config:2: \\[colours\\] cursor: 'teal' is not a colour or an attribute"
+    wait_for 'EXITED 2'
+}
+
 test_wide_characters_keep_columns_aligned() {
     for a in '@山田太郎@example.jp' '@zoë@example.org' '@plain@example.org' '@emoji🎉fan@example.org'; do
         n=$((n + 1))
@@ -34,7 +68,7 @@ test_wide_characters_keep_columns_aligned() {
     "$TACTFUL" import wide.jsonl 2>/dev/null
     start 100 30
     wait_for 'tester │ 1/4'
-    # Every row's AGE column must start at the same display column.
+    # Every row's LATEST column (after the age) must start at the same display column.
     screen | python3 -c '
 import sys, unicodedata, re
 def width(s):
@@ -42,9 +76,9 @@ def width(s):
                else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 cols = set()
 for line in sys.stdin:
-    m = re.search(r" +\d+d +1 ", line)
+    m = re.search(r" +\d+[a-z]+ (?=東京)", line)
     if m and re.match(r"^[* ]", line):
-        cols.add(width(line[:m.start()]))
+        cols.add(width(line[:m.end()]))
 sys.exit(0 if len(cols) == 1 else 1)
 ' || fail "the columns are not aligned"
     screen | grep -q '山田太郎' || fail "CJK author missing"
