@@ -127,7 +127,8 @@ const struct tui_action tui_actions[] = {
     {"page-down", IN_THREAD, "a page further down the tree", tui_thread_act_page_down, NULL},
     {"page-up", IN_THREAD, "a page further up the tree", tui_thread_act_page_up, NULL},
 
-    {"reply", IN_THREAD, "reply to the selected post (the ready-reckoner, or resume a draft)",
+    {"reply", IN_THREAD, "reply to the latest post from the public, or to the post selected "
+     "(the ready-reckoner, or resume a draft)",
      tui_reckoner_act_reply, NULL},
 
     /* The drafts view (and its approvals mode). */

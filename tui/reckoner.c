@@ -105,7 +105,7 @@ static void
 open_panel(struct tui *t)
 {
     const struct thread_row *info = tui_thread_info(t);
-    const struct thread_post *p = tui_thread_post(t);
+    const struct thread_post *p = tui_thread_reply_post(t);
     if (info == NULL)
         return;
     struct reckoner *r = xcalloc(1, sizeof *r);

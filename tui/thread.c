@@ -24,6 +24,7 @@ struct tview {
     long *parent;        /* per post: the index of the post it replies to, or -1 */
     long *next_sibling;  /* per post: the index of the next reply to the same post, or -1 */
     long cur;            /* the selected post */
+    int picked;          /* whether the officer moved onto a post since opening the thread */
     long tree_top;       /* first tree line shown */
     long body_top;       /* first line of the selected post's text shown */
     long body_lines;     /* lines the post's text took at the last draw */
@@ -66,6 +67,8 @@ post_unread(const struct tview *tv, size_t i)
     const char *at = tv->t->posts[i].created_at;
     return tv->seen_before == NULL || (at && strcmp(at, tv->seen_before) > 0);
 }
+
+static void select_post(struct tview *tv, long i);
 
 /* Frees the view's thread data. */
 static void
@@ -152,6 +155,7 @@ tui_thread_reload(struct tui *t)
             tv->cur = (long)i;
     tv->tree_top = old->tree_top;
     tv->body_top = old->body_top;
+    tv->picked = old->picked;
     tview_free(old);
     t->thread = tv;
 }
@@ -184,6 +188,29 @@ tui_thread_post(struct tui *t)
     if (tv == NULL || tv->cur >= (long)tv->t->nposts)
         return NULL;
     return &tv->t->posts[tv->cur];
+}
+
+const struct thread_post *
+tui_thread_reply_post(struct tui *t)
+{
+    struct tview *tv = t->thread;
+    if (tv == NULL || tv->t->nposts == 0)
+        return NULL;
+    if (!tv->picked) {
+        long latest = -1;
+        for (size_t i = 0; i < tv->t->nposts; i++) {
+            const struct thread_post *p = &tv->t->posts[i];
+            if (p->own)
+                continue;
+            if (latest < 0 || strcmp(p->created_at ? p->created_at : "",
+                                     tv->t->posts[latest].created_at
+                                         ? tv->t->posts[latest].created_at : "") >= 0)
+                latest = (long)i;
+        }
+        if (latest >= 0)
+            select_post(tv, latest);
+    }
+    return tui_thread_post(t);
 }
 
 /* ---- drawing ---- */
@@ -460,6 +487,7 @@ select_post(struct tview *tv, long i)
         return;
     tv->cur = i;
     tv->body_top = 0;
+    tv->picked = 1;
 }
 
 void
