@@ -72,6 +72,7 @@ int cmd_tag(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv);
 int cmd_priority(struct cli *cli, int argc, char **argv);
 int cmd_snooze(struct cli *cli, int argc, char **argv);
+int cmd_topic(struct cli *cli, int argc, char **argv);
 int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);

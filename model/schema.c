@@ -230,6 +230,8 @@ static const char *const migrations[] = {
     "  updated_at TEXT NOT NULL);",
     /* 7: posts stored shortened to fit the cache's limits (model/post.h) are marked. */
     "ALTER TABLE posts ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;",
+    /* 8: a thread's topic, set by an officer, which fills a template's {topic}. */
+    "ALTER TABLE threads ADD COLUMN topic TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -50,7 +50,7 @@ static const struct {
     " (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM thread_tags"                   \
     "   WHERE thread_id = t.id ORDER BY tag)),"                                                \
     " t.snoozed_until, t.post_count, (t.seen_at IS NULL OR t.seen_at < t.last_activity),"      \
-    " lp.body, la.handle, la.display_name, t.seen_at"
+    " lp.body, la.handle, la.display_name, t.seen_at, t.topic"
 #define ROW_FROM                                                                               \
     " FROM threads t JOIN accounts a ON a.id = t.account_id"                                   \
     " LEFT JOIN posts lp ON lp.id = t.last_post_id LEFT JOIN authors la ON la.id = lp.author_id"
@@ -167,6 +167,7 @@ read_row(sqlite3_stmt *st, struct thread_row *r)
     r->latest_author = db_column_strdup(st, 16);
     r->latest_author_name = db_column_strdup(st, 17);
     r->seen_at = db_column_strdup(st, 18);
+    r->topic = db_column_strdup(st, 19);
 }
 
 /* Frees what a row owns. */
@@ -191,6 +192,7 @@ row_clear(struct thread_row *r)
     free(r->latest_author_name);
     free(r->snippet);
     free(r->seen_at);
+    free(r->topic);
 }
 
 /* Prepares sql and binds vals; on failure sets *err, turning FTS syntax errors into advice. */

@@ -34,6 +34,7 @@ struct thread_row {
     char *latest_author_name;
     char *snippet;        /* search only: matching text with [ ] around hits */
     char *seen_at;        /* the thread's last_activity when it was last opened, or NULL */
+    char *topic;          /* what the thread is about, set by an officer for {topic}, or NULL */
 };
 
 struct thread_list {

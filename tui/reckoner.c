@@ -111,7 +111,7 @@ open_panel(struct tui *t)
     struct reckoner *r = xcalloc(1, sizeof *r);
     r->thread = info->id;
     r->platform = xstrdup(info->platform ? info->platform : "");
-    r->topic = info->title && *info->title ? xstrdup(info->title) : NULL;
+    r->topic = info->topic ? xstrdup(info->topic) : NULL;
     if (p) {
         r->in_reply_to = xstrdup(p->remote_id);
         r->author = xstrdup(p->author);

@@ -418,6 +418,8 @@ draw_header(struct tui *t)
         buf_printf(&b, " · %s", r->assignee);
     for (size_t i = 0; i < r->ntags; i++)
         buf_printf(&b, "%s#%s", i ? " " : " · ", r->tags[i]);
+    if (r->topic)
+        buf_printf(&b, " · about: %s", r->topic);
     if (r->snoozed_until)
         buf_printf(&b, " · snoozed until %s", r->snoozed_until);
     buf_printf(&b, " · %zu post%s", t->thread->t->nposts, t->thread->t->nposts == 1 ? "" : "s");

@@ -430,4 +430,35 @@ test_reply_starts_on_the_latest_post_from_the_public() {
     quit_from_composer
 }
 
+test_topic_fills_the_template_and_the_cursor_starts_at_a_placeholder() {
+    setup
+    start 110 32
+    open_reply
+    keys 1
+    wait_for 'passed your comments about \{topic\} to the'
+    keys Escape
+    wait_gone 'Ready-reckoner'
+    # The officer says what the thread is about; the header shows it.
+    keys i
+    wait_for 'topic'
+    keys -l 'the bins'
+    keys Enter
+    wait_for 'thread 1: topic the bins'
+    wait_for 'Thread 1 · mastodon .* · about: the bins'
+    [ "$("$TACTFUL" show 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["topic"])')" = "the bins" ] ||
+        fail "the topic was not saved"
+    keys R
+    wait_for 'Ready-reckoner · reply to @alice@example.social'
+    keys 1
+    wait_for 'passed your comments about the bins to the'
+    # Signposting leaves {link}: the composer starts there, not after the signature.
+    keys 4
+    wait_for 'take a look at \{link\} for'
+    keys Enter
+    wait_for 'Reply · draft 1 · thread 1 · mastodon · signposting · editing'
+    keys -l 'XYZ'
+    wait_for 'take a look at XYZ\{link\}'
+    quit_from_composer
+}
+
 run_tests
