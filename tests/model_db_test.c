@@ -301,6 +301,7 @@ test_migrates_v5_identity(void **state)
     assert_int_equal(db_exec(a.db, "DROP TABLE cache_info; DROP TABLE bundle;"
                                    " DROP TABLE bundle_threads; DROP TABLE bundle_drafts;"
                                    " ALTER TABLE posts DROP COLUMN shortened;"
+                                   " ALTER TABLE threads DROP COLUMN topic;"
                                    " PRAGMA user_version = 5;", &err), 0);
     db_close(a.db);
     a.db = db_open(a.path, &err);
