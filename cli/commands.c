@@ -28,7 +28,9 @@ const struct cli_option cli_global_options[] = {
      "loaded from demo/demo.jsonl in the shipped data folder (see `FILES`), and the command\n"
      "runs on that cache.\n"
      "Changes made in the demo are therefore lost.\n"
-     "`--db` and `TACTFUL_DB` are ignored.\n"},
+     "`--db` and `TACTFUL_DB` are ignored.\n"
+     "You work as the demo officer `sam.patel` unless `TACTFUL_OFFICER` or the configuration's\n"
+     "`officer` names you.\n"},
     {"help", 'h', 1, NULL,
      "Show this help: the usage, the commands and the global options, then exit.\n"
      "`tactful help COMMAND` (or `tactful COMMAND --help`) explains one command.\n"},

@@ -129,4 +129,17 @@ test_hostile_text_never_reaches_terminal() {
     [ "$title" != "PWNED" ] || fail "the post set the terminal title"
 }
 
+test_demo_is_worked_as_a_demo_officer_not_the_login_name() {
+    # No officer named: the demo's officer, whatever the login name is.
+    START_ENV='TACTFUL_OFFICER= USER=root LOGNAME=root' start 100 30 --demo
+    wait_for 'INBOX │ sam\.patel │ 1/40'
+    keys q
+    wait_for 'EXITED 0'
+    stop_server
+    # An officer the configuration names is kept.
+    printf '[tactful]\nofficer = lee.chan\n' >"$TACTFUL_CONFIG"
+    START_ENV='TACTFUL_OFFICER=' start 100 30 --demo
+    wait_for 'INBOX │ lee\.chan │ 1/40'
+}
+
 run_tests
