@@ -190,26 +190,32 @@ tui_thread_post(struct tui *t)
     return &tv->t->posts[tv->cur];
 }
 
+/* The index of the latest post not written by the office (the later one of two at the same
+ * time), or -1 when every post is the office's own. */
+static long
+latest_public(const struct tview *tv)
+{
+    long latest = -1;
+    const char *at = "";
+    for (size_t i = 0; i < tv->t->nposts; i++) {
+        const struct thread_post *p = &tv->t->posts[i];
+        const char *when = p->created_at ? p->created_at : "";
+        if (!p->own && (latest < 0 || strcmp(when, at) >= 0)) {
+            latest = (long)i;
+            at = when;
+        }
+    }
+    return latest;
+}
+
 const struct thread_post *
 tui_thread_reply_post(struct tui *t)
 {
     struct tview *tv = t->thread;
     if (tv == NULL || tv->t->nposts == 0)
         return NULL;
-    if (!tv->picked) {
-        long latest = -1;
-        for (size_t i = 0; i < tv->t->nposts; i++) {
-            const struct thread_post *p = &tv->t->posts[i];
-            if (p->own)
-                continue;
-            if (latest < 0 || strcmp(p->created_at ? p->created_at : "",
-                                     tv->t->posts[latest].created_at
-                                         ? tv->t->posts[latest].created_at : "") >= 0)
-                latest = (long)i;
-        }
-        if (latest >= 0)
-            select_post(tv, latest);
-    }
+    if (!tv->picked)
+        select_post(tv, latest_public(tv)); /* -1 keeps the selection */
     return tui_thread_post(t);
 }
 
