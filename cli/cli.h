@@ -15,6 +15,9 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
+/* The officer the demo workspace is worked as when none is named. */
+#define CLI_DEMO_OFFICER "sam.patel"
+
 /* What every command gets: global options, the configuration and (opened on demand) the
  * cache. Owned by main. */
 struct cli {
@@ -72,6 +75,7 @@ int cmd_tag(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv);
 int cmd_priority(struct cli *cli, int argc, char **argv);
 int cmd_snooze(struct cli *cli, int argc, char **argv);
+int cmd_topic(struct cli *cli, int argc, char **argv);
 int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
@@ -174,7 +178,8 @@ struct keymap;
  * keymap cannot be found. */
 int cli_keymap_load(struct cli *cli, struct keymap **out);
 
-/* Sets up the private demo workspace: a temporary cache loaded with the demo threads. */
+/* Sets up the private demo workspace: a temporary cache loaded with the demo threads, worked
+ * as CLI_DEMO_OFFICER when no officer is named. */
 int cli_demo_setup(struct cli *cli);
 
 /* Removes the demo workspace, if any. */

@@ -209,7 +209,7 @@ draft_text(struct cli *cli, const struct thread *t, const char *to, const struct
     const struct thread_post *post = find_post(t, to);
     struct pattern_vars v = {
         .author = post ? post->author : NULL,
-        .topic = t->info.title,
+        .topic = t->info.topic,
         .signature = cli->cfg ? cli->cfg->signature : NULL,
     };
     char *s = pattern_render(p, t->info.platform, &v);

@@ -90,6 +90,11 @@ thread_print(const struct thread *t)
         out_safe(stdout, r->tags[i], 0);
     }
     printf("%s\n", r->ntags ? "" : "-");
+    if (r->topic) {
+        printf("Topic: ");
+        out_safe(stdout, r->topic, 0);
+        printf("\n");
+    }
     if (r->title) {
         printf("Title: ");
         out_safe(stdout, r->title, 0);

@@ -85,6 +85,40 @@ cmd_assign(struct cli *cli, int argc, char **argv)
 }
 
 int
+cmd_topic(struct cli *cli, int argc, char **argv)
+{
+    char *err = NULL;
+    if (argc < 3)
+        return cli_usage("topic", "give a thread number and the topic's words, or - to clear it");
+    long id = cli_thread_id("topic", argv[1]);
+    if (id < 0)
+        return EXIT_USAGE;
+    struct buf text = {0};
+    for (int i = 2; i < argc; i++) {
+        if (i > 2)
+            buf_addc(&text, ' ');
+        buf_adds(&text, argv[i]);
+    }
+    const char *topic = strcmp(text.data, "-") == 0 ? NULL : text.data;
+    if (topic && triage_topic_valid(topic, &err) != 0) {
+        int rc = cli_usage("topic", "%s", err);
+        free(err);
+        buf_free(&text);
+        return rc;
+    }
+    if (cli_open_db(cli) != 0) {
+        buf_free(&text);
+        return EXIT_FAIL;
+    }
+    int rc = triage_set_topic(cli->db, cli->officer, id, topic, NULL, &err);
+    char *what = topic ? xasprintf("topic %s", topic) : xstrdup("topic cleared");
+    buf_free(&text);
+    int ex = finish(what, id, rc, err);
+    free(what);
+    return ex;
+}
+
+int
 cmd_priority(struct cli *cli, int argc, char **argv)
 {
     char *err = NULL;

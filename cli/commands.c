@@ -28,7 +28,9 @@ const struct cli_option cli_global_options[] = {
      "loaded from demo/demo.jsonl in the shipped data folder (see `FILES`), and the command\n"
      "runs on that cache.\n"
      "Changes made in the demo are therefore lost.\n"
-     "`--db` and `TACTFUL_DB` are ignored.\n"},
+     "`--db` and `TACTFUL_DB` are ignored.\n"
+     "You work as the demo officer `sam.patel` unless `TACTFUL_OFFICER` or the configuration's\n"
+     "`officer` names you.\n"},
     {"help", 'h', 1, NULL,
      "Show this help: the usage, the commands and the global options, then exit.\n"
      "`tactful help COMMAND` (or `tactful COMMAND --help`) explains one command.\n"},
@@ -54,8 +56,8 @@ static const struct cli_option list_options[] = {
     {"json", 'j', 0, NULL,
      "Print a JSON array with one object per thread, with the members `id`, `account`,\n"
      "`platform`, `thread` (the remote id of the root post), `title`, `url`, `state`,\n"
-     "`priority`, `assignee`, `tags`, `posts`, `unread`, `first_activity`, `last_activity`,\n"
-     "`snoozed_until`, `latest_author` and `latest_text`.\n"
+     "`priority`, `assignee`, `topic`, `tags`, `posts`, `unread`, `first_activity`,\n"
+     "`last_activity`, `snoozed_until`, `latest_author` and `latest_text`.\n"
      "Absent values are `null`.\n"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -336,6 +338,15 @@ const struct cli_command cli_commands[] = {
      "OFFICER is 1 to 128 bytes, no control characters.\n"
      "Audited as `assign`.\n",
      cmd_assign},
+    {"topic", "ID TEXT|-", "say what a thread is about, for a template's {topic}", NULL,
+     "Several TEXT arguments are joined with single spaces; a topic is 1 to 200 bytes with no\n"
+     "control characters, and `-` clears it.\n"
+     "A pattern's `{topic}` is filled with the topic (\"we passed your comments about\n"
+     "{topic}\"); without one it is left for the officer to write.\n"
+     "The topic is shown by `tactful show`, in the thread's header in the inbox and in the\n"
+     "`topic` member of JSON output.\n"
+     "Audited as `topic`.\n",
+     cmd_topic},
     {"priority", "ID 0|1|2|3", "set priority: 0 none, 1 low, 2 high, 3 urgent", NULL,
      "New threads have priority 0.\n"
      "Audited as `priority`.\n",
@@ -359,7 +370,7 @@ const struct cli_command cli_commands[] = {
     {"audit", "[--thread ID] [--json | --csv]", "show or export the audit log", audit_options,
      "Shows the audit log, oldest first: every triage change, draft submission, override,\n"
      "approval, return, discard and send with its time (UTC), the officer, the action\n"
-     "(`mark`, `tag`, `assign`, `priority`, `snooze`, `note` ...), the thread and the\n"
+     "(`mark`, `tag`, `assign`, `topic`, `priority`, `snooze`, `note` ...), the thread and the\n"
      "details as a JSON object (`from` and `to` values, or the tags `added` and `removed`,\n"
      "or the note's `text`).\n"
      "In the terminal interface L shows the log, newest first.\n",

@@ -112,6 +112,7 @@ out_thread_json(const struct thread_row *r)
     json_object_set_new(o, "state", json_string(r->state));
     json_object_set_new(o, "priority", json_integer(r->priority));
     json_object_set_new(o, "assignee", str_or_null(r->assignee));
+    json_object_set_new(o, "topic", str_or_null(r->topic));
     json_object_set_new(o, "tags", tags);
     json_object_set_new(o, "posts", json_integer(r->posts));
     json_object_set_new(o, "unread", json_boolean(r->unread));

@@ -223,9 +223,23 @@ demo_folder(void)
     return NULL;
 }
 
+/* Whether the officer was named (TACTFUL_OFFICER or the configuration's officer) rather than
+ * taken from the login name. */
+static int
+officer_named(const struct cli *cli)
+{
+    const char *env = getenv("TACTFUL_OFFICER");
+    return (env && *env) || (cli->cfg && cli->cfg->officer && *cli->cfg->officer);
+}
+
 int
 cli_demo_setup(struct cli *cli)
 {
+    /* The login name (root, in a container) is nobody in the demo's office. */
+    if (!officer_named(cli)) {
+        free(cli->officer);
+        cli->officer = xstrdup(CLI_DEMO_OFFICER);
+    }
     char *demo = cli_data_path("demo/demo.jsonl");
     if (demo == NULL) {
         cli_error("cannot find the demo workspace (demo/demo.jsonl); reinstall tactful or set "

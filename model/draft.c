@@ -37,6 +37,19 @@ draft_placeholder_left(const char *body)
 }
 
 const char *
+draft_placeholder_first(const char *body)
+{
+    static const char *const names[] = {"{author}", "{topic}", "{link}", "{signature}"};
+    const char *first = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *at = strstr(body, names[i]);
+        if (at && (first == NULL || at < first))
+            first = at;
+    }
+    return first;
+}
+
+const char *
 draft_signature_missing(const char *body, const char *signature)
 {
     if (signature == NULL || *signature == '\0' || strstr(body, signature))

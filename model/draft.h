@@ -97,6 +97,10 @@ bool draft_state_valid(const char *state);
  * NULL: a draft holding one is not ready to submit. */
 const char *draft_placeholder_left(const char *body);
 
+/* Where the first placeholder ({author}, {topic}, {link}, {signature}) in body begins, in
+ * reading order, or NULL when there is none: where the officer starts writing. */
+const char *draft_placeholder_first(const char *body);
+
 /* The signature to append to body, or NULL when signature is NULL or empty or body already
  * holds it: the signature is sent exactly once. */
 const char *draft_signature_missing(const char *body, const char *signature);

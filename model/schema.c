@@ -308,6 +308,9 @@ static const char *const migrations[] = {
     "DROP INDEX drafts_thread;"
     "CREATE INDEX drafts_thread ON drafts (thread_id, state);"
     "CREATE INDEX outbox_thread ON outbox (thread_id, state);",
+
+    /* 11: a thread's topic, set by an officer, which fills a template's {topic}. */
+    "ALTER TABLE threads ADD COLUMN topic TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -58,7 +58,8 @@ static const struct {
     "   AND d.state IN ('editing', 'returned', 'pending_approval'))"                           \
     " | (SELECT coalesce(sum(DISTINCT CASE o.state WHEN 'queued' THEN 8 WHEN 'sending' THEN 8" \
     "   WHEN 'failed' THEN 16 WHEN 'sent' THEN 32 END), 0) FROM outbox o"                     \
-    "   WHERE o.thread_id = t.id)"
+    "   WHERE o.thread_id = t.id),"                                                      \
+    " t.topic"
 #define ROW_FROM                                                                               \
     " FROM threads t JOIN accounts a ON a.id = t.account_id"                                   \
     " LEFT JOIN posts lp ON lp.id = t.last_post_id LEFT JOIN authors la ON la.id = lp.author_id"
@@ -251,6 +252,7 @@ read_row(sqlite3_stmt *st, struct thread_row *r)
     r->latest_author_name = db_column_strdup(st, 17);
     r->seen_at = db_column_strdup(st, 18);
     r->replies = (unsigned)sqlite3_column_int(st, 19);
+    r->topic = db_column_strdup(st, 20);
 }
 
 /* Frees what a row owns. */
@@ -275,6 +277,7 @@ thread_row_clear(struct thread_row *r)
     free(r->latest_author_name);
     free(r->snippet);
     free(r->seen_at);
+    free(r->topic);
 }
 
 /* Prepares sql and binds vals; on failure sets *err, turning FTS syntax errors into advice. */

@@ -47,6 +47,7 @@ struct thread_row {
     char *snippet;        /* search only: matching text with [ ] around hits */
     char *seen_at;        /* the thread's last_activity when it was last opened, or NULL */
     unsigned replies;     /* enum thread_reply bits */
+    char *topic;          /* what the thread is about, set by an officer for {topic}, or NULL */
 };
 
 struct thread_list {

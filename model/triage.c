@@ -165,6 +165,27 @@ triage_assign(struct db *db, const char *officer, long thread, const char *assig
 }
 
 int
+triage_topic_valid(const char *topic, char **err)
+{
+    if (strspn(topic, " ") == strlen(topic) || strlen(topic) > TRIAGE_MAX_TOPIC ||
+        has_control(topic)) {
+        *err = xasprintf("a topic is 1 to %d bytes of text with no control or invisible "
+                         "characters", TRIAGE_MAX_TOPIC);
+        return -1;
+    }
+    return 0;
+}
+
+int
+triage_set_topic(struct db *db, const char *officer, long thread, const char *topic,
+                 long *entry, char **err)
+{
+    if (topic && triage_topic_valid(topic, err) != 0)
+        return -1;
+    return change_column(db, officer, thread, "topic", "topic", topic, entry, err);
+}
+
+int
 triage_set_priority(struct db *db, const char *officer, long thread, int priority,
                     long *entry, char **err)
 {
@@ -298,6 +319,7 @@ static const struct {
 } undo_columns[] = {
     {"mark", "state"},
     {"assign", "assignee"},
+    {"topic", "topic"},
     {"priority", "priority"},
     {"snooze", "snoozed_until"},
 };

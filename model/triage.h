@@ -1,6 +1,6 @@
-/* Triage: changing a thread's state, tags, assignee, priority, snooze and notes. Every change
- * is written to the audit log with the officer's identity in the same transaction. Each call
- * returns 0 when it changed something, setting *entry (when entry is not NULL) to the id of
+/* Triage: changing a thread's state, tags, assignee, topic, priority, snooze and notes. Every
+ * change is written to the audit log with the officer's identity in the same transaction. Each
+ * call returns 0 when it changed something, setting *entry (when entry is not NULL) to the id of
  * the audit entry it wrote, which is what triage_undo takes; 1 when there was nothing to
  * change (*entry untouched); and -1 with *err set on failure (no such thread, a bad value, a
  * cache error). */
@@ -14,6 +14,7 @@
 #define TRIAGE_MAX_TAG 64
 #define TRIAGE_MAX_NAME 128
 #define TRIAGE_MAX_NOTE 8192
+#define TRIAGE_MAX_TOPIC 200
 
 int triage_set_state(struct db *db, const char *officer, long thread, const char *state,
                      long *entry, char **err);
@@ -32,6 +33,15 @@ int triage_set_priority(struct db *db, const char *officer, long thread, int pri
 /* Snoozes until the given RFC 3339 time, or wakes the thread when until is NULL. */
 int triage_snooze(struct db *db, const char *officer, long thread, const char *until,
                   long *entry, char **err);
+
+/* Sets what the thread is about (the words a template's {topic} is filled with, as in "we
+ * passed your comments about {topic}"), or clears it when topic is NULL. Audited as "topic". */
+int triage_set_topic(struct db *db, const char *officer, long thread, const char *topic,
+                     long *entry, char **err);
+
+/* Checks a topic: 1 to TRIAGE_MAX_TOPIC bytes of text with no control characters and not only
+ * spaces. Returns 0, or -1 with *err set. */
+int triage_topic_valid(const char *topic, char **err);
 
 /* Adds an internal note (never sent anywhere). */
 int triage_note(struct db *db, const char *officer, long thread, const char *text, long *entry,

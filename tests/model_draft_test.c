@@ -315,6 +315,12 @@ test_signature_and_placeholders(void **state)
     assert_string_equal(draft_placeholder_left("Hi {author}, see {link}"), "{author}");
     assert_string_equal(draft_placeholder_left("see {link}"), "{link}");
     assert_null(draft_placeholder_left("no placeholders {here}"));
+    /* The first in reading order, whatever the order of the names. */
+    const char *body = "Thanks about {topic}, see {link} {author}";
+    assert_ptr_equal(draft_placeholder_first(body), body + 13);
+    const char *sig = "done. {signature} {link}";
+    assert_ptr_equal(draft_placeholder_first(sig), sig + 6);
+    assert_null(draft_placeholder_first("no placeholders {here}"));
 }
 
 int

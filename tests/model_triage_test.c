@@ -91,6 +91,19 @@ test_undo_each_single_value_change(void **state)
     expect_column(c, "assignee", "");
     expect_undo_entry(c, e, "{\"action\":\"assign\",\"from\":\"ann\",\"to\":null}");
 
+    assert_int_equal(triage_set_topic(c->db, "sam", 1, "the bins", &e, &err), 0);
+    expect_column(c, "topic", "the bins");
+    assert_int_equal(triage_set_topic(c->db, "sam", 1, "the bins", NULL, &err), 1);
+    assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
+    expect_column(c, "topic", "");
+    expect_undo_entry(c, e, "{\"action\":\"topic\",\"from\":\"the bins\",\"to\":null}");
+    assert_int_equal(triage_set_topic(c->db, "sam", 1, "bins\x1b[2J", &e, &err), -1);
+    free(err);
+    err = NULL;
+    assert_int_equal(triage_set_topic(c->db, "sam", 1, "  ", &e, &err), -1);
+    free(err);
+    err = NULL;
+
     assert_int_equal(triage_set_priority(c->db, "sam", 1, 3, &e, &err), 0);
     assert_int_equal(triage_undo(c->db, "sam", &e, 1, &err), 0);
     expect_column(c, "priority", "0");

@@ -57,6 +57,8 @@ const struct tui_action tui_actions[] = {
     {"assign-me", IN_GLOBAL, "assign to yourself", tui_triage_act_assign, "me"},
     {"unassign", IN_GLOBAL, "remove the assignee", tui_triage_act_assign, "-"},
     {"tag", IN_GLOBAL, "add or remove tags (+tag -tag)", tui_triage_act_tag, NULL},
+    {"set-topic", IN_GLOBAL, "say what the thread is about, for {topic} in replies (- clears)",
+     tui_triage_act_topic, NULL},
     {"note", IN_GLOBAL, "add an internal note (never posted)", tui_triage_act_note, NULL},
     {"snooze", IN_GLOBAL, "snooze until a time (2h, 3d, tomorrow, 14:00, off)",
      tui_triage_act_snooze, NULL},
@@ -131,7 +133,8 @@ const struct tui_action tui_actions[] = {
     {"page-down", IN_THREAD, "a page further down the tree", tui_thread_act_page_down, NULL},
     {"page-up", IN_THREAD, "a page further up the tree", tui_thread_act_page_up, NULL},
 
-    {"reply", IN_THREAD, "reply to the selected post (the ready-reckoner, or resume a draft)",
+    {"reply", IN_THREAD, "reply to the latest post from the public, or to the post selected "
+     "(the ready-reckoner, or resume a draft)",
      tui_reckoner_act_reply, NULL},
 
     /* The drafts view (and its approvals mode). */

@@ -232,6 +232,10 @@ tui_composer_open_draft(struct tui *t, long draft_id)
     /* What the cache holds is saved already, unless loading had to clean it. */
     c->saved = strcmp(editbuf_text(c->eb), d.body ? d.body : "") == 0
                    ? editbuf_version(c->eb) : (unsigned long)-1;
+    /* Start where the officer has to write: the first placeholder the template left. */
+    const char *at = draft_placeholder_first(editbuf_text(c->eb));
+    if (at)
+        editbuf_set_cursor(c->eb, (size_t)(at - editbuf_text(c->eb)));
     c->checked = (unsigned long)-1;
     c->explained = -1;
     thread_free(th);

@@ -102,6 +102,55 @@ screen_names(enum keymap_context ctx, const char **name, const char **section)
         }
 }
 
+/* The first key bound to action name in the help overlay, or "" when none is. */
+static void
+help_key(const struct keymap *km, const char *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const struct tui_action *a = tui_action_find(KM_HELP, name);
+    if (a == NULL || keymap_keys_for(km, KM_HELP, a, out, cap) == 0)
+        out[0] = '\0';
+    out[strcspn(out, ",")] = '\0';
+}
+
+/* The title line, with the keys that scroll and close the overlay as bound. */
+static char *
+title_line(const struct keymap *km, const char *name)
+{
+    char down[KEYMAP_NAME_MAX * 4], up[KEYMAP_NAME_MAX * 4];
+    help_key(km, "down", down, sizeof down);
+    help_key(km, "up", up, sizeof up);
+    struct buf b = {0};
+    buf_printf(&b, " tactful keys · %s", name);
+    if (*down && *up)
+        buf_printf(&b, " · %s/%s scroll", down, up);
+    buf_adds(&b, " · any other key goes back");
+    return buf_take(&b);
+}
+
+/* The line saying how to quit tactful from this screen (ctx), from the keys in force, so the
+ * first page says it whatever the keymap. */
+static char *
+quit_line(const struct keymap *km, enum keymap_context ctx)
+{
+    const struct tui_action *quit = tui_action_find(KM_GLOBAL, "quit");
+    struct buf here = {0}, inbox = {0};
+    char *line;
+    if (quit)
+        keys_of(km, ctx, KM_GLOBAL, quit, &here);
+    if (quit && here.len == 0 && ctx != KM_INBOX)
+        keys_of(km, KM_INBOX, KM_GLOBAL, quit, &inbox);
+    if (here.len)
+        line = xasprintf("  To quit tactful: %s, once this help is closed.", here.data);
+    else if (inbox.len)
+        line = xasprintf("  To quit tactful: go back to the inbox, then %s.", inbox.data);
+    else
+        line = xstrdup("  No key quits tactful: bind one to quit (see tactful(5)).");
+    buf_free(&here);
+    buf_free(&inbox);
+    return line;
+}
+
 /* Builds every line of the overlay for the current screen. */
 static struct help_line *
 build(struct tui *t, size_t *n)
@@ -113,8 +162,8 @@ build(struct tui *t, size_t *n)
     const struct keymap *km = t->opts->keymap;
     const char *name, *section;
     screen_names(ctx, &name, &section);
-    add_line(&lines, n, ROLE_BAR,
-             xasprintf(" tactful keys · %s · j/k scroll · any other key goes back", name));
+    add_line(&lines, n, ROLE_BAR, title_line(km, name));
+    add_line(&lines, n, ROLE_HEADER, quit_line(km, ctx));
     /* Where the bindings came from, one file a line, in the order they were read. */
     for (size_t i = 0; i < km->n; i++) {
         const char *f = km->bindings[i].file;

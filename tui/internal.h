@@ -47,6 +47,7 @@ struct tui_outbox {
     long failed;        /* of those, the ones whose last attempt failed */
     long in_doubt;      /* left `sending` by a process that died */
     long to_approve;    /* other officers' drafts waiting for approval */
+    long returned;      /* this officer's drafts a reviewer returned, to be edited again */
     pid_t send_pid;     /* the running `tactful outbox send`, or 0 */
     long send_before;   /* replies waiting when it started */
 };

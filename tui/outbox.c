@@ -1,5 +1,6 @@
 /* The outbox in the interface: the status bar's count of replies waiting (and of drafts
- * waiting for this officer's approval), and the send action. Sending runs this program's own
+ * waiting for this officer's approval, and of this officer's drafts returned by a reviewer),
+ * and the send action. Sending runs this program's own
  * `tactful outbox send` as a child, without a shell, so the screen never waits on the
  * network; the loop reaps it in its idle tick and its result reaches the status bar. */
 #include "tui/internal.h"
@@ -50,6 +51,15 @@ tui_outbox_refresh(struct tui *t)
         if (strcmp(d[i].officer, t->opts->officer) != 0)
             o->to_approve++;
     draft_list_free(d, n);
+    if (draft_list(t->db, 0, "returned", &d, &n, &err) != 0) {
+        free(err);
+        return;
+    }
+    o->returned = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(d[i].officer, t->opts->officer) == 0)
+            o->returned++;
+    draft_list_free(d, n);
 }
 
 void
@@ -73,6 +83,8 @@ tui_outbox_status(struct tui *t, char *out, size_t cap)
         buf_printf(&b, ", %ld in doubt!", o->in_doubt);
     if (o->to_approve)
         buf_printf(&b, "%s%ld to approve", b.len ? " │ " : "", o->to_approve);
+    if (o->returned)
+        buf_printf(&b, "%s%ld returned to you", b.len ? " │ " : "", o->returned);
     snprintf(out, cap, "%s", b.data);
     buf_free(&b);
 }

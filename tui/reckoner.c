@@ -105,13 +105,13 @@ static void
 open_panel(struct tui *t)
 {
     const struct thread_row *info = tui_thread_info(t);
-    const struct thread_post *p = tui_thread_post(t);
+    const struct thread_post *p = tui_thread_reply_post(t);
     if (info == NULL)
         return;
     struct reckoner *r = xcalloc(1, sizeof *r);
     r->thread = info->id;
     r->platform = xstrdup(info->platform ? info->platform : "");
-    r->topic = info->title && *info->title ? xstrdup(info->title) : NULL;
+    r->topic = info->topic ? xstrdup(info->topic) : NULL;
     if (p) {
         r->in_reply_to = xstrdup(p->remote_id);
         r->author = xstrdup(p->author);

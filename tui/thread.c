@@ -24,6 +24,7 @@ struct tview {
     long *parent;        /* per post: the index of the post it replies to, or -1 */
     long *next_sibling;  /* per post: the index of the next reply to the same post, or -1 */
     long cur;            /* the selected post */
+    int picked;          /* whether the officer moved onto a post since opening the thread */
     long tree_top;       /* first tree line shown */
     long body_top;       /* first line of the selected post's text shown */
     long body_lines;     /* lines the post's text took at the last draw */
@@ -66,6 +67,8 @@ post_unread(const struct tview *tv, size_t i)
     const char *at = tv->t->posts[i].created_at;
     return tv->seen_before == NULL || (at && strcmp(at, tv->seen_before) > 0);
 }
+
+static void select_post(struct tview *tv, long i);
 
 /* Frees the view's thread data. */
 static void
@@ -152,6 +155,7 @@ tui_thread_reload(struct tui *t)
             tv->cur = (long)i;
     tv->tree_top = old->tree_top;
     tv->body_top = old->body_top;
+    tv->picked = old->picked;
     tview_free(old);
     t->thread = tv;
 }
@@ -184,6 +188,35 @@ tui_thread_post(struct tui *t)
     if (tv == NULL || tv->cur >= (long)tv->t->nposts)
         return NULL;
     return &tv->t->posts[tv->cur];
+}
+
+/* The index of the latest post not written by the office (the later one of two at the same
+ * time), or -1 when every post is the office's own. */
+static long
+latest_public(const struct tview *tv)
+{
+    long latest = -1;
+    const char *at = "";
+    for (size_t i = 0; i < tv->t->nposts; i++) {
+        const struct thread_post *p = &tv->t->posts[i];
+        const char *when = p->created_at ? p->created_at : "";
+        if (!p->own && (latest < 0 || strcmp(when, at) >= 0)) {
+            latest = (long)i;
+            at = when;
+        }
+    }
+    return latest;
+}
+
+const struct thread_post *
+tui_thread_reply_post(struct tui *t)
+{
+    struct tview *tv = t->thread;
+    if (tv == NULL || tv->t->nposts == 0)
+        return NULL;
+    if (!tv->picked)
+        select_post(tv, latest_public(tv)); /* -1 keeps the selection */
+    return tui_thread_post(t);
 }
 
 /* ---- drawing ---- */
@@ -391,6 +424,8 @@ draw_header(struct tui *t)
         buf_printf(&b, " · %s", r->assignee);
     for (size_t i = 0; i < r->ntags; i++)
         buf_printf(&b, "%s#%s", i ? " " : " · ", r->tags[i]);
+    if (r->topic)
+        buf_printf(&b, " · about: %s", r->topic);
     if (r->snoozed_until)
         buf_printf(&b, " · snoozed until %s", r->snoozed_until);
     buf_printf(&b, " · %zu post%s", t->thread->t->nposts, t->thread->t->nposts == 1 ? "" : "s");
@@ -460,6 +495,7 @@ select_post(struct tview *tv, long i)
         return;
     tv->cur = i;
     tv->body_top = 0;
+    tv->picked = 1;
 }
 
 void

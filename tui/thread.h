@@ -15,6 +15,10 @@ const char *tui_thread_url(struct tui *t);
 /* The open thread's row and its selected post (NULL when none). */
 const struct thread_row *tui_thread_info(struct tui *t);
 const struct thread_post *tui_thread_post(struct tui *t);
+/* The post a reply answers: the selected one once the officer has moved onto a post, else the
+ * latest post from the public (which it then selects, so the view shows it), else the
+ * selected one. NULL when the thread has no posts. */
+const struct thread_post *tui_thread_reply_post(struct tui *t);
 
 /* Action handlers named by the table in tui/actions.c. */
 void tui_thread_act_back(struct tui *t, const struct tui_action *a);

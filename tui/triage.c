@@ -1,5 +1,6 @@
-/* Triage from either screen: state, priority, assignee, tags, notes and snooze, on the open
- * thread or on every thread selected in the inbox, each change audited by model/triage.c.
+/* Triage from either screen: state, priority, assignee, tags, topic, notes and snooze, on the
+ * open thread or on every thread selected in the inbox, each change audited by
+ * model/triage.c.
  * Every action that changed something is pushed on an undo stack as the audit entries it
  * wrote; undo hands them back to triage_undo, which reverts and audits them in turn. */
 #include "tui/internal.h"
@@ -11,6 +12,7 @@
 #include "model/xmalloc.h"
 #include "tui/inbox.h"
 #include "tui/prompt.h"
+#include "tui/thread.h"
 #include "tui/triage.h"
 #include "tui/when.h"
 
@@ -256,6 +258,50 @@ tui_triage_act_assign(struct tui *t, const struct tui_action *a)
     };
     tui_prompt_open(t, &spec);
     thread_values_free(values, n);
+}
+
+/* Sets the topic to arg (NULL clears it). */
+static int
+set_topic(struct tui *t, long id, const void *arg, long *entry, char **err)
+{
+    return triage_set_topic(t->db, t->opts->officer, id, arg, entry, err);
+}
+
+/* Takes the topic prompt's answer: the words, or "-" to clear the topic. */
+static void
+topic_done(struct tui *t, const char *text)
+{
+    const char *topic = text + strspn(text, " ");
+    char *err = NULL;
+    if (*topic == '\0') {
+        tui_message(t, "nothing changed; - clears the topic");
+        return;
+    }
+    if (strcmp(topic, "-") == 0) {
+        apply(t, "topic cleared", set_topic, NULL);
+        return;
+    }
+    if (triage_topic_valid(topic, &err) != 0) {
+        tui_error_take(t, NULL, err);
+        return;
+    }
+    char *what = xasprintf("topic %s", topic);
+    apply(t, what, set_topic, topic);
+    free(what);
+}
+
+void
+tui_triage_act_topic(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    const struct thread_row *info = t->screen == &tui_thread_screen ? tui_thread_info(t) : NULL;
+    struct prompt_spec spec = {
+        .label = "topic",
+        .hint = "what the thread is about, for {topic} in replies; - clears",
+        .initial = info ? info->topic : NULL,
+        .done = topic_done,
+    };
+    tui_prompt_open(t, &spec);
 }
 
 /* The tags to add and remove, parsed from "+a -b c". */

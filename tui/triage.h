@@ -11,6 +11,7 @@ void tui_triage_act_state(struct tui *t, const struct tui_action *a);
 void tui_triage_act_priority(struct tui *t, const struct tui_action *a);
 void tui_triage_act_assign(struct tui *t, const struct tui_action *a);
 void tui_triage_act_tag(struct tui *t, const struct tui_action *a);
+void tui_triage_act_topic(struct tui *t, const struct tui_action *a);
 void tui_triage_act_note(struct tui *t, const struct tui_action *a);
 void tui_triage_act_snooze(struct tui *t, const struct tui_action *a);
 void tui_triage_act_undo(struct tui *t, const struct tui_action *a);

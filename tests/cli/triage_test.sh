@@ -373,4 +373,45 @@ test_audit_log_cannot_be_deleted_or_rewritten() {
         "audit officers"
 }
 
+test_topic_set_shown_audited_and_cleared() {
+    import_demo || return 1
+    expect_status 0 t topic 5 the Station Road cycle lanes || return 1
+    expect_out '^thread 5: topic the Station Road cycle lanes$' || return 1
+    expect_eq "the Station Road cycle lanes" "$(list_field 5 'r["topic"]')" "topic in list" || return 1
+    expect_status 0 t show 5 || return 1
+    expect_out '^Topic: the Station Road cycle lanes$' || return 1
+    expect_eq "topic None the Station Road cycle lanes" \
+        "$(last_audit '[e["action"], e["details"]["from"], e["details"]["to"]]')" "audit of the topic" || return 1
+    expect_status 0 t topic 5 the Station Road cycle lanes || return 1
+    expect_out '^thread 5: unchanged$' || return 1
+    expect_status 0 t topic 5 - || return 1
+    expect_out '^thread 5: topic cleared$' || return 1
+    expect_eq None "$(thread_field 5 'r["topic"]')" "topic after clearing" || return 1
+    expect_eq 2 "$(audit_count)" "audit entries"
+}
+
+test_bad_topics_are_usage_errors_and_not_audited() {
+    import_demo || return 1
+    expect_status 2 t topic 5 || return 1
+    expect_status 2 t topic 5 "$(printf 'bins\033[2J')" || return 1
+    expect_err 'a topic is 1 to 200 bytes' || return 1
+    expect_status 2 t topic 5 "$(printf '%0201d' 0)" || return 1
+    expect_status 2 t topic 5 '   ' || return 1
+    expect_status 1 t topic 999 bins || return 1
+    expect_eq 0 "$(audit_count)" "audit entries"
+}
+
+test_topic_fills_a_template_and_a_title_does_not() {
+    import_demo || return 1
+    # A WordPress thread has a title, which reads badly inside a sentence: {topic} stays.
+    id=$(t list --all --platform wordpress --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+    expect_status 0 t reply "$id" --pattern acknowledgement --template || return 1
+    expect_status 0 t drafts --json || return 1
+    expect_out 'your comments about \{topic\}' || return 1
+    expect_status 0 t topic "$id" the memorial services || return 1
+    expect_status 0 t reply "$id" --pattern acknowledgement --template || return 1
+    expect_status 0 t drafts --json || return 1
+    expect_out 'your comments about the memorial services' || return 1
+}
+
 run_tests

@@ -396,4 +396,69 @@ test_broken_rules_stop_before_the_screen() {
     wait_for 'EXITED 2'
 }
 
+test_reply_starts_on_the_latest_post_from_the_public() {
+    # The office posted first; Alice and then Bob answered; the office answered Alice last.
+    {
+        echo '{"platform":"mastodon","account":"dept","thread":"200","id":"200","parent":null,"author":"@dept@example.social","author_name":"Dept","created_at":"2026-11-20T09:00:00Z","text":"Consultation on the new cycle lanes opens today","url":"https://example.social/@dept/200","own":true}'
+        echo '{"platform":"mastodon","account":"dept","thread":"200","id":"201","parent":"200","author":"@alice@example.social","author_name":"Alice","created_at":"2026-11-20T09:10:00Z","text":"Where do I send comments?","url":"https://example.social/@alice/201","own":false}'
+        echo '{"platform":"mastodon","account":"dept","thread":"200","id":"202","parent":"200","author":"@bob@example.social","author_name":"Bob","created_at":"2026-11-20T09:20:00Z","text":"Will Elm Street get one?","url":"https://example.social/@bob/202","own":false}'
+        echo '{"platform":"mastodon","account":"dept","thread":"200","id":"203","parent":"201","author":"@dept@example.social","author_name":"Dept","created_at":"2026-11-20T09:30:00Z","text":"Through the consultation page","url":"https://example.social/@dept/203","own":true}'
+    } >posts.jsonl
+    "$TACTFUL" import posts.jsonl >/dev/null 2>&1
+    start 110 32
+    wait_for 'tester │ 1/1'
+    keys Enter
+    wait_for 'Thread 1 · mastodon'
+    wait_for 'post 1/4'
+    # Not the root (the office's own post) but Bob's, the latest from the public.
+    keys R
+    wait_for 'Ready-reckoner · reply to @bob@example.social'
+    wait_for '── Bob \(@bob@example.social\)'
+    keys Escape
+    wait_gone 'Ready-reckoner'
+    wait_for 'post 4/4'
+    # A post the officer selects is the one answered.
+    keys g
+    wait_for 'post 1/4'
+    keys j
+    wait_for 'post 2/4'
+    keys R
+    wait_for 'Ready-reckoner · reply to @alice@example.social'
+    keys 0
+    wait_for 'Reply · draft 1 · thread 1 · mastodon · blank reply'
+    wait_for 'answering Alice:'
+    quit_from_composer
+}
+
+test_topic_fills_the_template_and_the_cursor_starts_at_a_placeholder() {
+    setup
+    start 110 32
+    open_reply
+    keys 1
+    wait_for 'passed your comments about \{topic\} to the'
+    keys Escape
+    wait_gone 'Ready-reckoner'
+    # The officer says what the thread is about; the header shows it.
+    keys i
+    wait_for 'topic'
+    keys -l 'the bins'
+    keys Enter
+    wait_for 'thread 1: topic the bins'
+    wait_for 'Thread 1 · mastodon .* · about: the bins'
+    [ "$("$TACTFUL" show 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["topic"])')" = "the bins" ] ||
+        fail "the topic was not saved"
+    keys R
+    wait_for 'Ready-reckoner · reply to @alice@example.social'
+    keys 1
+    wait_for 'passed your comments about the bins to the'
+    # Signposting leaves {link}: the composer starts there, not after the signature.
+    keys 4
+    wait_for 'take a look at \{link\} for'
+    keys Enter
+    wait_for 'Reply · draft 1 · thread 1 · mastodon · signposting · editing'
+    keys -l 'XYZ'
+    wait_for 'take a look at XYZ\{link\}'
+    quit_from_composer
+}
+
 run_tests

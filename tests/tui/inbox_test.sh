@@ -189,4 +189,17 @@ test_idle_inbox_shows_another_process_change() {
     wait_for 'all 40 │ new 39 │ to_reply 1'
 }
 
+test_demo_is_worked_as_a_demo_officer_not_the_login_name() {
+    # No officer named: the demo's officer, whatever the login name is.
+    START_ENV='TACTFUL_OFFICER= USER=root LOGNAME=root' start 100 30 --demo
+    wait_for 'INBOX │ sam\.patel │ 1/40'
+    keys q
+    wait_for 'EXITED 0'
+    stop_server
+    # An officer the configuration names is kept.
+    printf '[tactful]\nofficer = lee.chan\n' >"$TACTFUL_CONFIG"
+    START_ENV='TACTFUL_OFFICER=' start 100 30 --demo
+    wait_for 'INBOX │ lee\.chan │ 1/40'
+}
+
 run_tests

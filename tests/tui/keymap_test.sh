@@ -149,4 +149,35 @@ test_missing_flavour_is_a_configuration_error() {
     wait_for 'keymap = dvorak: no such shipped keymap'
 }
 
+test_help_first_page_says_how_to_quit_from_the_keys_in_force() {
+    demo
+    start 100 30
+    wait_for 'tester │ 1/40'
+    keys '?'
+    wait_for 'tactful keys · inbox · j/k scroll'
+    wait_for '^  To quit tactful: q, once this help is closed\.'
+    keys Escape
+    wait_gone 'tactful keys'
+    keys Enter
+    wait_for 'Thread 30'
+    keys '?'
+    wait_for '^  To quit tactful: go back to the inbox, then q\.'
+    keys Escape
+    wait_gone 'tactful keys'
+    keys q
+    wait_for 'tester │ 1/40'
+    keys q
+    wait_for 'EXITED 0'
+    stop_server
+    # Rebound, the line names the new key.
+    cat >"$XDG_CONFIG_HOME/tactful/keys" <<'KEYS'
+unbind global q
+bind global C-q quit
+KEYS
+    start 100 30
+    wait_for 'tester │ 1/40'
+    keys '?'
+    wait_for '^  To quit tactful: C-q, once this help is closed\.'
+}
+
 run_tests

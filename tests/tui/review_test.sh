@@ -101,11 +101,12 @@ test_return_with_comment_reaches_the_officer() {
         fail "the comment should be stored"
     [ "$(audit_json '[e["officer"] for e in a if e["action"] == "draft.return"]')" = "['tester']" ] ||
         fail "the return should be audited"
+    screen | grep -q 'returned to you' && fail "the draft was returned to amy, not to tester"
     keys q
     stop_server
-    # amy sees it in her drafts view, with the comment.
+    # amy's status bar counts it; her drafts view shows it with the comment.
     START_ENV=TACTFUL_OFFICER=amy start 120 40
-    wait_for 'INBOX │ amy │'
+    wait_for 'INBOX │ amy │ 1/1 │ 1 returned to you'
     keys D
     wait_for '^ Drafts · every live draft'
     wait_for '^ +1 +1 amy +mea-culpa +returned '
