@@ -222,7 +222,7 @@ install: $(BIN)
 	    $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/patterns $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tactful
 	install -m 644 share/demo/*.jsonl $(DESTDIR)$(DATADIR)/demo/
-	install -m 644 share/rules/*.rules share/rules/*.txt $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 share/rules/*.rules share/rules/*.txt share/rules/*.model $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 share/patterns/*.pattern $(DESTDIR)$(DATADIR)/patterns/
 	for f in keymaps/*.keys; do [ ! -e "$$f" ] || install -m 644 "$$f" $(DESTDIR)$(DATADIR)/keymaps/; done
 	install -m 644 man/tactful.1 $(DESTDIR)$(MANDIR)/man1/tactful.1
@@ -253,8 +253,10 @@ PORTABLE_LIBS  := -lncursesw -ltinfo -lcurl -lnghttp2 -lssh2 -lpsl -lidn2 -lunis
 PORTABLE_MAX_BYTES := 12582912
 ICU_MAJOR      := $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion icu-uc 2>/dev/null)))
 
+# The portable build is made for size: -Os, and sections nobody calls dropped at link time.
 portable:
 	@$(MAKE) --no-print-directory BUILD=$(PORTABLE_BUILD) PORTABLE_DEFS=-DTACTFUL_PORTABLE \
+	    CFLAGS="-Os -ffunction-sections -fdata-sections" LDFLAGS="$(LDFLAGS) -Wl,--gc-sections" \
 	    $(PORTABLE)
 
 $(PORTABLE): $(BUILD)/cli/main.o $(BUILD)/portable/embedded.o $(BUILD)/portable/inflate.o \

@@ -4,7 +4,7 @@
 # named on the command line (from this machine's terminfo) and the C.UTF-8 character table.
 # Run from the top of the source tree. Usage: files.sh TERM...
 set -eu
-for f in share/rules/*.rules share/rules/*.txt share/patterns/*.pattern share/demo/*.jsonl; do
+for f in share/rules/*.rules share/rules/*.txt share/rules/*.model share/patterns/*.pattern share/demo/*.jsonl; do
     [ -f "$f" ] && echo "${f#share/}=$f"
 done
 for f in keymaps/*.keys man/tactful.1 man/tactful.5; do
