@@ -946,8 +946,10 @@ tui_inbox_act_open(struct tui *t, const struct tui_action *a)
 static void
 set_tab(struct tui *t, int tab)
 {
+    /* State tabs share one set of counts; a saved search's tab has its own. */
+    int saved = saved_tab(t->inbox) != NULL;
     t->inbox->tab = tab;
-    view_changed(t, 0);
+    view_changed(t, saved || saved_tab(t->inbox) != NULL);
 }
 
 void
