@@ -3,6 +3,7 @@
 
 #include "cli/embedded.h"
 
+#include "model/file.h"
 #include "model/import.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
@@ -83,20 +84,7 @@ cli_thread_id(const char *cmd, const char *s)
 int
 cli_mkdir_p(const char *dir)
 {
-    char *p = xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0700) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
+    return file_mkdir_p(dir);
 }
 
 int

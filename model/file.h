@@ -24,4 +24,8 @@ char *file_problem(int e, size_t cap);
  * allocated. */
 char *file_write_error(const char *path, int e);
 
+/* Creates dir and its missing parents, each 0700 (a folder already there is fine). Returns 0,
+ * or -1 with errno set. */
+int file_mkdir_p(const char *dir);
+
 #endif

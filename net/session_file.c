@@ -1,6 +1,7 @@
 /* Sessions kept between runs, one private file per account. */
 #include "net/session_file.h"
 
+#include "model/file.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -78,26 +79,6 @@ session_file_load(const char *account)
     return j;
 }
 
-/* Creates dir and its missing parents, each 0700. Returns 0 or -1 (errno set). */
-static int
-make_dirs(const char *dir)
-{
-    char *p = xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0700) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
 int
 session_file_save(const char *account, const json_t *j, char **err)
 {
@@ -110,7 +91,7 @@ session_file_save(const char *account, const json_t *j, char **err)
     char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
     char *text = json_dumps(j, JSON_COMPACT);
     int rc = -1, fd = -1;
-    if (text == NULL || make_dirs(dir) != 0)
+    if (text == NULL || file_mkdir_p(dir) != 0)
         goto out;
     unlink(tmp);
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
