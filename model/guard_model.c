@@ -237,20 +237,6 @@ split_words(const char *s, size_t len, struct model_word *out, size_t max)
     return n;
 }
 
-struct model_hit {
-    uint64_t key;
-    size_t word;               /* the first word of its first occurrence */
-};
-
-static int
-cmp_hits(const void *a, const void *b)
-{
-    const struct model_hit *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->word < y->word ? -1 : x->word > y->word;
-}
-
 /* Hashes word i alone (pair false) or words i and i+1 (pair true). */
 static uint64_t
 word_key(const struct model_word *w, size_t i, bool pair)
@@ -283,36 +269,34 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         guard_emit_unfinished(c, r, v, "the text has too many words to score");
         return;
     }
-    struct model_hit *hits = xreallocarray(NULL, nw * 2 + 1, sizeof *hits);
-    size_t nh = 0;
-    for (size_t i = 0; i < nw; i++) {
-        hits[nh++] = (struct model_hit){word_key(w, i, false), i};
-        if (i + 1 < nw)
-            hits[nh++] = (struct model_hit){word_key(w, i, true), i};
-    }
-    qsort(hits, nh, sizeof *hits, cmp_hits);
-    /* Each feature counts once, as in training; the strongest one shows where and why. */
+    /* Each feature counts once, as in training (a bit per slot of the model's table marks
+     * those seen); the strongest one shows where and why. */
+    uint8_t *seen = xcalloc(m->cap / 8 + 1, 1);
     double score = m->bias, best = 0;
     size_t best_word = 0, best_slot = 0;
     bool any = false;
-    for (size_t i = 0; i < nh; i++) {
-        if (i > 0 && hits[i].key == hits[i - 1].key)
+    for (size_t i = 0; i < nw * 2; i++) {
+        size_t at = i / 2;
+        bool pair = i % 2 == 1;
+        if (pair && at + 1 >= nw)
             continue;
-        size_t s = slot_of(m, hits[i].key);
-        if (m->keys[s] == 0)
+        size_t s = slot_of(m, word_key(w, at, pair));
+        if (m->keys[s] == 0 || (seen[s / 8] & (1u << (s % 8))))
             continue;
+        seen[s / 8] |= (uint8_t)(1u << (s % 8));
         score += m->weights[s];
         /* Short single words ("if", "her") weigh in the score but explain nothing. */
         const char *name = m->names[s];
-        if (!strchr(name, ' ') && strlen(name) < 5)
+        if (!pair && strlen(name) < 5)
             continue;
         if (m->weights[s] > best) {
             best = m->weights[s];
-            best_word = hits[i].word;
+            best_word = at;
             best_slot = s;
             any = true;
         }
     }
+    free(seen);
     if (score > r->threshold && nw > 0) {
         if (!any) { /* only short words weighed: show the first word */
             best_word = 0;
@@ -326,6 +310,5 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
                                   .grade = score};
         guard_emit(c, r, v, w[best_word].start, end, &vars);
     }
-    free(hits);
     free(w);
 }
