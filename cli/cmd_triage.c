@@ -84,6 +84,19 @@ cmd_assign(struct cli *cli, int argc, char **argv)
     return ex;
 }
 
+/* The words after the thread number, joined with spaces. */
+static struct buf
+words_after_id(int argc, char **argv)
+{
+    struct buf text = {0};
+    for (int i = 2; i < argc; i++) {
+        if (i > 2)
+            buf_addc(&text, ' ');
+        buf_adds(&text, argv[i]);
+    }
+    return text;
+}
+
 int
 cmd_topic(struct cli *cli, int argc, char **argv)
 {
@@ -93,12 +106,7 @@ cmd_topic(struct cli *cli, int argc, char **argv)
     long id = cli_thread_id("topic", argv[1]);
     if (id < 0)
         return EXIT_USAGE;
-    struct buf text = {0};
-    for (int i = 2; i < argc; i++) {
-        if (i > 2)
-            buf_addc(&text, ' ');
-        buf_adds(&text, argv[i]);
-    }
+    struct buf text = words_after_id(argc, argv);
     const char *topic = strcmp(text.data, "-") == 0 ? NULL : text.data;
     if (topic && triage_topic_valid(topic, &err) != 0) {
         int rc = cli_usage("topic", "%s", err);
@@ -161,12 +169,7 @@ cmd_note(struct cli *cli, int argc, char **argv)
     long id = cli_thread_id("note", argv[1]);
     if (id < 0)
         return EXIT_USAGE;
-    struct buf text = {0};
-    for (int i = 2; i < argc; i++) {
-        if (i > 2)
-            buf_addc(&text, ' ');
-        buf_adds(&text, argv[i]);
-    }
+    struct buf text = words_after_id(argc, argv);
     if (text.len == 0 || text.len > TRIAGE_MAX_NOTE) {
         buf_free(&text);
         return cli_usage("note", "a note is 1 to %d bytes of text", TRIAGE_MAX_NOTE);

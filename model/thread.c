@@ -975,37 +975,36 @@ thread_free(struct thread *t)
     free(t);
 }
 
-int
-thread_mark_unseen(struct db *db, long id, char **err)
+/* Runs one UPDATE of a thread's seen_at (?1 is the thread). Returns 0 or -1 with *err. */
+static int
+set_seen(struct db *db, long id, const char *sql, const char *what, char **err)
 {
-    sqlite3_stmt *st = db_prepare(db, "UPDATE threads SET seen_at = NULL WHERE id = ?1", err);
+    sqlite3_stmt *st = db_prepare(db, sql, err);
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        *err = db_error(db, "cannot mark the thread unread");
+        *err = db_error(db, what);
         return -1;
     }
     return 0;
 }
 
 int
+thread_mark_unseen(struct db *db, long id, char **err)
+{
+    return set_seen(db, id, "UPDATE threads SET seen_at = NULL WHERE id = ?1",
+                    "cannot mark the thread unread", err);
+}
+
+int
 thread_mark_seen(struct db *db, long id, char **err)
 {
-    sqlite3_stmt *st = db_prepare(db, "UPDATE threads SET seen_at = last_activity WHERE id = ?1"
-                                      " AND seen_at IS NOT last_activity", err);
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        *err = db_error(db, "cannot mark the thread read");
-        return -1;
-    }
-    return 0;
+    return set_seen(db, id, "UPDATE threads SET seen_at = last_activity WHERE id = ?1"
+                            " AND seen_at IS NOT last_activity",
+                    "cannot mark the thread read", err);
 }
 
 void
