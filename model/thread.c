@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* How many SQLite steps a stoppable count runs between asking whether to stop: about a
+ * tenth of a millisecond. */
+#define COUNT_STOP_STEPS 2000
 /* The SQL condition each filter key adds; ?N is its value. */
 static const char *const filter_sql[QK_COUNT] = {
     [QK_STATE] = "t.state = ?",
@@ -705,6 +709,46 @@ count_states_plain(struct db *db, int include_snoozed, long counts[TRIAGE_NSTATE
     int rc = add_counts(db, sql.data, -1, counts, err);
     buf_free(&sql);
     return rc;
+}
+
+/* The progress handler of thread_count_states_until: asks the caller whether to stop. */
+struct count_stop {
+    thread_stop_fn *stop;
+    void *arg;
+    int stopped;
+};
+
+static int
+count_progress(void *p)
+{
+    struct count_stop *cs = p;
+    if (cs->stop(cs->arg))
+        cs->stopped = 1;
+    return cs->stopped;
+}
+
+int
+thread_count_states_until(struct db *db, const struct query *q, long counts[TRIAGE_NSTATES],
+                          thread_stop_fn *stop, void *arg, char **err)
+{
+    long got[TRIAGE_NSTATES];
+    struct count_stop cs = {stop, arg, 0};
+    if (stop)
+        sqlite3_progress_handler(db->sql, COUNT_STOP_STEPS, count_progress, &cs);
+    char *why = NULL;
+    int rc = thread_count_states(db, q, got, &why);
+    if (stop)
+        sqlite3_progress_handler(db->sql, 0, NULL, NULL);
+    if (cs.stopped) {
+        free(why);
+        return 1;
+    }
+    if (rc != 0) {
+        *err = why;
+        return -1;
+    }
+    memcpy(counts, got, sizeof got);
+    return 0;
 }
 
 int
