@@ -29,6 +29,41 @@ cw_split(const char *body, char **cw, const char **rest)
     return 1;
 }
 
+/* Whether s starts with a bidirectional control (U+202A..U+202E, U+2066..U+2069). */
+static int
+bidi_control(const unsigned char *s)
+{
+    return s[0] == 0xE2 && ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+                            (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
+}
+
+/* A warning from a post made fit for the officer's own reply: one line (a newline would end
+ * the CW line early), without control characters or bidirectional controls, which would go
+ * back out in the officer's name. Newly allocated; NULL when nothing is left. */
+static char *
+clean(const char *s)
+{
+    char *out = xmalloc(strlen(s) + 1), *o = out;
+    for (const unsigned char *c = (const unsigned char *)s; *c;) {
+        if (*c == '\n' || *c == '\r' || *c == '\t') {
+            *o++ = ' ';
+            c++;
+        } else if (*c < 0x20 || *c == 0x7F) {
+            c++;
+        } else if (bidi_control(c)) {
+            c += 3;
+        } else {
+            *o++ = (char)*c++;
+        }
+    }
+    *o = '\0';
+    if (*out == '\0') {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 int
 cw_of_post(struct db *db, long thread, const char *remote_id, char **cw, char **err)
 {
@@ -44,13 +79,8 @@ cw_of_post(struct db *db, long thread, const char *remote_id, char **cw, char **
     db_bind_text(st, 2, remote_id);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
-        /* One line: a warning with a newline in it would end the line early. */
-        if (s && *s) {
-            *cw = xstrdup(s);
-            for (char *c = *cw; *c; c++)
-                if (*c == '\n' || *c == '\r')
-                    *c = ' ';
-        }
+        if (s && *s)
+            *cw = clean(s);
     }
     sqlite3_finalize(st);
     return 0;

@@ -95,12 +95,13 @@ class Mastodon:
                                   t * 100 + r + 1, cfg.get("visibility", "public"))
                 self.notify(parent)
         if cfg.get("extras"):
-            self.add_extras()
+            self.add_extras(cfg["extras"] == "huge")
 
-    def add_extras(self):
+    def add_extras(self, huge=False):
         """Thread 0's root with a content warning, five media (alt, none, hostile and huge) and
         a link card; its first reply quotes thread 1's root; thread 1 is followers-only and
-        its last reply a direct message (needs threads >= 2, replies >= 2)."""
+        its last reply a direct message (needs threads >= 2, replies >= 2). huge: every alt
+        text is 1,000 control characters, six bytes each in JSON."""
         root, reply = self.statuses[self.order[0]], self.statuses[self.order[1]]
         root["spoiler_text"] = "Council tax \x1b[31mrates\x1b[0m"
         root["sensitive"] = True
@@ -116,6 +117,9 @@ class Mastodon:
              "description": "fourth"},
             {"id": "m5", "type": "image", "url": "https://files.example/m5.png",
              "description": "fifth"}]
+        if huge:
+            for m in root["media_attachments"]:
+                m["description"] = "\x01" * 1000
         root["card"] = {"url": "https://news.example.org/bins?day=1", "type": "link",
                         "title": "Bin day changes \x1b]0;owned\x07",
                         "description": "From March, collections move to Thursdays."}
