@@ -141,6 +141,13 @@ test_composer_says_a_private_reply_stays_private() {
     wait_for 'Ready-reckoner'
     keys 0
     wait_for '^ private: a reply to a followers-only post stays followers-only'
+    # tactful leaves cleanly (under the sanitizers, with no leak).
+    keys Escape
+    wait_for 'draft [0-9]+ kept'
+    keys q
+    wait_for 'tester │'
+    keys q
+    wait_for 'EXITED 0'
 }
 
 run_tests
