@@ -111,14 +111,36 @@ net_extras_card(json_t *meta, const char *title, const char *url, const char *de
     json_object_set_new(meta, "card", c);
 }
 
-/* Bytes meta takes as compact JSON. */
+/* Bytes s takes as a JSON string, quotes included: a control character escapes to six. */
 static size_t
-dumped_size(const json_t *meta)
+string_size(const char *s)
 {
-    char *s = json_dumps(meta, JSON_COMPACT);
-    size_t n = s ? strlen(s) : 0;
-    free(s);
+    size_t n = 2;
+    for (; *s; s++)
+        n += (unsigned char)*s < 0x20 ? 6 : (*s == '"' || *s == '\\') ? 2 : 1;
     return n;
+}
+
+/* Bytes v takes at most as compact JSON: counted rather than written out, since escaping a
+ * hostile string costs far more than counting it. */
+static size_t
+dumped_size(const json_t *v)
+{
+    size_t n = 2, i;
+    const char *k;
+    json_t *e;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, k, e) n += string_size(k) + 2 + dumped_size(e);
+        return n;
+    case JSON_ARRAY:
+        json_array_foreach(v, i, e) n += 1 + dumped_size(e);
+        return n;
+    case JSON_STRING:
+        return string_size(json_string_value(v));
+    default:
+        return 32; /* a number, true, false or null */
+    }
 }
 
 /* Halves every string under v (an extra's value), in place. */
