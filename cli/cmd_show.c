@@ -1,6 +1,7 @@
 /* `tactful show`: one thread as a conversation tree. */
 #include "cli/cli.h"
 
+#include "model/extras.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
 
@@ -33,6 +34,11 @@ thread_json(const struct thread *t)
                              p->created_at, "text", p->text, "url", str_or_null(p->url), "own",
                              p->own, "shortened", p->shortened, "depth", p->depth, "private",
                              p->is_private, "edited_at", str_or_null(p->edited_at)));
+        struct extras x;
+        extras_read(p->meta, &x);
+        json_object_set_new(json_array_get(posts, json_array_size(posts) - 1), "extras",
+                            extras_json(&x));
+        extras_clear(&x);
     }
     for (size_t i = 0; i < t->nnotes; i++)
         json_array_append_new(notes, json_pack("{s:s, s:s, s:s}", "officer", t->notes[i].officer,
@@ -59,6 +65,23 @@ print_indented(const char *text, int indent)
         line = nl + 1;
     }
     free(safe);
+}
+
+/* Prints a post's labels, media, quote and link card (model/extras.h) under its text. */
+static void
+print_extras(const struct thread_post *p, int indent)
+{
+    struct extras x;
+    if (extras_read(p->meta, &x)) {
+        char *text = extras_text(&x);
+        size_t n = strlen(text);
+        if (n > 0) {
+            text[n - 1] = '\0'; /* the last line's newline */
+            print_indented(text, indent);
+        }
+        free(text);
+    }
+    extras_clear(&x);
 }
 
 /* Prints "YYYY-MM-DD HH:MM" from a stored timestamp. */
@@ -131,6 +154,7 @@ thread_print(const struct thread *t)
         printf("%s%s%s\n", p->is_private ? " [private]" : "", p->own ? " [ours]" : "",
                p->shortened ? " [shortened]" : "");
         print_indented(p->text, indent + (depth ? 2 : 0) + 2);
+        print_extras(p, indent + (depth ? 2 : 0) + 2);
     }
     if (t->nnotes) {
         printf("\nInternal notes:\n");

@@ -321,6 +321,13 @@ const struct cli_command cli_commands[] = {
      "and direct posts (Mastodon) are marked `[private]` (a reply to one stays as private),\n"
      "an edited post says when it was edited, and a post stored shortened to fit the cache is\n"
      "marked `[shortened]`.\n"
+     "Under a post's text come what it carries besides: its labels (Bluesky, and Mastodon's\n"
+     "`sensitive`), each attachment with its alt text or `no description` (at most four\n"
+     "listed, the rest counted; alt text up to 1,000 characters), the post it quotes (author,\n"
+     "text, URL, or why it cannot be shown) and its link card (title, host, description,\n"
+     "URL). A Mastodon post's content warning begins its text (`CW: ...`). Every one is\n"
+     "sanitized onto its own line; URLs are printed, never opened. With --json each post\n"
+     "has them as `extras` (cw, labels, media, media_total, quote, card).\n"
      "Internal notes follow the conversation.\n"
      "`show` does not mark the thread as read; opening it in the inbox does.\n",
      cmd_show},
@@ -588,6 +595,11 @@ const struct cli_command cli_commands[] = {
      "write a draft reply to a thread", reply_options,
      "Creates a draft reply on thread ID answering POST in pattern P, with the text of F or\n"
      "the pattern's template filled in.\n"
+     "When the post answered has a content warning (Mastodon), the draft starts with it as\n"
+     "a line `CW: TEXT` and a blank line, as Mastodon's own client carries it: change or\n"
+     "empty that line (`CW:` sends none) or delete it, with `tactful submit ID --text-file\n"
+     "F` or in the composer. A Mastodon reply sends it as its content warning\n"
+     "(`spoiler_text`); its length counts towards the limit, as the server counts it.\n"
      "Warns when another officer has a draft, or a reply went out in the last day, on the\n"
      "thread.\n",
      cmd_reply},

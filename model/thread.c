@@ -861,6 +861,7 @@ post_clear(struct thread_post *p)
     free(p->html);
     free(p->url);
     free(p->edited_at);
+    free(p->meta);
 }
 
 /* Appends to out, depth first, the posts in in[] whose parent is parent (NULL: the roots),
@@ -923,7 +924,8 @@ load_posts(struct db *db, struct thread *t, char **err)
                                   " p.shortened,"
                                   " coalesce(json_extract(p.meta, '$.visibility')"
                                   "   IN ('private', 'direct'), 0),"
-                                  " json_extract(p.meta, '$.edited_at')"
+                                  " json_extract(p.meta, '$.edited_at'),"
+                                  " p.meta"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -951,6 +953,7 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->is_private = sqlite3_column_int(st, 11);
         p->edited_at = sqlite3_column_type(st, 12) == SQLITE_TEXT ? db_column_strdup(st, 12)
                                                                   : NULL;
+        p->meta = db_column_strdup(st, 13);
         p->depth = 0;
     }
     sqlite3_finalize(st);

@@ -149,6 +149,7 @@ struct thread_post {
     int is_private;       /* seen only by whom it names or by the author's followers (Mastodon
                              visibility direct or private): a reply to it stays as private */
     char *edited_at;      /* when the author last edited it (stored UTC form), or NULL */
+    char *meta;           /* its platform extras as JSON (posts.meta; model/extras.h), or NULL */
 };
 
 struct thread_note {
