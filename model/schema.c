@@ -311,6 +311,20 @@ static const char *const migrations[] = {
 
     /* 11: a thread's topic, set by an officer, which fills a template's {topic}. */
     "ALTER TABLE threads ADD COLUMN topic TEXT;",
+
+    /* 12: posts marked as opinions on a policy topic (model/insight.h). */
+    "CREATE TABLE insights ("
+    "  id INTEGER PRIMARY KEY,"
+    "  post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,"
+    "  topic TEXT NOT NULL,"
+    "  stance TEXT CHECK (stance IN ('for', 'against', 'mixed', 'question')),"
+    "  quote TEXT,"
+    "  name_author INTEGER NOT NULL DEFAULT 0,"
+    "  override TEXT,"
+    "  officer TEXT NOT NULL,"
+    "  marked_at TEXT NOT NULL,"
+    "  UNIQUE (post_id, topic));"
+    "CREATE INDEX insights_topic ON insights (topic, post_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
