@@ -311,6 +311,10 @@ static const char *const migrations[] = {
 
     /* 11: a thread's topic, set by an officer, which fills a template's {topic}. */
     "ALTER TABLE threads ADD COLUMN topic TEXT;",
+
+    /* 12: a review bundle's baseline keeps each exported thread's topic, so the topic merges
+     * back like the thread's other triage fields (model/bundle_merge.c). */
+    "ALTER TABLE bundle_threads ADD COLUMN topic TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
