@@ -161,6 +161,12 @@ static const struct cli_option check_options[] = {
      "line under it, indented by four spaces:\n"
      "  reply.txt:2:6: error: This looks like a personal phone number; [...]\n"
      "      suggestion: Remove it; give the service's own line [...]\n"},
+    {"config", 'C', 0, NULL,
+     "Check the configuration file in force instead of a draft (see `tactful`(5)), with\n"
+     "what only the inbox knows: each `[colours]` key must be a colour role and\n"
+     "`inbox_columns` must name columns there are, without widths.\n"
+     "Every problem is printed as PATH:LINE: message, saying what to write instead; the\n"
+     "exit status is 1 when there is one.\n"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -539,7 +545,7 @@ const struct cli_command cli_commands[] = {
      cmd_accounts},
     {"check",
      "[--platform P] [--context FILE] [--pattern ID] [--policy FILE]\n"
-     "       [--format text|json] [--suggestions] [FILE...|-]",
+     "       [--format text|json] [--suggestions] [FILE...|-] | --config",
      "check draft replies against the guardrails", check_options,
      "See `GUARDRAILS`.\n"
      "Each FILE is one draft; `-` or no file reads one draft from standard input, shown as\n"
