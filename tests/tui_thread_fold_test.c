@@ -82,6 +82,11 @@ test_inner_folds_kept_and_revealed(void **state)
     assert_false(tui_fold_collapsed(f, 3));
     tui_fold_all(f, 0);
     assert_string_equal(shown(f), "0123456");
+    /* Loading flags collapses those with replies, all at once. */
+    const unsigned char which[N] = {0, 1, 0, 1, 0, 0, 1};
+    tui_fold_load(f, which);
+    assert_string_equal(shown(f), "0156");
+    assert_false(tui_fold_collapsed(f, 3));
     tui_fold_free(f);
 }
 

@@ -146,16 +146,20 @@ tui_thread_close(struct tui *t)
 static void
 keep_collapsed(const struct tview *old, struct tview *tv)
 {
+    size_t n = tv->t->nposts;
+    unsigned char *which = xcalloc(n + 1, 1);
     for (size_t i = 0, j = 0; i < old->t->nposts; i++) {
         if (!tui_fold_collapsed(old->fold, (long)i))
             continue;
         /* Posts keep their order, and new ones rarely come before old ones: search on. */
-        for (size_t k = 0; k < tv->t->nposts; k++, j = (j + 1) % tv->t->nposts)
+        for (size_t k = 0; k < n; k++, j = (j + 1) % n)
             if (tv->t->posts[j].id == old->t->posts[i].id) {
-                tui_fold_set(tv->fold, (long)j, 1);
+                which[j] = 1;
                 break;
             }
     }
+    tui_fold_load(tv->fold, which);
+    free(which);
 }
 
 void

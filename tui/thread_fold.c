@@ -117,6 +117,14 @@ tui_fold_all(struct tui_fold *f, int collapsed)
 }
 
 void
+tui_fold_load(struct tui_fold *f, const unsigned char *which)
+{
+    for (size_t i = 0; i < f->n; i++)
+        f->folded[i] = which[i] && f->end[i] > (long)i + 1;
+    rebuild(f);
+}
+
+void
 tui_fold_reveal(struct tui_fold *f, long post)
 {
     if (tui_fold_row(f, post) >= 0)

@@ -37,6 +37,10 @@ int tui_fold_set(struct tui_fold *f, long post, int collapsed);
 /* Collapses every post with replies, or expands every post. */
 void tui_fold_all(struct tui_fold *f, int collapsed);
 
+/* Collapses the posts whose byte in which (one per post) is nonzero and expands the others,
+ * at once (a reload restoring the folds). */
+void tui_fold_load(struct tui_fold *f, const unsigned char *which);
+
 /* Expands the posts that hide post, so it shows. */
 void tui_fold_reveal(struct tui_fold *f, long post);
 
