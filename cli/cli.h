@@ -103,6 +103,11 @@ struct guard;
  * problem and returns NULL on failure (cli/cmd_check.c). */
 struct guard *cli_guard_open(struct cli *cli, const char *cmd, const char *policy);
 
+/* Reads the configuration in force again, with the terminal interface's checks (colour roles,
+ * the inbox's columns) as well as the file's own. Returns it, or NULL with *err set to one
+ * "PATH:LINE: message" line per problem (as config_load does) (cli/cmd_check.c). */
+struct config *cli_config_load_checked(const struct cli *cli, char **err);
+
 const struct cli_command *cli_command_find(const char *name);
 
 /* Prints the overall help: usage, the commands, the global options. */

@@ -2,13 +2,14 @@
  * drafts like a compiler (FILE:LINE:COL: SEVERITY: MESSAGE [RULE], or JSON); rules lists the
  * rules in force and where each comes from. Both read the shipped packs, the office policy
  * (--policy, else [tactful] policy) and the officer's own rules file, the file "rules" beside
- * the configuration. */
+ * the configuration. `check --config` lints the configuration file instead. */
 #include "cli/cli.h"
 
 #include "model/guard.h"
 #include "model/platform.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/tui.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -231,10 +232,42 @@ check_one(const struct guard *g, const struct check_opts *o, struct named_text *
     return errors;
 }
 
+struct config *
+cli_config_load_checked(const struct cli *cli, char **err)
+{
+    static const struct config_checks checks = {
+        .colour_role = tui_colour_role_check,
+        .inbox_columns = tui_inbox_columns_check,
+    };
+    return config_load_checked(cli->config_path, !cli->config_explicit, &checks, err);
+}
+
+/* `check --config`: prints every problem of the configuration file in force; returns the exit
+ * status (1 when there is one). */
+static int
+check_config(struct cli *cli)
+{
+    char *err = NULL;
+    struct config *cfg = cli_config_load_checked(cli, &err);
+    if (cfg == NULL) {
+        char *safe = text_sanitize(err, strlen(err), TEXT_MULTILINE);
+        printf("%s\n", safe);
+        free(safe);
+        free(err);
+        return EXIT_FAIL;
+    }
+    if (cfg->path == NULL)
+        fprintf(stderr, "tactful: there is no configuration file at %s; tactful runs with its "
+                        "defaults (see tactful(5) to write one)\n", cli->config_path);
+    config_free(cfg);
+    return EXIT_OK;
+}
+
 int
 cmd_check(struct cli *cli, int argc, char **argv)
 {
     struct check_opts o = {0};
+    bool config = false;
     int c;
     optind = 0;
     while ((c = cli_getopt("check", argc, argv)) != -1) {
@@ -276,7 +309,17 @@ cmd_check(struct cli *cli, int argc, char **argv)
         case 's':
             o.suggestions = true;
             break;
+        case 'C':
+            config = true;
+            break;
         }
+    }
+    if (config) {
+        if (optind < argc || o.platform || o.context_path || o.pattern || o.policy || o.json ||
+            o.suggestions)
+            return cli_usage("check", "--config checks the configuration alone; give no draft "
+                                      "and no other option with it");
+        return check_config(cli);
     }
     char *stdin_only[] = {(char *)"-"};
     char **files = optind < argc ? argv + optind : stdin_only;

@@ -2,12 +2,14 @@
 #include "cli/cmd_reply.h"
 
 #include "model/bundle.h"
+#include "model/text.h"
 #include "model/xmalloc.h"
 #include "tui/keymap.h"
 #include "tui/tui.h"
 
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* This program's own path, for the interface to run `tactful outbox send` with: the kernel's
@@ -30,13 +32,20 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
     (void)argv;
     if (argc > 1)
         return cli_usage("inbox", "the inbox takes no arguments");
+    /* The colour roles and the columns are the interface's words: read the file again with
+     * its checks. */
     char *cerr = NULL;
-    if ((cli->cfg && tui_colours_check(cli->cfg->colours, cli->cfg->ncolours, &cerr) != 0) ||
-        tui_inbox_columns_check(cli->cfg ? cli->cfg->inbox_columns : NULL, &cerr) != 0) {
-        cli_error("%s: %s", cli->config_path ? cli->config_path : "config", cerr);
+    struct config *checked = cli->cfg && cli->cfg->path ? cli_config_load_checked(cli, &cerr)
+                                                        : NULL;
+    if (cerr) {
+        char *safe = text_sanitize(cerr, strlen(cerr), TEXT_MULTILINE);
+        fprintf(stderr, "%s\ntactful: fix the configuration (`tactful check --config` lists "
+                        "every problem)\n", safe);
+        free(safe);
         free(cerr);
         return EXIT_FAIL;
     }
+    config_free(checked);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         cli_error("the inbox needs a terminal; for scripts use `tactful list` or "
                   "`tactful list --json`");

@@ -188,6 +188,12 @@ static const struct cli_option check_options[] = {
      "line under it, indented by four spaces:\n"
      "  reply.txt:2:6: error: This looks like a personal phone number; [...]\n"
      "      suggestion: Remove it; give the service's own line [...]\n"},
+    {"config", 'C', 0, NULL,
+     "Check the configuration file in force instead of a draft (see `tactful`(5)), with\n"
+     "what only the inbox knows: each `[colours]` key must be a colour role and\n"
+     "`inbox_columns` must name columns there are, without widths.\n"
+     "Every problem is printed as PATH:LINE: message, saying what to write instead; the\n"
+     "exit status is 1 when there is one.\n"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -471,9 +477,9 @@ const struct cli_command cli_commands[] = {
      "a bundle exported from another cache are refused with a sentence, and nothing\n"
      "changes.\n"
      "\n"
-     "For each exported thread (state, priority, assignee, snooze time, each tag), each note\n"
-     "and each draft, the merge compares how it stood at export, how it stands in the\n"
-     "bundle and how it stands here.\n"
+     "For each exported thread (state, priority, assignee, snooze time, topic, each tag),\n"
+     "each note and each draft, the merge compares how it stood at export, how it stands in\n"
+     "the bundle and how it stands here.\n"
      "A change made only in the bundle is applied through the same checks as a command, as\n"
      "the officer who made it offline, followed by a `bundle.apply` audit entry naming the\n"
      "bundle, the change and when it was made offline.\n"
@@ -606,7 +612,7 @@ const struct cli_command cli_commands[] = {
      cmd_accounts},
     {"check",
      "[--platform P] [--context FILE] [--pattern ID] [--policy FILE]\n"
-     "       [--format text|json] [--suggestions] [FILE...|-]",
+     "       [--format text|json] [--suggestions] [FILE...|-] | --config",
      "check draft replies against the guardrails", check_options,
      "See `GUARDRAILS`.\n"
      "Each FILE is one draft; `-` or no file reads one draft from standard input, shown as\n"

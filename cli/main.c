@@ -42,12 +42,12 @@ load_config(struct cli *cli)
     return 0;
 }
 
-/* Whether a command's arguments ask for its help: --help before any "--". */
+/* Whether a command's arguments hold option (such as --help) before any "--". */
 static int
-wants_help(int argc, char **argv)
+has_option(int argc, char **argv, const char *option)
 {
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0)
+        if (strcmp(argv[i], option) == 0)
             return 1;
     return 0;
 }
@@ -126,7 +126,7 @@ main(int argc, char **argv)
         cli_free(&cli);
         return EXIT_USAGE;
     }
-    if (optind < argc && wants_help(argc - optind, argv + optind)) {
+    if (optind < argc && has_option(argc - optind, argv + optind, "--help")) {
         cli_print_command_help(stdout, cmd);
         cli_free(&cli);
         return EXIT_OK;
@@ -136,7 +136,10 @@ main(int argc, char **argv)
         cli_free(&cli);
         return rc;
     }
-    if (load_config(&cli) != 0) {
+    /* `check --config` reads the configuration itself, to list its problems as findings. */
+    int checks_config = strcmp(cmd->name, "check") == 0 &&
+                        has_option(argc - optind, argv + optind, "--config");
+    if (!checks_config && load_config(&cli) != 0) {
         cli_free(&cli);
         return EXIT_USAGE;
     }

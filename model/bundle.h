@@ -72,7 +72,8 @@ int bundle_refuse_network(struct db *db, const char *what, char **err);
 struct bundle_conflict {
     long thread;
     long draft;            /* 0 for a thread field */
-    char *field;           /* state, priority, assignee, snoozed_until, draft state, body */
+    char *field;           /* state, priority, assignee, snoozed_until, topic, draft state,
+                              body */
     char *here;            /* the value in this cache (NULL: unset) */
     char *bundle;          /* the value in the bundle */
 };

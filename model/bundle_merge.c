@@ -194,7 +194,7 @@ offline_actor(struct merge *m, long thread, const char *action, char **officer, 
     return 0;
 }
 
-/* ---- Threads: state, priority, assignee, snooze, tags, notes. ---- */
+/* ---- Threads: state, priority, assignee, snooze, topic, tags, notes. ---- */
 
 /* The triage fields merged one by one, with the audit action that changes each. */
 static const struct {
@@ -205,6 +205,7 @@ static const struct {
     {"priority", "priority"},
     {"assignee", "assign"},
     {"snoozed_until", "snooze"},
+    {"topic", "topic"},
 };
 #define NFIELDS (sizeof thread_fields / sizeof thread_fields[0])
 
@@ -229,7 +230,7 @@ static int
 read_triage(struct db *db, long thread, struct triage_vals *t)
 {
     memset(t, 0, sizeof *t);
-    sqlite3_stmt *st = db_prepare(db, "SELECT state, priority, assignee, snoozed_until,"
+    sqlite3_stmt *st = db_prepare(db, "SELECT state, priority, assignee, snoozed_until, topic,"
                                       " (SELECT json_group_array(tag) FROM (SELECT tag"
                                       " FROM thread_tags WHERE thread_id = ?1 ORDER BY tag))"
                                       " FROM threads WHERE id = ?1", NULL);
@@ -240,7 +241,7 @@ read_triage(struct db *db, long thread, struct triage_vals *t)
     if (rc == SQLITE_ROW) {
         for (size_t i = 0; i < NFIELDS; i++)
             t->v[i] = col_text(st, (int)i, MAX_SHORT, &bad);
-        t->tags = col_text(st, 4, (size_t)MAX_TAGS * (TRIAGE_MAX_TAG + 8), &bad);
+        t->tags = col_text(st, (int)NFIELDS, (size_t)MAX_TAGS * (TRIAGE_MAX_TAG + 8), &bad);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
@@ -272,8 +273,10 @@ apply_field(struct merge *m, long thread, size_t i, const char *o, char **err)
                  : (*err = xstrdup("not a priority"), -1);
     } else if (i == 2)
         rc = triage_assign(m->db, officer, thread, o, NULL, err);
-    else
+    else if (i == 3)
         rc = triage_snooze(m->db, officer, thread, o, NULL, err);
+    else
+        rc = triage_set_topic(m->db, officer, thread, o, NULL, err);
     if (rc >= 0)
         rc = record(m, officer, thread, "thread", thread, thread_fields[i].field,
                     o ? o : "", at, err);
@@ -381,7 +384,7 @@ static int
 merge_threads(struct merge *m, char **err)
 {
     sqlite3_stmt *st = db_prepare(m->b, "SELECT thread_id, state, priority, assignee,"
-                                        " snoozed_until, tags FROM bundle_threads"
+                                        " snoozed_until, topic, tags FROM bundle_threads"
                                         " ORDER BY thread_id", err);
     if (st == NULL)
         return -1;
@@ -392,7 +395,7 @@ merge_threads(struct merge *m, char **err)
         int bad = 0;
         for (size_t i = 0; i < NFIELDS; i++)
             base.v[i] = col_text(st, (int)i + 1, MAX_SHORT, &bad);
-        base.tags = col_text(st, 5, (size_t)MAX_TAGS * (TRIAGE_MAX_TAG + 8), &bad);
+        base.tags = col_text(st, (int)NFIELDS + 1, (size_t)MAX_TAGS * (TRIAGE_MAX_TAG + 8), &bad);
         int ro = read_triage(m->b, thread, &off), rh = read_triage(m->db, thread, &here);
         if (bad || ro != 0 || rh != 0)
             problem(m, "thread %ld: its triage in the bundle is unreadable; it was not merged",

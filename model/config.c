@@ -75,6 +75,7 @@ struct parser {
     int read_errno;          /* nonzero after a read error */
     bool stop;               /* too many problems: the reader reports end of file */
     struct config *cfg;
+    const struct config_checks *checks; /* the interface's checks, or NULL */
     struct problem *problems;
     size_t nproblems;
     enum section_kind kind;  /* the section the current line is in */
@@ -97,6 +98,7 @@ static int check_url(struct parser *p, const char *key, char **value);
 static int check_path(struct parser *p, const char *key, char **value);
 static int check_env_name(struct parser *p, const char *key, char **value);
 static int check_language(struct parser *p, const char *key, char **value);
+static int check_columns(struct parser *p, const char *key, char **value);
 
 static const struct key_spec tactful_keys[] = {
     {"officer", offsetof(struct config, officer), NULL, false, "NAME",
@@ -134,7 +136,7 @@ static const struct key_spec tactful_keys[] = {
      "$XDG_CONFIG_HOME/tactful/patterns/ when it exists",
      "A folder of the office's own *.pattern files, read after the shipped ones (see\n"
      "`PATTERN FILES`); a leading ~/ is your home folder.\n"},
-    {"inbox_columns", offsetof(struct config, inbox_columns), NULL, false, "COLUMNS",
+    {"inbox_columns", offsetof(struct config, inbox_columns), check_columns, false, "COLUMNS",
      "flags id priority state reply platform account assignee author age latest",
      "The inbox's columns, in order, separated by spaces or commas:\n"
      "`flags` (`*` unread, `+` selected), `id`, `priority`, `state`, `reply` (what the\n"
@@ -143,7 +145,9 @@ static const struct key_spec tactful_keys[] = {
      "queued to send, `S` a reply sent; the first that applies), `platform`, `account`,\n"
      "`assignee`, `author` (of the latest post), `age`, `posts` and `latest` (the latest\n"
      "post's text, which takes the width left).\n"
-     "An unknown or repeated column is an error when the inbox starts.\n"},
+     "The widths are fixed: they follow the terminal's width.\n"
+     "An unknown or repeated column, or a width given with a column, is an error when the\n"
+     "inbox starts; `tactful check --config` finds it beforehand.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -391,6 +395,20 @@ check_url(struct parser *p, const char *key, char **value)
     while (len > (size_t)(rest - url) + hostlen && url[len - 1] == '/')
         url[--len] = '\0';
     return 0;
+}
+
+/* Hands inbox_columns to the interface's check, when the caller gave one. */
+static int
+check_columns(struct parser *p, const char *key, char **value)
+{
+    (void)key;
+    char *err = NULL;
+    if (p->checks == NULL || p->checks->inbox_columns == NULL ||
+        p->checks->inbox_columns(*value, &err) == 0)
+        return 0;
+    problem(p, p->lineno, "%s", err);
+    free(err);
+    return -1;
 }
 
 /* Expands a leading "~/" to $HOME; other "~" forms are refused rather than kept literally. */
@@ -768,7 +786,7 @@ handler(void *user, const char *section, const char *name, const char *raw)
 }
 
 /* Takes a line of the [colours] section: ROLE = a colour description. Which roles exist is the
- * interface's business (the caller checks them); the description's words are checked here. */
+ * interface's business (its check, when given); the description's words are checked here. */
 static void
 colour_key(struct parser *p, const char *name, const char *raw)
 {
@@ -779,11 +797,17 @@ colour_key(struct parser *p, const char *name, const char *raw)
                     cfg->colours[i].line);
             return;
         }
+    char *err = NULL;
+    int bad_role = p->checks && p->checks->colour_role && p->checks->colour_role(name, &err);
+    if (bad_role) {
+        problem(p, p->lineno, "%s", err);
+        free(err);
+        err = NULL;
+    }
     char *value = value_parse(p, name, raw);
     if (value == NULL)
         return;
     struct config_colour c = {.line = p->lineno};
-    char *err = NULL;
     if (config_colour_parse(value, &c, &err) != 0) {
         problem(p, p->lineno, "[colours] %s: %s", name, err);
         free(err);
@@ -791,6 +815,8 @@ colour_key(struct parser *p, const char *name, const char *raw)
         return;
     }
     free(value);
+    if (bad_role)
+        return;
     c.role = xstrdup(name);
     cfg->colours = xreallocarray(cfg->colours, cfg->ncolours + 1, sizeof *cfg->colours);
     cfg->colours[cfg->ncolours++] = c;
@@ -983,6 +1009,13 @@ parse_file(struct parser *p)
 struct config *
 config_load(const char *path, int missing_ok, char **err)
 {
+    return config_load_checked(path, missing_ok, NULL, err);
+}
+
+struct config *
+config_load_checked(const char *path, int missing_ok, const struct config_checks *checks,
+                    char **err)
+{
     if (err != NULL)
         *err = NULL;
     FILE *fp = path != NULL ? file_open_regular(path, CONFIG_MAX_FILE) : NULL;
@@ -1004,6 +1037,7 @@ config_load(const char *path, int missing_ok, char **err)
     struct parser *p = xcalloc(1, sizeof(*p));
     p->fp = fp;
     p->path = path;
+    p->checks = checks;
     p->cfg = xcalloc(1, sizeof(struct config));
     p->cfg->path = xstrdup(path);
     parse_file(p);

@@ -99,6 +99,18 @@ struct config {
  * REASON; HINT". On success *err is set to NULL. err may be NULL. */
 struct config *config_load(const char *path, int missing_ok, char **err);
 
+/* Checks of values whose words belong to the terminal interface's tables (model/ knows no
+ * screen): each returns 0, or -1 with *err set to a sentence saying what to write instead.
+ * A NULL member checks nothing. */
+struct config_checks {
+    int (*colour_role)(const char *role, char **err);     /* a key of [colours] */
+    int (*inbox_columns)(const char *spec, char **err);   /* [tactful] inbox_columns */
+};
+
+/* As config_load, with the problems checks finds reported (on their lines) as well. */
+struct config *config_load_checked(const char *path, int missing_ok,
+                                   const struct config_checks *checks, char **err);
+
 /* The sections of the configuration file, for config_key_doc. */
 enum config_section { CONFIG_SECTION_TACTFUL, CONFIG_SECTION_ACCOUNT };
 

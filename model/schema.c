@@ -325,6 +325,10 @@ static const char *const migrations[] = {
     "  marked_at TEXT NOT NULL,"
     "  UNIQUE (post_id, topic));"
     "CREATE INDEX insights_topic ON insights (topic, post_id);",
+
+    /* 13: a review bundle's baseline keeps each exported thread's topic, so the topic merges
+     * back like the thread's other triage fields (model/bundle_merge.c). */
+    "ALTER TABLE bundle_threads ADD COLUMN topic TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

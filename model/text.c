@@ -302,3 +302,48 @@ text_fold(const char *s)
     free(out);
     return r;
 }
+
+/* The edit distance between a[0..an) and b[0..bn), letters swapped counting as one; both at
+ * most 63 bytes (longer words are never near). */
+static size_t
+edit_distance(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t d[64][64];
+    for (size_t i = 0; i <= an; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= bn; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= an; i++)
+        for (size_t j = 1; j <= bn; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[an][bn];
+}
+
+const char *
+text_nearest(const char *word, size_t len, const char *const *names, size_t n)
+{
+    if (len == 0 || len > 63)
+        return NULL;
+    size_t most = len <= 4 ? 1 : 2, best = most + 1;
+    const char *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t nl = strlen(names[i]);
+        if (nl > 63)
+            continue;
+        size_t dist = edit_distance(word, len, names[i], nl);
+        if (dist < best) {
+            best = dist;
+            found = names[i];
+        }
+    }
+    return found;
+}

@@ -41,4 +41,10 @@ int text_is_plain(const char *s);
  * ("Zoë" and "ZOE" both become "zoe"), or NULL when s is not valid UTF-8. */
 char *text_fold(const char *s);
 
+/* The name of names[0..n) nearest to the word's len bytes by edit distance (letters added,
+ * removed, changed or two swapped), when it is near enough to be a likely typing slip (at most
+ * one slip in a word of up to four letters, two in a longer one); else NULL. For "did you
+ * mean" hints in messages. */
+const char *text_nearest(const char *word, size_t len, const char *const *names, size_t n);
+
 #endif

@@ -241,6 +241,50 @@ test_both_sides_conflict(void **state)
     assert_string_equal(q(fx->off, "SELECT state FROM threads WHERE id = 1", NULL), "closed");
 }
 
+/* The thread's topic travels in the bundle and merges back like the other triage fields: set,
+ * changed or cleared offline it is applied as its offline officer; changed on both sides it is
+ * a conflict and neither side is overwritten. */
+static void
+test_topic(void **state)
+{
+    struct fixture *fx = *state;
+    char *err = NULL;
+    assert_int_equal(triage_set_topic(fx->c.db, "ann", 2, "the Station Road bins", NULL, &err),
+                     0);
+    assert_int_equal(triage_set_topic(fx->c.db, "ann", 3, "parking", NULL, &err), 0);
+    export_all(fx);
+    assert_string_equal(q(fx->off, "SELECT topic FROM threads WHERE id = 2", NULL),
+                        "the Station Road bins");
+    assert_string_equal(q(fx->off, "SELECT topic FROM bundle_threads WHERE thread_id = 2",
+                          NULL), "the Station Road bins");
+    assert_int_equal(triage_set_topic(fx->off, "bob", 1, "the library's hours", NULL, &err), 0);
+    assert_int_equal(triage_set_topic(fx->off, "bob", 2, NULL, NULL, &err), 0);
+    assert_int_equal(triage_set_topic(fx->off, "bob", 3, "parking permits", NULL, &err), 0);
+    assert_int_equal(triage_set_topic(fx->c.db, "cat", 3, "parking fines", NULL, &err), 0);
+    struct bundle_result r;
+    assert_int_equal(merge(fx, &r, &err), 0);
+    assert_int_equal(r.napplied, 2);
+    assert_int_equal(r.nproblems, 0);
+    assert_int_equal(r.nconflicts, 1);
+    assert_int_equal(r.conflicts[0].thread, 3);
+    assert_string_equal(r.conflicts[0].field, "topic");
+    assert_string_equal(r.conflicts[0].here, "parking fines");
+    assert_string_equal(r.conflicts[0].bundle, "parking permits");
+    bundle_result_free(&r);
+    assert_string_equal(q(fx->c.db, "SELECT topic FROM threads WHERE id = 1", NULL),
+                        "the library's hours");
+    assert_string_equal(q(fx->c.db, "SELECT coalesce(topic, 'unset') FROM threads WHERE id = 2",
+                          NULL), "unset");
+    assert_string_equal(q(fx->c.db, "SELECT topic FROM threads WHERE id = 3", NULL),
+                        "parking fines");
+    assert_string_equal(q(fx->c.db, "SELECT group_concat(officer, ',') FROM audit WHERE action"
+                                    " = 'topic' AND thread_id IN (1, 2) AND id > (SELECT"
+                                    " max(id) FROM audit WHERE action = 'bundle.export')", NULL),
+                        "bob,bob");
+    /* Merging again changes nothing. */
+    merge_expect(fx, 0, 1, 0);
+}
+
 /* Notes written on both sides are all kept, once. */
 static void
 test_notes_both_sides(void **state)
@@ -610,6 +654,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_export_contents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_side_triage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_both_sides_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_topic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notes_both_sides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draft_approved_offline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draft_returned_offline, setup, teardown),

@@ -520,6 +520,25 @@ test_fuzz(void **state)
     }
 }
 
+/* The nearest name catches a typing slip (a letter added, dropped, changed or two swapped)
+ * and offers nothing for a word that is simply different. */
+static void
+test_nearest(void **state)
+{
+    (void)state;
+    const char *const roles[] = {"normal", "bar", "cursor", "header", "dim"};
+    assert_string_equal(text_nearest("cursour", 7, roles, 5), "cursor");
+    assert_string_equal(text_nearest("hedaer", 6, roles, 5), "header");
+    assert_string_equal(text_nearest("bra", 3, roles, 5), "bar");
+    assert_string_equal(text_nearest("dim:9", 3, roles, 5), "dim");
+    assert_null(text_nearest("subject", 7, roles, 5));
+    assert_null(text_nearest("xy", 2, roles, 5));
+    assert_null(text_nearest("", 0, roles, 5));
+    char longw[100];
+    memset(longw, 'a', sizeof longw);
+    assert_null(text_nearest(longw, sizeof longw, roles, 5));
+}
+
 int
 main(void)
 {
@@ -539,6 +558,7 @@ main(void)
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_pad),
         cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_nearest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,6 +133,13 @@ const struct tui_action tui_actions[] = {
     {"scroll-up", IN_THREAD, "scroll the post up", tui_thread_act_scroll_up, NULL},
     {"page-down", IN_THREAD, "a page further down the tree", tui_thread_act_page_down, NULL},
     {"page-up", IN_THREAD, "a page further up the tree", tui_thread_act_page_up, NULL},
+    {"collapse", IN_THREAD, "collapse the post's replies into its line", tui_thread_act_collapse,
+     NULL},
+    {"expand", IN_THREAD, "expand the collapsed post", tui_thread_act_expand, NULL},
+    {"toggle-collapse", IN_THREAD, "collapse, or expand the collapsed post",
+     tui_thread_act_toggle_collapse, NULL},
+    {"collapse-all", IN_THREAD, "collapse every sub-thread", tui_thread_act_collapse_all, NULL},
+    {"expand-all", IN_THREAD, "expand every collapsed post", tui_thread_act_expand_all, NULL},
 
     {"mark-opinion", IN_THREAD, "mark the post as an opinion on the thread's topic, with its "
      "stance and words (tactful insight)",

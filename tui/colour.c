@@ -78,21 +78,24 @@ role_index(const char *name)
 }
 
 int
-tui_colours_check(const struct config_colour *theme, size_t n, char **err)
+tui_colour_role_check(const char *role, char **err)
 {
     *err = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (role_index(theme[i].role) >= 0)
-            continue;
-        struct buf b = {0};
-        for (int r = 0; r < ROLE_COUNT; r++)
-            buf_printf(&b, "%s%s", r ? ", " : "", roles[r].name);
-        *err = xasprintf("line %d: there is no colour role called '%s' in [colours]; the roles "
-                         "are %s", theme[i].line, theme[i].role, b.data);
-        buf_free(&b);
-        return -1;
+    if (role_index(role) >= 0)
+        return 0;
+    const char *names[ROLE_COUNT];
+    struct buf b = {0};
+    for (int r = 0; r < ROLE_COUNT; r++) {
+        names[r] = roles[r].name;
+        buf_printf(&b, "%s%s", r ? ", " : "", roles[r].name);
     }
-    return 0;
+    const char *near = text_nearest(role, strlen(role), names, ROLE_COUNT);
+    char *hint = near ? xasprintf(" (did you mean %s?)", near) : xstrdup("");
+    *err = xasprintf("there is no colour role called '%.40s' in [colours]; the roles are %s%s",
+                     role, b.data, hint);
+    free(hint);
+    buf_free(&b);
+    return -1;
 }
 
 /* The curses attributes of a description's attribute bits. */

@@ -39,7 +39,7 @@ struct tui_colours {
 
 /* Sets up the roles for the current screen: colours when want_colour is set and the terminal
  * has them, with the [colours] descriptions in theme (ntheme of them, roles checked with
- * tui_colours_check) over the shipped scheme; else the monochrome scheme (bold, underline,
+ * tui_colour_role_check) over the shipped scheme; else the monochrome scheme (bold, underline,
  * reverse), whatever the theme says. Call after initscr. */
 void tui_colours_init(struct tui_colours *c, int want_colour, const struct config_colour *theme,
                       size_t ntheme);

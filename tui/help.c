@@ -57,13 +57,13 @@ add_line(struct help_line **lines, size_t *n, enum tui_role role, char *text)
     add_keys(lines, n, role, NULL, text);
 }
 
-/* Appends the section of actions of context bctx (for a screen of context ctx); actions with
- * no key are collected in unbound. */
+/* Appends the section of actions of context bctx (for a screen of context ctx), titled from
+ * the context table; actions with no key are collected in unbound. */
 static void
 add_section(struct tui *t, enum keymap_context ctx, enum keymap_context bctx,
-            const char *title, struct help_line **lines, size_t *n, struct buf *unbound)
+            struct help_line **lines, size_t *n, struct buf *unbound)
 {
-    add_line(lines, n, ROLE_HEADER, xstrdup(title));
+    add_line(lines, n, ROLE_HEADER, keymap_context_title(bctx, 0));
     for (const struct tui_action *a = tui_actions; a->name; a++) {
         if (!tui_action_in(a, bctx))
             continue;
@@ -77,29 +77,6 @@ add_section(struct tui *t, enum keymap_context ctx, enum keymap_context bctx,
         add_keys(lines, n, ROLE_NORMAL, buf_take(&keys), xasprintf("%s  (%s)", a->help, a->name));
     }
     add_line(lines, n, ROLE_NORMAL, xstrdup(""));
-}
-
-/* The current screen's name, and the title of its section of keys. */
-static void
-screen_names(enum keymap_context ctx, const char **name, const char **section)
-{
-    static const struct {
-        enum keymap_context ctx;
-        const char *name, *section;
-    } names[] = {
-        {KM_THREAD, "thread view", "In the thread view"},
-        {KM_RECKONER, "ready-reckoner", "In the ready-reckoner"},
-        {KM_COMPOSER, "composer", "In the composer"},
-        {KM_DRAFTS, "drafts and approvals", "In the drafts and approvals view"},
-        {KM_AUDIT, "audit log", "In the audit log"},
-    };
-    *name = "inbox";
-    *section = "In the inbox";
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].ctx == ctx) {
-            *name = names[i].name;
-            *section = names[i].section;
-        }
 }
 
 /* The first key bound to action name in the help overlay, or "" when none is. */
@@ -160,9 +137,7 @@ build(struct tui *t, size_t *n)
     enum keymap_context ctx = tui_context(t);
     *n = 0;
     const struct keymap *km = t->opts->keymap;
-    const char *name, *section;
-    screen_names(ctx, &name, &section);
-    add_line(&lines, n, ROLE_BAR, title_line(km, name));
+    add_line(&lines, n, ROLE_BAR, title_line(km, keymap_context_screen(ctx)));
     add_line(&lines, n, ROLE_HEADER, quit_line(km, ctx));
     /* Where the bindings came from, one file a line, in the order they were read. */
     for (size_t i = 0; i < km->n; i++) {
@@ -174,7 +149,7 @@ build(struct tui *t, size_t *n)
                                                 "from" : " and", f));
     }
     add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
-    add_section(t, ctx, ctx, section, &lines, n, &unbound);
+    add_section(t, ctx, ctx, &lines, n, &unbound);
     if (ctx == KM_COMPOSER)
         add_line(&lines, n, ROLE_DIM, xstrdup("  Every other character types itself."));
     if (ctx == KM_INBOX) {
@@ -186,9 +161,8 @@ build(struct tui *t, size_t *n)
             add_line(&lines, n, ROLE_NORMAL, xasprintf("  %c %s", mark, what));
         add_line(&lines, n, ROLE_NORMAL, xstrdup(""));
     }
-    add_section(t, ctx, KM_GLOBAL, "Everywhere", &lines, n, &unbound);
-    add_section(t, KM_PROMPT, KM_PROMPT, "When a question is asked on the bottom line", &lines,
-                n, &unbound);
+    add_section(t, ctx, KM_GLOBAL, &lines, n, &unbound);
+    add_section(t, KM_PROMPT, KM_PROMPT, &lines, n, &unbound);
     add_line(&lines, n, ROLE_DIM,
              xstrdup("  A digit picks a listed choice at once; other characters type "
                      "themselves."));

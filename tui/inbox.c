@@ -80,8 +80,55 @@ static const struct {
 };
 #define NMARKS (sizeof reply_marks / sizeof reply_marks[0])
 
+/* The column named by the len bytes at name, or NCOLS. */
+static int
+column_find(const char *name, size_t len)
+{
+    int c = 0;
+    while (c < NCOLS && (strlen(columns[c].name) != len || strncmp(columns[c].name, name, len)))
+        c++;
+    return c;
+}
+
+/* Sets *err to why the word at p (len bytes) is not a column: a width given with a column
+ * ("author:20"), a width on its own, or an unknown name (with the likely one when it looks
+ * mistyped); each sentence says what to write instead. */
+static void
+column_unknown(const char *p, size_t len, char **err)
+{
+    int shown = (int)(len > 40 ? 40 : len);
+    size_t name = strcspn(p, ":=(");
+    if (name > len)
+        name = len;
+    if (strspn(p, "0123456789") >= len) {
+        *err = xasprintf("inbox_columns: \"%.*s\" looks like a width, but the columns' widths "
+                         "are fixed (they follow the terminal's width, and latest takes what is "
+                         "left); remove it", shown, p);
+        return;
+    }
+    if (name < len && column_find(p, name) < NCOLS) {
+        *err = xasprintf("inbox_columns: \"%.*s\" gives the column %.*s a width, but the "
+                         "columns' widths are fixed (they follow the terminal's width, and "
+                         "latest takes what is left); write %.*s", shown, p, (int)name, p,
+                         (int)name, p);
+        return;
+    }
+    const char *names[NCOLS];
+    struct buf all = {0};
+    for (int k = 0; k < NCOLS; k++) {
+        names[k] = columns[k].name;
+        buf_printf(&all, "%s%s", k ? ", " : "", columns[k].name);
+    }
+    const char *near = text_nearest(p, name, names, NCOLS);
+    char *hint = near ? xasprintf(" (did you mean %s?)", near) : xstrdup("");
+    *err = xasprintf("inbox_columns: there is no column called \"%.*s\"; the columns are %s%s",
+                     shown, p, all.data, hint);
+    free(hint);
+    buf_free(&all);
+}
+
 /* Parses spec (column names separated by spaces or commas) into cols; returns how many, or
- * -1 with *err set to a sentence naming the problem and the columns there are. */
+ * -1 with *err set to a sentence naming the problem and what to write instead. */
 static int
 columns_parse(const char *spec, int cols[NCOLS_MAX], char **err)
 {
@@ -89,17 +136,9 @@ columns_parse(const char *spec, int cols[NCOLS_MAX], char **err)
     const char *p = spec;
     while (*(p += strspn(p, " \t,"))) {
         size_t len = strcspn(p, " \t,");
-        int c = 0;
-        while (c < NCOLS && (strlen(columns[c].name) != len ||
-                             strncmp(columns[c].name, p, len) != 0))
-            c++;
+        int c = column_find(p, len);
         if (c == NCOLS) {
-            struct buf names = {0};
-            for (int k = 0; k < NCOLS; k++)
-                buf_printf(&names, "%s%s", k ? ", " : "", columns[k].name);
-            *err = xasprintf("inbox_columns: there is no column called \"%.*s\"; the columns "
-                             "are %s", (int)(len > 40 ? 40 : len), p, names.data);
-            buf_free(&names);
+            column_unknown(p, len, err);
             return -1;
         }
         for (int k = 0; k < n; k++)

@@ -19,11 +19,23 @@
 #define KEYMAP_MAX_PROBLEMS 100       /* stop reporting after this many */
 #define KEYMAP_MAX_WORDS 8
 
-static const char *const context_names[KM_NCONTEXTS] = {
-    [KM_GLOBAL] = "global",     [KM_INBOX] = "inbox",         [KM_THREAD] = "thread",
-    [KM_RECKONER] = "reckoner", [KM_COMPOSER] = "composer",     [KM_DRAFTS] = "drafts",
-    [KM_AUDIT] = "audit",       [KM_HELP] = "help",
-    [KM_PROMPT] = "prompt",
+/* The contexts, one row each: the word keymap files use, what the screen is called (the help
+ * overlay's title), where its keys apply (the help's and the manual's section titles) and a
+ * note the manual adds. A new context is its enum entry and its row here. */
+static const struct {
+    const char *name, *screen, *place, *note;
+} contexts[KM_NCONTEXTS] = {
+    [KM_GLOBAL] = {"global", "every screen", NULL, NULL},
+    [KM_INBOX] = {"inbox", "inbox", "the inbox", NULL},
+    [KM_THREAD] = {"thread", "thread view", "the thread view", NULL},
+    [KM_RECKONER] = {"reckoner", "ready-reckoner", "the ready-reckoner",
+                     "beside the thread view"},
+    [KM_COMPOSER] = {"composer", "composer", "the composer", "other characters type themselves"},
+    [KM_DRAFTS] = {"drafts", "drafts and approvals", "the drafts and approvals view", NULL},
+    [KM_AUDIT] = {"audit", "audit log", "the audit log", NULL},
+    [KM_HELP] = {"help", "help", "the help overlay", "any other key closes it"},
+    [KM_PROMPT] = {"prompt", "prompt", "the prompt on the bottom line",
+                   "other characters type themselves"},
 };
 
 /* Named keys; the first name of a key is the one it is shown with. */
@@ -89,16 +101,43 @@ keymap_key_typed(int key)
 const char *
 keymap_context_name(enum keymap_context ctx)
 {
-    return ctx < KM_NCONTEXTS ? context_names[ctx] : "?";
+    return ctx < KM_NCONTEXTS ? contexts[ctx].name : "?";
+}
+
+const char *
+keymap_context_screen(enum keymap_context ctx)
+{
+    return ctx < KM_NCONTEXTS ? contexts[ctx].screen : "?";
+}
+
+char *
+keymap_context_title(enum keymap_context ctx, int manual)
+{
+    if (ctx >= KM_NCONTEXTS || contexts[ctx].place == NULL)
+        return xstrdup(manual ? "Keys on every screen" : "Everywhere");
+    const char *note = manual ? contexts[ctx].note : NULL;
+    return xasprintf("%s %s%s%s%s", manual ? "Keys in" : "In", contexts[ctx].place,
+                     note ? " (" : "", note ? note : "", note ? ")" : "");
 }
 
 int
 keymap_context_parse(const char *name)
 {
     for (int i = 0; i < KM_NCONTEXTS; i++)
-        if (strcmp(name, context_names[i]) == 0)
+        if (strcmp(name, contexts[i].name) == 0)
             return i;
     return -1;
+}
+
+/* The contexts' names as a list ("global, inbox, ... and prompt"), newly allocated. */
+static char *
+context_list(void)
+{
+    struct buf b = {0};
+    for (int i = 0; i < KM_NCONTEXTS; i++)
+        buf_printf(&b, "%s%s", i == 0 ? "" : i + 1 < KM_NCONTEXTS ? ", " : " and ",
+                   contexts[i].name);
+    return buf_take(&b);
 }
 
 /* Parses the part of a key name after any M- and C- prefixes. */
@@ -348,9 +387,10 @@ parse_ctx_key(struct reader *r, int line, const char *ctxw, const char *keyw, in
 {
     *ctx = keymap_context_parse(ctxw);
     if (*ctx < 0) {
-        problem(r->problems, r->name, line,
-                "unknown context '%.40s'; contexts are global, inbox, thread, reckoner, "
-                "composer, drafts, audit, help and prompt", ctxw);
+        char *all = context_list();
+        problem(r->problems, r->name, line, "unknown context '%.40s'; contexts are %s", ctxw,
+                all);
+        free(all);
         return -1;
     }
     if (keymap_key_parse(keyw, key) != 0) {
@@ -373,7 +413,7 @@ do_bind(struct reader *r, int line, char **w)
     if (a == NULL) {
         problem(r->problems, r->name, line,
                 "unknown action '%.40s' in context %s; `tactful keys --actions` lists them",
-                w[3], context_names[ctx]);
+                w[3], contexts[ctx].name);
         return;
     }
     long dup = binding_find(&r->mine, ctx, key);
@@ -381,7 +421,7 @@ do_bind(struct reader *r, int line, char **w)
         char kn[KEYMAP_NAME_MAX];
         keymap_key_name(key, kn);
         problem(r->problems, r->name, line, "%s is bound twice in context %s (first at line %d)",
-                kn, context_names[ctx], r->mine.bindings[dup].line);
+                kn, contexts[ctx].name, r->mine.bindings[dup].line);
         return;
     }
     binding_set(&r->mine, ctx, key, a, NULL, line);

@@ -103,6 +103,11 @@ void keymap_key_name(int key, char out[KEYMAP_NAME_MAX]);
 
 /* A context's name, and the context called name (or -1). */
 const char *keymap_context_name(enum keymap_context ctx);
+/* What its screen is called ("thread view"), for the help overlay's title. */
+const char *keymap_context_screen(enum keymap_context ctx);
+/* The title of its section of keys, newly allocated: "In the thread view" in the help
+ * overlay, "Keys in the composer (other characters type themselves)" when manual is set. */
+char *keymap_context_title(enum keymap_context ctx, int manual);
 int keymap_context_parse(const char *name);
 
 #endif

@@ -2,7 +2,19 @@
  *
  * A screen is one file that defines one `const struct tui_screen` and keeps its state
  * private. The loop draws, reloads and dispatches keys through these rows and never asks
- * which screen is showing; the overlays (the help, the prompt) lie on top of any screen. */
+ * which screen is showing; the overlays (the help, the prompt) lie on top of any screen.
+ *
+ * Adding a screen, say tui/outboxview.c:
+ * - the file: its state struct, its draw (and whichever other members it needs), the
+ *   `tui_outboxview_screen` row, and its action handlers (declared in tui/outboxview.h);
+ * - its row in tui_screens[] (tui/screen.c) and its extern below;
+ * - its keys: an entry in enum keymap_context and its row in the context table of
+ *   tui/keymap.c (name, title and section heading for the help and the manual), unless it
+ *   shares a context; for a list, its bit in KM_LISTS (tui/actions.h) gives it the movement
+ *   actions;
+ * - its actions: rows in tui/actions.c (one of them opens it) and default keys in
+ *   keymaps/default.keys; the help overlay, `tactful keys` and the manual follow;
+ * - a pointer to its state in struct tui (tui/internal.h), which only its file dereferences. */
 #ifndef TACTFUL_TUI_SCREEN_H
 #define TACTFUL_TUI_SCREEN_H
 

@@ -1,6 +1,7 @@
 /* The thread view: the conversation as an indented tree in the upper pane, the selected post
  * in full in the lower one with the chain of posts it replies to above it. Opening a thread
- * marks it read; posts newer than the previous visit stay marked unread while it is open. */
+ * marks it read; posts newer than the previous visit stay marked unread while it is open. A
+ * sub-thread collapses to one line of its first post (tui/thread_fold.h). */
 #include "tui/internal.h"
 
 #include "model/text.h"
@@ -12,6 +13,7 @@
 #include "tui/reckoner.h"
 #include "tui/thread.h"
 #include "tui/thread_media.h"
+#include "tui/thread_fold.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +26,10 @@ struct tview {
     char *seen_before;   /* the read marker before this visit; NULL when never opened */
     long *parent;        /* per post: the index of the post it replies to, or -1 */
     long *next_sibling;  /* per post: the index of the next reply to the same post, or -1 */
-    long cur;            /* the selected post */
+    struct tui_fold *fold; /* which posts the tree shows (collapsed sub-threads hide some) */
+    long cur;            /* the selected post (always shown) */
     int picked;          /* whether the officer moved onto a post since opening the thread */
-    long tree_top;       /* first tree line shown */
+    long tree_top;       /* first tree line shown (rows of the fold, then the notes) */
     long body_top;       /* first line of the selected post's text shown */
     long body_lines;     /* lines the post's text took at the last draw */
     int body_h;          /* lines the text had room for at the last draw */
@@ -81,6 +84,7 @@ tview_free(struct tview *tv)
     free(tv->seen_before);
     free(tv->parent);
     free(tv->next_sibling);
+    tui_fold_free(tv->fold);
     free(tv);
 }
 
@@ -98,6 +102,7 @@ tview_load(struct tui *t, long id)
     tv->t = th;
     tv->seen_before = th->info.seen_at ? xstrdup(th->info.seen_at) : NULL;
     link_posts(tv);
+    tv->fold = tui_fold_new(th->posts, th->nposts);
     return tv;
 }
 
@@ -138,6 +143,26 @@ tui_thread_close(struct tui *t)
         tui_drafts_reload(t);
 }
 
+/* Collapses in tv the posts that were collapsed in old (the same thread read again). */
+static void
+keep_collapsed(const struct tview *old, struct tview *tv)
+{
+    size_t n = tv->t->nposts;
+    unsigned char *which = xcalloc(n + 1, 1);
+    for (size_t i = 0, j = 0; i < old->t->nposts; i++) {
+        if (!tui_fold_collapsed(old->fold, (long)i))
+            continue;
+        /* Posts keep their order, and new ones rarely come before old ones: search on. */
+        for (size_t k = 0; k < n; k++, j = (j + 1) % n)
+            if (tv->t->posts[j].id == old->t->posts[i].id) {
+                which[j] = 1;
+                break;
+            }
+    }
+    tui_fold_load(tv->fold, which);
+    free(which);
+}
+
 void
 tui_thread_reload(struct tui *t)
 {
@@ -151,9 +176,11 @@ tui_thread_reload(struct tui *t)
     free(tv->seen_before);
     tv->seen_before = old->seen_before; /* what was unread stays marked during the visit */
     old->seen_before = NULL;
+    keep_collapsed(old, tv);
     for (size_t i = 0; i < tv->t->nposts; i++)
         if (tv->t->posts[i].id == keep)
             tv->cur = (long)i;
+    tui_fold_reveal(tv->fold, tv->cur);
     tv->tree_top = old->tree_top;
     tv->body_top = old->body_top;
     tv->picked = old->picked;
@@ -254,6 +281,18 @@ author_of(const struct thread_post *p)
     return p->author_name && *p->author_name ? p->author_name : p->author;
 }
 
+/* What a collapsed post's line says about the replies it hides (" [+3, 1 new]"), else "". */
+static char *
+collapsed_label(const struct tview *tv, long i)
+{
+    if (!tui_fold_collapsed(tv->fold, i))
+        return xstrdup("");
+    long n = tui_fold_replies(tv->fold, i), unread = 0;
+    for (long j = i + 1; j <= i + n; j++)
+        unread += post_unread(tv, (size_t)j);
+    return unread ? xasprintf(" [+%ld, %ld new]", n, unread) : xasprintf(" [+%ld]", n);
+}
+
 /* Draws the tree line of post i at y. */
 static void
 draw_tree_line(struct tui *t, size_t i, int y, time_t now)
@@ -270,8 +309,10 @@ draw_tree_line(struct tui *t, size_t i, int y, time_t now)
         isotime_age(when, now, age);
     char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
     char *first = tui_first_line(p->text);
-    buf_printf(&b, "%s %s · %s%s  %s", unread ? "*" : " ", who, age, p->own ? " [ours]" : "",
-               first);
+    char *folded = collapsed_label(tv, (long)i);
+    buf_printf(&b, "%s %s · %s%s%s  %s", unread ? "*" : " ", who, age, p->own ? " [ours]" : "",
+               folded, first);
+    free(folded);
     free(who);
     free(first);
     enum tui_role role = is_cur ? ROLE_CURSOR : p->own ? ROLE_OURS : ROLE_NORMAL;
@@ -294,11 +335,11 @@ draw_note_line(struct tui *t, size_t k, int y)
     buf_free(&b);
 }
 
-/* Lines the tree pane needs: one per post, a notes heading and one per note. */
+/* Lines the tree pane needs: one per post shown, a notes heading and one per note. */
 static long
 tree_lines(const struct tview *tv)
 {
-    return (long)tv->t->nposts + (tv->t->nnotes ? (long)tv->t->nnotes + 1 : 0);
+    return tui_fold_rows(tv->fold) + (tv->t->nnotes ? (long)tv->t->nnotes + 1 : 0);
 }
 
 /* Draws the tree pane in lines [y, y + h), scrolled so the selected post shows. */
@@ -306,20 +347,23 @@ static void
 draw_tree(struct tui *t, int y, int h, time_t now)
 {
     struct tview *tv = t->thread;
-    if (tv->cur < tv->tree_top)
-        tv->tree_top = tv->cur;
-    if (tv->cur >= tv->tree_top + h)
-        tv->tree_top = tv->cur - h + 1;
+    long cur = tui_fold_row(tv->fold, tv->cur);
+    if (cur < 0)
+        cur = 0;
+    if (cur < tv->tree_top)
+        tv->tree_top = cur;
+    if (cur >= tv->tree_top + h)
+        tv->tree_top = cur - h + 1;
     long total = tree_lines(tv);
     if (tv->tree_top > total - h)
         tv->tree_top = total - h > 0 ? total - h : 0;
-    if (tv->tree_top > tv->cur)
-        tv->tree_top = tv->cur;
+    if (tv->tree_top > cur)
+        tv->tree_top = cur;
     for (int row = 0; row < h; row++) {
         long line = tv->tree_top + row;
-        long nposts = (long)tv->t->nposts;
+        long nposts = tui_fold_rows(tv->fold);
         if (line < nposts)
-            draw_tree_line(t, (size_t)line, y + row, now);
+            draw_tree_line(t, (size_t)tui_fold_post(tv->fold, line), y + row, now);
         else if (line == nposts && tv->t->nnotes)
             tui_put(y + row, 0, " ── internal notes (never posted) ──", COLS,
                     tui_attr(t, ROLE_NOTE));
@@ -492,18 +536,23 @@ tui_thread_draw(struct tui *t)
     int n = snprintf(where, sizeof where, "post %ld/%zu", tv->t->nposts ? tv->cur + 1 : 0,
                      tv->t->nposts);
     if (unread && n > 0 && (size_t)n < sizeof where)
-        snprintf(where + n, sizeof where - (size_t)n, " │ %zu new (*)", unread);
+        n += snprintf(where + n, sizeof where - (size_t)n, " │ %zu new (*)", unread);
+    long hidden = tui_fold_hidden(tv->fold);
+    if (hidden && n > 0 && (size_t)n < sizeof where)
+        snprintf(where + n, sizeof where - (size_t)n, " │ %ld collapsed", hidden);
     tui_status_draw(t, "THREAD", where);
 }
 
 /* ---- actions ---- */
 
-/* Selects post i (when it exists) with its text scrolled to the top. */
+/* Selects post i (when it exists) with its text scrolled to the top, expanding what hides
+ * it. */
 static void
 select_post(struct tview *tv, long i)
 {
     if (i < 0 || i >= (long)tv->t->nposts)
         return;
+    tui_fold_reveal(tv->fold, i);
     tv->cur = i;
     tv->body_top = 0;
     tv->picked = 1;
@@ -516,18 +565,28 @@ tui_thread_act_back(struct tui *t, const struct tui_action *a)
     tui_thread_close(t);
 }
 
+/* Selects the post rows further down the tree (negative: up), as far as there are rows. */
+static void
+select_row(struct tview *tv, long rows)
+{
+    long row = tui_fold_row(tv->fold, tv->cur) + rows, last = tui_fold_rows(tv->fold) - 1;
+    select_post(tv, tui_fold_post(tv->fold, row < 0 ? 0 : row > last ? last : row));
+}
+
 void
 tui_thread_act_down(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    select_post(t->thread, t->thread->cur + 1);
+    if (tui_fold_row(t->thread->fold, t->thread->cur) + 1 < tui_fold_rows(t->thread->fold))
+        select_row(t->thread, 1);
 }
 
 void
 tui_thread_act_up(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    select_post(t->thread, t->thread->cur - 1);
+    if (tui_fold_row(t->thread->fold, t->thread->cur) > 0)
+        select_row(t->thread, -1);
 }
 
 void
@@ -591,7 +650,8 @@ void
 tui_thread_act_last(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    select_post(t->thread, (long)t->thread->t->nposts - 1);
+    struct tview *tv = t->thread;
+    select_post(tv, tui_fold_post(tv->fold, tui_fold_rows(tv->fold) - 1));
 }
 
 void
@@ -602,8 +662,8 @@ tui_thread_act_scroll_down(struct tui *t, const struct tui_action *a)
     long step = tv->body_h > 2 ? tv->body_h - 1 : 1;
     if (tv->body_top + tv->body_h < tv->body_lines)
         tv->body_top += step;
-    else if (tv->cur + 1 < (long)tv->t->nposts)
-        select_post(tv, tv->cur + 1);
+    else if (tui_fold_row(tv->fold, tv->cur) + 1 < tui_fold_rows(tv->fold))
+        select_row(tv, 1);
     else
         tui_message(t, "end of the thread");
 }
@@ -621,17 +681,84 @@ void
 tui_thread_act_page_down(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
-    long last = (long)tv->t->nposts - 1;
-    select_post(tv, tv->cur + tv->tree_h < last ? tv->cur + tv->tree_h : last);
+    select_row(t->thread, t->thread->tree_h);
 }
 
 void
 tui_thread_act_page_up(struct tui *t, const struct tui_action *a)
 {
     (void)a;
+    select_row(t->thread, -(long)t->thread->tree_h);
+}
+
+/* Moves the selection onto the line standing for it after a collapse: the outermost collapsed
+ * post hiding it (its text scrolled to the top), or itself when it still shows. */
+static void
+select_shown(struct tview *tv)
+{
+    long post = tui_fold_post(tv->fold, tui_fold_shown(tv->fold, tv->cur));
+    if (post >= 0 && post != tv->cur)
+        select_post(tv, post);
+}
+
+/* Collapses the sub-thread of post i: its replies, or when it has none (or they are already
+ * collapsed), those of the post it replies to, so that collapsing again goes a level out. */
+static void
+collapse_at(struct tui *t, long i)
+{
     struct tview *tv = t->thread;
-    select_post(tv, tv->cur > tv->tree_h ? tv->cur - tv->tree_h : 0);
+    while (i >= 0 && (tui_fold_replies(tv->fold, i) == 0 || tui_fold_collapsed(tv->fold, i)))
+        i = tv->parent[i];
+    if (i < 0) {
+        tui_message(t, "nothing to collapse: neither this post nor those it answers has "
+                    "replies showing");
+        return;
+    }
+    tui_fold_set(tv->fold, i, 1);
+    select_shown(tv);
+}
+
+void
+tui_thread_act_collapse(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    if (t->thread->t->nposts > 0)
+        collapse_at(t, t->thread->cur);
+}
+
+void
+tui_thread_act_expand(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    if (!tui_fold_set(tv->fold, tv->cur, 0))
+        tui_message(t, "nothing to expand: this post's replies are showing");
+}
+
+void
+tui_thread_act_toggle_collapse(struct tui *t, const struct tui_action *a)
+{
+    struct tview *tv = t->thread;
+    if (tui_fold_collapsed(tv->fold, tv->cur))
+        tui_thread_act_expand(t, a);
+    else
+        tui_thread_act_collapse(t, a);
+}
+
+void
+tui_thread_act_collapse_all(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct tview *tv = t->thread;
+    tui_fold_all(tv->fold, 1);
+    select_shown(tv);
+}
+
+void
+tui_thread_act_expand_all(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    tui_fold_all(t->thread->fold, 0);
 }
 
 /* ---- the screen ---- */

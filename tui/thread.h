@@ -34,5 +34,10 @@ void tui_thread_act_scroll_down(struct tui *t, const struct tui_action *a);
 void tui_thread_act_scroll_up(struct tui *t, const struct tui_action *a);
 void tui_thread_act_page_down(struct tui *t, const struct tui_action *a);
 void tui_thread_act_page_up(struct tui *t, const struct tui_action *a);
+void tui_thread_act_collapse(struct tui *t, const struct tui_action *a);
+void tui_thread_act_expand(struct tui *t, const struct tui_action *a);
+void tui_thread_act_toggle_collapse(struct tui *t, const struct tui_action *a);
+void tui_thread_act_collapse_all(struct tui *t, const struct tui_action *a);
+void tui_thread_act_expand_all(struct tui *t, const struct tui_action *a);
 
 #endif

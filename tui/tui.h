@@ -24,7 +24,8 @@ struct tui_opts {
     const struct guard *guard;    /* the guardrails drafts are checked with, or NULL */
     const struct pattern_set *patterns; /* the ready-reckoner's patterns, or NULL */
     const char *signature;        /* [tactful] signature, or NULL */
-    const struct config_colour *colours; /* [colours] (roles checked with tui_colours_check) */
+    const struct config_colour *colours; /* [colours] (roles checked with
+                                          * tui_colour_role_check) */
     size_t ncolours;
     const struct config_search *searches; /* [searches]: extra tabs of the inbox */
     size_t nsearches;
@@ -42,9 +43,9 @@ struct tui_opts {
  * -1 with *err set to a sentence that names the problem and the columns there are. */
 int tui_inbox_columns_check(const char *spec, char **err);
 
-/* Checks that every description of [colours] names a role there is: returns 0, or -1 with
- * *err set to a sentence naming the line and the roles there are. */
-int tui_colours_check(const struct config_colour *theme, size_t n, char **err);
+/* Checks that a key of [colours] names a colour role there is: returns 0, or -1 with *err set
+ * to a sentence naming the roles there are (and the likely one when it looks mistyped). */
+int tui_colour_role_check(const char *role, char **err);
 
 /* The i-th colour role's name (*name) and what has it, for tactful(5); NULL past the last. */
 const char *tui_role_help(size_t i, const char **name);

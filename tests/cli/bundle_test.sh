@@ -1,7 +1,8 @@
 #!/bin/sh
 # Offline review bundles, the whole story with two officers and two cache files: export on
 # the connected machine, review on a desktop without network (the bundle opened with --db, or
-# loaded into an empty cache), merge back with conflicts reported and nothing overwritten,
+# loaded into an empty cache), merge back with conflicts reported and nothing overwritten
+# (the thread's topic with its other triage),
 # nothing sent that was not approved, a second merge changing nothing; usage and refusals.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
@@ -83,6 +84,26 @@ test_offline_review_story() {
     expect_status 0 env TACTFUL_OFFICER=cat "$TACTFUL" mark 2 closed || return 1
     expect_status 0 env TACTFUL_OFFICER=cat "$TACTFUL" import --bundle review.db || return 1
     expect_out '^merged: 0 changes applied, 0 conflicts, 0 not applied' || return 1
+}
+
+test_topic_travels_and_merges_back() {
+    setup_home || return 1
+    expect_status 0 env TACTFUL_OFFICER=ann "$TACTFUL" topic 1 the Elm Street bins || return 1
+    expect_status 0 env TACTFUL_OFFICER=ann "$TACTFUL" export --bundle review.db || return 1
+    export TACTFUL_DB="$WORK/review.db"
+    expect_status 0 t show 1 || return 1
+    expect_out 'the Elm Street bins' || return 1
+    expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" topic 1 the missed Elm Street bins ||
+        return 1
+    expect_status 0 env TACTFUL_OFFICER=bob "$TACTFUL" topic 2 Sunday opening || return 1
+    export TACTFUL_DB="$WORK/home.db"
+    expect_status 0 env TACTFUL_OFFICER=cat "$TACTFUL" import --bundle review.db || return 1
+    expect_out 'applied: thread 1: topic set to the missed Elm Street bins \(by bob, offline at ' ||
+        return 1
+    expect_out 'applied: thread 2: topic set to Sunday opening \(by bob' || return 1
+    expect_eq "the missed Elm Street bins|Sunday opening" \
+        "$(home_sql "select group_concat(topic, '|') from (select topic from threads order by id)")" \
+        "topics after the merge"
 }
 
 test_load_into_an_empty_desktop_cache() {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `tactful check` and `tactful rules`: output formats, exit statuses, rule-file errors with
 # FILE:LINE, the office policy (disable, levels, allow-lists, locks, election period), the
-# user's rules file beside the configuration, --context, --platform and --pattern.
+# user's rules file beside the configuration, --context, --platform and --pattern; --config
+# (the configuration file, with the inbox's colour roles and columns).
 . "$(dirname "$0")/lib.sh"
 
 # draft NAME TEXT: writes TEXT (printf format) to the file NAME in the test folder.
@@ -360,6 +361,47 @@ test_model_rule_reads_the_post() {
     t rules --explain escalation.reads-at-risk >"$WORK/out" 2>&1
     expect_out '^escalation.reads-at-risk: a model rule from ' || return 1
     expect_out '^model: +.*escalation.model, fires above a score of 0' || return 1
+}
+
+test_config_lists_every_problem_with_its_line() {
+    printf '[tactful]\ninbox_columns = id subject latest\n[colours]\ncursour = black on cyan\nbar = black on teal\nheader = bold\n' >"$TACTFUL_CONFIG"
+    expect_status 1 t check --config || return 1
+    expect_out "^$TACTFUL_CONFIG:2: inbox_columns: there is no column called \"subject\"; the columns are flags, id, priority, state, reply, platform, account, assignee, author, age, posts, latest$" || return 1
+    expect_out "^$TACTFUL_CONFIG:4: there is no colour role called 'cursour' in \[colours\]; the roles are normal, bar, .* \(did you mean cursor\?\)$" || return 1
+    expect_out "^$TACTFUL_CONFIG:5: \[colours\] bar: 'teal' is not a colour or an attribute; write \[bold\]" || return 1
+    expect_eq 3 "$(wc -l <"$WORK/out")" "lines of output"
+    # Other commands still run with a wrong role or column: those are the inbox's business.
+    printf '[tactful]\ninbox_columns = id subject\n[colours]\ncursour = bold\n' >"$TACTFUL_CONFIG"
+    expect_status 0 t list
+}
+
+test_config_columns_take_no_width() {
+    printf '[tactful]\ninbox_columns = id, author:20 latest\n' >"$TACTFUL_CONFIG"
+    expect_status 1 t check --config || return 1
+    expect_out "^$TACTFUL_CONFIG:2: inbox_columns: \"author:20\" gives the column author a width, but the columns' widths are fixed \(they follow the terminal's width, and latest takes what is left\); write author$" || return 1
+    printf '[tactful]\ninbox_columns = id 20 latst\n' >"$TACTFUL_CONFIG"
+    expect_status 1 t check --config || return 1
+    expect_out ':2: inbox_columns: "20" looks like a width, .*; remove it$' || return 1
+    printf '[tactful]\ninbox_columns = id latst\n' >"$TACTFUL_CONFIG"
+    expect_status 1 t check --config || return 1
+    expect_out ':2: inbox_columns: there is no column called "latst"; .* \(did you mean latest\?\)$' || return 1
+    printf '[tactful]\ninbox_columns = id id\n' >"$TACTFUL_CONFIG"
+    expect_status 1 t check --config || return 1
+    expect_out ':2: inbox_columns: the column id is named twice; name each column once$'
+}
+
+test_config_clean_or_missing_exits_0() {
+    printf '[tactful]\ninbox_columns = flags id state latest\n[colours]\ncursor = bold black on yellow\n' >"$TACTFUL_CONFIG"
+    expect_status 0 t check --config || return 1
+    [ ! -s "$WORK/out" ] || fail "output for a clean configuration: $(cat "$WORK/out")"
+    # No file where none was named: the defaults hold, and that is said.
+    expect_status 0 env -u TACTFUL_CONFIG XDG_CONFIG_HOME="$WORK/nowhere" "$TACTFUL" check --config || return 1
+    expect_err 'there is no configuration file at .*/nowhere/tactful/config; tactful runs with its defaults' || return 1
+    # A file named but missing is a problem.
+    expect_status 1 t --config "$WORK/absent" check --config || return 1
+    expect_out "cannot read config $WORK/absent: " || return 1
+    expect_status 2 t check --config draft.txt || return 1
+    expect_err '--config checks the configuration alone'
 }
 
 run_tests

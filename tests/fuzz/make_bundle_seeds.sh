@@ -17,10 +17,11 @@ shrink() {
     sqlite3 "$1" "PRAGMA journal_mode = DELETE; PRAGMA page_size = 512; VACUUM;" >/dev/null
     cp "$1" "$out/$2"
 }
-# 1: triage, tags, a note and an assignee changed offline.
+# 1: triage, tags, a note, an assignee and a topic changed offline.
 ./tactful export --bundle "$tmp/b1.db" >/dev/null
 TACTFUL_DB="$tmp/b1.db" TACTFUL_OFFICER=bob sh -c './tactful mark 1 closed && ./tactful tag 2 +bins -x &&
-    ./tactful note 3 "Checked with Highways" && ./tactful assign 1 sam.patel && ./tactful priority 2 1' >/dev/null
+    ./tactful note 3 "Checked with Highways" && ./tactful assign 1 sam.patel && ./tactful priority 2 1 &&
+    ./tactful topic 3 "the Station Road bins"' >/dev/null
 shrink "$tmp/b1.db" triage
 # 2: a draft written and submitted offline.
 ./tactful export --bundle "$tmp/b2.db" --thread 2 >/dev/null

@@ -50,7 +50,7 @@ test_colour_theme_mistakes_are_refused() {
     demo
     printf '[colours]\ncursour = black on cyan\n' >"$TACTFUL_CONFIG"
     start 200 30
-    wait_for "line 2: there is no colour role called 'cursour' in \\[colours\\]; the roles are normal, bar"
+    wait_for "config:2: there is no colour role called 'cursour' in \\[colours\\]; the roles are normal, bar"
     wait_for 'EXITED 1'
     stop_server
     printf '[colours]\ncursor = black on teal\n' >"$TACTFUL_CONFIG"
