@@ -311,6 +311,12 @@ static const char *const migrations[] = {
 
     /* 11: a thread's topic, set by an officer, which fills a template's {topic}. */
     "ALTER TABLE threads ADD COLUMN topic TEXT;",
+
+    /* 12: the last sync of each account as the interface's status bar, its help and
+     * `tactful accounts` report it: when it was last tried (good or failed: last_sync stays
+     * the last good one) and how many new threads its last good sync brought. */
+    "ALTER TABLE accounts ADD COLUMN last_attempt TEXT;"
+    "ALTER TABLE accounts ADD COLUMN last_new INTEGER;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
