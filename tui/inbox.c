@@ -490,16 +490,24 @@ tui_inbox_reload(struct tui *t, int how)
     reload_page(t);
     keep_cursor_on(in, cur_id);
     /* Threads above may have come or gone: find the page's true position again. This scans
-     * the threads above the page, so it is done on reloads, not after every change. */
-    if (how >= TUI_RELOAD_ALL && in->page.n && in->list.top > 0) {
+     * the threads above the page, so it is done on reloads, not after every change. A page
+     * at the top stays at the top, showing what arrived above, while the cursor's thread
+     * stays on it; otherwise the page stays put. */
+    if (how >= TUI_RELOAD_ALL && in->page.n) {
         char *err = NULL;
-        long pos;
+        long pos, top = in->list.top;
         if (thread_count_before(t->db, &in->q, in->sort, &in->page.rows[0], &pos, &err) == 0) {
-            in->list.cur += pos - in->list.top;
+            in->list.cur += pos - top;
             in->list.top = pos;
-        }
-        else
+            if (top == 0 && pos > 0 && in->list.cur < in->list.page) {
+                long cur = in->list.cur;
+                go_first(t);
+                in->list.cur = cur;
+                clamp_cursor(in);
+            }
+        } else {
             tui_error_take(t, "cannot place the page", err);
+        }
     }
     keep_cursor_on(in, cur_id);
 }

@@ -103,7 +103,7 @@ tui_sync_line_parse(const char *line, struct tui_sync_line *out)
     int rc = -1;
     if (nf == 2 && strcmp(f[0], "error") == 0) {
         out->kind = TUI_SYNC_LINE_ERROR;
-        safe_copy(f[1], out->reason, sizeof out->reason, TUI_SYNC_REASON_MAX / 4 - 1);
+        safe_copy(f[1], out->reason, sizeof out->reason, TUI_SYNC_REASON_COLS);
         rc = 0;
     } else if (nf >= 2 && strlen(f[1]) > 0 && strlen(f[1]) < TUI_SYNC_NAME_MAX &&
                text_is_plain(f[1])) {
@@ -120,7 +120,7 @@ tui_sync_line_parse(const char *line, struct tui_sync_line *out)
                           : strcmp(f[2], "busy") == 0   ? TUI_SYNC_BUSY
                                                         : TUI_SYNC_NEVER;
             out->new_threads = v >= 0 ? v : 0;
-            safe_copy(f[4], out->reason, sizeof out->reason, TUI_SYNC_REASON_MAX / 4 - 1);
+            safe_copy(f[4], out->reason, sizeof out->reason, TUI_SYNC_REASON_COLS);
             rc = out->result != TUI_SYNC_NEVER && *end == '\0' && end != f[3] ? 0 : -1;
         }
     }
@@ -173,7 +173,7 @@ load_last(struct tui *t)
             clock_text(when, a->when);
         if (st.last_error) {
             a->result = TUI_SYNC_FAILED;
-            safe_copy(st.last_error, a->reason, sizeof a->reason, TUI_SYNC_REASON_MAX / 4 - 1);
+            safe_copy(st.last_error, a->reason, sizeof a->reason, TUI_SYNC_REASON_COLS);
         } else if (st.last_sync) {
             a->result = TUI_SYNC_OK;
             a->new_threads = st.last_new;
@@ -536,25 +536,25 @@ tui_sync_account_line(struct tui *t, size_t i, char *out, size_t cap)
     else
         snprintf(every, sizeof every, "every %ld min", a->interval / 60);
     const char *at = a->when[0] ? a->when : "";
+    const char *name = a->cfg->name;
     switch (a->result) {
     case TUI_SYNC_NEVER:
-        snprintf(out, cap, "%s: not synced yet (%s)", a->cfg->name, every);
+        snprintf(out, cap, "%s (%s): not synced yet", name, every);
         break;
     case TUI_SYNC_RUNNING:
-        snprintf(out, cap, "%s: syncing now (%s)", a->cfg->name, every);
+        snprintf(out, cap, "%s (%s): syncing now", name, every);
         break;
     case TUI_SYNC_OK:
         if (a->new_threads >= 0)
-            snprintf(out, cap, "%s: synced %s, %ld new (%s)", a->cfg->name, at,
-                     a->new_threads, every);
+            snprintf(out, cap, "%s (%s): synced %s, %ld new", name, every, at, a->new_threads);
         else
-            snprintf(out, cap, "%s: synced %s (%s)", a->cfg->name, at, every);
+            snprintf(out, cap, "%s (%s): synced %s", name, every, at);
         break;
     case TUI_SYNC_FAILED:
-        snprintf(out, cap, "%s: failed %s: %s (%s)", a->cfg->name, at, a->reason, every);
+        snprintf(out, cap, "%s (%s): failed %s: %s", name, every, at, a->reason);
         break;
     case TUI_SYNC_BUSY:
-        snprintf(out, cap, "%s: skipped %s: %s (%s)", a->cfg->name, at, a->reason, every);
+        snprintf(out, cap, "%s (%s): skipped %s: %s", name, every, at, a->reason);
         break;
     }
     return 0;

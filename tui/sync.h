@@ -15,7 +15,8 @@ struct tui;
 struct tui_action;
 
 /* Bounds of what a progress line may set. */
-#define TUI_SYNC_REASON_MAX 256
+#define TUI_SYNC_REASON_MAX 1024
+#define TUI_SYNC_REASON_COLS 200 /* as `tactful sync --progress-fd` cuts it */
 #define TUI_SYNC_NAME_MAX 65
 
 /* How one account's last sync went, as the status bar and the help say it. */
