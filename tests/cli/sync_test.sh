@@ -121,7 +121,11 @@ test_progress_fd_lines() {
     expect_status 2 t sync --progress-fd || return 1
     # Nothing could start: the stream says why, on one line.
     expect_status 2 t sync --progress-fd 3 nosuch 3>"$WORK/progress" || return 1
-    expect_eq 1 "$(grep -c "^error	no account 'nosuch' in the configuration" "$WORK/progress")" "error line"
+    expect_eq 1 "$(grep -c "^error	no account 'nosuch' in the configuration" "$WORK/progress")" "error line" || return 1
+    # All good now; the account named after the option.
+    export TOK_m=tok-m
+    expect_status 0 t sync --progress-fd 3 m 3>"$WORK/progress" || return 1
+    expect_eq "start	m|done	m	ok	2	|" "$(tr '\n' '|' <"$WORK/progress")" "progress of a good sync"
 }
 
 test_500_then_success_is_retried() {
