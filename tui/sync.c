@@ -451,14 +451,17 @@ tui_sync_poll(struct tui *t)
     }
     if (!s->allowed || s->pid > 0 || s->n == 0)
         return;
+    /* Called after every key: nothing is allocated unless a sync is due. */
     double now = mono_now();
-    int *want = xcalloc(s->n, sizeof *want);
-    int any = 0;
+    size_t due = 0;
     for (size_t i = 0; i < s->n; i++)
-        if (s->acct[i].due > 0 && s->acct[i].due <= now)
-            any = want[i] = 1;
-    if (any)
-        start_sync(t, want);
+        due += s->acct[i].due > 0 && s->acct[i].due <= now;
+    if (due == 0)
+        return;
+    int *want = xcalloc(s->n, sizeof *want);
+    for (size_t i = 0; i < s->n; i++)
+        want[i] = s->acct[i].due > 0 && s->acct[i].due <= now;
+    start_sync(t, want);
     free(want);
 }
 

@@ -108,6 +108,30 @@ test_sync_while_writing_a_reply() {
     wait_for 'EXITED 0'
 }
 
+# Threads that arrive inside the page, between the top and the cursor, leave the cursor on
+# its thread rather than on its row.
+test_cursor_stays_on_its_thread() {
+    setup '[]'
+    printf '%s\n' '{"platform":"mastodon","account":"dept","thread":"200","id":"200","parent":null,"author":"@dan@example.social","author_name":"Dan","created_at":"2027-01-05T10:00:00Z","text":"Newest local thread","url":"https://example.social/@dan/200","own":false}' >newer.jsonl
+    "$TACTFUL" import newer.jsonl >/dev/null 2>&1
+    printf '[tactful]\nsync_interval = 0\n' >>"$TACTFUL_CONFIG"
+    START_ENV=TOK_m=tok-m
+    start 120 30
+    wait_for 'tester │ 1/2'
+    keys j
+    wait_for 'tester │ 2/2'
+    keys F5
+    wait_for 'synced [0-9]{2}:[0-9]{2} · 3 new'
+    # The old thread is now fifth, and the cursor is still on it.
+    wait_for 'tester │ 5/5'
+    keys Enter
+    wait_for 'The bin collection on Elm Street was missed again'
+    keys q
+    wait_for 'tester │ 5/5'
+    keys q
+    wait_for 'EXITED 0'
+}
+
 test_failure_shown_until_next_good_sync() {
     setup '[{"match": "verify_credentials", "status": 401, "times": 1}]'
     printf '[tactful]\nsync_interval = 0\n' >>"$TACTFUL_CONFIG"
