@@ -369,6 +369,26 @@ time_queries(const char *path)
         print_plans(db, &tr);
         query_free(&q);
     }
+    /* The tab's "N new" after a sync (tui/inbox.c count_new): read on every reload. */
+    long newest = thread_max_id(db), nnew = 0;
+    t = bench_now();
+    newest = thread_max_id(db);
+    bench_row("model: newest thread id (N new: nothing arrived)", (bench_now() - t) * 1000,
+              "ms", "-");
+    print_plans(db, &tr);
+    t = bench_now();
+    thread_count_new(db, NULL, newest - 1000, &nnew, &err);
+    bench_row("model: N new, 1,000 threads arrived, all tab", (bench_now() - t) * 1000, "ms",
+              "-");
+    print_plans(db, &tr);
+    struct query reply_tab = {0};
+    query_add(&reply_tab, QK_STATE, "to_reply");
+    t = bench_now();
+    thread_count_new(db, &reply_tab, newest - 1000, &nnew, &err);
+    bench_row("model: N new, 1,000 threads arrived, to_reply tab", (bench_now() - t) * 1000,
+              "ms", "-");
+    print_plans(db, &tr);
+    query_free(&reply_tab);
     t = bench_now();
     struct thread *th = thread_get(db, page.rows[0].id, &err);
     bench_row("model: one thread with its posts (Enter)", (bench_now() - t) * 1000, "ms", "-");

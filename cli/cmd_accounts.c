@@ -36,6 +36,14 @@ accounts_list(struct cli *cli)
             out_safe(stdout, st.remote_user, 0);
             printf("\n");
         }
+        const char *tried = st.last_attempt ? st.last_attempt : st.last_sync;
+        if (st.last_error && tried)
+            printf("%20s last sync: failed at %s\n", "", tried);
+        else if (st.last_sync && st.last_new >= 0)
+            printf("%20s last sync: ok at %s, %ld new thread%s\n", "", tried, st.last_new,
+                   st.last_new == 1 ? "" : "s");
+        else if (st.last_sync)
+            printf("%20s last sync: ok at %s\n", "", tried);
         if (st.last_error) {
             printf("%20s last error: ", "");
             out_safe(stdout, st.last_error, 0);

@@ -99,6 +99,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .ncolours = cli->cfg ? cli->cfg->ncolours : 0,
         .searches = cli->cfg ? cli->cfg->searches : NULL,
         .nsearches = cli->cfg ? cli->cfg->nsearches : 0,
+        .config = cli->cfg,
         .exe = exe,
         .db_path = cli->db_path,
         .config_path = cli->config_explicit ? cli->config_path : NULL,

@@ -298,6 +298,20 @@ const struct cli_command cli_commands[] = {
      "`tactful`(5)); a keymap with errors stops `tactful` with status 2 before the screen\n"
      "is touched, and so do pattern files and rule files with errors (every problem is\n"
      "printed, as by `tactful patterns` and `tactful check`).\n"
+     "\n"
+     "The interface syncs every account in the background as it starts, every\n"
+     "`sync_interval` (5 minutes unless configured; `0` turns it off) and on F5 or `$`,\n"
+     "by running `tactful sync` itself: the screen never waits for it.\n"
+     "Not with `--offline` or on a review bundle.\n"
+     "The status bar says `syncing 2/3`, then `synced 14:05 · 6 new`, and names an account\n"
+     "that failed, with the reason, until its next good sync; the help (?) has a line per\n"
+     "account.\n"
+     "New threads appear in place (the cursor stays on its thread; the composer and the\n"
+     "open thread are left alone); the tab in view says `N new` for unread threads that\n"
+     "arrived since you came to it, and U goes to the next unread thread.\n"
+     "An account that another tactful (a cron job, a colleague's interface) is syncing is\n"
+     "skipped and the status bar says who; `notify` in `tactful`(5) rings the terminal when\n"
+     "new threads arrive.\n"
      "See `tactful keys` and `THE INBOX`.\n",
      cmd_inbox},
     {"list",
@@ -603,8 +617,9 @@ const struct cli_command cli_commands[] = {
      cmd_outbox},
     {"accounts", "[check [ACCOUNT...]]", "list accounts, or check their credentials", NULL,
      "Without arguments, lists each configured account with its platform, the time of its\n"
-     "last successful sync (or `never`), its URL, who it is on the platform and its last\n"
-     "error.\n"
+     "last successful sync (or `never`), its URL, who it is on the platform, how its last\n"
+     "sync went (`last sync: ok at TIME, N new threads` or `last sync: failed at TIME:\n"
+     "REASON`, the reason until its next good sync) and who is syncing it now, if anyone.\n"
      "`check` signs each account (or those named) in, all at once, and prints who it is and\n"
      "how long a reply may be; a failure is reported with its reason and makes the exit\n"
      "status 1.\n"

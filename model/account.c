@@ -12,7 +12,8 @@ account_state_get(struct db *db, const char *name, struct account_state *st, cha
 {
     memset(st, 0, sizeof *st);
     sqlite3_stmt *q = db_prepare(db, "SELECT platform, base_url, cursor, last_sync, last_error,"
-                                     " limits, remote_user FROM accounts WHERE name = ?1",
+                                     " limits, remote_user, last_attempt, coalesce(last_new, -1)"
+                                     " FROM accounts WHERE name = ?1",
                                  err);
     if (q == NULL)
         return -1;
@@ -26,6 +27,10 @@ account_state_get(struct db *db, const char *name, struct account_state *st, cha
         st->last_error = db_column_strdup(q, 4);
         st->limits = db_column_strdup(q, 5);
         st->remote_user = db_column_strdup(q, 6);
+        st->last_attempt = db_column_strdup(q, 7);
+        st->last_new = (long)sqlite3_column_int64(q, 8);
+    } else {
+        st->last_new = -1;
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -45,7 +50,9 @@ account_state_clear(struct account_state *st)
     free(st->last_error);
     free(st->limits);
     free(st->remote_user);
+    free(st->last_attempt);
     memset(st, 0, sizeof *st);
+    st->last_new = -1;
 }
 
 /* Creates the account row when missing and checks its platform. Returns 0 or -1. */
@@ -94,8 +101,8 @@ account_sync_ok(struct db *db, const char *name, const char *platform, const cha
     char now[ISOTIME_LEN];
     isotime_now(now);
     sqlite3_stmt *st = db_prepare(db, "UPDATE accounts SET base_url = ?2,"
-                                      " cursor = coalesce(?3, cursor), last_sync = ?4,"
-                                      " last_error = NULL, limits = coalesce(json(?5), limits),"
+                                       " cursor = coalesce(?3, cursor), last_sync = ?4,"
+                                      " last_attempt = ?4, last_new = NULL, last_error = NULL, limits = coalesce(json(?5), limits),"
                                       " remote_user = coalesce(?6, remote_user) WHERE name = ?1",
                                   err);
     if (st == NULL)
@@ -116,6 +123,23 @@ account_sync_ok(struct db *db, const char *name, const char *platform, const cha
 }
 
 int
+account_sync_counted(struct db *db, const char *name, long new_threads, char **err)
+{
+    sqlite3_stmt *st = db_prepare(db, "UPDATE accounts SET last_new = ?2 WHERE name = ?1", err);
+    if (st == NULL)
+        return -1;
+    db_bind_text(st, 1, name);
+    sqlite3_bind_int64(st, 2, new_threads);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *err = db_error(db, "cannot record the sync in the cache");
+        return -1;
+    }
+    return 0;
+}
+
+int
 account_sync_failed(struct db *db, const char *name, const char *platform, const char *base_url,
                     const char *reason, char **err)
 {
@@ -125,7 +149,9 @@ account_sync_failed(struct db *db, const char *name, const char *platform, const
     if (ensure_row(db, name, platform, err) != 0)
         goto fail;
     char *msg = xstrndup(reason ? reason : "unknown error", ACCOUNT_MAX_ERROR);
-    sqlite3_stmt *st = db_prepare(db, "UPDATE accounts SET last_error = ?2,"
+    char now[ISOTIME_LEN];
+    isotime_now(now);
+    sqlite3_stmt *st = db_prepare(db, "UPDATE accounts SET last_error = ?2, last_attempt = ?4,"
                                       " base_url = coalesce(base_url, ?3) WHERE name = ?1",
                                   err);
     if (st == NULL) {
@@ -135,6 +161,7 @@ account_sync_failed(struct db *db, const char *name, const char *platform, const
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, msg);
     db_bind_text(st, 3, base_url);
+    db_bind_text(st, 4, now);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     free(msg);

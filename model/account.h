@@ -17,6 +17,8 @@ struct account_state {
     char *last_error;  /* reason the last sync failed, NULL after a success */
     char *limits;      /* JSON object, e.g. {"max_characters":500} */
     char *remote_user; /* who the account is there, as people see it */
+    char *last_attempt; /* stored UTC time of the last sync tried, good or failed */
+    long last_new;     /* new threads its last good sync brought; -1 when not known */
 };
 
 /* Reads the state of account name into st (all NULL when the cache has never seen it).
@@ -32,6 +34,10 @@ void account_state_clear(struct account_state *st);
 int account_sync_ok(struct db *db, const char *name, const char *platform, const char *base_url,
                     const char *cursor, const char *limits, const char *remote_user,
                     char **err);
+
+/* Records, inside the caller's transaction after account_sync_ok, how many new threads the
+ * sync brought (for the status of the last sync). Returns 0, or -1 with *err set. */
+int account_sync_counted(struct db *db, const char *name, long new_threads, char **err);
 
 /* Records why a sync of account name failed (in its own transaction when none is open). The
  * cursor and the data are left alone. Returns 0, or -1 with *err set. */

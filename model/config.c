@@ -99,6 +99,14 @@ static int check_path(struct parser *p, const char *key, char **value);
 static int check_env_name(struct parser *p, const char *key, char **value);
 static int check_language(struct parser *p, const char *key, char **value);
 static int check_columns(struct parser *p, const char *key, char **value);
+static int check_interval(struct parser *p, const char *key, char **value);
+static int check_notify(struct parser *p, const char *key, char **value);
+
+/* What sync_interval says, for tactful(5) and both sections that take it. */
+#define SYNC_INTERVAL_HELP                                                                     \
+    "How often the interface syncs in the background: a number followed by `s`, `m` or\n"      \
+    "`h` (`90s`, `5m`, `1h`; a bare number is minutes), from 30 seconds to 24 hours, or\n"     \
+    "`0` (or `off`) for never.\n"
 
 static const struct key_spec tactful_keys[] = {
     {"officer", offsetof(struct config, officer), NULL, false, "NAME",
@@ -148,6 +156,20 @@ static const struct key_spec tactful_keys[] = {
      "The widths are fixed: they follow the terminal's width.\n"
      "An unknown or repeated column, or a width given with a column, is an error when the\n"
      "inbox starts; `tactful check --config` finds it beforehand.\n"},
+    {"sync_interval", offsetof(struct config, sync_interval), check_interval, false,
+     "INTERVAL", "5m",
+     SYNC_INTERVAL_HELP
+     "The interface also syncs as it starts (unless `--offline` or on a review bundle)\n"
+     "and on the `sync` action (F5, `$`); an account section's own `sync_interval` wins\n"
+     "for that account, and an account at `0` is synced only on the key.\n"
+     "On a shared server let one cron job or one interface sync, and set\n"
+     "`sync_interval = 0` everywhere else.\n"},
+    {"notify", offsetof(struct config, notify), check_notify, false, "off|bell|osc9|osc777",
+     "off",
+     "How the interface tells you that a sync brought new threads: `bell` rings the\n"
+     "terminal bell, `osc9` and `osc777` send a desktop notification through the\n"
+     "terminal (OSC 9 for iTerm2, Windows Terminal and others; OSC 777 for urxvt, foot\n"
+     "and VTE terminals) whose text is fixed, with the count only: nothing from a post.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -159,7 +181,8 @@ enum {
     KEY_TOKEN_FILE,
     KEY_TOKEN_ENV,
     KEY_CA_FILE,
-    KEY_LANGUAGE
+    KEY_LANGUAGE,
+    KEY_SYNC_INTERVAL
 };
 
 static const struct key_spec account_keys[] = {
@@ -215,6 +238,10 @@ static const struct key_spec account_keys[] = {
                       "The language of replies sent from this account, a BCP 47 tag such as\n"
                       "`en`, `cy` or `en-GB`: Bluesky replies carry it in `langs`, Mastodon\n"
                       "replies its language code (`en`).\n"},
+    [KEY_SYNC_INTERVAL] = {"sync_interval", offsetof(struct config_account, sync_interval),
+                           check_interval, false, "INTERVAL", "[tactful] sync_interval",
+                           SYNC_INTERVAL_HELP
+                           "For this account, instead of `[tactful] sync_interval`.\n"},
 };
 
 static const char *const loopback_hosts[] = {"127.0.0.1", "[::1]", "localhost"};
@@ -469,6 +496,79 @@ check_language(struct parser *p, const char *key, char **value)
         return 0;
     problem(p, p->lineno, "%s '%s' in %s is not a language tag; write a code such as en, cy "
             "or en-GB", key, *value, p->label);
+    return -1;
+}
+
+int
+config_interval_parse(const char *value, long *seconds, char **err)
+{
+    *seconds = 0;
+    if (strcmp(value, "off") == 0 || strcmp(value, "0") == 0)
+        return 0;
+    size_t n = strspn(value, "0123456789");
+    const char *unit = value + n;
+    long mult = *unit == 's' ? 1 : *unit == 'h' ? 3600 : 60;
+    bool ok = n > 0 && n <= 6 && (*unit == '\0' || (strchr("smh", *unit) && unit[1] == '\0'));
+    long v = ok ? strtol(value, NULL, 10) * mult : 0;
+    if (ok && v >= CONFIG_INTERVAL_MIN && v <= CONFIG_INTERVAL_MAX) {
+        *seconds = v;
+        return 0;
+    }
+    if (err)
+        *err = xasprintf("'%.64s' is not an interval from 30 seconds to 24 hours; write such "
+                         "as 90s, 5m or 1h, or 0 for never", value);
+    return -1;
+}
+
+long
+config_sync_interval(const struct config *cfg, const struct config_account *a)
+{
+    const char *v = a && a->sync_interval ? a->sync_interval
+                    : cfg && cfg->sync_interval ? cfg->sync_interval : NULL;
+    long s = CONFIG_INTERVAL_DEFAULT;
+    if (v && config_interval_parse(v, &s, NULL) != 0)
+        s = CONFIG_INTERVAL_DEFAULT; /* checked at load; never reached */
+    return s;
+}
+
+static const char *const notify_names[] = {
+    [CONFIG_NOTIFY_OFF] = "off",
+    [CONFIG_NOTIFY_BELL] = "bell",
+    [CONFIG_NOTIFY_OSC9] = "osc9",
+    [CONFIG_NOTIFY_OSC777] = "osc777",
+};
+
+enum config_notify
+config_notify_mode(const struct config *cfg)
+{
+    for (size_t i = 0; cfg && cfg->notify && i < NELEM(notify_names); i++)
+        if (strcmp(cfg->notify, notify_names[i]) == 0)
+            return (enum config_notify)i;
+    return CONFIG_NOTIFY_OFF;
+}
+
+/* Checks a sync_interval value (config_interval_parse). */
+static int
+check_interval(struct parser *p, const char *key, char **value)
+{
+    long s;
+    char *why = NULL;
+    if (config_interval_parse(*value, &s, &why) == 0)
+        return 0;
+    problem(p, p->lineno, "%s in %s: %s", key, p->label, why);
+    free(why);
+    return -1;
+}
+
+/* Checks a notify value: one of notify_names. */
+static int
+check_notify(struct parser *p, const char *key, char **value)
+{
+    for (size_t i = 0; i < NELEM(notify_names); i++)
+        if (strcmp(*value, notify_names[i]) == 0)
+            return 0;
+    problem(p, p->lineno, "%s '%s' in %s is not one of off, bell, osc9, osc777", key, *value,
+            p->label);
     return -1;
 }
 
@@ -1072,6 +1172,7 @@ config_free(struct config *cfg)
         free(a->token_env);
         free(a->ca_file);
         free(a->language);
+        free(a->sync_interval);
     }
     free(cfg->accounts);
     free(cfg->path);
@@ -1082,6 +1183,8 @@ config_free(struct config *cfg)
     free(cfg->open_cmd);
     free(cfg->patterns);
     free(cfg->inbox_columns);
+    free(cfg->sync_interval);
+    free(cfg->notify);
     for (size_t i = 0; i < cfg->ncolours; i++)
         free(cfg->colours[i].role);
     free(cfg->colours);

@@ -43,6 +43,7 @@ struct config_account {
                        * proxy; NULL for the system's. TLS is always verified. */
     char *language;   /* language of our replies, a BCP 47 tag such as "en" or "cy-GB";
                        * NULL to let the platform decide */
+    char *sync_interval; /* this account's own sync_interval (config_interval_parse), or NULL */
     int line;         /* line of the section header, for messages */
 };
 
@@ -82,6 +83,8 @@ struct config {
                        * run without a shell, to open a post's URL; or NULL */
     char *patterns;   /* [tactful] patterns: the office's folder of *.pattern files, or NULL */
     char *inbox_columns; /* [tactful] inbox_columns: the inbox's column names, or NULL */
+    char *sync_interval; /* [tactful] sync_interval, checked; read with config_sync_interval */
+    char *notify;     /* [tactful] notify, checked; read with config_notify_mode */
     struct config_colour *colours; /* [colours], in file order */
     size_t ncolours;
     struct config_search *searches; /* [searches], in file order (at most 20) */
@@ -129,6 +132,26 @@ int config_key_doc(enum config_section section, size_t i, struct config_key_doc 
 /* Parses a colour description into out's fg, bg and attrs (not role and line). Returns 0, or
  * -1 with *err set to a sentence saying how to write it. */
 int config_colour_parse(const char *value, struct config_colour *out, char **err);
+
+#define CONFIG_INTERVAL_DEFAULT (5 * 60)
+#define CONFIG_INTERVAL_MIN 30
+#define CONFIG_INTERVAL_MAX (24 * 60 * 60)
+
+/* Parses a sync_interval value: "0" or "off" (0, never), or digits with an optional unit s, m
+ * or h (bare: minutes) from CONFIG_INTERVAL_MIN to CONFIG_INTERVAL_MAX seconds. Sets *seconds
+ * and returns 0, or returns -1 with *err (when err is not NULL) set to a sentence. */
+int config_interval_parse(const char *value, long *seconds, char **err);
+
+/* The background sync interval of account a in seconds (0: never): its own sync_interval,
+ * else [tactful] sync_interval, else CONFIG_INTERVAL_DEFAULT. a and cfg may be NULL. */
+long config_sync_interval(const struct config *cfg, const struct config_account *a);
+
+/* How the interface announces new threads ([tactful] notify). */
+enum config_notify { CONFIG_NOTIFY_OFF, CONFIG_NOTIFY_BELL, CONFIG_NOTIFY_OSC9,
+                     CONFIG_NOTIFY_OSC777 };
+
+/* The notify mode cfg asks for (off when cfg is NULL or says nothing). */
+enum config_notify config_notify_mode(const struct config *cfg);
 
 /* Frees a configuration and everything it owns. NULL is fine. */
 void config_free(struct config *cfg);

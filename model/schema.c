@@ -329,6 +329,12 @@ static const char *const migrations[] = {
     /* 13: a review bundle's baseline keeps each exported thread's topic, so the topic merges
      * back like the thread's other triage fields (model/bundle_merge.c). */
     "ALTER TABLE bundle_threads ADD COLUMN topic TEXT;",
+
+    /* 14: the last sync of each account as the interface's status bar, its help and
+     * `tactful accounts` report it: when it was last tried (good or failed: last_sync stays
+     * the last good one) and how many new threads its last good sync brought. */
+    "ALTER TABLE accounts ADD COLUMN last_attempt TEXT;"
+    "ALTER TABLE accounts ADD COLUMN last_new INTEGER;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -563,6 +563,44 @@ thread_ids(struct db *db, const struct query *q, const struct query *also, long 
     return 0;
 }
 
+int
+thread_count_new(struct db *db, const struct query *q, long after_id, long *n, char **err)
+{
+    struct buf sql = {0};
+    const char **vals = NULL;
+    size_t nvals = 0;
+    *n = 0;
+    buf_adds(&sql, "SELECT count(*) FROM threads t JOIN accounts a ON a.id = t.account_id");
+    build_where(q, 0, WHERE_MATCHES, &sql, &vals, &nvals);
+    buf_printf(&sql, " AND t.id > %ld AND (t.seen_at IS NULL OR t.seen_at < t.last_activity)",
+               after_id);
+    sqlite3_stmt *st = prepare_bound(db, sql.data, vals, nvals, err);
+    buf_free(&sql);
+    free(vals);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        *err = db_error(db, "cannot count the new threads");
+        return -1;
+    }
+    return 0;
+}
+
+long
+thread_max_id(struct db *db)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(id), 0) FROM threads", NULL);
+    if (st == NULL)
+        return 0;
+    long id = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return id;
+}
+
 /* Appends " AND KEY OP (values of row's key)" for sort. The values are numbers and stored
  * timestamps; the timestamps are bound as the next parameters. */
 static void

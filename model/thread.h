@@ -101,6 +101,14 @@ void thread_cursor_free(struct thread_cursor *c);
 int thread_ids(struct db *db, const struct query *q, const struct query *also, long limit,
                long **ids, size_t *n, char **err);
 
+/* Sets *n to the threads matching q (snoozed ones left out unless q->include_snoozed) that
+ * arrived after thread after_id (a higher id) and are unread: the inbox's "N new". Returns 0
+ * or -1 with *err set. */
+int thread_count_new(struct db *db, const struct query *q, long after_id, long *n, char **err);
+
+/* The highest thread id in the cache (0 when there is none): where "new" starts. */
+long thread_max_id(struct db *db);
+
 /* Where thread_list_seek starts, relative to a row of the same listing (same q and sort). */
 enum thread_seek {
     THREAD_SEEK_FIRST,  /* the first threads; from is ignored */

@@ -139,7 +139,7 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
     int rc = account_sync_ok(db, j->cfg->name, j->cfg->platform, j->cfg->url,
                              j->op.res.cursor, limits, j->acct->me_name, err);
     free(limits);
-    if (rc != 0)
+    if (rc != 0 || account_sync_counted(db, j->cfg->name, r->new_threads, err) != 0)
         goto fail;
     return db_commit(db, err);
 fail:

@@ -303,10 +303,10 @@ test_key_errors(void **state)
 {
     load_fails(*state, "[tactful]\nofficer = a\nname = b\nofficer = c\nSignature = d\n",
                "3: unknown key 'name' in [tactful]; expected one of: officer, signature, policy, "
-               "keymap, open_cmd, patterns, inbox_columns\n"
+               "keymap, open_cmd, patterns, inbox_columns, sync_interval, notify\n"
                "4: duplicate key 'officer' in [tactful] (first at line 2)\n"
                "5: unknown key 'Signature' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd, patterns, inbox_columns");
+               "policy, keymap, open_cmd, patterns, inbox_columns, sync_interval, notify");
     load_fails(*state,
                "[account blog]\n"
                "platform = wordpress\n"
@@ -315,7 +315,7 @@ test_key_errors(void **state)
                "token_cmd = pass show x\n"
                "password = hunter2\n",
                "6: unknown key 'password' in [account blog]; expected one of: platform, url, "
-               "user, token_cmd, token_file, token_env, ca_file, language");
+               "user, token_cmd, token_file, token_env, ca_file, language, sync_interval");
     load_fails(*state, "[tactful]\nofficer = \"unterminated\nsignature = \"a\" b\n",
                "2: value of officer in [tactful] has no closing '\"'\n"
                "3: unexpected text after the closing '\"' of signature in [tactful]; a comment "
@@ -426,7 +426,7 @@ test_several_errors(void **state)
                            pad);
     load_fails(*state, text,
                "5: unknown key 'colour' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd, patterns, inbox_columns\n"
+               "policy, keymap, open_cmd, patterns, inbox_columns, sync_interval, notify\n"
                "8: unknown platform 'wordpres' in [account blog]; expected one of: mastodon, "
                "bluesky, wordpress\n"
                "9: url 'http://blog.example.gov' in [account blog] must use https://: TLS is "
@@ -628,6 +628,59 @@ test_ca_file_and_language(void **state)
                "en, cy or en-GB");
 }
 
+/* sync_interval: units, bare minutes, 0/off, the per-account override and the default; its
+ * bounds and bad forms are refused with the line. notify: the four modes, off by default. */
+static void
+test_sync_interval_and_notify(void **state)
+{
+    struct config *cfg = load_ok(*state, "[tactful]\nsync_interval = 90s\nnotify = osc777\n"
+                                         "[account a]\nplatform = mastodon\n"
+                                         "url = https://x.example\ntoken_env = T\n"
+                                         "sync_interval = off\n"
+                                         "[account b]\nplatform = mastodon\n"
+                                         "url = https://y.example\ntoken_env = T\n"
+                                         "[account c]\nplatform = mastodon\n"
+                                         "url = https://z.example\ntoken_env = T\n"
+                                         "sync_interval = 2h\n");
+    assert_int_equal(config_sync_interval(cfg, &cfg->accounts[0]), 0);
+    assert_int_equal(config_sync_interval(cfg, &cfg->accounts[1]), 90);
+    assert_int_equal(config_sync_interval(cfg, &cfg->accounts[2]), 7200);
+    assert_int_equal(config_notify_mode(cfg), CONFIG_NOTIFY_OSC777);
+    config_free(cfg);
+    cfg = load_ok(*state, "[tactful]\nofficer = a\n");
+    assert_int_equal(config_sync_interval(cfg, NULL), 5 * 60);
+    assert_int_equal(config_notify_mode(cfg), CONFIG_NOTIFY_OFF);
+    config_free(cfg);
+    assert_int_equal(config_sync_interval(NULL, NULL), CONFIG_INTERVAL_DEFAULT);
+    assert_int_equal(config_notify_mode(NULL), CONFIG_NOTIFY_OFF);
+
+    long sec;
+    char *err = NULL;
+    assert_int_equal(config_interval_parse("15", &sec, &err), 0);
+    assert_int_equal(sec, 15 * 60);
+    assert_int_equal(config_interval_parse("0", &sec, &err), 0);
+    assert_int_equal(sec, 0);
+    assert_int_equal(config_interval_parse("30s", &sec, &err), 0);
+    assert_int_equal(sec, 30);
+    assert_int_equal(config_interval_parse("24h", &sec, &err), 0);
+    const char *bad[] = {"29s", "25h", "5 m", "5min", "-5", "m", "", "9999999", "1.5h"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(config_interval_parse(bad[i], &sec, &err), -1);
+        assert_non_null(strstr(err, "write such as 90s, 5m or 1h, or 0 for never"));
+        free(err);
+        err = NULL;
+    }
+    load_fails(*state, "[tactful]\nsync_interval = 10s\nnotify = popup\n",
+               "2: sync_interval in [tactful]: '10s' is not an interval from 30 seconds to 24 "
+               "hours; write such as 90s, 5m or 1h, or 0 for never\n"
+               "3: notify 'popup' in [tactful] is not one of off, bell, osc9, osc777");
+    load_fails(*state,
+               "[account a]\nplatform = mastodon\nurl = https://x.example\ntoken_env = T\n"
+               "sync_interval = soon\n",
+               "5: sync_interval in [account a]: 'soon' is not an interval from 30 seconds to "
+               "24 hours; write such as 90s, 5m or 1h, or 0 for never");
+}
+
 /* Files tactful reads whole must be regular and within their cap; a FIFO without a writer,
  * a device or a folder is refused at once. */
 static void
@@ -783,6 +836,7 @@ main(void)
         cmocka_unit_test(test_account_find),
         cmocka_unit_test(test_officer_precedence),
         cmocka_unit_test(test_ca_file_and_language),
+        cmocka_unit_test(test_sync_interval_and_notify),
         cmocka_unit_test(test_key_docs_are_the_accepted_keys),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

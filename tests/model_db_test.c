@@ -311,6 +311,8 @@ test_migrates_v5_identity(void **state)
                                    " CREATE INDEX drafts_thread ON drafts (thread_id);"
                                    " ALTER TABLE threads DROP COLUMN topic;"
                                    " DROP TABLE insights;"
+                                   " ALTER TABLE accounts DROP COLUMN last_attempt;"
+                                   " ALTER TABLE accounts DROP COLUMN last_new;"
                                    " PRAGMA user_version = 5;", &err), 0);
     db_close(a.db);
     a.db = db_open(a.path, &err);

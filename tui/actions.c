@@ -16,6 +16,7 @@
 #include "tui/outbox.h"
 #include "tui/prompt.h"
 #include "tui/reckoner.h"
+#include "tui/sync.h"
 #include "tui/thread.h"
 #include "tui/triage.h"
 #include "tui/url.h"
@@ -76,6 +77,8 @@ const struct tui_action tui_actions[] = {
      tui_audit_act_open, NULL},
     {"send-outbox", IN_GLOBAL, "send the replies waiting in the outbox, in the background",
      tui_outbox_act_send, NULL},
+    {"sync", IN_GLOBAL, "sync every account now, in the background (the status bar says how)",
+     tui_sync_act_sync, NULL},
 
     /* Every list: the inbox, the drafts and approvals, the audit log, the ready-reckoner's
      * patterns and the help (tui/list.c). */
@@ -115,6 +118,8 @@ const struct tui_action tui_actions[] = {
      NULL},
     {"mark-unread", IN_INBOX, "mark the thread (or the selected threads) unread again",
      tui_inbox_act_mark_unread, NULL},
+    {"next-unread", IN_INBOX, "the next unread thread below the cursor (new ones among them)",
+     tui_inbox_act_next_unread, NULL},
 
     /* The thread view. */
     {"back", IN_THREAD, "back to the inbox", tui_thread_act_back, NULL},

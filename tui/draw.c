@@ -7,6 +7,7 @@
 #include "model/xmalloc.h"
 #include "tui/draw.h"
 #include "tui/outbox.h"
+#include "tui/sync.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -241,12 +242,10 @@ tui_status_draw(struct tui *t, const char *mode, const char *where)
         field(&b, where);
         field(&b, outbox);
     }
-    if (t->sync.active) {
-        char sync[96];
-        snprintf(sync, sizeof sync, "sync %s %ld/%ld", t->sync.label, t->sync.done,
-                 t->sync.total);
+    char sync[512];
+    tui_sync_status(t, sync, sizeof sync);
+    if (sync[0])
         field(&b, sync);
-    }
     char hint[160];
     status_hint(t, hint, sizeof hint);
     int help_w = text_width(hint);

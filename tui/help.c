@@ -8,6 +8,7 @@
 #include "tui/draw.h"
 #include "tui/help.h"
 #include "tui/inbox.h"
+#include "tui/sync.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,13 @@ build(struct tui *t, size_t *n)
     const struct keymap *km = t->opts->keymap;
     add_line(&lines, n, ROLE_BAR, title_line(km, keymap_context_screen(ctx)));
     add_line(&lines, n, ROLE_HEADER, quit_line(km, ctx));
+    /* Each account's last sync, result and reason (tui/sync.c), display-safe already. */
+    char acct[TUI_SYNC_REASON_MAX + 160];
+    for (size_t i = 0; tui_sync_account_line(t, i, acct, sizeof acct) == 0; i++) {
+        if (i == 0)
+            add_line(&lines, n, ROLE_HEADER, xstrdup("Each account's last sync"));
+        add_line(&lines, n, ROLE_NORMAL, xasprintf("  %s", acct));
+    }
     /* Where the bindings came from, one file a line, in the order they were read. */
     for (size_t i = 0; i < km->n; i++) {
         const char *f = km->bindings[i].file;

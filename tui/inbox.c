@@ -195,6 +195,9 @@ struct inbox {
     size_t nsaved;
     int cols[NCOLS_MAX];        /* the columns shown, in order (enum column) */
     int ncols;
+    long *seen;                 /* per tab (index tab + 1): the newest thread id when the
+                                 * officer last came to it; what arrived since is "new" */
+    long nnew;                  /* unread threads of the tab in view that are new */
 };
 
 static const char *const sort_names[] = {
@@ -306,8 +309,23 @@ set_total(struct inbox *in)
             in->list.n += in->counts[i];
 }
 
-/* Reads the per-state counts, or with words to search for (whose counts can take a second
- * on a large cache) leaves them to inbox_later, after the first screen is drawn. */
+/* Counts the unread threads of the listing that arrived since the officer came to its tab
+ * (nothing to read when no thread is newer than that). */
+static void
+count_new(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    long seen = in->seen[in->tab + 1];
+    char *err = NULL;
+    in->nnew = 0;
+    if (thread_max_id(t->db) > seen && thread_count_new(t->db, &in->q, seen, &in->nnew,
+                                                        &err) != 0)
+        tui_error_take(t, "cannot count the new threads", err);
+}
+
+/* Reads the per-state counts and how many threads are new, or with words to search for
+ * (whose counts can take a second on a large cache) leaves both to inbox_later, after the
+ * first screen is drawn. */
 static void
 load_counts(struct tui *t)
 {
@@ -321,6 +339,7 @@ load_counts(struct tui *t)
     if (thread_count_states(t->db, &in->q, in->counts, &err) != 0)
         tui_error_take(t, "cannot count the threads", err);
     set_total(in);
+    count_new(t);
 }
 
 /* Whether a key is waiting to be read, for a count to give way to it. */
@@ -351,6 +370,7 @@ inbox_later(struct tui *t)
     }
     long shown = in->list.top + (long)in->page.n;
     set_total(in);
+    count_new(t);
     if (in->list.n < shown) /* the cache changed between the page and the count */
         in->list.n = shown;
     if (in->counts_say) {
@@ -470,6 +490,8 @@ go_last(struct tui *t)
     clamp_cursor(in);
 }
 
+static const struct thread_row *current(const struct inbox *in);
+
 /* Rereads the page from its first row's place, filling it from above when rows have gone. */
 static void
 reload_page(struct tui *t)
@@ -535,25 +557,48 @@ inbox_fetch(struct tui *t, struct tui_list *l, long top)
     return 0;
 }
 
+/* Puts the cursor back on thread id when it is still on the page (threads that arrived or
+ * moved above it in the page would otherwise shift it onto another thread). */
+static void
+keep_cursor_on(struct inbox *in, long id)
+{
+    for (size_t i = 0; id > 0 && i < in->page.n; i++)
+        if (in->page.rows[i].id == id) {
+            in->list.cur = in->list.top + (long)i;
+            return;
+        }
+}
+
 void
 tui_inbox_reload(struct tui *t, int how)
 {
     struct inbox *in = t->inbox;
+    long cur_id = current(in) ? current(in)->id : 0;
     if (how >= TUI_RELOAD_COUNTS)
         load_counts(t);
     reload_page(t);
+    keep_cursor_on(in, cur_id);
     /* Threads above may have come or gone: find the page's true position again. This scans
-     * the threads above the page, so it is done on reloads, not after every change. */
-    if (how >= TUI_RELOAD_ALL && in->page.n && in->list.top > 0) {
+     * the threads above the page, so it is done on reloads, not after every change. A page
+     * at the top stays at the top, showing what arrived above, while the cursor's thread
+     * stays on it; otherwise the page stays put. */
+    if (how >= TUI_RELOAD_ALL && in->page.n) {
         char *err = NULL;
-        long pos;
+        long pos, top = in->list.top;
         if (thread_count_before(t->db, &in->q, in->sort, &in->page.rows[0], &pos, &err) == 0) {
-            in->list.cur += pos - in->list.top;
+            in->list.cur += pos - top;
             in->list.top = pos;
-        }
-        else
+            if (top == 0 && pos > 0 && in->list.cur < in->list.page) {
+                long cur = in->list.cur;
+                go_first(t);
+                in->list.cur = cur;
+                clamp_cursor(in);
+            }
+        } else {
             tui_error_take(t, "cannot place the page", err);
+        }
     }
+    keep_cursor_on(in, cur_id);
 }
 
 /* Starts the listing over after the tab, sort, search or filters changed. */
@@ -562,10 +607,12 @@ view_changed(struct tui *t, int counts)
 {
     struct inbox *in = t->inbox;
     build_query(in);
-    if (counts)
+    if (counts) {
         load_counts(t);
-    else
+    } else {
         set_total(in);
+        count_new(t);
+    }
     if (in->counts_due)
         in->list.n = LONG_MAX; /* until counted: the first page says where the list ends */
     go_first(t);
@@ -589,6 +636,10 @@ tui_inbox_new(struct tui *t)
         free(err);
         in->ncols = columns_parse(DEFAULT_COLUMNS, in->cols, &err);
     }
+    in->seen = xcalloc((size_t)TRIAGE_NSTATES + 1 + in->nsaved, sizeof *in->seen);
+    long newest = thread_max_id(t->db);
+    for (size_t i = 0; i < (size_t)TRIAGE_NSTATES + 1 + in->nsaved; i++)
+        in->seen[i] = newest;
     t->inbox = in;
     view_changed(t, 1);
     return in;
@@ -605,6 +656,7 @@ tui_inbox_free(struct inbox *in)
     for (int i = 0; i < QK_COUNT; i++)
         free(in->filter[i]);
     free(in->selected);
+    free(in->seen);
     free(in);
 }
 
@@ -752,6 +804,18 @@ count_text(long n, int compact, char *out, size_t cap)
         snprintf(out, cap, "%.1fM", (double)n / 1e6);
 }
 
+/* Appends the tab in view's "N new" (threads that arrived since the officer came to it and
+ * are unread), or "+N" when compact; nothing when none is. */
+static void
+new_mark(const struct inbox *in, int compact, struct buf *b)
+{
+    if (in->nnew <= 0)
+        return;
+    char num[24];
+    count_text(in->nnew, compact, num, sizeof num);
+    buf_printf(b, compact ? " +%s" : " · %s new", num);
+}
+
 /* Builds the tab bar in one of the layouts (0 widest .. 4 narrowest); returns its width and
  * the column span of the active tab. */
 static int
@@ -773,6 +837,8 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
             buf_adds(b, sep);
         int x = text_width(b->data);
         buf_printf(b, "%s %s", i < 0 ? "all" : shortl ? triage_states[i].label : triage_states[i].name, num);
+        if (i == in->tab)
+            new_mark(in, compact, b);
         if (i == in->tab) {
             *act_x = x;
             *act_w = text_width(b->data) - x;
@@ -784,6 +850,8 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
         char *name = text_sanitize(in->saved[k].name, strlen(in->saved[k].name), 0);
         buf_adds(b, name);
         free(name);
+        if (in->tab == TRIAGE_NSTATES + (int)k)
+            new_mark(in, compact, b);
         if (in->tab == TRIAGE_NSTATES + (int)k) {
             *act_x = x;
             *act_w = text_width(b->data) - x;
@@ -1044,6 +1112,7 @@ set_tab(struct tui *t, int tab)
     /* State tabs share one set of counts; a saved search's tab has its own. */
     int saved = saved_tab(t->inbox) != NULL;
     t->inbox->tab = tab;
+    t->inbox->seen[tab + 1] = thread_max_id(t->db); /* the officer looks at it now */
     view_changed(t, saved || saved_tab(t->inbox) != NULL);
 }
 
@@ -1333,3 +1402,33 @@ const struct tui_screen tui_inbox_screen = {
     .targets = tui_inbox_targets,
     .url = tui_inbox_url,
 };
+
+/* Pages next-unread reads below the cursor before it gives up. */
+#define NEXT_UNREAD_PAGES 200
+
+void
+tui_inbox_act_next_unread(struct tui *t, const struct tui_action *a)
+{
+    (void)a;
+    struct inbox *in = t->inbox;
+    long start = in->list.cur;
+    long from = start + 1; /* the first row not yet looked at */
+    for (int pages = 0; pages < NEXT_UNREAD_PAGES && from < in->list.n; pages++) {
+        for (long r = from; r < in->list.top + (long)in->page.n; r++)
+            if (in->page.rows[r - in->list.top].unread) {
+                tui_list_move(t, &in->list, r);
+                return;
+            }
+        from = in->list.top + (long)in->page.n;
+        if (from >= in->list.n)
+            break;
+        /* The next page: its last row under the cursor brings rows from on. */
+        long to = from + in->list.page - 1 < in->list.n ? from + in->list.page - 1
+                                                        : in->list.n - 1;
+        tui_list_move(t, &in->list, to);
+        if (in->list.top > from || in->list.top + (long)in->page.n <= from)
+            break; /* the listing ends sooner than counted */
+    }
+    tui_list_move(t, &in->list, start);
+    tui_message(t, "no unread thread below this one");
+}

@@ -36,5 +36,6 @@ void tui_inbox_act_select_none(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_select_search(struct tui *t, const struct tui_action *a);
 void tui_inbox_act_mark_unread(struct tui *t, const struct tui_action *a);
+void tui_inbox_act_next_unread(struct tui *t, const struct tui_action *a);
 
 #endif

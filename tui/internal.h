@@ -33,6 +33,7 @@ struct review;  /* tui/approvals.c */
 struct reckoner; /* tui/reckoner.c */
 struct composer; /* tui/composer.c */
 struct help;    /* tui/help.c */
+struct tui_sync; /* tui/sync.c */
 struct editbuf;
 struct editbuf_row;
 struct thread_row;
@@ -85,11 +86,7 @@ struct tui {
     char message[TUI_MESSAGE_MAX]; /* for the status bar; cleared by the next key */
     int message_error;
     int quit;
-    struct {                       /* progress of a sync, for the status bar (none yet) */
-        int active;
-        long done, total;
-        char label[64];
-    } sync;
+    struct tui_sync *sync;         /* syncing from the interface (tui/sync.c) */
 };
 
 /* tui/tui.c */

@@ -9,6 +9,7 @@
 #include "tui/inbox.h"
 #include "tui/outbox.h"
 #include "tui/prompt.h"
+#include "tui/sync.h"
 #include "tui/triage.h"
 
 #include <errno.h>
@@ -263,15 +264,17 @@ key_waiting(void)
     return 1;
 }
 
-/* Reaps finished children (open_cmd, outbox send) so none is left a zombie; the outbox hears
+/* Reaps finished children (open_cmd, outbox send, sync) so none is left a zombie; the outbox hears
  * about each, to report its send. */
 static void
 reap_children(struct tui *t)
 {
     pid_t pid;
     int status;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         tui_outbox_reaped(t, pid, status);
+        tui_sync_reaped(t, pid, status);
+    }
 }
 
 /* Turns off XON/XOFF flow control so C-s and C-q reach tactful (emacs.keys binds C-s). */
@@ -341,6 +344,7 @@ tui_free(struct tui *t)
             (*s)->free(t);
     tui_approvals_forget(t);
     tui_undo_clear(t);
+    tui_sync_free(t);
 }
 
 int
@@ -362,6 +366,7 @@ tui_run(const struct tui_opts *opts, char **err)
     catch_stop_signals(old);
     t.inbox = tui_inbox_new(&t);
     tui_outbox_refresh(&t);
+    tui_sync_start(&t);
     time_t last_key = time(NULL);
     struct thread_watch watch;
     thread_watch_start(t.db, &watch);
@@ -378,6 +383,9 @@ tui_run(const struct tui_opts *opts, char **err)
         int key = read_key();
         if (tui_stop_signal)
             break;
+        /* A sync's progress is read after every key as well as every tick: typing never
+         * holds it up, and it never holds typing up. */
+        tui_sync_poll(&t);
         if (key < 0) {
             reap_children(&t);
             if (!t.prompt && time(NULL) - last_key >= TUI_IDLE_RELOAD_S) {

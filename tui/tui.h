@@ -31,6 +31,7 @@ struct tui_opts {
     size_t nsearches;
     const char *inbox_columns;    /* [tactful] inbox_columns (checked with
                                    * tui_inbox_columns_check), or NULL for the default */
+    const struct config *config;  /* the accounts to sync, sync_interval and notify; or NULL */
     const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
     /* How the send action runs `tactful outbox send` in a child: this program's path, and the
      * cache and configuration to give it (config_path NULL: the child finds its own). */

@@ -25,6 +25,18 @@ test_bad_config_reports_both_lines_and_exits_2() {
     [ ! -s "$WORK/out" ] || fail "stdout not empty: $(head -c 200 "$WORK/out")"
 }
 
+# The live inbox's keys: good values pass `tactful check`, bad ones stop it with their line.
+test_sync_interval_and_notify_are_checked() {
+    printf 'Thanks for getting in touch.\n' >"$WORK/draft.txt"
+    printf '[tactful]\nsync_interval = 15m\nnotify = osc9\n[account m]\nplatform = mastodon\nurl = https://m.example\ntoken_env = T\nsync_interval = 0\n' >"$TACTFUL_CONFIG"
+    expect_status 0 t check "$WORK/draft.txt" || return 1
+    printf '[tactful]\nsync_interval = 5 minutes\nnotify = loud\n[account m]\nplatform = mastodon\nurl = https://m.example\ntoken_env = T\nsync_interval = 1s\n' >"$TACTFUL_CONFIG"
+    expect_status 2 t check "$WORK/draft.txt" || return 1
+    expect_err "^$TACTFUL_CONFIG:2: sync_interval in \[tactful\]: '5 minutes' is not an interval from 30 seconds to 24 hours; write such as 90s, 5m or 1h, or 0 for never$" || return 1
+    expect_err "^$TACTFUL_CONFIG:3: notify 'loud' in \[tactful\] is not one of off, bell, osc9, osc777$" || return 1
+    expect_err "^$TACTFUL_CONFIG:8: sync_interval in \[account m\]: '1s' is not an interval" || return 1
+}
+
 test_bad_config_stops_every_command_before_the_cache() {
     write_bad_config "$TACTFUL_CONFIG"
     for cmd in "list" "search grit" "show 1" "mark 1 closed" "tag 1 +x" "assign 1 al" \

@@ -100,7 +100,32 @@ test_failing_account_does_not_stop_others() {
     expect_out '^sync: 3 accounts, 1 failed; 4 new threads, 16 new posts' || return 1
     expect_status 0 t accounts || return 1
     expect_out 'last error: checking the access token: .*HTTP 401' || return 1
+    expect_out 'last sync: failed at [0-9]{4}-' || return 1
+    expect_out 'last sync: ok at [0-9]{4}-[^,]*, 2 new threads$' || return 1
     expect_eq "" "$(db_count "select cursor from accounts where name = 'm'")" "cursor of the failed account"
+}
+
+# The interface's progress stream: a line as each account starts and as it finishes (its
+# result, new threads and a reason on one line); the ordinary output is unchanged.
+test_progress_fd_lines() {
+    three_platforms || return 1
+    export TOK_m=wrong-token
+    expect_status 1 t sync --progress-fd 3 3>"$WORK/progress" || return 1
+    expect_out '^sync: 3 accounts, 1 failed; 4 new threads' || return 1
+    expect_eq 3 "$(grep -c '^start	[mbw]$' "$WORK/progress")" "start lines" || return 1
+    expect_eq 1 "$(grep -Ec '^done	m	failed	0	checking the access token: .*HTTP 401' "$WORK/progress")" "failed line" || return 1
+    expect_eq 2 "$(grep -Ec '^done	[bw]	ok	2	$' "$WORK/progress")" "ok lines" || return 1
+    expect_eq 6 "$(wc -l <"$WORK/progress" | tr -d ' ')" "lines in all" || return 1
+    expect_status 2 t sync --progress-fd 9 || return 1
+    expect_err 'progress-fd needs an open file descriptor' || return 1
+    expect_status 2 t sync --progress-fd || return 1
+    # Nothing could start: the stream says why, on one line.
+    expect_status 2 t sync --progress-fd 3 nosuch 3>"$WORK/progress" || return 1
+    expect_eq 1 "$(grep -c "^error	no account 'nosuch' in the configuration" "$WORK/progress")" "error line" || return 1
+    # All good now; the account named after the option.
+    export TOK_m=tok-m
+    expect_status 0 t sync --progress-fd 3 m 3>"$WORK/progress" || return 1
+    expect_eq "start	m|done	m	ok	2	|" "$(tr '\n' '|' <"$WORK/progress")" "progress of a good sync"
 }
 
 test_500_then_success_is_retried() {
