@@ -963,9 +963,11 @@ compile_classes(struct guard *g, struct sb_stemmer *stemmer, struct buf *errors)
 }
 
 size_t
-guard_tokpat_compile(struct guard *g, struct buf *errors)
+guard_tokpat_compile(struct guard *g, const char *cache_dir, struct buf *errors)
 {
     struct tp_store *s = &g->tp;
+    if (guard_cache_load(g, cache_dir))
+        return 0;
     reserve(g);
     struct sb_stemmer *stemmer = sb_stemmer_new("english", NULL);
     size_t nerr = compile_classes(g, stemmer, errors);
@@ -1000,6 +1002,7 @@ guard_tokpat_compile(struct guard *g, struct buf *errors)
         build_sets(s);
         build_index(s);
         guard_tokfollow_build(s);
+        guard_cache_save(g, cache_dir);
     }
     return nerr;
 }
