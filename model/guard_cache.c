@@ -458,6 +458,7 @@ guard_cache_load(struct guard *g, const char *dir)
     t.classes = g->tp.classes;
     t.nclasses = g->tp.nclasses;
     g->tp = t;
+    guard_tokpat_pack_reqs(&g->tp);
     return true;
 }
 

@@ -269,6 +269,10 @@ struct tp_store {
     size_t nopen;
     uint64_t *follow;         /* TP_FOLLOW_WORDS a pattern: what may follow its first word */
     size_t mask;
+    uint16_t *reqbits;        /* reqs packed for a check (made from reqs after compiling or
+                               * reading the cache): per set, its size, then each word's bit
+                               * in a text's word filter (prefixes in its second half) */
+    uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
 };
 
 /* A token-pattern hit. */
@@ -588,6 +592,8 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * for exactly these patterns, this program and its libraries. Returns false, changing
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
+/* Packs the store's required-word sets for the check (reqbits, reqstart). */
+void guard_tokpat_pack_reqs(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */
 void guard_cache_save(const struct guard *g, const char *dir);
