@@ -10,8 +10,9 @@
  * new build or an upgraded library is a new key. The file holds the key again, the sizes of
  * its arrays and a checksum of their bytes; a file that is missing, short, damaged, of another
  * key or whose contents do not hold together is ignored and the patterns are compiled from
- * their text as without a cache (and the file written anew). A cache can only make loading
- * faster: it never changes what the rules find. Files are written under a private name and
+ * their text as without a cache (and the file written anew). Only a folder of the user's that
+ * no one else may write to is used. A cache can only make loading faster: it never changes
+ * what the rules find. Files are written under a private name and
  * renamed into place, so a reader never sees half of one. */
 #define _GNU_SOURCE /* dl_iterate_phdr */
 #include "model/guard_impl.h"
@@ -169,6 +170,16 @@ cache_key(const struct guard *g, uint64_t key[2])
     key[0] = k.a;
     key[1] = k.b;
     return true;
+}
+
+/* Whether dir is a folder of this user's that no one else may write to: only such a folder's
+ * files are read or written. */
+static bool
+dir_trusted(const char *dir)
+{
+    struct stat st;
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+           (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
 /* A cache file's path for a kind of file and a key (newly allocated). */
@@ -436,7 +447,7 @@ bool
 guard_cache_load(struct guard *g, const char *dir)
 {
     uint64_t key[2];
-    if (dir == NULL || !cache_key(g, key))
+    if (dir == NULL || !dir_trusted(dir) || !cache_key(g, key))
         return false;
     char *path = cache_path(dir, CACHE_PREFIX, key);
     FILE *f = file_open_regular(path, (size_t)CACHE_MAX);
@@ -592,7 +603,7 @@ void
 guard_cache_save(const struct guard *g, const char *dir)
 {
     uint64_t key[2];
-    if (dir == NULL || !cache_key(g, key) || file_mkdir_p(dir) != 0)
+    if (dir == NULL || !cache_key(g, key) || file_mkdir_p(dir) != 0 || !dir_trusted(dir))
         return;
     const struct tp_store *s = &g->tp;
     size_t nre = 0;
@@ -711,7 +722,7 @@ guard_recache_open(const char *dir)
     struct guard_recache *c = xcalloc(1, sizeof *c);
     c->dir = xstrdup(dir);
     c->path = cache_path(dir, RE_PREFIX, key);
-    FILE *f = file_open_regular(c->path, (size_t)CACHE_MAX);
+    FILE *f = dir_trusted(dir) ? file_open_regular(c->path, (size_t)CACHE_MAX) : NULL;
     struct stat st;
     if (f == NULL)
         return c;
@@ -776,7 +787,7 @@ guard_recache_compile(struct guard_recache *c, const char *pattern, bool case_se
 static void
 re_write(const struct guard_recache *c)
 {
-    if (file_mkdir_p(c->dir) != 0)
+    if (file_mkdir_p(c->dir) != 0 || !dir_trusted(c->dir))
         return;
     char *tmp = xasprintf("%s.%ld.tmp", c->path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -1,7 +1,8 @@
 /* The cache of compiled token patterns and regex-rule codes (guard_options.cache_dir): rules
  * loaded from it find exactly what rules compiled from their text find; a change to a pattern,
  * an expression or its case is never answered from an older file; a damaged file is ignored
- * and written again; a cache folder that cannot be written only costs time. */
+ * and written again; a cache folder that cannot be written only costs time, and one others
+ * may write to is not used. */
 #include "guardtest.h"
 
 #include <sys/stat.h>
@@ -264,6 +265,33 @@ test_cache_unwritable(void **state)
     gt_dir_free(&d);
 }
 
+/* A cache folder others may write to is neither read nor written: its files could have been
+ * put there by someone else. */
+static void
+test_cache_shared_folder(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    guard_free(load(cache));
+    char *tok = only_file(cache, "tokpat-");
+    ino_t tok_ino = inode(tok);
+    assert_int_equal(chmod(cache, 0777), 0);
+    damage(tok, 100000, "\x5a\xa5", 2); /* would be rewritten if the folder were used */
+    struct guard *plain = load(NULL), *g = load(cache);
+    char *want = findings_text(plain), *got = findings_text(g);
+    assert_string_equal(got, want);
+    assert_int_equal(inode(tok), tok_ino);
+    guard_free(plain);
+    guard_free(g);
+    free(want);
+    free(got);
+    free(tok);
+    free(cache);
+    gt_dir_free(&d);
+}
+
 int
 main(void)
 {
@@ -272,6 +300,7 @@ main(void)
         cmocka_unit_test(test_cache_damaged),
         cmocka_unit_test(test_cache_follows_changes),
         cmocka_unit_test(test_cache_unwritable),
+        cmocka_unit_test(test_cache_shared_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
