@@ -4,6 +4,7 @@
  * (--policy, else [tactful] policy) and the officer's own rules file, the file "rules" beside
  * the configuration. `check --config` lints the configuration file instead. */
 #include "cli/cli.h"
+#include "cli/embedded.h"
 
 #include "model/guard.h"
 #include "model/platform.h"
@@ -39,10 +40,14 @@ cli_guard_open(struct cli *cli, const char *cmd, const char *policy)
         return NULL;
     }
     char *user = user_rules_path(cli);
+    char *base = cli_cache_folder();
+    char *cache = base ? xasprintf("%s/rules", base) : NULL; /* compiled patterns */
+    free(base);
     struct guard_options opts = {
         .rules_dir = dir,
         .policy = policy ? policy : cli->cfg ? cli->cfg->policy : NULL,
         .user_rules = user,
+        .cache_dir = cache,
     };
     char *err = NULL;
     struct guard *g = guard_new(&opts, &err);
@@ -53,6 +58,7 @@ cli_guard_open(struct cli *cli, const char *cmd, const char *policy)
         free(safe);
         free(err);
     }
+    free(cache);
     free(user);
     free(dir);
     return g;

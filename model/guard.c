@@ -182,13 +182,16 @@ guard_new(const struct guard_options *opts, char **err)
     struct guard *g = xcalloc(1, sizeof *g);
     struct buf errors = {0};
     size_t nerrors = 0;
+    g->recache = guard_recache_open(opts->cache_dir);
     guard_load_dir(g, opts->rules_dir, &errors, &nerrors);
     if (opts->policy)
         guard_load_file(g, opts->policy, LAYER_POLICY, 0, &errors, &nerrors);
     if (opts->user_rules)
         guard_load_file(g, opts->user_rules, LAYER_USER, 1, &errors, &nerrors);
     if (nerrors == 0)
-        nerrors += guard_tokpat_compile(g, &errors);
+        nerrors += guard_tokpat_compile(g, opts->cache_dir, &errors);
+    guard_recache_close(g->recache, nerrors == 0);
+    g->recache = NULL;
     if (nerrors) {
         *err = buf_take(&errors);
         guard_free(g);

@@ -44,6 +44,8 @@ struct guard_options {
     const char *rules_dir;   /* folder of the shipped *.rules files (required) */
     const char *policy;      /* the office policy file, or NULL; it must exist */
     const char *user_rules;  /* the officer's own rules file, or NULL; may be missing */
+    const char *cache_dir;   /* a folder for the compiled token patterns (created when
+                                missing), or NULL: compile them at every load */
 };
 
 /* What to check. */

@@ -269,6 +269,10 @@ struct tp_store {
     size_t nopen;
     uint64_t *follow;         /* TP_FOLLOW_WORDS a pattern: what may follow its first word */
     size_t mask;
+    uint16_t *reqbits;        /* reqs packed for a check (made from reqs after compiling or
+                               * reading the cache): per set, its size, then each word's bit
+                               * in a text's word filter (prefixes in its second half) */
+    uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
 };
 
 /* A token-pattern hit. */
@@ -411,9 +415,11 @@ struct guard {
     struct tp_store tp;
     pcre2_match_context *mctx;
     size_t nentries;          /* for GUARD_ENTRIES_MAX */
+    struct guard_recache *recache; /* while loading: compiled regex-rule expressions kept */
 };
 
 struct sb_stemmer;
+struct guard_recache;
 
 /* Everything one check needs. */
 struct guard_ctx {
@@ -570,14 +576,37 @@ void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct gua
 /* Adds a [class NAME] member (checked already). */
 void guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_entry *e);
 /* Compiles classes and the patterns of every pattern rule, then the index. Problems (unknown
- * classes, loops) are appended to errors; returns their count. */
-size_t guard_tokpat_compile(struct guard *g, struct buf *errors);
+ * classes, loops) are appended to errors; returns their count. With cache_dir, takes the
+ * compiled patterns from its cache file when that is current, and writes one when not. */
+size_t guard_tokpat_compile(struct guard *g, const char *cache_dir, struct buf *errors);
 /* Frees the store. */
 void guard_tokpat_free(struct tp_store *s);
 /* Records in v->tphits every pattern of a rule in force that matches the view. */
 void guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v);
 /* Runs a pattern rule from the view's hits. */
 void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+
+/* guard_cache.c: compiled token patterns kept between loads. */
+
+/* Fills g's token-pattern store (classes read, nothing compiled yet) from dir's cache file
+ * for exactly these patterns, this program and its libraries. Returns false, changing
+ * nothing, when there is none or it is damaged; then compile as usual. */
+bool guard_cache_load(struct guard *g, const char *dir);
+/* Packs the store's required-word sets for the check (reqbits, reqstart). */
+void guard_tokpat_pack_reqs(struct tp_store *s);
+/* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
+ * failure is ignored: the cache only saves time. */
+void guard_cache_save(const struct guard *g, const char *dir);
+/* Opens dir's file of compiled regex-rule expressions for one load (NULL dir: none, and NULL
+ * is returned). */
+struct guard_recache *guard_recache_open(const char *dir);
+/* Compiles a regex rule's expression as guard_regex_compile_jit(pattern, case_sensitive,
+ * false, err) does, taking the code from c's file when it holds this very text and case. */
+pcre2_code *guard_recache_compile(struct guard_recache *c, const char *pattern,
+                                  bool case_sensitive, char **err);
+/* Ends the load: when it loaded and compiled an expression the file lacked, writes the file
+ * again; frees c (NULL is fine). */
+void guard_recache_close(struct guard_recache *c, bool loaded);
 /* Where the alternatives of a group or class node are: alts[*alt .. *alt + *nalt). */
 void tp_node_alts(const struct tp_store *s, const struct tp_node *n, uint32_t *alt,
                   uint32_t *nalt);

@@ -16,6 +16,7 @@
 #define MODEL_WORD_MAX 64      /* bytes of one word; longer words are cut */
 #define MODEL_FEATURES_MAX 200000
 #define MODEL_TOKENS_MAX 20000 /* words of one text that are scored */
+#define MODEL_FILTER_BITS 32768 /* bits of a model's filter of its features (4 KiB) */
 
 struct guard_lexmodel {
     char *path;
@@ -26,7 +27,17 @@ struct guard_lexmodel {
     float *weights;
     char **names;              /* the feature's text, for explanations */
     size_t cap, n;
+    uint64_t *filter;          /* a bit per feature's hash: most of a text's words and pairs
+                                  are not features, and this small table says so without
+                                  reaching into the large one */
 };
+
+/* The bit of key in a model's filter. */
+static size_t
+filter_bit(uint64_t key)
+{
+    return (size_t)((key >> 32) ^ key) % MODEL_FILTER_BITS;
+}
 
 /* FNV-1a of a feature's text. Never 0 (0 marks an empty slot). */
 static uint64_t
@@ -73,6 +84,7 @@ guard_lexmodel_free(struct guard_lexmodel *m)
         free(m->names[i]);
     free(m->names);
     free(m->keys);
+    free(m->filter);
     free(m->weights);
     free(m->why);
     free(m->path);
@@ -172,6 +184,10 @@ model_load(struct guard_lexmodel *m)
                                        "with tests/guardrails/train-model.py",
                                        m->path, have_bias ? "" : " or has no bias line",
                                        lineno));
+    m->filter = xcalloc(MODEL_FILTER_BITS / 64, sizeof *m->filter);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i] != 0)
+            m->filter[filter_bit(m->keys[i]) / 64] |= 1ull << (filter_bit(m->keys[i]) % 64);
     m->loaded = true;
     return 0;
 }
@@ -280,7 +296,11 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         bool pair = i % 2 == 1;
         if (pair && at + 1 >= nw)
             continue;
-        size_t s = slot_of(m, word_key(w, at, pair));
+        uint64_t key = word_key(w, at, pair);
+        size_t bit = filter_bit(key);
+        if (!((m->filter[bit / 64] >> (bit % 64)) & 1))
+            continue; /* not a feature: slot_of would find an empty slot */
+        size_t s = slot_of(m, key);
         if (m->keys[s] == 0 || (seen[s / 8] & (1u << (s % 8))))
             continue;
         seen[s / 8] |= (uint8_t)(1u << (s % 8));

@@ -316,7 +316,7 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
         rc = check_phrase(L, file, line, body);
     } else if (r->kind == KIND_REGEX) {
         char *err = NULL;
-        pcre2_code *re = guard_regex_compile_jit(body, r->case_sensitive, false, &err);
+        pcre2_code *re = guard_recache_compile(L->g->recache, body, r->case_sensitive, &err);
         if (re == NULL) {
             lerr(L, file, line, "%s", err);
             free(err);

@@ -1,0 +1,849 @@
+/* The compiled token patterns kept in a cache file, so that loading the rules does not parse
+ * and index every pattern again when nothing it depends on has changed. Compiling them is
+ * more than half of loading (a few milliseconds with the shipped packs); reading them back is
+ * a fraction of that.
+ *
+ * The file is named by a key made of everything the compiled patterns depend on: the text and
+ * flags of every class member and pattern entry in load order, each rule's kind, the layout
+ * of the compiled structures, and the identity (device, inode, size, modification time) of
+ * the program and of every shared library it has loaded (the stemmer, PCRE2, utf8proc), so a
+ * new build or an upgraded library is a new key. The file holds the key again, the sizes of
+ * its arrays and a checksum of their bytes; a file that is missing, short, damaged, of another
+ * key or whose contents do not hold together is ignored and the patterns are compiled from
+ * their text as without a cache (and the file written anew). Only a folder of the user's that
+ * no one else may write to is used. A cache can only make loading faster: it never changes
+ * what the rules find. Files are written under a private name and
+ * renamed into place, so a reader never sees half of one. */
+#define _GNU_SOURCE /* dl_iterate_phdr */
+#include "model/guard_impl.h"
+
+#include "model/file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CACHE_MAGIC "TFTPAT\r\n"
+#define CACHE_FORMAT 1u
+#define CACHE_PREFIX "tokpat-"
+#define CACHE_SUFFIX ".cache"
+#define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
+
+/* The counts of the store's arrays, in the order their bytes follow the header. */
+enum { C_NODES, C_SEQS, C_ALTS, C_POOL, C_ENTRIES, C_BUCKETS, C_LINKS, C_SETS, C_OPEN,
+       C_CLASSES, C_REGEX, C_REBYTES, C_COUNT };
+
+struct cache_header {
+    char magic[8];
+    uint32_t format, pad;
+    uint64_t key[2];
+    uint64_t count[C_COUNT];
+    uint64_t sum[2];          /* checksum of everything after the header */
+};
+
+/* A class's compiled fields, as stored. */
+struct cache_class {
+    uint32_t alt, nalt, set, nset;
+    uint32_t setstems;
+};
+
+/* ---- The key ---- */
+
+/* Two 64-bit lanes of a hash, fed eight bytes at a time. */
+struct keyhash {
+    uint64_t a, b;
+};
+
+/* Mixes one 64-bit value into both lanes. */
+static void
+key_mix(struct keyhash *k, uint64_t v)
+{
+    k->a = (k->a ^ v) * 0x9E3779B97F4A7C15ull;
+    k->a ^= k->a >> 29;
+    k->b = (k->b + v) * 0xBF58476D1CE4E5B9ull;
+    k->b ^= k->b >> 31;
+}
+
+/* Mixes len bytes (and their length) into the key. */
+static void
+key_bytes(struct keyhash *k, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    key_mix(k, len);
+    for (; len >= 8; p += 8, len -= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        key_mix(k, v);
+    }
+    uint64_t v = 0;
+    memcpy(&v, p, len);
+    key_mix(k, v);
+}
+
+/* Mixes a string into the key. */
+static void
+key_str(struct keyhash *k, const char *s)
+{
+    key_bytes(k, s, strlen(s));
+}
+
+/* Mixes in the identity of the file at path (or only its name when it cannot be read). */
+static void
+key_file(struct keyhash *k, const char *path)
+{
+    struct stat st;
+    key_str(k, path);
+    if (stat(path, &st) != 0)
+        return;
+    key_mix(k, (uint64_t)st.st_dev);
+    key_mix(k, (uint64_t)st.st_ino);
+    key_mix(k, (uint64_t)st.st_size);
+    key_mix(k, (uint64_t)st.st_mtim.tv_sec);
+    key_mix(k, (uint64_t)st.st_mtim.tv_nsec);
+}
+
+/* dl_iterate_phdr's callback: mixes in each shared library the program has loaded. */
+static int
+key_library(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    if (info->dlpi_name && info->dlpi_name[0])
+        key_file(data, info->dlpi_name);
+    return 0;
+}
+
+/* Starts a key with the identity of this program and its libraries and the cache format;
+ * false when the program cannot be identified (then no cache is used). */
+static bool
+key_program(struct keyhash *k)
+{
+    *k = (struct keyhash){0x243F6A8885A308D3ull, 0x13198A2E03707344ull};
+    struct stat st;
+    if (stat("/proc/self/exe", &st) != 0)
+        return false;
+    key_file(k, "/proc/self/exe");
+    dl_iterate_phdr(key_library, k);
+    key_mix(k, CACHE_FORMAT);
+    return true;
+}
+
+/* The key of g's patterns as they are to be compiled; false when the program cannot be
+ * identified (then no cache is used). */
+static bool
+cache_key(const struct guard *g, uint64_t key[2])
+{
+    struct keyhash k;
+    if (!key_program(&k))
+        return false;
+    const uint64_t layout[] = {sizeof(struct tp_node), sizeof(struct tp_seq),
+                               sizeof(struct tp_entry), sizeof(struct tp_req),
+                               sizeof(struct tp_link), sizeof(struct tp_setent),
+                               TP_REQS_MAX, TP_FOLLOW_WORDS, TP_NODES_MAX, TP_DEPTH_MAX};
+    key_bytes(&k, layout, sizeof layout);
+    const struct tp_store *s = &g->tp;
+    key_mix(&k, s->nclasses);
+    for (size_t c = 0; c < s->nclasses; c++) {
+        key_str(&k, s->classes[c].name);
+        key_mix(&k, s->classes[c].nmembers);
+        for (size_t m = 0; m < s->classes[c].nmembers; m++)
+            key_str(&k, s->classes[c].members[m].text);
+    }
+    key_mix(&k, g->nrules);
+    for (size_t ri = 0; ri < g->nrules; ri++) {
+        const struct guard_rule *r = &g->rules[ri];
+        key_mix(&k, (uint64_t)r->kind);
+        if (r->kind != KIND_PATTERN)
+            continue;
+        key_mix(&k, r->nentries);
+        for (size_t i = 0; i < r->nentries; i++) {
+            const struct guard_entry *e = &r->entries[i];
+            key_str(&k, e->text);
+            key_mix(&k, (uint64_t)e->except | (uint64_t)e->anti << 1 | (uint64_t)e->user << 2);
+        }
+    }
+    key[0] = k.a;
+    key[1] = k.b;
+    return true;
+}
+
+/* Whether dir is a folder of this user's that no one else may write to: only such a folder's
+ * files are read or written. */
+static bool
+dir_trusted(const char *dir)
+{
+    struct stat st;
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+           (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* A cache file's path for a kind of file and a key (newly allocated). */
+static char *
+cache_path(const char *dir, const char *prefix, const uint64_t key[2])
+{
+    return xasprintf("%s/%s%016llx%016llx" CACHE_SUFFIX, dir, prefix,
+                     (unsigned long long)key[0], (unsigned long long)key[1]);
+}
+
+/* ---- The checksum ---- */
+
+/* A running sum of the stored bytes: two 64-bit sums over 8-byte words (a word and a running
+ * total of the words), enough to find a short or damaged file. */
+struct checksum {
+    uint64_t a, b;
+    unsigned char tail[8];
+    size_t ntail;
+};
+
+/* Adds len bytes to the sum. */
+static void
+sum_add(struct checksum *c, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (c->ntail && len) {
+        c->tail[c->ntail++] = *p++;
+        len--;
+        if (c->ntail == 8) {
+            uint64_t v;
+            memcpy(&v, c->tail, 8);
+            c->a += v;
+            c->b += c->a;
+            c->ntail = 0;
+        }
+    }
+    uint64_t a = c->a, b = c->b;
+    for (; len >= 8; p += 8, len -= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        a += v;
+        b += a;
+    }
+    c->a = a;
+    c->b = b;
+    memcpy(c->tail, p, len);
+    c->ntail = len;
+}
+
+/* Ends the sum. */
+static void
+sum_end(struct checksum *c, uint64_t out[2])
+{
+    if (c->ntail) {
+        memset(c->tail + c->ntail, 0, 8 - c->ntail);
+        uint64_t v;
+        memcpy(&v, c->tail, 8);
+        c->a += v;
+        c->b += c->a;
+    }
+    out[0] = c->a ^ 0x5851F42D4C957F2Dull;
+    out[1] = c->b + (uint64_t)c->ntail;
+}
+
+/* ---- Reading ---- */
+
+/* Reads n items of size bytes into a new array with one more, zeroed, item after them, and
+ * adds them to the sum. Returns NULL on a short read. */
+static void *
+read_array(FILE *f, size_t n, size_t size, struct checksum *sum)
+{
+    void *p = xmalloc((n + 1) * size); /* n is bounded by the file's size */
+    memset((char *)p + n * size, 0, size);
+    if (n && fread(p, size, n, f) != n) {
+        free(p);
+        return NULL;
+    }
+    sum_add(sum, p, n * size);
+    return p;
+}
+
+/* Whether the arrays read into s (whose classes are still g's) hold together: every index
+ * within its array, so that a check can never read outside them. */
+static bool
+store_valid(const struct guard *g, const struct tp_store *s, const struct cache_class *cls)
+{
+    size_t nb = s->mask + 1;
+    if (nb < 64 || (nb & s->mask) != 0)
+        return false;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const struct tp_node *n = &s->nodes[i];
+        bool text = n->op == TP_WORD || n->op == TP_PREFIX || n->op == TP_STEM ||
+                    n->op == TP_CLASS;
+        if (n->op > TP_CLASS || (text && (uint64_t)n->str + n->len >= s->poollen))
+            return false;
+        if (n->op == TP_GROUP && ((uint64_t)n->alt + n->nalt > s->nalts ||
+                                  (uint64_t)n->set + n->nset > s->nsets))
+            return false;
+        if (n->op == TP_CLASS && n->alt >= g->tp.nclasses)
+            return false;
+    }
+    for (size_t i = 0; i < s->nseqs; i++)
+        if ((uint64_t)s->seqs[i].node + s->seqs[i].n > s->nnodes)
+            return false;
+    for (size_t i = 0; i < s->nalts; i++)
+        if (s->alts[i] >= s->nseqs)
+            return false;
+    for (size_t i = 0; i < s->nentries; i++) {
+        const struct tp_entry *e = &s->entries[i];
+        if (e->rule >= g->nrules || g->rules[e->rule].kind != KIND_PATTERN ||
+            e->entry >= g->rules[e->rule].nentries || e->seq >= s->nseqs ||
+            e->nreq > TP_REQS_MAX || e->follow > 2)
+            return false;
+    }
+    for (size_t i = 0; i < s->nentries * TP_REQS_MAX; i++)
+        if (s->reqs[i].n > TP_REQ_WORDS)
+            return false;
+    const uint32_t *tables[2] = {s->exact, s->prefix};
+    for (size_t t = 0; t < 2; t++)
+        for (size_t b = 0; b < nb; b++)
+            if (tables[t][b] > tables[t][b + 1] || tables[t][b + 1] > s->nlinks)
+                return false;
+    for (size_t i = 0; i < s->nlinks; i++)
+        if (s->links[i].entry >= s->nentries)
+            return false;
+    for (size_t i = 0; i < s->nsets; i++)
+        if (s->sets[i].node >= s->nnodes)
+            return false;
+    for (size_t i = 0; i < s->nopen; i++)
+        if (s->open[i] >= s->nentries)
+            return false;
+    for (size_t c = 0; c < g->tp.nclasses; c++)
+        if ((uint64_t)cls[c].alt + cls[c].nalt > s->nalts ||
+            (uint64_t)cls[c].set + cls[c].nset > s->nsets)
+            return false;
+    return true;
+}
+
+/* Gives the regular-expression nodes of s their compiled codes from a serialised blob.
+ * Returns false when the blob does not decode to exactly as many codes. */
+static bool
+attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre)
+{
+    size_t have = 0;
+    for (size_t i = 0; i < s->nnodes; i++)
+        have += s->nodes[i].op == TP_REGEX;
+    if (have != nre || (nre == 0) != (len == 0))
+        return false;
+    if (nre == 0)
+        return true;
+    int32_t count = pcre2_serialize_get_number_of_codes(blob);
+    if (count < 0 || (size_t)count != nre)
+        return false;
+    pcre2_code **codes = xcalloc(nre, sizeof *codes);
+    if (pcre2_serialize_decode(codes, (int32_t)nre, blob, NULL) != (int32_t)nre) {
+        free(codes);
+        return false;
+    }
+    for (size_t i = 0, k = 0; i < s->nnodes; i++)
+        if (s->nodes[i].op == TP_REGEX)
+            s->nodes[i].re = codes[k++];
+    free(codes);
+    return true;
+}
+
+/* Reads the arrays after the header h from f into a fresh store t. Returns false when they
+ * are short, damaged or do not hold together (t is then freed). */
+static bool
+read_store(FILE *f, const struct cache_header *h, const struct guard *g, struct tp_store *t)
+{
+    const uint64_t *n = h->count;
+    size_t nb = (size_t)n[C_BUCKETS];
+    struct checksum sum = {0};
+    struct cache_class *cls = NULL;
+    uint8_t *blob = NULL;
+    bool ok = false;
+    t->nodes = read_array(f, n[C_NODES], sizeof *t->nodes, &sum);
+    t->seqs = t->nodes ? read_array(f, n[C_SEQS], sizeof *t->seqs, &sum) : NULL;
+    t->alts = t->seqs ? read_array(f, n[C_ALTS], sizeof *t->alts, &sum) : NULL;
+    t->pool = t->alts ? read_array(f, n[C_POOL], 1, &sum) : NULL;
+    t->entries = t->pool ? read_array(f, n[C_ENTRIES], sizeof *t->entries, &sum) : NULL;
+    t->exact = t->entries ? read_array(f, nb + 1, sizeof *t->exact, &sum) : NULL;
+    t->prefix = t->exact ? read_array(f, nb + 1, sizeof *t->prefix, &sum) : NULL;
+    t->links = t->prefix ? read_array(f, n[C_LINKS], sizeof *t->links, &sum) : NULL;
+    t->reqs = t->links ? read_array(f, n[C_ENTRIES] * TP_REQS_MAX, sizeof *t->reqs, &sum)
+                       : NULL;
+    t->sets = t->reqs ? read_array(f, n[C_SETS], sizeof *t->sets, &sum) : NULL;
+    t->open = t->sets ? read_array(f, n[C_OPEN], sizeof *t->open, &sum) : NULL;
+    t->follow = t->open ? read_array(f, n[C_ENTRIES] * TP_FOLLOW_WORDS, sizeof *t->follow,
+                                     &sum)
+                        : NULL;
+    cls = t->follow ? read_array(f, n[C_CLASSES], sizeof *cls, &sum) : NULL;
+    blob = cls ? read_array(f, n[C_REBYTES], 1, &sum) : NULL;
+    if (blob == NULL) { /* short: free what was read (the counts are not set yet) */
+        void *arrays[] = {t->nodes, t->seqs,  t->alts, t->pool, t->entries, t->exact,
+                          t->prefix, t->links, t->reqs, t->sets, t->open,    t->follow};
+        for (size_t i = 0; i < NELEM(arrays); i++)
+            free(arrays[i]);
+        free(cls);
+        memset(t, 0, sizeof *t);
+        return false;
+    }
+    t->nnodes = t->capnodes = n[C_NODES];
+    t->nseqs = t->capseqs = n[C_SEQS];
+    t->nalts = t->capalts = n[C_ALTS];
+    t->poollen = t->poolcap = n[C_POOL];
+    t->nentries = t->capentries = n[C_ENTRIES];
+    t->nlinks = t->caplinks = n[C_LINKS];
+    t->nsets = t->capsets = n[C_SETS];
+    t->nopen = n[C_OPEN];
+    t->mask = nb - 1;
+    {
+        uint64_t got[2];
+        sum_end(&sum, got);
+        ok = getc(f) == EOF && got[0] == h->sum[0] && got[1] == h->sum[1] &&
+             n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
+             attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
+    }
+    if (ok) {
+        for (size_t i = 0; i < t->nentries; i++)
+            t->entries[i].req = &t->reqs[i * TP_REQS_MAX];
+        for (size_t c = 0; c < g->tp.nclasses; c++) {
+            struct tp_class *k = &g->tp.classes[c];
+            k->alt = cls[c].alt;
+            k->nalt = cls[c].nalt;
+            k->set = cls[c].set;
+            k->nset = cls[c].nset;
+            k->setstems = cls[c].setstems != 0;
+        }
+    }
+    free(cls);
+    free(blob);
+    if (!ok) {
+        t->nclasses = 0;
+        guard_tokpat_free(t);
+    }
+    return ok;
+}
+
+/* Whether the counts in a header are within reason for a file of the given size. */
+static bool
+header_sane(const struct cache_header *h, uint64_t key0, uint64_t key1, off_t size)
+{
+    if (memcmp(h->magic, CACHE_MAGIC, 8) != 0 || h->format != CACHE_FORMAT ||
+        h->key[0] != key0 || h->key[1] != key1)
+        return false;
+    const uint64_t *n = h->count;
+    for (size_t i = 0; i < C_COUNT; i++)
+        if (n[i] > CACHE_MAX)
+            return false;
+    uint64_t nb = n[C_BUCKETS];
+    if (nb < 64 || (nb & (nb - 1)) != 0 || n[C_NODES] > UINT32_MAX || n[C_SEQS] > UINT32_MAX)
+        return false;
+    uint64_t need = sizeof *h + n[C_NODES] * sizeof(struct tp_node) +
+                    n[C_SEQS] * sizeof(struct tp_seq) + n[C_ALTS] * 4 + n[C_POOL] +
+                    n[C_ENTRIES] * (sizeof(struct tp_entry) + TP_REQS_MAX * sizeof(struct tp_req) +
+                                    TP_FOLLOW_WORDS * 8) +
+                    (nb + 1) * 8 + n[C_LINKS] * sizeof(struct tp_link) +
+                    n[C_SETS] * sizeof(struct tp_setent) + n[C_OPEN] * 4 +
+                    n[C_CLASSES] * sizeof(struct cache_class) + n[C_REBYTES];
+    return need == (uint64_t)size;
+}
+
+bool
+guard_cache_load(struct guard *g, const char *dir)
+{
+    uint64_t key[2];
+    if (dir == NULL || !dir_trusted(dir) || !cache_key(g, key))
+        return false;
+    char *path = cache_path(dir, CACHE_PREFIX, key);
+    FILE *f = file_open_regular(path, (size_t)CACHE_MAX);
+    free(path);
+    if (f == NULL)
+        return false;
+    struct stat st;
+    struct cache_header h;
+    bool ok = fstat(fileno(f), &st) == 0 && fread(&h, sizeof h, 1, f) == 1 &&
+              header_sane(&h, key[0], key[1], st.st_size);
+    struct tp_store t = {0};
+    if (ok)
+        ok = read_store(f, &h, g, &t);
+    fclose(f);
+    if (!ok)
+        return false;
+    /* The classes (names and members) were read from the rule files; the rest is the
+     * cache's. */
+    t.classes = g->tp.classes;
+    t.nclasses = g->tp.nclasses;
+    g->tp = t;
+    guard_tokpat_pack_reqs(&g->tp);
+    return true;
+}
+
+/* ---- Writing ---- */
+
+/* Writes bytes to f and adds them to the sum; returns false on a failed write. */
+static bool
+put(FILE *f, const void *data, size_t len, struct checksum *sum)
+{
+    sum_add(sum, data, len);
+    return len == 0 || fwrite(data, 1, len, f) == len;
+}
+
+/* The store's arrays as stored: padding and pointers zeroed, so that the same patterns give
+ * the same bytes. Writes them to f, adds them to the sum and fills the counts. */
+static bool
+put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, size_t nre,
+          struct cache_header *h, struct checksum *sum)
+{
+    const struct tp_store *s = &g->tp;
+    bool ok = true;
+    for (size_t i = 0; i < s->nnodes && ok; i++) {
+        const struct tp_node *n = &s->nodes[i];
+        struct tp_node c;
+        memset(&c, 0, sizeof c);
+        c.op = n->op;
+        c.flags = n->flags;
+        c.min = n->min;
+        c.max = n->max;
+        c.setstems = n->setstems;
+        c.str = n->str;
+        c.len = n->len;
+        c.alt = n->alt;
+        c.nalt = n->nalt;
+        c.set = n->set;
+        c.nset = n->nset;
+        ok = put(f, &c, sizeof c, sum);
+    }
+    for (size_t i = 0; i < s->nseqs && ok; i++) {
+        struct tp_seq c;
+        memset(&c, 0, sizeof c);
+        c.node = s->seqs[i].node;
+        c.n = s->seqs[i].n;
+        c.first = s->seqs[i].first;
+        c.firstkind = s->seqs[i].firstkind;
+        ok = put(f, &c, sizeof c, sum);
+    }
+    ok = ok && put(f, s->alts, s->nalts * sizeof *s->alts, sum);
+    ok = ok && put(f, s->pool, s->poollen, sum);
+    for (size_t i = 0; i < s->nentries && ok; i++) {
+        const struct tp_entry *e = &s->entries[i];
+        struct tp_entry c;
+        memset(&c, 0, sizeof c);
+        c.rule = e->rule;
+        c.seq = e->seq;
+        c.entry = e->entry;
+        c.anti = e->anti;
+        c.user = e->user;
+        c.nreq = e->nreq;
+        c.follow = e->follow;
+        ok = put(f, &c, sizeof c, sum);
+    }
+    size_t nb = s->mask + 1;
+    ok = ok && put(f, s->exact, (nb + 1) * sizeof *s->exact, sum);
+    ok = ok && put(f, s->prefix, (nb + 1) * sizeof *s->prefix, sum);
+    for (size_t i = 0; i < s->nlinks && ok; i++) {
+        struct tp_link c;
+        memset(&c, 0, sizeof c);
+        c.entry = s->links[i].entry;
+        c.next = s->links[i].next;
+        c.lo = s->links[i].lo;
+        c.hi = s->links[i].hi;
+        ok = put(f, &c, sizeof c, sum);
+    }
+    for (size_t i = 0; i < s->nentries * TP_REQS_MAX && ok; i++) {
+        struct tp_req c;
+        memset(&c, 0, sizeof c);
+        c.n = s->reqs[i].n;
+        c.prefix = s->reqs[i].prefix;
+        memcpy(c.h, s->reqs[i].h, sizeof c.h);
+        ok = put(f, &c, sizeof c, sum);
+    }
+    ok = ok && put(f, s->sets, s->nsets * sizeof *s->sets, sum);
+    ok = ok && put(f, s->open, s->nopen * sizeof *s->open, sum);
+    ok = ok && put(f, s->follow, s->nentries * TP_FOLLOW_WORDS * sizeof *s->follow, sum);
+    for (size_t c = 0; c < s->nclasses && ok; c++) {
+        const struct tp_class *k = &s->classes[c];
+        struct cache_class cc = {k->alt, k->nalt, k->set, k->nset, k->setstems};
+        ok = put(f, &cc, sizeof cc, sum);
+    }
+    ok = ok && put(f, blob, bloblen, sum);
+    uint64_t *n = h->count;
+    n[C_NODES] = s->nnodes;
+    n[C_SEQS] = s->nseqs;
+    n[C_ALTS] = s->nalts;
+    n[C_POOL] = s->poollen;
+    n[C_ENTRIES] = s->nentries;
+    n[C_BUCKETS] = nb;
+    n[C_LINKS] = s->nlinks;
+    n[C_SETS] = s->nsets;
+    n[C_OPEN] = s->nopen;
+    n[C_CLASSES] = s->nclasses;
+    n[C_REGEX] = nre;
+    n[C_REBYTES] = bloblen;
+    return ok;
+}
+
+/* Removes the other cache files of a kind (prefix) from dir: those of rules or a program as
+ * they were before. */
+static void
+remove_stale(const char *dir, const char *prefix, const char *keep)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    const char *base = strrchr(keep, '/') + 1;
+    size_t plen = strlen(prefix), slen = strlen(CACHE_SUFFIX);
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        size_t len = strlen(de->d_name);
+        if (len <= plen + slen || strncmp(de->d_name, prefix, plen) != 0 ||
+            strcmp(de->d_name + len - slen, CACHE_SUFFIX) != 0 || strcmp(de->d_name, base) == 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    closedir(d);
+}
+
+void
+guard_cache_save(const struct guard *g, const char *dir)
+{
+    uint64_t key[2];
+    if (dir == NULL || !cache_key(g, key) || file_mkdir_p(dir) != 0 || !dir_trusted(dir))
+        return;
+    const struct tp_store *s = &g->tp;
+    size_t nre = 0;
+    for (size_t i = 0; i < s->nnodes; i++)
+        nre += s->nodes[i].op == TP_REGEX;
+    const pcre2_code **codes = xcalloc(nre + 1, sizeof *codes);
+    for (size_t i = 0, k = 0; i < s->nnodes; i++)
+        if (s->nodes[i].op == TP_REGEX)
+            codes[k++] = s->nodes[i].re;
+    uint8_t *blob = NULL;
+    PCRE2_SIZE bloblen = 0;
+    if (nre && pcre2_serialize_encode(codes, (int32_t)nre, &blob, &bloblen, NULL) < 0) {
+        free(codes);
+        return; /* no cache rather than a wrong one */
+    }
+    free(codes);
+    char *path = cache_path(dir, CACHE_PREFIX, key);
+    char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f == NULL && fd >= 0)
+        close(fd);
+    struct cache_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, CACHE_MAGIC, 8);
+    h.format = CACHE_FORMAT;
+    h.key[0] = key[0];
+    h.key[1] = key[1];
+    bool ok = f != NULL && fwrite(&h, sizeof h, 1, f) == 1;
+    struct checksum sum = {0};
+    ok = ok && put_store(f, g, blob, bloblen, nre, &h, &sum);
+    sum_end(&sum, h.sum);
+    ok = ok && fseek(f, 0, SEEK_SET) == 0 && fwrite(&h, sizeof h, 1, f) == 1;
+    if (f != NULL && fclose(f) != 0)
+        ok = false;
+    if (blob)
+        pcre2_serialize_free(blob);
+    if (ok && rename(tmp, path) == 0)
+        remove_stale(dir, CACHE_PREFIX, path);
+    else if (fd >= 0)
+        unlink(tmp);
+    free(tmp);
+    free(path);
+}
+
+/* ---- Regex rules ----
+ *
+ * The regular expressions of regex rules are compiled while their files are read, before the
+ * patterns' key can be known; so they have a file of their own, named by the program's
+ * identity alone, holding each expression's text, case and compiled code. An expression is
+ * taken from it only when its text and case are byte for byte the ones being compiled (then
+ * it compiled before, without error, to exactly this code); any other is compiled, and the
+ * file is written again once the rules are loaded. */
+
+#define RE_PREFIX "regex-"
+#define RE_MAGIC "TFREGEX\n"
+
+/* One stored expression: its text and code within the file's bytes. */
+struct re_stored {
+    const char *text;
+    uint32_t textlen, cs, codelen;
+    const uint8_t *code;
+};
+
+/* One expression compiled in this load, to be written. */
+struct re_seen {
+    char *text;
+    bool cs;
+    const pcre2_code *code;   /* owned by its rule */
+};
+
+struct guard_recache {
+    char *dir, *path;
+    uint8_t *data;            /* the file read */
+    struct re_stored *v;
+    size_t n;
+    struct re_seen *seen;
+    size_t nseen, capseen;
+    bool missed;              /* an expression was not in the file: write it again */
+};
+
+/* The header of a regex file. */
+struct re_header {
+    char magic[8];
+    uint32_t format, count;
+    uint64_t key[2];
+    uint64_t sum[2];
+};
+
+/* Reads the records after the header into c->v; false when they do not fill the data exactly. */
+static bool
+re_index(struct guard_recache *c, const uint8_t *p, const uint8_t *end, uint32_t count)
+{
+    c->v = xcalloc((size_t)count + 1, sizeof *c->v);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t h[3];
+        if ((size_t)(end - p) < sizeof h)
+            return false;
+        memcpy(h, p, sizeof h);
+        p += sizeof h;
+        if ((uint64_t)h[0] + h[2] > (uint64_t)(end - p) || h[2] == 0)
+            return false;
+        c->v[c->n++] = (struct re_stored){(const char *)p, h[0], h[1], h[2], p + h[0]};
+        p += (size_t)h[0] + h[2];
+    }
+    return p == end;
+}
+
+struct guard_recache *
+guard_recache_open(const char *dir)
+{
+    struct keyhash k;
+    if (dir == NULL || !key_program(&k))
+        return NULL;
+    uint64_t key[2] = {k.a, k.b};
+    struct guard_recache *c = xcalloc(1, sizeof *c);
+    c->dir = xstrdup(dir);
+    c->path = cache_path(dir, RE_PREFIX, key);
+    FILE *f = dir_trusted(dir) ? file_open_regular(c->path, (size_t)CACHE_MAX) : NULL;
+    struct stat st;
+    if (f == NULL)
+        return c;
+    if (fstat(fileno(f), &st) != 0 || (size_t)st.st_size < sizeof(struct re_header)) {
+        fclose(f);
+        return c;
+    }
+    size_t len = (size_t)st.st_size;
+    c->data = xmalloc(len);
+    bool ok = fread(c->data, 1, len, f) == len && getc(f) == EOF;
+    fclose(f);
+    struct re_header h;
+    memcpy(&h, c->data, sizeof h);
+    struct checksum sum = {0};
+    uint64_t got[2];
+    sum_add(&sum, c->data + sizeof h, len - sizeof h);
+    sum_end(&sum, got);
+    ok = ok && memcmp(h.magic, RE_MAGIC, 8) == 0 && h.format == CACHE_FORMAT &&
+         h.key[0] == key[0] && h.key[1] == key[1] && got[0] == h.sum[0] &&
+         got[1] == h.sum[1] && re_index(c, c->data + sizeof h, c->data + len, h.count);
+    if (!ok) { /* start afresh */
+        free(c->v);
+        free(c->data);
+        c->v = NULL;
+        c->data = NULL;
+        c->n = 0;
+    }
+    return c;
+}
+
+pcre2_code *
+guard_recache_compile(struct guard_recache *c, const char *pattern, bool case_sensitive,
+                      char **err)
+{
+    if (c == NULL)
+        return guard_regex_compile_jit(pattern, case_sensitive, false, err);
+    size_t len = strlen(pattern);
+    pcre2_code *re = NULL;
+    for (size_t i = 0; i < c->n && re == NULL; i++) {
+        const struct re_stored *s = &c->v[i];
+        if (s->textlen != len || s->cs != case_sensitive || memcmp(s->text, pattern, len) != 0)
+            continue;
+        if (pcre2_serialize_get_number_of_codes(s->code) != 1 ||
+            pcre2_serialize_decode(&re, 1, s->code, NULL) != 1)
+            re = NULL;
+    }
+    if (re == NULL) {
+        c->missed = true;
+        re = guard_regex_compile_jit(pattern, case_sensitive, false, err);
+        if (re == NULL)
+            return NULL;
+    }
+    if (c->nseen == c->capseen) {
+        c->capseen = c->capseen ? c->capseen * 2 : 64;
+        c->seen = xreallocarray(c->seen, c->capseen, sizeof *c->seen);
+    }
+    c->seen[c->nseen++] = (struct re_seen){xstrdup(pattern), case_sensitive, re};
+    return re;
+}
+
+/* Writes the expressions compiled in this load to c's file. */
+static void
+re_write(const struct guard_recache *c)
+{
+    if (file_mkdir_p(c->dir) != 0 || !dir_trusted(c->dir))
+        return;
+    char *tmp = xasprintf("%s.%ld.tmp", c->path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f == NULL && fd >= 0)
+        close(fd);
+    struct re_header h;
+    memset(&h, 0, sizeof h);
+    bool ok = f != NULL && fwrite(&h, sizeof h, 1, f) == 1;
+    struct checksum sum = {0};
+    uint32_t count = 0;
+    for (size_t i = 0; i < c->nseen && ok; i++) {
+        uint8_t *bytes = NULL;
+        PCRE2_SIZE size = 0;
+        const pcre2_code *codes[1] = {c->seen[i].code};
+        if (pcre2_serialize_encode(codes, 1, &bytes, &size, NULL) != 1 || size > UINT32_MAX) {
+            ok = false;
+            break;
+        }
+        uint32_t rec[3] = {(uint32_t)strlen(c->seen[i].text), c->seen[i].cs, (uint32_t)size};
+        ok = put(f, rec, sizeof rec, &sum) && put(f, c->seen[i].text, rec[0], &sum) &&
+             put(f, bytes, size, &sum);
+        pcre2_serialize_free(bytes);
+        count++;
+    }
+    memcpy(h.magic, RE_MAGIC, 8);
+    h.format = CACHE_FORMAT;
+    h.count = count;
+    struct keyhash k;
+    ok = ok && key_program(&k);
+    h.key[0] = k.a;
+    h.key[1] = k.b;
+    sum_end(&sum, h.sum);
+    ok = ok && fseek(f, 0, SEEK_SET) == 0 && fwrite(&h, sizeof h, 1, f) == 1;
+    if (f != NULL && fclose(f) != 0)
+        ok = false;
+    if (ok && rename(tmp, c->path) == 0)
+        remove_stale(c->dir, RE_PREFIX, c->path);
+    else if (fd >= 0)
+        unlink(tmp);
+    free(tmp);
+}
+
+void
+guard_recache_close(struct guard_recache *c, bool loaded)
+{
+    if (c == NULL)
+        return;
+    if (loaded && c->missed)
+        re_write(c);
+    for (size_t i = 0; i < c->nseen; i++)
+        free(c->seen[i].text);
+    free(c->seen);
+    free(c->v);
+    free(c->data);
+    free(c->path);
+    free(c->dir);
+    free(c);
+}

@@ -1,0 +1,306 @@
+/* The cache of compiled token patterns and regex-rule codes (guard_options.cache_dir): rules
+ * loaded from it find exactly what rules compiled from their text find; a change to a pattern,
+ * an expression or its case is never answered from an older file; a damaged file is ignored
+ * and written again; a cache folder that cannot be written only costs time, and one others
+ * may write to is not used. */
+#include "guardtest.h"
+
+#include <sys/stat.h>
+
+#define POLICY "tests/guardrails/policy"
+
+/* Drafts and posts that make many kinds of rule fire (and some that make none). */
+static const char *const drafts[] = {
+    "Thanks for getting in touch. We will definitely fix the pothole by Friday, I promise!!",
+    "That is simply not the case; we reject that suggestion entirely.",
+    "PLEASE don't vote Labour, the Lib Dem candidate is useless. Call me on 07700 900123.",
+    "Email j.bloggs [at] example [dot] com or see https://bit.ly/xyz for more. Cheers, Dave",
+    "The library will stay open and collections will be one day later next week.",
+    "Thanks for getting in touch about the grit bins on Moorside Rise.",
+    "",
+};
+
+static const char *const posts[] = {
+    NULL,
+    "@northmoor Still waiting for my housing benefit claim, ref HB-2026-118204.",
+    "I can't see the point in carrying on. My daughter is frightened to go home tonight.",
+};
+
+/* Every finding of every draft against every post, as text. */
+static char *
+findings_text(const struct guard *g)
+{
+    struct buf b = {0};
+    for (size_t d = 0; d < sizeof drafts / sizeof drafts[0]; d++) {
+        for (size_t p = 0; p < sizeof posts / sizeof posts[0]; p++) {
+            struct guard_input in = {.draft = drafts[d], .draft_len = strlen(drafts[d]),
+                                     .platform = "mastodon", .context = posts[p],
+                                     .context_len = posts[p] ? strlen(posts[p]) : 0,
+                                     .today = "2026-11-25", .keep_all = true};
+            struct guard_result r;
+            char *err = NULL;
+            if (guard_check(g, &in, &r, &err) != 0)
+                fail_msg("guard_check: %s", err);
+            for (size_t i = 0; i < r.n; i++) {
+                const struct guard_finding *f = &r.findings[i];
+                buf_printf(&b, "%zu %zu %s %d %d %zu %zu %s | %s\n", d, p, f->rule,
+                           (int)f->severity, (int)f->source, f->start, f->end, f->message,
+                           f->suggestion);
+            }
+            guard_result_free(&r);
+        }
+    }
+    return buf_take(&b);
+}
+
+/* Loads the shipped rules and the labelled set's policy, with a cache folder or none. */
+static struct guard *
+load(const char *cache)
+{
+    struct guard_options o = {.rules_dir = GT_RULES, .policy = POLICY, .cache_dir = cache};
+    char *err = NULL;
+    struct guard *g = guard_new(&o, &err);
+    if (g == NULL)
+        fail_msg("guard_new: %s", err);
+    return g;
+}
+
+/* The path of the one file in dir whose name starts with prefix (newly allocated); fails
+ * the test when there is not exactly one. */
+static char *
+only_file(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char *found = NULL;
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        n++;
+        free(found);
+        found = xasprintf("%s/%s", dir, de->d_name);
+    }
+    closedir(d);
+    assert_int_equal(n, 1);
+    return found;
+}
+
+/* The inode of path (a file written again gets a new one: it is renamed into place). */
+static ino_t
+inode(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_ino;
+}
+
+/* Rules compiled, written to the cache, and read back from it find the same things. */
+static void
+test_cache_same_findings(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    struct guard *plain = load(NULL);
+    char *want = findings_text(plain);
+    guard_free(plain);
+    assert_true(strlen(want) > 1000);
+
+    struct guard *cold = load(cache); /* compiles and writes the files */
+    char *got = findings_text(cold);
+    assert_string_equal(got, want);
+    free(got);
+    guard_free(cold);
+    char *tok = only_file(cache, "tokpat-"), *re = only_file(cache, "regex-");
+    ino_t tok_ino = inode(tok), re_ino = inode(re);
+
+    struct guard *warm = load(cache); /* reads them, writes nothing */
+    got = findings_text(warm);
+    assert_string_equal(got, want);
+    free(got);
+    guard_free(warm);
+    assert_int_equal(inode(tok), tok_ino);
+    assert_int_equal(inode(re), re_ino);
+    free(tok);
+    free(re);
+    free(want);
+    free(cache);
+    gt_dir_free(&d);
+}
+
+/* Overwrites len bytes of path at offset (from the end when offset is negative). */
+static void
+damage(const char *path, long offset, const char *bytes, size_t len)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, offset, offset < 0 ? SEEK_END : SEEK_SET), 0);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    fclose(f);
+}
+
+/* Cuts path to len bytes. */
+static void
+cut(const char *path, off_t len)
+{
+    assert_int_equal(truncate(path, len), 0);
+}
+
+/* A damaged, cut or foreign file is ignored: the rules are compiled from their text, find
+ * what they always find, and the file is written again. */
+static void
+test_cache_damaged(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    struct guard *plain = load(NULL);
+    char *want = findings_text(plain);
+    guard_free(plain);
+    guard_free(load(cache));
+    for (int round = 0; round < 6; round++) {
+        char *tok = only_file(cache, "tokpat-"), *re = only_file(cache, "regex-");
+        ino_t tok_ino = inode(tok), re_ino = inode(re);
+        switch (round) {
+        case 0: damage(tok, 100000, "\x5a\xa5", 2); break;  /* a pattern's bytes */
+        case 1: cut(tok, 5000); break;                        /* short */
+        case 2: damage(tok, 0, "NOTACACHE", 9); break;        /* not ours */
+        case 3: damage(re, -40, "\x01\x02\x03", 3); break;    /* an expression's code */
+        case 4: cut(re, 20); break;
+        case 5: cut(tok, 0); cut(re, 0); break;               /* empty */
+        }
+        struct guard *g = load(cache);
+        char *got = findings_text(g);
+        assert_string_equal(got, want);
+        free(got);
+        guard_free(g);
+        /* The damaged file was replaced by a good one. */
+        char *tok2 = only_file(cache, "tokpat-"), *re2 = only_file(cache, "regex-");
+        if (round <= 2 || round == 5)
+            assert_int_not_equal(inode(tok2), tok_ino);
+        if (round >= 3)
+            assert_int_not_equal(inode(re2), re_ino);
+        free(tok);
+        free(re);
+        free(tok2);
+        free(re2);
+    }
+    free(want);
+    free(cache);
+    gt_dir_free(&d);
+}
+
+/* Loads the shipped rules with a policy holding the given text, and the cache folder. */
+static struct guard *
+load_policy(const struct gt_dir *d, const char *cache, const char *text)
+{
+    char *policy = gt_write(d, "policy", text);
+    struct guard_options o = {.rules_dir = GT_RULES, .policy = policy, .cache_dir = cache};
+    char *err = NULL;
+    struct guard *g = guard_new(&o, &err);
+    if (g == NULL)
+        fail_msg("guard_new: %s", err);
+    free(policy);
+    return g;
+}
+
+#define PATTERN_RULE(MATCH)                                                                  \
+    "[tone.cachetest]\nkind = pattern\nlevel = warning\nmessage = Found.\nmatch = " MATCH "\n"
+#define REGEX_RULE(CASE, MATCH)                                                              \
+    "[tone.cacheregex]\nkind = regex\nlevel = warning\nmessage = Found.\ncase = " CASE       \
+    "\nmatch = " MATCH "\n"
+
+/* A changed pattern, expression or case is compiled anew, never taken from an older file. */
+static void
+test_cache_follows_changes(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    const char *v1 = PATTERN_RULE("zorbly <0-2> ~quibble") REGEX_RULE("insensitive", "Frobnic\\d");
+    const char *v2 = PATTERN_RULE("zorbly <0-2> ~wibble") REGEX_RULE("sensitive", "Frobnic\\d");
+    for (int pass = 0; pass < 2; pass++) { /* the second pass reads what the first wrote */
+        struct guard *g = load_policy(&d, cache, v1);
+        gt_fires(g, "The zorbly old quibbles are back.", "tone.cachetest", "zorbly old quibbles");
+        gt_quiet(g, "The zorbly old wibbles are back.", "tone.cachetest");
+        gt_fires(g, "See frobnic7 today.", "tone.cacheregex", "frobnic7");
+        guard_free(g);
+        g = load_policy(&d, cache, v2);
+        gt_quiet(g, "The zorbly old quibbles are back.", "tone.cachetest");
+        gt_fires(g, "The zorbly old wibbles are back.", "tone.cachetest", "zorbly old wibbles");
+        gt_quiet(g, "See frobnic7 today.", "tone.cacheregex");
+        gt_fires(g, "See Frobnic7 today.", "tone.cacheregex", "Frobnic7");
+        guard_free(g);
+    }
+    free(cache);
+    gt_dir_free(&d);
+}
+
+/* A cache folder that cannot be made or written is no obstacle to loading the rules. */
+static void
+test_cache_unwritable(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *file = gt_write(&d, "not-a-folder", "x");
+    char *cache = xasprintf("%s/below", file);
+    struct guard *plain = load(NULL);
+    char *want = findings_text(plain);
+    guard_free(plain);
+    for (int i = 0; i < 2; i++) {
+        struct guard *g = load(i ? file : cache);
+        char *got = findings_text(g);
+        assert_string_equal(got, want);
+        free(got);
+        guard_free(g);
+    }
+    free(want);
+    free(cache);
+    free(file);
+    gt_dir_free(&d);
+}
+
+/* A cache folder others may write to is neither read nor written: its files could have been
+ * put there by someone else. */
+static void
+test_cache_shared_folder(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    guard_free(load(cache));
+    char *tok = only_file(cache, "tokpat-");
+    ino_t tok_ino = inode(tok);
+    assert_int_equal(chmod(cache, 0777), 0);
+    damage(tok, 100000, "\x5a\xa5", 2); /* would be rewritten if the folder were used */
+    struct guard *plain = load(NULL), *g = load(cache);
+    char *want = findings_text(plain), *got = findings_text(g);
+    assert_string_equal(got, want);
+    assert_int_equal(inode(tok), tok_ino);
+    guard_free(plain);
+    guard_free(g);
+    free(want);
+    free(got);
+    free(tok);
+    free(cache);
+    gt_dir_free(&d);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cache_same_findings),
+        cmocka_unit_test(test_cache_damaged),
+        cmocka_unit_test(test_cache_follows_changes),
+        cmocka_unit_test(test_cache_unwritable),
+        cmocka_unit_test(test_cache_shared_folder),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
