@@ -18,6 +18,7 @@
 #include "model/config.h"
 
 #include "model/file.h"
+#include "model/hours.h"
 #include "model/platform.h"
 #include "model/query.h"
 #include "model/xmalloc.h"
@@ -97,6 +98,7 @@ static int check_url(struct parser *p, const char *key, char **value);
 static int check_path(struct parser *p, const char *key, char **value);
 static int check_env_name(struct parser *p, const char *key, char **value);
 static int check_language(struct parser *p, const char *key, char **value);
+static int check_hours(struct parser *p, const char *key, char **value);
 
 static const struct key_spec tactful_keys[] = {
     {"officer", offsetof(struct config, officer), NULL, false, "NAME",
@@ -144,6 +146,15 @@ static const struct key_spec tactful_keys[] = {
      "`assignee`, `author` (of the latest post), `age`, `posts` and `latest` (the latest\n"
      "post's text, which takes the width left).\n"
      "An unknown or repeated column is an error when the inbox starts.\n"},
+    {"business_hours", offsetof(struct config, business_hours), check_hours, false,
+     "DAYS HH:MM-HH:MM", NULL,
+     "The office's opening hours, such as `business_hours = Mon-Fri 09:00-17:00`, in the\n"
+     "local time zone (`TZ`).\n"
+     "DAYS is a day (`Mon`), a range (`Mon-Fri`) or a comma-separated list of them\n"
+     "(`Mon-Thu,Sat`).\n"
+     "When it is set, `tactful report` and the reports screen also count the time to a\n"
+     "first reply in business hours only, so a post made on Friday evening and answered\n"
+     "at 09:30 on Monday took 30 minutes.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -451,6 +462,19 @@ check_language(struct parser *p, const char *key, char **value)
         return 0;
     problem(p, p->lineno, "%s '%s' in %s is not a language tag; write a code such as en, cy "
             "or en-GB", key, *value, p->label);
+    return -1;
+}
+
+/* Checks a business_hours value with the parser the reports use. */
+static int
+check_hours(struct parser *p, const char *key, char **value)
+{
+    struct hours h;
+    char *why = NULL;
+    if (hours_parse(*value, &h, &why) == 0)
+        return 0;
+    problem(p, p->lineno, "%s in %s: %s", key, p->label, why);
+    free(why);
     return -1;
 }
 
@@ -1048,6 +1072,7 @@ config_free(struct config *cfg)
     free(cfg->open_cmd);
     free(cfg->patterns);
     free(cfg->inbox_columns);
+    free(cfg->business_hours);
     for (size_t i = 0; i < cfg->ncolours; i++)
         free(cfg->colours[i].role);
     free(cfg->colours);

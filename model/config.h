@@ -82,6 +82,7 @@ struct config {
                        * run without a shell, to open a post's URL; or NULL */
     char *patterns;   /* [tactful] patterns: the office's folder of *.pattern files, or NULL */
     char *inbox_columns; /* [tactful] inbox_columns: the inbox's column names, or NULL */
+    char *business_hours; /* [tactful] business_hours, checked by hours_parse, or NULL */
     struct config_colour *colours; /* [colours], in file order */
     size_t ncolours;
     struct config_search *searches; /* [searches], in file order (at most 20) */
