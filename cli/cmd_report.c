@@ -64,13 +64,13 @@ group_cell(const char *s, int cols)
 static void
 text_row(const struct report *r, const struct report_figures *f)
 {
-    char med[32], p90[32], bmed[32], bp90[32], pct[8] = "-";
+    char med[32], p90[32], bmed[32], bp90[32], pct[24] = "-";
     duration(f->median_s, med);
     duration(f->p90_s, p90);
     duration(f->median_bh_s, bmed);
     duration(f->p90_bh_s, bp90);
     if (f->in)
-        snprintf(pct, sizeof pct, "%ld%%", f->answered * 100 / f->in);
+        snprintf(pct, sizeof pct, "%ld%%", (f->answered * 200 + f->in) / (2 * f->in));
     group_cell(f->group, 18);
     printf(" %6ld %6ld %4s %7s %7s", f->in, f->answered, pct, med, p90);
     if (r->business)
@@ -81,10 +81,10 @@ text_row(const struct report *r, const struct report_figures *f)
 static void
 report_text(const struct report *r)
 {
-    printf("Response report: threads in from %.10s %.8s to %.10s %.8s UTC (until excluded)\n",
-           r->since, r->since + 11, r->until, r->until + 11);
+    printf("Threads in from %.10s %.5s to %.10s %.5s UTC (the end excluded)\n", r->since,
+           r->since + 11, r->until, r->until + 11);
     if (r->business)
-        printf("Business hours: %s, local time (BH columns count only those)\n", r->hours);
+        printf("BH: business hours only, %s local time\n", r->hours);
     printf("\n");
     char head[24];
     snprintf(head, sizeof head, "%s", r->by == REPORT_BY_NONE ? "" : report_by_name(r->by));
@@ -107,11 +107,11 @@ report_text(const struct report *r)
     printf("\nReturned by approval: %zu\n", r->nreturns);
     for (size_t i = 0; i < r->nreturns; i++) {
         const struct report_return *x = &r->returns[i];
-        printf("  %.10s thread %ld draft %ld (", x->at ? x->at : "", x->thread, x->draft);
+        printf("  %.10s  thread %ld, draft %ld by ", x->at ? x->at : "", x->thread, x->draft);
         out_safe(stdout, x->officer ? x->officer : "-", 0);
-        printf(", ");
+        printf(" (");
         out_safe(stdout, x->pattern ? x->pattern : "no pattern", 0);
-        printf(") returned by ");
+        printf(")\n      ");
         out_safe(stdout, x->reviewer, 0);
         printf(": ");
         out_safe(stdout, x->comment ? x->comment : "", 0);

@@ -416,7 +416,7 @@ const struct cli_command cli_commands[] = {
      "MEDIAN and P90: the median and 90th percentile of the time from that first post to the\n"
      "first reply over the answered threads, nearest-rank (the value at rank\n"
      "ceil(p x n / 100) of the n times in ascending order, so the median of 4 times is the\n"
-     "second).\n"
+     "second); the percentage of threads answered is rounded to the nearest whole one.\n"
      "BH-MED and BH-P90 (when `business_hours` is set, see `tactful`(5)): the same counting\n"
      "only the time within business hours.\n"
      "RET: drafts on those threads returned by a reviewer (`draft.return` in the audit log),\n"

@@ -35,9 +35,10 @@
  * rank 2: 234000), business 1200 3600 (1200, 3600), returned 0, escalated 1.
  * m = t1 t2 t3 t7: in 4, answered 3, wall 1800 54000 64800 (median rank 2: 54000; p90 rank
  * 3: 64800), business 0 1800 7200 (1800, 7200), returned 1, escalated 1.
- * By officer: - = t3..t7 (in 5, answered 3), jo.khan = t1 (1, 1), sam.patel = t2 (1, 1).
- * By tag: - = t2 t3 t5 t6 t7 (in 5, answered 3), bins = t1 t4 (2, 2: median 1800, p90
- * 234000), roads = t4 (1, 1).
+ * By officer: - = t3..t7 (in 5, answered 3; business 0 1200 3600: median 1200, p90 3600),
+ * jo.khan = t1 (1, 1), sam.patel = t2 (1, 1).
+ * By tag: - = t2 t3 t5 t6 t7 (in 5, answered 3; business 0 1200 7200: median 1200), bins =
+ * t1 t4 (2, 2: median 1800, p90 234000), roads = t4 (1, 1).
  *
  * Every audit entry is written now (the log is append-only), after the period, so the backlog
  * at the end of each week of the period shows the states before any change: week of 11-02
