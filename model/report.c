@@ -52,6 +52,9 @@ struct trow {
 
 /* Each thread whose first post from the public falls in [?1, ?2). */
 static const char thread_sql[] =
+    "WITH f AS MATERIALIZED (SELECT t.id AS tid, (SELECT min(p.created_at) FROM posts p"
+    "    WHERE p.thread_id = t.id AND p.own = 0) AS first_in"
+    "  FROM threads t WHERE t.first_activity < ?2)"
     "SELECT t.id, a.name, a.platform, f.first_in,"
     "  (SELECT min(p.created_at) FROM posts p WHERE p.thread_id = t.id AND p.own = 1"
     "    AND p.created_at > f.first_in),"
@@ -67,10 +70,7 @@ static const char thread_sql[] =
     "    ((e.action = 'mark' AND json_extract(e.details, '$.to') = 'escalated') OR"
     "     (e.action LIKE 'guard.%' AND json_extract(e.details, '$.category') = 'escalation'))),"
     "  (SELECT count(*) FROM audit e WHERE e.thread_id = t.id AND e.action = 'draft.return')"
-    " FROM (SELECT t.id AS tid, (SELECT min(p.created_at) FROM posts p"
-    "        WHERE p.thread_id = t.id AND p.own = 0) AS first_in"
-    "      FROM threads t WHERE t.first_activity < ?2) f"
-    " JOIN threads t ON t.id = f.tid JOIN accounts a ON a.id = t.account_id"
+    " FROM f JOIN threads t ON t.id = f.tid JOIN accounts a ON a.id = t.account_id"
     " WHERE f.first_in >= ?1 AND f.first_in < ?2 ORDER BY t.id";
 
 /* Seconds of a stored time, or 0 when it is NULL or not one. */
