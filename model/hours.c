@@ -105,16 +105,16 @@ hours_format(const struct hours *h, char out[48])
              h->close / 60, h->close % 60);
 }
 
-/* The instant of minute `minutes` of the local day of *day (its date fields only). */
-static time_t
-local_at(const struct tm *day, int minutes)
+/* The local day number (days since 1970-01-01 in local time) of t, and the offset from UTC
+ * in force at t. localtime_r, unlike mktime, does not look at the zone file again each call. */
+static long long
+local_day(time_t t, long *off)
 {
-    struct tm t = *day;
-    t.tm_hour = minutes / 60;
-    t.tm_min = minutes % 60;
-    t.tm_sec = 0;
-    t.tm_isdst = -1;
-    return mktime(&t);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    *off = tm.tm_gmtoff;
+    long long x = (long long)t + tm.tm_gmtoff;
+    return x >= 0 ? x / 86400 : -((-x + 86399) / 86400);
 }
 
 /* The business seconds of one week. */
@@ -133,35 +133,36 @@ hours_between(const struct hours *h, time_t a, time_t b)
     if (b <= a || h->days == 0)
         return 0;
     long long total = 0;
+    long off;
+    long long day = local_day(a, &off);
     /* Whole weeks at once: from a to the same local clock time k weeks later every open
      * weekday's hours come round k times. Two weeks or less are left for the days. */
     long long weeks = (long long)(b - a) / (7 * 86400) - 2;
     if (weeks > 0) {
-        struct tm t;
-        localtime_r(&a, &t);
-        t.tm_mday += (int)(weeks * 7);
-        t.tm_isdst = -1;
-        time_t later = mktime(&t);
+        long later_off;
+        time_t later = a + (time_t)(weeks * 7 * 86400);
+        local_day(later, &later_off);
+        later += off - later_off; /* the same local clock time across a change of offset */
         if (later > a && later <= b) {
             total += weeks * week_seconds(h);
             a = later;
+            day = local_day(a, &off);
         }
     }
-    struct tm day;
-    localtime_r(&a, &day);
-    for (int i = 0; i < 32; i++) {
-        time_t open = local_at(&day, h->open), close = local_at(&day, h->close);
+    /* Day by day; each day's hours are placed with the offset in force at its noon. */
+    for (int i = 0; i < 32; i++, day++) {
+        time_t noon = (time_t)(day * 86400 + 43200 - off);
+        local_day(noon, &off);
+        time_t midnight = (time_t)(day * 86400 - off);
+        time_t open = midnight + h->open * 60, close = midnight + h->close * 60;
         if (open >= b)
             break;
-        if (h->days & (1u << day.tm_wday)) {
+        int wday = (int)(((day + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+        if (h->days & (1u << wday)) {
             time_t from = open > a ? open : a, to = close < b ? close : b;
             if (to > from)
                 total += to - from;
         }
-        day.tm_mday++;
-        day.tm_hour = 12; /* mktime normalises the date and the weekday */
-        day.tm_isdst = -1;
-        mktime(&day);
     }
     return total;
 }

@@ -22,8 +22,8 @@ int hours_parse(const char *s, struct hours *out, char **err);
 void hours_format(const struct hours *h, char out[48]);
 
 /* The seconds of business hours between a and b (0 when b <= a), counted day by day in the
- * local time zone, so a day that changes to or from summer time counts its hours as the clock
- * shows them. */
+ * local time zone: each day's hours are placed with the offset from UTC in force at its noon,
+ * so summer time moves them with the clock. */
 long long hours_between(const struct hours *h, time_t a, time_t b);
 
 #endif

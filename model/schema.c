@@ -311,6 +311,10 @@ static const char *const migrations[] = {
 
     /* 11: a thread's topic, set by an officer, which fills a template's {topic}. */
     "ALTER TABLE threads ADD COLUMN topic TEXT;",
+
+    /* 12: reports (model/report.c) find each thread's first post from the public and the
+     * office's first reply after it with one seek each, from this index alone. */
+    "CREATE INDEX posts_thread_own ON posts (thread_id, own, created_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

@@ -201,6 +201,17 @@ test_hours(void **state)
     /* Five weeks and a day from Friday 17:00: 25 working days and Monday 09:00-17:00. */
     assert_int_equal(hours_between(&h, fri, fri + 38 * 86400), 26LL * 8 * 3600);
     assert_int_equal(hours_between(&h, fri, fri), 0);
+
+    /* Local time: in London summer time ends on Sunday 2026-10-25. A post at 16:00 UTC on
+     * Friday 23 October (17:00 BST, closed) answered at 10:00 UTC on Monday 26 (10:00 GMT):
+     * one business hour, 09:00-10:00 on Monday. Friday 08:30 UTC is 09:30 BST: 7h30m that day. */
+    setenv("TZ", "Europe/London", 1);
+    tzset();
+    time_t fri_bst = 1792771200; /* 2026-10-23T16:00:00Z */
+    assert_int_equal(hours_between(&h, fri_bst, fri_bst + 3 * 86400 - 6 * 3600), 3600);
+    assert_int_equal(hours_between(&h, fri_bst - 27000, fri_bst), 27000);
+    setenv("TZ", "UTC", 1);
+    tzset();
 }
 
 int
