@@ -92,6 +92,7 @@ screen_names(enum keymap_context ctx, const char **name, const char **section)
         {KM_COMPOSER, "composer", "In the composer"},
         {KM_DRAFTS, "drafts and approvals", "In the drafts and approvals view"},
         {KM_AUDIT, "audit log", "In the audit log"},
+        {KM_REPORTS, "reports", "In the reports"},
     };
     *name = "inbox";
     *section = "In the inbox";

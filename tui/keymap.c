@@ -22,7 +22,7 @@
 static const char *const context_names[KM_NCONTEXTS] = {
     [KM_GLOBAL] = "global",     [KM_INBOX] = "inbox",         [KM_THREAD] = "thread",
     [KM_RECKONER] = "reckoner", [KM_COMPOSER] = "composer",     [KM_DRAFTS] = "drafts",
-    [KM_AUDIT] = "audit",       [KM_HELP] = "help",
+    [KM_AUDIT] = "audit",       [KM_REPORTS] = "reports",     [KM_HELP] = "help",
     [KM_PROMPT] = "prompt",
 };
 

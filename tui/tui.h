@@ -31,6 +31,7 @@ struct tui_opts {
     const char *inbox_columns;    /* [tactful] inbox_columns (checked with
                                    * tui_inbox_columns_check), or NULL for the default */
     const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
+    const char *business_hours;   /* [tactful] business_hours (checked at load), or NULL */
     /* How the send action runs `tactful outbox send` in a child: this program's path, and the
      * cache and configuration to give it (config_path NULL: the child finds its own). */
     const char *exe;
