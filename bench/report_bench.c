@@ -20,6 +20,7 @@
 #define BENCH_DIR "build/bench"
 #define RUNS 3
 
+/* qsort order of doubles, ascending. */
 static int
 cmp_double(const void *a, const void *b)
 {

@@ -12,22 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Writes a duration compactly ("45s", "12m", "3h05m", "2d04h"), or "-" for none. */
-static void
-duration(long long s, char out[32])
-{
-    if (s < 0)
-        snprintf(out, 32, "-");
-    else if (s < 60)
-        snprintf(out, 32, "%llds", s);
-    else if (s < 3600)
-        snprintf(out, 32, "%lldm", s / 60);
-    else if (s < 86400)
-        snprintf(out, 32, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-    else
-        snprintf(out, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-}
-
 /* Parses a --since or --until value: a date (YYYY-MM-DD: the start of that day in UTC, or
  * with end set the start of the next, so that --until includes the day) or an RFC 3339 time.
  * Returns 0, or -1 after a usage message. */
@@ -65,12 +49,12 @@ static void
 text_row(const struct report *r, const struct report_figures *f)
 {
     char med[32], p90[32], bmed[32], bp90[32], pct[24] = "-";
-    duration(f->median_s, med);
-    duration(f->p90_s, p90);
-    duration(f->median_bh_s, bmed);
-    duration(f->p90_bh_s, bp90);
+    report_duration(f->median_s, med);
+    report_duration(f->p90_s, p90);
+    report_duration(f->median_bh_s, bmed);
+    report_duration(f->p90_bh_s, bp90);
     if (f->in)
-        snprintf(pct, sizeof pct, "%ld%%", (f->answered * 200 + f->in) / (2 * f->in));
+        snprintf(pct, sizeof pct, "%d%%", report_answered_pct(f));
     group_cell(f->group, 18);
     printf(" %6ld %6ld %4s %7s %7s", f->in, f->answered, pct, med, p90);
     if (r->business)
@@ -78,6 +62,7 @@ text_row(const struct report *r, const struct report_figures *f)
     printf(" %4ld %4ld\n", f->returned, f->escalated);
 }
 
+/* The text form: the table, the histogram, the returns and the weekly backlog. */
 static void
 report_text(const struct report *r)
 {
@@ -137,6 +122,7 @@ json_secs(long long s)
     return s < 0 ? json_null() : json_integer((json_int_t)s);
 }
 
+/* One row of figures as a JSON object. */
 static json_t *
 figures_json(const struct report_figures *f)
 {
@@ -151,6 +137,7 @@ figures_json(const struct report_figures *f)
                      "escalated", (json_int_t)f->escalated, "histogram", hist);
 }
 
+/* The JSON form: one object (see the --format help in cli/commands.c). */
 static void
 report_json(const struct report *r)
 {
@@ -193,6 +180,7 @@ csv_secs(long long s)
     putchar(',');
 }
 
+/* The CSV form: the table's rows, `all` last, through export's formula guard. */
 static void
 report_csv(const struct report *r)
 {

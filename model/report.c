@@ -37,6 +37,27 @@ report_by_name(enum report_by by)
     return by_names[by];
 }
 
+void
+report_duration(long long s, char out[32])
+{
+    if (s < 0)
+        snprintf(out, 32, "-");
+    else if (s < 60)
+        snprintf(out, 32, "%llds", s);
+    else if (s < 3600)
+        snprintf(out, 32, "%lldm", s / 60);
+    else if (s < 86400)
+        snprintf(out, 32, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+    else
+        snprintf(out, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+int
+report_answered_pct(const struct report_figures *f)
+{
+    return f->in > 0 ? (int)((f->answered * 200 + f->in) / (2 * f->in)) : -1;
+}
+
 /* One thread in the period, as the statement below reads it. */
 struct trow {
     long id;
@@ -84,7 +105,7 @@ day_format(long long d, char out[11])
     out[10] = '\0';
 }
 
-/* The day number (UTC) of t, and of the Monday of its week (1970-01-01 was a Thursday). */
+/* The day number (UTC, days since 1970-01-01, a Thursday) of t. */
 static long long
 day_of(time_t t)
 {
@@ -92,6 +113,7 @@ day_of(time_t t)
     return (long long)t < 0 && (long long)t % 86400 ? d - 1 : d;
 }
 
+/* The day number of the Monday of t's week (UTC). */
 static long long
 monday_of(time_t t)
 {
@@ -99,6 +121,7 @@ monday_of(time_t t)
     return d - (((d + 3) % 7) + 7) % 7;
 }
 
+/* Frees what one thread's row owns. */
 static void
 trow_clear(struct trow *r)
 {
@@ -293,6 +316,7 @@ read_returns(struct db *db, struct trow *rows, size_t n, struct report *r, char 
 
 /* ---- figures ---- */
 
+/* qsort order of long longs, ascending. */
 static int
 cmp_ll(const void *a, const void *b)
 {
@@ -358,6 +382,7 @@ struct member {
     size_t row;
 };
 
+/* qsort order of group members: by group name, then by row. */
 static int
 cmp_member(const void *a, const void *b)
 {
@@ -437,6 +462,7 @@ compute_groups(struct report *r, struct trow *rows, size_t n, const struct hours
 
 /* ---- volume per day ---- */
 
+/* Counts the threads in per day of the period (its latest REPORT_MAX_DAYS days). */
 static void
 compute_days(struct report *r, const struct trow *rows, size_t n, time_t since, time_t until)
 {
@@ -511,6 +537,8 @@ state_at(const struct change *c, size_t k, int now, const char *end)
     return s;
 }
 
+/* Counts the backlog by state at the end of each week of the period (its latest
+ * REPORT_MAX_WEEKS). Returns 0 or -1 with *err. */
 static int
 compute_weeks(struct db *db, struct report *r, time_t since, time_t until, char **err)
 {

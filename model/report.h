@@ -45,7 +45,15 @@ enum report_by {
 
 /* The grouping called name ("account" ...), or -1. */
 int report_by_parse(const char *name);
+
+/* The name of a grouping ("none" for REPORT_BY_NONE). */
 const char *report_by_name(enum report_by by);
+
+/* Writes a duration as the table and the screen show it: "45s", "12m", "3h05m", "2d04h", or
+ * "-" for a negative s (none). */
+void report_duration(long long s, char out[32]);
+
+
 
 /* The response-time histogram's buckets: under 1 hour, 1-4 h, 4-8 h, 8-24 h, 1-3 days, over
  * 3 days (business time when business hours are set). */
@@ -124,5 +132,9 @@ struct report {
 int report_build(struct db *db, const struct report_opts *o, struct report **out, char **err);
 
 void report_free(struct report *r);
+
+/* The share of f's threads answered, in whole per cent rounded to nearest; -1 when none came
+ * in. */
+int report_answered_pct(const struct report_figures *f);
 
 #endif

@@ -64,22 +64,6 @@ tui_reports_reload(struct tui *t)
 
 /* ---- drawing ---- */
 
-/* A duration as the table shows it ("45m", "3h05m", "2d04h"), "-" for none. */
-static void
-duration(long long s, char out[32])
-{
-    if (s < 0)
-        snprintf(out, 32, "-");
-    else if (s < 60)
-        snprintf(out, 32, "%llds", s);
-    else if (s < 3600)
-        snprintf(out, 32, "%lldm", s / 60);
-    else if (s < 86400)
-        snprintf(out, 32, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-    else
-        snprintf(out, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-}
-
 /* One row of the figures table at y. */
 static void
 table_row(struct tui *t, const struct report_figures *f, int y, enum tui_role role)
@@ -87,10 +71,10 @@ table_row(struct tui *t, const struct report_figures *f, int y, enum tui_role ro
     const struct report *r = t->reports->r;
     char med[32], p90[32], cells[128], pct[24] = "-";
     int bh = r->business;
-    duration(bh ? f->median_bh_s : f->median_s, med);
-    duration(bh ? f->p90_bh_s : f->p90_s, p90);
+    report_duration(bh ? f->median_bh_s : f->median_s, med);
+    report_duration(bh ? f->p90_bh_s : f->p90_s, p90);
     if (f->in)
-        snprintf(pct, sizeof pct, "%ld%%", (f->answered * 200 + f->in) / (2 * f->in));
+        snprintf(pct, sizeof pct, "%d%%", report_answered_pct(f));
     snprintf(cells, sizeof cells, "%6ld %6ld %4s %7s %7s %4ld %4ld", f->in, f->answered, pct, med,
              p90, f->returned, f->escalated);
     tui_put(y, 0, "", COLS, tui_attr(t, role));
