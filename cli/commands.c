@@ -103,7 +103,7 @@ static const struct cli_option report_options[] = {
      "The default is now.\n"},
     {"by", 'b', 0, "GROUP",
      "A row of figures per `account`, `officer`, `pattern`, `tag`, `week` or `platform`,\n"
-     "above the row `all`, as described below.\n"},
+     "above the row `all`, as described above.\n"},
     {"format", 'f', 0, "FORMAT",
      "`text` (the default): a table for an 80-column terminal, then the response-time\n"
      "histogram, the returned drafts with their reviewer's comment and the weekly backlog.\n"
@@ -410,20 +410,26 @@ const struct cli_command cli_commands[] = {
      "All times are UTC except business hours, which are local time.\n"
      "\n"
      "IN: threads whose first post from the public was made in the period.\n"
+     "\n"
      "ANSWD: of those, the threads with a first reply: the earliest of the office's own\n"
      "posts made after that first post and of the replies `tactful` sent after it (at the\n"
      "time they were sent), at any time up to now.\n"
+     "\n"
      "MEDIAN and P90: the median and 90th percentile of the time from that first post to the\n"
      "first reply over the answered threads, nearest-rank (the value at rank\n"
      "ceil(p x n / 100) of the n times in ascending order, so the median of 4 times is the\n"
      "second); the percentage of threads answered is rounded to the nearest whole one.\n"
+     "\n"
      "BH-MED and BH-P90 (when `business_hours` is set, see `tactful`(5)): the same counting\n"
      "only the time within business hours.\n"
+     "\n"
      "RET: drafts on those threads returned by a reviewer (`draft.return` in the audit log),\n"
      "listed below the table with why.\n"
+     "\n"
      "ESC: threads escalated: in state `escalated` now, marked `escalated` at some time, or\n"
      "whose incoming post fired an escalation rule that an officer overrode or asked a\n"
      "second officer to approve.\n"
+     "\n"
      "The backlog counts, at the end of each week (Monday to Sunday; the last week at the\n"
      "end of the period), every thread whose first post came before then, by the state it\n"
      "was in then according to the audit log (`mark`, its `undo`, `reply_sent`; a thread\n"
