@@ -95,6 +95,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
         .patterns = patterns,
         .signature = cli->cfg ? cli->cfg->signature : NULL,
         .inbox_columns = cli->cfg ? cli->cfg->inbox_columns : NULL,
+        .business_hours = cli->cfg ? cli->cfg->business_hours : NULL,
         .colours = cli->cfg ? cli->cfg->colours : NULL,
         .ncolours = cli->cfg ? cli->cfg->ncolours : 0,
         .searches = cli->cfg ? cli->cfg->searches : NULL,

@@ -92,6 +92,33 @@ static const struct cli_option audit_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+static const struct cli_option report_options[] = {
+    {"since", 's', 0, "DATE",
+     "Threads whose first post from the public was made at or after DATE: a day\n"
+     "(`2026-11-02`, from its start in UTC) or an RFC 3339 time.\n"
+     "The default is the first such post in the cache.\n"},
+    {"until", 'u', 0, "DATE",
+     "Threads whose first post from the public was made before DATE: a day includes that\n"
+     "whole day (UTC); an RFC 3339 time is excluded.\n"
+     "The default is now.\n"},
+    {"by", 'b', 0, "GROUP",
+     "A row of figures per `account`, `officer`, `pattern`, `tag`, `week` or `platform`,\n"
+     "above the row `all`, as described above.\n"},
+    {"format", 'f', 0, "FORMAT",
+     "`text` (the default): a table for an 80-column terminal, then the response-time\n"
+     "histogram, the returned drafts with their reviewer's comment and the weekly backlog.\n"
+     "`json`: one object with `since`, `until`, `by`, `business_hours`, `total` and\n"
+     "`groups` (each with `group`, `in`, `answered`, `median_s`, `p90_s`,\n"
+     "`median_business_s`, `p90_business_s`, `returned`, `escalated` and `histogram`;\n"
+     "times in seconds, `null` when there is none), `returns` (`at`, `thread`, `draft`,\n"
+     "`officer`, `pattern`, `reviewer`, `comment`), `backlog` (`week` and a count per state)\n"
+     "and `volume` (`day`, `in`).\n"
+     "`csv`: the table's rows with a header row\n"
+     "(`group,in,answered,median_s,p90_s,median_business_s,p90_business_s,returned,escalated`),\n"
+     "the row `all` last, through the formula guard of `tactful export`.\n"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const struct cli_option import_options[] = {
     {"bundle", 'b', 0, "FILE",
      "Merge the offline review bundle FILE (see `tactful help export`) into the cache it was\n"
@@ -462,6 +489,45 @@ const struct cli_command cli_commands[] = {
      "or the note's `text`).\n"
      "In the terminal interface L shows the log, newest first.\n",
      cmd_audit},
+    {"report", "[--since DATE] [--until DATE] [--by GROUP] [--format text|json|csv]",
+     "response figures: threads in, answered, time to first reply", report_options,
+     "Reports how the office answered the threads that came in during a period, read from\n"
+     "the cache and the audit log without changing either (it works with `--offline` and on\n"
+     "a review bundle).\n"
+     "All times are UTC except business hours, which are local time.\n"
+     "\n"
+     "IN: threads whose first post from the public was made in the period.\n"
+     "\n"
+     "ANSWD: of those, the threads with a first reply: the earliest of the office's own\n"
+     "posts made after that first post and of the replies `tactful` sent after it (at the\n"
+     "time they were sent), at any time up to now.\n"
+     "\n"
+     "MEDIAN and P90: the median and 90th percentile of the time from that first post to the\n"
+     "first reply over the answered threads, nearest-rank (the value at rank\n"
+     "ceil(p x n / 100) of the n times in ascending order, so the median of 4 times is the\n"
+     "second); the percentage of threads answered is rounded to the nearest whole one.\n"
+     "\n"
+     "BH-MED and BH-P90 (when `business_hours` is set, see `tactful`(5)): the same counting\n"
+     "only the time within business hours.\n"
+     "\n"
+     "RET: drafts on those threads returned by a reviewer (`draft.return` in the audit log),\n"
+     "listed below the table with why.\n"
+     "\n"
+     "ESC: threads escalated: in state `escalated` now, marked `escalated` at some time, or\n"
+     "whose incoming post fired an escalation rule that an officer overrode or asked a\n"
+     "second officer to approve.\n"
+     "\n"
+     "The backlog counts, at the end of each week (Monday to Sunday; the last week at the\n"
+     "end of the period), every thread whose first post came before then, by the state it\n"
+     "was in then according to the audit log (`mark`, its `undo`, `reply_sent`; a thread\n"
+     "never changed counts in its state now).\n"
+     "\n"
+     "With `--by`, a thread counts under its account, its platform, each of its tags, the\n"
+     "week (Monday) of its first post from the public, the officer who wrote the draft of\n"
+     "its first reply sent through `tactful` (else its assignee), or that draft's pattern;\n"
+     "`-` when there is none.\n"
+     "In the terminal interface I shows the same figures with charts.\n",
+     cmd_report},
     {"import", "FILE|-... | --bundle FILE", "load posts from JSON Lines, or merge a bundle",
      import_options,
      "Loads posts from JSON Lines files; the format is in `tactful`(5).\n"

@@ -18,6 +18,7 @@
 #include "model/config.h"
 
 #include "model/file.h"
+#include "model/hours.h"
 #include "model/platform.h"
 #include "model/query.h"
 #include "model/xmalloc.h"
@@ -107,6 +108,7 @@ static int check_notify(struct parser *p, const char *key, char **value);
     "How often the interface syncs in the background: a number followed by `s`, `m` or\n"      \
     "`h` (`90s`, `5m`, `1h`; a bare number is minutes), from 30 seconds to 24 hours, or\n"     \
     "`0` (or `off`) for never.\n"
+static int check_hours(struct parser *p, const char *key, char **value);
 
 static const struct key_spec tactful_keys[] = {
     {"officer", offsetof(struct config, officer), NULL, false, "NAME",
@@ -170,6 +172,15 @@ static const struct key_spec tactful_keys[] = {
      "terminal bell, `osc9` and `osc777` send a desktop notification through the\n"
      "terminal (OSC 9 for iTerm2, Windows Terminal and others; OSC 777 for urxvt, foot\n"
      "and VTE terminals) whose text is fixed, with the count only: nothing from a post.\n"},
+    {"business_hours", offsetof(struct config, business_hours), check_hours, false,
+     "DAYS HH:MM-HH:MM", NULL,
+     "The office's opening hours, such as `business_hours = Mon-Fri 09:00-17:00`, in the\n"
+     "local time zone (`TZ`).\n"
+     "DAYS is a day (`Mon`), a range (`Mon-Fri`) or a comma-separated list of them\n"
+     "(`Mon-Thu,Sat`).\n"
+     "When it is set, `tactful report` and the reports screen also count the time to a\n"
+     "first reply in business hours only, so a post made on Friday evening and answered\n"
+     "at 09:30 on Monday took 30 minutes.\n"},
 };
 
 /* Indexes into account_keys, for the checks at the end of an account section. */
@@ -554,6 +565,19 @@ check_interval(struct parser *p, const char *key, char **value)
     long s;
     char *why = NULL;
     if (config_interval_parse(*value, &s, &why) == 0)
+        return 0;
+    problem(p, p->lineno, "%s in %s: %s", key, p->label, why);
+    free(why);
+    return -1;
+}
+
+/* Checks a business_hours value with the parser the reports use. */
+static int
+check_hours(struct parser *p, const char *key, char **value)
+{
+    struct hours h;
+    char *why = NULL;
+    if (hours_parse(*value, &h, &why) == 0)
         return 0;
     problem(p, p->lineno, "%s in %s: %s", key, p->label, why);
     free(why);
@@ -1185,6 +1209,7 @@ config_free(struct config *cfg)
     free(cfg->inbox_columns);
     free(cfg->sync_interval);
     free(cfg->notify);
+    free(cfg->business_hours);
     for (size_t i = 0; i < cfg->ncolours; i++)
         free(cfg->colours[i].role);
     free(cfg->colours);

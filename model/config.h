@@ -85,6 +85,7 @@ struct config {
     char *inbox_columns; /* [tactful] inbox_columns: the inbox's column names, or NULL */
     char *sync_interval; /* [tactful] sync_interval, checked; read with config_sync_interval */
     char *notify;     /* [tactful] notify, checked; read with config_notify_mode */
+    char *business_hours; /* [tactful] business_hours, checked by hours_parse, or NULL */
     struct config_colour *colours; /* [colours], in file order */
     size_t ncolours;
     struct config_search *searches; /* [searches], in file order (at most 20) */

@@ -303,10 +303,10 @@ test_key_errors(void **state)
 {
     load_fails(*state, "[tactful]\nofficer = a\nname = b\nofficer = c\nSignature = d\n",
                "3: unknown key 'name' in [tactful]; expected one of: officer, signature, policy, "
-               "keymap, open_cmd, patterns, inbox_columns, sync_interval, notify\n"
+               "keymap, open_cmd, patterns, inbox_columns, sync_interval, notify, business_hours\n"
                "4: duplicate key 'officer' in [tactful] (first at line 2)\n"
                "5: unknown key 'Signature' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd, patterns, inbox_columns, sync_interval, notify");
+               "policy, keymap, open_cmd, patterns, inbox_columns, sync_interval, notify, business_hours");
     load_fails(*state,
                "[account blog]\n"
                "platform = wordpress\n"
@@ -426,7 +426,7 @@ test_several_errors(void **state)
                            pad);
     load_fails(*state, text,
                "5: unknown key 'colour' in [tactful]; expected one of: officer, signature, "
-               "policy, keymap, open_cmd, patterns, inbox_columns, sync_interval, notify\n"
+               "policy, keymap, open_cmd, patterns, inbox_columns, sync_interval, notify, business_hours\n"
                "8: unknown platform 'wordpres' in [account blog]; expected one of: mastodon, "
                "bluesky, wordpress\n"
                "9: url 'http://blog.example.gov' in [account blog] must use https://: TLS is "

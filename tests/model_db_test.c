@@ -313,6 +313,7 @@ test_migrates_v5_identity(void **state)
                                    " DROP TABLE insights;"
                                    " ALTER TABLE accounts DROP COLUMN last_attempt;"
                                    " ALTER TABLE accounts DROP COLUMN last_new;"
+                                   " DROP INDEX posts_thread_own;"
                                    " PRAGMA user_version = 5;", &err), 0);
     db_close(a.db);
     a.db = db_open(a.path, &err);

@@ -6,6 +6,7 @@
 #include "tui/internal.h"
 #include "tui/approvals.h"
 #include "tui/auditview.h"
+#include "tui/reports.h"
 #include "tui/composer.h"
 #include "tui/drafts.h"
 #include "tui/edit.h"
@@ -33,6 +34,7 @@
 #define IN_COMPOSER KM_BIT(KM_COMPOSER)
 #define IN_DRAFTS KM_BIT(KM_DRAFTS)
 #define IN_AUDIT KM_BIT(KM_AUDIT)
+#define IN_REPORTS KM_BIT(KM_REPORTS)
 #define IN_HELP KM_BIT(KM_HELP)
 #define IN_PROMPT KM_BIT(KM_PROMPT)
 /* Where text is edited with the editing buffer (tui/edit.c): the composer and the prompt. */
@@ -75,6 +77,8 @@ const struct tui_action tui_actions[] = {
      tui_drafts_act_open_view, "pending_approval"},
     {"audit-log", IN_GLOBAL, "show the audit log (the open thread's, from the thread view)",
      tui_audit_act_open, NULL},
+    {"reports", IN_GLOBAL, "show the reports: response times, volume, returns, backlog",
+     tui_reports_act_open, NULL},
     {"send-outbox", IN_GLOBAL, "send the replies waiting in the outbox, in the background",
      tui_outbox_act_send, NULL},
     {"sync", IN_GLOBAL, "sync every account now, in the background (the status bar says how)",
@@ -173,10 +177,14 @@ const struct tui_action tui_actions[] = {
      tui_approvals_act_return, NULL},
 
     /* The audit log. */
-    {"back", IN_AUDIT, "back to the screen before", tui_audit_act_back, NULL},
+    {"back", IN_AUDIT | IN_REPORTS, "back to the screen before", tui_audit_act_back, NULL},
     {"thread-or-all", IN_AUDIT, "switch between the thread's entries and the whole log",
      tui_audit_act_all, NULL},
     {"open-thread", IN_AUDIT, "read the entry's thread", tui_audit_act_open_thread, NULL},
+
+    /* The reports screen. */
+    {"group-by", IN_REPORTS, "group the figures by the next of account, platform, officer, "
+     "pattern, tag and week", tui_reports_act_group, NULL},
 
     /* The ready-reckoner beside the thread view. */
     {"pick-1", IN_RECKONER, "the pattern with key 1", tui_reckoner_act_pick, "1"},

@@ -29,6 +29,7 @@ struct tview;   /* tui/thread.c */
 struct prompt;  /* tui/prompt.c */
 struct drafts;  /* tui/drafts.c */
 struct auditv;  /* tui/auditview.c */
+struct reportsv; /* tui/reports.c */
 struct review;  /* tui/approvals.c */
 struct reckoner; /* tui/reckoner.c */
 struct composer; /* tui/composer.c */
@@ -72,6 +73,7 @@ struct tui {
     struct tview *thread;          /* the open thread, or NULL */
     struct drafts *drafts;         /* the drafts view, or NULL before it is first opened */
     struct auditv *audit;          /* the audit view, or NULL when closed */
+    struct reportsv *reports;      /* the reports screen, or NULL before it is first opened */
     const struct tui_screen *back[TUI_BACK_MAX];
     size_t nback;
     struct tui_outbox outbox;

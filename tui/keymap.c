@@ -33,6 +33,7 @@ static const struct {
     [KM_COMPOSER] = {"composer", "composer", "the composer", "other characters type themselves"},
     [KM_DRAFTS] = {"drafts", "drafts and approvals", "the drafts and approvals view", NULL},
     [KM_AUDIT] = {"audit", "audit log", "the audit log", NULL},
+    [KM_REPORTS] = {"reports", "reports", "the reports", NULL},
     [KM_HELP] = {"help", "help", "the help overlay", "any other key closes it"},
     [KM_PROMPT] = {"prompt", "prompt", "the prompt on the bottom line",
                    "other characters type themselves"},

@@ -8,7 +8,7 @@
  *   include NAME|PATH           read another keymap first (NAME: a shipped flavour such as
  *                               "vi"; a relative PATH is relative to the including file)
  *
- * CONTEXT is global, inbox, thread, reckoner, composer, drafts, audit, help or prompt. A screen
+ * CONTEXT is global, inbox, thread, reckoner, composer, drafts, audit, reports, help or prompt. A screen
  * looks a key up in its own context first, then in global; the help overlay only in its own
  * (any other key closes it), and so does the prompt (other characters type themselves).
  * ACTION names a row of the action table (tui/actions.h) for that context, or a global one.
@@ -33,6 +33,7 @@ enum keymap_context {
     KM_COMPOSER,
     KM_DRAFTS,      /* the drafts view, and its approvals mode */
     KM_AUDIT,       /* the audit log */
+    KM_REPORTS,     /* the reports screen */
     KM_HELP,        /* the help overlay */
     KM_PROMPT,      /* a question on the bottom line */
     KM_NCONTEXTS

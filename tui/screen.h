@@ -71,6 +71,7 @@ extern const struct tui_screen tui_inbox_screen;    /* tui/inbox.c */
 extern const struct tui_screen tui_thread_screen;   /* tui/thread.c */
 extern const struct tui_screen tui_drafts_screen;   /* tui/drafts.c */
 extern const struct tui_screen tui_audit_screen;    /* tui/auditview.c */
+extern const struct tui_screen tui_reports_screen;  /* tui/reports.c */
 extern const struct tui_screen tui_composer_screen; /* tui/composer.c */
 
 /* Every screen, in the order their state is freed; ends with NULL. */

@@ -33,6 +33,7 @@ struct tui_opts {
                                    * tui_inbox_columns_check), or NULL for the default */
     const struct config *config;  /* the accounts to sync, sync_interval and notify; or NULL */
     const char *today;            /* "YYYY-MM-DD" for the election period; NULL: today */
+    const char *business_hours;   /* [tactful] business_hours (checked at load), or NULL */
     /* How the send action runs `tactful outbox send` in a child: this program's path, and the
      * cache and configuration to give it (config_path NULL: the child finds its own). */
     const char *exe;
