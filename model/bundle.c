@@ -581,6 +581,18 @@ bundle_open(const char *path, struct bundle_info *info, char **err)
         goto fail;
     }
     sqlite3_stmt *st = NULL;
+    /* tactful writes UTF-8 only; a bundle in another encoding would be copied as it is into
+     * an empty cache, which then could not hold the audit log's entry. */
+    int utf8 = sqlite3_prepare_v2(b->sql, "PRAGMA encoding", -1, &st, NULL) == SQLITE_OK &&
+               sqlite3_step(st) == SQLITE_ROW &&
+               strcmp((const char *)sqlite3_column_text(st, 0), "UTF-8") == 0;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!utf8) {
+        *err = xasprintf("%s is not an offline review bundle (its text is not UTF-8); make one "
+                         "with `tactful export --bundle`", path);
+        goto fail;
+    }
     int ok = sqlite3_prepare_v2(b->sql, "PRAGMA integrity_check(1)", -1, &st, NULL) ==
                  SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
              strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
