@@ -520,6 +520,21 @@ has_magic(const char *path)
     return yes;
 }
 
+/* Whether the database file at path says its text is UTF-8: the big-endian 1 at byte 56 of
+ * its header. */
+static int
+utf8_header(const char *path)
+{
+    static const unsigned char one[4] = {0, 0, 0, 1};
+    unsigned char head[60];
+    FILE *f = fopen(path, "rb");
+    int yes = f && fread(head, 1, sizeof head, f) == sizeof head &&
+              memcmp(head + 56, one, sizeof one) == 0;
+    if (f)
+        fclose(f);
+    return yes;
+}
+
 /* Opens path read-only as a connection wrapped in a struct db. */
 static struct db *
 open_ro(const char *path, char **err)
@@ -581,14 +596,10 @@ bundle_open(const char *path, struct bundle_info *info, char **err)
         goto fail;
     }
     sqlite3_stmt *st = NULL;
-    /* tactful writes UTF-8 only; a bundle in another encoding would be copied as it is into
-     * an empty cache, which then could not hold the audit log's entry. */
-    int utf8 = sqlite3_prepare_v2(b->sql, "PRAGMA encoding", -1, &st, NULL) == SQLITE_OK &&
-               sqlite3_step(st) == SQLITE_ROW &&
-               strcmp((const char *)sqlite3_column_text(st, 0), "UTF-8") == 0;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!utf8) {
+    /* tactful writes UTF-8 only. The header's encoding field is read from the file: a bundle
+     * with any other value there would be copied as it is into an empty cache (the backup
+     * copies the header too), which then could not take the audit log's entry. */
+    if (!utf8_header(path)) {
         *err = xasprintf("%s is not an offline review bundle (its text is not UTF-8); make one "
                          "with `tactful export --bundle`", path);
         goto fail;
