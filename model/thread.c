@@ -817,6 +817,8 @@ post_clear(struct thread_post *p)
     free(p->html);
     free(p->url);
     free(p->edited_at);
+    free(p->deleted_at);
+    free(p->deleted_reason);
 }
 
 /* Appends to out, depth first, the posts in in[] whose parent is parent (NULL: the roots),
@@ -879,7 +881,8 @@ load_posts(struct db *db, struct thread *t, char **err)
                                   " p.shortened,"
                                   " coalesce(json_extract(p.meta, '$.visibility')"
                                   "   IN ('private', 'direct'), 0),"
-                                  " json_extract(p.meta, '$.edited_at')"
+                                  " json_extract(p.meta, '$.edited_at'),"
+                                  " p.deleted_at, p.deleted_reason"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -907,10 +910,20 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->is_private = sqlite3_column_int(st, 11);
         p->edited_at = sqlite3_column_type(st, 12) == SQLITE_TEXT ? db_column_strdup(st, 12)
                                                                   : NULL;
+        p->deleted_at = db_column_strdup(st, 13);
+        p->deleted_reason = db_column_strdup(st, 14);
         p->depth = 0;
     }
     sqlite3_finalize(st);
     order_tree(t);
+
+    st = db_prepare(db, "SELECT reply_refused FROM threads WHERE id = ?1", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, t->info.id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        t->reply_refused = db_column_strdup(st, 0);
+    sqlite3_finalize(st);
 
     st = db_prepare(db, "SELECT officer, created_at, body FROM notes WHERE thread_id = ?1"
                         " ORDER BY id", err);
@@ -963,6 +976,7 @@ thread_free(struct thread *t)
     if (t == NULL)
         return;
     thread_row_clear(&t->info);
+    free(t->reply_refused);
     for (size_t i = 0; i < t->nposts; i++)
         post_clear(&t->posts[i]);
     free(t->posts);

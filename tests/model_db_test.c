@@ -310,6 +310,9 @@ test_migrates_v5_identity(void **state)
                                    " DROP INDEX outbox_thread; DROP INDEX drafts_thread;"
                                    " CREATE INDEX drafts_thread ON drafts (thread_id);"
                                    " ALTER TABLE threads DROP COLUMN topic;"
+                                   " ALTER TABLE posts DROP COLUMN deleted_at;"
+                                   " ALTER TABLE posts DROP COLUMN deleted_reason;"
+                                   " ALTER TABLE threads DROP COLUMN reply_refused;"
                                    " PRAGMA user_version = 5;", &err), 0);
     db_close(a.db);
     a.db = db_open(a.path, &err);
