@@ -10,6 +10,9 @@
  * - fetch_new: read what is new since op->cursor into op->res.batch and set op->res.cursor to
  *   the cursor that covers it. The caller stores both in one transaction.
  * - fetch_thread: read the whole thread whose root is op->root into op->res.batch.
+ * - Both fetches note what they learn besides content in op->res.gone (posts deleted or
+ *   hidden upstream) and op->res.refusals (threads whose platform would refuse a reply);
+ *   fetch_new also reads again the threads named by op->recheck.
  * - find_reply: look on the platform for op->reply as sent by an earlier attempt that may have
  *   been cut short; sets op->res.found with the remote id and URL.
  * - post_reply: send op->reply; sets the remote id and URL and puts the sent post in the batch.
@@ -63,6 +66,25 @@ const struct net_post *net_batch_find(const struct net_batch *b, const char *id)
 void net_batch_clear(struct net_batch *b);
 void net_post_clear(struct net_post *p);
 
+/* Something a fetch learnt about a post or thread besides its content (net/marks.c): a post
+ * gone upstream (id: its remote id; why: "deleted on Mastodon"), or a thread whose platform
+ * would refuse a reply (id: its root's remote id; why: the reason, NULL when it would not).
+ * Strings are owned. */
+struct net_mark {
+    char *id;
+    char *why;
+};
+
+struct net_marks {
+    struct net_mark *v;
+    size_t n, cap;
+};
+
+/* Adds (id, why) to m; a later mark for the same id replaces the earlier one. Keeps at most
+ * NET_MAX_THREADS marks (the rest are dropped: the next sync finds them again). */
+void net_marks_add(struct net_marks *m, const char *id, const char *why);
+void net_marks_clear(struct net_marks *m);
+
 /* One configured account at run time. */
 struct net_account {
     const struct config_account *cfg;
@@ -102,6 +124,9 @@ struct net_result {
     char *remote_id;     /* find_reply, post_reply */
     char *remote_url;
     char *note;          /* something the officer should know (held for moderation ...) */
+    struct net_marks gone;      /* fetch_new, fetch_thread: posts found deleted or hidden */
+    struct net_marks refusals;  /* fetch_new, fetch_thread: threads that take no replies, and
+                                   (why NULL) threads found to take them */
 };
 
 enum net_op_kind { NET_CHECK, NET_FETCH_NEW, NET_FETCH_THREAD, NET_FIND_REPLY, NET_POST_REPLY };
@@ -116,6 +141,9 @@ struct net_op {
     struct net_account *acct;
     const char *cursor;             /* fetch_new: NULL on the first sync */
     const char *root;               /* fetch_thread */
+    char *const *recheck;           /* fetch_new: roots of recent threads to read again (new
+                                       replies, edits, deletions), borrowed; may be NULL */
+    size_t nrecheck;
     const struct net_reply *reply;  /* find_reply, post_reply */
     struct net_result res;
     int logged_in;                  /* the check part is done */

@@ -589,11 +589,56 @@ view_post(struct net_op *op, const json_t *v, const char *root, struct net_post 
     return 0;
 }
 
+/* Notes a thread node that stands for a post gone from the account's view: deleted
+ * (notFoundPost) or hidden by a block (blockedPost). Returns nonzero when node was one. */
+static int
+note_gone(struct net_op *op, const json_t *node)
+{
+    const char *type = net_str(node, "$type");
+    const char *uri = net_str(node, "uri");
+    if (type == NULL || uri == NULL)
+        return 0;
+    if (strcmp(type, "app.bsky.feed.defs#notFoundPost") == 0) {
+        net_marks_add(&op->res.gone, uri, "deleted on Bluesky");
+        return 1;
+    }
+    if (strcmp(type, "app.bsky.feed.defs#blockedPost") == 0) {
+        net_marks_add(&op->res.gone, uri, "hidden on Bluesky by a block between its author "
+                                          "and the account");
+        return 1;
+    }
+    return 0;
+}
+
+/* Notes whether the thread whose root is root takes replies from the account: Bluesky sets
+ * viewer.replyDisabled on its posts when a threadgate (the author's limit on who may reply)
+ * leaves the account out. */
+static void
+note_reply_gate(struct net_op *op, const json_t *j, const char *root)
+{
+    const json_t *node = json_object_get(j, "thread");
+    const json_t *post = json_object_get(node, "post");
+    const json_t *viewer = json_object_get(post, "viewer");
+    const char *uri = net_str(post, "uri");
+    if (root == NULL || uri == NULL || strcmp(uri, root) != 0)
+        return;
+    if (json_is_true(json_object_get(viewer, "replyDisabled")))
+        net_marks_add(&op->res.refusals, root,
+                      json_is_object(json_object_get(j, "threadgate"))
+                          ? "its author limits who can reply on Bluesky (a threadgate), and "
+                            "the account is not among them"
+                          : "Bluesky does not let the account reply to it");
+    else
+        net_marks_add(&op->res.refusals, root, NULL);
+}
+
 /* Adds a thread view and its replies to the batch, depth-first, bounded. */
 static void
 add_thread(struct net_op *op, const json_t *node, const char *root, int depth)
 {
     const char *type = net_str(node, "$type");
+    if (depth <= THREAD_DEPTH && note_gone(op, node))
+        return;
     if (depth > THREAD_DEPTH || (type && strcmp(type, "app.bsky.feed.defs#threadViewPost") != 0))
         return;
     struct net_post p;
@@ -643,6 +688,35 @@ notifications(struct net_op *op, const char *cursor)
     return r;
 }
 
+/* Adds the recent threads to read again (op->recheck) to the roots to read, each once. */
+static void
+add_rechecks(struct net_op *op)
+{
+    struct bpriv *b = priv(op);
+    for (size_t i = 0; i < op->nrecheck && json_array_size(b->roots) < NET_MAX_THREADS; i++) {
+        int known = 0;
+        for (size_t k = 0; k < json_array_size(b->roots) && !known; k++)
+            known = strcmp(json_string_value(json_array_get(b->roots, k)), op->recheck[i]) == 0;
+        if (!known)
+            json_array_append_new(b->roots, json_string(op->recheck[i]));
+    }
+}
+
+/* A thread asked for was not found: when Bluesky says so (NotFound), its root is gone. */
+static void
+root_not_found(struct net_op *op, const struct http_response *resp)
+{
+    struct bpriv *b = priv(op);
+    json_t *j = http_response_json(resp);
+    const char *e = net_str(j, "error");
+    const char *root = b->next_root > 0
+                           ? json_string_value(json_array_get(b->roots, b->next_root - 1))
+                           : NULL;
+    if (root && e && strcmp(e, "NotFound") == 0)
+        net_marks_add(&op->res.gone, root, "deleted on Bluesky");
+    json_decref(j);
+}
+
 /* Fetch new: notification pages from the newest back to the last one already read, then the
  * whole thread of each. */
 static enum http_step
@@ -678,11 +752,14 @@ fetch_new_steps(void *ctx, const struct http_response *resp, struct http_request
         if (!b->reached && !b->first_sync && cursor && op->pages >= limit)
             op->res.note = xasprintf("read the newest %d pages of notifications; older ones "
                                      "since the last sync were skipped", limit);
+        add_rechecks(op);
         return next_root(op, next);
     }
     case FN_THREAD:
-        if (resp->status == 400 || resp->status == 404) /* NotFound: keep what we have */
+        if (resp->status == 400 || resp->status == 404) { /* NotFound: keep what we have */
+            root_not_found(op, resp);
             return next_root(op, next);
+        }
         if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         return next_root(op, next);
@@ -750,6 +827,7 @@ read_root_thread(struct net_op *op, json_t *j, char **err)
                            ? json_string_value(json_array_get(b->roots, b->next_root - 1))
                            : NULL;
     add_thread(op, json_object_get(j, "thread"), root, 0);
+    note_reply_gate(op, j, root);
     return 0;
 }
 
@@ -759,6 +837,7 @@ read_thread(struct net_op *op, json_t *j, char **err)
 {
     (void)err;
     add_thread(op, json_object_get(j, "thread"), op->root, 0);
+    note_reply_gate(op, j, op->root);
     return 0;
 }
 

@@ -16,7 +16,9 @@ struct mpriv {
     json_t *pending;     /* mention statuses whose threads are still to be read */
     size_t next;         /* the next of them */
     json_t *current;     /* the status whose context was asked for */
-    json_t *asked;       /* contexts in flight: request URL -> its status */
+    json_t *asked;       /* contexts in flight: request URL -> its status, or (a string) the
+                            root of a recent thread read again */
+    size_t next_recheck; /* the next of op->recheck */
     char *newest;        /* newest notification id seen */
     int reading_older;   /* first sync: paging back in time through rel="next" */
     size_t page_count;   /* notifications on the last page read */
@@ -243,9 +245,28 @@ add_context(struct net_op *op, const json_t *status, const json_t *ctx)
     return rc;
 }
 
-/* Asks for the contexts of the next pending mentions not yet in the batch, keeping up to
- * CONTEXTS_AT_ONCE in flight; waits for those in flight; or, when every thread is read,
- * finishes. */
+/* Asks for the context of status id unless the batch has it or it is asked for already;
+ * what stands for the status in m->asked (a mention's status, or a recheck root's id). */
+static void
+ask_context(struct net_op *op, const char *id, json_t *what, struct http_request **next)
+{
+    struct mpriv *m = priv(op);
+    if (id == NULL || !net_id_safe(id) || net_batch_find(&op->res.batch, id) != NULL)
+        return;
+    char *path = xasprintf("/api/v1/statuses/%s/context", id);
+    struct http_request *r = api(op, "GET", path);
+    free(path);
+    if (json_object_get(m->asked, http_request_url(r)) == NULL) {
+        json_object_set(m->asked, http_request_url(r), what);
+        *next = *next ? http_request_also(*next, r) : r;
+    } else {
+        http_request_free(r);
+    }
+}
+
+/* Asks for the contexts of the next pending mentions not yet in the batch, then of the recent
+ * threads to read again (op->recheck), keeping up to CONTEXTS_AT_ONCE in flight; waits for
+ * those in flight; or, when every thread is read, finishes. */
 static enum http_step
 next_context(struct net_op *op, struct http_request **next, char **err)
 {
@@ -258,18 +279,15 @@ next_context(struct net_op *op, struct http_request **next, char **err)
            m->next < json_array_size(m->pending) && m->next < NET_MAX_THREADS) {
         json_t *st = json_array_get(m->pending, m->next++);
         char *id = net_id(st, "id");
-        if (id && net_id_safe(id) && net_batch_find(&op->res.batch, id) == NULL) {
-            char *path = xasprintf("/api/v1/statuses/%s/context", id);
-            struct http_request *r = api(op, "GET", path);
-            free(path);
-            if (json_object_get(m->asked, http_request_url(r)) == NULL) {
-                json_object_set(m->asked, http_request_url(r), st);
-                *next = *next ? http_request_also(*next, r) : r;
-            } else {
-                http_request_free(r);
-            }
-        }
+        ask_context(op, id, st, next);
         free(id);
+    }
+    while (json_object_size(m->asked) < CONTEXTS_AT_ONCE && m->next >= json_array_size(m->pending)
+           && m->next_recheck < op->nrecheck) {
+        const char *root = op->recheck[m->next_recheck++];
+        json_t *what = json_string(root);
+        ask_context(op, root, what, next);
+        json_decref(what);
     }
     op->state = FN_CONTEXT;
     if (*next || json_object_size(m->asked) > 0)
@@ -322,16 +340,48 @@ read_mentions(struct net_op *op, json_t *page, char **err)
     return 0;
 }
 
-/* Reads the context of a mention: its whole thread into the batch. */
+/* Adds the descendants of a thread's root read again, under that root (the root itself is
+ * not in its context). Returns -1 when the batch is full. */
+static int
+add_descendants(struct net_op *op, const char *root, const json_t *ctx)
+{
+    size_t i;
+    json_t *v;
+    int rc = 0;
+    json_array_foreach(json_object_get(ctx, "descendants"), i, v) rc |= add_status(op, v, root);
+    return rc;
+}
+
+/* Reads the context of a mention, or of a recent thread's root read again: its whole thread
+ * into the batch. */
 static int
 read_mention_context(struct net_op *op, json_t *c, char **err)
 {
-    if (add_context(op, priv(op)->current, c) != 0) {
+    json_t *cur = priv(op)->current;
+    int rc = json_is_string(cur) ? add_descendants(op, json_string_value(cur), c)
+                                 : add_context(op, cur, c);
+    if (rc != 0) {
         *err = xasprintf("more than %d posts at once; sync again to read the rest",
                          NET_MAX_POSTS);
         return -1;
     }
     return 0;
+}
+
+/* A recent thread read again answered: a root gone (404, 410) is marked deleted; otherwise
+ * the context is read (read_mention_context) and the next thread asked for. */
+static enum http_step
+recheck_answered(struct net_op *op, const struct http_response *resp,
+                 struct http_request **next, char **err)
+{
+    struct mpriv *m = priv(op);
+    if (resp->status == 404 || resp->status == 410) {
+        net_marks_add(&op->res.gone, json_string_value(m->current), "deleted on Mastodon");
+        return next_context(op, next, err);
+    }
+    if (net_take(op, resp, err) != 0)
+        return HTTP_STEP_FAIL;
+    return next_context(op, next, err);
 }
 
 /* Fetch new: pages of mention notifications since the cursor, then each thread. */
@@ -375,6 +425,8 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
             *err = xasprintf("reading a thread: an answer came for no thread asked for");
             return HTTP_STEP_FAIL;
         }
+        if (json_is_string(m->current)) /* a recent thread read again */
+            return recheck_answered(op, resp, next, err);
         if (resp->status == 404) { /* private or deleted since: keep the mention alone */
             char *id = net_id(m->current, "id");
             if (id)
