@@ -50,6 +50,9 @@ finish() {
     trap - EXIT INT TERM HUP
     sh "$REAL_DIR/wordpress-down.sh" "$WORK/wp" >/dev/null 2>&1 || true
     sh "$REAL_DIR/bluesky-down.sh" "$WORK/bsky" >/dev/null 2>&1 || true
+    for p in "$WORK"/proxy-*/pid; do
+        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+    done
     if [ "${KEEP_STATE:-0}" = 1 ] || [ $FAIL -gt 0 ]; then
         echo "# state and logs kept in $WORK"
     else
@@ -97,6 +100,7 @@ proxy_start() {
     mkdir -p "$_d"
     "$PYTHON" "$REAL_DIR/holdproxy.py" --target "$2" --port-file "$_d/port" --log "$_d/log" \
         --arm "$_d/arm" --held "$_d/held" >"$_d/out" 2>&1 &
+    echo $! >"$_d/pid"
     _i=0
     while [ ! -s "$_d/port" ] && [ $_i -lt 600 ]; do sleep 0.1; _i=$((_i + 1)); done
     [ -s "$_d/port" ] || return 1
@@ -109,17 +113,17 @@ proxy_count() { grep -c -- "$2" "$WORK/proxy-$1/log" 2>/dev/null || true; }
 # killed_send NAME MATCH: runs `tactful outbox send` with the proxy holding back the answer to
 # the request matching MATCH, and kill -9s tactful once the server has done that request.
 killed_send() {
-    _d="$WORK/proxy-$1"
-    rm -f "$_d/held"
-    printf '%s' "$2" >"$_d/arm"
-    "$TACTFUL" outbox send >"$_d/killed.out" 2>&1 &
-    _pid=$!
-    _i=0
-    while [ ! -f "$_d/held" ] && [ $_i -lt 1200 ]; do sleep 0.1; _i=$((_i + 1)); done
-    kill -9 "$_pid" 2>/dev/null
-    wait "$_pid" 2>/dev/null
-    rm -f "$_d/arm"
-    [ -f "$_d/held" ]
+    _kd="$WORK/proxy-$1"
+    rm -f "$_kd/held"
+    printf '%s' "$2" >"$_kd/arm"
+    "$TACTFUL" outbox send >"$_kd/killed.out" 2>&1 &
+    _kpid=$!
+    _ki=0
+    while [ ! -f "$_kd/held" ] && [ $_ki -lt 1200 ]; do sleep 0.1; _ki=$((_ki + 1)); done
+    kill -9 "$_kpid" 2>/dev/null
+    wait "$_kpid" 2>/dev/null
+    rm -f "$_kd/arm"
+    [ -f "$_kd/held" ]
 }
 
 # api METHOD URL AUTH [JSON]: a request to a server directly (AUTH: USER:PASSWORD or
