@@ -159,3 +159,57 @@ upstream_roots_free(char **roots, size_t n)
         free(roots[i]);
     free(roots);
 }
+
+int
+upstream_thread_posts(struct db *db, const char *account, char *const *roots, size_t nroots,
+                      size_t max, struct upstream_post **posts, size_t *n, char **err)
+{
+    *posts = NULL;
+    *n = 0;
+    sqlite3_stmt *st = db_prepare(db, "SELECT p.remote_id FROM threads t"
+                                      " JOIN accounts a ON a.id = t.account_id"
+                                      " JOIN posts p ON p.thread_id = t.id"
+                                      " WHERE a.name = ?1 AND t.root_remote_id = ?2"
+                                      " AND p.remote_id <> t.root_remote_id"
+                                      " AND p.deleted_at IS NULL ORDER BY p.id", err);
+    if (st == NULL)
+        return -1;
+    struct upstream_post *out = NULL;
+    size_t got = 0, cap = 0;
+    int rc = SQLITE_DONE;
+    for (size_t i = 0; i < nroots && got < max && rc == SQLITE_DONE; i++) {
+        sqlite3_reset(st);
+        db_bind_text(st, 1, account);
+        db_bind_text(st, 2, roots[i]);
+        while (got < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (got == cap) {
+                cap = cap ? cap * 2 : 64;
+                out = xreallocarray(out, cap, sizeof *out);
+            }
+            out[got].root = xstrdup(roots[i]);
+            out[got].id = db_column_strdup(st, 0);
+            got++;
+        }
+        if (rc == SQLITE_ROW)
+            rc = SQLITE_DONE; /* max reached */
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        upstream_posts_free(out, got);
+        *err = db_error(db, "cannot read the recent threads' posts");
+        return -1;
+    }
+    *posts = out;
+    *n = got;
+    return 0;
+}
+
+void
+upstream_posts_free(struct upstream_post *posts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(posts[i].root);
+        free(posts[i].id);
+    }
+    free(posts);
+}

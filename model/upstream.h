@@ -39,4 +39,21 @@ int upstream_recent_roots(struct db *db, const char *account, const char *since,
 
 void upstream_roots_free(char **roots, size_t n);
 
+/* A post of a thread read again, as the cache knows it: the thread's root and the post's
+ * remote id. Strings are owned. */
+struct upstream_post {
+    char *root;
+    char *id;
+};
+
+/* The posts the cache holds (not gone, not the roots themselves) in account's threads whose
+ * roots are roots[0..nroots), at most max: what a sync expects to find again when it reads
+ * those threads, so that a post missing there can be looked up and, when it is gone, marked.
+ * Sets *posts (free with upstream_posts_free) and *n. Returns 0 or -1 with *err set. */
+int upstream_thread_posts(struct db *db, const char *account, char *const *roots,
+                          size_t nroots, size_t max, struct upstream_post **posts, size_t *n,
+                          char **err);
+
+void upstream_posts_free(struct upstream_post *posts, size_t n);
+
 #endif

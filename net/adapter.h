@@ -12,7 +12,8 @@
  * - fetch_thread: read the whole thread whose root is op->root into op->res.batch.
  * - Both fetches note what they learn besides content in op->res.gone (posts deleted or
  *   hidden upstream) and op->res.refusals (threads whose platform would refuse a reply);
- *   fetch_new also reads again the threads named by op->recheck.
+ *   fetch_new also reads again the threads named by op->recheck, and looks up the posts of
+ *   op->known that those threads no longer hold (at most NET_MAX_CONFIRM).
  * - find_reply: look on the platform for op->reply as sent by an earlier attempt that may have
  *   been cut short; sets op->res.found with the remote id and URL.
  * - post_reply: send op->reply; sets the remote id and URL and puts the sent post in the batch.
@@ -23,6 +24,7 @@
 #include "model/config.h"
 #include "model/platform.h"
 #include "model/post.h"
+#include "model/upstream.h"
 #include "net/http.h"
 
 #include <jansson.h>
@@ -32,6 +34,7 @@
 #define NET_MAX_FIRST_PAGES 10     /* pages of history the first sync of an account reads */
 #define NET_MAX_THREADS 2000       /* threads one fetch reads at most */
 #define NET_MAX_POSTS 200000       /* posts one fetch keeps at most */
+#define NET_MAX_CONFIRM 25         /* posts missing from threads read again, looked up */
 
 /* A post as an adapter read it. Every string is owned; parent, author_name, html, url, title
  * and meta may be NULL. */
@@ -84,6 +87,14 @@ struct net_marks {
  * NET_MAX_THREADS marks (the rest are dropped: the next sync finds them again). */
 void net_marks_add(struct net_marks *m, const char *id, const char *why);
 void net_marks_clear(struct net_marks *m);
+
+struct net_op;
+
+/* The posts of op->known in the threads reread names (a JSON object whose keys are the roots
+ * of threads read again in full) that op's batch lacks, at most NET_MAX_CONFIRM, as a new
+ * JSON array of [root, id] pairs: the posts to look up, to tell a deleted one from one the
+ * thread's reading left out. */
+json_t *net_missing(const struct net_op *op, const json_t *reread);
 
 /* One configured account at run time. */
 struct net_account {
@@ -144,6 +155,10 @@ struct net_op {
     char *const *recheck;           /* fetch_new: roots of recent threads to read again (new
                                        replies, edits, deletions), borrowed; may be NULL */
     size_t nrecheck;
+    const struct upstream_post *known; /* fetch_new: the posts of those threads the cache
+                                       holds; one missing when its thread is read again is
+                                       looked up, and marked gone when it is. Borrowed. */
+    size_t nknown;
     const struct net_reply *reply;  /* find_reply, post_reply */
     struct net_result res;
     int logged_in;                  /* the check part is done */

@@ -39,6 +39,8 @@ struct bpriv {
     char *newest_uri;
     json_t *roots;       /* thread roots to read */
     size_t next_root;
+    json_t *reread;      /* roots whose whole thread was read -> true */
+    json_t *missing;     /* [root, uri] of known posts those threads lacked, looked up */
     int first_sync;
     int reached;         /* the last page reached what was read before */
     char *page_cursor;   /* the last page's cursor to the next */
@@ -51,7 +53,7 @@ struct bpriv {
 };
 
 enum { CK_START, CK_SESSION, CK_REFRESH };
-enum { FN_START, FN_PAGE, FN_THREAD };
+enum { FN_START, FN_PAGE, FN_THREAD, FN_CONFIRM };
 enum { FT_START, FT_THREAD };
 enum { FR_START, FR_RECORD };
 enum { PR_START, PR_RESOLVE, PR_CREATED };
@@ -115,6 +117,8 @@ bluesky_op_free(struct net_op *op)
     free(b->newest_uri);
     free(b->page_cursor);
     json_decref(b->roots);
+    json_decref(b->reread);
+    json_decref(b->missing);
     json_decref(b->handles);
     json_decref(b->dids);
     free(b);
@@ -650,6 +654,54 @@ add_thread(struct net_op *op, const json_t *node, const char *root, int depth)
     json_array_foreach(json_object_get(node, "replies"), i, r) add_thread(op, r, root, depth + 1);
 }
 
+/* Asks once for the posts that the threads read lacked (getPosts answers those that still
+ * exist); returns HTTP_STEP_DONE when there are none, or they were asked for already. */
+static enum http_step
+ask_missing(struct net_op *op, struct http_request **next)
+{
+    struct bpriv *b = priv(op);
+    if (b->missing)
+        return HTTP_STEP_DONE;
+    b->missing = net_missing(op, b->reread);
+    if (json_array_size(b->missing) == 0)
+        return HTTP_STEP_DONE;
+    struct buf q = {0};
+    buf_adds(&q, "/xrpc/app.bsky.feed.getPosts?");
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->missing, i, v) {
+        char *e = http_escape(json_string_value(json_array_get(v, 1)));
+        buf_printf(&q, "%suris=%s", i ? "&" : "", e);
+        free(e);
+    }
+    *next = xrpc(op, q.data, NULL);
+    buf_free(&q);
+    op->state = FN_CONFIRM;
+    return HTTP_STEP_MORE;
+}
+
+/* Reads getPosts' answer: the posts asked for that it does not return are gone. */
+static int
+read_found_posts(struct net_op *op, json_t *j, char **err)
+{
+    struct bpriv *b = priv(op);
+    (void)err;
+    const json_t *posts = json_object_get(j, "posts");
+    size_t i, k;
+    json_t *v, *p;
+    json_array_foreach(b->missing, i, v) {
+        const char *uri = json_string_value(json_array_get(v, 1));
+        int found = 0;
+        json_array_foreach(posts, k, p) {
+            const char *u = net_str(p, "uri");
+            found |= u && uri && strcmp(u, uri) == 0;
+        }
+        if (uri && !found)
+            net_marks_add(&op->res.gone, uri, "deleted on Bluesky");
+    }
+    return 0;
+}
+
 /* Asks for the next thread root not read yet, or finishes with the new cursor. */
 static enum http_step
 next_root(struct net_op *op, struct http_request **next)
@@ -666,6 +718,8 @@ next_root(struct net_op *op, struct http_request **next)
         op->state = FN_THREAD;
         return HTTP_STEP_MORE;
     }
+    if (ask_missing(op, next) == HTTP_STEP_MORE)
+        return HTTP_STEP_MORE;
     if (b->newest_at && b->newest_uri) {
         json_t *c = json_pack("{s:s, s:s}", "indexed_at", b->newest_at, "uri", b->newest_uri);
         op->res.cursor = json_dumps(c, JSON_COMPACT);
@@ -763,6 +817,11 @@ fetch_new_steps(void *ctx, const struct http_response *resp, struct http_request
         if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         return next_root(op, next);
+    case FN_CONFIRM:
+        /* Not knowing which exist, mark none: the next sync looks again. */
+        if (resp->status / 100 == 2 && net_take(op, resp, err) != 0)
+            return HTTP_STEP_FAIL;
+        return next_root(op, next);
     }
     return HTTP_STEP_FAIL;
 }
@@ -826,8 +885,15 @@ read_root_thread(struct net_op *op, json_t *j, char **err)
     const char *root = b->next_root > 0
                            ? json_string_value(json_array_get(b->roots, b->next_root - 1))
                            : NULL;
-    add_thread(op, json_object_get(j, "thread"), root, 0);
+    const json_t *node = json_object_get(j, "thread");
+    add_thread(op, node, root, 0);
     note_reply_gate(op, j, root);
+    const char *type = net_str(node, "$type");
+    if (root && type && strcmp(type, "app.bsky.feed.defs#threadViewPost") == 0) {
+        if (b->reread == NULL)
+            b->reread = json_object();
+        json_object_set_new(b->reread, root, json_true());
+    }
     return 0;
 }
 
@@ -1074,6 +1140,8 @@ static const struct net_reader readers[] = {
     {NET_CHECK, CK_REFRESH, JSON_OBJECT, "refreshing the kept session", read_session},
     {NET_FETCH_NEW, FN_PAGE, JSON_OBJECT, "reading notifications", read_notifications},
     {NET_FETCH_NEW, FN_THREAD, JSON_OBJECT, "reading a thread", read_root_thread},
+    {NET_FETCH_NEW, FN_CONFIRM, JSON_OBJECT, "looking up posts missing from their threads",
+     read_found_posts},
     {NET_FETCH_THREAD, FT_THREAD, JSON_OBJECT, "reading a thread", read_thread},
     {NET_FIND_REPLY, FR_RECORD, JSON_OBJECT, "looking for an earlier reply", read_record},
     {NET_POST_REPLY, PR_RESOLVE, JSON_OBJECT, "resolving a mentioned handle", read_resolved},

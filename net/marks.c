@@ -39,3 +39,21 @@ net_marks_clear(struct net_marks *m)
     free(m->v);
     memset(m, 0, sizeof *m);
 }
+
+json_t *
+net_missing(const struct net_op *op, const json_t *reread)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < op->nknown && json_array_size(out) < NET_MAX_CONFIRM; i++) {
+        const struct upstream_post *k = &op->known[i];
+        if (json_object_get(reread, k->root) == NULL || net_batch_find(&op->res.batch, k->id))
+            continue;
+        int marked = 0; /* gone already (a blockedPost in its thread) */
+        for (size_t g = 0; g < op->res.gone.n && !marked; g++)
+            marked = strcmp(op->res.gone.v[g].id, k->id) == 0;
+        if (marked)
+            continue;
+        json_array_append_new(out, json_pack("[s, s]", k->root, k->id));
+    }
+    return out;
+}

@@ -19,6 +19,9 @@ struct mpriv {
     json_t *asked;       /* contexts in flight: request URL -> its status, or (a string) the
                             root of a recent thread read again */
     size_t next_recheck; /* the next of op->recheck */
+    json_t *reread;      /* roots of recent threads read again in full -> true */
+    json_t *missing;     /* [root, id] of known posts those threads lacked, to look up */
+    size_t next_missing;
     char *newest;        /* newest notification id seen */
     int reading_older;   /* first sync: paging back in time through rel="next" */
     size_t page_count;   /* notifications on the last page read */
@@ -26,7 +29,7 @@ struct mpriv {
 };
 
 enum { CK_START, CK_VERIFY, CK_INSTANCE2, CK_INSTANCE1 };
-enum { FN_START, FN_PAGE, FN_CONTEXT };
+enum { FN_START, FN_PAGE, FN_CONTEXT, FN_CONFIRM };
 enum { FT_START, FT_ROOT, FT_CONTEXT };
 enum { FR_START, FR_CONTEXT };
 enum { PR_START, PR_SENT };
@@ -49,6 +52,8 @@ mastodon_op_free(struct net_op *op)
     json_decref(m->pending);
     json_decref(m->current);
     json_decref(m->asked);
+    json_decref(m->reread);
+    json_decref(m->missing);
     free(m->newest);
     free(m->sent_text);
     free(m);
@@ -264,6 +269,28 @@ ask_context(struct net_op *op, const char *id, json_t *what, struct http_request
     }
 }
 
+/* Asks for the next post that a recent thread read again no longer holds (GET the status:
+ * 404 or 410 means it is gone); returns HTTP_STEP_DONE when none is left. */
+static enum http_step
+next_missing(struct net_op *op, struct http_request **next)
+{
+    struct mpriv *m = priv(op);
+    if (m->missing == NULL)
+        m->missing = net_missing(op, m->reread);
+    while (m->next_missing < json_array_size(m->missing)) {
+        const char *id = json_string_value(json_array_get(
+            json_array_get(m->missing, m->next_missing++), 1));
+        if (id == NULL || !net_id_safe(id))
+            continue;
+        char *path = xasprintf("/api/v1/statuses/%s", id);
+        *next = api(op, "GET", path);
+        free(path);
+        op->state = FN_CONFIRM;
+        return HTTP_STEP_MORE;
+    }
+    return HTTP_STEP_DONE;
+}
+
 /* Asks for the contexts of the next pending mentions not yet in the batch, then of the recent
  * threads to read again (op->recheck), keeping up to CONTEXTS_AT_ONCE in flight; waits for
  * those in flight; or, when every thread is read, finishes. */
@@ -291,6 +318,8 @@ next_context(struct net_op *op, struct http_request **next, char **err)
     }
     op->state = FN_CONTEXT;
     if (*next || json_object_size(m->asked) > 0)
+        return HTTP_STEP_MORE;
+    if (next_missing(op, next) == HTTP_STEP_MORE)
         return HTTP_STEP_MORE;
     if (m->newest)
         op->res.cursor = mastodon_cursor_make(m->newest);
@@ -381,6 +410,25 @@ recheck_answered(struct net_op *op, const struct http_response *resp,
     }
     if (net_take(op, resp, err) != 0)
         return HTTP_STEP_FAIL;
+    if (m->reread == NULL)
+        m->reread = json_object();
+    json_object_set_new(m->reread, json_string_value(m->current), json_true());
+    return next_context(op, next, err);
+}
+
+/* A post missing from its thread looked up: gone (404, 410) is marked; found, it is read in
+ * (read_confirmed); any other answer leaves it be until the next sync. */
+static enum http_step
+missing_answered(struct net_op *op, const struct http_response *resp,
+                 struct http_request **next, char **err)
+{
+    struct mpriv *m = priv(op);
+    const char *id = json_string_value(
+        json_array_get(json_array_get(m->missing, m->next_missing - 1), 1));
+    if (resp->status == 404 || resp->status == 410)
+        net_marks_add(&op->res.gone, id, "deleted on Mastodon");
+    else if (resp->status / 100 == 2 && net_take(op, resp, err) != 0)
+        return HTTP_STEP_FAIL;
     return next_context(op, next, err);
 }
 
@@ -437,6 +485,8 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         return next_context(op, next, err);
+    case FN_CONFIRM:
+        return missing_answered(op, resp, next, err);
     }
     return HTTP_STEP_FAIL;
 }
@@ -458,6 +508,23 @@ read_thread_context(struct net_op *op, json_t *c, char **err)
 {
     (void)err;
     add_context(op, priv(op)->current, c);
+    return 0;
+}
+
+/* Reads a post that its thread read again lacked, found after all: into the batch, under the
+ * thread it was known in. */
+static int
+read_confirmed(struct net_op *op, json_t *st, char **err)
+{
+    struct mpriv *m = priv(op);
+    (void)err;
+    const char *root = json_string_value(
+        json_array_get(json_array_get(m->missing, m->next_missing - 1), 0));
+    if (root && add_status(op, st, root) != 0) {
+        *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                         NET_MAX_POSTS);
+        return -1;
+    }
     return 0;
 }
 
@@ -663,6 +730,8 @@ static const struct net_reader readers[] = {
     {NET_CHECK, CK_INSTANCE1, JSON_OBJECT, "reading the server's limits", read_instance},
     {NET_FETCH_NEW, FN_PAGE, JSON_ARRAY, "reading mentions", read_mentions},
     {NET_FETCH_NEW, FN_CONTEXT, JSON_OBJECT, "reading a thread", read_mention_context},
+    {NET_FETCH_NEW, FN_CONFIRM, JSON_OBJECT, "looking up a post missing from its thread",
+     read_confirmed},
     {NET_FETCH_THREAD, FT_ROOT, JSON_OBJECT, "reading a thread", read_root},
     {NET_FETCH_THREAD, FT_CONTEXT, JSON_OBJECT, "reading a thread", read_thread_context},
     {NET_FIND_REPLY, FR_CONTEXT, JSON_OBJECT, "looking for an earlier reply", read_earlier},

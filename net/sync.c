@@ -20,6 +20,7 @@
  * the RECHECK_MAX most recent of them. */
 #define RECHECK_DAYS 3
 #define RECHECK_MAX 40
+#define RECHECK_MAX_POSTS 4000   /* posts of those threads the fetch is told of */
 
 /* Everything the accounts of one run share. */
 struct sync_run {
@@ -39,6 +40,8 @@ struct sync_job {
     char *cursor;
     char **recheck;      /* roots of recent threads to read again */
     size_t nrecheck;
+    struct upstream_post *known;  /* and the posts the cache holds in them */
+    size_t nknown;
     double start;
     int locked;          /* this run holds the account's sync lock */
 };
@@ -155,8 +158,11 @@ recent_threads(struct sync_job *j, char **err)
         return 0;
     char since[ISOTIME_LEN];
     isotime_format(time(NULL) - RECHECK_DAYS * 24 * 3600, since);
-    return upstream_recent_roots(j->run->db, j->cfg->name, since, RECHECK_MAX, &j->recheck,
-                                 &j->nrecheck, err);
+    if (upstream_recent_roots(j->run->db, j->cfg->name, since, RECHECK_MAX, &j->recheck,
+                              &j->nrecheck, err) != 0)
+        return -1;
+    return upstream_thread_posts(j->run->db, j->cfg->name, j->recheck, j->nrecheck,
+                                 RECHECK_MAX_POSTS, &j->known, &j->nknown, err);
 }
 
 /* Writes one account's batch and its new cursor in one transaction. Returns 0 or -1. */
@@ -327,6 +333,8 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         j->op.cursor = j->cursor;
         j->op.recheck = j->recheck;
         j->op.nrecheck = j->nrecheck;
+        j->op.known = j->known;
+        j->op.nknown = j->nknown;
         net_op_start(client, &j->op, fetched, j);
     }
     http_client_run(client);
@@ -336,6 +344,7 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         net_account_free(jobs[i].acct);
         free(jobs[i].cursor);
         upstream_roots_free(jobs[i].recheck, jobs[i].nrecheck);
+        upstream_posts_free(jobs[i].known, jobs[i].nknown);
     }
     free(jobs);
     free(sel);

@@ -11,6 +11,7 @@ BROOT0=at://did:plc:alice0test/app.bsky.feed.post/3k00000000001
 BLEAF0=at://did:plc:bob1test/app.bsky.feed.post/3k00000000003
 BROOT1=at://did:plc:alice1test/app.bsky.feed.post/3k00000000004
 BREPLY1=at://did:plc:bob0test/app.bsky.feed.post/3k00000000005
+BLEAF1=at://did:plc:bob1test/app.bsky.feed.post/3k00000000006
 
 test_mastodon_deleted_post_is_kept_marked_and_never_answered() {
     fake_start '{"tenants": {"m": {"platform": "mastodon", "threads": 1, "replies": 2, "recent": true}}}' &&
@@ -61,11 +62,15 @@ test_mastodon_recent_threads_read_again() {
                              "o": {"platform": "mastodon", "threads": 2, "replies": 1}}}' &&
         account_mastodon m m && account_mastodon o o || return 1
     expect_status 0 t sync || return 1
-    fake_ctl '{"reply_quietly": {"m": "1001"}, "edit": {"m": {"id": "1002", "content": "<p>@dept Reply corrected</p>"}}, "clear_log": true}' || return 1
+    fake_ctl '{"reply_quietly": {"m": "1001"}, "edit": {"m": {"id": "1002", "content": "<p>@dept Reply corrected</p>"}}, "delete": {"m": "1004"}, "clear_log": true}' || return 1
     expect_status 0 t sync || return 1
     expect_out '^sync: 2 accounts, 0 failed; 0 new threads, 1 new posts, 1 updated$' || return 1
-    # Both recent threads of m read again; the old threads of o are not.
-    expect_eq 2 "$(fake_hits /m/api/v1/statuses/)" "m's threads read again" || return 1
+    expect_out '^sync: 1 post was deleted' || return 1
+    # Both recent threads of m read again, and the reply missing from one looked up; the old
+    # threads of o are not read again.
+    expect_eq 2 "$(fake_hits /context)" "m's threads read again" || return 1
+    expect_eq 1 "$(fake_hits /m/api/v1/statuses/1004)" "the missing reply looked up" || return 1
+    expect_eq "deleted on Mastodon" "$(db_count "select deleted_reason from posts where remote_id = '1004' and account_id = (select id from accounts where name = 'm')")" "the deleted reply" || return 1
     expect_eq 0 "$(fake_hits /o/api/v1/statuses/)" "o's old threads read again" || return 1
     th=$(thread_of m 1001)
     expect_eq "$th" "$(db_count "select p.thread_id from posts p join authors a on a.id = p.author_id where a.handle = '@dora@remote.example'")" "the quiet reply, in its thread" || return 1
@@ -75,8 +80,10 @@ test_mastodon_recent_threads_read_again() {
     expect_eq "$th" "$(jpy "[r['id'] for r in j]")" "search finds the new words" || return 1
     expect_status 0 t search '"0.0"' account:m --json || return 1
     expect_eq "" "$(jpy "[r['id'] for r in j]")" "search forgets the old words" || return 1
+    fake_ctl '{"clear_log": true}' || return 1
     expect_status 0 t sync || return 1
-    expect_out '0 new threads, 0 new posts, 0 updated$'
+    expect_out '0 new threads, 0 new posts, 0 updated$' || return 1
+    expect_eq 0 "$(fake_hits /m/api/v1/statuses/1004)" "a deleted reply looked up again"
 }
 
 test_mastodon_recheck_is_bounded() {
@@ -94,12 +101,15 @@ test_bluesky_deleted_edited_and_gated() {
         account_bluesky b b || return 1
     expect_status 0 t sync || return 1
     th0=$(thread_of b "$BROOT0")
-    fake_ctl "{\"delete\": {\"b\": \"$BLEAF0\"}, \"gate\": {\"b\": \"$BROOT0\"}, \"edit\": {\"b\": {\"id\": \"$BREPLY1\", \"text\": \"Reply corrected @council.test\"}}, \"clear_log\": true}" || return 1
+    fake_ctl "{\"delete\": {\"b\": \"$BLEAF0\"}, \"block\": {\"b\": \"$BLEAF1\"}, \"gate\": {\"b\": \"$BROOT0\"}, \"edit\": {\"b\": {\"id\": \"$BREPLY1\", \"text\": \"Reply corrected @council.test\"}}, \"clear_log\": true}" || return 1
     expect_status 0 t sync || return 1
     expect_out '0 new threads, 0 new posts, 1 updated$' || return 1
-    expect_out '^sync: 1 post was deleted' || return 1
+    expect_out '^sync: 2 posts were deleted' || return 1
     expect_eq 2 "$(fake_hits app.bsky.feed.getPostThread)" "threads read again" || return 1
+    # The deleted reply is left out of its thread: looked up (getPosts) and not found.
+    expect_eq 1 "$(fake_hits app.bsky.feed.getPosts)" "missing posts looked up" || return 1
     expect_eq "deleted on Bluesky" "$(db_count "select deleted_reason from posts where remote_id = '$BLEAF0'")" "the deleted reply" || return 1
+    expect_eq 1 "$(db_count "select count(*) from posts where remote_id = '$BLEAF1' and deleted_reason like 'hidden on Bluesky by a block%'")" "the blocked reply" || return 1
     expect_eq "Reply corrected @council.test" "$(db_count "select body from posts where remote_id = '$BREPLY1'")" "the edited record" || return 1
     expect_eq 1 "$(db_count "select count(*) from threads where id = $th0 and reply_refused like 'its author limits who can reply on Bluesky (a threadgate)%'")" "the threadgate" || return 1
     expect_eq 0 "$(db_count "select count(*) from threads where id <> $th0 and reply_refused is not null")" "the open thread" || return 1

@@ -244,6 +244,7 @@ class Bluesky:
         self.records = {}
         self.seq = 0
         self.deleted = set()
+        self.blocked = set()
         self.gated = set()
         self.t0 = base_time(cfg)
         for t in range(cfg.get("threads", 2)):
@@ -306,8 +307,11 @@ class Bluesky:
         p["cid"] = "bafy" + hashlib.sha1((uri + text).encode()).hexdigest()[:20]
 
     def thread(self, uri, depth):
-        if uri in self.deleted:
-            return {"$type": "app.bsky.feed.defs#notFoundPost", "uri": uri, "notFound": True}
+        """A thread view as the AppView gives it: a deleted reply is left out (with its
+        replies), a blocked one is a blockedPost."""
+        if uri in self.blocked:
+            return {"$type": "app.bsky.feed.defs#blockedPost", "uri": uri, "blocked": True,
+                    "author": {"did": self.posts[uri]["author"]["did"]}}
         p = self.posts[uri]
         root = (p["record"].get("reply") or {}).get("root", {}).get("uri", uri)
         if root in self.gated:
@@ -316,7 +320,7 @@ class Bluesky:
         if depth > 0:
             for k in self.order:
                 r = self.posts[k]["record"].get("reply")
-                if r and r["parent"]["uri"] == uri:
+                if r and r["parent"]["uri"] == uri and k not in self.deleted:
                     node["replies"].append(self.thread(k, depth - 1))
         return node
 
@@ -373,6 +377,10 @@ class Bluesky:
                                                     "app.bsky.feed.threadgate#followingRule"}],
                                          "createdAt": iso(time.time(), True)}}
             return h.send_json(200, out)
+        if nsid == "app.bsky.feed.getPosts":
+            uris = q.get("uris", [])[:25]
+            return h.send_json(200, {"posts": [self.posts[u] for u in uris if u in self.posts
+                                               and u not in self.deleted]})
         if nsid == "com.atproto.identity.resolveHandle":
             handle = q.get("handle", [""])[0]
             if handle.endswith(".test"):
@@ -796,8 +804,8 @@ class Handler(BaseHTTPRequestHandler):
                 st["content"] = edit["content"]
                 st["edited_at"] = iso(time.time(), True)
             # What changes upstream after a sync (the "gone" tests):
-            # {"delete": {NAME: ID}}: Mastodon deletes the status; Bluesky the post (its
-            # thread shows notFoundPost); WordPress moves the comment to the trash.
+            # {"delete": {NAME: ID}}: Mastodon deletes the status; Bluesky the post (left out
+            # of threads, not found); WordPress moves the comment to the trash.
             for name, pid in cmd.get("delete", {}).items():
                 impl = TENANTS[name]["impl"]
                 if isinstance(impl, Mastodon):
@@ -810,6 +818,10 @@ class Handler(BaseHTTPRequestHandler):
             # {"reply_quietly": {NAME: PARENT}}: a reply now, with no notification.
             for name, parent in cmd.get("reply_quietly", {}).items():
                 TENANTS[name]["impl"].reply_quietly(parent)
+            # {"block": {NAME: URI}}: Bluesky: a block between the post's author and the
+            # account (the thread shows blockedPost).
+            for name, uri in cmd.get("block", {}).items():
+                TENANTS[name]["impl"].blocked.add(uri)
             # {"gate": {NAME: ROOT_URI}}: Bluesky threadgate leaving the account out.
             for name, uri in cmd.get("gate", {}).items():
                 TENANTS[name]["impl"].gated.add(uri)
