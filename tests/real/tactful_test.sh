@@ -316,24 +316,34 @@ bluesky() {
     api POST "$BSKY_PDS/xrpc/com.atproto.repo.deleteRecord" "Bearer $bob" \
         "{\"repo\": \"$BSKY_BOB_DID\", \"collection\": \"app.bsky.feed.post\", \"rkey\": \"${BSKY_SECOND_ROOT_URI##*/}\"}" \
         >/dev/null || bad "bluesky: Bob deletes his post"
+    api POST "$BSKY_PDS/xrpc/com.atproto.repo.deleteRecord" "Bearer $bob" \
+        "{\"repo\": \"$BSKY_BOB_DID\", \"collection\": \"app.bsky.feed.post\", \"rkey\": \"${BSKY_BOB_REPLY_URI##*/}\"}" \
+        >/dev/null || bad "bluesky: Bob deletes his reply"
     alice=$(api POST "$BSKY_PDS/xrpc/com.atproto.server.createSession" "" \
         "{\"identifier\": \"$BSKY_ALICE_HANDLE\", \"password\": \"$BSKY_ALICE_PASSWORD\"}" |
         "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["accessJwt"])')
     api POST "$BSKY_PDS/xrpc/com.atproto.repo.createRecord" "Bearer $alice" \
         "{\"repo\": \"$BSKY_ALICE_DID\", \"collection\": \"app.bsky.feed.threadgate\", \"rkey\": \"${BSKY_ROOT_URI##*/}\", \"record\": {\"\$type\": \"app.bsky.feed.threadgate\", \"post\": \"$BSKY_ROOT_URI\", \"allow\": [], \"createdAt\": \"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\"}}" \
         >/dev/null || bad "bluesky: Alice gates her thread"
-    # Wait for the AppView to have both (a state, not a time).
+    # Wait for the AppView to have all three (a state, not a time).
     i=0
     while [ $i -lt 600 ]; do
-        api GET "$BSKY_APPVIEW/xrpc/app.bsky.feed.getPostThread?uri=$BSKY_SECOND_ROOT_URI" "" >/dev/null 2>&1 ||
-            { api GET "$BSKY_APPVIEW/xrpc/app.bsky.feed.getPostThread?uri=$BSKY_ROOT_URI" "" 2>/dev/null |
-                grep -q threadgate && break; }
+        if ! api GET "$BSKY_APPVIEW/xrpc/app.bsky.feed.getPostThread?uri=$BSKY_SECOND_ROOT_URI" "" >/dev/null 2>&1 &&
+            ! api GET "$BSKY_APPVIEW/xrpc/app.bsky.feed.getPostThread?uri=$BSKY_BOB_REPLY_URI" "" >/dev/null 2>&1 &&
+            api GET "$BSKY_APPVIEW/xrpc/app.bsky.feed.getPostThread?uri=$BSKY_ROOT_URI" "" 2>/dev/null |
+            grep -q threadgate; then
+            break
+        fi
         sleep 0.1
         i=$((i + 1))
     done
     check "bluesky: sync after the changes" t sync sky
     check "bluesky: the deleted post is kept, marked" \
         eq "$(sql "select deleted_reason from posts where remote_id = '$BSKY_SECOND_ROOT_URI'")" "deleted on Bluesky"
+    check "bluesky: the deleted reply is kept, marked" \
+        eq "$(sql "select deleted_reason from posts where remote_id = '$BSKY_BOB_REPLY_URI'")" "deleted on Bluesky"
+    check "bluesky: the replies under it are not marked" \
+        eq "$(sql "select count(*) from posts where remote_id = '$BSKY_DEEPEST_URI' and deleted_at is null")" 1
     check "bluesky: the gated thread refuses replies" \
         eq "$(sql "select reply_refused like 'its author limits who can reply%' from threads where id = '$th'")" 1
     check "bluesky: reply refused in the gated thread" sh -c "! '$TACTFUL' reply '$th' --to '$BSKY_DEEPEST_URI' --pattern acknowledgement --text-file '$WORK/sky-reply2.txt' 2>/dev/null"
