@@ -93,6 +93,7 @@ int cmd_approve(struct cli *cli, int argc, char **argv);
 int cmd_return(struct cli *cli, int argc, char **argv);
 int cmd_discard(struct cli *cli, int argc, char **argv);
 int cmd_submit(struct cli *cli, int argc, char **argv);
+int cmd_insight(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 
 struct guard;

@@ -3,6 +3,7 @@
 #include "cli/cmd_bundle.h"
 #include "cli/cmd_reply.h"
 
+#include "model/cw.h"
 #include "model/thread.h"
 #include "model/xmalloc.h"
 
@@ -293,6 +294,14 @@ reply_create(struct cli *cli, long thread, const struct reply_opts *o, const str
         return EXIT_FAIL;
     }
     printf("draft %ld created on thread %ld (pattern %s)\n", *id, thread, p->id);
+    char *cw = NULL;
+    if (cw_of_post(cli->db, thread, o->to, &cw, &err) == 0 && cw) {
+        printf("it starts with the post's content warning (\"CW: ");
+        out_safe(stdout, cw, 0);
+        printf("\"); edit or delete that line with `tactful submit %ld --text-file F`\n", *id);
+    }
+    free(cw);
+    free(err);
     return EXIT_OK;
 }
 

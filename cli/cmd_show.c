@@ -1,6 +1,7 @@
 /* `tactful show`: one thread as a conversation tree. */
 #include "cli/cli.h"
 
+#include "model/extras.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
 
@@ -36,6 +37,10 @@ thread_json(const struct thread *t)
         json_t *po = json_array_get(posts, json_array_size(posts) - 1);
         json_object_set_new(po, "deleted_at", str_or_null(p->deleted_at));
         json_object_set_new(po, "deleted_reason", str_or_null(p->deleted_reason));
+        struct extras x;
+        extras_read(p->meta, &x);
+        json_object_set_new(po, "extras", extras_json(&x));
+        extras_clear(&x);
     }
     json_object_set_new(o, "reply_refused", str_or_null(t->reply_refused));
     for (size_t i = 0; i < t->nnotes; i++)
@@ -63,6 +68,23 @@ print_indented(const char *text, int indent)
         line = nl + 1;
     }
     free(safe);
+}
+
+/* Prints a post's labels, media, quote and link card (model/extras.h) under its text. */
+static void
+print_extras(const struct thread_post *p, int indent)
+{
+    struct extras x;
+    if (extras_read(p->meta, &x)) {
+        char *text = extras_text(&x);
+        size_t n = strlen(text);
+        if (n > 0) {
+            text[n - 1] = '\0'; /* the last line's newline */
+            print_indented(text, indent);
+        }
+        free(text);
+    }
+    extras_clear(&x);
 }
 
 /* Prints "YYYY-MM-DD HH:MM" from a stored timestamp. */
@@ -148,6 +170,7 @@ thread_print(const struct thread *t)
             printf("; kept here for the record, it cannot be answered)\n");
         }
         print_indented(p->text, indent + (depth ? 2 : 0) + 2);
+        print_extras(p, indent + (depth ? 2 : 0) + 2);
     }
     if (t->nnotes) {
         printf("\nInternal notes:\n");

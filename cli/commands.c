@@ -76,9 +76,9 @@ static const struct cli_option show_options[] = {
      "Print one JSON object: the members listed under `tactful list --json`, plus\n"
      "`posts_tree` (the posts in tree order, each with `id`, `parent`, `author`,\n"
      "`author_name`, `created_at`, `text`, `url`, `own`, `depth`, `private`, `edited_at`,\n"
-     "`deleted_at` and `deleted_reason`), `reply_refused` (why the platform would refuse a\n"
-     "reply in the thread, or null) and `notes` (each with `officer`, `created_at` and\n"
-     "`text`).\n"},
+     "`deleted_at`, `deleted_reason` and `extras`), `reply_refused` (why the platform would\n"
+     "refuse a reply in the thread, or null) and `notes` (each with `officer`, `created_at`\n"
+     "and `text`).\n"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -123,6 +123,33 @@ static const struct cli_option keys_options[] = {
      "every problem as FILE:LINE: message on standard error; the exit status is 2 when any\n"
      "file has a problem.\n"},
     {"man", 'm', 0, NULL, "Print the key list of the manual, in roff.\n"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct cli_option insight_options[] = {
+    {"topic", 'T', 0, "TOPIC",
+     "With `add` and `remove`: what the opinion is about, 1 to 200 bytes (a policy, a\n"
+     "consultation, a service), such as `Station Road cycle lane`.\n"},
+    {"to", 'o', 0, "POST",
+     "With `add` and `remove`: the post, by its remote id (`tactful show ID --json` lists\n"
+     "them); the default is the thread's latest post that is not the office's own.\n"},
+    {"stance", 's', 0, "S", "With `add`: `for`, `against`, `mixed` or `question`.\n"},
+    {"quote", 'q', 0, NULL, "With `add`: quote the post's words in digests.\n"},
+    {"quote-text", 'Q', 0, "TEXT",
+     "With `add`: quote TEXT instead, an excerpt the officer edited (1 to 2,000 bytes),\n"
+     "for instance with personal details taken out.\n"},
+    {"name-author", 'N', 0, NULL,
+     "With `add`: the digest may name the post's author (it does not otherwise).\n"},
+    {"override", 'O', 0, "REASON",
+     "With `add`: let the quote into digests although the personal-data check finds\n"
+     "something in it, for the reason given (kept with the mark and audited).\n"},
+    {"since", 'S', 0, "DAY", "Digest: only posts made on or after DAY (`2026-11-01`) or a time.\n"},
+    {"until", 'U', 0, "DAY", "Digest: only posts made before DAY or a time.\n"},
+    {"format", 'f', 0, "F",
+     "Digest: `markdown` (the default), `csv` (one row per marked post, the columns topic,\n"
+     "stance, platform, account, thread, posted_at, url, author, quote and quote_status) or\n"
+     "`json`.\n"},
+    {"json", 'j', 0, NULL, "`topics` as a JSON array; a digest as with `--format json`.\n"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -328,6 +355,13 @@ const struct cli_command cli_commands[] = {
      "answered.\n"
      "A thread whose platform would refuse a reply (a Bluesky threadgate that leaves the\n"
      "account out, a WordPress post with comments closed) says so under `Replies:`.\n"
+     "Under a post's text come what it carries besides: its labels (Bluesky, and Mastodon's\n"
+     "`sensitive`), each attachment with its alt text or `no description` (at most four\n"
+     "listed, the rest counted; alt text up to 1,000 characters), the post it quotes (author,\n"
+     "text, URL, or why it cannot be shown) and its link card (title, host, description,\n"
+     "URL). A Mastodon post's content warning begins its text (`CW: ...`). Every one is\n"
+     "sanitized onto its own line; URLs are printed, never opened. With --json each post\n"
+     "has them as `extras` (cw, labels, media, media_total, quote, card).\n"
      "Internal notes follow the conversation.\n"
      "`show` does not mark the thread as read; opening it in the inbox does.\n",
      cmd_show},
@@ -374,6 +408,39 @@ const struct cli_command cli_commands[] = {
      "Each note records the officer and the time.\n"
      "Audited as `note` with the note's text.\n",
      cmd_note},
+    {"insight",
+     "add ID --topic TOPIC [--to POST] [--stance S] [--quote | --quote-text TEXT]\n"
+     "[--name-author] [--override REASON] | remove ID --topic TOPIC [--to POST] | topics\n"
+     "[--json] | [digest] TOPIC [--since DAY] [--until DAY] [--format markdown|csv|json]",
+     "mark posts as opinions on a topic; write a digest for a policy team", insight_options,
+     "What the public tell the office about a policy or a service, gathered for the people\n"
+     "who make it.\n"
+     "`add` marks a post (by default the thread's latest post from the public) as an\n"
+     "opinion on TOPIC, with its stance and, when asked, a quote; marking the same post\n"
+     "on the same topic again replaces the mark.\n"
+     "`remove` takes a mark away.\n"
+     "Both are audited (`insight`, `insight-remove`).\n"
+     "`topics` lists the topics with how many posts are marked on each and the days of\n"
+     "the first and the last.\n"
+     "\n"
+     "`tactful insight TOPIC` (or `insight digest TOPIC`, for a topic named like an\n"
+     "action) writes the digest: the period covered, the number of posts marked, counts\n"
+     "by stance and by platform, then the quotes, each with its stance, platform, day and\n"
+     "a link to the post.\n"
+     "Authors are not named unless the officer chose `--name-author`; note that a link\n"
+     "leads to the public post, and so to its author.\n"
+     "Every quote goes through the personal-data guardrails first (phone numbers, e-mail\n"
+     "addresses, postcodes, NI and NHS numbers, dates of birth ...): a quote with a\n"
+     "finding is withheld and the digest says how many were, until the officer edits it\n"
+     "(`--quote-text`) or overrides the check with a reason (`--override`); a quote that\n"
+     "could not be checked (the rules failed to load) is withheld too.\n"
+     "Remote text is escaped for Markdown, and CSV fields that a spreadsheet would run as a\n"
+     "formula start with an apostrophe.\n"
+     "The digest only reads the cache: it works `--offline` and on a review bundle.\n"
+     "Example:\n"
+     "  tactful insight add 12 --topic 'Station Road cycle lane' --stance against --quote\n"
+     "  tactful insight 'Station Road cycle lane' --since 2026-11-01 --format csv\n",
+     cmd_insight},
     {"audit", "[--thread ID] [--json | --csv]", "show or export the audit log", audit_options,
      "Shows the audit log, oldest first: every triage change, draft submission, override,\n"
      "approval, return, discard and send with its time (UTC), the officer, the action\n"
@@ -613,6 +680,11 @@ const struct cli_command cli_commands[] = {
      "write a draft reply to a thread", reply_options,
      "Creates a draft reply on thread ID answering POST in pattern P, with the text of F or\n"
      "the pattern's template filled in.\n"
+     "When the post answered has a content warning (Mastodon), the draft starts with it as\n"
+     "a line `CW: TEXT` and a blank line, as Mastodon's own client carries it: change or\n"
+     "empty that line (`CW:` sends none) or delete it, with `tactful submit ID --text-file\n"
+     "F` or in the composer. A Mastodon reply sends it as its content warning\n"
+     "(`spoiler_text`); its length counts towards the limit, as the server counts it.\n"
      "Warns when another officer has a draft, or a reply went out in the last day, on the\n"
      "thread.\n"
      "Refused, with the reason, when POST was deleted on its platform or the thread does not\n"

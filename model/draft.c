@@ -3,6 +3,8 @@
  * model/draft_submit.c. */
 #include "model/draft.h"
 
+#include "model/cw.h"
+
 #include "model/audit.h"
 #include "model/draft_impl.h"
 #include "model/isotime.h"
@@ -130,18 +132,31 @@ draft_create(struct db *db, const char *officer, long thread, const char *in_rep
             *err = why;
         goto fail;
     }
+    /* The reply starts with the content warning of the post it answers (model/cw.h). */
+    char *cw = NULL;
+    if (cw_of_post(db, thread, in_reply_to, &cw, err) != 0)
+        goto fail;
+    char *carried = cw_carry(cw, body);
+    free(cw);
+    if (carried && body_valid(carried, err) != 0) {
+        free(carried);
+        goto fail;
+    }
     st = db_prepare(db, "INSERT INTO drafts (thread_id, in_reply_to, pattern, body, officer,"
                         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?6)", err);
-    if (st == NULL)
+    if (st == NULL) {
+        free(carried);
         goto fail;
+    }
     sqlite3_bind_int64(st, 1, thread);
     db_bind_text(st, 2, in_reply_to);
     db_bind_text(st, 3, pattern);
-    db_bind_text(st, 4, body);
+    db_bind_text(st, 4, carried ? carried : body);
     db_bind_text(st, 5, officer);
     db_bind_text(st, 6, now);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
+    free(carried);
     if (rc != SQLITE_DONE) {
         *err = db_error(db, "cannot save the draft");
         goto fail;

@@ -312,7 +312,21 @@ static const char *const migrations[] = {
     /* 11: a thread's topic, set by an officer, which fills a template's {topic}. */
     "ALTER TABLE threads ADD COLUMN topic TEXT;",
 
-    /* 12: what changed upstream (model/upstream.h). A post deleted on its platform, or hidden
+    /* 12: posts marked as opinions on a policy topic (model/insight.h). */
+    "CREATE TABLE insights ("
+    "  id INTEGER PRIMARY KEY,"
+    "  post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,"
+    "  topic TEXT NOT NULL,"
+    "  stance TEXT CHECK (stance IN ('for', 'against', 'mixed', 'question')),"
+    "  quote TEXT,"
+    "  name_author INTEGER NOT NULL DEFAULT 0,"
+    "  override TEXT,"
+    "  officer TEXT NOT NULL,"
+    "  marked_at TEXT NOT NULL,"
+    "  UNIQUE (post_id, topic));"
+    "CREATE INDEX insights_topic ON insights (topic, post_id);",
+
+    /* 13: what changed upstream (model/upstream.h). A post deleted on its platform, or hidden
      * from the account there, is kept with its text for the audit trail and marked: when it
      * was found gone and why. A thread whose platform would refuse a reply (comments closed,
      * replies limited by the author) says why. */

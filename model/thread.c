@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* How many SQLite steps a stoppable count runs between asking whether to stop: about a
+ * tenth of a millisecond. */
+#define COUNT_STOP_STEPS 2000
 /* The SQL condition each filter key adds; ?N is its value. */
 static const char *const filter_sql[QK_COUNT] = {
     [QK_STATE] = "t.state = ?",
@@ -707,6 +711,46 @@ count_states_plain(struct db *db, int include_snoozed, long counts[TRIAGE_NSTATE
     return rc;
 }
 
+/* The progress handler of thread_count_states_until: asks the caller whether to stop. */
+struct count_stop {
+    thread_stop_fn *stop;
+    void *arg;
+    int stopped;
+};
+
+static int
+count_progress(void *p)
+{
+    struct count_stop *cs = p;
+    if (cs->stop(cs->arg))
+        cs->stopped = 1;
+    return cs->stopped;
+}
+
+int
+thread_count_states_until(struct db *db, const struct query *q, long counts[TRIAGE_NSTATES],
+                          thread_stop_fn *stop, void *arg, char **err)
+{
+    long got[TRIAGE_NSTATES];
+    struct count_stop cs = {stop, arg, 0};
+    if (stop)
+        sqlite3_progress_handler(db->sql, COUNT_STOP_STEPS, count_progress, &cs);
+    char *why = NULL;
+    int rc = thread_count_states(db, q, got, &why);
+    if (stop)
+        sqlite3_progress_handler(db->sql, 0, NULL, NULL);
+    if (cs.stopped) {
+        free(why);
+        return 1;
+    }
+    if (rc != 0) {
+        *err = why;
+        return -1;
+    }
+    memcpy(counts, got, sizeof got);
+    return 0;
+}
+
 int
 thread_count_states(struct db *db, const struct query *q, long counts[TRIAGE_NSTATES],
                     char **err)
@@ -819,6 +863,7 @@ post_clear(struct thread_post *p)
     free(p->edited_at);
     free(p->deleted_at);
     free(p->deleted_reason);
+    free(p->meta);
 }
 
 /* Appends to out, depth first, the posts in in[] whose parent is parent (NULL: the roots),
@@ -882,7 +927,7 @@ load_posts(struct db *db, struct thread *t, char **err)
                                   " coalesce(json_extract(p.meta, '$.visibility')"
                                   "   IN ('private', 'direct'), 0),"
                                   " json_extract(p.meta, '$.edited_at'),"
-                                  " p.deleted_at, p.deleted_reason"
+                                  " p.meta, p.deleted_at, p.deleted_reason"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -910,8 +955,9 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->is_private = sqlite3_column_int(st, 11);
         p->edited_at = sqlite3_column_type(st, 12) == SQLITE_TEXT ? db_column_strdup(st, 12)
                                                                   : NULL;
-        p->deleted_at = db_column_strdup(st, 13);
-        p->deleted_reason = db_column_strdup(st, 14);
+        p->meta = db_column_strdup(st, 13);
+        p->deleted_at = db_column_strdup(st, 14);
+        p->deleted_reason = db_column_strdup(st, 15);
         p->depth = 0;
     }
     sqlite3_finalize(st);

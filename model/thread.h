@@ -66,6 +66,15 @@ int thread_list(struct db *db, const struct query *q, enum thread_sort sort, lon
 int thread_count_states(struct db *db, const struct query *q, long counts[TRIAGE_NSTATES],
                         char **err);
 
+/* Asked now and then during a long count; nonzero stops it (a key waiting, say). */
+typedef int thread_stop_fn(void *arg);
+
+/* As thread_count_states, but asks stop(arg) every few thousand steps and gives up when it
+ * says so: returns 1 then, counts untouched (so does an error's -1). */
+int thread_count_states_until(struct db *db, const struct query *q,
+                              long counts[TRIAGE_NSTATES], thread_stop_fn *stop, void *arg,
+                              char **err);
+
 void thread_list_free(struct thread_list *l);
 
 /* Frees what a row owns (not the row itself). */
@@ -142,6 +151,7 @@ struct thread_post {
     char *edited_at;      /* when the author last edited it (stored UTC form), or NULL */
     char *deleted_at;     /* when it was found deleted upstream (model/upstream.h), or NULL */
     char *deleted_reason; /* and how ("deleted on Mastodon"), or NULL */
+    char *meta;           /* its platform extras as JSON (posts.meta; model/extras.h), or NULL */
 };
 
 struct thread_note {

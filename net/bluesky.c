@@ -3,6 +3,7 @@
 
 #include "model/isotime.h"
 #include "model/xmalloc.h"
+#include "net/extras.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +551,91 @@ bluesky_reply_rkey(long outbox_id, const char *created_at, char out[14])
     bluesky_tid(micros, (unsigned)((outbox_id / 1000000) % 1024), out);
 }
 
+/* Whether an embed's $type is name, as a view ("...#view") or as the record's own embed. */
+static int
+embed_is(const char *type, const char *name)
+{
+    size_t n = strlen(name);
+    return type && strncmp(type, name, n) == 0 && (type[n] == '\0' || strcmp(type + n, "#view") == 0);
+}
+
+/* Puts an embed's media (images, a video) into meta; from a view or from the record. */
+static void
+bluesky_embed_media(const json_t *e, json_t *meta)
+{
+    const char *type = net_str(e, "$type");
+    size_t i;
+    json_t *img;
+    if (embed_is(type, "app.bsky.embed.images")) {
+        json_array_foreach(json_object_get(e, "images"), i, img)
+            net_extras_media(meta, "image", net_str(img, "alt"), net_str(img, "fullsize"));
+    } else if (embed_is(type, "app.bsky.embed.video")) {
+        net_extras_media(meta, "video", net_str(e, "alt"), net_str(e, "playlist"));
+    } else if (embed_is(type, "app.bsky.embed.external")) {
+        const json_t *x = json_object_get(e, "external");
+        net_extras_card(meta, net_str(x, "title"), net_str(x, "uri"), net_str(x, "description"));
+    }
+}
+
+/* Puts a quoted record into meta: a post (viewRecord, or a bare strong reference from the
+ * record), or why it cannot be shown. */
+static void
+bluesky_embed_quote(const json_t *rec, json_t *meta)
+{
+    const char *type = net_str(rec, "$type");
+    static const struct {
+        const char *suffix, *state;
+    } gone[] = {{"#viewNotFound", "deleted"},
+                {"#viewBlocked", "blocked"},
+                {"#viewDetached", "detached by its author"}};
+    for (size_t i = 0; type && i < sizeof gone / sizeof gone[0]; i++) {
+        size_t tl = strlen(type), sl = strlen(gone[i].suffix);
+        if (tl >= sl && strcmp(type + tl - sl, gone[i].suffix) == 0) {
+            net_extras_quote(meta, NULL, NULL, NULL, gone[i].state);
+            return;
+        }
+    }
+    const char *uri = net_str(rec, "uri");
+    const json_t *author = json_object_get(rec, "author");
+    const char *handle = net_str(author, "handle");
+    char *who = handle ? xasprintf("@%s", handle) : NULL;
+    const json_t *value = json_object_get(rec, "value");
+    const char *text = net_str(value, "text");
+    if (text == NULL)
+        text = net_str(rec, "displayName"); /* a feed, list or starter pack */
+    char *url = bluesky_web_url(uri, handle);
+    net_extras_quote(meta, who, text, url ? url : uri, NULL);
+    free(url);
+    free(who);
+}
+
+/* Puts a post's extras into meta: its labels (the author's self-labels and those of labelers),
+ * media with their alt text, a quoted post and a link card, from the view's embed when there
+ * is one, else from the record's, all bounded (net/extras.h). */
+static void
+bluesky_media_meta(const json_t *v, const json_t *rec, json_t *meta)
+{
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(v, "labels"), i, l) net_extras_label(meta, net_str(l, "val"));
+    json_array_foreach(json_object_get(json_object_get(rec, "labels"), "values"), i, l)
+        net_extras_label(meta, net_str(l, "val"));
+    const json_t *e = json_object_get(v, "embed");
+    if (!json_is_object(e))
+        e = json_object_get(rec, "embed");
+    const char *type = net_str(e, "$type");
+    if (embed_is(type, "app.bsky.embed.record")) {
+        bluesky_embed_quote(json_object_get(e, "record"), meta);
+    } else if (embed_is(type, "app.bsky.embed.recordWithMedia")) {
+        const json_t *r = json_object_get(json_object_get(e, "record"), "record");
+        bluesky_embed_quote(r, meta);
+        bluesky_embed_media(json_object_get(e, "media"), meta);
+    } else if (json_is_object(e)) {
+        bluesky_embed_media(e, meta);
+    }
+    net_extras_fit(meta);
+}
+
 /* Turns a post (a PostView, or a notification: both have uri, cid, author, record and
  * indexedAt) into a post of thread root (NULL: from its record's reply.root). Returns 0, or -1
  * when it lacks what a post needs. */
@@ -588,6 +674,7 @@ view_post(struct net_op *op, const json_t *v, const char *root, struct net_post 
     if (net_str(r, "uri") && net_str(r, "cid"))
         json_object_set_new(meta, "root", json_pack("{s:s, s:s}", "uri", net_str(r, "uri"), "cid",
                                                     net_str(r, "cid")));
+    bluesky_media_meta(v, rec, meta);
     p->meta = json_dumps(meta, JSON_COMPACT);
     json_decref(meta);
     return 0;

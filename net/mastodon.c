@@ -1,7 +1,9 @@
 /* Mastodon's REST API: the adapter for the "mastodon" entry of model/platform_list.h. */
 #include "net/mastodon.h"
 
+#include "model/cw.h"
 #include "model/xmalloc.h"
+#include "net/extras.h"
 #include "net/html.h"
 
 #include <stdlib.h>
@@ -167,6 +169,48 @@ check(void *ctx, const struct http_response *resp, struct http_request **next, c
     return HTTP_STEP_FAIL;
 }
 
+/* Puts a status's extras into meta: its content warning, media with their alt text, the
+ * status it quotes (Mastodon's quote, as {state, quoted_status}, or a status itself as some
+ * servers give it) and its link card, all bounded (net/extras.h). */
+static void
+mastodon_media_meta(const json_t *st, json_t *meta)
+{
+    net_extras_cw(meta, net_str(st, "spoiler_text"));
+    if (json_is_true(json_object_get(st, "sensitive")))
+        net_extras_label(meta, "sensitive");
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(st, "media_attachments"), i, m) {
+        const char *url = net_str(m, "url");
+        net_extras_media(meta, net_str(m, "type"), net_str(m, "description"),
+                         url ? url : net_str(m, "remote_url"));
+    }
+    const json_t *q = json_object_get(st, "quote");
+    if (json_is_object(q)) {
+        const json_t *qs = json_object_get(q, "quoted_status");
+        if (!json_is_object(qs) && net_str(q, "content"))
+            qs = q;
+        if (json_is_object(qs)) {
+            const char *content = net_str(qs, "content");
+            char *text = content ? html_to_text(content, strlen(content)) : NULL;
+            const char *acct = net_str(json_object_get(qs, "account"), "acct");
+            char *who = acct ? xasprintf("@%s", acct) : NULL;
+            const char *url = net_str(qs, "url");
+            net_extras_quote(meta, who, text, url ? url : net_str(qs, "uri"), NULL);
+            free(who);
+            free(text);
+        } else {
+            const char *state = net_str(q, "state");
+            net_extras_quote(meta, NULL, NULL, NULL, state ? state : "unavailable");
+        }
+    }
+    const json_t *card = json_object_get(st, "card");
+    if (json_is_object(card))
+        net_extras_card(meta, net_str(card, "title"), net_str(card, "url"),
+                        net_str(card, "description"));
+    net_extras_fit(meta);
+}
+
 /* Turns a status into a post of thread root. Returns 0, or -1 when it lacks what a post needs
  * (it is then skipped). */
 static int
@@ -213,6 +257,7 @@ status_post(struct net_op *op, const json_t *st, const char *root, struct net_po
                              net_str(st, "visibility"), "acct", acct, "uri", net_str(st, "uri"),
                              "language", net_str(st, "language"), "edited_at",
                              was_edited ? edited : NULL);
+    mastodon_media_meta(st, meta);
     p->meta = json_dumps(meta, JSON_COMPACT);
     json_decref(meta);
     free(host);
@@ -665,15 +710,22 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         for (size_t i = 0; vis && i < 4; i++)
             if (strcmp(vis, known[i]) == 0)
                 use = known[i];
+        /* A first line "CW: ..." is the content warning (model/cw.h), sent apart. */
+        char *cw;
+        const char *text;
+        cw_split(r->body, &cw, &text);
         const char *who = r->parent_author;
-        int mention = who && *who == '@' && !contains_nocase(r->body, who) &&
+        int mention = who && *who == '@' && !contains_nocase(text, who) &&
                       !(op->acct->me_name && strcasecmp(who, op->acct->me_name) == 0);
-        m->sent_text = mention ? xasprintf("%s %s", who, r->body) : xstrdup(r->body);
+        m->sent_text = mention ? xasprintf("%s %s", who, text) : xstrdup(text);
         const struct platform *plat = op->acct->platform;
         long max = limit_of(op, "max_characters", plat->max_chars);
+        /* The server counts the warning with the text. */
         long len = platform_length(plat, m->sent_text, strlen(m->sent_text),
-                                   limit_of(op, "characters_per_url", plat->url_chars));
+                                   limit_of(op, "characters_per_url", plat->url_chars)) +
+                   (cw ? platform_length(plat, cw, strlen(cw), 0) : 0);
         if (len > max) {
+            free(cw);
             json_decref(meta);
             *err = xasprintf("the reply is %ld characters as Mastodon counts them%s; the "
                              "server allows %ld, so shorten it", len,
@@ -682,6 +734,9 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         }
         json_t *body = json_pack("{s:s, s:s, s:s}", "status", m->sent_text, "in_reply_to_id",
                                  r->in_reply_to, "visibility", use);
+        if (cw && *cw)
+            json_object_set_new(body, "spoiler_text", json_string(cw));
+        free(cw);
         const char *language = op->acct->cfg->language;
         if (language) {
             /* Mastodon takes the ISO 639 code alone: "en" of "en-GB". */

@@ -313,6 +313,7 @@ test_migrates_v5_identity(void **state)
                                    " ALTER TABLE posts DROP COLUMN deleted_at;"
                                    " ALTER TABLE posts DROP COLUMN deleted_reason;"
                                    " ALTER TABLE threads DROP COLUMN reply_refused;"
+                                   " DROP TABLE insights;"
                                    " PRAGMA user_version = 5;", &err), 0);
     db_close(a.db);
     a.db = db_open(a.path, &err);

@@ -353,6 +353,63 @@ test_common_word_page_is_the_listing_start(void **state)
     tcache_close(&c);
 }
 
+/* stop for thread_count_states_until: counts its calls and says stop from call *arg on. */
+struct stop_at {
+    int calls, from;
+};
+
+static int
+stop_when(void *arg)
+{
+    struct stop_at *s = arg;
+    return ++s->calls >= s->from;
+}
+
+/* A search's counts can be given up when a key arrives: stopped, they are left untouched and
+ * the call says so; not stopped, they are the plain count's. */
+static void
+test_counts_until_stop(void **state)
+{
+    (void)state;
+    struct tcache c;
+    tcache_open(&c);
+    struct buf b = {0};
+    for (int i = 0; i < 3000; i++)
+        buf_printf(&b,
+                   "{\"platform\":\"mastodon\",\"account\":\"m\",\"thread\":\"t%d\","
+                   "\"id\":\"p%d\",\"author\":\"@a%d\",\"created_at\":"
+                   "\"2026-11-%02dT%02d:%02d:00Z\",\"text\":\"bins %s\"}\n",
+                   i / 3, i, i % 7, 1 + i % 28, i % 24, i % 60, i % 2 ? "missed" : "late");
+    struct import_stats st;
+    char *err = NULL;
+    if (tcache_import(&c, b.data, &st, &err) != 0)
+        fail_msg("import: %s", err);
+    buf_free(&b);
+    struct query q;
+    assert_int_equal(query_parse("bins", &q, &err), 0);
+    long want[TRIAGE_NSTATES], got[TRIAGE_NSTATES];
+    assert_int_equal(thread_count_states(c.db, &q, want, &err), 0);
+    assert_int_equal(want[0], 1000);
+
+    for (int i = 0; i < TRIAGE_NSTATES; i++)
+        got[i] = -7;
+    struct stop_at now = {0, 1};
+    assert_int_equal(thread_count_states_until(c.db, &q, got, stop_when, &now, &err), 1);
+    assert_true(now.calls >= 1);
+    for (int i = 0; i < TRIAGE_NSTATES; i++)
+        assert_int_equal(got[i], -7);
+
+    struct stop_at never = {0, 1 << 30};
+    assert_int_equal(thread_count_states_until(c.db, &q, got, stop_when, &never, &err), 0);
+    assert_true(never.calls >= 1); /* it was asked, and said go on */
+    assert_memory_equal(got, want, sizeof want);
+    /* The handler is gone afterwards: a plain count is never stopped by it. */
+    assert_int_equal(thread_count_states(c.db, &q, got, &err), 0);
+    assert_memory_equal(got, want, sizeof want);
+    query_free(&q);
+    tcache_close(&c);
+}
+
 int
 main(void)
 {
@@ -362,6 +419,7 @@ main(void)
         cmocka_unit_test(test_seek_with_filters),
         cmocka_unit_test(test_seek_from_includes_the_row_and_survives_its_removal),
         cmocka_unit_test(test_counts_with_and_without_account_filters),
+        cmocka_unit_test(test_counts_until_stop),
         cmocka_unit_test(test_values_for_completion),
         cmocka_unit_test(test_seen_at_follows_the_read_marker),
         cmocka_unit_test(test_reply_bits_follow_drafts),

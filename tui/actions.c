@@ -10,6 +10,7 @@
 #include "tui/drafts.h"
 #include "tui/edit.h"
 #include "tui/help.h"
+#include "tui/insight.h"
 #include "tui/inbox.h"
 #include "tui/list.h"
 #include "tui/outbox.h"
@@ -133,6 +134,9 @@ const struct tui_action tui_actions[] = {
     {"page-down", IN_THREAD, "a page further down the tree", tui_thread_act_page_down, NULL},
     {"page-up", IN_THREAD, "a page further up the tree", tui_thread_act_page_up, NULL},
 
+    {"mark-opinion", IN_THREAD, "mark the post as an opinion on the thread's topic, with its "
+     "stance and words (tactful insight)",
+     tui_insight_act_mark, NULL},
     {"reply", IN_THREAD, "reply to the latest post from the public, or to the post selected "
      "(the ready-reckoner, or resume a draft)",
      tui_reckoner_act_reply, NULL},

@@ -10,7 +10,9 @@
  * appended (after a space) when submitting, so the counter and the guardrails count it. */
 #include "tui/internal.h"
 
+#include "model/cw.h"
 #include "model/draft.h"
+#include "model/extras.h"
 #include "model/file.h"
 #include "model/guard.h"
 #include "model/pattern.h"
@@ -49,6 +51,7 @@ struct composer {
     char *platform;
     char *context;              /* the post answered (raw), or NULL */
     char *answering;            /* its author, raw */
+    const char *privacy;        /* what a private post answered means for the reply, or NULL */
     struct editbuf *eb;
     unsigned long saved, checked; /* the text versions last saved and checked */
     int save_failed;
@@ -176,6 +179,21 @@ tui_composer_idle(struct tui *t)
         check(t);
 }
 
+/* What answering p means for the reply's privacy, or NULL when p is public: the send keeps
+ * the visibility of the post answered (net/mastodon.c). */
+static const char *
+privacy_of(const struct thread_post *p)
+{
+    if (!p->is_private)
+        return NULL;
+    struct extras x;
+    extras_read(p->meta, &x);
+    int direct = x.visibility && strcmp(x.visibility, "direct") == 0;
+    extras_clear(&x);
+    return direct ? " private: a reply to a direct message goes only to the people it names"
+                  : " private: a reply to a followers-only post stays followers-only";
+}
+
 /* The post draft d answers in th: its in_reply_to, else the root. */
 static const struct thread_post *
 answered_post(const struct thread *th, const struct draft *d)
@@ -226,6 +244,7 @@ tui_composer_open_draft(struct tui *t, long draft_id)
     if (p) {
         c->context = xstrdup(p->text ? p->text : "");
         c->answering = xstrdup(p->author_name && *p->author_name ? p->author_name : p->author);
+        c->privacy = privacy_of(p);
     }
     c->eb = editbuf_new(DRAFT_MAX_BODY);
     editbuf_load(c->eb, d.body ? d.body : "", d.body ? strlen(d.body) : 0);
@@ -234,6 +253,11 @@ tui_composer_open_draft(struct tui *t, long draft_id)
                    ? editbuf_version(c->eb) : (unsigned long)-1;
     /* Start where the officer has to write: the first placeholder the template left. */
     const char *at = draft_placeholder_first(editbuf_text(c->eb));
+    char *cw = NULL;
+    const char *rest;
+    if (at == NULL && cw_split(editbuf_text(c->eb), &cw, &rest))
+        at = rest; /* under the content warning carried from the post answered */
+    free(cw);
     if (at)
         editbuf_set_cursor(c->eb, (size_t)(at - editbuf_text(c->eb)));
     c->checked = (unsigned long)-1;
@@ -331,6 +355,28 @@ tui_compose_draw_rows(struct tui *t, const struct editbuf *eb, const struct edit
     }
 }
 
+/* Draws what the reply's content warning line (model/cw.h) will do, when the text starts
+ * with one; returns the lines used (0 or 1). */
+static int
+draw_cw_notice(struct tui *t, int y)
+{
+    struct composer *c = t->composer;
+    char *cw;
+    const char *rest;
+    if (!cw_split(editbuf_text(c->eb), &cw, &rest))
+        return 0;
+    int mastodon = c->platform && strcmp(c->platform, "mastodon") == 0;
+    char *line = !mastodon ? xasprintf(" %s has no content warnings: the CW line is sent as "
+                                       "text", c->platform ? c->platform : "this platform")
+                 : *cw ? xasprintf(" CW sent with the reply (edit or delete its line): %s",
+                                   cw)
+                       : xstrdup(" empty CW: line: the reply is sent with no content warning");
+    tui_put_raw(y, 0, line, COLS, tui_attr(t, ROLE_HIGH));
+    free(line);
+    free(cw);
+    return 1;
+}
+
 /* Draws up to CONTEXT_LINES of the post answered from y; returns the lines used. */
 static int
 draw_context(struct tui *t, int y)
@@ -340,6 +386,9 @@ draw_context(struct tui *t, int y)
     if (c->review) {
         tui_put_raw(y + used++, 0, c->review, COLS, tui_attr(t, ROLE_HIGH) | A_BOLD);
     }
+    if (c->privacy)
+        tui_put(y + used++, 0, c->privacy, COLS, tui_attr(t, ROLE_HIGH) | A_BOLD);
+    used += draw_cw_notice(t, y + used);
     if (c->context == NULL) {
         tui_put(y + used++, 0, " (the post answered is not in the cache)", COLS,
                 tui_attr(t, ROLE_DIM));

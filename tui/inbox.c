@@ -19,8 +19,11 @@
 #include "tui/prompt.h"
 #include "tui/thread.h"
 
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Most columns a line can show (the number of columns there are). */
 #define NCOLS_MAX 16
@@ -143,6 +146,8 @@ struct inbox {
     enum query_key asking;      /* the filter a prompt is asking for */
     struct query q;             /* the listing's query, built from the above */
     long counts[TRIAGE_NSTATES]; /* per state, under the search and filters */
+    int counts_due;             /* counts wait for the screen to be drawn (a search's words) */
+    int counts_say;             /* and then the message line says how many threads match */
     struct thread_list page;    /* the rows on screen; page.rows[0] is row list.top */
     struct tui_list list;       /* n: the threads in the listing; page: the lines for them */
     long *selected;             /* thread ids picked for a bulk action, sorted */
@@ -262,15 +267,58 @@ set_total(struct inbox *in)
             in->list.n += in->counts[i];
 }
 
-/* Reads the per-state counts. */
+/* Reads the per-state counts, or with words to search for (whose counts can take a second
+ * on a large cache) leaves them to inbox_later, after the first screen is drawn. */
 static void
 load_counts(struct tui *t)
 {
     struct inbox *in = t->inbox;
+    if (in->q.fts || in->q.fts_not) {
+        in->counts_due = 1;
+        return;
+    }
+    in->counts_due = 0;
     char *err = NULL;
     if (thread_count_states(t->db, &in->q, in->counts, &err) != 0)
         tui_error_take(t, "cannot count the threads", err);
     set_total(in);
+}
+
+/* Whether a key is waiting to be read, for a count to give way to it. */
+static int
+key_arrived(void *arg)
+{
+    (void)arg;
+    struct pollfd fd = {.fd = STDIN_FILENO, .events = POLLIN};
+    return poll(&fd, 1, 0) > 0;
+}
+
+/* Counts a search's threads per state once its first screen is shown, giving way to any key
+ * pressed meanwhile (it tries again when keys stop). Returns whether the counts changed. */
+static int
+inbox_later(struct tui *t)
+{
+    struct inbox *in = t->inbox;
+    if (!in->counts_due)
+        return 0;
+    char *err = NULL;
+    int rc = thread_count_states_until(t->db, &in->q, in->counts, key_arrived, NULL, &err);
+    if (rc == 1)
+        return 0;
+    in->counts_due = 0;
+    if (rc != 0) {
+        tui_error_take(t, "cannot count the threads", err);
+        return 1;
+    }
+    long shown = in->list.top + (long)in->page.n;
+    set_total(in);
+    if (in->list.n < shown) /* the cache changed between the page and the count */
+        in->list.n = shown;
+    if (in->counts_say) {
+        in->counts_say = 0;
+        tui_message(t, "%ld thread%s match", in->list.n, in->list.n == 1 ? "" : "s");
+    }
+    return 1;
 }
 
 /* Reads up to limit rows relative to from; returns 0, or -1 after showing the error. */
@@ -479,7 +527,11 @@ view_changed(struct tui *t, int counts)
         load_counts(t);
     else
         set_total(in);
+    if (in->counts_due)
+        in->list.n = LONG_MAX; /* until counted: the first page says where the list ends */
     go_first(t);
+    if (in->counts_due)
+        in->list.n = (long)in->page.n;
 }
 
 struct inbox *
@@ -639,7 +691,8 @@ tui_inbox_where(struct tui *t, char *out, size_t cap)
     struct inbox *in = t->inbox;
     long pos = in->page.n ? in->list.cur + 1 : 0;
     long total = in->list.n > pos ? in->list.n : pos;
-    int n = snprintf(out, cap, "%ld/%ld", pos, total);
+    int n = in->counts_due ? snprintf(out, cap, "%ld/…", pos)
+                           : snprintf(out, cap, "%ld/%ld", pos, total);
     if (in->nselected && n > 0 && (size_t)n < cap)
         n += snprintf(out + n, cap - (size_t)n, " │ %zu selected", in->nselected);
     if (in->sort != THREAD_SORT_ACTIVITY && n > 0 && (size_t)n < cap)
@@ -673,7 +726,10 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
     buf_adds(b, layout == 0 ? " tactful  " : " ");
     for (int i = -1; i < TRIAGE_NSTATES; i++) {
         char num[24];
-        count_text(i < 0 ? all : in->counts[i], compact, num, sizeof num);
+        if (in->counts_due) /* a search being counted */
+            snprintf(num, sizeof num, "…");
+        else
+            count_text(i < 0 ? all : in->counts[i], compact, num, sizeof num);
         if (i >= 0)
             buf_adds(b, sep);
         int x = text_width(b->data);
@@ -1008,7 +1064,9 @@ search_done(struct tui *t, const char *text)
     free(in->search);
     in->search = *s ? xstrdup(s) : NULL;
     view_changed(t, 1);
-    if (in->search)
+    if (in->search && in->counts_due)
+        in->counts_say = 1;
+    else if (in->search)
         tui_message(t, "%ld thread%s match", in->list.n, in->list.n == 1 ? "" : "s");
 }
 
@@ -1231,6 +1289,7 @@ const struct tui_screen tui_inbox_screen = {
     .ctx = KM_INBOX,
     .list = inbox_screen_list,
     .draw = tui_inbox_draw,
+    .later = inbox_later,
     .free = inbox_screen_free,
     .targets = tui_inbox_targets,
     .url = tui_inbox_url,

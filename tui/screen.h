@@ -42,6 +42,10 @@ struct tui_screen {
     void (*type)(struct tui *t, int key);
     /* Work to do when no key is waiting, before drawing; NULL: none. */
     void (*idle)(struct tui *t);
+    /* Work put off until the screen is drawn (a search's counts): run when no key is waiting,
+     * stopping as soon as one arrives; returns nonzero when the screen must be drawn again.
+     * NULL: none. */
+    int (*later)(struct tui *t);
     /* The list the movement actions move (tui/list.h), or NULL when there is none. */
     struct tui_list *(*list)(struct tui *t);
     /* Called after a movement action moved the list's cursor; NULL: nothing to do. */

@@ -11,6 +11,7 @@
 #include "tui/inbox.h"
 #include "tui/reckoner.h"
 #include "tui/thread.h"
+#include "tui/thread_media.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -393,8 +394,11 @@ draw_post(struct tui *t, int y, int h)
     int used = 1 + draw_chain(t, y + 1, h / 3);
     size_t n;
     char *text = tui_wrap_text(p->text, 1, COLS, &n);
-    /* The URL follows the text, after a blank line. */
-    long total = (long)n + (p->url ? 2 : 0);
+    /* Its media, quote and link card follow the text (tui/thread_media.c), then the URL,
+     * after a blank line. */
+    struct tui_lines extras = {0};
+    tui_thread_media_lines(p, COLS, &extras);
+    long total = (long)n + (long)extras.n + (p->url ? 2 : 0);
     tv->body_lines = total;
     tv->body_h = h - used;
     if (tv->body_top > total - tv->body_h)
@@ -403,7 +407,14 @@ draw_post(struct tui *t, int y, int h)
     for (long i = 0; i < (long)n; i++, s += strlen(s) + 1)
         if (i >= tv->body_top && i - tv->body_top < tv->body_h)
             tui_put(y + used + (int)(i - tv->body_top), 0, s, COLS, tui_attr(t, ROLE_NORMAL));
-    long url_line = (long)n + 1;
+    for (size_t i = 0; i < extras.n; i++) {
+        long at = (long)n + (long)i;
+        if (at >= tv->body_top && at - tv->body_top < tv->body_h)
+            tui_put(y + used + (int)(at - tv->body_top), 0, extras.v[i].text, COLS,
+                    tui_attr(t, extras.v[i].role));
+    }
+    long url_line = (long)n + (long)extras.n + 1;
+    tui_lines_free(&extras);
     if (p->url && url_line >= tv->body_top && url_line - tv->body_top < tv->body_h) {
         char *u = xasprintf(" %s", p->url);
         tui_put_raw(y + used + (int)(url_line - tv->body_top), 0, u, COLS,

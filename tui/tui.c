@@ -372,6 +372,8 @@ tui_run(const struct tui_opts *opts, char **err)
             if (t.screen->idle)
                 t.screen->idle(&t);
             draw(&t);
+            if (t.screen->later && t.screen->later(&t))
+                draw(&t);
         }
         int key = read_key();
         if (tui_stop_signal)

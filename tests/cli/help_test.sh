@@ -3,7 +3,7 @@
 # errors that name the command's usage, and the inbox refuses to start without a terminal.
 . "$(dirname "$0")/lib.sh"
 
-COMMANDS="inbox list search show mark tag assign topic priority snooze note audit import export keys sync outbox accounts check rules patterns reply submit drafts approve return discard help"
+COMMANDS="inbox list search show mark tag assign topic priority snooze note insight audit import export keys sync outbox accounts check rules patterns reply submit drafts approve return discard help"
 
 # The command names `tactful --help` lists (the lines under "Commands:").
 listed_commands() {

@@ -95,6 +95,40 @@ class Mastodon:
                 parent = self.add("bob%d" % r, parent, "<p>@dept %s</p>" % text,
                                   t * 100 + r + 1, cfg.get("visibility", "public"))
                 self.notify(parent)
+        if cfg.get("extras"):
+            self.add_extras(cfg["extras"] == "huge")
+
+    def add_extras(self, huge=False):
+        """Thread 0's root with a content warning, five media (alt, none, hostile and huge) and
+        a link card; its first reply quotes thread 1's root; thread 1 is followers-only and
+        its last reply a direct message (needs threads >= 2, replies >= 2). huge: every alt
+        text is 1,000 control characters, six bytes each in JSON."""
+        root, reply = self.statuses[self.order[0]], self.statuses[self.order[1]]
+        root["spoiler_text"] = "Council tax \x1b[31mrates\x1b[0m"
+        root["sensitive"] = True
+        big = evil(9) + " " + "\u202e" + "A" * 5000
+        root["media_attachments"] = [
+            {"id": "m1", "type": "image", "url": "https://files.example/m1.png",
+             "description": "A bin overflowing onto the pavement"},
+            {"id": "m2", "type": "image", "url": "https://files.example/m2.png",
+             "description": None},
+            {"id": "m3", "type": "video", "url": "https://files.example/m3.mp4",
+             "description": big},
+            {"id": "m4", "type": "image", "url": "https://files.example/m4.png",
+             "description": "fourth"},
+            {"id": "m5", "type": "image", "url": "https://files.example/m5.png",
+             "description": "fifth"}]
+        if huge:
+            for m in root["media_attachments"]:
+                m["description"] = "\x01" * 1000
+        root["card"] = {"url": "https://news.example.org/bins?day=1", "type": "link",
+                        "title": "Bin day changes \x1b]0;owned\x07",
+                        "description": "From March, collections move to Thursdays."}
+        n = len(self.order) // 2
+        reply["quote"] = {"state": "accepted", "quoted_status": self.statuses[self.order[n]]}
+        for k in self.order[n:]:
+            self.statuses[k]["visibility"] = "private"
+        self.statuses[self.order[-1]]["visibility"] = "direct"
 
     def add(self, user, parent, content, offset, visibility="public", acct_id=None):
         self.next_id += 1
@@ -196,6 +230,7 @@ class Mastodon:
             sid = self.add("dept", parent, "<p>%s</p>" % data.get("status", ""), 20000,
                            data.get("visibility", "public"), acct_id="1")
             self.statuses[sid]["created_at"] = iso(time.time(), True)
+            self.statuses[sid]["spoiler_text"] = data.get("spoiler_text", "")
             self.created.add(sid)
             if key:
                 self.idem[key] = sid
@@ -256,6 +291,41 @@ class Bluesky:
                     t, r, self.handle)
                 parent = self.add("bob%d.test" % r, parent, text, t * 100 + r + 1)
                 self.notify(parent, "reply" if r % 2 else "mention")
+        if cfg.get("extras"):
+            self.add_extras()
+
+    def add_extras(self):
+        """Thread 0's root with a self-label and three images (alt, none, hostile and huge);
+        its first reply quotes thread 1's root with an image, its second has a link card;
+        thread 1's first reply quotes a post that is gone (needs threads >= 2, replies >= 2)."""
+        posts = [self.posts[k] for k in self.order]
+        root, r0, r1 = posts[0], posts[1], posts[2]
+        n = len(posts) // 2
+        big = evil(9) + " \u202e" + "B" * 5000
+        images = [{"alt": "Flooded underpass on Mill Road", "image": {"ref": "b1"}},
+                  {"alt": "", "image": {"ref": "b2"}},
+                  {"alt": big, "image": {"ref": "b3"}}]
+        root["record"]["embed"] = {"$type": "app.bsky.embed.images", "images": images}
+        root["record"]["labels"] = {"$type": "com.atproto.label.defs#selfLabels",
+                                    "values": [{"val": "graphic-media"}]}
+        root["embed"] = {"$type": "app.bsky.embed.images#view", "images": [
+            {"alt": i["alt"], "fullsize": "https://cdn.example/img/%d" % k,
+             "thumb": "https://cdn.example/t/%d" % k} for k, i in enumerate(images)]}
+        q = posts[n]
+        r0["embed"] = {"$type": "app.bsky.embed.recordWithMedia#view",
+                       "record": {"$type": "app.bsky.embed.record#view", "record": {
+                           "$type": "app.bsky.embed.record#viewRecord", "uri": q["uri"],
+                           "cid": q["cid"], "author": q["author"], "value": q["record"],
+                           "indexedAt": q["indexedAt"]}},
+                       "media": {"$type": "app.bsky.embed.images#view", "images": [
+                           {"alt": "", "fullsize": "https://cdn.example/img/q",
+                            "thumb": "https://cdn.example/t/q"}]}}
+        r1["embed"] = {"$type": "app.bsky.embed.external#view", "external": {
+            "uri": "https://www.example.gov.uk/roadworks?area=7",
+            "title": "Roadworks map", "description": "Closures this week \u202eevil"}}
+        posts[n + 1]["embed"] = {"$type": "app.bsky.embed.record#view", "record": {
+            "$type": "app.bsky.embed.record#viewNotFound", "uri": "at://did:plc:x/p/1",
+            "notFound": True}}
 
     def add(self, handle, parent, text, offset, link=False, did=None, rkey=None):
         self.seq += 1

@@ -23,15 +23,20 @@ TENANTS = {
     "b": {"platform": "bluesky", "threads": 3, "replies": 3, "evil": True},
     "w": {"platform": "wordpress", "posts": 3, "comments": 3, "evil": True},
     "wp": {"platform": "wordpress", "posts": 1, "comments": 2, "pretty": False},
+    "mx": {"platform": "mastodon", "threads": 2, "replies": 2, "extras": True},
+    "bx": {"platform": "bluesky", "threads": 2, "replies": 2, "extras": True},
 }
 ACCOUNTS = {
     "m": "platform = mastodon\ntoken_env = TOK_m\n",
     "b": "platform = bluesky\nuser = council.test\ntoken_env = TOK_b\n",
     "w": "platform = wordpress\nuser = editor\ntoken_env = TOK_w\n",
     "wp": "platform = wordpress\nuser = editor\ntoken_env = TOK_wp\n",
+    "mx": "platform = mastodon\ntoken_env = TOK_mx\n",
+    "bx": "platform = bluesky\nuser = council.test\ntoken_env = TOK_bx\n",
 }
 SECRETS = {"TOK_m": "tok-m", "TOK_b": "app-pass-b", "TOK_w": "abcd efgh ijkl mnop qrst uvwx",
-           "TOK_wp": "abcd efgh ijkl mnop qrst uvwx"}
+           "TOK_wp": "abcd efgh ijkl mnop qrst uvwx", "TOK_mx": "tok-mx",
+           "TOK_bx": "app-pass-bx"}
 
 
 # The account URLs the fuzzers use (tests/fuzz/fuzz_*.c), so that Link headers stay on the

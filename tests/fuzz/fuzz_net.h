@@ -16,6 +16,7 @@
 
 #include "model/account.h"
 #include "model/db.h"
+#include "model/extras.h"
 #include "model/isotime.h"
 #include "model/post.h"
 #include "model/xmalloc.h"
@@ -132,6 +133,15 @@ fuzz_net_store(const struct config_account *cfg, struct net_op *op)
         if (!p->id || !p->thread || !p->author || !p->text || !p->created_at ||
             strlen(p->created_at) != ISOTIME_LEN - 1 || net_batch_find(b, p->id) != p)
             abort();
+        /* Its extras read back and shown: no terminal control survives. */
+        struct extras x;
+        extras_read(p->meta, &x);
+        char *shown = extras_text(&x);
+        if (strchr(shown, '\x1b') || strchr(shown, '\a'))
+            abort();
+        free(shown);
+        json_decref(extras_json(&x));
+        extras_clear(&x);
     }
     struct db *db = fuzz_net_db();
     char *err = NULL;

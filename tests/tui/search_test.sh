@@ -49,6 +49,27 @@ test_search_uses_the_query_language() {
     wait_for 'tester │ 1/40'
 }
 
+# A search's counts are made after its first screen is drawn (on a large cache they take a
+# second), then the tabs, the position and the message show them, and the whole listing can
+# be walked.
+test_search_counts_follow_the_first_screen() {
+    demo
+    want=$("$TACTFUL" search --json council | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    start 100 14
+    wait_for 'tester │ 1/40'
+    keys /
+    wait_for ' search:$'
+    keys -l 'council'
+    keys Enter
+    wait_for "$want threads match"
+    wait_for "all $want │ new $want │"
+    wait_for "tester │ 1/$want "
+    keys G
+    wait_for "tester │ $want/$want "
+    keys g
+    wait_for "tester │ 1/$want "
+}
+
 test_filters_with_completion_and_sort() {
     demo
     "$TACTFUL" tag 28 +newsletter >/dev/null
