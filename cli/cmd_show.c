@@ -34,12 +34,15 @@ thread_json(const struct thread *t)
                              p->created_at, "text", p->text, "url", str_or_null(p->url), "own",
                              p->own, "shortened", p->shortened, "depth", p->depth, "private",
                              p->is_private, "edited_at", str_or_null(p->edited_at)));
+        json_t *po = json_array_get(posts, json_array_size(posts) - 1);
+        json_object_set_new(po, "deleted_at", str_or_null(p->deleted_at));
+        json_object_set_new(po, "deleted_reason", str_or_null(p->deleted_reason));
         struct extras x;
         extras_read(p->meta, &x);
-        json_object_set_new(json_array_get(posts, json_array_size(posts) - 1), "extras",
-                            extras_json(&x));
+        json_object_set_new(po, "extras", extras_json(&x));
         extras_clear(&x);
     }
+    json_object_set_new(o, "reply_refused", str_or_null(t->reply_refused));
     for (size_t i = 0; i < t->nnotes; i++)
         json_array_append_new(notes, json_pack("{s:s, s:s, s:s}", "officer", t->notes[i].officer,
                                                "created_at", t->notes[i].created_at, "text",
@@ -130,6 +133,11 @@ thread_print(const struct thread *t)
     }
     if (r->snoozed_until)
         printf("Snoozed until %s\n", r->snoozed_until);
+    if (t->reply_refused) {
+        printf("Replies: refused by the platform (");
+        out_safe(stdout, t->reply_refused, 0);
+        printf(")\n");
+    }
     for (size_t i = 0; i < t->nposts; i++) {
         const struct thread_post *p = &t->posts[i];
         int depth = p->depth > SHOW_MAX_INDENT ? SHOW_MAX_INDENT : p->depth;
@@ -151,8 +159,16 @@ thread_print(const struct thread *t)
             printf(" · edited ");
             print_when(p->edited_at);
         }
-        printf("%s%s%s\n", p->is_private ? " [private]" : "", p->own ? " [ours]" : "",
+        printf("%s%s%s%s\n", p->deleted_at ? " [deleted]" : "",
+               p->is_private ? " [private]" : "", p->own ? " [ours]" : "",
                p->shortened ? " [shortened]" : "");
+        if (p->deleted_at) {
+            printf("%*s(", indent + (depth ? 2 : 0) + 2, "");
+            out_safe(stdout, p->deleted_reason ? p->deleted_reason : "deleted upstream", 0);
+            printf(", found ");
+            print_when(p->deleted_at);
+            printf("; kept here for the record, it cannot be answered)\n");
+        }
         print_indented(p->text, indent + (depth ? 2 : 0) + 2);
         print_extras(p, indent + (depth ? 2 : 0) + 2);
     }

@@ -21,7 +21,8 @@
 struct sync_out {
     int progress;
     int progress_fd;      /* --progress-fd: the interface's pipe, or -1 */
-    long accounts, failed, skipped, new_posts, updated_posts, new_threads, shortened, refused;
+    long accounts, failed, skipped, new_posts, updated_posts, new_threads, shortened, refused,
+        deleted;
 };
 
 /* Writes one line to the progress stream, whole; a reader that has gone is not an error. */
@@ -96,11 +97,14 @@ on_report(const struct sync_report *r, void *arg)
     o->new_threads += r->new_threads;
     o->shortened += r->shortened_posts;
     o->refused += r->refused_posts;
+    o->deleted += r->deleted_posts;
     if (o->progress) {
         printf("%-20s %ld new threads, %ld new posts", r->account, r->new_threads,
                r->new_posts);
         if (r->updated_posts)
             printf(", %ld updated", r->updated_posts);
+        if (r->deleted_posts)
+            printf(", %ld deleted upstream", r->deleted_posts);
         printf(" (%.1f s)\n", r->seconds);
         fflush(stdout);
     }
@@ -181,6 +185,10 @@ cmd_sync(struct cli *cli, int argc, char **argv)
     if (o.skipped)
         printf("; %ld skipped (being synced by another tactful)", o.skipped);
     printf("\n");
+    if (o.deleted > 0)
+        printf("sync: %ld post%s deleted or hidden upstream since the last sync, kept and "
+               "marked [deleted]; they cannot be answered\n", o.deleted,
+               o.deleted == 1 ? " was" : "s were");
     if (o.shortened > 0)
         printf("sync: %ld post%s longer than the cache keeps, stored shortened and marked "
                "[shortened] (see JSON LINES in tactful(5))\n", o.shortened,

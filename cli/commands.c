@@ -75,8 +75,10 @@ static const struct cli_option show_options[] = {
     {"json", 'j', 0, NULL,
      "Print one JSON object: the members listed under `tactful list --json`, plus\n"
      "`posts_tree` (the posts in tree order, each with `id`, `parent`, `author`,\n"
-     "`author_name`, `created_at`, `text`, `url`, `own` and `depth`) and `notes` (each with\n"
-     "`officer`, `created_at` and `text`).\n"},
+     "`author_name`, `created_at`, `text`, `url`, `own`, `depth`, `private`, `edited_at`,\n"
+     "`deleted_at`, `deleted_reason` and `extras`), `reply_refused` (why the platform would\n"
+     "refuse a reply in the thread, or null) and `notes` (each with `officer`, `created_at`\n"
+     "and `text`).\n"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -395,6 +397,11 @@ const struct cli_command cli_commands[] = {
      "and direct posts (Mastodon) are marked `[private]` (a reply to one stays as private),\n"
      "an edited post says when it was edited, and a post stored shortened to fit the cache is\n"
      "marked `[shortened]`.\n"
+     "A post deleted on its platform, or hidden from the account there, is kept with its text\n"
+     "for the record and marked `[deleted]` with how and when it was found gone; it cannot be\n"
+     "answered.\n"
+     "A thread whose platform would refuse a reply (a Bluesky threadgate that leaves the\n"
+     "account out, a WordPress post with comments closed) says so under `Replies:`.\n"
      "Under a post's text come what it carries besides: its labels (Bluesky, and Mastodon's\n"
      "`sensitive`), each attachment with its alt text or `no description` (at most four\n"
      "listed, the rest counted; alt text up to 1,000 characters), the post it quotes (author,\n"
@@ -637,9 +644,23 @@ const struct cli_command cli_commands[] = {
      "The first sync of an account reads the most recent pages only (10 pages of\n"
      "notifications; 100 pages of comments, and the next sync reads on).\n"
      "\n"
+     "Every later sync also reads again the account's recent threads (activity in the last\n"
+     "three days and not closed, the forty most recent): replies that do not mention the\n"
+     "account arrive, edited posts update the stored text and the search index, and posts\n"
+     "gone upstream are marked deleted, kept with their text (Mastodon: the thread's first\n"
+     "post answers 404 or 410; Bluesky: `notFoundPost` or `blockedPost` in the thread, or the\n"
+     "post not found; WordPress: the comments of those posts read again, approved ones in,\n"
+     "held, spam and trashed ones marked).\n"
+     "Threads the platform would refuse a reply in are noted on the thread: a Bluesky\n"
+     "threadgate (`viewer.replyDisabled`), a WordPress post with comments closed; and\n"
+     "cleared when that changes.\n"
+     "A post marked deleted, or a thread refusing replies, is never answered: `reply`,\n"
+     "`submit`, `approve` and the interface refuse with the reason, and `outbox send` holds a\n"
+     "reply queued before (state `failed`, with the reason).\n"
+     "\n"
      "On a terminal, `sync` prints a line per account as it finishes (new threads, new\n"
      "posts, time taken); otherwise one summary line \"sync: N accounts, F failed; T new\n"
-     "threads, P new posts, U updated\".\n"
+     "threads, P new posts, U updated\", and a line when posts were found deleted.\n"
      "An account that fails (a refused secret, a server that does not answer, a malformed\n"
      "answer) is reported on standard error with the reason and recorded as its last error\n"
      "(see `tactful accounts`); the other accounts still sync and the exit status is 1.\n"
@@ -651,9 +672,10 @@ const struct cli_command cli_commands[] = {
      outbox_options,
      "Replies are queued after review, by `submit` and `approve`.\n"
      "`list` (the default) shows each with its number, state (`queued`, `sending`,\n"
-     "`in-doubt` for one whose sender stopped between sending and recording, `sent`),\n"
-     "attempts, account, thread, age and text, with the address it was sent as or its last\n"
-     "error.\n"
+     "`in-doubt` for one whose sender stopped between sending and recording, `sent`,\n"
+     "`failed` for one held for good), attempts, account, thread, age and text, with the\n"
+     "address it was sent as or its last error: why it failed, or why it waits without being\n"
+     "tried (its account is not configured, its secret cannot be read).\n"
      "\n"
      "`send` sends them, each account's in order and the accounts at once.\n"
      "Each reply is marked `sending` in the cache (committed) before its request is made.\n"
@@ -668,6 +690,9 @@ const struct cli_command cli_commands[] = {
      "marks the thread `replied` and is written to the audit log, all in one transaction.\n"
      "A reply that fails stays queued with its error and attempt count, and the exit status\n"
      "is 1.\n"
+     "A reply to a post deleted since it was queued, or in a thread that stopped taking\n"
+     "replies (see `sync`), is not sent: it is held as `failed` with that reason, audited as\n"
+     "`reply_held`.\n"
      "Mastodon replies keep the visibility of the post answered (never wider; `direct` when\n"
      "it is not known), mention its author, and use the account's `language`; Bluesky\n"
      "replies carry root and parent references, link and mention facets and `langs`;\n"
@@ -748,7 +773,9 @@ const struct cli_command cli_commands[] = {
      "F` or in the composer. A Mastodon reply sends it as its content warning\n"
      "(`spoiler_text`); its length counts towards the limit, as the server counts it.\n"
      "Warns when another officer has a draft, or a reply went out in the last day, on the\n"
-     "thread.\n",
+     "thread.\n"
+     "Refused, with the reason, when POST was deleted on its platform or the thread does not\n"
+     "take replies there (see `sync`).\n",
      cmd_reply},
     {"submit", "ID [--text-file F] [--override RULE=REASON]...", "submit a draft",
      submit_options,
@@ -760,7 +787,9 @@ const struct cli_command cli_commands[] = {
      "also with `--offline` (sending is `tactful outbox send`).\n"
      "A draft still holding a placeholder such as `{link}` is refused.\n"
      "The signature (`[tactful] signature`) is appended, after a space, when the text does\n"
-     "not hold it already, so it is sent exactly once.\n",
+     "not hold it already, so it is sent exactly once.\n"
+     "A draft answering a post deleted since, or in a thread that stopped taking replies, is\n"
+     "refused with the reason.\n",
      cmd_submit},
     {"drafts", "[--state S] [--thread ID] [--json]", "list drafts", drafts_options,
      "Lists drafts, newest first: every one but discarded and sent drafts, with a returned\n"
@@ -768,7 +797,8 @@ const struct cli_command cli_commands[] = {
      cmd_drafts},
     {"approve", "ID", "approve another officer's draft and queue it", NULL,
      "Approves pending draft ID and puts it in the outbox.\n"
-     "Approving your own draft is refused.\n"
+     "Approving your own draft is refused, and so is one answering a post deleted since or in\n"
+     "a thread that stopped taking replies.\n"
      "Audited.\n",
      cmd_approve},
     {"return", "ID --comment TEXT", "return a pending draft with a comment", return_options,

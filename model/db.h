@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 
 /* The schema version this tactful writes; a cache with a higher version is refused. */
-#define DB_SCHEMA_VERSION 15
+#define DB_SCHEMA_VERSION 16
 
 struct db {
     sqlite3 *sql;

@@ -8,6 +8,7 @@
 #include "model/audit.h"
 #include "model/draft_impl.h"
 #include "model/isotime.h"
+#include "model/upstream.h"
 #include "model/xmalloc.h"
 
 #include <jansson.h>
@@ -122,6 +123,13 @@ draft_create(struct db *db, const char *officer, long thread, const char *in_rep
     if (!has_thread || (in_reply_to && !has_post)) {
         *err = !has_thread ? xasprintf("no thread %ld", thread)
                            : xasprintf("thread %ld has no post %s", thread, in_reply_to);
+        goto fail;
+    }
+    char *why = NULL;
+    int refused = upstream_reply_refused(db, thread, in_reply_to, &why, err);
+    if (refused != 0) {
+        if (refused > 0)
+            *err = why;
         goto fail;
     }
     /* The reply starts with the content warning of the post it answers (model/cw.h). */

@@ -6,6 +6,7 @@
 #include "model/guard_override.h"
 #include "model/outbox.h"
 #include "model/platform.h"
+#include "model/upstream.h"
 #include "model/xmalloc.h"
 
 #include <stdio.h>
@@ -231,6 +232,19 @@ decide(struct db *db, const char *officer, const struct draft *d, const struct d
     return queue(db, officer, d, &res->outbox_id, err);
 }
 
+/* Returns nonzero, with *err set, when the platform would not take a reply to d's post (it
+ * was deleted since, the thread stopped taking replies) or the cache cannot say. */
+static int
+refused(struct db *db, const struct draft *d, char **err)
+{
+    char *why = NULL;
+    int rc = upstream_reply_refused(db, d->thread, d->in_reply_to, &why, err);
+    if (rc > 0)
+        *err = xasprintf("draft %ld cannot be submitted: %s", d->id, why);
+    free(why);
+    return rc != 0;
+}
+
 /* Submits a draft through the guardrails. */
 int
 draft_submit(struct db *db, const char *officer, long id, const struct draft_check *c,
@@ -248,6 +262,8 @@ draft_submit(struct db *db, const char *officer, long id, const struct draft_che
                          "submitted", id, d.state);
     else if (d.body[0] == '\0')
         *err = xasprintf("draft %ld is empty", id);
+    else if (refused(db, &d, err))
+        ; /* *err says why the platform would not take it */
     else if (draft_findings(db, c->guard, &d, c->today, &res->findings, err) == 0 &&
              overrides_valid(c, &res->findings, err) == 0 && db_begin(db, err) == 0) {
         rc = decide(db, officer, &d, c, res, err);

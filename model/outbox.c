@@ -3,6 +3,7 @@
 
 #include "model/audit.h"
 #include "model/isotime.h"
+#include "model/upstream.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -133,6 +134,15 @@ reply_target(struct db *db, long thread, const char *in_reply_to, sqlite3_int64 
             *err = xasprintf("the first post of thread %ld is not in the cache; sync the "
                              "account, then reply to one of the posts `tactful show %ld` lists",
                              thread, thread);
+        return -1;
+    }
+    char *why = NULL;
+    int refused = upstream_reply_refused(db, thread, *parent, &why, err);
+    if (refused != 0) {
+        free(*parent);
+        *parent = NULL;
+        if (refused > 0)
+            *err = why;
         return -1;
     }
     return 0;
@@ -467,4 +477,48 @@ outbox_mark_failed(struct db *db, long id, const char *reason, char **err)
         return -1;
     }
     return own ? db_commit(db, err) : 0;
+}
+
+int
+outbox_note_error(struct db *db, long id, const char *reason, char **err)
+{
+    char *msg = xstrndup(reason ? reason : "unknown error", OUTBOX_MAX_ERROR);
+    int rc = update_row(db, "UPDATE outbox SET last_error = ?2 WHERE id = ?1"
+                            " AND state = 'queued'", id, msg, NULL, NULL, err);
+    free(msg);
+    return rc;
+}
+
+int
+outbox_hold(struct db *db, long id, const char *officer, const char *reason, char **err)
+{
+    int own = sqlite3_get_autocommit(db->sql);
+    if (own && db_begin(db, err) != 0)
+        return -1;
+    struct outbox_row row;
+    int rc = outbox_get(db, id, &row, err);
+    if (rc == 1)
+        *err = xasprintf("no outbox entry %ld", id);
+    if (rc != 0)
+        goto fail;
+    char *msg = xstrndup(reason ? reason : "unknown error", OUTBOX_MAX_ERROR);
+    rc = update_row(db, "UPDATE outbox SET state = 'failed', last_error = ?2"
+                        " WHERE id = ?1 AND state IN ('queued', 'sending')",
+                    id, msg, NULL, NULL, err);
+    if (rc == 0) {
+        json_t *d = json_pack("{s:I, s:s}", "outbox", (json_int_t)id, "reason", msg);
+        char *details = json_dumps(d, JSON_COMPACT);
+        json_decref(d);
+        rc = audit_append(db, officer, "reply_held", row.thread_id, details, NULL, err);
+        free(details);
+    }
+    free(msg);
+    outbox_row_clear(&row);
+    if (rc != 0)
+        goto fail;
+    return own ? db_commit(db, err) : 0;
+fail:
+    if (own)
+        db_rollback(db);
+    return -1;
 }

@@ -2,8 +2,9 @@
  * is `sending` from the moment a process claims it until the platform's answer is committed,
  * then `sent` (with the remote id and URL) or back to `queued` with the error and the attempt
  * count. A row left `sending` by a process that died is "in doubt": the sender must look for
- * the reply on the platform before sending it again. (`failed` is kept for replies given up
- * on; nothing sets it yet.) */
+ * the reply on the platform before sending it again. A reply the platform cannot take any
+ * more (the post answered was deleted since, the thread stopped taking replies) is `failed`,
+ * with the reason as its last error (outbox_hold). */
 #ifndef TACTFUL_OUTBOX_H
 #define TACTFUL_OUTBOX_H
 
@@ -77,6 +78,17 @@ int outbox_mark_sent(struct db *db, long id, const char *officer, const char *re
 /* Puts row id back to `queued` with reason as its last error (its attempt count stays), in its
  * own transaction unless the caller holds one. Returns 0 or -1 with *err set. */
 int outbox_mark_failed(struct db *db, long id, const char *reason, char **err);
+
+/* Records reason as the last error of row id while it waits in the queue (a reply that could
+ * not even be tried: its account is not configured, its secret cannot be read), without
+ * claiming it. A row being sent is left alone. Returns 0 or -1 with *err set. */
+int outbox_note_error(struct db *db, long id, const char *reason, char **err);
+
+/* Gives row id up for good (state `failed`) with reason as its last error, and audits it as
+ * officer: a reply the platform cannot take any more (the post answered was deleted, the
+ * thread stopped taking replies). Runs in its own transaction unless the caller holds one.
+ * Returns 0 or -1 with *err set. */
+int outbox_hold(struct db *db, long id, const char *officer, const char *reason, char **err);
 
 /* Returns "host:pid" for this process (newly allocated), as stored in claimed_by. */
 char *outbox_claimer(void);

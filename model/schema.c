@@ -339,6 +339,14 @@ static const char *const migrations[] = {
     /* 15: reports (model/report.c) find each thread's first post from the public and the
      * office's first reply after it with one seek each, from this index alone. */
     "CREATE INDEX posts_thread_own ON posts (thread_id, own, created_at);",
+
+    /* 16: what changed upstream (model/upstream.h). A post deleted on its platform, or hidden
+     * from the account there, is kept with its text for the audit trail and marked: when it
+     * was found gone and why. A thread whose platform would refuse a reply (comments closed,
+     * replies limited by the author) says why. */
+    "ALTER TABLE posts ADD COLUMN deleted_at TEXT;"
+    "ALTER TABLE posts ADD COLUMN deleted_reason TEXT;"
+    "ALTER TABLE threads ADD COLUMN reply_refused TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,

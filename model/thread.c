@@ -899,6 +899,8 @@ post_clear(struct thread_post *p)
     free(p->html);
     free(p->url);
     free(p->edited_at);
+    free(p->deleted_at);
+    free(p->deleted_reason);
     free(p->meta);
 }
 
@@ -963,7 +965,7 @@ load_posts(struct db *db, struct thread *t, char **err)
                                   " coalesce(json_extract(p.meta, '$.visibility')"
                                   "   IN ('private', 'direct'), 0),"
                                   " json_extract(p.meta, '$.edited_at'),"
-                                  " p.meta"
+                                  " p.meta, p.deleted_at, p.deleted_reason"
                                   " FROM posts p JOIN authors au ON au.id = p.author_id"
                                   " WHERE p.thread_id = ?1 ORDER BY p.created_at, p.id",
                                   err);
@@ -992,10 +994,20 @@ load_posts(struct db *db, struct thread *t, char **err)
         p->edited_at = sqlite3_column_type(st, 12) == SQLITE_TEXT ? db_column_strdup(st, 12)
                                                                   : NULL;
         p->meta = db_column_strdup(st, 13);
+        p->deleted_at = db_column_strdup(st, 14);
+        p->deleted_reason = db_column_strdup(st, 15);
         p->depth = 0;
     }
     sqlite3_finalize(st);
     order_tree(t);
+
+    st = db_prepare(db, "SELECT reply_refused FROM threads WHERE id = ?1", err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, t->info.id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        t->reply_refused = db_column_strdup(st, 0);
+    sqlite3_finalize(st);
 
     st = db_prepare(db, "SELECT officer, created_at, body FROM notes WHERE thread_id = ?1"
                         " ORDER BY id", err);
@@ -1048,6 +1060,7 @@ thread_free(struct thread *t)
     if (t == NULL)
         return;
     thread_row_clear(&t->info);
+    free(t->reply_refused);
     for (size_t i = 0; i < t->nposts; i++)
         post_clear(&t->posts[i]);
     free(t->posts);

@@ -157,6 +157,8 @@ struct thread_post {
     int is_private;       /* seen only by whom it names or by the author's followers (Mastodon
                              visibility direct or private): a reply to it stays as private */
     char *edited_at;      /* when the author last edited it (stored UTC form), or NULL */
+    char *deleted_at;     /* when it was found deleted upstream (model/upstream.h), or NULL */
+    char *deleted_reason; /* and how ("deleted on Mastodon"), or NULL */
     char *meta;           /* its platform extras as JSON (posts.meta; model/extras.h), or NULL */
 };
 
@@ -172,6 +174,7 @@ struct thread {
     size_t nposts;
     struct thread_note *notes;
     size_t nnotes;
+    char *reply_refused;  /* why the platform would refuse a reply here, or NULL */
 };
 
 /* Loads thread id with its posts as a depth-first tree (siblings by time) and its notes.

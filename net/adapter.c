@@ -182,6 +182,8 @@ net_op_clear(struct net_op *op)
     free(op->res.remote_id);
     free(op->res.remote_url);
     free(op->res.note);
+    net_marks_clear(&op->res.gone);
+    net_marks_clear(&op->res.refusals);
     memset(&op->res, 0, sizeof op->res);
     op->priv = NULL;
 }

@@ -10,6 +10,10 @@
  * - fetch_new: read what is new since op->cursor into op->res.batch and set op->res.cursor to
  *   the cursor that covers it. The caller stores both in one transaction.
  * - fetch_thread: read the whole thread whose root is op->root into op->res.batch.
+ * - Both fetches note what they learn besides content in op->res.gone (posts deleted or
+ *   hidden upstream) and op->res.refusals (threads whose platform would refuse a reply);
+ *   fetch_new also reads again the threads named by op->recheck, and looks up the posts of
+ *   op->known that those threads no longer hold (at most NET_MAX_CONFIRM).
  * - find_reply: look on the platform for op->reply as sent by an earlier attempt that may have
  *   been cut short; sets op->res.found with the remote id and URL.
  * - post_reply: send op->reply; sets the remote id and URL and puts the sent post in the batch.
@@ -20,6 +24,7 @@
 #include "model/config.h"
 #include "model/platform.h"
 #include "model/post.h"
+#include "model/upstream.h"
 #include "net/http.h"
 
 #include <jansson.h>
@@ -29,6 +34,7 @@
 #define NET_MAX_FIRST_PAGES 10     /* pages of history the first sync of an account reads */
 #define NET_MAX_THREADS 2000       /* threads one fetch reads at most */
 #define NET_MAX_POSTS 200000       /* posts one fetch keeps at most */
+#define NET_MAX_CONFIRM 25         /* posts missing from threads read again, looked up */
 
 /* A post as an adapter read it. Every string is owned; parent, author_name, html, url, title
  * and meta may be NULL. */
@@ -62,6 +68,33 @@ int net_batch_add(struct net_batch *b, struct net_post *p);
 const struct net_post *net_batch_find(const struct net_batch *b, const char *id);
 void net_batch_clear(struct net_batch *b);
 void net_post_clear(struct net_post *p);
+
+/* Something a fetch learnt about a post or thread besides its content (net/marks.c): a post
+ * gone upstream (id: its remote id; why: "deleted on Mastodon"), or a thread whose platform
+ * would refuse a reply (id: its root's remote id; why: the reason, NULL when it would not).
+ * Strings are owned. */
+struct net_mark {
+    char *id;
+    char *why;
+};
+
+struct net_marks {
+    struct net_mark *v;
+    size_t n, cap;
+};
+
+/* Adds (id, why) to m; a later mark for the same id replaces the earlier one. Keeps at most
+ * NET_MAX_THREADS marks (the rest are dropped: the next sync finds them again). */
+void net_marks_add(struct net_marks *m, const char *id, const char *why);
+void net_marks_clear(struct net_marks *m);
+
+struct net_op;
+
+/* The posts of op->known in the threads reread names (a JSON object whose keys are the roots
+ * of threads read again in full) that op's batch lacks, at most NET_MAX_CONFIRM, as a new
+ * JSON array of [root, id] pairs: the posts to look up, to tell a deleted one from one the
+ * thread's reading left out. */
+json_t *net_missing(const struct net_op *op, const json_t *reread);
 
 /* One configured account at run time. */
 struct net_account {
@@ -102,6 +135,9 @@ struct net_result {
     char *remote_id;     /* find_reply, post_reply */
     char *remote_url;
     char *note;          /* something the officer should know (held for moderation ...) */
+    struct net_marks gone;      /* fetch_new, fetch_thread: posts found deleted or hidden */
+    struct net_marks refusals;  /* fetch_new, fetch_thread: threads that take no replies, and
+                                   (why NULL) threads found to take them */
 };
 
 enum net_op_kind { NET_CHECK, NET_FETCH_NEW, NET_FETCH_THREAD, NET_FIND_REPLY, NET_POST_REPLY };
@@ -116,6 +152,13 @@ struct net_op {
     struct net_account *acct;
     const char *cursor;             /* fetch_new: NULL on the first sync */
     const char *root;               /* fetch_thread */
+    char *const *recheck;           /* fetch_new: roots of recent threads to read again (new
+                                       replies, edits, deletions), borrowed; may be NULL */
+    size_t nrecheck;
+    const struct upstream_post *known; /* fetch_new: the posts of those threads the cache
+                                       holds; one missing when its thread is read again is
+                                       looked up, and marked gone when it is. Borrowed. */
+    size_t nknown;
     const struct net_reply *reply;  /* find_reply, post_reply */
     struct net_result res;
     int logged_in;                  /* the check part is done */

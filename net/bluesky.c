@@ -40,6 +40,8 @@ struct bpriv {
     char *newest_uri;
     json_t *roots;       /* thread roots to read */
     size_t next_root;
+    json_t *reread;      /* roots whose whole thread was read -> true */
+    json_t *missing;     /* [root, uri] of known posts those threads lacked, looked up */
     int first_sync;
     int reached;         /* the last page reached what was read before */
     char *page_cursor;   /* the last page's cursor to the next */
@@ -52,7 +54,7 @@ struct bpriv {
 };
 
 enum { CK_START, CK_SESSION, CK_REFRESH };
-enum { FN_START, FN_PAGE, FN_THREAD };
+enum { FN_START, FN_PAGE, FN_THREAD, FN_CONFIRM };
 enum { FT_START, FT_THREAD };
 enum { FR_START, FR_RECORD };
 enum { PR_START, PR_RESOLVE, PR_CREATED };
@@ -116,6 +118,8 @@ bluesky_op_free(struct net_op *op)
     free(b->newest_uri);
     free(b->page_cursor);
     json_decref(b->roots);
+    json_decref(b->reread);
+    json_decref(b->missing);
     json_decref(b->handles);
     json_decref(b->dids);
     free(b);
@@ -676,11 +680,56 @@ view_post(struct net_op *op, const json_t *v, const char *root, struct net_post 
     return 0;
 }
 
+/* Notes a thread node that stands for a post gone from the account's view: deleted
+ * (notFoundPost) or hidden by a block (blockedPost). Returns nonzero when node was one. */
+static int
+note_gone(struct net_op *op, const json_t *node)
+{
+    const char *type = net_str(node, "$type");
+    const char *uri = net_str(node, "uri");
+    if (type == NULL || uri == NULL)
+        return 0;
+    if (strcmp(type, "app.bsky.feed.defs#notFoundPost") == 0) {
+        net_marks_add(&op->res.gone, uri, "deleted on Bluesky");
+        return 1;
+    }
+    if (strcmp(type, "app.bsky.feed.defs#blockedPost") == 0) {
+        net_marks_add(&op->res.gone, uri, "hidden on Bluesky by a block between its author "
+                                          "and the account");
+        return 1;
+    }
+    return 0;
+}
+
+/* Notes whether the thread whose root is root takes replies from the account: Bluesky sets
+ * viewer.replyDisabled on its posts when a threadgate (the author's limit on who may reply)
+ * leaves the account out. */
+static void
+note_reply_gate(struct net_op *op, const json_t *j, const char *root)
+{
+    const json_t *node = json_object_get(j, "thread");
+    const json_t *post = json_object_get(node, "post");
+    const json_t *viewer = json_object_get(post, "viewer");
+    const char *uri = net_str(post, "uri");
+    if (root == NULL || uri == NULL || strcmp(uri, root) != 0)
+        return;
+    if (json_is_true(json_object_get(viewer, "replyDisabled")))
+        net_marks_add(&op->res.refusals, root,
+                      json_is_object(json_object_get(j, "threadgate"))
+                          ? "its author limits who can reply on Bluesky (a threadgate), and "
+                            "the account is not among them"
+                          : "Bluesky does not let the account reply to it");
+    else
+        net_marks_add(&op->res.refusals, root, NULL);
+}
+
 /* Adds a thread view and its replies to the batch, depth-first, bounded. */
 static void
 add_thread(struct net_op *op, const json_t *node, const char *root, int depth)
 {
     const char *type = net_str(node, "$type");
+    if (depth <= THREAD_DEPTH && note_gone(op, node))
+        return;
     if (depth > THREAD_DEPTH || (type && strcmp(type, "app.bsky.feed.defs#threadViewPost") != 0))
         return;
     struct net_post p;
@@ -690,6 +739,54 @@ add_thread(struct net_op *op, const json_t *node, const char *root, int depth)
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(node, "replies"), i, r) add_thread(op, r, root, depth + 1);
+}
+
+/* Asks once for the posts that the threads read lacked (getPosts answers those that still
+ * exist); returns HTTP_STEP_DONE when there are none, or they were asked for already. */
+static enum http_step
+ask_missing(struct net_op *op, struct http_request **next)
+{
+    struct bpriv *b = priv(op);
+    if (b->missing)
+        return HTTP_STEP_DONE;
+    b->missing = net_missing(op, b->reread);
+    if (json_array_size(b->missing) == 0)
+        return HTTP_STEP_DONE;
+    struct buf q = {0};
+    buf_adds(&q, "/xrpc/app.bsky.feed.getPosts?");
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->missing, i, v) {
+        char *e = http_escape(json_string_value(json_array_get(v, 1)));
+        buf_printf(&q, "%suris=%s", i ? "&" : "", e);
+        free(e);
+    }
+    *next = xrpc(op, q.data, NULL);
+    buf_free(&q);
+    op->state = FN_CONFIRM;
+    return HTTP_STEP_MORE;
+}
+
+/* Reads getPosts' answer: the posts asked for that it does not return are gone. */
+static int
+read_found_posts(struct net_op *op, json_t *j, char **err)
+{
+    struct bpriv *b = priv(op);
+    (void)err;
+    const json_t *posts = json_object_get(j, "posts");
+    size_t i, k;
+    json_t *v, *p;
+    json_array_foreach(b->missing, i, v) {
+        const char *uri = json_string_value(json_array_get(v, 1));
+        int found = 0;
+        json_array_foreach(posts, k, p) {
+            const char *u = net_str(p, "uri");
+            found |= u && uri && strcmp(u, uri) == 0;
+        }
+        if (uri && !found)
+            net_marks_add(&op->res.gone, uri, "deleted on Bluesky");
+    }
+    return 0;
 }
 
 /* Asks for the next thread root not read yet, or finishes with the new cursor. */
@@ -708,6 +805,8 @@ next_root(struct net_op *op, struct http_request **next)
         op->state = FN_THREAD;
         return HTTP_STEP_MORE;
     }
+    if (ask_missing(op, next) == HTTP_STEP_MORE)
+        return HTTP_STEP_MORE;
     if (b->newest_at && b->newest_uri) {
         json_t *c = json_pack("{s:s, s:s}", "indexed_at", b->newest_at, "uri", b->newest_uri);
         op->res.cursor = json_dumps(c, JSON_COMPACT);
@@ -728,6 +827,35 @@ notifications(struct net_op *op, const char *cursor)
     free(path);
     free(q);
     return r;
+}
+
+/* Adds the recent threads to read again (op->recheck) to the roots to read, each once. */
+static void
+add_rechecks(struct net_op *op)
+{
+    struct bpriv *b = priv(op);
+    for (size_t i = 0; i < op->nrecheck && json_array_size(b->roots) < NET_MAX_THREADS; i++) {
+        int known = 0;
+        for (size_t k = 0; k < json_array_size(b->roots) && !known; k++)
+            known = strcmp(json_string_value(json_array_get(b->roots, k)), op->recheck[i]) == 0;
+        if (!known)
+            json_array_append_new(b->roots, json_string(op->recheck[i]));
+    }
+}
+
+/* A thread asked for was not found: when Bluesky says so (NotFound), its root is gone. */
+static void
+root_not_found(struct net_op *op, const struct http_response *resp)
+{
+    struct bpriv *b = priv(op);
+    json_t *j = http_response_json(resp);
+    const char *e = net_str(j, "error");
+    const char *root = b->next_root > 0
+                           ? json_string_value(json_array_get(b->roots, b->next_root - 1))
+                           : NULL;
+    if (root && e && strcmp(e, "NotFound") == 0)
+        net_marks_add(&op->res.gone, root, "deleted on Bluesky");
+    json_decref(j);
 }
 
 /* Fetch new: notification pages from the newest back to the last one already read, then the
@@ -765,12 +893,20 @@ fetch_new_steps(void *ctx, const struct http_response *resp, struct http_request
         if (!b->reached && !b->first_sync && cursor && op->pages >= limit)
             op->res.note = xasprintf("read the newest %d pages of notifications; older ones "
                                      "since the last sync were skipped", limit);
+        add_rechecks(op);
         return next_root(op, next);
     }
     case FN_THREAD:
-        if (resp->status == 400 || resp->status == 404) /* NotFound: keep what we have */
+        if (resp->status == 400 || resp->status == 404) { /* NotFound: keep what we have */
+            root_not_found(op, resp);
             return next_root(op, next);
+        }
         if (net_take(op, resp, err) != 0)
+            return HTTP_STEP_FAIL;
+        return next_root(op, next);
+    case FN_CONFIRM:
+        /* Not knowing which exist, mark none: the next sync looks again. */
+        if (resp->status / 100 == 2 && net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         return next_root(op, next);
     }
@@ -836,7 +972,15 @@ read_root_thread(struct net_op *op, json_t *j, char **err)
     const char *root = b->next_root > 0
                            ? json_string_value(json_array_get(b->roots, b->next_root - 1))
                            : NULL;
-    add_thread(op, json_object_get(j, "thread"), root, 0);
+    const json_t *node = json_object_get(j, "thread");
+    add_thread(op, node, root, 0);
+    note_reply_gate(op, j, root);
+    const char *type = net_str(node, "$type");
+    if (root && type && strcmp(type, "app.bsky.feed.defs#threadViewPost") == 0) {
+        if (b->reread == NULL)
+            b->reread = json_object();
+        json_object_set_new(b->reread, root, json_true());
+    }
     return 0;
 }
 
@@ -846,6 +990,7 @@ read_thread(struct net_op *op, json_t *j, char **err)
 {
     (void)err;
     add_thread(op, json_object_get(j, "thread"), op->root, 0);
+    note_reply_gate(op, j, op->root);
     return 0;
 }
 
@@ -1082,6 +1227,8 @@ static const struct net_reader readers[] = {
     {NET_CHECK, CK_REFRESH, JSON_OBJECT, "refreshing the kept session", read_session},
     {NET_FETCH_NEW, FN_PAGE, JSON_OBJECT, "reading notifications", read_notifications},
     {NET_FETCH_NEW, FN_THREAD, JSON_OBJECT, "reading a thread", read_root_thread},
+    {NET_FETCH_NEW, FN_CONFIRM, JSON_OBJECT, "looking up posts missing from their threads",
+     read_found_posts},
     {NET_FETCH_THREAD, FT_THREAD, JSON_OBJECT, "reading a thread", read_thread},
     {NET_FIND_REPLY, FR_RECORD, JSON_OBJECT, "looking for an earlier reply", read_record},
     {NET_POST_REPLY, PR_RESOLVE, JSON_OBJECT, "resolving a mentioned handle", read_resolved},

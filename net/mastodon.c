@@ -18,7 +18,12 @@ struct mpriv {
     json_t *pending;     /* mention statuses whose threads are still to be read */
     size_t next;         /* the next of them */
     json_t *current;     /* the status whose context was asked for */
-    json_t *asked;       /* contexts in flight: request URL -> its status */
+    json_t *asked;       /* contexts in flight: request URL -> its status, or (a string) the
+                            root of a recent thread read again */
+    size_t next_recheck; /* the next of op->recheck */
+    json_t *reread;      /* roots of recent threads read again in full -> true */
+    json_t *missing;     /* [root, id] of known posts those threads lacked, to look up */
+    size_t next_missing;
     char *newest;        /* newest notification id seen */
     int reading_older;   /* first sync: paging back in time through rel="next" */
     size_t page_count;   /* notifications on the last page read */
@@ -26,7 +31,7 @@ struct mpriv {
 };
 
 enum { CK_START, CK_VERIFY, CK_INSTANCE2, CK_INSTANCE1 };
-enum { FN_START, FN_PAGE, FN_CONTEXT };
+enum { FN_START, FN_PAGE, FN_CONTEXT, FN_CONFIRM };
 enum { FT_START, FT_ROOT, FT_CONTEXT };
 enum { FR_START, FR_CONTEXT };
 enum { PR_START, PR_SENT };
@@ -49,6 +54,8 @@ mastodon_op_free(struct net_op *op)
     json_decref(m->pending);
     json_decref(m->current);
     json_decref(m->asked);
+    json_decref(m->reread);
+    json_decref(m->missing);
     free(m->newest);
     free(m->sent_text);
     free(m);
@@ -288,9 +295,50 @@ add_context(struct net_op *op, const json_t *status, const json_t *ctx)
     return rc;
 }
 
-/* Asks for the contexts of the next pending mentions not yet in the batch, keeping up to
- * CONTEXTS_AT_ONCE in flight; waits for those in flight; or, when every thread is read,
- * finishes. */
+/* Asks for the context of status id unless the batch has it or it is asked for already;
+ * what stands for the status in m->asked (a mention's status, or a recheck root's id). */
+static void
+ask_context(struct net_op *op, const char *id, json_t *what, struct http_request **next)
+{
+    struct mpriv *m = priv(op);
+    if (id == NULL || !net_id_safe(id) || net_batch_find(&op->res.batch, id) != NULL)
+        return;
+    char *path = xasprintf("/api/v1/statuses/%s/context", id);
+    struct http_request *r = api(op, "GET", path);
+    free(path);
+    if (json_object_get(m->asked, http_request_url(r)) == NULL) {
+        json_object_set(m->asked, http_request_url(r), what);
+        *next = *next ? http_request_also(*next, r) : r;
+    } else {
+        http_request_free(r);
+    }
+}
+
+/* Asks for the next post that a recent thread read again no longer holds (GET the status:
+ * 404 or 410 means it is gone); returns HTTP_STEP_DONE when none is left. */
+static enum http_step
+next_missing(struct net_op *op, struct http_request **next)
+{
+    struct mpriv *m = priv(op);
+    if (m->missing == NULL)
+        m->missing = net_missing(op, m->reread);
+    while (m->next_missing < json_array_size(m->missing)) {
+        const char *id = json_string_value(json_array_get(
+            json_array_get(m->missing, m->next_missing++), 1));
+        if (id == NULL || !net_id_safe(id))
+            continue;
+        char *path = xasprintf("/api/v1/statuses/%s", id);
+        *next = api(op, "GET", path);
+        free(path);
+        op->state = FN_CONFIRM;
+        return HTTP_STEP_MORE;
+    }
+    return HTTP_STEP_DONE;
+}
+
+/* Asks for the contexts of the next pending mentions not yet in the batch, then of the recent
+ * threads to read again (op->recheck), keeping up to CONTEXTS_AT_ONCE in flight; waits for
+ * those in flight; or, when every thread is read, finishes. */
 static enum http_step
 next_context(struct net_op *op, struct http_request **next, char **err)
 {
@@ -303,21 +351,20 @@ next_context(struct net_op *op, struct http_request **next, char **err)
            m->next < json_array_size(m->pending) && m->next < NET_MAX_THREADS) {
         json_t *st = json_array_get(m->pending, m->next++);
         char *id = net_id(st, "id");
-        if (id && net_id_safe(id) && net_batch_find(&op->res.batch, id) == NULL) {
-            char *path = xasprintf("/api/v1/statuses/%s/context", id);
-            struct http_request *r = api(op, "GET", path);
-            free(path);
-            if (json_object_get(m->asked, http_request_url(r)) == NULL) {
-                json_object_set(m->asked, http_request_url(r), st);
-                *next = *next ? http_request_also(*next, r) : r;
-            } else {
-                http_request_free(r);
-            }
-        }
+        ask_context(op, id, st, next);
         free(id);
+    }
+    while (json_object_size(m->asked) < CONTEXTS_AT_ONCE && m->next >= json_array_size(m->pending)
+           && m->next_recheck < op->nrecheck) {
+        const char *root = op->recheck[m->next_recheck++];
+        json_t *what = json_string(root);
+        ask_context(op, root, what, next);
+        json_decref(what);
     }
     op->state = FN_CONTEXT;
     if (*next || json_object_size(m->asked) > 0)
+        return HTTP_STEP_MORE;
+    if (next_missing(op, next) == HTTP_STEP_MORE)
         return HTTP_STEP_MORE;
     if (m->newest)
         op->res.cursor = mastodon_cursor_make(m->newest);
@@ -367,16 +414,67 @@ read_mentions(struct net_op *op, json_t *page, char **err)
     return 0;
 }
 
-/* Reads the context of a mention: its whole thread into the batch. */
+/* Adds the descendants of a thread's root read again, under that root (the root itself is
+ * not in its context). Returns -1 when the batch is full. */
+static int
+add_descendants(struct net_op *op, const char *root, const json_t *ctx)
+{
+    size_t i;
+    json_t *v;
+    int rc = 0;
+    json_array_foreach(json_object_get(ctx, "descendants"), i, v) rc |= add_status(op, v, root);
+    return rc;
+}
+
+/* Reads the context of a mention, or of a recent thread's root read again: its whole thread
+ * into the batch. */
 static int
 read_mention_context(struct net_op *op, json_t *c, char **err)
 {
-    if (add_context(op, priv(op)->current, c) != 0) {
+    json_t *cur = priv(op)->current;
+    int rc = json_is_string(cur) ? add_descendants(op, json_string_value(cur), c)
+                                 : add_context(op, cur, c);
+    if (rc != 0) {
         *err = xasprintf("more than %d posts at once; sync again to read the rest",
                          NET_MAX_POSTS);
         return -1;
     }
     return 0;
+}
+
+/* A recent thread read again answered: a root gone (404, 410) is marked deleted; otherwise
+ * the context is read (read_mention_context) and the next thread asked for. */
+static enum http_step
+recheck_answered(struct net_op *op, const struct http_response *resp,
+                 struct http_request **next, char **err)
+{
+    struct mpriv *m = priv(op);
+    if (resp->status == 404 || resp->status == 410) {
+        net_marks_add(&op->res.gone, json_string_value(m->current), "deleted on Mastodon");
+        return next_context(op, next, err);
+    }
+    if (net_take(op, resp, err) != 0)
+        return HTTP_STEP_FAIL;
+    if (m->reread == NULL)
+        m->reread = json_object();
+    json_object_set_new(m->reread, json_string_value(m->current), json_true());
+    return next_context(op, next, err);
+}
+
+/* A post missing from its thread looked up: gone (404, 410) is marked; found, it is read in
+ * (read_confirmed); any other answer leaves it be until the next sync. */
+static enum http_step
+missing_answered(struct net_op *op, const struct http_response *resp,
+                 struct http_request **next, char **err)
+{
+    struct mpriv *m = priv(op);
+    const char *id = json_string_value(
+        json_array_get(json_array_get(m->missing, m->next_missing - 1), 1));
+    if (resp->status == 404 || resp->status == 410)
+        net_marks_add(&op->res.gone, id, "deleted on Mastodon");
+    else if (resp->status / 100 == 2 && net_take(op, resp, err) != 0)
+        return HTTP_STEP_FAIL;
+    return next_context(op, next, err);
 }
 
 /* Fetch new: pages of mention notifications since the cursor, then each thread. */
@@ -420,6 +518,8 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
             *err = xasprintf("reading a thread: an answer came for no thread asked for");
             return HTTP_STEP_FAIL;
         }
+        if (json_is_string(m->current)) /* a recent thread read again */
+            return recheck_answered(op, resp, next, err);
         if (resp->status == 404) { /* private or deleted since: keep the mention alone */
             char *id = net_id(m->current, "id");
             if (id)
@@ -430,6 +530,8 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         if (net_take(op, resp, err) != 0)
             return HTTP_STEP_FAIL;
         return next_context(op, next, err);
+    case FN_CONFIRM:
+        return missing_answered(op, resp, next, err);
     }
     return HTTP_STEP_FAIL;
 }
@@ -451,6 +553,23 @@ read_thread_context(struct net_op *op, json_t *c, char **err)
 {
     (void)err;
     add_context(op, priv(op)->current, c);
+    return 0;
+}
+
+/* Reads a post that its thread read again lacked, found after all: into the batch, under the
+ * thread it was known in. */
+static int
+read_confirmed(struct net_op *op, json_t *st, char **err)
+{
+    struct mpriv *m = priv(op);
+    (void)err;
+    const char *root = json_string_value(
+        json_array_get(json_array_get(m->missing, m->next_missing - 1), 0));
+    if (root && add_status(op, st, root) != 0) {
+        *err = xasprintf("more than %d posts at once; sync again to read the rest",
+                         NET_MAX_POSTS);
+        return -1;
+    }
     return 0;
 }
 
@@ -666,6 +785,8 @@ static const struct net_reader readers[] = {
     {NET_CHECK, CK_INSTANCE1, JSON_OBJECT, "reading the server's limits", read_instance},
     {NET_FETCH_NEW, FN_PAGE, JSON_ARRAY, "reading mentions", read_mentions},
     {NET_FETCH_NEW, FN_CONTEXT, JSON_OBJECT, "reading a thread", read_mention_context},
+    {NET_FETCH_NEW, FN_CONFIRM, JSON_OBJECT, "looking up a post missing from its thread",
+     read_confirmed},
     {NET_FETCH_THREAD, FT_ROOT, JSON_OBJECT, "reading a thread", read_root},
     {NET_FETCH_THREAD, FT_CONTEXT, JSON_OBJECT, "reading a thread", read_thread_context},
     {NET_FIND_REPLY, FR_CONTEXT, JSON_OBJECT, "looking for an earlier reply", read_earlier},

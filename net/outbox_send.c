@@ -4,6 +4,7 @@
 #include "model/bundle.h"
 #include "model/outbox.h"
 #include "model/post.h"
+#include "model/upstream.h"
 #include "model/xmalloc.h"
 #include "net/adapter.h"
 #include "net/credentials.h"
@@ -159,6 +160,36 @@ looked(struct net_op *op, int ok, char *err, void *arg)
     send_next(s);
 }
 
+/* Holds the current row, unsent, when the platform would not take it any more (the post
+ * answered was deleted since it was queued, the thread stopped taking replies): the row is
+ * given up with the reason (outbox_hold) and reported. Returns nonzero when it was held.
+ * A row in doubt is not held: an earlier attempt may have got through, and is looked for. */
+static int
+held(struct sender *s)
+{
+    if (s->row->in_doubt || strcmp(s->row->state, "queued") != 0)
+        return 0;
+    char *why = NULL, *err = NULL;
+    int rc = upstream_reply_refused(s->run->db, s->row->thread_id, s->row->in_reply_to, &why,
+                                    &err);
+    if (rc < 0) {
+        report(s, err, 0, 0);
+        return 1;
+    }
+    if (rc == 0)
+        return 0;
+    char *msg = xasprintf("held, not sent: %s", why);
+    free(why);
+    if (outbox_hold(s->run->db, s->row->id, s->run->officer, msg, &err) != 0) {
+        char *both = xasprintf("%s (and it could not be recorded: %s)", msg, err);
+        free(msg);
+        free(err);
+        msg = both;
+    }
+    report(s, msg, 0, 0);
+    return 1;
+}
+
 /* Claims the next row and looks for it or sends it; ends when the rows are done. */
 static void
 send_next(struct sender *s)
@@ -167,6 +198,8 @@ send_next(struct sender *s)
         s->row = s->rows[s->next++];
         s->tried_before = s->row->attempts > 0 || s->row->in_doubt;
         char *err = NULL;
+        if (held(s))
+            continue;
         int rc = outbox_claim(s->run->db, s->row->id, &err);
         if (rc == 1) {
             report(s, NULL, 0, 1);
@@ -249,6 +282,9 @@ outbox_send_all(struct db *db, const struct config *cfg, const char *officer,
             /* Nothing was claimed: report every row of the account, leave them queued. */
             for (size_t i = 0; i < s->n; i++) {
                 s->row = s->rows[i];
+                char *e2 = NULL;
+                if (outbox_note_error(db, s->row->id, why, &e2) != 0)
+                    free(e2); /* the reason is still reported below */
                 report(s, xstrdup(why), 0, 0);
             }
             free(why);

@@ -3,8 +3,10 @@
 
 #include "model/account.h"
 #include "model/bundle.h"
+#include "model/isotime.h"
 #include "model/post.h"
 #include "model/synclock.h"
+#include "model/upstream.h"
 #include "model/xmalloc.h"
 #include "net/adapter.h"
 #include "net/credentials.h"
@@ -12,6 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Recent threads are read again at each sync, so that replies which do not mention the
+ * account, edits and deletions arrive: those with activity in the last RECHECK_DAYS days,
+ * the RECHECK_MAX most recent of them. */
+#define RECHECK_DAYS 3
+#define RECHECK_MAX 40
+#define RECHECK_MAX_POSTS 4000   /* posts of those threads the fetch is told of */
 
 /* Everything the accounts of one run share. */
 struct sync_run {
@@ -29,6 +38,10 @@ struct sync_job {
     struct net_account *acct;
     struct net_op op;
     char *cursor;
+    char **recheck;      /* roots of recent threads to read again */
+    size_t nrecheck;
+    struct upstream_post *known;  /* and the posts the cache holds in them */
+    size_t nknown;
     double start;
     int locked;          /* this run holds the account's sync lock */
 };
@@ -115,6 +128,43 @@ sync_store_batch(struct post_writer *w, const struct config_account *cfg,
     return 0;
 }
 
+/* Stores what the fetch learnt besides content: posts gone upstream (counted) and threads
+ * that take no replies, or take them again. Inside commit's transaction. Returns 0 or -1. */
+static int
+store_marks(struct sync_job *j, struct sync_report *r, char **err)
+{
+    const struct net_marks *gone = &j->op.res.gone, *ref = &j->op.res.refusals;
+    for (size_t i = 0; i < gone->n; i++) {
+        int changed = 0;
+        if (upstream_mark_deleted(j->run->db, j->cfg->name, gone->v[i].id,
+                                  gone->v[i].why ? gone->v[i].why : "deleted upstream", &changed,
+                                  err) != 0)
+            return -1;
+        r->deleted_posts += changed;
+    }
+    for (size_t i = 0; i < ref->n; i++)
+        if (upstream_set_refusal(j->run->db, j->cfg->name, ref->v[i].id, ref->v[i].why, err) !=
+            0)
+            return -1;
+    return 0;
+}
+
+/* Reads the roots of the account's recent threads to read again into j (none on a first
+ * sync: there is nothing to read again). Returns 0 or -1 with *err set. */
+static int
+recent_threads(struct sync_job *j, char **err)
+{
+    if (j->cursor == NULL)
+        return 0;
+    char since[ISOTIME_LEN];
+    isotime_format(time(NULL) - RECHECK_DAYS * 24 * 3600, since);
+    if (upstream_recent_roots(j->run->db, j->cfg->name, since, RECHECK_MAX, &j->recheck,
+                              &j->nrecheck, err) != 0)
+        return -1;
+    return upstream_thread_posts(j->run->db, j->cfg->name, j->recheck, j->nrecheck,
+                                 RECHECK_MAX_POSTS, &j->known, &j->nknown, err);
+}
+
 /* Writes one account's batch and its new cursor in one transaction. Returns 0 or -1. */
 static int
 commit(struct sync_job *j, struct sync_report *r, char **err)
@@ -129,6 +179,8 @@ commit(struct sync_job *j, struct sync_report *r, char **err)
                          err) != 0)
         goto fail;
     if (post_writer_finish(w, err) != 0)
+        goto fail;
+    if (store_marks(j, r, err) != 0)
         goto fail;
     r->new_threads = post_writer_new_threads(w);
     r->shortened_posts = post_writer_shortened(w);
@@ -210,7 +262,7 @@ fetched(struct net_op *op, int ok, char *err, void *arg)
     if (ok && commit(j, &r, &err) != 0)
         ok = 0;
     if (!ok) {
-        r.new_posts = r.updated_posts = r.new_threads = 0;
+        r.new_posts = r.updated_posts = r.new_threads = r.deleted_posts = 0;
         r.shortened_posts = r.refused_posts = 0;
         char *msg = xasprintf("%s", err ? err : "the sync failed for an unknown reason");
         free(err);
@@ -263,6 +315,10 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         if (st.cursor && (st.base_url == NULL || strcmp(st.base_url, j->cfg->url) == 0))
             j->cursor = xstrdup(st.cursor);
         account_state_clear(&st);
+        if (recent_threads(j, &why) != 0) {
+            finish(j, &(struct sync_report){0}, why);
+            continue;
+        }
         char *secret = credentials_read(j->cfg, credentials_timeout_ms(), &why);
         if (secret == NULL) {
             finish(j, &(struct sync_report){0}, why);
@@ -275,6 +331,10 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         j->op.kind = NET_FETCH_NEW;
         j->op.acct = j->acct;
         j->op.cursor = j->cursor;
+        j->op.recheck = j->recheck;
+        j->op.nrecheck = j->nrecheck;
+        j->op.known = j->known;
+        j->op.nknown = j->nknown;
         net_op_start(client, &j->op, fetched, j);
     }
     http_client_run(client);
@@ -283,6 +343,8 @@ sync_accounts(struct db *db, const struct config *cfg, char *const *names, size_
         net_op_clear(&jobs[i].op);
         net_account_free(jobs[i].acct);
         free(jobs[i].cursor);
+        upstream_roots_free(jobs[i].recheck, jobs[i].nrecheck);
+        upstream_posts_free(jobs[i].known, jobs[i].nknown);
     }
     free(jobs);
     free(sel);

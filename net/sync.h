@@ -26,6 +26,7 @@ struct sync_report {
     long new_posts;
     long updated_posts;
     long new_threads;
+    long deleted_posts;    /* found deleted or hidden upstream since the last sync */
     long shortened_posts;  /* stored shortened to fit the cache's limits (model/post.h) */
     long refused_posts;    /* left out: an identifier longer than the cache keeps */
     double seconds;

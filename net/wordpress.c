@@ -33,10 +33,23 @@ struct wpriv {
     int searched_held;   /* find_reply: comments held for moderation were searched too */
     size_t page_count;   /* comments on the last page read */
     int found;           /* find_reply, post_reply: the last page held our reply */
+    size_t recheck_status; /* fetch_new: which of recheck_statuses is being read */
+};
+
+/* Comments on recent posts read again, by status: approved ones (approved late, or edited),
+ * then those taken down since, each with what the cache says of it. */
+static const struct {
+    const char *status;
+    const char *gone;    /* NULL: the comments are read in */
+} recheck_statuses[] = {
+    {"approve", NULL},
+    {"hold", "no longer approved on WordPress (held for moderation)"},
+    {"spam", "marked as spam on WordPress"},
+    {"trash", "moved to the trash on WordPress"},
 };
 
 enum { CK_START, CK_INDEX, CK_ME };
-enum { FN_START, FN_COMMENTS, FN_POSTS, FN_USERS };
+enum { FN_START, FN_COMMENTS, FN_RECHECK, FN_POSTS, FN_USERS };
 enum { FT_START, FT_COMMENTS, FT_POSTS, FT_USERS };
 enum { FR_START, FR_COMMENTS };
 enum { PR_START, PR_SENT, PR_FIND };
@@ -280,6 +293,18 @@ ask_posts(struct net_op *op, struct http_request **next, int state)
     return HTTP_STEP_MORE;
 }
 
+/* Notes whether the thread root ("post-ID") takes comments: WordPress refuses a new comment
+ * on a post whose comment_status is "closed". */
+static void
+note_comment_status(struct net_op *op, const char *root, const char *status)
+{
+    if (status == NULL)
+        return;
+    net_marks_add(&op->res.refusals, root,
+                  strcmp(status, "closed") == 0 ? "comments are closed on the WordPress post"
+                                                : NULL);
+}
+
 /* Adds each post read as its thread's root, titled, with its author's name when known. */
 static void
 add_roots(struct net_op *op, const json_t *users)
@@ -319,6 +344,7 @@ add_roots(struct net_op *op, const json_t *users)
         const char *link = net_str(p, "link");
         r.url = link ? xstrdup(link) : NULL;
         r.own = 1; /* the site's own post */
+        note_comment_status(op, r.id, net_str(p, "comment_status"));
         json_t *meta = json_pack("{s:s, s:s?}", "post", id, "comment_status",
                                  net_str(p, "comment_status"));
         r.meta = json_dumps(meta, JSON_COMPACT);
@@ -407,6 +433,79 @@ read_comments(struct net_op *op, json_t *page, char **err)
     return 0;
 }
 
+/* Asks for the comments of the recent posts to read again (op->recheck), in the status
+ * recheck_status names, newest first, one page; or, when every status is read, on to the
+ * posts. */
+static enum http_step
+ask_recheck(struct net_op *op, struct http_request **next)
+{
+    struct wpriv *w = priv(op);
+    json_t *ids = json_array();
+    for (size_t i = 0; i < op->nrecheck && json_array_size(ids) < PER_PAGE; i++) {
+        const char *root = op->recheck[i];
+        if (strncmp(root, "post-", 5) == 0 && net_id_safe(root + 5))
+            json_array_append_new(ids, json_string(root + 5));
+    }
+    size_t n = sizeof recheck_statuses / sizeof recheck_statuses[0];
+    if (json_array_size(ids) == 0 || w->recheck_status >= n) {
+        json_decref(ids);
+        return ask_posts(op, next, FN_POSTS);
+    }
+    /* The posts read again are read themselves too: whether they still take comments. */
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        int known = 0;
+        size_t k;
+        json_t *p;
+        json_array_foreach(w->posts, k, p) {
+            char *pid = json_is_integer(p) ? xasprintf("%" JSON_INTEGER_FORMAT,
+                                                       json_integer_value(p))
+                                           : NULL;
+            const char *sid = pid ? pid : json_string_value(p);
+            known |= sid && strcmp(sid, json_string_value(v)) == 0;
+            free(pid);
+        }
+        if (!known && json_array_size(w->posts) < NET_MAX_THREADS)
+            json_array_append(w->posts, v);
+    }
+    char *list = id_list(ids, 0);
+    char *q = xasprintf("post=%s&status=%s&per_page=%d&orderby=date_gmt&order=desc&_fields="
+                        COMMENT_FIELDS, list, recheck_statuses[w->recheck_status].status,
+                        PER_PAGE);
+    *next = api(op, "GET", "/wp/v2/comments", q);
+    free(q);
+    free(list);
+    json_decref(ids);
+    op->state = FN_RECHECK;
+    return HTTP_STEP_MORE;
+}
+
+/* Reads a page of comments on recent posts in one status: approved ones into the batch,
+ * taken-down ones (not the account's own, which may wait for moderation) marked gone. */
+static int
+read_recheck(struct net_op *op, json_t *page, char **err)
+{
+    struct wpriv *w = priv(op);
+    (void)err;
+    const char *gone = recheck_statuses[w->recheck_status].gone;
+    if (gone == NULL) {
+        add_comments(op, page); /* a full batch keeps what fits */
+        return 0;
+    }
+    size_t i;
+    json_t *c;
+    json_array_foreach(page, i, c) {
+        char *id = net_id(c, "id"), *author = net_id(c, "author");
+        int own = author && op->acct->me && strcmp(author, op->acct->me) == 0;
+        if (id && !own)
+            net_marks_add(&op->res.gone, id, gone);
+        free(id);
+        free(author);
+    }
+    return 0;
+}
+
 /* The answer to the posts asked for: on to their authors (a refusal leaves them unnamed). */
 static enum http_step
 got_posts(struct net_op *op, const struct http_response *resp, struct http_request **next,
@@ -457,8 +556,15 @@ fetch_new(void *ctx, const struct http_response *resp, struct http_request **nex
         if (n > 0 && resp->wp_total_pages > w->page)
             op->res.note = xasprintf("read %d pages of comments; sync again for the rest",
                                      op->pages);
-        return ask_posts(op, next, FN_POSTS);
+        return ask_recheck(op, next);
     }
+    case FN_RECHECK:
+        /* A site that will not list held, spam or trashed comments to this user (403): the
+         * rest goes on without them. */
+        if (resp->status != 401 && resp->status != 403 && net_take(op, resp, err) != 0)
+            return HTTP_STEP_FAIL;
+        w->recheck_status++;
+        return ask_recheck(op, next);
     case FN_POSTS:
         return got_posts(op, resp, next, err, FN_USERS);
     case FN_USERS:
@@ -722,6 +828,8 @@ static const struct net_reader readers[] = {
     {NET_CHECK, CK_INDEX, JSON_OBJECT, "reaching the site", read_index},
     {NET_CHECK, CK_ME, JSON_OBJECT, "checking the Application Password", read_me},
     {NET_FETCH_NEW, FN_COMMENTS, JSON_ARRAY, "reading comments", read_comments},
+    {NET_FETCH_NEW, FN_RECHECK, JSON_ARRAY, "reading recent posts' comments again",
+     read_recheck},
     {NET_FETCH_NEW, FN_POSTS, JSON_ARRAY, "reading the site's posts", read_posts},
     {NET_FETCH_NEW, FN_USERS, JSON_ARRAY, "reading the posts' authors", read_users},
     {NET_FETCH_THREAD, FT_COMMENTS, JSON_ARRAY, "reading comments", read_comments},

@@ -101,6 +101,10 @@ test_migrates_v13(void **state)
     assert_int_equal(db_commit(c.db, &err), 0);
     assert_int_equal(db_exec(c.db, "ALTER TABLE accounts DROP COLUMN last_attempt;"
                                    " ALTER TABLE accounts DROP COLUMN last_new;"
+                                   " DROP INDEX posts_thread_own;"
+                                   " ALTER TABLE posts DROP COLUMN deleted_at;"
+                                   " ALTER TABLE posts DROP COLUMN deleted_reason;"
+                                   " ALTER TABLE threads DROP COLUMN reply_refused;"
                                    " PRAGMA user_version = 13;", &err), 0);
     db_close(c.db);
     c.db = db_open(c.path, &err);

@@ -11,6 +11,7 @@
 #include "model/pattern.h"
 #include "model/text.h"
 #include "model/thread.h"
+#include "model/upstream.h"
 #include "model/xmalloc.h"
 #include "tui/editbuf.h"
 #include "tui/list.h"
@@ -108,6 +109,17 @@ open_panel(struct tui *t)
     const struct thread_post *p = tui_thread_reply_post(t);
     if (info == NULL)
         return;
+    char *refusal = NULL, *rerr = NULL;
+    int refused = upstream_reply_refused(t->db, info->id, p ? p->remote_id : NULL, &refusal,
+                                         &rerr);
+    if (refused != 0) {
+        if (refused > 0)
+            tui_error(t, "no reply: %s", refusal);
+        else
+            tui_error_take(t, "cannot tell whether the post can be answered", rerr);
+        free(refusal);
+        return;
+    }
     struct reckoner *r = xcalloc(1, sizeof *r);
     r->thread = info->id;
     r->platform = xstrdup(info->platform ? info->platform : "");

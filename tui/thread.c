@@ -310,8 +310,8 @@ draw_tree_line(struct tui *t, size_t i, int y, time_t now)
     char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
     char *first = tui_first_line(p->text);
     char *folded = collapsed_label(tv, (long)i);
-    buf_printf(&b, "%s %s · %s%s%s  %s", unread ? "*" : " ", who, age, p->own ? " [ours]" : "",
-               folded, first);
+    buf_printf(&b, "%s %s · %s%s%s%s  %s", unread ? "*" : " ", who, age,
+               p->deleted_at ? " [deleted]" : "", p->own ? " [ours]" : "", folded, first);
     free(folded);
     free(who);
     free(first);
@@ -415,10 +415,12 @@ draw_post(struct tui *t, int y, int h)
     char *who = text_sanitize(author_of(p), strlen(author_of(p)), 0);
     char *handle = text_sanitize(p->author, strlen(p->author), 0);
     char *paren = strcmp(who, handle) ? xasprintf(" (%s)", handle) : xstrdup("");
-    char *head = xasprintf("── %s%s · %.10s %.5s UTC%s%s%s ", who, paren,
+    char *head = xasprintf("── %s%s · %.10s %.5s UTC%s%s%s%s ", who, paren,
                            p->created_at ? p->created_at : "",
                            p->created_at && strlen(p->created_at) > 11 ? p->created_at + 11
                                                                        : "",
+                           p->deleted_at ? " · [deleted] gone upstream, kept for the record"
+                                         : "",
                            p->own ? " · [ours] sent by the office" : "",
                            p->shortened ? " · [shortened] longer than the cache keeps" : "",
                            post_unread(tv, (size_t)tv->cur) ? " · new" : "");

@@ -82,6 +82,7 @@ class Mastodon:
         self.max_chars = cfg.get("max_characters", 500)
         self.v2 = cfg.get("v2_instance", True)
         self.echo = cfg.get("echo")  # echo the request in error answers
+        self.t0 = base_time(cfg)
         for t in range(cfg.get("threads", 2)):
             root = self.add("alice%d" % t, None, "<p>Root %d about <a href=\"https://"
                             "example.org/bins\">bins</a> &amp; recycling</p>" % t, t * 100,
@@ -135,7 +136,7 @@ class Mastodon:
         acct = user if "@" in user or user == "dept" else user + "@remote.example"
         st = {"id": sid, "uri": "https://remote.example/statuses/" + sid,
               "url": "https://remote.example/@%s/%s" % (user, sid),
-              "created_at": iso(T0 + offset, True), "edited_at": None,
+              "created_at": iso(self.t0 + offset, True), "edited_at": None,
               "account": {"id": acct_id or str(abs(hash(user)) % 100000 + 10),
                           "username": user.split("@")[0], "acct": acct,
                           "display_name": user.title(), "url": "https://remote.example/@" + user},
@@ -161,10 +162,22 @@ class Mastodon:
                 sid = self.add("carol%d" % i, root, "<p>@dept later %d</p>" % i, 10000 + i)
                 self.notify(sid)
 
+    def delete(self, sid):
+        """Deletes a status, as its author can: gone from every answer (404), and its
+        notifications with it."""
+        self.statuses.pop(sid, None)
+        self.order = [k for k in self.order if k != sid]
+        self.notifications = [n for n in self.notifications if n["status"]["id"] != sid]
+
+    def reply_quietly(self, parent):
+        """A reply now that does not mention the account: no notification."""
+        return self.add("dora", parent, "<p>Quiet reply to %s</p>" % parent,
+                        int(time.time() - self.t0))
+
     def context(self, sid):
         anc = []
         cur = self.statuses[sid]["in_reply_to_id"]
-        while cur:
+        while cur and cur in self.statuses:
             anc.insert(0, self.statuses[cur])
             cur = self.statuses[cur]["in_reply_to_id"]
         desc, todo = [], [sid]
@@ -265,6 +278,10 @@ class Bluesky:
         self.notifications = []
         self.records = {}
         self.seq = 0
+        self.deleted = set()
+        self.blocked = set()
+        self.gated = set()
+        self.t0 = base_time(cfg)
         for t in range(cfg.get("threads", 2)):
             root = self.add("alice%d.test" % t, None, "Root %d: see example.org/lon..." % t,
                             t * 100, link=True)
@@ -316,7 +333,7 @@ class Bluesky:
         rkey = rkey or "3k%011d" % self.seq
         uri = "at://%s/app.bsky.feed.post/%s" % (did, rkey)
         record = {"$type": "app.bsky.feed.post", "text": text,
-                  "createdAt": iso(T0 + offset, True), "langs": ["en"]}
+                  "createdAt": iso(self.t0 + offset, True), "langs": ["en"]}
         if link:
             start = text.index("example.org")
             record["facets"] = [{"index": {"byteStart": start,
@@ -330,7 +347,7 @@ class Bluesky:
         post = {"uri": uri, "cid": "bafy" + hashlib.sha1(uri.encode()).hexdigest()[:20],
                 "author": {"did": did, "handle": handle, "displayName": handle.split(".")[0]},
                 "record": record, "replyCount": 0,
-                "indexedAt": iso(T0 + offset + 1, True), "viewer": {}}
+                "indexedAt": iso(self.t0 + offset + 1, True), "viewer": {}}
         self.posts[uri] = post
         self.order.append(uri)
         return uri
@@ -349,13 +366,31 @@ class Bluesky:
                                10000 + i)
                 self.notify(uri, "reply")
 
-    def thread(self, uri, depth):
+    def reply_quietly(self, parent):
+        """A reply now that does not mention the account: no notification."""
+        return self.add("dora.test", parent, "Quiet reply", int(time.time() - self.t0))
+
+    def edit(self, uri, text):
+        """Replaces the post's record (putRecord): new text, new cid."""
         p = self.posts[uri]
+        p["record"] = dict(p["record"], text=text)
+        p["cid"] = "bafy" + hashlib.sha1((uri + text).encode()).hexdigest()[:20]
+
+    def thread(self, uri, depth):
+        """A thread view as the AppView gives it: a deleted reply is left out (with its
+        replies), a blocked one is a blockedPost."""
+        if uri in self.blocked:
+            return {"$type": "app.bsky.feed.defs#blockedPost", "uri": uri, "blocked": True,
+                    "author": {"did": self.posts[uri]["author"]["did"]}}
+        p = self.posts[uri]
+        root = (p["record"].get("reply") or {}).get("root", {}).get("uri", uri)
+        if root in self.gated:
+            p = dict(p, viewer=dict(p["viewer"], replyDisabled=True))
         node = {"$type": "app.bsky.feed.defs#threadViewPost", "post": p, "replies": []}
         if depth > 0:
             for k in self.order:
                 r = self.posts[k]["record"].get("reply")
-                if r and r["parent"]["uri"] == uri:
+                if r and r["parent"]["uri"] == uri and k not in self.deleted:
                     node["replies"].append(self.thread(k, depth - 1))
         return node
 
@@ -400,9 +435,22 @@ class Bluesky:
             return h.send_json(200, out)
         if nsid == "app.bsky.feed.getPostThread":
             uri = q.get("uri", [""])[0]
-            if uri not in self.posts:
+            if uri not in self.posts or uri in self.deleted:
                 return h.send_json(400, {"error": "NotFound", "message": "Post not found"})
-            return h.send_json(200, {"thread": self.thread(uri, int(q.get("depth", ["6"])[0]))})
+            out = {"thread": self.thread(uri, int(q.get("depth", ["6"])[0]))}
+            if uri in self.gated:
+                out["threadgate"] = {"uri": uri.replace("app.bsky.feed.post",
+                                                        "app.bsky.feed.threadgate"),
+                                     "cid": "bafygate", "record": {
+                                         "$type": "app.bsky.feed.threadgate", "post": uri,
+                                         "allow": [{"$type":
+                                                    "app.bsky.feed.threadgate#followingRule"}],
+                                         "createdAt": iso(time.time(), True)}}
+            return h.send_json(200, out)
+        if nsid == "app.bsky.feed.getPosts":
+            uris = q.get("uris", [])[:25]
+            return h.send_json(200, {"posts": [self.posts[u] for u in uris if u in self.posts
+                                               and u not in self.deleted]})
         if nsid == "com.atproto.identity.resolveHandle":
             handle = q.get("handle", [""])[0]
             if handle.endswith(".test"):
@@ -450,12 +498,13 @@ class WordPress:
         self.posts = {}
         self.comments = {}
         self.next_comment = 2
+        self.t0 = base_time(cfg)
         nposts = cfg.get("posts", 2)
         per = cfg.get("comments", 3)
         for p in range(nposts):
             pid = 10 + p
-            self.posts[pid] = {"id": pid, "date_gmt": iso(T0 + p * 100)[:-1],
-                               "modified_gmt": iso(T0 + p * 100)[:-1],
+            self.posts[pid] = {"id": pid, "date_gmt": iso(self.t0 + p * 100)[:-1],
+                               "modified_gmt": iso(self.t0 + p * 100)[:-1],
                                "link": "https://blog.example/?p=%d" % pid,
                                "title": {"rendered": "Post &#8220;%d&#8221;" % pid},
                                "excerpt": {"rendered": "<p>Excerpt of %d&hellip;</p>\n" % pid},
@@ -464,7 +513,7 @@ class WordPress:
             for c in range(per):
                 text = evil(c) if cfg.get("evil") and c == 0 else "Comment %d on %d" % (c, pid)
                 parent = self.add(pid, parent if c % 2 else 0, "Guest %d" % c, 0,
-                                  "<p>%s</p>\n" % text, T0 + p * 100 + c + 1)
+                                  "<p>%s</p>\n" % text, self.t0 + p * 100 + c + 1)
 
     def add(self, post, parent, author_name, author, html, t, status="approved"):
         self.cache = {}
@@ -506,7 +555,8 @@ class WordPress:
         items = [c for c in items if c["status"] == want]
         for k in ("post", "parent", "author"):
             if k in q:
-                items = [c for c in items if str(c[k]) == q[k][0]]
+                want_ids = q[k][0].split(",")
+                items = [c for c in items if str(c[k]) in want_ids]
         if "after" in q:
             items = [c for c in items if c["date"] > q["after"][0]]
         items.sort(key=lambda c: (c["date_gmt"], c["id"]) if q.get("orderby", [""])[0]
@@ -552,6 +602,10 @@ class WordPress:
                 return h.send_json(403, {"code": "rest_comment_invalid_post_id",
                                          "message": "Sorry, you are not allowed to create this "
                                          "comment without a post.", "data": {"status": 403}})
+            if self.posts[post]["comment_status"] != "open":
+                return h.send_json(403, {"code": "rest_comment_closed",
+                                         "message": "Sorry, comments are closed for this item.",
+                                         "data": {"status": 403}})
             html = "<p>%s</p>\n" % data.get("content", "").replace("'", "&#8217;")
             for c in self.comments.values():
                 if c["post"] == post and c["author"] == 7 and c["content"]["rendered"] == html:
@@ -567,6 +621,12 @@ class WordPress:
 
 
 PLATFORMS = {"mastodon": Mastodon, "bluesky": Bluesky, "wordpress": WordPress}
+
+
+def base_time(cfg):
+    """When a tenant's seeded posts start: 2026-01-01, or two hours ago for a tenant made
+    "recent" (its threads are recent enough for a sync to read them again)."""
+    return int(time.time()) - 7200 if cfg.get("recent") else T0
 
 # ---------------------------------------------------------------- HTTP
 
@@ -804,10 +864,51 @@ class Handler(BaseHTTPRequestHandler):
             for name, rl in cmd.get("ratelimit", {}).items():
                 TENANTS[name]["ratelimit"] = rl
             for name, edit in cmd.get("edit", {}).items():
-                # Mastodon: {"edit": {NAME: {"id": ID, "content": HTML}}} edits a status now.
-                st = TENANTS[name]["impl"].statuses[edit["id"]]
+                # Mastodon: {"edit": {NAME: {"id": ID, "content": HTML}}} edits a status now;
+                # Bluesky: {"edit": {NAME: {"id": URI, "text": TEXT}}} replaces its record.
+                impl = TENANTS[name]["impl"]
+                if isinstance(impl, Bluesky):
+                    impl.edit(edit["id"], edit["text"])
+                    continue
+                st = impl.statuses[edit["id"]]
                 st["content"] = edit["content"]
                 st["edited_at"] = iso(time.time(), True)
+            # What changes upstream after a sync (the "gone" tests):
+            # {"delete": {NAME: ID}}: Mastodon deletes the status; Bluesky the post (left out
+            # of threads, not found); WordPress moves the comment to the trash.
+            for name, pid in cmd.get("delete", {}).items():
+                impl = TENANTS[name]["impl"]
+                if isinstance(impl, Mastodon):
+                    impl.delete(pid)
+                elif isinstance(impl, Bluesky):
+                    impl.deleted.add(pid)
+                else:
+                    impl.comments[int(pid)]["status"] = "trash"
+                    impl.cache = {}
+            # {"reply_quietly": {NAME: PARENT}}: a reply now, with no notification.
+            for name, parent in cmd.get("reply_quietly", {}).items():
+                TENANTS[name]["impl"].reply_quietly(parent)
+            # {"block": {NAME: URI}}: Bluesky: a block between the post's author and the
+            # account (the thread shows blockedPost).
+            for name, uri in cmd.get("block", {}).items():
+                TENANTS[name]["impl"].blocked.add(uri)
+            # {"gate": {NAME: ROOT_URI}}: Bluesky threadgate leaving the account out.
+            for name, uri in cmd.get("gate", {}).items():
+                TENANTS[name]["impl"].gated.add(uri)
+            # {"close": {NAME: POST_ID}}: WordPress comments closed on the post.
+            for name, pid in cmd.get("close", {}).items():
+                TENANTS[name]["impl"].posts[int(pid)]["comment_status"] = "closed"
+            # {"comment": {NAME: {"post": ID, "status": "hold"|"approved", "ago": SECONDS}}}:
+            # WordPress: a comment written SECONDS ago (held ones wait for moderation);
+            # {"approve": {NAME: ID}} approves one.
+            for name, c in cmd.get("comment", {}).items():
+                impl = TENANTS[name]["impl"]
+                impl.add(int(c["post"]), 0, "Held guest", 0, "<p>Held comment</p>\n",
+                         time.time() - c.get("ago", 0), c.get("status", "approved"))
+            for name, cid in cmd.get("approve", {}).items():
+                impl = TENANTS[name]["impl"]
+                impl.comments[int(cid)]["status"] = "approved"
+                impl.cache = {}
             for name, n in cmd.get("add_mentions", {}).items():
                 TENANTS[name]["impl"].add_mentions(n)
             for name, attrs in cmd.get("set", {}).items():

@@ -268,6 +268,27 @@ test_busy_warning_when_another_officer_has_a_draft() {
     wait_for 'Reply · draft 2'
 }
 
+# A post deleted upstream is marked in the thread view and cannot be answered: the
+# ready-reckoner does not open, the status bar says why.
+test_deleted_post_is_marked_and_not_answered() {
+    setup
+    sqlite3 "$TACTFUL_DB" "update posts set deleted_at = '2026-11-21T10:00:00Z', deleted_reason = 'deleted on Mastodon' where remote_id = '100'"
+    start 110 32
+    wait_for 'tester │ 1/1'
+    keys Enter
+    wait_for 'Thread 1 · mastodon'
+    wait_for 'Alice · [0-9a-z]+ \[deleted\]  The bin collection'
+    wait_for '\[deleted\] gone upstream, kept for the record'
+    keys R
+    wait_for 'no reply: the post answered \(100\) was deleted on Mastodon'
+    wait_gone 'Ready-reckoner'
+    [ "$(sqlite3 "$TACTFUL_DB" 'select count(*) from drafts')" = 0 ] || fail "a draft was made"
+    keys q
+    wait_for 'tester │ 1/1'
+    keys q
+    wait_for 'EXITED 0'
+}
+
 test_help_in_composer_lists_its_keys() {
     setup
     start 110 40
