@@ -521,18 +521,19 @@ has_magic(const char *path)
 }
 
 /* Whether the database file at path says its text is UTF-8: the big-endian 1 at byte 56 of
- * its header. */
+ * its header, or 0 as in a cache whose first page is still only in its write-ahead log (SQLite
+ * reads the header from the log then), as is a file too short to hold a header. */
 static int
 utf8_header(const char *path)
 {
-    static const unsigned char one[4] = {0, 0, 0, 1};
+    static const unsigned char one[4] = {0, 0, 0, 1}, zero[4] = {0, 0, 0, 0};
     unsigned char head[60];
     FILE *f = fopen(path, "rb");
-    int yes = f && fread(head, 1, sizeof head, f) == sizeof head &&
-              memcmp(head + 56, one, sizeof one) == 0;
-    if (f)
-        fclose(f);
-    return yes;
+    if (f == NULL)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n < sizeof head || memcmp(head + 56, one, 4) == 0 || memcmp(head + 56, zero, 4) == 0;
 }
 
 /* Opens path read-only as a connection wrapped in a struct db. */

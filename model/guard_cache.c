@@ -216,6 +216,8 @@ sum_add(struct checksum *c, const void *data, size_t len)
             c->ntail = 0;
         }
     }
+    if (c->ntail) /* all of data went into the tail, which is not full yet */
+        return;
     uint64_t a = c->a, b = c->b;
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t v;

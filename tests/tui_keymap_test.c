@@ -187,7 +187,7 @@ test_problems_name_file_and_line(void **state)
                "my.keys:1: unknown action 'explode' in context inbox; `tactful keys --actions` "
                "lists them\n"
                "my.keys:2: unknown context 'lobby'; contexts are global, inbox, thread, "
-               "reckoner, composer, drafts, audit, help and prompt\n"
+               "reckoner, composer, drafts, audit, reports, help and prompt\n"
                "my.keys:3: unknown key 'Hyper-q'; write a character, a name such as Enter, "
                "Esc, Tab, Space, Up, PgDn or F1, or C-x and M-x\n"
                "my.keys:5: j is bound twice in context thread (first at line 4)\n"
