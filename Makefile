@@ -20,7 +20,7 @@ DEB_PKGS  := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libj
              libsqlite3-dev libinih-dev libutf8proc-dev libpcre2-dev libcmocka-dev tmux sqlite3 \
              ncurses-term locales clang libclang-rt-14-dev valgrind python3 libxml2-dev \
              libstemmer-dev libssl-dev libnghttp2-dev libpsl-dev libzstd-dev libssh2-1-dev \
-             libidn2-dev libunistring-dev libbrotli-dev zlib1g-dev liblzma-dev lintian
+             libidn2-dev libunistring-dev libbrotli-dev zlib1g-dev liblzma-dev xz-utils lintian
 
 # ncursesw's pkg-config adds its own feature macros; ours (below) are the ones we mean.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE, \

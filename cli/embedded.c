@@ -74,24 +74,24 @@ write_file(const char *path, const unsigned char *data, size_t len)
 static int
 unpack_into(const char *dir)
 {
-    for (size_t i = 0; i < cli_embedded_count; i++) {
-        const struct cli_embedded_file *f = &cli_embedded_files[i];
-        if (strstr(f->path, "..") || f->path[0] == '/')
-            continue; /* the table is ours, but a path never leaves the folder */
-        unsigned char *data = xmalloc(f->len + 1);
-        if (cli_embedded_inflate(f, data) != 0) {
-            free(data);
-            errno = EILSEQ; /* a damaged binary */
-            return -1;
-        }
-        char *path = xasprintf("%s/%s", dir, f->path);
-        int rc = write_file(path, data, f->len);
-        free(path);
-        free(data);
-        if (rc != 0)
-            return -1;
+    unsigned char *all = xmalloc(cli_embedded_total + 1);
+    if (cli_embedded_expand(all) != 0) {
+        free(all);
+        errno = EILSEQ; /* a damaged binary */
+        return -1;
     }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < cli_embedded_count && rc == 0; i++) {
+        const struct cli_embedded_file *f = &cli_embedded_files[i];
+        if (strstr(f->path, "..") || f->path[0] == '/' || f->offset > cli_embedded_total ||
+            f->len > cli_embedded_total - f->offset)
+            continue; /* the table is ours, but a path never leaves the folder */
+        char *path = xasprintf("%s/%s", dir, f->path);
+        rc = write_file(path, all + f->offset, f->len);
+        free(path);
+    }
+    free(all);
+    return rc;
 }
 
 char *

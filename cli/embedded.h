@@ -6,12 +6,11 @@
 
 #include <stddef.h>
 
-/* One built-in file: its path inside the unpacked tree ("rules/tone.rules"), its bytes
- * gzip-compressed (zlen of them) and its length once expanded. */
+/* One built-in file: its path inside the unpacked tree ("rules/tone.rules") and where its
+ * bytes lie in the expanded blob. */
 struct cli_embedded_file {
     const char *path;
-    const unsigned char *zdata;
-    size_t zlen;
+    size_t offset;
     size_t len;
 };
 
@@ -20,12 +19,17 @@ struct cli_embedded_file {
  * ahead of the library, so the archive's empty one is never pulled in. */
 extern const struct cli_embedded_file cli_embedded_files[];
 extern const size_t cli_embedded_count;
+/* Every file's bytes one after another, compressed as one stream (zlen bytes; total once
+ * expanded): files that share words compress better together. */
+extern const unsigned char cli_embedded_blob[];
+extern const size_t cli_embedded_zlen, cli_embedded_total;
 /* A hash of the table's names and bytes: a changed table unpacks into a fresh folder. */
 extern const char cli_embedded_id[];
 
-/* Expands f into out, which has room for f->len bytes. Returns 0, or -1 when the bytes are
- * damaged. (portable/inflate.c, with zlib; the ordinary build's table is empty.) */
-int cli_embedded_inflate(const struct cli_embedded_file *f, unsigned char *out);
+/* Expands the blob into out, which has room for cli_embedded_total bytes. Returns 0, or -1
+ * when the bytes are damaged. (portable/inflate.c, with liblzma; the ordinary build's table
+ * is empty.) */
+int cli_embedded_expand(unsigned char *out);
 
 /* The newly allocated folder tactful may cache files in: $XDG_CACHE_HOME/tactful, else
  * ~/.cache/tactful; NULL when neither variable gives an absolute path. */

@@ -3,15 +3,16 @@
  * replaces it (see cli/embedded.h). */
 #include "cli/embedded.h"
 
-const struct cli_embedded_file cli_embedded_files[] = {{0, 0, 0, 0}};
+const struct cli_embedded_file cli_embedded_files[] = {{0, 0, 0}};
 const size_t cli_embedded_count = 0;
+const unsigned char cli_embedded_blob[] = {0};
+const size_t cli_embedded_zlen = 0, cli_embedded_total = 0;
 const char cli_embedded_id[] = "";
 
 /* Never called: there is nothing to expand. */
 int
-cli_embedded_inflate(const struct cli_embedded_file *f, unsigned char *out)
+cli_embedded_expand(unsigned char *out)
 {
-    (void)f;
     (void)out;
     return -1;
 }

@@ -1,20 +1,17 @@
-/* Expands a file built into tactful-portable (see cli/embedded.h); linked only into it. */
+/* Expands the files built into tactful-portable (see cli/embedded.h); linked only into it. */
 #include "cli/embedded.h"
 
-#include <zlib.h>
+#include <lzma.h>
+#include <stdint.h>
 
 int
-cli_embedded_inflate(const struct cli_embedded_file *f, unsigned char *out)
+cli_embedded_expand(unsigned char *out)
 {
-    z_stream z = {0};
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) /* 16: a gzip stream */
-        return -1;
-    z.next_in = (unsigned char *)f->zdata;
-    z.avail_in = (uInt)f->zlen;
-    z.next_out = out;
-    z.avail_out = (uInt)f->len;
-    int rc = inflate(&z, Z_FINISH);
-    int ok = rc == Z_STREAM_END && z.total_out == f->len;
-    inflateEnd(&z);
-    return ok ? 0 : -1;
+    uint64_t memlimit = (uint64_t)256 << 20;
+    size_t in_pos = 0, out_pos = 0;
+    lzma_ret rc = lzma_stream_buffer_decode(&memlimit, 0, NULL, cli_embedded_blob, &in_pos,
+                                            cli_embedded_zlen, out, &out_pos,
+                                            cli_embedded_total);
+    return rc == LZMA_OK && in_pos == cli_embedded_zlen && out_pos == cli_embedded_total ? 0
+                                                                                        : -1;
 }
