@@ -150,11 +150,13 @@ static const struct key_spec tactful_keys[] = {
      "flags id priority state reply platform account assignee author age latest",
      "The inbox's columns, in order, separated by spaces or commas:\n"
      "`flags` (`*` unread, `+` selected), `id`, `priority`, `state`, `reply` (what the\n"
-     "thread's replies are doing: `F` a reply the platform refused, `R` a draft returned by\n"
-     "the approver, `A` a draft waiting for approval, `D` a draft being written, `Q` a reply\n"
-     "queued to send, `S` a reply sent; the first that applies), `platform`, `account`,\n"
-     "`assignee`, `author` (of the latest post), `age`, `posts` and `latest` (the latest\n"
-     "post's text, which takes the width left).\n"
+     "thread's replies are doing: `X` its latest post was deleted upstream, `N` the platform\n"
+     "refuses replies in it (comments closed, replies limited), `F` a reply the platform\n"
+     "refused, `R` a draft returned by the approver, `A` a draft waiting for approval, `D` a\n"
+     "draft being written, `Q` a reply queued to send, `S` a reply sent; the first that\n"
+     "applies), `platform`, `account`, `assignee`, `author` (of the latest post), `age`,\n"
+     "`posts` and `latest` (the latest post's text, which takes the width left, after\n"
+     "`[deleted]` when that post was deleted upstream).\n"
      "The widths are fixed: they follow the terminal's width.\n"
      "An unknown or repeated column, or a width given with a column, is an error when the\n"
      "inbox starts; `tactful check --config` finds it beforehand.\n"},

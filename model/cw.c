@@ -8,24 +8,38 @@
 #include <strings.h>
 
 int
+cw_find(const char *s, size_t len, size_t *cw_from, size_t *cw_to, size_t *rest)
+{
+    size_t plen = strlen(CW_PREFIX);
+    if (s == NULL || len < plen || strncasecmp(s, CW_PREFIX, plen) != 0)
+        return 0;
+    size_t a = plen, eol = plen;
+    while (eol < len && s[eol] != '\n')
+        eol++;
+    size_t b = eol;
+    while (a < b && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+        b--;
+    size_t r = eol;
+    while (r < len && (s[r] == '\n' || s[r] == '\r'))
+        r++;
+    *cw_from = a;
+    *cw_to = b;
+    *rest = r;
+    return 1;
+}
+
+int
 cw_split(const char *body, char **cw, const char **rest)
 {
     *cw = NULL;
     *rest = body;
-    if (body == NULL || strncasecmp(body, CW_PREFIX, strlen(CW_PREFIX)) != 0)
+    size_t a, b, r;
+    if (body == NULL || !cw_find(body, strlen(body), &a, &b, &r))
         return 0;
-    const char *s = body + strlen(CW_PREFIX);
-    size_t len = strcspn(s, "\n");
-    const char *end = s + len;
-    while (s < end && (*s == ' ' || *s == '\t'))
-        s++;
-    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-        end--;
-    *cw = xstrndup(s, (size_t)(end - s));
-    const char *r = body + strlen(CW_PREFIX) + len;
-    while (*r == '\n' || *r == '\r')
-        r++;
-    *rest = r;
+    *cw = xstrndup(body + a, b - a);
+    *rest = body + r;
     return 1;
 }
 

@@ -8,6 +8,8 @@
 
 #include "model/db.h"
 
+#include <stddef.h>
+
 #define CW_PREFIX "CW:"
 
 /* Whether body starts with a content-warning line. When it does, returns 1 with *cw the
@@ -15,6 +17,12 @@
  * after the line and the blank lines under it begins; else returns 0 with *cw NULL and *rest
  * body. */
 int cw_split(const char *body, char **cw, const char **rest);
+
+/* The same test on s[0..len), which need not end in a NUL, by offsets: returns 1 with the
+ * warning at s[*cw_from..*cw_to) (trimmed; empty when the officer emptied it) and the text
+ * after the line and the blank lines under it from *rest; else returns 0 and leaves the
+ * offsets alone. The one place the line's shape is read (cw_split and the length counter). */
+int cw_find(const char *s, size_t len, size_t *cw_from, size_t *cw_to, size_t *rest);
 
 /* The content warning of post remote_id of thread (NULL: the thread's root), newly
  * allocated, or NULL when it has none. Returns 0, or -1 with *err set. */

@@ -17,13 +17,32 @@ static const char *const columns[] = {
 
 static const char export_sql[] =
     "SELECT a.platform, a.name, t.root_remote_id, p.remote_id, p.parent_remote_id, au.handle,"
-    " au.display_name, p.created_at, p.body, p.url, p.own, p.html, t.title"
+    " au.display_name, p.created_at, p.body, p.url, p.own, p.html, t.title, p.meta"
     " FROM posts p JOIN threads t ON t.id = p.thread_id JOIN accounts a ON a.id = p.account_id"
     " JOIN authors au ON au.id = p.author_id"
     " WHERE ?1 = 0 OR p.thread_id = ?1"
     " ORDER BY p.thread_id, p.created_at, p.id";
 
-/* Writes one row as a JSON object on one line; optional fields that are empty are left out. */
+/* The post's meta (posts.meta, the column after the CSV's) as a JSON object, or NULL when
+ * it has none or what the cache holds is not an object (it is left out, not guessed at). */
+static json_t *
+meta_of(sqlite3_stmt *st)
+{
+    const char *v = (const char *)sqlite3_column_text(st, (int)NCOLUMNS);
+    if (v == NULL)
+        return NULL;
+    json_t *m = json_loadb(v, (size_t)sqlite3_column_bytes(st, (int)NCOLUMNS),
+                           JSON_REJECT_DUPLICATES, NULL);
+    if (m && !json_is_object(m)) {
+        json_decref(m);
+        m = NULL;
+    }
+    return m;
+}
+
+/* Writes one row as a JSON object on one line; optional fields that are empty are left out.
+ * The post's meta (media, quote, card, content warning, visibility, the platform's ids)
+ * goes as an object, so that an import gives the cache back the same extras. */
 static int
 write_jsonl(FILE *out, sqlite3_stmt *st)
 {
@@ -37,6 +56,9 @@ write_jsonl(FILE *out, sqlite3_stmt *st)
         else if (strcmp(columns[i], "parent") == 0)
             json_object_set_new(o, "parent", json_null());
     }
+    json_t *meta = meta_of(st);
+    if (meta)
+        json_object_set_new(o, "meta", meta);
     int rc = export_json_write(out, o, JSON_COMPACT);
     json_decref(o);
     if (rc == 0 && fputc('\n', out) == EOF)

@@ -10,7 +10,8 @@
 enum export_format { EXPORT_JSONL, EXPORT_CSV };
 
 /* Writes the posts of thread (a local thread id) or of every thread when thread is 0, ordered
- * by thread and time. JSON Lines output imports back to the same cache content. CSV has a header
+ * by thread and time. JSON Lines output imports back to the same cache content, each post's
+ * meta (its extras and the platform's references) included as an object. CSV has a header
  * row and guards cells that a spreadsheet would run as a formula. Returns the number of posts
  * written, or -1 with *err set when the cache cannot be read, or -1 with *err NULL and errno
  * set when writing to out fails (ENOSPC: the disk is full). */

@@ -29,7 +29,25 @@ static const struct field string_fields[] = {
 
 static const char *const known_keys[] = {
     "platform", "account", "thread", "id", "parent", "author", "author_name",
-    "created_at", "text", "html", "url", "title", "own",
+    "created_at", "text", "html", "url", "title", "own", "meta",
+};
+
+/* The keys of a post's meta (posts.meta) that tactful reads, and the JSON type each must have:
+ * a record that gives one another type is refused, since the adapters and the thread view
+ * would take it for something else (other keys are kept as they come). */
+static const struct {
+    const char *key;
+    json_type type;
+} meta_keys[] = {
+    /* What the thread view and the reply read (model/extras.h, model/cw.h). */
+    {"visibility", JSON_STRING}, {"cw", JSON_STRING}, {"labels", JSON_ARRAY},
+    {"media", JSON_ARRAY}, {"media_total", JSON_INTEGER}, {"quote", JSON_OBJECT},
+    {"card", JSON_OBJECT}, {"edited_at", JSON_STRING},
+    /* The platforms' own references, which a reply and a later sync use. */
+    {"acct", JSON_STRING}, {"uri", JSON_STRING}, {"language", JSON_STRING},
+    {"cid", JSON_STRING}, {"did", JSON_STRING}, {"indexed_at", JSON_STRING},
+    {"root", JSON_OBJECT}, {"post", JSON_STRING}, {"status", JSON_STRING},
+    {"comment_status", JSON_STRING},
 };
 
 /* Returns nonzero when key is a field of the format. */
@@ -66,6 +84,48 @@ take_string(json_t *obj, const struct field *f, struct post_in *p, char **err)
         return -1;
     }
     *slot = json_string_value(v);
+    return 0;
+}
+
+/* Checks the record's "meta" (absent or null: none, and the cache keeps what it holds) and
+ * puts it in p as compact JSON, the form a sync stores: the object's text replaces it in obj,
+ * which owns it. Its size is the writer's to judge (POST_MAX_META: a bigger one is left out
+ * and the post counted as shortened, as for a sync). Returns 0, or -1 with *err set. */
+static int
+take_meta(json_t *obj, struct post_in *p, char **err)
+{
+    json_t *v = json_object_get(obj, "meta");
+    p->meta = NULL;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_object(v)) {
+        *err = xstrdup("\"meta\" must be a JSON object (the post's extras), or null");
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++) {
+        json_t *m = json_object_get(v, meta_keys[i].key);
+        if (m && !json_is_null(m) && json_typeof(m) != meta_keys[i].type) {
+            static const char *const names[] = {
+                [JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",
+                [JSON_STRING] = "a string", [JSON_INTEGER] = "a whole number"};
+            *err = xasprintf("\"meta\".\"%s\" must be %s", meta_keys[i].key,
+                             names[meta_keys[i].type]);
+            return -1;
+        }
+    }
+    char *text = json_dumps(v, JSON_COMPACT);
+    if (text == NULL) {
+        *err = xstrdup("\"meta\" cannot be written back as JSON (out of memory)");
+        return -1;
+    }
+    json_t *str = json_string(text);
+    free(text);
+    if (str == NULL) {
+        *err = xstrdup("\"meta\" cannot be kept (out of memory)");
+        return -1;
+    }
+    json_object_set_new(obj, "meta", str);
+    p->meta = json_string_value(str);
     return 0;
 }
 
@@ -112,6 +172,8 @@ import_parse_line(const char *line, size_t len, struct post_in *p, char *created
         return -1;
     }
     p->own = json_is_true(own);
+    if (take_meta(obj, p, err) != 0)
+        return -1;
     if (isotime_normalize(p->created_at, created_buf) != 0) {
         *err = xasprintf("\"created_at\" is not an RFC 3339 time such as "
                          "2026-11-20T09:15:00Z between 1970 and 9999 in UTC: \"%.64s\"",
@@ -210,7 +272,7 @@ struct import_check {
 /* How many bytes of checked posts the first pass keeps for the second; a bigger file is read
  * and parsed again instead. */
 #define IMPORT_MEMO_MAX (IMPORT_MEMORY - IMPORT_CACHE_MIN)
-#define MEMO_FIELDS 12
+#define MEMO_FIELDS 13
 
 /* The fields of a post_in in the order the memo keeps them. */
 static const char **
@@ -218,7 +280,7 @@ memo_field(struct post_in *p, int i)
 {
     const char **f[MEMO_FIELDS] = {&p->platform, &p->account, &p->thread, &p->id, &p->parent,
                                    &p->author, &p->author_name, &p->created_at, &p->text,
-                                   &p->html, &p->url, &p->title};
+                                   &p->html, &p->url, &p->title, &p->meta};
     return f[i];
 }
 

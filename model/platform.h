@@ -40,7 +40,16 @@ const char *platform_short_name(const char *name);
 
 /* The length of text[0..len) as p counts it (p NULL: every character counts), a link counting
  * url_chars when p counts links (0: p's own url_chars). The composer's counter, the guard's
- * length check and the adapters' checks before a send all count with this one function. */
+ * length check and the adapters' checks before a send all count with this one function. When
+ * p counts the Mastodon way and text starts with a content-warning line (model/cw.h), the
+ * count is what the server counts once the line is sent as spoiler_text: the warning's
+ * characters plus the text's, without the "CW:" prefix and the blank line. */
 long platform_length(const struct platform *p, const char *text, size_t len, long url_chars);
+
+/* The same count for a reply already split, for the adapter that sends the two apart: the
+ * warning cw (NULL or "": none; every character counts) plus text[0..len) as p counts it
+ * (never read for a warning line: it is the status text as sent). */
+long platform_length_parts(const struct platform *p, const char *cw, const char *text,
+                           size_t len, long url_chars);
 
 #endif

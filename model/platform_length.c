@@ -4,11 +4,16 @@
  * http(s) link as its instance's characters_reserved_per_url (23 by default), wherever the
  * link ends (trailing punctuation is not part of it), and a mention @user@domain as @user.
  * Links and mentions are found by the guard's tokenizer, so the guard, the composer and the
- * send all agree on what is a link. */
+ * send all agree on what is a link. A Mastodon draft's content-warning line (model/cw.h) is
+ * sent as the reply's spoiler_text, which the server counts with the text: so its warning
+ * counts every character (links and mentions in it are not shortened), and neither the "CW:"
+ * prefix nor the blank line under it counts. */
+#include "model/cw.h"
 #include "model/guard_impl.h"
 #include "model/platform.h"
 
 #include <limits.h>
+#include <string.h>
 #include <utf8proc.h>
 
 void
@@ -23,17 +28,18 @@ platform_length_trim(const char *s, size_t len, size_t *from, size_t *to)
     *to = b;
 }
 
-long
-platform_length_view(const struct platform *p, const struct guard_view *v, size_t from,
-                     size_t to, long url_chars, long max, size_t *over_at)
+/* Counts v->s[i..to) as p counts a post's text, adding to n (what is counted before it), and
+ * sets *over_at to the byte where the total first exceeds max, unless it is set already (not
+ * to). */
+static long
+count_text(const struct platform *p, const struct guard_view *v, size_t i, size_t to,
+           long url_chars, long n, long max, size_t *over_at)
 {
     bool mastodon = p && p->counting == PLATFORM_COUNT_MASTODON;
     if (url_chars <= 0)
         url_chars = p ? p->url_chars : 0;
-    long n = 0;
-    size_t span = 0, i = from;
+    size_t span = 0;
     utf8proc_int32_t prev = -1, state = 0;
-    *over_at = to;
     while (i < to) {
         while (span < v->nspans && v->spans[span].end <= i)
             span++;
@@ -80,6 +86,47 @@ platform_length_view(const struct platform *p, const struct guard_view *v, size_
         prev = cp;
         i += step;
     }
+    return n;
+}
+
+long
+platform_length_view(const struct platform *p, const struct guard_view *v, size_t from,
+                     size_t to, long url_chars, long max, size_t *over_at)
+{
+    *over_at = to;
+    size_t cw_from, cw_to, rest;
+    if (p == NULL || p->counting != PLATFORM_COUNT_MASTODON ||
+        !cw_find(v->s + from, to - from, &cw_from, &cw_to, &rest))
+        return count_text(p, v, from, to, url_chars, 0, max, over_at);
+    /* The warning goes as spoiler_text: its characters count, the line around them not. */
+    long n = guard_count_graphemes(v->s + from + cw_from, cw_to - cw_from);
+    if (n > max)
+        *over_at = from + cw_from;
+    size_t a, b;
+    platform_length_trim(v->s + from + rest, to - from - rest, &a, &b);
+    return count_text(p, v, from + rest + a, from + rest + b, url_chars, n, max, over_at);
+}
+
+long
+platform_length_parts(const struct platform *p, const char *cw, const char *text, size_t len,
+                      long url_chars)
+{
+    long n = 0;
+    if (cw) {
+        size_t a, b;
+        platform_length_trim(cw, strlen(cw), &a, &b);
+        n = guard_count_graphemes(cw + a, b - a);
+    }
+    if (text == NULL)
+        return n;
+    struct guard_view v;
+    guard_view_init(&v, text, len, GUARD_DRAFT);
+    if (p && p->counting == PLATFORM_COUNT_MASTODON)
+        guard_view_tokenize(&v);
+    size_t from, to, over_at = len;
+    platform_length_trim(text, len, &from, &to);
+    n = count_text(p, &v, from, to, url_chars, n, LONG_MAX, &over_at);
+    guard_view_free(&v);
     return n;
 }
 

@@ -13,7 +13,8 @@
 enum thread_sort { THREAD_SORT_ACTIVITY, THREAD_SORT_PRIORITY, THREAD_SORT_AGE };
 
 /* What is happening to a thread's replies: bits of thread_row.replies, read with the row
- * (drafts and outbox entries, by the indexes on thread and state). */
+ * (drafts and outbox entries, by the indexes on thread and state; what upstream stands in
+ * the way, from the thread and its latest post). */
 enum thread_reply {
     THREAD_REPLY_DRAFT = 1,     /* a draft being written */
     THREAD_REPLY_RETURNED = 2,  /* a draft returned by the approver, to change */
@@ -21,6 +22,8 @@ enum thread_reply {
     THREAD_REPLY_QUEUED = 8,    /* a reply in the outbox waiting to be sent */
     THREAD_REPLY_FAILED = 16,   /* a reply the platform refused */
     THREAD_REPLY_SENT = 32,     /* a reply sent */
+    THREAD_REPLY_DELETED = 64,  /* its latest post was deleted upstream (model/upstream.h) */
+    THREAD_REPLY_REFUSED = 128, /* its platform refuses replies in it (threads.reply_refused) */
 };
 
 /* One inbox line. Strings are raw (unsanitised) and owned by the row. */

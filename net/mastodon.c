@@ -721,9 +721,8 @@ post_reply(void *ctx, const struct http_response *resp, struct http_request **ne
         const struct platform *plat = op->acct->platform;
         long max = limit_of(op, "max_characters", plat->max_chars);
         /* The server counts the warning with the text. */
-        long len = platform_length(plat, m->sent_text, strlen(m->sent_text),
-                                   limit_of(op, "characters_per_url", plat->url_chars)) +
-                   (cw ? platform_length(plat, cw, strlen(cw), 0) : 0);
+        long len = platform_length_parts(plat, cw, m->sent_text, strlen(m->sent_text),
+                                         limit_of(op, "characters_per_url", plat->url_chars));
         if (len > max) {
             free(cw);
             json_decref(meta);

@@ -1,7 +1,9 @@
 /* JSON Lines import: idempotent upserts, updates, validation and all-or-nothing files. */
 #include "testutil.h"
 
+#include "model/cw.h"
 #include "model/export.h"
+#include "model/extras.h"
 #include "model/thread.h"
 
 /* Importing the same posts twice changes nothing the second time. */
@@ -272,6 +274,165 @@ test_export_roundtrip(void **state)
     tcache_close(&b);
 }
 
+/* Meta as a sync stores it (compact JSON, text beyond ASCII, a Bluesky post's ids). */
+static const char *const sync_meta[] = {
+    "{\"visibility\":\"private\",\"cw\":\"Politique – élections\",\"labels\":[\"sensitive\"],"
+    "\"media\":[{\"type\":\"image\",\"alt\":\"A flooded road 🌊\","
+    "\"url\":\"https://m.example/1.jpg\"},"
+    "{\"type\":\"video\",\"alt\":null,\"url\":\"https://m.example/2.mp4\"}],\"media_total\":5,"
+    "\"quote\":{\"author\":\"@pat\",\"text\":\"see this\",\"url\":\"https://q.example/1\"},"
+    "\"card\":{\"title\":\"Bins\",\"url\":\"https://c.example/\",\"description\":\"Rounds\"}}",
+    "{\"cid\":\"bafyabc\",\"did\":\"did:plc:x\",\"indexed_at\":\"2026-11-20T09:16:00Z\","
+    "\"root\":{\"uri\":\"at://did:plc:x/app.bsky.feed.post/1\",\"cid\":\"bafyroot\"}}",
+};
+
+/* Writes post id of thread 1 with meta through the writer, as a sync does. */
+static void
+put_with_meta(struct tcache *c, const char *platform, const char *id, const char *meta)
+{
+    char *err = NULL;
+    struct post_in p = {.platform = platform, .account = platform, .thread = "1", .id = id,
+                        .author = "@pat", .created_at = "2026-11-20T09:15:00Z",
+                        .text = "Is the road shut?", .meta = meta};
+    enum post_result r;
+    assert_int_equal(db_begin(c->db, &err), 0);
+    struct post_writer *w = post_writer_new(c->db, &err);
+    assert_non_null(w);
+    assert_int_equal(post_writer_put(w, &p, &r, &err), 0);
+    assert_int_equal(r, POST_NEW);
+    assert_int_equal(post_writer_finish(w, &err), 0);
+    post_writer_free(w);
+    assert_int_equal(db_commit(c->db, &err), 0);
+}
+
+/* The meta of post id in c, newly allocated (NULL: none). */
+static char *
+meta_in(struct tcache *c, const char *id)
+{
+    sqlite3_stmt *st = db_prepare(c->db, "SELECT meta FROM posts WHERE remote_id = ?1", NULL);
+    assert_non_null(st);
+    db_bind_text(st, 1, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *v = (const char *)sqlite3_column_text(st, 0);
+    char *out = v ? xstrdup(v) : NULL;
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* A post's meta (media, quote, card, content warning, visibility, a Bluesky post's ids) goes
+ * out with the export and comes back byte for byte: the thread view and the reply's
+ * visibility and CW read the same from the imported cache, and exporting again gives the
+ * same file. Importing it again changes nothing. */
+static void
+test_export_roundtrip_keeps_meta(void **state)
+{
+    (void)state;
+    struct tcache a, b;
+    struct import_stats s;
+    char *err = NULL, *out1 = NULL, *out2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    tcache_open(&a);
+    put_with_meta(&a, "mastodon", "m1", sync_meta[0]);
+    put_with_meta(&a, "bluesky", "b1", sync_meta[1]);
+    FILE *f = open_memstream(&out1, &n1);
+    assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, 0, &err), 2);
+    fclose(f);
+    assert_non_null(strstr(out1, "\"meta\":{\"visibility\":\"private\""));
+    assert_null(strchr(out1, 0x7f));
+    tcache_open(&b);
+    if (tcache_import(&b, out1, &s, &err) != 0)
+        fail_msg("import: %s", err);
+    assert_int_equal(s.new_posts, 2);
+    assert_int_equal(s.shortened_posts, 0);
+    char *m1 = meta_in(&b, "m1"), *b1 = meta_in(&b, "b1");
+    assert_string_equal(m1, sync_meta[0]);
+    assert_string_equal(b1, sync_meta[1]);
+    struct extras x;
+    assert_int_equal(extras_read(m1, &x), 1);
+    assert_string_equal(x.visibility, "private");
+    assert_int_equal(x.nmedia, 2);
+    assert_null(x.media[1].alt);
+    assert_string_equal(x.card_title, "Bins");
+    extras_clear(&x);
+    char *cw = NULL;
+    assert_int_equal(cw_of_post(b.db, 1, "m1", &cw, &err), 0);
+    assert_string_equal(cw, "Politique – élections");
+    free(cw);
+    f = open_memstream(&out2, &n2);
+    assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, 0, &err), 2);
+    fclose(f);
+    assert_string_equal(out1, out2);
+    if (tcache_import(&b, out1, &s, &err) != 0)
+        fail_msg("import: %s", err);
+    assert_int_equal(s.unchanged_posts, 2);
+    free(m1);
+    free(b1);
+    free(out1);
+    free(out2);
+    tcache_close(&a);
+    tcache_close(&b);
+}
+
+/* An imported meta is checked as a record: it must be an object, the keys tactful reads must
+ * have their types (else the file is refused, nothing written); one over the cache's limit is
+ * left out and the post counted as shortened, as for a sync; null or none keeps what the
+ * cache holds. */
+static void
+test_import_meta_checked(void **state)
+{
+    (void)state;
+    struct tcache c;
+    struct import_stats s;
+    char *err = NULL;
+#define REC(meta)                                                                              \
+    "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"1\","                 \
+    "\"author\":\"a\",\"created_at\":\"2026-11-20T09:15:00Z\",\"text\":\"x\",\"meta\":" meta "}\n"
+    tcache_open(&c);
+    assert_int_equal(tcache_import(&c, REC("\"private\""), &s, &err), -1);
+    assert_non_null(strstr(err, "fixture:1: \"meta\" must be a JSON object"));
+    free(err);
+    err = NULL;
+    assert_int_equal(tcache_import(&c, REC("{\"visibility\":[\"public\"]}"), &s, &err), -1);
+    assert_non_null(strstr(err, "\"meta\".\"visibility\" must be a string"));
+    free(err);
+    err = NULL;
+    assert_int_equal(tcache_import(&c, REC("{\"media\":{\"type\":\"image\"}}"), &s, &err), -1);
+    assert_non_null(strstr(err, "\"meta\".\"media\" must be an array"));
+    free(err);
+    err = NULL;
+    assert_int_equal(tcache_int(&c, "SELECT count(*) FROM posts"), 0);
+
+    /* Spaces and all, it is stored in the compact form a sync stores. */
+    assert_int_equal(tcache_import(&c, REC("{ \"visibility\" : \"direct\", \"x\": [1, 2] }"),
+                                   &s, &err), 0);
+    char *m = meta_in(&c, "1");
+    assert_string_equal(m, "{\"visibility\":\"direct\",\"x\":[1,2]}");
+    free(m);
+    /* None, or null: the cache keeps it. */
+    assert_int_equal(tcache_import(&c, REC("null"), &s, &err), 0);
+    assert_int_equal(s.unchanged_posts, 1);
+    m = meta_in(&c, "1");
+    assert_string_equal(m, "{\"visibility\":\"direct\",\"x\":[1,2]}");
+    free(m);
+
+    /* Too big to keep: left out (the cache keeps what it held), counted as shortened. */
+    struct buf b = {0};
+    buf_adds(&b, "{\"platform\":\"mastodon\",\"account\":\"d\",\"thread\":\"1\",\"id\":\"2\","
+                 "\"author\":\"a\",\"created_at\":\"2026-11-20T09:16:00Z\",\"text\":\"y\","
+                 "\"meta\":{\"cw\":\"");
+    for (int i = 0; i < POST_MAX_META; i++)
+        buf_addc(&b, 'w');
+    buf_adds(&b, "\"}}\n");
+    if (tcache_import(&c, b.data, &s, &err) != 0)
+        fail_msg("import: %s", err);
+    assert_int_equal(s.new_posts, 1);
+    assert_int_equal(s.shortened_posts, 1);
+    assert_null(meta_in(&c, "2"));
+    buf_free(&b);
+#undef REC
+    tcache_close(&c);
+}
+
 /* The second pass gives the same cache whether it reuses the first pass's checked posts or
  * reads and parses the file again (a file too big to keep), also after an update. */
 static void
@@ -321,6 +482,8 @@ main(void)
         cmocka_unit_test(test_oversized_content_shortened),
         cmocka_unit_test(test_times_and_summaries),
         cmocka_unit_test(test_export_roundtrip),
+        cmocka_unit_test(test_export_roundtrip_keeps_meta),
+        cmocka_unit_test(test_import_meta_checked),
         cmocka_unit_test(test_second_pass_with_and_without_memo),
     };
     return cmocka_run_group_tests_name("model_import", tests, NULL, NULL);

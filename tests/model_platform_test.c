@@ -64,6 +64,36 @@ test_mastodon_count(void **state)
     assert_int_equal(platform_length(NULL, t, strlen(t), 0), 25);
 }
 
+/* A content-warning line (model/cw.h) counts as Mastodon counts the spoiler_text it is sent
+ * as: its warning's characters plus the text's, without "CW: " and the blank line; elsewhere
+ * the line is sent as text and counts whole. */
+static void
+test_content_warning_count(void **state)
+{
+    (void)state;
+    assert_int_equal(len_of("mastodon", "CW: Bins\n\nThanks"), 4 + 6);
+    assert_int_equal(len_of("mastodon", "cw:  Bins \r\n\r\n\n  Thanks  "), 4 + 6);
+    assert_int_equal(len_of("mastodon", "CW:\n\nThanks"), 6); /* emptied: no warning */
+    assert_int_equal(len_of("mastodon", "CW: Bins"), 4);       /* no text yet */
+    /* A link in the warning is not shortened, one in the text is. */
+    assert_int_equal(
+        len_of("mastodon", "CW: https://northmoor.gov.uk/\n\nhttps://northmoor.gov.uk/"),
+        25 + 23);
+    /* Only at the top; elsewhere it is text. */
+    assert_int_equal(len_of("mastodon", "Thanks\nCW: Bins"), 15);
+    assert_int_equal(len_of("bluesky", "CW: Bins\n\nThanks"), 16);
+    /* The adapter's count of the parts it sends apart is the same. */
+    const struct platform *m = platform_find("mastodon");
+    const char *draft = "CW: Politics 👍🏽\n\nSee https://northmoor.gov.uk/bins.";
+    const char *text = "See https://northmoor.gov.uk/bins.";
+    assert_int_equal(platform_length_parts(m, "Politics 👍🏽", text, strlen(text), 0),
+                     len_of("mastodon", draft));
+    assert_int_equal(len_of("mastodon", draft), 10 + 4 + 23 + 1);
+    /* The text as sent is never read for a warning line of its own. */
+    assert_int_equal(platform_length_parts(m, "a", "CW: b", 5, 0), 1 + 5);
+    assert_int_equal(platform_length_parts(m, NULL, "hi", 2, 0), 2);
+}
+
 /* The guard's length check and the composer's counter (guard_length_count) give the count the
  * send gives, on texts where the old send counter disagreed. */
 static void
@@ -79,6 +109,7 @@ test_guard_counts_the_same(void **state)
         "See https://northmoor.gov.uk/bins. Thanks @sam.patel@mstdn.example!",
         "  (https://www.northmoor.gov.uk/roads/station-road), ok?\r\n",
         "@dan_p@mstdn.example @bev we'll look 👍🏽",
+        "CW: Politics\n\nSee https://northmoor.gov.uk/bins. Thanks",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         for (size_t k = 0; platform_at(k); k++) {
@@ -98,6 +129,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_mastodon_count),
+        cmocka_unit_test(test_content_warning_count),
         cmocka_unit_test(test_guard_counts_the_same),
     };
     return cmocka_run_group_tests_name("model_platform", tests, NULL, NULL);

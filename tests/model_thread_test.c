@@ -6,6 +6,7 @@
 #include "model/query.h"
 #include "model/thread.h"
 #include "model/triage.h"
+#include "model/upstream.h"
 
 #define NTHREADS 30
 
@@ -298,6 +299,48 @@ test_reply_bits_follow_drafts(void **state)
     thread_free(t);
 }
 
+/* The row says what upstream stands in the way: its latest post deleted there (and only
+ * that post: an older one deleted leaves the row alone), its platform refusing replies. */
+static void
+test_reply_bits_say_deleted_and_refused(void **state)
+{
+    struct tcache *c = *state;
+    char *err = NULL;
+    const char *lines =
+        "{\"platform\":\"mastodon\",\"account\":\"masto\",\"thread\":\"up\",\"id\":\"up\","
+        "\"author\":\"@a1\",\"created_at\":\"2026-12-01T09:00:00Z\",\"text\":\"first\"}\n"
+        "{\"platform\":\"mastodon\",\"account\":\"masto\",\"thread\":\"up\",\"id\":\"up2\","
+        "\"parent\":\"up\",\"author\":\"@a2\",\"created_at\":\"2026-12-01T10:00:00Z\","
+        "\"text\":\"latest\"}\n";
+    struct import_stats is;
+    assert_int_equal(tcache_import(c, lines, &is, &err), 0);
+    sqlite3_stmt *st = db_prepare(c->db, "SELECT id FROM threads WHERE root_remote_id = 'up'",
+                                  &err);
+    assert_non_null(st);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long id = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+
+    /* An older post deleted leaves the row alone. */
+    assert_int_equal(upstream_mark_deleted(c->db, "masto", "up", "deleted on Mastodon", NULL,
+                                           &err), 0);
+    struct thread *t = thread_get(c->db, id, &err);
+    assert_non_null(t);
+    assert_int_equal(t->nposts, 2);
+    assert_int_equal(t->info.replies, 0);
+    thread_free(t);
+    assert_int_equal(upstream_mark_deleted(c->db, "masto", "up2", "deleted on Mastodon", NULL,
+                                           &err), 0);
+    assert_int_equal(upstream_set_refusal(c->db, "masto", "up", "comments are closed", &err), 0);
+    t = thread_get(c->db, id, &err);
+    assert_int_equal(t->info.replies, THREAD_REPLY_DELETED | THREAD_REPLY_REFUSED);
+    thread_free(t);
+    assert_int_equal(upstream_set_refusal(c->db, "masto", "up", NULL, &err), 0);
+    t = thread_get(c->db, id, &err);
+    assert_int_equal(t->info.replies, THREAD_REPLY_DELETED);
+    thread_free(t);
+}
+
 /* A page of a common word (matched by more posts than FTS_COMMON, so the listing probes each
  * thread in order) is the start of the whole listing (which finds every match), with the same
  * snippets; so is a page with a word left out. The cursor gives the whole listing too. */
@@ -423,6 +466,7 @@ main(void)
         cmocka_unit_test(test_values_for_completion),
         cmocka_unit_test(test_seen_at_follows_the_read_marker),
         cmocka_unit_test(test_reply_bits_follow_drafts),
+        cmocka_unit_test(test_reply_bits_say_deleted_and_refused),
         cmocka_unit_test(test_ids_match_both_queries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -65,12 +65,15 @@ _Static_assert(NCOLS <= NCOLS_MAX, "a line can show every column once");
  * room for the latest post's text. */
 #define DEFAULT_COLUMNS "flags id priority state reply platform account assignee author age latest"
 
-/* The reply markers, most pressing first: a thread shows the first that applies. */
+/* The reply markers, most pressing first: a thread shows the first that applies. What
+ * upstream stands in the way of any reply comes before what the replies are doing. */
 static const struct {
     unsigned bit;
     char mark;
     const char *help;
 } reply_marks[] = {
+    {THREAD_REPLY_DELETED, 'X', "the latest post was deleted upstream (kept, never answered)"},
+    {THREAD_REPLY_REFUSED, 'N', "no replies: the platform refuses them in this thread"},
     {THREAD_REPLY_FAILED, 'F', "a reply the platform refused"},
     {THREAD_REPLY_RETURNED, 'R', "a draft returned by the approver"},
     {THREAD_REPLY_PENDING, 'A', "a draft waiting for approval"},
@@ -1022,6 +1025,12 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
     snprintf(buf, sizeof buf, "%ld", r->posts);
     put_right(y, l->x[COL_POSTS], buf, l->w[COL_POSTS], dim);
     char *text = r->snippet ? tui_first_line(r->snippet) : tui_first_line(r->latest_text);
+    if (r->replies & THREAD_REPLY_DELETED) {
+        /* Said as the thread view says it, before the text kept for the audit trail. */
+        char *marked_text = xasprintf("[deleted] %s", text);
+        free(text);
+        text = marked_text;
+    }
     tui_put(y, l->x[COL_TEXT], text, l->w[COL_TEXT], strong);
     free(text);
 }

@@ -82,6 +82,25 @@ print(rows[0]["text"].replace("\n", "|") + "|" + rows[1]["text"][:10])' "$WORK/o
         "texts in the JSON Lines export"
 }
 
+# A post's meta (content warning, visibility, media with alt text, quote, card) goes out with
+# the export and comes back with the import into another cache: tactful show says the same
+# there, and the meta is stored byte for byte as it was.
+test_jsonl_export_carries_meta_into_another_cache() {
+    meta='{"visibility":"private","cw":"Floods","media":[{"type":"image","alt":"A flooded road","url":"https://m.example/1.jpg"},{"type":"video","alt":null,"url":"https://m.example/2.mp4"}],"media_total":2,"quote":{"author":"@pat","text":"look at this","url":"https://q.example/1"},"card":{"title":"Road closures","url":"https://c.example/roads","description":"This week"}}'
+    post_json text='Is the road shut?' extra=",\"meta\":$meta" >m.jsonl
+    t import m.jsonl 2>/dev/null || fail "cannot import m.jsonl"
+    expect_status 0 t show 1 || return 1
+    expect_out 'no description' || return 1
+    cp "$WORK/out" before.txt
+    expect_status 0 t export --output all.jsonl || return 1
+    grep -q '"meta":{"visibility":"private","cw":"Floods","media":\[' all.jsonl ||
+        fail "the export lacks the meta: $(head -c 400 all.jsonl)"
+    t --db "$WORK/other.db" import all.jsonl 2>/dev/null || fail "cannot import the export"
+    expect_status 0 t --db "$WORK/other.db" show 1 || return 1
+    cmp -s before.txt "$WORK/out" || fail "show differs: $(diff before.txt "$WORK/out")"
+    expect_eq "$meta" "$(sqlite3 "$WORK/other.db" "select meta from posts")" "stored meta"
+}
+
 # import_hostile: one post whose text clears the screen, sets the clipboard (OSC 52) and the
 # title, holds a C1 CSI, a right-to-left override and a DEL.
 import_hostile() {

@@ -111,6 +111,9 @@ test_reply_carries_an_editable_cw_through_kill_9() {
     wait_gone 'CW sent with the reply'
     keys -l 'CW: Bins'
     wait_for '^ CW sent with the reply \(edit or delete its line\): Bins'
+    # The counter counts what Mastodon counts: the warning and the text, not "CW: " nor the
+    # blank line (4 + 21).
+    wait_for '── 25/500 *$'
     pid=$(tactful_pid)
     [ -n "$pid" ] || fail "cannot find the tactful process"
     kill -9 "$pid"
