@@ -156,7 +156,8 @@ static const struct key_spec tactful_keys[] = {
      "draft being written, `Q` a reply queued to send, `S` a reply sent; the first that\n"
      "applies), `platform`, `account`, `assignee`, `author` (of the latest post), `age`,\n"
      "`posts` and `latest` (the latest post's text, which takes the width left, after\n"
-     "`[deleted]` when that post was deleted upstream).\n"
+     "`[deleted]` when that post was deleted upstream and `[private]` when it is a direct\n"
+     "message or followers-only).\n"
      "The widths are fixed: they follow the terminal's width.\n"
      "An unknown or repeated column, or a width given with a column, is an error when the\n"
      "inbox starts; `tactful check --config` finds it beforehand.\n"},

@@ -64,7 +64,9 @@ static const struct {
     "   WHEN 'failed' THEN 16 WHEN 'sent' THEN 32 END), 0) FROM outbox o"                     \
     "   WHERE o.thread_id = t.id)"                                                            \
     " | (CASE WHEN lp.deleted_at IS NOT NULL THEN 64 ELSE 0 END)"                              \
-    " | (CASE WHEN t.reply_refused IS NOT NULL THEN 128 ELSE 0 END),"                          \
+    " | (CASE WHEN t.reply_refused IS NOT NULL THEN 128 ELSE 0 END)"                           \
+    " | (CASE WHEN json_valid(lp.meta) AND json_extract(lp.meta, '$.visibility')"              \
+    "   IN ('private', 'direct') THEN 256 ELSE 0 END),"                                        \
     " t.topic"
 #define ROW_FROM                                                                               \
     " FROM threads t JOIN accounts a ON a.id = t.account_id"                                   \

@@ -24,6 +24,8 @@ enum thread_reply {
     THREAD_REPLY_SENT = 32,     /* a reply sent */
     THREAD_REPLY_DELETED = 64,  /* its latest post was deleted upstream (model/upstream.h) */
     THREAD_REPLY_REFUSED = 128, /* its platform refuses replies in it (threads.reply_refused) */
+    THREAD_REPLY_PRIVATE = 256, /* its latest post is a direct message or followers-only: a
+                                 * reply stays as private */
 };
 
 /* One inbox line. Strings are raw (unsanitised) and owned by the row. */

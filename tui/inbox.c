@@ -1025,9 +1025,12 @@ draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int 
     snprintf(buf, sizeof buf, "%ld", r->posts);
     put_right(y, l->x[COL_POSTS], buf, l->w[COL_POSTS], dim);
     char *text = r->snippet ? tui_first_line(r->snippet) : tui_first_line(r->latest_text);
-    if (r->replies & THREAD_REPLY_DELETED) {
-        /* Said as the thread view says it, before the text kept for the audit trail. */
-        char *marked_text = xasprintf("[deleted] %s", text);
+    if (r->replies & (THREAD_REPLY_DELETED | THREAD_REPLY_PRIVATE)) {
+        /* Said as the thread view says it, before the text (kept for the audit trail when
+         * deleted; seen only by whom it names or by the author's followers when private). */
+        char *marked_text = xasprintf("%s%s%s", r->replies & THREAD_REPLY_DELETED
+                                      ? "[deleted] " : "",
+                                      r->replies & THREAD_REPLY_PRIVATE ? "[private] " : "", text);
         free(text);
         text = marked_text;
     }

@@ -126,6 +126,10 @@ test_composer_says_a_private_reply_stays_private() {
     synced
     start 80 24 --offline
     wait_for 'tester │ 1/4'
+    # The inbox says which thread's latest post is private (thread 1's is a direct message).
+    th=$(thread_of m 1006)
+    wait_for "^[* ] *$th .*\[private\] "
+    [ "$(screen | grep -c '\[private\]')" -eq 1 ] || fail "only thread $th's latest post is private"
     open_thread m 1006
     keys G
     wait_for '^ Private: a direct message; a reply goes only to the people it names\.'
