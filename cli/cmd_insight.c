@@ -100,38 +100,29 @@ insight_add_cmd(struct cli *cli, struct insight_opts *o, const char *id_arg)
     if (cli_open_db(cli) != 0)
         return EXIT_FAIL;
     o->in.thread = id;
-    char *err = NULL;
-    long mark;
-    if (insight_add(cli->db, cli->officer, &o->in, &mark, &err) != 0) {
+    char *err = NULL, *quote = NULL;
+    if (insight_add(cli->db, cli->officer, &o->in, NULL, &quote, &err) != 0) {
         cli_error("%s", err);
         free(err);
         return EXIT_FAIL;
     }
     printf("thread %ld: marked as an opinion on %s\n", id, o->in.topic);
-    struct insight_list l;
-    if ((o->in.quote || o->in.quote_text) && insight_list(cli->db, o->in.topic, NULL, NULL, &l,
-                                                          &err) == 0) {
-        struct guard *g = cli_guard_open(cli, "insight", NULL);
-        for (size_t i = 0; i < l.n; i++) {
-            if (l.rows[i].id != mark || l.rows[i].quote == NULL)
-                continue;
-            char *why = NULL;
-            if (insight_quote_screen(g, l.rows[i].quote, &why) == INSIGHT_QUOTE_WITHHELD) {
-                char *safe = text_sanitize(why, strlen(why), 0);
-                printf("%s: %s\n", o->in.override ? "the quote's personal-data findings are "
-                                                     "overridden"
-                                                   : "the quote is withheld from digests",
-                       safe);
-                if (!o->in.override)
-                    printf("Give an edited quote with --quote-text, or --override REASON.\n");
-                free(safe);
-            }
-            free(why);
-        }
-        guard_free(g);
-        insight_list_free(&l);
+    if (quote == NULL)
+        return EXIT_OK;
+    struct guard *g = cli_guard_open(cli, "insight", NULL);
+    char *why = NULL;
+    if (insight_quote_screen(g, quote, &why) == INSIGHT_QUOTE_WITHHELD) {
+        char *safe = text_sanitize(why, strlen(why), 0);
+        printf("%s: %s\n", o->in.override ? "the quote's personal-data findings are overridden"
+                                          : "the quote is withheld from digests",
+               safe);
+        if (!o->in.override)
+            printf("Give an edited quote with --quote-text, or --override REASON.\n");
+        free(safe);
     }
-    free(err);
+    free(why);
+    guard_free(g);
+    free(quote);
     return EXIT_OK;
 }
 

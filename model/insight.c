@@ -98,7 +98,7 @@ audit_and_commit(struct db *db, const char *officer, const char *action, long th
 
 int
 insight_add(struct db *db, const char *officer, const struct insight_in *in, long *id,
-            char **err)
+            char **quote, char **err)
 {
     if (input_valid(in, err) != 0)
         return -1;
@@ -119,7 +119,7 @@ insight_add(struct db *db, const char *officer, const struct insight_in *in, lon
         " ON CONFLICT (post_id, topic) DO UPDATE SET stance = excluded.stance,"
         " quote = excluded.quote, name_author = excluded.name_author,"
         " override = excluded.override, officer = excluded.officer,"
-        " marked_at = excluded.marked_at RETURNING id",
+        " marked_at = excluded.marked_at RETURNING id, quote",
         err);
     if (st == NULL) {
         db_rollback(db);
@@ -136,10 +136,12 @@ insight_add(struct db *db, const char *officer, const struct insight_in *in, lon
     db_bind_text(st, 9, now);
     int rc = sqlite3_step(st);
     long got = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    char *words = rc == SQLITE_ROW ? db_column_strdup(st, 1) : NULL;
     if (rc == SQLITE_ROW)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
+        free(words);
         *err = db_error(db, "cannot mark the post");
         db_rollback(db);
         return -1;
@@ -148,10 +150,16 @@ insight_add(struct db *db, const char *officer, const struct insight_in *in, lon
                           in->post, "stance", in->stance, "quote",
                           in->quote || in->quote_text, "name_author", in->name_author != 0,
                           "override", in->override);
-    if (audit_and_commit(db, officer, "insight", in->thread, d, err) != 0)
+    if (audit_and_commit(db, officer, "insight", in->thread, d, err) != 0) {
+        free(words);
         return -1;
+    }
     if (id)
         *id = got;
+    if (quote)
+        *quote = words;
+    else
+        free(words);
     return 0;
 }
 

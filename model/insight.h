@@ -30,9 +30,10 @@ struct insight_in {
 };
 
 /* Marks a post as an opinion on a topic (marking it again replaces the mark), audited as
- * "insight". Returns 0 with *id set, or -1 with *err. */
+ * "insight". Returns 0 with *id set and, when quote is not NULL, *quote set to the words the
+ * mark quotes (newly allocated; NULL when none), or -1 with *err. */
 int insight_add(struct db *db, const char *officer, const struct insight_in *in, long *id,
-                char **err);
+                char **quote, char **err);
 
 /* Removes the mark on post (as insight_in.post) of thread for topic, audited as
  * "insight-remove". Returns 0, 1 when there was none, or -1 with *err. */

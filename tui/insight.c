@@ -36,7 +36,7 @@ stance_done(struct tui *t, const char *text)
     struct insight_in in = {.thread = info->id, .post = p->remote_id, .topic = info->topic,
                             .stance = stance, .quote = 1};
     char *err = NULL;
-    if (insight_add(t->db, t->opts->officer, &in, NULL, &err) != 0) {
+    if (insight_add(t->db, t->opts->officer, &in, NULL, NULL, &err) != 0) {
         tui_error_take(t, "cannot mark the post", err);
         return;
     }
