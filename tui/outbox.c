@@ -8,18 +8,15 @@
 #include "model/outbox.h"
 #include "model/xmalloc.h"
 #include "tui/outbox.h"
+#include "tui/spawn.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
-
-/* Most arguments the send child gets: exe, --db P, --config P, outbox, send, NULL. */
-#define SEND_ARGS 8
 
 void
 tui_outbox_refresh(struct tui *t)
@@ -95,20 +92,7 @@ static pid_t
 spawn_send(struct tui *t, char **err)
 {
     const struct tui_opts *o = t->opts;
-    char *argv[SEND_ARGS];
-    size_t n = 0;
-    argv[n++] = (char *)o->exe;
-    if (o->db_path) {
-        argv[n++] = (char *)"--db";
-        argv[n++] = (char *)o->db_path;
-    }
-    if (o->config_path) {
-        argv[n++] = (char *)"--config";
-        argv[n++] = (char *)o->config_path;
-    }
-    argv[n++] = (char *)"outbox";
-    argv[n++] = (char *)"send";
-    argv[n] = NULL;
+    static const char *const args[] = {"outbox", "send", NULL};
     /* The same officer: TACTFUL_OFFICER wins over the configuration in the child. */
     size_t nenv = 0;
     while (environ[nenv])
@@ -121,20 +105,8 @@ spawn_send(struct tui *t, char **err)
     char *officer = xasprintf("TACTFUL_OFFICER=%s", o->officer);
     env[k++] = officer;
     env[k] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    /* Its own process group: a C-c meant for the interface must not stop a send midway. */
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid;
-    int rc = posix_spawn(&pid, o->exe, &fa, &attr, argv, env);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
+    int rc = tui_spawn_self(o, args, env, -1, -1, &pid);
     free(officer);
     free(env);
     if (rc != 0) {

@@ -8,11 +8,11 @@
 #include "model/account.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/spawn.h"
 #include "tui/sync.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,31 +225,22 @@ spawn_sync(struct tui *t, const int *want, char **err)
 {
     struct tui_sync *s = t->sync;
     const struct tui_opts *o = t->opts;
-    char **argv = xcalloc(s->n + 10, sizeof *argv);
+    const char **args = xcalloc(s->n + 4, sizeof *args);
     size_t n = 0;
-    argv[n++] = (char *)o->exe;
-    if (o->db_path) {
-        argv[n++] = (char *)"--db";
-        argv[n++] = (char *)o->db_path;
-    }
-    if (o->config_path) {
-        argv[n++] = (char *)"--config";
-        argv[n++] = (char *)o->config_path;
-    }
-    argv[n++] = (char *)"sync";
-    argv[n++] = (char *)"--progress-fd";
-    argv[n++] = (char *)"3";
+    args[n++] = "sync";
+    args[n++] = "--progress-fd";
+    args[n++] = "3";
     long total = 0;
     for (size_t i = 0; i < s->n; i++)
         if (want[i]) {
-            argv[n++] = s->acct[i].cfg->name;
+            args[n++] = s->acct[i].cfg->name;
             total++;
         }
-    argv[n] = NULL;
+    args[n] = NULL;
     int p[2];
     if (pipe(p) != 0) {
         *err = xasprintf("cannot start a sync: %s", strerror(errno));
-        free(argv);
+        free(args);
         return -1;
     }
     /* Neither end reaches other children (an outbox send, open_cmd); ours never blocks; the
@@ -262,22 +253,9 @@ spawn_sync(struct tui *t, const int *want, char **err)
         close(p[1]);
         p[1] = w;
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, p[1], PROGRESS_FD);
-    /* Its own process group: a C-c meant for the interface must not stop a sync midway. */
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid;
-    int rc = p[1] < 0 ? EBADF : posix_spawn(&pid, o->exe, &fa, &attr, argv, environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
-    free(argv);
+    int rc = p[1] < 0 ? EBADF : tui_spawn_self(o, args, environ, p[1], PROGRESS_FD, &pid);
+    free(args);
     if (p[1] >= 0)
         close(p[1]);
     if (rc != 0) {
