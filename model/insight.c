@@ -47,6 +47,23 @@ input_valid(const struct insight_in *in, char **err)
     return 0;
 }
 
+/* Returns nonzero when the cache holds thread (0 also when it cannot be read: the caller
+ * reports the lookup that failed). */
+static int
+thread_exists(struct db *db, long thread)
+{
+    char *err = NULL;
+    sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM threads WHERE id = ?1", &err);
+    if (st == NULL) {
+        free(err);
+        return 0;
+    }
+    sqlite3_bind_int64(st, 1, thread);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 /* Finds the post a mark is on: remote id post of thread, or the thread's latest post that is
  * not the office's own. Returns its row id, or 0 with *err set. */
 static sqlite3_int64
@@ -70,12 +87,14 @@ find_post(struct db *db, long thread, const char *post, char **err)
         return id;
     if (rc != SQLITE_DONE)
         *err = db_error(db, "cannot read the cache");
+    else if (!thread_exists(db, thread))
+        *err = xasprintf("there is no thread %ld (tactful list shows the threads)", thread);
     else if (post)
         *err = xasprintf("thread %ld has no post '%.80s' (tactful show %ld lists them)", thread,
                          post, thread);
     else
-        *err = xasprintf("thread %ld has no post from the public (is there a thread %ld?)",
-                         thread, thread);
+        *err = xasprintf("thread %ld has no post from the public to mark; name one of its "
+                         "posts with --to (tactful show %ld --json lists them)", thread, thread);
     return 0;
 }
 

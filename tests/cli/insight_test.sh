@@ -138,6 +138,9 @@ test_usage_errors() {
     expect_status 2 t insight "$TOPIC" --since yesterday || return 1
     expect_status 1 t insight add 3 --topic x --to no-such-post || return 1
     expect_err 'thread 3 has no post' || return 1
+    # A thread that does not exist is named as such, not as one without posts.
+    expect_status 1 t insight add 999 --topic x || return 1
+    expect_err "there is no thread 999" || return 1
     expect_status 0 t insight 'Nothing marked' || return 1
     expect_err 'no posts are marked' || return 1
 }
