@@ -245,24 +245,33 @@ gt_cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Fills names (at most max, each newly allocated) with the paths of the *.txt files in dir,
- * in name order; returns how many (0 when dir cannot be read). */
-static inline size_t
-gt_records_files(const char *dir, char **names, size_t max)
+/* The paths of the *.txt files in dir, in name order, as a newly allocated array of newly
+ * allocated strings; *n is how many (0, and NULL returned, when dir cannot be read or holds
+ * none). Every file is returned: a split's figures must never leave one out. */
+static inline char **
+gt_records_files(const char *dir, size_t *n)
 {
+    *n = 0;
     DIR *d = opendir(dir);
     if (d == NULL)
-        return 0;
-    size_t n = 0;
+        return NULL;
+    char **names = NULL;
+    size_t cap = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max) {
+    while ((e = readdir(d)) != NULL) {
         size_t l = strlen(e->d_name);
-        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
-            names[n++] = xasprintf("%s/%s", dir, e->d_name);
+        if (l <= 4 || strcmp(e->d_name + l - 4, ".txt") != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            names = xrealloc(names, cap * sizeof *names);
+        }
+        names[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, gt_cmp_names);
-    return n;
+    if (*n)
+        qsort(names, *n, sizeof *names, gt_cmp_names);
+    return names;
 }
 
 #endif

@@ -292,8 +292,8 @@ static void
 run_split(const struct guard *g, struct tally *t)
 {
     char *dir = xasprintf("%s/%s", CORPUS_DIR, t->split);
-    char *names[64];
-    size_t n = gt_records_files(dir, names, 64);
+    size_t n;
+    char **names = gt_records_files(dir, &n);
     if (n == 0)
         fail_msg("no records files in %s", dir);
     free(dir);
@@ -301,6 +301,7 @@ run_split(const struct guard *g, struct tally *t)
         run_file(g, names[i], t);
         free(names[i]);
     }
+    free(names);
 }
 
 /* A percentage, or -1 when there is nothing to divide. */

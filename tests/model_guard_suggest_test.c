@@ -304,12 +304,13 @@ run_split(const struct guard *g, const char *split, bool verbose)
 {
     struct tally t = {0};
     char *dir = xasprintf("%s/%s", SUGGEST_DIR, split);
-    char *names[64];
-    size_t n = gt_records_files(dir, names, 64);
+    size_t n;
+    char **names = gt_records_files(dir, &n);
     for (size_t i = 0; i < n; i++) {
         run_file(g, names[i], &t, verbose);
         free(names[i]);
     }
+    free(names);
     free(dir);
     return t;
 }
