@@ -190,7 +190,8 @@ gt_quiet(const struct guard *g, const char *draft, const char *rule)
 
 /* What reading a records file calls, with ctx: begin at each "=== ID" line, header for each
  * header line (without its newline; blank and # lines left out), draft for each line after
- * "---" as read (NULL: drafts are not wanted), end once a record is whole. */
+ * "---" as read, but for comment lines ("# ...": a hash and a space) (NULL: drafts are not
+ * wanted), end once a record is whole. */
 struct gt_records {
     void *ctx;
     void (*begin)(void *ctx, const char *id);
@@ -220,6 +221,10 @@ gt_records_read(const char *path, const struct gt_records *k)
             continue;
         }
         if (in_draft) {
+            /* A line starting "# " (a hash and a space, never a hashtag) is a comment
+             * wherever it is: writers head groups of records with them. */
+            if (line[0] == '#' && (line[1] == ' ' || line[1] == '\n'))
+                continue;
             if (k->draft)
                 k->draft(k->ctx, line, n);
             continue;

@@ -28,7 +28,8 @@ def records(paths):
                 elif cur is None:
                     continue
                 elif cur["in"]:
-                    cur["d"] += line
+                    if not (line.startswith("# ") or line.rstrip("\n") == "#"):
+                        cur["d"] += line  # "# " lines are comments, as in tests/guardtest.h
                 elif line.strip() == "---":
                     cur["in"] = True
                 elif ":" in line and not line.startswith("#"):
