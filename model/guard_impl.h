@@ -366,6 +366,8 @@ struct guard_hit {
     uint32_t start, end;      /* bytes */
 };
 
+struct guard_modelwords;
+
 struct guard_view {
     const char *s;
     size_t len;
@@ -393,6 +395,7 @@ struct guard_view {
     uint32_t *stems;          /* per token: offset+1 of its stem in stempool (0: not yet) */
     char *stempool;
     size_t stemlen, stemcap;
+    struct guard_modelwords *mwords; /* the word models' words, made once (guard_model.c) */
 };
 
 struct guard {
@@ -623,6 +626,8 @@ struct guard_lexmodel *guard_lexmodel_new(const char *path);
 void guard_lexmodel_free(struct guard_lexmodel *m);
 const char *guard_lexmodel_path(const struct guard_lexmodel *m);
 void guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Frees a view's words for the word models (NULL is fine). */
+void guard_modelwords_free(struct guard_modelwords *w);
 /* Reports a rule that could not be evaluated as an error finding (fail closed). */
 void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
                            const struct guard_view *v, const char *why);
