@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u /* 2: regex-rule expressions compiled for valid UTF-8 */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
@@ -760,7 +760,7 @@ guard_recache_compile(struct guard_recache *c, const char *pattern, bool case_se
                       char **err)
 {
     if (c == NULL)
-        return guard_regex_compile_jit(pattern, case_sensitive, false, err);
+        return guard_regex_compile_valid(pattern, case_sensitive, err);
     size_t len = strlen(pattern);
     pcre2_code *re = NULL;
     for (size_t i = 0; i < c->n && re == NULL; i++) {
@@ -773,7 +773,7 @@ guard_recache_compile(struct guard_recache *c, const char *pattern, bool case_se
     }
     if (re == NULL) {
         c->missed = true;
-        re = guard_regex_compile_jit(pattern, case_sensitive, false, err);
+        re = guard_regex_compile_valid(pattern, case_sensitive, err);
         if (re == NULL)
             return NULL;
     }
