@@ -471,7 +471,7 @@ guard_cache_load(struct guard *g, const char *dir)
     t.classes = g->tp.classes;
     t.nclasses = g->tp.nclasses;
     g->tp = t;
-    guard_tokpat_pack_reqs(&g->tp);
+    guard_tokpat_pack(&g->tp);
     return true;
 }
 
