@@ -175,14 +175,6 @@ struct tp_seq {
     uint8_t firstkind;        /* 0: none, 1: a word, 2: a stem */
 };
 
-/* What an alternative of a group or class must start with, kept beside the others of its
- * list (made from its sequence's first and firstkind for the check), so that trying a list
- * of alternatives reads one short array rather than each sequence. */
-struct tp_altkey {
-    uint32_t first;
-    uint32_t firstkind;
-};
-
 /* A word class ([class NAME]): alternatives, each a sequence. */
 struct tp_class {
     char *name;
@@ -283,7 +275,10 @@ struct tp_store {
                                * reading the cache): per set, its size, then each word's bit
                                * in a text's word filter (prefixes in its second half) */
     uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
-    struct tp_altkey *altkeys; /* per alternative in alts: its first word (made as reqbits) */
+    uint32_t *altfirst;       /* per alternative in alts: the hash of the word it must start
+                               * with, 0 when it need not start with a word (made as reqbits,
+                               * so that trying a list of alternatives reads one short array
+                               * rather than each sequence) */
 };
 
 /* A token-pattern hit. */
@@ -619,7 +614,7 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
 /* Packs what the check reads from the store: the required-word sets (reqbits, reqstart) and
- * the alternatives' first words (altkeys). */
+ * the alternatives' first words (altfirst). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */

@@ -103,7 +103,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->follow);
     free(s->reqbits);
     free(s->reqstart);
-    free(s->altkeys);
+    free(s->altfirst);
     memset(s, 0, sizeof *s);
 }
 
@@ -892,11 +892,11 @@ pack_reqs(struct tp_store *s)
 static void
 pack_alts(struct tp_store *s)
 {
-    free(s->altkeys);
-    s->altkeys = xcalloc(s->nalts + 1, sizeof *s->altkeys);
+    free(s->altfirst);
+    s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
-        s->altkeys[i] = (struct tp_altkey){q->first, q->firstkind};
+        s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
     }
 }
 
@@ -1301,16 +1301,16 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         const struct tp_store *s = m->s;
         uint32_t alt, nalt;
         tp_node_alts(s, n, &alt, &nalt);
-        /* The first words, side by side, rule out most alternatives (as may_start). */
-        const struct tp_altkey *key = s->altkeys + alt;
+        /* The first words, side by side, rule out most alternatives (as may_start would:
+         * word hashes are never 0, so past the last token none matches). */
+        const uint32_t *first = s->altfirst + alt;
         bool there = pos < m->v->ntoks;
         uint32_t hash = there ? m->v->toks[pos].hash : 0;
         uint32_t shash = there ? m->v->toks[pos].shash : 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
-            if (key[a].firstkind == 1 &&
-                (!there || (key[a].first != hash && key[a].first != shash)))
+            if (first[a] != 0 && first[a] != hash && first[a] != shash)
                 continue;
-            if (key[a].firstkind == 2 && !may_start(m, &s->seqs[s->alts[alt + a]], pos))
+            if (first[a] == 0 && !may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
             struct tp_frame sub = {s->alts[alt + a], 0, f->depth + 1, &next};
             if (step(m, &sub, pos))
