@@ -385,6 +385,9 @@ read_store(FILE *f, const struct cache_header *h, const struct guard *g, struct 
         return false;
     }
     t->nnodes = t->capnodes = n[C_NODES];
+    for (size_t i = 0; i < t->nnodes; i++)
+        if (t->nodes[i].op == TP_REGEX)
+            t->nodes[i].re = NULL; /* given its code by attach_regexes, or freed as none */
     t->nseqs = t->capseqs = n[C_SEQS];
     t->nalts = t->capalts = n[C_ALTS];
     t->poollen = t->poolcap = n[C_POOL];
@@ -506,8 +509,10 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         c.len = n->len;
         c.alt = n->alt;
         c.nalt = n->nalt;
-        c.set = n->set;
-        c.nset = n->nset;
+        if (n->op != TP_REGEX) { /* a regex node's code is stored apart */
+            c.set = n->set;
+            c.nset = n->nset;
+        }
         ok = put(f, &c, sizeof c, sum);
     }
     for (size_t i = 0; i < s->nseqs && ok; i++) {

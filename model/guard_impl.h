@@ -164,8 +164,12 @@ struct tp_node {
     bool setstems;            /* group: its word set holds stems */
     uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
-    uint32_t set, nset;       /* group of single words or stems: its members in sets */
-    pcre2_code *re;           /* regex: matched against the whole folded token */
+    union {                   /* (32 bytes a node, so that none straddles two cache lines) */
+        struct {
+            uint32_t set, nset; /* group of single words or stems: its members in sets */
+        };
+        pcre2_code *re;       /* regex: matched against the whole folded token */
+    };
 };
 
 /* A sequence of nodes, stored together. */

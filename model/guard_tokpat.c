@@ -80,7 +80,7 @@ void
 guard_tokpat_free(struct tp_store *s)
 {
     for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].re)
+        if (s->nodes[i].op == TP_REGEX)
             pcre2_code_free(s->nodes[i].re);
     free(s->nodes);
     free(s->seqs);
@@ -434,7 +434,7 @@ parse_item(struct tp_parser *P, struct tp_node *out, size_t *n)
     if (rc == 0 && (flags & TP_NOT) && node.op == TP_ANY)
         rc = perr(P, "'!*' matches nothing");
     if (rc != 0) {
-        if (node.re)
+        if (node.op == TP_REGEX)
             pcre2_code_free(node.re);
         return -1;
     }
@@ -456,7 +456,7 @@ parse_seq(struct tp_parser *P, uint32_t *seq)
             break;
         if (parse_item(P, tmp, &n) != 0) {
             for (size_t i = 0; i < n; i++)
-                if (tmp[i].re)
+                if (tmp[i].op == TP_REGEX)
                     pcre2_code_free(tmp[i].re);
             return -1;
         }
@@ -1192,7 +1192,7 @@ tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, ui
         *set = s->classes[n->alt].set;
         *nset = s->classes[n->alt].nset;
     } else {
-        *set = n->set;
+        *set = n->op == TP_GROUP ? n->set : 0;
         *nset = n->op == TP_GROUP ? n->nset : 0;
     }
 }
