@@ -246,12 +246,10 @@ word_done(struct guard_modelwords *out, const char *text, size_t len, size_t sta
     w->start = (uint32_t)start;
     w->end = (uint32_t)end;
     w->key = feature_hash(text, len);
-    w->pair = 0;
     if (out->n > 0) {
         /* The pair's text is the first word, a space and this word: its hash carries on
          * from the first word's own, unfinished. */
-        const struct model_word *p = w - 1;
-        uint64_t h = fnv_add(p->pair, " ", 1);
+        uint64_t h = fnv_add(w[-1].pair, " ", 1);
         h = fnv_add(h, text, len);
         w[-1].pair = h ? h : 1;
     }
