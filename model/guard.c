@@ -40,10 +40,15 @@ rule_free(struct guard_rule *r)
         free(r->entries[i].replacement);
     }
     free(r->entries);
-    for (size_t i = 0; i < r->nre; i++)
+    for (size_t i = 0; i < r->nre; i++) {
         pcre2_code_free(r->re[i]);
+        pcre2_code_free(r->re_broken[i]);
+        free(r->re_text[i]);
+    }
     free(r->re);
     free(r->re_jit);
+    free(r->re_broken);
+    free(r->re_text);
     for (size_t i = 0; i < r->nvmatch; i++)
         free(r->vmatch[i].text);
     free(r->vmatch);
@@ -88,6 +93,7 @@ guard_free(struct guard *g)
     guard_phrase_free(&g->phrases);
     guard_tokpat_free(&g->tp);
     pcre2_match_context_free(g->mctx);
+    pcre2_code_free(g->utf_probe);
     free(g);
 }
 
@@ -202,6 +208,7 @@ guard_new(const struct guard_options *opts, char **err)
     g->mctx = pcre2_match_context_create(NULL);
     pcre2_set_match_limit(g->mctx, 200000);
     pcre2_set_depth_limit(g->mctx, 5000);
+    g->utf_probe = guard_regex_utf_probe();
     return g;
 }
 

@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u /* 2: regex-rule expressions compiled for valid UTF-8 */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
@@ -385,6 +385,9 @@ read_store(FILE *f, const struct cache_header *h, const struct guard *g, struct 
         return false;
     }
     t->nnodes = t->capnodes = n[C_NODES];
+    for (size_t i = 0; i < t->nnodes; i++)
+        if (t->nodes[i].op == TP_REGEX)
+            t->nodes[i].re = NULL; /* given its code by attach_regexes, or freed as none */
     t->nseqs = t->capseqs = n[C_SEQS];
     t->nalts = t->capalts = n[C_ALTS];
     t->poollen = t->poolcap = n[C_POOL];
@@ -471,7 +474,7 @@ guard_cache_load(struct guard *g, const char *dir)
     t.classes = g->tp.classes;
     t.nclasses = g->tp.nclasses;
     g->tp = t;
-    guard_tokpat_pack_reqs(&g->tp);
+    guard_tokpat_pack(&g->tp);
     return true;
 }
 
@@ -506,8 +509,10 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         c.len = n->len;
         c.alt = n->alt;
         c.nalt = n->nalt;
-        c.set = n->set;
-        c.nset = n->nset;
+        if (n->op != TP_REGEX) { /* a regex node's code is stored apart */
+            c.set = n->set;
+            c.nset = n->nset;
+        }
         ok = put(f, &c, sizeof c, sum);
     }
     for (size_t i = 0; i < s->nseqs && ok; i++) {
@@ -760,7 +765,7 @@ guard_recache_compile(struct guard_recache *c, const char *pattern, bool case_se
                       char **err)
 {
     if (c == NULL)
-        return guard_regex_compile_jit(pattern, case_sensitive, false, err);
+        return guard_regex_compile_valid(pattern, case_sensitive, err);
     size_t len = strlen(pattern);
     pcre2_code *re = NULL;
     for (size_t i = 0; i < c->n && re == NULL; i++) {
@@ -773,7 +778,7 @@ guard_recache_compile(struct guard_recache *c, const char *pattern, bool case_se
     }
     if (re == NULL) {
         c->missed = true;
-        re = guard_regex_compile_jit(pattern, case_sensitive, false, err);
+        re = guard_regex_compile_valid(pattern, case_sensitive, err);
         if (re == NULL)
             return NULL;
     }

@@ -124,9 +124,11 @@ struct guard_rule {
     size_t nsuggests;
     struct guard_entry *entries;
     size_t nentries, capentries;
-    pcre2_code **re;          /* regex: one per match entry, in order */
+    pcre2_code **re;          /* regex: one per match entry, in order, for valid UTF-8 */
     size_t nre;
     uint8_t *re_jit;          /* per pattern: JIT-compiled yet (done on first use) */
+    char **re_text;           /* per pattern: its text */
+    pcre2_code **re_broken;   /* per pattern: compiled for broken UTF-8, on first need */
     struct guard_value *vmatch;  /* pii and link: normalised match values */
     size_t nvmatch;
     struct guard_value *vexcept; /* pii and link: normalised except values */
@@ -162,8 +164,12 @@ struct tp_node {
     bool setstems;            /* group: its word set holds stems */
     uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
-    uint32_t set, nset;       /* group of single words or stems: its members in sets */
-    pcre2_code *re;           /* regex: matched against the whole folded token */
+    union {                   /* (32 bytes a node, so that none straddles two cache lines) */
+        struct {
+            uint32_t set, nset; /* group of single words or stems: its members in sets */
+        };
+        pcre2_code *re;       /* regex: matched against the whole folded token */
+    };
 };
 
 /* A sequence of nodes, stored together. */
@@ -273,6 +279,10 @@ struct tp_store {
                                * reading the cache): per set, its size, then each word's bit
                                * in a text's word filter (prefixes in its second half) */
     uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
+    uint32_t *altfirst;       /* per alternative in alts: the hash of the word it must start
+                               * with, 0 when it need not start with a word (made as reqbits,
+                               * so that trying a list of alternatives reads one short array
+                               * rather than each sequence) */
 };
 
 /* A token-pattern hit. */
@@ -366,6 +376,8 @@ struct guard_hit {
     uint32_t start, end;      /* bytes */
 };
 
+struct guard_modelwords;
+
 struct guard_view {
     const char *s;
     size_t len;
@@ -387,12 +399,14 @@ struct guard_view {
     uint8_t *claimed;         /* a bit per byte already in a personal-data match */
     char *masked;             /* s with spans blanked, made on first use by regex rules */
     char *raw;                /* s copied with padding, for regex rules with scope = raw */
+    int8_t masked_utf, raw_utf; /* 1: valid UTF-8, -1: broken, 0: not checked yet */
     int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
     struct tp_hit *tphits;    /* token-pattern matches and antipatterns, in token order */
     size_t ntphits, captphits;
     uint32_t *stems;          /* per token: offset+1 of its stem in stempool (0: not yet) */
     char *stempool;
     size_t stemlen, stemcap;
+    struct guard_modelwords *mwords; /* the word models' words, made once (guard_model.c) */
 };
 
 struct guard {
@@ -414,6 +428,7 @@ struct guard {
     struct phrase_set phrases;
     struct tp_store tp;
     pcre2_match_context *mctx;
+    pcre2_code *utf_probe;    /* the empty expression: matching it checks a text's UTF-8 */
     size_t nentries;          /* for GUARD_ENTRIES_MAX */
     struct guard_recache *recache; /* while loading: compiled regex-rule expressions kept */
 };
@@ -568,6 +583,16 @@ pcre2_code *guard_regex_compile(const char *pattern, bool case_sensitive, char *
  * run over whole texts, not for those run on single words). */
 pcre2_code *guard_regex_compile_jit(const char *pattern, bool case_sensitive, bool jit,
                                     char **err);
+/* As guard_regex_compile_jit without JIT, for subjects known to be valid UTF-8 (matched with
+ * PCRE2_NO_UTF_CHECK): quicker than code that tolerates broken UTF-8, and finding the same
+ * matches in valid text. Regex rules are compiled so. */
+pcre2_code *guard_regex_compile_valid(const char *pattern, bool case_sensitive, char **err);
+/* The empty expression, for guard_regex_utf_valid. */
+pcre2_code *guard_regex_utf_probe(void);
+/* Whether s[0..len) is valid UTF-8, as PCRE2 judges it (probe from guard_regex_utf_probe; md
+ * is any match data). */
+bool guard_regex_utf_valid(const pcre2_code *probe, const char *s, size_t len,
+                           pcre2_match_data *md);
 /* Runs a regex rule over the view. */
 void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 
@@ -592,16 +617,17 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * for exactly these patterns, this program and its libraries. Returns false, changing
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
-/* Packs the store's required-word sets for the check (reqbits, reqstart). */
-void guard_tokpat_pack_reqs(struct tp_store *s);
+/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart) and
+ * the alternatives' first words (altfirst). */
+void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */
 void guard_cache_save(const struct guard *g, const char *dir);
 /* Opens dir's file of compiled regex-rule expressions for one load (NULL dir: none, and NULL
  * is returned). */
 struct guard_recache *guard_recache_open(const char *dir);
-/* Compiles a regex rule's expression as guard_regex_compile_jit(pattern, case_sensitive,
- * false, err) does, taking the code from c's file when it holds this very text and case. */
+/* Compiles a regex rule's expression as guard_regex_compile_valid(pattern, case_sensitive,
+ * err) does, taking the code from c's file when it holds this very text and case. */
 pcre2_code *guard_recache_compile(struct guard_recache *c, const char *pattern,
                                   bool case_sensitive, char **err);
 /* Ends the load: when it loaded and compiled an expression the file lacked, writes the file
@@ -623,6 +649,8 @@ struct guard_lexmodel *guard_lexmodel_new(const char *path);
 void guard_lexmodel_free(struct guard_lexmodel *m);
 const char *guard_lexmodel_path(const struct guard_lexmodel *m);
 void guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
+/* Frees a view's words for the word models (NULL is fine). */
+void guard_modelwords_free(struct guard_modelwords *w);
 /* Reports a rule that could not be evaluated as an error finding (fail closed). */
 void guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
                            const struct guard_view *v, const char *why);

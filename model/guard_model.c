@@ -39,15 +39,24 @@ filter_bit(uint64_t key)
     return (size_t)((key >> 32) ^ key) % MODEL_FILTER_BITS;
 }
 
-/* FNV-1a of a feature's text. Never 0 (0 marks an empty slot). */
+#define FNV_START 1469598103934665603ULL
+
+/* Carries FNV-1a state h over s[0..len). */
 static uint64_t
-feature_hash(const char *s, size_t len)
+fnv_add(uint64_t h, const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ULL;
     }
+    return h;
+}
+
+/* FNV-1a of a feature's text. Never 0 (0 marks an empty slot). */
+static uint64_t
+feature_hash(const char *s, size_t len)
+{
+    uint64_t h = fnv_add(FNV_START, s, len);
     return h ? h : 1;
 }
 
@@ -205,21 +214,61 @@ strip_suffix(const char *w, size_t len)
     return len;
 }
 
+/* A word of a text as the models see it: where it is, and the keys of its feature and of
+ * the pair it starts with the next word (0 for the last word). */
 struct model_word {
-    char text[MODEL_WORD_MAX];
-    size_t len;
-    size_t start, end;         /* bytes in the text */
+    uint32_t start, end;       /* bytes in the text */
+    uint64_t key, pair;
 };
 
-/* Splits text into the trainer's words: ASCII letters (lower-cased), digits and apostrophes
- * (curly ones made straight); everything else separates. Returns how many (at most max). */
-static size_t
-split_words(const char *s, size_t len, struct model_word *out, size_t max)
+/* A view's words for the word models, split and hashed once for every model rule. */
+struct guard_modelwords {
+    struct model_word *w;
+    size_t n;
+};
+
+void
+guard_modelwords_free(struct guard_modelwords *w)
 {
-    size_t n = 0;
-    struct model_word cur = {0};
+    if (w == NULL)
+        return;
+    free(w->w);
+    free(w);
+}
+
+/* Adds a finished word (its text cut at MODEL_WORD_MAX - 1 bytes, its suffix not yet
+ * stripped) to out, and gives the word before it the key of their pair. */
+static void
+word_done(struct guard_modelwords *out, const char *text, size_t len, size_t start, size_t end)
+{
+    len = strip_suffix(text, len);
+    struct model_word *w = &out->w[out->n];
+    w->start = (uint32_t)start;
+    w->end = (uint32_t)end;
+    w->key = feature_hash(text, len);
+    if (out->n > 0) {
+        /* The pair's text is the first word, a space and this word: its hash carries on
+         * from the first word's own, unfinished. */
+        uint64_t h = fnv_add(w[-1].pair, " ", 1);
+        h = fnv_add(h, text, len);
+        w[-1].pair = h ? h : 1;
+    }
+    /* Until the next word comes, pair holds this word's unfinished hash. */
+    w->pair = fnv_add(FNV_START, text, len);
+    out->n++;
+}
+
+/* Splits text into the trainer's words: ASCII letters (lower-cased), digits and apostrophes
+ * (curly ones made straight); everything else separates. Stops at max words. */
+static struct guard_modelwords *
+split_words(const char *s, size_t len, size_t max)
+{
+    struct guard_modelwords *out = xcalloc(1, sizeof *out);
+    out->w = xreallocarray(NULL, max ? max : 1, sizeof *out->w);
+    char text[MODEL_WORD_MAX];
+    size_t tlen = 0, start = 0, end = 0;
     bool in = false;
-    for (size_t i = 0; i <= len && n < max; i++) {
+    for (size_t i = 0; i <= len && out->n < max; i++) {
         unsigned char ch = i < len ? (unsigned char)s[i] : ' ';
         size_t step = 1;
         char c = 0;
@@ -234,38 +283,36 @@ split_words(const char *s, size_t len, struct model_word *out, size_t max)
         }
         if (c) {
             if (!in) {
-                cur.len = 0;
-                cur.start = i;
+                tlen = 0;
+                start = i;
                 in = true;
             }
-            if (cur.len < MODEL_WORD_MAX - 1)
-                cur.text[cur.len++] = c;
-            cur.end = i + step;
+            if (tlen < MODEL_WORD_MAX - 1)
+                text[tlen++] = c;
+            end = i + step;
             i += step - 1;
             continue;
         }
         if (in) {
-            cur.len = strip_suffix(cur.text, cur.len);
-            out[n++] = cur;
+            word_done(out, text, tlen, start, end);
             in = false;
         }
     }
-    return n;
+    if (out->n > 0)
+        out->w[out->n - 1].pair = 0; /* the last word starts no pair */
+    return out;
 }
 
-/* Hashes word i alone (pair false) or words i and i+1 (pair true). */
-static uint64_t
-word_key(const struct model_word *w, size_t i, bool pair)
+/* The view's words for the models, made on first use. */
+static const struct guard_modelwords *
+view_words(struct guard_view *v)
 {
-    char buf[MODEL_WORD_MAX * 2 + 1];
-    size_t n = w[i].len;
-    memcpy(buf, w[i].text, n);
-    if (pair) {
-        buf[n++] = ' ';
-        memcpy(buf + n, w[i + 1].text, w[i + 1].len);
-        n += w[i + 1].len;
+    if (v->mwords == NULL) {
+        /* A word takes at least one byte and a separator, so len / 2 + 1 words at most. */
+        size_t cap = v->len / 2 + 1 < MODEL_TOKENS_MAX ? v->len / 2 + 1 : MODEL_TOKENS_MAX;
+        v->mwords = split_words(v->s, v->len, cap);
     }
-    return feature_hash(buf, n);
+    return v->mwords;
 }
 
 void
@@ -276,12 +323,10 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         guard_emit_unfinished(c, r, v, m && m->why ? m->why : "no model file");
         return;
     }
-    /* A word takes at least one byte and a separator, so len / 2 + 1 words at most. */
-    size_t cap = v->len / 2 + 1 < MODEL_TOKENS_MAX ? v->len / 2 + 1 : MODEL_TOKENS_MAX;
-    struct model_word *w = xreallocarray(NULL, cap, sizeof *w);
-    size_t nw = split_words(v->s, v->len, w, cap);
+    const struct guard_modelwords *mw = view_words(v);
+    const struct model_word *w = mw->w;
+    size_t nw = mw->n;
     if (nw == MODEL_TOKENS_MAX) {
-        free(w);
         guard_emit_unfinished(c, r, v, "the text has too many words to score");
         return;
     }
@@ -296,7 +341,7 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         bool pair = i % 2 == 1;
         if (pair && at + 1 >= nw)
             continue;
-        uint64_t key = word_key(w, at, pair);
+        uint64_t key = pair ? w[at].pair : w[at].key;
         size_t bit = filter_bit(key);
         if (!((m->filter[bit / 64] >> (bit % 64)) & 1))
             continue; /* not a feature: slot_of would find an empty slot */
@@ -320,7 +365,7 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
     if (score > r->threshold && nw > 0) {
         if (!any) { /* only short words weighed: show the first word */
             best_word = 0;
-            best_slot = slot_of(m, word_key(w, 0, false));
+            best_slot = slot_of(m, w[0].key);
         }
         const char *name = m->names[best_slot] ? m->names[best_slot] : "";
         size_t end = strchr(name, ' ') && best_word + 1 < nw ? w[best_word + 1].end
@@ -330,5 +375,4 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
                                   .grade = score};
         guard_emit(c, r, v, w[best_word].start, end, &vars);
     }
-    free(w);
 }

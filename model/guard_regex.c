@@ -1,9 +1,12 @@
 /* Regular-expression rules, with PCRE2: UTF-8 and Unicode properties on (so \b, \w and \d know
- * more than ASCII), case-insensitive unless a rule says otherwise, broken UTF-8 tolerated,
- * compiled once at load (JIT when available) and run with a match limit, so a careless
- * pattern cannot hang the composer. */
+ * more than ASCII), case-insensitive unless a rule says otherwise, compiled once at load (JIT
+ * when available) and run with a match limit, so a careless pattern cannot hang the composer.
+ * A rule's code is for valid UTF-8, checked once per text (quicker than code that tolerates
+ * broken UTF-8 and runs its own checks); a text with broken UTF-8 is matched with code that
+ * tolerates it, compiled on first need. */
 #include "model/guard_impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define REGEX_MATCHES_MAX 1000 /* matches taken from one pattern on one text */
@@ -106,12 +109,13 @@ nested_repeat(const char *p)
     return false;
 }
 
-pcre2_code *
-guard_regex_compile_jit(const char *pattern, bool case_sensitive, bool jit, char **err)
+/* Compiles a pattern; broken_utf makes code that tolerates broken UTF-8 in subjects. */
+static pcre2_code *
+compile(const char *pattern, bool case_sensitive, bool jit, bool broken_utf, char **err)
 {
     int code;
     PCRE2_SIZE offset;
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP | (broken_utf ? PCRE2_MATCH_INVALID_UTF : 0) |
                     (case_sensitive ? 0 : PCRE2_CASELESS);
     /* A pattern that can backtrack exponentially is run without the shortcuts that hide its
      * cost on most texts, so that it fails closed (a held reply) on every long text rather than
@@ -134,6 +138,34 @@ guard_regex_compile_jit(const char *pattern, bool case_sensitive, bool jit, char
 }
 
 pcre2_code *
+guard_regex_compile_jit(const char *pattern, bool case_sensitive, bool jit, char **err)
+{
+    return compile(pattern, case_sensitive, jit, true, err);
+}
+
+pcre2_code *
+guard_regex_compile_valid(const char *pattern, bool case_sensitive, char **err)
+{
+    return compile(pattern, case_sensitive, false, false, err);
+}
+
+pcre2_code *
+guard_regex_utf_probe(void)
+{
+    char *err = NULL;
+    pcre2_code *re = compile("", true, false, false, &err);
+    free(err);
+    return re;
+}
+
+bool
+guard_regex_utf_valid(const pcre2_code *probe, const char *s, size_t len, pcre2_match_data *md)
+{
+    /* Without PCRE2_NO_UTF_CHECK, PCRE2 checks the whole subject before matching. */
+    return probe != NULL && pcre2_match(probe, (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
+}
+
+pcre2_code *
 guard_regex_compile(const char *pattern, bool case_sensitive, char **err)
 {
     return guard_regex_compile_jit(pattern, case_sensitive, true, err);
@@ -147,20 +179,51 @@ next_cp(const char *s, size_t len, size_t pos)
     return pos < len ? pos + guard_utf8_next(s, len, pos, &cp) : pos + 1;
 }
 
+/* Whether a regex subject of v (raw or masked, made already) is valid UTF-8, checked once. */
+static bool
+subject_valid(const struct guard_ctx *c, struct guard_view *v, bool raw)
+{
+    int8_t *known = raw ? &v->raw_utf : &v->masked_utf;
+    if (*known == 0)
+        *known = guard_regex_utf_valid(c->g->utf_probe, raw ? v->raw : v->masked, v->len,
+                                       c->md) ? 1 : -1;
+    return *known > 0;
+}
+
+/* Pattern k of r for a subject with broken UTF-8, compiled (with JIT) on first need: rule
+ * patterns are compiled for valid UTF-8, which nearly every text is. NULL when it cannot be
+ * compiled, which does not happen to a pattern that compiled once. */
+static pcre2_code *
+broken_utf_code(const struct guard_rule *r, size_t k)
+{
+    if (r->re_broken[k] == NULL) {
+        char *err = NULL;
+        r->re_broken[k] = guard_regex_compile_jit(r->re_text[k], r->case_sensitive, true, &err);
+        free(err);
+    }
+    return r->re_broken[k];
+}
+
 void
 guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
 {
     const char *subject = r->raw_scope ? guard_view_raw(v) : guard_view_masked(v);
+    bool valid = subject_valid(c, v, r->raw_scope);
     for (size_t k = 0; k < r->nre; k++) {
-        /* JIT-compiled when first run, not at load: most checks run only some regex rules,
-         * and starting the composer should not wait for all of them. */
-        if (!r->re_jit[k]) {
-            pcre2_jit_compile(r->re[k], PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
+        pcre2_code *re = r->re[k];
+        if (valid && !r->re_jit[k]) {
+            /* JIT-compiled when first run, not at load: most checks run only some regex
+             * rules, and starting the composer should not wait for all of them. */
+            pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
             r->re_jit[k] = 1;
+        } else if (!valid && (re = broken_utf_code(r, k)) == NULL) {
+            guard_emit_unfinished(c, r, v, "its regular expression could not be compiled");
+            return;
         }
+        uint32_t opts = valid ? PCRE2_NO_UTF_CHECK : 0;
         size_t pos = 0;
         for (int n = 0; n < REGEX_MATCHES_MAX && pos <= v->len; n++) {
-            int rc = pcre2_match(r->re[k], (PCRE2_SPTR)subject, v->len, pos, 0, c->md,
+            int rc = pcre2_match(re, (PCRE2_SPTR)subject, v->len, pos, opts, c->md,
                                  c->g->mctx);
             if (rc == PCRE2_ERROR_NOMATCH)
                 break;

@@ -325,6 +325,10 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
             r->re = xreallocarray(r->re, r->nre + 1, sizeof *r->re);
             r->re_jit = xreallocarray(r->re_jit, r->nre + 1, 1);
             r->re_jit[r->nre] = 0;
+            r->re_text = xreallocarray(r->re_text, r->nre + 1, sizeof *r->re_text);
+            r->re_text[r->nre] = xstrdup(body);
+            r->re_broken = xreallocarray(r->re_broken, r->nre + 1, sizeof *r->re_broken);
+            r->re_broken[r->nre] = NULL;
             r->re[r->nre++] = re;
         }
     } else if (r->kind == KIND_LINK) {

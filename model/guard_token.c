@@ -413,6 +413,7 @@ guard_view_free(struct guard_view *v)
     free(v->tphits);
     free(v->stems);
     free(v->stempool);
+    guard_modelwords_free(v->mwords);
     memset(v, 0, sizeof *v);
 }
 

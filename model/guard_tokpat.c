@@ -80,7 +80,7 @@ void
 guard_tokpat_free(struct tp_store *s)
 {
     for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].re)
+        if (s->nodes[i].op == TP_REGEX)
             pcre2_code_free(s->nodes[i].re);
     free(s->nodes);
     free(s->seqs);
@@ -103,6 +103,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->follow);
     free(s->reqbits);
     free(s->reqstart);
+    free(s->altfirst);
     memset(s, 0, sizeof *s);
 }
 
@@ -433,7 +434,7 @@ parse_item(struct tp_parser *P, struct tp_node *out, size_t *n)
     if (rc == 0 && (flags & TP_NOT) && node.op == TP_ANY)
         rc = perr(P, "'!*' matches nothing");
     if (rc != 0) {
-        if (node.re)
+        if (node.op == TP_REGEX)
             pcre2_code_free(node.re);
         return -1;
     }
@@ -455,7 +456,7 @@ parse_seq(struct tp_parser *P, uint32_t *seq)
             break;
         if (parse_item(P, tmp, &n) != 0) {
             for (size_t i = 0; i < n; i++)
-                if (tmp[i].re)
+                if (tmp[i].op == TP_REGEX)
                     pcre2_code_free(tmp[i].re);
             return -1;
         }
@@ -862,8 +863,9 @@ build_index(struct tp_store *s)
     pack_chains(s);
 }
 
-void
-guard_tokpat_pack_reqs(struct tp_store *s)
+/* Packs the required-word sets: per pattern, each set's size, then its words' bits. */
+static void
+pack_reqs(struct tp_store *s)
 {
     size_t n = 0;
     for (size_t e = 0; e < s->nentries; e++)
@@ -884,6 +886,25 @@ guard_tokpat_pack_reqs(struct tp_store *s)
                                               ((r->prefix >> w) & 1 ? WORD_BITS : 0));
         }
     }
+}
+
+/* Copies each alternative's first word beside the others of its list. */
+static void
+pack_alts(struct tp_store *s)
+{
+    free(s->altfirst);
+    s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
+    for (size_t i = 0; i < s->nalts; i++) {
+        const struct tp_seq *q = &s->seqs[s->alts[i]];
+        s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
+    }
+}
+
+void
+guard_tokpat_pack(struct tp_store *s)
+{
+    pack_reqs(s);
+    pack_alts(s);
 }
 
 /* Whether class ci refers to itself through its members, up to a depth. */
@@ -1028,7 +1049,7 @@ guard_tokpat_compile(struct guard *g, const char *cache_dir, struct buf *errors)
         build_sets(s);
         build_index(s);
         guard_tokfollow_build(s);
-        guard_tokpat_pack_reqs(s);
+        guard_tokpat_pack(s);
         guard_cache_save(g, cache_dir);
     }
     return nerr;
@@ -1171,7 +1192,7 @@ tp_node_set(const struct tp_store *s, const struct tp_node *n, uint32_t *set, ui
         *set = s->classes[n->alt].set;
         *nset = s->classes[n->alt].nset;
     } else {
-        *set = n->set;
+        *set = n->op == TP_GROUP ? n->set : 0;
         *nset = n->op == TP_GROUP ? n->nset : 0;
     }
 }
@@ -1280,8 +1301,16 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         const struct tp_store *s = m->s;
         uint32_t alt, nalt;
         tp_node_alts(s, n, &alt, &nalt);
+        /* The first words, side by side, rule out most alternatives (as may_start would:
+         * word hashes are never 0, so past the last token none matches). */
+        const uint32_t *first = s->altfirst + alt;
+        bool there = pos < m->v->ntoks;
+        uint32_t hash = there ? m->v->toks[pos].hash : 0;
+        uint32_t shash = there ? m->v->toks[pos].shash : 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
-            if (!may_start(m, &s->seqs[s->alts[alt + a]], pos))
+            if (first[a] != 0 && first[a] != hash && first[a] != shash)
+                continue;
+            if (first[a] == 0 && !may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
             struct tp_frame sub = {s->alts[alt + a], 0, f->depth + 1, &next};
             if (step(m, &sub, pos))
@@ -1337,12 +1366,9 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint3
     if (tried[e] == i + 1 || tried[e] == UINT32_MAX)
         return;
     tried[e] = (uint32_t)i + 1;
-    /* The second word first: it rules out most tries, and reads less memory than the rule. */
+    /* The second word first: it rules out most tries. */
     struct tp_match m = {.c = c, .v = v, .s = s, .start = i};
     if (te->follow && !may_follow(&m, te, e, i + 1))
-        return;
-    const struct guard_rule *r = &c->g->rules[te->rule];
-    if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked))
         return;
     struct tp_frame f = {te->seq, 0, 0, NULL};
     if (step(&m, &f, i))
@@ -1360,7 +1386,8 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
         return;
     uint32_t *tried = xcalloc(s->nentries, sizeof *tried);
     /* Which words the text holds, as bits of their hashes; an entry whose required words are
-     * not all there is marked tried everywhere. */
+     * not all there, or whose rule is not in force for this view (it reads only the other
+     * one, say), is marked tried everywhere. */
     uint64_t bits[2 * WORD_BITS / 64] = {0}; /* words, then 3-letter prefixes */
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
@@ -1371,8 +1398,14 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             bits[(WORD_BITS + t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
     }
     for (size_t e = 0; e < s->nentries; e++) {
+        const struct tp_entry *te = &s->entries[e];
+        const struct guard_rule *r = &c->g->rules[te->rule];
+        if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked)) {
+            tried[e] = UINT32_MAX;
+            continue;
+        }
         const uint16_t *p = s->reqbits + s->reqstart[e];
-        for (uint8_t k = 0; k < s->entries[e].nreq; k++) {
+        for (uint8_t k = 0; k < te->nreq; k++) {
             uint16_t n = *p++;
             bool any = false;
             for (uint16_t w = 0; w < n && !any; w++)

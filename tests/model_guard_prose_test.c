@@ -214,6 +214,32 @@ test_broken_input(void **state)
     assert_non_null(gt_find(&r, "political.party"));
     assert_non_null(gt_find(&r, "personal-data.phone"));
     guard_result_free(&r);
+    /* Regex rules find in text with broken UTF-8 what they find in the same text without it
+     * (their code for valid UTF-8 is not used on it). */
+    static const char loud[] = "Please stop!! \xff\xfe and stop again!!";
+    static const char fine[] = "Please stop!! xx and stop again!!";
+    struct guard_result rb, rf;
+    in = (struct guard_input){.draft = loud, .draft_len = sizeof loud - 1,
+                              .today = "2026-11-25"};
+    assert_int_equal(guard_check(g, &in, &rb, &err), 0);
+    in = (struct guard_input){.draft = fine, .draft_len = sizeof fine - 1,
+                              .today = "2026-11-25"};
+    assert_int_equal(guard_check(g, &in, &rf, &err), 0);
+    size_t nb = 0, nf = 0;
+    for (size_t i = 0; i < rb.n; i++)
+        nb += strcmp(rb.findings[i].rule, "tone.exclaim") == 0;
+    for (size_t i = 0; i < rf.n; i++)
+        nf += strcmp(rf.findings[i].rule, "tone.exclaim") == 0;
+    assert_int_equal(nb, 2);
+    assert_int_equal(nf, 2);
+    assert_int_equal(rb.n, rf.n);
+    for (size_t i = 0; i < rb.n; i++) {
+        assert_string_equal(rb.findings[i].rule, rf.findings[i].rule);
+        assert_int_equal(rb.findings[i].start, rf.findings[i].start);
+        assert_int_equal(rb.findings[i].end, rf.findings[i].end);
+    }
+    guard_result_free(&rb);
+    guard_result_free(&rf);
     static const char nul[] = "We promise\0 Labour";
     in = (struct guard_input){.draft = nul, .draft_len = sizeof nul - 1, .today = "2026-11-25"};
     assert_int_equal(guard_check(g, &in, &r, &err), 0);
