@@ -260,8 +260,9 @@ test_include_and_files(void **state)
     free(missing);
 }
 
-/* The shipped keymaps load cleanly, alone and as the flavours on top of the default, and
- * every action of the inbox and thread view has a key by default. */
+/* The shipped keymaps load cleanly, alone and as the flavours on top of the default, every
+ * action of the inbox and thread view has a key by default, and no flavour takes the last
+ * key of an action away (the emacs flavour's M-v scrolls, so toggle-collapse has M-t). */
 static void
 test_shipped_keymaps(void **state)
 {
@@ -287,6 +288,14 @@ test_shipped_keymaps(void **state)
         assert_int_equal(keymap_load(layered, "keymaps/default.keys", "keymaps", &err), 0);
         if (keymap_load(layered, flavours[i], "keymaps", &err) != 0)
             fail_msg("%s:\n%s", flavours[i], err);
+        for (const struct tui_action *a = tui_actions; a->name; a++) {
+            char keys[64];
+            for (int ctx = 0; ctx < KM_NCONTEXTS; ctx++)
+                if (tui_action_in(a, ctx) && keymap_keys_for(km, ctx, a, keys, sizeof keys) &&
+                    keymap_keys_for(layered, ctx, a, keys, sizeof keys) == 0)
+                    fail_msg("%s leaves action %s (%s) without a key", flavours[i], a->name,
+                             keymap_context_name(ctx));
+        }
         keymap_free(layered);
     }
     keymap_free(km);

@@ -15,10 +15,10 @@ typedef void (*tui_action_fn)(struct tui *t, const struct tui_action *a);
 
 /* The bit of context ctx in an action's set of contexts. */
 #define KM_BIT(ctx) (1u << (ctx))
-/* The contexts that show a list (tui/list.h): the list movement actions apply in each. */
-#define KM_LISTS                                                                               \
-    (KM_BIT(KM_INBOX) | KM_BIT(KM_DRAFTS) | KM_BIT(KM_AUDIT) | KM_BIT(KM_RECKONER) |          \
-     KM_BIT(KM_HELP))
+/* The contexts that show a list (tui/list.h), as tui/screen_list.h marks them: the list
+ * movement actions apply in each. */
+#define KM_LIST_BIT(id, CTX, list, ...) | ((list) ? KM_BIT(KM_##CTX) : 0u)
+#define KM_LISTS (0u TUI_PLACES(TUI_PLACE_NONE, KM_LIST_BIT, KM_LIST_BIT, TUI_PLACE_NONE))
 
 struct tui_action {
     const char *name;          /* as written in keymap files */

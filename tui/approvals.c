@@ -47,11 +47,39 @@ review_free(struct review *r)
     free(r);
 }
 
-void
-tui_approvals_forget(struct tui *t)
+/* What this file keeps: the review of the selected draft, and the draft a question is about. */
+struct approvals {
+    struct review *review; /* the selected draft's findings, or NULL */
+    long asked;            /* the draft "approve draft N?" or a return's comment is about */
+};
+
+/* This file's state in the interface (tui/screen_list.h), made when first needed. */
+static inline struct approvals *
+approvals_state(struct tui *t)
 {
-    review_free(t->review);
-    t->review = NULL;
+    if (TUI_STATE(t, approvals) == NULL)
+        TUI_STATE(t, approvals) = xcalloc(1, sizeof(struct approvals));
+    return TUI_STATE(t, approvals);
+}
+
+/* Forgets the review worked out last. */
+static void
+forget_review(struct tui *t)
+{
+    struct approvals *ap = approvals_state(t);
+    review_free(ap->review);
+    ap->review = NULL;
+}
+
+void
+tui_approvals_free(struct tui *t)
+{
+    struct approvals *ap = TUI_STATE(t, approvals);
+    if (ap == NULL)
+        return;
+    review_free(ap->review);
+    free(ap);
+    TUI_STATE(t, approvals) = NULL;
 }
 
 /* Appends word to a ", "-separated list unless it is there already. */
@@ -118,18 +146,18 @@ check(struct tui *t, const struct draft *d, struct review *r)
 static struct review *
 review_of(struct tui *t, const struct draft *d)
 {
-    struct review *r = t->review;
+    struct review *r = approvals_state(t)->review;
     if (r && r->id == d->id && strcmp(r->updated_at, d->updated_at) == 0 &&
         strcmp(r->state, d->state) == 0)
         return r;
-    tui_approvals_forget(t);
+    forget_review(t);
     r = xcalloc(1, sizeof *r);
     r->id = d->id;
     r->updated_at = xstrdup(d->updated_at);
     r->state = xstrdup(d->state);
     check(t, d, r);
     load_answered(t, d, r);
-    t->review = r;
+    approvals_state(t)->review = r;
     return r;
 }
 
@@ -238,7 +266,7 @@ decidable(struct tui *t, const char *verb)
 static void
 approve_done(struct tui *t, const char *text)
 {
-    long id = t->draft_asked;
+    long id = approvals_state(t)->asked;
     if (strcmp(text, "y") != 0 && strcmp(text, "yes") != 0) {
         tui_message(t, "draft %ld not approved", id);
         return;
@@ -269,7 +297,7 @@ tui_approvals_act_approve(struct tui *t, const struct tui_action *a)
                   d->id);
         return;
     }
-    t->draft_asked = d->id;
+    approvals_state(t)->asked = d->id;
     char label[96];
     snprintf(label, sizeof label, "approve draft %ld and queue it for sending? y to approve",
              d->id);
@@ -282,7 +310,7 @@ tui_approvals_act_approve(struct tui *t, const struct tui_action *a)
 static void
 return_done(struct tui *t, const char *text)
 {
-    long id = t->draft_asked;
+    long id = approvals_state(t)->asked;
     size_t n = strlen(text);
     if (n == 0 || n > DRAFT_MAX_COMMENT) {
         tui_error(t, "a return needs a comment of 1 to %d bytes; draft %ld was not returned",
@@ -306,7 +334,7 @@ tui_approvals_act_return(struct tui *t, const struct tui_action *a)
     const struct draft *d = decidable(t, "returned");
     if (d == NULL)
         return;
-    t->draft_asked = d->id;
+    approvals_state(t)->asked = d->id;
     char *officer = text_sanitize(d->officer, strlen(d->officer), 0);
     char *label = xasprintf("comment for %.40s (returns draft %ld)", officer, d->id);
     struct prompt_spec spec = {.label = label, .hint = "what to change; Enter returns the "

@@ -10,8 +10,8 @@
 void tui_approvals_head(struct tui *t, const struct draft *d, struct tui_lines *l);
 /* Appends the guardrails' findings on draft d (found once per version of the draft). */
 void tui_approvals_findings(struct tui *t, const struct draft *d, struct tui_lines *l);
-/* Forgets what tui_approvals_* cached. */
-void tui_approvals_forget(struct tui *t);
+/* Frees what tui_approvals_* keep, at the end. */
+void tui_approvals_free(struct tui *t);
 
 /* Action handlers named by the table in tui/actions.c. */
 void tui_approvals_act_approve(struct tui *t, const struct tui_action *a);

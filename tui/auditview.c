@@ -28,8 +28,16 @@ struct auditv {
     struct tui_list list;     /* n: the entries shown (the thread's, or every one) */
 };
 
-void
-tui_audit_free(struct auditv *a)
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct auditv *
+audit_state(const struct tui *t)
+{
+    return TUI_STATE(t, audit);
+}
+
+/* Frees the state of auditview. */
+static void
+auditv_free(struct auditv *a)
 {
     if (a == NULL)
         return;
@@ -49,7 +57,7 @@ entry_at(const struct auditv *a, long i)
 static int
 audit_fetch(struct tui *t, struct tui_list *l, long top)
 {
-    struct auditv *a = t->audit;
+    struct auditv *a = audit_state(t);
     struct audit_entry *e;
     size_t n;
     char *err = NULL;
@@ -70,7 +78,7 @@ audit_fetch(struct tui *t, struct tui_list *l, long top)
 static void
 fetch_around_cursor(struct tui *t)
 {
-    struct tui_list *l = &t->audit->list;
+    struct tui_list *l = &audit_state(t)->list;
     tui_list_clamp(l);
     long top = l->top;
     if (l->cur < top)
@@ -86,7 +94,7 @@ fetch_around_cursor(struct tui *t)
 void
 tui_audit_reload(struct tui *t)
 {
-    struct auditv *a = t->audit;
+    struct auditv *a = audit_state(t);
     if (a == NULL)
         return;
     const struct audit_entry *cur = entry_at(a, a->list.cur);
@@ -105,7 +113,7 @@ tui_audit_reload(struct tui *t)
 long
 tui_audit_thread(struct tui *t)
 {
-    struct auditv *a = t->audit;
+    struct auditv *a = audit_state(t);
     const struct audit_entry *e = a ? entry_at(a, a->list.cur) : NULL;
     return e ? e->thread : 0;
 }
@@ -132,7 +140,7 @@ draw_row(struct tui *t, const struct audit_entry *e, int y, int is_cursor)
 void
 tui_audit_draw(struct tui *t)
 {
-    struct auditv *a = t->audit;
+    struct auditv *a = audit_state(t);
     char title[160], which[48] = "every thread";
     if (a->thread)
         snprintf(which, sizeof which, "thread %ld", a->thread);
@@ -175,12 +183,12 @@ tui_audit_act_open(struct tui *t, const struct tui_action *act)
 {
     (void)act;
     long thread = t->screen == &tui_thread_screen ? tui_thread_id(t) : 0;
-    if (t->audit == NULL) {
-        t->audit = xcalloc(1, sizeof *t->audit);
-        t->audit->list.fetch = audit_fetch;
-        t->audit->list.page = 1; /* until the first draw lays the screen out */
+    if (audit_state(t) == NULL) {
+        TUI_STATE(t, audit) = xcalloc(1, sizeof(struct auditv));
+        audit_state(t)->list.fetch = audit_fetch;
+        audit_state(t)->list.page = 1; /* until the first draw lays the screen out */
     }
-    struct auditv *a = t->audit;
+    struct auditv *a = audit_state(t);
     a->thread = a->from_thread = thread;
     audit_entries_free(a->e, a->n);
     a->e = NULL;
@@ -202,7 +210,7 @@ void
 tui_audit_act_all(struct tui *t, const struct tui_action *act)
 {
     (void)act;
-    struct auditv *a = t->audit;
+    struct auditv *a = audit_state(t);
     long thread = a->thread ? 0 : a->from_thread ? a->from_thread : tui_audit_thread(t);
     if (thread == 0 && a->thread == 0) {
         tui_message(t, "this entry concerns no thread; the whole log is shown");
@@ -232,15 +240,15 @@ tui_audit_act_open_thread(struct tui *t, const struct tui_action *act)
 static void
 audit_screen_free(struct tui *t)
 {
-    tui_audit_free(t->audit);
-    t->audit = NULL;
+    auditv_free(audit_state(t));
+    TUI_STATE(t, audit) = NULL;
 }
 
 /* The list of entries, for the movement actions. */
 static struct tui_list *
 audit_screen_list(struct tui *t)
 {
-    return &t->audit->list;
+    return &audit_state(t)->list;
 }
 
 const struct tui_screen tui_audit_screen = {

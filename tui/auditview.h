@@ -4,7 +4,6 @@
 
 #include "tui/internal.h"
 
-void tui_audit_free(struct auditv *a);
 void tui_audit_draw(struct tui *t);
 void tui_audit_reload(struct tui *t);
 long tui_audit_thread(struct tui *t);

@@ -70,6 +70,13 @@ struct composer {
     long explained;
 };
 
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct composer *
+composer_state(const struct tui *t)
+{
+    return TUI_STATE(t, composer);
+}
+
 /* The signature to append, or NULL when there is none or the text holds it already. */
 static const char *
 missing_signature(const struct tui *t, const char *body)
@@ -121,7 +128,7 @@ composer_free(struct composer *c)
 static void
 check(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     guard_result_free(&c->findings);
     c->checked = editbuf_version(c->eb);
     c->has_length = 0;
@@ -151,7 +158,7 @@ check(struct tui *t)
 static int
 save(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c->saved == editbuf_version(c->eb))
         return 0;
     char *err = NULL;
@@ -171,7 +178,7 @@ save(struct tui *t)
 void
 tui_composer_idle(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c == NULL)
         return;
     save(t);
@@ -265,7 +272,7 @@ tui_composer_open_draft(struct tui *t, long draft_id)
     thread_free(th);
     draft_clear(&d);
     tui_composer_close(t);
-    t->composer = c;
+    TUI_STATE(t, composer) = c;
     tui_screen_push(t, &tui_composer_screen);
     check(t);
     return 0;
@@ -274,28 +281,28 @@ tui_composer_open_draft(struct tui *t, long draft_id)
 void
 tui_composer_close(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c == NULL)
         return;
     save(t);
     if (t->screen == &tui_composer_screen)
         tui_screen_back(t);
     composer_free(c);
-    t->composer = NULL;
+    TUI_STATE(t, composer) = NULL;
 }
 
 /* Whether a reply is being written (back skips a composer closed since). */
 static int
 composer_screen_live(struct tui *t)
 {
-    return t->composer != NULL;
+    return composer_state(t) != NULL;
 }
 
 /* Leaves the composer, keeping the draft as it is. */
 void
 tui_composer_leave(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     long id = c->draft;
     int failed = save(t) != 0;
     char state[32];
@@ -315,7 +322,7 @@ tui_composer_leave(struct tui *t)
 static attr_t
 mark_attr(struct tui *t, size_t b, size_t e, attr_t base)
 {
-    const struct guard_result *r = &t->composer->findings;
+    const struct guard_result *r = &composer_state(t)->findings;
     int worst = -1;
     for (size_t i = 0; i < r->n; i++) {
         const struct guard_finding *f = &r->findings[i];
@@ -360,7 +367,7 @@ tui_compose_draw_rows(struct tui *t, const struct editbuf *eb, const struct edit
 static int
 draw_cw_notice(struct tui *t, int y)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     char *cw;
     const char *rest;
     if (!cw_split(editbuf_text(c->eb), &cw, &rest))
@@ -381,7 +388,7 @@ draw_cw_notice(struct tui *t, int y)
 static int
 draw_context(struct tui *t, int y)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     int used = 0;
     if (c->review) {
         tui_put_raw(y + used++, 0, c->review, COLS, tui_attr(t, ROLE_HIGH) | A_BOLD);
@@ -415,7 +422,7 @@ draw_context(struct tui *t, int y)
 static void
 draw_counter_rule(struct tui *t, int y)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     char count[96];
     enum tui_role role = ROLE_DIM;
     if (c->has_length) {
@@ -468,7 +475,7 @@ finding_line(const struct composer *c, const struct guard_finding *f, int signed
 static void
 draw_findings(struct tui *t, int y, int h)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     const struct guard_result *r = &c->findings;
     size_t counts[3] = {0};
     for (size_t i = 0; i < r->n; i++)
@@ -524,7 +531,7 @@ finding_at_cursor(const struct composer *c)
 static void
 finding_where(const struct tui *t, const struct guard_finding *f, char *out, size_t cap)
 {
-    const struct composer *c = t->composer;
+    const struct composer *c = composer_state(t);
     size_t len = editbuf_len(c->eb);
     if (f->source == GUARD_CONTEXT) {
         snprintf(out, cap, "in the post answered");
@@ -644,7 +651,7 @@ void
 tui_composer_act_explain(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c == NULL)
         return;
     if (c->checked != editbuf_version(c->eb))
@@ -657,7 +664,7 @@ tui_composer_act_explain(struct tui *t, const struct tui_action *a)
 void
 tui_composer_draw(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c->checked != editbuf_version(c->eb))
         check(t);
     struct buf head = {0};
@@ -722,12 +729,12 @@ tui_composer_draw(struct tui *t)
 void
 tui_composer_cursor(struct tui *t)
 {
-    if (t->composer->explained >= 0) {
+    if (composer_state(t)->explained >= 0) {
         curs_set(0);
         return;
     }
     curs_set(1);
-    move(t->composer->cy, t->composer->cx);
+    move(composer_state(t)->cy, composer_state(t)->cx);
 }
 
 /* ---- editing ---- */
@@ -736,7 +743,7 @@ tui_composer_cursor(struct tui *t)
 static void
 insert(struct tui *t, const char *s, size_t n)
 {
-    int flags = editbuf_insert(t->composer->eb, s, n);
+    int flags = editbuf_insert(composer_state(t)->eb, s, n);
     if (flags & EDITBUF_FULL)
         tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);
 }
@@ -746,9 +753,9 @@ static int
 composer_screen_key(struct tui *t, int key)
 {
     (void)key;
-    if (t->composer->explained < 0)
+    if (composer_state(t)->explained < 0)
         return 0;
-    t->composer->explained = -1;
+    composer_state(t)->explained = -1;
     return 1;
 }
 
@@ -765,14 +772,14 @@ composer_screen_type(struct tui *t, int key)
 struct editbuf *
 tui_composer_editbuf(struct tui *t)
 {
-    return t->composer ? t->composer->eb : NULL;
+    return composer_state(t) ? composer_state(t)->eb : NULL;
 }
 
 void
 tui_composer_act_next_line(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c)
         editbuf_move_rows(c->eb, c->width, 1);
 }
@@ -781,7 +788,7 @@ void
 tui_composer_act_previous_line(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c)
         editbuf_move_rows(c->eb, c->width, -1);
 }
@@ -790,7 +797,7 @@ tui_composer_act_previous_line(struct tui *t, const struct tui_action *a)
 static void
 move_page(struct tui *t, long dir)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c == NULL)
         return;
     long page = c->page > 2 ? c->page - 1 : 1;
@@ -815,7 +822,7 @@ void
 tui_composer_act_newline(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->composer)
+    if (composer_state(t))
         insert(t, "\n", 1);
 }
 
@@ -932,7 +939,7 @@ void
 tui_composer_act_editor(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c == NULL)
         return;
     const char *editor = getenv("VISUAL");
@@ -1000,7 +1007,7 @@ ask_reason(struct tui *t);
 static void
 reason_given(struct tui *t, const char *text)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (c == NULL || c->asked >= c->nrules)
         return;
     if (*text == '\0') {
@@ -1018,7 +1025,7 @@ reason_given(struct tui *t, const char *text)
 static void
 ask_reason(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     char *label = xasprintf("reason to send past %s (%zu of %zu; Esc cancels)",
                             c->rules[c->asked], c->asked + 1, c->nrules);
     struct prompt_spec spec = {
@@ -1051,7 +1058,7 @@ start_overrides(struct composer *c, const char *blocking)
 static void
 outcome(struct tui *t, const struct draft_submission *res)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     long id = c->draft;
     if (res->outcome == DRAFT_REFUSED && res->held && res->held[0]) {
         tui_error(t, "draft %ld not submitted: the guardrails could not check it to the end "
@@ -1092,7 +1099,7 @@ outcome(struct tui *t, const struct draft_submission *res)
 static void
 submit(struct tui *t)
 {
-    struct composer *c = t->composer;
+    struct composer *c = composer_state(t);
     if (t->opts->guard == NULL) {
         tui_error(t, "the guardrails are not loaded; submit with `tactful submit %ld`",
                   c->draft);
@@ -1136,9 +1143,9 @@ void
 tui_composer_act_submit(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->composer == NULL)
+    if (composer_state(t) == NULL)
         return;
-    overrides_clear(t->composer);
+    overrides_clear(composer_state(t));
     submit(t);
 }
 

@@ -32,10 +32,19 @@ struct drafts {
     struct tui_list view;  /* the cursor on the selected draft; n is always n */
     long body_top;         /* first line of the lower pane shown */
     int body_h;            /* lines the lower pane had at the last draw */
+    long asked;            /* the draft "discard draft N?" is about */
 };
 
-void
-tui_drafts_free(struct drafts *d)
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct drafts *
+drafts_state(const struct tui *t)
+{
+    return TUI_STATE(t, drafts);
+}
+
+/* Frees the state of drafts. */
+static void
+drafts_free_state(struct drafts *d)
 {
     if (d == NULL)
         return;
@@ -53,7 +62,7 @@ approvals_mode(const struct drafts *d)
 void
 tui_drafts_reload(struct tui *t)
 {
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     if (d == NULL)
         return;
     long keep = d->view.cur < (long)d->n ? d->list[d->view.cur].id : 0;
@@ -78,9 +87,9 @@ tui_drafts_reload(struct tui *t)
 void
 tui_drafts_show(struct tui *t, const char *state)
 {
-    if (t->drafts == NULL)
-        t->drafts = xcalloc(1, sizeof *t->drafts);
-    struct drafts *d = t->drafts;
+    if (drafts_state(t) == NULL)
+        TUI_STATE(t, drafts) = xcalloc(1, sizeof(struct drafts));
+    struct drafts *d = drafts_state(t);
     d->filter = 0;
     for (size_t i = 1; state && i < NFILTERS; i++)
         if (strcmp(filters[i], state) == 0)
@@ -94,7 +103,7 @@ tui_drafts_show(struct tui *t, const char *state)
 const struct draft *
 tui_drafts_current(struct tui *t)
 {
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     if (d == NULL || d->view.cur >= (long)d->n)
         return NULL;
     return &d->list[d->view.cur];
@@ -120,7 +129,7 @@ short_time(const char *at, char out[20])
 static void
 draw_title(struct tui *t)
 {
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     char line[256];
     const char *state = filters[d->filter];
     if (approvals_mode(d))
@@ -248,7 +257,7 @@ pane_lines(struct tui *t, const struct draft *dr, struct tui_lines *l)
 static void
 draw_empty(struct tui *t, int y)
 {
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     const char *why;
     if (approvals_mode(d))
         why = "Nothing waits for approval. Tab shows the other drafts.";
@@ -263,7 +272,7 @@ draw_empty(struct tui *t, int y)
 void
 tui_drafts_draw(struct tui *t)
 {
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     struct layout lay;
     layout_for_screen(&lay);
     time_t now = time(NULL);
@@ -313,7 +322,7 @@ tui_drafts_act_back(struct tui *t, const struct tui_action *a)
 static void
 step_filter(struct tui *t, int step)
 {
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     d->filter = (d->filter + (size_t)((int)NFILTERS + step)) % NFILTERS;
     d->view.cur = d->view.top = d->body_top = 0;
     tui_drafts_reload(t);
@@ -337,7 +346,7 @@ void
 tui_drafts_act_scroll_down(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     d->body_top += d->body_h > 2 ? d->body_h - 1 : 1; /* the draw clamps it */
 }
 
@@ -345,7 +354,7 @@ void
 tui_drafts_act_scroll_up(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct drafts *d = t->drafts;
+    struct drafts *d = drafts_state(t);
     long step = d->body_h > 2 ? d->body_h - 1 : 1;
     d->body_top = d->body_top > step ? d->body_top - step : 0;
 }
@@ -373,16 +382,17 @@ tui_drafts_act_open_thread(struct tui *t, const struct tui_action *a)
 static void
 discard_done(struct tui *t, const char *text)
 {
+    long id = drafts_state(t)->asked;
     if (strcmp(text, "y") != 0 && strcmp(text, "yes") != 0) {
-        tui_message(t, "draft %ld kept", t->draft_asked);
+        tui_message(t, "draft %ld kept", id);
         return;
     }
     char *err = NULL;
-    if (draft_discard(t->db, t->opts->officer, t->draft_asked, &err) != 0) {
+    if (draft_discard(t->db, t->opts->officer, id, &err) != 0) {
         tui_error_take(t, NULL, err);
         return;
     }
-    tui_message(t, "draft %ld discarded (audited); Tab to `discarded` shows it", t->draft_asked);
+    tui_message(t, "draft %ld discarded (audited); Tab to `discarded` shows it", id);
     tui_refresh_data(t, TUI_RELOAD_COUNTS);
 }
 
@@ -399,7 +409,7 @@ tui_drafts_act_discard(struct tui *t, const struct tui_action *a)
                   strcmp(dr->state, "queued") == 0 ? "; it is in the outbox" : "");
         return;
     }
-    t->draft_asked = dr->id;
+    drafts_state(t)->asked = dr->id;
     char label[96];
     snprintf(label, sizeof label, "discard draft %ld? y to discard", dr->id);
     struct prompt_spec spec = {.label = label, .hint = "y and Enter discards it; Esc keeps it",
@@ -438,22 +448,22 @@ tui_drafts_act_edit(struct tui *t, const struct tui_action *a)
 static void
 drafts_screen_free(struct tui *t)
 {
-    tui_drafts_free(t->drafts);
-    t->drafts = NULL;
+    drafts_free_state(drafts_state(t));
+    TUI_STATE(t, drafts) = NULL;
 }
 
 /* The list of drafts, for the movement actions. */
 static struct tui_list *
 drafts_screen_list(struct tui *t)
 {
-    return &t->drafts->view;
+    return &drafts_state(t)->view;
 }
 
 /* A draft newly selected shows its pane from the top. */
 static void
 drafts_screen_moved(struct tui *t)
 {
-    t->drafts->body_top = 0;
+    drafts_state(t)->body_top = 0;
 }
 
 const struct tui_screen tui_drafts_screen = {

@@ -5,7 +5,6 @@
 
 #include "tui/internal.h"
 
-void tui_drafts_free(struct drafts *d);
 void tui_drafts_draw(struct tui *t);
 void tui_drafts_reload(struct tui *t);
 /* The thread of the selected draft, or 0. */

@@ -14,7 +14,7 @@
 static struct editbuf *
 focus(struct tui *t)
 {
-    if (t->prompt)
+    if (tui_prompt_showing(t))
         return tui_prompt_editbuf(t);
     return tui_composer_editbuf(t);
 }
@@ -129,7 +129,7 @@ tui_edit_act_yank(struct tui *t, const struct tui_action *a)
         return;
     if (!editbuf_yank(eb, &flags))
         tui_message(t, "nothing killed yet to yank");
-    else if ((flags & EDITBUF_FULL) && t->prompt)
+    else if ((flags & EDITBUF_FULL) && tui_prompt_showing(t))
         tui_error(t, "the answer is at its limit");
     else if (flags & EDITBUF_FULL)
         tui_error(t, "the reply is at its limit of %d bytes", DRAFT_MAX_BODY);

@@ -199,20 +199,33 @@ struct help {
     struct tui_list list; /* the lines below the title; bare: the keys scroll them */
 };
 
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct help *
+help_state(const struct tui *t)
+{
+    return TUI_STATE(t, help);
+}
+
 void
 tui_help_act_open(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->help == NULL)
-        t->help = xcalloc(1, sizeof *t->help);
-    t->help->list = (struct tui_list){.page = 1, .bare = 1};
+    if (help_state(t) == NULL)
+        TUI_STATE(t, help) = xcalloc(1, sizeof(struct help));
+    help_state(t)->list = (struct tui_list){.page = 1, .bare = 1};
+}
+
+int
+tui_help_showing(struct tui *t)
+{
+    return help_state(t) != NULL;
 }
 
 void
 tui_help_close(struct tui *t)
 {
-    free(t->help);
-    t->help = NULL;
+    free(help_state(t));
+    TUI_STATE(t, help) = NULL;
 }
 
 void
@@ -225,7 +238,7 @@ tui_help_act_close(struct tui *t, const struct tui_action *a)
 struct tui_list *
 tui_help_list(struct tui *t)
 {
-    return t->help ? &t->help->list : NULL;
+    return help_state(t) ? &help_state(t)->list : NULL;
 }
 
 void
@@ -240,7 +253,7 @@ tui_help_draw(struct tui *t)
     if (kw > COLS / 3)
         kw = COLS / 3;
     /* The title stays put; the rest scrolls. */
-    struct tui_list *l = &t->help->list;
+    struct tui_list *l = &help_state(t)->list;
     l->n = n > 0 ? (long)n - 1 : 0;
     tui_list_set_page(l, h - 1);
     for (int y = 0; y < h; y++) {

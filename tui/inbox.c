@@ -203,6 +203,13 @@ struct inbox {
     long nnew;                  /* unread threads of the tab in view that are new */
 };
 
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct inbox *
+inbox_state(const struct tui *t)
+{
+    return TUI_STATE(t, inbox);
+}
+
 static const char *const sort_names[] = {
     [THREAD_SORT_ACTIVITY] = "activity",
     [THREAD_SORT_PRIORITY] = "priority",
@@ -317,7 +324,7 @@ set_total(struct inbox *in)
 static void
 count_new(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     long seen = in->seen[in->tab + 1];
     char *err = NULL;
     in->nnew = 0;
@@ -332,7 +339,7 @@ count_new(struct tui *t)
 static void
 load_counts(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     if (in->q.fts || in->q.fts_not) {
         in->counts_due = 1;
         return;
@@ -359,7 +366,7 @@ key_arrived(void *arg)
 static int
 inbox_later(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     if (!in->counts_due)
         return 0;
     char *err = NULL;
@@ -388,7 +395,7 @@ static int
 seek(struct tui *t, enum thread_seek how, const struct thread_row *from, long limit,
      struct thread_list *out)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     char *err = NULL;
     if (thread_list_seek(t->db, &in->q, in->sort, how, from, limit, out, &err) == 0)
         return 0;
@@ -468,7 +475,7 @@ clamp_cursor(struct inbox *in)
 static void
 go_first(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct thread_list l;
     in->list.page = list_rows(in);
     if (seek(t, THREAD_SEEK_FIRST, NULL, in->list.page, &l) != 0)
@@ -482,7 +489,7 @@ go_first(struct tui *t)
 static void
 go_last(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct thread_list l;
     in->list.page = list_rows(in);
     if (seek(t, THREAD_SEEK_LAST, NULL, in->list.page, &l) != 0)
@@ -499,7 +506,7 @@ static const struct thread_row *current(const struct inbox *in);
 static void
 reload_page(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct thread_list l, more;
     in->list.page = list_rows(in);
     if (in->page.n == 0) {
@@ -524,7 +531,7 @@ reload_page(struct tui *t)
 static int
 inbox_fetch(struct tui *t, struct tui_list *l, long top)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct thread_list more;
     long shift = top - l->top;
     if (in->page.n == 0 || shift < -(long)l->page || shift > (long)l->page) {
@@ -575,7 +582,9 @@ keep_cursor_on(struct inbox *in, long id)
 void
 tui_inbox_reload(struct tui *t, int how)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
+    if (in == NULL)
+        return;
     long cur_id = current(in) ? current(in)->id : 0;
     if (how >= TUI_RELOAD_COUNTS)
         load_counts(t);
@@ -608,7 +617,7 @@ tui_inbox_reload(struct tui *t, int how)
 static void
 view_changed(struct tui *t, int counts)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     build_query(in);
     if (counts) {
         load_counts(t);
@@ -623,8 +632,9 @@ view_changed(struct tui *t, int counts)
         in->list.n = (long)in->page.n;
 }
 
-struct inbox *
-tui_inbox_new(struct tui *t)
+/* Makes the inbox's state and reads its first page. */
+void
+tui_inbox_open(struct tui *t)
 {
     struct inbox *in = xcalloc(1, sizeof *in);
     in->tab = -1;
@@ -643,13 +653,13 @@ tui_inbox_new(struct tui *t)
     long newest = thread_max_id(t->db);
     for (size_t i = 0; i < (size_t)TRIAGE_NSTATES + 1 + in->nsaved; i++)
         in->seen[i] = newest;
-    t->inbox = in;
+    TUI_STATE(t, inbox) = in;
     view_changed(t, 1);
-    return in;
 }
 
-void
-tui_inbox_free(struct inbox *in)
+/* Frees an inbox's state. */
+static void
+inbox_free(struct inbox *in)
 {
     if (in == NULL)
         return;
@@ -675,7 +685,7 @@ current(const struct inbox *in)
 static void
 fit_to_screen(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     int rows = list_rows(in);
     if (rows == in->list.page)
         return;
@@ -749,7 +759,7 @@ selection_merge(struct inbox *in, const long *ids, size_t n)
 size_t
 tui_inbox_targets(struct tui *t, long **ids)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     *ids = NULL;
     if (in->nselected) {
         *ids = xreallocarray(NULL, in->nselected, sizeof **ids);
@@ -767,22 +777,22 @@ tui_inbox_targets(struct tui *t, long **ids)
 void
 tui_inbox_clear_selection(struct tui *t)
 {
-    free(t->inbox->selected);
-    t->inbox->selected = NULL;
-    t->inbox->nselected = 0;
+    free(inbox_state(t)->selected);
+    inbox_state(t)->selected = NULL;
+    inbox_state(t)->nselected = 0;
 }
 
 const char *
 tui_inbox_url(struct tui *t)
 {
-    const struct thread_row *r = current(t->inbox);
+    const struct thread_row *r = current(inbox_state(t));
     return r ? r->url : NULL;
 }
 
 void
 tui_inbox_where(struct tui *t, char *out, size_t cap)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     long pos = in->page.n ? in->list.cur + 1 : 0;
     long total = in->list.n > pos ? in->list.n : pos;
     int n = in->counts_due ? snprintf(out, cap, "%ld/…", pos)
@@ -867,7 +877,7 @@ tabs_text(const struct inbox *in, int layout, struct buf *b, int *act_x, int *ac
 static void
 draw_tabs(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct buf b = {0};
     int act_x = 0, act_w = 0;
     for (int layout = 0; layout <= 4; layout++) {
@@ -890,7 +900,7 @@ draw_tabs(struct tui *t)
 static void
 draw_filters(struct tui *t, int y)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct buf b = {0};
     buf_adds(&b, " Showing:");
     const struct config_search *saved = saved_tab(in);
@@ -982,7 +992,7 @@ static void
 draw_row(struct tui *t, const struct layout *l, const struct thread_row *r, int y,
          int is_cursor, time_t now)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     int marked = selected_index(in, r->id) >= 0;
     attr_t base = tui_attr(t, is_cursor ? ROLE_CURSOR : marked ? ROLE_MARKED : ROLE_NORMAL);
     attr_t strong = base | (r->unread ? tui_attr(t, ROLE_UNREAD) : 0);
@@ -1044,8 +1054,8 @@ draw_header(struct tui *t, const struct layout *l, int y)
 {
     attr_t h = tui_attr(t, ROLE_HEADER);
     tui_put(y, 0, "", COLS, h);
-    for (int k = 0; k < t->inbox->ncols; k++) {
-        int c = t->inbox->cols[k];
+    for (int k = 0; k < inbox_state(t)->ncols; k++) {
+        int c = inbox_state(t)->cols[k];
         const char *head = columns[c].head;
         if (l->w[c] < text_width(head))
             head = c == COL_PLATFORM ? "PLAT" : c == COL_POSTS ? "N" : c == COL_ASSIGNEE ? "WHO"
@@ -1061,7 +1071,7 @@ draw_header(struct tui *t, const struct layout *l, int y)
 static void
 draw_empty(struct tui *t, int y)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     long all = 0;
     for (int i = 0; i < TRIAGE_NSTATES; i++)
         all += in->counts[i];
@@ -1083,7 +1093,7 @@ draw_empty(struct tui *t, int y)
 void
 tui_inbox_draw(struct tui *t)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     fit_to_screen(t);
     time_t now = time(NULL);
     draw_tabs(t);
@@ -1109,7 +1119,7 @@ void
 tui_inbox_act_open(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    const struct thread_row *r = current(t->inbox);
+    const struct thread_row *r = current(inbox_state(t));
     if (r == NULL) {
         tui_message(t, "no thread to open");
         return;
@@ -1122,26 +1132,26 @@ static void
 set_tab(struct tui *t, int tab)
 {
     /* State tabs share one set of counts; a saved search's tab has its own. */
-    int saved = saved_tab(t->inbox) != NULL;
-    t->inbox->tab = tab;
-    t->inbox->seen[tab + 1] = thread_max_id(t->db); /* the officer looks at it now */
-    view_changed(t, saved || saved_tab(t->inbox) != NULL);
+    int saved = saved_tab(inbox_state(t)) != NULL;
+    inbox_state(t)->tab = tab;
+    inbox_state(t)->seen[tab + 1] = thread_max_id(t->db); /* the officer looks at it now */
+    view_changed(t, saved || saved_tab(inbox_state(t)) != NULL);
 }
 
 void
 tui_inbox_act_next_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    int last = TRIAGE_NSTATES + (int)t->inbox->nsaved - 1;
-    set_tab(t, t->inbox->tab < last ? t->inbox->tab + 1 : -1);
+    int last = TRIAGE_NSTATES + (int)inbox_state(t)->nsaved - 1;
+    set_tab(t, inbox_state(t)->tab < last ? inbox_state(t)->tab + 1 : -1);
 }
 
 void
 tui_inbox_act_prev_tab(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    set_tab(t, t->inbox->tab > -1 ? t->inbox->tab - 1
-                                  : TRIAGE_NSTATES + (int)t->inbox->nsaved - 1);
+    set_tab(t, inbox_state(t)->tab > -1 ? inbox_state(t)->tab - 1
+                                  : TRIAGE_NSTATES + (int)inbox_state(t)->nsaved - 1);
 }
 
 void
@@ -1158,7 +1168,7 @@ void
 tui_inbox_act_sort(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     in->sort = in->sort == THREAD_SORT_AGE ? THREAD_SORT_ACTIVITY : in->sort + 1;
     view_changed(t, 0);
     tui_message(t, "sorted by %s%s", sort_names[in->sort],
@@ -1169,7 +1179,7 @@ tui_inbox_act_sort(struct tui *t, const struct tui_action *a)
 static void
 search_done(struct tui *t, const char *text)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct query q;
     char *err = NULL;
     const char *s = text + strspn(text, " ");
@@ -1197,7 +1207,7 @@ tui_inbox_act_search(struct tui *t, const struct tui_action *a)
     struct prompt_spec spec = {
         .label = "search",
         .hint = "words \"a phrase\" pre* -word state: platform: account: from: tag: assignee:",
-        .initial = t->inbox->search,
+        .initial = inbox_state(t)->search,
         .done = search_done,
     };
     tui_prompt_open(t, &spec);
@@ -1207,7 +1217,7 @@ tui_inbox_act_search(struct tui *t, const struct tui_action *a)
 static void
 filter_done(struct tui *t, const char *text)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     enum query_key key = in->asking;
     char *err = NULL;
     const char *v = text + strspn(text, " ");
@@ -1223,7 +1233,7 @@ filter_done(struct tui *t, const char *text)
 void
 tui_inbox_act_filter(struct tui *t, const struct tui_action *a)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     enum query_key key = QK_PLATFORM;
     for (size_t i = 0; i < NFILTERS; i++)
         if (strcmp(a->arg, query_key_name(filter_keys[i])) == 0)
@@ -1259,7 +1269,7 @@ void
 tui_inbox_act_clear(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     if (!narrowed(in)) {
         tui_message(t, "no search or filter to clear");
         return;
@@ -1279,7 +1289,7 @@ void
 tui_inbox_act_snoozed(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     in->show_snoozed = !in->show_snoozed;
     view_changed(t, 1);
     tui_message(t, in->show_snoozed ? "showing snoozed threads too" : "hiding snoozed threads");
@@ -1288,12 +1298,12 @@ tui_inbox_act_snoozed(struct tui *t, const struct tui_action *a)
 void
 tui_inbox_act_select(struct tui *t, const struct tui_action *a)
 {
-    const struct thread_row *r = current(t->inbox);
+    const struct thread_row *r = current(inbox_state(t));
     if (r == NULL)
         return;
     (void)a;
-    selection_toggle(t->inbox, r->id);
-    tui_list_move(t, &t->inbox->list, t->inbox->list.cur + 1);
+    selection_toggle(inbox_state(t), r->id);
+    tui_list_move(t, &inbox_state(t)->list, inbox_state(t)->list.cur + 1);
 }
 
 /* Takes the answer to the select-search prompt: selects every thread of the listing that the
@@ -1301,7 +1311,7 @@ tui_inbox_act_select(struct tui *t, const struct tui_action *a)
 static void
 select_search_done(struct tui *t, const char *text)
 {
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     struct query q;
     char *err = NULL;
     const char *s = text + strspn(text, " ");
@@ -1347,7 +1357,7 @@ void
 tui_inbox_act_select_none(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    size_t n = t->inbox->nselected;
+    size_t n = inbox_state(t)->nselected;
     tui_inbox_clear_selection(t);
     tui_message(t, n ? "selection cleared" : "nothing was selected");
 }
@@ -1356,7 +1366,7 @@ void
 tui_inbox_act_mark_read(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    const struct thread_row *r = current(t->inbox);
+    const struct thread_row *r = current(inbox_state(t));
     char *err = NULL;
     if (r == NULL)
         return;
@@ -1394,15 +1404,15 @@ tui_inbox_act_mark_unread(struct tui *t, const struct tui_action *a)
 static void
 inbox_screen_free(struct tui *t)
 {
-    tui_inbox_free(t->inbox);
-    t->inbox = NULL;
+    inbox_free(inbox_state(t));
+    TUI_STATE(t, inbox) = NULL;
 }
 
 /* The list of threads, for the movement actions. */
 static struct tui_list *
 inbox_screen_list(struct tui *t)
 {
-    return &t->inbox->list;
+    return &inbox_state(t)->list;
 }
 
 const struct tui_screen tui_inbox_screen = {
@@ -1422,7 +1432,7 @@ void
 tui_inbox_act_next_unread(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct inbox *in = t->inbox;
+    struct inbox *in = inbox_state(t);
     long start = in->list.cur;
     long from = start + 1; /* the first row not yet looked at */
     for (int pages = 0; pages < NEXT_UNREAD_PAGES && from < in->list.n; pages++) {

@@ -4,11 +4,11 @@
 
 #include "tui/internal.h"
 
-struct inbox *tui_inbox_new(struct tui *t);
-void tui_inbox_free(struct inbox *in);
+/* Makes the inbox's state and reads its first page; the interface starts with it. */
+void tui_inbox_open(struct tui *t);
 void tui_inbox_draw(struct tui *t);
 /* Rereads the page from the cache, and with how >= TUI_RELOAD_COUNTS the per-state counts,
- * and with TUI_RELOAD_ALL the page's position too. */
+ * and with TUI_RELOAD_ALL the page's position too; nothing once the inbox is freed. */
 void tui_inbox_reload(struct tui *t, int how);
 size_t tui_inbox_targets(struct tui *t, long **ids);
 void tui_inbox_clear_selection(struct tui *t);

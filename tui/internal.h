@@ -1,8 +1,9 @@
 /* What the modules of the terminal interface share; nothing outside tui/ includes this.
  *
  * One struct tui holds the interface's shared state and is passed to every function: the
- * screen showing and the ones back leads to, an opaque pointer to each screen's and
- * overlay's own state (defined in its file), the undo stack and the status message. Each
+ * screen showing and the ones back leads to, a slot for each place's own state (a screen's,
+ * a panel's or an overlay's, tui/screen_list.h), whose type only its own file defines and
+ * whose slot only its own file names (TUI_STATE), the undo stack and the status message. Each
  * module has its own header (tui/inbox.h, tui/list.h ...) for what others may call; a screen
  * is one row of the screen interface (tui/screen.h) that the main loop drives. Keys reach
  * the screens only through the action table (tui/actions.c), looked up in the keymap in
@@ -17,6 +18,7 @@
 #include "tui/colour.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
+#include "tui/screen_list.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -24,17 +26,6 @@
 #include <sys/types.h>
 #include <time.h>
 
-struct inbox;   /* tui/inbox.c */
-struct tview;   /* tui/thread.c */
-struct prompt;  /* tui/prompt.c */
-struct drafts;  /* tui/drafts.c */
-struct auditv;  /* tui/auditview.c */
-struct reportsv; /* tui/reports.c */
-struct review;  /* tui/approvals.c */
-struct reckoner; /* tui/reckoner.c */
-struct composer; /* tui/composer.c */
-struct help;    /* tui/help.c */
-struct tui_sync; /* tui/sync.c */
 struct editbuf;
 struct editbuf_row;
 struct thread_row;
@@ -61,6 +52,22 @@ struct undo_step {
     size_t n;
 };
 
+/* The slots of the places that keep state (tui/screen_list.h), in the list's order. */
+#define TUI_SLOT_ROW(id, ...) TUI_SLOT_##id,
+#define TUI_SLOT_PART(id) TUI_SLOT_##id,
+enum tui_slot {
+    TUI_PLACES(TUI_PLACE_NONE, TUI_SLOT_ROW, TUI_SLOT_ROW, TUI_SLOT_PART)
+    TUI_NSLOTS
+};
+#undef TUI_SLOT_ROW
+#undef TUI_SLOT_PART
+
+/* The state of place id, or NULL when it has none (closed, or not yet opened). Its type is
+ * defined in the place's own file, which alone names the slot and reaches it through a typed
+ * accessor of its own (`drafts_state(t)`); other files ask it through the functions its
+ * header exports. The check in tests/cli/screens_test.sh holds every file to this. */
+#define TUI_STATE(t, id) ((t)->state[TUI_SLOT_##id])
+
 #define TUI_UNDO_MAX 50
 #define TUI_MESSAGE_MAX 512
 
@@ -69,26 +76,15 @@ struct tui {
     struct db *db;
     struct tui_colours colours;
     const struct tui_screen *screen; /* the screen showing (tui/screen.h) */
-    struct inbox *inbox;
-    struct tview *thread;          /* the open thread, or NULL */
-    struct drafts *drafts;         /* the drafts view, or NULL before it is first opened */
-    struct auditv *audit;          /* the audit view, or NULL when closed */
-    struct reportsv *reports;      /* the reports screen, or NULL before it is first opened */
     const struct tui_screen *back[TUI_BACK_MAX];
     size_t nback;
     struct tui_outbox outbox;
-    struct review *review;         /* the selected draft's findings (tui/approvals.c) */
-    long draft_asked;              /* the draft a question of the drafts view is about */
-    struct reckoner *reckoner;     /* the ready-reckoner beside the thread, or NULL */
-    struct composer *composer;     /* the reply being written (screen TUI_COMPOSER), or NULL */
-    struct prompt *prompt;         /* the question being asked, or NULL */
-    struct help *help;             /* the help overlay (tui/help.c), or NULL when closed */
+    void *state[TUI_NSLOTS];       /* each place's own state: see TUI_STATE */
     struct undo_step undo[TUI_UNDO_MAX];
     size_t nundo;
     char message[TUI_MESSAGE_MAX]; /* for the status bar; cleared by the next key */
     int message_error;
     int quit;
-    struct tui_sync *sync;         /* syncing from the interface (tui/sync.c) */
 };
 
 /* tui/tui.c */

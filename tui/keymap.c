@@ -19,25 +19,18 @@
 #define KEYMAP_MAX_PROBLEMS 100       /* stop reporting after this many */
 #define KEYMAP_MAX_WORDS 8
 
-/* The contexts, one row each: the word keymap files use, what the screen is called (the help
- * overlay's title), where its keys apply (the help's and the manual's section titles) and a
- * note the manual adds. A new context is its enum entry and its row here. */
+/* The contexts, one row each, from tui/screen_list.h: the word keymap files use, what the
+ * screen is called (the help overlay's title), where its keys apply (the help's and the
+ * manual's section titles) and a note the manual adds. */
+#define CONTEXT_KEYS(id, CTX, screen, place, note) [KM_##CTX] = {#id, screen, place, note},
+#define CONTEXT_PLACE(id, CTX, list, screen, place, note) [KM_##CTX] = {#id, screen, place, note},
 static const struct {
     const char *name, *screen, *place, *note;
 } contexts[KM_NCONTEXTS] = {
-    [KM_GLOBAL] = {"global", "every screen", NULL, NULL},
-    [KM_INBOX] = {"inbox", "inbox", "the inbox", NULL},
-    [KM_THREAD] = {"thread", "thread view", "the thread view", NULL},
-    [KM_RECKONER] = {"reckoner", "ready-reckoner", "the ready-reckoner",
-                     "beside the thread view"},
-    [KM_COMPOSER] = {"composer", "composer", "the composer", "other characters type themselves"},
-    [KM_DRAFTS] = {"drafts", "drafts and approvals", "the drafts and approvals view", NULL},
-    [KM_AUDIT] = {"audit", "audit log", "the audit log", NULL},
-    [KM_REPORTS] = {"reports", "reports", "the reports", NULL},
-    [KM_HELP] = {"help", "help", "the help overlay", "any other key closes it"},
-    [KM_PROMPT] = {"prompt", "prompt", "the prompt on the bottom line",
-                   "other characters type themselves"},
+    TUI_PLACES(CONTEXT_KEYS, CONTEXT_PLACE, CONTEXT_PLACE, TUI_PLACE_NONE)
 };
+#undef CONTEXT_KEYS
+#undef CONTEXT_PLACE
 
 /* Named keys; the first name of a key is the one it is shown with. */
 static const struct {

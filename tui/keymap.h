@@ -8,8 +8,8 @@
  *   include NAME|PATH           read another keymap first (NAME: a shipped flavour such as
  *                               "vi"; a relative PATH is relative to the including file)
  *
- * CONTEXT is global, inbox, thread, reckoner, composer, drafts, audit, reports, help or prompt. A screen
- * looks a key up in its own context first, then in global; the help overlay only in its own
+ * CONTEXT is global, inbox, thread, reckoner, composer, drafts, audit, reports, help or prompt
+ * (tui/screen_list.h lists them). A screen looks a key up in its own context first, then in global; the help overlay only in its own
  * (any other key closes it), and so does the prompt (other characters type themselves).
  * ACTION names a row of the action table (tui/actions.h) for that context, or a global one.
  * KEY is a single character (UTF-8 is fine), a name (Enter Esc Tab BTab Space Backspace Delete
@@ -22,22 +22,19 @@
 #ifndef TACTFUL_KEYMAP_H
 #define TACTFUL_KEYMAP_H
 
+#include "tui/screen_list.h"
+
 #include <stddef.h>
 
-/* Where a binding applies. */
+/* Where a binding applies: one context per line of tui/screen_list.h, in its order (KM_GLOBAL,
+ * KM_INBOX, KM_THREAD, KM_RECKONER, KM_COMPOSER, KM_DRAFTS, KM_AUDIT, KM_REPORTS, KM_HELP,
+ * KM_PROMPT). */
+#define KM_CONTEXT_ROW(id, CTX, ...) KM_##CTX,
 enum keymap_context {
-    KM_GLOBAL,
-    KM_INBOX,
-    KM_THREAD,
-    KM_RECKONER,
-    KM_COMPOSER,
-    KM_DRAFTS,      /* the drafts view, and its approvals mode */
-    KM_AUDIT,       /* the audit log */
-    KM_REPORTS,     /* the reports screen */
-    KM_HELP,        /* the help overlay */
-    KM_PROMPT,      /* a question on the bottom line */
+    TUI_PLACES(KM_CONTEXT_ROW, KM_CONTEXT_ROW, KM_CONTEXT_ROW, TUI_PLACE_NONE)
     KM_NCONTEXTS
 };
+#undef KM_CONTEXT_ROW
 
 /* A key is a Unicode code point, or a curses KEY_* code with KEYMAP_FN set; KEYMAP_META adds
  * Meta (Alt) to either. */

@@ -124,7 +124,7 @@ tui_list_scroll(struct tui *t, struct tui_list *l, long rows)
 static struct tui_list *
 current_list(struct tui *t)
 {
-    if (t->help)
+    if (tui_help_showing(t))
         return tui_help_list(t);
     return t->screen->list ? t->screen->list(t) : NULL;
 }
@@ -134,7 +134,7 @@ current_list(struct tui *t)
 static void
 moved(struct tui *t, const struct tui_list *l, long before)
 {
-    if (t->help == NULL && l->cur != before && t->screen->moved)
+    if (!tui_help_showing(t) && l->cur != before && t->screen->moved)
         t->screen->moved(t);
 }
 

@@ -28,6 +28,13 @@ struct prompt {
     struct editbuf *eb;   /* the answer being written */
 };
 
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct prompt *
+prompt_state(const struct tui *t)
+{
+    return TUI_STATE(t, prompt);
+}
+
 /* Frees a prompt. */
 static void
 prompt_free(struct prompt *p)
@@ -62,20 +69,26 @@ tui_prompt_open(struct tui *t, const struct prompt_spec *spec)
     if (spec->initial)
         editbuf_load(p->eb, spec->initial, strlen(spec->initial));
     tui_prompt_close(t);
-    t->prompt = p;
+    TUI_STATE(t, prompt) = p;
 }
 
 void
 tui_prompt_close(struct tui *t)
 {
-    prompt_free(t->prompt);
-    t->prompt = NULL;
+    prompt_free(prompt_state(t));
+    TUI_STATE(t, prompt) = NULL;
+}
+
+int
+tui_prompt_showing(struct tui *t)
+{
+    return prompt_state(t) != NULL;
 }
 
 struct editbuf *
 tui_prompt_editbuf(struct tui *t)
 {
-    return t->prompt ? t->prompt->eb : NULL;
+    return prompt_state(t) ? prompt_state(t)->eb : NULL;
 }
 
 /* Completes the word before the cursor (after any + or -) from the choices: to the only
@@ -124,7 +137,7 @@ complete(struct prompt *p)
 static void
 answer(struct tui *t, const char *text)
 {
-    tui_prompt_done done = t->prompt->done;
+    tui_prompt_done done = prompt_state(t)->done;
     char *copy = xstrdup(text);
     tui_prompt_close(t);
     done(t, copy);
@@ -135,8 +148,8 @@ void
 tui_prompt_act_answer(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->prompt)
-        answer(t, editbuf_text(t->prompt->eb));
+    if (prompt_state(t))
+        answer(t, editbuf_text(prompt_state(t)->eb));
 }
 
 void
@@ -151,14 +164,14 @@ void
 tui_prompt_act_complete(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->prompt)
-        complete(t->prompt);
+    if (prompt_state(t))
+        complete(prompt_state(t));
 }
 
 void
 tui_prompt_type(struct tui *t, int key)
 {
-    struct prompt *p = t->prompt;
+    struct prompt *p = prompt_state(t);
     if (p->instant && editbuf_len(p->eb) == 0 && key >= '0' && key <= '9') {
         size_t d = (size_t)(key - '0');
         size_t i = p->zero_based ? d : d - 1;
@@ -176,7 +189,7 @@ tui_prompt_type(struct tui *t, int key)
 void
 tui_prompt_draw(struct tui *t)
 {
-    struct prompt *p = t->prompt;
+    struct prompt *p = prompt_state(t);
     int y = LINES - 1;
     if (p->hint || (p->instant && p->nchoices)) {
         struct buf h = {0};

@@ -21,6 +21,8 @@ void tui_prompt_close(struct tui *t);
 void tui_prompt_draw(struct tui *t);
 /* Types a character no binding of the prompt context took (a digit may answer at once). */
 void tui_prompt_type(struct tui *t, int key);
+/* Whether a question is being asked. */
+int tui_prompt_showing(struct tui *t);
 /* The answer being written, for the editing actions; NULL when no question is asked. */
 struct editbuf *tui_prompt_editbuf(struct tui *t);
 

@@ -35,6 +35,13 @@ struct reckoner {
     struct guard_suggestions suggested; /* patterns the suggest rules propose for the post */
 };
 
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct reckoner *
+reckoner_state(const struct tui *t)
+{
+    return TUI_STATE(t, reckoner);
+}
+
 /* Frees a reckoner. */
 static void
 reckoner_free(struct reckoner *r)
@@ -50,11 +57,17 @@ reckoner_free(struct reckoner *r)
     free(r);
 }
 
+int
+tui_reckoner_showing(struct tui *t)
+{
+    return reckoner_state(t) != NULL;
+}
+
 void
 tui_reckoner_close(struct tui *t)
 {
-    reckoner_free(t->reckoner);
-    t->reckoner = NULL;
+    reckoner_free(reckoner_state(t));
+    TUI_STATE(t, reckoner) = NULL;
 }
 
 /* Sorts the patterns by key (those without one last) into r->order. */
@@ -74,7 +87,7 @@ order_patterns(struct reckoner *r, const struct pattern_set *set)
 static const struct pattern *
 selected(const struct tui *t)
 {
-    const struct reckoner *r = t->reckoner;
+    const struct reckoner *r = reckoner_state(t);
     if (r == NULL || r->n == 0 || t->opts->patterns == NULL)
         return NULL;
     return &t->opts->patterns->items[r->order[r->list.cur]];
@@ -138,14 +151,14 @@ open_panel(struct tui *t)
     else if (busy < 0)
         tui_error_take(t, "cannot tell whether others are at work on the thread", err);
     tui_reckoner_close(t);
-    t->reckoner = r;
+    TUI_STATE(t, reckoner) = r;
 }
 
 /* Answers the resume question: a draft's number resumes it; "new" opens the panel. */
 static void
 resume_answered(struct tui *t, const char *text)
 {
-    if (t->thread == NULL)
+    if (tui_thread_id(t) == 0)
         return;
     if (*text == '\0') {
         tui_message(t, "cancelled");
@@ -213,7 +226,7 @@ tui_reckoner_act_reply(struct tui *t, const struct tui_action *a)
 static char *
 preview(const struct tui *t, const struct pattern *p)
 {
-    const struct reckoner *r = t->reckoner;
+    const struct reckoner *r = reckoner_state(t);
     struct pattern_vars v = {
         .author = r->author,
         .topic = r->topic,
@@ -256,7 +269,7 @@ keys_of(struct tui *t, const char *name, char *out, size_t cap)
 static int
 draw_suggested(struct tui *t, int y, int x, int w)
 {
-    const struct reckoner *r = t->reckoner;
+    const struct reckoner *r = reckoner_state(t);
     if (r->suggested.n == 0)
         return 0;
     struct buf b = {0};
@@ -276,7 +289,7 @@ draw_suggested(struct tui *t, int y, int x, int w)
 void
 tui_reckoner_draw(struct tui *t)
 {
-    struct reckoner *r = t->reckoner;
+    struct reckoner *r = reckoner_state(t);
     int w = COLS >= 100 ? COLS / 2 : COLS * 3 / 5;
     if (w < 40)
         w = COLS;
@@ -362,7 +375,7 @@ tui_reckoner_draw(struct tui *t)
 void
 tui_reckoner_act_pick(struct tui *t, const struct tui_action *a)
 {
-    struct reckoner *r = t->reckoner;
+    struct reckoner *r = reckoner_state(t);
     if (r == NULL)
         return;
     int key = atoi(a->arg);
@@ -378,7 +391,7 @@ tui_reckoner_act_pick(struct tui *t, const struct tui_action *a)
 static void
 compose(struct tui *t, const char *pattern, const char *body)
 {
-    struct reckoner *r = t->reckoner;
+    struct reckoner *r = reckoner_state(t);
     long id = 0;
     char *err = NULL;
     if (draft_create(t->db, t->opts->officer, r->thread, r->in_reply_to, pattern, body, &id,
@@ -406,12 +419,12 @@ void
 tui_reckoner_act_blank(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->reckoner)
+    if (reckoner_state(t))
         compose(t, NULL, "");
 }
 
 struct tui_list *
 tui_reckoner_list(struct tui *t)
 {
-    return t->reckoner ? &t->reckoner->list : NULL;
+    return reckoner_state(t) ? &reckoner_state(t)->list : NULL;
 }

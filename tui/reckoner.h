@@ -4,6 +4,8 @@
 
 #include "tui/internal.h"
 
+/* Whether the ready-reckoner is open beside the thread view. */
+int tui_reckoner_showing(struct tui *t);
 void tui_reckoner_close(struct tui *t);
 void tui_reckoner_draw(struct tui *t);
 /* The patterns' list while the ready-reckoner is open, else NULL. */

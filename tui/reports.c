@@ -31,8 +31,16 @@ struct reportsv {
     int utf8;             /* the locale's characters are UTF-8: block characters */
 };
 
-void
-tui_reports_free(struct reportsv *v)
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct reportsv *
+reports_state(const struct tui *t)
+{
+    return TUI_STATE(t, reports);
+}
+
+/* Frees the state of reports. */
+static void
+reportsv_free(struct reportsv *v)
 {
     if (v == NULL)
         return;
@@ -43,7 +51,7 @@ tui_reports_free(struct reportsv *v)
 void
 tui_reports_reload(struct tui *t)
 {
-    struct reportsv *v = t->reports;
+    struct reportsv *v = reports_state(t);
     if (v == NULL)
         return;
     struct hours h;
@@ -68,7 +76,7 @@ tui_reports_reload(struct tui *t)
 static void
 table_row(struct tui *t, const struct report_figures *f, int y, enum tui_role role)
 {
-    const struct report *r = t->reports->r;
+    const struct report *r = reports_state(t)->r;
     char med[32], p90[32], cells[128], pct[24] = "-";
     int bh = r->business;
     report_duration(bh ? f->median_bh_s : f->median_s, med);
@@ -102,10 +110,10 @@ bar(char *out, size_t cap, long n, long max, int cols, int utf8)
 static void
 draw_sparkline(struct tui *t, int y)
 {
-    const struct report *r = t->reports->r;
+    const struct report *r = reports_state(t)->r;
     static const char *const levels8[9] = {" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
     static const char levels_ascii[] = " .:-=+*#@";
-    int utf8 = t->reports->utf8;
+    int utf8 = reports_state(t)->utf8;
     int w = COLS - 2;
     size_t first = r->ndays > (size_t)w ? r->ndays - (size_t)w : 0;
     long max = 0;
@@ -138,7 +146,7 @@ draw_sparkline(struct tui *t, int y)
 static void
 draw_group_bars(struct tui *t, int y, int x, int w, int rows)
 {
-    const struct report *r = t->reports->r;
+    const struct report *r = reports_state(t)->r;
     char title[96];
     snprintf(title, sizeof title, "Threads in per %s", report_by_name(r->by));
     tui_put(y, x, title, w, tui_attr(t, ROLE_HEADER));
@@ -149,7 +157,7 @@ draw_group_bars(struct tui *t, int y, int x, int w, int rows)
     int barw = w - 22;
     for (size_t i = 0; i < r->ngroups && (int)i < rows; i++) {
         char b[256], n[24];
-        bar(b, sizeof b, r->groups[i].in, max, barw, t->reports->utf8);
+        bar(b, sizeof b, r->groups[i].in, max, barw, reports_state(t)->utf8);
         snprintf(n, sizeof n, "%5ld ", r->groups[i].in);
         tui_put_raw(y + 1 + (int)i, x, r->groups[i].group, 14, tui_attr(t, ROLE_NORMAL));
         tui_put(y + 1 + (int)i, x + 15, n, 6, tui_attr(t, ROLE_NORMAL));
@@ -166,7 +174,7 @@ draw_group_bars(struct tui *t, int y, int x, int w, int rows)
 static void
 draw_histogram(struct tui *t, int y, int x, int w)
 {
-    const struct report *r = t->reports->r;
+    const struct report *r = reports_state(t)->r;
     tui_put(y, x, r->business ? "Time to first reply (business hours)" : "Time to first reply",
             w, tui_attr(t, ROLE_HEADER));
     long max = 0;
@@ -176,7 +184,7 @@ draw_histogram(struct tui *t, int y, int x, int w)
     int barw = w - 13;
     for (int i = 0; i < REPORT_BUCKETS; i++) {
         char b[256], label[32];
-        bar(b, sizeof b, r->total.hist[i], max, barw, t->reports->utf8);
+        bar(b, sizeof b, r->total.hist[i], max, barw, reports_state(t)->utf8);
         snprintf(label, sizeof label, "%-5s %5ld ", report_bucket_labels[i], r->total.hist[i]);
         tui_put(y + 1 + i, x, label, 12, tui_attr(t, ROLE_NORMAL));
         tui_put(y + 1 + i, x + 12, b, barw, tui_attr(t, ROLE_HIGH));
@@ -186,7 +194,7 @@ draw_histogram(struct tui *t, int y, int x, int w)
 void
 tui_reports_draw(struct tui *t)
 {
-    struct reportsv *v = t->reports;
+    struct reportsv *v = reports_state(t);
     const struct report *r = v->r;
     char title[200];
     erase();
@@ -236,10 +244,10 @@ void
 tui_reports_act_open(struct tui *t, const struct tui_action *act)
 {
     (void)act;
-    if (t->reports == NULL) {
-        t->reports = xcalloc(1, sizeof *t->reports);
+    if (reports_state(t) == NULL) {
+        TUI_STATE(t, reports) = xcalloc(1, sizeof(struct reportsv));
         const char *cs = nl_langinfo(CODESET);
-        t->reports->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+        reports_state(t)->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
     }
     tui_screen_push(t, &tui_reports_screen);
     tui_reports_reload(t);
@@ -249,7 +257,7 @@ void
 tui_reports_act_group(struct tui *t, const struct tui_action *act)
 {
     (void)act;
-    struct reportsv *v = t->reports;
+    struct reportsv *v = reports_state(t);
     v->step = (v->step + 1) % NSTEPS;
     tui_reports_reload(t);
 }
@@ -258,8 +266,8 @@ tui_reports_act_group(struct tui *t, const struct tui_action *act)
 static void
 reports_screen_free(struct tui *t)
 {
-    tui_reports_free(t->reports);
-    t->reports = NULL;
+    reportsv_free(reports_state(t));
+    TUI_STATE(t, reports) = NULL;
 }
 
 const struct tui_screen tui_reports_screen = {

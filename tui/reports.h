@@ -4,7 +4,6 @@
 
 #include "tui/internal.h"
 
-void tui_reports_free(struct reportsv *v);
 void tui_reports_draw(struct tui *t);
 void tui_reports_reload(struct tui *t);
 

@@ -1,9 +1,10 @@
-/* The table of screens: adding a screen is its file and one row here. */
+/* The table of screens, built from tui/screen_list.h: adding a screen is its file and one
+ * line there. */
 #include "tui/screen.h"
 
 #include <stddef.h>
 
+#define SCREEN_ROW(id, ...) &tui_##id##_screen,
 const struct tui_screen *const tui_screens[] = {
-    &tui_composer_screen, &tui_thread_screen,  &tui_drafts_screen, &tui_audit_screen,
-    &tui_reports_screen,  &tui_inbox_screen,   NULL,
+    TUI_PLACES(TUI_PLACE_NONE, SCREEN_ROW, TUI_PLACE_NONE, TUI_PLACE_NONE) NULL,
 };

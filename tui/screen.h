@@ -4,22 +4,26 @@
  * private. The loop draws, reloads and dispatches keys through these rows and never asks
  * which screen is showing; the overlays (the help, the prompt) lie on top of any screen.
  *
- * Adding a screen, say tui/outboxview.c:
- * - the file: its state struct, its draw (and whichever other members it needs), the
- *   `tui_outboxview_screen` row, and its action handlers (declared in tui/outboxview.h);
- * - its row in tui_screens[] (tui/screen.c) and its extern below;
- * - its keys: an entry in enum keymap_context and its row in the context table of
- *   tui/keymap.c (name, title and section heading for the help and the manual), unless it
- *   shares a context; for a list, its bit in KM_LISTS (tui/actions.h) gives it the movement
- *   actions;
- * - its actions: rows in tui/actions.c (one of them opens it) and default keys in
- *   keymaps/default.keys; the help overlay, `tactful keys` and the manual follow;
- * - a pointer to its state in struct tui (tui/internal.h), which only its file dereferences. */
+ * Adding a screen, say tui/outboxview.c, is that file and one line, besides its actions:
+ * - the file: its state struct, with a typed accessor over its slot
+ *   (`static inline struct outboxview *outboxview_state(const struct tui *t)` returning
+ *   TUI_STATE(t, outboxview), tui/internal.h), its draw (and whichever other members it needs),
+ *   the `tui_outboxview_screen` row, and its action handlers (declared in tui/outboxview.h,
+ *   with whatever other screens may ask of it). No other file names its slot or sees its
+ *   state's type; tests/cli/screens_test.sh checks both;
+ * - its line in tui/screen_list.h, SCREEN(outboxview, OUTBOXVIEW, 1, "outbox", "the outbox",
+ *   NULL): its key context KM_OUTBOXVIEW (the word keymap files use, the help overlay's title,
+ *   the help's and the manual's section heading), its slot in struct tui, its extern below and
+ *   its row in tui_screens[], and with list set the list movement actions;
+ * - its actions: rows in tui/actions.c in KM_BIT(KM_OUTBOXVIEW) (one of them opens it, with
+ *   tui_screen_push) and default keys in keymaps/default.keys; the help overlay, `tactful
+ *   keys` and the manual follow (`make man` refreshes the manual's key list). */
 #ifndef TACTFUL_TUI_SCREEN_H
 #define TACTFUL_TUI_SCREEN_H
 
 #include "tui/keymap.h"
 #include "tui/list.h"
+#include "tui/screen_list.h"
 
 #include <stddef.h>
 
@@ -66,15 +70,13 @@ struct tui_screen {
     void (*cursor)(struct tui *t);
 };
 
-/* The screens; each is defined in the file named for it. */
-extern const struct tui_screen tui_inbox_screen;    /* tui/inbox.c */
-extern const struct tui_screen tui_thread_screen;   /* tui/thread.c */
-extern const struct tui_screen tui_drafts_screen;   /* tui/drafts.c */
-extern const struct tui_screen tui_audit_screen;    /* tui/auditview.c */
-extern const struct tui_screen tui_reports_screen;  /* tui/reports.c */
-extern const struct tui_screen tui_composer_screen; /* tui/composer.c */
+/* The screens, one per SCREEN line of tui/screen_list.h; each is defined in its file
+ * (tui_audit_screen in tui/auditview.c, the others in the file of their name). */
+#define TUI_SCREEN_EXTERN(id, ...) extern const struct tui_screen tui_##id##_screen;
+TUI_PLACES(TUI_PLACE_NONE, TUI_SCREEN_EXTERN, TUI_PLACE_NONE, TUI_PLACE_NONE)
+#undef TUI_SCREEN_EXTERN
 
-/* Every screen, in the order their state is freed; ends with NULL. */
+/* Every screen, in the list's order; ends with NULL. */
 extern const struct tui_screen *const tui_screens[];
 
 #endif

@@ -8,6 +8,7 @@
 #include "model/account.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
+#include "tui/prompt.h"
 #include "tui/spawn.h"
 #include "tui/sync.h"
 
@@ -56,6 +57,13 @@ struct tui_sync {
     char error[TUI_SYNC_REASON_MAX]; /* why the last sync could not run at all, or "" */
     int reload;                     /* the cache changed: reload once no question is open */
 };
+
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct tui_sync *
+sync_state(const struct tui *t)
+{
+    return TUI_STATE(t, sync);
+}
 
 /* Seconds on a monotonic clock. */
 static double
@@ -158,7 +166,7 @@ find_acct(struct tui_sync *s, const char *name)
 static void
 load_last(struct tui *t)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     for (size_t i = 0; i < s->n; i++) {
         struct sync_acct *a = &s->acct[i];
         struct account_state st;
@@ -187,7 +195,7 @@ tui_sync_start(struct tui *t)
 {
     struct tui_sync *s = xcalloc(1, sizeof *s);
     const struct tui_opts *o = t->opts;
-    t->sync = s;
+    TUI_STATE(t, sync) = s;
     s->fd = -1;
     s->notify = config_notify_mode(o->config);
     s->allowed = !o->offline && !o->bundle && o->exe != NULL;
@@ -208,14 +216,14 @@ tui_sync_start(struct tui *t)
 void
 tui_sync_free(struct tui *t)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     if (s == NULL)
         return;
     if (s->fd >= 0)
         close(s->fd);
     free(s->acct);
     free(s);
-    t->sync = NULL;
+    TUI_STATE(t, sync) = NULL;
 }
 
 /* Starts `EXE [--db P] [--config P] sync --progress-fd 3 ACCOUNT...` for the accounts
@@ -223,7 +231,7 @@ tui_sync_free(struct tui *t)
 static int
 spawn_sync(struct tui *t, const int *want, char **err)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     const struct tui_opts *o = t->opts;
     const char **args = xcalloc(s->n + 4, sizeof *args);
     size_t n = 0;
@@ -282,7 +290,7 @@ spawn_sync(struct tui *t, const int *want, char **err)
 static int
 start_sync(struct tui *t, const int *want)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     int *all = NULL;
     if (want == NULL) {
         all = xcalloc(s->n ? s->n : 1, sizeof *all);
@@ -304,7 +312,7 @@ start_sync(struct tui *t, const int *want)
 static void
 apply_line(struct tui *t, const char *text)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     struct tui_sync_line l;
     if (tui_sync_line_parse(text, &l) != 0)
         return;
@@ -338,7 +346,7 @@ apply_line(struct tui *t, const char *text)
 static void
 read_progress(struct tui *t)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     char buf[512];
     while (s->fd >= 0) {
         ssize_t r = read(s->fd, buf, sizeof buf);
@@ -372,7 +380,7 @@ static void
 notify(struct tui *t, long n)
 {
     char text[128];
-    size_t len = tui_sync_notify_text(t->sync->notify, n, text, sizeof text);
+    size_t len = tui_sync_notify_text(sync_state(t)->notify, n, text, sizeof text);
     if (len == 0)
         return;
     fflush(stdout);
@@ -383,7 +391,7 @@ notify(struct tui *t, long n)
 void
 tui_sync_reaped(struct tui *t, pid_t pid, int status)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     if (s == NULL || pid <= 0 || pid != s->pid)
         return;
     s->pid = 0;
@@ -418,12 +426,12 @@ tui_sync_reaped(struct tui *t, pid_t pid, int status)
 void
 tui_sync_poll(struct tui *t)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     if (s == NULL)
         return;
     if (s->fd >= 0)
         read_progress(t);
-    if (s->reload && t->prompt == NULL) {
+    if (s->reload && !tui_prompt_showing(t)) {
         s->reload = 0;
         tui_refresh_data(t, TUI_RELOAD_ALL);
     }
@@ -447,7 +455,7 @@ void
 tui_sync_act_sync(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     if (t->opts->bundle) {
         tui_message(t, "a review bundle does not sync; sync the cache it came from");
         return;
@@ -476,7 +484,7 @@ tui_sync_act_sync(struct tui *t, const struct tui_action *a)
 void
 tui_sync_status(struct tui *t, char *out, size_t cap)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     out[0] = '\0';
     if (s == NULL)
         return;
@@ -505,7 +513,7 @@ tui_sync_status(struct tui *t, char *out, size_t cap)
 int
 tui_sync_account_line(struct tui *t, size_t i, char *out, size_t cap)
 {
-    struct tui_sync *s = t->sync;
+    struct tui_sync *s = sync_state(t);
     if (s == NULL || i >= s->n)
         return -1;
     const struct sync_acct *a = &s->acct[i];

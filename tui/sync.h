@@ -40,8 +40,8 @@ int tui_sync_line_parse(const char *line, struct tui_sync_line *out);
  * text with the count, never anything a platform sent. Returns the bytes written. */
 size_t tui_sync_notify_text(enum config_notify mode, long n, char *out, size_t cap);
 
-/* Sets up the interface's syncing (t->sync) from its options: the accounts, their intervals
- * and their last sync as the cache knows it; starts the first sync when one is due. */
+/* Sets up the interface's syncing (its slot's state) from its options: the accounts, their
+ * intervals and their last sync as the cache knows it; starts the first sync when one is due. */
 void tui_sync_start(struct tui *t);
 
 /* Reads what the running sync said since the last call, and starts a sync that is due.

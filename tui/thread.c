@@ -36,6 +36,13 @@ struct tview {
     int tree_h;          /* lines the tree had at the last draw */
 };
 
+/* This file's state in the interface (tui/screen_list.h), or NULL when there is none. */
+static inline struct tview *
+thread_state(const struct tui *t)
+{
+    return TUI_STATE(t, thread);
+}
+
 /* Works out each post's parent and next sibling from the depth-first order thread_get gives:
  * a post's parent is the nearest earlier post one level up. */
 static void
@@ -122,8 +129,8 @@ tui_thread_open(struct tui *t, long id)
             tv->cur = (long)i;
             break;
         }
-    tview_free(t->thread);
-    t->thread = tv;
+    tview_free(thread_state(t));
+    TUI_STATE(t, thread) = tv;
     tui_screen_push(t, &tui_thread_screen);
     return 0;
 }
@@ -131,14 +138,13 @@ tui_thread_open(struct tui *t, long id)
 void
 tui_thread_close(struct tui *t)
 {
-    if (t->thread == NULL)
+    if (thread_state(t) == NULL)
         return;
-    tview_free(t->thread);
-    t->thread = NULL;
+    tview_free(thread_state(t));
+    TUI_STATE(t, thread) = NULL;
     if (t->screen == &tui_thread_screen)
         tui_screen_back(t);
-    if (t->inbox)
-        tui_inbox_reload(t, TUI_RELOAD_PAGE);
+    tui_inbox_reload(t, TUI_RELOAD_PAGE);
     if (t->screen == &tui_drafts_screen)
         tui_drafts_reload(t);
 }
@@ -166,7 +172,7 @@ keep_collapsed(const struct tview *old, struct tview *tv)
 void
 tui_thread_reload(struct tui *t)
 {
-    struct tview *old = t->thread;
+    struct tview *old = thread_state(t);
     if (old == NULL)
         return;
     long keep = old->cur < (long)old->t->nposts ? old->t->posts[old->cur].id : 0;
@@ -185,19 +191,19 @@ tui_thread_reload(struct tui *t)
     tv->body_top = old->body_top;
     tv->picked = old->picked;
     tview_free(old);
-    t->thread = tv;
+    TUI_STATE(t, thread) = tv;
 }
 
 long
 tui_thread_id(struct tui *t)
 {
-    return t->thread ? t->thread->t->info.id : 0;
+    return thread_state(t) ? thread_state(t)->t->info.id : 0;
 }
 
 const char *
 tui_thread_url(struct tui *t)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv == NULL || tv->cur >= (long)tv->t->nposts)
         return NULL;
     return tv->t->posts[tv->cur].url;
@@ -206,13 +212,13 @@ tui_thread_url(struct tui *t)
 const struct thread_row *
 tui_thread_info(struct tui *t)
 {
-    return t->thread ? &t->thread->t->info : NULL;
+    return thread_state(t) ? &thread_state(t)->t->info : NULL;
 }
 
 const struct thread_post *
 tui_thread_post(struct tui *t)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv == NULL || tv->cur >= (long)tv->t->nposts)
         return NULL;
     return &tv->t->posts[tv->cur];
@@ -239,7 +245,7 @@ latest_public(const struct tview *tv)
 const struct thread_post *
 tui_thread_reply_post(struct tui *t)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv == NULL || tv->t->nposts == 0)
         return NULL;
     if (!tv->picked)
@@ -297,7 +303,7 @@ collapsed_label(const struct tview *tv, long i)
 static void
 draw_tree_line(struct tui *t, size_t i, int y, time_t now)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     const struct thread_post *p = &tv->t->posts[i];
     int is_cur = (long)i == tv->cur, unread = post_unread(tv, i);
     struct buf b = {0};
@@ -325,7 +331,7 @@ draw_tree_line(struct tui *t, size_t i, int y, time_t now)
 static void
 draw_note_line(struct tui *t, size_t k, int y)
 {
-    const struct thread_note *note = &t->thread->t->notes[k];
+    const struct thread_note *note = &thread_state(t)->t->notes[k];
     struct buf b = {0};
     buf_printf(&b, " ✎ note by %s · %.10s %.5s · %s", note->officer,
                note->created_at ? note->created_at : "",
@@ -346,7 +352,7 @@ tree_lines(const struct tview *tv)
 static void
 draw_tree(struct tui *t, int y, int h, time_t now)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     long cur = tui_fold_row(tv->fold, tv->cur);
     if (cur < 0)
         cur = 0;
@@ -376,7 +382,7 @@ draw_tree(struct tui *t, int y, int h, time_t now)
 static int
 draw_chain(struct tui *t, int y, int max)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     long chain[CHAIN_MAX];
     int n = 0, more = 0;
     for (long a = tv->parent[tv->cur]; a >= 0; a = tv->parent[a]) {
@@ -408,7 +414,7 @@ draw_chain(struct tui *t, int y, int max)
 static void
 draw_post(struct tui *t, int y, int h)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv->t->nposts == 0 || h <= 0)
         return;
     const struct thread_post *p = &tv->t->posts[tv->cur];
@@ -472,7 +478,7 @@ draw_post(struct tui *t, int y, int h)
 static void
 draw_header(struct tui *t)
 {
-    const struct thread_row *r = &t->thread->t->info;
+    const struct thread_row *r = &thread_state(t)->t->info;
     struct buf b = {0};
     buf_printf(&b, " Thread %ld · %s · %s · %s", r->id, r->platform, r->account, r->state);
     if (r->priority)
@@ -485,10 +491,11 @@ draw_header(struct tui *t)
         buf_printf(&b, " · about: %s", r->topic);
     if (r->snoozed_until)
         buf_printf(&b, " · snoozed until %s", r->snoozed_until);
-    buf_printf(&b, " · %zu post%s", t->thread->t->nposts, t->thread->t->nposts == 1 ? "" : "s");
-    if (t->thread->t->nnotes)
-        buf_printf(&b, " · %zu note%s", t->thread->t->nnotes,
-                   t->thread->t->nnotes == 1 ? "" : "s");
+    size_t nposts = thread_state(t)->t->nposts;
+    buf_printf(&b, " · %zu post%s", nposts, nposts == 1 ? "" : "s");
+    if (thread_state(t)->t->nnotes)
+        buf_printf(&b, " · %zu note%s", thread_state(t)->t->nnotes,
+                   thread_state(t)->t->nnotes == 1 ? "" : "s");
     if (r->title && *r->title)
         buf_printf(&b, " · %s", r->title);
     tui_put_raw(0, 0, b.data, COLS, tui_attr(t, ROLE_BAR));
@@ -500,7 +507,7 @@ draw_header(struct tui *t)
 static int
 draw_notes_strip(struct tui *t, int y)
 {
-    const struct thread *th = t->thread->t;
+    const struct thread *th = thread_state(t)->t;
     if (th->nnotes == 0)
         return 0;
     const struct thread_note *note = &th->notes[th->nnotes - 1];
@@ -516,7 +523,7 @@ draw_notes_strip(struct tui *t, int y)
 void
 tui_thread_draw(struct tui *t)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv == NULL)
         return;
     time_t now = time(NULL);
@@ -579,23 +586,24 @@ void
 tui_thread_act_down(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (tui_fold_row(t->thread->fold, t->thread->cur) + 1 < tui_fold_rows(t->thread->fold))
-        select_row(t->thread, 1);
+    struct tview *tv = thread_state(t);
+    if (tui_fold_row(tv->fold, tv->cur) + 1 < tui_fold_rows(tv->fold))
+        select_row(tv, 1);
 }
 
 void
 tui_thread_act_up(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (tui_fold_row(t->thread->fold, t->thread->cur) > 0)
-        select_row(t->thread, -1);
+    if (tui_fold_row(thread_state(t)->fold, thread_state(t)->cur) > 0)
+        select_row(thread_state(t), -1);
 }
 
 void
 tui_thread_act_parent(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv->t->nposts == 0 || tv->parent[tv->cur] < 0) {
         tui_message(t, "this post starts the conversation (or replies to one not in the cache)");
         return;
@@ -607,7 +615,7 @@ void
 tui_thread_act_next_sibling(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tv->t->nposts == 0 || tv->next_sibling[tv->cur] < 0) {
         tui_message(t, "no later reply to the same post");
         return;
@@ -619,7 +627,7 @@ void
 tui_thread_act_prev_sibling(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     for (long j = 0; j < tv->cur; j++)
         if (tv->next_sibling[j] == tv->cur) {
             select_post(tv, j);
@@ -632,7 +640,7 @@ void
 tui_thread_act_next_unread(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     for (long j = tv->cur + 1; j < (long)tv->t->nposts; j++)
         if (post_unread(tv, (size_t)j)) {
             select_post(tv, j);
@@ -645,14 +653,14 @@ void
 tui_thread_act_first(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    select_post(t->thread, 0);
+    select_post(thread_state(t), 0);
 }
 
 void
 tui_thread_act_last(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     select_post(tv, tui_fold_post(tv->fold, tui_fold_rows(tv->fold) - 1));
 }
 
@@ -660,7 +668,7 @@ void
 tui_thread_act_scroll_down(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     long step = tv->body_h > 2 ? tv->body_h - 1 : 1;
     if (tv->body_top + tv->body_h < tv->body_lines)
         tv->body_top += step;
@@ -674,7 +682,7 @@ void
 tui_thread_act_scroll_up(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     long step = tv->body_h > 2 ? tv->body_h - 1 : 1;
     tv->body_top = tv->body_top > step ? tv->body_top - step : 0;
 }
@@ -683,14 +691,14 @@ void
 tui_thread_act_page_down(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    select_row(t->thread, t->thread->tree_h);
+    select_row(thread_state(t), thread_state(t)->tree_h);
 }
 
 void
 tui_thread_act_page_up(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    select_row(t->thread, -(long)t->thread->tree_h);
+    select_row(thread_state(t), -(long)thread_state(t)->tree_h);
 }
 
 /* Moves the selection onto the line standing for it after a collapse: the outermost collapsed
@@ -708,7 +716,7 @@ select_shown(struct tview *tv)
 static void
 collapse_at(struct tui *t, long i)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     while (i >= 0 && (tui_fold_replies(tv->fold, i) == 0 || tui_fold_collapsed(tv->fold, i)))
         i = tv->parent[i];
     if (i < 0) {
@@ -724,15 +732,15 @@ void
 tui_thread_act_collapse(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    if (t->thread->t->nposts > 0)
-        collapse_at(t, t->thread->cur);
+    if (thread_state(t)->t->nposts > 0)
+        collapse_at(t, thread_state(t)->cur);
 }
 
 void
 tui_thread_act_expand(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (!tui_fold_set(tv->fold, tv->cur, 0))
         tui_message(t, "nothing to expand: this post's replies are showing");
 }
@@ -740,7 +748,7 @@ tui_thread_act_expand(struct tui *t, const struct tui_action *a)
 void
 tui_thread_act_toggle_collapse(struct tui *t, const struct tui_action *a)
 {
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     if (tui_fold_collapsed(tv->fold, tv->cur))
         tui_thread_act_expand(t, a);
     else
@@ -751,7 +759,7 @@ void
 tui_thread_act_collapse_all(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    struct tview *tv = t->thread;
+    struct tview *tv = thread_state(t);
     tui_fold_all(tv->fold, 1);
     select_shown(tv);
 }
@@ -760,7 +768,7 @@ void
 tui_thread_act_expand_all(struct tui *t, const struct tui_action *a)
 {
     (void)a;
-    tui_fold_all(t->thread->fold, 0);
+    tui_fold_all(thread_state(t)->fold, 0);
 }
 
 /* ---- the screen ---- */
@@ -769,7 +777,7 @@ tui_thread_act_expand_all(struct tui *t, const struct tui_action *a)
 static enum keymap_context
 thread_screen_context(struct tui *t)
 {
-    return t->reckoner ? KM_RECKONER : KM_THREAD;
+    return tui_reckoner_showing(t) ? KM_RECKONER : KM_THREAD;
 }
 
 /* The thread, and the ready-reckoner beside it when open. */
@@ -777,7 +785,7 @@ static void
 thread_screen_draw(struct tui *t)
 {
     tui_thread_draw(t);
-    if (t->reckoner)
+    if (tui_reckoner_showing(t))
         tui_reckoner_draw(t);
 }
 
@@ -785,7 +793,7 @@ thread_screen_draw(struct tui *t)
 static void
 thread_screen_close(struct tui *t)
 {
-    if (t->reckoner)
+    if (tui_reckoner_showing(t))
         tui_reckoner_close(t);
     else
         tui_thread_close(t);
@@ -803,7 +811,7 @@ thread_screen_free(struct tui *t)
 static int
 thread_screen_live(struct tui *t)
 {
-    return t->thread != NULL;
+    return thread_state(t) != NULL;
 }
 
 const struct tui_screen tui_thread_screen = {

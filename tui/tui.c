@@ -171,11 +171,11 @@ draw(struct tui *t)
 {
     erase();
     t->screen->draw(t);
-    if (t->help)
+    if (tui_help_showing(t))
         tui_help_draw(t);
-    if (t->prompt)
+    if (tui_prompt_showing(t))
         tui_prompt_draw(t);
-    else if (t->screen->cursor && !t->help)
+    else if (t->screen->cursor && !tui_help_showing(t))
         t->screen->cursor(t);
     else
         curs_set(0);
@@ -209,7 +209,7 @@ read_key(void)
 static void
 dispatch(struct tui *t, int key)
 {
-    if (t->prompt) {
+    if (tui_prompt_showing(t)) {
         /* The prompt's own bindings only: other characters type themselves. */
         const struct tui_action *p = keymap_lookup(t->opts->keymap, KM_PROMPT, key);
         if (p && p->run)
@@ -218,7 +218,7 @@ dispatch(struct tui *t, int key)
             tui_prompt_type(t, key);
         return;
     }
-    if (t->help) {
+    if (tui_help_showing(t)) {
         /* The help's own bindings only: any other key closes it. */
         const struct tui_action *h = keymap_lookup(t->opts->keymap, KM_HELP, key);
         if (h && h->run)
@@ -339,10 +339,17 @@ tui_free(struct tui *t)
 {
     tui_prompt_close(t);
     tui_help_close(t);
-    for (const struct tui_screen *const *s = tui_screens; *s; s++)
-        if ((*s)->free)
-            (*s)->free(t);
-    tui_approvals_forget(t);
+    /* From the inbox, with nothing to go back to: a screen closing goes back to no screen
+     * already freed. The inbox goes last, as the others reread it when they close. */
+    t->screen = &tui_inbox_screen;
+    t->nback = 0;
+    size_t n = 0;
+    while (tui_screens[n])
+        n++;
+    while (n-- > 0)
+        if (tui_screens[n]->free)
+            tui_screens[n]->free(t);
+    tui_approvals_free(t);
     tui_undo_clear(t);
     tui_sync_free(t);
 }
@@ -364,7 +371,7 @@ tui_run(const struct tui_opts *opts, char **err)
     struct sigaction old[3];
     tui_stop_signal = 0;
     catch_stop_signals(old);
-    t.inbox = tui_inbox_new(&t);
+    tui_inbox_open(&t);
     tui_outbox_refresh(&t);
     tui_sync_start(&t);
     time_t last_key = time(NULL);
@@ -388,7 +395,7 @@ tui_run(const struct tui_opts *opts, char **err)
         tui_sync_poll(&t);
         if (key < 0) {
             reap_children(&t);
-            if (!t.prompt && time(NULL) - last_key >= TUI_IDLE_RELOAD_S) {
+            if (!tui_prompt_showing(&t) && time(NULL) - last_key >= TUI_IDLE_RELOAD_S) {
                 /* Only when another process wrote or a snoozed thread woke: an idle
                  * screen over an unchanged cache reads nothing. */
                 if (thread_watch_due(t.db, &watch)) {

@@ -27,6 +27,16 @@ test_user_keys_file_and_flavours_layer_on_top() {
     expect_out '^bind inbox C-n +down' || return 1
     expect_out '^bind inbox j +down' || return 1
     expect_no_out '^bind inbox n ' || return 1
+    # Each flavour folds the thread with keys of its own (M-v scrolls in emacs).
+    expect_out '^bind thread M-t +toggle-collapse' || return 1
+    expect_out '^bind thread M-H +collapse-all' || return 1
+    expect_no_out '^bind thread M-v +toggle-collapse' || return 1
+    printf '[tactful]\nkeymap = vi\n' >"$TACTFUL_CONFIG"
+    expect_status 0 t keys || return 1
+    expect_out '^bind thread c +collapse +#' || return 1
+    expect_out '^bind thread o +expand +#' || return 1
+    expect_out '^bind thread M +collapse-all' || return 1
+    expect_out '^bind thread M-v +toggle-collapse' || return 1
     printf '[tactful]\nkeymap = colemak\n' >"$TACTFUL_CONFIG"
     expect_status 2 t keys || return 1
     expect_err 'keymap = colemak: no such shipped keymap' || return 1

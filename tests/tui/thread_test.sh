@@ -3,7 +3,8 @@
 # count, a leaf folds its parent and the cursor moves onto the folded line, collapsing again
 # goes a level out, expand and expand-all, collapse-all keeping inner folds, moving over
 # folded lines, next-unread and reply opening what they need, folds kept across a reload,
-# M-v toggling, and the actions rebindable, in the help overlay.
+# M-v toggling, the vi and emacs flavours' keys for them, and the actions rebindable, in the
+# help overlay.
 . "$(dirname "$0")/lib.sh"
 
 # A thread of six posts, depth first:
@@ -108,6 +109,42 @@ test_collapse_all_and_what_opens_a_fold() {
     wait_for 'post 2/6 .*│ 3 collapsed'
     keys E C
     wait_for 'post 1/6 .*│ 5 collapsed'
+}
+
+test_vi_flavour_folds_with_c_o_and_capital_m() {
+    setup
+    printf '[tactful]\nkeymap = vi\n' >"$TACTFUL_CONFIG"
+    open_thread
+    keys j c
+    wait_for 'post 2/6 .*│ 3 collapsed'
+    keys o
+    wait_for 'Which stops are closed\?'
+    wait_gone 'collapsed'
+    keys G M
+    wait_for 'post 1/6 .*│ 5 collapsed'
+    keys E
+    wait_gone 'collapsed'
+}
+
+test_emacs_flavour_folds_with_meta_keys() {
+    setup
+    printf '[tactful]\nkeymap = emacs\n' >"$TACTFUL_CONFIG"
+    open_thread
+    keys C-n M-h
+    wait_for 'post 2/6 .*│ 3 collapsed'
+    keys M-s
+    wait_gone 'collapsed'
+    keys M-t
+    wait_for 'post 2/6 .*│ 3 collapsed'
+    keys M-t
+    wait_gone 'collapsed'
+    keys 'M->' M-H
+    wait_for 'post 1/6 .*│ 5 collapsed'
+    keys M-S
+    wait_gone 'collapsed'
+    keys '?'
+    wait_for 'tactful keys · thread'
+    wait_for '^  M-t +collapse, or expand the collapsed post  \(toggle-collapse\)'
 }
 
 test_collapse_is_rebindable_and_in_the_help() {
