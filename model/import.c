@@ -237,13 +237,14 @@ blank(const struct buf *b)
  * later has to be merged). The time includes the indexing and the commit at its end, which
  * the last transaction's cost per post foretells. */
 #define IMPORT_CHUNK_SECONDS 0.5
-#define IMPORT_CHUNK_MAX 50000
+#define IMPORT_CHUNK_MAX 25000
 #define IMPORT_GAP_MS 10         /* the pause between two transactions */
 
 /* The memory an import's page cache and memo of checked posts share (the process stays under
- * 64 MiB with the rest), the page cache's least share, the -wal size in pages at which a
- * checkpoint runs, and the size the -wal file is cut back to after one (bytes). */
-#define IMPORT_MEMORY ((size_t)44 * 1024 * 1024)
+ * 64 MiB with the rest, statement journals included: see import_jsonl_memo), the page
+ * cache's least share, the -wal size in pages at which a checkpoint runs, and the size the
+ * -wal file is cut back to after one (bytes). */
+#define IMPORT_MEMORY ((size_t)32 * 1024 * 1024)
 #define IMPORT_CACHE_MIN ((size_t)16 * 1024 * 1024)
 #define IMPORT_WAL_PAGES "16384"
 #define IMPORT_WAL_LIMIT "67108864"
@@ -340,8 +341,8 @@ memo_put(struct import_check *c, struct post_in *p, long lineno)
     return 0;
 }
 
-/* Reads the post at *pos of rec (a record memo_put wrote, after its size) into p, pointing
- * into rec, and its line number. */
+/* Reads the post in rec (a record memo_put wrote, after its size) into p, pointing into rec,
+ * and its line number. */
 static void
 memo_parse(const char *rec, struct post_in *p, long *lineno)
 {
@@ -523,14 +524,19 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
          * grew); journal_size_limit gives the space back after each checkpoint. Foreign
          * keys are not checked while the import runs: the post writer makes each account,
          * author and thread before the posts that refer to them, in the same transaction,
-         * and nothing is deleted, so the checks could only cost their lookups. */
+         * and nothing is deleted, so the checks could only cost their lookups. Statement
+         * journals (the pages a statement changes, kept to undo it alone: the indexing at
+         * the end of each transaction, a new thread and its counting trigger) are kept in
+         * memory rather than written to a temporary file and read back; what they hold is
+         * bounded by a transaction's posts (IMPORT_CHUNK_MAX), and IMPORT_MEMORY leaves
+         * room for them. */
         size_t memo = c.memo_dropped ? 0 : c.memo.cap;
         size_t cache = memo < IMPORT_MEMORY - IMPORT_CACHE_MIN ? IMPORT_MEMORY - memo
                                                                : IMPORT_CACHE_MIN;
         char *pragmas = xasprintf("PRAGMA cache_size = -%zu;"
                                   " PRAGMA wal_autocheckpoint = " IMPORT_WAL_PAGES ";"
                                   " PRAGMA journal_size_limit = " IMPORT_WAL_LIMIT ";"
-                                  " PRAGMA foreign_keys = OFF",
+                                  " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY",
                                   cache / 1024);
         db_exec(db, pragmas, NULL);
         free(pragmas);
@@ -538,7 +544,8 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
         rc = import_run(db, in, c.memo_dropped ? NULL : &r, name, stats, err);
         free(r.rec.data);
         db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);"
-                    " PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON", NULL);
+                    " PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON;"
+                    " PRAGMA temp_store = DEFAULT", NULL);
     }
     if (c.spill)
         fclose(c.spill);
