@@ -234,15 +234,17 @@ blank(const struct buf *b)
 /* How long one transaction of the import lasts at most, and how many posts it holds at most:
  * short enough that another process waiting for the cache (triage, a sync) gets it well within
  * its busy timeout, long enough to keep the rate (every commit adds a full-text segment that
- * later has to be merged). */
+ * later has to be merged). The time includes the indexing and the commit at its end, which
+ * the last transaction's cost per post foretells. */
 #define IMPORT_CHUNK_SECONDS 0.5
-#define IMPORT_CHUNK_MAX 50000
+#define IMPORT_CHUNK_MAX 25000
 #define IMPORT_GAP_MS 10         /* the pause between two transactions */
 
 /* The memory an import's page cache and memo of checked posts share (the process stays under
- * 64 MiB with the rest), the page cache's least share, the -wal size in pages at which a
- * checkpoint runs, and the size the -wal file is cut back to after one (bytes). */
-#define IMPORT_MEMORY ((size_t)44 * 1024 * 1024)
+ * 64 MiB with the rest, statement journals included: see import_jsonl_memo), the page
+ * cache's least share, the -wal size in pages at which a checkpoint runs, and the size the
+ * -wal file is cut back to after one (bytes). */
+#define IMPORT_MEMORY ((size_t)32 * 1024 * 1024)
 #define IMPORT_CACHE_MIN ((size_t)16 * 1024 * 1024)
 #define IMPORT_WAL_PAGES "16384"
 #define IMPORT_WAL_LIMIT "67108864"
@@ -256,22 +258,23 @@ now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* What the first pass learnt: where the file can be read again, and each account's platform
- * (in the file, and in the cache for accounts it already holds). */
+/* What the first pass learnt: the checked posts, so that the second pass need not parse the
+ * file again, and each account's platform (in the file, and in the cache for accounts it
+ * already holds). */
 struct import_check {
-    FILE *again;          /* the input, or a spooled copy of a stream that cannot seek */
-    FILE *spool;          /* the copy, or NULL */
+    long start;           /* where in the input the posts start; -1: it cannot seek */
     json_t *platforms;    /* account -> platform */
     sqlite3_stmt *account;
-    struct buf memo;      /* the checked posts (memo_put), so the second pass need not parse
-                           * the file again; dropped past memo_max */
+    struct buf memo;      /* the checked posts (memo_put), up to memo_max bytes in memory */
     size_t memo_max;
-    int memo_dropped;
+    FILE *spill;          /* the memo's overflow: a temporary file, or NULL */
+    int memo_dropped;     /* no memo: the second pass reads and parses the input again */
 };
 
-/* How many bytes of checked posts the first pass keeps for the second; a bigger file is read
- * and parsed again instead. */
-#define IMPORT_MEMO_MAX (IMPORT_MEMORY - IMPORT_CACHE_MIN)
+/* How many bytes of checked posts the first pass keeps in memory for the second; past it they
+ * go on to a temporary file (the page cache has the rest of IMPORT_MEMORY), and where no
+ * temporary file can be made, the second pass reads and parses the file again instead. */
+#define IMPORT_MEMO_MAX ((size_t)4 * 1024 * 1024)
 #define MEMO_FIELDS 13
 
 /* The fields of a post_in in the order the memo keeps them. */
@@ -284,17 +287,45 @@ memo_field(struct post_in *p, int i)
     return f[i];
 }
 
-/* Appends checked post p of line lineno to the memo: the line number, own, then each field
- * as a presence byte and its NUL-terminated text. Drops the memo once it is too big. */
-static void
+/* Moves the memo's bytes to the spill file (made on first use). Returns 0, or -1 when no
+ * temporary file can be made or written. */
+static int
+memo_flush(struct import_check *c)
+{
+    if (c->spill == NULL && (c->spill = tmpfile()) == NULL)
+        return -1;
+    if (fwrite(c->memo.data, 1, c->memo.len, c->spill) != c->memo.len)
+        return -1;
+    c->memo.len = 0;
+    return 0;
+}
+
+/* Gives up the memo (the second pass will parse the input again); -1 when that cannot be,
+ * because the input cannot be read twice. */
+static int
+memo_drop(struct import_check *c)
+{
+    if (c->spill) {
+        fclose(c->spill);
+        c->spill = NULL;
+    }
+    buf_free(&c->memo);
+    c->memo_dropped = 1;
+    return c->start < 0 ? -1 : 0;
+}
+
+/* Appends checked post p of line lineno to the memo: the record's size, the line number, own,
+ * then each field as a presence byte and its NUL-terminated text. Past memo_max bytes the
+ * memo moves to the spill file. Returns 0, or -1 when the memo is needed (the input cannot
+ * be read twice) and cannot be kept. */
+static int
 memo_put(struct import_check *c, struct post_in *p, long lineno)
 {
     if (c->memo_dropped)
-        return;
-    if (c->memo_max == 0) {
-        c->memo_dropped = 1;
-        return;
-    }
+        return 0;
+    size_t head = c->memo.len;
+    size_t size = 0;
+    buf_add(&c->memo, (const char *)&size, sizeof size);
     buf_add(&c->memo, (const char *)&lineno, sizeof lineno);
     buf_addc(&c->memo, p->own ? 1 : 0);
     for (int i = 0; i < MEMO_FIELDS; i++) {
@@ -303,28 +334,67 @@ memo_put(struct import_check *c, struct post_in *p, long lineno)
         if (v)
             buf_add(&c->memo, v, strlen(v) + 1);
     }
-    if (c->memo.len > c->memo_max) {
-        buf_free(&c->memo);
-        c->memo_dropped = 1;
+    size = c->memo.len - head - sizeof size;
+    memcpy(c->memo.data + head, &size, sizeof size);
+    if (c->memo.len > c->memo_max && memo_flush(c) != 0)
+        return memo_drop(c);
+    return 0;
+}
+
+/* Reads the post in rec (a record memo_put wrote, after its size) into p, pointing into rec,
+ * and its line number. */
+static void
+memo_parse(const char *rec, struct post_in *p, long *lineno)
+{
+    size_t pos = 0;
+    memset(p, 0, sizeof *p);
+    memcpy(lineno, rec, sizeof *lineno);
+    pos += sizeof *lineno;
+    p->own = rec[pos++];
+    for (int i = 0; i < MEMO_FIELDS; i++) {
+        if (rec[pos++] == 0)
+            continue;
+        const char *v = rec + pos;
+        *memo_field(p, i) = v;
+        pos += strlen(v) + 1;
     }
 }
 
-/* Reads the post at *pos of the memo into p (pointing into the memo) and its line number;
- * advances *pos. */
-static void
-memo_get(const struct buf *m, size_t *pos, struct post_in *p, long *lineno)
+/* Where the second pass is in the memo: first the spill file, then what is in memory. */
+struct memo_reader {
+    FILE *spill;          /* NULL once read to its end */
+    const struct buf *memo;
+    size_t pos;           /* in memo */
+    struct buf rec;       /* the record read from the spill */
+};
+
+/* Reads the next checked post into p (valid until the next call). Returns 1, 0 at the end,
+ * -1 when the spill file cannot be read. */
+static int
+memo_next(struct memo_reader *r, struct post_in *p, long *lineno)
 {
-    memset(p, 0, sizeof *p);
-    memcpy(lineno, m->data + *pos, sizeof *lineno);
-    *pos += sizeof *lineno;
-    p->own = m->data[(*pos)++];
-    for (int i = 0; i < MEMO_FIELDS; i++) {
-        if (m->data[(*pos)++] == 0)
-            continue;
-        const char *v = m->data + *pos;
-        *memo_field(p, i) = v;
-        *pos += strlen(v) + 1;
+    size_t size;
+    if (r->spill) {
+        if (fread(&size, sizeof size, 1, r->spill) == 1) {
+            if (r->rec.cap < size + 1) {
+                r->rec.data = xrealloc(r->rec.data, size + 1);
+                r->rec.cap = size + 1;
+            }
+            if (fread(r->rec.data, 1, size, r->spill) != size)
+                return -1;
+            memo_parse(r->rec.data, p, lineno);
+            return 1;
+        }
+        if (ferror(r->spill))
+            return -1;
+        r->spill = NULL;
     }
+    if (r->pos >= r->memo->len)
+        return 0;
+    memcpy(&size, r->memo->data + r->pos, sizeof size);
+    memo_parse(r->memo->data + r->pos + sizeof size, p, lineno);
+    r->pos += sizeof size + size;
+    return 1;
 }
 
 /* Checks that p's account keeps one platform, in the file and against the cache. Returns 0
@@ -360,9 +430,10 @@ check_account(struct db *db, struct import_check *c, const struct post_in *p, ch
     return 0;
 }
 
-/* The first pass: every line is read and checked, nothing is written. A stream that cannot
- * seek (standard input) is copied to a temporary file on the way. Returns 0 with c->again
- * ready to read from the start, or -1 with *err set. */
+/* The first pass: every line is read and checked, nothing is written; the checked posts go
+ * to the memo (in memory, then in a temporary file), so the file is parsed once. A stream
+ * that cannot seek (standard input) must keep its memo. Returns 0 with the memo ready to
+ * read from the start, or the input (c->memo_dropped), or -1 with *err set. */
 static int
 import_check(struct db *db, FILE *in, const char *name, struct import_check *c, char **err)
 {
@@ -370,27 +441,15 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
     char *why = NULL;
     long lineno = 0;
     int rc;
-    c->again = in;
-    if (fseek(in, 0, SEEK_CUR) != 0) {
-        if ((c->spool = tmpfile()) == NULL) {
-            *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was "
-                             "imported", name, strerror(errno));
-            return -1;
-        }
-        c->again = c->spool;
-    }
-    long start = c->spool ? 0 : ftell(in);
+    c->start = fseek(in, 0, SEEK_CUR) == 0 ? ftell(in) : -1;
+    /* No memo in memory: a file is read again, a stream's memo goes to the temporary file. */
+    if (c->memo_max == 0 && c->start >= 0)
+        c->memo_dropped = 1;
     while ((rc = read_line(in, &line)) != 0) {
         lineno++;
         if (rc < 0) {
             why = xasprintf("line longer than %d bytes", IMPORT_MAX_LINE);
             goto fail_line;
-        }
-        if (c->spool && (fwrite(line.data, 1, line.len, c->spool) != line.len ||
-                         putc('\n', c->spool) == EOF)) {
-            *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was "
-                             "imported", name, strerror(errno));
-            goto fail;
         }
         if (blank(&line))
             continue;
@@ -399,23 +458,34 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
         void *json;
         int bad = import_parse_line(line.data, line.len, &p, created, &json, &why) != 0 ||
                   check_account(db, c, &p, &why) != 0;
-        if (!bad)
-            memo_put(c, &p, lineno);
+        int kept = bad || memo_put(c, &p, lineno) == 0;
         json_decref(json);
         if (bad)
             goto fail_line;
+        if (!kept)
+            goto fail_spill;
     }
     if (ferror(in)) {
         *err = xasprintf("%s: cannot read: read error; nothing was imported", name);
         goto fail;
     }
     buf_free(&line);
-    if (fflush(c->again) != 0 || fseek(c->again, start, SEEK_SET) != 0) {
+    /* The second pass reads the spill file, then what is still in memory. */
+    if (c->spill && (fflush(c->spill) != 0 || fseek(c->spill, 0, SEEK_SET) != 0) &&
+        memo_drop(c) != 0)
+        goto fail_spill;
+    if (c->memo_dropped && fseek(in, c->start, SEEK_SET) != 0) {
         *err = xasprintf("%s: cannot read it again: %s; nothing was imported", name,
                          strerror(errno));
         return -1;
     }
     return 0;
+
+fail_spill:
+    *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was imported", name,
+                     strerror(errno));
+    buf_free(&line);
+    return -1;
 
 fail_line:
     *err = xasprintf("%s:%ld: %s; nothing from %s was imported", name, lineno, why, name);
@@ -425,7 +495,7 @@ fail:
     return -1;
 }
 
-static int import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
+static int import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
                       struct import_stats *stats, char **err);
 
 int
@@ -451,22 +521,34 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
          * wait for IMPORT_WAL_PAGES: rarer than usual, so the same pages are not copied into
          * the database file after every chunk, yet bounded, so the log never grows with the
          * import (unbounded, it reached 1.9 GB at 1,000,000 posts, and reads slowed as it
-         * grew); journal_size_limit gives the space back after each checkpoint. */
-        size_t memo = c.memo_dropped ? 0 : c.memo.len;
+         * grew); journal_size_limit gives the space back after each checkpoint. Foreign
+         * keys are not checked while the import runs: the post writer makes each account,
+         * author and thread before the posts that refer to them, in the same transaction,
+         * and nothing is deleted, so the checks could only cost their lookups. Statement
+         * journals (the pages a statement changes, kept to undo it alone: the indexing at
+         * the end of each transaction, a new thread and its counting trigger) are kept in
+         * memory rather than written to a temporary file and read back; what they hold is
+         * bounded by a transaction's posts (IMPORT_CHUNK_MAX), and IMPORT_MEMORY leaves
+         * room for them. */
+        size_t memo = c.memo_dropped ? 0 : c.memo.cap;
         size_t cache = memo < IMPORT_MEMORY - IMPORT_CACHE_MIN ? IMPORT_MEMORY - memo
                                                                : IMPORT_CACHE_MIN;
         char *pragmas = xasprintf("PRAGMA cache_size = -%zu;"
                                   " PRAGMA wal_autocheckpoint = " IMPORT_WAL_PAGES ";"
-                                  " PRAGMA journal_size_limit = " IMPORT_WAL_LIMIT,
+                                  " PRAGMA journal_size_limit = " IMPORT_WAL_LIMIT ";"
+                                  " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY",
                                   cache / 1024);
         db_exec(db, pragmas, NULL);
         free(pragmas);
-        rc = import_run(db, c.again, c.memo_dropped ? NULL : &c.memo, name, stats, err);
+        struct memo_reader r = {.spill = c.spill, .memo = &c.memo};
+        rc = import_run(db, in, c.memo_dropped ? NULL : &r, name, stats, err);
+        free(r.rec.data);
         db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);"
-                    " PRAGMA cache_size = -2000", NULL);
+                    " PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON;"
+                    " PRAGMA temp_store = DEFAULT", NULL);
     }
-    if (c.spool)
-        fclose(c.spool);
+    if (c.spill)
+        fclose(c.spill);
     buf_free(&c.memo);
     return rc;
 }
@@ -492,15 +574,14 @@ commit_chunk(struct db *db, struct post_writer **w, struct import_stats *stats, 
  * second at most, so other processes get the cache in between. Each transaction has its own
  * writer, whose caches are valid only inside it. */
 static int
-import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
+import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
            struct import_stats *stats, char **err)
 {
     struct buf line = {0};
     struct post_writer *w = NULL;
     char *why = NULL;
     long lineno = 0, in_chunk = 0, done_lines = 0;
-    double chunk_start = 0;
-    size_t mpos = 0;
+    double chunk_start = 0, end_per_post = 0; /* seconds to finish and commit, per post */
     int rc;
 
     for (;;) {
@@ -509,9 +590,12 @@ import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
         void *json = NULL;
         if (memo) {
             /* The posts the first pass checked, without parsing them again. */
-            if (mpos >= memo->len)
+            if ((rc = memo_next(memo, &p, &lineno)) == 0)
                 break;
-            memo_get(memo, &mpos, &p, &lineno);
+            if (rc < 0) {
+                why = xstrdup("cannot read the temporary copy of the checked posts");
+                goto fail_line;
+            }
         } else {
             if ((rc = read_line(in, &line)) == 0)
                 break;
@@ -552,9 +636,12 @@ import_run(struct db *db, FILE *in, const struct buf *memo, const char *name,
         else
             stats->unchanged_posts++;
         if (++in_chunk == IMPORT_CHUNK_MAX ||
-            (in_chunk % 256 == 0 && now_s() - chunk_start >= IMPORT_CHUNK_SECONDS)) {
+            (in_chunk % 256 == 0 && now_s() - chunk_start + (double)in_chunk * end_per_post >=
+                                        IMPORT_CHUNK_SECONDS)) {
+            double end_start = now_s();
             if (commit_chunk(db, &w, stats, &why) != 0)
                 goto fail_line;
+            end_per_post = (now_s() - end_start) / (double)in_chunk;
             done_lines = lineno;
             /* A moment with the cache free: a process waiting for it (see busy_wait in
              * db.c) gets in now rather than after the whole import. */

@@ -25,18 +25,19 @@ struct import_stats {
 int import_parse_line(const char *line, size_t len, struct post_in *p, char *created_buf,
                       void **json, char **err);
 
-/* Loads every post of in (named name in messages). The whole file is checked first (a stream
- * that cannot seek is copied to a temporary file on the way): on the first bad line nothing
- * from the file is written, and *err is "NAME:LINE: reason". Then its posts are written in
+/* Loads every post of in (named name in messages). The whole file is checked first, the
+ * checked posts kept for the writing (in memory, then in a temporary file; a file is read
+ * again only where no temporary file can be made, and a stream that cannot seek needs it):
+ * on the first bad line nothing from the file is written, and *err is "NAME:LINE: reason". Then its posts are written in
  * transactions of a few thousand, so other processes get the cache in between; a run cut
  * short keeps whole transactions, and importing the file again completes it without
  * duplicating anything. Returns 0 or -1. */
 int import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *stats,
                  char **err);
 
-/* import_jsonl keeping at most memo_max bytes of checked posts from the first pass for the
- * second (import_jsonl keeps up to 28 MiB); past it, the second pass reads and parses the
- * file again. 0 always reads it again (for tests of that path). */
+/* import_jsonl keeping at most memo_max bytes of checked posts in memory from the first pass
+ * for the second (import_jsonl keeps up to 4 MiB); past it, they go on in a temporary file.
+ * 0 reads a file that can seek again and parses it again (for tests of that path). */
 int import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
                       struct import_stats *stats, char **err);
 

@@ -9,14 +9,15 @@
 enum {
     ST_ACCOUNT_GET,
     ST_ACCOUNT_ADD,
-    ST_AUTHOR_PUT,
     ST_AUTHOR_GET,
+    ST_AUTHOR_ADD,
+    ST_AUTHOR_NAME,
     ST_THREAD_GET,
     ST_THREAD_ADD,
     ST_THREAD_TITLE,
     ST_THREAD_URL,
+    ST_POST_ADD,
     ST_POST_PUT,
-    ST_NOTE_POST,
     ST_NOTE_THREAD,
     ST_COUNT
 };
@@ -24,15 +25,20 @@ enum {
 static const char *const writer_sql[ST_COUNT] = {
     [ST_ACCOUNT_GET] = "SELECT id, platform FROM accounts WHERE name = ?1",
     [ST_ACCOUNT_ADD] = "INSERT INTO accounts (name, platform) VALUES (?1, ?2)",
-    [ST_AUTHOR_PUT] = "INSERT INTO authors (account_id, handle, display_name) VALUES (?1, ?2, ?3)"
-                      " ON CONFLICT (account_id, handle) DO UPDATE"
-                      " SET display_name = excluded.display_name"
-                      " WHERE display_name IS NOT excluded.display_name",
-    [ST_AUTHOR_GET] = "SELECT id FROM authors WHERE account_id = ?1 AND handle = ?2",
+    [ST_AUTHOR_GET] = "SELECT id, display_name FROM authors WHERE account_id = ?1 AND handle = ?2",
+    [ST_AUTHOR_ADD] = "INSERT INTO authors (account_id, handle, display_name) VALUES (?1, ?2, ?3)",
+    [ST_AUTHOR_NAME] = "UPDATE authors SET display_name = ?2 WHERE id = ?1",
     [ST_THREAD_GET] = "SELECT id FROM threads WHERE account_id = ?1 AND root_remote_id = ?2",
     [ST_THREAD_ADD] = "INSERT INTO threads (account_id, root_remote_id, title) VALUES (?1, ?2, ?3)",
     [ST_THREAD_TITLE] = "UPDATE threads SET title = ?2 WHERE id = ?1 AND title IS NOT ?2",
     [ST_THREAD_URL] = "UPDATE threads SET url = ?2 WHERE id = ?1 AND url IS NOT ?2",
+    /* A new post first, as a plain insert: a statement that writes one row and fires no
+     * trigger needs no statement journal, which the upsert below does (its update fires
+     * triggers), and most posts an import or a sync writes are new. */
+    [ST_POST_ADD] =
+        "INSERT OR IGNORE INTO posts (account_id, thread_id, remote_id, parent_remote_id,"
+        " author_id, created_at, body, html, url, own, meta, shortened)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [ST_POST_PUT] =
         "INSERT INTO posts (account_id, thread_id, remote_id, parent_remote_id, author_id,"
         " created_at, body, html, url, own, meta, shortened)"
@@ -49,17 +55,18 @@ static const char *const writer_sql[ST_COUNT] = {
         " OR url IS NOT excluded.url OR own IS NOT excluded.own"
         " OR (excluded.meta IS NOT NULL AND meta IS NOT excluded.meta)"
         " OR shortened IS NOT excluded.shortened",
-    [ST_NOTE_POST] = "INSERT OR IGNORE INTO temp.writer_posts (id) VALUES (?1)",
     [ST_NOTE_THREAD] = "INSERT OR IGNORE INTO temp.writer_threads (id) VALUES (?1)",
 };
 
 /* What post_writer_finish runs: index the new posts, refresh the touched threads, forget.
- * New posts are above the highest indexed id (schema.c, migration 7), which one lookup
- * finds: a lookup per post made the indexing grow faster than the cache. */
+ * New posts are exactly those above the highest indexed id (schema.c, migration 9): a row id
+ * is one more than the highest, and every writer indexes its posts before its transaction
+ * ends. So one range of the posts table is read, with no list of them kept on the way (a
+ * lookup per post made the indexing grow faster than the cache). */
 static const char *const finish_sql =
     "INSERT INTO posts_fts (rowid, body, author)"
     " SELECT p.id, p.body, a.handle || ' ' || a.display_name"
-    " FROM temp.writer_posts n JOIN posts p ON p.id = n.id JOIN authors a ON a.id = p.author_id"
+    " FROM posts p JOIN authors a ON a.id = p.author_id"
     " WHERE p.id > (SELECT coalesce(max(id), 0) FROM posts_fts_docsize);"
     "UPDATE threads SET"
     "  post_count = (SELECT count(*) FROM posts p WHERE p.thread_id = threads.id),"
@@ -70,12 +77,12 @@ static const char *const finish_sql =
     "  last_post_id = (SELECT id FROM posts p WHERE p.thread_id = threads.id"
     "    ORDER BY created_at DESC, id DESC LIMIT 1)"
     " WHERE id IN (SELECT id FROM temp.writer_threads);"
-    "DELETE FROM temp.writer_posts; DELETE FROM temp.writer_threads;";
+    "DELETE FROM temp.writer_threads;";
 
 /* Authors and threads already written by this writer, so a run of posts by the same people
  * in the same threads (a sync, an import) skips their statements. Entries are only valid
  * inside the caller's transaction, which the writer's life lies within. */
-#define CACHE_SLOTS 4096 /* a power of two; the cache is emptied when it fills up */
+#define CACHE_SLOTS 32768 /* a power of two; the cache is emptied when half full */
 
 struct cache_entry {
     sqlite3_int64 account;
@@ -171,9 +178,8 @@ post_writer_new(struct db *db, char **err)
 {
     struct post_writer *w = xcalloc(1, sizeof *w);
     w->db = db;
-    /* Per-connection scratch lists of what finish must index and refresh. */
-    if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS writer_posts (id INTEGER PRIMARY KEY);"
-                    "CREATE TEMP TABLE IF NOT EXISTS writer_threads (id INTEGER PRIMARY KEY);",
+    /* A per-connection scratch list of the threads finish must refresh. */
+    if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS writer_threads (id INTEGER PRIMARY KEY);",
                 err) != 0) {
         free(w);
         return NULL;
@@ -304,17 +310,36 @@ author_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
         *id = e->id;
         return 0;
     }
-    sqlite3_stmt *st = w->st[ST_AUTHOR_PUT];
+    sqlite3_stmt *st = w->st[ST_AUTHOR_GET];
     sqlite3_bind_int64(st, 1, account);
     db_bind_text(st, 2, p->author);
-    db_bind_text(st, 3, name);
-    if (run(w, st, err) != 0)
+    int rc = sqlite3_step(st);
+    int renamed = 0;
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        renamed = !same((const char *)sqlite3_column_text(st, 1), name);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *err = db_error(w->db, "cannot read the cache");
         return -1;
-    st = w->st[ST_AUTHOR_GET];
-    sqlite3_bind_int64(st, 1, account);
-    db_bind_text(st, 2, p->author);
-    if (lookup(w, st, id, err) != 1)
-        return -1;
+    }
+    if (rc == SQLITE_DONE) {
+        st = w->st[ST_AUTHOR_ADD];
+        sqlite3_bind_int64(st, 1, account);
+        db_bind_text(st, 2, p->author);
+        db_bind_text(st, 3, name);
+        if (run(w, st, err) != 0)
+            return -1;
+        *id = sqlite3_last_insert_rowid(w->db->sql);
+    } else if (renamed) {
+        st = w->st[ST_AUTHOR_NAME];
+        sqlite3_bind_int64(st, 1, *id);
+        db_bind_text(st, 2, name);
+        if (run(w, st, err) != 0)
+            return -1;
+    }
     cache_put(&w->authors, e, account, p->author, name, *id);
     return 0;
 }
@@ -378,34 +403,32 @@ put_fitted(struct post_writer *w, const struct post_in *p, int shortened,
     if (account_id(w, p, &account, err) != 0 || author_id(w, account, p, &author, err) != 0 ||
         thread_id(w, account, p, &thread, err) != 0)
         return -1;
-    sqlite3_stmt *st = w->st[ST_POST_PUT];
-    /* Row ids start at 1, so a zero left here means the upsert updated rather than inserted. */
-    sqlite3_set_last_insert_rowid(w->db->sql, 0);
-    sqlite3_bind_int64(st, 1, account);
-    sqlite3_bind_int64(st, 2, thread);
-    db_bind_text(st, 3, p->id);
-    db_bind_text(st, 4, p->parent);
-    sqlite3_bind_int64(st, 5, author);
-    db_bind_text(st, 6, p->created_at);
-    db_bind_text(st, 7, p->text);
-    db_bind_text(st, 8, p->html);
-    db_bind_text(st, 9, p->url);
-    sqlite3_bind_int(st, 10, p->own != 0);
-    db_bind_text(st, 11, p->meta);
-    sqlite3_bind_int(st, 12, shortened != 0);
-    if (run(w, st, err) != 0)
-        return -1;
-    sqlite3_int64 rowid = sqlite3_last_insert_rowid(w->db->sql);
-    if (sqlite3_changes(w->db->sql) == 0)
-        *result = POST_UNCHANGED;
-    else if (rowid != 0)
-        *result = POST_NEW;
-    else
-        *result = POST_UPDATED;
-    if (*result == POST_NEW) {
-        sqlite3_bind_int64(w->st[ST_NOTE_POST], 1, rowid);
-        if (run(w, w->st[ST_NOTE_POST], err) != 0)
+    /* The new post, else (it is there already, or a constraint refused it: the upsert
+     * says which) the upsert. Row ids start at 1, so a zero left here means the upsert
+     * updated rather than inserted. */
+    *result = POST_NEW;
+    for (int i = ST_POST_ADD; i <= ST_POST_PUT; i++) {
+        sqlite3_stmt *st = w->st[i];
+        sqlite3_set_last_insert_rowid(w->db->sql, 0);
+        sqlite3_bind_int64(st, 1, account);
+        sqlite3_bind_int64(st, 2, thread);
+        db_bind_text(st, 3, p->id);
+        db_bind_text(st, 4, p->parent);
+        sqlite3_bind_int64(st, 5, author);
+        db_bind_text(st, 6, p->created_at);
+        db_bind_text(st, 7, p->text);
+        db_bind_text(st, 8, p->html);
+        db_bind_text(st, 9, p->url);
+        sqlite3_bind_int(st, 10, p->own != 0);
+        db_bind_text(st, 11, p->meta);
+        sqlite3_bind_int(st, 12, shortened != 0);
+        if (run(w, st, err) != 0)
             return -1;
+        if (sqlite3_changes(w->db->sql) > 0) {
+            *result = sqlite3_last_insert_rowid(w->db->sql) != 0 ? POST_NEW : POST_UPDATED;
+            break;
+        }
+        *result = POST_UNCHANGED;
     }
     if (*result != POST_UNCHANGED && thread != w->last_noted_thread) {
         sqlite3_bind_int64(w->st[ST_NOTE_THREAD], 1, thread);

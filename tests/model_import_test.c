@@ -6,6 +6,8 @@
 #include "model/extras.h"
 #include "model/thread.h"
 
+#include <unistd.h>
+
 /* Importing the same posts twice changes nothing the second time. */
 static void
 test_idempotent(void **state)
@@ -433,8 +435,9 @@ test_import_meta_checked(void **state)
     tcache_close(&c);
 }
 
-/* The second pass gives the same cache whether it reuses the first pass's checked posts or
- * reads and parses the file again (a file too big to keep), also after an update. */
+/* The second pass gives the same cache whether it reuses the first pass's checked posts from
+ * memory or from the temporary file past the memory's limit (from the start for a stream,
+ * which cannot be read twice), or reads and parses the file again, also after an update. */
 static void
 test_second_pass_with_and_without_memo(void **state)
 {
@@ -452,11 +455,32 @@ test_second_pass_with_and_without_memo(void **state)
     assert_int_equal(sa.new_posts, sb.new_posts);
     assert_int_equal(sa.new_threads, sb.new_threads);
     assert_int_equal(sa.lines, sb.lines);
-    /* A tiny memo is dropped part way: the file is read again from its start. */
+    /* A tiny memo goes on in the temporary file part way. */
     f = fmemopen((void *)FIXTURE, strlen(FIXTURE), "r");
     assert_int_equal(import_jsonl_memo(b.db, f, "fixture", 200, &sb, &err), 0);
     fclose(f);
     assert_int_equal(sb.unchanged_posts, sa.new_posts);
+    /* A stream's posts all go to the temporary file, into a third cache. */
+    struct tcache c3;
+    struct import_stats sc;
+    tcache_open(&c3);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], FIXTURE, strlen(FIXTURE)), (ssize_t)strlen(FIXTURE));
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    assert_int_equal(import_jsonl_memo(c3.db, f, "stream", 0, &sc, &err), 0);
+    fclose(f);
+    assert_int_equal(sc.new_posts, sa.new_posts);
+    char *out3 = NULL;
+    size_t n3 = 0;
+    f = open_memstream(&out3, &n3);
+    assert_int_equal(export_posts(c3.db, f, 0, EXPORT_JSONL, 0, &err), 6);
+    fclose(f);
+    assert_int_equal(tcache_int(&c3, "SELECT count(*) FROM posts_fts_docsize"), 6);
+    const char *hughes = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'author:hughes'";
+    assert_true(tcache_int(&c3, hughes) > 0);
+    assert_int_equal(tcache_int(&c3, hughes), tcache_int(&a, hughes));
     f = open_memstream(&out1, &n1);
     assert_int_equal(export_posts(a.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
@@ -464,11 +488,14 @@ test_second_pass_with_and_without_memo(void **state)
     assert_int_equal(export_posts(b.db, f, 0, EXPORT_JSONL, 0, &err), 6);
     fclose(f);
     assert_string_equal(out1, out2);
+    assert_string_equal(out1, out3);
     assert_int_equal(tcache_int(&b, "SELECT count(*) FROM posts_fts_docsize"), 6);
     free(out1);
     free(out2);
+    free(out3);
     tcache_close(&a);
     tcache_close(&b);
+    tcache_close(&c3);
 }
 
 int
