@@ -249,7 +249,10 @@ PORTABLE_TERMS := xterm xterm-256color xterm-color screen screen-256color tmux t
 # in for them and each reports failure, so those features are simply absent.
 PORTABLE_LIBS  := -lncursesw -ltinfo -lcurl -lnghttp2 -lssh2 -lpsl -lidn2 -lunistring -lssl \
                   -lcrypto -lzstd -lbrotlidec -lbrotlicommon -ljansson -lsqlite3 -linih \
-                  -lutf8proc -lxml2 -llzma -lz -lpcre2-8 -lstemmer -lm -lpthread -ldl
+                  -lutf8proc -lxml2 -llzma -lz -lpcre2-8 -lm -lpthread -ldl
+# Of Debian's libstemmer only Snowball's runtime and the English stemmer (portable/stemmer.c
+# says why): every language's stemmer would cost half a megabyte.
+PORTABLE_STEM_OBJS := api.o utilities.o stem_UTF_8_english.o
 PORTABLE_MAX_BYTES := 12582912
 ICU_MAJOR      := $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion icu-uc 2>/dev/null)))
 
@@ -260,7 +263,7 @@ portable:
 	    $(PORTABLE)
 
 $(PORTABLE): $(BUILD)/cli/main.o $(BUILD)/portable/embedded.o $(BUILD)/portable/inflate.o \
-        $(BUILD)/portable/stubs.o $(LIB)
+        $(BUILD)/portable/stubs.o $(LIB) $(BUILD)/portable/stemmer.o $(BUILD)/portable/libstem-en.a
 	@[ -n "$(PORTABLE_DEFS)" ] || { echo "build $@ with 'make portable'" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -s -o $@ $^ $(PORTABLE_LIBS)
 	@size=$$(wc -c <$@); echo "$@: $$size bytes"; \
@@ -277,6 +280,15 @@ $(BUILD)/portable/embedded.o: $(BUILD)/portable/embedded.c cli/embedded.h
 $(BUILD)/portable/stubs.o: portable/stubs.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DICU_MAJOR=$(ICU_MAJOR) -c -o $@ $<
+
+$(BUILD)/portable/stemmer.o: portable/stemmer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/portable/libstem-en.a:
+	@mkdir -p $(BUILD)/portable/stem
+	cd $(BUILD)/portable/stem && ar x "$$($(CC) -print-file-name=libstemmer.a)" $(PORTABLE_STEM_OBJS)
+	rm -f $@ && ar rcs $@ $(addprefix $(BUILD)/portable/stem/,$(PORTABLE_STEM_OBJS))
 
 $(BUILD)/portable/inflate.o: portable/inflate.c cli/embedded.h
 	@mkdir -p $(dir $@)

@@ -1,12 +1,12 @@
 #!/bin/sh
 # tactful-portable on a bare system: the binary alone in an empty root (no libraries, no
 # terminfo, no locales, no /tmp, no network), with a temporary home and /dev/null. It prints
-# its version, lists the demo, checks a draft (with the built-in rules, and with an office's
-# own rules folder taking their place), loads a review bundle from the connected side,
-# draws the inbox in tmux (tmux runs outside the root, tactful inside) where a second officer
-# approves the draft, and the connected side merges the result back. Then: no dynamic
-# section, the size budget, nothing written outside the home, and the Debian package
-# unpacked into a clean folder runs the demo (and lintian reports no error).
+# its version, lists the demo, checks a draft (with the built-in rules, with a word form found
+# through the stemmer, and with an office's own rules folder taking their place), loads a
+# review bundle from the connected side, draws the inbox in tmux (tmux runs outside the root,
+# tactful inside) where a second officer approves the draft, and the connected side merges the
+# result back. Then: no dynamic section, the size budget, nothing written outside the home, and
+# the Debian package unpacked into a clean folder runs the demo (and lintian reports no error).
 # Needs root (chroot, mknod). Usage: run.sh ./tactful-portable ./tactful [tactful_*.deb]
 set -u
 PORTABLE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -93,6 +93,13 @@ test_check_a_draft() {
     inside check /home/draft.txt
     [ $? -eq 1 ] || fail "check should find an error: $(cat "$WORK/out" "$WORK/err")" || return 1
     expect_out '^/home/draft.txt:2:[0-9]+: error: .*\[personal-data\.phone\]'
+}
+
+# Only the English stemmer is linked in (portable/stemmer.c): a word form still matches.
+test_word_forms_match_through_the_stemmer() {
+    printf 'We vehemently repudiated that story.\n' >"$ROOT/home/forms.txt"
+    inside check /home/forms.txt
+    expect_out '^/home/forms.txt:1:15: warning: .*repudiated.*\[rebuttal\.dispute\]'
 }
 
 test_office_rules_on_disk_override_the_built_in_ones() {
