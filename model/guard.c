@@ -34,7 +34,6 @@ rule_free(struct guard_rule *r)
     free(r->platform);
     free(r->pattern);
     free(r->need_pattern);
-    free(r->handled_by);
     guard_lexmodel_free(r->lexmodel);
     for (size_t i = 0; i < r->nentries; i++) {
         free(r->entries[i].text);
@@ -178,51 +177,6 @@ compile(struct guard *g)
     guard_phrase_build(&g->phrases);
 }
 
-/* Resolves each handled-by = RULE to its rule, which must read the draft, on a rule that
- * reads the post answered. Returns the number of problems, added to errors. */
-static size_t
-resolve_handled_by(struct guard *g, struct buf *errors)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < g->nrules; i++) {
-        struct guard_rule *r = &g->rules[i];
-        r->nhandled = 0;
-        const char *p = r->handled_by;
-        while (p && *p) {
-            size_t len = strcspn(p, " \t,");
-            if (len == 0) {
-                p++;
-                continue;
-            }
-            long found = -1;
-            for (size_t j = 0; j < g->nrules && found < 0; j++)
-                if (strlen(g->rules[j].id) == len && strncmp(g->rules[j].id, p, len) == 0)
-                    found = (long)j;
-            const char *why = NULL;
-            if (!(r->applies & APPLIES_INCOMING))
-                why = "only a rule that reads the post being answered (applies = incoming) can "
-                      "be handled by the reply";
-            else if (found < 0)
-                why = "no rule has that name; see `tactful rules --all`";
-            else if (!(g->rules[found].applies & APPLIES_DRAFT))
-                why = "that rule does not read the draft; name a rule that looks in the reply";
-            else if (r->nhandled == GUARD_HANDLED_MAX)
-                why = "name at most 4 rules";
-            if (why) {
-                if (errors->len)
-                    buf_addc(errors, '\n');
-                buf_printf(errors, "%s:%d: rule %s: handled-by = ... %.*s: %s", r->file, r->line,
-                           r->id, (int)len, p, why);
-                n++;
-                break;
-            }
-            r->handled_rule[r->nhandled++] = found;
-            p += len;
-        }
-    }
-    return n;
-}
-
 struct guard *
 guard_new(const struct guard_options *opts, char **err)
 {
@@ -240,8 +194,6 @@ guard_new(const struct guard_options *opts, char **err)
         guard_load_file(g, opts->policy, LAYER_POLICY, 0, &errors, &nerrors);
     if (opts->user_rules)
         guard_load_file(g, opts->user_rules, LAYER_USER, 1, &errors, &nerrors);
-    if (nerrors == 0)
-        nerrors += resolve_handled_by(g, &errors);
     if (nerrors == 0)
         nerrors += guard_tokpat_compile(g, opts->cache_dir, &errors);
     guard_recache_close(g->recache, nerrors == 0);
@@ -776,38 +728,6 @@ guard_rule_suggests(const struct guard_rule *r)
     return strcmp(r->category, GUARD_SUGGEST_CATEGORY) == 0;
 }
 
-/* Whether the draft rule with index ri found something in the reply. */
-static bool
-draft_rule_fired(const struct guard_ctx *c, long ri)
-{
-    const char *id = c->g->rules[ri].id;
-    for (size_t i = 0; i < c->out->n; i++)
-        if (c->out->findings[i].source == GUARD_DRAFT && c->out->findings[i].rule == id)
-            return true;
-    return false;
-}
-
-/* Eases to info each finding on the post answered whose rule the reply handles (its
- * handled-by rule found something in the draft: the reply gives the help the post needs). */
-static void
-ease_handled(struct guard_ctx *c)
-{
-    for (size_t i = 0; i < c->out->n; i++) {
-        struct guard_finding *f = &c->out->findings[i];
-        if (f->source != GUARD_CONTEXT || f->severity <= GUARD_INFO)
-            continue;
-        for (size_t k = 0; k < c->g->nrules; k++) {
-            const struct guard_rule *r = &c->g->rules[k];
-            if (r->id != f->rule)
-                continue;
-            for (size_t h = 0; h < r->nhandled; h++)
-                if (c->active[r->handled_rule[h]] && draft_rule_fired(c, r->handled_rule[h]))
-                    f->severity = GUARD_INFO;
-            break;
-        }
-    }
-}
-
 /* Runs every rule in force that reads view v. */
 static void
 run_rules(struct guard_ctx *c, struct guard_view *v)
@@ -861,8 +781,6 @@ guard_check(const struct guard *g, const struct guard_input *in, struct guard_re
         run_rules(&c, &c.context);
     }
     run_rules(&c, &c.draft);
-    if (c.has_context)
-        ease_handled(&c);
     if (in->keep_all && out->n > 1)
         qsort(out->findings, out->n, sizeof *out->findings, cmp_findings);
     else if (!in->keep_all)

@@ -149,9 +149,6 @@ guard_rule_explain(const struct guard *g, const char *id)
     buf_printf(&b, "message:  %s\n", r->message);
     if (r->fix)
         buf_printf(&b, "fix:      %s\n", r->fix);
-    if (r->handled_by)
-        buf_printf(&b, "handled:  info when one of these finds something in the reply: %s\n",
-                   r->handled_by);
     if (r->kind == KIND_MODEL && r->lexmodel)
         buf_printf(&b, "model:    %s, fires above a score of %g (the words and pairs that weigh "
                        "most are shown in each finding)\n",

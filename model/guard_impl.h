@@ -97,9 +97,6 @@ struct guard_value {
     bool user;
 };
 
-/* At most this many rules may be named by one handled-by = ... */
-#define GUARD_HANDLED_MAX 4
-
 struct guard_rule {
     char *id;
     const char *category;     /* one of guard_categories */
@@ -123,9 +120,6 @@ struct guard_rule {
     char *pattern;            /* expect: run only for this pattern */
     char *need_pattern;       /* expect: need = pattern NAME */
     int when;                 /* expect: a category index that must fire on the post, or -1 */
-    char *handled_by;         /* reads the post: draft rules whose findings ease this one's */
-    long handled_rule[GUARD_HANDLED_MAX]; /* their indexes once every file is read */
-    size_t nhandled;
     const char *suggests[GUARD_RULE_SUGGESTS_MAX]; /* suggest: pattern ids (guard_patterns') */
     size_t nsuggests;
     struct guard_entry *entries;

@@ -840,17 +840,6 @@ set_when(struct loader *L, struct guard_rule *r, const struct item *it)
     return 0;
 }
 
-/* handled-by = RULE: the draft rule whose finding says the reply already gives what the post
- * needs (checked once every file is read, since the rule may come later). */
-static int
-set_handled_by(struct loader *L, struct guard_rule *r, const struct item *it)
-{
-    (void)L;
-    free(r->handled_by);
-    r->handled_by = xstrdup(it->value);
-    return 0;
-}
-
 /* suggests = PATTERN [PATTERN...]: the response patterns a suggest rule proposes when it
  * matches the post answered, best first; each must be a known pattern id. */
 static int
@@ -1105,12 +1094,6 @@ static const struct key_spec rule_keys[] = {
     {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when, "CATEGORY",
      "Run the rule only when a rule of that category found something in the post being\n"
      "answered.\n"},
-    {"handled-by", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_handled_by, "RULE...",
-     "For a rule that reads the post being answered: when one of these rules (at most 4,\n"
-     "each reading the draft) finds something in the reply, this rule's findings become\n"
-     "info, since the reply already gives the help or the route the post needs\n"
-     "(`handled-by = escalation.crisis-help` on a self-harm rule: the reply gives\n"
-     "Samaritans' number).\n"},
     {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests, "PATTERN...",
      "Only in [suggest.NAME] rules, which suggest response patterns instead of checking:\n"
      "when the rule matches the post being answered, these response patterns fit it, best\n"

@@ -295,89 +295,8 @@ test_escalation_context(void **state)
     /* Incoming-only rules do not read the draft. */
     gt_quiet(g, "We're sorry to hear about the data breach; our data protection officer is "
                 "looking into it.",
-             "escalation.data");
+             "escalation.");
     gt_quiet(g, "Properties at risk of flooding can get sandbags.", "escalation.");
-}
-
-/* The severity of rule's finding on post when draft answers it (the rule must fire). */
-static enum guard_severity
-severity_on(const struct guard *g, const char *draft, const char *post, const char *rule)
-{
-    struct guard_result r = gt_check_full(g, draft, post, NULL, NULL, NULL);
-    const struct guard_finding *f = gt_find(&r, rule);
-    if (f == NULL) {
-        gt_dump(draft, &r);
-        fail_msg("%s did not fire on \"%s\"", rule, post);
-    }
-    enum guard_severity sev = f->severity;
-    guard_result_free(&r);
-    return sev;
-}
-
-/* A reply that gives the help the post needs eases the escalation to info (handled-by); a
- * bland reply, or one that only names a team's page or the generic 999 line, does not. */
-static void
-test_escalation_handled(void **state)
-{
-    const struct guard *g = *state;
-    const char *post = "honestly dont see the point in anything anymore";
-    assert_int_equal(severity_on(g, "Your council tax letter explains the instalments.", post,
-                                 "escalation.self-harm"),
-                     GUARD_ERROR);
-    assert_int_equal(severity_on(g, "In an emergency, always call 999.", post,
-                                 "escalation.self-harm"),
-                     GUARD_ERROR);
-    assert_int_equal(severity_on(g, "We're so sorry you feel like this. Samaritans are free on "
-                                    "116 123, any time.",
-                                 post, "escalation.self-harm"),
-                     GUARD_INFO);
-    struct guard_result r = gt_check_full(g, "Samaritans are free on 116 123, any time.", post,
-                                          NULL, NULL, NULL);
-    const struct guard_finding *f = gt_find(&r, "escalation.crisis-help");
-    assert_non_null(f); /* the reply's own reminder to tell the lead */
-    assert_int_equal(f->source, GUARD_DRAFT);
-    assert_int_equal(f->severity, GUARD_INFO);
-    guard_result_free(&r);
-    /* Help of the wrong kind does not handle it: a legal team for a risk to life. */
-    assert_int_equal(severity_on(g, "Please ask your solicitor to write to our legal team.", post,
-                                 "escalation.self-harm"),
-                     GUARD_ERROR);
-    const char *child = "kids next door been left on their own all weekend, no food in the house";
-    assert_int_equal(severity_on(g, "Information about children's services is on our website.",
-                                 child, "escalation.at-risk"),
-                     GUARD_ERROR);
-    assert_int_equal(severity_on(g, "Thank you. Please call our children's services team now on "
-                                    "01632 960000, day or night.",
-                                 child, "escalation.at-risk"),
-                     GUARD_INFO);
-    assert_int_equal(severity_on(g, "Sorry to hear that. See you in court then.",
-                                 "My solicitor will be in touch.", "escalation.legal"),
-                     GUARD_WARNING);
-    assert_int_equal(severity_on(g, "Please ask your solicitor to write to our insurance team.",
-                                 "My solicitor will be in touch.", "escalation.legal"),
-                     GUARD_INFO);
-}
-
-/* handled-by names rules that read the draft, on a rule that reads the post. */
-static void
-test_handled_by_refused(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *policy, *says;
-    } cases[] = {
-        {"[escalation.self-harm]\nhandled-by = escalation.nosuch\n", "no rule has that name"},
-        {"[escalation.self-harm]\nhandled-by = escalation.legal\n",
-         "does not read the draft"},
-        {"[tone.condescend]\nhandled-by = escalation.routed\n",
-         "reads the post being answered"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *err = gt_load_fails(GT_RULES, cases[i].policy, NULL);
-        if (strstr(err, cases[i].says) == NULL)
-            fail_msg("expected \"%s\" in: %s", cases[i].says, err);
-        free(err);
-    }
 }
 
 static void
@@ -469,8 +388,6 @@ main(void)
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_casework_context),
         cmocka_unit_test(test_escalation_context),
-        cmocka_unit_test(test_escalation_handled),
-        cmocka_unit_test(test_handled_by_refused),
         cmocka_unit_test(test_election_period),
         cmocka_unit_test(test_check_input_errors),
         cmocka_unit_test(test_positions),
