@@ -39,13 +39,13 @@ test_standard_input() {
 }
 
 test_json_format() {
-    draft d.txt 'Thanks!! Call 07700 900123.\n'
+    draft d.txt 'Sure!! Call 07700 900123.\n'
     expect_status 1 t check --format json "$WORK/d.txt" || return 1
     expect_eq "2" "$(jpy 'len(j)')" "findings" || return 1
-    expect_eq "tone.exclaim warning tone 6 8 1 7" \
+    expect_eq "tone.exclaim warning tone 4 6 1 5" \
         "$(jpy '[j[0][k] for k in ("rule","severity","category","start","end","line","column")]')" \
         "first finding" || return 1
-    expect_eq "personal-data.phone error 14 26 07700 900123" \
+    expect_eq "personal-data.phone error 12 24 07700 900123" \
         "$(jpy '[j[1][k] for k in ("rule","severity","start","end","match")]')" "second finding" || return 1
     expect_eq "True True" \
         "$(jpy '[bool(j[1]["message"]) and bool(j[1]["suggestion"]), j[1]["file"].endswith("d.txt")]')" \
