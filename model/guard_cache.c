@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 2u /* 2: regex-rule expressions compiled for valid UTF-8 */
+#define CACHE_FORMAT 3u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't" */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */

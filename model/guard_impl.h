@@ -467,6 +467,10 @@ struct guard_vars {
 
 /* Reads every *.rules file in dir, in name order, as shipped packs. Returns 0 or -1. */
 int guard_load_dir(struct guard *g, const char *dir, struct buf *errors, size_t *nerrors);
+/* Whether s[0..len) is a contraction typed without its apostrophe ("wasnt"), which the
+ * tokeniser reads as the contraction. */
+bool guard_unapostrophed(const char *s, size_t len);
+
 /* Reads one rule file as the given layer; a missing file is fine when missing_ok. */
 int guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int missing_ok,
                     struct buf *errors, size_t *nerrors);

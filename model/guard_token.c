@@ -469,6 +469,51 @@ gap_cp(const struct guard_view *v, size_t pos, int32_t cp, size_t n,
     }
 }
 
+/* Contractions the public often type without their apostrophe, as they are folded: "wasnt"
+ * is read as "wasn't". Only forms that are no other English word ("its", "well", "were",
+ * "ill", "lets", "shed" are left alone). */
+static const char *const unapostrophed[][2] = {
+    {"aint", "ain't"},       {"arent", "aren't"},       {"cant", "can't"},
+    {"couldnt", "couldn't"}, {"didnt", "didn't"},       {"doesnt", "doesn't"},
+    {"dont", "don't"},       {"hadnt", "hadn't"},       {"hasnt", "hasn't"},
+    {"havent", "haven't"},   {"hes", "he's"},           {"im", "i'm"},
+    {"isnt", "isn't"},       {"ive", "i've"},           {"mustnt", "mustn't"},
+    {"neednt", "needn't"},   {"shes", "she's"},         {"shouldnt", "shouldn't"},
+    {"thats", "that's"},     {"theres", "there's"},     {"theyll", "they'll"},
+    {"theyre", "they're"},   {"theyve", "they've"},     {"wasnt", "wasn't"},
+    {"werent", "weren't"},   {"weve", "we've"},         {"whats", "what's"},
+    {"wont", "won't"},       {"wouldnt", "wouldn't"},   {"youd", "you'd"},
+    {"youll", "you'll"},     {"youre", "you're"},       {"youve", "you've"},
+};
+
+/* Puts the apostrophe back into a folded contraction typed without one; returns the new
+ * length (f has room for one more byte). */
+static size_t
+restore_apostrophe(char *f, size_t n)
+{
+    if (n < 2 || n > 8)
+        return n;
+    for (size_t i = 0; i < sizeof unapostrophed / sizeof unapostrophed[0]; i++) {
+        const char *from = unapostrophed[i][0], *to = unapostrophed[i][1];
+        if (strlen(from) == n && memcmp(f, from, n) == 0) {
+            memcpy(f, to, n + 1);
+            return n + 1;
+        }
+    }
+    return n;
+}
+
+bool
+guard_unapostrophed(const char *s, size_t len)
+{
+    char f[9];
+    if (len < 2 || len > 8)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        f[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    return restore_apostrophe(f, len) != len;
+}
+
 /* Adds the token s[start..end) with its folded form and flags. */
 static void
 push_token(struct guard_view *v, size_t start, size_t end, uint16_t flags, int upper,
@@ -501,6 +546,7 @@ push_token(struct guard_view *v, size_t start, size_t end, uint16_t flags, int u
     } else {
         n = guard_fold(v->s + start, end - start, v->fold + v->foldlen, need);
     }
+    n = restore_apostrophe(v->fold + v->foldlen, n);
     t->fold_len = (uint32_t)n;
     v->foldlen += n;
     t->hash = guard_hash(v->fold + t->fold, n);

@@ -291,7 +291,7 @@ parse_word(struct tp_parser *P, struct tp_node *out, size_t *n, uint8_t flags)
     bool alnum = ((*a | 32) >= 'a' && (*a | 32) <= 'z') || (*a >= '0' && *a <= '9');
     if (!alnum && strchr("/\\.,;:!?[]{}\"&%+=|~^", *a) != NULL)
         return perr(P, "a word starts with punctuation, which patterns ignore");
-    if (guard_plain_word(a, wlen)) {
+    if (guard_plain_word(a, wlen) && !guard_unapostrophed(a, wlen)) {
         if (*n >= TP_NODES_MAX)
             return perr(P, "the pattern has too many parts");
         struct tp_node *node = &out[(*n)++];

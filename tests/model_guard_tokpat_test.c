@@ -73,6 +73,27 @@ test_gaps_and_forms(void **state)
     guard_free(g);
 }
 
+/* A contraction typed without its apostrophe is read as the contraction, in the text and in
+ * the rule alike; words that are English in their own right are not touched. */
+static void
+test_contractions_without_apostrophes(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = bin (wasn't|hasn't been) ~empty\n");
+    assert_fires_on(g, "my bin wasnt emptied again", "bin wasnt emptied");
+    assert_fires_on(g, "bin WASNT emptied", "bin WASNT emptied");
+    assert_fires_on(g, "bin hasnt been emptied", "bin hasnt been emptied");
+    assert_fires_on(g, "the bin wasn't emptied", "bin wasn't emptied");
+    assert_quiet_on(g, "the bin was emptied");
+    guard_free(g);
+    g = load_rule("match = (dont|its) stop\n");
+    assert_fires_on(g, "please don't stop", "don't stop");
+    assert_fires_on(g, "please dont stop", "dont stop");
+    assert_fires_on(g, "its stop is near", "its stop");
+    assert_quiet_on(g, "it's stop time");
+    guard_free(g);
+}
+
 static void
 test_classes(void **state)
 {
@@ -351,6 +372,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gaps_and_forms),
+        cmocka_unit_test(test_contractions_without_apostrophes),
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_capitals_regex_not_optional),
         cmocka_unit_test(test_except_and_user_layers),
