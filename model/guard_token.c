@@ -469,34 +469,41 @@ gap_cp(const struct guard_view *v, size_t pos, int32_t cp, size_t n,
     }
 }
 
-/* Contractions the public often type without their apostrophe, as they are folded: "wasnt"
- * is read as "wasn't". Only forms that are no other English word ("its", "well", "were",
- * "ill", "lets", "shed" are left alone). */
-static const char *const unapostrophed[][2] = {
-    {"aint", "ain't"},       {"arent", "aren't"},       {"cant", "can't"},
-    {"couldnt", "couldn't"}, {"didnt", "didn't"},       {"doesnt", "doesn't"},
-    {"dont", "don't"},       {"hadnt", "hadn't"},       {"hasnt", "hasn't"},
-    {"havent", "haven't"},   {"hes", "he's"},           {"im", "i'm"},
-    {"isnt", "isn't"},       {"ive", "i've"},           {"mustnt", "mustn't"},
-    {"neednt", "needn't"},   {"shes", "she's"},         {"shouldnt", "shouldn't"},
-    {"thats", "that's"},     {"theres", "there's"},     {"theyll", "they'll"},
-    {"theyre", "they're"},   {"theyve", "they've"},     {"wasnt", "wasn't"},
-    {"werent", "weren't"},   {"weve", "we've"},         {"whats", "what's"},
-    {"wont", "won't"},       {"wouldnt", "wouldn't"},   {"youd", "you'd"},
-    {"youll", "you'll"},     {"youre", "you're"},       {"youve", "you've"},
+/* A contraction the public often type without its apostrophe, as folded: "wasnt" is read
+ * as "wasn't" (from, its length, to). Only forms that are no other English word are listed
+ * ("its", "well", "were", "ill", "lets", "shed" are left alone). */
+struct unapostrophed {
+    const char *from, *to;
+    size_t len;
 };
+
+#define C(from, to) {from, to, sizeof from - 1}
+static const struct unapostrophed unapostrophed[] = {
+    C("aint", "ain't"), C("arent", "aren't"), C("cant", "can't"),
+    C("couldnt", "couldn't"), C("didnt", "didn't"), C("doesnt", "doesn't"),
+    C("dont", "don't"), C("hadnt", "hadn't"), C("hasnt", "hasn't"),
+    C("havent", "haven't"), C("hes", "he's"), C("im", "i'm"),
+    C("isnt", "isn't"), C("ive", "i've"), C("mustnt", "mustn't"),
+    C("neednt", "needn't"), C("shes", "she's"), C("shouldnt", "shouldn't"),
+    C("thats", "that's"), C("theres", "there's"), C("theyll", "they'll"),
+    C("theyre", "they're"), C("theyve", "they've"), C("wasnt", "wasn't"),
+    C("werent", "weren't"), C("weve", "we've"), C("whats", "what's"),
+    C("wont", "won't"), C("wouldnt", "wouldn't"), C("youd", "you'd"),
+    C("youll", "you'll"), C("youre", "you're"), C("youve", "you've"),
+};
+#undef C
 
 /* Puts the apostrophe back into a folded contraction typed without one; returns the new
  * length (f has room for one more byte). */
 static size_t
 restore_apostrophe(char *f, size_t n)
 {
-    if (n < 2 || n > 8)
+    if (n < 2 || n > 8 || !strchr("acdhimnstwy", f[0]))
         return n;
     for (size_t i = 0; i < sizeof unapostrophed / sizeof unapostrophed[0]; i++) {
-        const char *from = unapostrophed[i][0], *to = unapostrophed[i][1];
-        if (strlen(from) == n && memcmp(f, from, n) == 0) {
-            memcpy(f, to, n + 1);
+        const struct unapostrophed *u = &unapostrophed[i];
+        if (u->len == n && u->from[0] == f[0] && memcmp(f, u->from, n) == 0) {
+            memcpy(f, u->to, n + 1);
             return n + 1;
         }
     }
