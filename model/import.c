@@ -3,6 +3,7 @@
 
 #include "model/isotime.h"
 #include "model/platform.h"
+#include "model/post_index.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -495,6 +496,7 @@ fail:
     return -1;
 }
 
+static int build_indexes(struct db *db, const char *name, int import_rc, char **err);
 static int import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
                       struct import_stats *stats, char **err);
 
@@ -530,6 +532,17 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
          * memory rather than written to a temporary file and read back; what they hold is
          * bounded by a transaction's posts (IMPORT_CHUNK_MAX), and IMPORT_MEMORY leaves
          * room for them. */
+        /* Into an empty cache, the indexes the writes do not read are built after the rows
+         * (model/post_index.h). */
+        char *why = NULL;
+        int deferred = post_index_defer(db, &why);
+        if (deferred < 0) {
+            *err = xasprintf("%s: cannot prepare the cache for the import: %s; nothing was "
+                             "imported", name, why);
+            free(why);
+            rc = -1;
+            goto done;
+        }
         size_t memo = c.memo_dropped ? 0 : c.memo.cap;
         size_t cache = memo < IMPORT_MEMORY - IMPORT_CACHE_MIN ? IMPORT_MEMORY - memo
                                                                : IMPORT_CACHE_MIN;
@@ -543,14 +556,45 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
         struct memo_reader r = {.spill = c.spill, .memo = &c.memo};
         rc = import_run(db, in, c.memo_dropped ? NULL : &r, name, stats, err);
         free(r.rec.data);
-        db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);"
-                    " PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON;"
-                    " PRAGMA temp_store = DEFAULT", NULL);
+        db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -2000;"
+                    " PRAGMA foreign_keys = ON; PRAGMA temp_store = DEFAULT", NULL);
+        /* The indexes dropped for an import into an empty cache, whether it ended well or
+         * not: each is one sort of what was written (the sorter spills to temporary files,
+         * so memory stays bounded). */
+        if (deferred && build_indexes(db, name, rc, err) != 0)
+            rc = -1;
+        db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
     }
+done:
     if (c.spill)
         fclose(c.spill);
     buf_free(&c.memo);
     return rc;
+}
+
+/* Builds the indexes post_index_defer dropped, in a transaction of its own. import_rc is the
+ * import's outcome: when it failed, *err already says why and a failure here is added to it.
+ * Returns 0, or -1 with *err set. */
+static int
+build_indexes(struct db *db, const char *name, int import_rc, char **err)
+{
+    char *why = NULL;
+    if (db_begin(db, &why) == 0 && post_index_build(db, &why) == 0 &&
+        db_commit(db, &why) == 0)
+        return 0;
+    db_rollback(db);
+    char *msg = xasprintf("%s: the cache's indexes could not be built after the import: %s; "
+                          "tactful builds them the next time it opens this cache", name, why);
+    free(why);
+    if (import_rc == 0) {
+        *err = msg;
+    } else {
+        char *both = xasprintf("%s; %s", *err, msg);
+        free(*err);
+        free(msg);
+        *err = both;
+    }
+    return -1;
 }
 
 /* Ends the chunk in progress: the writer's indexes and summaries, then the commit. Adds the
