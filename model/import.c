@@ -438,7 +438,7 @@ check_account(struct db *db, struct import_check *c, const struct post_in *p, ch
 static int
 import_check(struct db *db, FILE *in, const char *name, struct import_check *c, char **err)
 {
-    struct buf line = {0};
+    struct buf line = {0}, scratch = {0};
     char *why = NULL;
     long lineno = 0;
     int rc;
@@ -456,8 +456,9 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
             continue;
         struct post_in p;
         char created[ISOTIME_LEN];
-        void *json;
-        int bad = import_parse_line(line.data, line.len, &p, created, &json, &why) != 0 ||
+        void *json = NULL;
+        int bad = (!import_parse_fast(line.data, line.len, &p, created, &scratch) &&
+                   import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) ||
                   check_account(db, c, &p, &why) != 0;
         int kept = bad || memo_put(c, &p, lineno) == 0;
         json_decref(json);
@@ -471,6 +472,7 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
         goto fail;
     }
     buf_free(&line);
+    buf_free(&scratch);
     /* The second pass reads the spill file, then what is still in memory. */
     if (c->spill && (fflush(c->spill) != 0 || fseek(c->spill, 0, SEEK_SET) != 0) &&
         memo_drop(c) != 0)
@@ -486,6 +488,7 @@ fail_spill:
     *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was imported", name,
                      strerror(errno));
     buf_free(&line);
+    buf_free(&scratch);
     return -1;
 
 fail_line:
@@ -493,6 +496,7 @@ fail_line:
     free(why);
 fail:
     buf_free(&line);
+    buf_free(&scratch);
     return -1;
 }
 
@@ -621,7 +625,7 @@ static int
 import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
            struct import_stats *stats, char **err)
 {
-    struct buf line = {0};
+    struct buf line = {0}, scratch = {0};
     struct post_writer *w = NULL;
     char *why = NULL;
     long lineno = 0, in_chunk = 0, done_lines = 0;
@@ -650,7 +654,8 @@ import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
             }
             if (blank(&line))
                 continue;
-            if (import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) {
+            if (!import_parse_fast(line.data, line.len, &p, created, &scratch) &&
+                import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) {
                 json_decref(json);
                 goto fail_line;
             }
@@ -700,6 +705,7 @@ import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
     if (w && commit_chunk(db, &w, stats, &why) != 0)
         goto fail_line;
     buf_free(&line);
+    buf_free(&scratch);
     return 0;
 
 fail_line:
@@ -713,5 +719,6 @@ fail_line:
     post_writer_free(w);
     db_rollback(db);
     buf_free(&line);
+    buf_free(&scratch);
     return -1;
 }
