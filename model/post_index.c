@@ -167,8 +167,11 @@ owner_running(const char *record)
     for (char *c = my_host; *c; c++)
         if (*c == ' ')
             *c = '_';
+    /* No import runs that long: past it, the pid may be another process's by now. */
+    if ((long long)time(NULL) - started >= POST_INDEX_MAX_AGE_S)
+        return 0;
     if (strcmp(host, my_host) != 0)
-        return (long long)time(NULL) - started < POST_INDEX_MAX_AGE_S;
+        return 1;
     if (pid <= 0)
         return 0;
     return pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno == EPERM;

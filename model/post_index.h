@@ -23,9 +23,9 @@ int post_index_pending(struct db *db);
 int post_index_build(struct db *db, char **err);
 
 /* At open: builds the pending indexes, in a transaction of its own, when the import that
- * dropped them is gone (its process has ended, or it ran on another host more than
- * POST_INDEX_MAX_AGE_S ago). An import still running is left to finish its own. Returns 0,
- * or -1 with *err set. */
+ * dropped them is gone: its process on this host has ended, or it began more than
+ * POST_INDEX_MAX_AGE_S ago (on another host, or with a pid reused since). An import still
+ * running is left to finish its own. Returns 0, or -1 with *err set. */
 int post_index_repair(struct db *db, char **err);
 
 #define POST_INDEX_MAX_AGE_S (24 * 60 * 60)
