@@ -546,6 +546,8 @@ const struct cli_command cli_commands[] = {
      "An import that is killed keeps the posts of the transactions it finished, each\n"
      "complete (indexed for search, counted in its thread), and nothing of the one it was\n"
      "in; importing the file again adds the rest.\n"
+     "Into an empty cache, some indexes are built once at the end; after a killed import,\n"
+     "the next `tactful` command builds them first (see tactful(5), Loading).\n"
      "Loading the same posts again changes nothing; a post that has changed is updated in\n"
      "place.\n"
      "Triage data (state, tags, notes and so on) is never changed by an import.\n"

@@ -1,6 +1,7 @@
 /* Opening the cache, migrations and small SQLite helpers. */
 #include "model/db.h"
 
+#include "model/post_index.h"
 #include "model/schema.h"
 #include "model/text.h"
 #include "model/xmalloc.h"
@@ -408,6 +409,11 @@ db_open(const char *path, char **err)
         db_close(db);
         return NULL;
     }
+    /* Indexes that an import dropped and did not live to build: everything works without
+     * them, only slower, so a failure here is not the caller's (the next open tries again). */
+    char *why = NULL;
+    if (post_index_repair(db, &why) != 0)
+        free(why);
     return db;
 }
 

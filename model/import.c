@@ -3,6 +3,7 @@
 
 #include "model/isotime.h"
 #include "model/platform.h"
+#include "model/post_index.h"
 #include "model/xmalloc.h"
 
 #include <errno.h>
@@ -437,7 +438,7 @@ check_account(struct db *db, struct import_check *c, const struct post_in *p, ch
 static int
 import_check(struct db *db, FILE *in, const char *name, struct import_check *c, char **err)
 {
-    struct buf line = {0};
+    struct buf line = {0}, scratch = {0};
     char *why = NULL;
     long lineno = 0;
     int rc;
@@ -455,8 +456,9 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
             continue;
         struct post_in p;
         char created[ISOTIME_LEN];
-        void *json;
-        int bad = import_parse_line(line.data, line.len, &p, created, &json, &why) != 0 ||
+        void *json = NULL;
+        int bad = (!import_parse_fast(line.data, line.len, &p, created, &scratch) &&
+                   import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) ||
                   check_account(db, c, &p, &why) != 0;
         int kept = bad || memo_put(c, &p, lineno) == 0;
         json_decref(json);
@@ -470,6 +472,7 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
         goto fail;
     }
     buf_free(&line);
+    buf_free(&scratch);
     /* The second pass reads the spill file, then what is still in memory. */
     if (c->spill && (fflush(c->spill) != 0 || fseek(c->spill, 0, SEEK_SET) != 0) &&
         memo_drop(c) != 0)
@@ -485,6 +488,7 @@ fail_spill:
     *err = xasprintf("%s: cannot make a temporary copy of it: %s; nothing was imported", name,
                      strerror(errno));
     buf_free(&line);
+    buf_free(&scratch);
     return -1;
 
 fail_line:
@@ -492,9 +496,11 @@ fail_line:
     free(why);
 fail:
     buf_free(&line);
+    buf_free(&scratch);
     return -1;
 }
 
+static int build_indexes(struct db *db, const char *name, int import_rc, char **err);
 static int import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
                       struct import_stats *stats, char **err);
 
@@ -530,6 +536,17 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
          * memory rather than written to a temporary file and read back; what they hold is
          * bounded by a transaction's posts (IMPORT_CHUNK_MAX), and IMPORT_MEMORY leaves
          * room for them. */
+        /* Into an empty cache, the indexes the writes do not read are built after the rows
+         * (model/post_index.h). */
+        char *why = NULL;
+        int deferred = post_index_defer(db, &why);
+        if (deferred < 0) {
+            *err = xasprintf("%s: cannot prepare the cache for the import: %s; nothing was "
+                             "imported", name, why);
+            free(why);
+            rc = -1;
+            goto done;
+        }
         size_t memo = c.memo_dropped ? 0 : c.memo.cap;
         size_t cache = memo < IMPORT_MEMORY - IMPORT_CACHE_MIN ? IMPORT_MEMORY - memo
                                                                : IMPORT_CACHE_MIN;
@@ -543,14 +560,45 @@ import_jsonl_memo(struct db *db, FILE *in, const char *name, size_t memo_max,
         struct memo_reader r = {.spill = c.spill, .memo = &c.memo};
         rc = import_run(db, in, c.memo_dropped ? NULL : &r, name, stats, err);
         free(r.rec.data);
-        db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);"
-                    " PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON;"
-                    " PRAGMA temp_store = DEFAULT", NULL);
+        db_exec(db, "PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -2000;"
+                    " PRAGMA foreign_keys = ON; PRAGMA temp_store = DEFAULT", NULL);
+        /* The indexes dropped for an import into an empty cache, whether it ended well or
+         * not: each is one sort of what was written (the sorter spills to temporary files,
+         * so memory stays bounded). */
+        if (deferred && build_indexes(db, name, rc, err) != 0)
+            rc = -1;
+        db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
     }
+done:
     if (c.spill)
         fclose(c.spill);
     buf_free(&c.memo);
     return rc;
+}
+
+/* Builds the indexes post_index_defer dropped, in a transaction of its own. import_rc is the
+ * import's outcome: when it failed, *err already says why and a failure here is added to it.
+ * Returns 0, or -1 with *err set. */
+static int
+build_indexes(struct db *db, const char *name, int import_rc, char **err)
+{
+    char *why = NULL;
+    if (db_begin(db, &why) == 0 && post_index_build(db, &why) == 0 &&
+        db_commit(db, &why) == 0)
+        return 0;
+    db_rollback(db);
+    char *msg = xasprintf("%s: the cache's indexes could not be built after the import: %s; "
+                          "tactful builds them the next time it opens this cache", name, why);
+    free(why);
+    if (import_rc == 0) {
+        *err = msg;
+    } else {
+        char *both = xasprintf("%s; %s", *err, msg);
+        free(*err);
+        free(msg);
+        *err = both;
+    }
+    return -1;
 }
 
 /* Ends the chunk in progress: the writer's indexes and summaries, then the commit. Adds the
@@ -577,7 +625,7 @@ static int
 import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
            struct import_stats *stats, char **err)
 {
-    struct buf line = {0};
+    struct buf line = {0}, scratch = {0};
     struct post_writer *w = NULL;
     char *why = NULL;
     long lineno = 0, in_chunk = 0, done_lines = 0;
@@ -606,7 +654,8 @@ import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
             }
             if (blank(&line))
                 continue;
-            if (import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) {
+            if (!import_parse_fast(line.data, line.len, &p, created, &scratch) &&
+                import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) {
                 json_decref(json);
                 goto fail_line;
             }
@@ -656,6 +705,7 @@ import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
     if (w && commit_chunk(db, &w, stats, &why) != 0)
         goto fail_line;
     buf_free(&line);
+    buf_free(&scratch);
     return 0;
 
 fail_line:
@@ -669,5 +719,6 @@ fail_line:
     post_writer_free(w);
     db_rollback(db);
     buf_free(&line);
+    buf_free(&scratch);
     return -1;
 }

@@ -1,6 +1,7 @@
 /* Idempotent upserts of accounts, authors, threads and posts. */
 #include "model/post.h"
 
+#include "model/post_index.h"
 #include "model/xmalloc.h"
 
 #include <stdlib.h>
@@ -107,6 +108,7 @@ struct post_writer {
     long shortened;    /* posts stored shortened */
     long refused;      /* posts refused: an identifier too long */
     sqlite3_int64 last_noted_thread; /* skips noting the same thread post after post */
+    int index_pending; /* an import dropped posts_author (model/post_index.h) */
     struct cache authors;
     struct cache threads;
 };
@@ -190,6 +192,7 @@ post_writer_new(struct db *db, char **err)
             return NULL;
         }
     }
+    w->index_pending = post_index_pending(db) == 1;
     return w;
 }
 
@@ -334,6 +337,13 @@ author_id(struct post_writer *w, sqlite3_int64 account, const struct post_in *p,
             return -1;
         *id = sqlite3_last_insert_rowid(w->db->sql);
     } else if (renamed) {
+        /* A new name reaches the author's indexed posts through a trigger that finds them by
+         * posts_author: without it, every rename would read the whole table. */
+        if (w->index_pending) {
+            if (post_index_build(w->db, err) != 0)
+                return -1;
+            w->index_pending = 0;
+        }
         st = w->st[ST_AUTHOR_NAME];
         sqlite3_bind_int64(st, 1, *id);
         db_bind_text(st, 2, name);

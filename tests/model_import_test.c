@@ -4,8 +4,10 @@
 #include "model/cw.h"
 #include "model/export.h"
 #include "model/extras.h"
+#include "model/isotime.h"
 #include "model/thread.h"
 
+#include <jansson.h>
 #include <unistd.h>
 
 /* Importing the same posts twice changes nothing the second time. */
@@ -498,11 +500,86 @@ test_second_pass_with_and_without_memo(void **state)
     tcache_close(&c3);
 }
 
+/* The reader without Jansson: the common record, escapes and all, read with the values
+ * import_parse_line gives it; anything else left to import_parse_line. */
+static void
+test_fast_reader_agrees(void **state)
+{
+    (void)state;
+#define BASE "\"platform\":\"mastodon\",\"account\":\"a\",\"thread\":\"1\",\"id\":\"2\"," \
+             "\"author\":\"@b\",\"created_at\":\"2026-11-20T09:15:00Z\""
+    static const char *const taken[] = {
+        "{" BASE ",\"text\":\"hello\"}",
+        " {" BASE " , \"text\" : \"\" , \"own\" : true , \"meta\" : null, \"parent\": null}\r",
+        "{" BASE ",\"text\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\","
+        "\"author_name\":\"Zo\xc3\xab \xe2\x98\x83 \xf0\x9f\x98\x80\",\"own\":false,"
+        "\"html\":\"<p>x</p>\",\"url\":\"https://x/2\",\"title\":\"T\"}",
+        "{\"pl\\u0061tform\":\"bluesky\",\"account\":\"a\",\"thread\":\"1\",\"id\":\"2\","
+        "\"author\":\"@b\",\"created_at\":\"2026-11-20T10:15:00+01:00\",\"text\":\"x\"}",
+    };
+    static const char *const left[] = {
+        "{" BASE ",\"text\":\"x\",\"meta\":{}}",          /* meta: Jansson checks it */
+        "{" BASE ",\"text\":\"x\",\"text\":\"y\"}",       /* a duplicate */
+        "{" BASE ",\"text\":\"a\\u0000b\"}",              /* NUL */
+        "{" BASE ",\"text\":\"\\ud83d\"}",                /* a lone surrogate */
+        "{" BASE ",\"text\":\"\\ude00\"}",
+        "{" BASE ",\"text\":\"\xc3\"}",                   /* malformed UTF-8 */
+        "{" BASE ",\"text\":\"\xed\xa0\x80\"}",           /* an encoded surrogate */
+        "{" BASE ",\"text\":\"\xc0\xaf\"}",               /* an overlong form */
+        "{" BASE ",\"text\":\"x\"} x",                    /* something after the object */
+        "{" BASE ",\"text\":\"x\",\"colour\":\"red\"}",   /* an unknown field */
+        "{" BASE ",\"text\":\"a\tb\"}",                   /* a control character */
+        "{" BASE ",\"text\":\"\\x\"}",                    /* an unknown escape */
+        "{" BASE ",\"text\":\"x\",\"own\":1}",            /* own not true or false */
+        "{" BASE ",\"text\":\"x\",\"own\":\"true\"}",
+        "{" BASE ",\"text\":5}",
+        "{" BASE ",\"text\":null}",                       /* missing */
+        "{" BASE ",\"text\":\"x\",\"author_name\":true}",
+        "{" BASE ",\"text\":\"x\",\"id\":\"\"}",          /* a duplicate, and empty */
+        "{" BASE ",\"text\":\"x\",}",                     /* a trailing comma */
+        "{" BASE ",\"text\":\"x\"",                       /* no end */
+        "{" BASE ",\"text\":\"x\",\"parent\":\"2\"}",     /* its own parent */
+        "[1]",
+        "{}",
+    };
+#undef BASE
+    struct buf scratch = {0};
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+        struct post_in p, q;
+        char cp[ISOTIME_LEN], cq[ISOTIME_LEN];
+        void *json = NULL;
+        char *err = NULL;
+        assert_int_equal(import_parse_line(taken[i], strlen(taken[i]), &p, cp, &json, &err), 0);
+        assert_int_equal(import_parse_fast(taken[i], strlen(taken[i]), &q, cq, &scratch), 1);
+        const char *a[] = {p.platform, p.account, p.thread, p.id, p.parent, p.author,
+                           p.author_name, p.created_at, p.text, p.html, p.url, p.title};
+        const char *b[] = {q.platform, q.account, q.thread, q.id, q.parent, q.author,
+                           q.author_name, q.created_at, q.text, q.html, q.url, q.title};
+        for (size_t f = 0; f < sizeof a / sizeof a[0]; f++) {
+            if (a[f] == NULL)
+                assert_null(b[f]);
+            else
+                assert_string_equal(a[f], b[f]);
+        }
+        assert_int_equal(p.own, q.own);
+        assert_null(q.meta);
+        json_decref(json);
+    }
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        struct post_in q;
+        char cq[ISOTIME_LEN];
+        if (import_parse_fast(left[i], strlen(left[i]), &q, cq, &scratch) != 0)
+            fail_msg("the fast reader took line %zu: %s", i, left[i]);
+    }
+    buf_free(&scratch);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idempotent),
+        cmocka_unit_test(test_fast_reader_agrees),
         cmocka_unit_test(test_update_reindexes),
         cmocka_unit_test(test_repeat_in_one_file_indexed_once),
         cmocka_unit_test(test_bad_line_rolls_back),

@@ -58,6 +58,82 @@ test_kill_9_during_import_keeps_whole_transactions() {
     expect_out 'post number 299999|299999'
 }
 
+# index_names: the names of the indexes on posts and threads, sorted, one line.
+index_names() {
+    db_count "select group_concat(name, ' ') from (select name from sqlite_master
+              where type = 'index' and tbl_name in ('posts', 'threads') order by name)"
+}
+
+test_kill_9_during_import_into_an_empty_cache_keeps_its_indexes() {
+    # A new cache's indexes, to compare with.
+    expect_status 0 t list
+    all=$(index_names)
+    big_jsonl 300000 big.jsonl
+    "$TACTFUL" import big.jsonl >/dev/null 2>&1 &
+    pid=$!
+    # Kill it once it has committed part of the file: it has dropped the indexes its writes
+    # do not read, to build them after the rows.
+    i=0
+    while [ "$(posts_now)" -eq 0 ] && kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 $pid 2>/dev/null || fail "the import ended before it could be killed" || return 1
+    wait $pid 2>/dev/null || true
+    expect_eq 1 "$(db_count "select count(*) from cache_info where key = 'indexes_pending'")" \
+        "indexes recorded as pending" || return 1
+    [ "$(index_names)" != "$all" ] || fail "the killed import had not dropped any index" ||
+        return 1
+    # The next tactful to open the cache builds them, and everything reads as before.
+    kept=$(db_count 'select count(*) from posts')
+    expect_status 0 t search 'gritting number 10'
+    expect_out 'post \[number\] \[10\]'
+    expect_eq "$all" "$(index_names)" "indexes after the next open"
+    expect_eq 0 "$(db_count "select count(*) from cache_info where key = 'indexes_pending'")" \
+        "pending indexes after the next open"
+    consistent || return 1
+    expect_status 0 t search --limit 100000 from:@u5@ --json
+    expect_eq "$(db_count "select count(distinct thread_id) from posts p join authors a
+                           on a.id = p.author_id where a.handle like '@u5@%'")" \
+        "$(jpy 'len(j)')" "threads listed by author" || return 1
+    expect_eq 0 "$(db_count "select count(*) from (select 1 from posts
+        where author_id = 6 except select 1 from posts indexed by posts_author
+        where author_id = 6)")" "posts_author agrees with its table" || return 1
+    # Importing the file again completes it.
+    expect_status 0 t import big.jsonl
+    expect_err "300000 posts: $((300000 - kept)) new, 0 updated, $kept unchanged"
+    expect_eq "$all" "$(index_names)" "indexes after the second import"
+    consistent
+}
+
+test_import_into_an_empty_cache_builds_its_indexes_after_the_rows() {
+    expect_status 0 t list
+    all=$(index_names)
+    big_jsonl 3000 big.jsonl
+    big_jsonl 3100 more.jsonl
+    tail -n 100 more.jsonl >>big.jsonl
+    # An author renamed at the end: the rename needs posts_author, which is built then.
+    "$PYTHON" - >>big.jsonl <<'PY'
+import json
+print(json.dumps({"platform": "mastodon", "account": "big", "thread": "0", "id": "r1",
+                  "author": "@u5@example.social", "author_name": "Renamed Person",
+                  "created_at": "2026-11-29T10:00:00Z", "text": "a renamed author"}))
+PY
+    expect_status 0 t import big.jsonl
+    expect_err "3101 posts: 3101 new"
+    expect_eq "$all" "$(index_names)" "indexes after the import"
+    expect_eq 0 "$(db_count "select count(*) from cache_info where key = 'indexes_pending'")" \
+        "pending indexes after the import"
+    consistent || return 1
+    expect_status 0 t search 'renamed person'
+    expect_out '@u5@example.social \[Renamed\] \[Person\]'
+    # Into a cache that holds posts, nothing is dropped.
+    big_jsonl 3200 more.jsonl
+    tail -n 100 more.jsonl | expect_status 0 t import -
+    expect_eq "$all" "$(index_names)" "indexes after a second import"
+    consistent
+}
+
 test_bad_line_at_the_end_imports_nothing() {
     import_demo
     big_jsonl 30000 big.jsonl

@@ -1,5 +1,6 @@
 /* Fuzzes one JSON Lines record through validation: any input is accepted into a consistent
- * post or refused with a reason, never a crash or a leak. */
+ * post or refused with a reason, never a crash or a leak; and the reader without Jansson
+ * (import_parse_fast) accepts only what import_parse_line accepts, with the same values. */
 #include "model/import.h"
 #include "model/isotime.h"
 #include "model/platform.h"
@@ -27,6 +28,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (err == NULL || *err == '\0') {
         abort();
     }
+    struct post_in q;
+    char created_q[ISOTIME_LEN];
+    struct buf scratch = {0};
+    if (import_parse_fast((const char *)data, size, &q, created_q, &scratch)) {
+        if (rc != 0 || q.own != p.own || q.meta != NULL || p.meta != NULL)
+            abort();
+        const char *a[] = {p.platform, p.account, p.thread, p.id, p.parent, p.author,
+                           p.author_name, p.created_at, p.text, p.html, p.url, p.title};
+        const char *b[] = {q.platform, q.account, q.thread, q.id, q.parent, q.author,
+                           q.author_name, q.created_at, q.text, q.html, q.url, q.title};
+        for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+            if ((a[i] == NULL) != (b[i] == NULL) || (a[i] && strcmp(a[i], b[i]) != 0))
+                abort();
+    }
+    buf_free(&scratch);
     free(err);
     json_decref(json);
     return 0;
