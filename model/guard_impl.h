@@ -467,10 +467,6 @@ struct guard_vars {
 
 /* Reads every *.rules file in dir, in name order, as shipped packs. Returns 0 or -1. */
 int guard_load_dir(struct guard *g, const char *dir, struct buf *errors, size_t *nerrors);
-/* Whether s[0..len) is a contraction typed without its apostrophe ("wasnt"), which the
- * tokeniser reads as the contraction. */
-bool guard_unapostrophed(const char *s, size_t len);
-
 /* Reads one rule file as the given layer; a missing file is fine when missing_ok. */
 int guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int missing_ok,
                     struct buf *errors, size_t *nerrors);
@@ -499,6 +495,9 @@ size_t guard_fold(const char *s, size_t len, char *out, size_t cap);
  * ASCII letters and digits, with straight apostrophes between letters (under 64 bytes). Such a
  * word needs no tokenising to be added to a matcher. */
 bool guard_plain_word(const char *s, size_t len);
+/* Whether s[0..len) is a contraction typed without its apostrophe ("wasnt"), which the
+ * tokeniser reads as the contraction (so it is no plain word to a matcher). */
+bool guard_unapostrophed(const char *s, size_t len);
 /* FNV-1a of s[0..len), never 0. */
 uint32_t guard_hash(const char *s, size_t len);
 /* Decodes the code point at s[pos] into *cp (-1 for broken UTF-8); returns its length. */

@@ -431,6 +431,18 @@ check_account(struct db *db, struct import_check *c, const struct post_in *p, ch
     return 0;
 }
 
+/* Reads one record: the common kind without Jansson, anything else (and every refusal) with
+ * it. Returns 0, or -1 with *why set; *json (NULL when not used) is the caller's to release. */
+static int
+parse_record(const struct buf *line, struct post_in *p, char *created, struct buf *scratch,
+             void **json, char **why)
+{
+    *json = NULL;
+    if (import_parse_fast(line->data, line->len, p, created, scratch))
+        return 0;
+    return import_parse_line(line->data, line->len, p, created, json, why);
+}
+
 /* The first pass: every line is read and checked, nothing is written; the checked posts go
  * to the memo (in memory, then in a temporary file), so the file is parsed once. A stream
  * that cannot seek (standard input) must keep its memo. Returns 0 with the memo ready to
@@ -456,9 +468,8 @@ import_check(struct db *db, FILE *in, const char *name, struct import_check *c, 
             continue;
         struct post_in p;
         char created[ISOTIME_LEN];
-        void *json = NULL;
-        int bad = (!import_parse_fast(line.data, line.len, &p, created, &scratch) &&
-                   import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) ||
+        void *json;
+        int bad = parse_record(&line, &p, created, &scratch, &json, &why) != 0 ||
                   check_account(db, c, &p, &why) != 0;
         int kept = bad || memo_put(c, &p, lineno) == 0;
         json_decref(json);
@@ -654,8 +665,7 @@ import_run(struct db *db, FILE *in, struct memo_reader *memo, const char *name,
             }
             if (blank(&line))
                 continue;
-            if (!import_parse_fast(line.data, line.len, &p, created, &scratch) &&
-                import_parse_line(line.data, line.len, &p, created, &json, &why) != 0) {
+            if (parse_record(&line, &p, created, &scratch, &json, &why) != 0) {
                 json_decref(json);
                 goto fail_line;
             }

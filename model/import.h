@@ -37,10 +37,10 @@ int import_parse_fast(const char *line, size_t len, struct post_in *p, char *cre
 /* Loads every post of in (named name in messages). The whole file is checked first, the
  * checked posts kept for the writing (in memory, then in a temporary file; a file is read
  * again only where no temporary file can be made, and a stream that cannot seek needs it):
- * on the first bad line nothing from the file is written, and *err is "NAME:LINE: reason". Then its posts are written in
- * transactions of a few thousand, so other processes get the cache in between; a run cut
- * short keeps whole transactions, and importing the file again completes it without
- * duplicating anything. Returns 0 or -1. */
+ * on the first bad line nothing from the file is written, and *err is "NAME:LINE: reason".
+ * Then its posts are written in transactions of a few thousand, so other processes get the
+ * cache in between; a run cut short keeps whole transactions, and importing the file again
+ * completes it without duplicating anything. Returns 0 or -1. */
 int import_jsonl(struct db *db, FILE *in, const char *name, struct import_stats *stats,
                  char **err);
 

@@ -33,16 +33,25 @@ static const struct {
 /* The cache_info key of the record: "<pid> <host> <seconds since the epoch>". */
 #define PENDING_KEY "indexes_pending"
 
-/* This process's record. Newly allocated. */
-static char *
-self_record(void)
+/* This host's name as a record holds it (one word) in host, of HOST_MAX bytes. */
+#define HOST_MAX 256
+static void
+host_name(char *host)
 {
-    char host[256] = "";
-    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    host[HOST_MAX - 1] = '\0';
+    if (gethostname(host, HOST_MAX - 1) != 0 || host[0] == '\0')
         strcpy(host, "localhost");
     for (char *c = host; *c; c++)
         if (*c == ' ')
             *c = '_';
+}
+
+/* This process's record. Newly allocated. */
+static char *
+self_record(void)
+{
+    char host[HOST_MAX];
+    host_name(host);
     return xasprintf("%ld %s %lld", (long)getpid(), host, (long long)time(NULL));
 }
 
@@ -159,14 +168,10 @@ owner_running(const char *record)
 {
     long pid = 0;
     long long started = 0;
-    char host[256] = "", my_host[256] = "";
+    char host[HOST_MAX] = "", my_host[HOST_MAX];
     if (sscanf(record, "%ld %255s %lld", &pid, host, &started) != 3)
         return 0;
-    if (gethostname(my_host, sizeof my_host - 1) != 0 || my_host[0] == '\0')
-        strcpy(my_host, "localhost");
-    for (char *c = my_host; *c; c++)
-        if (*c == ' ')
-            *c = '_';
+    host_name(my_host);
     /* No import runs that long: past it, the pid may be another process's by now. */
     if ((long long)time(NULL) - started >= POST_INDEX_MAX_AGE_S)
         return 0;
