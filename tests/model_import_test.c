@@ -294,19 +294,10 @@ static const char *const sync_meta[] = {
 static void
 put_with_meta(struct tcache *c, const char *platform, const char *id, const char *meta)
 {
-    char *err = NULL;
     struct post_in p = {.platform = platform, .account = platform, .thread = "1", .id = id,
                         .author = "@pat", .created_at = "2026-11-20T09:15:00Z",
                         .text = "Is the road shut?", .meta = meta};
-    enum post_result r;
-    assert_int_equal(db_begin(c->db, &err), 0);
-    struct post_writer *w = post_writer_new(c->db, &err);
-    assert_non_null(w);
-    assert_int_equal(post_writer_put(w, &p, &r, &err), 0);
-    assert_int_equal(r, POST_NEW);
-    assert_int_equal(post_writer_finish(w, &err), 0);
-    post_writer_free(w);
-    assert_int_equal(db_commit(c->db, &err), 0);
+    tcache_put(c, &p, POST_NEW);
 }
 
 /* The meta of post id in c, newly allocated (NULL: none). */

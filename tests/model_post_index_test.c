@@ -109,19 +109,10 @@ test_open_repairs_after_a_dead_import(void **state)
 static void
 write_one(struct tcache *c, const char *id, const char *name, const char *text)
 {
-    char *err = NULL;
     struct post_in p = {.platform = "mastodon", .account = "dept", .thread = "1", .id = id,
                         .author = "@al@x", .author_name = name,
                         .created_at = "2026-11-20T09:15:00Z", .text = text};
-    enum post_result r;
-    assert_int_equal(db_begin(c->db, &err), 0);
-    struct post_writer *w = post_writer_new(c->db, &err);
-    assert_non_null(w);
-    assert_int_equal(post_writer_put(w, &p, &r, &err), 0);
-    assert_int_equal(r, POST_NEW);
-    assert_int_equal(post_writer_finish(w, &err), 0);
-    post_writer_free(w);
-    assert_int_equal(db_commit(c->db, &err), 0);
+    tcache_put(c, &p, POST_NEW);
 }
 
 /* An author renamed while posts_author is pending: the writer builds the indexes first (the

@@ -67,6 +67,22 @@ tcache_import(struct tcache *c, const char *jsonl, struct import_stats *st, char
     return rc;
 }
 
+/* Writes post p in a transaction and writer of its own, expecting the result want. */
+static inline void
+tcache_put(struct tcache *c, const struct post_in *p, enum post_result want)
+{
+    char *err = NULL;
+    enum post_result r;
+    assert_int_equal(db_begin(c->db, &err), 0);
+    struct post_writer *w = post_writer_new(c->db, &err);
+    assert_non_null(w);
+    assert_int_equal(post_writer_put(w, p, &r, &err), 0);
+    assert_int_equal(r, want);
+    assert_int_equal(post_writer_finish(w, &err), 0);
+    post_writer_free(w);
+    assert_int_equal(db_commit(c->db, &err), 0);
+}
+
 /* Runs a query returning one integer. */
 static inline long
 tcache_int(struct tcache *c, const char *sql)
