@@ -49,6 +49,16 @@ static const struct word not_house[] = {
     W("every"), W("each"),
 };
 
+/* Words naming a public building or site: an address right after one ("the clinic at 4 Mill
+ * Lane", "Ashton Library, 12 Bank Street") is the building's, not someone's home. */
+static const struct word public_places[] = {
+    W("centre"), W("center"), W("hall"), W("library"), W("hospital"), W("surgery"),
+    W("clinic"), W("station"), W("museum"), W("school"), W("academy"), W("college"),
+    W("offices"), W("hub"), W("building"), W("pharmacy"), W("depot"), W("chambers"),
+    W("church"), W("theatre"), W("stadium"), W("market"), W("site"), W("practice"),
+    W("campus"), W("gallery"), W("baths"),
+};
+
 static const char *const months[] = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
@@ -572,6 +582,23 @@ house_number(const struct guard_view *v, const struct guard_tok *t)
     return !(d == 1 && s[0] == '0');
 }
 
+/* Whether one of the three words before token i names a public building or site, with no
+ * flat or apartment between ("the hub at 12 High Street", not "Flat 2, Mill House"). */
+static bool
+after_public_place(const struct guard_view *v, size_t i)
+{
+    static const struct word homes[] = {W("flat"), W("apartment"), W("my"), W("his"),
+                                        W("her"), W("their"), W("lives"), W("live")};
+    for (size_t k = 1; k <= 3 && k <= i; k++) {
+        const struct guard_tok *t = &v->toks[i - k];
+        if (tok_in(v, t, homes, NELEM(homes)))
+            return false;
+        if (tok_in(v, t, public_places, NELEM(public_places)))
+            return true;
+    }
+    return false;
+}
+
 /* Addresses: a house number then one to three capitalised words ending in a street type
  * ("14 Fenwick Street", "Flat 12, Ashby Court"). */
 static void
@@ -587,6 +614,8 @@ scan_addresses(struct guard_view *v)
             tok_in(v, &v->toks[i - 1], not_house, NELEM(not_house)))
             continue;
         if (i > 0 && v->s[num->start - 1] == '\xa3') /* after "£" (its last byte) */
+            continue;
+        if (!flat && after_public_place(v, i))
             continue;
         size_t last = 0; /* the last street word found, so "Beck Side Lane" is whole */
         for (size_t k = 1; k <= 3 && i + k < v->ntoks; k++) {

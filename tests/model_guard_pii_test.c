@@ -172,6 +172,13 @@ test_postcode_and_address(void **state)
     gt_quiet(g, "The tip at Unit 4, Hollin Lane is open.", "personal-data.address");
     gt_quiet(g, "The 12 Chapel Street office is closed.", "personal-data.address");
     gt_fires(g, "We sent someone to 7 Kiln Row today.", "personal-data.address", "7 Kiln Row");
+    /* A public building's address is not a home's; a home named beside it still is. */
+    gt_quiet(g, "The new hub at 12 High Street opens on Monday.", "personal-data.address");
+    gt_quiet(g, "It's at Ashton Library, 4 Victoria Street.", "personal-data.address");
+    gt_fires(g, "The school bus stops outside her house, 14 Fenwick Street.",
+             "personal-data.address", "14 Fenwick Street");
+    gt_fires(g, "The clinic sent Jo's letter to Flat 2, 14 Fenwick Street.",
+             "personal-data.address", NULL);
 }
 
 static void
