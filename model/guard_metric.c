@@ -103,6 +103,34 @@ guard_run_metric(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
         reading_grade(c, r, v);
 }
 
+/* Whether the capitals from byte start to end are a label quoted or named as one: the words
+ * on a sign, a notice or a button ("PATH CLOSED signs", "press 'PAY NOW'"), not shouting. */
+static bool
+caps_label(const struct guard_view *v, size_t last, size_t start, size_t end)
+{
+    static const char *const labels[] = {"sign",    "signs",   "notice", "notices", "banner",
+                                         "banners", "label",   "labels", "sticker", "stickers",
+                                         "button",  "buttons", "tab",    "option",  "board",
+                                         "boards",  "tape",    "signage"};
+    const char *s = v->s;
+    bool open = start >= 1 && (s[start - 1] == '\'' || s[start - 1] == '"');
+    open = open || (start >= 3 && (memcmp(s + start - 3, "\xe2\x80\x98", 3) == 0 ||
+                                   memcmp(s + start - 3, "\xe2\x80\x9c", 3) == 0));
+    bool close = end < v->len && (s[end] == '\'' || s[end] == '"');
+    close = close || (end + 3 <= v->len && (memcmp(s + end, "\xe2\x80\x99", 3) == 0 ||
+                                            memcmp(s + end, "\xe2\x80\x9d", 3) == 0));
+    if (open && close)
+        return true;
+    if (last + 1 >= v->ntoks)
+        return false;
+    const struct guard_tok *t = &v->toks[last + 1];
+    const char *f = v->fold + t->fold;
+    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+        if (strlen(labels[i]) == t->fold_len && memcmp(labels[i], f, t->fold_len) == 0)
+            return true;
+    return false;
+}
+
 /* Ends a run of capitalised words: emits it when it has at least r->min words, or when it
  * is one word the rule lists as shouting on its own ("NOT", "NEVER"). */
 static void
@@ -114,7 +142,7 @@ caps_run_end(struct guard_ctx *c, const struct guard_rule *r, struct guard_view 
         !(count == 1 && guard_phrase_token_listed(c->g, ri, v, &v->toks[first], false)))
         return;
     size_t start = v->toks[first].start, end = v->toks[last].end;
-    if (guard_suppressed(c, r, v, start, end, true))
+    if (caps_label(v, last, start, end) || guard_suppressed(c, r, v, start, end, true))
         return;
     struct guard_vars vars = {.match = v->s + start, .match_len = end - start, .count = count};
     guard_emit(c, r, v, start, end, &vars);

@@ -727,6 +727,26 @@ parse_date(const struct guard_view *v, size_t pos, int *year)
     return j;
 }
 
+/* Whether "born" at token i names a group or a title rather than someone's birthday: "born
+ * between 1 September 2022 and 31 August 2023", "born on or after", "'Born in 1927' runs
+ * at the museum". */
+static bool
+born_cohort(const struct guard_view *v, size_t i)
+{
+    static const struct word cohort[] = {W("between"), W("after"), W("before"), W("from"),
+                                         W("since"), W("during")};
+    if (i + 1 < v->ntoks && tok_in(v, &v->toks[i + 1], cohort, NELEM(cohort)))
+        return true;
+    if (tok_is(v, i + 1, "on") && tok_is(v, i + 2, "or"))
+        return true;
+    size_t at = v->toks[i].start;
+    const char *s = v->s;
+    if (at >= 1 && (s[at - 1] == '\'' || s[at - 1] == '"'))
+        return true;
+    return at >= 3 && (memcmp(s + at - 3, "\xe2\x80\x98", 3) == 0 ||  /* ‘ */
+                       memcmp(s + at - 3, "\xe2\x80\x9c", 3) == 0);   /* “ */
+}
+
 /* Dates of birth: "DOB", "D.O.B.", "date of birth", "birth date" or "born (on|in)" followed
  * closely by a date (or, after "born in", a year). */
 static void
@@ -751,7 +771,7 @@ scan_dob(struct guard_view *v)
             kw_end = t->end;
             born = true;
         }
-        if (kw_end == 0)
+        if (kw_end == 0 || (born && born_cohort(v, i)))
             continue;
         /* A date within the next few words of the same sentence: "DOB 12/03/1944", "born
          * on 14.07.1938", "the date of birth you gave us, 3rd March 1985". */

@@ -204,6 +204,23 @@ broken_utf_code(const struct guard_rule *r, size_t k)
     return r->re_broken[k];
 }
 
+/* Whether [start, end) lies inside a number or mailbox the office publishes (found by the
+ * personal-data scanner and allowed by the policy): no personal-data regex reports it. */
+static bool
+published_contact(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v,
+                  size_t start, size_t end)
+{
+    if (strcmp(r->category, "personal-data") != 0)
+        return false;
+    guard_pii_scan(c->g, v);
+    for (size_t i = 0; i < v->npii; i++) {
+        const struct pii_match *m = &v->pii[i];
+        if (m->start <= start && end <= m->end && guard_contact_allowed(c->g, m, !r->locked))
+            return true;
+    }
+    return false;
+}
+
 void
 guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
 {
@@ -235,7 +252,8 @@ guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
             size_t start = ov[0], end = ov[1];
             pos = end > start ? end : next_cp(v->s, v->len, end);
-            if (end <= start || guard_suppressed(c, r, v, start, end, true))
+            if (end <= start || guard_suppressed(c, r, v, start, end, true) ||
+                published_contact(c, r, v, start, end))
                 continue;
             struct guard_vars vars = {.match = v->s + start, .match_len = end - start};
             guard_emit(c, r, v, start, end, &vars);

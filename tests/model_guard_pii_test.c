@@ -47,6 +47,9 @@ test_phone_near_misses(void **state)
     /* The office's own number, allowed by the policy, in any format. */
     gt_quiet(g, "Call the switchboard on 01632 960000.", "personal-data.");
     gt_quiet(g, "Call the switchboard on +44 1632 960000.", "personal-data.");
+    /* A dash after it is not a number spread out to hide it. */
+    gt_quiet(g, "Call our repairs line on 01632 960000 – it's open 24 hours a day.",
+             "personal-data.");
     /* Dates, times, money and counts. */
     gt_quiet(g, "The meeting is on 01.12.2025 at 10.30 in room 2.", "personal-data.");
     gt_quiet(g, "Open 09.00-17.00, Monday to Friday.", "personal-data.");
@@ -189,6 +192,11 @@ test_date_of_birth(void **state)
     gt_fires(g, "Her D.O.B. is 3 March 1985.", "personal-data.dob", NULL);
     gt_fires(g, "Born on 14.07.1938 in Leeds.", "personal-data.dob", "Born on 14.07.1938");
     gt_fires(g, "My dad was born in 1944.", "personal-data.dob", "born in 1944");
+    /* A year group or an exhibition's title is nobody's birthday. */
+    gt_quiet(g, "Children born between 1 September 2022 and 31 August 2023 start in 2027.",
+             "personal-data.dob");
+    gt_quiet(g, "Children born on or after 1 September 2022 can apply.", "personal-data.dob");
+    gt_quiet(g, "Yes: 'Born in 1927' runs at the museum until September.", "personal-data.dob");
     gt_fires(g, "The date of birth you gave, 3rd March 1985, matches.", "personal-data.dob",
              NULL);
     /* Dates that are not birthdays, and birthdays without a date. */

@@ -125,6 +125,11 @@ test_shouting(void **state)
     gt_quiet(g, "The A1 and M62 are clear. I am sure of it.", "tone.");
     gt_quiet(g, "Thanks so much! Have a lovely weekend!", "tone.");
     gt_quiet(g, "Huge thanks to the ULTRA team.", "tone.shouting");
+    /* The words of a sign or a button, quoted or named as such, are a label. */
+    gt_quiet(g, "The path is shut, with PATH CLOSED signs at both ends.", "tone.shouting");
+    gt_quiet(g, "Press 'PAY NOW' at the bottom of the page.", "tone.shouting");
+    gt_quiet(g, "Look for the \u201cPAY HERE\u201d machines.", "tone.shouting");
+    gt_fires(g, "The path is CLOSED AT BOTH ENDS today.", "tone.shouting", "CLOSED AT BOTH ENDS");
 }
 
 static void
