@@ -447,10 +447,46 @@ guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
     }
 }
 
+/* Whether bytes [start, end) of v lie inside double quotes opened and closed on the same line
+ * (straight or curly): words someone else said, quoted in the reply. */
+static bool
+inside_quotes(const struct guard_view *v, size_t start, size_t end)
+{
+    const char *s = v->s;
+    size_t from = start, to = end;
+    while (from > 0 && s[from - 1] != '\n')
+        from--;
+    while (to < v->len && s[to] != '\n')
+        to++;
+    bool open = false; /* a quote opened before start and not yet closed */
+    for (size_t i = from; i < start; i++) {
+        if (s[i] == '"')
+            open = !open;
+        else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9c", 3) == 0)
+            open = true;
+        else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9d", 3) == 0)
+            open = false;
+    }
+    if (!open)
+        return false;
+    for (size_t i = start; i < to; i++) {
+        if (s[i] == '"' || (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9d", 3) == 0))
+            return i >= end;
+        if (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9c", 3) == 0)
+            return false;
+    }
+    return false;
+}
+
 void
 guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_view *v,
            size_t start, size_t end, const struct guard_vars *vars)
 {
+    /* The officer quoting someone else ("One comment: \"I feel so much safer now.\"") is not
+     * the officer speaking as themself. */
+    if (v->source == GUARD_DRAFT && end > start && strcmp(r->category, "self-id") == 0 &&
+        inside_quotes(v, start, end))
+        return;
     enum guard_severity sev = r->level;
     if (c->election && r->election_set && r->election_level > sev)
         sev = r->election_level;

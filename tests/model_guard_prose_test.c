@@ -203,6 +203,12 @@ test_self_identification(void **state)
     gt_quiet(g, "Email libraries@northmoor.gov.uk for help.", "self-id.");
     gt_quiet(g, "We think the new calendar is clearer.", "self-id.");
     gt_quiet(g, "I'm sorry to hear that.", "self-id.");
+    /* Someone else's words quoted in the reply are not the officer's own voice. */
+    gt_quiet(g, "One comment: \"Personally I feel much safer now.\" Full results online.",
+             "self-id.");
+    gt_quiet(g, "A resident wrote \u201cI think it's brilliant\u201d.", "self-id.");
+    gt_fires(g, "Personally, I think \"now\" is the time.", "self-id.personal", "Personally");
+    gt_fires(g, "Personally, \"we\" think it works.", "self-id.personal", "Personally");
 }
 
 static void
