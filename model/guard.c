@@ -420,6 +420,7 @@ guard_emit_severity(struct guard_ctx *c, const struct guard_rule *r,
         .suggestion = r->fix ? expand(r->fix, vars) : xstrdup(""),
         .approval = r->approval,
         .locked = r->locked,
+        .guess = r->kind == KIND_MODEL,
     };
     if (v->source == GUARD_CONTEXT) {
         int cat = guard_category_index(r->category, strlen(r->category));
@@ -691,8 +692,9 @@ finding_free(struct guard_finding *f)
 }
 
 /* Sorts the findings and merges overlapping ones of one category (two commitment rules on
- * "We'll fix it by Friday" say one thing): the worse survives, then the longer. On the post
- * being answered, one finding per rule is enough to say what it is. */
+ * "We'll fix it by Friday" say one thing): the worse survives, then the longer. A word model's
+ * guess is not merged with a rule's match, so neither the rule's reason nor the model's level
+ * is lost. On the post being answered, one finding per rule is enough to say what it is. */
 static void
 sort_and_dedup(struct guard_result *out)
 {
@@ -705,7 +707,7 @@ sort_and_dedup(struct guard_result *out)
         struct guard_finding *same = NULL;
         for (size_t j = 0; j < kept && same == NULL; j++) {
             const struct guard_finding *k = &out->findings[j];
-            if ((k->category == f->category && overlapping(k, f)) ||
+            if ((k->category == f->category && k->guess == f->guess && overlapping(k, f)) ||
                 (f->source == GUARD_CONTEXT && k->source == GUARD_CONTEXT && k->rule == f->rule))
                 same = &out->findings[j];
         }

@@ -29,6 +29,7 @@ struct guard_finding {
     bool locked;            /* the policy locked the rule */
     bool incomplete;        /* the check could not finish (a limit); the reply is held and
                                this cannot be overridden */
+    bool guess;             /* from a word model: what the text reads like, not a rule's match */
 };
 
 /* Findings sorted by source (draft first), then start, then worst severity. */
