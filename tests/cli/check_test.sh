@@ -250,7 +250,7 @@ test_rules_lists_rules_and_sources() {
     expect_out "^political\.party +error +pattern +draft +$SRC/share/rules/political\.rules:[0-9]+ \(locked, needs approval, changed at $WORK/policy:3\)$" || return 1
     expect_out "^personal-data\.phone +error +pii +draft " || return 1
     expect_out "^commitment\.promise +warning +pattern +draft .*\(error in the election period\)" || return 1
-    expect_out "^escalation\.legal +warning +phrase +incoming " || return 1
+    expect_out "^escalation\.political +warning +phrase +incoming " || return 1
     expect_no_out '^tone\.sarcasm ' || return 1
     expect_no_out '^election\.announce' || return 1
     expect_status 0 t rules --policy "$WORK/policy" --all || return 1
