@@ -131,6 +131,31 @@ caps_label(const struct guard_view *v, size_t last, size_t start, size_t end)
     return false;
 }
 
+/* Whether an except or allow phrase silences the run [start, end): one that covers it, or one
+ * of several words inside it ("SAVE THE DATE"). An acronym inside a run ("THE NHS IS CLOSED")
+ * was passed over word by word and does not silence the rest. */
+static bool
+caps_excepted(const struct guard_ctx *c, const struct guard_rule *r, const struct guard_view *v,
+              size_t start, size_t end)
+{
+    uint32_t ri = (uint32_t)(r - c->g->rules);
+    for (size_t i = 0; i < v->nsup; i++) {
+        const struct guard_hit *h = &v->sup[i];
+        if (!(h->start < end && start < h->end))
+            continue;
+        const struct phrase *p = &c->g->phrases.v[h->phrase];
+        bool mine = (p->flags & PHRASE_EXCEPT) && p->rule == ri;
+        bool allowed = (p->flags & PHRASE_ALLOW) && !((p->flags & PHRASE_USER) && r->locked);
+        if (!mine && !allowed)
+            continue;
+        if (h->start <= start && end <= h->end)
+            return true;
+        if (memchr(v->s + h->start, ' ', h->end - h->start) != NULL)
+            return true;
+    }
+    return false;
+}
+
 /* Ends a run of capitalised words: emits it when it has at least r->min words, or when it
  * is one word the rule lists as shouting on its own ("NOT", "NEVER"). */
 static void
@@ -142,7 +167,7 @@ caps_run_end(struct guard_ctx *c, const struct guard_rule *r, struct guard_view 
         !(count == 1 && guard_phrase_token_listed(c->g, ri, v, &v->toks[first], false)))
         return;
     size_t start = v->toks[first].start, end = v->toks[last].end;
-    if (caps_label(v, last, start, end) || guard_suppressed(c, r, v, start, end, true))
+    if (caps_label(v, last, start, end) || caps_excepted(c, r, v, start, end))
         return;
     struct guard_vars vars = {.match = v->s + start, .match_len = end - start, .count = count};
     guard_emit(c, r, v, start, end, &vars);

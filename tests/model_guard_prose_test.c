@@ -130,6 +130,9 @@ test_shouting(void **state)
     gt_quiet(g, "Press 'PAY NOW' at the bottom of the page.", "tone.shouting");
     gt_quiet(g, "Look for the \u201cPAY HERE\u201d machines.", "tone.shouting");
     gt_fires(g, "The path is CLOSED AT BOTH ENDS today.", "tone.shouting", "CLOSED AT BOTH ENDS");
+    /* An acronym inside a shouted run does not excuse the rest of it. */
+    gt_fires(g, "THE NHS IS CLOSED TODAY", "tone.shouting", "THE NHS IS CLOSED TODAY");
+    gt_quiet(g, "SAVE THE DATE: Family Fun Day, Saturday.", "tone.shouting");
 }
 
 static void
