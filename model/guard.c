@@ -6,6 +6,7 @@
 #include "model/guard_impl.h"
 #include "model/platform.h"
 
+#include <ctype.h>
 #include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,9 +450,11 @@ guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
 }
 
 /* Whether bytes [start, end) of v lie inside double quotes opened and closed on the same line
- * (straight or curly): words someone else said, quoted in the reply. */
+ * (straight or curly): words someone else said, quoted in the reply. When title is set, the
+ * quoted words must also read as a title: two or more, the first with a capital ("It IS
+ * Rocket Science", "Owls, Pussycats and Nonsense"), not a single word in scare quotes. */
 static bool
-inside_quotes(const struct guard_view *v, size_t start, size_t end)
+inside_quotes(const struct guard_view *v, size_t start, size_t end, bool title)
 {
     const char *s = v->s;
     size_t from = start, to = end;
@@ -460,19 +463,29 @@ inside_quotes(const struct guard_view *v, size_t start, size_t end)
     while (to < v->len && s[to] != '\n')
         to++;
     bool open = false; /* a quote opened before start and not yet closed */
+    size_t text = 0;   /* where the quoted words begin */
     for (size_t i = from; i < start; i++) {
-        if (s[i] == '"')
+        if (s[i] == '"') {
             open = !open;
-        else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9c", 3) == 0)
+            text = i + 1;
+        } else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9c", 3) == 0) {
             open = true;
-        else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9d", 3) == 0)
+            text = i + 3;
+        } else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9d", 3) == 0) {
             open = false;
+        }
     }
     if (!open)
         return false;
     for (size_t i = start; i < to; i++) {
-        if (s[i] == '"' || (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9d", 3) == 0))
-            return i >= end;
+        if (s[i] == '"' || (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9d", 3) == 0)) {
+            if (i < end)
+                return false;
+            if (!title)
+                return true;
+            return text < i && isupper((unsigned char)s[text]) &&
+                   memchr(s + text, ' ', i - text) != NULL;
+        }
         if (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9c", 3) == 0)
             return false;
     }
@@ -486,7 +499,13 @@ guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_v
     /* The officer quoting someone else ("One comment: \"I feel so much safer now.\"") is not
      * the officer speaking as themself. */
     if (v->source == GUARD_DRAFT && end > start && strcmp(r->category, "self-id") == 0 &&
-        inside_quotes(v, start, end))
+        inside_quotes(v, start, end, false))
+        return;
+    /* Nor is a quoted title ("It IS Rocket Science", a workshop called "Owls and Nonsense")
+     * the officer's tone or a rebuttal. */
+    if (v->source == GUARD_DRAFT && end > start &&
+        (strcmp(r->category, "tone") == 0 || strcmp(r->category, "rebuttal") == 0) &&
+        inside_quotes(v, start, end, true))
         return;
     enum guard_severity sev = r->level;
     if (c->election && r->election_set && r->election_level > sev)

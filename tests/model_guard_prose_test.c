@@ -133,6 +133,10 @@ test_shouting(void **state)
     /* An acronym inside a shouted run does not excuse the rest of it. */
     gt_fires(g, "THE NHS IS CLOSED TODAY", "tone.shouting", "THE NHS IS CLOSED TODAY");
     gt_quiet(g, "SAVE THE DATE: Family Fun Day, Saturday.", "tone.shouting");
+    /* A quoted title is not the officer's tone or a rebuttal; scare quotes are no shield. */
+    gt_quiet(g, "Try \"It IS Rocket Science\" at the library.", "tone.");
+    gt_quiet(g, "\"Owls, Pussycats and Nonsense\" is on Wednesday.", "rebuttal.");
+    gt_fires(g, "That claim is \"complete nonsense\".", "rebuttal.untrue", NULL);
 }
 
 static void
