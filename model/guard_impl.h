@@ -206,6 +206,7 @@ struct tp_entry {
     bool user;
     uint8_t nreq;             /* what every match holds: nreq sets of words, one of each */
     uint8_t follow;           /* 0: no filter of second words; 1: a filter; 2: one with stems */
+    uint8_t bounded;          /* 1: a try stays within the limits on any text (tokfollow.c) */
     struct tp_req *req;       /* (owned by the store's reqs) */
 };
 

@@ -25,6 +25,7 @@
 #define TP_ALTS_MAX 64        /* alternatives in one group */
 #define TP_KEYS_MAX 64        /* first words indexed for one pattern */
 #define WORD_BITS 8192        /* bits in a text's word filter (1 KiB) */
+#define SENT_BITS 1024        /* bits in a sentence's word filter (a divisor of WORD_BITS) */
 
 /* ---- The store ---- */
 
@@ -1357,19 +1358,62 @@ may_follow(struct tp_match *m, const struct tp_entry *te, size_t e, size_t j)
     return st == NULL || tp_follow_has(bits, TP_FOLLOW_STEM, guard_hash(st, slen));
 }
 
+/* What a scan of one view keeps: per pattern, where it was last tried; per sentence (tokens
+ * no match crosses), a filter of its words. */
+struct tp_scan {
+    uint32_t *tried;          /* per entry: token + 1 last tried, UINT32_MAX: never */
+    uint32_t *sentok;         /* per entry: 2 * (sentence + 1) + whether it may match there */
+    uint32_t *sentence;       /* per token: its sentence */
+    uint64_t *sentbits;       /* per sentence: SENT_BITS bits of its words' hashes */
+    const uint64_t *bits;     /* the whole text's words and prefixes (WORD_BITS each) */
+};
+
+/* Whether sentence k holds a word of each of entry e's required sets, as far as its filter
+ * tells (a prefix or stem is looked for in the whole text, since a stem may not start as its
+ * words do). */
+static bool
+sentence_may_match(const struct tp_store *s, const struct tp_scan *sc, uint32_t e, size_t k)
+{
+    const uint64_t *sb = sc->sentbits + k * (SENT_BITS / 64);
+    const uint16_t *p = s->reqbits + s->reqstart[e];
+    for (uint8_t r = 0; r < s->entries[e].nreq; r++) {
+        uint16_t n = *p++;
+        bool any = false;
+        for (uint16_t w = 0; w < n && !any; w++) {
+            unsigned b = p[w] < WORD_BITS ? p[w] % SENT_BITS : 0;
+            any = p[w] < WORD_BITS ? (sb[b / 64] >> (b % 64)) & 1
+                                   : (sc->bits[p[w] / 64] >> (p[w] % 64)) & 1;
+        }
+        p += n;
+        if (!any)
+            return false;
+    }
+    return true;
+}
+
 /* Tries entry e at token i unless it was tried there already. */
 static void
-try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint32_t *tried)
+try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struct tp_scan *sc)
 {
     const struct tp_store *s = &c->g->tp;
     const struct tp_entry *te = &s->entries[e];
-    if (tried[e] == i + 1 || tried[e] == UINT32_MAX)
+    if (sc->tried[e] == i + 1 || sc->tried[e] == UINT32_MAX)
         return;
-    tried[e] = (uint32_t)i + 1;
+    sc->tried[e] = (uint32_t)i + 1;
     /* The second word first: it rules out most tries. */
     struct tp_match m = {.c = c, .v = v, .s = s, .start = i};
     if (te->follow && !may_follow(&m, te, e, i + 1))
         return;
+    /* Then the words every match holds, in the sentence where it would be; only for a
+     * pattern whose tries cannot reach a limit, so that a limit reached still fails closed
+     * as before. */
+    if (te->bounded && te->nreq) {
+        uint32_t k = sc->sentence[i];
+        if (sc->sentok[e] >> 1 != k + 1)
+            sc->sentok[e] = 2 * (k + 1) + sentence_may_match(s, sc, e, k);
+        if (!(sc->sentok[e] & 1))
+            return;
+    }
     struct tp_frame f = {te->seq, 0, 0, NULL};
     if (step(&m, &f, i))
         hit_add(v, e, i, m.end);
@@ -1384,16 +1428,28 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     v->ntphits = 0;
     if (s->nentries == 0 || v->ntoks == 0)
         return;
-    uint32_t *tried = xcalloc(s->nentries, sizeof *tried);
+    size_t nsent = 1;
+    for (size_t i = 1; i < v->ntoks; i++)
+        nsent += (v->toks[i].flags & (TOK_SENTENCE | TOK_LINE)) != 0;
+    uint32_t *tried = xcalloc(2 * s->nentries + v->ntoks, sizeof *tried);
+    uint64_t *sentbits = xcalloc(nsent * (SENT_BITS / 64), sizeof *sentbits);
     /* Which words the text holds, as bits of their hashes; an entry whose required words are
      * not all there, or whose rule is not in force for this view (it reads only the other
      * one, say), is marked tried everywhere. */
     uint64_t bits[2 * WORD_BITS / 64] = {0}; /* words, then 3-letter prefixes */
-    for (size_t i = 0; i < v->ntoks; i++) {
+    struct tp_scan sc = {tried, tried + s->nentries, tried + 2 * s->nentries, sentbits, bits};
+    for (size_t i = 0, k = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
+        if (i > 0 && (t->flags & (TOK_SENTENCE | TOK_LINE)))
+            k++;
+        sc.sentence[i] = (uint32_t)k;
+        uint64_t *sb = sentbits + k * (SENT_BITS / 64);
+        sb[(t->hash % SENT_BITS) / 64] |= 1ull << (t->hash % 64);
         bits[(t->hash % WORD_BITS) / 64] |= 1ull << (t->hash % 64);
-        if (t->shash)
+        if (t->shash) {
+            sb[(t->shash % SENT_BITS) / 64] |= 1ull << (t->shash % 64);
             bits[(t->shash % WORD_BITS) / 64] |= 1ull << (t->shash % 64);
+        }
         if (t->phash)
             bits[(WORD_BITS + t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
     }
@@ -1428,14 +1484,17 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             size_t b = keys[h] & s->mask;
             for (uint32_t l = tables[h][b]; l < tables[h][b + 1]; l++) {
                 const struct tp_link *ln = &s->links[l];
+                if (tried[ln->entry] == UINT32_MAX)
+                    continue; /* (most: their words are not all in the text) */
                 for (size_t d = ln->hi + 1u; d-- > ln->lo;)
                     if (d <= i)
-                        try_entry(c, v, ln->entry, i - d, tried);
+                        try_entry(c, v, ln->entry, i - d, &sc);
             }
         }
         for (size_t k = 0; k < s->nopen; k++)
-            try_entry(c, v, s->open[k], i, tried);
+            try_entry(c, v, s->open[k], i, &sc);
     }
+    free(sentbits);
     free(tried);
 }
 

@@ -270,6 +270,24 @@ test_second_word(void **state)
     guard_free(g);
 }
 
+/* A pattern is passed over in a sentence that lacks a word every match holds, and still
+ * matches in one that has it: after other sentences, by a stem, as a possessive. */
+static void
+test_sentence_words(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = (you|they) <0-3> ~lie (about|to) (^*|the zorp)\n"
+                                "match = ^* ^* was (zorped|flurbed)\n");
+    assert_fires_on(g, "Sorry. No. You really lied about Sam.", "You really lied about Sam");
+    assert_fires_on(g, "They lied to the zorp.", "They lied to the zorp");
+    assert_quiet_on(g, "You lied. About Sam.");
+    assert_quiet_on(g, "You lied\nabout Sam.");
+    assert_fires_on(g, "Nothing here. Then Jo Bloggs was zorped.", "Jo Bloggs was zorped");
+    assert_fires_on(g, "Jo Bloggs's was flurbed.", "Jo Bloggs's was flurbed");
+    assert_quiet_on(g, "Jo Bloggs was. Zorped it was.");
+    guard_free(g);
+}
+
 /* A pattern that takes too many steps to fail is an error finding naming the rule, also
  * when its second word is one no match could have. */
 static void
@@ -378,6 +396,7 @@ main(void)
         cmocka_unit_test(test_except_and_user_layers),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_too_many_findings),
+        cmocka_unit_test(test_sentence_words),
         cmocka_unit_test(test_regex_limit),
         cmocka_unit_test(test_second_word),
         cmocka_unit_test(test_step_limit),
