@@ -284,6 +284,16 @@ struct tp_store {
                                * with, 0 when it need not start with a word (made as reqbits,
                                * so that trying a list of alternatives reads one short array
                                * rather than each sequence) */
+    uint8_t *openstart;       /* per open pattern: where it can start (TP_START_*; made as
+                               * reqbits) */
+};
+
+/* Where an open pattern (one not indexed by its first words) can start. */
+enum {
+    TP_START_ANY,             /* at any word */
+    TP_START_CAPITAL,         /* only at a word with a capital: its first part needs one */
+    TP_START_CAPITAL_OR_FIRST /* at a capital, or at a first word of its first group's
+                               * alternatives (the others start with a part that needs one) */
 };
 
 /* A token-pattern hit. */
@@ -621,8 +631,8 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * for exactly these patterns, this program and its libraries. Returns false, changing
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
-/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart) and
- * the alternatives' first words (altfirst). */
+/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart), the
+ * alternatives' first words (altfirst) and where open patterns can start (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */

@@ -105,6 +105,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqbits);
     free(s->reqstart);
     free(s->altfirst);
+    free(s->openstart);
     memset(s, 0, sizeof *s);
 }
 
@@ -901,11 +902,57 @@ pack_alts(struct tp_store *s)
     }
 }
 
+static uint32_t set_size(const struct tp_store *s, const struct tp_node *n);
+
+/* Whether node n is one word that must have a capital: a try at a word without one fails at
+ * it, in one step. */
+static bool
+needs_capital(const struct tp_node *n)
+{
+    return (n->flags & (TP_CAP | TP_OPT | TP_NOT)) == TP_CAP && n->op != TP_SKIP &&
+           n->op != TP_GROUP && n->op != TP_CLASS;
+}
+
+/* Where open pattern e can start (TP_START_*). A try at a word it cannot start at fails at
+ * its first part within a few steps, and cannot reach a limit, so it need not be made. */
+static uint8_t
+open_start(const struct tp_store *s, uint32_t e)
+{
+    const struct tp_seq *q = &s->seqs[s->entries[e].seq];
+    if (q->n == 0)
+        return TP_START_ANY;
+    const struct tp_node *n = &s->nodes[q->node];
+    if (needs_capital(n))
+        return TP_START_CAPITAL;
+    if ((n->op != TP_GROUP && n->op != TP_CLASS) || (n->flags & (TP_OPT | TP_NOT)) ||
+        set_size(s, n) != 0)
+        return TP_START_ANY;
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    for (uint32_t a = 0; a < nalt; a++) {
+        const struct tp_seq *aq = &s->seqs[s->alts[alt + a]];
+        if (s->altfirst[alt + a] == 0 && (aq->n == 0 || !needs_capital(&s->nodes[aq->node])))
+            return TP_START_ANY;
+    }
+    return TP_START_CAPITAL_OR_FIRST;
+}
+
+/* Notes where each open pattern can start. */
+static void
+pack_open(struct tp_store *s)
+{
+    free(s->openstart);
+    s->openstart = xcalloc(s->nopen + 1, 1);
+    for (size_t k = 0; k < s->nopen; k++)
+        s->openstart[k] = open_start(s, s->open[k]);
+}
+
 void
 guard_tokpat_pack(struct tp_store *s)
 {
     pack_reqs(s);
     pack_alts(s);
+    pack_open(s);
 }
 
 /* Whether class ci refers to itself through its members, up to a depth. */
@@ -1391,6 +1438,25 @@ sentence_may_match(const struct tp_store *s, const struct tp_scan *sc, uint32_t 
     return true;
 }
 
+/* Whether open pattern k can start at token t (see open_start). */
+static bool
+may_start_open(const struct tp_store *s, size_t k, const struct guard_tok *t)
+{
+    if (s->openstart[k] == TP_START_ANY || (t->flags & (TOK_CAPITAL | TOK_UPPER)))
+        return true;
+    if (s->openstart[k] == TP_START_CAPITAL)
+        return false;
+    const struct tp_node *n = &s->nodes[s->seqs[s->entries[s->open[k]].seq].node];
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t first = s->altfirst[alt + a];
+        if (first != 0 && (first == t->hash || first == t->shash))
+            return true;
+    }
+    return false;
+}
+
 /* Tries entry e at token i unless it was tried there already. */
 static void
 try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struct tp_scan *sc)
@@ -1492,7 +1558,8 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             }
         }
         for (size_t k = 0; k < s->nopen; k++)
-            try_entry(c, v, s->open[k], i, &sc);
+            if (may_start_open(s, k, t))
+                try_entry(c, v, s->open[k], i, &sc);
     }
     free(sentbits);
     free(tried);

@@ -288,6 +288,25 @@ test_sentence_words(void **state)
     guard_free(g);
 }
 
+/* A pattern that is not indexed by its first words, because its first part is any word with
+ * a capital, is tried at each word that can start it: one with a capital, or a first word of
+ * its other alternatives. */
+static void
+test_open_starts(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = (he|she|^*) was? /flurb[a-z]*/\n"
+                                "match = ^/[a-z]+'s/ /zorp[a-z]*/\n");
+    assert_fires_on(g, "Yes, she was flurbed.", "she was flurbed");
+    assert_fires_on(g, "Yes, he's was flurbed.", "he's was flurbed");
+    assert_fires_on(g, "Then Jo was flurbed.", "Jo was flurbed");
+    assert_fires_on(g, "Then JO was flurbed.", "JO was flurbed");
+    assert_quiet_on(g, "Then the dog was flurbed.");
+    assert_fires_on(g, "It is Sam's zorp.", "Sam's zorp");
+    assert_quiet_on(g, "It is sam's zorp.");
+    guard_free(g);
+}
+
 /* A pattern that takes too many steps to fail is an error finding naming the rule, also
  * when its second word is one no match could have. */
 static void
@@ -397,6 +416,7 @@ main(void)
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_too_many_findings),
         cmocka_unit_test(test_sentence_words),
+        cmocka_unit_test(test_open_starts),
         cmocka_unit_test(test_regex_limit),
         cmocka_unit_test(test_second_word),
         cmocka_unit_test(test_step_limit),
