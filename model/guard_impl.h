@@ -284,9 +284,19 @@ struct tp_store {
                                * with, 0 when it need not start with a word (made as reqbits,
                                * so that trying a list of alternatives reads one short array
                                * rather than each sequence) */
+    uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
+                               * bits (tp_alt_bit) of their first words, all set when one need
+                               * not start with a word (made as altfirst) */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_*; made as
                                * reqbits) */
 };
+
+/* The bit of a word's hash in an altbloom. */
+static inline unsigned
+tp_alt_bit(uint32_t hash)
+{
+    return (hash * 0x9E3779B1u) >> 26;
+}
 
 /* Where an open pattern (one not indexed by its first words) can start. */
 enum {
@@ -632,7 +642,8 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
 /* Packs what the check reads from the store: the required-word sets (reqbits, reqstart), the
- * alternatives' first words (altfirst) and where open patterns can start (openstart). */
+ * alternatives' first words (altfirst, altbloom) and where open patterns can start
+ * (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */

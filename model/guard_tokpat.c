@@ -105,6 +105,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqbits);
     free(s->reqstart);
     free(s->altfirst);
+    free(s->altbloom);
     free(s->openstart);
     memset(s, 0, sizeof *s);
 }
@@ -890,16 +891,38 @@ pack_reqs(struct tp_store *s)
     }
 }
 
-/* Copies each alternative's first word beside the others of its list. */
+/* Notes in altbloom the first words of the alternatives from alt (for a group or class that
+ * is not a word set, whose alternatives the matcher tries one by one). */
+static void
+bloom_alts(struct tp_store *s, uint32_t alt, uint32_t nalt)
+{
+    uint64_t bloom = 0;
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t first = s->altfirst[alt + a];
+        bloom |= first ? (uint64_t)1 << tp_alt_bit(first) : ~(uint64_t)0;
+    }
+    s->altbloom[alt] = bloom;
+}
+
+/* Copies each alternative's first word beside the others of its list, and notes each list's
+ * first words together. */
 static void
 pack_alts(struct tp_store *s)
 {
     free(s->altfirst);
+    free(s->altbloom);
     s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
+    s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
     }
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].op == TP_GROUP && s->nodes[i].nset == 0 && s->nodes[i].nalt)
+            bloom_alts(s, s->nodes[i].alt, s->nodes[i].nalt);
+    for (size_t c = 0; c < s->nclasses; c++)
+        if (s->classes[c].nset == 0 && s->classes[c].nalt)
+            bloom_alts(s, s->classes[c].alt, s->classes[c].nalt);
 }
 
 static uint32_t set_size(const struct tp_store *s, const struct tp_node *n);
@@ -1355,6 +1378,10 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         bool there = pos < m->v->ntoks;
         uint32_t hash = there ? m->v->toks[pos].hash : 0;
         uint32_t shash = there ? m->v->toks[pos].shash : 0;
+        /* And all of them together first: often none can start here. */
+        uint64_t bloom = s->altbloom[alt];
+        if (!((bloom >> tp_alt_bit(hash)) & 1) && !(shash && ((bloom >> tp_alt_bit(shash)) & 1)))
+            nalt = 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (first[a] != 0 && first[a] != hash && first[a] != shash)
                 continue;
