@@ -286,7 +286,7 @@ struct tp_store {
                                * rather than each sequence) */
     uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
                                * bits (tp_alt_bit) of their first words, all set when one need
-                               * not start with a word (made as altfirst) */
+                               * not start with a word; 0 until a check first needs it */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_*; made as
                                * reqbits) */
 };

@@ -891,21 +891,8 @@ pack_reqs(struct tp_store *s)
     }
 }
 
-/* Notes in altbloom the first words of the alternatives from alt (for a group or class that
- * is not a word set, whose alternatives the matcher tries one by one). */
-static void
-bloom_alts(struct tp_store *s, uint32_t alt, uint32_t nalt)
-{
-    uint64_t bloom = 0;
-    for (uint32_t a = 0; a < nalt; a++) {
-        uint32_t first = s->altfirst[alt + a];
-        bloom |= first ? (uint64_t)1 << tp_alt_bit(first) : ~(uint64_t)0;
-    }
-    s->altbloom[alt] = bloom;
-}
-
-/* Copies each alternative's first word beside the others of its list, and notes each list's
- * first words together. */
+/* Copies each alternative's first word beside the others of its list; the lists' filters of
+ * first words are made as the check needs them (see alt_bloom). */
 static void
 pack_alts(struct tp_store *s)
 {
@@ -917,12 +904,6 @@ pack_alts(struct tp_store *s)
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
     }
-    for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_GROUP && s->nodes[i].nset == 0 && s->nodes[i].nalt)
-            bloom_alts(s, s->nodes[i].alt, s->nodes[i].nalt);
-    for (size_t c = 0; c < s->nclasses; c++)
-        if (s->classes[c].nset == 0 && s->classes[c].nalt)
-            bloom_alts(s, s->classes[c].alt, s->classes[c].nalt);
 }
 
 static uint32_t set_size(const struct tp_store *s, const struct tp_node *n);
@@ -1327,6 +1308,23 @@ set_size(const struct tp_store *s, const struct tp_node *n)
     return nset;
 }
 
+/* The filter of the first words of the alternatives from alt (all bits set when one need
+ * not start with a word), made on first need and kept in the store: most lists are never
+ * tried, and making them all would slow every load. */
+static uint64_t
+alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
+{
+    if (s->altbloom[alt] != 0)
+        return s->altbloom[alt];
+    uint64_t bloom = 0;
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t first = s->altfirst[alt + a];
+        bloom |= first ? (uint64_t)1 << tp_alt_bit(first) : ~(uint64_t)0;
+    }
+    s->altbloom[alt] = bloom; /* (nalt > 0 here, so bloom is not 0) */
+    return bloom;
+}
+
 /* Matches from frame f at token pos; on success m->end is the token after the match. */
 static bool
 step(struct tp_match *m, const struct tp_frame *f, size_t pos)
@@ -1379,7 +1377,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         uint32_t hash = there ? m->v->toks[pos].hash : 0;
         uint32_t shash = there ? m->v->toks[pos].shash : 0;
         /* And all of them together first: often none can start here. */
-        uint64_t bloom = s->altbloom[alt];
+        uint64_t bloom = alt_bloom(s, alt, nalt);
         if (!((bloom >> tp_alt_bit(hash)) & 1) && !(shash && ((bloom >> tp_alt_bit(shash)) & 1)))
             nalt = 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
