@@ -19,6 +19,7 @@
 #include "model/guard_impl.h"
 
 #include <libstemmer.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -782,6 +783,46 @@ make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_
     qsort(s->sets + *set, nalt, sizeof *s->sets, cmp_setent);
 }
 
+/* Adds byte b to a filter of first bytes. */
+static uint64_t
+first_bit(unsigned b)
+{
+    return (uint64_t)1 << (b % 64);
+}
+
+/* Notes in regex node n the first bytes that PCRE2, before an anchored match, lets a subject
+ * start with (its first code unit in either case, or its start bitmap): a word starting
+ * otherwise is no match, found without running the expression (nor nearing its limits). */
+static void
+regex_first(struct tp_node *n)
+{
+    uint32_t opts = 0, type = 0, cu = 0;
+    const uint8_t *map = NULL;
+    uint64_t bits = 0;
+    if (pcre2_pattern_info(n->re, PCRE2_INFO_ALLOPTIONS, &opts) != 0 ||
+        (opts & PCRE2_NO_START_OPTIMIZE) ||
+        pcre2_pattern_info(n->re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0) {
+        bits = 0;
+    } else if (type == 1 && pcre2_pattern_info(n->re, PCRE2_INFO_FIRSTCODEUNIT, &cu) == 0) {
+        /* The other case PCRE2 also accepts: ASCII's, or a code point's of the same value. */
+        bits = first_bit(cu);
+        if ((cu | 32) >= 'a' && (cu | 32) <= 'z')
+            bits |= first_bit(cu ^ 32);
+        int32_t up = utf8proc_toupper((int32_t)cu), low = utf8proc_tolower((int32_t)cu);
+        if (cu > 127 && up < 256)
+            bits |= first_bit((unsigned)up);
+        if (cu > 127 && low < 256)
+            bits |= first_bit((unsigned)low);
+    } else if (type == 0 && pcre2_pattern_info(n->re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
+               map != NULL) {
+        for (unsigned b = 0; b < 256; b++)
+            if ((map[b / 8] >> (b % 8)) & 1)
+                bits |= first_bit(b);
+    }
+    n->str = (uint32_t)bits;
+    n->len = (uint32_t)(bits >> 32);
+}
+
 /* Makes the word sets of classes and groups, and notes the word each sequence must start
  * with, so that alternatives that cannot start at a word are passed over at once. */
 static void
@@ -796,6 +837,9 @@ build_sets(struct tp_store *s)
         seq->first = guard_hash(s->pool + n->str, n->len);
         seq->firstkind = n->op == TP_WORD ? 1 : 2;
     }
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].op == TP_REGEX)
+            regex_first(&s->nodes[i]);
     for (size_t c = 0; c < s->nclasses; c++)
         make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
                  &s->classes[c].nset, &s->classes[c].setstems);
@@ -1167,7 +1211,8 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
     const struct guard_tok *t = &v->toks[i];
     if ((n->flags & TP_CAP) && !(t->flags & (TOK_CAPITAL | TOK_UPPER)))
         return false;
-    const char *have = v->fold + t->fold, *want = m->s->pool + n->str;
+    const char *have = v->fold + t->fold;
+    const char *want = n->op == TP_REGEX ? NULL : m->s->pool + n->str;
     size_t hlen = t->fold_len;
     switch (n->op) {
     case TP_ANY:
@@ -1188,6 +1233,9 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
         return st && slen == n->len && memcmp(st, want, slen) == 0;
     }
     case TP_REGEX: {
+        uint64_t first = (uint64_t)n->len << 32 | n->str;
+        if (first && (hlen == 0 || !((first >> ((unsigned char)have[0] % 64)) & 1)))
+            return false; /* as PCRE2 would find at once */
         int rc = pcre2_match(n->re, (PCRE2_SPTR)have, hlen, 0,
                              PCRE2_ANCHORED | PCRE2_ENDANCHORED, m->c->md, m->c->g->mctx);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)

@@ -307,6 +307,27 @@ test_open_starts(void **state)
     guard_free(g);
 }
 
+/* A word's regular expression is passed over at a word that cannot start a match of it
+ * (its first byte is not one the expression starts with), and still matches every word that
+ * can: a letter beyond ASCII, a letter in either case, an optional first part. */
+static void
+test_regex_first_byte(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = owe /δ\\w+/ (in|of) arrears\n"
+                                "match = the /zo+rp/ line\n"
+                                "match = flat /[a-z]?\\d{2,}/ blurb\n");
+    assert_fires_on(g, "You owe Δραχμές in arrears.", "owe Δραχμές in arrears");
+    assert_quiet_on(g, "You owe Αραχμές in arrears.");
+    assert_fires_on(g, "Call the ZOOORP line.", "the ZOOORP line");
+    assert_quiet_on(g, "Call the oorp line.");
+    assert_fires_on(g, "See flat b12 blurb.", "flat b12 blurb");
+    assert_fires_on(g, "See flat 12 blurb.", "flat 12 blurb");
+    assert_fires_on(g, "See flat Z12 blurb.", "flat Z12 blurb");
+    assert_quiet_on(g, "See flat ab12 blurb.");
+    guard_free(g);
+}
+
 /* A pattern that takes too many steps to fail is an error finding naming the rule, also
  * when its second word is one no match could have. */
 static void
@@ -417,6 +438,7 @@ main(void)
         cmocka_unit_test(test_too_many_findings),
         cmocka_unit_test(test_sentence_words),
         cmocka_unit_test(test_open_starts),
+        cmocka_unit_test(test_regex_first_byte),
         cmocka_unit_test(test_regex_limit),
         cmocka_unit_test(test_second_word),
         cmocka_unit_test(test_step_limit),
