@@ -213,9 +213,18 @@ struct tp_entry {
 };
 
 /* The filter of a pattern's second words (guard_tokfollow.c): TP_FOLLOW_WORDS 64-bit words a
- * pattern, bits set by the hash of a word, a 3-letter prefix or a stem. */
+ * pattern, bits set by the hash of a word, a 3-letter prefix or a stem, and of a stem's first
+ * bytes (as many as the matcher compares before stemming a word: tp_stem_start). */
 #define TP_FOLLOW_WORDS 8
-enum { TP_FOLLOW_WORD, TP_FOLLOW_PREFIX, TP_FOLLOW_STEM };
+enum { TP_FOLLOW_WORD, TP_FOLLOW_PREFIX, TP_FOLLOW_STEM, TP_FOLLOW_STEM_START };
+
+/* How many of a stem's first bytes a word must start with to have that stem: the matcher
+ * compares them before it stems the word. */
+static inline size_t
+tp_stem_start(size_t len)
+{
+    return len < 2 ? len : 2;
+}
 
 /* The bit of the follow filter for a hash of a kind. */
 static inline unsigned

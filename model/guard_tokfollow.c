@@ -76,6 +76,8 @@ node_keys(const struct tp_store *s, const struct tp_node *n, struct sfx *x)
         break;
     case TP_STEM:
         bits_add(x->first, TP_FOLLOW_STEM, guard_hash(s->pool + n->str, n->len));
+        bits_add(x->first, TP_FOLLOW_STEM_START,
+                 guard_hash(s->pool + n->str, tp_stem_start(n->len)));
         x->fstems = true;
         break;
     case TP_GROUP:
@@ -85,6 +87,11 @@ node_keys(const struct tp_store *s, const struct tp_node *n, struct sfx *x)
             const struct tp_setent *m = &s->sets[set + k];
             bool stem = s->nodes[m->node].op == TP_STEM;
             bits_add(x->first, stem ? TP_FOLLOW_STEM : TP_FOLLOW_WORD, m->hash);
+            if (stem) {
+                const struct tp_node *sn = &s->nodes[m->node];
+                bits_add(x->first, TP_FOLLOW_STEM_START,
+                         guard_hash(s->pool + sn->str, tp_stem_start(sn->len)));
+            }
             x->fstems |= stem;
         }
         break;

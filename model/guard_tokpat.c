@@ -1225,7 +1225,7 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
     case TP_PREFIX:
         return hlen >= n->len && memcmp(have, want, n->len) == 0;
     case TP_STEM: {
-        size_t pre = n->len < 2 ? n->len : 2;
+        size_t pre = tp_stem_start(n->len);
         if (hlen < pre || memcmp(have, want, pre) != 0)
             return false;
         size_t slen;
@@ -1472,6 +1472,13 @@ may_follow(struct tp_match *m, const struct tp_entry *te, size_t e, size_t j)
         (t->phash && tp_follow_has(bits, TP_FOLLOW_PREFIX, t->phash)))
         return true;
     if (te->follow != 2)
+        return false;
+    /* A stem takes only a word that starts as it does: most words need not be stemmed. */
+    const char *f = m->v->fold + t->fold;
+    bool starts = false;
+    for (size_t k = 0; k <= tp_stem_start(t->fold_len) && !starts; k++)
+        starts = tp_follow_has(bits, TP_FOLLOW_STEM_START, guard_hash(f, k));
+    if (!starts)
         return false;
     size_t slen;
     const char *st = tok_stem(m, j, &slen);
