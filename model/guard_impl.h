@@ -298,8 +298,10 @@ struct tp_store {
     uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
                                * bits (tp_alt_bit) of their first words, all set when one need
                                * not start with a word; 0 until a check first needs it */
-    uint8_t *openstart;       /* per open pattern: where it can start (TP_START_*; made as
+    uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
                                * reqbits) */
+    uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start
+                               * it (TP_START_BYTES) */
 };
 
 /* The bit of a word's hash in an altbloom. */
@@ -309,12 +311,13 @@ tp_alt_bit(uint32_t hash)
     return (hash * 0x9E3779B1u) >> 26;
 }
 
-/* Where an open pattern (one not indexed by its first words) can start. */
+/* Where an open pattern (one not indexed by its first words) can start: at any word, or
+ * at a word that one of the others allows. */
 enum {
-    TP_START_ANY,             /* at any word */
-    TP_START_CAPITAL,         /* only at a word with a capital: its first part needs one */
-    TP_START_CAPITAL_OR_FIRST /* at a capital, or at a first word of its first group's
-                               * alternatives (the others start with a part that needs one) */
+    TP_START_ANY = 1,         /* at any word */
+    TP_START_CAPITAL = 2,     /* at a word with a capital (a first part needs one) */
+    TP_START_FIRST = 4,       /* at a first word of its first group's alternatives */
+    TP_START_BYTES = 8        /* at a word starting with one of openbytes (a first /re/'s) */
 };
 
 /* A token-pattern hit. */

@@ -108,6 +108,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->altfirst);
     free(s->altbloom);
     free(s->openstart);
+    free(s->openbytes);
     memset(s, 0, sizeof *s);
 }
 
@@ -961,28 +962,48 @@ needs_capital(const struct tp_node *n)
            n->op != TP_GROUP && n->op != TP_CLASS;
 }
 
-/* Where open pattern e can start (TP_START_*). A try at a word it cannot start at fails at
- * its first part within a few steps, and cannot reach a limit, so it need not be made. */
+/* Where a sequence whose first node is n can start (TP_START_* bits), adding a first /re/'s
+ * bytes to *bytes: a word with a capital for a part that needs one, a word its /re/ can start
+ * with. */
 static uint8_t
-open_start(const struct tp_store *s, uint32_t e)
+node_start(const struct tp_node *n, uint64_t *bytes)
+{
+    if (needs_capital(n))
+        return TP_START_CAPITAL;
+    uint64_t first = (uint64_t)n->len << 32 | n->str;
+    if (n->op != TP_REGEX || (n->flags & (TP_OPT | TP_NOT)) || first == 0)
+        return TP_START_ANY;
+    *bytes |= first;
+    return TP_START_BYTES;
+}
+
+/* Where open pattern e can start (TP_START_* bits), with *bytes the first bytes of words that
+ * can. A try at a word it cannot start at fails at its first part within a few steps, without
+ * running an expression, and cannot reach a limit, so it need not be made. */
+static uint8_t
+open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes)
 {
     const struct tp_seq *q = &s->seqs[s->entries[e].seq];
     if (q->n == 0)
         return TP_START_ANY;
     const struct tp_node *n = &s->nodes[q->node];
-    if (needs_capital(n))
-        return TP_START_CAPITAL;
-    if ((n->op != TP_GROUP && n->op != TP_CLASS) || (n->flags & (TP_OPT | TP_NOT)) ||
-        set_size(s, n) != 0)
+    if (n->op != TP_GROUP && n->op != TP_CLASS)
+        return node_start(n, bytes);
+    if ((n->flags & (TP_OPT | TP_NOT)) || set_size(s, n) != 0)
         return TP_START_ANY;
     uint32_t alt, nalt;
     tp_node_alts(s, n, &alt, &nalt);
+    uint8_t start = 0;
     for (uint32_t a = 0; a < nalt; a++) {
         const struct tp_seq *aq = &s->seqs[s->alts[alt + a]];
-        if (s->altfirst[alt + a] == 0 && (aq->n == 0 || !needs_capital(&s->nodes[aq->node])))
+        if (s->altfirst[alt + a] != 0)
+            start |= TP_START_FIRST;
+        else if (aq->n == 0)
             return TP_START_ANY;
+        else
+            start |= node_start(&s->nodes[aq->node], bytes);
     }
-    return TP_START_CAPITAL_OR_FIRST;
+    return start & TP_START_ANY ? TP_START_ANY : start;
 }
 
 /* Notes where each open pattern can start. */
@@ -990,9 +1011,11 @@ static void
 pack_open(struct tp_store *s)
 {
     free(s->openstart);
+    free(s->openbytes);
     s->openstart = xcalloc(s->nopen + 1, 1);
+    s->openbytes = xcalloc(s->nopen + 1, sizeof *s->openbytes);
     for (size_t k = 0; k < s->nopen; k++)
-        s->openstart[k] = open_start(s, s->open[k]);
+        s->openstart[k] = open_start(s, s->open[k], &s->openbytes[k]);
 }
 
 void
@@ -1518,13 +1541,19 @@ sentence_may_match(const struct tp_store *s, const struct tp_scan *sc, uint32_t 
     return true;
 }
 
-/* Whether open pattern k can start at token t (see open_start). */
+/* Whether open pattern k can start at token t of v (see open_start). */
 static bool
-may_start_open(const struct tp_store *s, size_t k, const struct guard_tok *t)
+may_start_open(const struct tp_store *s, size_t k, const struct guard_view *v,
+               const struct guard_tok *t)
 {
-    if (s->openstart[k] == TP_START_ANY || (t->flags & (TOK_CAPITAL | TOK_UPPER)))
+    uint8_t start = s->openstart[k];
+    if ((start & TP_START_ANY) ||
+        ((start & TP_START_CAPITAL) && (t->flags & (TOK_CAPITAL | TOK_UPPER))))
         return true;
-    if (s->openstart[k] == TP_START_CAPITAL)
+    if ((start & TP_START_BYTES) && t->fold_len > 0 &&
+        ((s->openbytes[k] >> ((unsigned char)v->fold[t->fold] % 64)) & 1))
+        return true;
+    if (!(start & TP_START_FIRST))
         return false;
     const struct tp_node *n = &s->nodes[s->seqs[s->entries[s->open[k]].seq].node];
     uint32_t alt, nalt;
@@ -1577,7 +1606,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     size_t nsent = 1;
     for (size_t i = 1; i < v->ntoks; i++)
         nsent += (v->toks[i].flags & (TOK_SENTENCE | TOK_LINE)) != 0;
-    uint32_t *tried = xcalloc(2 * s->nentries + v->ntoks, sizeof *tried);
+    uint32_t *tried = xcalloc(2 * s->nentries + v->ntoks + s->nopen, sizeof *tried);
     uint64_t *sentbits = xcalloc(nsent * (SENT_BITS / 64), sizeof *sentbits);
     /* Which words the text holds, as bits of their hashes; an entry whose required words are
      * not all there, or whose rule is not in force for this view (it reads only the other
@@ -1619,6 +1648,12 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             }
         }
     }
+    /* The open patterns still in force for this text, tried at every word they can start at. */
+    uint32_t *live = tried + 2 * s->nentries + v->ntoks;
+    size_t nlive = 0;
+    for (size_t k = 0; k < s->nopen; k++)
+        if (tried[s->open[k]] != UINT32_MAX)
+            live[nlive++] = (uint32_t)k;
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
@@ -1637,9 +1672,9 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
                         try_entry(c, v, ln->entry, i - d, &sc);
             }
         }
-        for (size_t k = 0; k < s->nopen; k++)
-            if (may_start_open(s, k, t))
-                try_entry(c, v, s->open[k], i, &sc);
+        for (size_t k = 0; k < nlive; k++)
+            if (may_start_open(s, live[k], v, t))
+                try_entry(c, v, s->open[live[k]], i, &sc);
     }
     free(sentbits);
     free(tried);

@@ -289,14 +289,16 @@ test_sentence_words(void **state)
 }
 
 /* A pattern that is not indexed by its first words, because its first part is any word with
- * a capital, is tried at each word that can start it: one with a capital, or a first word of
- * its other alternatives. */
+ * a capital or a /re/, is tried at each word that can start it: one with a capital, one its
+ * /re/ can start with, or a first word of its other alternatives. */
 static void
 test_open_starts(void **state)
 {
     (void)state;
     struct guard *g = load_rule("match = (he|she|^*) was? /flurb[a-z]*/\n"
-                                "match = ^/[a-z]+'s/ /zorp[a-z]*/\n");
+                                "match = ^/[a-z]+'s/ /zorp[a-z]*/\n"
+                                "match = /[0-9]+x/ /blib[a-z]*/\n"
+                                "match = (our|/£?[0-9]+k/) /quux[a-z]*/\n");
     assert_fires_on(g, "Yes, she was flurbed.", "she was flurbed");
     assert_fires_on(g, "Yes, he's was flurbed.", "he's was flurbed");
     assert_fires_on(g, "Then Jo was flurbed.", "Jo was flurbed");
@@ -304,6 +306,11 @@ test_open_starts(void **state)
     assert_quiet_on(g, "Then the dog was flurbed.");
     assert_fires_on(g, "It is Sam's zorp.", "Sam's zorp");
     assert_quiet_on(g, "It is sam's zorp.");
+    assert_fires_on(g, "It is 12x blibbing.", "12x blibbing");
+    assert_quiet_on(g, "It is ax blibbing.");
+    assert_fires_on(g, "It is our quuxes.", "our quuxes");
+    assert_fires_on(g, "It is 30k quuxes.", "30k quuxes");
+    assert_quiet_on(g, "It is their quuxes.");
     guard_free(g);
 }
 
