@@ -31,7 +31,8 @@
 
 #define CACHE_MAGIC "TFTPAT\r\n"
 #define CACHE_FORMAT 4u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
-                        * 4: patterns note whether their tries are bounded */
+                        * 4: patterns note whether their tries are bounded, a word's /re/ its
+                        * first bytes, the follow filters stems' first bytes */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */

@@ -163,8 +163,8 @@ struct tp_node {
     uint16_t min, max;        /* skip: how many tokens */
     bool setstems;            /* group: its word set holds stems */
     uint32_t str, len;        /* word, prefix or stem (folded) in the pool; regex: the bits
-                               * (byte % 64, low word in str) of the first bytes PCRE2 lets it
-                               * start at, 0 when it checks none (tp_regex_first) */
+                               * (byte % 64, low half in str) of the first bytes PCRE2 lets it
+                               * start at, 0 when it checks none (regex_first in tokpat.c) */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
     union {                   /* (32 bytes a node, so that none straddles two cache lines) */
         struct {

@@ -9,7 +9,11 @@
  * And it passes over only tries that could not have hit a limit either: the matcher's steps
  * on the way to failing at the second word are bounded at load, and a pattern whose bound
  * could pass TP_STEPS_MAX, that nests to the limit or that can try a /re/ (or a '!') at its
- * first word keeps no filter, so that a limit reached still fails closed as before. */
+ * first word keeps no filter, so that a limit reached still fails closed as before.
+ *
+ * The same walk bounds a whole try on any text: a pattern whose tries all stay within the
+ * limits is marked bounded, and a check may then pass over its tries in a sentence that lacks
+ * one of the words every match holds (guard_tokpat.c). */
 #include "model/guard_impl.h"
 
 #define BOUND_MAX ((uint64_t)1 << 40) /* saturation for step bounds */
@@ -316,14 +320,14 @@ guard_tokfollow_build(struct tp_store *s)
         struct sfx x;
         int nest;
         suffix(&W, te->seq, 0, &x, &nest);
+        /* Bounded when every try, whatever the text, ends within the limits: its steps are
+         * bounded (a call for each part tried, and one for each way to the end), it nests
+         * within the limit and no /re/ can meet its own. */
+        te->bounded = !x.re && nest <= TP_DEPTH_MAX &&
+                      add_bound(x.f, x.o) <= (uint64_t)TP_STEPS_MAX;
         /* The filter holds when nothing but words can come second, no match is one word
          * long, and failing at the second word stays within the limits (a group at the top
          * has frames at depth 0, its alternatives' groups at 1, and so on). */
-        /* Every try, whatever the text, ends within the limits: its steps are bounded (a
-         * call for each part tried, and one for each way to the end), it nests within the
-         * limit and no /re/ can meet its own. */
-        te->bounded = !x.re && nest <= TP_DEPTH_MAX &&
-                      add_bound(x.f, x.o) <= (uint64_t)TP_STEPS_MAX;
         te->follow = 0;
         if (x.bad || x.sopen || x.c != 0 || x.w > TP_STEPS_MAX || nest > TP_DEPTH_MAX)
             continue;
