@@ -30,7 +30,9 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 3u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't" */
+#define CACHE_FORMAT 4u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
+                        * 4: patterns note whether their tries are bounded, a word's /re/ its
+                        * first bytes, the follow filters stems' first bytes */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
@@ -293,7 +295,7 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
         const struct tp_entry *e = &s->entries[i];
         if (e->rule >= g->nrules || g->rules[e->rule].kind != KIND_PATTERN ||
             e->entry >= g->rules[e->rule].nentries || e->seq >= s->nseqs ||
-            e->nreq > TP_REQS_MAX || e->follow > 2)
+            e->nreq > TP_REQS_MAX || e->follow > 2 || e->bounded > 1)
             return false;
     }
     for (size_t i = 0; i < s->nentries * TP_REQS_MAX; i++)
@@ -537,6 +539,7 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         c.user = e->user;
         c.nreq = e->nreq;
         c.follow = e->follow;
+        c.bounded = e->bounded;
         ok = put(f, &c, sizeof c, sum);
     }
     size_t nb = s->mask + 1;

@@ -162,7 +162,9 @@ struct tp_node {
     uint8_t op, flags;
     uint16_t min, max;        /* skip: how many tokens */
     bool setstems;            /* group: its word set holds stems */
-    uint32_t str, len;        /* word, prefix or stem (folded) in the pool */
+    uint32_t str, len;        /* word, prefix or stem (folded) in the pool; regex: the bits
+                               * (byte % 64, low half in str) of the first bytes PCRE2 lets it
+                               * start at, 0 when it checks none (regex_first in tokpat.c) */
     uint32_t alt, nalt;       /* group: alternatives in alts; class: the class index */
     union {                   /* (32 bytes a node, so that none straddles two cache lines) */
         struct {
@@ -206,13 +208,23 @@ struct tp_entry {
     bool user;
     uint8_t nreq;             /* what every match holds: nreq sets of words, one of each */
     uint8_t follow;           /* 0: no filter of second words; 1: a filter; 2: one with stems */
+    uint8_t bounded;          /* 1: a try stays within the limits on any text (tokfollow.c) */
     struct tp_req *req;       /* (owned by the store's reqs) */
 };
 
 /* The filter of a pattern's second words (guard_tokfollow.c): TP_FOLLOW_WORDS 64-bit words a
- * pattern, bits set by the hash of a word, a 3-letter prefix or a stem. */
+ * pattern, bits set by the hash of a word, a 3-letter prefix or a stem, and of a stem's first
+ * bytes (as many as the matcher compares before stemming a word: tp_stem_start). */
 #define TP_FOLLOW_WORDS 8
-enum { TP_FOLLOW_WORD, TP_FOLLOW_PREFIX, TP_FOLLOW_STEM };
+enum { TP_FOLLOW_WORD, TP_FOLLOW_PREFIX, TP_FOLLOW_STEM, TP_FOLLOW_STEM_START };
+
+/* How many of a stem's first bytes a word must start with to have that stem: the matcher
+ * compares them before it stems the word. */
+static inline size_t
+tp_stem_start(size_t len)
+{
+    return len < 2 ? len : 2;
+}
 
 /* The bit of the follow filter for a hash of a kind. */
 static inline unsigned
@@ -283,6 +295,29 @@ struct tp_store {
                                * with, 0 when it need not start with a word (made as reqbits,
                                * so that trying a list of alternatives reads one short array
                                * rather than each sequence) */
+    uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
+                               * bits (tp_alt_bit) of their first words, all set when one need
+                               * not start with a word; 0 until a check first needs it */
+    uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
+                               * reqbits) */
+    uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start
+                               * it (TP_START_BYTES) */
+};
+
+/* The bit of a word's hash in an altbloom. */
+static inline unsigned
+tp_alt_bit(uint32_t hash)
+{
+    return (hash * 0x9E3779B1u) >> 26;
+}
+
+/* Where an open pattern (one not indexed by its first words) can start: at any word, or
+ * at a word that one of the others allows. */
+enum {
+    TP_START_ANY = 1,         /* at any word */
+    TP_START_CAPITAL = 2,     /* at a word with a capital (a first part needs one) */
+    TP_START_FIRST = 4,       /* at a first word of its first group's alternatives */
+    TP_START_BYTES = 8        /* at a word starting with one of openbytes (a first /re/'s) */
 };
 
 /* A token-pattern hit. */
@@ -620,8 +655,9 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * for exactly these patterns, this program and its libraries. Returns false, changing
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
-/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart) and
- * the alternatives' first words (altfirst). */
+/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart), the
+ * alternatives' first words (altfirst, altbloom) and where open patterns can start
+ * (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */

@@ -9,7 +9,11 @@
  * And it passes over only tries that could not have hit a limit either: the matcher's steps
  * on the way to failing at the second word are bounded at load, and a pattern whose bound
  * could pass TP_STEPS_MAX, that nests to the limit or that can try a /re/ (or a '!') at its
- * first word keeps no filter, so that a limit reached still fails closed as before. */
+ * first word keeps no filter, so that a limit reached still fails closed as before.
+ *
+ * The same walk bounds a whole try on any text: a pattern whose tries all stay within the
+ * limits is marked bounded, and a check may then pass over its tries in a sentence that lacks
+ * one of the words every match holds (guard_tokpat.c). */
 #include "model/guard_impl.h"
 
 #define BOUND_MAX ((uint64_t)1 << 40) /* saturation for step bounds */
@@ -25,6 +29,8 @@ struct sfx {
     bool fopen, sopen;        /* something other than words could be taken first, second */
     bool fstems, sstems;      /* stems among them */
     bool bad;                 /* a /re/ could be tried at the first word (its limit met) */
+    uint64_t f, o;            /* on any words: steps to the end, and ways to reach it */
+    bool re;                  /* a /re/ could be tried anywhere (its limit met) */
 };
 
 /* Saturating sum and product of bounds. */
@@ -74,6 +80,8 @@ node_keys(const struct tp_store *s, const struct tp_node *n, struct sfx *x)
         break;
     case TP_STEM:
         bits_add(x->first, TP_FOLLOW_STEM, guard_hash(s->pool + n->str, n->len));
+        bits_add(x->first, TP_FOLLOW_STEM_START,
+                 guard_hash(s->pool + n->str, tp_stem_start(n->len)));
         x->fstems = true;
         break;
     case TP_GROUP:
@@ -83,6 +91,11 @@ node_keys(const struct tp_store *s, const struct tp_node *n, struct sfx *x)
             const struct tp_setent *m = &s->sets[set + k];
             bool stem = s->nodes[m->node].op == TP_STEM;
             bits_add(x->first, stem ? TP_FOLLOW_STEM : TP_FOLLOW_WORD, m->hash);
+            if (stem) {
+                const struct tp_node *sn = &s->nodes[m->node];
+                bits_add(x->first, TP_FOLLOW_STEM_START,
+                         guard_hash(s->pool + sn->str, tp_stem_start(sn->len)));
+            }
             x->fstems |= stem;
         }
         break;
@@ -90,6 +103,28 @@ node_keys(const struct tp_store *s, const struct tp_node *n, struct sfx *x)
         x->fopen = true;
         break;
     }
+}
+
+/* Whether one-word node n is or holds (through '!' of a group or class) a regular
+ * expression, which the matcher may try on a word. */
+static bool
+holds_regex(const struct tp_store *s, const struct tp_node *n, int depth)
+{
+    if (n->op == TP_REGEX)
+        return true;
+    if ((n->op != TP_GROUP && n->op != TP_CLASS) || (n->op == TP_CLASS && n->alt == UINT32_MAX))
+        return false;
+    if (depth >= TP_DEPTH_MAX)
+        return true; /* (deeper than the matcher goes: assume the worst) */
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    for (uint32_t a = 0; a < nalt; a++) {
+        const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
+        for (uint32_t k = 0; k < q->n; k++)
+            if (holds_regex(s, &s->nodes[q->node + k], depth + 1))
+                return true;
+    }
+    return false;
 }
 
 /* What a group's or class's alternatives do, summed: the parts of struct sfx, with nest the
@@ -130,6 +165,8 @@ summarise(struct follow_work *W, const struct tp_node *n, struct summary *own)
             g->sum.b = add_bound(g->sum.b, 1);
             g->sum.w = add_bound(g->sum.w, 1);
             g->sum.c = add_bound(g->sum.c, 1);
+            g->sum.f = add_bound(g->sum.f, 1);
+            g->sum.o = add_bound(g->sum.o, 1);
             node_keys(s, only, &g->sum);
             continue;
         }
@@ -140,6 +177,9 @@ summarise(struct follow_work *W, const struct tp_node *n, struct summary *own)
         g->sum.e = add_bound(g->sum.e, x.e);
         g->sum.w = add_bound(g->sum.w, x.w);
         g->sum.c = add_bound(g->sum.c, x.c);
+        g->sum.f = add_bound(g->sum.f, x.f);
+        g->sum.o = add_bound(g->sum.o, x.o);
+        g->sum.re |= x.re;
         bits_or(g->sum.first, x.first);
         bits_or(g->sum.second, x.second);
         g->sum.fopen |= x.fopen;
@@ -187,6 +227,9 @@ node_suffix(struct follow_work *W, const struct tp_node *n, const struct sfx *ne
         x->w = add_bound(1, add_bound(a->w, add_bound(mul_bound(a->e, next->w),
                                                       mul_bound(a->c, next->b))));
         x->c = add_bound(mul_bound(a->e, next->c), mul_bound(a->c, next->e));
+        x->f = add_bound(1, add_bound(a->f, mul_bound(a->o, next->f)));
+        x->o = mul_bound(a->o, next->o);
+        x->re = a->re || (a->o && next->re);
         memcpy(x->first, a->first, sizeof x->first);
         memcpy(x->second, a->second, sizeof x->second);
         x->fopen = a->fopen;
@@ -205,6 +248,9 @@ node_suffix(struct follow_work *W, const struct tp_node *n, const struct sfx *ne
         x->e = 0;
         x->w = add_bound(1, next->b);
         x->c = next->e;
+        x->f = add_bound(1, next->f);
+        x->o = next->o;
+        x->re = next->re || holds_regex(s, n, 0);
         memset(x->first, 0, sizeof x->first);
         x->fopen = x->fstems = false;
         if (n->flags & TP_NOT)
@@ -222,6 +268,9 @@ node_suffix(struct follow_work *W, const struct tp_node *n, const struct sfx *ne
         x->e = add_bound(x->e, next->e);
         x->w = add_bound(x->w, next->w);
         x->c = add_bound(x->c, next->c);
+        x->f = add_bound(x->f, next->f);
+        x->o = add_bound(x->o, next->o);
+        x->re |= next->re;
         x->bad |= next->bad;
         pass_on(x, next);
     }
@@ -236,13 +285,15 @@ suffix(struct follow_work *W, uint32_t seq, uint32_t i, struct sfx *x, int *nest
     const struct tp_seq *q = &s->seqs[seq];
     struct sfx other, *next = x, *cur = &other; /* from node k + 1, and for node k */
     memset(next, 0, sizeof *next);
-    next->e = 1; /* the end itself */
+    next->e = next->o = 1; /* the end itself */
     *nest = 0;
     for (uint32_t k = q->n; k-- > i;) {
         const struct tp_node *n = &s->nodes[q->node + k];
         if (n->op == TP_SKIP) { /* one more step; a gap of words takes any word */
             next->b = add_bound(next->b, 1);
             next->w = add_bound(next->w, 1);
+            next->f = add_bound(1, mul_bound((uint64_t)n->max - n->min + 1, next->f));
+            next->o = mul_bound((uint64_t)n->max - n->min + 1, next->o);
             if (n->max > 0)
                 next->fopen = next->sopen = true;
             if (n->min > 0)
@@ -269,6 +320,11 @@ guard_tokfollow_build(struct tp_store *s)
         struct sfx x;
         int nest;
         suffix(&W, te->seq, 0, &x, &nest);
+        /* Bounded when every try, whatever the text, ends within the limits: its steps are
+         * bounded (a call for each part tried, and one for each way to the end), it nests
+         * within the limit and no /re/ can meet its own. */
+        te->bounded = !x.re && nest <= TP_DEPTH_MAX &&
+                      add_bound(x.f, x.o) <= (uint64_t)TP_STEPS_MAX;
         /* The filter holds when nothing but words can come second, no match is one word
          * long, and failing at the second word stays within the limits (a group at the top
          * has frames at depth 0, its alternatives' groups at 1, and so on). */

@@ -19,12 +19,14 @@
 #include "model/guard_impl.h"
 
 #include <libstemmer.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TP_ALTS_MAX 64        /* alternatives in one group */
 #define TP_KEYS_MAX 64        /* first words indexed for one pattern */
 #define WORD_BITS 8192        /* bits in a text's word filter (1 KiB) */
+#define SENT_BITS 1024        /* bits in a sentence's word filter (a divisor of WORD_BITS) */
 
 /* ---- The store ---- */
 
@@ -104,6 +106,9 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqbits);
     free(s->reqstart);
     free(s->altfirst);
+    free(s->altbloom);
+    free(s->openstart);
+    free(s->openbytes);
     memset(s, 0, sizeof *s);
 }
 
@@ -779,6 +784,46 @@ make_set(struct tp_store *s, uint32_t alt, uint32_t nalt, uint32_t *set, uint32_
     qsort(s->sets + *set, nalt, sizeof *s->sets, cmp_setent);
 }
 
+/* Adds byte b to a filter of first bytes. */
+static uint64_t
+first_bit(unsigned b)
+{
+    return (uint64_t)1 << (b % 64);
+}
+
+/* Notes in regex node n the first bytes that PCRE2, before an anchored match, lets a subject
+ * start with (its first code unit in either case, or its start bitmap): a word starting
+ * otherwise is no match, found without running the expression (nor nearing its limits). */
+static void
+regex_first(struct tp_node *n)
+{
+    uint32_t opts = 0, type = 0, cu = 0;
+    const uint8_t *map = NULL;
+    uint64_t bits = 0;
+    if (pcre2_pattern_info(n->re, PCRE2_INFO_ALLOPTIONS, &opts) != 0 ||
+        (opts & PCRE2_NO_START_OPTIMIZE) ||
+        pcre2_pattern_info(n->re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0) {
+        bits = 0;
+    } else if (type == 1 && pcre2_pattern_info(n->re, PCRE2_INFO_FIRSTCODEUNIT, &cu) == 0) {
+        /* The other case PCRE2 also accepts: ASCII's, or a code point's of the same value. */
+        bits = first_bit(cu);
+        if ((cu | 32) >= 'a' && (cu | 32) <= 'z')
+            bits |= first_bit(cu ^ 32);
+        int32_t up = utf8proc_toupper((int32_t)cu), low = utf8proc_tolower((int32_t)cu);
+        if (cu > 127 && up < 256)
+            bits |= first_bit((unsigned)up);
+        if (cu > 127 && low < 256)
+            bits |= first_bit((unsigned)low);
+    } else if (type == 0 && pcre2_pattern_info(n->re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
+               map != NULL) {
+        for (unsigned b = 0; b < 256; b++)
+            if ((map[b / 8] >> (b % 8)) & 1)
+                bits |= first_bit(b);
+    }
+    n->str = (uint32_t)bits;
+    n->len = (uint32_t)(bits >> 32);
+}
+
 /* Makes the word sets of classes and groups, and notes the word each sequence must start
  * with, so that alternatives that cannot start at a word are passed over at once. */
 static void
@@ -793,6 +838,9 @@ build_sets(struct tp_store *s)
         seq->first = guard_hash(s->pool + n->str, n->len);
         seq->firstkind = n->op == TP_WORD ? 1 : 2;
     }
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].op == TP_REGEX)
+            regex_first(&s->nodes[i]);
     for (size_t c = 0; c < s->nclasses; c++)
         make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
                  &s->classes[c].nset, &s->classes[c].setstems);
@@ -888,16 +936,86 @@ pack_reqs(struct tp_store *s)
     }
 }
 
-/* Copies each alternative's first word beside the others of its list. */
+/* Copies each alternative's first word beside the others of its list; the lists' filters of
+ * first words are made as the check needs them (see alt_bloom). */
 static void
 pack_alts(struct tp_store *s)
 {
     free(s->altfirst);
+    free(s->altbloom);
     s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
+    s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
     }
+}
+
+static uint32_t set_size(const struct tp_store *s, const struct tp_node *n);
+
+/* Whether node n is one word that must have a capital: a try at a word without one fails at
+ * it, in one step. */
+static bool
+needs_capital(const struct tp_node *n)
+{
+    return (n->flags & (TP_CAP | TP_OPT | TP_NOT)) == TP_CAP && n->op != TP_SKIP &&
+           n->op != TP_GROUP && n->op != TP_CLASS;
+}
+
+/* Where a sequence whose first node is n can start (TP_START_* bits), adding a first /re/'s
+ * bytes to *bytes: a word with a capital for a part that needs one, a word its /re/ can start
+ * with. */
+static uint8_t
+node_start(const struct tp_node *n, uint64_t *bytes)
+{
+    if (needs_capital(n))
+        return TP_START_CAPITAL;
+    uint64_t first = (uint64_t)n->len << 32 | n->str;
+    if (n->op != TP_REGEX || (n->flags & (TP_OPT | TP_NOT)) || first == 0)
+        return TP_START_ANY;
+    *bytes |= first;
+    return TP_START_BYTES;
+}
+
+/* Where open pattern e can start (TP_START_* bits), with *bytes the first bytes of words that
+ * can. A try at a word it cannot start at fails at its first part within a few steps, without
+ * running an expression, and cannot reach a limit, so it need not be made. */
+static uint8_t
+open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes)
+{
+    const struct tp_seq *q = &s->seqs[s->entries[e].seq];
+    if (q->n == 0)
+        return TP_START_ANY;
+    const struct tp_node *n = &s->nodes[q->node];
+    if (n->op != TP_GROUP && n->op != TP_CLASS)
+        return node_start(n, bytes);
+    if ((n->flags & (TP_OPT | TP_NOT)) || set_size(s, n) != 0)
+        return TP_START_ANY;
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    uint8_t start = 0;
+    for (uint32_t a = 0; a < nalt; a++) {
+        const struct tp_seq *aq = &s->seqs[s->alts[alt + a]];
+        if (s->altfirst[alt + a] != 0)
+            start |= TP_START_FIRST;
+        else if (aq->n == 0)
+            return TP_START_ANY;
+        else
+            start |= node_start(&s->nodes[aq->node], bytes);
+    }
+    return start & TP_START_ANY ? TP_START_ANY : start;
+}
+
+/* Notes where each open pattern can start. */
+static void
+pack_open(struct tp_store *s)
+{
+    free(s->openstart);
+    free(s->openbytes);
+    s->openstart = xcalloc(s->nopen + 1, 1);
+    s->openbytes = xcalloc(s->nopen + 1, sizeof *s->openbytes);
+    for (size_t k = 0; k < s->nopen; k++)
+        s->openstart[k] = open_start(s, s->open[k], &s->openbytes[k]);
 }
 
 void
@@ -905,6 +1023,7 @@ guard_tokpat_pack(struct tp_store *s)
 {
     pack_reqs(s);
     pack_alts(s);
+    pack_open(s);
 }
 
 /* Whether class ci refers to itself through its members, up to a depth. */
@@ -1115,7 +1234,8 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
     const struct guard_tok *t = &v->toks[i];
     if ((n->flags & TP_CAP) && !(t->flags & (TOK_CAPITAL | TOK_UPPER)))
         return false;
-    const char *have = v->fold + t->fold, *want = m->s->pool + n->str;
+    const char *have = v->fold + t->fold;
+    const char *want = n->op == TP_REGEX ? NULL : m->s->pool + n->str;
     size_t hlen = t->fold_len;
     switch (n->op) {
     case TP_ANY:
@@ -1128,7 +1248,7 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
     case TP_PREFIX:
         return hlen >= n->len && memcmp(have, want, n->len) == 0;
     case TP_STEM: {
-        size_t pre = n->len < 2 ? n->len : 2;
+        size_t pre = tp_stem_start(n->len);
         if (hlen < pre || memcmp(have, want, pre) != 0)
             return false;
         size_t slen;
@@ -1136,6 +1256,9 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
         return st && slen == n->len && memcmp(st, want, slen) == 0;
     }
     case TP_REGEX: {
+        uint64_t first = (uint64_t)n->len << 32 | n->str;
+        if (first && (hlen == 0 || !((first >> ((unsigned char)have[0] % 64)) & 1)))
+            return false; /* as PCRE2 would find at once */
         int rc = pcre2_match(n->re, (PCRE2_SPTR)have, hlen, 0,
                              PCRE2_ANCHORED | PCRE2_ENDANCHORED, m->c->md, m->c->g->mctx);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
@@ -1256,6 +1379,23 @@ set_size(const struct tp_store *s, const struct tp_node *n)
     return nset;
 }
 
+/* The filter of the first words of the alternatives from alt (all bits set when one need
+ * not start with a word), made on first need and kept in the store: most lists are never
+ * tried, and making them all would slow every load. */
+static uint64_t
+alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
+{
+    if (s->altbloom[alt] != 0)
+        return s->altbloom[alt];
+    uint64_t bloom = 0;
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t first = s->altfirst[alt + a];
+        bloom |= first ? (uint64_t)1 << tp_alt_bit(first) : ~(uint64_t)0;
+    }
+    s->altbloom[alt] = bloom; /* (nalt > 0 here, so bloom is not 0) */
+    return bloom;
+}
+
 /* Matches from frame f at token pos; on success m->end is the token after the match. */
 static bool
 step(struct tp_match *m, const struct tp_frame *f, size_t pos)
@@ -1307,6 +1447,10 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         bool there = pos < m->v->ntoks;
         uint32_t hash = there ? m->v->toks[pos].hash : 0;
         uint32_t shash = there ? m->v->toks[pos].shash : 0;
+        /* And all of them together first: often none can start here. */
+        uint64_t bloom = alt_bloom(s, alt, nalt);
+        if (!((bloom >> tp_alt_bit(hash)) & 1) && !(shash && ((bloom >> tp_alt_bit(shash)) & 1)))
+            nalt = 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (first[a] != 0 && first[a] != hash && first[a] != shash)
                 continue;
@@ -1352,24 +1496,99 @@ may_follow(struct tp_match *m, const struct tp_entry *te, size_t e, size_t j)
         return true;
     if (te->follow != 2)
         return false;
+    /* A stem takes only a word that starts as it does: most words need not be stemmed. */
+    const char *f = m->v->fold + t->fold;
+    bool starts = false;
+    for (size_t k = 0; k <= tp_stem_start(t->fold_len) && !starts; k++)
+        starts = tp_follow_has(bits, TP_FOLLOW_STEM_START, guard_hash(f, k));
+    if (!starts)
+        return false;
     size_t slen;
     const char *st = tok_stem(m, j, &slen);
     return st == NULL || tp_follow_has(bits, TP_FOLLOW_STEM, guard_hash(st, slen));
 }
 
+/* What a scan of one view keeps: per pattern, where it was last tried; per sentence (tokens
+ * no match crosses), a filter of its words. */
+struct tp_scan {
+    uint32_t *tried;          /* per entry: token + 1 last tried, UINT32_MAX: never */
+    uint32_t *sentok;         /* per entry: 2 * (sentence + 1) + whether it may match there */
+    uint32_t *sentence;       /* per token: its sentence */
+    uint64_t *sentbits;       /* per sentence: SENT_BITS bits of its words' hashes */
+    const uint64_t *bits;     /* the whole text's words and prefixes (WORD_BITS each) */
+};
+
+/* Whether sentence k holds a word of each of entry e's required sets, as far as its filter
+ * tells (a prefix or stem is looked for in the whole text, since a stem may not start as its
+ * words do). */
+static bool
+sentence_may_match(const struct tp_store *s, const struct tp_scan *sc, uint32_t e, size_t k)
+{
+    const uint64_t *sb = sc->sentbits + k * (SENT_BITS / 64);
+    const uint16_t *p = s->reqbits + s->reqstart[e];
+    for (uint8_t r = 0; r < s->entries[e].nreq; r++) {
+        uint16_t n = *p++;
+        bool any = false;
+        for (uint16_t w = 0; w < n && !any; w++) {
+            unsigned b = p[w] < WORD_BITS ? p[w] % SENT_BITS : 0;
+            any = p[w] < WORD_BITS ? (sb[b / 64] >> (b % 64)) & 1
+                                   : (sc->bits[p[w] / 64] >> (p[w] % 64)) & 1;
+        }
+        p += n;
+        if (!any)
+            return false;
+    }
+    return true;
+}
+
+/* Whether open pattern k can start at token t of v (see open_start). */
+static bool
+may_start_open(const struct tp_store *s, size_t k, const struct guard_view *v,
+               const struct guard_tok *t)
+{
+    uint8_t start = s->openstart[k];
+    if ((start & TP_START_ANY) ||
+        ((start & TP_START_CAPITAL) && (t->flags & (TOK_CAPITAL | TOK_UPPER))))
+        return true;
+    if ((start & TP_START_BYTES) && t->fold_len > 0 &&
+        ((s->openbytes[k] >> ((unsigned char)v->fold[t->fold] % 64)) & 1))
+        return true;
+    if (!(start & TP_START_FIRST))
+        return false;
+    const struct tp_node *n = &s->nodes[s->seqs[s->entries[s->open[k]].seq].node];
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t first = s->altfirst[alt + a];
+        if (first != 0 && (first == t->hash || first == t->shash))
+            return true;
+    }
+    return false;
+}
+
 /* Tries entry e at token i unless it was tried there already. */
 static void
-try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, uint32_t *tried)
+try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struct tp_scan *sc)
 {
     const struct tp_store *s = &c->g->tp;
     const struct tp_entry *te = &s->entries[e];
-    if (tried[e] == i + 1 || tried[e] == UINT32_MAX)
+    if (sc->tried[e] == i + 1 || sc->tried[e] == UINT32_MAX)
         return;
-    tried[e] = (uint32_t)i + 1;
+    sc->tried[e] = (uint32_t)i + 1;
     /* The second word first: it rules out most tries. */
     struct tp_match m = {.c = c, .v = v, .s = s, .start = i};
     if (te->follow && !may_follow(&m, te, e, i + 1))
         return;
+    /* Then the words every match holds, in the sentence where it would be; only for a
+     * pattern whose tries cannot reach a limit, so that a limit reached still fails closed
+     * as before. */
+    if (te->bounded && te->nreq) {
+        uint32_t k = sc->sentence[i];
+        if (sc->sentok[e] >> 1 != k + 1)
+            sc->sentok[e] = 2 * (k + 1) + sentence_may_match(s, sc, e, k);
+        if (!(sc->sentok[e] & 1))
+            return;
+    }
     struct tp_frame f = {te->seq, 0, 0, NULL};
     if (step(&m, &f, i))
         hit_add(v, e, i, m.end);
@@ -1384,16 +1603,28 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     v->ntphits = 0;
     if (s->nentries == 0 || v->ntoks == 0)
         return;
-    uint32_t *tried = xcalloc(s->nentries, sizeof *tried);
+    size_t nsent = 1;
+    for (size_t i = 1; i < v->ntoks; i++)
+        nsent += (v->toks[i].flags & (TOK_SENTENCE | TOK_LINE)) != 0;
+    uint32_t *tried = xcalloc(2 * s->nentries + v->ntoks + s->nopen, sizeof *tried);
+    uint64_t *sentbits = xcalloc(nsent * (SENT_BITS / 64), sizeof *sentbits);
     /* Which words the text holds, as bits of their hashes; an entry whose required words are
      * not all there, or whose rule is not in force for this view (it reads only the other
      * one, say), is marked tried everywhere. */
     uint64_t bits[2 * WORD_BITS / 64] = {0}; /* words, then 3-letter prefixes */
-    for (size_t i = 0; i < v->ntoks; i++) {
+    struct tp_scan sc = {tried, tried + s->nentries, tried + 2 * s->nentries, sentbits, bits};
+    for (size_t i = 0, k = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
+        if (i > 0 && (t->flags & (TOK_SENTENCE | TOK_LINE)))
+            k++;
+        sc.sentence[i] = (uint32_t)k;
+        uint64_t *sb = sentbits + k * (SENT_BITS / 64);
+        sb[(t->hash % SENT_BITS) / 64] |= 1ull << (t->hash % 64);
         bits[(t->hash % WORD_BITS) / 64] |= 1ull << (t->hash % 64);
-        if (t->shash)
+        if (t->shash) {
+            sb[(t->shash % SENT_BITS) / 64] |= 1ull << (t->shash % 64);
             bits[(t->shash % WORD_BITS) / 64] |= 1ull << (t->shash % 64);
+        }
         if (t->phash)
             bits[(WORD_BITS + t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
     }
@@ -1417,6 +1648,12 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             }
         }
     }
+    /* The open patterns still in force for this text, tried at every word they can start at. */
+    uint32_t *live = tried + 2 * s->nentries + v->ntoks;
+    size_t nlive = 0;
+    for (size_t k = 0; k < s->nopen; k++)
+        if (tried[s->open[k]] != UINT32_MAX)
+            live[nlive++] = (uint32_t)k;
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
@@ -1428,14 +1665,18 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             size_t b = keys[h] & s->mask;
             for (uint32_t l = tables[h][b]; l < tables[h][b + 1]; l++) {
                 const struct tp_link *ln = &s->links[l];
+                if (tried[ln->entry] == UINT32_MAX)
+                    continue; /* (most: their words are not all in the text) */
                 for (size_t d = ln->hi + 1u; d-- > ln->lo;)
                     if (d <= i)
-                        try_entry(c, v, ln->entry, i - d, tried);
+                        try_entry(c, v, ln->entry, i - d, &sc);
             }
         }
-        for (size_t k = 0; k < s->nopen; k++)
-            try_entry(c, v, s->open[k], i, tried);
+        for (size_t k = 0; k < nlive; k++)
+            if (may_start_open(s, live[k], v, t))
+                try_entry(c, v, s->open[live[k]], i, &sc);
     }
+    free(sentbits);
     free(tried);
 }
 

@@ -270,6 +270,71 @@ test_second_word(void **state)
     guard_free(g);
 }
 
+/* A pattern is passed over in a sentence that lacks a word every match holds, and still
+ * matches in one that has it: after other sentences, by a stem, as a possessive. */
+static void
+test_sentence_words(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = (you|they) <0-3> ~lie (about|to) (^*|the zorp)\n"
+                                "match = ^* ^* was (zorped|flurbed)\n");
+    assert_fires_on(g, "Sorry. No. You really lied about Sam.", "You really lied about Sam");
+    assert_fires_on(g, "They lied to the zorp.", "They lied to the zorp");
+    assert_quiet_on(g, "You lied. About Sam.");
+    assert_quiet_on(g, "You lied\nabout Sam.");
+    assert_fires_on(g, "Nothing here. Then Jo Bloggs was zorped.", "Jo Bloggs was zorped");
+    assert_fires_on(g, "Jo Bloggs's was flurbed.", "Jo Bloggs's was flurbed");
+    assert_quiet_on(g, "Jo Bloggs was. Zorped it was.");
+    guard_free(g);
+}
+
+/* A pattern that is not indexed by its first words, because its first part is any word with
+ * a capital or a /re/, is tried at each word that can start it: one with a capital, one its
+ * /re/ can start with, or a first word of its other alternatives. */
+static void
+test_open_starts(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = (he|she|^*) was? /flurb[a-z]*/\n"
+                                "match = ^/[a-z]+'s/ /zorp[a-z]*/\n"
+                                "match = /[0-9]+x/ /blib[a-z]*/\n"
+                                "match = (our|/£?[0-9]+k/) /quux[a-z]*/\n");
+    assert_fires_on(g, "Yes, she was flurbed.", "she was flurbed");
+    assert_fires_on(g, "Yes, he's was flurbed.", "he's was flurbed");
+    assert_fires_on(g, "Then Jo was flurbed.", "Jo was flurbed");
+    assert_fires_on(g, "Then JO was flurbed.", "JO was flurbed");
+    assert_quiet_on(g, "Then the dog was flurbed.");
+    assert_fires_on(g, "It is Sam's zorp.", "Sam's zorp");
+    assert_quiet_on(g, "It is sam's zorp.");
+    assert_fires_on(g, "It is 12x blibbing.", "12x blibbing");
+    assert_quiet_on(g, "It is ax blibbing.");
+    assert_fires_on(g, "It is our quuxes.", "our quuxes");
+    assert_fires_on(g, "It is 30k quuxes.", "30k quuxes");
+    assert_quiet_on(g, "It is their quuxes.");
+    guard_free(g);
+}
+
+/* A word's regular expression is passed over at a word that cannot start a match of it
+ * (its first byte is not one the expression starts with), and still matches every word that
+ * can: a letter beyond ASCII, a letter in either case, an optional first part. */
+static void
+test_regex_first_byte(void **state)
+{
+    (void)state;
+    struct guard *g = load_rule("match = owe /δ\\w+/ (in|of) arrears\n"
+                                "match = the /zo+rp/ line\n"
+                                "match = flat /[a-z]?\\d{2,}/ blurb\n");
+    assert_fires_on(g, "You owe Δραχμές in arrears.", "owe Δραχμές in arrears");
+    assert_quiet_on(g, "You owe Αραχμές in arrears.");
+    assert_fires_on(g, "Call the ZOOORP line.", "the ZOOORP line");
+    assert_quiet_on(g, "Call the oorp line.");
+    assert_fires_on(g, "See flat b12 blurb.", "flat b12 blurb");
+    assert_fires_on(g, "See flat 12 blurb.", "flat 12 blurb");
+    assert_fires_on(g, "See flat Z12 blurb.", "flat Z12 blurb");
+    assert_quiet_on(g, "See flat ab12 blurb.");
+    guard_free(g);
+}
+
 /* A pattern that takes too many steps to fail is an error finding naming the rule, also
  * when its second word is one no match could have. */
 static void
@@ -378,6 +443,9 @@ main(void)
         cmocka_unit_test(test_except_and_user_layers),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_too_many_findings),
+        cmocka_unit_test(test_sentence_words),
+        cmocka_unit_test(test_open_starts),
+        cmocka_unit_test(test_regex_first_byte),
         cmocka_unit_test(test_regex_limit),
         cmocka_unit_test(test_second_word),
         cmocka_unit_test(test_step_limit),
