@@ -1375,6 +1375,26 @@ apply_key(struct loader *L, struct guard_rule *r, const struct item *it, bool de
     }
 }
 
+/* Whether a rule's key shapes how its entries are matched (case, check, detect, metric,
+ * need), so that it is applied before them; compared only when the first letter could be one
+ * of them, as match, example and counterexample lines are most of a section. */
+static bool
+shaping_key(const char *key)
+{
+    switch (key[0]) {
+    case 'c':
+        return key[1] != 'o' && (strcmp(key, "case") == 0 || strcmp(key, "check") == 0);
+    case 'd':
+        return strcmp(key, "detect") == 0;
+    case 'm':
+        return key[1] == 'e' && strcmp(key, "metric") == 0;
+    case 'n':
+        return strcmp(key, "need") == 0;
+    default:
+        return false;
+    }
+}
+
 /* Applies the collected lines of a rule section: defines a rule or changes one. */
 static void
 apply_rule(struct loader *L)
@@ -1399,12 +1419,10 @@ apply_rule(struct loader *L)
                                 "(give your rule a new name instead)", id, r->file, r->line);
     }
     /* The keys that shape matching come before match and except entries. */
-    static const char *const first[] = {"case", "check", "detect", "metric", "need"};
     size_t ri = (size_t)(r - L->g->rules);
     for (size_t pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < L->nitems; i++) {
-            bool early = name_index(first, NELEM(first), L->items[i].key) >= 0;
-            if (early == (pass == 0))
+            if (shaping_key(L->items[i].key) == (pass == 0))
                 apply_key(L, &L->g->rules[ri], &L->items[i], defining);
         }
     }
