@@ -1724,9 +1724,15 @@ parse_item(struct loader *L, char *line, int lineno)
     }
     if (value == NULL) {
         char *c = v;
-        for (; *c; c++)
-            if (*c == ';' && (c == v || c[-1] == ' ' || c[-1] == '\t'))
+        for (;; c++) { /* the first ';' that starts the value or follows a space */
+            c = strchr(c, ';');
+            if (c == NULL) {
+                c = v + strlen(v);
                 break;
+            }
+            if (c == v || c[-1] == ' ' || c[-1] == '\t')
+                break;
+        }
         while (c > v && (c[-1] == ' ' || c[-1] == '\t'))
             c--;
         *c = '\0';
