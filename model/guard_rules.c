@@ -1166,11 +1166,14 @@ policy_may_reword(const struct loader *L, const struct key_spec *k)
     return L->layer == LAYER_POLICY && (k->set == set_message || k->set == set_fix);
 }
 
+/* The spec of a rule key, or NULL; the first two letters are compared before the rest, as
+ * most keys share a first letter with several others (match, max, message, metric). */
 static const struct key_spec *
 rule_key(const char *name)
 {
     for (size_t i = 0; i < NELEM(rule_keys); i++)
-        if (rule_keys[i].name[0] == name[0] && strcmp(rule_keys[i].name, name) == 0)
+        if (rule_keys[i].name[0] == name[0] && rule_keys[i].name[1] == name[1] &&
+            strcmp(rule_keys[i].name, name) == 0)
             return &rule_keys[i];
     return NULL;
 }
@@ -1217,7 +1220,7 @@ static const struct item *
 section_item(const struct loader *L, const char *key)
 {
     for (size_t i = 0; i < L->nitems; i++)
-        if (strcmp(L->items[i].key, key) == 0)
+        if (L->items[i].key[0] == key[0] && strcmp(L->items[i].key, key) == 0)
             return &L->items[i];
     return NULL;
 }
