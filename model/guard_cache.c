@@ -26,13 +26,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 4u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
+#define CACHE_FORMAT 5u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
                         * 4: patterns note whether their tries are bounded, a word's /re/ its
-                        * first bytes, the follow filters stems' first bytes */
+                        * first bytes, the follow filters stems' first bytes; 5: each array
+                        * ends with a zeroed item and is padded to 8 bytes, so that the file
+                        * is mapped and used in place */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
@@ -250,18 +253,33 @@ sum_end(struct checksum *c, uint64_t out[2])
 
 /* ---- Reading ---- */
 
-/* Reads n items of size bytes into a new array with one more, zeroed, item after them, and
- * adds them to the sum. Returns NULL on a short read. */
-static void *
-read_array(FILE *f, size_t n, size_t size, struct checksum *sum)
+/* The bytes an array of n items of size bytes takes in the file: the items, one zeroed item
+ * after them (as a reader may rely on) and zeros up to a multiple of 8 bytes, so that the next
+ * array is aligned where the file is mapped. */
+static uint64_t
+stored_size(uint64_t n, uint64_t size)
 {
-    void *p = xmalloc((n + 1) * size); /* n is bounded by the file's size */
-    memset((char *)p + n * size, 0, size);
-    if (n && fread(p, size, n, f) != n) {
-        free(p);
+    return ((n + 1) * size + 7) & ~(uint64_t)7;
+}
+
+/* A cursor over the mapped arrays after the header. */
+struct mapped {
+    unsigned char *p, *end;
+};
+
+/* The next array of n items of size bytes in the mapping, or NULL when the file is short or
+ * the zeroed item and padding after it are not zero. */
+static void *
+take_array(struct mapped *m, uint64_t n, uint64_t size)
+{
+    uint64_t len = stored_size(n, size);
+    if (len > (uint64_t)(m->end - m->p))
         return NULL;
-    }
-    sum_add(sum, p, n * size);
+    unsigned char *p = m->p;
+    for (uint64_t i = n * size; i < len; i++)
+        if (p[i] != 0)
+            return NULL;
+    m->p += len;
     return p;
 }
 
@@ -349,40 +367,41 @@ attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre)
     return true;
 }
 
-/* Reads the arrays after the header h from f into a fresh store t. Returns false when they
- * are short, damaged or do not hold together (t is then freed). */
+/* Points a fresh store t at the arrays after the header h in the file's mapping map of len
+ * bytes, and hands t the mapping. Returns false when they are damaged or do not hold together
+ * (t is then freed, and the mapping with it). */
 static bool
-read_store(FILE *f, const struct cache_header *h, const struct guard *g, struct tp_store *t)
+read_store(void *map, size_t len, const struct cache_header *h, const struct guard *g,
+           struct tp_store *t)
 {
     const uint64_t *n = h->count;
     size_t nb = (size_t)n[C_BUCKETS];
+    struct mapped m = {(unsigned char *)map + sizeof *h, (unsigned char *)map + len};
+    t->map = map;
+    t->maplen = len;
     struct checksum sum = {0};
-    struct cache_class *cls = NULL;
-    uint8_t *blob = NULL;
-    bool ok = false;
-    t->nodes = read_array(f, n[C_NODES], sizeof *t->nodes, &sum);
-    t->seqs = t->nodes ? read_array(f, n[C_SEQS], sizeof *t->seqs, &sum) : NULL;
-    t->alts = t->seqs ? read_array(f, n[C_ALTS], sizeof *t->alts, &sum) : NULL;
-    t->pool = t->alts ? read_array(f, n[C_POOL], 1, &sum) : NULL;
-    t->entries = t->pool ? read_array(f, n[C_ENTRIES], sizeof *t->entries, &sum) : NULL;
-    t->exact = t->entries ? read_array(f, nb + 1, sizeof *t->exact, &sum) : NULL;
-    t->prefix = t->exact ? read_array(f, nb + 1, sizeof *t->prefix, &sum) : NULL;
-    t->links = t->prefix ? read_array(f, n[C_LINKS], sizeof *t->links, &sum) : NULL;
-    t->reqs = t->links ? read_array(f, n[C_ENTRIES] * TP_REQS_MAX, sizeof *t->reqs, &sum)
-                       : NULL;
-    t->sets = t->reqs ? read_array(f, n[C_SETS], sizeof *t->sets, &sum) : NULL;
-    t->open = t->sets ? read_array(f, n[C_OPEN], sizeof *t->open, &sum) : NULL;
-    t->follow = t->open ? read_array(f, n[C_ENTRIES] * TP_FOLLOW_WORDS, sizeof *t->follow,
-                                     &sum)
+    uint64_t got[2];
+    sum_add(&sum, m.p, (size_t)(m.end - m.p));
+    sum_end(&sum, got);
+    bool ok = got[0] == h->sum[0] && got[1] == h->sum[1];
+    t->nodes = ok ? take_array(&m, n[C_NODES], sizeof *t->nodes) : NULL;
+    t->seqs = t->nodes ? take_array(&m, n[C_SEQS], sizeof *t->seqs) : NULL;
+    t->alts = t->seqs ? take_array(&m, n[C_ALTS], sizeof *t->alts) : NULL;
+    t->pool = t->alts ? take_array(&m, n[C_POOL], 1) : NULL;
+    t->entries = t->pool ? take_array(&m, n[C_ENTRIES], sizeof *t->entries) : NULL;
+    t->exact = t->entries ? take_array(&m, nb + 1, sizeof *t->exact) : NULL;
+    t->prefix = t->exact ? take_array(&m, nb + 1, sizeof *t->prefix) : NULL;
+    t->links = t->prefix ? take_array(&m, n[C_LINKS], sizeof *t->links) : NULL;
+    t->reqs = t->links ? take_array(&m, n[C_ENTRIES] * TP_REQS_MAX, sizeof *t->reqs) : NULL;
+    t->sets = t->reqs ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
+    t->open = t->sets ? take_array(&m, n[C_OPEN], sizeof *t->open) : NULL;
+    t->follow = t->open ? take_array(&m, n[C_ENTRIES] * TP_FOLLOW_WORDS, sizeof *t->follow)
                         : NULL;
-    cls = t->follow ? read_array(f, n[C_CLASSES], sizeof *cls, &sum) : NULL;
-    blob = cls ? read_array(f, n[C_REBYTES], 1, &sum) : NULL;
-    if (blob == NULL) { /* short: free what was read (the counts are not set yet) */
-        void *arrays[] = {t->nodes, t->seqs,  t->alts, t->pool, t->entries, t->exact,
-                          t->prefix, t->links, t->reqs, t->sets, t->open,    t->follow};
-        for (size_t i = 0; i < NELEM(arrays); i++)
-            free(arrays[i]);
-        free(cls);
+    const struct cache_class *cls =
+        t->follow ? take_array(&m, n[C_CLASSES], sizeof *cls) : NULL;
+    const uint8_t *blob = cls ? take_array(&m, n[C_REBYTES], 1) : NULL;
+    if (blob == NULL || m.p != m.end) { /* the counts are not set: only the mapping to free */
+        munmap(map, len);
         memset(t, 0, sizeof *t);
         return false;
     }
@@ -398,13 +417,8 @@ read_store(FILE *f, const struct cache_header *h, const struct guard *g, struct 
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
     t->mask = nb - 1;
-    {
-        uint64_t got[2];
-        sum_end(&sum, got);
-        ok = getc(f) == EOF && got[0] == h->sum[0] && got[1] == h->sum[1] &&
-             n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
-             attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
-    }
+    ok = n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
+         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
     if (ok) {
         for (size_t i = 0; i < t->nentries; i++)
             t->entries[i].req = &t->reqs[i * TP_REQS_MAX];
@@ -417,8 +431,6 @@ read_store(FILE *f, const struct cache_header *h, const struct guard *g, struct 
             k->setstems = cls[c].setstems != 0;
         }
     }
-    free(cls);
-    free(blob);
     if (!ok) {
         t->nclasses = 0;
         guard_tokpat_free(t);
@@ -440,13 +452,17 @@ header_sane(const struct cache_header *h, uint64_t key0, uint64_t key1, off_t si
     uint64_t nb = n[C_BUCKETS];
     if (nb < 64 || (nb & (nb - 1)) != 0 || n[C_NODES] > UINT32_MAX || n[C_SEQS] > UINT32_MAX)
         return false;
-    uint64_t need = sizeof *h + n[C_NODES] * sizeof(struct tp_node) +
-                    n[C_SEQS] * sizeof(struct tp_seq) + n[C_ALTS] * 4 + n[C_POOL] +
-                    n[C_ENTRIES] * (sizeof(struct tp_entry) + TP_REQS_MAX * sizeof(struct tp_req) +
-                                    TP_FOLLOW_WORDS * 8) +
-                    (nb + 1) * 8 + n[C_LINKS] * sizeof(struct tp_link) +
-                    n[C_SETS] * sizeof(struct tp_setent) + n[C_OPEN] * 4 +
-                    n[C_CLASSES] * sizeof(struct cache_class) + n[C_REBYTES];
+    uint64_t need = sizeof *h + stored_size(n[C_NODES], sizeof(struct tp_node)) +
+                    stored_size(n[C_SEQS], sizeof(struct tp_seq)) + stored_size(n[C_ALTS], 4) +
+                    stored_size(n[C_POOL], 1) +
+                    stored_size(n[C_ENTRIES], sizeof(struct tp_entry)) +
+                    2 * stored_size(nb + 1, 4) + stored_size(n[C_LINKS], sizeof(struct tp_link)) +
+                    stored_size(n[C_ENTRIES] * TP_REQS_MAX, sizeof(struct tp_req)) +
+                    stored_size(n[C_SETS], sizeof(struct tp_setent)) +
+                    stored_size(n[C_OPEN], 4) +
+                    stored_size(n[C_ENTRIES] * TP_FOLLOW_WORDS, 8) +
+                    stored_size(n[C_CLASSES], sizeof(struct cache_class)) +
+                    stored_size(n[C_REBYTES], 1);
     return need == (uint64_t)size;
 }
 
@@ -465,11 +481,14 @@ guard_cache_load(struct guard *g, const char *dir)
     struct cache_header h;
     bool ok = fstat(fileno(f), &st) == 0 && fread(&h, sizeof h, 1, f) == 1 &&
               header_sane(&h, key[0], key[1], st.st_size);
-    struct tp_store t = {0};
-    if (ok)
-        ok = read_store(f, &h, g, &t);
+    /* Mapped rather than read: the pages are the file's own, not copied, and only those
+     * written to below (the regex nodes' codes, the entries' sets) become private copies. */
+    void *map = ok ? mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+                          fileno(f), 0)
+                   : MAP_FAILED;
     fclose(f);
-    if (!ok)
+    struct tp_store t = {0};
+    if (map == MAP_FAILED || !read_store(map, (size_t)st.st_size, &h, g, &t))
         return false;
     /* The classes (names and members) were read from the rule files; the rest is the
      * cache's. */
@@ -488,6 +507,15 @@ put(FILE *f, const void *data, size_t len, struct checksum *sum)
 {
     sum_add(sum, data, len);
     return len == 0 || fwrite(data, 1, len, f) == len;
+}
+
+/* Ends an array of n items of size bytes as stored_size says: a zeroed item and padding. */
+static bool
+put_end(FILE *f, size_t n, size_t size, struct checksum *sum)
+{
+    static const unsigned char zeros[sizeof(struct tp_req) + 8];
+    size_t len = (size_t)stored_size(n, size) - n * size;
+    return put(f, zeros, len, sum);
 }
 
 /* The store's arrays as stored: padding and pointers zeroed, so that the same patterns give
@@ -517,6 +545,7 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         }
         ok = put(f, &c, sizeof c, sum);
     }
+    ok = ok && put_end(f, s->nnodes, sizeof *s->nodes, sum);
     for (size_t i = 0; i < s->nseqs && ok; i++) {
         struct tp_seq c;
         memset(&c, 0, sizeof c);
@@ -526,8 +555,10 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         c.firstkind = s->seqs[i].firstkind;
         ok = put(f, &c, sizeof c, sum);
     }
-    ok = ok && put(f, s->alts, s->nalts * sizeof *s->alts, sum);
-    ok = ok && put(f, s->pool, s->poollen, sum);
+    ok = ok && put_end(f, s->nseqs, sizeof *s->seqs, sum);
+    ok = ok && put(f, s->alts, s->nalts * sizeof *s->alts, sum) &&
+         put_end(f, s->nalts, sizeof *s->alts, sum);
+    ok = ok && put(f, s->pool, s->poollen, sum) && put_end(f, s->poollen, 1, sum);
     for (size_t i = 0; i < s->nentries && ok; i++) {
         const struct tp_entry *e = &s->entries[i];
         struct tp_entry c;
@@ -542,9 +573,12 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         c.bounded = e->bounded;
         ok = put(f, &c, sizeof c, sum);
     }
+    ok = ok && put_end(f, s->nentries, sizeof *s->entries, sum);
     size_t nb = s->mask + 1;
-    ok = ok && put(f, s->exact, (nb + 1) * sizeof *s->exact, sum);
-    ok = ok && put(f, s->prefix, (nb + 1) * sizeof *s->prefix, sum);
+    ok = ok && put(f, s->exact, (nb + 1) * sizeof *s->exact, sum) &&
+         put_end(f, nb + 1, sizeof *s->exact, sum);
+    ok = ok && put(f, s->prefix, (nb + 1) * sizeof *s->prefix, sum) &&
+         put_end(f, nb + 1, sizeof *s->prefix, sum);
     for (size_t i = 0; i < s->nlinks && ok; i++) {
         struct tp_link c;
         memset(&c, 0, sizeof c);
@@ -554,6 +588,7 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         c.hi = s->links[i].hi;
         ok = put(f, &c, sizeof c, sum);
     }
+    ok = ok && put_end(f, s->nlinks, sizeof *s->links, sum);
     for (size_t i = 0; i < s->nentries * TP_REQS_MAX && ok; i++) {
         struct tp_req c;
         memset(&c, 0, sizeof c);
@@ -562,15 +597,20 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         memcpy(c.h, s->reqs[i].h, sizeof c.h);
         ok = put(f, &c, sizeof c, sum);
     }
-    ok = ok && put(f, s->sets, s->nsets * sizeof *s->sets, sum);
-    ok = ok && put(f, s->open, s->nopen * sizeof *s->open, sum);
-    ok = ok && put(f, s->follow, s->nentries * TP_FOLLOW_WORDS * sizeof *s->follow, sum);
+    ok = ok && put_end(f, s->nentries * TP_REQS_MAX, sizeof *s->reqs, sum);
+    ok = ok && put(f, s->sets, s->nsets * sizeof *s->sets, sum) &&
+         put_end(f, s->nsets, sizeof *s->sets, sum);
+    ok = ok && put(f, s->open, s->nopen * sizeof *s->open, sum) &&
+         put_end(f, s->nopen, sizeof *s->open, sum);
+    ok = ok && put(f, s->follow, s->nentries * TP_FOLLOW_WORDS * sizeof *s->follow, sum) &&
+         put_end(f, s->nentries * TP_FOLLOW_WORDS, sizeof *s->follow, sum);
     for (size_t c = 0; c < s->nclasses && ok; c++) {
         const struct tp_class *k = &s->classes[c];
         struct cache_class cc = {k->alt, k->nalt, k->set, k->nset, k->setstems};
         ok = put(f, &cc, sizeof cc, sum);
     }
-    ok = ok && put(f, blob, bloblen, sum);
+    ok = ok && put_end(f, s->nclasses, sizeof(struct cache_class), sum);
+    ok = ok && put(f, blob, bloblen, sum) && put_end(f, bloblen, 1, sum);
     uint64_t *n = h->count;
     n[C_NODES] = s->nnodes;
     n[C_SEQS] = s->nseqs;

@@ -302,6 +302,9 @@ struct tp_store {
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start
                                * it (TP_START_BYTES) */
+    void *map;                /* read from the cache: the file's private mapping, which holds
+                               * nodes to follow (they are not freed apart); NULL otherwise */
+    size_t maplen;
 };
 
 /* The bit of a word's hash in an altbloom. */

@@ -1166,11 +1166,14 @@ policy_may_reword(const struct loader *L, const struct key_spec *k)
     return L->layer == LAYER_POLICY && (k->set == set_message || k->set == set_fix);
 }
 
+/* The spec of a rule key, or NULL; the first two letters are compared before the rest, as
+ * most keys share a first letter with several others (match, max, message, metric). */
 static const struct key_spec *
 rule_key(const char *name)
 {
     for (size_t i = 0; i < NELEM(rule_keys); i++)
-        if (rule_keys[i].name[0] == name[0] && strcmp(rule_keys[i].name, name) == 0)
+        if (rule_keys[i].name[0] == name[0] && rule_keys[i].name[1] == name[1] &&
+            strcmp(rule_keys[i].name, name) == 0)
             return &rule_keys[i];
     return NULL;
 }
@@ -1217,7 +1220,7 @@ static const struct item *
 section_item(const struct loader *L, const char *key)
 {
     for (size_t i = 0; i < L->nitems; i++)
-        if (strcmp(L->items[i].key, key) == 0)
+        if (L->items[i].key[0] == key[0] && strcmp(L->items[i].key, key) == 0)
             return &L->items[i];
     return NULL;
 }
@@ -1375,6 +1378,26 @@ apply_key(struct loader *L, struct guard_rule *r, const struct item *it, bool de
     }
 }
 
+/* Whether a rule's key shapes how its entries are matched (case, check, detect, metric,
+ * need), so that it is applied before them; compared only when the first letter could be one
+ * of them, as match, example and counterexample lines are most of a section. */
+static bool
+shaping_key(const char *key)
+{
+    switch (key[0]) {
+    case 'c':
+        return key[1] != 'o' && (strcmp(key, "case") == 0 || strcmp(key, "check") == 0);
+    case 'd':
+        return strcmp(key, "detect") == 0;
+    case 'm':
+        return key[1] == 'e' && strcmp(key, "metric") == 0;
+    case 'n':
+        return strcmp(key, "need") == 0;
+    default:
+        return false;
+    }
+}
+
 /* Applies the collected lines of a rule section: defines a rule or changes one. */
 static void
 apply_rule(struct loader *L)
@@ -1399,12 +1422,10 @@ apply_rule(struct loader *L)
                                 "(give your rule a new name instead)", id, r->file, r->line);
     }
     /* The keys that shape matching come before match and except entries. */
-    static const char *const first[] = {"case", "check", "detect", "metric", "need"};
     size_t ri = (size_t)(r - L->g->rules);
     for (size_t pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < L->nitems; i++) {
-            bool early = name_index(first, NELEM(first), L->items[i].key) >= 0;
-            if (early == (pass == 0))
+            if (shaping_key(L->items[i].key) == (pass == 0))
                 apply_key(L, &L->g->rules[ri], &L->items[i], defining);
         }
     }
@@ -1706,9 +1727,15 @@ parse_item(struct loader *L, char *line, int lineno)
     }
     if (value == NULL) {
         char *c = v;
-        for (; *c; c++)
-            if (*c == ';' && (c == v || c[-1] == ' ' || c[-1] == '\t'))
+        for (;; c++) { /* the first ';' that starts the value or follows a space */
+            c = strchr(c, ';');
+            if (c == NULL) {
+                c = v + strlen(v);
                 break;
+            }
+            if (c == v || c[-1] == ' ' || c[-1] == '\t')
+                break;
+        }
         while (c > v && (c[-1] == ' ' || c[-1] == '\t'))
             c--;
         *c = '\0';

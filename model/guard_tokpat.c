@@ -22,6 +22,7 @@
 #include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define TP_ALTS_MAX 64        /* alternatives in one group */
 #define TP_KEYS_MAX 64        /* first words indexed for one pattern */
@@ -84,10 +85,22 @@ guard_tokpat_free(struct tp_store *s)
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].op == TP_REGEX)
             pcre2_code_free(s->nodes[i].re);
-    free(s->nodes);
-    free(s->seqs);
-    free(s->alts);
-    free(s->pool);
+    if (s->map == NULL) {
+        free(s->nodes);
+        free(s->seqs);
+        free(s->alts);
+        free(s->pool);
+        free(s->entries);
+        free(s->exact);
+        free(s->prefix);
+        free(s->open);
+        free(s->reqs);
+        free(s->sets);
+        free(s->links);
+        free(s->follow);
+    } else {
+        munmap(s->map, s->maplen);
+    }
     for (size_t i = 0; i < s->nclasses; i++) {
         for (size_t k = 0; k < s->classes[i].nmembers; k++)
             free(s->classes[i].members[k].text);
@@ -95,14 +108,6 @@ guard_tokpat_free(struct tp_store *s)
         free(s->classes[i].name);
     }
     free(s->classes);
-    free(s->entries);
-    free(s->exact);
-    free(s->prefix);
-    free(s->open);
-    free(s->reqs);
-    free(s->sets);
-    free(s->links);
-    free(s->follow);
     free(s->reqbits);
     free(s->reqstart);
     free(s->altfirst);

@@ -1,6 +1,7 @@
 /* The cache of compiled token patterns and regex-rule codes (guard_options.cache_dir): rules
  * loaded from it find exactly what rules compiled from their text find; a change to a pattern,
- * an expression or its case is never answered from an older file; a damaged file is ignored
+ * an expression or its case is never answered from an older file; a load keeps its mapped file's
+ * contents when the file is replaced; a damaged file is ignored
  * and written again; a cache folder that cannot be written only costs time, and one others
  * may write to is not used. */
 #include "guardtest.h"
@@ -125,6 +126,50 @@ test_cache_same_findings(void **state)
     assert_int_equal(inode(re), re_ino);
     free(tok);
     free(re);
+    free(want);
+    free(cache);
+    gt_dir_free(&d);
+}
+
+/* Rules read from the cache use the file's mapping in place: two loads at once are apart (one
+ * freed, the other still finds the same), and a load keeps finding the same after its file is
+ * removed and another written under its name, as a start after a change does. */
+static void
+test_cache_mapping_kept(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    struct guard *plain = load(NULL);
+    char *want = findings_text(plain);
+    guard_free(plain);
+    guard_free(load(cache)); /* compiles and writes the files */
+    char *tok = only_file(cache, "tokpat-");
+
+    struct guard *a = load(cache), *b = load(cache);
+    guard_free(a);
+    char *got = findings_text(b);
+    assert_string_equal(got, want);
+    free(got);
+    assert_int_equal(unlink(tok), 0);
+    FILE *f = fopen(tok, "w");
+    assert_non_null(f);
+    fputs("not a cache\n", f);
+    assert_int_equal(fclose(f), 0);
+    ino_t junk_ino = inode(tok);
+    got = findings_text(b);
+    assert_string_equal(got, want);
+    free(got);
+    guard_free(b);
+
+    struct guard *again = load(cache); /* the other file is ignored and written anew */
+    got = findings_text(again);
+    assert_string_equal(got, want);
+    free(got);
+    guard_free(again);
+    assert_true(inode(tok) != junk_ino);
+    free(tok);
     free(want);
     free(cache);
     gt_dir_free(&d);
@@ -297,6 +342,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_same_findings),
+        cmocka_unit_test(test_cache_mapping_kept),
         cmocka_unit_test(test_cache_damaged),
         cmocka_unit_test(test_cache_follows_changes),
         cmocka_unit_test(test_cache_unwritable),
