@@ -96,6 +96,16 @@ inode(const char *path)
     return st.st_ino;
 }
 
+/* The findings of rules compiled without a cache: what every cached load must find. */
+static char *
+plain_findings(void)
+{
+    struct guard *plain = load(NULL);
+    char *want = findings_text(plain);
+    guard_free(plain);
+    return want;
+}
+
 /* Rules compiled, written to the cache, and read back from it find the same things. */
 static void
 test_cache_same_findings(void **state)
@@ -104,9 +114,7 @@ test_cache_same_findings(void **state)
     struct gt_dir d;
     gt_dir_new(&d);
     char *cache = xasprintf("%s/cache", d.path);
-    struct guard *plain = load(NULL);
-    char *want = findings_text(plain);
-    guard_free(plain);
+    char *want = plain_findings();
     assert_true(strlen(want) > 1000);
 
     struct guard *cold = load(cache); /* compiles and writes the files */
@@ -141,9 +149,7 @@ test_cache_mapping_kept(void **state)
     struct gt_dir d;
     gt_dir_new(&d);
     char *cache = xasprintf("%s/cache", d.path);
-    struct guard *plain = load(NULL);
-    char *want = findings_text(plain);
-    guard_free(plain);
+    char *want = plain_findings();
     guard_free(load(cache)); /* compiles and writes the files */
     char *tok = only_file(cache, "tokpat-");
 
@@ -202,9 +208,7 @@ test_cache_damaged(void **state)
     struct gt_dir d;
     gt_dir_new(&d);
     char *cache = xasprintf("%s/cache", d.path);
-    struct guard *plain = load(NULL);
-    char *want = findings_text(plain);
-    guard_free(plain);
+    char *want = plain_findings();
     guard_free(load(cache));
     for (int round = 0; round < 6; round++) {
         char *tok = only_file(cache, "tokpat-"), *re = only_file(cache, "regex-");
@@ -294,9 +298,7 @@ test_cache_unwritable(void **state)
     gt_dir_new(&d);
     char *file = gt_write(&d, "not-a-folder", "x");
     char *cache = xasprintf("%s/below", file);
-    struct guard *plain = load(NULL);
-    char *want = findings_text(plain);
-    guard_free(plain);
+    char *want = plain_findings();
     for (int i = 0; i < 2; i++) {
         struct guard *g = load(i ? file : cache);
         char *got = findings_text(g);
