@@ -290,10 +290,19 @@ guard_rule_applies(const struct guard_rule *r, const struct guard_view *v)
 }
 
 bool
+guard_hit_silences(const struct guard_ctx *c, const struct guard_rule *r,
+                   const struct guard_hit *h, bool allow_words)
+{
+    const struct phrase *p = &c->g->phrases.v[h->phrase];
+    if ((p->flags & PHRASE_EXCEPT) && p->rule == (uint32_t)(r - c->g->rules))
+        return true;
+    return allow_words && (p->flags & PHRASE_ALLOW) && !((p->flags & PHRASE_USER) && r->locked);
+}
+
+bool
 guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
                  const struct guard_view *v, size_t start, size_t end, bool allow_words)
 {
-    uint32_t ri = (uint32_t)(r - c->g->rules);
     /* Suppressors are in order of start and at most sup_maxlen long: find the first one
      * starting at or after end, then look back over those that could reach start. */
     size_t lo = 0, hi = v->nsup;
@@ -308,12 +317,7 @@ guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
         const struct guard_hit *h = &v->sup[i];
         if (h->start + v->sup_maxlen <= start)
             break;
-        if (!(h->start < end && start < h->end))
-            continue;
-        const struct phrase *p = &c->g->phrases.v[h->phrase];
-        if ((p->flags & PHRASE_EXCEPT) && p->rule == ri)
-            return true;
-        if (allow_words && (p->flags & PHRASE_ALLOW) && !((p->flags & PHRASE_USER) && r->locked))
+        if (h->start < end && start < h->end && guard_hit_silences(c, r, h, allow_words))
             return true;
     }
     return false;

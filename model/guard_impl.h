@@ -32,6 +32,27 @@ guard_in_set(const char *set, char c)
     return c != '\0' && strchr(set, c) != NULL;
 }
 
+/* Whether a quotation mark (' " ‘ “) ends just before byte at of s: one that opens a quote. */
+static inline bool
+guard_quote_opens_before(const char *s, size_t at)
+{
+    if (at >= 1 && (s[at - 1] == '\'' || s[at - 1] == '"'))
+        return true;
+    return at >= 3 && (memcmp(s + at - 3, "\xe2\x80\x98", 3) == 0 ||
+                       memcmp(s + at - 3, "\xe2\x80\x9c", 3) == 0);
+}
+
+/* Whether a quotation mark (' " ’ ”) starts at byte at of s (len bytes): one that closes a
+ * quote. */
+static inline bool
+guard_quote_closes_at(const char *s, size_t len, size_t at)
+{
+    if (at < len && (s[at] == '\'' || s[at] == '"'))
+        return true;
+    return at + 3 <= len && (memcmp(s + at, "\xe2\x80\x99", 3) == 0 ||
+                             memcmp(s + at, "\xe2\x80\x9d", 3) == 0);
+}
+
 /* Which file a rule or change came from; later layers win. */
 enum guard_layer { LAYER_SHIPPED, LAYER_POLICY, LAYER_USER };
 
@@ -390,6 +411,13 @@ struct guard_tok {
     uint16_t flags;
 };
 
+/* A word and its length, for quick comparison with tokens. */
+struct guard_word {
+    const char *s;
+    size_t n;
+};
+#define GUARD_WORD(s) {s, sizeof(s) - 1}
+
 enum span_kind { SPAN_URL, SPAN_EMAIL, SPAN_HANDLE, SPAN_HASHTAG };
 
 /* Text kept away from prose rules: links, addresses, @handles and #hashtags. */
@@ -561,6 +589,9 @@ bool guard_phrase_token_listed(const struct guard *g, uint32_t rule,
 
 /* Finds the personal data in a view once (v->pii, by start). */
 void guard_pii_scan(const struct guard *g, struct guard_view *v);
+/* Whether the folded token t of v equals one of the n words. */
+bool guard_tok_in(const struct guard_view *v, const struct guard_tok *t,
+                  const struct guard_word *words, size_t n);
 /* Writes the ASCII letters (lowercased) and digits of s into out; returns how many. */
 size_t guard_normalise(const char *s, size_t len, char *out, size_t cap);
 /* Whether n digits pass the Luhn check. */
@@ -718,6 +749,10 @@ void guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct gu
 void guard_emit_severity(struct guard_ctx *c, const struct guard_rule *r,
                          const struct guard_view *v, size_t start, size_t end,
                          const struct guard_vars *vars, enum guard_severity sev);
+/* Whether suppressor hit h silences r: an except phrase of r, or (with allow_words) an
+ * [allow] word that applies to r. */
+bool guard_hit_silences(const struct guard_ctx *c, const struct guard_rule *r,
+                        const struct guard_hit *h, bool allow_words);
 /* Whether an except phrase of r (or, with allow_words, an [allow] word that applies to r)
  * overlaps [start, end) of v. */
 bool guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,

@@ -108,27 +108,17 @@ guard_run_metric(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
 static bool
 caps_label(const struct guard_view *v, size_t last, size_t start, size_t end)
 {
-    static const char *const labels[] = {"sign",    "signs",   "notice", "notices", "banner",
-                                         "banners", "label",   "labels", "sticker", "stickers",
-                                         "button",  "buttons", "tab",    "option",  "board",
-                                         "boards",  "tape",    "signage"};
-    const char *s = v->s;
-    bool open = start >= 1 && (s[start - 1] == '\'' || s[start - 1] == '"');
-    open = open || (start >= 3 && (memcmp(s + start - 3, "\xe2\x80\x98", 3) == 0 ||
-                                   memcmp(s + start - 3, "\xe2\x80\x9c", 3) == 0));
-    bool close = end < v->len && (s[end] == '\'' || s[end] == '"');
-    close = close || (end + 3 <= v->len && (memcmp(s + end, "\xe2\x80\x99", 3) == 0 ||
-                                            memcmp(s + end, "\xe2\x80\x9d", 3) == 0));
-    if (open && close)
+    static const struct guard_word labels[] = {
+        GUARD_WORD("sign"),    GUARD_WORD("signs"),   GUARD_WORD("notice"),
+        GUARD_WORD("notices"), GUARD_WORD("banner"),  GUARD_WORD("banners"),
+        GUARD_WORD("label"),   GUARD_WORD("labels"),  GUARD_WORD("sticker"),
+        GUARD_WORD("stickers"), GUARD_WORD("button"), GUARD_WORD("buttons"),
+        GUARD_WORD("tab"),     GUARD_WORD("option"),  GUARD_WORD("board"),
+        GUARD_WORD("boards"),  GUARD_WORD("tape"),    GUARD_WORD("signage"),
+    };
+    if (guard_quote_opens_before(v->s, start) && guard_quote_closes_at(v->s, v->len, end))
         return true;
-    if (last + 1 >= v->ntoks)
-        return false;
-    const struct guard_tok *t = &v->toks[last + 1];
-    const char *f = v->fold + t->fold;
-    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
-        if (strlen(labels[i]) == t->fold_len && memcmp(labels[i], f, t->fold_len) == 0)
-            return true;
-    return false;
+    return last + 1 < v->ntoks && guard_tok_in(v, &v->toks[last + 1], labels, NELEM(labels));
 }
 
 /* Whether an except or allow phrase silences the run [start, end): one that covers it, or one
@@ -138,15 +128,9 @@ static bool
 caps_excepted(const struct guard_ctx *c, const struct guard_rule *r, const struct guard_view *v,
               size_t start, size_t end)
 {
-    uint32_t ri = (uint32_t)(r - c->g->rules);
     for (size_t i = 0; i < v->nsup; i++) {
         const struct guard_hit *h = &v->sup[i];
-        if (!(h->start < end && start < h->end))
-            continue;
-        const struct phrase *p = &c->g->phrases.v[h->phrase];
-        bool mine = (p->flags & PHRASE_EXCEPT) && p->rule == ri;
-        bool allowed = (p->flags & PHRASE_ALLOW) && !((p->flags & PHRASE_USER) && r->locked);
-        if (!mine && !allowed)
+        if (!(h->start < end && start < h->end) || !guard_hit_silences(c, r, h, true))
             continue;
         if (h->start <= start && end <= h->end)
             return true;

@@ -11,15 +11,10 @@
 
 #define RUN_DIGITS 32 /* digits kept from one run of separated digits */
 
-/* A word and its length, for quick comparison with tokens. */
-struct word {
-    const char *s;
-    size_t n;
-};
-#define W(s) {s, sizeof(s) - 1}
+#define W(s) GUARD_WORD(s)
 
 /* Words that introduce a reference or case number. */
-static const struct word ref_keywords[] = {
+static const struct guard_word ref_keywords[] = {
     W("ref"), W("reference"), W("case"), W("claim"), W("account"), W("acct"), W("customer"),
     W("complaint"), W("crime"), W("incident"), W("booking"), W("order"), W("ticket"),
     W("application"), W("tenancy"), W("pcn"), W("utr"), W("crn"), W("enquiry"), W("tracking"),
@@ -28,13 +23,13 @@ static const struct word ref_keywords[] = {
 };
 
 /* Words allowed between such a keyword and the number. */
-static const struct word ref_fillers[] = {
+static const struct guard_word ref_fillers[] = {
     W("no"), W("nr"), W("number"), W("num"), W("id"), W("ref"), W("reference"), W("is"),
     W("was"), W("code"), W("my"), W("your"),
 };
 
 /* Last words of a street name. */
-static const struct word street_types[] = {
+static const struct guard_word street_types[] = {
     W("street"), W("st"), W("road"), W("rd"), W("avenue"), W("ave"), W("lane"), W("close"),
     W("drive"), W("way"), W("crescent"), W("place"), W("court"), W("gardens"), W("terrace"),
     W("grove"), W("rise"), W("row"), W("walk"), W("mews"), W("square"), W("hill"), W("view"),
@@ -42,7 +37,7 @@ static const struct word street_types[] = {
 };
 
 /* Words before a number that show it is a count or a route, not a house number. */
-static const struct word not_house[] = {
+static const struct guard_word not_house[] = {
     W("over"), W("about"), W("around"), W("nearly"), W("almost"), W("all"), W("those"),
     W("these"), W("some"), W("route"), W("bus"), W("platform"), W("junction"), W("page"),
     W("section"), W("only"), W("just"), W("past"), W("the"), W("than"),
@@ -51,7 +46,7 @@ static const struct word not_house[] = {
 
 /* Words naming a public building or site: an address right after one ("the clinic at 4 Mill
  * Lane", "Ashton Library, 12 Bank Street") is the building's, not someone's home. */
-static const struct word public_places[] = {
+static const struct guard_word public_places[] = {
     W("centre"), W("center"), W("hall"), W("library"), W("hospital"), W("surgery"),
     W("clinic"), W("station"), W("museum"), W("school"), W("academy"), W("college"),
     W("offices"), W("hub"), W("building"), W("pharmacy"), W("depot"), W("chambers"),
@@ -128,10 +123,9 @@ nhs_valid(const char *d)
     return check != 10 && check == d[9] - '0';
 }
 
-/* Whether the folded token t equals one of the words. */
-static bool
-tok_in(const struct guard_view *v, const struct guard_tok *t, const struct word *words,
-       size_t n)
+bool
+guard_tok_in(const struct guard_view *v, const struct guard_tok *t,
+             const struct guard_word *words, size_t n)
 {
     const char *f = v->fold + t->fold;
     for (size_t i = 0; i < n; i++)
@@ -587,13 +581,13 @@ house_number(const struct guard_view *v, const struct guard_tok *t)
 static bool
 after_public_place(const struct guard_view *v, size_t i)
 {
-    static const struct word homes[] = {W("flat"), W("apartment"), W("my"), W("his"),
+    static const struct guard_word homes[] = {W("flat"), W("apartment"), W("my"), W("his"),
                                         W("her"), W("their"), W("lives"), W("live")};
     for (size_t k = 1; k <= 3 && k <= i; k++) {
         const struct guard_tok *t = &v->toks[i - k];
-        if (tok_in(v, t, homes, NELEM(homes)))
+        if (guard_tok_in(v, t, homes, NELEM(homes)))
             return false;
-        if (tok_in(v, t, public_places, NELEM(public_places)))
+        if (guard_tok_in(v, t, public_places, NELEM(public_places)))
             return true;
     }
     return false;
@@ -604,14 +598,14 @@ after_public_place(const struct guard_view *v, size_t i)
 static void
 scan_addresses(struct guard_view *v)
 {
-    static const struct word flat_words[] = {W("flat"), W("apartment"), W("number"), W("no")};
+    static const struct guard_word flat_words[] = {W("flat"), W("apartment"), W("number"), W("no")};
     for (size_t i = 0; i + 2 <= v->ntoks; i++) {
         const struct guard_tok *num = &v->toks[i];
         if (!house_number(v, num))
             continue;
-        bool flat = i > 0 && tok_in(v, &v->toks[i - 1], flat_words, NELEM(flat_words));
+        bool flat = i > 0 && guard_tok_in(v, &v->toks[i - 1], flat_words, NELEM(flat_words));
         if (!flat && i > 0 && (num->flags & TOK_JOINED) &&
-            tok_in(v, &v->toks[i - 1], not_house, NELEM(not_house)))
+            guard_tok_in(v, &v->toks[i - 1], not_house, NELEM(not_house)))
             continue;
         if (i > 0 && v->s[num->start - 1] == '\xa3') /* after "£" (its last byte) */
             continue;
@@ -629,7 +623,7 @@ scan_addresses(struct guard_view *v)
             }
             if (!joined || !(w->flags & TOK_CAPITAL) || (w->flags & TOK_DIGITS))
                 break;
-            if (tok_in(v, w, street_types, NELEM(street_types)) && k >= 2)
+            if (guard_tok_in(v, w, street_types, NELEM(street_types)) && k >= 2)
                 last = i + k;
         }
         if (last) {
@@ -733,18 +727,13 @@ parse_date(const struct guard_view *v, size_t pos, int *year)
 static bool
 born_cohort(const struct guard_view *v, size_t i)
 {
-    static const struct word cohort[] = {W("between"), W("after"), W("before"), W("from"),
+    static const struct guard_word cohort[] = {W("between"), W("after"), W("before"), W("from"),
                                          W("since"), W("during")};
-    if (i + 1 < v->ntoks && tok_in(v, &v->toks[i + 1], cohort, NELEM(cohort)))
+    if (i + 1 < v->ntoks && guard_tok_in(v, &v->toks[i + 1], cohort, NELEM(cohort)))
         return true;
     if (tok_is(v, i + 1, "on") && tok_is(v, i + 2, "or"))
         return true;
-    size_t at = v->toks[i].start;
-    const char *s = v->s;
-    if (at >= 1 && (s[at - 1] == '\'' || s[at - 1] == '"'))
-        return true;
-    return at >= 3 && (memcmp(s + at - 3, "\xe2\x80\x98", 3) == 0 ||  /* ‘ */
-                       memcmp(s + at - 3, "\xe2\x80\x9c", 3) == 0);   /* “ */
+    return guard_quote_opens_before(v->s, v->toks[i].start);
 }
 
 /* Dates of birth: "DOB", "D.O.B.", "date of birth", "birth date" or "born (on|in)" followed
@@ -805,11 +794,11 @@ scan_references(struct guard_view *v)
     const char *s = v->s;
     for (size_t i = 0; i + 1 < v->ntoks; i++) {
         const struct guard_tok *k = &v->toks[i];
-        if (!(k->flags & TOK_LETTER) || !tok_in(v, k, ref_keywords, NELEM(ref_keywords)))
+        if (!(k->flags & TOK_LETTER) || !guard_tok_in(v, k, ref_keywords, NELEM(ref_keywords)))
             continue;
         size_t j = i + 1;
         while (j < v->ntoks && j - i <= 3 &&
-               tok_in(v, &v->toks[j], ref_fillers, NELEM(ref_fillers)) &&
+               guard_tok_in(v, &v->toks[j], ref_fillers, NELEM(ref_fillers)) &&
                !(v->toks[j].flags & (TOK_SENTENCE | TOK_LINE)))
             j++;
         if (j >= v->ntoks || (v->toks[j].flags & (TOK_SENTENCE | TOK_LINE)) ||
