@@ -106,10 +106,7 @@ test_migrates_v13(void **state)
                                    " ALTER TABLE posts DROP COLUMN deleted_reason;"
                                    " ALTER TABLE threads DROP COLUMN reply_refused;"
                                    " PRAGMA user_version = 13;", &err), 0);
-    db_close(c.db);
-    c.db = db_open(c.path, &err);
-    if (c.db == NULL)
-        fail_msg("%s", err);
+    tcache_reopen(&c);
     assert_int_equal(db_schema_version(c.db), DB_SCHEMA_VERSION);
     assert_int_equal(account_state_get(c.db, "blog", &st, &err), 0);
     assert_string_equal(st.cursor, "c");

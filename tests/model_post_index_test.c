@@ -78,17 +78,13 @@ test_open_repairs_after_a_dead_import(void **state)
     tcache_open(&c);
     long all = index_count(&c);
     assert_int_equal(post_index_defer(c.db, &err), 1);
-    db_close(c.db);
-    c.db = db_open(c.path, &err);
-    assert_non_null(c.db);
+    tcache_reopen(&c);
     assert_true(index_count(&c) < all);
     assert_int_equal(pending_count(&c), 1);
     /* A process on another host that began long ago: gone. */
     assert_int_equal(db_exec(c.db, "UPDATE cache_info SET value = '4242 elsewhere.example 0'"
                                    " WHERE key = 'indexes_pending'", &err), 0);
-    db_close(c.db);
-    c.db = db_open(c.path, &err);
-    assert_non_null(c.db);
+    tcache_reopen(&c);
     assert_int_equal(index_count(&c), all);
     assert_int_equal(pending_count(&c), 0);
     /* This very process, but a day ago: its pid may be another's by now. */
@@ -97,9 +93,7 @@ test_open_repairs_after_a_dead_import(void **state)
                           " WHERE key = 'indexes_pending'", (long)getpid());
     assert_int_equal(db_exec(c.db, sql, &err), 0);
     free(sql);
-    db_close(c.db);
-    c.db = db_open(c.path, &err);
-    assert_non_null(c.db);
+    tcache_reopen(&c);
     assert_int_equal(index_count(&c), all);
     assert_int_equal(pending_count(&c), 0);
     tcache_close(&c);
@@ -134,8 +128,7 @@ test_rename_builds_them(void **state)
     assert_int_equal(pending_count(&c), 0);
     assert_int_equal(
         tcache_int(&c, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'alfred'"), 2);
-    assert_int_equal(db_exec(c.db, "INSERT INTO posts_fts (posts_fts, rank)"
-                                   " VALUES ('integrity-check', 1)", &err), 0);
+    tcache_fts_intact(&c);
     tcache_close(&c);
 }
 

@@ -56,6 +56,26 @@ tcache_close(struct tcache *c)
     free(c->path);
 }
 
+/* Closes the cache and opens the same file again, as the next command would. */
+static inline void
+tcache_reopen(struct tcache *c)
+{
+    char *err = NULL;
+    db_close(c->db);
+    c->db = db_open(c->path, &err);
+    if (c->db == NULL)
+        fail_msg("db_open: %s", err);
+}
+
+/* Asserts that the full-text index agrees with the posts (FTS5's integrity check). */
+static inline void
+tcache_fts_intact(struct tcache *c)
+{
+    char *err = NULL;
+    assert_int_equal(db_exec(c->db, "INSERT INTO posts_fts (posts_fts, rank)"
+                                    " VALUES ('integrity-check', 1)", &err), 0);
+}
+
 /* Imports JSON Lines text into the cache; returns import_jsonl's result and *err. */
 static inline int
 tcache_import(struct tcache *c, const char *jsonl, struct import_stats *st, char **err)
