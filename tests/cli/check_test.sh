@@ -355,12 +355,13 @@ test_shipped_word_models_are_made_from_dev() {
 
 test_model_rule_reads_the_post() {
     printf 'Thanks for your message.\n' >draft
-    printf 'nobody would even notice if i just stopped turning up anywhere. anyway are the bins still weds\n' >post
+    # No pattern catches this post (the model rule's own example): only the word model does.
+    printf "honestly don't know how much longer i can keep going like this. the kids are better off at their nans. anyway is the tip open sunday\n" >post
     expect_status 1 t check --context post draft || return 1
     expect_out 'error: .*\[escalation\.reads-at-risk\]' || return 1
     t rules --explain escalation.reads-at-risk >"$WORK/out" 2>&1
     expect_out '^escalation.reads-at-risk: a model rule from ' || return 1
-    expect_out '^model: +.*escalation.model, fires above a score of 0' || return 1
+    expect_out '^model: +.*escalation.model, fires above a score of 1' || return 1
 }
 
 test_config_lists_every_problem_with_its_line() {
