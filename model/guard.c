@@ -453,10 +453,11 @@ guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
     }
 }
 
-/* Whether bytes [start, end) of v lie inside double quotes opened and closed on the same line
- * (straight or curly): words someone else said, quoted in the reply. When title is set, the
- * quoted words must also read as a title: two or more, the first with a capital ("It IS
- * Rocket Science", "Owls, Pussycats and Nonsense"), not a single word in scare quotes. */
+/* Whether bytes [start, end) of v begin inside double quotes opened and closed on the same line
+ * (straight or curly): words someone else said, quoted in the reply. When title is set, they
+ * must lie wholly inside, and the quoted words must read as a title: two or more, the first
+ * with a capital ("It IS Rocket Science", "Owls, Pussycats and Nonsense"), not a single word
+ * in scare quotes. */
 static bool
 inside_quotes(const struct guard_view *v, size_t start, size_t end, bool title)
 {
@@ -483,10 +484,10 @@ inside_quotes(const struct guard_view *v, size_t start, size_t end, bool title)
         return false;
     for (size_t i = start; i < to; i++) {
         if (s[i] == '"' || (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9d", 3) == 0)) {
+            if (!title)
+                return true; /* it begins in someone else's words, wherever it ends */
             if (i < end)
                 return false;
-            if (!title)
-                return true;
             return text < i && isupper((unsigned char)s[text]) &&
                    memchr(s + text, ' ', i - text) != NULL;
         }

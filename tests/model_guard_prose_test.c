@@ -214,6 +214,9 @@ test_self_identification(void **state)
     gt_quiet(g, "One comment: \"Personally I feel much safer now.\" Full results online.",
              "self-id.");
     gt_quiet(g, "A resident wrote \u201cI think it's brilliant\u201d.", "self-id.");
+    /* A match that begins in the quoted words and runs past them is still not the officer's. */
+    gt_quiet(g, "Come to \"It IS Rocket Science\" at the library on Saturday.", "self-id.");
+    gt_fires(g, "Hi, \"Tasha\" here from the library team.", "self-id.introduce", NULL);
     gt_fires(g, "Personally, I think \"now\" is the time.", "self-id.personal", "Personally");
     gt_fires(g, "Personally, \"we\" think it works.", "self-id.personal", "Personally");
 }
