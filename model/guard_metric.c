@@ -115,6 +115,7 @@ caps_label(const struct guard_view *v, size_t last, size_t start, size_t end)
         GUARD_WORD("stickers"), GUARD_WORD("button"), GUARD_WORD("buttons"),
         GUARD_WORD("tab"),     GUARD_WORD("option"),  GUARD_WORD("board"),
         GUARD_WORD("boards"),  GUARD_WORD("tape"),    GUARD_WORD("signage"),
+        GUARD_WORD("campaign"), GUARD_WORD("campaigns"), GUARD_WORD("slogan"),
     };
     if (guard_quote_opens_before(v->s, start) && guard_quote_closes_at(v->s, v->len, end))
         return true;
@@ -167,6 +168,8 @@ guard_run_caps(struct guard_ctx *c, const struct guard_rule *r, struct guard_vie
         const struct guard_tok *t = &v->toks[i];
         if (!(t->flags & TOK_WORD) || !(t->flags & TOK_LETTER) || (t->flags & TOK_HASDIGIT))
             continue; /* numbers, codes and symbols neither start nor end a run */
+        if ((t->start > 0 && v->s[t->start - 1] == '/') || (t->end < v->len && v->s[t->end] == '/'))
+            continue; /* part of a reference or a path: "25/00341/OUT" */
         bool single_capital = t->fold_len == 1 && (t->flags & TOK_CAPITAL);
         bool acronym = (t->flags & TOK_UPPER) && guard_phrase_token_listed(c->g, ri, v, t, true);
         if (single_capital || acronym)

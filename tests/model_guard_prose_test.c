@@ -133,6 +133,13 @@ test_shouting(void **state)
     /* An acronym inside a shouted run does not excuse the rest of it. */
     gt_fires(g, "THE NHS IS CLOSED TODAY", "tone.shouting", "THE NHS IS CLOSED TODAY");
     gt_quiet(g, "SAVE THE DATE: Family Fun Day, Saturday.", "tone.shouting");
+    gt_quiet(g, "Our STAY SAFE campaign with the RNLI has more.", "tone.shouting");
+    /* A reference or a path is not a word: the planning portal's 25/00341/OUT. */
+    gt_quiet(g, "Search the portal under reference 25/00341/OUT for the report.", "tone.shouting");
+    gt_fires(g, "Bins go OUT on Tuesday, not Monday.", "tone.shouting", "OUT");
+    /* A single word of delight is not shouting; one that insists is. */
+    gt_quiet(g, "The teeth are VERY real. YES! Come and see them.", "tone.shouting");
+    gt_fires(g, "The tip is CLOSED on Mondays.", "tone.shouting", "CLOSED");
     /* A quoted title is not the officer's tone or a rebuttal; scare quotes are no shield. */
     gt_quiet(g, "Try \"It IS Rocket Science\" at the library.", "tone.");
     gt_quiet(g, "\"Owls, Pussycats and Nonsense\" is on Wednesday.", "rebuttal.");
