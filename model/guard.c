@@ -44,11 +44,14 @@ rule_free(struct guard_rule *r)
     for (size_t i = 0; i < r->nre; i++) {
         pcre2_code_free(r->re[i]);
         pcre2_code_free(r->re_broken[i]);
+        pcre2_code_free(r->re_anchored[i]);
         free(r->re_text[i]);
     }
     free(r->re);
     free(r->re_jit);
     free(r->re_broken);
+    free(r->re_lead);
+    free(r->re_anchored);
     free(r->re_text);
     for (size_t i = 0; i < r->nvmatch; i++)
         free(r->vmatch[i].text);
@@ -866,6 +869,7 @@ guard_ctx_release(struct guard_ctx *c)
     guard_view_free(&c->draft);
     guard_view_free(&c->context);
     pcre2_match_data_free(c->md);
+    free(c->cands.at);
     if (c->stemmer)
         sb_stemmer_delete(c->stemmer);
     free(c->unfinished);
