@@ -124,6 +124,13 @@ struct guard_relead {
     size_t n;
     struct guard_lead leads[GUARD_LEADS_MAX];
 };
+/* A quote mark or line end in a view's text: kind '"' (straight), '(' and ')' (curly opening
+ * and closing), '\n'. */
+struct guard_qmark {
+    size_t at;
+    char kind;
+};
+
 /* Places where an expression is tried, in order. */
 struct guard_recands {
     uint32_t *at;
@@ -506,6 +513,9 @@ struct guard_view {
     char *raw;                /* s copied with padding, for regex rules with scope = raw */
     int8_t masked_utf, raw_utf; /* 1: valid UTF-8, -1: broken, 0: not checked yet */
     struct guard_reindex *reindex; /* for regex rules' leads, made on first use */
+    struct guard_qmark *qmarks; /* quote marks and line ends, listed on first need */
+    size_t nqmarks;
+    bool qmarks_made;
     int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
     struct tp_hit *tphits;    /* token-pattern matches and antipatterns, in token order */
     size_t ntphits, captphits;

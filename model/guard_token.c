@@ -411,6 +411,7 @@ guard_view_free(struct guard_view *v)
     free(v->masked);
     free(v->raw);
     guard_reindex_free(v->reindex);
+    free(v->qmarks);
     free(v->tphits);
     free(v->stems);
     free(v->stempool);
