@@ -120,7 +120,9 @@ struct guard_lead {
 };
 struct guard_relead {
     uint8_t kind;             /* enum guard_relead_kind */
-    bool fold;                /* some lead is caseless */
+    bool fold;                /* some lead (or req) is caseless, or the sentence start is */
+    bool has_req;
+    struct guard_lead req;    /* a literal every match holds somewhere */
     size_t n;
     struct guard_lead leads[GUARD_LEADS_MAX];
 };

@@ -105,12 +105,37 @@ skip_class(const char *p)
     return *p ? p + 1 : NULL;
 }
 
+/* Moves past the escape at p ('\\'), with what it reads after its letter: {...}, a property
+ * letter, hex or octal digits, a back reference's digits; NULL when it does not end. */
+static const char *
+skip_escape(const char *p)
+{
+    char e = p[1];
+    if (e == '\0')
+        return NULL;
+    p += 2;
+    if (*p == '{' && strchr("pPxoNgku", e)) {
+        const char *close = strchr(p, '}');
+        return close ? close + 1 : NULL;
+    }
+    if ((e == 'p' || e == 'P') && *p)
+        return p + 1;
+    if (e == 'x') {
+        for (int i = 0; i < 2 && isxdigit((unsigned char)*p); i++)
+            p++;
+    } else if (isdigit((unsigned char)e)) {
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    return p;
+}
+
 /* Moves past the atom at p (an escape, class, group or character); NULL when it does not end. */
 static const char *
 skip_atom(const char *p)
 {
     if (*p == '\\')
-        return p[1] ? p + 2 : NULL; /* \x{..} and \p{..}: their braces hold no '|' or ')' */
+        return skip_escape(p);
     if (*p == '[')
         return skip_class(p);
     if (*p != '(')
@@ -164,13 +189,10 @@ quantifier(const char *p, const char **end)
     return q;
 }
 
-/* Adds a lead; false when there are too many. */
+/* Sets lead l to text; false when it has no part without a space to find it by. */
 static bool
-add_lead(struct guard_relead *out, const char *text, size_t len, bool fold)
+set_lead(struct guard_lead *l, const char *text, size_t len, bool fold)
 {
-    if (len == 0 || out->n == GUARD_LEADS_MAX)
-        return false;
-    struct guard_lead *l = &out->leads[out->n++];
     for (size_t i = 0; i < len; i++)
         l->text[i] = fold ? (char)tolower((unsigned char)text[i]) : text[i];
     l->len = (uint8_t)len;
@@ -185,9 +207,63 @@ add_lead(struct guard_relead *out, const char *text, size_t len, bool fold)
             l->seg = (uint8_t)i, l->seglen = (uint8_t)(j - i);
         i = j + 1;
     }
-    if (l->seglen == 0)
-        out->n--; /* all spaces: it cannot be found by the index */
     return l->seglen > 0;
+}
+
+/* Adds a lead; false when there are too many, or it cannot be found by the index. */
+static bool
+add_lead(struct guard_relead *out, const char *text, size_t len, bool fold)
+{
+    if (len == 0 || out->n == GUARD_LEADS_MAX)
+        return false;
+    if (!set_lead(&out->leads[out->n], text, len, fold))
+        return false;
+    out->n++;
+    return true;
+}
+
+/* Finds in *req the longest run of plain characters that every match holds: at the top level
+ * of an expression without top-level alternatives, each character not made optional by a
+ * quantifier (one that must repeat ends the run after it); groups, classes and escapes other
+ * than escaped punctuation end a run and are not looked into. False when there is none. */
+static bool
+required(const char *p, bool fold, struct guard_lead *req)
+{
+    char best[LEAD_LEN_MAX], run[LEAD_LEN_MAX];
+    size_t bestlen = 0, len = 0;
+    while (*p) {
+        char ch = 0;
+        const char *next = NULL;
+        if (plain_char((unsigned char)*p)) {
+            ch = *p;
+            next = p + 1;
+        } else if (*p == '\\' && literal_escape(p[1], &ch)) {
+            next = p + 2;
+        }
+        if (next == NULL) {
+            if (*p == '|' || *p == ')')
+                return false; /* alternatives at the top: nothing is required of all */
+            if ((next = skip_atom(p)) == NULL)
+                return false;
+        }
+        const char *after;
+        int q = quantifier(next, &after);
+        if (ch != 0 && q != 0 && len < LEAD_LEN_MAX)
+            run[len++] = ch;
+        if (ch == 0 || q != 2 || len == LEAD_LEN_MAX) {
+            if (len > bestlen) {
+                memcpy(best, run, len);
+                bestlen = len;
+            }
+            len = 0;
+        }
+        p = after;
+    }
+    if (len > bestlen) {
+        memcpy(best, run, len);
+        bestlen = len;
+    }
+    return bestlen > 0 && set_lead(req, best, bestlen, fold);
 }
 
 static bool alternatives(const char *p, bool fold, struct guard_relead *out, const char **end);
@@ -293,6 +369,7 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
 {
     out->n = 0;
     out->kind = RELEAD_NONE;
+    out->fold = out->has_req = false;
     if (nested || unreadable(pattern))
         return;
     bool fold = !case_sensitive;
@@ -300,6 +377,8 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
         pattern += 4;
         fold = true;
     }
+    out->has_req = required(pattern, fold, &out->req);
+    out->fold = out->has_req && fold;
     if (strncmp(pattern, sentence_start, sizeof sentence_start - 1) == 0) {
         const char *p = pattern + sizeof sentence_start - 1, *after;
         if (quantifier(p, &after) != 2)
@@ -310,7 +389,7 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
         if (*p != '\0')
             return; /* another alternative, which may match anywhere */
         out->kind = RELEAD_SENTENCE;
-        out->fold = fold;
+        out->fold |= fold;
         return;
     }
     const char *end;
@@ -464,17 +543,33 @@ sentence_places(const char *s, size_t len, struct guard_recands *c)
     }
 }
 
+/* Whether lead l stands anywhere in subject s (len bytes). */
+static bool
+lead_anywhere(const struct guard_reindex *x, const char *s, size_t len,
+              const struct guard_lead *l, struct guard_recands *c)
+{
+    c->n = 0;
+    lead_places(x, s, len, l, c);
+    return c->n > 0;
+}
+
 const struct guard_recands *
 guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, int subject,
                     const char *s, size_t len, struct guard_recands *c)
 {
+    if (lead->fold && x->exotic)
+        return NULL;
+    if (lead->has_req && !lead_anywhere(x, s, len, &lead->req, c)) {
+        c->n = 0;
+        return c; /* no place can hold a match */
+    }
     if (lead->kind == RELEAD_SENTENCE) {
         if (!x->sentences_made[subject])
             sentence_places(s, len, &x->sentences[subject]);
         x->sentences_made[subject] = true;
         return &x->sentences[subject];
     }
-    if (lead->kind != RELEAD_LITS || (lead->fold && x->exotic))
+    if (lead->kind != RELEAD_LITS)
         return NULL;
     c->n = 0;
     for (size_t i = 0; i < lead->n; i++)

@@ -61,6 +61,26 @@ test_leads_read(void **state)
     for (size_t i = 0; i < sizeof none / sizeof *none; i++)
         if (leads_of(none[i], false).kind != RELEAD_NONE)
             fail_msg("%s: has leads", none[i]);
+    /* A literal every match holds somewhere: the longest run of plain characters at the top
+     * level, not read inside escapes' braces, hex digits or properties. */
+    static const struct {
+        const char *pattern, *req;
+    } reqs[] = {
+        {"\\b[a-z]+\\s+dot\\s+[a-z]+\\s+at\\b", "dot"},
+        {"\\p{Lu}\\p{Ll}+ x", " x"},
+        {"\\x41bc\\x{200d}", "bc"},
+        {"[a-z]+(?:that|this)\\.?", NULL},
+        {"\\d+ ?kg", "kg"},
+        {"[a-z]+ dot|[0-9]+ dot", NULL},
+    };
+    for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+        struct guard_relead r = leads_of(reqs[i].pattern, false);
+        if (reqs[i].req == NULL ? r.has_req
+                                : !r.has_req || r.req.len != strlen(reqs[i].req) ||
+                                      memcmp(r.req.text, reqs[i].req, r.req.len) != 0)
+            fail_msg("%s: required '%.*s', expected '%s'", reqs[i].pattern,
+                     r.has_req ? r.req.len : 0, r.req.text, reqs[i].req ? reqs[i].req : "");
+    }
     /* An expression compiled to fail closed keeps failing closed: no leads. */
     struct guard_relead l;
     guard_relead_find("\\bsend\\b", false, true, &l);
@@ -127,6 +147,9 @@ test_same_matches_as_pcre2(void **state)
         {"(?:it is|that is) (?:a|an)? ?(?:false|untrue)", false},
         {"\\b(?:WILL|SHALL)\\b", true},
         {"(?:ab|ba)+", false},
+        {"\\b[a-z]+\\s+dot\\s+[a-z]+", false},
+        {"\\p{Lu}\\p{Ll}+ said", true},
+        {"\\x41\\x{42}c", false},
     };
     static const char *const texts[] = {
         "Please send it. Anyway... Moving on!! What?? Really?!? colour color colouur",
@@ -139,6 +162,7 @@ test_same_matches_as_pcre2(void **state)
         "anyway.",
         "abababa baba ab",
         "Well done!! Send it??",
+        "jo dot bloggs, Lu said, Ann said, \xe2\x84\xaa DOT \xc5\xbf, abc ABC",
     };
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         char *policy = xasprintf("[tone.leadtest]\nkind = regex\nlevel = warning\n"
