@@ -106,6 +106,7 @@ struct guard_entry {
 
 /* A regex expression's leads (guard_relead.c): literals one of which starts every match. */
 #define GUARD_LEADS_MAX 64
+#define GUARD_ANYOF_MAX 32
 enum guard_relead_kind {
     RELEAD_UNKNOWN,           /* not read yet (done on first use) */
     RELEAD_NONE,              /* none: the expression is tried everywhere */
@@ -123,6 +124,8 @@ struct guard_relead {
     bool fold;                /* some lead (or req) is caseless, or the sentence start is */
     bool has_req;
     struct guard_lead req;    /* a literal every match holds somewhere */
+    struct guard_lead anyof[GUARD_ANYOF_MAX]; /* leads of which every match holds one */
+    size_t nanyof;
     size_t n;
     struct guard_lead leads[GUARD_LEADS_MAX];
 };

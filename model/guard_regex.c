@@ -253,7 +253,7 @@ lead_places(struct guard_ctx *c, const struct guard_rule *r, size_t k, struct gu
     struct guard_relead *lead = &r->re_lead[k];
     if (lead->kind == RELEAD_UNKNOWN)
         guard_relead_find(r->re_text[k], r->case_sensitive, nested_repeat(r->re_text[k]), lead);
-    if (!valid || (lead->kind == RELEAD_NONE && !lead->has_req))
+    if (!valid || (lead->kind == RELEAD_NONE && !lead->has_req && lead->nanyof == 0))
         return NULL;
     if (v->reindex == NULL)
         v->reindex = guard_reindex_new(v->s, v->len);

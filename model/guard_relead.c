@@ -39,6 +39,15 @@ plain_char(unsigned char c)
     return c < 0x80 && (isalnum(c) || (c != '\0' && strchr(" ,;:'\"!@%&=<>/-_#~`", c)));
 }
 
+/* The length of the character at p when it is punctuation from U+2010 to U+2027 (dashes,
+ * curly quotes, the ellipsis), which has no other case; 0 otherwise. */
+static size_t
+uncased_punct(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0xa7 ? 3 : 0;
+}
+
 /* Whether the escape \e stands for the character e (punctuation), or a newline or tab. */
 static bool
 literal_escape(char e, char *out)
@@ -312,31 +321,38 @@ alternative(const char *p, bool fold, struct guard_relead *out)
             return false;
         for (const char *c = p + 1; c < close - 1; c++) {
             unsigned char ch = (unsigned char)*c;
-            if (ch >= 0x80 || isalnum(ch) || ch == '\\' || ch == '[' ||
-                (ch == '-' && c > p + 1 && c < close - 2) || !add_lead(out, c, 1, false))
+            size_t n = ch >= 0x80 ? uncased_punct(c) : 1;
+            if (n == 0 || isalnum(ch) || ch == '\\' || ch == '[' ||
+                (ch == '-' && c > p + 1 && c < close - 2) || !add_lead(out, c, n, false))
                 return false;
+            c += n - 1;
         }
         return true;
     }
     /* Plain characters. */
     char text[LEAD_LEN_MAX];
     size_t len = 0;
-    while (len < LEAD_LEN_MAX) {
-        char ch;
+    for (;;) {
+        char ch[3];
+        size_t n = 1;
         const char *next;
         if (plain_char((unsigned char)*p)) {
-            ch = *p;
+            ch[0] = *p;
             next = p + 1;
-        } else if (*p == '\\' && literal_escape(p[1], &ch)) {
+        } else if (*p == '\\' && literal_escape(p[1], &ch[0])) {
             next = p + 2;
+        } else if ((n = uncased_punct(p)) > 0) {
+            memcpy(ch, p, n);
+            next = p + n;
         } else {
             break;
         }
         const char *after;
         int q = quantifier(next, &after);
-        if (q == 0)
+        if (q == 0 || len + n > LEAD_LEN_MAX)
             break;
-        text[len++] = ch;
+        memcpy(text + len, ch, n);
+        len += n;
         if (q == 1)
             break;
         p = next;
@@ -363,6 +379,53 @@ alternatives(const char *p, bool fold, struct guard_relead *out, const char **en
     }
 }
 
+/* Finds in out->anyof the leads of a group every match holds somewhere: a group at the top
+ * level of an expression without top-level alternatives, not made optional, each of whose
+ * alternatives has leads; of several, the one whose shortest lead is longest. */
+static void
+required_group(const char *p, bool fold, struct guard_relead *out)
+{
+    struct guard_relead *tmp = xmalloc(sizeof *tmp);
+    size_t best = 0;
+    while (*p) {
+        if (*p == '|' || *p == ')') {
+            out->nanyof = 0;
+            break; /* alternatives at the top: nothing is required of all */
+        }
+        const char *next = skip_atom(p), *after;
+        if (next == NULL) {
+            out->nanyof = 0;
+            break;
+        }
+        int q = quantifier(next, &after);
+        bool group = p[0] == '(' && q != 0;
+        const char *body = p + 1;
+        bool inner = fold;
+        if (group && body[0] == '?' && (body[1] == ':' || body[1] == '>'))
+            body += 2;
+        else if (group && body[0] == '?' && body[1] == 'i' && body[2] == ':')
+            body += 3, inner = true;
+        else if (group && body[0] == '?')
+            group = false; /* lookaround */
+        const char *close;
+        tmp->n = 0;
+        if (group && alternatives(body, inner, tmp, &close) && *close == ')' &&
+            tmp->n <= GUARD_ANYOF_MAX) {
+            size_t shortest = SIZE_MAX;
+            for (size_t i = 0; i < tmp->n; i++)
+                if (tmp->leads[i].len < shortest)
+                    shortest = tmp->leads[i].len;
+            if (shortest > best) {
+                best = shortest;
+                memcpy(out->anyof, tmp->leads, tmp->n * sizeof *tmp->leads);
+                out->nanyof = tmp->n;
+            }
+        }
+        p = after;
+    }
+    free(tmp);
+}
+
 void
 guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
                   struct guard_relead *out)
@@ -370,6 +433,7 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
     out->n = 0;
     out->kind = RELEAD_NONE;
     out->fold = out->has_req = false;
+    out->nanyof = 0;
     if (nested || unreadable(pattern))
         return;
     bool fold = !case_sensitive;
@@ -379,6 +443,9 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
     }
     out->has_req = required(pattern, fold, &out->req);
     out->fold = out->has_req && fold;
+    required_group(pattern, fold, out);
+    for (size_t i = 0; i < out->nanyof; i++)
+        out->fold |= out->anyof[i].fold;
     if (strncmp(pattern, sentence_start, sizeof sentence_start - 1) == 0) {
         const char *p = pattern + sizeof sentence_start - 1, *after;
         if (quantifier(p, &after) != 2)
@@ -559,7 +626,10 @@ guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, in
 {
     if (lead->fold && x->exotic)
         return NULL;
-    if (lead->has_req && !lead_anywhere(x, s, len, &lead->req, c)) {
+    bool any = lead->nanyof == 0;
+    for (size_t i = 0; i < lead->nanyof && !any; i++)
+        any = lead_anywhere(x, s, len, &lead->anyof[i], c);
+    if (!any || (lead->has_req && !lead_anywhere(x, s, len, &lead->req, c))) {
         c->n = 0;
         return c; /* no place can hold a match */
     }

@@ -49,6 +49,9 @@ test_leads_read(void **state)
     assert_leads("(that is|it's) (a|an)? false", false,
                  (const char *const[]){"that is", "it's", NULL});
     assert_leads("e\\.g\\.", false, (const char *const[]){"e.g.", NULL});
+    /* Dashes and curly quotes have no other case: they lead in caseless expressions too. */
+    assert_leads("(?:[\u2013\u2014]|(?<!\\w)-)[ \\t]*x", false,
+                 (const char *const[]){"\u2013", "\u2014", "-", NULL});
     assert_int_equal(leads_of("(?i)(?:^|(?<=[.!?:]\\s)|(?<=\\n))[ \\t]*anyway", false).kind,
                      RELEAD_SENTENCE);
     /* No leads: a class of letters first, an optional start, an alternative without one,
@@ -81,6 +84,22 @@ test_leads_read(void **state)
             fail_msg("%s: required '%.*s', expected '%s'", reqs[i].pattern,
                      r.has_req ? r.req.len : 0, r.req.text, reqs[i].req ? reqs[i].req : "");
     }
+    /* A group every match holds somewhere, each of its alternatives with leads. */
+    static const struct {
+        const char *pattern;
+        size_t nanyof;
+    } groups[] = {
+        {"\\d+\\s+(?:street|road)\\b", 2},
+        {"\\d+\\s+(?:street|road)?\\b", 0},
+        {"\\d+(?:x|[a-z])", 0},
+        {"\\d(?:ab|cd)|x", 0},
+        {"\\d(?=ab|cd)", 0},
+        {"(nid yw|dyw) (hyn|hwn) (yn wir|'n wir)", 2},
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+        if (leads_of(groups[i].pattern, false).nanyof != groups[i].nanyof)
+            fail_msg("%s: %zu leads of a required group, expected %zu", groups[i].pattern,
+                     leads_of(groups[i].pattern, false).nanyof, groups[i].nanyof);
     /* An expression compiled to fail closed keeps failing closed: no leads. */
     struct guard_relead l;
     guard_relead_find("\\bsend\\b", false, true, &l);
@@ -150,6 +169,8 @@ test_same_matches_as_pcre2(void **state)
         {"\\b[a-z]+\\s+dot\\s+[a-z]+", false},
         {"\\p{Lu}\\p{Ll}+ said", true},
         {"\\x41\\x{42}c", false},
+        {"\\d+\\s+(?:street|road)\\b", false},
+        {"(?:[\u2013\u2014]|(?<!\\w)-)[ \\t]*\\p{Lu}", false},
     };
     static const char *const texts[] = {
         "Please send it. Anyway... Moving on!! What?? Really?!? colour color colouur",
@@ -163,6 +184,7 @@ test_same_matches_as_pcre2(void **state)
         "abababa baba ab",
         "Well done!! Send it??",
         "jo dot bloggs, Lu said, Ann said, \xe2\x84\xaa DOT \xc5\xbf, abc ABC",
+        "12 Road, 4  STREET, 9 roads \u2013 Jo \u2014Ann a-B - Cy",
     };
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         char *policy = xasprintf("[tone.leadtest]\nkind = regex\nlevel = warning\n"
