@@ -503,15 +503,23 @@ guard_reindex_new(const char *s, size_t len)
     x->len = len;
     x->head = xcalloc(BUCKETS + 1, sizeof *x->head);
     x->pos = xmalloc((len + 1) * sizeof *x->pos);
+    /* Counted, then placed: each place's bucket worked out once. */
+    uint16_t *key = xmalloc((len + 1) * sizeof *key);
     const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i + 1 < len; i++)
-        x->head[bucket(u[i], u[i + 1]) + 1]++;
+    unsigned prev = len ? lower(u[0]) : 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned cur = lower(u[i + 1]);
+        key[i] = (uint16_t)((prev * 31u + cur) & (BUCKETS - 1));
+        x->head[key[i] + 1]++;
+        prev = cur;
+    }
     for (size_t b = 0; b < BUCKETS; b++)
         x->head[b + 1] += x->head[b];
     uint32_t fill[BUCKETS];
     memcpy(fill, x->head, sizeof fill);
     for (size_t i = 0; i + 1 < len; i++)
-        x->pos[fill[bucket(u[i], u[i + 1])]++] = (uint32_t)i;
+        x->pos[fill[key[i]]++] = (uint32_t)i;
+    free(key);
     x->exotic = holds(s, len, "\xe2\x84\xaa", 3) || holds(s, len, "\xc5\xbf", 2);
     return x;
 }
@@ -561,14 +569,16 @@ lead_at(const struct guard_lead *l, const char *s, size_t len, size_t p)
     return true;
 }
 
-/* Adds the places of subject s (len bytes) where lead l stands, found through the index of
- * the text the subject was made from (the same but for runs of spaces put in, which a part
- * of the lead without spaces cannot fall in). */
-static void
+/* Adds the places of subject s (len bytes) where lead l stands to c, found through the index
+ * of the text the subject was made from (the same but for runs of spaces put in, which a part
+ * of the lead without spaces cannot fall in); with c NULL, stops at the first. Whether there
+ * is one. */
+static bool
 lead_places(const struct guard_reindex *x, const char *s, size_t len, const struct guard_lead *l,
             struct guard_recands *c)
 {
     size_t off = l->seg, n = l->seglen;
+    bool found = false;
     if (n == 1) {
         unsigned char b = (unsigned char)l->text[off];
         for (int pass = 0; pass < 2; pass++) {
@@ -578,18 +588,27 @@ lead_places(const struct guard_reindex *x, const char *s, size_t len, const stru
             for (const char *q = x->s; (q = memchr(q, want, x->len - (size_t)(q - x->s)));
                  q++) {
                 size_t p = (size_t)(q - x->s);
-                if (p >= off && lead_at(l, s, len, p - off))
+                if (p >= off && lead_at(l, s, len, p - off)) {
+                    if (c == NULL)
+                        return true;
                     add_cand(c, (uint32_t)(p - off));
+                    found = true;
+                }
             }
         }
-        return;
+        return found;
     }
     unsigned b = bucket((unsigned char)l->text[off], (unsigned char)l->text[off + 1]);
     for (uint32_t i = x->head[b]; i < x->head[b + 1]; i++) {
         size_t p = x->pos[i];
-        if (p >= off && lead_at(l, s, len, p - off))
+        if (p >= off && lead_at(l, s, len, p - off)) {
+            if (c == NULL)
+                return true;
             add_cand(c, (uint32_t)(p - off));
+            found = true;
+        }
     }
+    return found;
 }
 
 /* Adds the sentence starts of subject s (len bytes, a NUL after it): its start, after each
@@ -610,14 +629,16 @@ sentence_places(const char *s, size_t len, struct guard_recands *c)
     }
 }
 
-/* Whether lead l stands anywhere in subject s (len bytes). */
+/* Whether every match of the expression needs what the text lacks: one of its required
+ * group's leads, or its required literal. */
 static bool
-lead_anywhere(const struct guard_reindex *x, const char *s, size_t len,
-              const struct guard_lead *l, struct guard_recands *c)
+lacks_required(const struct guard_relead *lead, const struct guard_reindex *x, const char *s,
+               size_t len)
 {
-    c->n = 0;
-    lead_places(x, s, len, l, c);
-    return c->n > 0;
+    bool any = lead->nanyof == 0;
+    for (size_t i = 0; i < lead->nanyof && !any; i++)
+        any = lead_places(x, s, len, &lead->anyof[i], NULL);
+    return !any || (lead->has_req && !lead_places(x, s, len, &lead->req, NULL));
 }
 
 const struct guard_recands *
@@ -626,33 +647,33 @@ guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, in
 {
     if (lead->fold && x->exotic)
         return NULL;
-    bool any = lead->nanyof == 0;
-    for (size_t i = 0; i < lead->nanyof && !any; i++)
-        any = lead_anywhere(x, s, len, &lead->anyof[i], c);
-    if (!any || (lead->has_req && !lead_anywhere(x, s, len, &lead->req, c))) {
-        c->n = 0;
-        return c; /* no place can hold a match */
-    }
+    const struct guard_recands *places = NULL; /* everywhere */
+    c->n = 0;
     if (lead->kind == RELEAD_SENTENCE) {
         if (!x->sentences_made[subject])
             sentence_places(s, len, &x->sentences[subject]);
         x->sentences_made[subject] = true;
-        return &x->sentences[subject];
+        places = &x->sentences[subject];
+    } else if (lead->kind == RELEAD_LITS) {
+        for (size_t i = 0; i < lead->n; i++)
+            lead_places(x, s, len, &lead->leads[i], c);
+        bool sorted = true;
+        for (size_t i = 1; i < c->n && sorted; i++)
+            sorted = c->at[i - 1] <= c->at[i];
+        if (!sorted)
+            qsort(c->at, c->n, sizeof *c->at, cmp_place);
+        size_t kept = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (kept == 0 || c->at[kept - 1] != c->at[i])
+                c->at[kept++] = c->at[i];
+        c->n = kept;
+        places = c;
     }
-    if (lead->kind != RELEAD_LITS)
-        return NULL;
-    c->n = 0;
-    for (size_t i = 0; i < lead->n; i++)
-        lead_places(x, s, len, &lead->leads[i], c);
-    bool sorted = true;
-    for (size_t i = 1; i < c->n && sorted; i++)
-        sorted = c->at[i - 1] <= c->at[i];
-    if (!sorted)
-        qsort(c->at, c->n, sizeof *c->at, cmp_place);
-    size_t kept = 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (kept == 0 || c->at[kept - 1] != c->at[i])
-            c->at[kept++] = c->at[i];
-    c->n = kept;
-    return c;
+    if (places && places->n == 0)
+        return places;
+    if (lacks_required(lead, x, s, len)) {
+        c->n = 0;
+        return c; /* no place can hold a match */
+    }
+    return places;
 }
