@@ -45,6 +45,7 @@ rule_free(struct guard_rule *r)
         pcre2_code_free(r->re[i]);
         pcre2_code_free(r->re_broken[i]);
         pcre2_code_free(r->re_anchored[i]);
+        free(r->re_lead[i]);
         free(r->re_text[i]);
     }
     free(r->re);

@@ -104,11 +104,12 @@ struct guard_entry {
     bool anti;                /* pattern rules: an antipattern (except = is a phrase) */
 };
 
-/* A regex expression's leads (guard_relead.c): literals one of which starts every match. */
+/* What a regex expression's matches need (guard_relead.c): leads, literals one of which starts
+ * every match (or sentence starts); a literal every match holds somewhere (req); leads of a
+ * group every match holds (anyof, one of them somewhere). */
 #define GUARD_LEADS_MAX 64
 #define GUARD_ANYOF_MAX 32
 enum guard_relead_kind {
-    RELEAD_UNKNOWN,           /* not read yet (done on first use) */
     RELEAD_NONE,              /* none: the expression is tried everywhere */
     RELEAD_LITS,              /* leads */
     RELEAD_SENTENCE,          /* matches start only at sentence starts */
@@ -199,7 +200,7 @@ struct guard_rule {
     uint8_t *re_jit;          /* per pattern: JIT-compiled yet (done on first use) */
     char **re_text;           /* per pattern: its text */
     pcre2_code **re_broken;   /* per pattern: compiled for broken UTF-8, on first need */
-    struct guard_relead *re_lead; /* per pattern: its leads, read on first use */
+    struct guard_relead **re_lead; /* per pattern: its leads, read on first use */
     pcre2_code **re_anchored; /* per pattern: compiled anchored, on first need */
     struct guard_value *vmatch;  /* pii and link: normalised match values */
     size_t nvmatch;

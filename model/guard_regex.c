@@ -250,9 +250,12 @@ static const struct guard_recands *
 lead_places(struct guard_ctx *c, const struct guard_rule *r, size_t k, struct guard_view *v,
             const char *subject, bool valid)
 {
-    struct guard_relead *lead = &r->re_lead[k];
-    if (lead->kind == RELEAD_UNKNOWN)
-        guard_relead_find(r->re_text[k], r->case_sensitive, nested_repeat(r->re_text[k]), lead);
+    if (r->re_lead[k] == NULL) {
+        r->re_lead[k] = xmalloc(sizeof *r->re_lead[k]);
+        guard_relead_find(r->re_text[k], r->case_sensitive, nested_repeat(r->re_text[k]),
+                          r->re_lead[k]);
+    }
+    const struct guard_relead *lead = r->re_lead[k];
     if (!valid || (lead->kind == RELEAD_NONE && !lead->has_req && lead->nanyof == 0))
         return NULL;
     if (v->reindex == NULL)
@@ -279,8 +282,13 @@ next_match(struct guard_ctx *c, pcre2_code *re, pcre2_code *anchored, const char
         return pcre2_match(re, (PCRE2_SPTR)subject, len, cands->at[*next], opts, c->md,
                            c->g->mctx);
     for (; *next < cands->n; (*next)++) {
-        int rc = pcre2_match(anchored, (PCRE2_SPTR)subject, len, cands->at[*next], opts,
-                             c->md, c->g->mctx);
+        /* The JIT's own entry, without pcre2_match's checks of its arguments (made once
+         * here); pcre2_match when the code has no JIT. */
+        int rc = pcre2_jit_match(anchored, (PCRE2_SPTR)subject, len, cands->at[*next], opts,
+                                 c->md, c->g->mctx);
+        if (rc == PCRE2_ERROR_JIT_BADOPTION)
+            rc = pcre2_match(anchored, (PCRE2_SPTR)subject, len, cands->at[*next], opts, c->md,
+                             c->g->mctx);
         if (rc != PCRE2_ERROR_NOMATCH)
             return rc;
     }

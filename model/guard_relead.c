@@ -17,9 +17,17 @@
  * (?:^|(?<=[.!?:]\s)|(?<=\n)), is tried at the text's start and after each newline and each
  * [.!?:] with one character after it.
  *
+ * Read the same way, a run of plain characters at the top level of an expression without
+ * top-level alternatives (none of them made optional), and the leads of a group there that is
+ * not optional, must stand somewhere in any text the expression matches: a text without them
+ * is passed over. Dashes, curly quotes and the ellipsis (U+2010 to U+2027, which have no other
+ * case) can lead, as plain characters do.
+ *
  * Caseless leads are held in lower case and looked for in the text with ASCII letters in lower
  * case; a text holding the Kelvin sign or the long s (which PCRE2 folds to k and s) runs the
- * caseless expressions as before. */
+ * caseless expressions as before. A text is indexed once, by its places' first two bytes in
+ * lower case; the regex subjects made from it (with links blanked, or not) are found through
+ * that index by each lead's longest part without a space, which blanking cannot make. */
 #include "model/guard_impl.h"
 
 #include <ctype.h>
