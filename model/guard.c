@@ -44,11 +44,15 @@ rule_free(struct guard_rule *r)
     for (size_t i = 0; i < r->nre; i++) {
         pcre2_code_free(r->re[i]);
         pcre2_code_free(r->re_broken[i]);
+        pcre2_code_free(r->re_anchored[i]);
+        free(r->re_lead[i]);
         free(r->re_text[i]);
     }
     free(r->re);
     free(r->re_jit);
     free(r->re_broken);
+    free(r->re_lead);
+    free(r->re_anchored);
     free(r->re_text);
     for (size_t i = 0; i < r->nvmatch; i++)
         free(r->vmatch[i].text);
@@ -453,45 +457,90 @@ guard_emit_unfinished(struct guard_ctx *c, const struct guard_rule *r,
     }
 }
 
+/* Lists the quote marks (straight, and curly opening and closing: '"', '(' and ')') and line
+ * ends of v's text in order, once. */
+static void
+quote_marks(struct guard_view *v)
+{
+    if (v->qmarks_made)
+        return;
+    v->qmarks_made = true;
+    const char *s = v->s;
+    size_t cap = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        char kind;
+        if (s[i] == '"' || s[i] == '\n')
+            kind = s[i];
+        else if (s[i] == '\xe2' && i + 3 <= v->len && memcmp(s + i, "\xe2\x80\x9c", 3) == 0)
+            kind = '(';
+        else if (s[i] == '\xe2' && i + 3 <= v->len && memcmp(s + i, "\xe2\x80\x9d", 3) == 0)
+            kind = ')';
+        else
+            continue;
+        if (v->nqmarks == cap) {
+            cap = cap ? cap * 2 : 16;
+            v->qmarks = xreallocarray(v->qmarks, cap, sizeof *v->qmarks);
+        }
+        v->qmarks[v->nqmarks++] = (struct guard_qmark){.at = i, .kind = kind};
+    }
+}
+
 /* Whether bytes [start, end) of v begin inside double quotes opened and closed on the same line
  * (straight or curly): words someone else said, quoted in the reply. When title is set, they
  * must lie wholly inside, and the quoted words must read as a title: two or more, the first
  * with a capital ("It IS Rocket Science", "Owls, Pussycats and Nonsense"), not a single word
- * in scare quotes. */
+ * in scare quotes. A curly mark counts only when it lies wholly before start (or, after it,
+ * before the line's end). */
 static bool
-inside_quotes(const struct guard_view *v, size_t start, size_t end, bool title)
+inside_quotes(struct guard_view *v, size_t start, size_t end, bool title)
 {
-    const char *s = v->s;
-    size_t from = start, to = end;
-    while (from > 0 && s[from - 1] != '\n')
-        from--;
-    while (to < v->len && s[to] != '\n')
-        to++;
+    quote_marks(v);
+    const struct guard_qmark *m = v->qmarks;
+    size_t n = v->nqmarks, lo = 0, hi = n;
+    while (lo < hi) { /* the first mark at or after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (m[mid].at < start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t first = lo; /* the marks of the line before start are [first, lo) */
+    while (first > 0 && m[first - 1].kind != '\n')
+        first--;
     bool open = false; /* a quote opened before start and not yet closed */
     size_t text = 0;   /* where the quoted words begin */
-    for (size_t i = from; i < start; i++) {
-        if (s[i] == '"') {
+    for (size_t i = first; i < lo; i++) {
+        if (m[i].kind == '"') {
             open = !open;
-            text = i + 1;
-        } else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9c", 3) == 0) {
+            text = m[i].at + 1;
+        } else if (m[i].kind == '(' && m[i].at + 3 <= start) {
             open = true;
-            text = i + 3;
-        } else if (i + 3 <= start && memcmp(s + i, "\xe2\x80\x9d", 3) == 0) {
+            text = m[i].at + 3;
+        } else if (m[i].kind == ')' && m[i].at + 3 <= start) {
             open = false;
         }
     }
     if (!open)
         return false;
-    for (size_t i = start; i < to; i++) {
-        if (s[i] == '"' || (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9d", 3) == 0)) {
+    size_t to = v->len; /* the line's end: the first line end at or after end */
+    for (size_t i = lo; i < n; i++) {
+        if (m[i].kind == '\n' && m[i].at >= end) {
+            to = m[i].at;
+            break;
+        }
+    }
+    const char *s = v->s;
+    for (size_t i = lo; i < n && m[i].at < to; i++) {
+        size_t at = m[i].at;
+        if (m[i].kind == '"' || (m[i].kind == ')' && at + 3 <= to)) {
             if (!title)
                 return true; /* it begins in someone else's words, wherever it ends */
-            if (i < end)
+            if (at < end)
                 return false;
-            return text < i && isupper((unsigned char)s[text]) &&
-                   memchr(s + text, ' ', i - text) != NULL;
+            return text < at && isupper((unsigned char)s[text]) &&
+                   memchr(s + text, ' ', at - text) != NULL;
         }
-        if (i + 3 <= to && memcmp(s + i, "\xe2\x80\x9c", 3) == 0)
+        if (m[i].kind == '(' && at + 3 <= to)
             return false;
     }
     return false;
@@ -503,14 +552,14 @@ guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_v
 {
     /* The officer quoting someone else ("One comment: \"I feel so much safer now.\"") is not
      * the officer speaking as themself. */
-    if (v->source == GUARD_DRAFT && end > start && strcmp(r->category, "self-id") == 0 &&
-        inside_quotes(v, start, end, false))
+    if (v == &c->draft && end > start && strcmp(r->category, "self-id") == 0 &&
+        inside_quotes(&c->draft, start, end, false))
         return;
     /* Nor is a quoted title ("It IS Rocket Science", a workshop called "Owls and Nonsense")
      * the officer's tone or a rebuttal. */
-    if (v->source == GUARD_DRAFT && end > start &&
+    if (v == &c->draft && end > start &&
         (strcmp(r->category, "tone") == 0 || strcmp(r->category, "rebuttal") == 0) &&
-        inside_quotes(v, start, end, true))
+        inside_quotes(&c->draft, start, end, true))
         return;
     enum guard_severity sev = r->level;
     if (c->election && r->election_set && r->election_level > sev)
@@ -867,6 +916,7 @@ guard_ctx_release(struct guard_ctx *c)
     guard_view_free(&c->draft);
     guard_view_free(&c->context);
     pcre2_match_data_free(c->md);
+    free(c->cands.at);
     if (c->stemmer)
         sb_stemmer_delete(c->stemmer);
     free(c->unfinished);

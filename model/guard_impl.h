@@ -104,6 +104,56 @@ struct guard_entry {
     bool anti;                /* pattern rules: an antipattern (except = is a phrase) */
 };
 
+/* What a regex expression's matches need (guard_relead.c): leads, literals one of which starts
+ * every match (or sentence starts); a literal every match holds somewhere (req); leads of a
+ * group every match holds (anyof, one of them somewhere). */
+#define GUARD_LEADS_MAX 64
+#define GUARD_ANYOF_MAX 32
+enum guard_relead_kind {
+    RELEAD_NONE,              /* none: the expression is tried everywhere */
+    RELEAD_LITS,              /* leads */
+    RELEAD_SENTENCE,          /* matches start only at sentence starts */
+};
+struct guard_lead {
+    char text[15];
+    uint8_t len;
+    uint8_t seg, seglen;      /* its longest part without a space */
+    bool fold;                /* caseless: held in lower case */
+};
+struct guard_relead {
+    uint8_t kind;             /* enum guard_relead_kind */
+    bool fold;                /* some lead (or req) is caseless, or the sentence start is */
+    bool has_req;
+    struct guard_lead req;    /* a literal every match holds somewhere */
+    struct guard_lead anyof[GUARD_ANYOF_MAX]; /* leads of which every match holds one */
+    size_t nanyof;
+    size_t n;
+    struct guard_lead leads[GUARD_LEADS_MAX];
+};
+/* A quote mark or line end in a view's text: kind '"' (straight), '(' and ')' (curly opening
+ * and closing), '\n'. */
+struct guard_qmark {
+    size_t at;
+    char kind;
+};
+
+/* Places where an expression is tried, in order. */
+struct guard_recands {
+    uint32_t *at;
+    size_t n, cap;
+};
+/* A view's index for finding leads: the places of its text s by their first two bytes in
+ * ASCII lower case (head[b] to head[b + 1] in pos); the sentence starts of its two regex
+ * subjects (masked and raw), made on first need. */
+struct guard_reindex {
+    const char *s;            /* the view's, not owned */
+    size_t len;
+    uint32_t *head, *pos;
+    bool exotic;              /* holds a character PCRE2 folds to an ASCII letter */
+    struct guard_recands sentences[2];
+    bool sentences_made[2];
+};
+
 /* A rule's example: a text it must fire on, or must not (counterexample). */
 struct guard_rule_example {
     char *text;
@@ -150,6 +200,8 @@ struct guard_rule {
     uint8_t *re_jit;          /* per pattern: JIT-compiled yet (done on first use) */
     char **re_text;           /* per pattern: its text */
     pcre2_code **re_broken;   /* per pattern: compiled for broken UTF-8, on first need */
+    struct guard_relead **re_lead; /* per pattern: its leads, read on first use */
+    pcre2_code **re_anchored; /* per pattern: compiled anchored, on first need */
     struct guard_value *vmatch;  /* pii and link: normalised match values */
     size_t nvmatch;
     struct guard_value *vexcept; /* pii and link: normalised except values */
@@ -466,6 +518,10 @@ struct guard_view {
     char *masked;             /* s with spans blanked, made on first use by regex rules */
     char *raw;                /* s copied with padding, for regex rules with scope = raw */
     int8_t masked_utf, raw_utf; /* 1: valid UTF-8, -1: broken, 0: not checked yet */
+    struct guard_reindex *reindex; /* for regex rules' leads, made on first use */
+    struct guard_qmark *qmarks; /* quote marks and line ends, listed on first need */
+    size_t nqmarks;
+    bool qmarks_made;
     int year;                 /* this year, to tell birthdays from dates to come (0: unknown) */
     struct tp_hit *tphits;    /* token-pattern matches and antipatterns, in token order */
     size_t ntphits, captphits;
@@ -513,6 +569,7 @@ struct guard_ctx {
     bool has_context;
     struct guard_result *out;
     pcre2_match_data *md;
+    struct guard_recands cands; /* scratch for regex rules' places */
     struct sb_stemmer *stemmer; /* made on first use */
     uint8_t *unfinished;      /* per rule: a limit stopped it (reported as an error) */
     bool overflow;            /* more findings than kept */
@@ -665,6 +722,21 @@ pcre2_code *guard_regex_utf_probe(void);
  * is any match data). */
 bool guard_regex_utf_valid(const pcre2_code *probe, const char *s, size_t len,
                            pcre2_match_data *md);
+/* guard_relead.c: reads the leads of an expression into out (kind RELEAD_NONE when it has
+ * none or nested is true). */
+void guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
+                       struct guard_relead *out);
+/* Makes the index of a view's text s (len bytes), which must outlive it. */
+struct guard_reindex *guard_reindex_new(const char *s, size_t len);
+/* The places of subject s (len bytes, made from the text of index x; subject 0 masked, 1 raw)
+ * where a match can start, in order (in c, or kept in x); NULL when the expression must be
+ * tried everywhere. */
+const struct guard_recands *guard_relead_places(const struct guard_relead *lead,
+                                                struct guard_reindex *x, int subject,
+                                                const char *s, size_t len,
+                                                struct guard_recands *c);
+/* Frees an index (NULL is fine). */
+void guard_reindex_free(struct guard_reindex *x);
 /* Runs a regex rule over the view. */
 void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define REGEX_MATCHES_MAX 1000 /* matches taken from one pattern on one text */
+#define REGEX_ANCHORED_MAX 256 /* places tried one by one; past that, searched from the first */
 
 /* Whether p (at a '{') opens an unbounded repeat such as {2,}. */
 static bool
@@ -109,14 +110,16 @@ nested_repeat(const char *p)
     return false;
 }
 
-/* Compiles a pattern; broken_utf makes code that tolerates broken UTF-8 in subjects. */
+/* Compiles a pattern; broken_utf makes code that tolerates broken UTF-8 in subjects, anchored
+ * code that matches only where it is started. */
 static pcre2_code *
-compile(const char *pattern, bool case_sensitive, bool jit, bool broken_utf, char **err)
+compile_as(const char *pattern, bool case_sensitive, bool jit, bool broken_utf, bool anchored,
+           char **err)
 {
     int code;
     PCRE2_SIZE offset;
     uint32_t opts = PCRE2_UTF | PCRE2_UCP | (broken_utf ? PCRE2_MATCH_INVALID_UTF : 0) |
-                    (case_sensitive ? 0 : PCRE2_CASELESS);
+                    (case_sensitive ? 0 : PCRE2_CASELESS) | (anchored ? PCRE2_ANCHORED : 0);
     /* A pattern that can backtrack exponentially is run without the shortcuts that hide its
      * cost on most texts, so that it fails closed (a held reply) on every long text rather than
      * passing some and hanging on others: the office sees the rule needs fixing at once. */
@@ -135,6 +138,13 @@ compile(const char *pattern, bool case_sensitive, bool jit, bool broken_utf, cha
     if (jit)
         pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
     return re;
+}
+
+/* Compiles a pattern, not anchored. */
+static pcre2_code *
+compile(const char *pattern, bool case_sensitive, bool jit, bool broken_utf, char **err)
+{
+    return compile_as(pattern, case_sensitive, jit, broken_utf, false, err);
 }
 
 pcre2_code *
@@ -204,6 +214,19 @@ broken_utf_code(const struct guard_rule *r, size_t k)
     return r->re_broken[k];
 }
 
+/* Pattern k of r compiled for valid UTF-8 and anchored (with JIT), on first need: to try it at
+ * the few places a match can start. NULL when it cannot be compiled. */
+static pcre2_code *
+anchored_code(const struct guard_rule *r, size_t k)
+{
+    if (r->re_anchored[k] == NULL) {
+        char *err = NULL;
+        r->re_anchored[k] = compile_as(r->re_text[k], r->case_sensitive, true, false, true, &err);
+        free(err);
+    }
+    return r->re_anchored[k];
+}
+
 /* Whether [start, end) lies inside a number or mailbox the office publishes (found by the
  * personal-data scanner and allowed by the policy): no personal-data regex reports it. */
 static bool
@@ -219,6 +242,57 @@ published_contact(struct guard_ctx *c, const struct guard_rule *r, struct guard_
             return true;
     }
     return false;
+}
+
+/* The places of v's subject where pattern k of r can start a match; NULL when it must be
+ * tried everywhere (no leads, or a text with broken UTF-8). */
+static const struct guard_recands *
+lead_places(struct guard_ctx *c, const struct guard_rule *r, size_t k, struct guard_view *v,
+            const char *subject, bool valid)
+{
+    if (r->re_lead[k] == NULL) {
+        r->re_lead[k] = xmalloc(sizeof *r->re_lead[k]);
+        guard_relead_find(r->re_text[k], r->case_sensitive, nested_repeat(r->re_text[k]),
+                          r->re_lead[k]);
+    }
+    const struct guard_relead *lead = r->re_lead[k];
+    if (!valid || (lead->kind == RELEAD_NONE && !lead->has_req && lead->nanyof == 0))
+        return NULL;
+    if (v->reindex == NULL)
+        v->reindex = guard_reindex_new(v->s, v->len);
+    return guard_relead_places(lead, v->reindex, r->raw_scope, subject, v->len, &c->cands);
+}
+
+/* The next match of re in subject at or after pos: tried only at the places in cands (from
+ * *next on) with anchored (its anchored code) when those are given and few, searched from the
+ * first of them on when many, everywhere when not given. The result is PCRE2's, as if the
+ * whole subject had been searched. */
+static int
+next_match(struct guard_ctx *c, pcre2_code *re, pcre2_code *anchored, const char *subject,
+           size_t len, size_t pos, uint32_t opts, const struct guard_recands *cands,
+           size_t *next)
+{
+    if (cands == NULL)
+        return pcre2_match(re, (PCRE2_SPTR)subject, len, pos, opts, c->md, c->g->mctx);
+    while (*next < cands->n && cands->at[*next] < pos)
+        (*next)++;
+    if (*next == cands->n)
+        return PCRE2_ERROR_NOMATCH;
+    if (anchored == NULL || cands->n - *next > REGEX_ANCHORED_MAX)
+        return pcre2_match(re, (PCRE2_SPTR)subject, len, cands->at[*next], opts, c->md,
+                           c->g->mctx);
+    for (; *next < cands->n; (*next)++) {
+        /* The JIT's own entry, without pcre2_match's checks of its arguments (made once
+         * here); pcre2_match when the code has no JIT. */
+        int rc = pcre2_jit_match(anchored, (PCRE2_SPTR)subject, len, cands->at[*next], opts,
+                                 c->md, c->g->mctx);
+        if (rc == PCRE2_ERROR_JIT_BADOPTION)
+            rc = pcre2_match(anchored, (PCRE2_SPTR)subject, len, cands->at[*next], opts, c->md,
+                             c->g->mctx);
+        if (rc != PCRE2_ERROR_NOMATCH)
+            return rc;
+    }
+    return PCRE2_ERROR_NOMATCH;
 }
 
 void
@@ -238,10 +312,12 @@ guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
             return;
         }
         uint32_t opts = valid ? PCRE2_NO_UTF_CHECK : 0;
-        size_t pos = 0;
+        const struct guard_recands *cands = lead_places(c, r, k, v, subject, valid);
+        pcre2_code *anchored =
+            cands && cands->n <= REGEX_ANCHORED_MAX ? anchored_code(r, k) : NULL;
+        size_t pos = 0, next = 0;
         for (int n = 0; n < REGEX_MATCHES_MAX && pos <= v->len; n++) {
-            int rc = pcre2_match(re, (PCRE2_SPTR)subject, v->len, pos, opts, c->md,
-                                 c->g->mctx);
+            int rc = next_match(c, re, anchored, subject, v->len, pos, opts, cands, &next);
             if (rc == PCRE2_ERROR_NOMATCH)
                 break;
             if (rc < 0) {

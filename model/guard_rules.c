@@ -329,6 +329,10 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
             r->re_text[r->nre] = xstrdup(body);
             r->re_broken = xreallocarray(r->re_broken, r->nre + 1, sizeof *r->re_broken);
             r->re_broken[r->nre] = NULL;
+            r->re_lead = xreallocarray(r->re_lead, r->nre + 1, sizeof *r->re_lead);
+            r->re_lead[r->nre] = NULL;
+            r->re_anchored = xreallocarray(r->re_anchored, r->nre + 1, sizeof *r->re_anchored);
+            r->re_anchored[r->nre] = NULL;
             r->re[r->nre++] = re;
         }
     } else if (r->kind == KIND_LINK) {

@@ -410,6 +410,8 @@ guard_view_free(struct guard_view *v)
     free(v->claimed);
     free(v->masked);
     free(v->raw);
+    guard_reindex_free(v->reindex);
+    free(v->qmarks);
     free(v->tphits);
     free(v->stems);
     free(v->stempool);
@@ -498,7 +500,8 @@ static const struct unapostrophed unapostrophed[] = {
 static size_t
 restore_apostrophe(char *f, size_t n)
 {
-    if (n < 2 || n > 8 || !strchr("acdhimnstwy", f[0]))
+    /* The first and last letters of the forms listed, to pass most words over at once. */
+    if (n < 2 || n > 8 || !strchr("acdhimnstwy", f[0]) || !strchr("tsmeld", f[n - 1]))
         return n;
     for (size_t i = 0; i < sizeof unapostrophed / sizeof unapostrophed[0]; i++) {
         const struct unapostrophed *u = &unapostrophed[i];

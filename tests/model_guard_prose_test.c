@@ -226,6 +226,12 @@ test_self_identification(void **state)
     gt_fires(g, "Hi, \"Tasha\" here from the library team.", "self-id.introduce", NULL);
     gt_fires(g, "Personally, I think \"now\" is the time.", "self-id.personal", "Personally");
     gt_fires(g, "Personally, \"we\" think it works.", "self-id.personal", "Personally");
+    /* The quote must open and close on the line of the words. */
+    gt_quiet(g, "Line one.\nA resident wrote \u201cPersonally I feel safer\u201d.", "self-id.");
+    gt_fires(g, "One said \"fine\nPersonally I feel safer now.\" Thanks.", "self-id.personal",
+             "Personally");
+    gt_fires(g, "One said \"Personally I feel\nsafer now.\" Thanks.", "self-id.personal",
+             "Personally");
 }
 
 static void

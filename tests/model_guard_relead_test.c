@@ -1,0 +1,218 @@
+/* Regex rules' leads (model/guard_relead.c): which expressions have leads and what they are;
+ * and that a rule tried only where its leads stand finds exactly what PCRE2 finds searching
+ * the whole text, at text starts and ends, sentence starts, capitals, overlapping leads, and
+ * on texts with the characters PCRE2 folds to ASCII letters (the Kelvin sign, the long s). */
+#include "guardtest.h"
+
+#include "model/guard_impl.h"
+
+/* Reads the leads of pattern. */
+static struct guard_relead
+leads_of(const char *pattern, bool case_sensitive)
+{
+    struct guard_relead l;
+    guard_relead_find(pattern, case_sensitive, false, &l);
+    return l;
+}
+
+/* Asserts that pattern has exactly the leads listed (a NULL-ended list), in any order. */
+static void
+assert_leads(const char *pattern, bool case_sensitive, const char *const *want)
+{
+    struct guard_relead l = leads_of(pattern, case_sensitive);
+    size_t n = 0;
+    while (want[n])
+        n++;
+    if (l.kind != RELEAD_LITS || l.n != n)
+        fail_msg("%s: kind %d with %zu leads, expected %zu", pattern, l.kind, l.n, n);
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < l.n && !found; j++)
+            found = strlen(want[i]) == l.leads[j].len &&
+                    memcmp(want[i], l.leads[j].text, l.leads[j].len) == 0;
+        if (!found)
+            fail_msg("%s: no lead '%s'", pattern, want[i]);
+    }
+}
+
+static void
+test_leads_read(void **state)
+{
+    (void)state;
+    assert_leads("\\b(?:send|give|tell\\s+us)\\b", false,
+                 (const char *const[]){"send", "give", "tell", NULL});
+    assert_leads("(?<![\\w])!{2,}|\\?{2,}|[!?]{3,}", false,
+                 (const char *const[]){"!", "?", "!", "?", NULL});
+    assert_leads("colou?r", false, (const char *const[]){"colo", NULL});
+    assert_leads("\\b(?i:At|From)\\s+no\\.", true, (const char *const[]){"at", "from", NULL});
+    assert_leads("\\b(?:WILL|SHALL)\\b", true, (const char *const[]){"WILL", "SHALL", NULL});
+    assert_leads("(that is|it's) (a|an)? false", false,
+                 (const char *const[]){"that is", "it's", NULL});
+    assert_leads("e\\.g\\.", false, (const char *const[]){"e.g.", NULL});
+    /* Dashes and curly quotes have no other case: they lead in caseless expressions too. */
+    assert_leads("(?:[\u2013\u2014]|(?<!\\w)-)[ \\t]*x", false,
+                 (const char *const[]){"\u2013", "\u2014", "-", NULL});
+    assert_int_equal(leads_of("(?i)(?:^|(?<=[.!?:]\\s)|(?<=\\n))[ \\t]*anyway", false).kind,
+                     RELEAD_SENTENCE);
+    /* No leads: a class of letters first, an optional start, an alternative without one,
+     * options, a reset match start, a sentence start with another alternative beside it. */
+    const char *const none[] = {
+        "\\b[a-z]+@",       "(?:x)?y",       "s?end",   "send|",         "(?m)^send",
+        "send\\Kit",        "\\Qsend\\E",    "(*UCP)send", "(?x) s e n d", "send|\\w+",
+        "(?:^|(?<=[.!?:]\\s)|(?<=\\n))x|y", "(?:send|)", "[ ]+x",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        if (leads_of(none[i], false).kind != RELEAD_NONE)
+            fail_msg("%s: has leads", none[i]);
+    /* A literal every match holds somewhere: the longest run of plain characters at the top
+     * level, not read inside escapes' braces, hex digits or properties. */
+    static const struct {
+        const char *pattern, *req;
+    } reqs[] = {
+        {"\\b[a-z]+\\s+dot\\s+[a-z]+\\s+at\\b", "dot"},
+        {"\\p{Lu}\\p{Ll}+ x", " x"},
+        {"\\x41bc\\x{200d}", "bc"},
+        {"[a-z]+(?:that|this)\\.?", NULL},
+        {"\\d+ ?kg", "kg"},
+        {"[a-z]+ dot|[0-9]+ dot", NULL},
+    };
+    for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+        struct guard_relead r = leads_of(reqs[i].pattern, false);
+        if (reqs[i].req == NULL ? r.has_req
+                                : !r.has_req || r.req.len != strlen(reqs[i].req) ||
+                                      memcmp(r.req.text, reqs[i].req, r.req.len) != 0)
+            fail_msg("%s: required '%.*s', expected '%s'", reqs[i].pattern,
+                     r.has_req ? r.req.len : 0, r.req.text, reqs[i].req ? reqs[i].req : "");
+    }
+    /* A group every match holds somewhere, each of its alternatives with leads. */
+    static const struct {
+        const char *pattern;
+        size_t nanyof;
+    } groups[] = {
+        {"\\d+\\s+(?:street|road)\\b", 2},
+        {"\\d+\\s+(?:street|road)?\\b", 0},
+        {"\\d+(?:x|[a-z])", 0},
+        {"\\d(?:ab|cd)|x", 0},
+        {"\\d(?=ab|cd)", 0},
+        {"(nid yw|dyw) (hyn|hwn) (yn wir|'n wir)", 2},
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+        if (leads_of(groups[i].pattern, false).nanyof != groups[i].nanyof)
+            fail_msg("%s: %zu leads of a required group, expected %zu", groups[i].pattern,
+                     leads_of(groups[i].pattern, false).nanyof, groups[i].nanyof);
+    /* An expression compiled to fail closed keeps failing closed: no leads. */
+    struct guard_relead l;
+    guard_relead_find("\\bsend\\b", false, true, &l);
+    assert_int_equal(l.kind, RELEAD_NONE);
+}
+
+/* Where PCRE2 finds pattern in text searching all of it, as the rules run it (empty matches
+ * left out), in "start-end " form. */
+static char *
+pcre2_places(const char *pattern, bool case_sensitive, const char *text)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | (case_sensitive ? 0 : PCRE2_CASELESS),
+                                   &code, &off, NULL);
+    assert_non_null(re);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    struct buf b = {0};
+    size_t len = strlen(text), pos = 0;
+    while (pos <= len && pcre2_match(re, (PCRE2_SPTR)text, len, pos, 0, md, NULL) >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        if (ov[1] > ov[0]) {
+            buf_printf(&b, "%zu-%zu ", (size_t)ov[0], (size_t)ov[1]);
+            pos = ov[1];
+        } else {
+            pos = ov[1] + 1;
+            while (pos < len && ((unsigned char)text[pos] & 0xc0) == 0x80)
+                pos++;
+        }
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    return buf_take(&b);
+}
+
+/* Where rule tone.leadtest finds its matches in text, in the same form. */
+static char *
+rule_places(const struct guard *g, const char *text)
+{
+    struct guard_result r = gt_check_all(g, text);
+    struct buf b = {0};
+    for (size_t i = 0; i < r.n; i++)
+        if (strcmp(r.findings[i].rule, "tone.leadtest") == 0)
+            buf_printf(&b, "%zu-%zu ", r.findings[i].start, r.findings[i].end);
+    guard_result_free(&r);
+    return buf_take(&b);
+}
+
+static void
+test_same_matches_as_pcre2(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *pattern;
+        bool case_sensitive;
+    } rules[] = {
+        {"\\b(?:send|give|tell\\s+us)\\b", false},
+        {"(?i)(?:^|(?<=[.!?:]\\s)|(?<=\\n))[ \\t]*(?:anyway|moving on)[ \\t]*[.!]+", false},
+        {"(?<!well done)!{2,}|\\?{2,}|[!?]{3,}", false},
+        {"colou?r", false},
+        {"\\bkelvin\\b", false},
+        {"\\b(?i:at|from)\\s+number\\s*\\d+", true},
+        {"(?:it is|that is) (?:a|an)? ?(?:false|untrue)", false},
+        {"\\b(?:WILL|SHALL)\\b", true},
+        {"(?:ab|ba)+", false},
+        {"\\b[a-z]+\\s+dot\\s+[a-z]+", false},
+        {"\\p{Lu}\\p{Ll}+ said", true},
+        {"\\x41\\x{42}c", false},
+        {"\\d+\\s+(?:street|road)\\b", false},
+        {"(?:[\u2013\u2014]|(?<!\\w)-)[ \\t]*\\p{Lu}", false},
+    };
+    static const char *const texts[] = {
+        "Please send it. Anyway... Moving on!! What?? Really?!? colour color colouur",
+        "Send us the form, we will GIVE it back; tell  us more.\nanyway!",
+        "A.\xc2\xa0" "anyway. And:\xe2\x80\x83moving on!",
+        "\xe2\x84\xaa" "elvin and \xc5\xbf" "end it, KELVIN said",
+        "Come at number 4 or from  Number 12. It is a false claim. That is  untrue.",
+        "WILL we? we will. SHALL: will",
+        "!!!",
+        "anyway.",
+        "abababa baba ab",
+        "Well done!! Send it??",
+        "jo dot bloggs, Lu said, Ann said, \xe2\x84\xaa DOT \xc5\xbf, abc ABC",
+        "12 Road, 4  STREET, 9 roads \u2013 Jo \u2014Ann a-B - Cy",
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        char *policy = xasprintf("[tone.leadtest]\nkind = regex\nlevel = warning\n"
+                                 "message = Found.\ncase = %s\nmatch = %s\n",
+                                 rules[i].case_sensitive ? "sensitive" : "insensitive",
+                                 rules[i].pattern);
+        struct guard *g = gt_shipped(policy, NULL);
+        free(policy);
+        assert_non_null(g);
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
+            char *want = pcre2_places(rules[i].pattern, rules[i].case_sensitive, texts[j]);
+            char *got = rule_places(g, texts[j]);
+            if (strcmp(want, got) != 0)
+                fail_msg("%s on '%s': found at %s, PCRE2 at %s", rules[i].pattern, texts[j],
+                         got, want);
+            free(want);
+            free(got);
+        }
+        guard_free(g);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_leads_read),
+        cmocka_unit_test(test_same_matches_as_pcre2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
