@@ -205,10 +205,13 @@ model_load(struct guard_lexmodel *m)
 static size_t
 strip_suffix(const char *w, size_t len)
 {
-    static const char *const suffixes[] = {"ing", "ed", "es", "s", "ly"};
+    static const struct {
+        char text[4];
+        size_t len;
+    } suffixes[] = {{"ing", 3}, {"ed", 2}, {"es", 2}, {"s", 1}, {"ly", 2}};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        size_t sl = strlen(suffixes[i]);
-        if (len > sl + 3 && memcmp(w + len - sl, suffixes[i], sl) == 0)
+        size_t sl = suffixes[i].len;
+        if (len > sl + 3 && memcmp(w + len - sl, suffixes[i].text, sl) == 0)
             return len - sl;
     }
     return len;
