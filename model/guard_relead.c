@@ -577,6 +577,19 @@ lead_at(const struct guard_lead *l, const char *s, size_t len, size_t p)
     return true;
 }
 
+/* Whether lead l stands at the place p of the indexed text, whose part l->seg bytes in begins
+ * there; adds the lead's start to c when it does and c is not NULL. */
+static bool
+lead_take(const char *s, size_t len, const struct guard_lead *l, size_t p,
+          struct guard_recands *c)
+{
+    if (p < l->seg || !lead_at(l, s, len, p - l->seg))
+        return false;
+    if (c != NULL)
+        add_cand(c, (uint32_t)(p - l->seg));
+    return true;
+}
+
 /* Adds the places of subject s (len bytes) where lead l stands to c, found through the index
  * of the text the subject was made from (the same but for runs of spaces put in, which a part
  * of the lead without spaces cannot fall in); with c NULL, stops at the first. Whether there
@@ -595,11 +608,9 @@ lead_places(const struct guard_reindex *x, const char *s, size_t len, const stru
                 break;
             for (const char *q = x->s; (q = memchr(q, want, x->len - (size_t)(q - x->s)));
                  q++) {
-                size_t p = (size_t)(q - x->s);
-                if (p >= off && lead_at(l, s, len, p - off)) {
+                if (lead_take(s, len, l, (size_t)(q - x->s), c)) {
                     if (c == NULL)
                         return true;
-                    add_cand(c, (uint32_t)(p - off));
                     found = true;
                 }
             }
@@ -608,11 +619,9 @@ lead_places(const struct guard_reindex *x, const char *s, size_t len, const stru
     }
     unsigned b = bucket((unsigned char)l->text[off], (unsigned char)l->text[off + 1]);
     for (uint32_t i = x->head[b]; i < x->head[b + 1]; i++) {
-        size_t p = x->pos[i];
-        if (p >= off && lead_at(l, s, len, p - off)) {
+        if (lead_take(s, len, l, x->pos[i], c)) {
             if (c == NULL)
                 return true;
-            add_cand(c, (uint32_t)(p - off));
             found = true;
         }
     }
