@@ -29,7 +29,7 @@ cp tests/guardrails/dev/"$batch"*-*.txt "$tmp/run/tests/guardrails/dev/"
 ln -s dev "$tmp/run/tests/guardrails/test"
 ln -s "$tmp/wt/share" "$tmp/run/share"
 cp "$tmp/wt/tests/guardrails/policy" "$tmp/run/tests/guardrails/policy"
-printf "$extra" >>"$tmp/run/tests/guardrails/policy"
+printf '%b' "$extra" >>"$tmp/run/tests/guardrails/policy"
 echo "$batch against $(git log -1 --format='%h %s' "$added^" | cut -c1-70)"
 (cd "$tmp/run" && XDG_CACHE_HOME="$tmp/cache" "$tmp/wt/build/tests/model_guard_corpus_test" 2>/dev/null) |
     sed -n '/^guardrails labelled set/,/^  dev   clean replies flagged/p' || true
