@@ -785,6 +785,23 @@ scan_dob(struct guard_view *v)
     }
 }
 
+/* Whether the n bytes at s are a public service line and nothing else (10 or 11 digits,
+ * spaces allowed, starting 03 or 08): "Help to Claim: 0800 144 8 444" names a helpline. */
+static bool
+service_line(const char *s, size_t n)
+{
+    char d[12];
+    size_t nd = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ')
+            continue;
+        if (!isdigit((unsigned char)s[i]) || nd == sizeof d - 1)
+            return false;
+        d[nd++] = s[i];
+    }
+    return (nd == 10 || nd == 11) && d[0] == '0' && (d[1] == '3' || d[1] == '8');
+}
+
 /* Reference and case numbers after a keyword: "ref HR-2026-04417", "claim no. 12345678",
  * "case number: AB/123456". The number needs six or more letters and digits, four of them
  * digits. */
@@ -822,7 +839,8 @@ scan_references(struct guard_view *v)
                 break;
             }
         }
-        if (alnum >= 6 && digits >= 4 && alnum <= 40)
+        if (alnum >= 6 && digits >= 4 && alnum <= 40 &&
+            !service_line(s + v->toks[j].start, end - v->toks[j].start))
             pii_add(v, PII_REFERENCE, k->start, end, s + v->toks[j].start,
                     end - v->toks[j].start, 0);
     }

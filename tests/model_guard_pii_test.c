@@ -225,6 +225,10 @@ test_reference_numbers(void **state)
     gt_quiet(g, "In case 12 people turn up, book the big room.", "personal-data.");
     gt_quiet(g, "Order 66 was in the film.", "personal-data.");
     gt_quiet(g, "Your claim is being processed.", "personal-data.");
+    /* A helpline named after the service is a phone line, not someone's reference. */
+    gt_quiet(g, "Free help from Help to Claim: 0800 144 8 444.", "personal-data.");
+    gt_quiet(g, "Call the claims line on 0345 600 0000.", "personal-data.");
+    gt_fires(g, "Your claim number is 0800 1448 4441 2.", "personal-data.reference", NULL);
 }
 
 static void
