@@ -280,7 +280,7 @@ test_escalation_context(void **state)
         {"Hannah Reeve, local democracy reporter here.", "escalation.media", GUARD_WARNING},
         {"As the MP for Northmoor West, I ask...", "escalation.politician", GUARD_WARNING},
         {"This is a data breach.", "escalation.data", GUARD_WARNING},
-        {"She's in hospital with a broken wrist.", "escalation.harm", GUARD_WARNING},
+        {"She's in hospital with a broken wrist.", "escalation.injury", GUARD_WARNING},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct guard_result r = gt_check_full(g, "Thanks for telling us.", cases[i].post, NULL,
