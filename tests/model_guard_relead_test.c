@@ -52,6 +52,13 @@ test_leads_read(void **state)
     /* Dashes and curly quotes have no other case: they lead in caseless expressions too. */
     assert_leads("(?:[\u2013\u2014]|(?<!\\w)-)[ \\t]*x", false,
                  (const char *const[]){"\u2013", "\u2014", "-", NULL});
+    /* Other characters lead an expression that is not caseless, as they are; a caseless one
+     * ends its lead before them (they have other cases). */
+    assert_leads("(?:L\u00f4n|T\u0177|Heol)\\s", true,
+                 (const char *const[]){"L\u00f4n", "T\u0177", "Heol", NULL});
+    assert_leads("(?:L\u00f4n|T\u0177|Heol)\\s", false,
+                 (const char *const[]){"l", "t", "heol", NULL});
+    assert_leads("(?:ab|(?i:L\u00f4n))c", true, (const char *const[]){"ab", "l", NULL});
     assert_int_equal(leads_of("(?i)(?:^|(?<=[.!?:]\\s)|(?<=\\n))[ \\t]*anyway", false).kind,
                      RELEAD_SENTENCE);
     /* No leads: a class of letters first, an optional start, an alternative without one,
@@ -171,6 +178,10 @@ test_same_matches_as_pcre2(void **state)
         {"\\x41\\x{42}c", false},
         {"\\d+\\s+(?:street|road)\\b", false},
         {"(?:[\u2013\u2014]|(?<!\\w)-)[ \\t]*\\p{Lu}", false},
+        {"\\d\\s+(?:L\u00f4n|T\u0177|Heol)\\b", true},
+        {"\\d\\s+(?:L\u00f4n|T\u0177|Heol)\\b", false},
+        {"\\d\\s+(?:Caf\u00e9|Heol)\\b", false},
+        {"(?:L\u00f4n|T\u0177)\\b", true},
     };
     static const char *const texts[] = {
         "Please send it. Anyway... Moving on!! What?? Really?!? colour color colouur",
@@ -185,6 +196,7 @@ test_same_matches_as_pcre2(void **state)
         "Well done!! Send it??",
         "jo dot bloggs, Lu said, Ann said, \xe2\x84\xaa DOT \xc5\xbf, abc ABC",
         "12 Road, 4  STREET, 9 roads \u2013 Jo \u2014Ann a-B - Cy",
+        "4 L\u00f4n, 5 L\u00d4N, 6 Lon, 7 T\u0177 8 t\u0177 9 T\u0176 2 Heol, 3 CAF\u00c9 1 Caf\u00e9",
     };
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         char *policy = xasprintf("[tone.leadtest]\nkind = regex\nlevel = warning\n"
