@@ -679,6 +679,10 @@ guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, in
         return NULL;
     const struct guard_recands *places = NULL; /* everywhere */
     c->n = 0;
+    /* What every match needs first: looking for it stops at the first place it stands, and
+     * a text without it needs no leads found (some, like "the", stand everywhere). */
+    if (lacks_required(lead, x, s, len))
+        return c; /* no place can hold a match */
     if (lead->kind == RELEAD_SENTENCE) {
         if (!x->sentences_made[subject])
             sentence_places(s, len, &x->sentences[subject]);
@@ -698,12 +702,6 @@ guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, in
                 c->at[kept++] = c->at[i];
         c->n = kept;
         places = c;
-    }
-    if (places && places->n == 0)
-        return places;
-    if (lacks_required(lead, x, s, len)) {
-        c->n = 0;
-        return c; /* no place can hold a match */
     }
     return places;
 }
