@@ -21,7 +21,8 @@
  * top-level alternatives (none of them made optional), and the leads of a group there that is
  * not optional, must stand somewhere in any text the expression matches: a text without them
  * is passed over. Dashes, curly quotes and the ellipsis (U+2010 to U+2027, which have no other
- * case) can lead, as plain characters do.
+ * case) can lead, as plain characters do; so can any character beyond ASCII in a lead that is
+ * not caseless ("Lôn" in a case-sensitive list of street words, rather than "L").
  *
  * Caseless leads are held in lower case and looked for in the text with ASCII letters in lower
  * case; a text holding the Kelvin sign or the long s (which PCRE2 folds to k and s) runs the
@@ -54,6 +55,18 @@ uncased_punct(const char *p)
 {
     const unsigned char *u = (const unsigned char *)p;
     return u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0xa7 ? 3 : 0;
+}
+
+/* The length of the character at p when it is any other than ASCII, for a lead that is not
+ * caseless (which would have to find its other cases too); 0 otherwise. */
+static size_t
+exact_char(const char *p, bool fold)
+{
+    if (fold || (unsigned char)*p < 0x80)
+        return 0;
+    int32_t cp;
+    size_t n = guard_utf8_next(p, strnlen(p, 4), 0, &cp);
+    return cp >= 0x80 ? n : 0;
 }
 
 /* Whether the escape \e stands for the character e (punctuation), or a newline or tab. */
@@ -341,7 +354,7 @@ alternative(const char *p, bool fold, struct guard_relead *out)
     char text[LEAD_LEN_MAX];
     size_t len = 0;
     for (;;) {
-        char ch[3];
+        char ch[4];
         size_t n = 1;
         const char *next;
         if (plain_char((unsigned char)*p)) {
@@ -349,7 +362,7 @@ alternative(const char *p, bool fold, struct guard_relead *out)
             next = p + 1;
         } else if (*p == '\\' && literal_escape(p[1], &ch[0])) {
             next = p + 2;
-        } else if ((n = uncased_punct(p)) > 0) {
+        } else if ((n = uncased_punct(p)) > 0 || (n = exact_char(p, fold)) > 0) {
             memcpy(ch, p, n);
             next = p + n;
         } else {
@@ -666,6 +679,10 @@ guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, in
         return NULL;
     const struct guard_recands *places = NULL; /* everywhere */
     c->n = 0;
+    /* What every match needs first: looking for it stops at the first place it stands, and
+     * a text without it needs no leads found (some, like "the", stand everywhere). */
+    if (lacks_required(lead, x, s, len))
+        return c; /* no place can hold a match */
     if (lead->kind == RELEAD_SENTENCE) {
         if (!x->sentences_made[subject])
             sentence_places(s, len, &x->sentences[subject]);
@@ -685,12 +702,6 @@ guard_relead_places(const struct guard_relead *lead, struct guard_reindex *x, in
                 c->at[kept++] = c->at[i];
         c->n = kept;
         places = c;
-    }
-    if (places && places->n == 0)
-        return places;
-    if (lacks_required(lead, x, s, len)) {
-        c->n = 0;
-        return c; /* no place can hold a match */
     }
     return places;
 }

@@ -28,6 +28,27 @@ platform_length_trim(const char *s, size_t len, size_t *from, size_t *to)
     *to = b;
 }
 
+/* Counts the ASCII characters of s from *i up to stop (or the first other byte) as
+ * user-perceived characters: each one, but LF after CR (*prev is the character before, -1 at
+ * the start). Moves *i and *prev past them; sets *over_at to the byte where the count first
+ * exceeds room, unless it is set already (not to). */
+static long
+count_ascii(const char *s, size_t *i, size_t stop, int32_t *prev, long room, size_t *over_at,
+            size_t to)
+{
+    long n = 0;
+    size_t k = *i;
+    int32_t p = *prev;
+    for (; k < stop && (unsigned char)s[k] < 0x80; k++) {
+        if (!(p == '\r' && s[k] == '\n') && ++n > room && *over_at == to)
+            *over_at = k;
+        p = (unsigned char)s[k];
+    }
+    *i = k;
+    *prev = p;
+    return n;
+}
+
 /* Counts v->s[i..to) as p counts a post's text, adding to n (what is counted before it), and
  * sets *over_at to the byte where the total first exceeds max, unless it is set already (not
  * to). */
@@ -64,6 +85,18 @@ count_text(const struct platform *p, const struct guard_view *v, size_t i, size_
                 state = 0;
                 continue;
             }
+        }
+        /* A run of ASCII after ASCII: every character is one, but LF after CR. */
+        if (prev < 0x80 && (unsigned char)v->s[i] < 0x80) {
+            size_t stop = to; /* (Mastodon: the next link or mention, which may count less) */
+            for (size_t j = span; mastodon && j < v->nspans; j++)
+                if (v->spans[j].start > i) {
+                    stop = v->spans[j].start < to ? v->spans[j].start : to;
+                    break;
+                }
+            n += count_ascii(v->s, &i, stop, &prev, max - n, over_at, to);
+            state = 0;
+            continue;
         }
         int32_t cp;
         size_t step = guard_utf8_next(v->s, v->len, i, &cp);
