@@ -208,6 +208,22 @@ tok_matches(const struct phrase_set *set, const struct phrase_tok *pt, bool case
             (hlen == wlen + 4 && memcmp(have + wlen, "\xE2\x80\x99s", 4) == 0));
 }
 
+/* Whether only spaces and commas stand between token t and the one before it: an except
+ * phrase reads a list written with commas ("STOP, CHALLENGE, PROTECT") as its words. */
+static bool
+comma_joined(const struct guard_view *v, const struct guard_tok *t)
+{
+    const struct guard_tok *prev = t - 1;
+    bool comma = false;
+    for (size_t k = prev->end; k < t->start; k++) {
+        if (v->s[k] == ',' && !comma)
+            comma = true;
+        else if (v->s[k] != ' ')
+            return false;
+    }
+    return true;
+}
+
 /* Whether phrase p matches the tokens of v from index i; sets *last to its last token. */
 static bool
 phrase_matches(const struct phrase_set *set, const struct phrase *p,
@@ -218,7 +234,8 @@ phrase_matches(const struct phrase_set *set, const struct phrase *p,
     bool cs = (p->flags & PHRASE_CASE) != 0;
     for (size_t j = 0; j < p->ntok; j++) {
         const struct guard_tok *vt = &v->toks[i + j];
-        if (j > 0 && !(vt->flags & TOK_JOINED))
+        if (j > 0 && !(vt->flags & TOK_JOINED) &&
+            !((p->flags & PHRASE_EXCEPT) && comma_joined(v, vt)))
             return false;
         if (!tok_matches(set, &set->toks[p->tok + j], cs, v, vt))
             return false;

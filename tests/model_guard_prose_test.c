@@ -134,6 +134,11 @@ test_shouting(void **state)
     gt_fires(g, "THE NHS IS CLOSED TODAY", "tone.shouting", "THE NHS IS CLOSED TODAY");
     gt_quiet(g, "SAVE THE DATE: Family Fun Day, Saturday.", "tone.shouting");
     gt_quiet(g, "Our STAY SAFE campaign with the RNLI has more.", "tone.shouting");
+    /* A slogan the rule excepts is read with its commas; a list of shouted words is not. */
+    gt_quiet(g, "Remember the advice: STOP, CHALLENGE, PROTECT.", "tone.shouting");
+    gt_quiet(g, "In an attack: RUN, HIDE, TELL.", "tone.shouting");
+    gt_fires(g, "WE SAID, NOT TODAY, THANKS.", "tone.shouting", "WE SAID, NOT TODAY, THANKS");
+    gt_fires(g, "STOP; CHALLENGE, PROTECT YOURSELVES.", "tone.shouting", NULL);
     /* A reference or a path is not a word: the planning portal's 25/00341/OUT. */
     gt_quiet(g, "Search the portal under reference 25/00341/OUT for the report.", "tone.shouting");
     gt_fires(g, "Bins go OUT on Tuesday, not Monday.", "tone.shouting", "OUT");
