@@ -371,6 +371,10 @@ struct tp_store {
     uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
                                * bits (tp_alt_bit) of their first words, all set when one need
                                * not start with a word; 0 until a check first needs it */
+    uint64_t *altmask;        /* per alternative in alts: the bits (tp_alt_bit) of every word
+                               * it can start with, seen through leading groups and classes;
+                               * all set when it can start otherwise (a stem, a regex, or
+                               * nothing); made with its list's altbloom */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start

@@ -112,6 +112,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqstart);
     free(s->altfirst);
     free(s->altbloom);
+    free(s->altmask);
     free(s->openstart);
     free(s->openbytes);
     memset(s, 0, sizeof *s);
@@ -948,8 +949,10 @@ pack_alts(struct tp_store *s)
 {
     free(s->altfirst);
     free(s->altbloom);
+    free(s->altmask);
     s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
     s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
+    s->altmask = xcalloc(s->nalts + 1, sizeof *s->altmask);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
@@ -1384,9 +1387,24 @@ set_size(const struct tp_store *s, const struct tp_node *n)
     return nset;
 }
 
-/* The filter of the first words of the alternatives from alt (all bits set when one need
- * not start with a word), made on first need and kept in the store: most lists are never
- * tried, and making them all would slow every load. */
+/* The bits of the words alternative seq can start with (all set when it can start with a
+ * stem, a prefix, a regex or anything else, or be empty): the index's first words, seen
+ * through leading groups and classes. */
+static uint64_t
+alt_mask(const struct tp_store *s, uint32_t seq)
+{
+    struct keyset k = {0};
+    if (first_keys(s, seq, 0, &k, 0) || k.open || k.nprefix > 0)
+        return ~(uint64_t)0;
+    uint64_t mask = 0;
+    for (size_t i = 0; i < k.nexact; i++)
+        mask |= (uint64_t)1 << tp_alt_bit(k.exact[i]);
+    return mask;
+}
+
+/* The filter of the first words of the alternatives from alt, and each alternative's own
+ * (altmask), made on first need and kept in the store: most lists are never tried, and
+ * making them all would slow every load. */
 static uint64_t
 alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
 {
@@ -1395,9 +1413,11 @@ alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
     uint64_t bloom = 0;
     for (uint32_t a = 0; a < nalt; a++) {
         uint32_t first = s->altfirst[alt + a];
-        bloom |= first ? (uint64_t)1 << tp_alt_bit(first) : ~(uint64_t)0;
+        uint64_t mask = first ? (uint64_t)1 << tp_alt_bit(first) : alt_mask(s, s->alts[alt + a]);
+        s->altmask[alt + a] = mask;
+        bloom |= mask;
     }
-    s->altbloom[alt] = bloom; /* (nalt > 0 here, so bloom is not 0) */
+    s->altbloom[alt] = bloom; /* (nalt > 0 here, and no mask is 0, so bloom is not 0) */
     return bloom;
 }
 
@@ -1454,10 +1474,15 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         uint32_t shash = there ? m->v->toks[pos].shash : 0;
         /* And all of them together first: often none can start here. */
         uint64_t bloom = alt_bloom(s, alt, nalt);
-        if (!((bloom >> tp_alt_bit(hash)) & 1) && !(shash && ((bloom >> tp_alt_bit(shash)) & 1)))
+        unsigned hbit = tp_alt_bit(hash), sbit = tp_alt_bit(shash);
+        if (!((bloom >> hbit) & 1) && !(shash && ((bloom >> sbit) & 1)))
             nalt = 0;
+        const uint64_t *mask = s->altmask + alt;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (first[a] != 0 && first[a] != hash && first[a] != shash)
+                continue;
+            /* One led by a group or class: by the words those can start with. */
+            if (first[a] == 0 && !((mask[a] >> hbit) & 1) && !(shash && ((mask[a] >> sbit) & 1)))
                 continue;
             if (first[a] == 0 && !may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
