@@ -1626,6 +1626,62 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struc
         c->unfinished[te->rule] |= v->source == GUARD_DRAFT ? 1 : 2;
 }
 
+/* A scan's index buckets with the links of patterns dead for its text left out, each
+ * bucket's made when a word first reaches it: common words ("the") reach long runs of
+ * patterns whose other words the text lacks, and meet them again at each of their places. */
+struct live_links {
+    uint32_t *slot;           /* open addressing: 2 * bucket + table + 1, 0 when free */
+    uint32_t *start, *n;      /* per slot: its links' place in run, and how many */
+    uint32_t *run;            /* the live links' indexes, bucket after bucket */
+    size_t mask, nrun;
+};
+
+/* Makes the table for a view of ntoks tokens (three keys a token at most). */
+static struct live_links
+live_links_new(const struct tp_store *s, size_t ntoks)
+{
+    size_t size = 64;
+    while (size < ntoks * 4)
+        size *= 2;
+    struct live_links ll = {.mask = size - 1};
+    ll.slot = xcalloc(3 * size, sizeof *ll.slot);
+    ll.start = ll.slot + size;
+    ll.n = ll.slot + 2 * size;
+    ll.run = xcalloc(s->nlinks + 1, sizeof *ll.run);
+    return ll;
+}
+
+/* Frees what live_links_new made. */
+static void
+live_links_free(struct live_links *ll)
+{
+    free(ll->slot);
+    free(ll->run);
+}
+
+/* The live links of bucket b of the exact table (or of the prefix table): *n of them. */
+static uint32_t *
+live_links_of(struct live_links *ll, const struct tp_store *s, const uint32_t *tried,
+              bool prefix, size_t b, uint32_t *n)
+{
+    uint32_t key = (uint32_t)(2 * b + prefix + 1);
+    size_t k = (key * 0x9E3779B1u) & ll->mask;
+    while (ll->slot[k] != 0 && ll->slot[k] != key)
+        k = (k + 1) & ll->mask;
+    if (ll->slot[k] == 0) {
+        const uint32_t *table = prefix ? s->prefix : s->exact;
+        ll->slot[k] = key;
+        ll->start[k] = (uint32_t)ll->nrun;
+        for (uint32_t l = table[b]; l < table[b + 1]; l++)
+            if (tried[s->links[l].entry] != UINT32_MAX) /* (most are not: their words are
+                                                          * not all in the text) */
+                ll->run[ll->nrun++] = l;
+        ll->n[k] = (uint32_t)ll->nrun - ll->start[k];
+    }
+    *n = ll->n[k];
+    return ll->run + ll->start[k];
+}
+
 void
 guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
 {
@@ -1658,10 +1714,17 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
         if (t->phash)
             bits[(WORD_BITS + t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
     }
+    uint32_t last_rule = UINT32_MAX;
+    bool in_force = false, locked = false;
     for (size_t e = 0; e < s->nentries; e++) {
         const struct tp_entry *te = &s->entries[e];
-        const struct guard_rule *r = &c->g->rules[te->rule];
-        if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked)) {
+        if (te->rule != last_rule) { /* (a rule's patterns are side by side: looked up once) */
+            const struct guard_rule *r = &c->g->rules[te->rule];
+            last_rule = te->rule;
+            in_force = c->active[te->rule] && guard_rule_applies(r, v);
+            locked = r->locked;
+        }
+        if (!in_force || (te->user && locked)) {
             tried[e] = UINT32_MAX;
             continue;
         }
@@ -1684,6 +1747,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     for (size_t k = 0; k < s->nopen; k++)
         if (tried[s->open[k]] != UINT32_MAX)
             live[nlive++] = (uint32_t)k;
+    struct live_links ll = live_links_new(s, v->ntoks);
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
@@ -1693,10 +1757,11 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             if (tables[h] == NULL)
                 continue;
             size_t b = keys[h] & s->mask;
-            for (uint32_t l = tables[h][b]; l < tables[h][b + 1]; l++) {
-                const struct tp_link *ln = &s->links[l];
-                if (tried[ln->entry] == UINT32_MAX)
-                    continue; /* (most: their words are not all in the text) */
+            if (tables[h][b] == tables[h][b + 1])
+                continue;
+            uint32_t n, *run = live_links_of(&ll, s, tried, tables[h] == s->prefix, b, &n);
+            for (uint32_t l = 0; l < n; l++) {
+                const struct tp_link *ln = &s->links[run[l]];
                 for (size_t d = ln->hi + 1u; d-- > ln->lo;)
                     if (d <= i)
                         try_entry(c, v, ln->entry, i - d, &sc);
@@ -1706,6 +1771,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             if (may_start_open(s, live[k], v, t))
                 try_entry(c, v, s->open[live[k]], i, &sc);
     }
+    live_links_free(&ll);
     free(sentbits);
     free(tried);
 }
