@@ -111,6 +111,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqbits);
     free(s->reqstart);
     free(s->altfirst);
+    free(s->altsecond);
     free(s->altbloom);
     free(s->altmask);
     free(s->openstart);
@@ -948,14 +949,19 @@ static void
 pack_alts(struct tp_store *s)
 {
     free(s->altfirst);
+    free(s->altsecond);
     free(s->altbloom);
     free(s->altmask);
     s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
+    s->altsecond = xcalloc(s->nalts + 1, sizeof *s->altsecond);
     s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
     s->altmask = xcalloc(s->nalts + 1, sizeof *s->altmask);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
+        const struct tp_node *n2 = q->n >= 2 ? &s->nodes[q->node + 1] : NULL;
+        if (q->firstkind == 1 && n2 != NULL && n2->op == TP_WORD && !(n2->flags & (TP_OPT | TP_NOT)))
+            s->altsecond[i] = guard_hash(s->pool + n2->str, n2->len);
     }
 }
 
@@ -1478,8 +1484,16 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         if (!((bloom >> hbit) & 1) && !(shash && ((bloom >> sbit) & 1)))
             nalt = 0;
         const uint64_t *mask = s->altmask + alt;
+        const uint32_t *second = s->altsecond + alt;
+        /* The word after, for alternatives of two words: 0 when none can follow here. */
+        bool there2 = pos + 1 < m->v->ntoks &&
+                      !(m->v->toks[pos + 1].flags & (TOK_SENTENCE | TOK_LINE));
+        uint32_t hash2 = there2 ? m->v->toks[pos + 1].hash : 0;
+        uint32_t shash2 = there2 ? m->v->toks[pos + 1].shash : 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (first[a] != 0 && first[a] != hash && first[a] != shash)
+                continue;
+            if (second[a] != 0 && second[a] != hash2 && second[a] != shash2)
                 continue;
             /* One led by a group or class: by the words those can start with. */
             if (first[a] == 0 && !((mask[a] >> hbit) & 1) && !(shash && ((mask[a] >> sbit) & 1)))
