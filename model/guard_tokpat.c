@@ -933,8 +933,17 @@ pack_reqs(struct tp_store *s)
     size_t at = 0;
     for (size_t e = 0; e < s->nentries; e++) {
         s->reqstart[e] = (uint32_t)at;
-        for (uint8_t k = 0; k < s->entries[e].nreq; k++) {
-            const struct tp_req *r = &s->entries[e].req[k];
+        /* Smallest sets first: a text lacks a pattern's one rare word more often than all
+         * of a long list, and a set with no word in the text is read to its end. */
+        uint8_t order[TP_REQS_MAX], nreq = s->entries[e].nreq;
+        for (uint8_t k = 0; k < nreq; k++) {
+            uint8_t j = k;
+            for (; j > 0 && s->entries[e].req[order[j - 1]].n > s->entries[e].req[k].n; j--)
+                order[j] = order[j - 1];
+            order[j] = k;
+        }
+        for (uint8_t k = 0; k < nreq; k++) {
+            const struct tp_req *r = &s->entries[e].req[order[k]];
             s->reqbits[at++] = r->n;
             for (uint8_t w = 0; w < r->n; w++)
                 s->reqbits[at++] = (uint16_t)(r->h[w] % WORD_BITS +
