@@ -369,8 +369,8 @@ struct tp_store {
                                * so that trying a list of alternatives reads one short array
                                * rather than each sequence) */
     uint32_t *altsecond;      /* per alternative: the hash of its second word when it starts
-                               * with two plain words ("the council"), else 0 (made as
-                               * altfirst) */
+                               * with two plain words ("the council"), else 0 (made with its
+                               * list's altbloom) */
     uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
                                * bits (tp_alt_bit) of their first words, all set when one need
                                * not start with a word; 0 until a check first needs it */

@@ -935,15 +935,16 @@ pack_reqs(struct tp_store *s)
         s->reqstart[e] = (uint32_t)at;
         /* Smallest sets first: a text lacks a pattern's one rare word more often than all
          * of a long list, and a set with no word in the text is read to its end. */
+        const struct tp_req *req = s->entries[e].req;
         uint8_t order[TP_REQS_MAX], nreq = s->entries[e].nreq;
         for (uint8_t k = 0; k < nreq; k++) {
             uint8_t j = k;
-            for (; j > 0 && s->entries[e].req[order[j - 1]].n > s->entries[e].req[k].n; j--)
+            for (; j > 0 && req[order[j - 1]].n > req[k].n; j--)
                 order[j] = order[j - 1];
             order[j] = k;
         }
         for (uint8_t k = 0; k < nreq; k++) {
-            const struct tp_req *r = &s->entries[e].req[order[k]];
+            const struct tp_req *r = &req[order[k]];
             s->reqbits[at++] = r->n;
             for (uint8_t w = 0; w < r->n; w++)
                 s->reqbits[at++] = (uint16_t)(r->h[w] % WORD_BITS +
@@ -962,15 +963,14 @@ pack_alts(struct tp_store *s)
     free(s->altbloom);
     free(s->altmask);
     s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
-    s->altsecond = xcalloc(s->nalts + 1, sizeof *s->altsecond);
+    s->altsecond = xreallocarray(NULL, s->nalts + 1, sizeof *s->altsecond);
     s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
-    s->altmask = xcalloc(s->nalts + 1, sizeof *s->altmask);
+    /* (Written for a list when its altbloom is made, before any is read: left unzeroed, as
+     * most are never needed.) */
+    s->altmask = xreallocarray(NULL, s->nalts + 1, sizeof *s->altmask);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
-        const struct tp_node *n2 = q->n >= 2 ? &s->nodes[q->node + 1] : NULL;
-        if (q->firstkind == 1 && n2 != NULL && n2->op == TP_WORD && !(n2->flags & (TP_OPT | TP_NOT)))
-            s->altsecond[i] = guard_hash(s->pool + n2->str, n2->len);
     }
 }
 
@@ -1418,7 +1418,7 @@ alt_mask(const struct tp_store *s, uint32_t seq)
 }
 
 /* The filter of the first words of the alternatives from alt, and each alternative's own
- * (altmask), made on first need and kept in the store: most lists are never tried, and
+ * (altmask) and second word (altsecond), made on first need and kept in the store: most lists are never tried, and
  * making them all would slow every load. */
 static uint64_t
 alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
@@ -1431,6 +1431,10 @@ alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
         uint64_t mask = first ? (uint64_t)1 << tp_alt_bit(first) : alt_mask(s, s->alts[alt + a]);
         s->altmask[alt + a] = mask;
         bloom |= mask;
+        const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
+        const struct tp_node *n2 = q->n >= 2 ? &s->nodes[q->node + 1] : NULL;
+        bool two = first && n2 && n2->op == TP_WORD && !(n2->flags & (TP_OPT | TP_NOT));
+        s->altsecond[alt + a] = two ? guard_hash(s->pool + n2->str, n2->len) : 0;
     }
     s->altbloom[alt] = bloom; /* (nalt > 0 here, and no mask is 0, so bloom is not 0) */
     return bloom;
@@ -1667,10 +1671,11 @@ live_links_new(const struct tp_store *s, size_t ntoks)
     while (size < ntoks * 4)
         size *= 2;
     struct live_links ll = {.mask = size - 1};
-    ll.slot = xcalloc(3 * size, sizeof *ll.slot);
-    ll.start = ll.slot + size;
-    ll.n = ll.slot + 2 * size;
-    ll.run = xcalloc(s->nlinks + 1, sizeof *ll.run);
+    ll.slot = xcalloc(size, sizeof *ll.slot);
+    /* (The rest is written before it is read.) */
+    ll.start = xreallocarray(NULL, 2 * size, sizeof *ll.start);
+    ll.n = ll.start + size;
+    ll.run = xreallocarray(NULL, s->nlinks + 1, sizeof *ll.run);
     return ll;
 }
 
@@ -1679,6 +1684,7 @@ static void
 live_links_free(struct live_links *ll)
 {
     free(ll->slot);
+    free(ll->start);
     free(ll->run);
 }
 
