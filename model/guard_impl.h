@@ -769,8 +769,8 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
 /* Packs what the check reads from the store: the required-word sets (reqbits, reqstart), the
- * alternatives' first words (altfirst, altbloom) and where open patterns can start
- * (openstart). */
+ * alternatives' first words (altfirst; altbloom, altmask and altsecond are made as a check
+ * first needs them) and where open patterns can start (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */
