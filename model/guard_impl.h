@@ -368,9 +368,16 @@ struct tp_store {
                                * with, 0 when it need not start with a word (made as reqbits,
                                * so that trying a list of alternatives reads one short array
                                * rather than each sequence) */
+    uint32_t *altsecond;      /* per alternative: the hash of its second word when it starts
+                               * with two plain words ("the council"), else 0 (made with its
+                               * list's altbloom) */
     uint64_t *altbloom;       /* at the start of a group's or class's alternatives in alts: the
                                * bits (tp_alt_bit) of their first words, all set when one need
                                * not start with a word; 0 until a check first needs it */
+    uint64_t *altmask;        /* per alternative in alts: the bits (tp_alt_bit) of every word
+                               * it can start with, seen through leading groups and classes;
+                               * all set when it can start otherwise (a stem, a regex, or
+                               * nothing); made with its list's altbloom */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start
@@ -762,8 +769,8 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
 /* Packs what the check reads from the store: the required-word sets (reqbits, reqstart), the
- * alternatives' first words (altfirst, altbloom) and where open patterns can start
- * (openstart). */
+ * alternatives' first words (altfirst; altbloom, altmask and altsecond are made as a check
+ * first needs them) and where open patterns can start (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */

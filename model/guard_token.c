@@ -427,7 +427,7 @@ is_abbreviation(const struct guard_view *v, const struct guard_tok *t)
     if (t->fold_len == 1 && (t->flags & TOK_LETTER))
         return true;
     for (size_t i = 0; i < NELEM(abbreviations); i++)
-        if (strlen(abbreviations[i]) == t->fold_len &&
+        if (abbreviations[i][0] == f[0] && strlen(abbreviations[i]) == t->fold_len &&
             memcmp(abbreviations[i], f, t->fold_len) == 0)
             return true;
     return false;
@@ -495,13 +495,27 @@ static const struct unapostrophed unapostrophed[] = {
 };
 #undef C
 
+/* Whether c is a lowercase ASCII letter whose bit (a = 0) is set in letters. */
+static bool
+letter_in(char c, uint32_t letters)
+{
+    return c >= 'a' && c <= 'z' && ((letters >> (c - 'a')) & 1);
+}
+
+#define L(c) (1u << ((c) - 'a'))
+/* The first and last letters of the forms listed, to pass most words over at once. */
+static const uint32_t unapostrophed_first = L('a') | L('c') | L('d') | L('h') | L('i') | L('m') |
+                                            L('n') | L('s') | L('t') | L('w') | L('y');
+static const uint32_t unapostrophed_last = L('t') | L('s') | L('m') | L('e') | L('l') | L('d');
+#undef L
+
 /* Puts the apostrophe back into a folded contraction typed without one; returns the new
  * length (f has room for one more byte). */
 static size_t
 restore_apostrophe(char *f, size_t n)
 {
-    /* The first and last letters of the forms listed, to pass most words over at once. */
-    if (n < 2 || n > 8 || !strchr("acdhimnstwy", f[0]) || !strchr("tsmeld", f[n - 1]))
+    if (n < 2 || n > 8 || !letter_in(f[0], unapostrophed_first) ||
+        !letter_in(f[n - 1], unapostrophed_last))
         return n;
     for (size_t i = 0; i < sizeof unapostrophed / sizeof unapostrophed[0]; i++) {
         const struct unapostrophed *u = &unapostrophed[i];

@@ -111,7 +111,9 @@ guard_tokpat_free(struct tp_store *s)
     free(s->reqbits);
     free(s->reqstart);
     free(s->altfirst);
+    free(s->altsecond);
     free(s->altbloom);
+    free(s->altmask);
     free(s->openstart);
     free(s->openbytes);
     memset(s, 0, sizeof *s);
@@ -931,8 +933,18 @@ pack_reqs(struct tp_store *s)
     size_t at = 0;
     for (size_t e = 0; e < s->nentries; e++) {
         s->reqstart[e] = (uint32_t)at;
-        for (uint8_t k = 0; k < s->entries[e].nreq; k++) {
-            const struct tp_req *r = &s->entries[e].req[k];
+        /* Smallest sets first: a text lacks a pattern's one rare word more often than all
+         * of a long list, and a set with no word in the text is read to its end. */
+        const struct tp_req *req = s->entries[e].req;
+        uint8_t order[TP_REQS_MAX], nreq = s->entries[e].nreq;
+        for (uint8_t k = 0; k < nreq; k++) {
+            uint8_t j = k;
+            for (; j > 0 && req[order[j - 1]].n > req[k].n; j--)
+                order[j] = order[j - 1];
+            order[j] = k;
+        }
+        for (uint8_t k = 0; k < nreq; k++) {
+            const struct tp_req *r = &req[order[k]];
             s->reqbits[at++] = r->n;
             for (uint8_t w = 0; w < r->n; w++)
                 s->reqbits[at++] = (uint16_t)(r->h[w] % WORD_BITS +
@@ -947,9 +959,15 @@ static void
 pack_alts(struct tp_store *s)
 {
     free(s->altfirst);
+    free(s->altsecond);
     free(s->altbloom);
+    free(s->altmask);
     s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
+    s->altsecond = xreallocarray(NULL, s->nalts + 1, sizeof *s->altsecond);
     s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
+    /* (Written for a list when its altbloom is made, before any is read: left unzeroed, as
+     * most are never needed.) */
+    s->altmask = xreallocarray(NULL, s->nalts + 1, sizeof *s->altmask);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
@@ -1384,9 +1402,24 @@ set_size(const struct tp_store *s, const struct tp_node *n)
     return nset;
 }
 
-/* The filter of the first words of the alternatives from alt (all bits set when one need
- * not start with a word), made on first need and kept in the store: most lists are never
- * tried, and making them all would slow every load. */
+/* The bits of the words alternative seq can start with (all set when it can start with a
+ * stem, a prefix, a regex or anything else, or be empty): the index's first words, seen
+ * through leading groups and classes. */
+static uint64_t
+alt_mask(const struct tp_store *s, uint32_t seq)
+{
+    struct keyset k = {0};
+    if (first_keys(s, seq, 0, &k, 0) || k.open || k.nprefix > 0)
+        return ~(uint64_t)0;
+    uint64_t mask = 0;
+    for (size_t i = 0; i < k.nexact; i++)
+        mask |= (uint64_t)1 << tp_alt_bit(k.exact[i]);
+    return mask;
+}
+
+/* The filter of the first words of the alternatives from alt, and each alternative's own
+ * (altmask) and second word (altsecond), made on first need and kept in the store: most lists are never tried, and
+ * making them all would slow every load. */
 static uint64_t
 alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
 {
@@ -1395,9 +1428,15 @@ alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
     uint64_t bloom = 0;
     for (uint32_t a = 0; a < nalt; a++) {
         uint32_t first = s->altfirst[alt + a];
-        bloom |= first ? (uint64_t)1 << tp_alt_bit(first) : ~(uint64_t)0;
+        uint64_t mask = first ? (uint64_t)1 << tp_alt_bit(first) : alt_mask(s, s->alts[alt + a]);
+        s->altmask[alt + a] = mask;
+        bloom |= mask;
+        const struct tp_seq *q = &s->seqs[s->alts[alt + a]];
+        const struct tp_node *n2 = q->n >= 2 ? &s->nodes[q->node + 1] : NULL;
+        bool two = first && n2 && n2->op == TP_WORD && !(n2->flags & (TP_OPT | TP_NOT));
+        s->altsecond[alt + a] = two ? guard_hash(s->pool + n2->str, n2->len) : 0;
     }
-    s->altbloom[alt] = bloom; /* (nalt > 0 here, so bloom is not 0) */
+    s->altbloom[alt] = bloom; /* (nalt > 0 here, and no mask is 0, so bloom is not 0) */
     return bloom;
 }
 
@@ -1454,10 +1493,23 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         uint32_t shash = there ? m->v->toks[pos].shash : 0;
         /* And all of them together first: often none can start here. */
         uint64_t bloom = alt_bloom(s, alt, nalt);
-        if (!((bloom >> tp_alt_bit(hash)) & 1) && !(shash && ((bloom >> tp_alt_bit(shash)) & 1)))
+        unsigned hbit = tp_alt_bit(hash), sbit = tp_alt_bit(shash);
+        if (!((bloom >> hbit) & 1) && !(shash && ((bloom >> sbit) & 1)))
             nalt = 0;
+        const uint64_t *mask = s->altmask + alt;
+        const uint32_t *second = s->altsecond + alt;
+        /* The word after, for alternatives of two words: 0 when none can follow here. */
+        bool there2 = pos + 1 < m->v->ntoks &&
+                      !(m->v->toks[pos + 1].flags & (TOK_SENTENCE | TOK_LINE));
+        uint32_t hash2 = there2 ? m->v->toks[pos + 1].hash : 0;
+        uint32_t shash2 = there2 ? m->v->toks[pos + 1].shash : 0;
         for (uint32_t a = 0; a < nalt && !m->overflow; a++) {
             if (first[a] != 0 && first[a] != hash && first[a] != shash)
+                continue;
+            if (second[a] != 0 && second[a] != hash2 && second[a] != shash2)
+                continue;
+            /* One led by a group or class: by the words those can start with. */
+            if (first[a] == 0 && !((mask[a] >> hbit) & 1) && !(shash && ((mask[a] >> sbit) & 1)))
                 continue;
             if (first[a] == 0 && !may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
@@ -1601,6 +1653,64 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struc
         c->unfinished[te->rule] |= v->source == GUARD_DRAFT ? 1 : 2;
 }
 
+/* A scan's index buckets with the links of patterns dead for its text left out, each
+ * bucket's made when a word first reaches it: common words ("the") reach long runs of
+ * patterns whose other words the text lacks, and meet them again at each of their places. */
+struct live_links {
+    uint32_t *slot;           /* open addressing: 2 * bucket + table + 1, 0 when free */
+    uint32_t *start, *n;      /* per slot: its links' place in run, and how many */
+    uint32_t *run;            /* the live links' indexes, bucket after bucket */
+    size_t mask, nrun;
+};
+
+/* Makes the table for a view of ntoks tokens (three keys a token at most). */
+static struct live_links
+live_links_new(const struct tp_store *s, size_t ntoks)
+{
+    size_t size = 64;
+    while (size < ntoks * 4)
+        size *= 2;
+    struct live_links ll = {.mask = size - 1};
+    ll.slot = xcalloc(size, sizeof *ll.slot);
+    /* (The rest is written before it is read.) */
+    ll.start = xreallocarray(NULL, 2 * size, sizeof *ll.start);
+    ll.n = ll.start + size;
+    ll.run = xreallocarray(NULL, s->nlinks + 1, sizeof *ll.run);
+    return ll;
+}
+
+/* Frees what live_links_new made. */
+static void
+live_links_free(struct live_links *ll)
+{
+    free(ll->slot);
+    free(ll->start);
+    free(ll->run);
+}
+
+/* The live links of bucket b of the exact table (or of the prefix table): *n of them. */
+static uint32_t *
+live_links_of(struct live_links *ll, const struct tp_store *s, const uint32_t *tried,
+              bool prefix, size_t b, uint32_t *n)
+{
+    uint32_t key = (uint32_t)(2 * b + prefix + 1);
+    size_t k = (key * 0x9E3779B1u) & ll->mask;
+    while (ll->slot[k] != 0 && ll->slot[k] != key)
+        k = (k + 1) & ll->mask;
+    if (ll->slot[k] == 0) {
+        const uint32_t *table = prefix ? s->prefix : s->exact;
+        ll->slot[k] = key;
+        ll->start[k] = (uint32_t)ll->nrun;
+        for (uint32_t l = table[b]; l < table[b + 1]; l++)
+            if (tried[s->links[l].entry] != UINT32_MAX) /* (most are not: their words are
+                                                          * not all in the text) */
+                ll->run[ll->nrun++] = l;
+        ll->n[k] = (uint32_t)ll->nrun - ll->start[k];
+    }
+    *n = ll->n[k];
+    return ll->run + ll->start[k];
+}
+
 void
 guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
 {
@@ -1633,10 +1743,17 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
         if (t->phash)
             bits[(WORD_BITS + t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
     }
+    uint32_t last_rule = UINT32_MAX;
+    bool in_force = false, locked = false;
     for (size_t e = 0; e < s->nentries; e++) {
         const struct tp_entry *te = &s->entries[e];
-        const struct guard_rule *r = &c->g->rules[te->rule];
-        if (!c->active[te->rule] || !guard_rule_applies(r, v) || (te->user && r->locked)) {
+        if (te->rule != last_rule) { /* (a rule's patterns are side by side: looked up once) */
+            const struct guard_rule *r = &c->g->rules[te->rule];
+            last_rule = te->rule;
+            in_force = c->active[te->rule] && guard_rule_applies(r, v);
+            locked = r->locked;
+        }
+        if (!in_force || (te->user && locked)) {
             tried[e] = UINT32_MAX;
             continue;
         }
@@ -1659,6 +1776,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
     for (size_t k = 0; k < s->nopen; k++)
         if (tried[s->open[k]] != UINT32_MAX)
             live[nlive++] = (uint32_t)k;
+    struct live_links ll = live_links_new(s, v->ntoks);
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
@@ -1668,10 +1786,11 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             if (tables[h] == NULL)
                 continue;
             size_t b = keys[h] & s->mask;
-            for (uint32_t l = tables[h][b]; l < tables[h][b + 1]; l++) {
-                const struct tp_link *ln = &s->links[l];
-                if (tried[ln->entry] == UINT32_MAX)
-                    continue; /* (most: their words are not all in the text) */
+            if (tables[h][b] == tables[h][b + 1])
+                continue;
+            uint32_t n, *run = live_links_of(&ll, s, tried, tables[h] == s->prefix, b, &n);
+            for (uint32_t l = 0; l < n; l++) {
+                const struct tp_link *ln = &s->links[run[l]];
                 for (size_t d = ln->hi + 1u; d-- > ln->lo;)
                     if (d <= i)
                         try_entry(c, v, ln->entry, i - d, &sc);
@@ -1681,6 +1800,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             if (may_start_open(s, live[k], v, t))
                 try_entry(c, v, s->open[live[k]], i, &sc);
     }
+    live_links_free(&ll);
     free(sentbits);
     free(tried);
 }
