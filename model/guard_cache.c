@@ -31,18 +31,20 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 6u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
+#define CACHE_FORMAT 7u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
                         * 4: patterns note whether their tries are bounded, a word's /re/ its
                         * first bytes, the follow filters stems' first bytes; 5: each array
                         * ends with a zeroed item and is padded to 8 bytes, so that the file
-                        * is mapped and used in place; 6: the checksum sums in four lanes */
+                        * is mapped and used in place; 6: the checksum sums in four lanes;
+                        * 7: the required-word sets stored packed (reqbits, reqstart), not
+                        * as TP_REQS_MAX fixed sets a pattern */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
 
 /* The counts of the store's arrays, in the order their bytes follow the header. */
 enum { C_NODES, C_SEQS, C_ALTS, C_POOL, C_ENTRIES, C_BUCKETS, C_LINKS, C_SETS, C_OPEN,
-       C_CLASSES, C_REGEX, C_REBYTES, C_COUNT };
+       C_CLASSES, C_REGEX, C_REBYTES, C_REQBITS, C_COUNT };
 
 struct cache_header {
     char magic[8];
@@ -328,12 +330,12 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
         const struct tp_entry *e = &s->entries[i];
         if (e->rule >= g->nrules || g->rules[e->rule].kind != KIND_PATTERN ||
             e->entry >= g->rules[e->rule].nentries || e->seq >= s->nseqs ||
-            e->nreq > TP_REQS_MAX || e->follow > 2 || e->bounded > 1)
+            e->nreq > TP_REQS_MAX || e->follow > 2 || e->bounded > 1 ||
+            e->req != NULL) /* (stored as none: the sets are read packed, as reqbits) */
             return false;
     }
-    for (size_t i = 0; i < s->nentries * TP_REQS_MAX; i++)
-        if (s->reqs[i].n > TP_REQ_WORDS)
-            return false;
+    if (!guard_tokpat_reqs_valid(s))
+        return false;
     const uint32_t *tables[2] = {s->exact, s->prefix};
     for (size_t t = 0; t < 2; t++)
         for (size_t b = 0; b < nb; b++)
@@ -407,8 +409,9 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->exact = t->entries ? take_array(&m, nb + 1, sizeof *t->exact) : NULL;
     t->prefix = t->exact ? take_array(&m, nb + 1, sizeof *t->prefix) : NULL;
     t->links = t->prefix ? take_array(&m, n[C_LINKS], sizeof *t->links) : NULL;
-    t->reqs = t->links ? take_array(&m, n[C_ENTRIES] * TP_REQS_MAX, sizeof *t->reqs) : NULL;
-    t->sets = t->reqs ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
+    t->reqbits = t->links ? take_array(&m, n[C_REQBITS], sizeof *t->reqbits) : NULL;
+    t->reqstart = t->reqbits ? take_array(&m, n[C_ENTRIES], sizeof *t->reqstart) : NULL;
+    t->sets = t->reqstart ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
     t->open = t->sets ? take_array(&m, n[C_OPEN], sizeof *t->open) : NULL;
     t->follow = t->open ? take_array(&m, n[C_ENTRIES] * TP_FOLLOW_WORDS, sizeof *t->follow)
                         : NULL;
@@ -428,6 +431,7 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->nalts = t->capalts = n[C_ALTS];
     t->poollen = t->poolcap = n[C_POOL];
     t->nentries = t->capentries = n[C_ENTRIES];
+    t->nreqbits = n[C_REQBITS];
     t->nlinks = t->caplinks = n[C_LINKS];
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
@@ -435,8 +439,6 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     ok = n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
          attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
     if (ok) {
-        for (size_t i = 0; i < t->nentries; i++)
-            t->entries[i].req = &t->reqs[i * TP_REQS_MAX];
         for (size_t c = 0; c < g->tp.nclasses; c++) {
             struct tp_class *k = &g->tp.classes[c];
             k->alt = cls[c].alt;
@@ -472,7 +474,7 @@ header_sane(const struct cache_header *h, uint64_t key0, uint64_t key1, off_t si
                     stored_size(n[C_POOL], 1) +
                     stored_size(n[C_ENTRIES], sizeof(struct tp_entry)) +
                     2 * stored_size(nb + 1, 4) + stored_size(n[C_LINKS], sizeof(struct tp_link)) +
-                    stored_size(n[C_ENTRIES] * TP_REQS_MAX, sizeof(struct tp_req)) +
+                    stored_size(n[C_REQBITS], 2) + stored_size(n[C_ENTRIES], 4) +
                     stored_size(n[C_SETS], sizeof(struct tp_setent)) +
                     stored_size(n[C_OPEN], 4) +
                     stored_size(n[C_ENTRIES] * TP_FOLLOW_WORDS, 8) +
@@ -497,7 +499,7 @@ guard_cache_load(struct guard *g, const char *dir)
     bool ok = fstat(fileno(f), &st) == 0 && fread(&h, sizeof h, 1, f) == 1 &&
               header_sane(&h, key[0], key[1], st.st_size);
     /* Mapped rather than read: the pages are the file's own, not copied, and only those
-     * written to below (the regex nodes' codes, the entries' sets) become private copies. */
+     * written to below (the regex nodes' codes) become private copies. */
     void *map = ok ? mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
                           fileno(f), 0)
                    : MAP_FAILED;
@@ -604,15 +606,10 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         ok = put(f, &c, sizeof c, sum);
     }
     ok = ok && put_end(f, s->nlinks, sizeof *s->links, sum);
-    for (size_t i = 0; i < s->nentries * TP_REQS_MAX && ok; i++) {
-        struct tp_req c;
-        memset(&c, 0, sizeof c);
-        c.n = s->reqs[i].n;
-        c.prefix = s->reqs[i].prefix;
-        memcpy(c.h, s->reqs[i].h, sizeof c.h);
-        ok = put(f, &c, sizeof c, sum);
-    }
-    ok = ok && put_end(f, s->nentries * TP_REQS_MAX, sizeof *s->reqs, sum);
+    ok = ok && put(f, s->reqbits, s->nreqbits * sizeof *s->reqbits, sum) &&
+         put_end(f, s->nreqbits, sizeof *s->reqbits, sum);
+    ok = ok && put(f, s->reqstart, s->nentries * sizeof *s->reqstart, sum) &&
+         put_end(f, s->nentries, sizeof *s->reqstart, sum);
     ok = ok && put(f, s->sets, s->nsets * sizeof *s->sets, sum) &&
          put_end(f, s->nsets, sizeof *s->sets, sum);
     ok = ok && put(f, s->open, s->nopen * sizeof *s->open, sum) &&
@@ -639,6 +636,7 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
     n[C_CLASSES] = s->nclasses;
     n[C_REGEX] = nre;
     n[C_REBYTES] = bloblen;
+    n[C_REQBITS] = s->nreqbits;
     return ok;
 }
 

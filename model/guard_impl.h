@@ -360,9 +360,11 @@ struct tp_store {
     size_t nopen;
     uint64_t *follow;         /* TP_FOLLOW_WORDS a pattern: what may follow its first word */
     size_t mask;
-    uint16_t *reqbits;        /* reqs packed for a check (made from reqs after compiling or
-                               * reading the cache): per set, its size, then each word's bit
-                               * in a text's word filter (prefixes in its second half) */
+    uint16_t *reqbits;        /* reqs packed for a check (made from reqs after compiling;
+                               * read from the cache as they are, where reqs are not kept):
+                               * per set, its size, then each word's bit in a text's word
+                               * filter (prefixes in its second half) */
+    size_t nreqbits;
     uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
     uint32_t *altfirst;       /* per alternative in alts: the hash of the word it must start
                                * with, 0 when it need not start with a word (made as reqbits,
@@ -772,6 +774,9 @@ bool guard_cache_load(struct guard *g, const char *dir);
  * alternatives' first words (altfirst; altbloom, altmask and altsecond are made as a check
  * first needs them) and where open patterns can start (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
+/* Whether the packed required-word sets read from a cache hold together with s's entries:
+ * every set within reqbits, of at most TP_REQ_WORDS words, each a bit of a text's filter. */
+bool guard_tokpat_reqs_valid(const struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */
 void guard_cache_save(const struct guard *g, const char *dir);
