@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/guard.h"
+#include "model/strarena.h"
 #include "model/xmalloc.h"
 
 /* Bounds on what rule files may ask for. */
@@ -95,8 +96,8 @@ extern const char *const guard_categories[];
 
 /* One match or except entry as written. */
 struct guard_entry {
-    char *text;
-    char *replacement;        /* from "text => replacement", or NULL */
+    char *text;               /* (rules' entries: in the guard's strings) */
+    char *replacement;        /* from "text => replacement", or NULL (as text) */
     const char *file;         /* interned in the guard */
     int line;
     bool except;
@@ -156,7 +157,7 @@ struct guard_reindex {
 
 /* A rule's example: a text it must fire on, or must not (counterexample). */
 struct guard_rule_example {
-    char *text;
+    char *text;               /* (in the guard's strings) */
     const char *file;
     int line;
     bool must_fire;
@@ -547,6 +548,8 @@ struct guard {
     size_t nfiles;
     char **packs;             /* shipped pack names, in load order */
     size_t npacks;
+    struct strarena strings;  /* the rules' entry texts and replacements and their
+                               * examples (owned here, not by each rule) */
     struct guard_entry *allow;   /* [allow] word */
     size_t nallow;
     struct guard_value *domains; /* [allow] domain */

@@ -291,7 +291,7 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
     }
     bool phrase_like = r->kind == KIND_PHRASE || r->kind == KIND_EXPECT ||
                        r->kind == KIND_CAPS || (except && r->kind == KIND_REGEX);
-    char *body = xstrdup(text), *replacement = NULL;
+    char *body = strarena_dup(&g->strings, text), *replacement = NULL;
     char *arrow = phrase_like && !except ? strstr(body, "=>") : NULL;
     if (arrow) {
         char *rep = arrow + 2;
@@ -303,10 +303,9 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
         if (*rep == '\0' || *body == '\0') {
             lerr(L, file, line, "'%s': write 'words => replacement' with something on both "
                                 "sides of =>", text);
-            free(body);
             return -1;
         }
-        replacement = xstrdup(rep);
+        replacement = strarena_dup(&g->strings, rep);
     }
     int rc = 0;
     bool anti = false;
@@ -349,11 +348,8 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
             rc = -1;
         }
     }
-    if (rc != 0) {
-        free(body);
-        free(replacement);
-        return -1;
-    }
+    if (rc != 0)
+        return -1; /* (body and replacement stay in the guard's strings until it is freed) */
     if (r->nentries == r->capentries) {
         r->capentries = r->capentries ? r->capentries * 2 : 8;
         r->entries = xreallocarray(r->entries, r->capentries, sizeof *r->entries);
@@ -945,7 +941,7 @@ add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool 
         r->examples = xreallocarray(r->examples, r->nexamples ? r->nexamples * 2 : 1,
                                     sizeof *r->examples);
     r->examples[r->nexamples++] = (struct guard_rule_example){
-        xstrdup(it->value), L->file, it->line, must_fire};
+        strarena_dup(&L->g->strings, it->value), L->file, it->line, must_fire};
     return 0;
 }
 
