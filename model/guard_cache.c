@@ -140,13 +140,15 @@ key_program(struct keyhash *k)
     return true;
 }
 
+static bool recache_program(const struct guard_recache *c, struct keyhash *k);
+
 /* The key of g's patterns as they are to be compiled; false when the program cannot be
  * identified (then no cache is used). */
 static bool
 cache_key(const struct guard *g, uint64_t key[2])
 {
     struct keyhash k;
-    if (!key_program(&k))
+    if (!recache_program(g->recache, &k) && !key_program(&k))
         return false;
     const uint64_t layout[] = {sizeof(struct tp_node), sizeof(struct tp_seq),
                                sizeof(struct tp_entry), sizeof(struct tp_req),
@@ -746,7 +748,19 @@ struct guard_recache {
     struct re_seen *seen;
     size_t nseen, capseen;
     bool missed;              /* an expression was not in the file: write it again */
+    struct keyhash program;   /* key_program's start of a key, for this load's other key */
 };
+
+/* Gives *k the start of a key made when c was opened (the program and its libraries cannot
+ * change within one load); false when there is no c (then make it anew). */
+static bool
+recache_program(const struct guard_recache *c, struct keyhash *k)
+{
+    if (c == NULL)
+        return false;
+    *k = c->program;
+    return true;
+}
 
 /* The header of a regex file. */
 struct re_header {
@@ -783,6 +797,7 @@ guard_recache_open(const char *dir)
         return NULL;
     uint64_t key[2] = {k.a, k.b};
     struct guard_recache *c = xcalloc(1, sizeof *c);
+    c->program = k;
     c->dir = xstrdup(dir);
     c->path = cache_path(dir, RE_PREFIX, key);
     FILE *f = dir_trusted(dir) ? file_open_regular(c->path, (size_t)CACHE_MAX) : NULL;

@@ -49,10 +49,14 @@ const char *const guard_categories[GUARD_NCATEGORIES] = {
 static const char *const layer_names[] = {"shipped pack", "office policy", "user rules file"};
 
 /* One "key = value" line of the current section. */
+struct key_spec;
+
 struct item {
     const char *key;          /* both in the file's text, which outlives the section */
     const char *value;
     int line;
+    const struct key_spec *spec; /* a rule section's key: its spec (looked up once), or NULL
+                                  * when it has none */
 };
 
 enum section { SEC_NONE, SEC_RULE, SEC_PACK, SEC_ALLOW, SEC_ELECTION, SEC_CLASS, SEC_BAD };
@@ -1350,7 +1354,7 @@ finish_rule(struct loader *L, struct guard_rule *r)
 static void
 apply_key(struct loader *L, struct guard_rule *r, const struct item *it, bool defining)
 {
-    const struct key_spec *k = rule_key(it->key);
+    const struct key_spec *k = it->spec;
     if (k == NULL) {
         lerr(L, NULL, it->line, "unknown key '%s' in [%s]; see RULE FILES in tactful(5)",
              it->key, r->id);
@@ -1770,7 +1774,7 @@ parse_item(struct loader *L, char *line, int lineno)
         L->capitems = L->capitems ? L->capitems * 2 : 16;
         L->items = xreallocarray(L->items, L->capitems, sizeof *L->items);
     }
-    L->items[L->nitems++] = (struct item){k, value, lineno};
+    L->items[L->nitems++] = (struct item){k, value, lineno, spec};
     return 0;
 }
 
