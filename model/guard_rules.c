@@ -441,6 +441,10 @@ plain_ascii(const char *s, size_t n)
 static int
 check_line(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
 {
+    /* Most lines are short and printable ASCII, which holds no NUL: only the others are
+     * measured and decoded. */
+    if (rawlen <= GUARD_LINE_MAX && plain_ascii(line, rawlen))
+        return 0;
     size_t n = strlen(line);
     if (n != rawlen) {
         lerr(L, file, lineno, "the line holds a NUL byte; save the file as plain UTF-8 text");
@@ -451,8 +455,6 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
              GUARD_LINE_MAX);
         return -1;
     }
-    if (plain_ascii(line, n))
-        return 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)line[i];
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
