@@ -36,11 +36,7 @@ rule_free(struct guard_rule *r)
     free(r->pattern);
     free(r->need_pattern);
     guard_lexmodel_free(r->lexmodel);
-    for (size_t i = 0; i < r->nentries; i++) {
-        free(r->entries[i].text);
-        free(r->entries[i].replacement);
-    }
-    free(r->entries);
+    free(r->entries); /* (their texts are the guard's strings) */
     for (size_t i = 0; i < r->nre; i++) {
         pcre2_code_free(r->re[i]);
         pcre2_code_free(r->re_broken[i]);
@@ -60,9 +56,7 @@ rule_free(struct guard_rule *r)
     for (size_t i = 0; i < r->nvexcept; i++)
         free(r->vexcept[i].text);
     free(r->vexcept);
-    for (size_t i = 0; i < r->nexamples; i++)
-        free(r->examples[i].text);
-    free(r->examples);
+    free(r->examples); /* (their texts are the guard's strings) */
     free(r->example_post);
 }
 
@@ -99,6 +93,7 @@ guard_free(struct guard *g)
     guard_tokpat_free(&g->tp);
     pcre2_match_context_free(g->mctx);
     pcre2_code_free(g->utf_probe);
+    strarena_free(&g->strings);
     free(g);
 }
 

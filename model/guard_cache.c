@@ -31,18 +31,20 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 5u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
+#define CACHE_FORMAT 7u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
                         * 4: patterns note whether their tries are bounded, a word's /re/ its
                         * first bytes, the follow filters stems' first bytes; 5: each array
                         * ends with a zeroed item and is padded to 8 bytes, so that the file
-                        * is mapped and used in place */
+                        * is mapped and used in place; 6: the checksum sums in four lanes;
+                        * 7: the required-word sets stored packed (reqbits, reqstart), not
+                        * as TP_REQS_MAX fixed sets a pattern */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
 
 /* The counts of the store's arrays, in the order their bytes follow the header. */
 enum { C_NODES, C_SEQS, C_ALTS, C_POOL, C_ENTRIES, C_BUCKETS, C_LINKS, C_SETS, C_OPEN,
-       C_CLASSES, C_REGEX, C_REBYTES, C_COUNT };
+       C_CLASSES, C_REGEX, C_REBYTES, C_REQBITS, C_COUNT };
 
 struct cache_header {
     char magic[8];
@@ -138,13 +140,15 @@ key_program(struct keyhash *k)
     return true;
 }
 
+static bool recache_program(const struct guard_recache *c, struct keyhash *k);
+
 /* The key of g's patterns as they are to be compiled; false when the program cannot be
  * identified (then no cache is used). */
 static bool
 cache_key(const struct guard *g, uint64_t key[2])
 {
     struct keyhash k;
-    if (!key_program(&k))
+    if (!recache_program(g->recache, &k) && !key_program(&k))
         return false;
     const uint64_t layout[] = {sizeof(struct tp_node), sizeof(struct tp_seq),
                                sizeof(struct tp_entry), sizeof(struct tp_req),
@@ -197,41 +201,54 @@ cache_path(const char *dir, const char *prefix, const uint64_t key[2])
 
 /* ---- The checksum ---- */
 
-/* A running sum of the stored bytes: two 64-bit sums over 8-byte words (a word and a running
- * total of the words), enough to find a short or damaged file. */
+/* A running sum of the stored bytes: four lanes, each two 64-bit sums over every fourth
+ * 8-byte word (a word and a running total of the words), enough to find a short or damaged
+ * file. The lanes do not wait on each other, so a 5 MB file is summed four words at a step. */
 struct checksum {
-    uint64_t a, b;
-    unsigned char tail[8];
+    uint64_t a[4], b[4];
+    unsigned char tail[32];
     size_t ntail;
 };
+
+/* Adds one 32-byte block at p to the lanes. */
+static inline void
+sum_block(uint64_t a[4], uint64_t b[4], const unsigned char *p)
+{
+    for (int l = 0; l < 4; l++) {
+        uint64_t v;
+        memcpy(&v, p + 8 * l, 8);
+        a[l] += v;
+        b[l] += a[l];
+    }
+}
 
 /* Adds len bytes to the sum. */
 static void
 sum_add(struct checksum *c, const void *data, size_t len)
 {
     const unsigned char *p = data;
-    while (c->ntail && len) {
-        c->tail[c->ntail++] = *p++;
-        len--;
-        if (c->ntail == 8) {
-            uint64_t v;
-            memcpy(&v, c->tail, 8);
-            c->a += v;
-            c->b += c->a;
-            c->ntail = 0;
-        }
+    if (c->ntail) {
+        size_t take = sizeof c->tail - c->ntail < len ? sizeof c->tail - c->ntail : len;
+        memcpy(c->tail + c->ntail, p, take);
+        c->ntail += take;
+        p += take;
+        len -= take;
+        if (c->ntail < sizeof c->tail) /* all of data went into the tail, not full yet */
+            return;
+        sum_block(c->a, c->b, c->tail);
+        c->ntail = 0;
     }
-    if (c->ntail) /* all of data went into the tail, which is not full yet */
-        return;
-    uint64_t a = c->a, b = c->b;
-    for (; len >= 8; p += 8, len -= 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        a += v;
-        b += a;
+    /* (The lanes in locals of their own, so that they stay in registers.) */
+    uint64_t a0 = c->a[0], a1 = c->a[1], a2 = c->a[2], a3 = c->a[3];
+    uint64_t b0 = c->b[0], b1 = c->b[1], b2 = c->b[2], b3 = c->b[3];
+    for (; len >= 32; p += 32, len -= 32) {
+        uint64_t v[4];
+        memcpy(v, p, 32);
+        a0 += v[0], a1 += v[1], a2 += v[2], a3 += v[3];
+        b0 += a0, b1 += a1, b2 += a2, b3 += a3;
     }
-    c->a = a;
-    c->b = b;
+    c->a[0] = a0, c->a[1] = a1, c->a[2] = a2, c->a[3] = a3;
+    c->b[0] = b0, c->b[1] = b1, c->b[2] = b2, c->b[3] = b3;
     memcpy(c->tail, p, len);
     c->ntail = len;
 }
@@ -241,14 +258,16 @@ static void
 sum_end(struct checksum *c, uint64_t out[2])
 {
     if (c->ntail) {
-        memset(c->tail + c->ntail, 0, 8 - c->ntail);
-        uint64_t v;
-        memcpy(&v, c->tail, 8);
-        c->a += v;
-        c->b += c->a;
+        memset(c->tail + c->ntail, 0, sizeof c->tail - c->ntail);
+        sum_block(c->a, c->b, c->tail);
     }
-    out[0] = c->a ^ 0x5851F42D4C957F2Dull;
-    out[1] = c->b + (uint64_t)c->ntail;
+    uint64_t x = 0x5851F42D4C957F2Dull, y = (uint64_t)c->ntail;
+    for (int l = 0; l < 4; l++) {
+        x = (x ^ c->a[l]) * 0x9E3779B97F4A7C15ull;
+        y = (y ^ c->b[l]) * 0xBF58476D1CE4E5B9ull;
+    }
+    out[0] = x;
+    out[1] = y;
 }
 
 /* ---- Reading ---- */
@@ -313,12 +332,12 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
         const struct tp_entry *e = &s->entries[i];
         if (e->rule >= g->nrules || g->rules[e->rule].kind != KIND_PATTERN ||
             e->entry >= g->rules[e->rule].nentries || e->seq >= s->nseqs ||
-            e->nreq > TP_REQS_MAX || e->follow > 2 || e->bounded > 1)
+            e->nreq > TP_REQS_MAX || e->follow > 2 || e->bounded > 1 ||
+            e->req != NULL) /* (stored as none: the sets are read packed, as reqbits) */
             return false;
     }
-    for (size_t i = 0; i < s->nentries * TP_REQS_MAX; i++)
-        if (s->reqs[i].n > TP_REQ_WORDS)
-            return false;
+    if (!guard_tokpat_reqs_valid(s))
+        return false;
     const uint32_t *tables[2] = {s->exact, s->prefix};
     for (size_t t = 0; t < 2; t++)
         for (size_t b = 0; b < nb; b++)
@@ -392,8 +411,9 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->exact = t->entries ? take_array(&m, nb + 1, sizeof *t->exact) : NULL;
     t->prefix = t->exact ? take_array(&m, nb + 1, sizeof *t->prefix) : NULL;
     t->links = t->prefix ? take_array(&m, n[C_LINKS], sizeof *t->links) : NULL;
-    t->reqs = t->links ? take_array(&m, n[C_ENTRIES] * TP_REQS_MAX, sizeof *t->reqs) : NULL;
-    t->sets = t->reqs ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
+    t->reqbits = t->links ? take_array(&m, n[C_REQBITS], sizeof *t->reqbits) : NULL;
+    t->reqstart = t->reqbits ? take_array(&m, n[C_ENTRIES], sizeof *t->reqstart) : NULL;
+    t->sets = t->reqstart ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
     t->open = t->sets ? take_array(&m, n[C_OPEN], sizeof *t->open) : NULL;
     t->follow = t->open ? take_array(&m, n[C_ENTRIES] * TP_FOLLOW_WORDS, sizeof *t->follow)
                         : NULL;
@@ -413,6 +433,7 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->nalts = t->capalts = n[C_ALTS];
     t->poollen = t->poolcap = n[C_POOL];
     t->nentries = t->capentries = n[C_ENTRIES];
+    t->nreqbits = n[C_REQBITS];
     t->nlinks = t->caplinks = n[C_LINKS];
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
@@ -420,8 +441,6 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     ok = n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
          attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
     if (ok) {
-        for (size_t i = 0; i < t->nentries; i++)
-            t->entries[i].req = &t->reqs[i * TP_REQS_MAX];
         for (size_t c = 0; c < g->tp.nclasses; c++) {
             struct tp_class *k = &g->tp.classes[c];
             k->alt = cls[c].alt;
@@ -457,7 +476,7 @@ header_sane(const struct cache_header *h, uint64_t key0, uint64_t key1, off_t si
                     stored_size(n[C_POOL], 1) +
                     stored_size(n[C_ENTRIES], sizeof(struct tp_entry)) +
                     2 * stored_size(nb + 1, 4) + stored_size(n[C_LINKS], sizeof(struct tp_link)) +
-                    stored_size(n[C_ENTRIES] * TP_REQS_MAX, sizeof(struct tp_req)) +
+                    stored_size(n[C_REQBITS], 2) + stored_size(n[C_ENTRIES], 4) +
                     stored_size(n[C_SETS], sizeof(struct tp_setent)) +
                     stored_size(n[C_OPEN], 4) +
                     stored_size(n[C_ENTRIES] * TP_FOLLOW_WORDS, 8) +
@@ -482,7 +501,7 @@ guard_cache_load(struct guard *g, const char *dir)
     bool ok = fstat(fileno(f), &st) == 0 && fread(&h, sizeof h, 1, f) == 1 &&
               header_sane(&h, key[0], key[1], st.st_size);
     /* Mapped rather than read: the pages are the file's own, not copied, and only those
-     * written to below (the regex nodes' codes, the entries' sets) become private copies. */
+     * written to below (the regex nodes' codes) become private copies. */
     void *map = ok ? mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
                           fileno(f), 0)
                    : MAP_FAILED;
@@ -589,15 +608,10 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
         ok = put(f, &c, sizeof c, sum);
     }
     ok = ok && put_end(f, s->nlinks, sizeof *s->links, sum);
-    for (size_t i = 0; i < s->nentries * TP_REQS_MAX && ok; i++) {
-        struct tp_req c;
-        memset(&c, 0, sizeof c);
-        c.n = s->reqs[i].n;
-        c.prefix = s->reqs[i].prefix;
-        memcpy(c.h, s->reqs[i].h, sizeof c.h);
-        ok = put(f, &c, sizeof c, sum);
-    }
-    ok = ok && put_end(f, s->nentries * TP_REQS_MAX, sizeof *s->reqs, sum);
+    ok = ok && put(f, s->reqbits, s->nreqbits * sizeof *s->reqbits, sum) &&
+         put_end(f, s->nreqbits, sizeof *s->reqbits, sum);
+    ok = ok && put(f, s->reqstart, s->nentries * sizeof *s->reqstart, sum) &&
+         put_end(f, s->nentries, sizeof *s->reqstart, sum);
     ok = ok && put(f, s->sets, s->nsets * sizeof *s->sets, sum) &&
          put_end(f, s->nsets, sizeof *s->sets, sum);
     ok = ok && put(f, s->open, s->nopen * sizeof *s->open, sum) &&
@@ -624,6 +638,7 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
     n[C_CLASSES] = s->nclasses;
     n[C_REGEX] = nre;
     n[C_REBYTES] = bloblen;
+    n[C_REQBITS] = s->nreqbits;
     return ok;
 }
 
@@ -733,7 +748,19 @@ struct guard_recache {
     struct re_seen *seen;
     size_t nseen, capseen;
     bool missed;              /* an expression was not in the file: write it again */
+    struct keyhash program;   /* key_program's start of a key, for this load's other key */
 };
+
+/* Gives *k the start of a key made when c was opened (the program and its libraries cannot
+ * change within one load); false when there is no c (then make it anew). */
+static bool
+recache_program(const struct guard_recache *c, struct keyhash *k)
+{
+    if (c == NULL)
+        return false;
+    *k = c->program;
+    return true;
+}
 
 /* The header of a regex file. */
 struct re_header {
@@ -770,6 +797,7 @@ guard_recache_open(const char *dir)
         return NULL;
     uint64_t key[2] = {k.a, k.b};
     struct guard_recache *c = xcalloc(1, sizeof *c);
+    c->program = k;
     c->dir = xstrdup(dir);
     c->path = cache_path(dir, RE_PREFIX, key);
     FILE *f = dir_trusted(dir) ? file_open_regular(c->path, (size_t)CACHE_MAX) : NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/guard.h"
+#include "model/strarena.h"
 #include "model/xmalloc.h"
 
 /* Bounds on what rule files may ask for. */
@@ -95,8 +96,8 @@ extern const char *const guard_categories[];
 
 /* One match or except entry as written. */
 struct guard_entry {
-    char *text;
-    char *replacement;        /* from "text => replacement", or NULL */
+    char *text;               /* (rules' entries: in the guard's strings) */
+    char *replacement;        /* from "text => replacement", or NULL (as text) */
     const char *file;         /* interned in the guard */
     int line;
     bool except;
@@ -156,7 +157,7 @@ struct guard_reindex {
 
 /* A rule's example: a text it must fire on, or must not (counterexample). */
 struct guard_rule_example {
-    char *text;
+    char *text;               /* (in the guard's strings) */
     const char *file;
     int line;
     bool must_fire;
@@ -360,9 +361,11 @@ struct tp_store {
     size_t nopen;
     uint64_t *follow;         /* TP_FOLLOW_WORDS a pattern: what may follow its first word */
     size_t mask;
-    uint16_t *reqbits;        /* reqs packed for a check (made from reqs after compiling or
-                               * reading the cache): per set, its size, then each word's bit
-                               * in a text's word filter (prefixes in its second half) */
+    uint16_t *reqbits;        /* reqs packed for a check (made from reqs after compiling;
+                               * read from the cache as they are, where reqs are not kept):
+                               * per set, its size, then each word's bit in a text's word
+                               * filter (prefixes in its second half) */
+    size_t nreqbits;
     uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
     uint32_t *altfirst;       /* per alternative in alts: the hash of the word it must start
                                * with, 0 when it need not start with a word (made as reqbits,
@@ -545,6 +548,8 @@ struct guard {
     size_t nfiles;
     char **packs;             /* shipped pack names, in load order */
     size_t npacks;
+    struct strarena strings;  /* the rules' entry texts and replacements and their
+                               * examples (owned here, not by each rule) */
     struct guard_entry *allow;   /* [allow] word */
     size_t nallow;
     struct guard_value *domains; /* [allow] domain */
@@ -772,6 +777,9 @@ bool guard_cache_load(struct guard *g, const char *dir);
  * alternatives' first words (altfirst; altbloom, altmask and altsecond are made as a check
  * first needs them) and where open patterns can start (openstart). */
 void guard_tokpat_pack(struct tp_store *s);
+/* Whether the packed required-word sets read from a cache hold together with s's entries:
+ * every set within reqbits, of at most TP_REQ_WORDS words, each a bit of a text's filter. */
+bool guard_tokpat_reqs_valid(const struct tp_store *s);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */
 void guard_cache_save(const struct guard *g, const char *dir);

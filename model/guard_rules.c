@@ -49,10 +49,14 @@ const char *const guard_categories[GUARD_NCATEGORIES] = {
 static const char *const layer_names[] = {"shipped pack", "office policy", "user rules file"};
 
 /* One "key = value" line of the current section. */
+struct key_spec;
+
 struct item {
     const char *key;          /* both in the file's text, which outlives the section */
     const char *value;
     int line;
+    const struct key_spec *spec; /* a rule section's key: its spec (looked up once), or NULL
+                                  * when it has none */
 };
 
 enum section { SEC_NONE, SEC_RULE, SEC_PACK, SEC_ALLOW, SEC_ELECTION, SEC_CLASS, SEC_BAD };
@@ -291,7 +295,7 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
     }
     bool phrase_like = r->kind == KIND_PHRASE || r->kind == KIND_EXPECT ||
                        r->kind == KIND_CAPS || (except && r->kind == KIND_REGEX);
-    char *body = xstrdup(text), *replacement = NULL;
+    char *body = strarena_dup(&g->strings, text), *replacement = NULL;
     char *arrow = phrase_like && !except ? strstr(body, "=>") : NULL;
     if (arrow) {
         char *rep = arrow + 2;
@@ -303,10 +307,9 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
         if (*rep == '\0' || *body == '\0') {
             lerr(L, file, line, "'%s': write 'words => replacement' with something on both "
                                 "sides of =>", text);
-            free(body);
             return -1;
         }
-        replacement = xstrdup(rep);
+        replacement = strarena_dup(&g->strings, rep);
     }
     int rc = 0;
     bool anti = false;
@@ -349,11 +352,8 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
             rc = -1;
         }
     }
-    if (rc != 0) {
-        free(body);
-        free(replacement);
-        return -1;
-    }
+    if (rc != 0)
+        return -1; /* (body and replacement stay in the guard's strings until it is freed) */
     if (r->nentries == r->capentries) {
         r->capentries = r->capentries ? r->capentries * 2 : 8;
         r->entries = xreallocarray(r->entries, r->capentries, sizeof *r->entries);
@@ -441,6 +441,10 @@ plain_ascii(const char *s, size_t n)
 static int
 check_line(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
 {
+    /* Most lines are short and printable ASCII, which holds no NUL: only the others are
+     * measured and decoded. */
+    if (rawlen <= GUARD_LINE_MAX && plain_ascii(line, rawlen))
+        return 0;
     size_t n = strlen(line);
     if (n != rawlen) {
         lerr(L, file, lineno, "the line holds a NUL byte; save the file as plain UTF-8 text");
@@ -451,8 +455,6 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
              GUARD_LINE_MAX);
         return -1;
     }
-    if (plain_ascii(line, n))
-        return 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)line[i];
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -945,7 +947,7 @@ add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool 
         r->examples = xreallocarray(r->examples, r->nexamples ? r->nexamples * 2 : 1,
                                     sizeof *r->examples);
     r->examples[r->nexamples++] = (struct guard_rule_example){
-        xstrdup(it->value), L->file, it->line, must_fire};
+        strarena_dup(&L->g->strings, it->value), L->file, it->line, must_fire};
     return 0;
 }
 
@@ -1354,7 +1356,7 @@ finish_rule(struct loader *L, struct guard_rule *r)
 static void
 apply_key(struct loader *L, struct guard_rule *r, const struct item *it, bool defining)
 {
-    const struct key_spec *k = rule_key(it->key);
+    const struct key_spec *k = it->spec;
     if (k == NULL) {
         lerr(L, NULL, it->line, "unknown key '%s' in [%s]; see RULE FILES in tactful(5)",
              it->key, r->id);
@@ -1774,7 +1776,7 @@ parse_item(struct loader *L, char *line, int lineno)
         L->capitems = L->capitems ? L->capitems * 2 : 16;
         L->items = xreallocarray(L->items, L->capitems, sizeof *L->items);
     }
-    L->items[L->nitems++] = (struct item){k, value, lineno};
+    L->items[L->nitems++] = (struct item){k, value, lineno, spec};
     return 0;
 }
 

@@ -98,6 +98,8 @@ guard_tokpat_free(struct tp_store *s)
         free(s->sets);
         free(s->links);
         free(s->follow);
+        free(s->reqbits); /* (read from the cache, they are in its mapping) */
+        free(s->reqstart);
     } else {
         munmap(s->map, s->maplen);
     }
@@ -108,8 +110,6 @@ guard_tokpat_free(struct tp_store *s)
         free(s->classes[i].name);
     }
     free(s->classes);
-    free(s->reqbits);
-    free(s->reqstart);
     free(s->altfirst);
     free(s->altsecond);
     free(s->altbloom);
@@ -930,6 +930,7 @@ pack_reqs(struct tp_store *s)
     free(s->reqstart);
     s->reqbits = xcalloc(n + 1, sizeof *s->reqbits);
     s->reqstart = xcalloc(s->nentries + 1, sizeof *s->reqstart);
+    s->nreqbits = n;
     size_t at = 0;
     for (size_t e = 0; e < s->nentries; e++) {
         s->reqstart[e] = (uint32_t)at;
@@ -1044,9 +1045,28 @@ pack_open(struct tp_store *s)
 void
 guard_tokpat_pack(struct tp_store *s)
 {
-    pack_reqs(s);
+    if (s->map == NULL) /* read from the cache, the sets come packed */
+        pack_reqs(s);
     pack_alts(s);
     pack_open(s);
+}
+
+bool
+guard_tokpat_reqs_valid(const struct tp_store *s)
+{
+    for (size_t e = 0; e < s->nentries; e++) {
+        size_t at = s->reqstart[e];
+        for (uint8_t k = 0; k < s->entries[e].nreq; k++) {
+            if (at >= s->nreqbits || s->reqbits[at] > TP_REQ_WORDS ||
+                s->reqbits[at] > s->nreqbits - at - 1)
+                return false;
+            for (uint16_t w = 1; w <= s->reqbits[at]; w++)
+                if (s->reqbits[at + w] >= 2 * WORD_BITS)
+                    return false;
+            at += 1 + (size_t)s->reqbits[at];
+        }
+    }
+    return true;
 }
 
 /* Whether class ci refers to itself through its members, up to a depth. */
