@@ -785,8 +785,15 @@ scan_dob(struct guard_view *v)
     }
 }
 
-/* Whether the n bytes at s are a public service line and nothing else (10 or 11 digits,
- * spaces allowed, starting 03 or 08): "Help to Claim: 0800 144 8 444" names a helpline. */
+/* Whether the n digits at d make a UK service line: 10 or 11 of them, starting 03 or 08. */
+static bool
+service_digits(const char *d, size_t n)
+{
+    return (n == 10 || n == 11) && d[0] == '0' && (d[1] == '3' || d[1] == '8');
+}
+
+/* Whether the n bytes at s are a public service line and nothing else (its digits, spaces
+ * allowed): "Help to Claim: 0800 144 8 444" names a helpline. */
 static bool
 service_line(const char *s, size_t n)
 {
@@ -799,7 +806,7 @@ service_line(const char *s, size_t n)
             return false;
         d[nd++] = s[i];
     }
-    return (nd == 10 || nd == 11) && d[0] == '0' && (d[1] == '3' || d[1] == '8');
+    return service_digits(d, nd);
 }
 
 /* Reference and case numbers after a keyword: "ref HR-2026-04417", "claim no. 12345678",
@@ -891,8 +898,7 @@ guard_has_service_number(const struct guard_view *v)
         char norm[RUN_DIGITS + 1];
         memcpy(norm, r.d, sizeof norm);
         guard_canon_phone(norm);
-        size_t n = strlen(norm);
-        if ((n == 10 || n == 11) && norm[0] == '0' && (norm[1] == '3' || norm[1] == '8'))
+        if (service_digits(norm, strlen(norm)))
             return true;
         i = end > i ? end : i;
     }

@@ -1438,8 +1438,8 @@ alt_mask(const struct tp_store *s, uint32_t seq)
 }
 
 /* The filter of the first words of the alternatives from alt, and each alternative's own
- * (altmask) and second word (altsecond), made on first need and kept in the store: most lists are never tried, and
- * making them all would slow every load. */
+ * (altmask) and second word (altsecond), made on first need and kept in the store: most
+ * lists are never tried, and making them all would slow every load. */
 static uint64_t
 alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
 {
@@ -1458,6 +1458,14 @@ alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
     }
     s->altbloom[alt] = bloom; /* (nalt > 0 here, and no mask is 0, so bloom is not 0) */
     return bloom;
+}
+
+/* Whether filter mask holds a word whose bit is hbit, or whose stem's is sbit (when it has a
+ * stem). */
+static inline bool
+mask_has_word(uint64_t mask, unsigned hbit, unsigned sbit, bool stem)
+{
+    return ((mask >> hbit) & 1) || (stem && ((mask >> sbit) & 1));
 }
 
 /* Matches from frame f at token pos; on success m->end is the token after the match. */
@@ -1514,7 +1522,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
         /* And all of them together first: often none can start here. */
         uint64_t bloom = alt_bloom(s, alt, nalt);
         unsigned hbit = tp_alt_bit(hash), sbit = tp_alt_bit(shash);
-        if (!((bloom >> hbit) & 1) && !(shash && ((bloom >> sbit) & 1)))
+        if (!mask_has_word(bloom, hbit, sbit, shash != 0))
             nalt = 0;
         const uint64_t *mask = s->altmask + alt;
         const uint32_t *second = s->altsecond + alt;
@@ -1529,7 +1537,7 @@ step(struct tp_match *m, const struct tp_frame *f, size_t pos)
             if (second[a] != 0 && second[a] != hash2 && second[a] != shash2)
                 continue;
             /* One led by a group or class: by the words those can start with. */
-            if (first[a] == 0 && !((mask[a] >> hbit) & 1) && !(shash && ((mask[a] >> sbit) & 1)))
+            if (first[a] == 0 && !mask_has_word(mask[a], hbit, sbit, shash != 0))
                 continue;
             if (first[a] == 0 && !may_start(m, &s->seqs[s->alts[alt + a]], pos))
                 continue;
