@@ -546,12 +546,13 @@ guard_emit(struct guard_ctx *c, const struct guard_rule *r, const struct guard_v
            size_t start, size_t end, const struct guard_vars *vars)
 {
     /* The officer quoting someone else ("One comment: \"I feel so much safer now.\"") is not
-     * the officer speaking as themself; nor is a quoted title ("It IS Rocket Science", a
-     * workshop called "Owls and Nonsense") the officer's tone or a rebuttal. */
-    bool self_id = strcmp(r->category, "self-id") == 0;
+     * the officer speaking as themself, nor is a policy quoted ("the policy says: \"Band B will
+     * be awarded where ...\"") the officer's promise; nor is a quoted title ("It IS Rocket
+     * Science", a workshop called "Owls and Nonsense") the officer's tone or a rebuttal. */
+    bool voice = strcmp(r->category, "self-id") == 0 || strcmp(r->category, "commitment") == 0;
     if (v == &c->draft && end > start &&
-        (self_id || strcmp(r->category, "tone") == 0 || strcmp(r->category, "rebuttal") == 0) &&
-        inside_quotes(&c->draft, start, end, !self_id))
+        (voice || strcmp(r->category, "tone") == 0 || strcmp(r->category, "rebuttal") == 0) &&
+        inside_quotes(&c->draft, start, end, !voice))
         return;
     enum guard_severity sev = r->level;
     if (c->election && r->election_set && r->election_level > sev)

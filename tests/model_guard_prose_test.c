@@ -236,7 +236,11 @@ test_self_identification(void **state)
     gt_fires(g, "One said \"fine\nPersonally I feel safer now.\" Thanks.", "self-id.personal",
              "Personally");
     gt_fires(g, "One said \"Personally I feel\nsafer now.\" Thanks.", "self-id.personal",
-             "Personally");
+             "Personally");    /* A policy quoted is not the officer's promise; the same words unquoted are. */
+    gt_quiet(g, "Our allocations policy says: \"Band B will be awarded where the home has a "
+                "serious hazard that cannot be resolved within a reasonable time.\"",
+             "commitment.");
+    gt_fires(g, "Band B will be awarded to you within a week.", "commitment.", NULL);
 }
 
 static void
