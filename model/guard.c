@@ -617,6 +617,27 @@ pii_allowed(const struct guard_ctx *c, const struct guard_rule *r, const struct 
     return false;
 }
 
+#define OFFICE_POSTCODE_GAP 40 /* bytes between a street address and the postcode after it */
+
+/* Whether the address m is written with a postcode the office publishes as its own right after
+ * it ("Riverside House, 1 Market Street, Northmoor NM1 1AA"): the office's address, not a home. */
+static bool
+office_address(const struct guard_ctx *c, const struct guard_rule *r,
+               const struct guard_view *v, const struct pii_match *m)
+{
+    if (m->type != PII_ADDRESS)
+        return false;
+    for (size_t j = 0; j < v->npii; j++) {
+        const struct pii_match *p = &v->pii[j];
+        if (p->type == PII_POSTCODE && p->start >= m->end &&
+            p->start - m->end <= OFFICE_POSTCODE_GAP &&
+            memchr(v->s + m->end, '\n', p->start - m->end) == NULL &&
+            guard_contact_allowed(c->g, p, !r->locked))
+            return true;
+    }
+    return false;
+}
+
 /* Personal-data rules: the scanner's matches of the rule's type. */
 static void
 run_pii(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
@@ -624,7 +645,7 @@ run_pii(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
     guard_pii_scan(c->g, v);
     for (size_t i = 0; i < v->npii; i++) {
         const struct pii_match *m = &v->pii[i];
-        if (m->type != r->sub || pii_allowed(c, r, m) ||
+        if (m->type != r->sub || pii_allowed(c, r, m) || office_address(c, r, v, m) ||
             guard_suppressed(c, r, v, m->start, m->end, false))
             continue;
         struct guard_vars vars = {.match = v->s + m->start, .match_len = m->end - m->start};

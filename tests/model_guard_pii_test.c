@@ -167,6 +167,14 @@ test_postcode_and_address(void **state)
     gt_quiet(g, "Code Nm4 7qX is not a postcode.", "personal-data.postcode");
     gt_quiet(g, "Version QA1 1AA of the form.", "personal-data.postcode");
     gt_quiet(g, "Visit us at the Town Hall, NM1 1AA.", "personal-data.");
+    /* A street address written with the office's own postcode is the office's; with another
+     * postcode, or the office's on a later line, it is still someone's. */
+    gt_quiet(g, "Drop a cheque at our front desk: Riverside House, 1 Market Street, Northmoor "
+                "NM1 1AA.", "personal-data.");
+    gt_fires(g, "Drop it at 1 Market Street, Northmoor NM4 7QX.", "personal-data.address",
+             "1 Market Street");
+    gt_fires(g, "He lives at 1 Market Street.\nOur desk: NM1 1AA.", "personal-data.address",
+             "1 Market Street");
     /* Streets without a house number, counts and years. */
     gt_quiet(g, "The pothole on Green Street has been filled.", "personal-data.");
     gt_quiet(g, "Over 200 Station Road residents replied.", "personal-data.address");
