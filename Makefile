@@ -117,7 +117,7 @@ guard-models:
 	python3 tests/guardrails/train-model.py escalation post any share/rules/escalation.model
 	python3 tests/guardrails/train-model.py tone draft any share/rules/tone.model
 	python3 tests/guardrails/train-model.py election draft any share/rules/election.model
-	python3 tests/guardrails/train-model.py personal-data draft any share/rules/personal-data.model
+	python3 tests/guardrails/train-model.py --no-digits personal-data draft any share/rules/personal-data.model
 	python3 tests/guardrails/train-model.py commitment draft any share/rules/commitment.model
 	python3 tests/guardrails/train-model.py service-request draft any share/rules/service-request.model
 

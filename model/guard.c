@@ -778,13 +778,42 @@ finding_free(struct guard_finding *f)
     free(f->suggestion);
 }
 
+/* Whether a rule (not a word model's guess) of f's category found something in the same text
+ * at f's severity or worse: then the guess says nothing the rule does not say better. */
+static bool
+guess_redundant(const struct guard_result *out, const struct guard_finding *f)
+{
+    if (!f->guess)
+        return false;
+    for (size_t j = 0; j < out->n; j++) {
+        const struct guard_finding *k = &out->findings[j];
+        if (!k->guess && k->category == f->category && k->source == f->source &&
+            k->severity >= f->severity)
+            return true;
+    }
+    return false;
+}
+
 /* Sorts the findings and merges overlapping ones of one category (two commitment rules on
  * "We'll fix it by Friday" say one thing): the worse survives, then the longer. A word model's
  * guess is not merged with a rule's match, so neither the rule's reason nor the model's level
- * is lost. On the post being answered, one finding per rule is enough to say what it is. */
+ * is lost; it is dropped when a rule of its category already found something as grave in the
+ * same text. On the post being answered, one finding per rule is enough to say what it is. */
 static void
 sort_and_dedup(struct guard_result *out)
 {
+    size_t left = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (guess_redundant(out, &out->findings[i]))
+            out->findings[i].rule = NULL; /* marked: freed below */
+    }
+    for (size_t i = 0; i < out->n; i++) {
+        if (out->findings[i].rule == NULL && out->findings[i].guess)
+            finding_free(&out->findings[i]);
+        else
+            out->findings[left++] = out->findings[i];
+    }
+    out->n = left;
     if (out->n == 0)
         return;
     qsort(out->findings, out->n, sizeof *out->findings, cmp_findings);

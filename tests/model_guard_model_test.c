@@ -86,6 +86,50 @@ test_scores_and_explains(void **state)
     gt_dir_free(&d);
 }
 
+/* Counts the findings of rule in the check of a reply to post. */
+static size_t
+count_rule(const struct guard *g, const char *post, const char *rule)
+{
+    struct guard_input in = {.draft = "Thanks for your message.", .draft_len = 24,
+                             .context = post, .context_len = strlen(post),
+                             .today = "2026-11-25", .keep_all = false};
+    struct guard_result r;
+    char *err = NULL;
+    if (guard_check(g, &in, &r, &err) != 0)
+        fail_msg("guard_check: %s", err);
+    size_t n = 0;
+    for (size_t i = 0; i < r.n; i++)
+        n += strcmp(r.findings[i].rule, rule) == 0;
+    guard_result_free(&r);
+    return n;
+}
+
+/* A model's guess is dropped when a rule of its category found something as grave in the same
+ * text (it would say the same thing less precisely), and kept when the rule's finding is
+ * milder (the guess carries the level) or the rule found nothing. */
+static void
+test_guess_behind_a_rule(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    write_rules(&d, model_text, "0");
+    free(gt_write(&d, "u.rules", "[escalation.words]\nlevel = error\nkind = phrase\n"
+                                 "applies = incoming\nmessage = m\nmatch = carry on\n"
+                                 "[escalation.mild]\nlevel = warning\nkind = phrase\n"
+                                 "applies = incoming\nmessage = m\nmatch = tonight\n"));
+    struct guard *g = gt_load(d.path, NULL, NULL);
+    /* The phrase rule (error) and the model (error) both read it: the rule's finding stays. */
+    assert_int_equal(count_rule(g, "I can't see the point. I can't carry on.", "escalation.words"),
+                     1);
+    assert_int_equal(count_rule(g, "I can't see the point. I can't carry on.", "escalation.test"),
+                     0);
+    /* Only a milder rule of the category fired: the model's error stays beside it. */
+    assert_int_equal(count_rule(g, "no point waiting, not tonight", "escalation.mild"), 1);
+    assert_int_equal(count_rule(g, "no point waiting, not tonight", "escalation.test"), 1);
+    guard_free(g);
+    gt_dir_free(&d);
+}
+
 /* A model that is gone or damaged when first needed holds the reply with an error finding
  * naming the rule; a missing file at load is a load error. */
 static void
@@ -165,6 +209,7 @@ main(void)
         cmocka_unit_test(test_scores_and_explains),
         cmocka_unit_test(test_fails_closed),
         cmocka_unit_test(test_shipped_model),
+        cmocka_unit_test(test_guess_behind_a_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Trains a guardrail word model (kind = model) on the labelled replies of the dev split only.
 
-    python3 tests/guardrails/train-model.py CATEGORY post|draft errors|any OUT.model
+    python3 tests/guardrails/train-model.py [--no-digits] CATEGORY post|draft errors|any OUT.model
 
 A record is positive when its errors: (errors) or its errors: or warns: (any) name CATEGORY; the text is the post answered
 (context:) or the reply (the draft). Features are the words and word pairs of the text,
 lower-cased (ASCII), split on anything but letters, digits and apostrophes, with a light suffix
-strip; model/guard_model.c computes the same ones. Logistic regression trained from SEEDS fixed
+strip; model/guard_model.c computes the same ones. With --no-digits, features holding a digit
+are left out (the personal-data model: numbers are the PII scanner's, and a model that weighs
+them flags any list of numbers). Logistic regression trained from SEEDS fixed
 shuffle orders and averaged, so the same data gives the same file (make check compares the
 shipped model with a fresh run) and one new batch of dev records, by reordering the shuffle,
 moves the decisions on unseen text less than a single order would.
@@ -60,9 +62,12 @@ def words(text):
     return out
 
 
-def features(text):
+def features(text, digits=True):
     ws = words(text)
-    return sorted(set(ws) | {a + " " + b for a, b in zip(ws, ws[1:])})
+    feats = set(ws) | {a + " " + b for a, b in zip(ws, ws[1:])}
+    if not digits:
+        feats = {f for f in feats if not any("0" <= ch <= "9" for ch in f)}
+    return sorted(feats)
 
 
 def fit(data, up, seed):
@@ -83,10 +88,12 @@ def fit(data, up, seed):
 
 
 def main():
-    if len(sys.argv) != 5 or sys.argv[2] not in ("post", "draft") or \
-            sys.argv[3] not in ("errors", "any"):
-        sys.exit("usage: train-model.py CATEGORY post|draft errors|any OUT.model")
-    cat, which, level, out = sys.argv[1:]
+    args = sys.argv[1:]
+    digits = "--no-digits" not in args
+    args = [a for a in args if a != "--no-digits"]
+    if len(args) != 4 or args[1] not in ("post", "draft") or args[2] not in ("errors", "any"):
+        sys.exit("usage: train-model.py [--no-digits] CATEGORY post|draft errors|any OUT.model")
+    cat, which, level, out = args
     data = []
     for r in records(sorted(glob.glob(os.path.join(HERE, "dev", "*.txt")))):
         if "fits" in r["h"]:
@@ -96,7 +103,7 @@ def main():
             continue
         labels = r["h"].get("errors", []) + ([] if level == "errors" else r["h"].get("warns", []))
         labels = " ".join(labels).split()
-        data.append((features(text), 1 if cat in labels else 0))
+        data.append((features(text, digits), 1 if cat in labels else 0))
     pos = sum(y for _, y in data)
     if pos == 0:
         sys.exit("no dev record is labelled " + cat)
