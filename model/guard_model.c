@@ -224,10 +224,20 @@ struct model_word {
     uint64_t key, pair;
 };
 
+/* A distinct key of a text's words and pairs, at its first place: a feature counts once, as
+ * in training, so the models look up each key once, in the order the text first has it. */
+struct model_key {
+    uint64_t key;
+    uint32_t at;               /* the word it is, or the first word of the pair */
+    bool pair;
+};
+
 /* A view's words for the word models, split and hashed once for every model rule. */
 struct guard_modelwords {
     struct model_word *w;
     size_t n;
+    struct model_key *k;       /* the words' and pairs' distinct keys, word before its pair */
+    size_t nk;
 };
 
 void
@@ -236,7 +246,35 @@ guard_modelwords_free(struct guard_modelwords *w)
     if (w == NULL)
         return;
     free(w->w);
+    free(w->k);
     free(w);
+}
+
+/* Lists the distinct keys of out's words and pairs in the order a scan of the text meets
+ * them (a word, then the pair it starts), each at its first place. */
+static void
+distinct_keys(struct guard_modelwords *out)
+{
+    size_t size = 16;
+    while (size < out->n * 4)
+        size *= 2;
+    uint64_t *set = xcalloc(size, sizeof *set);
+    out->k = xreallocarray(NULL, out->n * 2 + 1, sizeof *out->k);
+    for (size_t i = 0; i < out->n * 2; i++) {
+        size_t at = i / 2;
+        bool pair = i % 2 == 1;
+        if (pair && at + 1 >= out->n)
+            continue;
+        uint64_t key = pair ? out->w[at].pair : out->w[at].key;
+        size_t b = (size_t)(key ^ (key >> 29)) & (size - 1);
+        while (set[b] != 0 && set[b] != key)
+            b = (b + 1) & (size - 1);
+        if (set[b] == key)
+            continue;
+        set[b] = key;
+        out->k[out->nk++] = (struct model_key){key, (uint32_t)at, pair};
+    }
+    free(set);
 }
 
 /* Adds a finished word (its text cut at MODEL_WORD_MAX - 1 bytes, its suffix not yet
@@ -303,6 +341,7 @@ split_words(const char *s, size_t len, size_t max)
     }
     if (out->n > 0)
         out->w[out->n - 1].pair = 0; /* the last word starts no pair */
+    distinct_keys(out);
     return out;
 }
 
@@ -333,38 +372,31 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         guard_emit_unfinished(c, r, v, "the text has too many words to score");
         return;
     }
-    /* Each feature counts once, as in training (a bit per slot of the model's table marks
-     * those seen); the strongest one shows where and why. */
-    uint8_t *seen = xcalloc(m->cap / 8 + 1, 1);
+    /* Each feature counts once, as in training (the view's keys are distinct); the strongest
+     * one shows where and why. */
     double score = m->bias, best = 0;
     size_t best_word = 0, best_slot = 0;
     bool any = false;
-    for (size_t i = 0; i < nw * 2; i++) {
-        size_t at = i / 2;
-        bool pair = i % 2 == 1;
-        if (pair && at + 1 >= nw)
-            continue;
-        uint64_t key = pair ? w[at].pair : w[at].key;
-        size_t bit = filter_bit(key);
+    for (size_t i = 0; i < mw->nk; i++) {
+        const struct model_key *k = &mw->k[i];
+        size_t bit = filter_bit(k->key);
         if (!((m->filter[bit / 64] >> (bit % 64)) & 1))
             continue; /* not a feature: slot_of would find an empty slot */
-        size_t s = slot_of(m, key);
-        if (m->keys[s] == 0 || (seen[s / 8] & (1u << (s % 8))))
+        size_t s = slot_of(m, k->key);
+        if (m->keys[s] == 0)
             continue;
-        seen[s / 8] |= (uint8_t)(1u << (s % 8));
         score += m->weights[s];
         /* Short single words ("if", "her") weigh in the score but explain nothing. */
         const char *name = m->names[s];
-        if (!pair && strlen(name) < 5)
+        if (!k->pair && strlen(name) < 5)
             continue;
         if (m->weights[s] > best) {
             best = m->weights[s];
-            best_word = at;
+            best_word = k->at;
             best_slot = s;
             any = true;
         }
     }
-    free(seen);
     if (score > r->threshold && nw > 0) {
         if (!any) { /* only short words weighed: show the first word */
             best_word = 0;
