@@ -201,6 +201,16 @@ model_load(struct guard_lexmodel *m)
     return 0;
 }
 
+/* Whether string s is shorter than n bytes (without reading past its end). */
+static inline bool
+shorter_than(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0')
+            return true;
+    return false;
+}
+
 /* Cuts a trailing suffix the way the trainer does ("waiting" -> "wait"). */
 static size_t
 strip_suffix(const char *w, size_t len)
@@ -286,7 +296,8 @@ word_done(struct guard_modelwords *out, const char *text, size_t len, size_t sta
     struct model_word *w = &out->w[out->n];
     w->start = (uint32_t)start;
     w->end = (uint32_t)end;
-    w->key = feature_hash(text, len);
+    uint64_t own = fnv_add(FNV_START, text, len);
+    w->key = own ? own : 1; /* (as feature_hash) */
     if (out->n > 0) {
         /* The pair's text is the first word, a space and this word: its hash carries on
          * from the first word's own, unfinished. */
@@ -295,7 +306,7 @@ word_done(struct guard_modelwords *out, const char *text, size_t len, size_t sta
         w[-1].pair = h ? h : 1;
     }
     /* Until the next word comes, pair holds this word's unfinished hash. */
-    w->pair = fnv_add(FNV_START, text, len);
+    w->pair = own;
     out->n++;
 }
 
@@ -388,7 +399,7 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         score += m->weights[s];
         /* Short single words ("if", "her") weigh in the score but explain nothing. */
         const char *name = m->names[s];
-        if (!k->pair && strlen(name) < 5)
+        if (!k->pair && shorter_than(name, 5))
             continue;
         if (m->weights[s] > best) {
             best = m->weights[s];
