@@ -18,13 +18,20 @@
 #define MODEL_TOKENS_MAX 20000 /* words of one text that are scored */
 #define MODEL_FILTER_BITS 32768 /* bits of a model's filter of its features (4 KiB) */
 
+/* A slot of a model's table: a feature's key and weight side by side, read together. */
+struct model_slot {
+    uint64_t key;              /* 0 = empty */
+    float weight;
+    bool terse;                /* its text is shorter than 5 bytes: as a word, it explains
+                                  nothing */
+};
+
 struct guard_lexmodel {
     char *path;
     bool loaded, failed;
     char *why;                 /* why it could not be read */
     double bias;
-    uint64_t *keys;            /* open addressing; 0 = empty */
-    float *weights;
+    struct model_slot *slots;  /* open addressing */
     char **names;              /* the feature's text, for explanations */
     size_t cap, n;
     uint64_t *filter;          /* a bit per feature's hash: most of a text's words and pairs
@@ -65,7 +72,7 @@ static size_t
 slot_of(const struct guard_lexmodel *m, uint64_t key)
 {
     size_t i = (size_t)(key & (m->cap - 1));
-    while (m->keys[i] != 0 && m->keys[i] != key)
+    while (m->slots[i].key != 0 && m->slots[i].key != key)
         i = (i + 1) & (m->cap - 1);
     return i;
 }
@@ -92,9 +99,8 @@ guard_lexmodel_free(struct guard_lexmodel *m)
     for (size_t i = 0; i < m->cap; i++)
         free(m->names[i]);
     free(m->names);
-    free(m->keys);
+    free(m->slots);
     free(m->filter);
-    free(m->weights);
     free(m->why);
     free(m->path);
     free(m);
@@ -126,8 +132,7 @@ model_load(struct guard_lexmodel *m)
         return rc;
     }
     m->cap = 1024;
-    m->keys = xcalloc(m->cap, sizeof *m->keys);
-    m->weights = xcalloc(m->cap, sizeof *m->weights);
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
     m->names = xcalloc(m->cap, sizeof *m->names);
     char line[512];
     int lineno = 0, rc = 0;
@@ -158,33 +163,30 @@ model_load(struct guard_lexmodel *m)
         }
         if ((m->n + 1) * 2 > m->cap) {
             struct guard_lexmodel grown = {.cap = m->cap * 2};
-            grown.keys = xcalloc(grown.cap, sizeof *grown.keys);
-            grown.weights = xcalloc(grown.cap, sizeof *grown.weights);
+            grown.slots = xcalloc(grown.cap, sizeof *grown.slots);
             grown.names = xcalloc(grown.cap, sizeof *grown.names);
             for (size_t i = 0; i < m->cap; i++) {
-                if (m->keys[i] == 0)
+                if (m->slots[i].key == 0)
                     continue;
-                size_t s = slot_of(&grown, m->keys[i]);
-                grown.keys[s] = m->keys[i];
-                grown.weights[s] = m->weights[i];
+                size_t s = slot_of(&grown, m->slots[i].key);
+                grown.slots[s] = m->slots[i];
                 grown.names[s] = m->names[i];
             }
-            free(m->keys);
-            free(m->weights);
+            free(m->slots);
             free(m->names);
-            m->keys = grown.keys;
-            m->weights = grown.weights;
+            m->slots = grown.slots;
             m->names = grown.names;
             m->cap = grown.cap;
         }
         uint64_t key = feature_hash(sp + 1, strlen(sp + 1));
         size_t s = slot_of(m, key);
-        if (m->keys[s] == 0) {
-            m->keys[s] = key;
+        if (m->slots[s].key == 0) {
+            m->slots[s].key = key;
+            m->slots[s].terse = strlen(sp + 1) < 5;
             m->names[s] = xstrdup(sp + 1);
             m->n++;
         }
-        m->weights[s] = (float)w;
+        m->slots[s].weight = (float)w;
     }
     bool failed_read = ferror(f);
     fclose(f);
@@ -195,20 +197,10 @@ model_load(struct guard_lexmodel *m)
                                        lineno));
     m->filter = xcalloc(MODEL_FILTER_BITS / 64, sizeof *m->filter);
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i] != 0)
-            m->filter[filter_bit(m->keys[i]) / 64] |= 1ull << (filter_bit(m->keys[i]) % 64);
+        if (m->slots[i].key != 0)
+            m->filter[filter_bit(m->slots[i].key) / 64] |= 1ull << (filter_bit(m->slots[i].key) % 64);
     m->loaded = true;
     return 0;
-}
-
-/* Whether string s is shorter than n bytes (without reading past its end). */
-static inline bool
-shorter_than(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '\0')
-            return true;
-    return false;
 }
 
 /* Cuts a trailing suffix the way the trainer does ("waiting" -> "wait"). */
@@ -393,18 +385,17 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         size_t bit = filter_bit(k->key);
         if (!((m->filter[bit / 64] >> (bit % 64)) & 1))
             continue; /* not a feature: slot_of would find an empty slot */
-        size_t s = slot_of(m, k->key);
-        if (m->keys[s] == 0)
+        const struct model_slot *sl = &m->slots[slot_of(m, k->key)];
+        if (sl->key == 0)
             continue;
-        score += m->weights[s];
+        score += sl->weight;
         /* Short single words ("if", "her") weigh in the score but explain nothing. */
-        const char *name = m->names[s];
-        if (!k->pair && shorter_than(name, 5))
+        if (!k->pair && sl->terse)
             continue;
-        if (m->weights[s] > best) {
-            best = m->weights[s];
+        if (sl->weight > best) {
+            best = sl->weight;
             best_word = k->at;
-            best_slot = s;
+            best_slot = (size_t)(sl - m->slots);
             any = true;
         }
     }
