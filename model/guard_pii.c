@@ -494,7 +494,14 @@ scan_nino(struct guard_view *v)
     for (size_t i = 0; i + 9 <= v->len; i++) {
         if (!isalpha((unsigned char)s[i]) || (i > 0 && isalnum((unsigned char)s[i - 1])))
             continue;
-        if (!isalpha((unsigned char)s[i + 1]) || !guard_nino_prefix_valid(s[i], s[i + 1]))
+        if (!isalpha((unsigned char)s[i + 1]))
+            continue;
+        /* A digit comes next, or after one separator (i + 9 <= len: both bytes are there);
+         * in words a letter does, and the prefix need not be looked at. */
+        if (!isdigit((unsigned char)s[i + 2]) &&
+            !(guard_in_set(" .-", s[i + 2]) && isdigit((unsigned char)s[i + 3])))
+            continue;
+        if (!guard_nino_prefix_valid(s[i], s[i + 1]))
             continue;
         bool upper = isupper((unsigned char)s[i]);
         if ((bool)isupper((unsigned char)s[i + 1]) != upper)
