@@ -716,7 +716,15 @@ run_echo(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v)
     for (size_t i = 0; i < nitems; i++) {
         const struct pii_match *m = items[i];
         size_t n = strlen(m->norm);
-        for (size_t p = 0; p + n <= st.n; p++) {
+        if (n > st.n)
+            continue;
+        /* Only the places that hold its first character are worth a closer look. */
+        const char *last = st.c + (st.n - n);
+        for (const char *q = st.c; q <= last; q++) {
+            q = memchr(q, m->norm[0], (size_t)(last - q) + 1);
+            if (q == NULL)
+                break;
+            size_t p = (size_t)(q - st.c);
             if (!(st.edge[p] & 1) || !(st.edge[p + n - 1] & 2) || memcmp(st.c + p, m->norm, n))
                 continue;
             size_t start = st.at[p], end = st.at[p + n - 1] + 1;

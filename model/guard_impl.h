@@ -25,6 +25,14 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Whether the n bytes at a and b are the same: the first byte is compared inline, since most
+ * words a matcher is offered differ there. */
+static inline bool
+guard_same_bytes(const char *a, const char *b, size_t n)
+{
+    return n == 0 || (a[0] == b[0] && memcmp(a, b, n) == 0);
+}
+
 /* Whether byte c is one of the characters of set; never true for NUL (texts may hold NUL
  * bytes, and strchr would match the terminator). */
 static inline bool

@@ -18,13 +18,20 @@
 #define MODEL_TOKENS_MAX 20000 /* words of one text that are scored */
 #define MODEL_FILTER_BITS 32768 /* bits of a model's filter of its features (4 KiB) */
 
+/* A slot of a model's table: a feature's key and weight side by side, read together. */
+struct model_slot {
+    uint64_t key;              /* 0 = empty */
+    float weight;
+    bool terse;                /* its text is shorter than 5 bytes: as a word, it explains
+                                  nothing */
+};
+
 struct guard_lexmodel {
     char *path;
     bool loaded, failed;
     char *why;                 /* why it could not be read */
     double bias;
-    uint64_t *keys;            /* open addressing; 0 = empty */
-    float *weights;
+    struct model_slot *slots;  /* open addressing */
     char **names;              /* the feature's text, for explanations */
     size_t cap, n;
     uint64_t *filter;          /* a bit per feature's hash: most of a text's words and pairs
@@ -65,7 +72,7 @@ static size_t
 slot_of(const struct guard_lexmodel *m, uint64_t key)
 {
     size_t i = (size_t)(key & (m->cap - 1));
-    while (m->keys[i] != 0 && m->keys[i] != key)
+    while (m->slots[i].key != 0 && m->slots[i].key != key)
         i = (i + 1) & (m->cap - 1);
     return i;
 }
@@ -92,9 +99,8 @@ guard_lexmodel_free(struct guard_lexmodel *m)
     for (size_t i = 0; i < m->cap; i++)
         free(m->names[i]);
     free(m->names);
-    free(m->keys);
+    free(m->slots);
     free(m->filter);
-    free(m->weights);
     free(m->why);
     free(m->path);
     free(m);
@@ -126,8 +132,7 @@ model_load(struct guard_lexmodel *m)
         return rc;
     }
     m->cap = 1024;
-    m->keys = xcalloc(m->cap, sizeof *m->keys);
-    m->weights = xcalloc(m->cap, sizeof *m->weights);
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
     m->names = xcalloc(m->cap, sizeof *m->names);
     char line[512];
     int lineno = 0, rc = 0;
@@ -158,33 +163,30 @@ model_load(struct guard_lexmodel *m)
         }
         if ((m->n + 1) * 2 > m->cap) {
             struct guard_lexmodel grown = {.cap = m->cap * 2};
-            grown.keys = xcalloc(grown.cap, sizeof *grown.keys);
-            grown.weights = xcalloc(grown.cap, sizeof *grown.weights);
+            grown.slots = xcalloc(grown.cap, sizeof *grown.slots);
             grown.names = xcalloc(grown.cap, sizeof *grown.names);
             for (size_t i = 0; i < m->cap; i++) {
-                if (m->keys[i] == 0)
+                if (m->slots[i].key == 0)
                     continue;
-                size_t s = slot_of(&grown, m->keys[i]);
-                grown.keys[s] = m->keys[i];
-                grown.weights[s] = m->weights[i];
+                size_t s = slot_of(&grown, m->slots[i].key);
+                grown.slots[s] = m->slots[i];
                 grown.names[s] = m->names[i];
             }
-            free(m->keys);
-            free(m->weights);
+            free(m->slots);
             free(m->names);
-            m->keys = grown.keys;
-            m->weights = grown.weights;
+            m->slots = grown.slots;
             m->names = grown.names;
             m->cap = grown.cap;
         }
         uint64_t key = feature_hash(sp + 1, strlen(sp + 1));
         size_t s = slot_of(m, key);
-        if (m->keys[s] == 0) {
-            m->keys[s] = key;
+        if (m->slots[s].key == 0) {
+            m->slots[s].key = key;
+            m->slots[s].terse = strlen(sp + 1) < 5;
             m->names[s] = xstrdup(sp + 1);
             m->n++;
         }
-        m->weights[s] = (float)w;
+        m->slots[s].weight = (float)w;
     }
     bool failed_read = ferror(f);
     fclose(f);
@@ -195,8 +197,8 @@ model_load(struct guard_lexmodel *m)
                                        lineno));
     m->filter = xcalloc(MODEL_FILTER_BITS / 64, sizeof *m->filter);
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i] != 0)
-            m->filter[filter_bit(m->keys[i]) / 64] |= 1ull << (filter_bit(m->keys[i]) % 64);
+        if (m->slots[i].key != 0)
+            m->filter[filter_bit(m->slots[i].key) / 64] |= 1ull << (filter_bit(m->slots[i].key) % 64);
     m->loaded = true;
     return 0;
 }
@@ -224,10 +226,20 @@ struct model_word {
     uint64_t key, pair;
 };
 
+/* A distinct key of a text's words and pairs, at its first place: a feature counts once, as
+ * in training, so the models look up each key once, in the order the text first has it. */
+struct model_key {
+    uint64_t key;
+    uint32_t at;               /* the word it is, or the first word of the pair */
+    bool pair;
+};
+
 /* A view's words for the word models, split and hashed once for every model rule. */
 struct guard_modelwords {
     struct model_word *w;
     size_t n;
+    struct model_key *k;       /* the words' and pairs' distinct keys, word before its pair */
+    size_t nk;
 };
 
 void
@@ -236,7 +248,35 @@ guard_modelwords_free(struct guard_modelwords *w)
     if (w == NULL)
         return;
     free(w->w);
+    free(w->k);
     free(w);
+}
+
+/* Lists the distinct keys of out's words and pairs in the order a scan of the text meets
+ * them (a word, then the pair it starts), each at its first place. */
+static void
+distinct_keys(struct guard_modelwords *out)
+{
+    size_t size = 16;
+    while (size < out->n * 4)
+        size *= 2;
+    uint64_t *set = xcalloc(size, sizeof *set);
+    out->k = xreallocarray(NULL, out->n * 2 + 1, sizeof *out->k);
+    for (size_t i = 0; i < out->n * 2; i++) {
+        size_t at = i / 2;
+        bool pair = i % 2 == 1;
+        if (pair && at + 1 >= out->n)
+            continue;
+        uint64_t key = pair ? out->w[at].pair : out->w[at].key;
+        size_t b = (size_t)(key ^ (key >> 29)) & (size - 1);
+        while (set[b] != 0 && set[b] != key)
+            b = (b + 1) & (size - 1);
+        if (set[b] == key)
+            continue;
+        set[b] = key;
+        out->k[out->nk++] = (struct model_key){key, (uint32_t)at, pair};
+    }
+    free(set);
 }
 
 /* Adds a finished word (its text cut at MODEL_WORD_MAX - 1 bytes, its suffix not yet
@@ -248,7 +288,8 @@ word_done(struct guard_modelwords *out, const char *text, size_t len, size_t sta
     struct model_word *w = &out->w[out->n];
     w->start = (uint32_t)start;
     w->end = (uint32_t)end;
-    w->key = feature_hash(text, len);
+    uint64_t own = fnv_add(FNV_START, text, len);
+    w->key = own ? own : 1; /* (as feature_hash) */
     if (out->n > 0) {
         /* The pair's text is the first word, a space and this word: its hash carries on
          * from the first word's own, unfinished. */
@@ -257,7 +298,7 @@ word_done(struct guard_modelwords *out, const char *text, size_t len, size_t sta
         w[-1].pair = h ? h : 1;
     }
     /* Until the next word comes, pair holds this word's unfinished hash. */
-    w->pair = fnv_add(FNV_START, text, len);
+    w->pair = own;
     out->n++;
 }
 
@@ -303,6 +344,7 @@ split_words(const char *s, size_t len, size_t max)
     }
     if (out->n > 0)
         out->w[out->n - 1].pair = 0; /* the last word starts no pair */
+    distinct_keys(out);
     return out;
 }
 
@@ -333,38 +375,30 @@ guard_run_model(struct guard_ctx *c, const struct guard_rule *r, struct guard_vi
         guard_emit_unfinished(c, r, v, "the text has too many words to score");
         return;
     }
-    /* Each feature counts once, as in training (a bit per slot of the model's table marks
-     * those seen); the strongest one shows where and why. */
-    uint8_t *seen = xcalloc(m->cap / 8 + 1, 1);
+    /* Each feature counts once, as in training (the view's keys are distinct); the strongest
+     * one shows where and why. */
     double score = m->bias, best = 0;
     size_t best_word = 0, best_slot = 0;
     bool any = false;
-    for (size_t i = 0; i < nw * 2; i++) {
-        size_t at = i / 2;
-        bool pair = i % 2 == 1;
-        if (pair && at + 1 >= nw)
-            continue;
-        uint64_t key = pair ? w[at].pair : w[at].key;
-        size_t bit = filter_bit(key);
+    for (size_t i = 0; i < mw->nk; i++) {
+        const struct model_key *k = &mw->k[i];
+        size_t bit = filter_bit(k->key);
         if (!((m->filter[bit / 64] >> (bit % 64)) & 1))
             continue; /* not a feature: slot_of would find an empty slot */
-        size_t s = slot_of(m, key);
-        if (m->keys[s] == 0 || (seen[s / 8] & (1u << (s % 8))))
+        const struct model_slot *sl = &m->slots[slot_of(m, k->key)];
+        if (sl->key == 0)
             continue;
-        seen[s / 8] |= (uint8_t)(1u << (s % 8));
-        score += m->weights[s];
+        score += sl->weight;
         /* Short single words ("if", "her") weigh in the score but explain nothing. */
-        const char *name = m->names[s];
-        if (!pair && strlen(name) < 5)
+        if (!k->pair && sl->terse)
             continue;
-        if (m->weights[s] > best) {
-            best = m->weights[s];
-            best_word = at;
-            best_slot = s;
+        if (sl->weight > best) {
+            best = sl->weight;
+            best_word = k->at;
+            best_slot = (size_t)(sl - m->slots);
             any = true;
         }
     }
-    free(seen);
     if (score > r->threshold && nw > 0) {
         if (!any) { /* only short words weighed: show the first word */
             best_word = 0;

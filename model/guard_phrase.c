@@ -199,11 +199,11 @@ tok_matches(const struct phrase_set *set, const struct phrase_tok *pt, bool case
         hlen = vt->fold_len;
     }
     if (pt->wild == WILD_PREFIX)
-        return hlen >= wlen && memcmp(want, have, wlen) == 0;
+        return hlen >= wlen && guard_same_bytes(want, have, wlen);
     if (hlen == wlen)
-        return memcmp(want, have, wlen) == 0;
+        return guard_same_bytes(want, have, wlen);
     /* A possessive matches the plain word: "Party's" and "Party’s" match "Party". */
-    return hlen > wlen && memcmp(want, have, wlen) == 0 &&
+    return hlen > wlen && guard_same_bytes(want, have, wlen) &&
            ((hlen == wlen + 2 && memcmp(have + wlen, "'s", 2) == 0) ||
             (hlen == wlen + 4 && memcmp(have + wlen, "\xE2\x80\x99s", 4) == 0));
 }

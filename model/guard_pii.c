@@ -135,6 +135,42 @@ guard_tok_in(const struct guard_view *v, const struct guard_tok *t,
     return false;
 }
 
+/* A filter of the first bytes and lengths of a list of words: a token not in it is none of
+ * them, and needs no comparing with each. */
+struct word_filter {
+    uint64_t bits[4];
+};
+
+/* The bit of a word whose first byte is first and whose length is len. */
+static unsigned
+word_filter_bit(unsigned char first, size_t len)
+{
+    return (first * 31u + (unsigned)len) & 255u;
+}
+
+/* Makes the filter of the n words. */
+static struct word_filter
+word_filter_make(const struct guard_word *words, size_t n)
+{
+    struct word_filter f = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = word_filter_bit((unsigned char)words[i].s[0], words[i].n);
+        f.bits[b / 64] |= 1ull << (b % 64);
+    }
+    return f;
+}
+
+/* Whether token t of v may be one of the words filter f was made from. */
+static bool
+word_filter_may(const struct word_filter *f, const struct guard_view *v,
+                const struct guard_tok *t)
+{
+    if (t->fold_len == 0)
+        return true; /* (guard_tok_in decides) */
+    unsigned b = word_filter_bit((unsigned char)v->fold[t->fold], t->fold_len);
+    return (f->bits[b / 64] >> (b % 64)) & 1;
+}
+
 /* Whether token i of v exists and is the folded word w (of n bytes; see tok_is). */
 static bool
 tok_is_n(const struct guard_view *v, size_t i, const char *w, size_t n)
@@ -458,7 +494,14 @@ scan_nino(struct guard_view *v)
     for (size_t i = 0; i + 9 <= v->len; i++) {
         if (!isalpha((unsigned char)s[i]) || (i > 0 && isalnum((unsigned char)s[i - 1])))
             continue;
-        if (!isalpha((unsigned char)s[i + 1]) || !guard_nino_prefix_valid(s[i], s[i + 1]))
+        if (!isalpha((unsigned char)s[i + 1]))
+            continue;
+        /* A digit comes next, or after one separator (i + 9 <= len: both bytes are there);
+         * in words a letter does, and the prefix need not be looked at. */
+        if (!isdigit((unsigned char)s[i + 2]) &&
+            !(guard_in_set(" .-", s[i + 2]) && isdigit((unsigned char)s[i + 3])))
+            continue;
+        if (!guard_nino_prefix_valid(s[i], s[i + 1]))
             continue;
         bool upper = isupper((unsigned char)s[i]);
         if ((bool)isupper((unsigned char)s[i + 1]) != upper)
@@ -816,9 +859,11 @@ static void
 scan_references(struct guard_view *v)
 {
     const char *s = v->s;
+    struct word_filter keywords = word_filter_make(ref_keywords, NELEM(ref_keywords));
     for (size_t i = 0; i + 1 < v->ntoks; i++) {
         const struct guard_tok *k = &v->toks[i];
-        if (!(k->flags & TOK_LETTER) || !guard_tok_in(v, k, ref_keywords, NELEM(ref_keywords)))
+        if (!(k->flags & TOK_LETTER) || !word_filter_may(&keywords, v, k) ||
+            !guard_tok_in(v, k, ref_keywords, NELEM(ref_keywords)))
             continue;
         size_t j = i + 1;
         while (j < v->ntoks && j - i <= 3 &&

@@ -583,7 +583,7 @@ lead_at(const struct guard_lead *l, const char *s, size_t len, size_t p)
     if (p + l->len > len)
         return false;
     if (!l->fold)
-        return memcmp(s + p, l->text, l->len) == 0;
+        return guard_same_bytes(s + p, l->text, l->len);
     for (size_t i = 0; i < l->len; i++)
         if (lower((unsigned char)s[p + i]) != (unsigned char)l->text[i])
             return false;

@@ -1285,11 +1285,11 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
         return (t->flags & TOK_WORD) != 0;
     case TP_WORD:
         if (hlen == n->len)
-            return memcmp(have, want, hlen) == 0;
-        return hlen == n->len + 2 && memcmp(have, want, n->len) == 0 &&
+            return guard_same_bytes(have, want, hlen);
+        return hlen == n->len + 2 && guard_same_bytes(have, want, n->len) &&
                memcmp(have + n->len, "'s", 2) == 0;
     case TP_PREFIX:
-        return hlen >= n->len && memcmp(have, want, n->len) == 0;
+        return hlen >= n->len && guard_same_bytes(have, want, n->len);
     case TP_STEM: {
         size_t pre = tp_stem_start(n->len);
         if (hlen < pre || memcmp(have, want, pre) != 0)
