@@ -20,18 +20,25 @@ write_rules(struct gt_dir *d, const char *model_text, const char *threshold)
         free(gt_write(d, "t.model", model_text));
 }
 
+/* Checks a reply to post into *r, every finding kept or overlapping ones merged. */
+static void
+reply_to(const struct guard *g, const char *post, bool keep_all, struct guard_result *r)
+{
+    struct guard_input in = {.draft = "Thanks for your message.", .draft_len = 24,
+                             .context = post, .context_len = strlen(post),
+                             .today = "2026-11-25", .keep_all = keep_all};
+    char *err = NULL;
+    if (guard_check(g, &in, r, &err) != 0)
+        fail_msg("guard_check: %s", err);
+}
+
 /* Checks a reply to post; returns the test rule's finding copied into *out (or false). */
 static bool
 check_post(const struct guard *g, const char *post, struct guard_finding *out, char *match,
            size_t matchcap)
 {
-    struct guard_input in = {.draft = "Thanks for your message.", .draft_len = 24,
-                             .context = post, .context_len = strlen(post),
-                             .today = "2026-11-25", .keep_all = true};
     struct guard_result r;
-    char *err = NULL;
-    if (guard_check(g, &in, &r, &err) != 0)
-        fail_msg("guard_check: %s", err);
+    reply_to(g, post, true, &r);
     const struct guard_finding *f = gt_find(&r, "escalation.test");
     bool hit = f != NULL;
     if (hit) {
@@ -90,13 +97,8 @@ test_scores_and_explains(void **state)
 static size_t
 count_rule(const struct guard *g, const char *post, const char *rule)
 {
-    struct guard_input in = {.draft = "Thanks for your message.", .draft_len = 24,
-                             .context = post, .context_len = strlen(post),
-                             .today = "2026-11-25", .keep_all = false};
     struct guard_result r;
-    char *err = NULL;
-    if (guard_check(g, &in, &r, &err) != 0)
-        fail_msg("guard_check: %s", err);
+    reply_to(g, post, false, &r);
     size_t n = 0;
     for (size_t i = 0; i < r.n; i++)
         n += strcmp(r.findings[i].rule, rule) == 0;
