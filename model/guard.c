@@ -810,13 +810,11 @@ guess_redundant(const struct guard_result *out, const struct guard_finding *f)
 static void
 sort_and_dedup(struct guard_result *out)
 {
+    /* Compacting as it goes is safe: guess_redundant reads only rules' findings, which are all
+     * kept, each either still in place or already copied to an earlier slot. */
     size_t left = 0;
     for (size_t i = 0; i < out->n; i++) {
         if (guess_redundant(out, &out->findings[i]))
-            out->findings[i].rule = NULL; /* marked: freed below */
-    }
-    for (size_t i = 0; i < out->n; i++) {
-        if (out->findings[i].rule == NULL && out->findings[i].guess)
             finding_free(&out->findings[i]);
         else
             out->findings[left++] = out->findings[i];
