@@ -137,7 +137,9 @@ guard_rule_explain(const struct guard *g, const char *id)
     static const char *const applies[] = {"", "the draft", "the post being answered",
                                           "the draft and the post being answered"};
     struct buf b = {0};
-    buf_printf(&b, "%s: a %s rule from %s:%d (pack %s)%s\n", r->id, guard_kind_names[r->kind],
+    const char *kname = guard_kind_names[r->kind];
+    buf_printf(&b, "%s: %s %s rule from %s:%d (pack %s)%s\n", r->id,
+               strchr("aeiou", kname[0]) ? "an" : "a", kname,
                r->file, r->line, r->pack, r->enabled ? "" : ", turned off");
     buf_printf(&b, "reads:    %s%s\n", applies[r->applies],
                r->election_only ? ", in the election period only" : "");
@@ -149,6 +151,13 @@ guard_rule_explain(const struct guard *g, const char *id)
     buf_printf(&b, "message:  %s\n", r->message);
     if (r->fix)
         buf_printf(&b, "fix:      %s\n", r->fix);
+    if (r->nwaive) {
+        buf_printf(&b, "waived:   when the post fits");
+        for (size_t i = 0; i < r->nwaive; i++)
+            buf_printf(&b, "%s%s", r->waive_not[i] ? " and not " : i ? " and " : " ",
+                       r->waive[i]);
+        buf_printf(&b, " (as `tactful patterns --for-text` reads it)\n");
+    }
     if (r->kind == KIND_MODEL && r->lexmodel)
         buf_printf(&b, "model:    %s, fires above a score of %g (the words and pairs that weigh "
                        "most are shown in each finding)\n",

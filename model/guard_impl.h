@@ -202,6 +202,9 @@ struct guard_rule {
     int when;                 /* expect: a category index that must fire on the post, or -1 */
     const char *suggests[GUARD_RULE_SUGGESTS_MAX]; /* suggest: pattern ids (guard_patterns') */
     size_t nsuggests;
+    const char *waive[GUARD_RULE_SUGGESTS_MAX]; /* expect: waived when the post fits these */
+    bool waive_not[GUARD_RULE_SUGGESTS_MAX];     /* ... and not the ones marked here */
+    size_t nwaive;
     struct guard_entry *entries;
     size_t nentries, capentries;
     pcre2_code **re;          /* regex: one per match entry, in order, for valid UTF-8 */
@@ -858,5 +861,9 @@ bool guard_rule_applies(const struct guard_rule *r, const struct guard_view *v);
 void guard_run_rule(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 /* Whether r is a suggest rule (category suggest), which guard_check leaves out. */
 bool guard_rule_suggests(const struct guard_rule *r);
+/* guard_suggest without its cut to the best GUARD_SUGGEST_MAX: every pattern the suggest rules
+ * propose for the post (an expect rule's `waive` asks whether one is among them at all). */
+int guard_suggest_all(const struct guard *g, const char *post, size_t len,
+                      struct guard_suggestions *out, char **err);
 
 #endif

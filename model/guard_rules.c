@@ -884,6 +884,48 @@ set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
     return 0;
 }
 
+/* waive = PATTERN [!PATTERN...]: an expect rule is waived when the suggest rules find that
+ * the post answered fits every PATTERN named and none named with a leading '!'. */
+static int
+set_waive(struct loader *L, struct guard_rule *r, const struct item *it)
+{
+    const char *p = it->value;
+    size_t n = 0, plain = 0;
+    while (*p) {
+        size_t len = strcspn(p, " \t,");
+        if (len) {
+            bool not = *p == '!';
+            char id[GUARD_ID_MAX + 1];
+            snprintf(id, sizeof id, "%.*s", (int)(len - not < GUARD_ID_MAX ? len - not
+                                                                          : GUARD_ID_MAX),
+                     p + not);
+            const struct guard_pattern *gp = guard_pattern_find(id);
+            if (gp == NULL) {
+                lerr(L, NULL, it->line, "waive = ... names '%s', which is no response "
+                                        "pattern; see `tactful patterns`", id);
+                return -1;
+            }
+            if (n == GUARD_RULE_SUGGESTS_MAX) {
+                lerr(L, NULL, it->line, "waive = ... names more than %d patterns",
+                     GUARD_RULE_SUGGESTS_MAX);
+                return -1;
+            }
+            r->waive[n] = gp->id;
+            r->waive_not[n++] = not;
+            plain += !not;
+        }
+        p += len;
+        p += strspn(p, " \t,");
+    }
+    if (plain == 0) {
+        lerr(L, NULL, it->line, "waive = ... names no pattern the post must fit "
+                                "(`waive = acknowledgement !signposting`)");
+        return -1;
+    }
+    r->nwaive = n;
+    return 0;
+}
+
 static int
 set_enabled(struct loader *L, struct guard_rule *r, const struct item *it)
 {
@@ -1100,6 +1142,11 @@ static const struct key_spec rule_keys[] = {
     {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when, "CATEGORY",
      "Run the rule only when a rule of that category found something in the post being\n"
      "answered.\n"},
+    {"waive", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_waive, "PATTERN [!PATTERN]...",
+     "Waive the rule when the suggest rules (see `suggests`) read the post being answered\n"
+     "as fitting every PATTERN named and none named with a leading `!`: the channel a\n"
+     "casework post needs is not asked of a reply to thanks for a case that went well\n"
+     "(`waive = acknowledgement !signposting`). Without a post nothing is waived.\n"},
     {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests, "PATTERN...",
      "Only in [suggest.NAME] rules, which suggest response patterns instead of checking:\n"
      "when the rule matches the post being answered, these response patterns fit it, best\n"

@@ -146,8 +146,8 @@ guard_suggest_rule_matches(const struct guard *g, const char *rule, const char *
 }
 
 int
-guard_suggest(const struct guard *g, const char *post, size_t len,
-              struct guard_suggestions *out, char **err)
+guard_suggest_all(const struct guard *g, const char *post, size_t len,
+                  struct guard_suggestions *out, char **err)
 {
     memset(out, 0, sizeof *out);
     *err = NULL;
@@ -172,6 +172,15 @@ guard_suggest(const struct guard *g, const char *post, size_t len,
     guard_result_free(&found);
     if (out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, cmp_suggestions);
+    return 0;
+}
+
+int
+guard_suggest(const struct guard *g, const char *post, size_t len,
+              struct guard_suggestions *out, char **err)
+{
+    if (guard_suggest_all(g, post, len, out, err) != 0)
+        return -1;
     while (out->n > GUARD_SUGGEST_MAX)
         free(out->v[--out->n].reason);
     return 0;

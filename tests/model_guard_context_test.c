@@ -259,6 +259,19 @@ test_casework_context(void **state)
     assert_non_null(f);
     assert_string_equal(f->message, "The post is casework; the signposting pattern fits best.");
     guard_result_free(&r);
+    /* Thanks for the poster's own case asks for no channel (the rules' `waive`); thanks with
+     * a case still open does. */
+    const char *thanks = "Thanks for sorting my bursary so quickly, really appreciated";
+    r = gt_check_full(g, "Glad we could help, Kim!", thanks, NULL, "acknowledgement", NULL);
+    assert_non_null(gt_find(&r, "service-request.own-case"));
+    assert_null(gt_find(&r, "service-request.channel"));
+    assert_null(gt_find(&r, "service-request.pattern"));
+    guard_result_free(&r);
+    r = gt_check_full(g, "Glad we could help, Kim!",
+                      "Thanks for the reply but my bursary is still not sorted", NULL,
+                      "acknowledgement", NULL);
+    assert_non_null(gt_find(&r, "service-request.channel"));
+    guard_result_free(&r);
     /* A post that is not casework asks for nothing. */
     r = gt_check_full(g, "Thanks!", "Lovely to see the library open on Sundays.", NULL, NULL,
                       NULL);
