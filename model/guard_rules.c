@@ -1173,7 +1173,7 @@ static const struct key_spec rule_keys[] = {
     {"threshold", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_MODEL), false, set_threshold,
      "NUMBER", "A model rule fires when the score is above this (default 0). An office that\n"
      "finds a model too eager can raise it in its policy (`[tone.reads-like]` then\n"
-     "`threshold = 4`). The shipped thresholds (tone 3, escalation 1, election 0.5) were\n"
+     "`threshold = 4`). The shipped thresholds (tone 3, escalation 0, election 0.5) were\n"
      "chosen by replaying blind batches of labelled replies against the rules and models\n"
      "that had not yet seen them.\n"},
     {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled, "yes|no",

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Trains a guardrail word model (kind = model) on the labelled replies of the dev split only.
 
-    python3 tests/guardrails/train-model.py [--no-digits] CATEGORY post|draft errors|any OUT.model
+    python3 tests/guardrails/train-model.py [--no-digits] [--no-function-words] CATEGORY
+        post|draft errors|any OUT.model
 
 A record is positive when its errors: (errors) or its errors: or warns: (any) name CATEGORY; the text is the post answered
 (context:) or the reply (the draft). Features are the words and word pairs of the text,
 lower-cased (ASCII), split on anything but letters, digits and apostrophes, with a light suffix
 strip; model/guard_model.c computes the same ones. With --no-digits, features holding a digit
 are left out (the personal-data model: numbers are the PII scanner's, and a model that weighs
-them flags any list of numbers). Logistic regression trained from SEEDS fixed
+them flags any list of numbers). With --no-function-words, single function words ("her", "with")
+are left out, pairs holding them are kept (the escalation model; see FUNCTION_WORDS). Logistic regression trained from SEEDS fixed
 shuffle orders and averaged, so the same data gives the same file (make check compares the
 shipped model with a fresh run) and one new batch of dev records, by reordering the shuffle,
 moves the decisions on unseen text less than a single order would.
@@ -62,9 +64,29 @@ def words(text):
     return out
 
 
-def features(text, digits=True):
+# Function words: with --no-function-words they are no features on their own (pairs keep them:
+# "you're next" still counts). Alone they measure how long a post is, not what it says: the
+# escalation model, trained on posts where the ones needing a human ran longer, had learnt to
+# flag any long story ("please thank them from all of us") once writers told longer ones.
+FUNCTION_WORDS = set("""a about above after again against all am an and any are aren't as at be
+because been before being below between both but by can can't cannot could couldn't did didn't do
+does doesn't doing don't down during each few for from further had hadn't has hasn't have haven't
+having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm
+i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off
+on once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
+should shouldn't so some such than that that's the their theirs them themselves then there
+there's these they they'd they'll they're they've this those through to too under until up very
+was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
+while who who's whom why why's will with won't would wouldn't you you'd you'll you're you've your
+yours yourself yourselves dont cant wont didnt doesnt isnt wasnt havent hasnt youre theyre thats
+whats""".split())
+
+
+def features(text, digits=True, function_words=True):
     ws = words(text)
     feats = set(ws) | {a + " " + b for a, b in zip(ws, ws[1:])}
+    if not function_words:
+        feats -= {strip(w) for w in FUNCTION_WORDS} | FUNCTION_WORDS
     if not digits:
         feats = {f for f in feats if not any("0" <= ch <= "9" for ch in f)}
     return sorted(feats)
@@ -90,9 +112,11 @@ def fit(data, up, seed):
 def main():
     args = sys.argv[1:]
     digits = "--no-digits" not in args
-    args = [a for a in args if a != "--no-digits"]
+    function_words = "--no-function-words" not in args
+    args = [a for a in args if a not in ("--no-digits", "--no-function-words")]
     if len(args) != 4 or args[1] not in ("post", "draft") or args[2] not in ("errors", "any"):
-        sys.exit("usage: train-model.py [--no-digits] CATEGORY post|draft errors|any OUT.model")
+        sys.exit("usage: train-model.py [--no-digits] [--no-function-words] CATEGORY "
+                 "post|draft errors|any OUT.model")
     cat, which, level, out = args
     data = []
     for r in records(sorted(glob.glob(os.path.join(HERE, "dev", "*.txt")))):
@@ -103,7 +127,7 @@ def main():
             continue
         labels = r["h"].get("errors", []) + ([] if level == "errors" else r["h"].get("warns", []))
         labels = " ".join(labels).split()
-        data.append((features(text, digits), 1 if cat in labels else 0))
+        data.append((features(text, digits, function_words), 1 if cat in labels else 0))
     pos = sum(y for _, y in data)
     if pos == 0:
         sys.exit("no dev record is labelled " + cat)
