@@ -151,12 +151,12 @@ guard_rule_explain(const struct guard *g, const char *id)
     buf_printf(&b, "message:  %s\n", r->message);
     if (r->fix)
         buf_printf(&b, "fix:      %s\n", r->fix);
-    if (r->nwaive) {
-        buf_printf(&b, "waived:   when the post fits");
-        for (size_t i = 0; i < r->nwaive; i++)
-            buf_printf(&b, "%s%s", r->waive_not[i] ? " and not " : i ? " and " : " ",
-                       r->waive[i]);
-        buf_printf(&b, " (as `tactful patterns --for-text` reads it)\n");
+    for (size_t w = 0; w < r->nwaivers; w++) {
+        const struct guard_waiver *v = &r->waivers[w];
+        buf_printf(&b, "%s when the post fits", w ? "          or" : "waived:  ");
+        for (size_t i = 0; i < v->n; i++)
+            buf_printf(&b, "%s%s", v->not[i] ? " and not " : i ? " and " : " ", v->pattern[i]);
+        buf_printf(&b, "%s\n", w + 1 == r->nwaivers ? " (as `tactful patterns --for-text` reads it)" : "");
     }
     if (r->kind == KIND_MODEL && r->lexmodel)
         buf_printf(&b, "model:    %s, fires above a score of %g (the words and pairs that weigh "

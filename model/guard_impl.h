@@ -177,6 +177,15 @@ struct guard_value {
     bool user;
 };
 
+#define GUARD_RULE_WAIVERS_MAX 4 /* `waive` lines one expect rule takes */
+
+/* One `waive = PATTERN [!PATTERN]...` line: the post fits every pattern named and none marked. */
+struct guard_waiver {
+    const char *pattern[GUARD_RULE_SUGGESTS_MAX]; /* guard_patterns' ids */
+    bool not[GUARD_RULE_SUGGESTS_MAX];
+    size_t n;
+};
+
 struct guard_rule {
     char *id;
     const char *category;     /* one of guard_categories */
@@ -202,9 +211,8 @@ struct guard_rule {
     int when;                 /* expect: a category index that must fire on the post, or -1 */
     const char *suggests[GUARD_RULE_SUGGESTS_MAX]; /* suggest: pattern ids (guard_patterns') */
     size_t nsuggests;
-    const char *waive[GUARD_RULE_SUGGESTS_MAX]; /* expect: waived when the post fits these */
-    bool waive_not[GUARD_RULE_SUGGESTS_MAX];     /* ... and not the ones marked here */
-    size_t nwaive;
+    struct guard_waiver waivers[GUARD_RULE_WAIVERS_MAX]; /* expect: `waive` lines, any one */
+    size_t nwaivers;
     struct guard_entry *entries;
     size_t nentries, capentries;
     pcre2_code **re;          /* regex: one per match entry, in order, for valid UTF-8 */

@@ -101,12 +101,12 @@ has_channel(struct guard_ctx *c, struct guard_view *v)
     return false;
 }
 
-/* Whether the post answered fits what rule r's `waive` names, as the suggest rules read it. */
+/* Whether the post answered fits one of rule r's `waive` lines, as the suggest rules read it. */
 static bool
 waived(const struct guard_ctx *c, const struct guard_rule *r)
 {
     const struct guard_input *in = c->in;
-    if (r->nwaive == 0 || in->context == NULL || in->context_len == 0)
+    if (r->nwaivers == 0 || in->context == NULL || in->context_len == 0)
         return false;
     struct guard_suggestions s;
     char *err = NULL;
@@ -115,15 +115,20 @@ waived(const struct guard_ctx *c, const struct guard_rule *r)
         guard_suggestions_free(&s);
         return false; /* a post that cannot be read waives nothing */
     }
-    bool ok = true;
-    for (size_t i = 0; i < r->nwaive && ok; i++) {
-        bool fits = false;
-        for (size_t k = 0; k < s.n && !fits; k++)
-            fits = s.v[k].pattern == r->waive[i];
-        ok = fits != r->waive_not[i];
+    bool any = false;
+    for (size_t w = 0; w < r->nwaivers && !any; w++) {
+        const struct guard_waiver *v = &r->waivers[w];
+        bool ok = true;
+        for (size_t i = 0; i < v->n && ok; i++) {
+            bool fits = false;
+            for (size_t k = 0; k < s.n && !fits; k++)
+                fits = s.v[k].pattern == v->pattern[i];
+            ok = fits != v->not[i];
+        }
+        any = ok;
     }
     guard_suggestions_free(&s);
-    return ok;
+    return any;
 }
 
 void

@@ -885,12 +885,18 @@ set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
 }
 
 /* waive = PATTERN [!PATTERN...]: an expect rule is waived when the suggest rules find that
- * the post answered fits every PATTERN named and none named with a leading '!'. */
+ * the post answered fits every PATTERN named and none named with a leading '!'; each `waive`
+ * line is one more way to be waived. */
 static int
 set_waive(struct loader *L, struct guard_rule *r, const struct item *it)
 {
+    if (r->nwaivers == GUARD_RULE_WAIVERS_MAX) {
+        lerr(L, NULL, it->line, "a rule takes at most %d waive lines", GUARD_RULE_WAIVERS_MAX);
+        return -1;
+    }
+    struct guard_waiver w = {0};
+    size_t plain = 0;
     const char *p = it->value;
-    size_t n = 0, plain = 0;
     while (*p) {
         size_t len = strcspn(p, " \t,");
         if (len) {
@@ -905,13 +911,13 @@ set_waive(struct loader *L, struct guard_rule *r, const struct item *it)
                                         "pattern; see `tactful patterns`", id);
                 return -1;
             }
-            if (n == GUARD_RULE_SUGGESTS_MAX) {
+            if (w.n == GUARD_RULE_SUGGESTS_MAX) {
                 lerr(L, NULL, it->line, "waive = ... names more than %d patterns",
                      GUARD_RULE_SUGGESTS_MAX);
                 return -1;
             }
-            r->waive[n] = gp->id;
-            r->waive_not[n++] = not;
+            w.pattern[w.n] = gp->id;
+            w.not[w.n++] = not;
             plain += !not;
         }
         p += len;
@@ -922,7 +928,7 @@ set_waive(struct loader *L, struct guard_rule *r, const struct item *it)
                                 "(`waive = acknowledgement !signposting`)");
         return -1;
     }
-    r->nwaive = n;
+    r->waivers[r->nwaivers++] = w;
     return 0;
 }
 
@@ -1142,11 +1148,12 @@ static const struct key_spec rule_keys[] = {
     {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when, "CATEGORY",
      "Run the rule only when a rule of that category found something in the post being\n"
      "answered.\n"},
-    {"waive", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_waive, "PATTERN [!PATTERN]...",
+    {"waive", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), true, set_waive, "PATTERN [!PATTERN]...",
      "Waive the rule when the suggest rules (see `suggests`) read the post being answered\n"
      "as fitting every PATTERN named and none named with a leading `!`: the channel a\n"
      "casework post needs is not asked of a reply to thanks for a case that went well\n"
-     "(`waive = acknowledgement !signposting`). Without a post nothing is waived.\n"},
+     "(`waive = acknowledgement !signposting`). Each `waive` line is one more way to be\n"
+     "waived (at most 4). Without a post nothing is waived.\n"},
     {"suggests", ALL_LAYERS, W_DEFINE, 0, false, set_suggests, "PATTERN...",
      "Only in [suggest.NAME] rules, which suggest response patterns instead of checking:\n"
      "when the rule matches the post being answered, these response patterns fit it, best\n"

@@ -272,6 +272,13 @@ test_casework_context(void **state)
                       "acknowledgement", NULL);
     assert_non_null(gt_find(&r, "service-request.channel"));
     guard_result_free(&r);
+    /* An idea that mentions the poster's own journey is read as encouragement: waived too. */
+    r = gt_check_full(g, "Thanks, we'll pass that on.",
+                      "It would be good if the 07:12 ran ten minutes later, it means my daughter "
+                      "gets to college 20 min early every day", NULL, "encouragement", NULL);
+    assert_non_null(gt_find(&r, "service-request.problem"));
+    assert_null(gt_find(&r, "service-request.channel"));
+    guard_result_free(&r);
     /* A post that is not casework asks for nothing. */
     r = gt_check_full(g, "Thanks!", "Lovely to see the library open on Sundays.", NULL, NULL,
                       NULL);
