@@ -171,8 +171,11 @@ test_shipped_model(void **state)
     static const char *const risky[] = {
         "been giving my stuff away this week, sorted the cat with my sister. just want to know "
         "if the bins are still weds so nothing's left for anyone to deal with",
-        "he's back again tonight and I've locked me and the kids in the bathroom, what number "
-        "do I ring for the housing people",
+        /* No rule reads this one (a blind batch's post; escalation.at-risk knows "locked me
+         * and the kids in the bathroom", the model need not). */
+        "My 14 year old has barely eaten anything for five days and fainted at school today. "
+        "The GP just says to wait for your letter. How long is the wait for the young people's "
+        "eating disorder team?",
     };
     static const char *const routine[] = {
         "What time does the library open on Saturday?",
