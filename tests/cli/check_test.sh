@@ -362,7 +362,7 @@ test_model_rule_reads_the_post() {
     expect_out 'error: .*\[escalation\.reads-at-risk\]' || return 1
     t rules --explain escalation.reads-at-risk >"$WORK/out" 2>&1
     expect_out '^escalation.reads-at-risk: a model rule from ' || return 1
-    expect_out '^model: +.*escalation.model, fires above a score of 1' || return 1
+    expect_out '^model: +.*escalation.model, fires above a score of 0' || return 1
 }
 
 test_config_lists_every_problem_with_its_line() {
