@@ -156,7 +156,8 @@ guard_rule_explain(const struct guard *g, const char *id)
         buf_printf(&b, "%s when the post fits", w ? "          or" : "waived:  ");
         for (size_t i = 0; i < v->n; i++)
             buf_printf(&b, "%s%s", v->not[i] ? " and not " : i ? " and " : " ", v->pattern[i]);
-        buf_printf(&b, "%s\n", w + 1 == r->nwaivers ? " (as `tactful patterns --for-text` reads it)" : "");
+        buf_printf(&b, "%s\n",
+                   w + 1 == r->nwaivers ? " (as `tactful patterns --for-text` reads it)" : "");
     }
     if (r->kind == KIND_MODEL && r->lexmodel)
         buf_printf(&b, "model:    %s, fires above a score of %g (the words and pairs that weigh "

@@ -342,6 +342,19 @@ test_token_pattern_errors_name_file_and_line() {
     expect_err "^$WORK/policy:5: pattern 'we \(reject': a '\(' has no closing '\)'"
 }
 
+test_waive_names_response_patterns() {
+    # An office's expect rule waived by the reckoner's reading; a pattern that does not exist is
+    # a rule-file error naming the file and the line, as any other.
+    printf '[service-request.ours]\nkind = expect\nlevel = warning\nwhen = service-request\nneed = channel\nmessage = m\nwaive = acknowledgement !signposting\n' >"$WORK/policy"
+    expect_status 0 t rules --policy "$WORK/policy" || return 1
+    printf 'waive = nosuch\n' >>"$WORK/policy"
+    expect_status 2 t rules --policy "$WORK/policy" || return 1
+    expect_err "^$WORK/policy:8: waive = \.\.\. names 'nosuch', which is no response pattern"
+    printf '[service-request.ours]\nkind = expect\nlevel = warning\nneed = channel\nmessage = m\nwaive = !signposting\n' >"$WORK/policy"
+    expect_status 2 t rules --policy "$WORK/policy" || return 1
+    expect_err "^$WORK/policy:6: waive = \.\.\. names no pattern the post must fit"
+}
+
 test_shipped_word_models_are_made_from_dev() {
     # Each shipped model is what train-model.py makes from the dev split today: a labelled
     # reply added or changed without remaking the model fails here (make guard-models).
@@ -363,6 +376,11 @@ test_model_rule_reads_the_post() {
     t rules --explain escalation.reads-at-risk >"$WORK/out" 2>&1
     expect_out '^escalation.reads-at-risk: a model rule from ' || return 1
     expect_out '^model: +.*escalation.model, fires above a score of 0' || return 1
+    # An expect rule's waivers: the reckoner's reading of the post that lets it off.
+    t rules --explain service-request.channel >"$WORK/out" 2>&1
+    expect_out '^service-request.channel: an expect rule from ' || return 1
+    expect_out '^waived: +when the post fits acknowledgement and not signposting$' || return 1
+    expect_out '^ +or when the post fits encouragement and not signposting \(as' || return 1
 }
 
 test_config_lists_every_problem_with_its_line() {
