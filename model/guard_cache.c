@@ -31,20 +31,21 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 7u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
+#define CACHE_FORMAT 8u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
                         * 4: patterns note whether their tries are bounded, a word's /re/ its
                         * first bytes, the follow filters stems' first bytes; 5: each array
                         * ends with a zeroed item and is padded to 8 bytes, so that the file
                         * is mapped and used in place; 6: the checksum sums in four lanes;
                         * 7: the required-word sets stored packed (reqbits, reqstart), not
-                        * as TP_REQS_MAX fixed sets a pattern */
+                        * as TP_REQS_MAX fixed sets a pattern; 8: the sets also listed by
+                        * their words' bits (reqpost, reqposts) */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */
 
 /* The counts of the store's arrays, in the order their bytes follow the header. */
 enum { C_NODES, C_SEQS, C_ALTS, C_POOL, C_ENTRIES, C_BUCKETS, C_LINKS, C_SETS, C_OPEN,
-       C_CLASSES, C_REGEX, C_REBYTES, C_REQBITS, C_COUNT };
+       C_CLASSES, C_REGEX, C_REBYTES, C_REQBITS, C_REQPOSTS, C_COUNT };
 
 struct cache_header {
     char magic[8];
@@ -302,6 +303,22 @@ take_array(struct mapped *m, uint64_t n, uint64_t size)
     return p;
 }
 
+/* Whether the required sets listed by their words' bits (reqpost, reqposts) name patterns
+ * of s and runs within reqposts. */
+static bool
+posts_valid(const struct tp_store *s)
+{
+    if (s->reqpost[0] != 0 || s->reqpost[2 * TP_WORD_BITS] != s->nreqposts)
+        return false;
+    for (size_t b = 0; b < 2 * TP_WORD_BITS; b++)
+        if (s->reqpost[b] > s->reqpost[b + 1])
+            return false;
+    for (size_t i = 0; i < s->nreqposts; i++)
+        if (s->reqposts[i] / TP_REQS_MAX >= s->nentries)
+            return false;
+    return true;
+}
+
 /* Whether the arrays read into s (whose classes are still g's) hold together: every index
  * within its array, so that a check can never read outside them. */
 static bool
@@ -336,7 +353,7 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
             e->req != NULL) /* (stored as none: the sets are read packed, as reqbits) */
             return false;
     }
-    if (!guard_tokpat_reqs_valid(s))
+    if (!guard_tokpat_reqs_valid(s) || !posts_valid(s))
         return false;
     const uint32_t *tables[2] = {s->exact, s->prefix};
     for (size_t t = 0; t < 2; t++)
@@ -413,7 +430,9 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->links = t->prefix ? take_array(&m, n[C_LINKS], sizeof *t->links) : NULL;
     t->reqbits = t->links ? take_array(&m, n[C_REQBITS], sizeof *t->reqbits) : NULL;
     t->reqstart = t->reqbits ? take_array(&m, n[C_ENTRIES], sizeof *t->reqstart) : NULL;
-    t->sets = t->reqstart ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
+    t->reqpost = t->reqstart ? take_array(&m, 2 * TP_WORD_BITS + 1, sizeof *t->reqpost) : NULL;
+    t->reqposts = t->reqpost ? take_array(&m, n[C_REQPOSTS], sizeof *t->reqposts) : NULL;
+    t->sets = t->reqposts ? take_array(&m, n[C_SETS], sizeof *t->sets) : NULL;
     t->open = t->sets ? take_array(&m, n[C_OPEN], sizeof *t->open) : NULL;
     t->follow = t->open ? take_array(&m, n[C_ENTRIES] * TP_FOLLOW_WORDS, sizeof *t->follow)
                         : NULL;
@@ -434,6 +453,7 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->poollen = t->poolcap = n[C_POOL];
     t->nentries = t->capentries = n[C_ENTRIES];
     t->nreqbits = n[C_REQBITS];
+    t->nreqposts = n[C_REQPOSTS];
     t->nlinks = t->caplinks = n[C_LINKS];
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
@@ -477,6 +497,7 @@ header_sane(const struct cache_header *h, uint64_t key0, uint64_t key1, off_t si
                     stored_size(n[C_ENTRIES], sizeof(struct tp_entry)) +
                     2 * stored_size(nb + 1, 4) + stored_size(n[C_LINKS], sizeof(struct tp_link)) +
                     stored_size(n[C_REQBITS], 2) + stored_size(n[C_ENTRIES], 4) +
+                    stored_size(2 * TP_WORD_BITS + 1, 4) + stored_size(n[C_REQPOSTS], 4) +
                     stored_size(n[C_SETS], sizeof(struct tp_setent)) +
                     stored_size(n[C_OPEN], 4) +
                     stored_size(n[C_ENTRIES] * TP_FOLLOW_WORDS, 8) +
@@ -612,6 +633,10 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
          put_end(f, s->nreqbits, sizeof *s->reqbits, sum);
     ok = ok && put(f, s->reqstart, s->nentries * sizeof *s->reqstart, sum) &&
          put_end(f, s->nentries, sizeof *s->reqstart, sum);
+    ok = ok && put(f, s->reqpost, (2 * TP_WORD_BITS + 1) * sizeof *s->reqpost, sum) &&
+         put_end(f, 2 * TP_WORD_BITS + 1, sizeof *s->reqpost, sum);
+    ok = ok && put(f, s->reqposts, s->nreqposts * sizeof *s->reqposts, sum) &&
+         put_end(f, s->nreqposts, sizeof *s->reqposts, sum);
     ok = ok && put(f, s->sets, s->nsets * sizeof *s->sets, sum) &&
          put_end(f, s->nsets, sizeof *s->sets, sum);
     ok = ok && put(f, s->open, s->nopen * sizeof *s->open, sum) &&
@@ -639,6 +664,7 @@ put_store(FILE *f, const struct guard *g, const uint8_t *blob, size_t bloblen, s
     n[C_REGEX] = nre;
     n[C_REBYTES] = bloblen;
     n[C_REQBITS] = s->nreqbits;
+    n[C_REQPOSTS] = s->nreqposts;
     return ok;
 }
 

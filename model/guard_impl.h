@@ -338,6 +338,8 @@ tp_follow_has(const uint64_t *bits, unsigned kind, uint32_t hash)
     return (bits[b / 64] >> (b % 64)) & 1;
 }
 
+#define TP_WORD_BITS 8192     /* bits in a text's word filter (1 KiB); as many again for the
+                               * 3-letter prefixes */
 #define TP_REQ_WORDS 16       /* words in one "one of these" set */
 #define TP_REQS_MAX 4         /* sets noted for one pattern */
 
@@ -386,6 +388,13 @@ struct tp_store {
                                * filter (prefixes in its second half) */
     size_t nreqbits;
     uint32_t *reqstart;       /* where each pattern's sets start in reqbits */
+    uint32_t *reqpost;        /* the sets by their words' bits: per bit of a text's word filter
+                               * and prefix filter (2 * TP_WORD_BITS), where its run in
+                               * reqposts starts, and one more (nreqbits) after the last; made
+                               * and cached as reqbits, so that a check reads only the runs of
+                               * the words its text holds rather than every pattern's sets */
+    uint32_t *reqposts;       /* per run: TP_REQS_MAX * pattern + the set's place in reqbits */
+    size_t nreqposts;         /* (the sets' words) */
     uint32_t *altfirst;       /* per alternative in alts: the hash of the word it must start
                                * with, 0 when it need not start with a word (made as reqbits,
                                * so that trying a list of alternatives reads one short array

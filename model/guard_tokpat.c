@@ -26,7 +26,7 @@
 
 #define TP_ALTS_MAX 64        /* alternatives in one group */
 #define TP_KEYS_MAX 64        /* first words indexed for one pattern */
-#define WORD_BITS 8192        /* bits in a text's word filter (1 KiB) */
+#define WORD_BITS TP_WORD_BITS /* bits in a text's word filter (guard_impl.h) */
 #define SENT_BITS 1024        /* bits in a sentence's word filter (a divisor of WORD_BITS) */
 
 /* ---- The store ---- */
@@ -100,6 +100,8 @@ guard_tokpat_free(struct tp_store *s)
         free(s->follow);
         free(s->reqbits); /* (read from the cache, they are in its mapping) */
         free(s->reqstart);
+        free(s->reqpost);
+        free(s->reqposts);
     } else {
         munmap(s->map, s->maplen);
     }
@@ -1042,13 +1044,59 @@ pack_open(struct tp_store *s)
         s->openstart[k] = open_start(s, s->open[k], &s->openbytes[k]);
 }
 
+/* Lists the required sets by their words' bits (reqpost, reqposts): counts each bit's words,
+ * makes the counts the ends of the runs, then puts each word at the end of its run, moving the
+ * end back, so that each run's end becomes its start. */
+static void
+pack_posts(struct tp_store *s)
+{
+    free(s->reqpost);
+    free(s->reqposts);
+    s->reqpost = xcalloc(2 * WORD_BITS + 1, sizeof *s->reqpost);
+    s->reqposts = xreallocarray(NULL, s->nreqbits + 1, sizeof *s->reqposts); /* (room) */
+    const uint16_t *bits = s->reqbits;
+    for (size_t e = 0; e < s->nentries; e++) {
+        const uint16_t *p = bits + s->reqstart[e];
+        for (uint8_t k = 0; k < s->entries[e].nreq; p += 1 + *p, k++)
+            for (uint16_t w = 1; w <= *p; w++)
+                s->reqpost[p[w]]++;
+    }
+    for (size_t b = 1; b <= 2 * WORD_BITS; b++)
+        s->reqpost[b] += s->reqpost[b - 1];
+    s->nreqposts = s->reqpost[2 * WORD_BITS];
+    for (size_t e = 0; e < s->nentries; e++) {
+        const uint16_t *p = bits + s->reqstart[e];
+        for (uint8_t k = 0; k < s->entries[e].nreq; p += 1 + *p, k++)
+            for (uint16_t w = 1; w <= *p; w++)
+                s->reqposts[--s->reqpost[p[w]]] = (uint32_t)(e * TP_REQS_MAX + k);
+    }
+}
+
 void
 guard_tokpat_pack(struct tp_store *s)
 {
-    if (s->map == NULL) /* read from the cache, the sets come packed */
+    if (s->map == NULL) { /* read from the cache, the sets come packed and listed */
         pack_reqs(s);
+        pack_posts(s);
+    }
     pack_alts(s);
     pack_open(s);
+}
+
+/* Marks in have[e], bit k, each pattern e whose required set k holds a word of the text, by
+ * the text's word filter bits (2 * WORD_BITS of them). */
+static void
+sets_met(const struct tp_store *s, const uint64_t *bits, uint8_t *have)
+{
+    for (size_t w = 0; w < 2 * WORD_BITS / 64; w++) {
+        for (uint64_t m = bits[w]; m != 0; m &= m - 1) {
+            size_t b = w * 64 + (size_t)__builtin_ctzll(m);
+            for (uint32_t p = s->reqpost[b]; p < s->reqpost[b + 1]; p++) {
+                uint32_t post = s->reqposts[p];
+                have[post / TP_REQS_MAX] |= (uint8_t)(1u << post % TP_REQS_MAX);
+            }
+        }
+    }
 }
 
 bool
@@ -1771,6 +1819,8 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
         if (t->phash)
             bits[(WORD_BITS + t->phash % WORD_BITS) / 64] |= 1ull << (t->phash % 64);
     }
+    uint8_t *have = xcalloc(s->nentries + 1, 1);
+    sets_met(s, bits, have);
     uint32_t last_rule = UINT32_MAX;
     bool in_force = false, locked = false;
     for (size_t e = 0; e < s->nentries; e++) {
@@ -1785,19 +1835,10 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             tried[e] = UINT32_MAX;
             continue;
         }
-        const uint16_t *p = s->reqbits + s->reqstart[e];
-        for (uint8_t k = 0; k < te->nreq; k++) {
-            uint16_t n = *p++;
-            bool any = false;
-            for (uint16_t w = 0; w < n && !any; w++)
-                any = (bits[p[w] / 64] >> (p[w] % 64)) & 1;
-            p += n;
-            if (!any) {
-                tried[e] = UINT32_MAX;
-                break;
-            }
-        }
+        if (have[e] != (1u << te->nreq) - 1) /* a set with none of its words in the text */
+            tried[e] = UINT32_MAX;
     }
+    free(have);
     /* The open patterns still in force for this text, tried at every word they can start at. */
     uint32_t *live = tried + 2 * s->nentries + v->ntoks;
     size_t nlive = 0;
