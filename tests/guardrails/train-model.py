@@ -10,10 +10,10 @@ lower-cased (ASCII), split on anything but letters, digits and apostrophes, with
 strip; model/guard_model.c computes the same ones. With --no-digits, features holding a digit
 are left out (the personal-data model: numbers are the PII scanner's, and a model that weighs
 them flags any list of numbers). With --no-function-words, single function words ("her", "with")
-are left out, pairs holding them are kept (the escalation model; see FUNCTION_WORDS). Logistic regression trained from SEEDS fixed
-shuffle orders and averaged, so the same data gives the same file (make check compares the
-shipped model with a fresh run) and one new batch of dev records, by reordering the shuffle,
-moves the decisions on unseen text less than a single order would.
+are left out, pairs holding them are kept (the escalation model; see FUNCTION_WORDS). Logistic
+regression trained from SEEDS fixed shuffle orders and averaged, so the same data gives the same
+file (make check compares the shipped model with a fresh run) and one new batch of dev records,
+by reordering the shuffle, moves the decisions on unseen text less than a single order would.
 """
 import glob, math, os, random, sys
 
