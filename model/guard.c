@@ -970,6 +970,7 @@ guard_ctx_release(struct guard_ctx *c)
         sb_stemmer_delete(c->stemmer);
     free(c->unfinished);
     free(c->active);
+    guard_suggestions_free(&c->fits);
 }
 
 void

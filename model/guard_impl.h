@@ -613,6 +613,8 @@ struct guard_ctx {
     struct sb_stemmer *stemmer; /* made on first use */
     uint8_t *unfinished;      /* per rule: a limit stopped it (reported as an error) */
     bool overflow;            /* more findings than kept */
+    struct guard_suggestions fits; /* the patterns the post fits, for `waive`: read once */
+    int fits_read;            /* 0 not yet, 1 read, -1 the post could not be read */
 };
 
 /* Template variables for messages and fixes. */

@@ -101,34 +101,42 @@ has_channel(struct guard_ctx *c, struct guard_view *v)
     return false;
 }
 
-/* Whether the post answered fits one of rule r's `waive` lines, as the suggest rules read it. */
-static bool
-waived(const struct guard_ctx *c, const struct guard_rule *r)
+/* The patterns the suggest rules find the post answered fits, read once a check; NULL when
+ * there is no post or it cannot be read (then nothing is waived). */
+static const struct guard_suggestions *
+post_fits(struct guard_ctx *c)
 {
     const struct guard_input *in = c->in;
-    if (r->nwaivers == 0 || in->context == NULL || in->context_len == 0)
-        return false;
-    struct guard_suggestions s;
-    char *err = NULL;
-    if (guard_suggest_all(c->g, in->context, in->context_len, &s, &err) != 0) {
+    if (c->fits_read == 0) {
+        char *err = NULL;
+        bool ok = in->context && in->context_len &&
+                  guard_suggest_all(c->g, in->context, in->context_len, &c->fits, &err) == 0;
         free(err);
-        guard_suggestions_free(&s);
-        return false; /* a post that cannot be read waives nothing */
+        c->fits_read = ok ? 1 : -1;
     }
-    bool any = false;
-    for (size_t w = 0; w < r->nwaivers && !any; w++) {
+    return c->fits_read == 1 ? &c->fits : NULL;
+}
+
+/* Whether the post answered fits one of rule r's `waive` lines, as the suggest rules read it. */
+static bool
+waived(struct guard_ctx *c, const struct guard_rule *r)
+{
+    const struct guard_suggestions *s = r->nwaivers ? post_fits(c) : NULL;
+    if (s == NULL)
+        return false;
+    for (size_t w = 0; w < r->nwaivers; w++) {
         const struct guard_waiver *v = &r->waivers[w];
         bool ok = true;
         for (size_t i = 0; i < v->n && ok; i++) {
             bool fits = false;
-            for (size_t k = 0; k < s.n && !fits; k++)
-                fits = s.v[k].pattern == v->pattern[i];
+            for (size_t k = 0; k < s->n && !fits; k++)
+                fits = s->v[k].pattern == v->pattern[i];
             ok = fits != v->not[i];
         }
-        any = ok;
+        if (ok)
+            return true;
     }
-    guard_suggestions_free(&s);
-    return any;
+    return false;
 }
 
 void

@@ -846,35 +846,49 @@ set_when(struct loader *L, struct guard_rule *r, const struct item *it)
     return 0;
 }
 
+/* Reads item it, a list of response pattern ids separated by blanks or commas (`key = ...`),
+ * into ids[] (guard_patterns' own strings, at most GUARD_RULE_SUGGESTS_MAX) and *n; with nots,
+ * an id may start with '!', noted in nots[]. Returns 0, or -1 after reporting an unknown id or
+ * too many. */
+static int
+pattern_list(struct loader *L, const struct item *it, const char *key, const char **ids,
+             bool *nots, size_t *n)
+{
+    *n = 0;
+    for (const char *p = it->value + strspn(it->value, " \t,"); *p; p += strspn(p, " \t,")) {
+        size_t len = strcspn(p, " \t,");
+        bool not = nots && *p == '!';
+        char id[GUARD_ID_MAX + 1];
+        snprintf(id, sizeof id, "%.*s", (int)(len - not < GUARD_ID_MAX ? len - not : GUARD_ID_MAX),
+                 p + not);
+        p += len;
+        const struct guard_pattern *gp = guard_pattern_find(id);
+        if (gp == NULL) {
+            lerr(L, NULL, it->line, "%s = ... names '%s', which is no response pattern; see "
+                                    "`tactful patterns`", key, id);
+            return -1;
+        }
+        if (*n == GUARD_RULE_SUGGESTS_MAX) {
+            lerr(L, NULL, it->line, "%s = ... names more than %d patterns", key,
+                 GUARD_RULE_SUGGESTS_MAX);
+            return -1;
+        }
+        if (nots)
+            nots[*n] = not;
+        ids[(*n)++] = gp->id;
+    }
+    return 0;
+}
+
 /* suggests = PATTERN [PATTERN...]: the response patterns a suggest rule proposes when it
  * matches the post answered, best first; each must be a known pattern id. */
 static int
 set_suggests(struct loader *L, struct guard_rule *r, const struct item *it)
 {
-    const char *p = it->value;
-    size_t n = 0;
     const char *ids[GUARD_RULE_SUGGESTS_MAX];
-    while (*p) {
-        size_t len = strcspn(p, " \t,");
-        if (len) {
-            char id[GUARD_ID_MAX + 1];
-            snprintf(id, sizeof id, "%.*s", (int)(len < GUARD_ID_MAX ? len : GUARD_ID_MAX), p);
-            const struct guard_pattern *gp = guard_pattern_find(id);
-            if (gp == NULL) {
-                lerr(L, NULL, it->line, "suggests = ... names '%s', which is no response "
-                                        "pattern; see `tactful patterns`", id);
-                return -1;
-            }
-            if (n == GUARD_RULE_SUGGESTS_MAX) {
-                lerr(L, NULL, it->line, "suggests = ... names more than %d patterns",
-                     GUARD_RULE_SUGGESTS_MAX);
-                return -1;
-            }
-            ids[n++] = gp->id;
-        }
-        p += len;
-        p += strspn(p, " \t,");
-    }
+    size_t n;
+    if (pattern_list(L, it, "suggests", ids, NULL, &n) != 0)
+        return -1;
     if (n == 0) {
         lerr(L, NULL, it->line, "suggests = ... names no pattern; see `tactful patterns`");
         return -1;
@@ -895,34 +909,11 @@ set_waive(struct loader *L, struct guard_rule *r, const struct item *it)
         return -1;
     }
     struct guard_waiver w = {0};
+    if (pattern_list(L, it, "waive", w.pattern, w.not, &w.n) != 0)
+        return -1;
     size_t plain = 0;
-    const char *p = it->value;
-    while (*p) {
-        size_t len = strcspn(p, " \t,");
-        if (len) {
-            bool not = *p == '!';
-            char id[GUARD_ID_MAX + 1];
-            snprintf(id, sizeof id, "%.*s", (int)(len - not < GUARD_ID_MAX ? len - not
-                                                                          : GUARD_ID_MAX),
-                     p + not);
-            const struct guard_pattern *gp = guard_pattern_find(id);
-            if (gp == NULL) {
-                lerr(L, NULL, it->line, "waive = ... names '%s', which is no response "
-                                        "pattern; see `tactful patterns`", id);
-                return -1;
-            }
-            if (w.n == GUARD_RULE_SUGGESTS_MAX) {
-                lerr(L, NULL, it->line, "waive = ... names more than %d patterns",
-                     GUARD_RULE_SUGGESTS_MAX);
-                return -1;
-            }
-            w.pattern[w.n] = gp->id;
-            w.not[w.n++] = not;
-            plain += !not;
-        }
-        p += len;
-        p += strspn(p, " \t,");
-    }
+    for (size_t i = 0; i < w.n; i++)
+        plain += !w.not[i];
     if (plain == 0) {
         lerr(L, NULL, it->line, "waive = ... names no pattern the post must fit "
                                 "(`waive = acknowledgement !signposting`)");
