@@ -80,13 +80,14 @@ was wasn't we we'd we'll we're we've were weren't what what's when when's where 
 while who who's whom why why's will with won't would wouldn't you you'd you'll you're you've your
 yours yourself yourselves dont cant wont didnt doesnt isnt wasnt havent hasnt youre theyre thats
 whats""".split())
+FUNCTION_FEATURES = frozenset(FUNCTION_WORDS | {strip(w) for w in FUNCTION_WORDS})
 
 
 def features(text, digits=True, function_words=True):
     ws = words(text)
     feats = set(ws) | {a + " " + b for a, b in zip(ws, ws[1:])}
     if not function_words:
-        feats -= {strip(w) for w in FUNCTION_WORDS} | FUNCTION_WORDS
+        feats -= FUNCTION_FEATURES
     if not digits:
         feats = {f for f in feats if not any("0" <= ch <= "9" for ch in f)}
     return sorted(feats)
