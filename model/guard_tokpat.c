@@ -996,6 +996,24 @@ regex_first(struct tp_node *n)
     n->len = (uint32_t)(bits >> 32);
 }
 
+/* Notes in regex node n (min, max: the byte + 1 in either case) the ASCII code unit PCRE2
+ * requires in any match after its first (PCRE2_INFO_LASTCODEUNIT), 0 when none: a short ASCII
+ * word without it is no match, found without running the expression (PCRE2 looks for it
+ * before matching, so no limit is near). */
+static void
+regex_last(struct tp_node *n)
+{
+    uint32_t opts = 0, type = 0, cu = 0;
+    n->min = n->max = 0;
+    if (pcre2_pattern_info(n->re, PCRE2_INFO_ALLOPTIONS, &opts) != 0 ||
+        (opts & PCRE2_NO_START_OPTIMIZE) ||
+        pcre2_pattern_info(n->re, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(n->re, PCRE2_INFO_LASTCODEUNIT, &cu) != 0 || cu == 0 || cu > 127)
+        return;
+    n->min = (uint16_t)(cu + 1);
+    n->max = (uint16_t)(((cu | 32) >= 'a' && (cu | 32) <= 'z' ? cu ^ 32 : cu) + 1);
+}
+
 /* Makes the word sets of classes and groups, and notes the word each sequence must start
  * with, so that alternatives that cannot start at a word are passed over at once. */
 static void
@@ -1011,8 +1029,10 @@ build_sets(struct tp_store *s)
         seq->firstkind = n->op == TP_WORD ? 1 : 2;
     }
     for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_REGEX)
+        if (s->nodes[i].op == TP_REGEX) {
             regex_first(&s->nodes[i]);
+            regex_last(&s->nodes[i]);
+        }
     for (size_t c = 0; c < s->nclasses; c++)
         make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
                  &s->classes[c].nset, &s->classes[c].setstems);
@@ -1493,6 +1513,21 @@ tok_stem(struct tp_match *m, size_t i, size_t *len)
     return s;
 }
 
+/* Whether a short ASCII word (a longer one, or one with other bytes, is not judged) holds
+ * neither code unit a nor b: then a regex requiring one of them cannot match it. */
+static bool
+lacks_unit(const char *have, size_t hlen, unsigned a, unsigned b)
+{
+    if (hlen >= 256)
+        return false;
+    for (size_t k = 0; k < hlen; k++) {
+        unsigned char ch = (unsigned char)have[k];
+        if (ch == a || ch == b || ch >= 128)
+            return false;
+    }
+    return true;
+}
+
 /* Whether a word, prefix, stem, regex or any-word node matches token i (ignoring '!'). */
 static bool
 atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
@@ -1526,6 +1561,8 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
         uint64_t first = (uint64_t)n->len << 32 | n->str;
         if (first && (hlen == 0 || !((first >> ((unsigned char)have[0] % 64)) & 1)))
             return false; /* as PCRE2 would find at once */
+        if (n->min && lacks_unit(have, hlen, n->min - 1, n->max - 1))
+            return false; /* and this too */
         int rc = pcre2_match(n->re, (PCRE2_SPTR)have, hlen, 0,
                              PCRE2_ANCHORED | PCRE2_ENDANCHORED, m->c->md, m->c->g->mctx);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
