@@ -31,14 +31,16 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "TFTPAT\r\n"
-#define CACHE_FORMAT 8u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
-                        * 4: patterns note whether their tries are bounded, a word's /re/ its
-                        * first bytes, the follow filters stems' first bytes; 5: each array
-                        * ends with a zeroed item and is padded to 8 bytes, so that the file
-                        * is mapped and used in place; 6: the checksum sums in four lanes;
-                        * 7: the required-word sets stored packed (reqbits, reqstart), not
-                        * as TP_REQS_MAX fixed sets a pattern; 8: the sets also listed by
-                        * their words' bits (reqpost, reqposts) */
+#define CACHE_FORMAT 10u /* 2: regex expressions for valid UTF-8; 3: "wasnt" read as "wasn't";
+                         * 4: patterns note whether their tries are bounded, a word's /re/ its
+                         * first bytes, the follow filters stems' first bytes; 5: each array
+                         * ends with a zeroed item and is padded to 8 bytes, so that the file
+                         * is mapped and used in place; 6: the checksum sums in four lanes;
+                         * 7: the required-word sets stored packed (reqbits, reqstart), not
+                         * as TP_REQS_MAX fixed sets a pattern; 8: the sets also listed by
+                         * their words' bits (reqpost, reqposts); 9: patterns open at their
+                         * first word indexed by a later word or set of words; 10: a word's
+                         * /re/ notes the ASCII code unit it requires (in min, max) */
 #define CACHE_PREFIX "tokpat-"
 #define CACHE_SUFFIX ".cache"
 #define CACHE_MAX ((uint64_t)256 << 20) /* a file claiming more is damaged */

@@ -538,12 +538,13 @@ outward(const char *t, size_t n)
 {
     if (n < 2 || n > 4 || !isalpha((unsigned char)t[0]))
         return false;
-    char a = (char)toupper((unsigned char)t[0]);
-    if (strchr("QVX", a))
+    int a = toupper((unsigned char)t[0]);
+    if (a == 'Q' || a == 'V' || a == 'X') /* (compared, not strchr'd: most words come here) */
         return false;
     size_t i = 1;
     if (isalpha((unsigned char)t[1])) {
-        if (strchr("IJZ", toupper((unsigned char)t[1])))
+        int b = toupper((unsigned char)t[1]);
+        if (b == 'I' || b == 'J' || b == 'Z')
             return false;
         i = 2;
     }
@@ -555,13 +556,20 @@ outward(const char *t, size_t n)
     return i == n && (n - 1 < 1 || isalnum((unsigned char)t[n - 1]));
 }
 
+/* Whether letter c may be one of a postcode's inward letters: not C, I, K, M, O or V. */
+static bool
+inward_letter(char c)
+{
+    int u = toupper((unsigned char)c);
+    return u != 'C' && u != 'I' && u != 'K' && u != 'M' && u != 'O' && u != 'V';
+}
+
 /* Whether t is a postcode's inward part: 9AA, letters not C, I, K, M, O or V. */
 static bool
 inward(const char *t, size_t n)
 {
     return n == 3 && isdigit((unsigned char)t[0]) && isalpha((unsigned char)t[1]) &&
-           isalpha((unsigned char)t[2]) && !strchr("CIKMOV", toupper((unsigned char)t[1])) &&
-           !strchr("CIKMOV", toupper((unsigned char)t[2]));
+           isalpha((unsigned char)t[2]) && inward_letter(t[1]) && inward_letter(t[2]);
 }
 
 /* Whether s[0..n) has letters of one case only: 1 upper, 2 lower, 0 mixed or none. */

@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 
 #define TP_ALTS_MAX 64        /* alternatives in one group */
+#define TP_BOUND_MAX ((uint64_t)1 << 32) /* saturation for bounds on a try's steps */
 #define TP_KEYS_MAX 64        /* first words indexed for one pattern */
 #define WORD_BITS TP_WORD_BITS /* bits in a text's word filter (guard_impl.h) */
 #define SENT_BITS 1024        /* bits in a sentence's word filter (a divisor of WORD_BITS) */
@@ -697,6 +698,168 @@ anchor_word(const struct tp_store *s, const struct tp_entry *e, uint32_t *hash, 
     return false;
 }
 
+static bool any_width(const struct tp_store *s, const struct tp_node *n, unsigned *lo,
+                      unsigned *hi, int depth);
+
+/* How many words sequence seq takes: *lo to *hi, through its groups and classes. Returns
+ * false when that is not a short range (more than TP_SKIP_MAX) or nests too deep. */
+static bool
+seq_width(const struct tp_store *s, uint32_t seq, unsigned *lo, unsigned *hi, int depth)
+{
+    const struct tp_seq *q = &s->seqs[seq];
+    unsigned min = 0, max = 0;
+    for (uint32_t i = 0; i < q->n; i++) {
+        unsigned a, b;
+        if (!any_width(s, &s->nodes[q->node + i], &a, &b, depth) || max + b > TP_SKIP_MAX)
+            return false;
+        min += a;
+        max += b;
+    }
+    *lo = min;
+    *hi = max;
+    return true;
+}
+
+/* How many words node n takes: *lo to *hi, a group or class by its alternatives of any
+ * length. Returns false when that is not a short range. */
+static bool
+any_width(const struct tp_store *s, const struct tp_node *n, unsigned *lo, unsigned *hi,
+          int depth)
+{
+    if (n->op == TP_SKIP) {
+        *lo = n->min;
+        *hi = n->max;
+        return true;
+    }
+    *lo = *hi = 1;
+    if ((n->op == TP_GROUP || n->op == TP_CLASS) && !(n->flags & TP_NOT)) {
+        if (depth >= TP_DEPTH_MAX)
+            return false;
+        uint32_t alt, nalt;
+        tp_node_alts(s, n, &alt, &nalt);
+        *lo = TP_SKIP_MAX + 1;
+        *hi = 0;
+        for (uint32_t a = 0; a < nalt; a++) {
+            unsigned x, y;
+            if (!seq_width(s, s->alts[alt + a], &x, &y, depth + 1))
+                return false;
+            *lo = x < *lo ? x : *lo;
+            *hi = y > *hi ? y : *hi;
+        }
+        if (nalt == 0)
+            *lo = 0;
+    }
+    if (n->flags & TP_OPT)
+        *lo = 0;
+    return true;
+}
+
+/* The words group or class node n must start with, into k: false when one of its
+ * alternatives can be empty or start with something not indexed. */
+static bool
+group_keys(const struct tp_store *s, const struct tp_node *n, struct keyset *k)
+{
+    if ((n->op != TP_GROUP && n->op != TP_CLASS) || (n->flags & (TP_OPT | TP_NOT)))
+        return false;
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    for (uint32_t a = 0; a < nalt; a++)
+        if (first_keys(s, s->alts[alt + a], 0, k, 1))
+            return false;
+    /* (Whole words only: a stem's word need not start as the stem does.) */
+    return nalt > 0 && !k->open && k->nprefix == 0;
+}
+
+/* For a pattern anchor_word cannot index: the first word or set of words (a group or class
+ * each of whose alternatives starts with an indexed word) it must hold after its start, into
+ * k, and how far after the start that is (*lo to *hi words), seen through groups and classes
+ * of any fixed-ish length. Returns false when there is none within TP_SKIP_MAX words. */
+static bool
+anchor_set(const struct tp_store *s, const struct tp_entry *e, struct keyset *k, uint8_t *lo,
+           uint8_t *hi, uint32_t *at)
+{
+    const struct tp_seq *q = &s->seqs[e->seq];
+    unsigned min = 0, max = 0;
+    for (uint32_t i = 0; i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        bool plain = !(n->flags & (TP_OPT | TP_NOT | TP_CAP));
+        *k = (struct keyset){0};
+        if (plain && n->op == TP_WORD)
+            key_add(k, false, guard_hash(s->pool + n->str, n->len));
+        else if (plain && n->op == TP_PREFIX && n->len >= 3) /* (a stem's word need not
+                                                               * start as the stem does) */
+            key_add(k, true, guard_hash(s->pool + n->str, 3));
+        else if (!group_keys(s, n, k)) {
+            unsigned a, b;
+            if (!any_width(s, n, &a, &b, 0) || max + b > TP_SKIP_MAX)
+                return false;
+            min += a;
+            max += b;
+            continue;
+        }
+        *lo = (uint8_t)min;
+        *hi = (uint8_t)max;
+        *at = i;
+        return max > 0;
+    }
+    return false;
+}
+
+/* Bounds on the matcher's work through sequence seq's nodes [from, to): how many ways through
+ * them (*ways) and how many steps one way takes at most (*len), *ways saturating at
+ * TP_BOUND_MAX. Returns false when a /re/ could be tried there or groups nest near
+ * TP_DEPTH_MAX. */
+static bool
+nodes_bound(const struct tp_store *s, uint32_t seq, uint32_t from, uint32_t to, int depth,
+            uint64_t *ways, uint64_t *len)
+{
+    const struct tp_seq *q = &s->seqs[seq];
+    *ways = 1;
+    *len = 0;
+    for (uint32_t i = from; i < to && i < q->n; i++) {
+        const struct tp_node *n = &s->nodes[q->node + i];
+        uint64_t w = 1, l = 1;
+        if (n->op == TP_REGEX)
+            return false;
+        if (n->op == TP_SKIP)
+            w = (uint64_t)n->max - n->min + 1;
+        if (n->op == TP_GROUP || n->op == TP_CLASS) {
+            if (depth + 2 >= TP_DEPTH_MAX)
+                return false;
+            uint32_t alt, nalt;
+            tp_node_alts(s, n, &alt, &nalt);
+            w = 0;
+            for (uint32_t a = 0; a < nalt; a++) {
+                uint64_t aw, al;
+                uint32_t seqa = s->alts[alt + a];
+                if (!nodes_bound(s, seqa, 0, s->seqs[seqa].n, depth + 1, &aw, &al))
+                    return false;
+                w = w + aw > TP_BOUND_MAX ? TP_BOUND_MAX : w + aw;
+                l = 1 + al > l ? 1 + al : l;
+            }
+            w = w ? w : 1;
+        }
+        if (n->flags & TP_OPT) {
+            w++;
+            l++;
+        }
+        *ways = *ways > TP_BOUND_MAX / w ? TP_BOUND_MAX : *ways * w;
+        *len += l;
+    }
+    return true;
+}
+
+/* Whether a try of entry e that fails at its node at (nothing there can take a word) stays
+ * within the limits on any text: its steps up to that node and through it are bounded, it
+ * nests within the limit and tries no /re/ on the way. */
+static bool
+try_bounded(const struct tp_store *s, const struct tp_entry *e, uint32_t at)
+{
+    uint64_t ways, len;
+    return nodes_bound(s, e->seq, 0, at + 1, 0, &ways, &len) &&
+           ways * (len + 2) <= (uint64_t)TP_STEPS_MAX;
+}
+
 /* Adds to req the word that alternative seq must hold (its first word or stem that cannot
  * be left out). Returns false when it has none or req is full. */
 static bool
@@ -833,6 +996,24 @@ regex_first(struct tp_node *n)
     n->len = (uint32_t)(bits >> 32);
 }
 
+/* Notes in regex node n (min, max: the byte + 1 in either case) the ASCII code unit PCRE2
+ * requires in any match after its first (PCRE2_INFO_LASTCODEUNIT), 0 when none: a short ASCII
+ * word without it is no match, found without running the expression (PCRE2 looks for it
+ * before matching, so no limit is near). */
+static void
+regex_last(struct tp_node *n)
+{
+    uint32_t opts = 0, type = 0, cu = 0;
+    n->min = n->max = 0;
+    if (pcre2_pattern_info(n->re, PCRE2_INFO_ALLOPTIONS, &opts) != 0 ||
+        (opts & PCRE2_NO_START_OPTIMIZE) ||
+        pcre2_pattern_info(n->re, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(n->re, PCRE2_INFO_LASTCODEUNIT, &cu) != 0 || cu == 0 || cu > 127)
+        return;
+    n->min = (uint16_t)(cu + 1);
+    n->max = (uint16_t)(((cu | 32) >= 'a' && (cu | 32) <= 'z' ? cu ^ 32 : cu) + 1);
+}
+
 /* Makes the word sets of classes and groups, and notes the word each sequence must start
  * with, so that alternatives that cannot start at a word are passed over at once. */
 static void
@@ -848,8 +1029,10 @@ build_sets(struct tp_store *s)
         seq->firstkind = n->op == TP_WORD ? 1 : 2;
     }
     for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_REGEX)
+        if (s->nodes[i].op == TP_REGEX) {
             regex_first(&s->nodes[i]);
+            regex_last(&s->nodes[i]);
+        }
     for (size_t c = 0; c < s->nclasses; c++)
         make_set(s, s->classes[c].alt, s->classes[c].nalt, &s->classes[c].set,
                  &s->classes[c].nset, &s->classes[c].setstems);
@@ -905,6 +1088,19 @@ build_index(struct tp_store *s)
         uint8_t lo, hi;
         if (k.open && anchor_word(s, &s->entries[e], &hash, &prefix, &lo, &hi)) {
             link_add(s, prefix ? s->prefix : s->exact, hash, (uint32_t)e, lo, hi);
+            continue;
+        }
+        /* Indexed by a later word or set of words instead of tried at every word: only for
+         * a pattern whose tries cannot reach a limit, or at least not those that fail at that
+         * word, as the tries passed over do. */
+        struct keyset ak;
+        uint32_t at;
+        if (k.open && anchor_set(s, &s->entries[e], &ak, &lo, &hi, &at) &&
+            (s->entries[e].bounded || try_bounded(s, &s->entries[e], at))) {
+            for (size_t i = 0; i < ak.nexact; i++)
+                link_add(s, s->exact, ak.exact[i], (uint32_t)e, lo, hi);
+            for (size_t i = 0; i < ak.nprefix; i++)
+                link_add(s, s->prefix, ak.prefix[i], (uint32_t)e, lo, hi);
             continue;
         }
         if (k.open) {
@@ -1257,8 +1453,8 @@ guard_tokpat_compile(struct guard *g, const char *cache_dir, struct buf *errors)
         sb_stemmer_delete(stemmer);
     if (nerr == 0) {
         build_sets(s);
+        guard_tokfollow_build(s); /* (before the index, which reads which are bounded) */
         build_index(s);
-        guard_tokfollow_build(s);
         guard_tokpat_pack(s);
         guard_cache_save(g, cache_dir);
     }
@@ -1317,6 +1513,21 @@ tok_stem(struct tp_match *m, size_t i, size_t *len)
     return s;
 }
 
+/* Whether a short ASCII word (a longer one, or one with other bytes, is not judged) holds
+ * neither code unit a nor b: then a regex requiring one of them cannot match it. */
+static bool
+lacks_unit(const char *have, size_t hlen, unsigned a, unsigned b)
+{
+    if (hlen >= 256)
+        return false;
+    for (size_t k = 0; k < hlen; k++) {
+        unsigned char ch = (unsigned char)have[k];
+        if (ch == a || ch == b || ch >= 128)
+            return false;
+    }
+    return true;
+}
+
 /* Whether a word, prefix, stem, regex or any-word node matches token i (ignoring '!'). */
 static bool
 atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
@@ -1350,6 +1561,8 @@ atom_matches(struct tp_match *m, const struct tp_node *n, size_t i)
         uint64_t first = (uint64_t)n->len << 32 | n->str;
         if (first && (hlen == 0 || !((first >> ((unsigned char)have[0] % 64)) & 1)))
             return false; /* as PCRE2 would find at once */
+        if (n->min && lacks_unit(have, hlen, n->min - 1, n->max - 1))
+            return false; /* and this too */
         int rc = pcre2_match(n->re, (PCRE2_SPTR)have, hlen, 0,
                              PCRE2_ANCHORED | PCRE2_ENDANCHORED, m->c->md, m->c->g->mctx);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
@@ -1699,13 +1912,15 @@ may_start_open(const struct tp_store *s, size_t k, const struct guard_view *v,
     return false;
 }
 
-/* Tries entry e at token i unless it was tried there already. */
+/* Tries entry e at token i unless it was tried there already: an entry's tries come in
+ * order of their start (its links all share one range, tried from the farthest back), so
+ * one at or before the last is a repeat. */
 static void
 try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struct tp_scan *sc)
 {
     const struct tp_store *s = &c->g->tp;
     const struct tp_entry *te = &s->entries[e];
-    if (sc->tried[e] == i + 1 || sc->tried[e] == UINT32_MAX)
+    if (sc->tried[e] >= i + 1) /* (UINT32_MAX: never) */
         return;
     sc->tried[e] = (uint32_t)i + 1;
     /* The second word first: it rules out most tries. */
