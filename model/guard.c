@@ -288,6 +288,14 @@ guard_rule_applies(const struct guard_rule *r, const struct guard_view *v)
     return (r->applies & (v->source == GUARD_DRAFT ? APPLIES_DRAFT : APPLIES_INCOMING)) != 0;
 }
 
+/* Whether rule r may run: a rule with `when = CATEGORY` runs only once a rule of that category
+ * has found something in the post being answered (post rules run first). */
+bool
+guard_rule_when_met(const struct guard_ctx *c, const struct guard_rule *r)
+{
+    return r->when < 0 || (c->context_categories & (1u << r->when)) != 0;
+}
+
 bool
 guard_hit_silences(const struct guard_ctx *c, const struct guard_rule *r,
                    const struct guard_hit *h, bool allow_words)
@@ -894,7 +902,7 @@ run_rules(struct guard_ctx *c, struct guard_view *v)
 {
     for (size_t i = 0; i < c->g->nrules; i++) {
         const struct guard_rule *r = &c->g->rules[i];
-        if (c->active[i] && guard_rule_applies(r, v))
+        if (c->active[i] && guard_rule_applies(r, v) && guard_rule_when_met(c, r))
             runners[r->kind](c, r, v);
     }
 }

@@ -143,6 +143,10 @@ guard_rule_explain(const struct guard *g, const char *id)
                r->file, r->line, r->pack, r->enabled ? "" : ", turned off");
     buf_printf(&b, "reads:    %s%s\n", applies[r->applies],
                r->election_only ? ", in the election period only" : "");
+    if (r->when >= 0)
+        buf_printf(&b, "runs:     only when a %s rule found something in the post being "
+                       "answered\n",
+                   guard_categories[r->when]);
     buf_printf(&b, "level:    %s", guard_severity_name(r->level));
     if (r->election_set && r->election_level > r->level)
         buf_printf(&b, " (%s in the election period)", guard_severity_name(r->election_level));

@@ -147,8 +147,6 @@ guard_run_expect(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
         return;
     if (r->pattern && (in->pattern == NULL || strcmp(in->pattern, r->pattern) != 0))
         return;
-    if (r->when >= 0 && !(c->context_categories & (1u << r->when)))
-        return;
     size_t ri = (size_t)(r - c->g->rules);
     for (size_t i = 0; i < v->nhits; i++)
         if (c->g->phrases.v[v->hits[i].phrase].rule == ri)

@@ -1136,9 +1136,11 @@ static const struct key_spec rule_keys[] = {
      "What the draft must contain; see `expect` under `Kinds`.\n"},
     {"pattern", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_pattern, "ID",
      "Run the rule only for drafts following response pattern ID.\n"},
-    {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), false, set_when, "CATEGORY",
+    {"when", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT) | KD(KIND_PATTERN), false, set_when,
+     "CATEGORY",
      "Run the rule only when a rule of that category found something in the post being\n"
-     "answered.\n"},
+     "answered (a pattern rule so made reads the draft only): a child's school year in a\n"
+     "reply is a disclosure when the post spoke of the poster's child.\n"},
     {"waive", ALL_LAYERS, W_DEFINE, KD(KIND_EXPECT), true, set_waive, "PATTERN [!PATTERN]...",
      "Waive the rule when the suggest rules (see `suggests`) read the post being answered\n"
      "as fitting every PATTERN named and none named with a leading `!`: the channel a\n"
@@ -1392,6 +1394,10 @@ finish_rule(struct loader *L, struct guard_rule *r)
     if (draft_only && r->applies != APPLIES_DRAFT)
         lerr(L, NULL, r->line, "rule %s: %s rules read the draft only; remove applies = ...",
              r->id, guard_kind_names[r->kind]);
+    else if (r->when >= 0 && r->applies != APPLIES_DRAFT)
+        lerr(L, NULL, r->line, "rule %s: a rule with when = CATEGORY reads the draft only (the "
+                               "post's findings decide whether it runs); remove applies = ...",
+             r->id);
     finish_suggest(L, r);
     if (r->sub < 0)
         r->sub = 0;

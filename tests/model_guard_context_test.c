@@ -286,6 +286,36 @@ test_casework_context(void **state)
     guard_result_free(&r);
 }
 
+/* A draft rule with `when = CATEGORY` runs only when that category found something in the post:
+ * a school year and class in a reply is a disclosure when the post spoke of the poster's child,
+ * and ordinary news of a school visit otherwise. */
+static void
+test_when_draft_rule(void **state)
+{
+    const struct guard *g = *state;
+    const char *draft = "Thank you! We had a brilliant morning with Year 4 at St Oswald's Primary "
+                        "last Wednesday.";
+    const char *child = "My son was in the assembly you did last week and he hasn't stopped "
+                        "talking about smoke alarms since";
+    struct guard_result r = gt_check_full(g, draft, child, NULL, NULL, NULL);
+    const struct guard_finding *f = gt_find(&r, "personal-data.post-child");
+    assert_non_null(f);
+    assert_int_equal(f->source, GUARD_CONTEXT);
+    assert_int_equal(f->severity, GUARD_INFO);
+    f = gt_find(&r, "personal-data.child-class");
+    assert_non_null(f);
+    assert_int_equal(f->source, GUARD_DRAFT);
+    assert_int_equal(f->severity, GUARD_ERROR);
+    assert_memory_equal(draft + f->start, "Year 4 at St Oswald's Primary", 29);
+    guard_result_free(&r);
+    /* A post about the visit that names no child of the poster's, or no post at all. */
+    r = gt_check_full(g, draft, "Lovely to see the fire engine at the school today!", NULL, NULL,
+                      NULL);
+    assert_null(gt_find(&r, "personal-data.child-class"));
+    guard_result_free(&r);
+    gt_quiet(g, draft, "personal-data.child-class");
+}
+
 static void
 test_escalation_context(void **state)
 {
@@ -407,6 +437,7 @@ main(void)
         cmocka_unit_test(test_mastodon_length),
         cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_casework_context),
+        cmocka_unit_test(test_when_draft_rule),
         cmocka_unit_test(test_escalation_context),
         cmocka_unit_test(test_election_period),
         cmocka_unit_test(test_check_input_errors),

@@ -166,6 +166,32 @@ test_list_files(void **state)
     gt_dir_free(&d);
 }
 
+/* `when = CATEGORY` is read on expect and pattern rules; a rule it gates reads the draft only. */
+static void
+test_when_reads_draft(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    free(gt_write(&d, "p.rules", "[tone.gated]\nkind = pattern\nlevel = warning\n"
+                                 "applies = both\nwhen = escalation\nmessage = m\n"
+                                 "match = calm down\n"));
+    char *err = gt_load_fails(d.path, NULL, NULL);
+    char *want = xasprintf("%s/p.rules:1: rule tone.gated: a rule with when = CATEGORY reads the "
+                           "draft only (the post's findings decide whether it runs); remove "
+                           "applies = ...",
+                           d.path);
+    has_line(err, want);
+    free(want);
+    free(err);
+    free(gt_write(&d, "p.rules", "[tone.gated]\nkind = regex\nlevel = warning\n"
+                                 "when = escalation\nmessage = m\nmatch = calm down\n"));
+    err = gt_load_fails(d.path, NULL, NULL);
+    assert_non_null(strstr(err, "when"));
+    free(err);
+    gt_dir_free(&d);
+}
+
 static void
 test_policy_changes_rules(void **state)
 {
@@ -392,6 +418,7 @@ main(void)
         cmocka_unit_test(test_pack_loads_and_matches),
         cmocka_unit_test(test_file_errors_have_lines),
         cmocka_unit_test(test_list_files),
+        cmocka_unit_test(test_when_reads_draft),
         cmocka_unit_test(test_policy_changes_rules),
         cmocka_unit_test(test_lock_stops_the_user_file),
         cmocka_unit_test(test_policy_file_problems),

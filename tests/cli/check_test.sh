@@ -383,6 +383,21 @@ test_model_rule_reads_the_post() {
     expect_out '^ +or when the post fits encouragement and not signposting \(as' || return 1
 }
 
+test_rule_runs_when_the_post_names_a_child() {
+    # A school year and class in a reply is a disclosure when the post spoke of the poster's
+    # child (personal-data.child-class runs `when = personal-data`), not otherwise.
+    printf "Thank you! We had a brilliant morning with Year 4 at St Oswald's Primary last Wednesday.\n" >draft
+    printf "my son was in the assembly you did last week and he hasn't stopped talking about it\n" >post
+    expect_status 1 t check --context post draft || return 1
+    expect_out "error: .*Year 4 at St Oswald's Primary.*\[personal-data\.child-class\]" || return 1
+    expect_out 'info: .*\[personal-data\.post-child\]' || return 1
+    printf "lovely to see the fire engine at the school today\n" >post
+    t check --context post draft >"$WORK/out" 2>&1 || true
+    expect_no_out 'personal-data\.child-class' || return 1
+    t rules --explain personal-data.child-class >"$WORK/out" 2>&1
+    expect_out '^runs: +only when a personal-data rule found something in the post being answered$' || return 1
+}
+
 test_config_lists_every_problem_with_its_line() {
     printf '[tactful]\ninbox_columns = id subject latest\n[colours]\ncursour = black on cyan\nbar = black on teal\nheader = bold\n' >"$TACTFUL_CONFIG"
     expect_status 1 t check --config || return 1
