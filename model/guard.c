@@ -670,6 +670,13 @@ struct alnum_stream {
     size_t n;
 };
 
+/* Whether byte ch is an ASCII letter or digit. */
+static inline bool
+ascii_alnum(char ch)
+{
+    return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
+}
+
 /* Builds the stream of v's letters and digits. */
 static void
 stream_build(const struct guard_view *v, struct alnum_stream *st)
@@ -678,18 +685,20 @@ stream_build(const struct guard_view *v, struct alnum_stream *st)
     st->at = xmalloc((v->len + 1) * sizeof *st->at);
     st->edge = xmalloc(v->len + 1);
     st->n = 0;
+    /* Whether the byte before, this one and the next are letters or digits, carried along
+     * so that each byte is judged once. */
+    bool pa = false, an = v->len > 0 && ascii_alnum(v->s[0]);
     for (size_t i = 0; i < v->len; i++) {
-        char ch = v->s[i];
-        bool an = (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
-        if (!an)
-            continue;
-        char prev = i ? v->s[i - 1] : ' ', next = i + 1 < v->len ? v->s[i + 1] : ' ';
-        bool pa = (prev >= '0' && prev <= '9') || ((prev | 32) >= 'a' && (prev | 32) <= 'z');
-        bool na = (next >= '0' && next <= '9') || ((next | 32) >= 'a' && (next | 32) <= 'z');
-        st->c[st->n] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-        st->at[st->n] = (uint32_t)i;
-        st->edge[st->n] = (uint8_t)((pa ? 0 : 1) | (na ? 0 : 2));
-        st->n++;
+        bool na = i + 1 < v->len && ascii_alnum(v->s[i + 1]);
+        if (an) {
+            char ch = v->s[i];
+            st->c[st->n] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            st->at[st->n] = (uint32_t)i;
+            st->edge[st->n] = (uint8_t)((pa ? 0 : 1) | (na ? 0 : 2));
+            st->n++;
+        }
+        pa = an;
+        an = na;
     }
 }
 

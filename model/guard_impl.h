@@ -413,6 +413,10 @@ struct tp_store {
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start
                                * it (TP_START_BYTES) */
+    uint32_t *openunits;      /* per open pattern: the ASCII code units (each + 1, the low and
+                               * high halves) every /re/ that can start it requires (see
+                               * regex_last), 0 when not known: a word holding neither cannot
+                               * start it by a /re/ */
     void *map;                /* read from the cache: the file's private mapping, which holds
                                * nodes to follow (they are not freed apart); NULL otherwise */
     size_t maplen;

@@ -481,18 +481,22 @@ struct unapostrophed {
 
 #define C(from, to) {from, to, sizeof from - 1}
 static const struct unapostrophed unapostrophed[] = {
-    C("aint", "ain't"), C("arent", "aren't"), C("cant", "can't"),
-    C("couldnt", "couldn't"), C("didnt", "didn't"), C("doesnt", "doesn't"),
-    C("dont", "don't"), C("hadnt", "hadn't"), C("hasnt", "hasn't"),
-    C("havent", "haven't"), C("hes", "he's"), C("im", "i'm"),
-    C("isnt", "isn't"), C("ive", "i've"), C("mustnt", "mustn't"),
-    C("neednt", "needn't"), C("shes", "she's"), C("shouldnt", "shouldn't"),
-    C("thats", "that's"), C("theres", "there's"), C("theyll", "they'll"),
-    C("theyre", "they're"), C("theyve", "they've"), C("wasnt", "wasn't"),
-    C("werent", "weren't"), C("weve", "we've"), C("whats", "what's"),
-    C("wont", "won't"), C("wouldnt", "wouldn't"), C("youd", "you'd"),
-    C("youll", "you'll"), C("youre", "you're"), C("youve", "you've"),
+    /* (by length: see unapostrophed_from) */
+    C("im", "i'm"),
+    C("hes", "he's"), C("ive", "i've"),
+    C("aint", "ain't"), C("cant", "can't"), C("dont", "don't"), C("isnt", "isn't"),
+    C("shes", "she's"), C("weve", "we've"), C("wont", "won't"), C("youd", "you'd"),
+    C("arent", "aren't"), C("didnt", "didn't"), C("hadnt", "hadn't"), C("hasnt", "hasn't"),
+    C("thats", "that's"), C("wasnt", "wasn't"), C("whats", "what's"), C("youll", "you'll"),
+    C("youre", "you're"), C("youve", "you've"),
+    C("doesnt", "doesn't"), C("havent", "haven't"), C("mustnt", "mustn't"),
+    C("neednt", "needn't"), C("theres", "there's"), C("theyll", "they'll"),
+    C("theyre", "they're"), C("theyve", "they've"), C("werent", "weren't"),
+    C("couldnt", "couldn't"), C("wouldnt", "wouldn't"),
+    C("shouldnt", "shouldn't"),
 };
+/* Where the forms of each length (2 to 8) start in unapostrophed; [len + 1] ends them. */
+static const uint8_t unapostrophed_from[10] = {0, 0, 0, 1, 3, 11, 21, 30, 32, 33};
 #undef C
 
 /* Whether c is a lowercase ASCII letter whose bit (a = 0) is set in letters. */
@@ -517,9 +521,9 @@ restore_apostrophe(char *f, size_t n)
     if (n < 2 || n > 8 || !letter_in(f[0], unapostrophed_first) ||
         !letter_in(f[n - 1], unapostrophed_last))
         return n;
-    for (size_t i = 0; i < sizeof unapostrophed / sizeof unapostrophed[0]; i++) {
+    for (size_t i = unapostrophed_from[n]; i < unapostrophed_from[n + 1]; i++) {
         const struct unapostrophed *u = &unapostrophed[i];
-        if (u->len == n && u->from[0] == f[0] && memcmp(f, u->from, n) == 0) {
+        if (u->from[0] == f[0] && memcmp(f, u->from, n) == 0) {
             memcpy(f, u->to, n + 1);
             return n + 1;
         }
@@ -536,6 +540,42 @@ guard_unapostrophed(const char *s, size_t len)
     for (size_t i = 0; i < len; i++)
         f[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     return restore_apostrophe(f, len) != len;
+}
+
+/* Folds an ASCII word s[0..len) to lowercase into out; returns len, or SIZE_MAX (out then
+ * holds nothing of use) when s has a byte that is not ASCII. */
+static size_t
+fold_ascii(const char *s, size_t len, char *out)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        any |= (unsigned char)c;
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return any >= 0x80 ? SIZE_MAX : len;
+}
+
+/* The hash of a word's folded form (as guard_hash), of its first 3 bytes when it has 3 or
+ * more (else 0), and of it without a final "'s" (else 0), in one pass over its bytes. */
+static void
+token_hashes(struct guard_tok *t, const char *f, size_t n)
+{
+    bool poss = n > 2 && f[n - 2] == '\'' && f[n - 1] == 's';
+    uint32_t h = 2166136261u, p = 0, s = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 3)
+            p = h;
+        if (poss && i == n - 2)
+            s = h;
+        h ^= (unsigned char)f[i];
+        h *= 16777619u;
+    }
+    if (n == 3)
+        p = h;
+    t->hash = h ? h : 1;
+    t->phash = n >= 3 ? (p ? p : 1) : 0;
+    t->shash = poss ? (s ? s : 1) : 0;
 }
 
 /* Adds the token s[start..end) with its folded form and flags. */
@@ -556,28 +596,13 @@ push_token(struct guard_view *v, size_t start, size_t end, uint16_t flags, int u
     t->start = (uint32_t)start;
     t->end = (uint32_t)end;
     t->fold = (uint32_t)v->foldlen;
-    bool ascii = true;
-    for (size_t i = start; i < end; i++)
-        if ((unsigned char)v->s[i] >= 0x80)
-            ascii = false;
-    size_t n;
-    if (ascii) {
-        for (size_t i = start; i < end; i++) {
-            char c = v->s[i];
-            v->fold[v->foldlen + i - start] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        n = end - start;
-    } else {
+    size_t n = fold_ascii(v->s + start, end - start, v->fold + v->foldlen);
+    if (n == SIZE_MAX) /* (not ASCII) */
         n = guard_fold(v->s + start, end - start, v->fold + v->foldlen, need);
-    }
     n = restore_apostrophe(v->fold + v->foldlen, n);
     t->fold_len = (uint32_t)n;
     v->foldlen += n;
-    t->hash = guard_hash(v->fold + t->fold, n);
-    t->phash = n >= 3 ? guard_hash(v->fold + t->fold, 3) : 0;
-    t->shash = n > 2 && memcmp(v->fold + t->fold + n - 2, "'s", 2) == 0
-                   ? guard_hash(v->fold + t->fold, n - 2)
-                   : 0;
+    token_hashes(t, v->fold + t->fold, n);
     if (upper + lower > 0)
         flags |= TOK_LETTER;
     if (upper >= 2 && lower == 0)

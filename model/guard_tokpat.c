@@ -119,6 +119,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->altmask);
     free(s->openstart);
     free(s->openbytes);
+    free(s->openunits);
     memset(s, 0, sizeof *s);
 }
 
@@ -1185,10 +1186,25 @@ needs_capital(const struct tp_node *n)
 }
 
 /* Where a sequence whose first node is n can start (TP_START_* bits), adding a first /re/'s
- * bytes to *bytes: a word with a capital for a part that needs one, a word its /re/ can start
- * with. */
+ * bytes to *bytes and merging its required code units into *units: a word with a capital for
+ * a part that needs one, a word its /re/ can start with. */
+/* The code units open patterns' /re/s need, before the first is merged (see unit_merge). */
+#define UNITS_UNSET UINT32_MAX
+
+/* Merges regex node n's required code units (regex_last) into units, the ones every /re/
+ * that can start an open pattern requires: UNITS_UNSET before the first, 0 when they differ
+ * or one requires none. */
+static uint32_t
+unit_merge(uint32_t units, const struct tp_node *n)
+{
+    uint32_t mine = n->min ? (uint32_t)n->min | (uint32_t)n->max << 16 : 0;
+    if (units == UNITS_UNSET)
+        return mine;
+    return units == mine ? units : 0;
+}
+
 static uint8_t
-node_start(const struct tp_node *n, uint64_t *bytes)
+node_start(const struct tp_node *n, uint64_t *bytes, uint32_t *units)
 {
     if (needs_capital(n))
         return TP_START_CAPITAL;
@@ -1196,21 +1212,22 @@ node_start(const struct tp_node *n, uint64_t *bytes)
     if (n->op != TP_REGEX || (n->flags & (TP_OPT | TP_NOT)) || first == 0)
         return TP_START_ANY;
     *bytes |= first;
+    *units = unit_merge(*units, n);
     return TP_START_BYTES;
 }
 
 /* Where open pattern e can start (TP_START_* bits), with *bytes the first bytes of words that
- * can. A try at a word it cannot start at fails at its first part within a few steps, without
+ * can and *units the code units such words need (see unit_merge). A try at a word it cannot start at fails at its first part within a few steps, without
  * running an expression, and cannot reach a limit, so it need not be made. */
 static uint8_t
-open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes)
+open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes, uint32_t *units)
 {
     const struct tp_seq *q = &s->seqs[s->entries[e].seq];
     if (q->n == 0)
         return TP_START_ANY;
     const struct tp_node *n = &s->nodes[q->node];
     if (n->op != TP_GROUP && n->op != TP_CLASS)
-        return node_start(n, bytes);
+        return node_start(n, bytes, units);
     if ((n->flags & (TP_OPT | TP_NOT)) || set_size(s, n) != 0)
         return TP_START_ANY;
     uint32_t alt, nalt;
@@ -1223,7 +1240,7 @@ open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes)
         else if (aq->n == 0)
             return TP_START_ANY;
         else
-            start |= node_start(&s->nodes[aq->node], bytes);
+            start |= node_start(&s->nodes[aq->node], bytes, units);
     }
     return start & TP_START_ANY ? TP_START_ANY : start;
 }
@@ -1234,10 +1251,15 @@ pack_open(struct tp_store *s)
 {
     free(s->openstart);
     free(s->openbytes);
+    free(s->openunits);
     s->openstart = xcalloc(s->nopen + 1, 1);
     s->openbytes = xcalloc(s->nopen + 1, sizeof *s->openbytes);
-    for (size_t k = 0; k < s->nopen; k++)
-        s->openstart[k] = open_start(s, s->open[k], &s->openbytes[k]);
+    s->openunits = xcalloc(s->nopen + 1, sizeof *s->openunits);
+    for (size_t k = 0; k < s->nopen; k++) {
+        uint32_t units = UNITS_UNSET;
+        s->openstart[k] = open_start(s, s->open[k], &s->openbytes[k], &units);
+        s->openunits[k] = units == UNITS_UNSET ? 0 : units;
+    }
 }
 
 /* Lists the required sets by their words' bits (reqpost, reqposts): counts each bit's words,
@@ -1897,8 +1919,11 @@ may_start_open(const struct tp_store *s, size_t k, const struct guard_view *v,
         ((start & TP_START_CAPITAL) && (t->flags & (TOK_CAPITAL | TOK_UPPER))))
         return true;
     if ((start & TP_START_BYTES) && t->fold_len > 0 &&
-        ((s->openbytes[k] >> ((unsigned char)v->fold[t->fold] % 64)) & 1))
-        return true;
+        ((s->openbytes[k] >> ((unsigned char)v->fold[t->fold] % 64)) & 1) &&
+        !(s->openunits[k] && lacks_unit(v->fold + t->fold, t->fold_len,
+                                        (s->openunits[k] & 0xffff) - 1,
+                                        (s->openunits[k] >> 16) - 1)))
+        return true; /* (a word its /re/s' first bytes allow, holding the unit they need) */
     if (!(start & TP_START_FIRST))
         return false;
     const struct tp_node *n = &s->nodes[s->seqs[s->entries[s->open[k]].seq].node];
