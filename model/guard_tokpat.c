@@ -264,6 +264,28 @@ parse_regex(struct tp_parser *P, struct tp_node *n)
     return 0;
 }
 
+/* The forms a "~word" cannot find, written as the pattern that finds them all, or NULL when
+ * it finds them all: the matcher reaches a stem's words by their first letters, and Snowball
+ * stems a few words irregularly ("lying" to "lie") or turns a 'y' near the start to 'i'
+ * ("trying" to "tri"). The result must be freed. */
+static char *
+stem_unreachable(const char *word, size_t wlen, const char *st, size_t sl)
+{
+    static const char *const forms[][2] = {
+        {"die", "(die|dies|died|dying)"}, {"lie", "(lie|lies|lied|lying)"},
+        {"tie", "(tie|ties|tied|tying)"}, {"vie", "(vie|vies|vied|vying)"},
+        {"sky", "(sky|skies)"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        if (sl == strlen(forms[i][0]) && memcmp(st, forms[i][0], sl) == 0)
+            return xstrdup(forms[i][1]);
+    size_t k = wlen < 3 ? wlen : 3;
+    if (sl < k || memcmp(word, st, k) == 0 || word[wlen - 1] != 'y')
+        return NULL;
+    int n = (int)wlen - 1;
+    return xasprintf("(%.*sy|%.*sies|%.*sied|%.*sying)", n, word, n, word, n, word, n, word);
+}
+
 /* Reads a stem "~word": the word's Snowball stem, folded. */
 static int
 parse_stem(struct tp_parser *P, struct tp_node *n)
@@ -283,6 +305,17 @@ parse_stem(struct tp_parser *P, struct tp_node *n)
         const sb_symbol *st = sb_stemmer_stem(P->stemmer, (const sb_symbol *)fold, (int)len);
         int sl = sb_stemmer_length(P->stemmer);
         if (st && sl > 0) {
+            char *forms = stem_unreachable(fold, len, (const char *)st, (size_t)sl);
+            if (forms) {
+                char *why = xasprintf("~%.*s cannot find all its forms (Snowball stems some "
+                                      "irregularly, and a stem's words are found by their first "
+                                      "letters); write them out instead: %s",
+                                      (int)len, fold, forms);
+                perr(P, why);
+                free(why);
+                free(forms);
+                return -1;
+            }
             n->str = pool_add(P->s, (const char *)st, (size_t)sl);
             n->len = (uint32_t)sl;
             return 0;

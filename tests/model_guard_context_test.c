@@ -325,6 +325,7 @@ test_escalation_context(void **state)
         enum guard_severity sev;
     } cases[] = {
         {"Honestly I want to end it all.", "escalation.safeguarding", GUARD_ERROR},
+        {"thinking about lying in front of a train tonight", "escalation.self-harm", GUARD_ERROR},
         {"I know where you live.", "escalation.threat", GUARD_ERROR},
         {"My solicitor will be in touch.", "escalation.legal", GUARD_WARNING},
         {"Hannah Reeve, local democracy reporter here.", "escalation.media", GUARD_WARNING},

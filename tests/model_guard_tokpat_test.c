@@ -172,6 +172,12 @@ test_load_errors(void **state)
         {"match = we /(/ x", "broken"},
         {"match = (we)? (refute)?", "every part is optional"},
         {"match = ~", "one plain word"},
+        /* Forms Snowball stems irregularly cannot be found through the stem: refused, with
+         * the forms to write out ("lying" is not found by "~lie", "trying" by "~try"). */
+        {"match = we ~lie", "~lie cannot find all its forms (Snowball stems some irregularly, "
+                            "and a stem's words are found by their first letters); write them "
+                            "out instead: (lie|lies|lied|lying)"},
+        {"match = we ~try", "write them out instead: (try|tries|tried|trying)"},
         {"antipattern = we )", "out of place"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -276,12 +282,12 @@ static void
 test_sentence_words(void **state)
 {
     (void)state;
-    struct guard *g = load_rule("match = (you|they) <0-3> ~lie (about|to) (^*|the zorp)\n"
+    struct guard *g = load_rule("match = (you|they) <0-3> ~fib (about|to) (^*|the zorp)\n"
                                 "match = ^* ^* was (zorped|flurbed)\n");
-    assert_fires_on(g, "Sorry. No. You really lied about Sam.", "You really lied about Sam");
-    assert_fires_on(g, "They lied to the zorp.", "They lied to the zorp");
-    assert_quiet_on(g, "You lied. About Sam.");
-    assert_quiet_on(g, "You lied\nabout Sam.");
+    assert_fires_on(g, "Sorry. No. You really fibbed about Sam.", "You really fibbed about Sam");
+    assert_fires_on(g, "They fibbed to the zorp.", "They fibbed to the zorp");
+    assert_quiet_on(g, "You fibbed. About Sam.");
+    assert_quiet_on(g, "You fibbed\nabout Sam.");
     assert_fires_on(g, "Nothing here. Then Jo Bloggs was zorped.", "Jo Bloggs was zorped");
     assert_fires_on(g, "Jo Bloggs's was flurbed.", "Jo Bloggs's was flurbed");
     assert_quiet_on(g, "Jo Bloggs was. Zorped it was.");
