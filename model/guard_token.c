@@ -21,15 +21,29 @@ static const char *const abbreviations[] = {
     "rd", "ave", "ref", "prof", "rev",
 };
 
+/* The word hash (FNV-1a): its start, one byte's step, and its end, where 0, which means "no
+ * hash" in a token, becomes 1. guard_hash and token_hashes share them. */
+#define HASH_START 2166136261u
+
+static inline uint32_t
+hash_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t
+hash_end(uint32_t h)
+{
+    return h ? h : 1;
+}
+
 uint32_t
 guard_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h ? h : 1; /* 0 means "no hash" in a token */
+    uint32_t h = HASH_START;
+    for (size_t i = 0; i < len; i++)
+        h = hash_step(h, (unsigned char)s[i]);
+    return hash_end(h);
 }
 
 size_t
@@ -562,20 +576,19 @@ static void
 token_hashes(struct guard_tok *t, const char *f, size_t n)
 {
     bool poss = n > 2 && f[n - 2] == '\'' && f[n - 1] == 's';
-    uint32_t h = 2166136261u, p = 0, s = 0;
+    uint32_t h = HASH_START, p = 0, s = 0;
     for (size_t i = 0; i < n; i++) {
         if (i == 3)
             p = h;
         if (poss && i == n - 2)
             s = h;
-        h ^= (unsigned char)f[i];
-        h *= 16777619u;
+        h = hash_step(h, (unsigned char)f[i]);
     }
     if (n == 3)
         p = h;
-    t->hash = h ? h : 1;
-    t->phash = n >= 3 ? (p ? p : 1) : 0;
-    t->shash = poss ? (s ? s : 1) : 0;
+    t->hash = hash_end(h);
+    t->phash = n >= 3 ? hash_end(p) : 0;
+    t->shash = poss ? hash_end(s) : 0;
 }
 
 /* Adds the token s[start..end) with its folded form and flags. */
