@@ -290,8 +290,8 @@ guard_rule_applies(const struct guard_rule *r, const struct guard_view *v)
 
 /* Whether rule r may run: a rule with `when = CATEGORY` runs only once a rule of that category
  * has found something in the post being answered (post rules run first). */
-bool
-guard_rule_when_met(const struct guard_ctx *c, const struct guard_rule *r)
+static bool
+rule_when_met(const struct guard_ctx *c, const struct guard_rule *r)
 {
     return r->when < 0 || (c->context_categories & (1u << r->when)) != 0;
 }
@@ -911,7 +911,7 @@ run_rules(struct guard_ctx *c, struct guard_view *v)
 {
     for (size_t i = 0; i < c->g->nrules; i++) {
         const struct guard_rule *r = &c->g->rules[i];
-        if (c->active[i] && guard_rule_applies(r, v) && guard_rule_when_met(c, r))
+        if (c->active[i] && guard_rule_applies(r, v) && rule_when_met(c, r))
             runners[r->kind](c, r, v);
     }
 }

@@ -880,8 +880,6 @@ bool guard_suppressed(const struct guard_ctx *c, const struct guard_rule *r,
                       const struct guard_view *v, size_t start, size_t end, bool allow_words);
 /* Whether r reads v (the draft or the post being answered). */
 bool guard_rule_applies(const struct guard_rule *r, const struct guard_view *v);
-/* Whether r's `when = CATEGORY`, if any, is met by what the post's rules found. */
-bool guard_rule_when_met(const struct guard_ctx *c, const struct guard_rule *r);
 /* Runs rule r over view v by its kind, adding what it finds to c->out. */
 void guard_run_rule(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v);
 /* Whether r is a suggest rule (category suggest), which guard_check leaves out. */

@@ -1218,9 +1218,6 @@ needs_capital(const struct tp_node *n)
            n->op != TP_GROUP && n->op != TP_CLASS;
 }
 
-/* Where a sequence whose first node is n can start (TP_START_* bits), adding a first /re/'s
- * bytes to *bytes and merging its required code units into *units: a word with a capital for
- * a part that needs one, a word its /re/ can start with. */
 /* The code units open patterns' /re/s need, before the first is merged (see unit_merge). */
 #define UNITS_UNSET UINT32_MAX
 
@@ -1236,6 +1233,9 @@ unit_merge(uint32_t units, const struct tp_node *n)
     return units == mine ? units : 0;
 }
 
+/* Where a sequence whose first node is n can start (TP_START_* bits), adding a first /re/'s
+ * bytes to *bytes and merging its required code units into *units: a word with a capital for
+ * a part that needs one, a word its /re/ can start with. */
 static uint8_t
 node_start(const struct tp_node *n, uint64_t *bytes, uint32_t *units)
 {
@@ -1250,8 +1250,9 @@ node_start(const struct tp_node *n, uint64_t *bytes, uint32_t *units)
 }
 
 /* Where open pattern e can start (TP_START_* bits), with *bytes the first bytes of words that
- * can and *units the code units such words need (see unit_merge). A try at a word it cannot start at fails at its first part within a few steps, without
- * running an expression, and cannot reach a limit, so it need not be made. */
+ * can and *units the code units such words need (see unit_merge). A try at a word it cannot
+ * start at fails at its first part within a few steps, without running an expression, and
+ * cannot reach a limit, so it need not be made. */
 static uint8_t
 open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes, uint32_t *units)
 {
