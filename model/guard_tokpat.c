@@ -264,12 +264,12 @@ parse_regex(struct tp_parser *P, struct tp_node *n)
     return 0;
 }
 
-/* The forms a "~word" cannot find, written as the pattern that finds them all, or NULL when
- * it finds them all: the matcher reaches a stem's words by their first letters, and Snowball
- * stems a few words irregularly ("lying" to "lie") or turns a 'y' near the start to 'i'
- * ("trying" to "tri"). The result must be freed. */
+/* The forms of stem st a "~word" cannot find, written as the pattern that finds them all, or
+ * NULL when it finds them all: the matcher reaches a stem's words by their first three
+ * letters, and Snowball stems a few words irregularly ("lying" to "lie") or turns a 'y' within
+ * them to 'i' ("try", "trying" and "tried" all to "tri"). The result must be freed. */
 static char *
-stem_unreachable(const char *word, size_t wlen, const char *st, size_t sl)
+stem_unreachable(struct sb_stemmer *stemmer, const char *st, size_t sl)
 {
     static const char *const forms[][2] = {
         {"die", "(die|dies|died|dying)"}, {"lie", "(lie|lies|lied|lying)"},
@@ -279,11 +279,17 @@ stem_unreachable(const char *word, size_t wlen, const char *st, size_t sl)
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
         if (sl == strlen(forms[i][0]) && memcmp(st, forms[i][0], sl) == 0)
             return xstrdup(forms[i][1]);
-    size_t k = wlen < 3 ? wlen : 3;
-    if (sl < k || memcmp(word, st, k) == 0 || word[wlen - 1] != 'y')
+    /* A short stem ending in 'i' that the same word with 'y' stems to ("try" to "tri"). */
+    if (sl < 2 || sl > 3 || st[sl - 1] != 'i')
         return NULL;
-    int n = (int)wlen - 1;
-    return xasprintf("(%.*sy|%.*sies|%.*sied|%.*sying)", n, word, n, word, n, word, n, word);
+    char y[4];
+    memcpy(y, st, sl);
+    y[sl - 1] = 'y';
+    const sb_symbol *ys = sb_stemmer_stem(stemmer, (const sb_symbol *)y, (int)sl);
+    if (ys == NULL || (size_t)sb_stemmer_length(stemmer) != sl || memcmp(ys, st, sl) != 0)
+        return NULL;
+    int n = (int)sl - 1;
+    return xasprintf("(%.*sy|%.*sies|%.*sied|%.*sying)", n, st, n, st, n, st, n, st);
 }
 
 /* Reads a stem "~word": the word's Snowball stem, folded. */
@@ -304,8 +310,10 @@ parse_stem(struct tp_parser *P, struct tp_node *n)
     if (P->stemmer) {
         const sb_symbol *st = sb_stemmer_stem(P->stemmer, (const sb_symbol *)fold, (int)len);
         int sl = sb_stemmer_length(P->stemmer);
-        if (st && sl > 0) {
-            char *forms = stem_unreachable(fold, len, (const char *)st, (size_t)sl);
+        char stem[sizeof fold];
+        if (st && sl > 0 && (size_t)sl < sizeof stem) {
+            memcpy(stem, st, (size_t)sl); /* (the stemmer's buffer, which the check reuses) */
+            char *forms = stem_unreachable(P->stemmer, stem, (size_t)sl);
             if (forms) {
                 char *why = xasprintf("~%.*s cannot find all its forms (Snowball stems some "
                                       "irregularly, and a stem's words are found by their first "
@@ -316,7 +324,7 @@ parse_stem(struct tp_parser *P, struct tp_node *n)
                 free(forms);
                 return -1;
             }
-            n->str = pool_add(P->s, (const char *)st, (size_t)sl);
+            n->str = pool_add(P->s, stem, (size_t)sl);
             n->len = (uint32_t)sl;
             return 0;
         }

@@ -178,6 +178,7 @@ test_load_errors(void **state)
                             "and a stem's words are found by their first letters); write them "
                             "out instead: (lie|lies|lied|lying)"},
         {"match = we ~try", "write them out instead: (try|tries|tried|trying)"},
+        {"match = we ~tried", "write them out instead: (try|tries|tried|trying)"},
         {"antipattern = we )", "out of place"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
