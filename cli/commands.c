@@ -189,7 +189,8 @@ static const struct cli_option check_options[] = {
     {"platform", 'p', 0, "P",
      "Also check the length limit of {platforms}, counted the\n"
      "platform's way: user-perceived characters (grapheme clusters); on Mastodon a link\n"
-     "counts as 23 and @user@domain as @user; Bluesky also limits bytes.\n"
+     "counts as 23 and @user@domain as @user; on Bluesky a link counts as the short form\n"
+     "it is sent in (see outbox send), and Bluesky also limits bytes.\n"
      "WordPress comments have no limit.\n"
      "Without this option no length is checked.\n"},
     {"context", 'c', 0, "FILE",

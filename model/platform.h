@@ -6,11 +6,12 @@
 
 #include <stddef.h>
 
-/* How a platform counts a post's length. Both count user-perceived characters (grapheme
+/* How a platform counts a post's length. All count user-perceived characters (grapheme
  * clusters), without the blank space around the text, which the platforms strip. */
 enum platform_counting {
     PLATFORM_COUNT_GRAPHEMES,  /* every character counts */
     PLATFORM_COUNT_MASTODON,   /* an http(s) link counts url_chars, @user@domain as @user */
+    PLATFORM_COUNT_BLUESKY,    /* an http(s) link is sent and counted in its short form */
 };
 
 struct platform {
@@ -39,7 +40,8 @@ char *platform_names(const char *last);
 const char *platform_short_name(const char *name);
 
 /* The length of text[0..len) as p counts it (p NULL: every character counts), a link counting
- * url_chars when p counts links (0: p's own url_chars). The composer's counter, the guard's
+ * url_chars when p counts links the Mastodon way (0: p's own url_chars) and as its short form
+ * (platform_short_link) when p counts the Bluesky way. The composer's counter, the guard's
  * length check and the adapters' checks before a send all count with this one function. When
  * p counts the Mastodon way and text starts with a content-warning line (model/cw.h), the
  * count is what the server counts once the line is sent as spoiler_text: the warning's
@@ -51,5 +53,30 @@ long platform_length(const struct platform *p, const char *text, size_t len, lon
  * (never read for a warning line: it is the status text as sent). */
 long platform_length_parts(const struct platform *p, const char *cw, const char *text,
                            size_t len, long url_chars);
+
+/* A link in the text a platform is sent: its bytes there and where it goes. */
+struct platform_link {
+    size_t start, end;  /* bytes of the text sent */
+    char *uri;          /* the link in full; owned */
+};
+
+/* Room for any short form platform_short_link writes, with its NUL. */
+#define PLATFORM_SHORT_LINK_MAX 512
+
+/* Writes the short form in which Bluesky's app shows the http(s) link url[0..len), as
+ * "host/path" with the scheme left out and a path (with query and fragment) of more than 15
+ * characters cut to its first 13 and "...", into out (a NUL-terminated string of at most cap - 1
+ * bytes). Returns its length, or 0 when it does not fit (the link is then sent whole). */
+size_t platform_short_link(const char *url, size_t len, char *out, size_t cap);
+
+/* The text p sends for text[0..len): for a platform that counts the Bluesky way every http(s)
+ * link (as the guard's tokenizer finds it) replaced by its short form, the links themselves in
+ * *links (*nlinks of them, in order; free with platform_links_free), as Bluesky's own app
+ * sends them; elsewhere a copy and no links. Newly allocated. */
+char *platform_send_text(const struct platform *p, const char *text, size_t len,
+                         struct platform_link **links, size_t *nlinks);
+
+/* Frees what platform_send_text left in *links. */
+void platform_links_free(struct platform_link *links, size_t n);
 
 #endif

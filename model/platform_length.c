@@ -3,7 +3,8 @@
  * blank space around the text is left out, as the platforms strip it. Mastodon counts every
  * http(s) link as its instance's characters_reserved_per_url (23 by default), wherever the
  * link ends (trailing punctuation is not part of it), and a mention @user@domain as @user.
- * Links and mentions are found by the guard's tokenizer, so the guard, the composer and the
+ * Bluesky counts a link as the short form its app shows and tactful sends in its place
+ * (model/platform_link.c). Links and mentions are found by the guard's tokenizer, so the guard, the composer and the
  * send all agree on what is a link. A Mastodon draft's content-warning line (model/cw.h) is
  * sent as the reply's spoiler_text, which the server counts with the text: so its warning
  * counts every character (links and mentions in it are not shortened), and neither the "CW:"
@@ -57,6 +58,7 @@ count_text(const struct platform *p, const struct guard_view *v, size_t i, size_
            long url_chars, long n, long max, size_t *over_at)
 {
     bool mastodon = p && p->counting == PLATFORM_COUNT_MASTODON;
+    bool bluesky = p && p->counting == PLATFORM_COUNT_BLUESKY;
     if (url_chars <= 0)
         url_chars = p ? p->url_chars : 0;
     size_t span = 0;
@@ -65,6 +67,19 @@ count_text(const struct platform *p, const struct guard_view *v, size_t i, size_
         while (span < v->nspans && v->spans[span].end <= i)
             span++;
         const struct guard_span *sp = span < v->nspans ? &v->spans[span] : NULL;
+        char short_form[PLATFORM_SHORT_LINK_MAX];
+        size_t short_len;
+        if (bluesky && sp && sp->start == i && sp->kind == SPAN_URL && sp->scheme &&
+            (short_len = platform_short_link(v->s + i, sp->end - i, short_form,
+                                             sizeof short_form)) > 0) {
+            n += guard_count_graphemes(short_form, short_len);
+            if (n > max && *over_at == to)
+                *over_at = i;
+            i = sp->end;
+            prev = 'x';
+            state = 0;
+            continue;
+        }
         if (mastodon && sp && sp->start == i) {
             if (sp->kind == SPAN_URL && sp->scheme) {
                 n += url_chars;
@@ -88,8 +103,8 @@ count_text(const struct platform *p, const struct guard_view *v, size_t i, size_
         }
         /* A run of ASCII after ASCII: every character is one, but LF after CR. */
         if (prev < 0x80 && (unsigned char)v->s[i] < 0x80) {
-            size_t stop = to; /* (Mastodon: the next link or mention, which may count less) */
-            for (size_t j = span; mastodon && j < v->nspans; j++)
+            size_t stop = to; /* (the next link or mention, which may count less) */
+            for (size_t j = span; (mastodon || bluesky) && j < v->nspans; j++)
                 if (v->spans[j].start > i) {
                     stop = v->spans[j].start < to ? v->spans[j].start : to;
                     break;
@@ -154,7 +169,7 @@ platform_length_parts(const struct platform *p, const char *cw, const char *text
         return n;
     struct guard_view v;
     guard_view_init(&v, text, len, GUARD_DRAFT);
-    if (p && p->counting == PLATFORM_COUNT_MASTODON)
+    if (p && p->counting != PLATFORM_COUNT_GRAPHEMES)
         guard_view_tokenize(&v);
     size_t from, to, over_at = len;
     platform_length_trim(text, len, &from, &to);
@@ -170,7 +185,7 @@ platform_length(const struct platform *p, const char *text, size_t len, long url
         return 0;
     struct guard_view v;
     guard_view_init(&v, text, len, GUARD_DRAFT);
-    if (p && p->counting == PLATFORM_COUNT_MASTODON)
+    if (p && p->counting != PLATFORM_COUNT_GRAPHEMES)
         guard_view_tokenize(&v);
     size_t from, to, over_at;
     platform_length_trim(text, len, &from, &to);

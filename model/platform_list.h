@@ -14,9 +14,9 @@ PLATFORM(mastodon,
                  "counts as @user; the instance may set another limit")
 PLATFORM(bluesky,
          .label = "Bluesky", .short_name = "bsky", .user = "the Bluesky handle",
-         .counting = PLATFORM_COUNT_GRAPHEMES, .max_chars = 300, .max_bytes = 3000,
+         .counting = PLATFORM_COUNT_BLUESKY, .max_chars = 300, .max_bytes = 3000,
          .help = "mentions, replies and quotes with their threads; 300 characters and 3000 "
-                 "bytes")
+                 "bytes, a link sent and counted in the short form the Bluesky app shows")
 PLATFORM(wordpress,
          .label = "WordPress", .short_name = "wp", .user = "the WordPress user name",
          .counting = PLATFORM_COUNT_GRAPHEMES, .max_chars = 65525,

@@ -457,18 +457,6 @@ mention_len(const char *s)
     return n + 1;
 }
 
-/* Length of an http(s) URL at s (0 when there is none), without trailing punctuation. */
-static size_t
-url_len(const char *s)
-{
-    if (strncasecmp(s, "https://", 8) != 0 && strncasecmp(s, "http://", 7) != 0)
-        return 0;
-    size_t n = strcspn(s, " \t\n\"<>");
-    while (n > 0 && strchr(".,;:!?)'", s[n - 1]))
-        n--;
-    return n;
-}
-
 /* Returns nonzero when position i of text starts a word. */
 static int
 word_start(const char *text, size_t i)
@@ -493,24 +481,25 @@ bluesky_mentions(const char *text)
 }
 
 json_t *
-bluesky_facets(const char *text, const json_t *dids)
+bluesky_facets(const char *text, const json_t *dids, const struct platform_link *links,
+               size_t nlinks)
 {
     json_t *facets = json_array();
+    size_t l = 0;
     for (size_t i = 0; text[i] && json_array_size(facets) < MAX_FACETS; i++) {
-        if (!word_start(text, i))
-            continue;
-        size_t n = url_len(text + i);
-        if (n > 0) {
-            char *uri = xstrndup(text + i, n);
+        while (l < nlinks && links[l].start < i)
+            l++;
+        if (l < nlinks && links[l].start == i) {
             json_array_append_new(
                 facets, json_pack("{s:{s:I, s:I}, s:[{s:s, s:s}]}", "index", "byteStart",
-                                  (json_int_t)i, "byteEnd", (json_int_t)(i + n), "features",
-                                  "$type", "app.bsky.richtext.facet#link", "uri", uri));
-            free(uri);
-            i += n - 1;
+                                  (json_int_t)i, "byteEnd", (json_int_t)links[l].end,
+                                  "features", "$type", "app.bsky.richtext.facet#link", "uri",
+                                  links[l].uri));
+            i = links[l].end - 1;
             continue;
         }
-        if (text[i] == '@' && (n = mention_len(text + i)) > 0) {
+        size_t n;
+        if (text[i] == '@' && word_start(text, i) && (n = mention_len(text + i)) > 0) {
             char *h = xstrndup(text + i + 1, n - 1);
             const char *did = net_str(dids, h);
             if (did)
@@ -1119,10 +1108,16 @@ create_record(struct net_op *op, struct http_request **next, char **err)
     char created[40], sec[24];
     strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", gmtime(&ts.tv_sec));
     snprintf(created, sizeof created, "%s.%03ldZ", sec, ts.tv_nsec / 1000000);
+    struct platform_link *links;
+    size_t nlinks;
+    char *text = platform_send_text(op->acct->platform, r->body, strlen(r->body), &links,
+                                    &nlinks);
     json_t *record = json_pack("{s:s, s:s, s:s, s:{s:o, s:o}}", "$type", POST_COLLECTION, "text",
-                               r->body, "createdAt", created, "reply", "root", root, "parent",
+                               text, "createdAt", created, "reply", "root", root, "parent",
                                parent);
-    json_t *facets = bluesky_facets(r->body, b->dids);
+    json_t *facets = bluesky_facets(text, b->dids, links, nlinks);
+    platform_links_free(links, nlinks);
+    free(text);
     if (facets)
         json_object_set_new(record, "facets", facets);
     if (op->acct->cfg->language)
@@ -1165,8 +1160,13 @@ post_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
     switch (op->state) {
     case PR_START: {
         const struct platform *plat = op->acct->platform;
-        size_t bytes = strlen(r->body);
-        long g = platform_length(plat, r->body, bytes, 0);
+        long g = platform_length(plat, r->body, strlen(r->body), 0);
+        struct platform_link *links;
+        size_t nlinks;
+        char *text = platform_send_text(plat, r->body, strlen(r->body), &links, &nlinks);
+        size_t bytes = strlen(text); /* what is sent: links in their short form */
+        platform_links_free(links, nlinks);
+        free(text);
         if (g > plat->max_chars || (long)bytes > plat->max_bytes) {
             *err = xasprintf("the reply is %ld characters (%zu bytes); Bluesky allows %ld "
                              "characters and %ld bytes, so shorten it", g,

@@ -28,9 +28,11 @@ char *bluesky_record_text(const json_t *record);
 /* The @handle mentions in text (handles with a dot), as a JSON array of strings. */
 json_t *bluesky_mentions(const char *text);
 
-/* The facets for text: a #link for each http(s) URL and a #mention for each @handle that
- * dids (an object handle -> DID) resolves. Byte offsets; NULL when there are none. */
-json_t *bluesky_facets(const char *text, const json_t *dids);
+/* The facets for text, the text sent (model/platform.h: platform_send_text): a #link for each
+ * of its links[0..nlinks) and a #mention for each @handle that dids (an object handle -> DID)
+ * resolves. Byte offsets; NULL when there are none. */
+json_t *bluesky_facets(const char *text, const json_t *dids, const struct platform_link *links,
+                       size_t nlinks);
 
 /* The bsky.app web address of at://DID/app.bsky.feed.post/RKEY by handle (newly allocated),
  * or NULL when uri is not a post URI. */

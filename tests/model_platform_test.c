@@ -58,10 +58,70 @@ test_mastodon_count(void **state)
     /* The instance's own link weight. */
     const char *t = "https://northmoor.gov.uk/";
     assert_int_equal(platform_length(platform_find("mastodon"), t, strlen(t), 30), 30);
-    /* Bluesky and WordPress count links and mentions whole. */
+    /* Bluesky counts a mention whole, WordPress links and mentions whole. */
     assert_int_equal(len_of("bluesky", "@alice@example.social hi"), 24);
     assert_int_equal(len_of("wordpress", t), 25);
     assert_int_equal(platform_length(NULL, t, strlen(t), 0), 25);
+}
+
+/* Bluesky sends and counts a link in the short form its app shows: no scheme, a path longer
+ * than 15 characters cut to 13 and "...". */
+static void
+test_bluesky_links(void **state)
+{
+    (void)state;
+    char out[PLATFORM_SHORT_LINK_MAX];
+    const struct {
+        const char *url, *short_form;
+    } cases[] = {
+        {"https://www.northmoor.gov.uk/a/very/long/path", "www.northmoor.gov.uk/a/very/long/..."},
+        {"https://x.example/a", "x.example/a"},
+        {"http://northmoor.gov.uk/", "northmoor.gov.uk"},
+        {"https://northmoor.gov.uk", "northmoor.gov.uk"},
+        {"https://x.example/?q=1", "x.example?q=1"},
+        {"https://x.example:8443/bins", "x.example:8443/bins"},
+        {"https://me:secret@x.example/bins", "x.example/bins"},
+        {"https://x.example/12345678901234", "x.example/12345678901234"}, /* 15: whole */
+        {"https://x.example/123456789012345", "x.example/123456789012..."},
+        {"https://x.example/caf\xc3\xa9s-et-th\xc3\xa9s-du-parc",
+         "x.example/caf\xc3\xa9s-et-th\xc3\xa9..."}, /* characters, not bytes */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = platform_short_link(cases[i].url, strlen(cases[i].url), out, sizeof out);
+        assert_string_equal(out, cases[i].short_form);
+        assert_int_equal(n, strlen(cases[i].short_form));
+    }
+    assert_int_equal(platform_short_link("www.x.example/a", 15, out, sizeof out), 0);
+    assert_int_equal(platform_short_link("https://x.example/a", 19, out, 5), 0); /* no room */
+    /* The count is the short form's. */
+    assert_int_equal(len_of("bluesky", "see https://www.northmoor.gov.uk/a/very/long/path ok"),
+                     4 + 36 + 3);
+    assert_int_equal(len_of("bluesky", "See https://northmoor.gov.uk/bins."), 4 + 21 + 1);
+    assert_int_equal(len_of("bluesky", "See www.northmoor.gov.uk/bins"), 29); /* no scheme */
+    /* A reply of 330 characters whose link is long fits once the link is short. */
+    char reply[400];
+    snprintf(reply, sizeof reply, "%0250d https://www.northmoor.gov.uk/waste/bulky-items/"
+             "book-a-collection-online", 0);
+    assert_true(strlen(reply) > 300);
+    assert_int_equal(len_of("bluesky", reply), 251 + 36);
+    /* The text sent is the one counted, the links kept whole beside it. */
+    struct platform_link *links;
+    size_t nlinks;
+    char *text = platform_send_text(platform_find("bluesky"), reply, strlen(reply), &links,
+                                    &nlinks);
+    assert_int_equal(nlinks, 1);
+    assert_int_equal(strlen(text), 251 + 36);
+    assert_string_equal(links[0].uri,
+                        "https://www.northmoor.gov.uk/waste/bulky-items/book-a-collection-online");
+    assert_memory_equal(text + links[0].start, "www.northmoor.gov.uk/waste/bulky-...", 36);
+    assert_int_equal(links[0].end - links[0].start, 36);
+    platform_links_free(links, nlinks);
+    free(text);
+    /* Mastodon's text is sent as written. */
+    text = platform_send_text(platform_find("mastodon"), reply, strlen(reply), &links, &nlinks);
+    assert_string_equal(text, reply);
+    assert_int_equal(nlinks, 0);
+    free(text);
 }
 
 /* A content-warning line (model/cw.h) counts as Mastodon counts the spoiler_text it is sent
@@ -129,6 +189,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_mastodon_count),
+        cmocka_unit_test(test_bluesky_links),
         cmocka_unit_test(test_content_warning_count),
         cmocka_unit_test(test_guard_counts_the_same),
     };

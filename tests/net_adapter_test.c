@@ -94,20 +94,30 @@ test_bluesky_text_and_links(void **state)
     assert_null(bluesky_web_url("https://example.org", "a"));
 }
 
+/* The facets of a reply as sent: its links in the short form Bluesky's app shows, each with a
+ * link facet to the whole address, and a mention facet for each handle resolved. */
 static void
 test_bluesky_facets(void **state)
 {
     (void)state;
-    const char *text = "Hi @bob.test, café: https://council.example/bins. (@nobody) @x.y";
-    json_t *m = bluesky_mentions(text);
+    const char *body = "Hi @bob.test, café: https://council.example/bins/collections-and-"
+                       "recycling. (@nobody) @x.y https://x.example/a";
+    json_t *m = bluesky_mentions(body);
     assert_int_equal(json_array_size(m), 2);
     assert_string_equal(json_string_value(json_array_get(m, 0)), "bob.test");
     assert_string_equal(json_string_value(json_array_get(m, 1)), "x.y");
     json_decref(m);
+    struct platform_link *links;
+    size_t nlinks;
+    char *text = platform_send_text(platform_find("bluesky"), body, strlen(body), &links,
+                                    &nlinks);
+    assert_string_equal(text, "Hi @bob.test, café: council.example/bins/collect.... (@nobody) "
+                              "@x.y x.example/a");
+    assert_int_equal(nlinks, 2);
     json_t *dids = json_pack("{s:s}", "bob.test", "did:plc:bob");
-    json_t *f = bluesky_facets(text, dids);
-    assert_int_equal(json_array_size(f), 2);
-    json_t *f0 = json_array_get(f, 0), *f1 = json_array_get(f, 1);
+    json_t *f = bluesky_facets(text, dids, links, nlinks);
+    assert_int_equal(json_array_size(f), 3);
+    json_t *f0 = json_array_get(f, 0), *f1 = json_array_get(f, 1), *f2 = json_array_get(f, 2);
     /* Byte offsets: "Hi " is 3 bytes; "é" is two. */
     assert_int_equal(json_integer_value(json_object_get(json_object_get(f0, "index"),
                                                         "byteStart")), 3);
@@ -116,15 +126,28 @@ test_bluesky_facets(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(f0, "features"), 0), "did")),
                         "did:plc:bob");
-    size_t start = (size_t)(strstr(text, "https://") - text);
+    size_t start = (size_t)(strstr(text, "council.example") - text);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(f1, "index"),
                                                         "byteStart")), (json_int_t)start);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(f1, "index"),
                                                         "byteEnd")),
-                     (json_int_t)(start + strlen("https://council.example/bins")));
-    json_decref(f);
+                     (json_int_t)(start + strlen("council.example/bins/collect...")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(f1, "features"), 0), "uri")),
+                        "https://council.example/bins/collections-and-recycling");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(f2, "features"), 0), "uri")),
+                        "https://x.example/a");
+    /* Read back, the record gives the reply as written. */
+    json_t *record = json_pack("{s:s, s:o}", "text", text, "facets", f);
+    char *back = bluesky_record_text(record);
+    assert_string_equal(back, body);
+    free(back);
+    json_decref(record);
+    platform_links_free(links, nlinks);
+    free(text);
     json_decref(dids);
-    assert_null(bluesky_facets("nothing to link here", NULL));
+    assert_null(bluesky_facets("nothing to link here", NULL, NULL, 0));
 }
 
 static void

@@ -217,7 +217,16 @@ test_bluesky_length() {
     # Emoji are one character each, however many bytes.
     python3 -c 'print("\U0001F44D" * 280)' >"$WORK/emoji.txt"
     expect_status 0 t check --platform bluesky "$WORK/emoji.txt" || return 1
-    expect_out 'info: 280 of the 300 characters bluesky allows are used'
+    expect_out 'info: 280 of the 300 characters bluesky allows are used' || return 1
+    # A link counts as the short form it is sent in ("www.northmoor.gov.uk/waste/bulky-..."):
+    # 250 + 1 + 36 characters, where the link written out would make 316.
+    python3 -c 'print("x" * 250 + " https://www.northmoor.gov.uk/waste/bulky-items/book-online")' \
+        >"$WORK/link.txt"
+    expect_status 0 t check --platform bluesky "$WORK/link.txt" || return 1
+    expect_out 'info: 287 of the 300 characters bluesky allows are used' || return 1
+    expect_no_out 'error: .*length\.bluesky' || return 1
+    expect_status 0 t check --platform mastodon "$WORK/link.txt" || return 1
+    expect_no_out 'characters mastodon allows'
 }
 
 test_signposting_needs_a_route() {

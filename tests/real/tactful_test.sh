@@ -261,8 +261,8 @@ bluesky() {
     check "bluesky: our own replies are marked ours" \
         eq "$(sql "select own from posts where remote_id = '$BSKY_COUNCIL_REPLY_URI'")" 1
 
-    printf 'Glad to hear it, @%s! Routes: https://northmoor.example/winter\n' "$BSKY_ALICE_HANDLE" \
-        >"$WORK/sky-reply.txt"
+    printf 'Glad to hear it, @%s! Routes: https://northmoor.example/winter/gritting-routes\n' \
+        "$BSKY_ALICE_HANDLE" >"$WORK/sky-reply.txt"
     check "bluesky: reply --submit queues the reply" t reply "$th" --to "$BSKY_DEEPEST_URI" \
         --pattern acknowledgement --text-file "$WORK/sky-reply.txt" --submit
     check "bluesky: outbox send" t outbox send
@@ -280,6 +280,12 @@ bluesky() {
         check "bluesky: a mention facet and a link facet" \
             eq "$(py 'sorted(f["features"][0]["$type"].split("#")[1] for f in j["value"]["facets"])' "$WORK/sky-reply.json")" \
             "link mention"
+        check "bluesky: the link is sent in the app's short form" \
+            eq "$(py 'j["value"]["text"].split("Routes: ")[1]' "$WORK/sky-reply.json")" \
+            "northmoor.example/winter/gritt..."
+        check "bluesky: its link facet goes to the whole address" \
+            eq "$(py '[f["features"][0]["uri"] for f in j["value"]["facets"] if "uri" in f["features"][0]]' "$WORK/sky-reply.json")" \
+            "https://northmoor.example/winter/gritting-routes"
         check "bluesky: langs" eq "$(py 'j["value"]["langs"]' "$WORK/sky-reply.json")" en
     else
         bad "bluesky: the reply reads back from the PDS ($uri)"
@@ -297,6 +303,8 @@ bluesky() {
     check "bluesky: nothing sent twice" sh -c "'$TACTFUL' outbox send | grep -q '^outbox: 0 sent'"
     check "bluesky: sync after the reply" t sync sky
     check "bluesky: the reply is cached once" eq "$(sql "select count(*) from posts where remote_id = '$uri'")" 1
+    check "bluesky: the cached reply reads as written, its link whole" \
+        eq "$(sql "select body from posts where remote_id = '$uri'")" "$(cat "$WORK/sky-reply.txt")"
 
     # kill -9 after the PDS made the record, before tactful read the answer.
     printf 'Thanks Bob, good to hear.\n' >"$WORK/sky-reply2.txt"
