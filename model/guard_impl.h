@@ -570,6 +570,10 @@ struct guard_view {
     uint32_t *stems;          /* per token: offset+1 of its stem in stempool (0: not yet) */
     char *stempool;
     size_t stemlen, stemcap;
+    uint32_t *stemmed;        /* open addressing by fold hash (stemmask + 1 slots): index+1 of
+                               * a token stemmed already, so that a word met again takes its
+                               * stem rather than the stemmer's time; 0 when free */
+    size_t stemmask;
     struct guard_modelwords *mwords; /* the word models' words, made once (guard_model.c) */
 };
 
