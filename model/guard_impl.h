@@ -175,6 +175,7 @@ struct guard_rule_example {
 struct guard_value {
     char *text;
     bool user;
+    uint32_t len;             /* strlen(text) as made (hosts are not changed after) */
 };
 
 #define GUARD_RULE_WAIVERS_MAX 4 /* `waive` lines one expect rule takes */
