@@ -34,11 +34,17 @@ guard_same_bytes(const char *a, const char *b, size_t n)
 }
 
 /* Whether byte c is one of the characters of set; never true for NUL (texts may hold NUL
- * bytes, and strchr would match the terminator). */
+ * bytes, and strchr would match the terminator). Written as a loop rather than strchr so
+ * that, inlined with a constant set, it becomes a few comparisons instead of a call. */
 static inline bool
 guard_in_set(const char *set, char c)
 {
-    return c != '\0' && strchr(set, c) != NULL;
+    if (c == '\0')
+        return false;
+    for (; *set != '\0'; set++)
+        if (*set == c)
+            return true;
+    return false;
 }
 
 /* Whether a quotation mark (' " ‘ “) ends just before byte at of s: one that opens a quote. */
