@@ -102,7 +102,7 @@ static void
 push_value(struct guard_value **list, size_t *n, const char *text, bool user)
 {
     *list = xreallocarray(*list, *n + 1, sizeof **list);
-    (*list)[(*n)++] = (struct guard_value){xstrdup(text), user};
+    (*list)[(*n)++] = (struct guard_value){xstrdup(text), user, (uint32_t)strlen(text)};
 }
 
 /* Turns a rule's entries into what its kind checks against: phrases in the merged matcher,

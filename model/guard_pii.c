@@ -492,6 +492,9 @@ scan_nino(struct guard_view *v)
 {
     const char *s = v->s;
     for (size_t i = 0; i + 9 <= v->len; i++) {
+        /* A digit two or three bytes on first: rare in prose, it rules out most places. */
+        if (!isdigit((unsigned char)s[i + 2]) && !isdigit((unsigned char)s[i + 3]))
+            continue;
         if (!isalpha((unsigned char)s[i]) || (i > 0 && isalnum((unsigned char)s[i - 1])))
             continue;
         if (!isalpha((unsigned char)s[i + 1]))

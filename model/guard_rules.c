@@ -1538,7 +1538,7 @@ static void
 value_add(struct guard_value **list, size_t *n, const char *text, bool user)
 {
     *list = xreallocarray(*list, *n + 1, sizeof **list);
-    (*list)[(*n)++] = (struct guard_value){xstrdup(text), user};
+    (*list)[(*n)++] = (struct guard_value){xstrdup(text), user, (uint32_t)strlen(text)};
 }
 
 /* [allow]: word = PHRASE, domain = HOST, contact = NUMBER OR ADDRESS (repeatable). */

@@ -429,6 +429,7 @@ guard_view_free(struct guard_view *v)
     free(v->tphits);
     free(v->stems);
     free(v->stempool);
+    free(v->stemmed);
     guard_modelwords_free(v->mwords);
     memset(v, 0, sizeof *v);
 }

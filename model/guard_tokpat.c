@@ -1543,13 +1543,48 @@ struct tp_frame {
     const struct tp_frame *up;
 };
 
-/* The stem of token i of the view, made once; NULL when no stemmer can be had. */
+/* The slot of v's table of stemmed tokens for token i: the one holding a token with the same
+ * fold, or the free one where i would go. */
+static size_t
+stemmed_slot(const struct guard_view *v, size_t i)
+{
+    const struct guard_tok *t = &v->toks[i];
+    size_t k = t->hash & v->stemmask;
+    for (; v->stemmed[k] != 0; k = (k + 1) & v->stemmask) {
+        const struct guard_tok *u = &v->toks[v->stemmed[k] - 1];
+        if (u->hash == t->hash && u->fold_len == t->fold_len &&
+            memcmp(v->fold + u->fold, v->fold + t->fold, t->fold_len) == 0)
+            break;
+    }
+    return k;
+}
+
+/* Makes v's per-token stems and its table of stemmed tokens, empty. */
+static void
+stems_new(struct guard_view *v)
+{
+    size_t size = 16;
+    while (size < v->ntoks * 2)
+        size *= 2;
+    v->stems = xcalloc(v->ntoks + 1, sizeof *v->stems);
+    v->stemmed = xcalloc(size, sizeof *v->stemmed);
+    v->stemmask = size - 1;
+}
+
+/* The stem of token i of the view, made once for each word (the stemmer gives a word the
+ * same stem wherever it stands); NULL when no stemmer can be had. */
 static const char *
 tok_stem(struct tp_match *m, size_t i, size_t *len)
 {
     struct guard_view *v = m->v;
     if (v->stems == NULL)
-        v->stems = xcalloc(v->ntoks + 1, sizeof *v->stems);
+        stems_new(v);
+    size_t slot = 0;
+    if (v->stems[i] == 0) {
+        slot = stemmed_slot(v, i);
+        if (v->stemmed[slot] != 0)
+            v->stems[i] = v->stems[v->stemmed[slot] - 1];
+    }
     if (v->stems[i] == 0) {
         if (m->c->stemmer == NULL)
             m->c->stemmer = sb_stemmer_new("english", NULL);
@@ -1571,6 +1606,7 @@ tok_stem(struct tp_match *m, size_t i, size_t *len)
         v->stempool[v->stemlen + (size_t)n] = '\0';
         v->stems[i] = (uint32_t)v->stemlen + 1;
         v->stemlen += (size_t)n + 1;
+        v->stemmed[slot] = (uint32_t)i + 1;
     }
     const char *s = v->stempool + v->stems[i] - 1;
     *len = strlen(s);
