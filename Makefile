@@ -114,7 +114,7 @@ check: check-unit check-cli check-tui check-fuzz
 # The guardrails' word models, remade from tests/guardrails/dev (make check fails when they are
 # not current).
 guard-models:
-	python3 tests/guardrails/train-model.py --no-function-words escalation post any share/rules/escalation.model
+	python3 tests/guardrails/train-model.py --no-function-words --min-count 3 escalation post any share/rules/escalation.model
 	python3 tests/guardrails/train-model.py tone draft any share/rules/tone.model
 	python3 tests/guardrails/train-model.py election draft any share/rules/election.model
 	python3 tests/guardrails/train-model.py --no-digits personal-data draft any share/rules/personal-data.model

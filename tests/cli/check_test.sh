@@ -278,7 +278,7 @@ test_rules_with_a_bad_policy_exits_2() {
 }
 
 test_suggestions_print_each_fix_under_its_finding() {
-    draft d.txt 'We categorically reject that.\nCall 07700 900123.\n'
+    draft d.txt 'We categorically reject that, and the figures for every ward are on our page.\nCall 07700 900123.\n'
     expect_status 1 t check --suggestions "$WORK/d.txt" || return 1
     expect_eq 4 "$(wc -l <"$WORK/out")" "lines of output" || return 1
     expect_eq "$WORK/d.txt:1:1: warning:" "$(sed -n 1p "$WORK/out" | cut -d' ' -f1-2)" "first finding" || return 1
@@ -367,12 +367,14 @@ test_waive_names_response_patterns() {
 test_shipped_word_models_are_made_from_dev() {
     # Each shipped model is what train-model.py makes from the dev split today: a labelled
     # reply added or changed without remaking the model fails here (make guard-models).
-    for m in "escalation post --no-function-words" "tone draft" "election draft" "personal-data draft --no-digits" \
-        "commitment draft" "service-request draft"; do
+    for m in "escalation post --no-function-words --min-count 3" "tone draft" "election draft" \
+        "personal-data draft --no-digits" "commitment draft" "service-request draft"; do
         set -- $m
-        python3 "$SRC/tests/guardrails/train-model.py" ${3:-} "$1" "$2" any "$1.model" || return 1
-        cmp -s "$1.model" "$SRC/share/rules/$1.model" ||
-            fail "share/rules/$1.model is not what the dev split makes; run make guard-models"
+        cat=$1 text=$2
+        shift 2
+        python3 "$SRC/tests/guardrails/train-model.py" "$@" "$cat" "$text" any "$cat.model" || return 1
+        cmp -s "$cat.model" "$SRC/share/rules/$cat.model" ||
+            fail "share/rules/$cat.model is not what the dev split makes; run make guard-models"
     done
 }
 
@@ -384,7 +386,7 @@ test_model_rule_reads_the_post() {
     expect_out 'error: .*\[escalation\.reads-at-risk\]' || return 1
     t rules --explain escalation.reads-at-risk >"$WORK/out" 2>&1
     expect_out '^escalation.reads-at-risk: a model rule from ' || return 1
-    expect_out '^model: +.*escalation.model, fires above a score of 0' || return 1
+    expect_out '^model: +.*escalation.model, fires above a score of 1' || return 1
     # An expect rule's waivers: the reckoner's reading of the post that lets it off.
     t rules --explain service-request.channel >"$WORK/out" 2>&1
     expect_out '^service-request.channel: an expect rule from ' || return 1

@@ -83,8 +83,10 @@ test_bluesky_reply_strong_refs_facets_langs() {
     expect_eq "$root $parent" "$(fake_py "[$rec['reply']['root']['uri'], $rec['reply']['parent']['uri']]")" "root and parent" || return 1
     expect_eq True "$(fake_py "all($rec['reply'][k]['cid'].startswith('bafy') for k in ('root', 'parent'))")" "cids" || return 1
     expect_eq "en-GB" "$(fake_py "$rec['langs']")" "langs" || return 1
+    # The link goes in the short form the Bluesky app shows, its facet to the whole address.
+    expect_eq "Thanks @bob1.test, see council.example/bins for dates." "$(fake_py "$rec['text']")" "text" || return 1
     # Facets: UTF-8 byte offsets of the link and the resolved mention.
-    expect_eq "app.bsky.richtext.facet#mention:7:17:did:plc:bob1test app.bsky.richtext.facet#link:23:51:https://council.example/bins" \
+    expect_eq "app.bsky.richtext.facet#mention:7:17:did:plc:bob1test app.bsky.richtext.facet#link:23:43:https://council.example/bins" \
         "$(fake_py "[f['features'][0]['\$type'] + ':%d:%d:' % (f['index']['byteStart'], f['index']['byteEnd']) + f['features'][0].get('did', f['features'][0].get('uri', '')) for f in $rec['facets']]")" "facets" || return 1
     rkey=$(fake_py "body(hits('createRecord')[0])['rkey']")
     expect_eq 13 "${#rkey}" "record key (a TID)" || return 1

@@ -5,8 +5,12 @@
 #   tests/guardrails/replay.sh BATCH [POLICY-LINES]
 #
 # BATCH is a file prefix in tests/guardrails/dev (d14, d23a ...). POLICY-LINES are added to
-# that commit's tests/guardrails/policy, for example
+# tests/guardrails/policy as the batch joined with it, for example
 #   '[tone.reads-like]\nthreshold = 2.5\n'   or   '[tone.reads-like]\nenabled = no\n'
+# With TRAIN='ARGS' in the environment (train-model.py's arguments without the output file, e.g.
+# TRAIN='--no-function-words --min-count 3 escalation post any'), that model is first remade in
+# the replayed tree by this tree's train-model.py from that day's dev, to judge a new way of
+# training on replies the model had not seen.
 # It prints the corpus test's table for the batch alone (both columns are the batch). Run it
 # from the top of a git clone with history; it builds in a temporary worktree and removes it.
 set -eu
@@ -24,11 +28,20 @@ trap 'git worktree remove --force "$tmp/wt" >/dev/null 2>&1 || true; rm -rf "$tm
 git worktree add --detach "$tmp/wt" "$added^" >/dev/null 2>&1
 (cd "$tmp/wt" && make -j2 build/tests/model_guard_corpus_test >/dev/null 2>&1) ||
     { echo "replay.sh: the corpus test does not build at $added^" >&2; exit 1; }
+if [ -n "${TRAIN-}" ]; then
+    cp tests/guardrails/train-model.py "$tmp/wt/tests/guardrails/train-model.py"
+    model=$(echo "$TRAIN" | awk '{ print $(NF - 2) }')
+    # shellcheck disable=SC2086 # TRAIN is a list of arguments
+    python3 "$tmp/wt/tests/guardrails/train-model.py" $TRAIN "$tmp/wt/share/rules/$model.model" ||
+        { echo "replay.sh: train-model.py $TRAIN failed" >&2; exit 1; }
+fi
 mkdir -p "$tmp/run/tests/guardrails/dev"
 cp tests/guardrails/dev/"$batch"*-*.txt "$tmp/run/tests/guardrails/dev/"
 ln -s dev "$tmp/run/tests/guardrails/test"
 ln -s "$tmp/wt/share" "$tmp/run/share"
-cp "$tmp/wt/tests/guardrails/policy" "$tmp/run/tests/guardrails/policy"
+# The policy as the batch joined with it: its organisations' own sites are theirs, as an office's
+# policy would list them.
+git show "$added:tests/guardrails/policy" >"$tmp/run/tests/guardrails/policy"
 printf '%b' "$extra" >>"$tmp/run/tests/guardrails/policy"
 echo "$batch against $(git log -1 --format='%h %s' "$added^" | cut -c1-70)"
 (cd "$tmp/run" && XDG_CACHE_HOME="$tmp/cache" "$tmp/wt/build/tests/model_guard_corpus_test" 2>/dev/null) |

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Trains a guardrail word model (kind = model) on the labelled replies of the dev split only.
 
-    python3 tests/guardrails/train-model.py [--no-digits] [--no-function-words] CATEGORY
-        post|draft errors|any OUT.model
+    python3 tests/guardrails/train-model.py [--no-digits] [--no-function-words]
+        [--min-count N] CATEGORY post|draft errors|any OUT.model
 
 A record is positive when its errors: (errors) or its errors: or warns: (any) name CATEGORY; the text is the post answered
 (context:) or the reply (the draft). Features are the words and word pairs of the text,
@@ -10,7 +10,10 @@ lower-cased (ASCII), split on anything but letters, digits and apostrophes, with
 strip; model/guard_model.c computes the same ones. With --no-digits, features holding a digit
 are left out (the personal-data model: numbers are the PII scanner's, and a model that weighs
 them flags any list of numbers). With --no-function-words, single function words ("her", "with")
-are left out, pairs holding them are kept (the escalation model; see FUNCTION_WORDS). Logistic
+are left out, pairs holding them are kept (the escalation model; see FUNCTION_WORDS). With
+--min-count N, features found in fewer than N records are left out: a word or pair seen once
+can only learn that one record (the escalation model, N = 3: replayed on blind batches, it
+flagged fewer clean posts at the same recall; tests/guardrails/README). Logistic
 regression trained from SEEDS fixed shuffle orders and averaged, so the same data gives the same
 file (make check compares the shipped model with a fresh run) and one new batch of dev records,
 by reordering the shuffle, moves the decisions on unseen text less than a single order would.
@@ -115,9 +118,16 @@ def main():
     digits = "--no-digits" not in args
     function_words = "--no-function-words" not in args
     args = [a for a in args if a not in ("--no-digits", "--no-function-words")]
+    min_count = 1
+    if "--min-count" in args:
+        i = args.index("--min-count")
+        if i + 1 >= len(args) or not args[i + 1].isdigit():
+            sys.exit("train-model.py: --min-count needs a whole number")
+        min_count = int(args[i + 1])
+        del args[i : i + 2]
     if len(args) != 4 or args[1] not in ("post", "draft") or args[2] not in ("errors", "any"):
-        sys.exit("usage: train-model.py [--no-digits] [--no-function-words] CATEGORY "
-                 "post|draft errors|any OUT.model")
+        sys.exit("usage: train-model.py [--no-digits] [--no-function-words] [--min-count N] "
+                 "CATEGORY post|draft errors|any OUT.model")
     cat, which, level, out = args
     data = []
     for r in records(sorted(glob.glob(os.path.join(HERE, "dev", "*.txt")))):
@@ -129,6 +139,12 @@ def main():
         labels = r["h"].get("errors", []) + ([] if level == "errors" else r["h"].get("warns", []))
         labels = " ".join(labels).split()
         data.append((features(text, digits, function_words), 1 if cat in labels else 0))
+    if min_count > 1:
+        seen = {}
+        for x, _ in data:
+            for f in x:
+                seen[f] = seen.get(f, 0) + 1
+        data = [([f for f in x if seen[f] >= min_count], y) for x, y in data]
     pos = sum(y for _, y in data)
     if pos == 0:
         sys.exit("no dev record is labelled " + cat)
