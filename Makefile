@@ -115,7 +115,7 @@ check: check-unit check-cli check-tui check-fuzz
 # not current).
 guard-models:
 	python3 tests/guardrails/train-model.py --no-function-words --min-count 3 escalation post any share/rules/escalation.model
-	python3 tests/guardrails/train-model.py tone draft any share/rules/tone.model
+	python3 tests/guardrails/train-model.py --keep 16000 tone draft any share/rules/tone.model
 	python3 tests/guardrails/train-model.py election draft any share/rules/election.model
 	python3 tests/guardrails/train-model.py --no-digits personal-data draft any share/rules/personal-data.model
 	python3 tests/guardrails/train-model.py commitment draft any share/rules/commitment.model

@@ -1173,7 +1173,7 @@ static const struct key_spec rule_keys[] = {
     {"threshold", ALL_LAYERS, W_DEFINE | W_CHANGE, KD(KIND_MODEL), false, set_threshold,
      "NUMBER", "A model rule fires when the score is above this (default 0). An office that\n"
      "finds a model too eager can raise it in its policy (`[tone.reads-like]` then\n"
-     "`threshold = 6`). The shipped thresholds (tone 4, service requests 5, escalation 1,\n"
+     "`threshold = 6`). The shipped thresholds (tone 3, service requests 5, escalation 1,\n"
      "election 0.5) were chosen by replaying blind batches of labelled replies against the\n"
      "rules and models that had not yet seen them.\n"},
     {"enabled", ALL_LAYERS, W_DEFINE | W_CHANGE, 0, false, set_enabled, "yes|no",

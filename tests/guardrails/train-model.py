@@ -2,7 +2,7 @@
 """Trains a guardrail word model (kind = model) on the labelled replies of the dev split only.
 
     python3 tests/guardrails/train-model.py [--no-digits] [--no-function-words]
-        [--min-count N] CATEGORY post|draft errors|any OUT.model
+        [--min-count N] [--keep N] CATEGORY post|draft errors|any OUT.model
 
 A record is positive when its errors: (errors) or its errors: or warns: (any) name CATEGORY; the text is the post answered
 (context:) or the reply (the draft). Features are the words and word pairs of the text,
@@ -13,7 +13,10 @@ them flags any list of numbers). With --no-function-words, single function words
 are left out, pairs holding them are kept (the escalation model; see FUNCTION_WORDS). With
 --min-count N, features found in fewer than N records are left out: a word or pair seen once
 can only learn that one record (the escalation model, N = 3: replayed on blind batches, it
-flagged fewer clean posts at the same recall; tests/guardrails/README). Logistic
+flagged fewer clean posts at the same recall; tests/guardrails/README). The model keeps the
+features of largest weight, 4,000 of them or --keep N (the tone model, 16,000: cut at 4,000 its
+weights near the cut were as large as most, so a few more dev records swapped many in and out).
+Logistic
 regression trained from SEEDS fixed shuffle orders and averaged, so the same data gives the same
 file (make check compares the shipped model with a fresh run) and one new batch of dev records,
 by reordering the shuffle, moves the decisions on unseen text less than a single order would.
@@ -113,21 +116,28 @@ def fit(data, up, seed):
     return w, b
 
 
+def number_option(args, name, default):
+    """The whole number after name in args (both taken out of args), or default."""
+    if name not in args:
+        return default
+    i = args.index(name)
+    if i + 1 >= len(args) or not args[i + 1].isdigit():
+        sys.exit("train-model.py: %s needs a whole number" % name)
+    value = int(args[i + 1])
+    del args[i : i + 2]
+    return value
+
+
 def main():
     args = sys.argv[1:]
     digits = "--no-digits" not in args
     function_words = "--no-function-words" not in args
     args = [a for a in args if a not in ("--no-digits", "--no-function-words")]
-    min_count = 1
-    if "--min-count" in args:
-        i = args.index("--min-count")
-        if i + 1 >= len(args) or not args[i + 1].isdigit():
-            sys.exit("train-model.py: --min-count needs a whole number")
-        min_count = int(args[i + 1])
-        del args[i : i + 2]
+    min_count = number_option(args, "--min-count", 1)
+    keep = number_option(args, "--keep", KEEP)
     if len(args) != 4 or args[1] not in ("post", "draft") or args[2] not in ("errors", "any"):
         sys.exit("usage: train-model.py [--no-digits] [--no-function-words] [--min-count N] "
-                 "CATEGORY post|draft errors|any OUT.model")
+                 "[--keep N] CATEGORY post|draft errors|any OUT.model")
     cat, which, level, out = args
     data = []
     for r in records(sorted(glob.glob(os.path.join(HERE, "dev", "*.txt")))):
@@ -155,7 +165,7 @@ def main():
         for f, v in ws.items():
             w[f] = w.get(f, 0.0) + v / SEEDS
         b += bs / SEEDS
-    kept = sorted(w.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:KEEP]
+    kept = sorted(w.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:keep]
     with open(out, "w", encoding="utf-8") as f:
         f.write("# tactful word model for %s (%s), read from the %s; made by\n" % (cat, level, which))
         f.write("# tests/guardrails/train-model.py from %d dev records (%d labelled %s).\n"
