@@ -186,7 +186,12 @@ url_end(const char *s, size_t len, size_t pos)
             parens++;
         else if (s[e] == ')')
             parens--;
-        e++;
+        if ((unsigned char)s[e] < 0x80) {
+            e++;
+        } else {
+            int32_t cp; /* a whole character: a link never ends inside one */
+            e += guard_utf8_next(s, len, e, &cp);
+        }
     }
     while (e > pos) {
         char c = s[e - 1];

@@ -1115,6 +1115,14 @@ create_record(struct net_op *op, struct http_request **next, char **err)
     json_t *record = json_pack("{s:s, s:s, s:s, s:{s:o, s:o}}", "$type", POST_COLLECTION, "text",
                                text, "createdAt", created, "reply", "root", root, "parent",
                                parent);
+    if (record == NULL) {
+        platform_links_free(links, nlinks);
+        free(text);
+        json_decref(pm);
+        *err = xstrdup("the reply's text is not valid UTF-8, so Bluesky cannot take it; "
+                       "edit the draft and submit it again");
+        return HTTP_STEP_FAIL;
+    }
     json_t *facets = bluesky_facets(text, b->dids, links, nlinks);
     platform_links_free(links, nlinks);
     free(text);

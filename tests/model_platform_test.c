@@ -117,11 +117,58 @@ test_bluesky_links(void **state)
     assert_int_equal(links[0].end - links[0].start, 36);
     platform_links_free(links, nlinks);
     free(text);
+    /* A link with accented letters is a link to its end, and its short form is cut between
+     * characters, never inside one. */
+    const char *accented = "See https://northmoor.gov.uk/events/summer-f\xc3\xaate-2026 for times";
+    text = platform_send_text(platform_find("bluesky"), accented, strlen(accented), &links,
+                              &nlinks);
+    assert_string_equal(text, "See northmoor.gov.uk/events/summe... for times");
+    assert_int_equal(nlinks, 1);
+    assert_string_equal(links[0].uri, "https://northmoor.gov.uk/events/summer-f\xc3\xaate-2026");
+    platform_links_free(links, nlinks);
+    free(text);
+    const char *cafe = "See https://northmoor.gov.uk/caf\xc3\xa9 for times";
+    text = platform_send_text(platform_find("bluesky"), cafe, strlen(cafe), &links, &nlinks);
+    assert_string_equal(text, "See northmoor.gov.uk/caf\xc3\xa9 for times");
+    assert_int_equal(nlinks, 1);
+    assert_string_equal(links[0].uri, "https://northmoor.gov.uk/caf\xc3\xa9");
+    assert_int_equal(len_of("bluesky", cafe), 4 + 21 + 10);
+    platform_links_free(links, nlinks);
+    free(text);
     /* Mastodon's text is sent as written. */
     text = platform_send_text(platform_find("mastodon"), reply, strlen(reply), &links, &nlinks);
     assert_string_equal(text, reply);
     assert_int_equal(nlinks, 0);
     free(text);
+}
+
+/* Bluesky's byte limit is on the text sent: a draft over 3,000 bytes only because of a long
+ * link fits once the link is short, for the guard's check and the composer's counter alike. */
+static void
+test_bluesky_bytes_are_the_text_sent(void **state)
+{
+    (void)state;
+    struct guard_options o = {.rules_dir = "share/rules"};
+    char *err = NULL;
+    struct guard *g = guard_new(&o, &err);
+    if (g == NULL)
+        fail_msg("guard_new: %s", err);
+    char draft[4000] = "Book here, thank you: https://northmoor.gov.uk/forms/bulky?ref=";
+    while (strlen(draft) < 3290)
+        strcat(draft, "a1b2c3d4");
+    struct guard_length l;
+    assert_int_equal(guard_length_count(g, "bluesky", draft, strlen(draft), &l), 1);
+    assert_true(strlen(draft) > 3000);
+    assert_int_equal(l.bytes, (long)strlen("Book here, thank you: northmoor.gov.uk/forms/bulky?..."));
+    assert_int_equal(l.bytes, l.count);
+    struct guard_input in = {.draft = draft, .draft_len = strlen(draft), .platform = "bluesky"};
+    struct guard_result res = {0};
+    if (guard_check(g, &in, &res, &err) != 0)
+        fail_msg("guard_check: %s", err);
+    for (size_t i = 0; i < res.n; i++)
+        assert_string_not_equal(res.findings[i].rule, "length.bluesky");
+    guard_result_free(&res);
+    guard_free(g);
 }
 
 /* A content-warning line (model/cw.h) counts as Mastodon counts the spoiler_text it is sent
@@ -190,6 +237,7 @@ main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_mastodon_count),
         cmocka_unit_test(test_bluesky_links),
+        cmocka_unit_test(test_bluesky_bytes_are_the_text_sent),
         cmocka_unit_test(test_content_warning_count),
         cmocka_unit_test(test_guard_counts_the_same),
     };

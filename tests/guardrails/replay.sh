@@ -30,7 +30,8 @@ git worktree add --detach "$tmp/wt" "$added^" >/dev/null 2>&1
     { echo "replay.sh: the corpus test does not build at $added^" >&2; exit 1; }
 if [ -n "${TRAIN-}" ]; then
     cp tests/guardrails/train-model.py "$tmp/wt/tests/guardrails/train-model.py"
-    model=$(echo "$TRAIN" | awk '{ print $(NF - 2) }')
+    # The model is the first argument that is neither an option nor an option's number.
+    model=$(echo "$TRAIN" | awk '{ for (i = 1; i <= NF; i++) { if ($i == "--min-count" || $i == "--keep") { i++; continue } if ($i !~ /^--/) { print $i; exit } } }')
     # shellcheck disable=SC2086 # TRAIN is a list of arguments
     python3 "$tmp/wt/tests/guardrails/train-model.py" $TRAIN "$tmp/wt/share/rules/$model.model" ||
         { echo "replay.sh: train-model.py $TRAIN failed" >&2; exit 1; }

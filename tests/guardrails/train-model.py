@@ -121,8 +121,9 @@ def number_option(args, name, default):
     if name not in args:
         return default
     i = args.index(name)
-    if i + 1 >= len(args) or not args[i + 1].isdigit():
-        sys.exit("train-model.py: %s needs a whole number" % name)
+    if i + 1 >= len(args) or not (args[i + 1].isascii() and args[i + 1].isdigit()) \
+            or int(args[i + 1]) < 1:
+        sys.exit("train-model.py: %s needs a whole number of 1 or more" % name)
     value = int(args[i + 1])
     del args[i : i + 2]
     return value
