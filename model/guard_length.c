@@ -5,7 +5,6 @@
 #include "model/platform.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -29,22 +28,6 @@ guard_count_graphemes(const char *s, size_t len)
         }
         prev = cp;
     }
-    return n;
-}
-
-/* The bytes of s[from..to) as p sends it: on Bluesky its links go in their short form
- * (model/platform_link.c), so a long link does not count its whole address. */
-static long
-sent_bytes(const struct platform *p, const char *s, size_t from, size_t to)
-{
-    if (p == NULL || p->counting != PLATFORM_COUNT_BLUESKY)
-        return (long)(to - from);
-    struct platform_link *links;
-    size_t nlinks;
-    char *sent = platform_send_text(p, s + from, to - from, &links, &nlinks);
-    long n = (long)strlen(sent);
-    platform_links_free(links, nlinks);
-    free(sent);
     return n;
 }
 
@@ -82,7 +65,7 @@ guard_run_length(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
     }
     long bytes;
     if (r->max_bytes > 0 && (long)(to - from) > r->max_bytes &&
-        (bytes = sent_bytes(platform_find(r->platform), v->s, from, to)) > r->max_bytes) {
+        (bytes = platform_sent_bytes(platform_find(r->platform), v, from, to)) > r->max_bytes) {
         size_t at = from + (size_t)r->max_bytes;
         while (at > from && ((unsigned char)v->s[at] & 0xC0) == 0x80)
             at--;
@@ -120,7 +103,7 @@ guard_length_count(const struct guard *g, const char *platform, const char *text
                                       &over_at);
     out->max = r->max;
     out->warn = r->warn;
-    out->bytes = sent_bytes(platform_find(platform), v.s, from, to);
+    out->bytes = platform_sent_bytes(platform_find(platform), &v, from, to);
     out->max_bytes = r->max_bytes;
     guard_view_free(&v);
     return 1;

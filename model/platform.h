@@ -48,6 +48,10 @@ const char *platform_short_name(const char *name);
  * characters plus the text's, without the "CW:" prefix and the blank line. */
 long platform_length(const struct platform *p, const char *text, size_t len, long url_chars);
 
+/* The bytes of text[0..len) as p sends it: on Bluesky with each link in its short form (the
+ * length of platform_send_text's text), for the adapter's check before a send. */
+long platform_bytes(const struct platform *p, const char *text, size_t len);
+
 /* The same count for a reply already split, for the adapter that sends the two apart: the
  * warning cw (NULL or "": none; every character counts) plus text[0..len) as p counts it
  * (never read for a warning line: it is the status text as sent). */
@@ -78,5 +82,19 @@ char *platform_send_text(const struct platform *p, const char *text, size_t len,
 
 /* Frees what platform_send_text left in *links. */
 void platform_links_free(struct platform_link *links, size_t n);
+
+/* For the model's counters, on a text the guard's tokenizer has read (model/guard_impl.h). */
+struct guard_span;
+struct guard_view;
+
+/* The short form in which span sp of v is sent (a link with an http(s) scheme whose short form
+ * fits), written into out as platform_short_link does; 0 when the span is sent as written. */
+size_t platform_span_short(const struct guard_view *v, const struct guard_span *sp, char *out,
+                           size_t cap);
+
+/* The bytes of v->s[from..to) as p sends it: on a platform that counts the Bluesky way, with
+ * each link in its short form (the length of platform_send_text's text). */
+long platform_sent_bytes(const struct platform *p, const struct guard_view *v, size_t from,
+                         size_t to);
 
 #endif

@@ -4,11 +4,11 @@
  * http(s) link as its instance's characters_reserved_per_url (23 by default), wherever the
  * link ends (trailing punctuation is not part of it), and a mention @user@domain as @user.
  * Bluesky counts a link as the short form its app shows and tactful sends in its place
- * (model/platform_link.c). Links and mentions are found by the guard's tokenizer, so the guard, the composer and the
- * send all agree on what is a link. A Mastodon draft's content-warning line (model/cw.h) is
- * sent as the reply's spoiler_text, which the server counts with the text: so its warning
- * counts every character (links and mentions in it are not shortened), and neither the "CW:"
- * prefix nor the blank line under it counts. */
+ * (model/platform_link.c). Links and mentions are found by the guard's tokenizer, so the
+ * guard, the composer and the send all agree on what is a link. A Mastodon draft's
+ * content-warning line (model/cw.h) is sent as the reply's spoiler_text, which the server
+ * counts with the text: so its warning counts every character (links and mentions in it are
+ * not shortened), and neither the "CW:" prefix nor the blank line under it counts. */
 #include "model/cw.h"
 #include "model/guard_impl.h"
 #include "model/platform.h"
@@ -50,6 +50,30 @@ count_ascii(const char *s, size_t *i, size_t stop, int32_t *prev, long room, siz
     return n;
 }
 
+/* What span sp of v counts as on p when p does not count its characters, or -1 when it does:
+ * on Mastodon a link counts url_chars and @user@domain its @user, on Bluesky a link its short
+ * form. */
+static long
+span_weight(const struct platform *p, const struct guard_view *v, const struct guard_span *sp,
+            long url_chars)
+{
+    if (p == NULL)
+        return -1;
+    if (p->counting == PLATFORM_COUNT_MASTODON) {
+        if (sp->kind == SPAN_URL && sp->scheme)
+            return url_chars;
+        if (sp->kind == SPAN_HANDLE && sp->at2) /* the domain is free */
+            return guard_count_graphemes(v->s + sp->start, sp->at2 - sp->start);
+        return -1;
+    }
+    char short_form[PLATFORM_SHORT_LINK_MAX];
+    size_t n;
+    if (p->counting == PLATFORM_COUNT_BLUESKY &&
+        (n = platform_span_short(v, sp, short_form, sizeof short_form)) > 0)
+        return guard_count_graphemes(short_form, n);
+    return -1;
+}
+
 /* Counts v->s[i..to) as p counts a post's text, adding to n (what is counted before it), and
  * sets *over_at to the byte where the total first exceeds max, unless it is set already (not
  * to). */
@@ -57,8 +81,7 @@ static long
 count_text(const struct platform *p, const struct guard_view *v, size_t i, size_t to,
            long url_chars, long n, long max, size_t *over_at)
 {
-    bool mastodon = p && p->counting == PLATFORM_COUNT_MASTODON;
-    bool bluesky = p && p->counting == PLATFORM_COUNT_BLUESKY;
+    bool spans = p && p->counting != PLATFORM_COUNT_GRAPHEMES;
     if (url_chars <= 0)
         url_chars = p ? p->url_chars : 0;
     size_t span = 0;
@@ -67,12 +90,9 @@ count_text(const struct platform *p, const struct guard_view *v, size_t i, size_
         while (span < v->nspans && v->spans[span].end <= i)
             span++;
         const struct guard_span *sp = span < v->nspans ? &v->spans[span] : NULL;
-        char short_form[PLATFORM_SHORT_LINK_MAX];
-        size_t short_len;
-        if (bluesky && sp && sp->start == i && sp->kind == SPAN_URL && sp->scheme &&
-            (short_len = platform_short_link(v->s + i, sp->end - i, short_form,
-                                             sizeof short_form)) > 0) {
-            n += guard_count_graphemes(short_form, short_len);
+        long w;
+        if (spans && sp && sp->start == i && (w = span_weight(p, v, sp, url_chars)) >= 0) {
+            n += w;
             if (n > max && *over_at == to)
                 *over_at = i;
             i = sp->end;
@@ -80,31 +100,10 @@ count_text(const struct platform *p, const struct guard_view *v, size_t i, size_
             state = 0;
             continue;
         }
-        if (mastodon && sp && sp->start == i) {
-            if (sp->kind == SPAN_URL && sp->scheme) {
-                n += url_chars;
-                if (n > max && *over_at == to)
-                    *over_at = i;
-                i = sp->end;
-                prev = 'x';
-                state = 0;
-                continue;
-            }
-            if (sp->kind == SPAN_HANDLE && sp->at2) {
-                /* Count @user; the domain is free. */
-                n += guard_count_graphemes(v->s + i, sp->at2 - i);
-                if (n > max && *over_at == to)
-                    *over_at = i;
-                i = sp->end;
-                prev = 'x';
-                state = 0;
-                continue;
-            }
-        }
         /* A run of ASCII after ASCII: every character is one, but LF after CR. */
         if (prev < 0x80 && (unsigned char)v->s[i] < 0x80) {
             size_t stop = to; /* (the next link or mention, which may count less) */
-            for (size_t j = span; (mastodon || bluesky) && j < v->nspans; j++)
+            for (size_t j = span; spans && j < v->nspans; j++)
                 if (v->spans[j].start > i) {
                     stop = v->spans[j].start < to ? v->spans[j].start : to;
                     break;
@@ -190,6 +189,20 @@ platform_length(const struct platform *p, const char *text, size_t len, long url
     size_t from, to, over_at;
     platform_length_trim(text, len, &from, &to);
     long n = platform_length_view(p, &v, from, to, url_chars, LONG_MAX, &over_at);
+    guard_view_free(&v);
+    return n;
+}
+
+long
+platform_bytes(const struct platform *p, const char *text, size_t len)
+{
+    if (text == NULL)
+        return 0;
+    struct guard_view v;
+    guard_view_init(&v, text, len, GUARD_DRAFT);
+    if (p && p->counting == PLATFORM_COUNT_BLUESKY)
+        guard_view_tokenize(&v);
+    long n = platform_sent_bytes(p, &v, 0, len);
     guard_view_free(&v);
     return n;
 }

@@ -80,6 +80,33 @@ platform_short_link(const char *url, size_t len, char *out, size_t cap)
     return n;
 }
 
+size_t
+platform_span_short(const struct guard_view *v, const struct guard_span *sp, char *out,
+                    size_t cap)
+{
+    if (sp->kind != SPAN_URL || !sp->scheme)
+        return 0;
+    return platform_short_link(v->s + sp->start, sp->end - sp->start, out, cap);
+}
+
+long
+platform_sent_bytes(const struct platform *p, const struct guard_view *v, size_t from,
+                    size_t to)
+{
+    long n = (long)(to - from);
+    if (p == NULL || p->counting != PLATFORM_COUNT_BLUESKY)
+        return n;
+    for (size_t i = 0; i < v->nspans; i++) {
+        const struct guard_span *sp = &v->spans[i];
+        char short_form[PLATFORM_SHORT_LINK_MAX];
+        size_t k;
+        if (sp->start >= from && sp->end <= to &&
+            (k = platform_span_short(v, sp, short_form, sizeof short_form)) > 0)
+            n -= (long)(sp->end - sp->start - k);
+    }
+    return n;
+}
+
 char *
 platform_send_text(const struct platform *p, const char *text, size_t len,
                    struct platform_link **links, size_t *nlinks)
@@ -97,9 +124,7 @@ platform_send_text(const struct platform *p, const char *text, size_t len,
         const struct guard_span *sp = &v.spans[i];
         char short_form[PLATFORM_SHORT_LINK_MAX];
         size_t n;
-        if (sp->kind != SPAN_URL || !sp->scheme ||
-            (n = platform_short_link(text + sp->start, sp->end - sp->start, short_form,
-                                     sizeof short_form)) == 0)
+        if ((n = platform_span_short(&v, sp, short_form, sizeof short_form)) == 0)
             continue;
         buf_add(&b, text + at, sp->start - at);
         if (*nlinks == cap) {

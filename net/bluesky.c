@@ -1169,14 +1169,9 @@ post_reply_steps(void *ctx, const struct http_response *resp, struct http_reques
     case PR_START: {
         const struct platform *plat = op->acct->platform;
         long g = platform_length(plat, r->body, strlen(r->body), 0);
-        struct platform_link *links;
-        size_t nlinks;
-        char *text = platform_send_text(plat, r->body, strlen(r->body), &links, &nlinks);
-        size_t bytes = strlen(text); /* what is sent: links in their short form */
-        platform_links_free(links, nlinks);
-        free(text);
-        if (g > plat->max_chars || (long)bytes > plat->max_bytes) {
-            *err = xasprintf("the reply is %ld characters (%zu bytes); Bluesky allows %ld "
+        long bytes = platform_bytes(plat, r->body, strlen(r->body)); /* links short */
+        if (g > plat->max_chars || bytes > plat->max_bytes) {
+            *err = xasprintf("the reply is %ld characters (%ld bytes); Bluesky allows %ld "
                              "characters and %ld bytes, so shorten it", g,
                              bytes, plat->max_chars, plat->max_bytes);
             return HTTP_STEP_FAIL;

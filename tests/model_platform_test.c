@@ -5,6 +5,18 @@
 #include "model/guard.h"
 #include "model/platform.h"
 
+/* A guard with the shipped rules; the test fails when they do not load. */
+static struct guard *
+shipped_guard(void)
+{
+    struct guard_options o = {.rules_dir = "share/rules"};
+    char *err = NULL;
+    struct guard *g = guard_new(&o, &err);
+    if (g == NULL)
+        fail_msg("guard_new: %s", err);
+    return g;
+}
+
 /* Counts text as the platform called name counts it, with its own link weight. */
 static long
 len_of(const char *name, const char *text)
@@ -111,6 +123,9 @@ test_bluesky_links(void **state)
                                     &nlinks);
     assert_int_equal(nlinks, 1);
     assert_int_equal(strlen(text), 251 + 36);
+    assert_int_equal(platform_bytes(platform_find("bluesky"), reply, strlen(reply)), 251 + 36);
+    assert_int_equal(platform_bytes(platform_find("mastodon"), reply, strlen(reply)),
+                     (long)strlen(reply));
     assert_string_equal(links[0].uri,
                         "https://www.northmoor.gov.uk/waste/bulky-items/book-a-collection-online");
     assert_memory_equal(text + links[0].start, "www.northmoor.gov.uk/waste/bulky-...", 36);
@@ -148,11 +163,7 @@ static void
 test_bluesky_bytes_are_the_text_sent(void **state)
 {
     (void)state;
-    struct guard_options o = {.rules_dir = "share/rules"};
-    char *err = NULL;
-    struct guard *g = guard_new(&o, &err);
-    if (g == NULL)
-        fail_msg("guard_new: %s", err);
+    struct guard *g = shipped_guard();
     char draft[4000] = "Book here, thank you: https://northmoor.gov.uk/forms/bulky?ref=";
     while (strlen(draft) < 3290)
         strcat(draft, "a1b2c3d4");
@@ -163,6 +174,7 @@ test_bluesky_bytes_are_the_text_sent(void **state)
     assert_int_equal(l.bytes, l.count);
     struct guard_input in = {.draft = draft, .draft_len = strlen(draft), .platform = "bluesky"};
     struct guard_result res = {0};
+    char *err = NULL;
     if (guard_check(g, &in, &res, &err) != 0)
         fail_msg("guard_check: %s", err);
     for (size_t i = 0; i < res.n; i++)
@@ -207,11 +219,7 @@ static void
 test_guard_counts_the_same(void **state)
 {
     (void)state;
-    struct guard_options o = {.rules_dir = "share/rules"};
-    char *err = NULL;
-    struct guard *g = guard_new(&o, &err);
-    if (g == NULL)
-        fail_msg("guard_new: %s", err);
+    struct guard *g = shipped_guard();
     const char *texts[] = {
         "See https://northmoor.gov.uk/bins. Thanks @sam.patel@mstdn.example!",
         "  (https://www.northmoor.gov.uk/roads/station-road), ok?\r\n",
