@@ -110,17 +110,15 @@ deps:
 
 check: check-unit check-cli check-tui check-fuzz
 
-# The guardrails' targets on the held-out split as well as on dev (tests/guardrails/README).
-# The guardrails' word models, remade from tests/guardrails/dev (make check fails when they are
-# not current).
+# The guardrails' word models, remade from tests/guardrails/dev as tests/guardrails/models
+# lists them (make check fails when they are not current).
 guard-models:
-	python3 tests/guardrails/train-model.py --no-function-words --min-count 3 escalation post any share/rules/escalation.model
-	python3 tests/guardrails/train-model.py --keep 16000 tone draft any share/rules/tone.model
-	python3 tests/guardrails/train-model.py election draft any share/rules/election.model
-	python3 tests/guardrails/train-model.py --no-digits personal-data draft any share/rules/personal-data.model
-	python3 tests/guardrails/train-model.py commitment draft any share/rules/commitment.model
-	python3 tests/guardrails/train-model.py service-request draft any share/rules/service-request.model
+	@grep -v '^#' tests/guardrails/models | while read -r cat text opts; do \
+	    echo "python3 tests/guardrails/train-model.py $$opts $$cat $$text any share/rules/$$cat.model"; \
+	    python3 tests/guardrails/train-model.py $$opts $$cat $$text any share/rules/$$cat.model || exit 1; \
+	done
 
+# The guardrails' targets on the held-out split as well as on dev (tests/guardrails/README).
 check-quality: $(BUILD)/tests/model_guard_corpus_test
 	@GUARD_CORPUS_STRICT=1 $(BUILD)/tests/model_guard_corpus_test
 
