@@ -170,6 +170,8 @@ guard_run_caps(struct guard_ctx *c, const struct guard_rule *r, struct guard_vie
             continue; /* numbers, codes and symbols neither start nor end a run */
         if ((t->start > 0 && v->s[t->start - 1] == '/') || (t->end < v->len && v->s[t->end] == '/'))
             continue; /* part of a reference or a path: "25/00341/OUT" */
+        if (t->start > 0 && v->s[t->start - 1] == '^')
+            continue; /* an officer's initials signing off: "^LP" */
         bool single_capital = t->fold_len == 1 && (t->flags & TOK_CAPITAL);
         bool acronym = (t->flags & TOK_UPPER) && guard_phrase_token_listed(c->g, ri, v, t, true);
         if (single_capital || acronym)

@@ -142,6 +142,9 @@ test_shouting(void **state)
     /* A reference or a path is not a word: the planning portal's 25/00341/OUT. */
     gt_quiet(g, "Search the portal under reference 25/00341/OUT for the report.", "tone.shouting");
     gt_fires(g, "Bins go OUT on Tuesday, not Monday.", "tone.shouting", "OUT");
+    /* An officer's initials signing off are not a shouted word beside a capitalised one. */
+    gt_quiet(g, "If you'd like to check your own order, send us a DM. ^LP", "tone.shouting");
+    gt_fires(g, "Send us a DM NOW. ^LP", "tone.shouting", "DM NOW");
     /* A single word of delight is not shouting; one that insists is. */
     gt_quiet(g, "The teeth are VERY real. YES! Come and see them.", "tone.shouting");
     gt_fires(g, "The tip is CLOSED on Mondays.", "tone.shouting", "CLOSED");

@@ -396,6 +396,21 @@ test_model_rule_reads_the_post() {
     expect_out '^ +or when the post fits encouragement and not signposting \(as' || return 1
 }
 
+test_self_id_model_and_the_first_person_switch() {
+    # A first name signing off is caught by the self-id word model alone (no pattern names it).
+    draft d.txt 'Folding bikes are welcome at any time, and full-size bikes can travel outside peak hours. Thanks, Priya\n'
+    expect_status 0 t check "$WORK/d.txt" || return 1
+    expect_out 'warning: This reads like the replies in which the officer spoke for themselves .*"Priya"\. \[self-id\.reads-like\]' || return 1
+    # Courtesy in the first person is not self-identification.
+    draft c.txt "I'm sorry to hear that. Please send us a direct message with the stop name.\n"
+    expect_status 0 t check "$WORK/c.txt" || return 1
+    expect_no_out 'self-id' || return 1
+    # An office whose house style is the first person turns the model off in its policy.
+    printf '[self-id.reads-like]\nenabled = no\n' >"$WORK/policy"
+    expect_status 0 t check --policy "$WORK/policy" "$WORK/d.txt" || return 1
+    expect_no_out 'self-id'
+}
+
 test_rule_runs_when_the_post_names_a_child() {
     # A school year and class in a reply is a disclosure when the post spoke of the poster's
     # child (personal-data.child-class runs `when = personal-data`), not otherwise.
