@@ -267,13 +267,14 @@ valid_host(const char *s)
     return labels >= 1;
 }
 
-/* Checks a phrase by adding it to the scratch matcher. Reports and returns -1 when bad. */
+/* Checks a phrase as adding it to a matcher would, with the scratch set, which keeps none
+ * (the phrase is added to the guard's matcher once the rules are loaded). Reports and returns
+ * -1 when bad. */
 static int
 check_phrase(struct loader *L, const char *file, int line, const char *text)
 {
     char *err = NULL;
     int rc = guard_phrase_add(&L->scratch, text, 0, 0, NULL, &err);
-    L->scratch.n = L->scratch.ntoks = L->scratch.poollen = 0;
     if (rc != 0) {
         lerr(L, file, line, "%s", err);
         free(err);
@@ -1851,7 +1852,8 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
         return -1;
     }
     size_t before = *nerrors;
-    struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors};
+    struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors,
+                       .scratch = {.check_only = true}};
     L.file = guard_intern(g, path);
     const char *slash = strrchr(path, '/');
     L.dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
