@@ -427,9 +427,11 @@ plain_ascii(const char *s, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t low = (x - ones * 0x20) & ~x;              /* a byte under 0x20 */
-        uint64_t del = ((x ^ (ones * 0x7f)) - ones) & ~(x ^ (ones * 0x7f)); /* 0x7f */
-        if ((x | low | del) & highs)                         /* or 0x80 and over */
+        /* A byte under 0x20 sets its high bit in low; 0x7f and over in high, where a carry
+         * comes only out of a byte 0xff, itself over (so neither says wrongly that one is). */
+        uint64_t low = (x - ones * 0x20) & ~x;
+        uint64_t high = x | (x + ones);
+        if ((low | high) & highs)
             return false;
     }
     for (; i < n; i++)
@@ -462,6 +464,10 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
             lerr(L, file, lineno, "the line holds a control character (byte 0x%02x); remove it",
                  c);
             return -1;
+        }
+        if (c < 0x80) { /* (ASCII: one byte, as guard_utf8_next would say) */
+            i++;
+            continue;
         }
         int32_t cp;
         i += guard_utf8_next(line, n, i, &cp);
