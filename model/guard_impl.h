@@ -134,6 +134,7 @@ struct guard_lead {
     uint8_t len;
     uint8_t seg, seglen;      /* its longest part without a space */
     bool fold;                /* caseless: held in lower case */
+    uint8_t after;            /* a match starts this many bytes after it (a lookbehind's) */
 };
 struct guard_relead {
     uint8_t kind;             /* enum guard_relead_kind */
