@@ -245,9 +245,12 @@ sum_add(struct checksum *c, const void *data, size_t len)
     uint64_t a0 = c->a[0], a1 = c->a[1], a2 = c->a[2], a3 = c->a[3];
     uint64_t b0 = c->b[0], b1 = c->b[1], b2 = c->b[2], b3 = c->b[3];
     for (; len >= 32; p += 32, len -= 32) {
-        uint64_t v[4];
-        memcpy(v, p, 32);
-        a0 += v[0], a1 += v[1], a2 += v[2], a3 += v[3];
+        uint64_t v0, v1, v2, v3; /* (one by one: an array here is copied through the stack) */
+        memcpy(&v0, p, 8);
+        memcpy(&v1, p + 8, 8);
+        memcpy(&v2, p + 16, 8);
+        memcpy(&v3, p + 24, 8);
+        a0 += v0, a1 += v1, a2 += v2, a3 += v3;
         b0 += a0, b1 += a1, b2 += a2, b3 += a3;
     }
     c->a[0] = a0, c->a[1] = a1, c->a[2] = a2, c->a[3] = a3;
@@ -321,26 +324,43 @@ posts_valid(const struct tp_store *s)
     return true;
 }
 
-/* Whether the arrays read into s (whose classes are still g's) hold together: every index
- * within its array, so that a check can never read outside them. */
+/* Whether the nodes read into s (whose classes are still g's) stay within the store: a word's
+ * text within the pool, a group's alternatives and set within theirs, a class among g's. In
+ * the same pass over them (the largest array), each regex node's code is cleared (given by
+ * attach_regexes, or freed as none) and *nre counts them; every node is read whatever is
+ * found, so that none is left holding a stray code for guard_tokpat_free. */
+static bool
+nodes_valid(const struct guard *g, struct tp_store *s, size_t *nre)
+{
+    bool ok = true;
+    size_t count = 0;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        struct tp_node *n = &s->nodes[i];
+        if (n->op == TP_REGEX) {
+            if (n->re != NULL) /* (stored as zeros: not written, so the page stays shared) */
+                n->re = NULL;
+            count++;
+            continue;
+        }
+        bool text = n->op == TP_WORD || n->op == TP_PREFIX || n->op == TP_STEM ||
+                    n->op == TP_CLASS;
+        ok = ok && n->op <= TP_CLASS && !(text && (uint64_t)n->str + n->len >= s->poollen) &&
+             !(n->op == TP_GROUP && ((uint64_t)n->alt + n->nalt > s->nalts ||
+                                     (uint64_t)n->set + n->nset > s->nsets)) &&
+             !(n->op == TP_CLASS && n->alt >= g->tp.nclasses);
+    }
+    *nre = count;
+    return ok;
+}
+
+/* Whether the other arrays read into s (whose classes are still g's) hold together: every
+ * index within its array, so that a check can never read outside them. */
 static bool
 store_valid(const struct guard *g, const struct tp_store *s, const struct cache_class *cls)
 {
     size_t nb = s->mask + 1;
     if (nb < 64 || (nb & s->mask) != 0)
         return false;
-    for (size_t i = 0; i < s->nnodes; i++) {
-        const struct tp_node *n = &s->nodes[i];
-        bool text = n->op == TP_WORD || n->op == TP_PREFIX || n->op == TP_STEM ||
-                    n->op == TP_CLASS;
-        if (n->op > TP_CLASS || (text && (uint64_t)n->str + n->len >= s->poollen))
-            return false;
-        if (n->op == TP_GROUP && ((uint64_t)n->alt + n->nalt > s->nalts ||
-                                  (uint64_t)n->set + n->nset > s->nsets))
-            return false;
-        if (n->op == TP_CLASS && n->alt >= g->tp.nclasses)
-            return false;
-    }
     for (size_t i = 0; i < s->nseqs; i++)
         if ((uint64_t)s->seqs[i].node + s->seqs[i].n > s->nnodes)
             return false;
@@ -378,14 +398,11 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     return true;
 }
 
-/* Gives the regular-expression nodes of s their compiled codes from a serialised blob.
- * Returns false when the blob does not decode to exactly as many codes. */
+/* Gives the regular-expression nodes of s (have of them) their compiled codes from a
+ * serialised blob. Returns false when the blob does not decode to exactly as many codes. */
 static bool
-attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre)
+attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre, size_t have)
 {
-    size_t have = 0;
-    for (size_t i = 0; i < s->nnodes; i++)
-        have += s->nodes[i].op == TP_REGEX;
     if (have != nre || (nre == 0) != (len == 0))
         return false;
     if (nre == 0)
@@ -447,9 +464,6 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
         return false;
     }
     t->nnodes = t->capnodes = n[C_NODES];
-    for (size_t i = 0; i < t->nnodes; i++)
-        if (t->nodes[i].op == TP_REGEX)
-            t->nodes[i].re = NULL; /* given its code by attach_regexes, or freed as none */
     t->nseqs = t->capseqs = n[C_SEQS];
     t->nalts = t->capalts = n[C_ALTS];
     t->poollen = t->poolcap = n[C_POOL];
@@ -460,8 +474,10 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
     t->mask = nb - 1;
-    ok = n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
-         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
+    size_t have = 0;
+    ok = nodes_valid(g, t, &have); /* (first, whatever else fails: it clears the codes) */
+    ok = ok && n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
+         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX], have);
     if (ok) {
         for (size_t c = 0; c < g->tp.nclasses; c++) {
             struct tp_class *k = &g->tp.classes[c];

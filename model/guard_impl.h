@@ -134,6 +134,7 @@ struct guard_lead {
     uint8_t len;
     uint8_t seg, seglen;      /* its longest part without a space */
     bool fold;                /* caseless: held in lower case */
+    uint8_t after;            /* a match starts this many bytes after it (a lookbehind's) */
 };
 struct guard_relead {
     uint8_t kind;             /* enum guard_relead_kind */
@@ -488,6 +489,8 @@ struct phrase_set {
     uint32_t *exact;          /* bucket heads +1, keyed by the first token's hash */
     uint32_t *prefix;         /* bucket heads +1, keyed by the hash of a stem's first 3 bytes */
     size_t mask;
+    bool check_only;          /* guard_phrase_add only checks phrases and keeps none (the
+                                 loader's scratch set, which checks each as it is read) */
 };
 
 /* ---- Tokenised text (guard_token.c) ---- */
@@ -685,7 +688,8 @@ size_t guard_utf8_next(const char *s, size_t len, size_t pos, int32_t *cp);
 
 /* guard_phrase.c: the merged phrase matcher. */
 
-/* Adds a phrase for rule with flags; returns 0, or -1 with *err saying what is wrong. */
+/* Adds a phrase for rule with flags (a set that only checks phrases keeps none); returns 0,
+ * or -1 with *err saying what is wrong. */
 int guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16_t flags,
                      const char *replacement, char **err);
 /* Builds the lookup tables once every phrase is added. */

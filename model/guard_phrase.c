@@ -21,11 +21,13 @@ pool_add(struct phrase_set *set, const char *s, size_t len)
     return off;
 }
 
-/* Adds one phrase token. */
+/* Adds one phrase token (none to a set that only checks phrases). */
 static void
 tok_add(struct phrase_set *set, const char *raw, size_t raw_len, const char *fold,
         size_t fold_len, uint8_t wild)
 {
+    if (set->check_only)
+        return;
     if (set->ntoks == set->captoks) {
         set->captoks = set->captoks ? set->captoks * 2 : 256;
         set->toks = xreallocarray(set->toks, set->captoks, sizeof *set->toks);
@@ -130,6 +132,8 @@ guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16
         *err = xasprintf("the phrase is empty");
         goto fail;
     }
+    if (set->check_only)
+        return 0;
     if (set->n == set->cap) {
         set->cap = set->cap ? set->cap * 2 : 128;
         set->v = xreallocarray(set->v, set->cap, sizeof *set->v);

@@ -227,6 +227,7 @@ set_lead(struct guard_lead *l, const char *text, size_t len, bool fold)
         l->text[i] = fold ? (char)tolower((unsigned char)text[i]) : text[i];
     l->len = (uint8_t)len;
     l->fold = fold;
+    l->after = 0;
     /* The longest part without a space, by which it is found. */
     l->seg = l->seglen = 0;
     for (size_t i = 0; i < len;) {
@@ -298,10 +299,36 @@ required(const char *p, bool fold, struct guard_lead *req)
 
 static bool alternatives(const char *p, bool fold, struct guard_relead *out, const char **end);
 
-/* Adds the leads of the alternative at p (up to its '|' or ')'); false when it has none. */
+/* Adds the leads of a lookbehind at p, (?<=[...]) with a class of ASCII punctuation and
+ * nothing else: a match starts right after one of its characters, so each is a lead whose
+ * place is the byte after it (after = 1). False when it is not of that form. */
+static bool
+behind_leads(const char *p, struct guard_relead *out)
+{
+    if (strncmp(p, "(?<=[", 5) != 0 || p[5] == '^' || p[5] == ']')
+        return false;
+    const char *close = strchr(p + 5, ']');
+    if (close == NULL || close[1] != ')' || close - (p + 5) > 8)
+        return false;
+    for (const char *c = p + 5; c < close; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch >= 0x80 || !ispunct(ch) || ch == '\\' || ch == '[' || ch == '-' ||
+            !add_lead(out, c, 1, false))
+            return false;
+        out->leads[out->n - 1].after = 1;
+    }
+    return true;
+}
+
+static bool first_leads(const char *p, bool fold, struct guard_relead *out);
+
+/* Adds the leads of the alternative at p (up to its '|' or ')'): those of what it starts
+ * with, past zero-width items, or failing them those of a lookbehind among the zero-width
+ * items (behind_leads); false when it has none. */
 static bool
 alternative(const char *p, bool fold, struct guard_relead *out)
 {
+    const char *behind = NULL; /* the first positive lookbehind */
     /* Zero-width items first. */
     for (;;) {
         const char *after;
@@ -312,6 +339,8 @@ alternative(const char *p, bool fold, struct guard_relead *out)
         } else if (p[0] == '(' && p[1] == '?' &&
                    (p[2] == '=' || p[2] == '!' ||
                     (p[2] == '<' && (p[3] == '=' || p[3] == '!')))) {
+            if (behind == NULL && p[2] == '<' && p[3] == '=')
+                behind = p;
             if ((p = skip_atom(p)) == NULL)
                 return false;
         } else {
@@ -320,6 +349,18 @@ alternative(const char *p, bool fold, struct guard_relead *out)
         if (quantifier(p, &after) != 2)
             return false;
     }
+    size_t had = out->n;
+    if (first_leads(p, fold, out))
+        return true;
+    out->n = had; /* (what a failed group or class added) */
+    return behind != NULL && behind_leads(behind, out);
+}
+
+/* Adds the leads of what an alternative starts with at p (past its zero-width items): a
+ * group's, a short class's or its plain characters; false when it has none. */
+static bool
+first_leads(const char *p, bool fold, struct guard_relead *out)
+{
     /* A group: the leads of each of its alternatives. */
     if (*p == '(') {
         bool inner = fold;
@@ -455,6 +496,11 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
     out->kind = RELEAD_NONE;
     out->fold = out->has_req = false;
     out->nanyof = 0;
+    /* A leading (?m) changes only what ^ and $ match: ^ is passed over as zero-width, and a
+     * sentence start is not taken (^ then matches after more than a newline). */
+    bool multiline = strncmp(pattern, "(?m)", 4) == 0;
+    if (multiline)
+        pattern += 4;
     if (nested || unreadable(pattern))
         return;
     bool fold = !case_sensitive;
@@ -468,6 +514,8 @@ guard_relead_find(const char *pattern, bool case_sensitive, bool nested,
     for (size_t i = 0; i < out->nanyof; i++)
         out->fold |= out->anyof[i].fold;
     if (strncmp(pattern, sentence_start, sizeof sentence_start - 1) == 0) {
+        if (multiline)
+            return;
         const char *p = pattern + sizeof sentence_start - 1, *after;
         if (quantifier(p, &after) != 2)
             return;
@@ -591,7 +639,8 @@ lead_at(const struct guard_lead *l, const char *s, size_t len, size_t p)
 }
 
 /* Whether lead l stands at the place p of the indexed text, whose byte off bytes in begins
- * there; adds the lead's start to c when it does and c is not NULL. */
+ * there; adds the place a match can start (the lead's start, or the byte after a
+ * lookbehind's) to c when it does and c is not NULL. */
 static bool
 lead_take(const char *s, size_t len, const struct guard_lead *l, size_t off, size_t p,
           struct guard_recands *c)
@@ -599,7 +648,7 @@ lead_take(const char *s, size_t len, const struct guard_lead *l, size_t off, siz
     if (p < off || !lead_at(l, s, len, p - off))
         return false;
     if (c != NULL)
-        add_cand(c, (uint32_t)(p - off));
+        add_cand(c, (uint32_t)(p - off + l->after));
     return true;
 }
 

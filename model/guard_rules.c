@@ -267,13 +267,14 @@ valid_host(const char *s)
     return labels >= 1;
 }
 
-/* Checks a phrase by adding it to the scratch matcher. Reports and returns -1 when bad. */
+/* Checks a phrase as adding it to a matcher would, with the scratch set, which keeps none
+ * (the phrase is added to the guard's matcher once the rules are loaded). Reports and returns
+ * -1 when bad. */
 static int
 check_phrase(struct loader *L, const char *file, int line, const char *text)
 {
     char *err = NULL;
     int rc = guard_phrase_add(&L->scratch, text, 0, 0, NULL, &err);
-    L->scratch.n = L->scratch.ntoks = L->scratch.poollen = 0;
     if (rc != 0) {
         lerr(L, file, line, "%s", err);
         free(err);
@@ -426,9 +427,11 @@ plain_ascii(const char *s, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t low = (x - ones * 0x20) & ~x;              /* a byte under 0x20 */
-        uint64_t del = ((x ^ (ones * 0x7f)) - ones) & ~(x ^ (ones * 0x7f)); /* 0x7f */
-        if ((x | low | del) & highs)                         /* or 0x80 and over */
+        /* A byte under 0x20 sets its high bit in low; 0x7f and over in high, where a carry
+         * comes only out of a byte 0xff, itself over (so neither says wrongly that one is). */
+        uint64_t low = (x - ones * 0x20) & ~x;
+        uint64_t high = x | (x + ones);
+        if ((low | high) & highs)
             return false;
     }
     for (; i < n; i++)
@@ -461,6 +464,10 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
             lerr(L, file, lineno, "the line holds a control character (byte 0x%02x); remove it",
                  c);
             return -1;
+        }
+        if (c < 0x80) { /* (ASCII: one byte, as guard_utf8_next would say) */
+            i++;
+            continue;
         }
         int32_t cp;
         i += guard_utf8_next(line, n, i, &cp);
@@ -1851,7 +1858,8 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
         return -1;
     }
     size_t before = *nerrors;
-    struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors};
+    struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors,
+                       .scratch = {.check_only = true}};
     L.file = guard_intern(g, path);
     const char *slash = strrchr(path, '/');
     L.dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");

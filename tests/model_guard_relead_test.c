@@ -61,10 +61,23 @@ test_leads_read(void **state)
     assert_leads("(?:ab|(?i:L\u00f4n))c", true, (const char *const[]){"ab", "l", NULL});
     assert_int_equal(leads_of("(?i)(?:^|(?<=[.!?:]\\s)|(?<=\\n))[ \\t]*anyway", false).kind,
                      RELEAD_SENTENCE);
+    /* A leading (?m) changes only what ^ and $ match: the leads are read past it (but a
+     * sentence start is not taken, ^ matching after more than a newline then). */
+    assert_leads("(?m)^send", false, (const char *const[]){"send", NULL});
+    assert_leads("(?m)(?:Kind regards|Regards)[,.]?$", true,
+                 (const char *const[]){"Kind regards", "Regards", NULL});
+    assert_int_equal(leads_of("(?m)(?:^|(?<=[.!?:]\\s)|(?<=\\n))x", false).kind, RELEAD_NONE);
+    /* A lookbehind of a class of punctuation leads when what follows does not: a match starts
+     * right after one of its characters. */
+    assert_leads("(?<=[.!?])[ \\t]+\\p{Lu}", true, (const char *const[]){".", "!", "?", NULL});
+    assert_int_equal(leads_of("(?<=[.!?])[ \\t]+x", true).leads[0].after, 1);
+    assert_int_equal(leads_of("(?<=[.!?])\\s*Yes", true).leads[0].after, 1);
+    assert_leads("(?<=[.!?]) Yes", true, (const char *const[]){" Yes", NULL});
     /* No leads: a class of letters first, an optional start, an alternative without one,
      * options, a reset match start, a sentence start with another alternative beside it. */
     const char *const none[] = {
-        "\\b[a-z]+@",       "(?:x)?y",       "s?end",   "send|",         "(?m)^send",
+        "\\b[a-z]+@",       "(?:x)?y",       "s?end",   "send|",         "(?s)^send",
+        "(?<=[a-z])\\s+x", "(?<![.!?])\\s+x", "(?<=[.!?]x)\\s+x", "(?<=[^.])\\s+x",
         "send\\Kit",        "\\Qsend\\E",    "(*UCP)send", "(?x) s e n d", "send|\\w+",
         "(?:^|(?<=[.!?:]\\s)|(?<=\\n))x|y", "(?:send|)", "[ ]+x",
     };
@@ -182,6 +195,10 @@ test_same_matches_as_pcre2(void **state)
         {"\\d\\s+(?:L\u00f4n|T\u0177|Heol)\\b", false},
         {"\\d\\s+(?:Caf\u00e9|Heol)\\b", false},
         {"(?:L\u00f4n|T\u0177)\\b", true},
+        {"(?<=[.!?])[ \\t]+\\p{Lu}\\p{Ll}{1,14}\\b", true},
+        {"(?<=[.!?:])\\s*\\w", false},
+        {"(?m)(?:Anyway|Send)[,!.]?[ \\t]*$", true},
+        {"(?m)^\\s*(?:anyway|send)\\b", false},
     };
     static const char *const texts[] = {
         "Please send it. Anyway... Moving on!! What?? Really?!? colour color colouur",
