@@ -607,12 +607,14 @@ run_phrase(struct guard_ctx *c, const struct guard_rule *r, struct guard_view *v
 }
 
 /* Whether a personal-data match is one the office publishes or allows (its own numbers and
- * mailboxes), or one the rule excepts. */
+ * mailboxes, a public building's postcode), or one the rule excepts. */
 static bool
 pii_allowed(const struct guard_ctx *c, const struct guard_rule *r, const struct pii_match *m)
 {
     bool user_ok = !r->locked;
     if (m->type == PII_EMAIL && (m->official == 1 || (m->official == 2 && user_ok)))
+        return true;
+    if (m->type == PII_POSTCODE && m->official == PII_PUBLIC_PLACE)
         return true;
     if (guard_contact_allowed(c->g, m, user_ok))
         return true;

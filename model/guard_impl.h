@@ -533,10 +533,13 @@ struct guard_span {
     uint8_t scheme;           /* URL: 0 none, 1 http, 2 https */
 };
 
+#define PII_PUBLIC_PLACE 3 /* pii_match.official: the office's or a public building's postcode */
+
 struct pii_match {
     uint32_t start, end;
     uint8_t type;             /* enum pii_type */
-    uint8_t official;         /* e-mail on an official domain: 1 by policy, 2 only by user */
+    uint8_t official;         /* e-mail on an official domain: 1 by policy, 2 only by user;
+                                 a postcode: PII_PUBLIC_PLACE when a public building's */
     char norm[48];            /* lowercase letters and digits, for allow-lists and echoes */
 };
 

@@ -587,7 +587,36 @@ one_case(const char *s, size_t n)
     return up && !lo ? 1 : lo && !up ? 2 : 0;
 }
 
-/* UK postcodes, written in capitals or all in lowercase, with or without the space. */
+/* Whether the postcode at token i is the office's own or a public building's: in its sentence,
+ * within the ten words before it, "we're at" or "find us at", or a public building named ("our
+ * office at Stainton Wharf, Wharf Road, NM4 2QP"), with no word of someone's home between. */
+static bool
+public_postcode(const struct guard_view *v, size_t i)
+{
+    static const struct guard_word homes[] = {
+        W("flat"), W("apartment"), W("my"), W("his"), W("her"), W("their"), W("your"),
+        W("lives"), W("live"), W("home"), W("house"), W("mr"), W("mrs"), W("ms"), W("miss"),
+    };
+    static const struct guard_word ours[] = {W("office"), W("reception"), W("wharf")};
+    static const struct guard_word us[] = {W("we're"), W("us")};
+    for (size_t k = 1; k <= 10 && k <= i; k++) {
+        const struct guard_tok *t = &v->toks[i - k];
+        if (guard_tok_in(v, t, homes, NELEM(homes)))
+            return false;
+        if (guard_tok_in(v, t, public_places, NELEM(public_places)) ||
+            guard_tok_in(v, t, ours, NELEM(ours)))
+            return true;
+        if (guard_tok_in(v, t, us, NELEM(us)) && k >= 2 && v->toks[i - k + 1].fold_len == 2 &&
+            memcmp(v->fold + v->toks[i - k + 1].fold, "at", 2) == 0)
+            return true;
+        if (t->flags & TOK_SENTENCE)
+            break;
+    }
+    return false;
+}
+
+/* UK postcodes, written in capitals or all in lowercase, with or without the space; the
+ * office's own or a public building's is marked so (public_postcode). */
 static void
 scan_postcodes(struct guard_view *v)
 {
@@ -604,13 +633,15 @@ scan_postcodes(struct guard_view *v)
             size_t bn = u->end - u->start;
             int c1 = one_case(a, an), c2 = one_case(b, bn);
             if (inward(b, bn) && c1 && c1 == c2) {
-                pii_add(v, PII_POSTCODE, t->start, u->end, a, u->end - t->start, 0);
+                pii_add(v, PII_POSTCODE, t->start, u->end, a, u->end - t->start,
+                        public_postcode(v, i) ? PII_PUBLIC_PLACE : 0);
                 i++;
                 continue;
             }
         }
         if (an >= 5 && one_case(a, an) == 1 && outward(a, an - 3) && inward(a + an - 3, 3))
-            pii_add(v, PII_POSTCODE, t->start, t->end, a, an, 0);
+            pii_add(v, PII_POSTCODE, t->start, t->end, a, an,
+                    public_postcode(v, i) ? PII_PUBLIC_PLACE : 0);
     }
 }
 

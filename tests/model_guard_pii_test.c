@@ -166,6 +166,17 @@ test_postcode_and_address(void **state)
     gt_quiet(g, "Buses serve NM4 and NM7 today.", "personal-data.");
     gt_quiet(g, "Code Nm4 7qX is not a postcode.", "personal-data.postcode");
     gt_quiet(g, "Version QA1 1AA of the form.", "personal-data.postcode");
+    /* The office's own or a public building's postcode is not someone's home; a home or a
+     * named person's between them still is. */
+    gt_quiet(g, "We're at Unit 3, Rowan Court, off Station Road, Harrowgate HW3 2DA.",
+             "personal-data.postcode");
+    gt_quiet(g, "Drop them at our office at Stainton Wharf, Wharf Road, NM4 2QP, open 9 to 4.",
+             "personal-data.postcode");
+    gt_quiet(g, "Find us at the Town Hall, NM1 2AB.", "personal-data.postcode");
+    gt_fires(g, "The library sent it to your home at NM4 7QT.", "personal-data.postcode",
+             "NM4 7QT");
+    gt_fires(g, "Our records show Mrs Walsh at 7 Alder Court, NM4 2RT, reported it.",
+             "personal-data.postcode", "NM4 2RT");
     gt_quiet(g, "Visit us at the Town Hall, NM1 1AA.", "personal-data.");
     /* A street address written with the office's own postcode is the office's; with another
      * postcode, or the office's on a later line, it is still someone's. */
