@@ -2047,13 +2047,24 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struc
         c->unfinished[te->rule] |= v->source == GUARD_DRAFT ? 1 : 2;
 }
 
+/* A live link as a scan reads it: the link's pattern and range, copied side by side, and
+ * its follow filter folded to 64 bits (each bit the OR of the filter's bits with that
+ * remainder by 64), so that most tries the filter rules out are passed over without reading
+ * the pattern's entry or its whole filter. */
+struct live_link {
+    uint32_t entry;
+    uint8_t lo, hi;
+    bool folded;              /* follow is the fold of a filter of words (no stems) */
+    uint64_t follow;
+};
+
 /* A scan's index buckets with the links of patterns dead for its text left out, each
  * bucket's made when a word first reaches it: common words ("the") reach long runs of
  * patterns whose other words the text lacks, and meet them again at each of their places. */
 struct live_links {
     uint32_t *slot;           /* open addressing: 2 * bucket + table + 1, 0 when free */
     uint32_t *start, *n;      /* per slot: its links' place in run, and how many */
-    uint32_t *run;            /* the live links' indexes, bucket after bucket */
+    struct live_link *run;    /* the live links, bucket after bucket */
     size_t mask, nrun;
 };
 
@@ -2082,8 +2093,24 @@ live_links_free(struct live_links *ll)
     free(ll->run);
 }
 
+/* Link l as a scan reads it, its pattern's follow filter folded when it has one of words
+ * only (a stem's may take a word by its stem, which no bit of the word tells). */
+static struct live_link
+live_link_make(const struct tp_store *s, uint32_t l)
+{
+    const struct tp_link *ln = &s->links[l];
+    struct live_link lk = {.entry = ln->entry, .lo = ln->lo, .hi = ln->hi};
+    if (s->entries[ln->entry].follow != 1)
+        return lk;
+    const uint64_t *bits = s->follow + (size_t)ln->entry * TP_FOLLOW_WORDS;
+    for (size_t w = 0; w < TP_FOLLOW_WORDS; w++)
+        lk.follow |= bits[w];
+    lk.folded = true;
+    return lk;
+}
+
 /* The live links of bucket b of the exact table (or of the prefix table): *n of them. */
-static uint32_t *
+static const struct live_link *
 live_links_of(struct live_links *ll, const struct tp_store *s, const uint32_t *tried,
               bool prefix, size_t b, uint32_t *n)
 {
@@ -2098,11 +2125,31 @@ live_links_of(struct live_links *ll, const struct tp_store *s, const uint32_t *t
         for (uint32_t l = table[b]; l < table[b + 1]; l++)
             if (tried[s->links[l].entry] != UINT32_MAX) /* (most are not: their words are
                                                           * not all in the text) */
-                ll->run[ll->nrun++] = l;
+                ll->run[ll->nrun++] = live_link_make(s, l);
         ll->n[k] = (uint32_t)ll->nrun - ll->start[k];
     }
     *n = ll->n[k];
     return ll->run + ll->start[k];
+}
+
+/* Each token's bits in a folded follow filter (see struct live_link): those of its word,
+ * its word without "'s" and its prefix, as may_follow reads them; 0 for a token no match
+ * can take second (it starts a sentence or a line) and for the end, one past the last. */
+static uint64_t *
+follow_folds(const struct guard_view *v)
+{
+    uint64_t *fold = xcalloc(v->ntoks + 1, sizeof *fold);
+    for (size_t j = 0; j < v->ntoks; j++) {
+        const struct guard_tok *t = &v->toks[j];
+        if (t->flags & (TOK_SENTENCE | TOK_LINE))
+            continue;
+        fold[j] = (uint64_t)1 << (tp_follow_bit(TP_FOLLOW_WORD, t->hash) % 64);
+        if (t->shash)
+            fold[j] |= (uint64_t)1 << (tp_follow_bit(TP_FOLLOW_WORD, t->shash) % 64);
+        if (t->phash)
+            fold[j] |= (uint64_t)1 << (tp_follow_bit(TP_FOLLOW_PREFIX, t->phash) % 64);
+    }
+    return fold;
 }
 
 void
@@ -2164,6 +2211,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
         if (tried[s->open[k]] != UINT32_MAX)
             live[nlive++] = (uint32_t)k;
     struct live_links ll = live_links_new(s, v->ntoks);
+    uint64_t *folds = follow_folds(v);
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
@@ -2175,18 +2223,22 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             size_t b = keys[h] & s->mask;
             if (tables[h][b] == tables[h][b + 1])
                 continue;
-            uint32_t n, *run = live_links_of(&ll, s, tried, tables[h] == s->prefix, b, &n);
+            uint32_t n;
+            const struct live_link *run = live_links_of(&ll, s, tried, tables[h] == s->prefix,
+                                                        b, &n);
             for (uint32_t l = 0; l < n; l++) {
-                const struct tp_link *ln = &s->links[run[l]];
-                for (size_t d = ln->hi + 1u; d-- > ln->lo;)
-                    if (d <= i)
-                        try_entry(c, v, ln->entry, i - d, &sc);
+                const struct live_link *lk = &run[l];
+                /* (A try the folded filter rules out, may_follow would too.) */
+                for (size_t d = lk->hi + 1u; d-- > lk->lo;)
+                    if (d <= i && (!lk->folded || (lk->follow & folds[i - d + 1])))
+                        try_entry(c, v, lk->entry, i - d, &sc);
             }
         }
         for (size_t k = 0; k < nlive; k++)
             if (may_start_open(s, live[k], v, t))
                 try_entry(c, v, s->open[live[k]], i, &sc);
     }
+    free(folds);
     live_links_free(&ll);
     free(sentbits);
     free(tried);
