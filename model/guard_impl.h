@@ -417,6 +417,11 @@ struct tp_store {
                                * it can start with, seen through leading groups and classes;
                                * all set when it can start otherwise (a stem, a regex, or
                                * nothing); made with its list's altbloom */
+    uint64_t *linksecond;     /* per link of the exact table: the bits (tp_alt_bit) of the
+                               * second words its pattern's first list takes after the words of
+                               * the link's bucket, when every alternative starting with one of
+                               * them has a plain second word; UINT64_MAX when not, 0 until a
+                               * check first needs it (see link_second) */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start

@@ -117,6 +117,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->altsecond);
     free(s->altbloom);
     free(s->altmask);
+    free(s->linksecond);
     free(s->openstart);
     free(s->openbytes);
     free(s->openunits);
@@ -1209,6 +1210,8 @@ pack_alts(struct tp_store *s)
     /* (Written for a list when its altbloom is made, before any is read: left unzeroed, as
      * most are never needed.) */
     s->altmask = xreallocarray(NULL, s->nalts + 1, sizeof *s->altmask);
+    free(s->linksecond);
+    s->linksecond = xcalloc(s->nlinks + 1, sizeof *s->linksecond);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
@@ -2050,12 +2053,14 @@ try_entry(struct guard_ctx *c, struct guard_view *v, uint32_t e, size_t i, struc
 /* A live link as a scan reads it: the link's pattern and range, copied side by side, and
  * its follow filter folded to 64 bits (each bit the OR of the filter's bits with that
  * remainder by 64), so that most tries the filter rules out are passed over without reading
- * the pattern's entry or its whole filter. */
+ * the pattern's entry or its whole filter; and the second words its pattern's first list
+ * takes after its bucket's words (see link_second). */
 struct live_link {
     uint32_t entry;
     uint8_t lo, hi;
     bool folded;              /* follow is the fold of a filter of words (no stems) */
-    uint64_t follow;
+    bool seconds;             /* second holds them */
+    uint64_t follow, second;
 };
 
 /* A scan's index buckets with the links of patterns dead for its text left out, each
@@ -2093,13 +2098,58 @@ live_links_free(struct live_links *ll)
     free(ll->run);
 }
 
-/* Link l as a scan reads it, its pattern's follow filter folded when it has one of words
- * only (a stem's may take a word by its stem, which no bit of the word tells). */
+/* The bits (tp_alt_bit) of the second words that pattern e, indexed by its first words
+ * (lo = hi = 0), can take after a word of bucket b of the exact table, or UINT64_MAX when
+ * that is not known: its first part is a list of alternatives, not optional, and every one
+ * of them starting with a word of the bucket starts with two plain words ("the council").
+ * Then at a word with no "'s" to strip (so that the alternatives step tries are those whose
+ * first word is the word itself, all of them in the bucket), a try whose next word is none
+ * of these fails at its first step, where step passes every alternative over by its first
+ * and second words (altfirst, altsecond), without side effects. */
+static uint64_t
+link_second(const struct tp_store *s, uint32_t e, size_t b)
+{
+    const struct tp_seq *q = &s->seqs[s->entries[e].seq];
+    if (q->n == 0)
+        return UINT64_MAX;
+    const struct tp_node *n = &s->nodes[q->node];
+    if ((n->op != TP_GROUP && n->op != TP_CLASS) || (n->flags & (TP_OPT | TP_NOT)) ||
+        set_size(s, n) != 0)
+        return UINT64_MAX;
+    uint32_t alt, nalt;
+    tp_node_alts(s, n, &alt, &nalt);
+    if (nalt == 0)
+        return UINT64_MAX;
+    alt_bloom(s, alt, nalt); /* (makes the list's altsecond) */
+    uint64_t mask = 0;
+    for (uint32_t a = 0; a < nalt; a++) {
+        uint32_t first = s->altfirst[alt + a];
+        if (first == 0)
+            return UINT64_MAX; /* (one led by a group, a stem, a regex...) */
+        if ((first & s->mask) != b)
+            continue;
+        if (s->altsecond[alt + a] == 0)
+            return UINT64_MAX;
+        mask |= (uint64_t)1 << tp_alt_bit(s->altsecond[alt + a]);
+    }
+    return mask != 0 ? mask : UINT64_MAX;
+}
+
+/* Link l (of bucket b of the exact table, or of the prefix table) as a scan reads it, its
+ * pattern's follow filter folded when it has one of words only (a stem's may take a word by
+ * its stem, which no bit of the word tells), its second words made on first need and kept in
+ * the store. */
 static struct live_link
-live_link_make(const struct tp_store *s, uint32_t l)
+live_link_make(const struct tp_store *s, uint32_t l, bool prefix, size_t b)
 {
     const struct tp_link *ln = &s->links[l];
     struct live_link lk = {.entry = ln->entry, .lo = ln->lo, .hi = ln->hi};
+    if (!prefix && ln->lo == 0 && ln->hi == 0) {
+        if (s->linksecond[l] == 0)
+            s->linksecond[l] = link_second(s, ln->entry, b);
+        lk.second = s->linksecond[l];
+        lk.seconds = lk.second != UINT64_MAX;
+    }
     if (s->entries[ln->entry].follow != 1)
         return lk;
     const uint64_t *bits = s->follow + (size_t)ln->entry * TP_FOLLOW_WORDS;
@@ -2125,7 +2175,7 @@ live_links_of(struct live_links *ll, const struct tp_store *s, const uint32_t *t
         for (uint32_t l = table[b]; l < table[b + 1]; l++)
             if (tried[s->links[l].entry] != UINT32_MAX) /* (most are not: their words are
                                                           * not all in the text) */
-                ll->run[ll->nrun++] = live_link_make(s, l);
+                ll->run[ll->nrun++] = live_link_make(s, l, prefix, b);
         ll->n[k] = (uint32_t)ll->nrun - ll->start[k];
     }
     *n = ll->n[k];
@@ -2150,6 +2200,24 @@ follow_folds(const struct guard_view *v)
             fold[j] |= (uint64_t)1 << (tp_follow_bit(TP_FOLLOW_PREFIX, t->phash) % 64);
     }
     return fold;
+}
+
+/* Each token's bits (tp_alt_bit) of its word and its word without "'s", as step compares a
+ * second word with altsecond; 0 for a token that cannot be second (it starts a sentence or a
+ * line) and for the end. */
+static uint64_t *
+second_bits(const struct guard_view *v)
+{
+    uint64_t *bits = xcalloc(v->ntoks + 1, sizeof *bits);
+    for (size_t j = 0; j < v->ntoks; j++) {
+        const struct guard_tok *t = &v->toks[j];
+        if (t->flags & (TOK_SENTENCE | TOK_LINE))
+            continue;
+        bits[j] = (uint64_t)1 << tp_alt_bit(t->hash);
+        if (t->shash)
+            bits[j] |= (uint64_t)1 << tp_alt_bit(t->shash);
+    }
+    return bits;
 }
 
 void
@@ -2211,7 +2279,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
         if (tried[s->open[k]] != UINT32_MAX)
             live[nlive++] = (uint32_t)k;
     struct live_links ll = live_links_new(s, v->ntoks);
-    uint64_t *folds = follow_folds(v);
+    uint64_t *folds = follow_folds(v), *seconds = second_bits(v);
     for (size_t i = 0; i < v->ntoks; i++) {
         const struct guard_tok *t = &v->toks[i];
         const uint32_t *tables[3] = {s->exact, t->shash ? s->exact : NULL,
@@ -2226,8 +2294,11 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
             uint32_t n;
             const struct live_link *run = live_links_of(&ll, s, tried, tables[h] == s->prefix,
                                                         b, &n);
+            bool plain = h == 0 && t->shash == 0; /* (see link_second) */
             for (uint32_t l = 0; l < n; l++) {
                 const struct live_link *lk = &run[l];
+                if (plain && lk->seconds && !(lk->second & seconds[i + 1]))
+                    continue;
                 /* (A try the folded filter rules out, may_follow would too.) */
                 for (size_t d = lk->hi + 1u; d-- > lk->lo;)
                     if (d <= i && (!lk->folded || (lk->follow & folds[i - d + 1])))
@@ -2239,6 +2310,7 @@ guard_tokpat_scan(struct guard_ctx *c, struct guard_view *v)
                 try_entry(c, v, s->open[live[k]], i, &sc);
     }
     free(folds);
+    free(seconds);
     live_links_free(&ll);
     free(sentbits);
     free(tried);
