@@ -359,6 +359,15 @@ struct tp_req {
     uint32_t h[TP_REQ_WORDS];
 };
 
+/* What a scan passes a link's tries over by, side by side for the links of a bucket: its
+ * pattern's follow filter folded to 64 bits, and for a link of the exact table, the bits
+ * (tp_alt_bit) of the second words its pattern's first list takes after the words of the
+ * link's bucket (see link_second in tokpat.c); each UINT64_MAX when there is none, second 0
+ * until a check first needs them. */
+struct tp_linkfilter {
+    uint64_t follow, second;
+};
+
 /* A link in an index bucket's chain. */
 struct tp_link {
     uint32_t entry;
@@ -417,11 +426,8 @@ struct tp_store {
                                * it can start with, seen through leading groups and classes;
                                * all set when it can start otherwise (a stem, a regex, or
                                * nothing); made with its list's altbloom */
-    uint64_t *linksecond;     /* per link of the exact table: the bits (tp_alt_bit) of the
-                               * second words its pattern's first list takes after the words of
-                               * the link's bucket, when every alternative starting with one of
-                               * them has a plain second word; UINT64_MAX when not, 0 until a
-                               * check first needs it (see link_second) */
+    struct tp_linkfilter *linkfilter; /* per link: what a scan passes tries over by, made on
+                               * first need (see live_link_make in tokpat.c) */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start

@@ -117,7 +117,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->altsecond);
     free(s->altbloom);
     free(s->altmask);
-    free(s->linksecond);
+    free(s->linkfilter);
     free(s->openstart);
     free(s->openbytes);
     free(s->openunits);
@@ -1210,8 +1210,8 @@ pack_alts(struct tp_store *s)
     /* (Written for a list when its altbloom is made, before any is read: left unzeroed, as
      * most are never needed.) */
     s->altmask = xreallocarray(NULL, s->nalts + 1, sizeof *s->altmask);
-    free(s->linksecond);
-    s->linksecond = xcalloc(s->nlinks + 1, sizeof *s->linksecond);
+    free(s->linkfilter);
+    s->linkfilter = xcalloc(s->nlinks + 1, sizeof *s->linkfilter);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
@@ -2135,28 +2135,37 @@ link_second(const struct tp_store *s, uint32_t e, size_t b)
     return mask != 0 ? mask : UINT64_MAX;
 }
 
-/* Link l (of bucket b of the exact table, or of the prefix table) as a scan reads it, its
- * pattern's follow filter folded when it has one of words only (a stem's may take a word by
- * its stem, which no bit of the word tells), its second words made on first need and kept in
- * the store. */
+/* Link l's filters (of bucket b of the exact table, or of the prefix table), made on first
+ * need: its pattern's follow filter folded when it has one of words only (a stem's may take a
+ * word by its stem, which no bit of the word tells), and its second words. */
+static struct tp_linkfilter
+link_filter(const struct tp_store *s, uint32_t l, bool prefix, size_t b)
+{
+    const struct tp_link *ln = &s->links[l];
+    struct tp_linkfilter f = {UINT64_MAX, UINT64_MAX};
+    if (!prefix && ln->lo == 0 && ln->hi == 0)
+        f.second = link_second(s, ln->entry, b);
+    if (s->entries[ln->entry].follow != 1)
+        return f;
+    const uint64_t *bits = s->follow + (size_t)ln->entry * TP_FOLLOW_WORDS;
+    f.follow = 0;
+    for (size_t w = 0; w < TP_FOLLOW_WORDS; w++)
+        f.follow |= bits[w];
+    return f;
+}
+
+/* Link l as a scan reads it (see link_filter), its filters kept in the store. */
 static struct live_link
 live_link_make(const struct tp_store *s, uint32_t l, bool prefix, size_t b)
 {
     const struct tp_link *ln = &s->links[l];
-    struct live_link lk = {.entry = ln->entry, .lo = ln->lo, .hi = ln->hi};
-    if (!prefix && ln->lo == 0 && ln->hi == 0) {
-        if (s->linksecond[l] == 0)
-            s->linksecond[l] = link_second(s, ln->entry, b);
-        lk.second = s->linksecond[l];
-        lk.seconds = lk.second != UINT64_MAX;
-    }
-    if (s->entries[ln->entry].follow != 1)
-        return lk;
-    const uint64_t *bits = s->follow + (size_t)ln->entry * TP_FOLLOW_WORDS;
-    for (size_t w = 0; w < TP_FOLLOW_WORDS; w++)
-        lk.follow |= bits[w];
-    lk.folded = true;
-    return lk;
+    struct tp_linkfilter *f = &s->linkfilter[l];
+    if (f->second == 0)
+        *f = link_filter(s, l, prefix, b);
+    return (struct live_link){.entry = ln->entry, .lo = ln->lo, .hi = ln->hi,
+                              .folded = f->follow != UINT64_MAX,
+                              .seconds = f->second != UINT64_MAX,
+                              .follow = f->follow, .second = f->second};
 }
 
 /* The live links of bucket b of the exact table (or of the prefix table): *n of them. */
