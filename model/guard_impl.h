@@ -368,6 +368,13 @@ struct tp_linkfilter {
     uint64_t follow, second;
 };
 
+/* What checks make on first need and keep in the store (allocated there only then, so that a
+ * load that is never checked does not pay for it). */
+struct tp_lazy {
+    struct tp_linkfilter *linkfilter; /* per link: what a scan passes its tries over by (see
+                               * live_link_make in tokpat.c); NULL until the first scan */
+};
+
 /* A link in an index bucket's chain. */
 struct tp_link {
     uint32_t entry;
@@ -426,8 +433,7 @@ struct tp_store {
                                * it can start with, seen through leading groups and classes;
                                * all set when it can start otherwise (a stem, a regex, or
                                * nothing); made with its list's altbloom */
-    struct tp_linkfilter *linkfilter; /* per link: what a scan passes tries over by, made on
-                               * first need (see live_link_make in tokpat.c) */
+    struct tp_lazy *lazy;     /* what checks make on first need and keep */
     uint8_t *openstart;       /* per open pattern: where it can start (TP_START_* bits; made as
                                * reqbits) */
     uint64_t *openbytes;      /* per open pattern: the first bytes of its words that can start

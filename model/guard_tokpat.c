@@ -80,6 +80,15 @@ alts_add(struct tp_store *s, const uint32_t *ids, size_t n)
     return (uint32_t)(s->nalts - n);
 }
 
+/* Frees what checks made on first need. */
+static void
+lazy_free(struct tp_lazy *lazy)
+{
+    if (lazy != NULL)
+        free(lazy->linkfilter);
+    free(lazy);
+}
+
 void
 guard_tokpat_free(struct tp_store *s)
 {
@@ -117,7 +126,7 @@ guard_tokpat_free(struct tp_store *s)
     free(s->altsecond);
     free(s->altbloom);
     free(s->altmask);
-    free(s->linkfilter);
+    lazy_free(s->lazy);
     free(s->openstart);
     free(s->openbytes);
     free(s->openunits);
@@ -1210,8 +1219,8 @@ pack_alts(struct tp_store *s)
     /* (Written for a list when its altbloom is made, before any is read: left unzeroed, as
      * most are never needed.) */
     s->altmask = xreallocarray(NULL, s->nalts + 1, sizeof *s->altmask);
-    free(s->linkfilter);
-    s->linkfilter = xcalloc(s->nlinks + 1, sizeof *s->linkfilter);
+    lazy_free(s->lazy);
+    s->lazy = xcalloc(1, sizeof *s->lazy);
     for (size_t i = 0; i < s->nalts; i++) {
         const struct tp_seq *q = &s->seqs[s->alts[i]];
         s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
@@ -2086,6 +2095,8 @@ live_links_new(const struct tp_store *s, size_t ntoks)
     ll.start = xreallocarray(NULL, 2 * size, sizeof *ll.start);
     ll.n = ll.start + size;
     ll.run = xreallocarray(NULL, s->nlinks + 1, sizeof *ll.run);
+    if (s->lazy->linkfilter == NULL)
+        s->lazy->linkfilter = xcalloc(s->nlinks + 1, sizeof *s->lazy->linkfilter);
     return ll;
 }
 
@@ -2159,7 +2170,7 @@ static struct live_link
 live_link_make(const struct tp_store *s, uint32_t l, bool prefix, size_t b)
 {
     const struct tp_link *ln = &s->links[l];
-    struct tp_linkfilter *f = &s->linkfilter[l];
+    struct tp_linkfilter *f = &s->lazy->linkfilter[l];
     if (f->second == 0)
         *f = link_filter(s, l, prefix, b);
     return (struct live_link){.entry = ln->entry, .lo = ln->lo, .hi = ln->hi,
