@@ -103,11 +103,17 @@ guard_run_metric(struct guard_ctx *c, const struct guard_rule *r, struct guard_v
         reading_grade(c, r, v);
 }
 
-/* Whether the capitals from byte start to end are a label quoted or named as one: the words
- * on a sign, a notice or a button ("PATH CLOSED signs", "press 'PAY NOW'"), not shouting. */
+/* Whether the capitals from byte start to end (tokens first to last) are a label quoted or
+ * named as one: the words on a sign, a notice or a button ("PATH CLOSED signs", "press 'PAY
+ * NOW'", "the bay is marked DROP OFF ONLY"), not shouting. */
 static bool
-caps_label(const struct guard_view *v, size_t last, size_t start, size_t end)
+caps_label(const struct guard_view *v, size_t first, size_t last, size_t start, size_t end)
 {
+    static const struct guard_word marked[] = {
+        GUARD_WORD("marked"),   GUARD_WORD("signed"),   GUARD_WORD("signposted"),
+        GUARD_WORD("labelled"), GUARD_WORD("labeled"),  GUARD_WORD("stamped"),
+        GUARD_WORD("headed"),   GUARD_WORD("titled"),   GUARD_WORD("reading"),
+    };
     static const struct guard_word labels[] = {
         GUARD_WORD("sign"),    GUARD_WORD("signs"),   GUARD_WORD("notice"),
         GUARD_WORD("notices"), GUARD_WORD("banner"),  GUARD_WORD("banners"),
@@ -118,6 +124,8 @@ caps_label(const struct guard_view *v, size_t last, size_t start, size_t end)
         GUARD_WORD("campaign"), GUARD_WORD("campaigns"), GUARD_WORD("slogan"),
     };
     if (guard_quote_opens_before(v->s, start) && guard_quote_closes_at(v->s, v->len, end))
+        return true;
+    if (first > 0 && guard_tok_in(v, &v->toks[first - 1], marked, NELEM(marked)))
         return true;
     return last + 1 < v->ntoks && guard_tok_in(v, &v->toks[last + 1], labels, NELEM(labels));
 }
@@ -152,7 +160,7 @@ caps_run_end(struct guard_ctx *c, const struct guard_rule *r, struct guard_view 
         !(count == 1 && guard_phrase_token_listed(c->g, ri, v, &v->toks[first], false)))
         return;
     size_t start = v->toks[first].start, end = v->toks[last].end;
-    if (caps_label(v, last, start, end) || caps_excepted(c, r, v, start, end))
+    if (caps_label(v, first, last, start, end) || caps_excepted(c, r, v, start, end))
         return;
     struct guard_vars vars = {.match = v->s + start, .match_len = end - start, .count = count};
     guard_emit(c, r, v, start, end, &vars);

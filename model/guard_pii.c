@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define RUN_DIGITS 32 /* digits kept from one run of separated digits */
 
@@ -894,9 +895,33 @@ service_line(const char *s, size_t n)
     return service_digits(d, nd);
 }
 
+/* Whether the line before byte pos (up to PLANNING_BACK bytes) names the planning register:
+ * "comment at https://www.example.gov.uk/planning (reference NP/26/0312)", "the planning
+ * application, reference 26/0412". A planning application and its reference are public. */
+#define PLANNING_BACK 100
+static bool
+planning_before(const struct guard_view *v, size_t pos)
+{
+    static const char *const names[] = {"/planning", "planning application", "planning portal",
+                                        "planning register"};
+    size_t from = pos > PLANNING_BACK ? pos - PLANNING_BACK : 0;
+    for (size_t i = pos; i > from; i--)
+        if (v->s[i - 1] == '\n') {
+            from = i;
+            break;
+        }
+    for (size_t k = 0; k < NELEM(names); k++) {
+        size_t n = strlen(names[k]);
+        for (size_t i = from; i + n <= pos; i++)
+            if (strncasecmp(v->s + i, names[k], n) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* Reference and case numbers after a keyword: "ref HR-2026-04417", "claim no. 12345678",
  * "case number: AB/123456". The number needs six or more letters and digits, four of them
- * digits. */
+ * digits. A reference given with the planning register it is on is public (planning_before). */
 static void
 scan_references(struct guard_view *v)
 {
@@ -934,7 +959,8 @@ scan_references(struct guard_view *v)
             }
         }
         if (alnum >= 6 && digits >= 4 && alnum <= 40 &&
-            !service_line(s + v->toks[j].start, end - v->toks[j].start))
+            !service_line(s + v->toks[j].start, end - v->toks[j].start) &&
+            !planning_before(v, k->start))
             pii_add(v, PII_REFERENCE, k->start, end, s + v->toks[j].start,
                     end - v->toks[j].start, 0);
     }

@@ -248,6 +248,15 @@ test_reference_numbers(void **state)
     gt_quiet(g, "Free help from Help to Claim: 0800 144 8 444.", "personal-data.");
     gt_quiet(g, "Call the claims line on 0345 600 0000.", "personal-data.");
     gt_fires(g, "Your claim number is 0800 1448 4441 2.", "personal-data.reference", NULL);
+    /* A reference given with the planning register it is on is public; planning named on an
+     * earlier line, or a reference with no register, is not enough. */
+    gt_quiet(g, "Comment at https://www.example.gov.uk/planning (reference NP/26/0312) until May.",
+             "personal-data.");
+    gt_quiet(g, "The planning application, reference 26/0412/X, is on our site.", "personal-data.");
+    gt_fires(g, "See our planning pages.\nYour case reference NP/26/0312 is with us.",
+             "personal-data.reference", "case reference NP/26/0312");
+    gt_fires(g, "Your case reference NP/26/0312 is with the planning team.",
+             "personal-data.reference", "case reference NP/26/0312");
 }
 
 static void

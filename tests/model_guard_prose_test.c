@@ -130,6 +130,10 @@ test_shouting(void **state)
     gt_quiet(g, "Press 'PAY NOW' at the bottom of the page.", "tone.shouting");
     gt_quiet(g, "Look for the \u201cPAY HERE\u201d machines.", "tone.shouting");
     gt_fires(g, "The path is CLOSED AT BOTH ENDS today.", "tone.shouting", "CLOSED AT BOTH ENDS");
+    /* The words a bay or a gate is marked with are the sign's, not the writer's shouting. */
+    gt_quiet(g, "The bay by the entrance is marked DROP OFF ONLY for that.", "tone.shouting");
+    gt_quiet(g, "The gate is signed NO PARKING - FARM ACCESS.", "tone.shouting");
+    gt_fires(g, "We have told you NOT TO PARK THERE.", "tone.shouting", "NOT TO PARK THERE");
     /* An acronym inside a shouted run does not excuse the rest of it. */
     gt_fires(g, "THE NHS IS CLOSED TODAY", "tone.shouting", "THE NHS IS CLOSED TODAY");
     gt_quiet(g, "SAVE THE DATE: Family Fun Day, Saturday.", "tone.shouting");
@@ -223,6 +227,10 @@ test_self_identification(void **state)
     gt_fires(g, "Email me at jenny.hughes@northmoor.gov.uk.", "self-id.email",
              "jenny.hughes@northmoor.gov.uk");
     gt_quiet(g, "Email libraries@northmoor.gov.uk for help.", "self-id.");
+    /* The organisation's own children's offer is not the officer's family. */
+    gt_quiet(g, "Under-16s travel free at weekends, as part of our Kids Go Free scheme.",
+             "self-id.opinion");
+    gt_fires(g, "Our kids love that park.", "self-id.opinion", "Our kids");
     gt_quiet(g, "We think the new calendar is clearer.", "self-id.");
     gt_quiet(g, "I'm sorry to hear that.", "self-id.");
     /* Someone else's words quoted in the reply are not the officer's own voice. */
