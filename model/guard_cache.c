@@ -324,33 +324,48 @@ posts_valid(const struct tp_store *s)
     return true;
 }
 
+/* The bits of the ops whose str and len are a word's text in the pool. */
+#define TEXT_OPS (1u << TP_WORD | 1u << TP_PREFIX | 1u << TP_STEM | 1u << TP_CLASS)
+
 /* Whether the nodes read into s (whose classes are still g's) stay within the store: a word's
- * text within the pool, a group's alternatives and set within theirs, a class among g's. In
- * the same pass over them (the largest array), each regex node's code is cleared (given by
- * attach_regexes, or freed as none) and *nre counts them; every node is read whatever is
- * found, so that none is left holding a stray code for guard_tokpat_free. */
+ * text within the pool, a group's alternatives and set within theirs, a class among g's. The
+ * one pass over them (the largest array) keeps the furthest each reaches rather than testing
+ * node by node, and lists the regex nodes in s->renodes (nre of them, as the header says; a
+ * file holding more or fewer is refused) for attach_regexes and guard_tokpat_free. A regex
+ * node's code is stored as zeros and given by attach_regexes: one that is not zero is refused
+ * too, and every listed node's code cleared before anything can free it. */
 static bool
-nodes_valid(const struct guard *g, struct tp_store *s, size_t *nre)
+nodes_valid(const struct guard *g, struct tp_store *s, size_t nre)
 {
-    bool ok = true;
+    size_t cap = nre < s->nnodes ? nre : s->nnodes; /* (a count past the nodes is refused) */
+    s->renodes = xcalloc(cap + 1, sizeof *s->renodes);
+    uint64_t text = 0, alts = 0, sets = 0, bad = 0;
     size_t count = 0;
     for (size_t i = 0; i < s->nnodes; i++) {
-        struct tp_node *n = &s->nodes[i];
-        if (n->op == TP_REGEX) {
-            if (n->re != NULL) /* (stored as zeros: not written, so the page stays shared) */
-                n->re = NULL;
+        const struct tp_node *n = &s->nodes[i];
+        unsigned op = n->op;
+        if (op == TP_REGEX) {
+            if (count < cap)
+                s->renodes[count] = (uint32_t)i;
             count++;
+            bad |= n->set | n->nset; /* (the code's bytes, as two halves) */
             continue;
         }
-        bool text = n->op == TP_WORD || n->op == TP_PREFIX || n->op == TP_STEM ||
-                    n->op == TP_CLASS;
-        ok = ok && n->op <= TP_CLASS && !(text && (uint64_t)n->str + n->len >= s->poollen) &&
-             !(n->op == TP_GROUP && ((uint64_t)n->alt + n->nalt > s->nalts ||
-                                     (uint64_t)n->set + n->nset > s->nsets)) &&
-             !(n->op == TP_CLASS && n->alt >= g->tp.nclasses);
+        uint64_t end = (uint64_t)n->str + n->len + 1;
+        text = op <= TP_CLASS && (TEXT_OPS >> op & 1) && end > text ? end : text;
+        uint64_t group = op == TP_GROUP, cls = op == TP_CLASS;
+        uint64_t altend = group ? (uint64_t)n->alt + n->nalt : 0;
+        uint64_t setend = group ? (uint64_t)n->set + n->nset : 0;
+        alts = altend > alts ? altend : alts;
+        sets = setend > sets ? setend : sets;
+        bad |= (uint64_t)(op > TP_CLASS) | (cls & (n->alt >= g->tp.nclasses));
     }
-    *nre = count;
-    return ok;
+    s->nrenodes = count < cap ? count : cap;
+    if (bad != 0) /* (written only then, so that the pages stay shared) */
+        for (size_t i = 0; i < s->nrenodes; i++)
+            s->nodes[s->renodes[i]].re = NULL;
+    return count == nre && bad == 0 && text <= s->poollen && alts <= s->nalts &&
+           sets <= s->nsets;
 }
 
 /* Whether the other arrays read into s (whose classes are still g's) hold together: every
@@ -401,9 +416,9 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
 /* Gives the regular-expression nodes of s (have of them) their compiled codes from a
  * serialised blob. Returns false when the blob does not decode to exactly as many codes. */
 static bool
-attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre, size_t have)
+attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre)
 {
-    if (have != nre || (nre == 0) != (len == 0))
+    if (s->nrenodes != nre || (nre == 0) != (len == 0))
         return false;
     if (nre == 0)
         return true;
@@ -415,9 +430,8 @@ attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre, 
         free(codes);
         return false;
     }
-    for (size_t i = 0, k = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_REGEX)
-            s->nodes[i].re = codes[k++];
+    for (size_t k = 0; k < nre; k++)
+        s->nodes[s->renodes[k]].re = codes[k];
     free(codes);
     return true;
 }
@@ -474,10 +488,10 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
     t->mask = nb - 1;
-    size_t have = 0;
-    ok = nodes_valid(g, t, &have); /* (first, whatever else fails: it clears the codes) */
+    ok = nodes_valid(g, t, (size_t)n[C_REGEX]); /* (first, whatever else fails: it clears
+                                                  * the codes) */
     ok = ok && n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
-         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX], have);
+         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
     if (ok) {
         for (size_t c = 0; c < g->tp.nclasses; c++) {
             struct tp_class *k = &g->tp.classes[c];

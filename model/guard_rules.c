@@ -424,6 +424,20 @@ plain_ascii(const char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
+    uint64_t seen = 0; /* (the bits of 32 bytes at a time, tested once for them) */
+    for (; i + 32 <= n; i += 32) {
+        uint64_t x0, x1, x2, x3;
+        memcpy(&x0, s + i, 8);
+        memcpy(&x1, s + i + 8, 8);
+        memcpy(&x2, s + i + 16, 8);
+        memcpy(&x3, s + i + 24, 8);
+        seen |= ((x0 - ones * 0x20) & ~x0) | x0 | (x0 + ones);
+        seen |= ((x1 - ones * 0x20) & ~x1) | x1 | (x1 + ones);
+        seen |= ((x2 - ones * 0x20) & ~x2) | x2 | (x2 + ones);
+        seen |= ((x3 - ones * 0x20) & ~x3) | x3 | (x3 + ones);
+        if (seen & highs)
+            return false;
+    }
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);

@@ -92,9 +92,15 @@ lazy_free(struct tp_lazy *lazy)
 void
 guard_tokpat_free(struct tp_store *s)
 {
-    for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_REGEX)
-            pcre2_code_free(s->nodes[i].re);
+    if (s->renodes != NULL) { /* (read from the cache: only these can hold a code) */
+        for (size_t i = 0; i < s->nrenodes; i++)
+            pcre2_code_free(s->nodes[s->renodes[i]].re);
+    } else {
+        for (size_t i = 0; i < s->nnodes; i++)
+            if (s->nodes[i].op == TP_REGEX)
+                pcre2_code_free(s->nodes[i].re);
+    }
+    free(s->renodes);
     if (s->map == NULL) {
         free(s->nodes);
         free(s->seqs);
