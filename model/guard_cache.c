@@ -80,12 +80,43 @@ key_mix(struct keyhash *k, uint64_t v)
     k->b ^= k->b >> 31;
 }
 
-/* Mixes len bytes (and their length) into the key. */
+/* Rotates v left by r bits (0 < r < 64). */
+static inline uint64_t
+rotl64(uint64_t v, unsigned r)
+{
+    return v << r | v >> (64 - r);
+}
+
+/* Mixes len bytes (and their length) into the key. A long text (the patterns are) is taken
+ * 32 bytes at a step in four lanes that do not wait on each other, each word multiplied into
+ * its lane and the lane rotated (each step a bijection of the lane, so that texts of a length
+ * that differ in one word always leave a lane different), and the lanes mixed in after; the
+ * rest 8 bytes at a time. */
 static void
 key_bytes(struct keyhash *k, const void *data, size_t len)
 {
     const unsigned char *p = data;
     key_mix(k, len);
+    if (len >= 32) {
+        const uint64_t m = 0x9E3779B97F4A7C15ull;
+        uint64_t h0 = k->a, h1 = k->b, h2 = k->a ^ 0x452821E638D01377ull,
+                 h3 = k->b ^ 0xBE5466CF34E90C6Cull;
+        for (; len >= 32; p += 32, len -= 32) {
+            uint64_t v0, v1, v2, v3;
+            memcpy(&v0, p, 8);
+            memcpy(&v1, p + 8, 8);
+            memcpy(&v2, p + 16, 8);
+            memcpy(&v3, p + 24, 8);
+            h0 = rotl64((h0 ^ v0) * m, 31);
+            h1 = rotl64((h1 ^ v1) * m, 31);
+            h2 = rotl64((h2 ^ v2) * m, 31);
+            h3 = rotl64((h3 ^ v3) * m, 31);
+        }
+        key_mix(k, h0);
+        key_mix(k, h1);
+        key_mix(k, h2);
+        key_mix(k, h3);
+    }
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
