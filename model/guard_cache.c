@@ -339,6 +339,26 @@ take_array(struct mapped *m, uint64_t n, uint64_t size)
     return p;
 }
 
+/* The largest of n indices (0 when there are none), four lanes at a step so that they do
+ * not wait on each other: an array of indices is checked by its largest alone. */
+static uint32_t
+max_index(const uint32_t *v, size_t n)
+{
+    uint32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        m0 = v[i] > m0 ? v[i] : m0;
+        m1 = v[i + 1] > m1 ? v[i + 1] : m1;
+        m2 = v[i + 2] > m2 ? v[i + 2] : m2;
+        m3 = v[i + 3] > m3 ? v[i + 3] : m3;
+    }
+    for (; i < n; i++)
+        m0 = v[i] > m0 ? v[i] : m0;
+    m0 = m1 > m0 ? m1 : m0;
+    m2 = m3 > m2 ? m3 : m2;
+    return m2 > m0 ? m2 : m0;
+}
+
 /* Whether the required sets listed by their words' bits (reqpost, reqposts) name patterns
  * of s and runs within reqposts. */
 static bool
@@ -349,10 +369,7 @@ posts_valid(const struct tp_store *s)
     for (size_t b = 0; b < 2 * TP_WORD_BITS; b++)
         if (s->reqpost[b] > s->reqpost[b + 1])
             return false;
-    for (size_t i = 0; i < s->nreqposts; i++)
-        if (s->reqposts[i] / TP_REQS_MAX >= s->nentries)
-            return false;
-    return true;
+    return s->nreqposts == 0 || max_index(s->reqposts, s->nreqposts) / TP_REQS_MAX < s->nentries;
 }
 
 /* The bits of the ops whose str and len are a word's text in the pool. */
@@ -407,12 +424,15 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     size_t nb = s->mask + 1;
     if (nb < 64 || (nb & s->mask) != 0)
         return false;
-    for (size_t i = 0; i < s->nseqs; i++)
-        if ((uint64_t)s->seqs[i].node + s->seqs[i].n > s->nnodes)
-            return false;
-    for (size_t i = 0; i < s->nalts; i++)
-        if (s->alts[i] >= s->nseqs)
-            return false;
+    uint64_t seqend = 0; /* (the furthest a sequence reaches, checked once) */
+    for (size_t i = 0; i < s->nseqs; i++) {
+        uint64_t end = (uint64_t)s->seqs[i].node + s->seqs[i].n;
+        seqend = end > seqend ? end : seqend;
+    }
+    if (seqend > s->nnodes)
+        return false;
+    if (s->nalts && max_index(s->alts, s->nalts) >= s->nseqs)
+        return false;
     for (size_t i = 0; i < s->nentries; i++) {
         const struct tp_entry *e = &s->entries[i];
         if (e->rule >= g->nrules || g->rules[e->rule].kind != KIND_PATTERN ||
@@ -434,9 +454,8 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     for (size_t i = 0; i < s->nsets; i++)
         if (s->sets[i].node >= s->nnodes)
             return false;
-    for (size_t i = 0; i < s->nopen; i++)
-        if (s->open[i] >= s->nentries)
-            return false;
+    if (s->nopen && max_index(s->open, s->nopen) >= s->nentries)
+        return false;
     for (size_t c = 0; c < g->tp.nclasses; c++)
         if ((uint64_t)cls[c].alt + cls[c].nalt > s->nalts ||
             (uint64_t)cls[c].set + cls[c].nset > s->nsets)

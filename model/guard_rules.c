@@ -77,6 +77,8 @@ struct loader {
     size_t nitems, capitems;
     struct phrase_set scratch; /* for checking phrases as they are read */
     bool anti;                 /* the entry being added is an antipattern */
+    const struct key_spec *lastkey; /* the rule key last looked up (most lines repeat the
+                               * key before them: match, example) */
 };
 
 static void lerr(struct loader *L, const char *file, int line, const char *fmt, ...)
@@ -455,6 +457,11 @@ plain_ascii(const char *s, size_t n)
         uint64_t high = x | (x + ones);
         if ((low | high) & highs)
             return false;
+    }
+    if (i < n && n >= 8) { /* the last bytes, as the 8 that end s (some already seen) */
+        uint64_t x;
+        memcpy(&x, s + n - 8, 8);
+        return ((((x - ones * 0x20) & ~x) | x | (x + ones)) & highs) == 0;
     }
     for (; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
@@ -1267,6 +1274,16 @@ rule_key(const char *name)
     return NULL;
 }
 
+/* The spec of a rule key, or NULL, for a line of L's file: the key of the line before is
+ * compared first. */
+static const struct key_spec *
+loader_rule_key(struct loader *L, const char *name)
+{
+    if (L->lastkey == NULL || strcmp(L->lastkey->name, name) != 0)
+        L->lastkey = rule_key(name);
+    return L->lastkey;
+}
+
 /* Returns the rule called id, or NULL. */
 static struct guard_rule *
 find_rule(struct guard *g, const char *id)
@@ -1845,7 +1862,7 @@ parse_item(struct loader *L, char *line, int lineno)
     if (L->sec == SEC_BAD)
         return 0; /* already reported at the header */
     /* A key given twice is a mistake unless the key is a list. */
-    const struct key_spec *spec = L->sec == SEC_RULE ? rule_key(k) : NULL;
+    const struct key_spec *spec = L->sec == SEC_RULE ? loader_rule_key(L, k) : NULL;
     bool repeat = L->sec == SEC_ALLOW || L->sec == SEC_CLASS || (spec && spec->repeat);
     if (!repeat) {
         const struct item *prev = section_item(L, k);
