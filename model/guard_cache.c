@@ -463,8 +463,9 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     return true;
 }
 
-/* Gives the regular-expression nodes of s (have of them) their compiled codes from a
- * serialised blob. Returns false when the blob does not decode to exactly as many codes. */
+/* Gives the regular-expression nodes of s (listed in renodes by nodes_valid) their compiled
+ * codes from a serialised blob. Returns false when the header's count nre is not the nodes'
+ * or the blob does not decode to exactly as many codes. */
 static bool
 attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre)
 {
