@@ -50,11 +50,7 @@ rule_free(struct guard_rule *r)
     free(r->re_lead);
     free(r->re_anchored);
     free(r->re_text);
-    for (size_t i = 0; i < r->nvmatch; i++)
-        free(r->vmatch[i].text);
-    free(r->vmatch);
-    for (size_t i = 0; i < r->nvexcept; i++)
-        free(r->vexcept[i].text);
+    free(r->vmatch); /* (their texts, and vexcept's, are the guard's strings) */
     free(r->vexcept);
     free(r->examples); /* (their texts are the guard's strings) */
     free(r->example_post);
@@ -88,7 +84,7 @@ guard_free(struct guard *g)
     free(g->allow);
     values_free(g->domains, g->ndomains);
     values_free(g->contacts, g->ncontacts);
-    values_free(g->official, g->nofficial);
+    free(g->official); /* (its texts are the guard's strings) */
     guard_phrase_free(&g->phrases);
     guard_tokpat_free(&g->tp);
     pcre2_match_context_free(g->mctx);
@@ -97,12 +93,16 @@ guard_free(struct guard *g)
     free(g);
 }
 
-/* Appends a value (copied) to a list. */
+/* Appends a value to a list, its text copied into g's strings. The list grows by doubling
+ * (when it holds none, one, two, four ... values), so that it needs no count of room. */
 static void
-push_value(struct guard_value **list, size_t *n, const char *text, bool user)
+push_value(struct guard *g, struct guard_value **list, size_t *n, const char *text, bool user)
 {
-    *list = xreallocarray(*list, *n + 1, sizeof **list);
-    (*list)[(*n)++] = (struct guard_value){xstrdup(text), user, (uint32_t)strlen(text)};
+    if ((*n & (*n - 1)) == 0)
+        *list = xreallocarray(*list, *n ? *n * 2 : 1, sizeof **list);
+    size_t len = strlen(text);
+    (*list)[(*n)++] = (struct guard_value){strarena_dupn(&g->strings, text, len), user,
+                                           (uint32_t)len};
 }
 
 /* Turns a rule's entries into what its kind checks against: phrases in the merged matcher,
@@ -137,16 +137,16 @@ compile_rule(struct guard *g, uint32_t ri)
             char norm[48];
             guard_normalise(e->text, strlen(e->text), norm, sizeof norm);
             guard_canon_phone(norm);
-            push_value(&r->vexcept, &r->nvexcept, norm, e->user);
+            push_value(g, &r->vexcept, &r->nvexcept, norm, e->user);
             /* Also a phrase when it reads as one ("planning application"). */
             guard_phrase_add(&g->phrases, e->text, ri, flags | PHRASE_EXCEPT, NULL, &err);
             break;
         }
         case KIND_LINK:
             if (e->except)
-                push_value(&r->vexcept, &r->nvexcept, e->text, e->user);
+                push_value(g, &r->vexcept, &r->nvexcept, e->text, e->user);
             else
-                push_value(&r->vmatch, &r->nvmatch, e->text, e->user);
+                push_value(g, &r->vmatch, &r->nvmatch, e->text, e->user);
             break;
         default:
             break;
@@ -155,7 +155,7 @@ compile_rule(struct guard *g, uint32_t ri)
     }
     if (r->kind == KIND_LINK && r->sub == LINK_DOMAIN && r->enabled)
         for (size_t i = 0; i < r->nvexcept; i++)
-            push_value(&g->official, &g->nofficial, r->vexcept[i].text, r->vexcept[i].user);
+            push_value(g, &g->official, &g->nofficial, r->vexcept[i].text, r->vexcept[i].user);
 }
 
 /* Builds the matchers once every file has been read. */
@@ -165,7 +165,7 @@ compile(struct guard *g)
     for (uint32_t i = 0; i < g->nrules; i++)
         compile_rule(g, i);
     for (size_t i = 0; i < g->ndomains; i++)
-        push_value(&g->official, &g->nofficial, g->domains[i].text, g->domains[i].user);
+        push_value(g, &g->official, &g->nofficial, g->domains[i].text, g->domains[i].user);
     for (size_t i = 0; i < g->ncontacts; i++)
         guard_canon_phone(g->contacts[i].text);
     for (size_t i = 0; i < g->nallow; i++) {

@@ -80,12 +80,43 @@ key_mix(struct keyhash *k, uint64_t v)
     k->b ^= k->b >> 31;
 }
 
-/* Mixes len bytes (and their length) into the key. */
+/* Rotates v left by r bits (0 < r < 64). */
+static inline uint64_t
+rotl64(uint64_t v, unsigned r)
+{
+    return v << r | v >> (64 - r);
+}
+
+/* Mixes len bytes (and their length) into the key. A long text (the patterns are) is taken
+ * 32 bytes at a step in four lanes that do not wait on each other, each word multiplied into
+ * its lane and the lane rotated (each step a bijection of the lane, so that texts of a length
+ * that differ in one word always leave a lane different), and the lanes mixed in after; the
+ * rest 8 bytes at a time. */
 static void
 key_bytes(struct keyhash *k, const void *data, size_t len)
 {
     const unsigned char *p = data;
     key_mix(k, len);
+    if (len >= 32) {
+        const uint64_t m = 0x9E3779B97F4A7C15ull;
+        uint64_t h0 = k->a, h1 = k->b, h2 = k->a ^ 0x452821E638D01377ull,
+                 h3 = k->b ^ 0xBE5466CF34E90C6Cull;
+        for (; len >= 32; p += 32, len -= 32) {
+            uint64_t v0, v1, v2, v3;
+            memcpy(&v0, p, 8);
+            memcpy(&v1, p + 8, 8);
+            memcpy(&v2, p + 16, 8);
+            memcpy(&v3, p + 24, 8);
+            h0 = rotl64((h0 ^ v0) * m, 31);
+            h1 = rotl64((h1 ^ v1) * m, 31);
+            h2 = rotl64((h2 ^ v2) * m, 31);
+            h3 = rotl64((h3 ^ v3) * m, 31);
+        }
+        key_mix(k, h0);
+        key_mix(k, h1);
+        key_mix(k, h2);
+        key_mix(k, h3);
+    }
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
@@ -308,6 +339,26 @@ take_array(struct mapped *m, uint64_t n, uint64_t size)
     return p;
 }
 
+/* The largest of n indices (0 when there are none), four lanes at a step so that they do
+ * not wait on each other: an array of indices is checked by its largest alone. */
+static uint32_t
+max_index(const uint32_t *v, size_t n)
+{
+    uint32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        m0 = v[i] > m0 ? v[i] : m0;
+        m1 = v[i + 1] > m1 ? v[i + 1] : m1;
+        m2 = v[i + 2] > m2 ? v[i + 2] : m2;
+        m3 = v[i + 3] > m3 ? v[i + 3] : m3;
+    }
+    for (; i < n; i++)
+        m0 = v[i] > m0 ? v[i] : m0;
+    m0 = m1 > m0 ? m1 : m0;
+    m2 = m3 > m2 ? m3 : m2;
+    return m2 > m0 ? m2 : m0;
+}
+
 /* Whether the required sets listed by their words' bits (reqpost, reqposts) name patterns
  * of s and runs within reqposts. */
 static bool
@@ -318,39 +369,51 @@ posts_valid(const struct tp_store *s)
     for (size_t b = 0; b < 2 * TP_WORD_BITS; b++)
         if (s->reqpost[b] > s->reqpost[b + 1])
             return false;
-    for (size_t i = 0; i < s->nreqposts; i++)
-        if (s->reqposts[i] / TP_REQS_MAX >= s->nentries)
-            return false;
-    return true;
+    return s->nreqposts == 0 || max_index(s->reqposts, s->nreqposts) / TP_REQS_MAX < s->nentries;
 }
 
+/* The bits of the ops whose str and len are a word's text in the pool. */
+#define TEXT_OPS (1u << TP_WORD | 1u << TP_PREFIX | 1u << TP_STEM | 1u << TP_CLASS)
+
 /* Whether the nodes read into s (whose classes are still g's) stay within the store: a word's
- * text within the pool, a group's alternatives and set within theirs, a class among g's. In
- * the same pass over them (the largest array), each regex node's code is cleared (given by
- * attach_regexes, or freed as none) and *nre counts them; every node is read whatever is
- * found, so that none is left holding a stray code for guard_tokpat_free. */
+ * text within the pool, a group's alternatives and set within theirs, a class among g's. The
+ * one pass over them (the largest array) keeps the furthest each reaches rather than testing
+ * node by node, and lists the regex nodes in s->renodes (nre of them, as the header says; a
+ * file holding more or fewer is refused) for attach_regexes and guard_tokpat_free. A regex
+ * node's code is stored as zeros and given by attach_regexes: one that is not zero is refused
+ * too, and every listed node's code cleared before anything can free it. */
 static bool
-nodes_valid(const struct guard *g, struct tp_store *s, size_t *nre)
+nodes_valid(const struct guard *g, struct tp_store *s, size_t nre)
 {
-    bool ok = true;
+    size_t cap = nre < s->nnodes ? nre : s->nnodes; /* (a count past the nodes is refused) */
+    s->renodes = xcalloc(cap + 1, sizeof *s->renodes);
+    uint64_t text = 0, alts = 0, sets = 0, bad = 0;
     size_t count = 0;
     for (size_t i = 0; i < s->nnodes; i++) {
-        struct tp_node *n = &s->nodes[i];
-        if (n->op == TP_REGEX) {
-            if (n->re != NULL) /* (stored as zeros: not written, so the page stays shared) */
-                n->re = NULL;
+        const struct tp_node *n = &s->nodes[i];
+        unsigned op = n->op;
+        if (op == TP_REGEX) {
+            if (count < cap)
+                s->renodes[count] = (uint32_t)i;
             count++;
+            bad |= n->set | n->nset; /* (the code's bytes, as two halves) */
             continue;
         }
-        bool text = n->op == TP_WORD || n->op == TP_PREFIX || n->op == TP_STEM ||
-                    n->op == TP_CLASS;
-        ok = ok && n->op <= TP_CLASS && !(text && (uint64_t)n->str + n->len >= s->poollen) &&
-             !(n->op == TP_GROUP && ((uint64_t)n->alt + n->nalt > s->nalts ||
-                                     (uint64_t)n->set + n->nset > s->nsets)) &&
-             !(n->op == TP_CLASS && n->alt >= g->tp.nclasses);
+        uint64_t end = (uint64_t)n->str + n->len + 1;
+        text = op <= TP_CLASS && (TEXT_OPS >> op & 1) && end > text ? end : text;
+        uint64_t group = op == TP_GROUP, cls = op == TP_CLASS;
+        uint64_t altend = group ? (uint64_t)n->alt + n->nalt : 0;
+        uint64_t setend = group ? (uint64_t)n->set + n->nset : 0;
+        alts = altend > alts ? altend : alts;
+        sets = setend > sets ? setend : sets;
+        bad |= (uint64_t)(op > TP_CLASS) | (cls & (n->alt >= g->tp.nclasses));
     }
-    *nre = count;
-    return ok;
+    s->nrenodes = count < cap ? count : cap;
+    if (bad != 0) /* (written only then, so that the pages stay shared) */
+        for (size_t i = 0; i < s->nrenodes; i++)
+            s->nodes[s->renodes[i]].re = NULL;
+    return count == nre && bad == 0 && text <= s->poollen && alts <= s->nalts &&
+           sets <= s->nsets;
 }
 
 /* Whether the other arrays read into s (whose classes are still g's) hold together: every
@@ -361,12 +424,15 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     size_t nb = s->mask + 1;
     if (nb < 64 || (nb & s->mask) != 0)
         return false;
-    for (size_t i = 0; i < s->nseqs; i++)
-        if ((uint64_t)s->seqs[i].node + s->seqs[i].n > s->nnodes)
-            return false;
-    for (size_t i = 0; i < s->nalts; i++)
-        if (s->alts[i] >= s->nseqs)
-            return false;
+    uint64_t seqend = 0; /* (the furthest a sequence reaches, checked once) */
+    for (size_t i = 0; i < s->nseqs; i++) {
+        uint64_t end = (uint64_t)s->seqs[i].node + s->seqs[i].n;
+        seqend = end > seqend ? end : seqend;
+    }
+    if (seqend > s->nnodes)
+        return false;
+    if (s->nalts && max_index(s->alts, s->nalts) >= s->nseqs)
+        return false;
     for (size_t i = 0; i < s->nentries; i++) {
         const struct tp_entry *e = &s->entries[i];
         if (e->rule >= g->nrules || g->rules[e->rule].kind != KIND_PATTERN ||
@@ -388,9 +454,8 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     for (size_t i = 0; i < s->nsets; i++)
         if (s->sets[i].node >= s->nnodes)
             return false;
-    for (size_t i = 0; i < s->nopen; i++)
-        if (s->open[i] >= s->nentries)
-            return false;
+    if (s->nopen && max_index(s->open, s->nopen) >= s->nentries)
+        return false;
     for (size_t c = 0; c < g->tp.nclasses; c++)
         if ((uint64_t)cls[c].alt + cls[c].nalt > s->nalts ||
             (uint64_t)cls[c].set + cls[c].nset > s->nsets)
@@ -398,12 +463,13 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     return true;
 }
 
-/* Gives the regular-expression nodes of s (have of them) their compiled codes from a
- * serialised blob. Returns false when the blob does not decode to exactly as many codes. */
+/* Gives the regular-expression nodes of s (listed in renodes by nodes_valid) their compiled
+ * codes from a serialised blob. Returns false when the header's count nre is not the nodes'
+ * or the blob does not decode to exactly as many codes. */
 static bool
-attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre, size_t have)
+attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre)
 {
-    if (have != nre || (nre == 0) != (len == 0))
+    if (s->nrenodes != nre || (nre == 0) != (len == 0))
         return false;
     if (nre == 0)
         return true;
@@ -415,9 +481,8 @@ attach_regexes(struct tp_store *s, const uint8_t *blob, size_t len, size_t nre, 
         free(codes);
         return false;
     }
-    for (size_t i = 0, k = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_REGEX)
-            s->nodes[i].re = codes[k++];
+    for (size_t k = 0; k < nre; k++)
+        s->nodes[s->renodes[k]].re = codes[k];
     free(codes);
     return true;
 }
@@ -474,10 +539,10 @@ read_store(void *map, size_t len, const struct cache_header *h, const struct gua
     t->nsets = t->capsets = n[C_SETS];
     t->nopen = n[C_OPEN];
     t->mask = nb - 1;
-    size_t have = 0;
-    ok = nodes_valid(g, t, &have); /* (first, whatever else fails: it clears the codes) */
+    ok = nodes_valid(g, t, (size_t)n[C_REGEX]); /* (first, whatever else fails: it clears
+                                                  * the codes) */
     ok = ok && n[C_CLASSES] == g->tp.nclasses && store_valid(g, t, cls) &&
-         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX], have);
+         attach_regexes(t, blob, (size_t)n[C_REBYTES], (size_t)n[C_REGEX]);
     if (ok) {
         for (size_t c = 0; c < g->tp.nclasses; c++) {
             struct tp_class *k = &g->tp.classes[c];

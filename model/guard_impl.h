@@ -442,6 +442,10 @@ struct tp_store {
                                * high halves) every /re/ that can start it requires (see
                                * regex_last), 0 when not known: a word holding neither cannot
                                * start it by a /re/ */
+    uint32_t *renodes;        /* read from the cache: the regex nodes' indices, in order (so
+                               * that giving them codes and freeing those reads no other node);
+                               * NULL otherwise */
+    size_t nrenodes;
     void *map;                /* read from the cache: the file's private mapping, which holds
                                * nodes to follow (they are not freed apart); NULL otherwise */
     size_t maplen;

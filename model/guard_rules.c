@@ -77,6 +77,8 @@ struct loader {
     size_t nitems, capitems;
     struct phrase_set scratch; /* for checking phrases as they are read */
     bool anti;                 /* the entry being added is an antipattern */
+    const struct key_spec *lastkey; /* the rule key last looked up (most lines repeat the
+                               * key before them: match, example) */
 };
 
 static void lerr(struct loader *L, const char *file, int line, const char *fmt, ...)
@@ -282,6 +284,18 @@ check_phrase(struct loader *L, const char *file, int line, const char *text)
     return rc;
 }
 
+/* Gives a regex rule's per-expression arrays room for cap expressions. */
+static void
+regex_grow(struct guard_rule *r, size_t cap)
+{
+    r->re = xreallocarray(r->re, cap, sizeof *r->re);
+    r->re_jit = xreallocarray(r->re_jit, cap, 1);
+    r->re_text = xreallocarray(r->re_text, cap, sizeof *r->re_text);
+    r->re_broken = xreallocarray(r->re_broken, cap, sizeof *r->re_broken);
+    r->re_lead = xreallocarray(r->re_lead, cap, sizeof *r->re_lead);
+    r->re_anchored = xreallocarray(r->re_anchored, cap, sizeof *r->re_anchored);
+}
+
 /* Adds a match or except entry to r after checking it for r's kind. file/line say where it
  * was written (a list file's line for list entries). */
 static int
@@ -326,16 +340,12 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
             free(err);
             rc = -1;
         } else {
-            r->re = xreallocarray(r->re, r->nre + 1, sizeof *r->re);
-            r->re_jit = xreallocarray(r->re_jit, r->nre + 1, 1);
+            if ((r->nre & (r->nre - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
+                regex_grow(r, r->nre ? r->nre * 2 : 1);
             r->re_jit[r->nre] = 0;
-            r->re_text = xreallocarray(r->re_text, r->nre + 1, sizeof *r->re_text);
             r->re_text[r->nre] = xstrdup(body);
-            r->re_broken = xreallocarray(r->re_broken, r->nre + 1, sizeof *r->re_broken);
             r->re_broken[r->nre] = NULL;
-            r->re_lead = xreallocarray(r->re_lead, r->nre + 1, sizeof *r->re_lead);
             r->re_lead[r->nre] = NULL;
-            r->re_anchored = xreallocarray(r->re_anchored, r->nre + 1, sizeof *r->re_anchored);
             r->re_anchored[r->nre] = NULL;
             r->re[r->nre++] = re;
         }
@@ -424,6 +434,20 @@ plain_ascii(const char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
+    uint64_t seen = 0; /* (the bits of 32 bytes at a time, tested once for them) */
+    for (; i + 32 <= n; i += 32) {
+        uint64_t x0, x1, x2, x3;
+        memcpy(&x0, s + i, 8);
+        memcpy(&x1, s + i + 8, 8);
+        memcpy(&x2, s + i + 16, 8);
+        memcpy(&x3, s + i + 24, 8);
+        seen |= ((x0 - ones * 0x20) & ~x0) | x0 | (x0 + ones);
+        seen |= ((x1 - ones * 0x20) & ~x1) | x1 | (x1 + ones);
+        seen |= ((x2 - ones * 0x20) & ~x2) | x2 | (x2 + ones);
+        seen |= ((x3 - ones * 0x20) & ~x3) | x3 | (x3 + ones);
+        if (seen & highs)
+            return false;
+    }
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -433,6 +457,11 @@ plain_ascii(const char *s, size_t n)
         uint64_t high = x | (x + ones);
         if ((low | high) & highs)
             return false;
+    }
+    if (i < n && n >= 8) { /* the last bytes, as the 8 that end s (some already seen) */
+        uint64_t x;
+        memcpy(&x, s + n - 8, 8);
+        return ((((x - ones * 0x20) & ~x) | x | (x + ones)) & highs) == 0;
     }
     for (; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
@@ -1245,6 +1274,16 @@ rule_key(const char *name)
     return NULL;
 }
 
+/* The spec of a rule key, or NULL, for a line of L's file: the key of the line before is
+ * compared first. */
+static const struct key_spec *
+loader_rule_key(struct loader *L, const char *name)
+{
+    if (L->lastkey == NULL || strcmp(L->lastkey->name, name) != 0)
+        L->lastkey = rule_key(name);
+    return L->lastkey;
+}
+
 /* Returns the rule called id, or NULL. */
 static struct guard_rule *
 find_rule(struct guard *g, const char *id)
@@ -1823,7 +1862,7 @@ parse_item(struct loader *L, char *line, int lineno)
     if (L->sec == SEC_BAD)
         return 0; /* already reported at the header */
     /* A key given twice is a mistake unless the key is a list. */
-    const struct key_spec *spec = L->sec == SEC_RULE ? rule_key(k) : NULL;
+    const struct key_spec *spec = L->sec == SEC_RULE ? loader_rule_key(L, k) : NULL;
     bool repeat = L->sec == SEC_ALLOW || L->sec == SEC_CLASS || (spec && spec->repeat);
     if (!repeat) {
         const struct item *prev = section_item(L, k);

@@ -92,9 +92,15 @@ lazy_free(struct tp_lazy *lazy)
 void
 guard_tokpat_free(struct tp_store *s)
 {
-    for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].op == TP_REGEX)
-            pcre2_code_free(s->nodes[i].re);
+    if (s->renodes != NULL) { /* (read from the cache: only these can hold a code) */
+        for (size_t i = 0; i < s->nrenodes; i++)
+            pcre2_code_free(s->nodes[s->renodes[i]].re);
+    } else {
+        for (size_t i = 0; i < s->nnodes; i++)
+            if (s->nodes[i].op == TP_REGEX)
+                pcre2_code_free(s->nodes[i].re);
+    }
+    free(s->renodes);
     if (s->map == NULL) {
         free(s->nodes);
         free(s->seqs);
@@ -595,7 +601,9 @@ guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_ent
         c = &s->classes[s->nclasses++];
         *c = (struct tp_class){.name = xstrdup(name), .file = e->file, .line = e->line};
     }
-    c->members = xreallocarray(c->members, c->nmembers + 1, sizeof *c->members);
+    if ((c->nmembers & (c->nmembers - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
+        c->members = xreallocarray(c->members, c->nmembers ? c->nmembers * 2 : 1,
+                                   sizeof *c->members);
     c->members[c->nmembers] = *e;
     c->members[c->nmembers].text = xstrdup(e->text);
     c->nmembers++;
@@ -1374,15 +1382,29 @@ sets_met(const struct tp_store *s, const uint64_t *bits, uint8_t *have)
 bool
 guard_tokpat_reqs_valid(const struct tp_store *s)
 {
+    /* Every item, a set's size or a word's bit, is under 2 * WORD_BITS (a power of two): all
+     * are checked at once, four in a 64-bit word, for a bit at or above it. */
+    _Static_assert((2 * WORD_BITS & (2 * WORD_BITS - 1)) == 0 && 2 * WORD_BITS <= 0x8000 &&
+                       TP_REQ_WORDS < 2 * WORD_BITS,
+                   "the word bits are checked by their high bits");
+    const uint64_t high = (uint64_t)(uint16_t)~(2 * WORD_BITS - 1) * 0x0001000100010001ull;
+    uint64_t seen = 0;
+    size_t i = 0;
+    for (; i + 4 <= s->nreqbits; i += 4) {
+        uint64_t v;
+        memcpy(&v, s->reqbits + i, 8);
+        seen |= v;
+    }
+    for (; i < s->nreqbits; i++)
+        seen |= s->reqbits[i];
+    if (seen & high)
+        return false;
     for (size_t e = 0; e < s->nentries; e++) {
         size_t at = s->reqstart[e];
         for (uint8_t k = 0; k < s->entries[e].nreq; k++) {
             if (at >= s->nreqbits || s->reqbits[at] > TP_REQ_WORDS ||
                 s->reqbits[at] > s->nreqbits - at - 1)
                 return false;
-            for (uint16_t w = 1; w <= s->reqbits[at]; w++)
-                if (s->reqbits[at + w] >= 2 * WORD_BITS)
-                    return false;
             at += 1 + (size_t)s->reqbits[at];
         }
     }

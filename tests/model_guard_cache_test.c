@@ -6,6 +6,8 @@
  * may write to is not used. */
 #include "guardtest.h"
 
+#include "model/guard_impl.h"
+
 #include <sys/stat.h>
 
 #define POLICY "tests/guardrails/policy"
@@ -242,6 +244,187 @@ test_cache_damaged(void **state)
     gt_dir_free(&d);
 }
 
+/* The whole of the file at path (newly allocated); its length in *len. */
+static char *
+slurp_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    struct buf b = {0};
+    char chunk[65536];
+    for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+        buf_add(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return buf_take(&b);
+}
+
+/* The checksum guard_cache.c keeps after a tokpat file's header: four lanes, each a sum of
+ * every fourth 8-byte word and a running total of those sums, the last words padded with
+ * zeros, folded to two words. Made again here so that a test can forge a file whose checksum
+ * is right, to reach the checks made after it. */
+static void
+forge_sum(const unsigned char *p, size_t len, uint64_t out[2])
+{
+    uint64_t a[4] = {0}, b[4] = {0};
+    unsigned char block[32];
+    size_t tail = len % 32;
+    for (size_t at = 0; at < len; at += 32) {
+        memset(block, 0, sizeof block);
+        memcpy(block, p + at, len - at < 32 ? len - at : 32);
+        for (int l = 0; l < 4; l++) {
+            uint64_t v;
+            memcpy(&v, block + 8 * l, 8);
+            a[l] += v;
+            b[l] += a[l];
+        }
+    }
+    uint64_t x = 0x5851F42D4C957F2Dull, y = (uint64_t)tail;
+    for (int l = 0; l < 4; l++) {
+        x = (x ^ a[l]) * 0x9E3779B97F4A7C15ull;
+        y = (y ^ b[l]) * 0xBF58476D1CE4E5B9ull;
+    }
+    out[0] = x;
+    out[1] = y;
+}
+
+/* Where a tokpat file's header keeps the counts, the regex count and the checksum, and how
+ * long it is (struct cache_header); where the nodes start, and a node's size and fields. */
+#define FORGE_COUNTS 32
+#define FORGE_REGEX (FORGE_COUNTS + 10 * 8)
+#define FORGE_SUM (FORGE_COUNTS + 14 * 8)
+#define FORGE_HEADER (FORGE_SUM + 16)
+#define FORGE_NODE 32
+#define FORGE_NODE_SET 24
+
+/* The bytes an array of n items of size bytes takes in a tokpat file (stored_size). */
+static size_t
+forge_stored(uint64_t n, size_t size)
+{
+    return (size_t)(((n + 1) * size + 7) & ~(uint64_t)7);
+}
+
+/* Changes a tokpat file's bytes as how says and makes its checksum right again: 0 gives the
+ * first regex node's code stray bytes, 1 and 2 make the header's count of regex nodes one
+ * more and far more than the nodes hold, 3 points the last alternative one past the
+ * sequences and 4 the first past them. */
+static void
+forge(const char *path, int how)
+{
+    size_t len = 0;
+    unsigned char *data = (unsigned char *)slurp_file(path, &len);
+    assert_true(len > FORGE_HEADER);
+    uint64_t nnodes, nseqs, nalts, nre;
+    memcpy(&nnodes, data + FORGE_COUNTS, 8);
+    memcpy(&nseqs, data + FORGE_COUNTS + 8, 8);
+    memcpy(&nalts, data + FORGE_COUNTS + 16, 8);
+    memcpy(&nre, data + FORGE_REGEX, 8);
+    assert_true(nre > 0 && nalts > 1 && nalts % 4 != 0); /* (the last is read apart) */
+    if (how >= 3) {
+        size_t alts = FORGE_HEADER + forge_stored(nnodes, sizeof(struct tp_node)) +
+                      forge_stored(nseqs, sizeof(struct tp_seq));
+        uint32_t past = (uint32_t)nseqs;
+        memcpy(data + alts + (how == 3 ? nalts - 1 : 0) * 4, &past, 4);
+    } else if (how == 0) {
+        size_t i = 0;
+        while (i < nnodes && data[FORGE_HEADER + i * FORGE_NODE] != 3 /* TP_REGEX */)
+            i++;
+        assert_true(i < nnodes);
+        memcpy(data + FORGE_HEADER + i * FORGE_NODE + FORGE_NODE_SET, "\x10\x20\x30\x40", 4);
+    } else {
+        nre = how == 1 ? nre + 1 : (uint64_t)1 << 27;
+        memcpy(data + FORGE_REGEX, &nre, 8);
+    }
+    uint64_t sum[2];
+    forge_sum(data + FORGE_HEADER, len - FORGE_HEADER, sum);
+    memcpy(data + FORGE_SUM, sum, 16);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(data);
+}
+
+/* A file whose checksum is right but whose regex nodes or alternatives do not hold together
+ * (a code stored where none may be, a count of them the nodes do not have, an alternative
+ * past the sequences, last or first) is ignored like a damaged one:
+ * the rules find what they always find, nothing frees a stray code, and the file is written
+ * again. The first forgery is checked to be right but for the change: unchanged, the file
+ * is used. */
+static void
+test_cache_forged(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    char *want = plain_findings();
+    guard_free(load(cache));
+    for (int how = -1; how < 5; how++) {
+        char *tok = only_file(cache, "tokpat-");
+        if (how < 0) { /* the sum made again, nothing changed: still used */
+            size_t len = 0;
+            unsigned char *data = (unsigned char *)slurp_file(tok, &len);
+            uint64_t sum[2];
+            forge_sum(data + FORGE_HEADER, len - FORGE_HEADER, sum);
+            assert_memory_equal(sum, data + FORGE_SUM, 16);
+            free(data);
+        } else {
+            forge(tok, how);
+        }
+        ino_t ino = inode(tok);
+        struct guard *g = load(cache);
+        char *got = findings_text(g);
+        assert_string_equal(got, want);
+        free(got);
+        guard_free(g);
+        char *tok2 = only_file(cache, "tokpat-");
+        if (how < 0)
+            assert_int_equal(inode(tok2), ino);
+        else
+            assert_int_not_equal(inode(tok2), ino);
+        free(tok);
+        free(tok2);
+    }
+    free(want);
+    free(cache);
+    gt_dir_free(&d);
+}
+
+/* The packed required-word sets read from a cache (guard_tokpat_reqs_valid): a set's size
+ * at most TP_REQ_WORDS and within the array, and every item, in a set or not, under twice
+ * TP_WORD_BITS (checked four at a time, so the items are tried at each place of four). */
+static void
+test_cache_reqs_valid(void **state)
+{
+    (void)state;
+    struct tp_entry entries[2] = {{.nreq = 2}, {.nreq = 1}};
+    uint32_t reqstart[3] = {0, 5, 0};
+    /* Entry 0: a set of 2 words, then one of 1; entry 1: a set of 1; one item spare. */
+    uint16_t good[9] = {2, 7, 2 * TP_WORD_BITS - 1, 1, 0, 1, 9, 3, 0};
+    uint16_t bits[9];
+    struct tp_store s = {.entries = entries, .nentries = 2, .reqstart = reqstart,
+                         .reqbits = bits, .nreqbits = 8};
+    memcpy(bits, good, sizeof bits);
+    assert_true(guard_tokpat_reqs_valid(&s));
+    for (size_t i = 0; i < 8; i++) { /* any item at or over the bound */
+        memcpy(bits, good, sizeof bits);
+        bits[i] = 2 * TP_WORD_BITS;
+        assert_false(guard_tokpat_reqs_valid(&s));
+        bits[i] = 0xffff;
+        assert_false(guard_tokpat_reqs_valid(&s));
+    }
+    memcpy(bits, good, sizeof bits);
+    bits[5] = TP_REQ_WORDS + 1; /* a set too large */
+    assert_false(guard_tokpat_reqs_valid(&s));
+    memcpy(bits, good, sizeof bits);
+    bits[5] = 3; /* a set running past the end */
+    assert_false(guard_tokpat_reqs_valid(&s));
+    memcpy(bits, good, sizeof bits);
+    reqstart[1] = 8; /* a set starting past the end */
+    assert_false(guard_tokpat_reqs_valid(&s));
+}
+
 /* Loads the shipped rules with a policy holding the given text, and the cache folder. */
 static struct guard *
 load_policy(const struct gt_dir *d, const char *cache, const char *text)
@@ -346,6 +529,8 @@ main(void)
         cmocka_unit_test(test_cache_same_findings),
         cmocka_unit_test(test_cache_mapping_kept),
         cmocka_unit_test(test_cache_damaged),
+        cmocka_unit_test(test_cache_forged),
+        cmocka_unit_test(test_cache_reqs_valid),
         cmocka_unit_test(test_cache_follows_changes),
         cmocka_unit_test(test_cache_unwritable),
         cmocka_unit_test(test_cache_shared_folder),
