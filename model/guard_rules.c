@@ -1210,7 +1210,7 @@ static const struct key_spec rule_keys[] = {
      "NUMBER", "A model rule fires when the score is above this (default 0). An office that\n"
      "finds a model too eager can raise it in its policy (`[tone.reads-like]` then\n"
      "`threshold = 6`). The shipped thresholds (tone 3, service requests 5, escalation 1,\n"
-     "election 0.5, personal data 5, commitments 8, self-identification 3) were chosen by\n"
+     "election 0.5, personal data 5, commitments 8, self-identification 3.5) were chosen by\n"
      "replaying blind batches of labelled replies against the rules and models that had\n"
      "not yet seen them, and raised where a remade model read a plain sentence as a problem.\n"
      "The self-identification model assumes the account speaks as \"we\": an office that\n"

@@ -98,6 +98,7 @@ test_rebuttal_and_commitments(void **state)
     gt_quiet(g, "We aim to reply within 10 working days.", "commitment.");
     gt_quiet(g, "We'll pass this on to the highways team.", "commitment.");
     gt_quiet(g, "We'll make sure the team gets your message.", "commitment.");
+    gt_quiet(g, "Our Patient Experience team will pass your thanks on to the crew.", "commitment.");
     gt_quiet(g, "Garden waste costs £45 a year.", "commitment.");
     /* One finding for one promise, even when two commitment rules see it. */
     struct guard_result r = gt_check(g, "We'll fix the streetlight by Friday.");
