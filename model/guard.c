@@ -94,12 +94,11 @@ guard_free(struct guard *g)
 }
 
 /* Appends a value to a list, its text copied into g's strings. The list grows by doubling
- * (when it holds none, one, two, four ... values), so that it needs no count of room. */
+ * (xgrow), so that it needs no count of room. */
 static void
 push_value(struct guard *g, struct guard_value **list, size_t *n, const char *text, bool user)
 {
-    if ((*n & (*n - 1)) == 0)
-        *list = xreallocarray(*list, *n ? *n * 2 : 1, sizeof **list);
+    *list = xgrow(*list, *n, sizeof **list);
     size_t len = strlen(text);
     (*list)[(*n)++] = (struct guard_value){strarena_dupn(&g->strings, text, len), user,
                                            (uint32_t)len};

@@ -284,18 +284,6 @@ check_phrase(struct loader *L, const char *file, int line, const char *text)
     return rc;
 }
 
-/* Gives a regex rule's per-expression arrays room for cap expressions. */
-static void
-regex_grow(struct guard_rule *r, size_t cap)
-{
-    r->re = xreallocarray(r->re, cap, sizeof *r->re);
-    r->re_jit = xreallocarray(r->re_jit, cap, 1);
-    r->re_text = xreallocarray(r->re_text, cap, sizeof *r->re_text);
-    r->re_broken = xreallocarray(r->re_broken, cap, sizeof *r->re_broken);
-    r->re_lead = xreallocarray(r->re_lead, cap, sizeof *r->re_lead);
-    r->re_anchored = xreallocarray(r->re_anchored, cap, sizeof *r->re_anchored);
-}
-
 /* Adds a match or except entry to r after checking it for r's kind. file/line say where it
  * was written (a list file's line for list entries). */
 static int
@@ -340,12 +328,16 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
             free(err);
             rc = -1;
         } else {
-            if ((r->nre & (r->nre - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
-                regex_grow(r, r->nre ? r->nre * 2 : 1);
+            r->re = xgrow(r->re, r->nre, sizeof *r->re);
+            r->re_jit = xgrow(r->re_jit, r->nre, 1);
             r->re_jit[r->nre] = 0;
+            r->re_text = xgrow(r->re_text, r->nre, sizeof *r->re_text);
             r->re_text[r->nre] = xstrdup(body);
+            r->re_broken = xgrow(r->re_broken, r->nre, sizeof *r->re_broken);
             r->re_broken[r->nre] = NULL;
+            r->re_lead = xgrow(r->re_lead, r->nre, sizeof *r->re_lead);
             r->re_lead[r->nre] = NULL;
+            r->re_anchored = xgrow(r->re_anchored, r->nre, sizeof *r->re_anchored);
             r->re_anchored[r->nre] = NULL;
             r->re[r->nre++] = re;
         }
@@ -1018,9 +1010,7 @@ add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool 
         lerr(L, NULL, it->line, "rule %s has more than 64 examples", r->id);
         return -1;
     }
-    if ((r->nexamples & (r->nexamples - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
-        r->examples = xreallocarray(r->examples, r->nexamples ? r->nexamples * 2 : 1,
-                                    sizeof *r->examples);
+    r->examples = xgrow(r->examples, r->nexamples, sizeof *r->examples);
     r->examples[r->nexamples++] = (struct guard_rule_example){
         strarena_dup(&L->g->strings, it->value), L->file, it->line, must_fire};
     return 0;

@@ -601,9 +601,7 @@ guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_ent
         c = &s->classes[s->nclasses++];
         *c = (struct tp_class){.name = xstrdup(name), .file = e->file, .line = e->line};
     }
-    if ((c->nmembers & (c->nmembers - 1)) == 0) /* 0, 1, 2, 4 ...: grown by doubling */
-        c->members = xreallocarray(c->members, c->nmembers ? c->nmembers * 2 : 1,
-                                   sizeof *c->members);
+    c->members = xgrow(c->members, c->nmembers, sizeof *c->members);
     c->members[c->nmembers] = *e;
     c->members[c->nmembers].text = xstrdup(e->text);
     c->nmembers++;

@@ -50,6 +50,16 @@ xreallocarray(void *p, size_t n, size_t size)
     return xrealloc(p, n * size);
 }
 
+/* An array of n items of size bytes (p) with room for one more, for arrays that keep no
+ * count of room: it grows by doubling, when n is 0 or a power of two, and is p otherwise. */
+void *
+xgrow(void *p, size_t n, size_t size)
+{
+    if ((n & (n - 1)) != 0)
+        return p;
+    return xreallocarray(p, n ? n * 2 : 1, size);
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -98,6 +98,15 @@ inode(const char *path)
     return st.st_ino;
 }
 
+/* Fails unless g finds exactly want (findings_text). */
+static void
+assert_finds(const struct guard *g, const char *want)
+{
+    char *got = findings_text(g);
+    assert_string_equal(got, want);
+    free(got);
+}
+
 /* The findings of rules compiled without a cache: what every cached load must find. */
 static char *
 plain_findings(void)
@@ -120,17 +129,13 @@ test_cache_same_findings(void **state)
     assert_true(strlen(want) > 1000);
 
     struct guard *cold = load(cache); /* compiles and writes the files */
-    char *got = findings_text(cold);
-    assert_string_equal(got, want);
-    free(got);
+    assert_finds(cold, want);
     guard_free(cold);
     char *tok = only_file(cache, "tokpat-"), *re = only_file(cache, "regex-");
     ino_t tok_ino = inode(tok), re_ino = inode(re);
 
     struct guard *warm = load(cache); /* reads them, writes nothing */
-    got = findings_text(warm);
-    assert_string_equal(got, want);
-    free(got);
+    assert_finds(warm, want);
     guard_free(warm);
     assert_int_equal(inode(tok), tok_ino);
     assert_int_equal(inode(re), re_ino);
@@ -157,24 +162,18 @@ test_cache_mapping_kept(void **state)
 
     struct guard *a = load(cache), *b = load(cache);
     guard_free(a);
-    char *got = findings_text(b);
-    assert_string_equal(got, want);
-    free(got);
+    assert_finds(b, want);
     assert_int_equal(unlink(tok), 0);
     FILE *f = fopen(tok, "w");
     assert_non_null(f);
     fputs("not a cache\n", f);
     assert_int_equal(fclose(f), 0);
     ino_t junk_ino = inode(tok);
-    got = findings_text(b);
-    assert_string_equal(got, want);
-    free(got);
+    assert_finds(b, want);
     guard_free(b);
 
     struct guard *again = load(cache); /* the other file is ignored and written anew */
-    got = findings_text(again);
-    assert_string_equal(got, want);
-    free(got);
+    assert_finds(again, want);
     guard_free(again);
     assert_true(inode(tok) != junk_ino);
     free(tok);
@@ -224,9 +223,7 @@ test_cache_damaged(void **state)
         case 5: cut(tok, 0); cut(re, 0); break;               /* empty */
         }
         struct guard *g = load(cache);
-        char *got = findings_text(g);
-        assert_string_equal(got, want);
-        free(got);
+        assert_finds(g, want);
         guard_free(g);
         /* The damaged file was replaced by a good one. */
         char *tok2 = only_file(cache, "tokpat-"), *re2 = only_file(cache, "regex-");
@@ -374,9 +371,7 @@ test_cache_forged(void **state)
         }
         ino_t ino = inode(tok);
         struct guard *g = load(cache);
-        char *got = findings_text(g);
-        assert_string_equal(got, want);
-        free(got);
+        assert_finds(g, want);
         guard_free(g);
         char *tok2 = only_file(cache, "tokpat-");
         if (how < 0)
@@ -484,9 +479,7 @@ test_cache_unwritable(void **state)
     char *want = plain_findings();
     for (int i = 0; i < 2; i++) {
         struct guard *g = load(i ? file : cache);
-        char *got = findings_text(g);
-        assert_string_equal(got, want);
-        free(got);
+        assert_finds(g, want);
         guard_free(g);
     }
     free(want);
@@ -509,14 +502,12 @@ test_cache_shared_folder(void **state)
     ino_t tok_ino = inode(tok);
     assert_int_equal(chmod(cache, 0777), 0);
     damage(tok, 100000, "\x5a\xa5", 2); /* would be rewritten if the folder were used */
-    struct guard *plain = load(NULL), *g = load(cache);
-    char *want = findings_text(plain), *got = findings_text(g);
-    assert_string_equal(got, want);
+    char *want = plain_findings();
+    struct guard *g = load(cache);
+    assert_finds(g, want);
     assert_int_equal(inode(tok), tok_ino);
-    guard_free(plain);
     guard_free(g);
     free(want);
-    free(got);
     free(tok);
     free(cache);
     gt_dir_free(&d);
