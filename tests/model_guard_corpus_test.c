@@ -4,7 +4,8 @@
  * 95 %, a warning-level one's under 90 %, or more than 3 % of clean replies are flagged; with
  * GUARD_CORPUS_STRICT=1 (make check-quality) the same targets hold on test. Misses
  * are shown for dev only (GUARD_CORPUS_SHOW=test shows test's, for a final look, not for
- * tuning); GUARD_CORPUS_VERBOSE=1 shows every finding. Runs from the source tree's top folder,
+ * tuning); GUARD_CORPUS_VERBOSE=1 shows every finding, GUARD_CORPUS_CACHE=DIR loads through
+ * the pattern cache in DIR. Runs from the source tree's top folder,
  * as `make check` does. */
 #include "guardtest.h"
 
@@ -386,7 +387,10 @@ static void
 test_corpus(void **state)
 {
     (void)state;
-    struct guard_options opts = {.rules_dir = RULES_DIR, .policy = CORPUS_DIR "/policy"};
+    /* GUARD_CORPUS_CACHE=DIR loads with the compiled patterns' cache in DIR (made when it is
+     * missing), so that a findings dump can be compared cold and warm. */
+    struct guard_options opts = {.rules_dir = RULES_DIR, .policy = CORPUS_DIR "/policy",
+                                 .cache_dir = getenv("GUARD_CORPUS_CACHE")};
     char *err = NULL;
     struct guard *g = guard_new(&opts, &err);
     if (g == NULL)
