@@ -420,9 +420,9 @@ struct tp_store {
     uint32_t *reqposts;       /* per run: TP_REQS_MAX * pattern + the set's place in reqbits */
     size_t nreqposts;         /* (the sets' words) */
     uint32_t *altfirst;       /* per alternative in alts: the hash of the word it must start
-                               * with, 0 when it need not start with a word (made as reqbits,
-                               * so that trying a list of alternatives reads one short array
-                               * rather than each sequence) */
+                               * with, 0 when it need not start with a word (made with its
+                               * list's altbloom, so that trying a list of alternatives reads
+                               * one short array rather than each sequence) */
     uint32_t *altsecond;      /* per alternative: the hash of its second word when it starts
                                * with two plain words ("the council"), else 0 (made with its
                                * list's altbloom) */
@@ -846,9 +846,9 @@ void guard_run_pattern(struct guard_ctx *c, const struct guard_rule *r, struct g
  * for exactly these patterns, this program and its libraries. Returns false, changing
  * nothing, when there is none or it is damaged; then compile as usual. */
 bool guard_cache_load(struct guard *g, const char *dir);
-/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart), the
- * alternatives' first words (altfirst; altbloom, altmask and altsecond are made as a check
- * first needs them) and where open patterns can start (openstart). */
+/* Packs what the check reads from the store: the required-word sets (reqbits, reqstart) and
+ * where open patterns can start (openstart); makes room for the alternatives' first words
+ * (altfirst, made with altbloom, altmask and altsecond as a check first needs them). */
 void guard_tokpat_pack(struct tp_store *s);
 /* Whether the packed required-word sets read from a cache hold together with s's entries:
  * every set within reqbits, of at most TP_REQ_WORDS words, each a bit of a text's filter. */

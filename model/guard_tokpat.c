@@ -1210,8 +1210,9 @@ pack_reqs(struct tp_store *s)
     }
 }
 
-/* Copies each alternative's first word beside the others of its list; the lists' filters of
- * first words are made as the check needs them (see alt_bloom). */
+/* Makes room for each alternative's first word beside the others of its list; they and the
+ * lists' filters of first words are made as the check needs them (see alt_bloom), as most
+ * lists are never tried. */
 static void
 pack_alts(struct tp_store *s)
 {
@@ -1219,21 +1220,17 @@ pack_alts(struct tp_store *s)
     free(s->altsecond);
     free(s->altbloom);
     free(s->altmask);
-    s->altfirst = xcalloc(s->nalts + 1, sizeof *s->altfirst);
-    s->altsecond = xreallocarray(NULL, s->nalts + 1, sizeof *s->altsecond);
     s->altbloom = xcalloc(s->nalts + 1, sizeof *s->altbloom);
-    /* (Written for a list when its altbloom is made, before any is read: left unzeroed, as
-     * most are never needed.) */
+    /* (Written for a list when its altbloom is made, before any is read: left unzeroed.) */
+    s->altfirst = xreallocarray(NULL, s->nalts + 1, sizeof *s->altfirst);
+    s->altsecond = xreallocarray(NULL, s->nalts + 1, sizeof *s->altsecond);
     s->altmask = xreallocarray(NULL, s->nalts + 1, sizeof *s->altmask);
     lazy_free(s->lazy);
     s->lazy = xcalloc(1, sizeof *s->lazy);
-    for (size_t i = 0; i < s->nalts; i++) {
-        const struct tp_seq *q = &s->seqs[s->alts[i]];
-        s->altfirst[i] = q->firstkind == 1 ? q->first : 0;
-    }
 }
 
 static uint32_t set_size(const struct tp_store *s, const struct tp_node *n);
+static uint64_t alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt);
 
 /* Whether node n is one word that must have a capital: a try at a word without one fails at
  * it, in one step. */
@@ -1292,6 +1289,8 @@ open_start(const struct tp_store *s, uint32_t e, uint64_t *bytes, uint32_t *unit
         return TP_START_ANY;
     uint32_t alt, nalt;
     tp_node_alts(s, n, &alt, &nalt);
+    if (nalt > 0)
+        alt_bloom(s, alt, nalt); /* (makes the list's altfirst) */
     uint8_t start = 0;
     for (uint32_t a = 0; a < nalt; a++) {
         const struct tp_seq *aq = &s->seqs[s->alts[alt + a]];
@@ -1830,15 +1829,20 @@ alt_mask(const struct tp_store *s, uint32_t seq)
     return mask;
 }
 
-/* The filter of the first words of the alternatives from alt, and each alternative's own
- * (altmask) and second word (altsecond), made on first need and kept in the store: most
- * lists are never tried, and making them all would slow every load. */
+/* The filter of the first words of the alternatives from alt (nalt > 0), and each
+ * alternative's first word (altfirst), own filter (altmask) and second word (altsecond), made
+ * on first need and kept in the store: most lists are never tried, and making them all would
+ * slow every load. Called before any of them is read. */
 static uint64_t
 alt_bloom(const struct tp_store *s, uint32_t alt, uint32_t nalt)
 {
     if (s->altbloom[alt] != 0)
         return s->altbloom[alt];
     uint64_t bloom = 0;
+    for (uint32_t a = 0; a < nalt; a++) {
+        const struct tp_seq *fq = &s->seqs[s->alts[alt + a]];
+        s->altfirst[alt + a] = fq->firstkind == 1 ? fq->first : 0;
+    }
     for (uint32_t a = 0; a < nalt; a++) {
         uint32_t first = s->altfirst[alt + a];
         uint64_t mask = first ? (uint64_t)1 << tp_alt_bit(first) : alt_mask(s, s->alts[alt + a]);
@@ -2039,6 +2043,8 @@ may_start_open(const struct tp_store *s, size_t k, const struct guard_view *v,
     const struct tp_node *n = &s->nodes[s->seqs[s->entries[s->open[k]].seq].node];
     uint32_t alt, nalt;
     tp_node_alts(s, n, &alt, &nalt);
+    if (nalt > 0)
+        alt_bloom(s, alt, nalt); /* (made at load by open_start already) */
     for (uint32_t a = 0; a < nalt; a++) {
         uint32_t first = s->altfirst[alt + a];
         if (first != 0 && (first == t->hash || first == t->shash))
