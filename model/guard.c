@@ -36,7 +36,7 @@ rule_free(struct guard_rule *r)
     free(r->pattern);
     free(r->need_pattern);
     guard_lexmodel_free(r->lexmodel);
-    free(r->entries); /* (their texts are the guard's strings) */
+    free(r->entries); /* (their texts are the guard's texts or strings) */
     for (size_t i = 0; i < r->nre; i++) {
         pcre2_code_free(r->re[i]);
         pcre2_code_free(r->re_broken[i]);
@@ -52,7 +52,7 @@ rule_free(struct guard_rule *r)
     free(r->re_text);
     free(r->vmatch); /* (their texts, and vexcept's, are the guard's strings) */
     free(r->vexcept);
-    free(r->examples); /* (their texts are the guard's strings) */
+    free(r->examples); /* (their texts are the guard's texts) */
     free(r->example_post);
 }
 
@@ -90,6 +90,9 @@ guard_free(struct guard *g)
     pcre2_match_context_free(g->mctx);
     pcre2_code_free(g->utf_probe);
     strarena_free(&g->strings);
+    for (size_t i = 0; i < g->ntexts; i++)
+        free(g->texts[i]);
+    free(g->texts);
     free(g);
 }
 

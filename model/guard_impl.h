@@ -110,7 +110,8 @@ extern const char *const guard_categories[];
 
 /* One match or except entry as written. */
 struct guard_entry {
-    char *text;               /* (rules' entries: in the guard's strings) */
+    char *text;               /* (rules' entries and class members: in the guard's texts or
+                               * strings) */
     char *replacement;        /* from "text => replacement", or NULL (as text) */
     const char *file;         /* interned in the guard */
     int line;
@@ -172,7 +173,7 @@ struct guard_reindex {
 
 /* A rule's example: a text it must fire on, or must not (counterexample). */
 struct guard_rule_example {
-    char *text;               /* (in the guard's strings) */
+    char *text;               /* (in the guard's texts) */
     const char *file;
     int line;
     bool must_fire;
@@ -618,8 +619,12 @@ struct guard {
     size_t nfiles;
     char **packs;             /* shipped pack names, in load order */
     size_t npacks;
-    struct strarena strings;  /* the rules' entry texts and replacements and their
-                               * examples (owned here, not by each rule) */
+    struct strarena strings;  /* entry texts a load rewrote (replacements, domains) and
+                               * normalised values (owned here, not by each rule) */
+    char **texts;             /* the rule and list files as read, each line ended in place:
+                               * the rules' entries and examples and the classes' members
+                               * point into them rather than into copies */
+    size_t ntexts;
     struct guard_entry *allow;   /* [allow] word */
     size_t nallow;
     struct guard_value *domains; /* [allow] domain */
@@ -827,7 +832,8 @@ void guard_run_regex(struct guard_ctx *c, const struct guard_rule *r, struct gua
 
 /* guard_tokpat.c: token patterns. */
 
-/* Adds a [class NAME] member (checked already). */
+/* Adds a [class NAME] member (checked already); its text is e's, which must live as long as g
+ * (a file's text the guard keeps). */
 void guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_entry *e);
 /* Compiles classes and the patterns of every pattern rule, then the index. Problems (unknown
  * classes, loops) are appended to errors; returns their count. With cache_dir, takes the

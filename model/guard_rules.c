@@ -52,8 +52,8 @@ static const char *const layer_names[] = {"shipped pack", "office policy", "user
 struct key_spec;
 
 struct item {
-    const char *key;          /* both in the file's text, which outlives the section */
-    const char *value;
+    const char *key;          /* both in the file's text, which the guard keeps */
+    char *value;
     int line;
     const struct key_spec *spec; /* a rule section's key: its spec (looked up once), or NULL
                                   * when it has none */
@@ -287,7 +287,7 @@ check_phrase(struct loader *L, const char *file, int line, const char *text)
 /* Adds a match or except entry to r after checking it for r's kind. file/line say where it
  * was written (a list file's line for list entries). */
 static int
-add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, const char *text,
+add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, char *text,
           bool except)
 {
     struct guard *g = L->g;
@@ -298,8 +298,12 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, co
     }
     bool phrase_like = r->kind == KIND_PHRASE || r->kind == KIND_EXPECT ||
                        r->kind == KIND_CAPS || (except && r->kind == KIND_REGEX);
-    char *body = strarena_dup(&g->strings, text), *replacement = NULL;
-    char *arrow = phrase_like && !except ? strstr(body, "=>") : NULL;
+    /* The entry is the file's text, which the guard keeps, unless it is to be rewritten
+     * (a replacement split off, a domain lowercased): then a copy, so that a problem is
+     * reported with the text as written. */
+    bool rewrite = r->kind == KIND_LINK || (phrase_like && !except && strstr(text, "=>"));
+    char *body = rewrite ? strarena_dup(&g->strings, text) : text, *replacement = NULL;
+    char *arrow = phrase_like && !except && rewrite ? strstr(body, "=>") : NULL;
     if (arrow) {
         char *rep = arrow + 2;
         while (*rep == ' ' || *rep == '\t')
@@ -400,6 +404,15 @@ slurp(const char *path, size_t *len)
     data[n] = '\0';
     *len = n;
     return data;
+}
+
+/* Hands g a file's text once it is read, for its entries, examples and class members to
+ * point into (so that each is not copied); freed with g. */
+static void
+keep_text(struct guard *g, char *data)
+{
+    g->texts = xgrow(g->texts, g->ntexts, sizeof *g->texts);
+    g->texts[g->ntexts++] = data;
 }
 
 /* Splits the next line off *p (ending at end) and strips its "\r\n"; *rawlen is its length
@@ -537,7 +550,7 @@ read_list(struct loader *L, struct guard_rule *r, const struct item *it, bool ex
         if (add_entry(L, r, file, lineno, line, except) != 0 && *L->nerrors > GUARD_ERRORS_MAX)
             break;
     }
-    free(data);
+    keep_text(L->g, data);
 }
 
 /* ---- Keys of rule sections ---- */
@@ -1011,8 +1024,8 @@ add_example(struct loader *L, struct guard_rule *r, const struct item *it, bool 
         return -1;
     }
     r->examples = xgrow(r->examples, r->nexamples, sizeof *r->examples);
-    r->examples[r->nexamples++] = (struct guard_rule_example){
-        strarena_dup(&L->g->strings, it->value), L->file, it->line, must_fire};
+    r->examples[r->nexamples++] = (struct guard_rule_example){it->value, L->file, it->line,
+                                                              must_fire};
     return 0;
 }
 
@@ -1672,8 +1685,8 @@ apply_class(struct loader *L)
                                     "WORDS lines", it->key, name);
             continue;
         }
-        struct guard_entry e = {.text = (char *)it->value, .file = L->file, .line = it->line,
-                                .user = L->layer == LAYER_USER}; /* class_add copies text */
+        struct guard_entry e = {.text = it->value, .file = L->file, .line = it->line,
+                                .user = L->layer == LAYER_USER};
         guard_tokpat_class_add(L->g, name, &e);
     }
 }
@@ -1927,7 +1940,7 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
     free(L.dir);
     free(packname);
     guard_phrase_free(&L.scratch);
-    free(data);
+    keep_text(g, data);
     return *nerrors > before ? -1 : 0;
 }
 

@@ -122,9 +122,7 @@ guard_tokpat_free(struct tp_store *s)
         munmap(s->map, s->maplen);
     }
     for (size_t i = 0; i < s->nclasses; i++) {
-        for (size_t k = 0; k < s->classes[i].nmembers; k++)
-            free(s->classes[i].members[k].text);
-        free(s->classes[i].members);
+        free(s->classes[i].members); /* (their texts are the guard's) */
         free(s->classes[i].name);
     }
     free(s->classes);
@@ -593,7 +591,8 @@ guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_ent
 {
     struct tp_store *s = &g->tp;
     struct tp_class *c = NULL;
-    for (size_t i = 0; i < s->nclasses && c == NULL; i++)
+    /* (From the last: a class's members come one after another.) */
+    for (size_t i = s->nclasses; i-- > 0 && c == NULL;)
         if (strcmp(s->classes[i].name, name) == 0)
             c = &s->classes[i];
     if (c == NULL) {
@@ -602,9 +601,7 @@ guard_tokpat_class_add(struct guard *g, const char *name, const struct guard_ent
         *c = (struct tp_class){.name = xstrdup(name), .file = e->file, .line = e->line};
     }
     c->members = xgrow(c->members, c->nmembers, sizeof *c->members);
-    c->members[c->nmembers] = *e;
-    c->members[c->nmembers].text = xstrdup(e->text);
-    c->nmembers++;
+    c->members[c->nmembers++] = *e;
 }
 
 /* ---- Compiling and indexing ---- */
