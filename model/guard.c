@@ -107,6 +107,21 @@ push_value(struct guard *g, struct guard_value **list, size_t *n, const char *te
                                            (uint32_t)len};
 }
 
+/* Adds entry e to the phrase matcher for rule ri: by the tokens kept when it was checked as a
+ * phrase as it was read, else from its text (a problem ignored: it only reads as a phrase). */
+static void
+phrase_entry(struct guard *g, const struct guard_entry *e, uint32_t ri, uint16_t flags,
+             const char *replacement)
+{
+    if (e->ntok != 0) {
+        guard_phrase_push(&g->phrases, e->tok, e->ntok, ri, flags, replacement);
+        return;
+    }
+    char *err = NULL;
+    guard_phrase_add(&g->phrases, e->text, ri, flags, replacement, &err);
+    free(err);
+}
+
 /* Turns a rule's entries into what its kind checks against: phrases in the merged matcher,
  * or normalised values for personal data and domains. Entries were checked when read. */
 static void
@@ -118,22 +133,21 @@ compile_rule(struct guard *g, uint32_t ri)
         uint16_t flags = (uint16_t)((e->except ? PHRASE_EXCEPT : 0) |
                                     (r->case_sensitive ? PHRASE_CASE : 0) |
                                     (e->user ? PHRASE_USER : 0));
-        char *err = NULL;
         switch (r->kind) {
         case KIND_PHRASE:
         case KIND_EXPECT:
-            guard_phrase_add(&g->phrases, e->text, ri, flags, e->replacement, &err);
+            phrase_entry(g, e, ri, flags, e->replacement);
             break;
         case KIND_PATTERN:
             if (e->except && !e->anti)
-                guard_phrase_add(&g->phrases, e->text, ri, flags, NULL, &err);
+                phrase_entry(g, e, ri, flags, NULL);
             break;
         case KIND_CAPS:
-            guard_phrase_add(&g->phrases, e->text, ri, flags, NULL, &err);
+            phrase_entry(g, e, ri, flags, NULL);
             break;
         case KIND_REGEX:
             if (e->except)
-                guard_phrase_add(&g->phrases, e->text, ri, flags, NULL, &err);
+                phrase_entry(g, e, ri, flags, NULL);
             break;
         case KIND_PII: {
             char norm[48];
@@ -141,7 +155,7 @@ compile_rule(struct guard *g, uint32_t ri)
             guard_canon_phone(norm);
             push_value(g, &r->vexcept, &r->nvexcept, norm, e->user);
             /* Also a phrase when it reads as one ("planning application"). */
-            guard_phrase_add(&g->phrases, e->text, ri, flags | PHRASE_EXCEPT, NULL, &err);
+            phrase_entry(g, e, ri, flags | PHRASE_EXCEPT, NULL);
             break;
         }
         case KIND_LINK:
@@ -153,7 +167,6 @@ compile_rule(struct guard *g, uint32_t ri)
         default:
             break;
         }
-        free(err);
     }
     if (r->kind == KIND_LINK && r->sub == LINK_DOMAIN && r->enabled)
         for (size_t i = 0; i < r->nvexcept; i++)
@@ -171,10 +184,8 @@ compile(struct guard *g)
     for (size_t i = 0; i < g->ncontacts; i++)
         guard_canon_phone(g->contacts[i].text);
     for (size_t i = 0; i < g->nallow; i++) {
-        char *err = NULL;
         uint16_t flags = PHRASE_ALLOW | (g->allow[i].user ? PHRASE_USER : 0);
-        guard_phrase_add(&g->phrases, g->allow[i].text, 0, flags, NULL, &err);
-        free(err);
+        phrase_entry(g, &g->allow[i], 0, flags, NULL);
     }
     guard_phrase_build(&g->phrases);
 }

@@ -118,6 +118,9 @@ struct guard_entry {
     bool except;
     bool user;                /* added by the user's file (ignored when the rule is locked) */
     bool anti;                /* pattern rules: an antipattern (except = is a phrase) */
+    uint16_t ntok;            /* checked as a phrase when read: its tokens in the guard's
+                               * phrases from tok (0: not checked so, or not a phrase) */
+    uint32_t tok;
 };
 
 /* What a regex expression's matches need (guard_relead.c): leads, literals one of which starts
@@ -511,8 +514,6 @@ struct phrase_set {
     uint32_t *exact;          /* bucket heads +1, keyed by the first token's hash */
     uint32_t *prefix;         /* bucket heads +1, keyed by the hash of a stem's first 3 bytes */
     size_t mask;
-    bool check_only;          /* guard_phrase_add only checks phrases and keeps none (the
-                                 loader's scratch set, which checks each as it is read) */
 };
 
 /* ---- Tokenised text (guard_token.c) ---- */
@@ -717,7 +718,15 @@ size_t guard_utf8_next(const char *s, size_t len, size_t pos, int32_t *cp);
 
 /* guard_phrase.c: the merged phrase matcher. */
 
-/* Adds a phrase for rule with flags (a set that only checks phrases keeps none); returns 0,
+/* Checks a phrase and adds its tokens to set (*tok the first, *ntok of them), for
+ * guard_phrase_push; returns 0, or -1 with *err saying what is wrong (nothing added). The
+ * loader checks each phrase so as it is read, and the tokens wait for the rules' compiling. */
+int guard_phrase_tokens(struct phrase_set *set, const char *text, uint32_t *tok, uint16_t *ntok,
+                        char **err);
+/* Adds a phrase for rule with flags whose tokens guard_phrase_tokens added to set. */
+void guard_phrase_push(struct phrase_set *set, uint32_t tok, uint16_t ntok, uint32_t rule,
+                       uint16_t flags, const char *replacement);
+/* Adds a phrase for rule with flags (guard_phrase_tokens, then guard_phrase_push); returns 0,
  * or -1 with *err saying what is wrong. */
 int guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16_t flags,
                      const char *replacement, char **err);

@@ -21,13 +21,12 @@ pool_add(struct phrase_set *set, const char *s, size_t len)
     return off;
 }
 
-/* Adds one phrase token (none to a set that only checks phrases). */
+/* Adds one phrase token; its folded form shares the raw one's bytes when they are the same
+ * (most words are written in lower case). */
 static void
 tok_add(struct phrase_set *set, const char *raw, size_t raw_len, const char *fold,
         size_t fold_len, uint8_t wild)
 {
-    if (set->check_only)
-        return;
     if (set->ntoks == set->captoks) {
         set->captoks = set->captoks ? set->captoks * 2 : 256;
         set->toks = xreallocarray(set->toks, set->captoks, sizeof *set->toks);
@@ -35,7 +34,8 @@ tok_add(struct phrase_set *set, const char *raw, size_t raw_len, const char *fol
     struct phrase_tok *t = &set->toks[set->ntoks++];
     t->raw = pool_add(set, raw, raw_len);
     t->raw_len = (uint32_t)raw_len;
-    t->fold = pool_add(set, fold, fold_len);
+    bool same = fold_len == raw_len && memcmp(raw, fold, raw_len) == 0;
+    t->fold = same ? t->raw : pool_add(set, fold, fold_len);
     t->fold_len = (uint32_t)fold_len;
     t->wild = wild;
     t->hash = wild == WILD_PREFIX && fold_len >= 3 ? guard_hash(fold, 3)
@@ -43,8 +43,8 @@ tok_add(struct phrase_set *set, const char *raw, size_t raw_len, const char *fol
 }
 
 int
-guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16_t flags,
-                 const char *replacement, char **err)
+guard_phrase_tokens(struct phrase_set *set, const char *text, uint32_t *tok, uint16_t *ntoks,
+                    char **err)
 {
     size_t first_tok = set->ntoks, ntok = 0;
     const char *p = text;
@@ -132,21 +132,39 @@ guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16
         *err = xasprintf("the phrase is empty");
         goto fail;
     }
-    if (set->check_only)
-        return 0;
+    *tok = (uint32_t)first_tok;
+    *ntoks = (uint16_t)ntok;
+    return 0;
+fail:
+    set->ntoks = first_tok;
+    return -1;
+}
+
+void
+guard_phrase_push(struct phrase_set *set, uint32_t tok, uint16_t ntok, uint32_t rule,
+                  uint16_t flags, const char *replacement)
+{
     if (set->n == set->cap) {
         set->cap = set->cap ? set->cap * 2 : 128;
         set->v = xreallocarray(set->v, set->cap, sizeof *set->v);
     }
     set->v[set->n++] = (struct phrase){.rule = rule,
-                                       .ntok = (uint16_t)ntok,
+                                       .ntok = ntok,
                                        .flags = flags,
-                                       .tok = (uint32_t)first_tok,
+                                       .tok = tok,
                                        .replacement = replacement};
+}
+
+int
+guard_phrase_add(struct phrase_set *set, const char *text, uint32_t rule, uint16_t flags,
+                 const char *replacement, char **err)
+{
+    uint32_t tok;
+    uint16_t ntok;
+    if (guard_phrase_tokens(set, text, &tok, &ntok, err) != 0)
+        return -1;
+    guard_phrase_push(set, tok, ntok, rule, flags, replacement);
     return 0;
-fail:
-    set->ntoks = first_tok;
-    return -1;
 }
 
 void

@@ -75,7 +75,6 @@ struct loader {
     int sec_line;
     struct item *items;
     size_t nitems, capitems;
-    struct phrase_set scratch; /* for checking phrases as they are read */
     bool anti;                 /* the entry being added is an antipattern */
     const struct key_spec *lastkey; /* the rule key last looked up (most lines repeat the
                                * key before them: match, example) */
@@ -269,14 +268,15 @@ valid_host(const char *s)
     return labels >= 1;
 }
 
-/* Checks a phrase as adding it to a matcher would, with the scratch set, which keeps none
- * (the phrase is added to the guard's matcher once the rules are loaded). Reports and returns
- * -1 when bad. */
+/* Checks a phrase as adding it to a matcher would, keeping its tokens in the guard's matcher
+ * (*tok, *ntok), where the phrase is added once the rules are loaded. Reports and returns -1
+ * when bad. */
 static int
-check_phrase(struct loader *L, const char *file, int line, const char *text)
+check_phrase(struct loader *L, const char *file, int line, const char *text, uint32_t *tok,
+             uint16_t *ntok)
 {
     char *err = NULL;
-    int rc = guard_phrase_add(&L->scratch, text, 0, 0, NULL, &err);
+    int rc = guard_phrase_tokens(&L->g->phrases, text, tok, ntok, &err);
     if (rc != 0) {
         lerr(L, file, line, "%s", err);
         free(err);
@@ -320,10 +320,12 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, ch
     }
     int rc = 0;
     bool anti = false;
+    uint32_t tok = 0;
+    uint16_t ntok = 0;
     if (r->kind == KIND_PATTERN && (!except || L->anti)) {
         anti = except; /* parsed once, when compiled; problems are reported then */
     } else if (phrase_like || r->kind == KIND_PATTERN) {
-        rc = check_phrase(L, file, line, body);
+        rc = check_phrase(L, file, line, body, &tok, &ntok);
     } else if (r->kind == KIND_REGEX) {
         char *err = NULL;
         pcre2_code *re = guard_recache_compile(L->g->recache, body, r->case_sensitive, &err);
@@ -366,7 +368,7 @@ add_entry(struct loader *L, struct guard_rule *r, const char *file, int line, ch
         r->entries = xreallocarray(r->entries, r->capentries, sizeof *r->entries);
     }
     r->entries[r->nentries++] = (struct guard_entry){body, replacement, file, line, except,
-                                                     L->layer == LAYER_USER, anti};
+                                                     L->layer == LAYER_USER, anti, ntok, tok};
     g->nentries++;
     return 0;
 }
@@ -1607,11 +1609,14 @@ apply_allow(struct loader *L)
             return;
         }
         if (strcmp(it->key, "word") == 0) {
-            if (check_phrase(L, NULL, it->line, it->value) != 0)
+            uint32_t tok;
+            uint16_t ntok;
+            if (check_phrase(L, NULL, it->line, it->value, &tok, &ntok) != 0)
                 continue;
             g->allow = xreallocarray(g->allow, g->nallow + 1, sizeof *g->allow);
             g->allow[g->nallow++] = (struct guard_entry){xstrdup(it->value), NULL, L->file,
-                                                         it->line, false, user, false};
+                                                         it->line, false, user, false, ntok,
+                                                         tok};
         } else if (strcmp(it->key, "domain") == 0) {
             char *h = xstrdup(it->value);
             for (char *p = h; *p; p++)
@@ -1901,8 +1906,7 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
         return -1;
     }
     size_t before = *nerrors;
-    struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors,
-                       .scratch = {.check_only = true}};
+    struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors};
     L.file = guard_intern(g, path);
     const char *slash = strrchr(path, '/');
     L.dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
@@ -1939,7 +1943,6 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
     free(L.items);
     free(L.dir);
     free(packname);
-    guard_phrase_free(&L.scratch);
     keep_text(g, data);
     return *nerrors > before ? -1 : 0;
 }
