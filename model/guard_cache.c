@@ -372,48 +372,59 @@ posts_valid(const struct tp_store *s)
     return s->nreqposts == 0 || max_index(s->reqposts, s->nreqposts) / TP_REQS_MAX < s->nentries;
 }
 
-/* The bits of the ops whose str and len are a word's text in the pool. */
-#define TEXT_OPS (1u << TP_WORD | 1u << TP_PREFIX | 1u << TP_STEM | 1u << TP_CLASS)
-
 /* Whether the nodes read into s (whose classes are still g's) stay within the store: a word's
  * text within the pool, a group's alternatives and set within theirs, a class among g's. The
  * one pass over them (the largest array) keeps the furthest each reaches rather than testing
  * node by node, and lists the regex nodes in s->renodes (nre of them, as the header says; a
- * file holding more or fewer is refused) for attach_regexes and guard_tokpat_free. A regex
- * node's code is stored as zeros and given by attach_regexes: one that is not zero is refused
- * too, and every listed node's code cleared before anything can free it. */
+ * file holding more or fewer is refused) for attach_regexes and guard_tokpat_free. Every node
+ * but a regex is held to all three, whatever its op: the fields an op does not use are zeros
+ * (a text of none at 0, no alternatives, no set), which pass, so that the pass need not ask
+ * which apply (a class node's index is among the alternatives too, as every class has one
+ * at least). A regex node's code is stored as zeros and given by attach_regexes: one that is
+ * not zero is refused too, and every listed node's code cleared before anything can free
+ * it. */
 static bool
 nodes_valid(const struct guard *g, struct tp_store *s, size_t nre)
 {
-    size_t cap = nre < s->nnodes ? nre : s->nnodes; /* (a count past the nodes is refused) */
-    s->renodes = xcalloc(cap + 1, sizeof *s->renodes);
-    uint64_t text = 0, alts = 0, sets = 0, bad = 0;
+    const struct tp_node *nodes = s->nodes;
+    size_t nnodes = s->nnodes; /* (in locals: the stores to renodes could alias s) */
+    size_t cap = nre < nnodes ? nre : nnodes; /* (a count past the nodes is refused) */
+    uint32_t *renodes = s->renodes = xcalloc(cap + 1, sizeof *s->renodes);
+    /* The furthest each reaches (a text's end before its NUL, a class's index + 1), and the
+     * ops' bits or'ed together (one over TP_CLASS sets a higher bit). */
+    uint64_t text = 0, alts = 0, sets = 0, classes = 0, bad = 0;
+    unsigned ops = 0;
     size_t count = 0;
-    for (size_t i = 0; i < s->nnodes; i++) {
-        const struct tp_node *n = &s->nodes[i];
+    for (size_t i = 0; i < nnodes; i++) {
+        const struct tp_node *n = &nodes[i];
         unsigned op = n->op;
         if (op == TP_REGEX) {
             if (count < cap)
-                s->renodes[count] = (uint32_t)i;
+                renodes[count] = (uint32_t)i;
             count++;
             bad |= n->set | n->nset; /* (the code's bytes, as two halves) */
             continue;
         }
-        uint64_t end = (uint64_t)n->str + n->len + 1;
-        text = op <= TP_CLASS && (TEXT_OPS >> op & 1) && end > text ? end : text;
-        uint64_t group = op == TP_GROUP, cls = op == TP_CLASS;
-        uint64_t altend = group ? (uint64_t)n->alt + n->nalt : 0;
-        uint64_t setend = group ? (uint64_t)n->set + n->nset : 0;
+        uint64_t end = (uint64_t)n->str + n->len;
+        uint64_t altend = (uint64_t)n->alt + n->nalt;
+        uint64_t setend = (uint64_t)n->set + n->nset;
+        uint64_t cls = op == TP_CLASS ? (uint64_t)n->alt + 1 : 0;
+        text = end > text ? end : text;
         alts = altend > alts ? altend : alts;
         sets = setend > sets ? setend : sets;
-        bad |= (uint64_t)(op > TP_CLASS) | (cls & (n->alt >= g->tp.nclasses));
+        classes = cls > classes ? cls : classes;
+        ops |= op;
     }
+    _Static_assert(TP_CLASS == 7, "every op but one over TP_CLASS is under 8");
+    bad |= (ops & ~7u) | (classes > g->tp.nclasses);
     s->nrenodes = count < cap ? count : cap;
     if (bad != 0) /* (written only then, so that the pages stay shared) */
         for (size_t i = 0; i < s->nrenodes; i++)
             s->nodes[s->renodes[i]].re = NULL;
-    return count == nre && bad == 0 && text <= s->poollen && alts <= s->nalts &&
-           sets <= s->nsets;
+    /* (A text ends before the pool's last byte, its NUL; or no node has one, and an empty one
+     * at 0 reads only the zeroed byte after the pool, which take_array checked.) */
+    return count == nre && bad == 0 && (text < s->poollen || text == 0) &&
+           alts <= s->nalts && sets <= s->nsets;
 }
 
 /* Whether the other arrays read into s (whose classes are still g's) hold together: every
@@ -443,11 +454,16 @@ store_valid(const struct guard *g, const struct tp_store *s, const struct cache_
     }
     if (!guard_tokpat_reqs_valid(s) || !posts_valid(s))
         return false;
+    /* Each table's runs in order, the last ending within the links (then so do all). */
     const uint32_t *tables[2] = {s->exact, s->prefix};
-    for (size_t t = 0; t < 2; t++)
+    uint32_t down = 0;
+    for (size_t t = 0; t < 2; t++) {
         for (size_t b = 0; b < nb; b++)
-            if (tables[t][b] > tables[t][b + 1] || tables[t][b + 1] > s->nlinks)
-                return false;
+            down |= tables[t][b] > tables[t][b + 1];
+        down |= tables[t][nb] > s->nlinks;
+    }
+    if (down)
+        return false;
     for (size_t i = 0; i < s->nlinks; i++)
         if (s->links[i].entry >= s->nentries)
             return false;

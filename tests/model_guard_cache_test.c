@@ -292,6 +292,8 @@ forge_sum(const unsigned char *p, size_t len, uint64_t out[2])
 #define FORGE_SUM (FORGE_COUNTS + 14 * 8)
 #define FORGE_HEADER (FORGE_SUM + 16)
 #define FORGE_NODE 32
+#define FORGE_NODE_STR 8
+#define FORGE_NODE_ALT 16
 #define FORGE_NODE_SET 24
 
 /* The bytes an array of n items of size bytes takes in a tokpat file (stored_size). */
@@ -301,10 +303,23 @@ forge_stored(uint64_t n, size_t size)
     return (size_t)(((n + 1) * size + 7) & ~(uint64_t)7);
 }
 
+/* The first node of op (a tp_op) in a tokpat file's bytes. */
+static size_t
+forge_node(const unsigned char *data, uint64_t nnodes, unsigned op)
+{
+    size_t i = 0;
+    while (i < nnodes && data[FORGE_HEADER + i * FORGE_NODE] != op)
+        i++;
+    assert_true(i < nnodes);
+    return FORGE_HEADER + i * FORGE_NODE;
+}
+
 /* Changes a tokpat file's bytes as how says and makes its checksum right again: 0 gives the
  * first regex node's code stray bytes, 1 and 2 make the header's count of regex nodes one
  * more and far more than the nodes hold, 3 points the last alternative one past the
- * sequences and 4 the first past them. */
+ * sequences and 4 the first past them; 5 gives the first group a text past the pool, 6 the
+ * first word alternatives past the others and 7 a set past the sets (fields those ops do not
+ * use, held to the store's bounds all the same). */
 static void
 forge(const char *path, int how)
 {
@@ -317,17 +332,20 @@ forge(const char *path, int how)
     memcpy(&nalts, data + FORGE_COUNTS + 16, 8);
     memcpy(&nre, data + FORGE_REGEX, 8);
     assert_true(nre > 0 && nalts > 1 && nalts % 4 != 0); /* (the last is read apart) */
-    if (how >= 3) {
+    if (how >= 5) {
+        size_t at = forge_node(data, nnodes, how == 5 ? TP_GROUP : TP_WORD);
+        uint32_t far = 0x7fffff00u;
+        memcpy(data + at + (how == 5 ? FORGE_NODE_STR : how == 6 ? FORGE_NODE_ALT
+                                                                 : FORGE_NODE_SET),
+               &far, 4);
+    } else if (how >= 3) {
         size_t alts = FORGE_HEADER + forge_stored(nnodes, sizeof(struct tp_node)) +
                       forge_stored(nseqs, sizeof(struct tp_seq));
         uint32_t past = (uint32_t)nseqs;
         memcpy(data + alts + (how == 3 ? nalts - 1 : 0) * 4, &past, 4);
     } else if (how == 0) {
-        size_t i = 0;
-        while (i < nnodes && data[FORGE_HEADER + i * FORGE_NODE] != 3 /* TP_REGEX */)
-            i++;
-        assert_true(i < nnodes);
-        memcpy(data + FORGE_HEADER + i * FORGE_NODE + FORGE_NODE_SET, "\x10\x20\x30\x40", 4);
+        size_t at = forge_node(data, nnodes, TP_REGEX);
+        memcpy(data + at + FORGE_NODE_SET, "\x10\x20\x30\x40", 4);
     } else {
         nre = how == 1 ? nre + 1 : (uint64_t)1 << 27;
         memcpy(data + FORGE_REGEX, &nre, 8);
@@ -344,7 +362,8 @@ forge(const char *path, int how)
 
 /* A file whose checksum is right but whose regex nodes or alternatives do not hold together
  * (a code stored where none may be, a count of them the nodes do not have, an alternative
- * past the sequences, last or first) is ignored like a damaged one:
+ * past the sequences, last or first, a node's text, alternatives or set out of bounds though
+ * its op does not use them) is ignored like a damaged one:
  * the rules find what they always find, nothing frees a stray code, and the file is written
  * again. The first forgery is checked to be right but for the change: unchanged, the file
  * is used. */
@@ -357,7 +376,7 @@ test_cache_forged(void **state)
     char *cache = xasprintf("%s/cache", d.path);
     char *want = plain_findings();
     guard_free(load(cache));
-    for (int how = -1; how < 5; how++) {
+    for (int how = -1; how < 8; how++) {
         char *tok = only_file(cache, "tokpat-");
         if (how < 0) { /* the sum made again, nothing changed: still used */
             size_t len = 0;
