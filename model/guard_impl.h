@@ -200,6 +200,7 @@ struct guard_waiver {
 
 struct guard_rule {
     char *id;
+    uint32_t idhash;          /* guard_hash of id, for finding a rule by it */
     const char *category;     /* one of guard_categories */
     char *pack;               /* pack name, "policy" or "user" */
     const char *file;         /* where it is defined (interned) */

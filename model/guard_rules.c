@@ -1289,12 +1289,14 @@ loader_rule_key(struct loader *L, const char *name)
     return L->lastkey;
 }
 
-/* Returns the rule called id, or NULL. */
+/* Returns the rule called id, or NULL; rules are compared by their ids' hashes first, as
+ * every section looks through all the rules before it. */
 static struct guard_rule *
 find_rule(struct guard *g, const char *id)
 {
+    uint32_t h = guard_hash(id, strlen(id));
     for (size_t i = 0; i < g->nrules; i++)
-        if (strcmp(g->rules[i].id, id) == 0)
+        if (g->rules[i].idhash == h && strcmp(g->rules[i].id, id) == 0)
             return &g->rules[i];
     return NULL;
 }
@@ -1363,6 +1365,7 @@ new_rule(struct loader *L, const char *id)
     struct guard_rule *r = &g->rules[g->nrules++];
     memset(r, 0, sizeof *r);
     r->id = xstrdup(id);
+    r->idhash = guard_hash(id, strlen(id));
     /* Categories are one of guard_categories (checked by check_rule_id): share its strings. */
     r->category = guard_categories[guard_category_index(id, (size_t)(strchr(id, '.') - id))];
     r->pack = xstrdup(L->pack);
@@ -1766,7 +1769,7 @@ begin_section(struct loader *L, char *line, int lineno)
         lerr(L, NULL, lineno, "the section name is empty or too long");
         return;
     }
-    snprintf(L->name, sizeof L->name, "%s", name);
+    memcpy(L->name, name, n + 1); /* (n is at most GUARD_ID_MAX + 5: it fits) */
     bool shipped = L->layer == LAYER_SHIPPED;
     if (strncmp(name, "pack ", 5) == 0 && !shipped) {
         L->sec = SEC_PACK;
@@ -1796,12 +1799,12 @@ begin_section(struct loader *L, char *line, int lineno)
     }
 }
 
-/* Splits "key = value" (value trimmed, quotes and " ; comments" handled). Returns 0, or -1
- * after reporting the problem. */
+/* Splits "key = value" (value trimmed, quotes and " ; comments" handled) from line, which ends
+ * at end (its NUL). Returns 0, or -1 after reporting the problem. */
 static int
-parse_item(struct loader *L, char *line, int lineno)
+parse_item(struct loader *L, char *line, const char *end, int lineno)
 {
-    char *eq = strchr(line, '=');
+    char *eq = memchr(line, '=', (size_t)(end - line));
     if (eq == NULL) {
         lerr(L, NULL, lineno, "expected 'key = value', a [section] or a comment");
         return -1;
@@ -1846,9 +1849,9 @@ parse_item(struct loader *L, char *line, int lineno)
     if (value == NULL) {
         char *c = v;
         for (;; c++) { /* the first ';' that starts the value or follows a space */
-            c = strchr(c, ';');
+            c = memchr(c, ';', (size_t)(end - c));
             if (c == NULL) {
-                c = v + strlen(v);
+                c = (char *)end;
                 break;
             }
             if (c == v || c[-1] == ' ' || c[-1] == '\t')
@@ -1930,6 +1933,7 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
         lineno++;
         if (check_line(&L, NULL, lineno, line, raw) != 0)
             continue;
+        const char *start = line; /* (its raw bytes end the line: it holds no NUL) */
         while (*line == ' ' || *line == '\t')
             line++;
         if (*line == '\0' || *line == '#' || *line == ';')
@@ -1937,7 +1941,7 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
         if (*line == '[')
             begin_section(&L, line, lineno);
         else
-            parse_item(&L, line, lineno);
+            parse_item(&L, line, start + raw, lineno);
     }
     end_section(&L);
     free(L.items);
