@@ -78,6 +78,7 @@ struct loader {
     bool anti;                 /* the entry being added is an antipattern */
     const struct key_spec *lastkey; /* the rule key last looked up (most lines repeat the
                                * key before them: match, example) */
+    const struct key_spec *prevkey; /* the one looked up before it */
 };
 
 static void lerr(struct loader *L, const char *file, int line, const char *fmt, ...)
@@ -476,14 +477,10 @@ plain_ascii(const char *s, size_t n)
     return true;
 }
 
-/* Checks one line for length, control characters and broken UTF-8. Reports and returns -1. */
+/* check_line for a line that is not short printable ASCII: measures and decodes it. */
 static int
-check_line(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
+line_problem(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
 {
-    /* Most lines are short and printable ASCII, which holds no NUL: only the others are
-     * measured and decoded. */
-    if (rawlen <= GUARD_LINE_MAX && plain_ascii(line, rawlen))
-        return 0;
     size_t n = strlen(line);
     if (n != rawlen) {
         lerr(L, file, lineno, "the line holds a NUL byte; save the file as plain UTF-8 text");
@@ -513,6 +510,17 @@ check_line(struct loader *L, const char *file, int lineno, const char *line, siz
         }
     }
     return 0;
+}
+
+/* Checks one line for length, control characters and broken UTF-8. Reports and returns -1.
+ * Most lines are short and printable ASCII, which holds no NUL: that is tested in line (this
+ * is inlined in the loops over lines), and only the others are measured and decoded. */
+static inline int
+check_line(struct loader *L, const char *file, int lineno, const char *line, size_t rawlen)
+{
+    if (rawlen <= GUARD_LINE_MAX && plain_ascii(line, rawlen))
+        return 0;
+    return line_problem(L, file, lineno, line, rawlen);
 }
 
 /* Reads a list file named by a list or except-list key into r's entries. */
@@ -1279,14 +1287,20 @@ rule_key(const char *name)
     return NULL;
 }
 
-/* The spec of a rule key, or NULL, for a line of L's file: the key of the line before is
- * compared first. */
+/* The spec of a rule key, or NULL, for a line of L's file: the keys of the two lines before
+ * (the last two keys told apart) are compared first, as sections repeat a key or alternate
+ * two (example and counterexample, match and except). */
 static const struct key_spec *
 loader_rule_key(struct loader *L, const char *name)
 {
-    if (L->lastkey == NULL || strcmp(L->lastkey->name, name) != 0)
-        L->lastkey = rule_key(name);
-    return L->lastkey;
+    if (L->lastkey != NULL && strcmp(L->lastkey->name, name) == 0)
+        return L->lastkey;
+    const struct key_spec *k = L->prevkey != NULL && strcmp(L->prevkey->name, name) == 0
+                                   ? L->prevkey
+                                   : rule_key(name);
+    L->prevkey = L->lastkey;
+    L->lastkey = k;
+    return k;
 }
 
 /* Returns the rule called id, or NULL; rules are compared by their ids' hashes first, as
