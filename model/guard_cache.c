@@ -3,11 +3,14 @@
  * more than half of loading (a few milliseconds with the shipped packs); reading them back is
  * a fraction of that.
  *
- * The file is named by a key made of everything the compiled patterns depend on: the text and
- * flags of every class member and pattern entry in load order, each rule's kind, the layout
- * of the compiled structures, and the identity (device, inode, size, modification time) of
- * the program and of every shared library it has loaded (the stemmer, PCRE2, utf8proc), so a
- * new build or an upgraded library is a new key. The file holds the key again, the sizes of
+ * The file is named by a key made of everything the compiled patterns depend on: the bytes of
+ * every rule and list file read, in order, each with the layer it is read as (the classes,
+ * rules and patterns are made from those alone; hashed as each file is read, so that the key
+ * needs no second pass over the entries, and a change to any line of a rule file, even one no
+ * pattern reads, is a new key), the layout of the compiled structures, and the identity
+ * (device, inode, size, modification time) of the program and of every shared library it
+ * has loaded (the stemmer, PCRE2, utf8proc), so a new build or an upgraded library is a new
+ * key. The file holds the key again, the sizes of
  * its arrays and a checksum of their bytes; a file that is missing, short, damaged, of another
  * key or whose contents do not hold together is ignored and the patterns are compiled from
  * their text as without a cache (and the file written anew). Only a folder of the user's that
@@ -176,8 +179,21 @@ key_program(struct keyhash *k)
 
 static bool recache_program(const struct guard_recache *c, struct keyhash *k);
 
+void
+guard_cache_text(struct guard *g, const char *text, size_t len, enum guard_layer layer)
+{
+    struct keyhash k = {g->textkey[0], g->textkey[1]};
+    key_mix(&k, (uint64_t)layer);
+    key_bytes(&k, text, len);
+    g->textkey[0] = k.a;
+    g->textkey[1] = k.b;
+}
+
 /* The key of g's patterns as they are to be compiled; false when the program cannot be
- * identified (then no cache is used). */
+ * identified (then no cache is used). The rules' part is the hash of every file read
+ * (g->textkey): the patterns, classes and rules are made from those texts alone, so the same
+ * texts in the same order and layers make the same store (a change to anything else in a
+ * rule file, a message say, makes a new key too: a needless compile, never a wrong store). */
 static bool
 cache_key(const struct guard *g, uint64_t key[2])
 {
@@ -189,27 +205,9 @@ cache_key(const struct guard *g, uint64_t key[2])
                                sizeof(struct tp_link), sizeof(struct tp_setent),
                                TP_REQS_MAX, TP_FOLLOW_WORDS, TP_NODES_MAX, TP_DEPTH_MAX};
     key_bytes(&k, layout, sizeof layout);
-    const struct tp_store *s = &g->tp;
-    key_mix(&k, s->nclasses);
-    for (size_t c = 0; c < s->nclasses; c++) {
-        key_str(&k, s->classes[c].name);
-        key_mix(&k, s->classes[c].nmembers);
-        for (size_t m = 0; m < s->classes[c].nmembers; m++)
-            key_str(&k, s->classes[c].members[m].text);
-    }
-    key_mix(&k, g->nrules);
-    for (size_t ri = 0; ri < g->nrules; ri++) {
-        const struct guard_rule *r = &g->rules[ri];
-        key_mix(&k, (uint64_t)r->kind);
-        if (r->kind != KIND_PATTERN)
-            continue;
-        key_mix(&k, r->nentries);
-        for (size_t i = 0; i < r->nentries; i++) {
-            const struct guard_entry *e = &r->entries[i];
-            key_str(&k, e->text);
-            key_mix(&k, (uint64_t)e->except | (uint64_t)e->anti << 1 | (uint64_t)e->user << 2);
-        }
-    }
+    key_mix(&k, g->ntexts);
+    key_mix(&k, g->textkey[0]);
+    key_mix(&k, g->textkey[1]);
     key[0] = k.a;
     key[1] = k.b;
     return true;

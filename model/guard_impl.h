@@ -627,6 +627,9 @@ struct guard {
                                * the rules' entries and examples and the classes' members
                                * point into them rather than into copies */
     size_t ntexts;
+    uint64_t textkey[2];      /* a hash of every rule and list file read, in order, with its
+                               * layer (guard_cache_text): what the compiled patterns' key
+                               * holds of the rules */
     struct guard_entry *allow;   /* [allow] word */
     size_t nallow;
     struct guard_value *domains; /* [allow] domain */
@@ -869,6 +872,9 @@ void guard_tokpat_pack(struct tp_store *s);
 /* Whether the packed required-word sets read from a cache hold together with s's entries:
  * every set within reqbits, of at most TP_REQ_WORDS words, each a bit of a text's filter. */
 bool guard_tokpat_reqs_valid(const struct tp_store *s);
+/* Mixes a rule or list file's text (len bytes, as read, before it is parsed) and its layer
+ * into g->textkey, the part of the compiled patterns' key that the rules make. */
+void guard_cache_text(struct guard *g, const char *text, size_t len, enum guard_layer layer);
 /* Writes g's compiled store to dir's cache file (creating dir), replacing older ones. A
  * failure is ignored: the cache only saves time. */
 void guard_cache_save(const struct guard *g, const char *dir);

@@ -541,6 +541,7 @@ read_list(struct loader *L, struct guard_rule *r, const struct item *it, bool ex
     }
     const char *file = guard_intern(L->g, path);
     free(path);
+    guard_cache_text(L->g, data, len, L->layer);
     char *p = data, *line;
     int lineno = 0;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
@@ -1922,6 +1923,7 @@ guard_load_file(struct guard *g, const char *path, enum guard_layer layer, int m
         ++*nerrors;
         return -1;
     }
+    guard_cache_text(g, data, len, layer);
     size_t before = *nerrors;
     struct loader L = {.g = g, .layer = layer, .errors = errors, .nerrors = nerrors};
     L.file = guard_intern(g, path);

@@ -486,6 +486,48 @@ test_cache_follows_changes(void **state)
     gt_dir_free(&d);
 }
 
+/* The key holds every file the rules are read from, list files too, and the layer each is read
+ * as: a pattern list changed under the same policy is compiled anew, and the same text read as
+ * the officer's rules rather than the policy makes another file (its entries are the user's). */
+static void
+test_cache_follows_files(void **state)
+{
+    (void)state;
+    struct gt_dir d;
+    gt_dir_new(&d);
+    char *cache = xasprintf("%s/cache", d.path);
+    const char *rule = "[tone.cachelist]\nkind = pattern\nlevel = warning\nmessage = Found.\n"
+                       "list = cachelist.txt\n";
+    for (int pass = 0; pass < 2; pass++) { /* the second pass reads what the first wrote */
+        free(gt_write(&d, "cachelist.txt", "zorbly <0-2> ~quibble\n"));
+        struct guard *g = load_policy(&d, cache, rule);
+        gt_fires(g, "The zorbly old quibbles are back.", "tone.cachelist", "zorbly old quibbles");
+        gt_quiet(g, "The zorbly old wibbles are back.", "tone.cachelist");
+        guard_free(g);
+        free(gt_write(&d, "cachelist.txt", "zorbly <0-2> ~wibble\n"));
+        g = load_policy(&d, cache, rule);
+        gt_quiet(g, "The zorbly old quibbles are back.", "tone.cachelist");
+        gt_fires(g, "The zorbly old wibbles are back.", "tone.cachelist", "zorbly old wibbles");
+        guard_free(g);
+    }
+    char *as_policy = only_file(cache, "tokpat-");
+    char *user = gt_write(&d, "user", rule);
+    struct guard_options o = {.rules_dir = GT_RULES, .user_rules = user, .cache_dir = cache};
+    char *err = NULL;
+    struct guard *g = guard_new(&o, &err);
+    if (g == NULL)
+        fail_msg("guard_new: %s", err);
+    gt_fires(g, "The zorbly old wibbles are back.", "tone.cachelist", "zorbly old wibbles");
+    guard_free(g);
+    char *as_user = only_file(cache, "tokpat-");
+    assert_string_not_equal(as_policy, as_user);
+    free(as_user);
+    free(as_policy);
+    free(user);
+    free(cache);
+    gt_dir_free(&d);
+}
+
 /* A cache folder that cannot be made or written is no obstacle to loading the rules. */
 static void
 test_cache_unwritable(void **state)
@@ -542,6 +584,7 @@ main(void)
         cmocka_unit_test(test_cache_forged),
         cmocka_unit_test(test_cache_reqs_valid),
         cmocka_unit_test(test_cache_follows_changes),
+        cmocka_unit_test(test_cache_follows_files),
         cmocka_unit_test(test_cache_unwritable),
         cmocka_unit_test(test_cache_shared_folder),
     };
