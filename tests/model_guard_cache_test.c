@@ -319,7 +319,8 @@ forge_node(const unsigned char *data, uint64_t nnodes, unsigned op)
  * more and far more than the nodes hold, 3 points the last alternative one past the
  * sequences and 4 the first past them; 5 gives the first group a text past the pool, 6 the
  * first word alternatives past the others and 7 a set past the sets (fields those ops do not
- * use, held to the store's bounds all the same). */
+ * use, held to the store's bounds all the same); 8 gives the first class node an index past
+ * the classes (though within the alternatives). */
 static void
 forge(const char *path, int how)
 {
@@ -332,7 +333,12 @@ forge(const char *path, int how)
     memcpy(&nalts, data + FORGE_COUNTS + 16, 8);
     memcpy(&nre, data + FORGE_REGEX, 8);
     assert_true(nre > 0 && nalts > 1 && nalts % 4 != 0); /* (the last is read apart) */
-    if (how >= 5) {
+    if (how == 8) {
+        size_t at = forge_node(data, nnodes, TP_CLASS);
+        uint32_t past = 1000; /* (more classes than any pack has, fewer alternatives) */
+        assert_true(past < nalts);
+        memcpy(data + at + FORGE_NODE_ALT, &past, 4);
+    } else if (how >= 5) {
         size_t at = forge_node(data, nnodes, how == 5 ? TP_GROUP : TP_WORD);
         uint32_t far = 0x7fffff00u;
         memcpy(data + at + (how == 5 ? FORGE_NODE_STR : how == 6 ? FORGE_NODE_ALT
@@ -363,7 +369,8 @@ forge(const char *path, int how)
 /* A file whose checksum is right but whose regex nodes or alternatives do not hold together
  * (a code stored where none may be, a count of them the nodes do not have, an alternative
  * past the sequences, last or first, a node's text, alternatives or set out of bounds though
- * its op does not use them) is ignored like a damaged one:
+ * its op does not use them, a class node's index past the classes) is ignored like a damaged
+ * one:
  * the rules find what they always find, nothing frees a stray code, and the file is written
  * again. The first forgery is checked to be right but for the change: unchanged, the file
  * is used. */
@@ -376,7 +383,7 @@ test_cache_forged(void **state)
     char *cache = xasprintf("%s/cache", d.path);
     char *want = plain_findings();
     guard_free(load(cache));
-    for (int how = -1; how < 8; how++) {
+    for (int how = -1; how < 9; how++) {
         char *tok = only_file(cache, "tokpat-");
         if (how < 0) { /* the sum made again, nothing changed: still used */
             size_t len = 0;
