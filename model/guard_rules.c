@@ -436,45 +436,43 @@ next_line(char **p, const char *end, size_t *rawlen)
 }
 
 /* Whether s[0..n) is all printable ASCII (a space to '~'), eight bytes at a time: most lines
- * of a rule file are, and need no decoding. */
+ * of a rule file are, and need no decoding. Over the words x of s, the or of x and x + 1 has
+ * no high bit when no byte is 0x7f or over, and then the and of x + 0x60 has every high bit
+ * when no byte is under 0x20 (the sums carry out of no byte, each at most 0x7f + 0x60; when
+ * some byte is 0x80 or over, the or says so whatever the carries did). */
 static bool
 plain_ascii(const char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t any = 0, all = highs;
     size_t i = 0;
-    uint64_t seen = 0; /* (the bits of 32 bytes at a time, tested once for them) */
     for (; i + 32 <= n; i += 32) {
         uint64_t x0, x1, x2, x3;
         memcpy(&x0, s + i, 8);
         memcpy(&x1, s + i + 8, 8);
         memcpy(&x2, s + i + 16, 8);
         memcpy(&x3, s + i + 24, 8);
-        seen |= ((x0 - ones * 0x20) & ~x0) | x0 | (x0 + ones);
-        seen |= ((x1 - ones * 0x20) & ~x1) | x1 | (x1 + ones);
-        seen |= ((x2 - ones * 0x20) & ~x2) | x2 | (x2 + ones);
-        seen |= ((x3 - ones * 0x20) & ~x3) | x3 | (x3 + ones);
-        if (seen & highs)
-            return false;
+        any |= x0 | (x0 + ones) | x1 | (x1 + ones) | x2 | (x2 + ones) | x3 | (x3 + ones);
+        all &= (x0 + ones * 0x60) & (x1 + ones * 0x60) & (x2 + ones * 0x60) &
+               (x3 + ones * 0x60);
     }
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        /* A byte under 0x20 sets its high bit in low; 0x7f and over in high, where a carry
-         * comes only out of a byte 0xff, itself over (so neither says wrongly that one is). */
-        uint64_t low = (x - ones * 0x20) & ~x;
-        uint64_t high = x | (x + ones);
-        if ((low | high) & highs)
-            return false;
+        any |= x | (x + ones);
+        all &= x + ones * 0x60;
     }
     if (i < n && n >= 8) { /* the last bytes, as the 8 that end s (some already seen) */
         uint64_t x;
         memcpy(&x, s + n - 8, 8);
-        return ((((x - ones * 0x20) & ~x) | x | (x + ones)) & highs) == 0;
+        any |= x | (x + ones);
+        all &= x + ones * 0x60;
+        i = n;
     }
     for (; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
             return false;
-    return true;
+    return (any & highs) == 0 && (all & highs) == highs;
 }
 
 /* check_line for a line that is not short printable ASCII: measures and decodes it. */
