@@ -374,13 +374,13 @@ posts_valid(const struct tp_store *s)
  * text within the pool, a group's alternatives and set within theirs, a class among g's. The
  * one pass over them (the largest array) keeps the furthest each reaches rather than testing
  * node by node, and lists the regex nodes in s->renodes (nre of them, as the header says; a
- * file holding more or fewer is refused) for attach_regexes and guard_tokpat_free. Every node
- * but a regex is held to all three, whatever its op: the fields an op does not use are zeros
- * (a text of none at 0, no alternatives, no set), which pass, so that the pass need not ask
- * which apply (a class node's index is among the alternatives too, as every class has one
- * at least). A regex node's code is stored as zeros and given by attach_regexes: one that is
- * not zero is refused too, and every listed node's code cleared before anything can free
- * it. */
+ * file holding more or fewer is refused) for attach_regexes and guard_tokpat_free. A word (most
+ * nodes) is held to its text; every other node but a regex to all three, whatever its op: the
+ * fields an op does not use are zeros (a text of none at 0, no alternatives, no set), which
+ * pass, so that the pass need not ask which apply (a class node's index is among the
+ * alternatives too, as every class has one at least). A regex node's code is stored as zeros
+ * and given by attach_regexes: one that is not zero is refused too, and every listed node's
+ * code cleared before anything can free it. */
 static bool
 nodes_valid(const struct guard *g, struct tp_store *s, size_t nre)
 {
@@ -405,6 +405,10 @@ nodes_valid(const struct guard *g, struct tp_store *s, size_t nre)
             continue;
         }
         uint64_t end = (uint64_t)n->str + n->len;
+        if (op == TP_WORD) { /* (most of them: a word's text is all it refers to) */
+            text = end > text ? end : text;
+            continue;
+        }
         uint64_t altend = (uint64_t)n->alt + n->nalt;
         uint64_t setend = (uint64_t)n->set + n->nset;
         text = end > text ? end : text;

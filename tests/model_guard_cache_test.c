@@ -318,8 +318,8 @@ forge_node(const unsigned char *data, uint64_t nnodes, unsigned op)
  * first regex node's code stray bytes, 1 and 2 make the header's count of regex nodes one
  * more and far more than the nodes hold, 3 points the last alternative one past the
  * sequences and 4 the first past them; 5 gives the first group a text past the pool, 6 the
- * first word alternatives past the others and 7 a set past the sets (fields those ops do not
- * use, held to the store's bounds all the same); 8 gives the first class node an index past
+ * first gap alternatives past the others and 7 the first "any word" a set past the sets
+ * (fields those ops do not use, held to the store's bounds all the same); 8 gives the first class node an index past
  * the classes (though within the alternatives). */
 static void
 forge(const char *path, int how)
@@ -339,7 +339,8 @@ forge(const char *path, int how)
         assert_true(past < nalts);
         memcpy(data + at + FORGE_NODE_ALT, &past, 4);
     } else if (how >= 5) {
-        size_t at = forge_node(data, nnodes, how == 5 ? TP_GROUP : TP_WORD);
+        unsigned op = how == 5 ? TP_GROUP : how == 6 ? TP_SKIP : TP_ANY;
+        size_t at = forge_node(data, nnodes, op);
         uint32_t far = 0x7fffff00u;
         memcpy(data + at + (how == 5 ? FORGE_NODE_STR : how == 6 ? FORGE_NODE_ALT
                                                                  : FORGE_NODE_SET),
