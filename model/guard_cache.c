@@ -10,13 +10,12 @@
  * pattern reads, is a new key), the layout of the compiled structures, and the identity
  * (device, inode, size, modification time) of the program and of every shared library it
  * has loaded (the stemmer, PCRE2, utf8proc), so a new build or an upgraded library is a new
- * key. The file holds the key again, the sizes of
- * its arrays and a checksum of their bytes; a file that is missing, short, damaged, of another
- * key or whose contents do not hold together is ignored and the patterns are compiled from
- * their text as without a cache (and the file written anew). Only a folder of the user's that
- * no one else may write to is used. A cache can only make loading faster: it never changes
- * what the rules find. Files are written under a private name and
- * renamed into place, so a reader never sees half of one. */
+ * key. The file holds the key again, the sizes of its arrays and a checksum of their bytes; a
+ * file that is missing, short, damaged, of another key or whose contents do not hold together
+ * is ignored and the patterns are compiled from their text as without a cache (and the file
+ * written anew). Only a folder of the user's that no one else may write to is used. A cache
+ * can only make loading faster: it never changes what the rules find. Files are written under
+ * a private name and renamed into place, so a reader never sees half of one. */
 #define _GNU_SOURCE /* dl_iterate_phdr */
 #include "model/guard_impl.h"
 
